@@ -1,0 +1,1 @@
+"""taoctl's command-line interface: typer command groups over one output layer (`cli.output`)."""
