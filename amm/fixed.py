@@ -1,0 +1,126 @@
+"""Fixed-point numbers as subtensor computes them (`substrate-fixed`), emulated with Python ints.
+
+A fixed-point value is held as its raw bit pattern, an int `bits` with `value = bits / 2**frac`.
+The chain uses several formats; each is a `Format` (fractional bits, total bits, signedness):
+
+    U64F64  unsigned, 128 bits, 64 fractional      (pool prices, swap math)
+    I64F64  signed,   128 bits, 64 fractional
+    U96F32  unsigned, 128 bits, 32 fractional      (coinbase terms)
+    I96F32  signed,   128 bits, 32 fractional      (block emission, moving prices)
+    I32F32  signed,    64 bits, 32 fractional      (Yuma epoch vectors)
+    U110F18 unsigned, 128 bits, 18 fractional      (legacy constant-product pool)
+
+Rounding, exactly as substrate-fixed's `arith.rs`:
+- multiplication is `(a * b) >> frac`: floor for non-negative results, toward -inf for negative;
+- division is `(a << frac) / b` with Rust integer division: truncation toward zero;
+- conversion to an integer drops the fraction (floor for non-negative values); `to_u64` also
+  saturates into [0, 2**64 - 1];
+- integer to fixed is exact.
+The `saturating_*` variants clamp to the format's range, as `saturating_mul` / `saturating_add` do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_U64 = 2**64 - 1
+
+
+@dataclass(frozen=True)
+class Format:
+    """One fixed-point format: `frac` fractional bits out of `width`, signed or not."""
+
+    name: str
+    frac: int
+    width: int
+    signed: bool
+
+    @property
+    def one(self) -> int:
+        """The bits of 1.0."""
+        return 1 << self.frac
+
+    @property
+    def max_bits(self) -> int:
+        return (1 << (self.width - 1)) - 1 if self.signed else (1 << self.width) - 1
+
+    @property
+    def min_bits(self) -> int:
+        return -(1 << (self.width - 1)) if self.signed else 0
+
+    def clamp(self, bits: int) -> int:
+        """Saturate raw bits into this format's range."""
+        return max(self.min_bits, min(self.max_bits, bits))
+
+    def from_int(self, n: int) -> int:
+        """Exact conversion of an integer (no saturation check: callers pass in-range values)."""
+        return n << self.frac
+
+    def from_ratio(self, num: int, den: int) -> int:
+        """`from_num(num) / from_num(den)`: the chain's fixed division, truncating toward zero."""
+        return self.div(num << self.frac, den << self.frac)
+
+    def mul(self, a: int, b: int) -> int:
+        """Product of two values in this format; floors toward -inf like `>>` on the wide product."""
+        return (a * b) >> self.frac
+
+    def saturating_mul(self, a: int, b: int) -> int:
+        return self.clamp(self.mul(a, b))
+
+    def div(self, a: int, b: int) -> int:
+        """Quotient `a / b`, truncated toward zero. Division by zero returns 0 (`safe_div`)."""
+        if b == 0:
+            return 0
+        q = (abs(a) << self.frac) // abs(b)
+        return q if (a >= 0) == (b >= 0) else -q
+
+    def mul_int(self, a: int, n: int) -> int:
+        """`a * from_num(n)` for an integer n (exact before the final shift, as on chain)."""
+        return a * n
+
+    def to_int(self, bits: int) -> int:
+        """Drop the fraction: floor for non-negative values, toward zero for negative ones."""
+        return bits >> self.frac if bits >= 0 else -((-bits) >> self.frac)
+
+    def to_u64(self, bits: int) -> int:
+        """`saturating_to_num::<u64>()`: floor, then clamp to [0, u64::MAX]."""
+        if bits <= 0:
+            return 0
+        return min(bits >> self.frac, MAX_U64)
+
+    def from_float_literal(self, numerator: int, denominator: int) -> int:
+        """A decimal literal such as `from_num(1.26)` given as 126/100, rounded to nearest bits.
+
+        The chain converts an f64 literal; rounding the exact rational to nearest gives the same
+        bits whenever the f64 is itself the nearest double to the decimal, which holds for the
+        short literals the chain uses.
+        """
+        scaled = numerator << self.frac
+        q, r = divmod(scaled, denominator)
+        return q + (1 if 2 * r >= denominator else 0)
+
+    def to_decimal_str(self, bits: int, digits: int = 18) -> str:
+        """Exact-to-`digits` decimal rendering for display (truncated, never a float)."""
+        sign = "-" if bits < 0 else ""
+        bits = abs(bits)
+        whole = bits >> self.frac
+        frac = bits - (whole << self.frac)
+        frac_digits = (frac * 10**digits) >> self.frac
+        text = f"{whole}.{frac_digits:0{digits}d}".rstrip("0").rstrip(".")
+        return sign + text
+
+
+U64F64 = Format("U64F64", 64, 128, False)
+I64F64 = Format("I64F64", 64, 128, True)
+U96F32 = Format("U96F32", 32, 128, False)
+I96F32 = Format("I96F32", 32, 128, True)
+I32F32 = Format("I32F32", 32, 64, True)
+U110F18 = Format("U110F18", 18, 128, False)
+
+
+def convert(bits: int, src: Format, dst: Format) -> int:
+    """Re-express a value in another format (`from_num` between fixed types): truncates extra
+    fractional bits toward -inf (an arithmetic shift) and saturates into the target range."""
+    shift = dst.frac - src.frac
+    out = bits << shift if shift >= 0 else bits >> -shift
+    return dst.clamp(out)
