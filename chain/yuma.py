@@ -1,0 +1,477 @@
+"""Yuma consensus: one subnet epoch as a pure, vectorised numpy function.
+
+`yuma_epoch(stake, weights, bonds_prev, params)` takes a validators x miners view of a subnet --
+V rows (the UIDs whose stake counts: permit holders, active) and M columns (all UIDs) -- and
+returns consensus, incentive, dividends, validator trust and the bonds to carry into the next
+epoch. It follows subtensor's `epoch/run_epoch.rs` (dense mechanism) and `epoch/math.rs`:
+
+    W   = row-normalised weights                          (rows summing to 0 stay 0)
+    C   = stake-weighted median of each column, majority kappa
+    W~  = min(W, C)                  validator_trust = row sums of W~
+    I   = normalise(S . W~)          (ranks; the incentive)
+    Wb  = W + bonds_penalty * (W~ - W)
+    Yuma3:  emaB = a*Wb + (1-a)*B, or with liquid alpha a per-entry a from `alpha_sigmoid`
+            and min(1, .); D = normalise((colnorm(emaB) . I) * S); bonds = emaB (absolute)
+    legacy: emaB = colnorm(a*colnorm(Wb*S) + (1-a)*colnorm(B)); D = normalise(emaB . I);
+            bonds = column max-upscaled emaB
+
+What it leaves to the runtime (`chain.local`): activity and permit masks on the stake, the
+self-weight and stale-weight masks on the weights, masking bonds of recently registered UIDs,
+u16 storage (`quantise_u16`, `u16_to_float`), permits (`is_topk_nonzero`) and turning the
+result into rao (`epoch_emission_split`).
+
+Numbers. The matrix math is float64 (the chain's I32F32 is approximated). Where the chain makes a
+discrete decision the decision is emulated exactly in integers of I32F32 bits (value * 2**32):
+the weighted median compares cumulative stake with the minority in integers, permits compare
+stake bits with a stable sort, and the emission split floors exactly like I32F32/I96F32. The
+hyperparameters are taken in the chain's own integer scale and turned into the chain's I32F32
+value once (`YumaParams`).
+
+One known difference from the production (sparse) epoch: with liquid alpha, the chain's sparse
+`mat_ema_alpha_sparse` drops a bond whose weight entry is absent from the stored weight row,
+whereas this dense function keeps the decayed bond (as `epoch_dense` does; a weight stored
+explicitly as 0 keeps the bond on chain too).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+ONE_BITS = 1 << 32  # I32F32 1.0
+U16_MAX = 65_535
+
+
+class YumaInputError(ValueError):
+    """Inputs that Yuma cannot run on: wrong shapes, negative or non-finite values."""
+
+    name = "InvalidYumaInput"
+    exit_code = 2
+
+
+# --------------------------------------------------------------------------------------------
+# Fixed-point helpers (I32F32 bits in int64 arrays)
+# --------------------------------------------------------------------------------------------
+
+
+def to_i32f32_bits(x: np.ndarray | float) -> np.ndarray:
+    """Non-negative values as I32F32 bits, `floor(x * 2**32)`, the way the chain's truncating
+    divisions land on its grid. A float that is exactly an I32F32 value maps to its bits."""
+    return np.floor(np.asarray(x, dtype=np.float64) * ONE_BITS).astype(np.int64)
+
+
+def _fixed_ratio_bits(num: np.ndarray, den: int | np.ndarray) -> np.ndarray:
+    """I32F32 `num / den` for bits 0 <= num <= den < 2**46: `(num << 32) // den`, truncated like
+    substrate-fixed's division, computed exactly in int64 by two 16-bit long-division steps."""
+    num = np.asarray(num, dtype=np.int64)
+    den = np.asarray(den, dtype=np.int64)
+    q1, r1 = np.divmod(num << 16, den)
+    return (q1 << 16) + ((r1 << 16) // den)
+
+
+def _fixed_scalar_ratio_bits(num: int, den: int) -> int:
+    """I32F32 `from_num(num) / from_num(den)` for integers (truncating, as `safe_div`)."""
+    return (num << 32) // den if den else 0
+
+
+def quantise_u16(x: np.ndarray) -> np.ndarray:
+    """`fixed_proportion_to_u16`: `floor(x * 65535)` saturated into [0, 65535] (floors; negative
+    values become 0, values above 1 become 65535)."""
+    scaled = np.floor(np.asarray(x, dtype=np.float64) * U16_MAX)
+    return np.clip(scaled, 0, U16_MAX).astype(np.uint16)
+
+
+def u16_to_float(u: np.ndarray) -> np.ndarray:
+    """`u16_proportion_to_fixed`: a stored u16 as the chain's I32F32 `u / 65535` (truncated to
+    the I32F32 grid), returned as float64. Yuma3 reads stored bonds this way."""
+    bits = (np.asarray(u, dtype=np.int64) << 32) // U16_MAX
+    return bits / ONE_BITS
+
+
+# --------------------------------------------------------------------------------------------
+# Parameters and result
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YumaParams:
+    """Subnet hyperparameters in the chain's storage scale.
+
+    kappa                    u16, majority = kappa / 65535 (default 32 767)
+    bonds_penalty            u16, penalty = bonds_penalty / 65535 (default 65 535 -> 1)
+    bonds_moving_average     parts per million; EMA alpha = 1 - bma / 1e6 (default 900 000)
+    yuma3                    Yuma3 bonds (what `init_new_network` turns on), else legacy bonds
+    liquid_alpha             per-bond alpha from `alpha_sigmoid` (Yuma3 path only)
+    alpha_low, alpha_high    u16, liquid alpha bounds / 65535 (default 45 875, 58 982)
+    alpha_sigmoid_steepness  i16 as stored (default 1000)
+    """
+
+    kappa: int = 32_767
+    bonds_penalty: int = U16_MAX
+    bonds_moving_average: int = 900_000
+    yuma3: bool = True
+    liquid_alpha: bool = False
+    alpha_low: int = 45_875
+    alpha_high: int = 58_982
+    alpha_sigmoid_steepness: int = 1000
+
+    def __post_init__(self) -> None:
+        for field in ("kappa", "bonds_penalty", "alpha_low", "alpha_high"):
+            value = getattr(self, field)
+            if not isinstance(value, int) or not 0 <= value <= U16_MAX:
+                raise YumaInputError(f"{field} must be an integer in [0, 65535], got {value!r}")
+        bma = self.bonds_moving_average
+        if not isinstance(bma, int) or not 0 <= bma <= 1_000_000:
+            raise YumaInputError(
+                f"bonds_moving_average must be an integer in [0, 1000000], got {bma!r}"
+            )
+        steep = self.alpha_sigmoid_steepness
+        if not isinstance(steep, int) or not -32_768 <= steep <= 32_767:
+            raise YumaInputError(f"alpha_sigmoid_steepness must be an i16, got {steep!r}")
+        if self.alpha_low > self.alpha_high:
+            raise YumaInputError("alpha_low must not exceed alpha_high")
+
+    @property
+    def kappa_bits(self) -> int:
+        """I32F32 bits of `Kappa / 65535` (truncated, as `get_float_kappa`)."""
+        return _fixed_scalar_ratio_bits(self.kappa, U16_MAX)
+
+    @property
+    def bonds_penalty_bits(self) -> int:
+        return _fixed_scalar_ratio_bits(self.bonds_penalty, U16_MAX)
+
+    @property
+    def ema_alpha_bits(self) -> int:
+        """I32F32 bits of `1 - BondsMovingAverage / 1e6`: the moving average is an I64F64
+        quotient, truncated to I32F32 before the subtraction (`compute_disabled_liquid_alpha`)."""
+        bma_i64f64 = (self.bonds_moving_average << 64) // 1_000_000
+        return ONE_BITS - (bma_i64f64 >> 32)
+
+    @property
+    def alpha_low_float(self) -> float:
+        return _fixed_scalar_ratio_bits(self.alpha_low, U16_MAX) / ONE_BITS
+
+    @property
+    def alpha_high_float(self) -> float:
+        return _fixed_scalar_ratio_bits(self.alpha_high, U16_MAX) / ONE_BITS
+
+
+@dataclass(frozen=True)
+class YumaResult:
+    """One epoch's outputs, float64 arrays.
+
+    consensus        (M,)   stake-weighted median weight of each miner column
+    incentive        (M,)   normalised ranks (sums to 1, or all 0)
+    dividends        (V,)   normalised (sums to 1, or all 0)
+    validator_trust  (V,)   row sums of the clipped weights
+    bonds            (V, M) state for the next epoch, unquantised: Yuma3 absolute values in
+                            [0, 1]; legacy column max-upscaled (each non-empty column's max is 1)
+    """
+
+    consensus: np.ndarray
+    incentive: np.ndarray
+    dividends: np.ndarray
+    validator_trust: np.ndarray
+    bonds: np.ndarray
+
+
+# --------------------------------------------------------------------------------------------
+# math.rs equivalents
+# --------------------------------------------------------------------------------------------
+
+
+def normalise(x: np.ndarray) -> np.ndarray:
+    """`inplace_normalize`: divide by the sum; a vector summing to 0 is returned unchanged."""
+    total = x.sum()
+    return x / total if total != 0 else x.copy()
+
+
+def _row_normalise(m: np.ndarray) -> np.ndarray:
+    """In place: each row divided by its sum; rows summing to 0 stay as they are."""
+    sums = m.sum(axis=1)
+    np.divide(m, np.where(sums > 0, sums, 1.0)[:, None], out=m)
+    return m
+
+
+def _col_normalise(m: np.ndarray) -> np.ndarray:
+    """In place: each column divided by its sum; columns summing to 0 stay as they are."""
+    sums = m.sum(axis=0)
+    np.divide(m, np.where(sums != 0, sums, 1.0)[None, :], out=m)
+    return m
+
+
+def _col_max_upscale(m: np.ndarray) -> np.ndarray:
+    """In place `inplace_col_max_upscale`: each column divided by its max (if non-zero)."""
+    if m.size == 0:
+        return m
+    maxima = m.max(axis=0)
+    np.divide(m, np.where(maxima != 0, maxima, 1.0)[None, :], out=m)
+    return m
+
+
+def _weighted_median_col_bits(
+    stake_bits: np.ndarray, score: np.ndarray, majority_bits: int
+) -> np.ndarray:
+    """Column-wise stake-weighted median with the chain's decision made exactly in I32F32 bits.
+
+    Rows with zero stake bits are left out; the others' stakes are renormalised in I32F32
+    (`use_stake`, truncating division) and `minority = sum(use_stake) - majority`. For every
+    column the answer is the first score in ascending order whose cumulative stake exceeds the
+    minority, i.e. the value v with stake(score < v) <= minority < stake(score <= v) -- what the
+    chain's mid-pivot quickselect returns, ties included; the last (largest) score when the
+    minority is at least the whole stake; 0 when no row has stake.
+
+    Vectorised: scores are put on the I32F32 grid and packed with their row index into one int64
+    key (`bits << rbits | row`), so one `np.sort` per column gives the order with the row along.
+    """
+    n_rows, n_cols = score.shape
+    use = stake_bits > 0
+    n_use = int(use.sum())
+    if n_use == 0 or n_cols == 0:
+        return np.zeros(n_cols, dtype=np.float64)
+    use_score = score if n_use == n_rows else score[use]
+    sb = stake_bits[use]
+    use_bits = _fixed_ratio_bits(sb, int(sb.sum()))
+    minority = int(use_bits.sum()) - int(majority_bits)
+
+    rbits = max(1, (n_use - 1).bit_length())
+    keys = np.empty((n_cols, n_use), dtype=np.float64)
+    np.multiply(use_score.T, float(ONE_BITS), out=keys)
+    np.floor(keys, out=keys)
+    keys = keys.astype(np.int64)
+    keys <<= rbits
+    keys |= np.arange(n_use, dtype=np.int64)[None, :]
+    keys.sort(axis=1)
+    keys &= (1 << rbits) - 1  # now the row of each sorted position
+    cum = np.cumsum(use_bits[keys], axis=1)
+    pos = np.minimum(np.count_nonzero(cum <= minority, axis=1), n_use - 1)
+    cols = np.arange(n_cols)
+    return use_score[keys[cols, pos], cols]
+
+
+def weighted_median_col(stake: np.ndarray, score: np.ndarray, majority: float) -> np.ndarray:
+    """`math.rs::weighted_median_col`: per column of `score` (V, M), the stake-weighted median
+    over the rows with positive stake, where `majority` (e.g. kappa) is the share of stake that
+    must weight at or above the result. Stake and majority are put on the I32F32 grid by
+    flooring; the comparison of cumulative stake with the minority is exact. Scores must lie in
+    [0, 65536)."""
+    stake = np.asarray(stake, dtype=np.float64)
+    score = np.asarray(score, dtype=np.float64)
+    if score.ndim != 2 or stake.shape != (score.shape[0],):
+        raise YumaInputError(f"stake {stake.shape} and score {score.shape} do not fit (V,), (V, M)")
+    if score.size and not (score.min() >= 0 and score.max() < 65536):
+        raise YumaInputError("scores must be finite and in [0, 65536)")
+    if stake.size and not (np.isfinite(stake).all() and stake.min() >= 0):
+        raise YumaInputError("stake must be finite and non-negative")
+    return _weighted_median_col_bits(to_i32f32_bits(stake), score, int(to_i32f32_bits(majority)))
+
+
+def is_topk_nonzero(stake: np.ndarray, k: int) -> np.ndarray:
+    """`math.rs::is_topk_nonzero`: validator permits. True for non-zero entries among the k
+    largest. Zero stake never gets a permit; with n <= k every non-zero entry does; otherwise the
+    n - k smallest lose theirs, ranked by a stable ascending sort so that among equal values the
+    lower index loses first. Float input is compared on the I32F32 grid (floor(x * 2**32)), as
+    the chain compares its normalised stake; integer input is compared as is."""
+    values = np.asarray(stake)
+    if values.ndim != 1:
+        raise YumaInputError("stake must be a vector")
+    if k < 0:
+        raise YumaInputError("k must be non-negative")
+    if not np.issubdtype(values.dtype, np.integer):
+        values = to_i32f32_bits(values)
+    result = values != 0
+    n = values.shape[0]
+    if n < k:
+        return result
+    order = np.argsort(values, kind="stable")
+    result[order[: n - k]] = False
+    return result
+
+
+def alpha_sigmoid(
+    consensus: np.ndarray,
+    weight: np.ndarray,
+    bond: np.ndarray,
+    alpha_low: float,
+    alpha_high: float,
+    steepness: float,
+) -> np.ndarray:
+    """`run_epoch.rs::alpha_sigmoid`, broadcast over arrays: the liquid-alpha EMA rate of each bond.
+
+    diff = clamp(w - c, 0, 1) if w >= b (buying), else clamp(b - w, 0, 1) (selling);
+    alpha = clamp(low + (high - low) / (1 + exp((steepness / -100) * (diff - 1/2))), low, high)
+    with the exponent clamped to [-20, 20] like `exp_safe`. `alpha_low`/`alpha_high` are
+    proportions (u16 / 65535); `steepness` is the stored value (default 1000).
+    """
+    w = np.asarray(weight, dtype=np.float64)
+    b = np.asarray(bond, dtype=np.float64)
+    c = np.asarray(consensus, dtype=np.float64)
+    diff = np.where(w >= b, w - c, b - w)
+    np.clip(diff, 0.0, 1.0, out=diff)
+    diff -= 0.5
+    diff *= steepness / -100.0
+    np.clip(diff, -20.0, 20.0, out=diff)
+    np.exp(diff, out=diff)
+    diff += 1.0
+    np.divide(alpha_high - alpha_low, diff, out=diff)
+    diff += alpha_low
+    return np.clip(diff, alpha_low, alpha_high, out=diff)
+
+
+def mat_ema_alpha(new: np.ndarray, old: np.ndarray, alpha: np.ndarray | float) -> np.ndarray:
+    """`math.rs::mat_ema_alpha`: `min(1, (1 - alpha) * old + max(0, alpha * new))` per entry."""
+    new = np.asarray(new, dtype=np.float64)
+    old = np.asarray(old, dtype=np.float64)
+    alpha = np.asarray(alpha, dtype=np.float64)
+    out = np.maximum(alpha * new, 0.0)
+    out += (1.0 - alpha) * old
+    return np.minimum(out, 1.0, out=out)
+
+
+# --------------------------------------------------------------------------------------------
+# The epoch
+# --------------------------------------------------------------------------------------------
+
+
+def _checked_inputs(
+    stake: np.ndarray, weights: np.ndarray, bonds_prev: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    s = np.array(stake, dtype=np.float64)  # copies: the caller's arrays are never touched
+    w = np.array(weights, dtype=np.float64)
+    if s.ndim != 1 or w.ndim != 2 or w.shape[0] != s.shape[0]:
+        raise YumaInputError(
+            f"stake must be (V,) and weights (V, M); got {s.shape} and {w.shape}"
+        )
+    if s.size and not (np.isfinite(s).all() and s.min() >= 0):
+        raise YumaInputError("stake must be finite and non-negative")
+    if w.size and not (w.min() >= 0 and np.isfinite(w.max())):
+        raise YumaInputError("weights must be finite and non-negative")
+    b = None
+    if bonds_prev is not None:
+        b = np.array(bonds_prev, dtype=np.float64)
+        if b.shape != w.shape:
+            raise YumaInputError(f"bonds_prev must have the shape of weights {w.shape}, got {b.shape}")
+        if b.size and not (b.min() >= 0 and np.isfinite(b.max())):
+            raise YumaInputError("bonds_prev must be finite and non-negative")
+    return s, w, b
+
+
+def yuma_epoch(
+    stake: np.ndarray,
+    weights: np.ndarray,
+    bonds_prev: np.ndarray | None,
+    params: YumaParams | None = None,
+) -> YumaResult:
+    """Run one Yuma epoch on a validators x miners view.
+
+    stake       (V,) non-negative active stake of each row (normalised inside; a zero row has
+                no say in consensus and earns no dividends)
+    weights     (V, M) raw non-negative weights (row-normalised inside; e.g. the stored u16)
+    bonds_prev  (V, M) or None. Yuma3: absolute bonds in [0, 1] (`u16_to_float` of storage).
+                Legacy: any per-column scale (stored u16 or max-upscaled), column-normalised inside.
+    """
+    params = params or YumaParams()
+    s, w, b_prev = _checked_inputs(stake, weights, bonds_prev)
+    n_val, n_miner = w.shape
+
+    s = normalise(s)
+    _row_normalise(w)
+
+    consensus = _weighted_median_col_bits(to_i32f32_bits(s), w, params.kappa_bits)
+    clipped = np.minimum(w, consensus[None, :])
+    validator_trust = clipped.sum(axis=1)
+    incentive = normalise(s @ clipped)
+
+    penalty_bits = params.bonds_penalty_bits
+    if penalty_bits == 0:
+        w_bonds = w
+    elif penalty_bits == ONE_BITS:
+        w_bonds = clipped
+    else:
+        w_bonds = clipped - w
+        w_bonds *= penalty_bits / ONE_BITS
+        w_bonds += w
+    del w
+
+    ema_alpha = params.ema_alpha_bits / ONE_BITS
+    if params.yuma3:
+        b = b_prev if b_prev is not None else np.zeros((n_val, n_miner))
+        if params.liquid_alpha and np.any(consensus != 0):
+            alpha = alpha_sigmoid(
+                consensus[None, :],
+                w_bonds,
+                b,
+                params.alpha_low_float,
+                params.alpha_high_float,
+                params.alpha_sigmoid_steepness,
+            )
+            bonds = mat_ema_alpha(w_bonds, b, alpha)
+        else:
+            bonds = w_bonds * ema_alpha
+            bonds += (1.0 - ema_alpha) * b
+        bonds_norm = _col_normalise(bonds.copy())
+        dividends = normalise((bonds_norm @ incentive) * s)
+    else:
+        delta = w_bonds * s[:, None]
+        _col_normalise(delta)
+        delta *= ema_alpha
+        if b_prev is not None:
+            b = _col_normalise(b_prev)
+            b *= 1.0 - ema_alpha
+            delta += b
+        bonds = _col_normalise(delta)
+        dividends = normalise(bonds @ incentive)
+        _col_max_upscale(bonds)
+
+    return YumaResult(
+        consensus=consensus,
+        incentive=incentive,
+        dividends=dividends,
+        validator_trust=validator_trust,
+        bonds=bonds,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# From the epoch's proportions to rao
+# --------------------------------------------------------------------------------------------
+
+
+def epoch_emission_split(
+    incentive: np.ndarray,
+    dividends: np.ndarray,
+    active_stake: np.ndarray,
+    rao_emission: int,
+    stake: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """ECONOMICS.md §7.8: per-UID (server, validator) emission in rao, as uint64 arrays.
+
+    All vectors are per UID (length n; scatter the V dividends into their UIDs first).
+    Emulated in integers exactly as the chain does it: incentive, dividends and stake are taken
+    on the I32F32 grid (floor(x * 2**32)); `server_i = I_i / sum(I + D)` and
+    `validator_i = D_i / sum(I + D)` are truncating I32F32 divisions; if that sum is 0 the
+    validators' share is the active stake instead (or `stake` when the active stake is all 0);
+    each share times `rao_emission` is floored (I96F32 -> u64). The total paid never exceeds
+    `rao_emission`; the shortfall is floor dust of a few rao per UID.
+    """
+    if not isinstance(rao_emission, int) or not 0 <= rao_emission < 2**64:
+        raise YumaInputError(f"rao_emission must be a u64 integer, got {rao_emission!r}")
+    i_bits = to_i32f32_bits(incentive)
+    d_bits = to_i32f32_bits(dividends)
+    if i_bits.shape != d_bits.shape or i_bits.ndim != 1:
+        raise YumaInputError("incentive and dividends must be vectors of the same length")
+    total = int(i_bits.sum()) + int(d_bits.sum())
+    if total != 0:
+        server_norm = _fixed_ratio_bits(i_bits, total)
+        validator_norm = _fixed_ratio_bits(d_bits, total)
+    else:
+        server_norm = i_bits
+        validator_norm = to_i32f32_bits(active_stake)
+        if int(validator_norm.sum()) == 0 and stake is not None:
+            validator_norm = to_i32f32_bits(stake)
+
+    def to_rao(norm_bits: np.ndarray) -> np.ndarray:
+        return np.array([(int(x) * rao_emission) >> 32 for x in norm_bits], dtype=np.uint64)
+
+    return to_rao(server_norm), to_rao(validator_norm)
