@@ -1,0 +1,109 @@
+"""The call table: which (pallet, call) names exist, their arguments, and the function that runs.
+
+Each pallet module registers its calls with `@call("Pallet", "name", arg=kind, ...)`. Argument
+kinds: "AccountId" (32 bytes, or "0x"-hex in JSON), "u16"/"u64"/"u128" (non-negative ints in
+range), "bool". `decode_args` checks and normalises arguments before dispatch, so a malformed call
+is an invalid transaction (refused, nothing changed) rather than a failed dispatch.
+
+A call function has the signature `fn(env, origin, **args)`: `env` carries the state, the open
+block number and the list of events being recorded; `origin` is the sender's public key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from chain.local.errors import CallUnknown
+from chain.local.state import State
+
+_BITS = {"u8": 8, "u16": 16, "u32": 32, "u64": 64, "u128": 128}
+
+
+@dataclass
+class Env:
+    """What a dispatched call sees: the state, the open block, and the events it emits."""
+
+    state: State
+    block_number: int
+    events: list[dict] = field(default_factory=list)
+
+    def emit(self, pallet: str, name: str, **args: Any) -> None:
+        """Record an event (pallet, name, args) for the extrinsic or block being applied."""
+        self.events.append({"pallet": pallet, "name": name, "args": args})
+
+
+@dataclass(frozen=True)
+class CallSpec:
+    pallet: str
+    name: str
+    params: dict[str, str]
+    fn: Callable[..., None]
+
+
+CALLS: dict[str, CallSpec] = {}
+
+
+def call(pallet: str, name: str, **params: str) -> Callable:
+    """Decorator registering a dispatchable call under subtensor's pallet and call names."""
+
+    def register(fn: Callable) -> Callable:
+        CALLS[f"{pallet}.{name}"] = CallSpec(pallet, name, dict(params), fn)
+        return fn
+
+    return register
+
+
+def lookup(pallet: str, name: str) -> CallSpec:
+    """The registered call, loading the pallet modules on first use."""
+    _load_pallets()
+    spec = CALLS.get(f"{pallet}.{name}")
+    if spec is None:
+        raise CallUnknown(f"no call {pallet}.{name} on this chain")
+    return spec
+
+
+def decode_args(spec: CallSpec, args: dict) -> dict:
+    """Check and normalise call arguments; raises CallUnknown when they do not fit."""
+    if set(args) != set(spec.params):
+        raise CallUnknown(f"{spec.pallet}.{spec.name} takes ({', '.join(spec.params)}), "
+                          f"got ({', '.join(args)})")
+    return {name: _decode(spec, name, kind, args[name]) for name, kind in spec.params.items()}
+
+
+def _decode(spec: CallSpec, name: str, kind: str, value: Any) -> Any:
+    where = f"{spec.pallet}.{spec.name}({name})"
+    if kind == "AccountId":
+        if isinstance(value, str) and value.startswith("0x"):
+            try:
+                value = bytes.fromhex(value[2:])
+            except ValueError:
+                raise CallUnknown(f"{where}: not hex") from None
+        if not isinstance(value, (bytes, bytearray)) or len(value) != 32:
+            raise CallUnknown(f"{where}: an account is 32 bytes")
+        return bytes(value)
+    if kind in _BITS:
+        if isinstance(value, bool) or not isinstance(value, int) or not \
+                0 <= value < 2 ** _BITS[kind]:
+            raise CallUnknown(f"{where}: not a {kind}")
+        return value
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise CallUnknown(f"{where}: not a bool")
+        return value
+    return value
+
+
+_LOADED = False
+PALLET_MODULES = ["chain.local.balances"]  # part 2 appends subnets, staking, registration, ...
+
+
+def _load_pallets() -> None:
+    global _LOADED
+    if not _LOADED:
+        import importlib
+
+        for module in PALLET_MODULES:
+            importlib.import_module(module)
+        _LOADED = True

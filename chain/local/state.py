@@ -1,0 +1,121 @@
+"""The state the runtime works on: storage items read through an in-memory overlay.
+
+Reads go to the overlay, then to SQLite (inside the caller's transaction, so a writer always sees
+the latest committed state). Writes stay in memory until `flush()`, which the chain calls once per
+block or batch of blocks, just before it commits. Nested snapshots (`begin` / `commit` /
+`rollback`, as in ethereum/execution-specs) let a failed call undo exactly its own writes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from typing import Any
+
+from chain.local.storage import StorageItem
+
+_MISSING = object()  # "no entry": reads as the item's default, flushes as a DELETE
+
+
+class State:
+    """Storage items over one SQLite connection, with a write overlay and nested snapshots."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._cache: dict[tuple[str, str], Any] = {}  # committed values already read
+        self._dirty: dict[tuple[str, str], Any] = {}  # written, not yet flushed
+        self._journal: list[dict[tuple[str, str], Any]] = []  # per snapshot: previous dirty
+
+    # reads and writes -----------------------------------------------------------------------
+    def get(self, item: StorageItem, *key: Any) -> Any:
+        """The value of `item[key]`, or the item's default when there is no entry."""
+        slot = (item.id, item.encode_key(key))
+        value = self._dirty.get(slot, _MISSING)
+        if value is _MISSING and slot not in self._dirty:
+            value = self._cache.get(slot, _MISSING)
+            if value is _MISSING and slot not in self._cache:
+                row = self._conn.execute(
+                    "SELECT value FROM storage WHERE item = ? AND key = ?", slot
+                ).fetchone()
+                value = _MISSING if row is None else item.decode_value(row[0])
+                self._cache[slot] = value
+        return item.default if value is _MISSING else value
+
+    def set(self, item: StorageItem, *key_and_value: Any) -> None:
+        """Write `item[key] = value` (the last argument is the value)."""
+        *key, value = key_and_value
+        self._write((item.id, item.encode_key(tuple(key))), value)
+
+    def remove(self, item: StorageItem, *key: Any) -> None:
+        """Delete `item[key]`; it then reads as the default."""
+        self._write((item.id, item.encode_key(key)), _MISSING)
+
+    def _write(self, slot: tuple[str, str], value: Any) -> None:
+        if self._journal and slot not in self._journal[-1]:
+            self._journal[-1][slot] = self._dirty.get(slot, _MISSING) if slot in self._dirty \
+                else _UNSET
+        self._dirty[slot] = value
+
+    def iter(self, item: StorageItem) -> Iterator[tuple[tuple, Any]]:
+        """Every (key, value) entry of a map, committed and pending, in key order."""
+        merged: dict[str, Any] = {}
+        for key_text, value_text in self._conn.execute(
+            "SELECT key, value FROM storage WHERE item = ?", (item.id,)
+        ):
+            merged[key_text] = value_text
+        decoded = {k: item.decode_value(v) for k, v in merged.items()}
+        for (item_id, key_text), value in self._dirty.items():
+            if item_id == item.id:
+                decoded[key_text] = value
+        for key_text in sorted(decoded):
+            value = decoded[key_text]
+            if value is not _MISSING:
+                yield item.decode_key(key_text), value
+
+    # snapshots ------------------------------------------------------------------------------
+    def begin(self) -> None:
+        """Open a nested snapshot; writes after this can be undone with `rollback`."""
+        self._journal.append({})
+
+    def commit(self) -> None:
+        """Keep the writes of the innermost snapshot (they join the enclosing one)."""
+        inner = self._journal.pop()
+        if self._journal:
+            outer = self._journal[-1]
+            for slot, previous in inner.items():
+                outer.setdefault(slot, previous)
+
+    def rollback(self) -> None:
+        """Undo every write since the innermost `begin`."""
+        for slot, previous in self._journal.pop().items():
+            if previous is _UNSET:
+                self._dirty.pop(slot, None)
+            else:
+                self._dirty[slot] = previous
+
+    # persistence ----------------------------------------------------------------------------
+    def flush(self) -> int:
+        """Write pending changes to SQLite (inside the caller's transaction); returns the count."""
+        from chain.local.storage import REGISTRY
+
+        if self._journal:
+            raise RuntimeError("flush inside an open snapshot")
+        upserts, deletes = [], []
+        for (item_id, key_text), value in self._dirty.items():
+            if value is _MISSING:
+                deletes.append((item_id, key_text))
+            else:
+                upserts.append((item_id, key_text, REGISTRY[item_id].encode_value(value)))
+        if upserts:
+            self._conn.executemany(
+                "INSERT INTO storage (item, key, value) VALUES (?, ?, ?) "
+                "ON CONFLICT (item, key) DO UPDATE SET value = excluded.value", upserts)
+        if deletes:
+            self._conn.executemany("DELETE FROM storage WHERE item = ? AND key = ?", deletes)
+        self._cache.update(self._dirty)
+        count = len(self._dirty)
+        self._dirty.clear()
+        return count
+
+
+_UNSET = object()  # journal marker: the slot had no pending write before the snapshot
