@@ -187,6 +187,16 @@ def normalise(x: np.ndarray) -> np.ndarray:
     return x / total if total != 0 else x.copy()
 
 
+def _to_grid(m: np.ndarray) -> np.ndarray:
+    """In place: floor every entry onto the I32F32 grid (multiples of 2**-32), the rounding of
+    the chain's fixed-point products and truncating divisions of non-negative values. Exact in
+    float64 for values below 2**21."""
+    m *= float(ONE_BITS)
+    np.floor(m, out=m)
+    m *= 1.0 / ONE_BITS
+    return m
+
+
 def _row_normalise(m: np.ndarray) -> np.ndarray:
     """In place: each row divided by its sum; rows summing to 0 stay as they are."""
     sums = m.sum(axis=1)
@@ -376,7 +386,7 @@ def yuma_epoch(
     n_val, n_miner = w.shape
 
     s = normalise(s)
-    _row_normalise(w)
+    _to_grid(_row_normalise(w))  # the chain's truncating division of each row by its sum
 
     consensus = _weighted_median_col_bits(to_i32f32_bits(s), w, params.kappa_bits)
     clipped = np.minimum(w, consensus[None, :])
@@ -413,16 +423,18 @@ def yuma_epoch(
         bonds_norm = _col_normalise(bonds.copy())
         dividends = normalise((bonds_norm @ incentive) * s)
     else:
-        delta = w_bonds * s[:, None]
-        _col_normalise(delta)
-        delta *= ema_alpha
+        # Legacy bonds are stored column max-upscaled and read back as u16, so their last bit
+        # decides stored values: every step below is floored onto the I32F32 grid like the
+        # chain's fixed-point products and truncating divisions.
+        delta = _to_grid(w_bonds * _to_grid(s.copy())[:, None])
+        _to_grid(_col_normalise(delta))
+        _to_grid(delta.__imul__(ema_alpha))
         if b_prev is not None:
-            b = _col_normalise(b_prev)
-            b *= 1.0 - ema_alpha
-            delta += b
-        bonds = _col_normalise(delta)
+            b = _to_grid(_col_normalise(b_prev))
+            delta += _to_grid(b.__imul__(1.0 - ema_alpha))
+        bonds = _to_grid(_col_normalise(delta))
         dividends = normalise(bonds @ incentive)
-        _col_max_upscale(bonds)
+        _to_grid(_col_max_upscale(bonds))
 
     return YumaResult(
         consensus=consensus,

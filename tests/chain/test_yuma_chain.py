@@ -1,0 +1,220 @@
+"""A minimal subnet runtime around `chain.yuma`, enough to replay subtensor's epoch unit tests.
+
+It keeps what the chain stores between epochs -- raw stake, validator permits, u16 weight rows,
+u16 bond rows -- and does what `epoch_mechanism` does around the pure core: normalise stake on
+the I32F32 grid, mask weights by the *stored* permits and the diagonal, compute new permits,
+run `yuma_epoch` over all UIDs (non-permit rows carry zero active stake), split the emission,
+and store bonds (rows of new permit holders) and outputs as u16. No activity cutoff, owner UID,
+registration-block masks or commit-reveal: the replayed tests do not exercise them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from chain.yuma import (
+    ONE_BITS,
+    YumaParams,
+    epoch_emission_split,
+    is_topk_nonzero,
+    quantise_u16,
+    u16_to_float,
+    yuma_epoch,
+)
+
+
+@dataclass
+class Subnet:
+    """Stored state of one subnet, indexed by UID."""
+
+    stake: list[int]
+    max_validators: int
+    params: YumaParams
+    permits: np.ndarray = field(init=False)
+    weights: np.ndarray = field(init=False)  # u16, row i = weights set by UID i
+    bonds: np.ndarray = field(init=False)  # u16
+    dividends_u16: np.ndarray = field(init=False)
+    emission: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        n = len(self.stake)
+        self.permits = np.zeros(n, dtype=bool)  # appended neurons start without a permit
+        self.weights = np.zeros((n, n), dtype=np.int64)
+        self.bonds = np.zeros((n, n), dtype=np.int64)
+
+    def set_weights(self, uid: int, dests: list[int], values: list[int]) -> None:
+        """`set_weights`: the row is max-upscaled so that its largest value is 65535."""
+        row = np.zeros(len(self.stake), dtype=np.int64)
+        top = max(values)
+        for dest, value in zip(dests, values, strict=True):
+            row[dest] = (value * 65_535) // top if top else 0
+        self.weights[uid] = row
+
+    def stake_bits(self) -> np.ndarray:
+        """Normalised stake: I64F64 quotient truncated to I32F32, i.e. floor(stake * 2**32 / sum)."""
+        total = sum(self.stake)
+        return np.array([(s << 32) // total if total else 0 for s in self.stake], dtype=np.int64)
+
+    def epoch(self, rao_emission: int):
+        n = len(self.stake)
+        stake_bits = self.stake_bits()
+        new_permits = is_topk_nonzero(stake_bits, self.max_validators)
+
+        active_bits = np.where(self.permits, stake_bits, 0)
+        total = int(active_bits.sum())
+        if total:
+            active_bits = np.array([(int(a) << 32) // total for a in active_bits], dtype=np.int64)
+        active_stake = active_bits / ONE_BITS
+
+        weights = self.weights.astype(np.float64)
+        weights[~self.permits] = 0.0
+        np.fill_diagonal(weights, 0.0)
+
+        if self.params.yuma3:
+            bonds_prev = u16_to_float(self.bonds)
+        else:
+            bonds_prev = self.bonds.astype(np.float64)
+        result = yuma_epoch(active_stake, weights, bonds_prev, self.params)
+
+        server, validator = epoch_emission_split(
+            result.incentive, result.dividends, active_stake, rao_emission, stake_bits / ONE_BITS
+        )
+        self.emission = server.astype(object) + validator.astype(object)
+        self.dividends_u16 = quantise_u16(result.dividends)
+        stored = quantise_u16(result.bonds).astype(np.int64)
+        self.bonds = np.where(new_permits[:, None], stored, 0)
+        self.permits = new_permits
+        self.last = result
+        return server, validator
+
+
+# ------------------------------------------------------------------------------------------------
+# subtensor pallets/subtensor/src/tests/epoch.rs, replayed with the mock config
+# (BondsMovingAverage 900_000, BondsPenalty 65535, Kappa 32767, Yuma3 off unless a test enables it)
+# ------------------------------------------------------------------------------------------------
+
+LEGACY = YumaParams(yuma3=False)
+RAO = 1_000_000_000
+
+
+def test_10_graph_pays_everyone_99_999_999_by_stake_when_all_weights_are_self_weights():
+    net = Subnet([1] * 10, max_validators=10, params=LEGACY)
+    for uid in range(10):
+        net.set_weights(uid, [uid], [65_535])
+    server, validator = net.epoch(RAO)
+    assert not net.last.consensus.any()
+    assert not net.last.incentive.any()
+    assert not net.last.dividends.any()
+    assert server.tolist() == [0] * 10
+    assert net.emission.tolist() == [99_999_999] * 10
+
+
+def test_bonds_legacy_u16_values_epoch_by_epoch():
+    net = Subnet([1, 2, 3, 4, 0, 0, 0, 0], max_validators=8, params=LEGACY)
+    net.epoch(RAO)  # first epoch hands out permits
+    for uid in range(4):
+        net.set_weights(uid, [4, 5, 6, 7], [65_535 // 4, 65_535 // 2, (65_535 // 4) * 3, 65_535])
+
+    net.epoch(RAO)
+    assert net.bonds[:4, 4].tolist() == [16383, 32767, 49151, 65535]
+
+    net.set_weights(0, [0], [65_535])  # validator 0 keeps only a self-weight
+    net.epoch(RAO)
+    assert net.bonds[:4, 4].tolist() == [14582, 32767, 49151, 65535]
+
+    net.set_weights(1, [1], [65_535])
+    net.epoch(RAO)
+    assert net.bonds[:4, 4].tolist() == [12603, 28321, 49151, 65535]
+
+    net.set_weights(2, [2], [65_535])  # only validator 3 (40 %) weights: no consensus
+    net.epoch(RAO)
+    assert not net.last.incentive.any()
+    assert net.bonds[:4, 7].tolist() == [12602, 28320, 49150, 65535]
+
+    net.set_weights(2, [7], [65_535])
+    net.epoch(RAO)
+    assert net.bonds[:4, 7].tolist() == [10951, 24609, 49150, 65535]
+
+    net.epoch(RAO)
+    assert net.bonds[:4, 7].tolist() == [9559, 21482, 49150, 65535]
+
+    net.epoch(RAO)
+    assert net.bonds[:4, 7].tolist() == [8376, 18824, 49150, 65535]
+
+
+def test_active_stake_first_epoch_splits_evenly():
+    net = Subnet([1, 1, 1, 1], max_validators=4, params=LEGACY)
+    net.epoch(RAO)
+    for uid in (0, 1):
+        net.set_weights(uid, [2, 3], [65_535 // 2, 65_535 // 2])
+    net.epoch(RAO)
+    assert net.dividends_u16[:2].tolist() == [32767, 32767]
+    assert net.emission.tolist() == [250_000_000] * 4
+    assert net.bonds[:2, :2].tolist() == [[0, 0], [0, 0]]
+    assert net.bonds[:2, 2:].tolist() == [[65535, 65535], [65535, 65535]]
+
+
+YUMA3_LIQUID = YumaParams(
+    kappa=65_535 // 2,
+    bonds_penalty=0,
+    bonds_moving_average=975_000,
+    yuma3=True,
+    liquid_alpha=True,
+    alpha_low=6553,  # set_alpha_values_32(0.1, 0.3) stores floor(x * 65535)
+    alpha_high=19660,
+    alpha_sigmoid_steepness=1000,
+)
+
+M = 65_535
+KAPPA_MOVES_FIRST_WEIGHTS = {
+    0: [[M, 0], [M, 0], [M, 0]],  # everyone on server 3
+    1: [[0, M], [M, 0], [M, 0]],  # A (kappa, 80 %) moves to server 4
+    2: [[0, M], [0, M], [M, 0]],  # B follows
+    3: [[0, M], [0, M], [0, M]],  # C follows; then nothing changes
+}
+KAPPA_MOVES_FIRST_BONDS = [
+    [[0.1013, 0.0000], [0.1013, 0.0000], [0.1013, 0.0000]],
+    [[0.0908, 0.1013], [0.3697, 0.0000], [0.3697, 0.0000]],
+    [[0.0815, 0.1924], [0.3170, 0.1013], [0.5580, 0.0000]],
+    [[0.0731, 0.2742], [0.2765, 0.1924], [0.4306, 0.1013]],
+    [[0.0656, 0.3478], [0.2435, 0.2742], [0.3589, 0.1924]],
+    [[0.0588, 0.4139], [0.2157, 0.3478], [0.3089, 0.2742]],
+]
+KAPPA_MOVES_FIRST_DIVIDENDS = [
+    [0.8000, 0.1000, 0.1000, 0.0000, 0.0000],
+    [1.0000, 0.0000, 0.0000, 0.0000, 0.0000],
+    [0.9382, 0.0618, 0.0000, 0.0000, 0.0000],
+    [0.8819, 0.0773, 0.0407, 0.0000, 0.0000],
+    [0.8564, 0.0844, 0.0592, 0.0000, 0.0000],
+    [0.8418, 0.0884, 0.0697, 0.0000, 0.0000],
+]
+
+
+def test_yuma3_kappa_moves_first_bonds_and_dividends_table():
+    net = Subnet([8, 1, 1, 0, 0], max_validators=3, params=YUMA3_LIQUID)
+    net.epoch(RAO)  # permits for the three staked validators
+    for epoch, (bonds, dividends) in enumerate(
+        zip(KAPPA_MOVES_FIRST_BONDS, KAPPA_MOVES_FIRST_DIVIDENDS, strict=True)
+    ):
+        for uid, row in enumerate(KAPPA_MOVES_FIRST_WEIGHTS.get(epoch, [])):
+            net.set_weights(uid, [3, 4], row)
+        net.epoch(RAO)
+        stored_bonds = u16_to_float(net.bonds)[:3, 3:]
+        stored_dividends = u16_to_float(net.dividends_u16)
+        assert np.allclose(stored_bonds, bonds, atol=1e-3), (epoch, stored_bonds)
+        assert np.allclose(stored_dividends, dividends, atol=1e-3), (epoch, stored_dividends)
+
+
+def test_yuma3_first_bond_is_the_worked_liquid_alpha():
+    """alpha = 0.1 + 0.2 / (1 + e^5) when a validator's weight equals consensus (diff 0)."""
+    net = Subnet([8, 1, 1, 0, 0], max_validators=3, params=YUMA3_LIQUID)
+    net.epoch(RAO)
+    for uid in range(3):
+        net.set_weights(uid, [3, 4], [M, 0])
+    net.epoch(RAO)
+    low, high = 6553 / 65535, 19660 / 65535
+    expected = low + (high - low) / (1 + np.exp(5.0))
+    assert np.allclose(net.last.bonds[:3, 3], expected, atol=1e-9)
+    assert abs(expected - 0.10134) < 1e-4
