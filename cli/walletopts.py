@@ -181,6 +181,7 @@ def resolve_wallet(name: str | None = None, path: str | None = None,
 
 _stdin_password: str | None = None
 _unlocked: dict[tuple[str, bytes], Keypair] = {}  # keys unlocked in this process, by file content
+_passwords_used: dict[str, str] = {}  # keyfile path -> the password that opened it (memory only)
 
 
 def _read_stdin_password() -> str:
@@ -234,8 +235,14 @@ def _ask(out: Output, question: str) -> str:
         out.prompt(question, secret=True, what="a password")
 
 
+def password_that_unlocked(path: Path) -> str | None:
+    """The password that unlocked `path` earlier in this process (None: not encrypted)."""
+    return _passwords_used.get(str(path))
+
+
 def _unlock(wallet: Wallet, out: Output, path: Path, what: str, unlock, coldkey: bool,
-            password_file: Path | None, password_stdin: bool) -> Keypair:
+            password_file: Path | None, password_stdin: bool,
+            use_keyring: bool = True) -> Keypair:
     from wallet import keyfile as kf
 
     data = read_keyfile(path, what) if wallet.exists() else None
@@ -255,7 +262,7 @@ def _unlock(wallet: Wallet, out: Output, path: Path, what: str, unlock, coldkey:
                 yield candidate
         return callback
 
-    found = password_sources(path, wallet, coldkey, password_file, password_stdin)
+    found = password_sources(path, wallet, coldkey, password_file, password_stdin, use_keyring)
     spinner = f"Decrypting the {what} (Argon2i takes a few seconds)..."
     keypair = None
     if found is not None:
@@ -282,6 +289,8 @@ def _unlock(wallet: Wallet, out: Output, path: Path, what: str, unlock, coldkey:
                     raise PasswordError(f"wrong password for the {what}") from None
                 out.warn("wrong password, try again")
     _unlocked[cache_key] = keypair
+    if used:
+        _passwords_used[str(path)] = used[-1]
     _offer_nacl_upgrade(wallet, out, path, what, data, used[-1] if used else None)
     return keypair
 
@@ -308,22 +317,26 @@ def _offer_nacl_upgrade(wallet: Wallet, out: Output, path: Path, what: str, data
 
 
 def unlock_coldkey(wallet: Wallet, out: Output, password_file: Path | None = None,
-                   password_stdin: bool = False) -> Keypair:
-    """The wallet's coldkey Keypair, asking the password sources in order (spinner on stderr)."""
+                   password_stdin: bool = False, use_keyring: bool = True) -> Keypair:
+    """The wallet's coldkey Keypair, asking the password sources in order (spinner on stderr).
+
+    Raises KeyNotFound / KeyFileError / PasswordError (exit code 3) with a one-line message.
+    """
     what = f"coldkey of wallet {wallet.name!r}"
     return _unlock(wallet, out, wallet.coldkey_file, what,
                    lambda passwords: wallet.coldkey_keypair(passwords), True,
-                   password_file, password_stdin)
+                   password_file, password_stdin, use_keyring)
 
 
 def unlock_hotkey(wallet: Wallet, out: Output, name: str | None = None,
-                  password_file: Path | None = None, password_stdin: bool = False) -> Keypair:
+                  password_file: Path | None = None, password_stdin: bool = False,
+                  use_keyring: bool = True) -> Keypair:
     """A hotkey's Keypair (default: the wallet's hotkey); hotkeys are usually not encrypted."""
     name = name or wallet.hotkey_str
     what = f"hotkey {name!r} of wallet {wallet.name!r}"
     return _unlock(wallet, out, wallet.hotkey_file(name), what,
                    lambda passwords: wallet.hotkey_keypair(name, passwords), False,
-                   password_file, password_stdin)
+                   password_file, password_stdin, use_keyring)
 
 
 def new_password(wallet: Wallet, out: Output, path: Path, what: str,
@@ -337,6 +350,11 @@ def new_password(wallet: Wallet, out: Output, path: Path, what: str,
     if found is not None:
         source, candidates = found
         return check_password(candidates[0], f"the password from {source}")
+    return ask_new_password(out, what)
+
+
+def ask_new_password(out: Output, what: str) -> str:
+    """Prompt twice on stderr for a new password; PasswordError when no terminal can ask."""
     if not _can_prompt(out):
         raise PasswordError(
             f"a password is needed to encrypt the {what}: use --password-file, --password-stdin "

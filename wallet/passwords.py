@@ -125,6 +125,20 @@ def _keyring():
     return keyring, usable
 
 
+def keyring_available() -> bool:
+    """Whether an OS keyring backend (not keyring's "fail" backend) is configured."""
+    try:
+        return _keyring()[1]
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def require_keyring() -> None:
+    """KeyringUnavailable, with what to use instead, when there is no keyring backend."""
+    if not keyring_available():
+        raise _unavailable("no backend")
+
+
 def keyring_user(keyfile_path: str | Path) -> str:
     """The keyring account for a keyfile: its absolute path."""
     return os.path.abspath(os.path.expanduser(str(keyfile_path)))
