@@ -1,0 +1,310 @@
+"""`taoctl chain ...`: the bundled sandbox chain -- init, status, advance, halving, check, fund.
+
+Every command works on the chain file chosen by `--chain-db` / `TAOCTL_CHAIN_DB` (default
+`~/.local/share/taoctl/sandbox.db`) and goes through `chain.local.backend.LocalBackend`, never
+SQLite directly. Heavy imports (sqlite3, rich, sr25519) happen inside the commands.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+from typing import Annotated, Optional
+
+import typer
+
+from chain.units import format_tao, parse_tao
+from cli.netopts import ChainDbOpt, NetworkOpt, chain_path, open_backend, require_sandbox
+from cli.output import JsonOpt, NoPromptOpt, Output
+
+app = typer.Typer(help="The bundled sandbox chain: init, status, advance, check.",
+                  no_args_is_help=True)
+
+ADVANCE_CHUNK = 1_000_000  # blocks per committed transaction when hooks allow skipping
+ADVANCE_CHUNK_SLOW = 2_000  # blocks per transaction when every block runs its hooks
+
+
+class ChainUsageError(ValueError):
+    """Bad options for a chain command."""
+
+    name = "UsageError"
+    exit_code = 2
+
+
+def iso_date(timestamp_ms: int) -> str:
+    """A block timestamp as an ISO date in UTC, to the second."""
+    return datetime.fromtimestamp(timestamp_ms / 1000, tz=timezone.utc).strftime(
+        "%Y-%m-%dT%H:%M:%SZ")
+
+
+def _hex(data: bytes) -> str:
+    return "0x" + bytes(data).hex()
+
+
+@app.command("init")
+def init(
+    preset: Annotated[str, typer.Option("--preset", help="Genesis preset: dev or mainnet.")] = "dev",
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing chain.")] = False,
+    chain_db: ChainDbOpt = None,
+    network: NetworkOpt = "sandbox",
+    json_out: JsonOpt = False,
+) -> None:
+    """Create a new sandbox chain from a genesis preset."""
+    from chain.local.chain import LocalChain
+
+    require_sandbox(network)
+    out = Output(json_out)
+    path = chain_path(chain_db)
+    with LocalChain.create(path, preset, force=force):
+        pass
+    backend = open_backend(network, path)
+    try:
+        data = _status(backend)
+    finally:
+        backend.close()
+
+    def render(console) -> None:
+        console.print(f"Created a [bold]{preset}[/bold] chain at {data['path']}")
+        console.print(f"Genesis {data['genesis_hash']}, open block {data['block']:,} "
+                      f"({data['date']}), issuance {format_tao(data['issuance_rao'])}")
+
+    out.result(data, render)
+
+
+def _status(backend) -> dict:
+    from chain.local import storage as s
+
+    info = backend.block_info()
+    halvings = backend.halvings()
+    upcoming = [h for h in halvings["halvings"] if not h["past"]]
+    with backend.chain.reading() as state:
+        accounts = sum(1 for _ in state.iter(s.ACCOUNT))
+        extrinsics = backend.chain.conn.execute("SELECT COUNT(*) FROM extrinsics").fetchone()[0]
+    return {
+        "network": "sandbox",
+        "path": str(backend.path),
+        "preset": backend.chain.preset,
+        "genesis_hash": _hex(info.genesis_hash),
+        "genesis_block": info.genesis_number,
+        "block": info.number,
+        "date": iso_date(info.timestamp_ms),
+        "timestamp_ms": info.timestamp_ms,
+        "head_block": info.head_number,
+        "head_hash": _hex(info.head_hash),
+        "issuance_rao": halvings["issuance_rao"],
+        "issuance": format_tao(halvings["issuance_rao"]),
+        "block_emission_rao": halvings["block_emission_rao"],
+        "next_halving": upcoming[0] | {"date": iso_date(upcoming[0]["timestamp_ms"])}
+        if upcoming else None,
+        "accounts": accounts,
+        "extrinsics": extrinsics,
+    }
+
+
+@app.command("status")
+def status(chain_db: ChainDbOpt = None, network: NetworkOpt = "sandbox",
+           json_out: JsonOpt = False) -> None:
+    """Where the chain file is, the open block and its date, issuance and emission."""
+    out = Output(json_out)
+    backend = open_backend(network, chain_db)
+    try:
+        data = _status(backend)
+    finally:
+        backend.close()
+
+    def render(console) -> None:
+        from rich.table import Table
+
+        table = Table(show_header=False, box=None)
+        nxt = data["next_halving"]
+        rows = [
+            ("Chain file", data["path"]),
+            ("Preset", data["preset"]),
+            ("Genesis hash", data["genesis_hash"]),
+            ("Open block", f"{data['block']:,}  ({data['date']})"),
+            ("Last sealed block", f"{data['head_block']:,}  {data['head_hash']}"),
+            ("Total issuance", format_tao(data["issuance_rao"])),
+            ("Emission per block", format_tao(data["block_emission_rao"])),
+            ("Next halving", f"block {nxt['block']:,} ({nxt['date']}) at "
+                             f"{format_tao(nxt['threshold_rao'], decimals=0)} issued"
+             if nxt else "none (emission has ended)"),
+            ("Accounts / extrinsics", f"{data['accounts']:,} / {data['extrinsics']:,}"),
+        ]
+        for key, value in rows:
+            table.add_row(f"[bold]{key}[/bold]", value)
+        console.print(table)
+
+    out.result(data, render)
+
+
+@app.command("advance")
+def advance(
+    blocks: Annotated[Optional[int], typer.Argument(help="How many blocks to advance.",
+                                                    show_default=False)] = None,
+    to_block: Annotated[Optional[int], typer.Option("--to-block", help="Advance until this "
+                                                    "block is the open block.")] = None,
+    to_halving: Annotated[bool, typer.Option("--to-halving", help="Advance to the first block "
+                                             "after the next halving.")] = False,
+    block_by_block: Annotated[bool, typer.Option("--block-by-block", hidden=True)] = False,
+    chain_db: ChainDbOpt = None,
+    network: NetworkOpt = "sandbox",
+    json_out: JsonOpt = False,
+) -> None:
+    """Seal the open block and open more, running their start-of-block work (emission).
+
+    Long runs show a progress bar; Ctrl-C stops cleanly at the last committed block.
+    """
+    out = Output(json_out)
+    if sum(x is not None and x is not False for x in (blocks, to_block, to_halving)) != 1:
+        raise ChainUsageError("give exactly one of: N (blocks), --to-block B, --to-halving")
+    backend = open_backend(network, chain_db)
+    try:
+        start = backend.chain.block_info().number
+        issuance_before = backend.read("Balances.TotalIssuance")
+        if blocks is not None:
+            count = blocks
+        elif to_block is not None:
+            count = to_block - start
+        else:
+            upcoming = [h for h in backend.halvings()["halvings"] if not h["past"]]
+            if not upcoming:
+                raise ChainUsageError("there is no next halving: emission has ended")
+            count = upcoming[0]["block"] - start
+        if count < 1:
+            raise ChainUsageError(
+                f"nothing to advance: the open block is {start:,}" if to_block is not None
+                else "the number of blocks must be at least 1")
+        done, interrupted, result = 0, False, None
+        chunk = ADVANCE_CHUNK_SLOW if block_by_block else ADVANCE_CHUNK
+        t0 = time.perf_counter()
+        with out.progress("Advancing", count) as progress:
+            try:
+                while done < count:
+                    step = min(chunk, count - done)
+                    result = backend.advance(step, block_by_block=block_by_block)
+                    done += step
+                    progress(step)
+            except KeyboardInterrupt:
+                interrupted = True
+        elapsed = time.perf_counter() - t0
+        info = backend.block_info()
+        issuance_after = backend.read("Balances.TotalIssuance")
+        emission = backend.query("block_emission")
+    finally:
+        backend.close()
+    data = {
+        "blocks_advanced": done, "requested": count, "interrupted": interrupted,
+        "from_block": start, "block": info.number, "date": iso_date(info.timestamp_ms),
+        "timestamp_ms": info.timestamp_ms, "head_hash": _hex(info.head_hash),
+        "issuance_rao": issuance_after, "issuance": format_tao(issuance_after),
+        "emission_paid_rao": issuance_after - issuance_before,
+        "block_emission_rao": emission, "seconds": round(elapsed, 3),
+    }
+
+    def render(console) -> None:
+        verb = "Interrupted after" if interrupted else "Advanced"
+        console.print(f"{verb} {done:,} blocks: open block {info.number:,} "
+                      f"({data['date']})")
+        console.print(f"Issuance {format_tao(issuance_after)} "
+                      f"(+{format_tao(data['emission_paid_rao'])}), emission now "
+                      f"{format_tao(emission)} per block")
+
+    out.result(data, render)
+    if interrupted:
+        raise typer.Exit(130)
+
+
+@app.command("halving")
+def halving(chain_db: ChainDbOpt = None, network: NetworkOpt = "sandbox",
+            json_out: JsonOpt = False) -> None:
+    """Past and next halvings: issuance threshold, block, date, emission before and after."""
+    out = Output(json_out)
+    backend = open_backend(network, chain_db)
+    try:
+        data = backend.halvings()
+    finally:
+        backend.close()
+    for row in data["halvings"]:
+        row["date"] = iso_date(row["timestamp_ms"])
+    shown = [r for r in data["halvings"] if r["past"]] + \
+        [r for r in data["halvings"] if not r["past"]][:4]
+
+    def render(console) -> None:
+        from rich.table import Table
+
+        table = Table(title=f"Halvings (open block {data['block']:,}, issuance "
+                            f"{format_tao(data['issuance_rao'], decimals=2)})")
+        for col in ("#", "Issuance threshold", "Block", "Date (UTC)", "Emission before",
+                    "Emission after", ""):
+            table.add_column(col, justify="right" if col not in ("", "Date (UTC)") else "left")
+        for r in shown:
+            table.add_row(str(r["k"]), format_tao(r["threshold_rao"], decimals=0),
+                          f"{r['block']:,}", r["date"][:10],
+                          format_tao(r["emission_before_rao"]),
+                          format_tao(r["emission_after_rao"]),
+                          "past" if r["past"] else "predicted")
+        console.print(table)
+
+    out.result(data, render)
+
+
+@app.command("check")
+def check(chain_db: ChainDbOpt = None, network: NetworkOpt = "sandbox",
+          json_out: JsonOpt = False) -> None:
+    """Verify the chain's invariants; exits 1 with a report if any fails."""
+    out = Output(json_out)
+    backend = open_backend(network, chain_db)
+    try:
+        failures = backend.check()
+        block = backend.chain.open_number()
+    finally:
+        backend.close()
+    ok = not any(failures.values())
+    data = {"ok": ok, "block": block,
+            "checks": {name: {"ok": not fails, "failures": fails}
+                       for name, fails in failures.items()}}
+
+    def render(console) -> None:
+        for name, fails in failures.items():
+            mark = "[green]ok[/green]" if not fails else "[red]FAILED[/red]"
+            console.print(f"{mark:>24}  {name.replace('_', ' ')}")
+            for line in fails:
+                console.print(f"            {line}")
+        console.print("All invariants hold." if ok else "[red]Invariants failed.[/red]")
+
+    out.result(data, render)
+    if not ok:
+        raise typer.Exit(1)
+
+
+@app.command("fund")
+def fund(
+    address: Annotated[str, typer.Argument(help="ss58 address to fund.")],
+    amount: Annotated[str, typer.Argument(help="TAO to send, e.g. 100 or 0.5.")],
+    chain_db: ChainDbOpt = None,
+    network: NetworkOpt = "sandbox",
+    json_out: JsonOpt = False,
+) -> None:
+    """Dev preset only: send play TAO to an address with a signed transfer from //Alice."""
+    from chain.local.accounts import dev_signer
+    from cli.wallet_chain import decode_address, submit_transfer
+
+    out = Output(json_out)
+    dest = decode_address(address, what="ADDRESS")
+    value = parse_tao(amount)
+    backend = open_backend(network, chain_db)
+    try:
+        if backend.chain.preset != "dev":
+            raise ChainUsageError(f"chain fund works on the dev preset only (this chain is "
+                                  f"{backend.chain.preset!r}); use `taoctl wallet transfer`")
+        data = submit_transfer(backend, dev_signer("Alice"), dest, value, keep_alive=True,
+                               transfer_all=False)
+    finally:
+        backend.close()
+
+    def render(console) -> None:
+        console.print(f"Funded {address} with {format_tao(value)} from //Alice in block "
+                      f"{data['receipt']['extrinsic_id']}; balance now "
+                      f"{format_tao(data['dest_balance_after_rao'])}")
+
+    out.result(data, render)

@@ -1,0 +1,278 @@
+"""`taoctl wallet balance` and `taoctl wallet transfer`: TAO balances and signed transfers.
+
+Merged into the `wallet` group with `cli/wallet.py`. Balances are read through the backend seam
+(`System.Account`); a transfer is checked first by a dry run of the very call that will be
+submitted (so a refusal -- too little balance, the existential deposit -- is reported before
+anything is signed, with nothing changed), confirmed with a table unless -y, signed with the
+unlocked coldkey and submitted; the receipt is shown.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from chain.units import format_tao, parse_tao
+from cli.netopts import ChainDbOpt, NetworkOpt, open_backend
+from cli.output import JsonOpt, NoPromptOpt, Output
+from cli.walletopts import (
+    HotkeyOpt,
+    PasswordFileOpt,
+    PasswordStdinOpt,
+    WalletNameOpt,
+    WalletPathOpt,
+    resolve_wallet,
+)
+
+app = typer.Typer()
+
+EXISTENTIAL_DEPOSIT = 500  # rao; the chain's rule lives in chain.local.balances
+
+
+class TransferFailed(Exception):
+    """The chain included the transfer but the call failed (name = the chain's error name)."""
+
+    name = "TransferFailed"
+    exit_code = 4
+
+    def __init__(self, error: str, message: str) -> None:
+        super().__init__(message)
+        self.name = error
+
+
+class TransferRefused(ValueError):
+    """The transfer would fail on chain, so it was not signed (nothing changed)."""
+
+    name = "TransferRefused"
+    exit_code = 2
+
+    def __init__(self, error: str, message: str) -> None:
+        super().__init__(message)
+        self.name = error
+
+
+class AddressError(ValueError):
+    name = "InvalidAddress"
+    exit_code = 2
+
+
+def decode_address(text: str, *, what: str = "address") -> bytes:
+    """An ss58 address (or 0x-hex public key) as 32 bytes; one-line error otherwise."""
+    text = (text or "").strip()
+    if text.startswith("0x") and len(text) == 66:
+        try:
+            return bytes.fromhex(text[2:])
+        except ValueError:
+            pass
+    from wallet.ss58 import ss58_decode
+
+    try:
+        return ss58_decode(text)
+    except Exception as exc:  # noqa: BLE001 - any decoding failure is the user's input
+        raise AddressError(f"{what} {text!r} is not a valid ss58 address: {exc}") from None
+
+
+def ss58(public_key: bytes) -> str:
+    from wallet.ss58 import ss58_encode
+
+    return ss58_encode(public_key)
+
+
+def _free(backend, account: bytes) -> int:
+    return backend.read("System.Account", account).free
+
+
+def _call_for(dest: bytes, value: int, keep_alive: bool, transfer_all: bool) -> tuple[str, dict]:
+    if transfer_all:
+        return "transfer_all", {"dest": dest, "keep_alive": keep_alive}
+    name = "transfer_keep_alive" if keep_alive else "transfer_allow_death"
+    return name, {"dest": dest, "value": value}
+
+
+def preview_transfer(backend, source: bytes, dest: bytes, value: int, *, keep_alive: bool,
+                     transfer_all: bool) -> dict:
+    """Dry-run the transfer and describe it; raises TransferRefused if the chain would refuse."""
+    from chain.local.errors import DispatchError
+
+    name, args = _call_for(dest, value, keep_alive, transfer_all)
+    source_free, dest_free = _free(backend, source), _free(backend, dest)
+    try:
+        events = backend.dry_run(source, "Balances", name, args)
+    except DispatchError as exc:
+        raise TransferRefused(exc.name, f"transfer refused ({exc.name}): {exc}") from None
+    moved = sum(e["args"]["amount"] for e in events
+                if e["pallet"] == "Balances" and e["name"] == "Transfer")
+    if moved == 0:
+        raise TransferRefused("NothingToTransfer", "nothing to transfer: the amount is zero "
+                              "(or the whole balance is the existential deposit)")
+    if source == dest:
+        raise TransferRefused("SameAccount", "the destination is the sending account")
+    dust = sum(e["args"]["amount"] for e in events
+               if e["pallet"] == "Balances" and e["name"] == "DustLost")
+    return {"call": f"Balances.{name}", "from": ss58(source), "to": ss58(dest),
+            "amount_rao": moved, "amount": format_tao(moved), "fee_rao": 0,
+            "source_balance_rao": source_free, "dest_balance_rao": dest_free,
+            "source_balance_after_rao": source_free - moved - dust,
+            "dest_balance_after_rao": dest_free + moved, "reaped": any(
+                e["name"] == "KilledAccount" for e in events), "dust_recycled_rao": dust}
+
+
+def submit_transfer(backend, signer, dest: bytes, value: int, *, keep_alive: bool,
+                    transfer_all: bool, preview: dict | None = None) -> dict:
+    """Sign and submit a transfer; returns the preview plus the receipt (raises if it failed)."""
+    source = bytes(signer.public_key)
+    if preview is None:
+        preview = preview_transfer(backend, source, dest, value, keep_alive=keep_alive,
+                                   transfer_all=transfer_all)
+    name, args = _call_for(dest, value, keep_alive, transfer_all)
+    receipt = backend.submit_call(signer, "Balances", name, args)
+    if not receipt.success:
+        raise TransferFailed(receipt.error or "DispatchError",
+                             f"the transfer failed on chain ({receipt.error}): {receipt.message}"
+                             f" (extrinsic {receipt.extrinsic_id})")
+    return preview | {"receipt": receipt.to_json(),
+                      "source_balance_after_rao": _free(backend, source),
+                      "dest_balance_after_rao": _free(backend, dest)}
+
+
+def as_signer(keypair):
+    """A wallet Keypair as the chain's Signer (public key + sr25519 signing)."""
+    from chain.local.accounts import Signer
+
+    return Signer.from_keypair(keypair)
+
+
+@app.command("balance")
+def balance(
+    ss58_addresses: Annotated[Optional[list[str]], typer.Option(
+        "--ss58", "--ss58-address", help="Address to show (repeatable); default: the wallet's "
+        "coldkey.", show_default=False)] = None,
+    wallet_name: WalletNameOpt = None,
+    wallet_path: WalletPathOpt = None,
+    wallet_hotkey: HotkeyOpt = None,
+    network: NetworkOpt = "sandbox",
+    chain_db: ChainDbOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Free, staked and total TAO of the wallet's coldkey or of --ss58 addresses."""
+    out = Output(json_out)
+    if ss58_addresses:
+        targets = [(None, a, decode_address(a, what="--ss58")) for a in ss58_addresses]
+    else:
+        wallet = resolve_wallet(wallet_name, wallet_path, wallet_hotkey)
+        address = wallet.coldkeypub_ss58()
+        targets = [(wallet.name, address, decode_address(address))]
+    backend = open_backend(network, chain_db)
+    try:
+        block = backend.block_info().number
+        infos = backend.read_many("System.Account", [(key,) for _, _, key in targets])
+    finally:
+        backend.close()
+    rows = [{"wallet": name, "ss58": address, "free_rao": info.free, "staked_rao": 0,
+             "total_rao": info.free, "free": format_tao(info.free),
+             "total": format_tao(info.free)}
+            for (name, address, _), info in zip(targets, infos)]
+    data = {"network": "sandbox", "block": block, "balances": rows,
+            "total_free_rao": sum(r["free_rao"] for r in rows),
+            "total_rao": sum(r["total_rao"] for r in rows)}
+
+    def render(console) -> None:
+        from rich.table import Table
+
+        table = Table(title=f"Balances at block {block:,}")
+        for col in ("Wallet", "Coldkey", "Free", "Staked", "Total"):
+            table.add_column(col, justify="right" if col in ("Free", "Staked", "Total")
+                             else "left")
+        for r in rows:
+            table.add_row(r["wallet"] or "", r["ss58"], format_tao(r["free_rao"], decimals=4),
+                          format_tao(r["staked_rao"], decimals=4),
+                          format_tao(r["total_rao"], decimals=4))
+        console.print(table)
+
+    out.result(data, render)
+
+
+@app.command("transfer")
+def transfer(
+    dest: Annotated[Optional[str], typer.Option("--dest", "-d", "--destination",
+                                                help="ss58 address to send to.",
+                                                show_default=False)] = None,
+    amount: Annotated[Optional[str], typer.Option("--amount", "-a", help="TAO to send.",
+                                                  show_default=False)] = None,
+    transfer_all: Annotated[bool, typer.Option("--all", help="Send the whole balance "
+                                               "(keeping the existential deposit unless "
+                                               "--allow-death).")] = False,
+    allow_death: Annotated[bool, typer.Option("--allow-death", help="Allow the sending account "
+                                              "to fall below the existential deposit and be "
+                                              "reaped.")] = False,
+    wallet_name: WalletNameOpt = None,
+    wallet_path: WalletPathOpt = None,
+    wallet_hotkey: HotkeyOpt = None,
+    password_file: PasswordFileOpt = None,
+    password_stdin: PasswordStdinOpt = False,
+    network: NetworkOpt = "sandbox",
+    chain_db: ChainDbOpt = None,
+    no_prompt: NoPromptOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Send TAO from the wallet's coldkey: a confirmation table, then a signed transfer."""
+    from cli.netopts import require_sandbox
+
+    out = Output(json_out, no_prompt)
+    require_sandbox(network)
+    if dest is None:
+        dest = out.prompt("Destination ss58 address", what="--dest")
+    dest_key = decode_address(dest, what="--dest")
+    if transfer_all and amount is not None:
+        raise TransferRefused("UsageError", "give either --amount or --all, not both")
+    value = 0
+    if not transfer_all:
+        if amount is None:
+            amount = out.prompt("Amount of TAO to send", what="--amount")
+        value = parse_tao(amount)
+    wallet = resolve_wallet(wallet_name, wallet_path, wallet_hotkey)
+    source = decode_address(wallet.coldkeypub_ss58())
+    backend = open_backend(network, chain_db)
+    try:
+        preview = preview_transfer(backend, source, dest_key, value, keep_alive=not allow_death,
+                                   transfer_all=transfer_all)
+        _confirm(out, preview)
+        from cli.walletopts import unlock_coldkey
+
+        keypair = unlock_coldkey(wallet, out, password_file, password_stdin)
+        signer = as_signer(keypair)
+        if signer.public_key != source:
+            raise AddressError("the coldkey does not match the wallet's coldkeypub file")
+        with out.status("Transferring..."):
+            data = submit_transfer(backend, signer, dest_key, value,
+                                   keep_alive=not allow_death, transfer_all=transfer_all,
+                                   preview=preview)
+    finally:
+        backend.close()
+
+    def render(console) -> None:
+        receipt = data["receipt"]
+        console.print(f"[green]Transferred {format_tao(data['amount_rao'])}[/green] to "
+                      f"{data['to']} in extrinsic {receipt['extrinsic_id']} "
+                      f"({receipt['extrinsic_hash'][:18]}...)")
+        console.print(f"Balance: {format_tao(data['source_balance_rao'])} -> "
+                      f"{format_tao(data['source_balance_after_rao'])}")
+
+    out.result(data, render)
+
+
+def _confirm(out: Output, preview: dict) -> None:
+    if out.no_prompt:
+        return
+    from rich.table import Table
+
+    table = Table(title="Transfer (transferring is not the same as staking)")
+    for col in ("From", "To", "Amount", "Fee", "Balance after"):
+        table.add_column(col)
+    table.add_row(preview["from"], preview["to"], format_tao(preview["amount_rao"]),
+                  format_tao(preview["fee_rao"]), format_tao(preview["source_balance_after_rao"]))
+    out.err.print(table)
+    if preview["reaped"]:
+        out.warn("the sending account will be reaped (it falls below the existential deposit)")
+    out.confirm("Sign and submit this transfer?")
