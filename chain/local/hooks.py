@@ -61,7 +61,9 @@ class EmissionStandIn:
             state.set(s.HALVING_BLOCK, k, block)
         if minted:
             deposit_minted(state, subnet_account(ROOT_NETUID), minted)
-        state.set(s.BLOCK_EMISSION, block_emission_for_issuance(issuance + minted))
+        # BlockEmission is what the last of these blocks minted at (its issuance before minting)
+        before_last = issuance + emit_blocks(issuance, last - first)
+        state.set(s.BLOCK_EMISSION, block_emission_for_issuance(before_last))
 
 
 BLOCK_HOOKS: list = [EmissionStandIn()]

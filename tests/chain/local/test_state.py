@@ -1,0 +1,77 @@
+"""The storage overlay: reads through, nested snapshots, flush to SQLite, big integers."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from chain.local import storage as s
+from chain.local.state import State
+
+A = bytes(range(32))
+B = bytes(range(1, 33))
+
+
+@pytest.fixture
+def conn():
+    c = sqlite3.connect(":memory:", isolation_level=None)
+    c.execute("CREATE TABLE storage (item TEXT, key TEXT, value TEXT, PRIMARY KEY (item, key))")
+    return c
+
+
+def test_defaults_and_round_trip(conn):
+    state = State(conn)
+    assert state.get(s.ACCOUNT, A) == s.AccountInfo()
+    state.set(s.ACCOUNT, A, s.AccountInfo(nonce=3, free=2**70))
+    state.set(s.BALANCES_ISSUANCE, 2**100 + 1)
+    assert state.flush() == 2
+    fresh = State(conn)
+    assert fresh.get(s.ACCOUNT, A) == s.AccountInfo(nonce=3, free=2**70)
+    assert fresh.get(s.BALANCES_ISSUANCE) == 2**100 + 1  # beyond int64, exact
+
+
+def test_nested_snapshots(conn):
+    state = State(conn)
+    state.set(s.SUBNET_TAO, 1, 10)
+    state.begin()
+    state.set(s.SUBNET_TAO, 1, 20)
+    state.set(s.SUBNET_TAO, 2, 5)
+    state.begin()
+    state.set(s.SUBNET_TAO, 1, 30)
+    state.rollback()
+    assert state.get(s.SUBNET_TAO, 1) == 20
+    state.commit()
+    assert state.get(s.SUBNET_TAO, 2) == 5
+    state.begin()
+    state.remove(s.SUBNET_TAO, 1)
+    assert state.get(s.SUBNET_TAO, 1) == 0
+    state.rollback()
+    assert state.get(s.SUBNET_TAO, 1) == 20
+    state.begin()
+    state.set(s.SUBNET_TAO, 3, 7)
+    state.rollback()
+    state.flush()
+    assert dict(State(conn).iter(s.SUBNET_TAO)) == {(1,): 20, (2,): 5}
+
+
+def test_iter_merges_pending_and_deleted(conn):
+    state = State(conn)
+    state.set(s.ACCOUNT, A, s.AccountInfo(free=1))
+    state.set(s.ACCOUNT, B, s.AccountInfo(free=2))
+    state.flush()
+    state.remove(s.ACCOUNT, A)
+    state.set(s.ACCOUNT, B, s.AccountInfo(free=3))
+    assert dict(state.iter(s.ACCOUNT)) == {(B,): s.AccountInfo(free=3)}
+
+
+def test_flush_inside_snapshot_is_refused(conn):
+    state = State(conn)
+    state.begin()
+    with pytest.raises(RuntimeError):
+        state.flush()
+
+
+def test_declaring_twice_differently_is_refused():
+    with pytest.raises(ValueError):
+        s.declare("System", "Account", (s.ACCOUNT_ID,), "u64", 0)
