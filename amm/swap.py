@@ -29,6 +29,7 @@ from amm import balancer as bal
 from amm.errors import (
     AmountTooLow,
     InsufficientLiquidity,
+    InvalidPool,
     PriceLimitExceeded,
     ReservesTooLow,
     SlippageTooHigh,
@@ -111,7 +112,7 @@ def _cp_new_out_reserve_ok(pool: Pool, buying: bool, net_in: int) -> bool:
 def _delta_to_limit(pool: Pool, buying: bool, current: int, limit: int) -> int:
     """Net input that moves the price from `current` to `limit` (`SwapStep::delta_in`)."""
     if pool.model == CONSTANT_PRODUCT:
-        k = pool.alpha_reserve * pool.tao_reserve
+        k = _cp_k_bits(pool) >> 18  # the model's own (possibly saturated) invariant
         if buying:  # y' = sqrt(k * p')
             return max(math.isqrt((k * limit) >> 64) - pool.tao_reserve, 0)
         if limit == 0:
@@ -184,6 +185,10 @@ def swap(
             f"{'TAO' if buying else 'alpha'} reserve ({max_input} rao)"
         )
     if pool.model == CONSTANT_PRODUCT:
+        if (pool.alpha_reserve * pool.tao_reserve) << 18 > MAX_U128:
+            raise InvalidPool(
+                "reserves too large for the constant-product model (x * y overflows U110F18)"
+            )
         if not _cp_new_out_reserve_ok(pool, buying, net):
             raise ReservesTooLow(
                 f"the swap would leave the {'alpha' if buying else 'TAO'} reserve below "
