@@ -49,6 +49,11 @@ def pow_ratio_scaled(
     p, q = exp_num // g, exp_den // g
     if p <= MAX_EXACT_EXPONENT and q <= MAX_EXACT_EXPONENT:
         return _exact_pow_ratio(base_num, base_den, p, q, scale)
+    if base_num == base_den:  # ln(num) - ln(den) is exactly 0 in the series: exactly `scale`
+        return scale
+    fast = _near_one_exponent(base_num, base_den, p, q, scale)
+    if fast is not None:
+        return fast
     return _series_pow_ratio(base_num, base_den, p, q, precision, scale)
 
 
@@ -83,6 +88,46 @@ def iroot(n: int, q: int) -> int:
     while (r + 1) ** q <= n:
         r += 1
     return r
+
+
+# --- a proven shortcut for exponents near 1 --------------------------------------------------
+
+_FP = 160  # fractional bits of the shortcut's fixed point
+
+
+def _near_one_exponent(num: int, den: int, p: int, q: int, scale: int) -> int | None:
+    """floor((num/den)^(p/q) * scale) when p/q is within a hair of 1, or None if unsure.
+
+    Pool weights start at 1/2 and drift by ~1e-12 per block with each injection, so the
+    exponent w2/w1 is 1 + d/q with a tiny d: then (num/den)^(p/q) = (num/den) * e^δ with
+    δ = ln(num/den) * d/q. δ in double precision (relative error < 1e-15) and e^δ by four Taylor
+    terms in 160-bit fixed point bound the true value to within `margin`; when the value is
+    farther than that from an integer its floor is certain, and it equals the crate's series
+    result, whose own error is below 2**-180 at the 1e18 scale. Otherwise (about one case in a
+    billion) the caller runs the full series.
+    """
+    ratio_minus_one = (num - den) / den
+    if -0.5 < ratio_minus_one < 0.5:
+        ln_ratio = math.log1p(ratio_minus_one)
+    else:
+        ln_ratio = math.log(num / den) if num / den > 0 else None
+        if ln_ratio is None:
+            return None
+    delta = ln_ratio * (p - q) / q
+    if not -1e-6 < delta < 1e-6:
+        return None
+    one = 1 << _FP
+    d_fp = int(delta * 2.0**_FP)  # exact: a double times a power of two
+    e_fp = one + d_fp + ((d_fp * d_fp) >> (_FP + 1)) + (d_fp**3 // (6 << (2 * _FP)))
+    total = ((num << _FP) // den) * e_fp * scale  # value * 2**(2 * _FP)
+    shift = 2 * _FP
+    whole = total >> shift
+    frac = total - (whole << shift)
+    error = (whole + 1) * (abs(delta) * 1e-14 + delta**4) + 1e-12
+    margin = (int(error * 2.0**40) + 1) << (shift - 40)
+    if margin < frac < (1 << shift) - margin:
+        return whole
+    return None
 
 
 # --- the series path -------------------------------------------------------------------------

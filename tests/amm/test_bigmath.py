@@ -80,3 +80,27 @@ def test_exact_path_used_for_small_exponent_ratios():
     # 3/4 reduces to small terms: the exact root, not an approximation.
     got = pow_ratio_scaled(1, 16, 3, 4, 0, 10**6)
     assert got == 125_000  # (1/16)^(3/4) = 1/8 exactly
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(1, 2**64 - 1),
+    st.integers(1, 2**64 - 1),
+    st.integers(-(10**12), 10**12),
+    st.sampled_from([1, 10**3, 10**6]),
+)
+def test_near_one_shortcut_equals_the_series(a, b, offset, spread):
+    """Drifted weights (w2 = 1/2 + tiny) use a shortcut; it must give the series' exact bits."""
+    import math
+
+    from amm.bigmath import _near_one_exponent, _series_pow_ratio
+
+    w2 = 5 * 10**17 + offset * spread // 10**3
+    w1 = 10**18 - w2
+    g = math.gcd(w2, w1)
+    p, q = w2 // g, w1 // g
+    if p <= 1024 and q <= 1024:
+        return
+    fast = _near_one_exponent(a, b, p, q, SCALE)
+    if fast is not None:
+        assert fast == _series_pow_ratio.__wrapped__(a, b, p, q, 256, SCALE)
