@@ -161,7 +161,7 @@ def balance(
         targets = [(None, a, decode_address(a, what="--ss58")) for a in ss58_addresses]
     else:
         wallet = resolve_wallet(wallet_name, wallet_path, wallet_hotkey)
-        address = wallet.coldkeypub_ss58()
+        address = wallet.coldkeypub_ss58
         targets = [(wallet.name, address, decode_address(address))]
     backend = open_backend(network, chain_db)
     try:
@@ -232,7 +232,7 @@ def transfer(
             amount = out.prompt("Amount of TAO to send", what="--amount")
         value = parse_tao(amount)
     wallet = resolve_wallet(wallet_name, wallet_path, wallet_hotkey)
-    source = decode_address(wallet.coldkeypub_ss58())
+    source = decode_address(wallet.coldkeypub_ss58)
     backend = open_backend(network, chain_db)
     try:
         preview = preview_transfer(backend, source, dest_key, value, keep_alive=not allow_death,

@@ -1,0 +1,100 @@
+"""`taoctl wallet transfer` and `wallet balance` against the sandbox chain, through the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from wallet.directory import Wallet
+from wallet.keys import keypair_from_uri
+
+TAO = 10**9
+BOB = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty"
+BOB_START = 1_000_000 * TAO
+
+
+@pytest.fixture
+def funded(taoctl, tmp_path):
+    """A dev chain and a wallet 'default' (unencrypted coldkey) funded with 100 TAO."""
+    taoctl.env["TAOCTL_CHAIN_DB"] = str(tmp_path / "sandbox.db")
+    taoctl.json("chain", "init")
+    keypair = keypair_from_uri("//TransferTester")
+    Wallet("default", taoctl.home / ".bittensor" / "wallets").write_coldkey(keypair, None)
+    taoctl.json("chain", "fund", keypair.ss58_address, "100")
+    return keypair.ss58_address
+
+
+def _balances(taoctl, *addresses):
+    doc = taoctl.json("wallet", "balance", *[a for x in addresses for a in ("--ss58", x)])
+    return [r["free_rao"] for r in doc["balances"]]
+
+
+def test_balance_of_the_wallet(taoctl, funded):
+    doc = taoctl.json("wallet", "balance")
+    assert doc["balances"][0]["ss58"] == funded
+    assert doc["balances"][0]["free_rao"] == 100 * TAO and doc["total_rao"] == 100 * TAO
+
+
+def test_transfer_and_receipt(taoctl, funded):
+    doc = taoctl.json("wallet", "transfer", "--dest", BOB, "--amount", "1.5", "-y")
+    assert doc["receipt"]["success"] and doc["call"] == "Balances.transfer_keep_alive"
+    assert doc["amount_rao"] == 1_500_000_000 and doc["fee_rao"] == 0
+    assert doc["source_balance_after_rao"] == 98_500_000_000
+    assert doc["receipt"]["extrinsic_id"] == "1-1"
+    assert _balances(taoctl, funded, BOB) == [98_500_000_000, BOB_START + 1_500_000_000]
+    assert taoctl.json("chain", "check")["ok"]
+
+
+def test_transfer_all_keeps_the_deposit_unless_allow_death(taoctl, funded):
+    doc = taoctl.json("wallet", "transfer", "--dest", BOB, "--all", "-y")
+    assert doc["amount_rao"] == 100 * TAO - 500
+    assert _balances(taoctl, funded) == [500]
+    proc = taoctl.run("wallet", "transfer", "--dest", BOB, "--all", "-y", "--json")
+    assert proc.returncode == 2  # nothing left to send while keeping the account alive
+    doc = taoctl.json("wallet", "transfer", "--dest", BOB, "--all", "--allow-death", "-y")
+    assert doc["amount_rao"] == 500 and doc["reaped"]
+    assert _balances(taoctl, funded, BOB) == [0, BOB_START + 100 * TAO]
+    assert taoctl.json("chain", "check")["ok"]
+
+
+def test_allow_death_recycles_dust(taoctl, funded):
+    status = taoctl.json("chain", "status")
+    doc = taoctl.json("wallet", "transfer", "--dest", BOB, "--amount", "99.9999999",
+                      "--allow-death", "-y")
+    assert doc["reaped"] and doc["dust_recycled_rao"] == 100
+    assert _balances(taoctl, funded) == [0]
+    assert taoctl.json("chain", "status")["issuance_rao"] == status["issuance_rao"] - 100
+    assert taoctl.json("chain", "check")["ok"]
+
+
+@pytest.mark.parametrize("args,kind", [
+    (("--dest", BOB, "--amount", "100"), "NotExpendable"),  # would leave < 500 rao
+    (("--dest", BOB, "--amount", "500"), "InsufficientBalance"),
+    (("--dest", "5NotAnAddress", "--amount", "1"), "InvalidAddress"),
+    (("--dest", BOB, "--amount", "0"), "InvalidAmount"),
+    (("--dest", BOB, "--amount", "1e3"), "InvalidAmount"),
+    (("--dest", BOB, "--amount", "1", "--all"), "UsageError"),
+    (("--dest", "5C4hrfjw9DjXZTzV3MwzrrAr9P1MJhSrvWGWqi1eSuyUpnhM", "--amount", "0.0000001"),
+     "ExistentialDeposit"),
+])
+def test_bad_transfers_change_nothing(taoctl, funded, args, kind):
+    before = taoctl.json("chain", "status")
+    proc = taoctl.run("wallet", "transfer", *args, "-y", "--json")
+    assert proc.returncode == 2, proc.stderr
+    assert json.loads(proc.stdout)["error"]["type"] == kind
+    assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+    after = taoctl.json("chain", "status")
+    assert after == before  # no extrinsic, no nonce, no balance changed
+    assert _balances(taoctl, funded) == [100 * TAO]
+
+
+def test_confirmation_without_terminal_refuses(taoctl, funded):
+    proc = taoctl.run("wallet", "transfer", "--dest", BOB, "--amount", "1")
+    assert proc.returncode == 2 and "-y" in proc.stderr
+    assert _balances(taoctl, funded) == [100 * TAO]
+
+
+def test_balance_bad_address(taoctl, funded):
+    proc = taoctl.run("wallet", "balance", "--ss58", "xyz", "--json")
+    assert proc.returncode == 2 and json.loads(proc.stdout)["error"]["type"] == "InvalidAddress"
