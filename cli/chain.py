@@ -193,7 +193,7 @@ def advance(
     finally:
         backend.close()
     data = {
-        "blocks_advanced": done, "requested": count, "interrupted": interrupted,
+        "blocks_advanced": info.number - start, "requested": count, "interrupted": interrupted,
         "from_block": start, "block": info.number, "date": iso_date(info.timestamp_ms),
         "timestamp_ms": info.timestamp_ms, "head_hash": _hex(info.head_hash),
         "issuance_rao": issuance_after, "issuance": format_tao(issuance_after),
@@ -203,7 +203,7 @@ def advance(
 
     def render(console) -> None:
         verb = "Interrupted after" if interrupted else "Advanced"
-        console.print(f"{verb} {done:,} blocks: open block {info.number:,} "
+        console.print(f"{verb} {data['blocks_advanced']:,} blocks: open block {info.number:,} "
                       f"({data['date']})")
         console.print(f"Issuance {format_tao(issuance_after)} "
                       f"(+{format_tao(data['emission_paid_rao'])}), emission now "

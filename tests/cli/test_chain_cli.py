@@ -171,3 +171,37 @@ def test_human_output_is_readable(taoctl, chain):
     assert proc.returncode == 0 and "Open block" in proc.stdout and str(chain) in proc.stdout
     proc = taoctl.run("chain", "halving")
     assert proc.returncode == 0 and "10,500,000" in proc.stdout
+
+
+def test_ctrl_c_stops_at_a_committed_block(taoctl, chain):
+    import signal
+    import subprocess
+    import time
+
+    from conftest import taoctl_path
+
+    proc = subprocess.Popen([taoctl_path(), "chain", "advance", "5000000", "--block-by-block",
+                             "--json"], env=taoctl.env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    time.sleep(2.0)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    doc = json.loads(out)
+    assert doc["interrupted"] and 0 < doc["blocks_advanced"] < 5_000_000
+    status = taoctl.json("chain", "status")
+    assert status["block"] == doc["block"] == 1 + doc["blocks_advanced"]
+    assert taoctl.json("chain", "check")["ok"]
+
+
+def test_locked_chain_is_a_one_line_error(taoctl, chain):
+    conn = sqlite3.connect(chain, isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        proc = taoctl.run("chain", "advance", "1", "--json",
+                          env={"TAOCTL_CHAIN_BUSY_TIMEOUT": "0.3"})
+    finally:
+        conn.execute("ROLLBACK")
+        conn.close()
+    assert proc.returncode == 5 and _error(proc)["type"] == "ChainLocked"
+    assert taoctl.json("chain", "status")["block"] == 1

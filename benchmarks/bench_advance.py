@@ -1,0 +1,60 @@
+"""Print how fast the bundled chain advances: closed-form skips and block-by-block runs.
+
+Targets from the issue: `chain advance 100000` with no subnets <= 2 s, and
+`chain advance --to-halving` from the mainnet preset (about 10 M blocks) <= 30 s.
+Measures both the library call and the installed `taoctl` command (which adds start-up).
+
+    python benchmarks/bench_advance.py
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from chain.local.chain import LocalChain
+
+
+def _timed(fn) -> tuple[float, object]:
+    t0 = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - t0, result
+
+
+def _cli(*args: str) -> float:
+    exe = str(Path(sys.executable).with_name("taoctl"))
+    t0 = time.perf_counter()
+    subprocess.run([exe, *args], check=True, capture_output=True)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        dev = Path(tmp) / "dev.db"
+        main_db = Path(tmp) / "mainnet.db"
+        chain = LocalChain.create(dev, "dev")
+        seconds, _ = _timed(lambda: chain.advance(100_000))
+        print(f"advance 100000 (dev, closed form, library): {seconds * 1000:.1f} ms")
+        seconds, _ = _timed(lambda: chain.advance(20_000, block_by_block=True))
+        print(f"advance 20000 block by block (library): {seconds * 1000:.1f} ms "
+              f"({seconds / 20_000 * 1e6:.1f} us per block)")
+        chain.close()
+        print(f"taoctl chain advance 100000 (dev, CLI incl. start-up): "
+              f"{_cli('chain', 'advance', '100000', '--chain-db', str(dev)):.2f} s")
+        LocalChain.create(main_db, "mainnet").close()
+        with LocalChain.open(main_db) as chain:
+            start = chain.open_number()
+        seconds = _cli("chain", "advance", "--to-halving", "--chain-db", str(main_db))
+        with LocalChain.open(main_db) as chain:
+            blocks = chain.open_number() - start
+        print(f"taoctl chain advance --to-halving (mainnet, {blocks:,} blocks, CLI): "
+              f"{seconds:.2f} s")
+        seconds = _cli("chain", "check", "--chain-db", str(main_db))
+        print(f"taoctl chain check after that: {seconds:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
