@@ -197,18 +197,12 @@ def _to_grid(m: np.ndarray) -> np.ndarray:
     return m
 
 
-def _row_normalise(m: np.ndarray) -> np.ndarray:
-    """In place: each row divided by its sum; rows summing to 0 stay as they are."""
-    sums = m.sum(axis=1)
-    np.divide(m, np.where(sums > 0, sums, 1.0)[:, None], out=m)
-    return m
-
-
-def _col_normalise(m: np.ndarray) -> np.ndarray:
-    """In place: each column divided by its sum; columns summing to 0 stay as they are."""
+def _col_sums_or_one(m: np.ndarray) -> np.ndarray:
+    """Column sums with 0 replaced by 1, the divisor of `inplace_col_normalize` (a column summing
+    to 0 is left as it is)."""
     sums = m.sum(axis=0)
-    np.divide(m, np.where(sums != 0, sums, 1.0)[None, :], out=m)
-    return m
+    sums[sums == 0] = 1.0
+    return sums
 
 
 def _col_max_upscale(m: np.ndarray) -> np.ndarray:
@@ -216,65 +210,92 @@ def _col_max_upscale(m: np.ndarray) -> np.ndarray:
     if m.size == 0:
         return m
     maxima = m.max(axis=0)
-    np.divide(m, np.where(maxima != 0, maxima, 1.0)[None, :], out=m)
+    maxima[maxima == 0] = 1.0
+    m /= maxima
     return m
 
 
-def _weighted_median_col_bits(
-    stake_bits: np.ndarray, score: np.ndarray, majority_bits: int
-) -> np.ndarray:
-    """Column-wise stake-weighted median with the chain's decision made exactly in I32F32 bits.
+_TILE = 64
+
+
+def _transpose_into(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """`dst[...] = src.T` (casting to dst's dtype), copied tile by tile: a plain strided copy of
+    a large matrix misses the cache on every element. The loop runs over 64 x 64 tiles only."""
+    rows, cols = src.shape
+    if src.size <= _TILE * _TILE * 16:
+        dst[...] = src.T
+        return dst
+    for i in range(0, rows, _TILE):
+        for j in range(0, cols, _TILE):
+            dst[j : j + _TILE, i : i + _TILE] = src[i : i + _TILE, j : j + _TILE].T
+    return dst
+
+
+def _median_rows(stake_bits: np.ndarray, score_bits: np.ndarray, majority_bits: int) -> np.ndarray:
+    """For each column of `score_bits` (V, M; float64 holding non-negative integers below 2**40,
+    scores as I32F32 bits) the row holding the chain's stake-weighted median, or -1 for a column
+    without any staked row.
 
     Rows with zero stake bits are left out; the others' stakes are renormalised in I32F32
-    (`use_stake`, truncating division) and `minority = sum(use_stake) - majority`. For every
-    column the answer is the first score in ascending order whose cumulative stake exceeds the
-    minority, i.e. the value v with stake(score < v) <= minority < stake(score <= v) -- what the
-    chain's mid-pivot quickselect returns, ties included; the last (largest) score when the
-    minority is at least the whole stake; 0 when no row has stake.
+    (`use_stake`, truncating division) and `minority = sum(use_stake) - majority`. The median of
+    a column is the first score in ascending order whose cumulative stake exceeds the minority:
+    the value v with stake(score < v) <= minority < stake(score <= v), which is what the chain's
+    mid-pivot quickselect returns, ties included; the largest score when the minority is at
+    least the whole stake. The decision is made in integers, so it is exact.
 
-    Vectorised: scores are put on the I32F32 grid and packed with their row index into one int64
-    key (`bits << rbits | row`), so one `np.sort` per column gives the order with the row along.
+    Vectorised: each score is packed with its row index into one int64 key
+    (`bits << rbits | row`), so a single `np.sort` per column orders scores with their rows.
     """
-    n_rows, n_cols = score.shape
+    n_rows, n_cols = score_bits.shape
     use = stake_bits > 0
     n_use = int(use.sum())
     if n_use == 0 or n_cols == 0:
-        return np.zeros(n_cols, dtype=np.float64)
-    use_score = score if n_use == n_rows else score[use]
-    sb = stake_bits[use]
-    use_bits = _fixed_ratio_bits(sb, int(sb.sum()))
+        return np.full(n_cols, -1, dtype=np.int64)
+    rows = np.flatnonzero(use)
+    use_scores = score_bits if n_use == n_rows else score_bits[rows]
+    stake_used = stake_bits[rows]
+    use_bits = _fixed_ratio_bits(stake_used, int(stake_used.sum()))
     minority = int(use_bits.sum()) - int(majority_bits)
 
     rbits = max(1, (n_use - 1).bit_length())
-    keys = np.empty((n_cols, n_use), dtype=np.float64)
-    np.multiply(use_score.T, float(ONE_BITS), out=keys)
-    np.floor(keys, out=keys)
-    keys = keys.astype(np.int64)
+    keys = _transpose_into(use_scores, np.empty((n_cols, n_use), dtype=np.int64))
     keys <<= rbits
-    keys |= np.arange(n_use, dtype=np.int64)[None, :]
+    keys |= np.arange(n_use, dtype=np.int64)
     keys.sort(axis=1)
-    keys &= (1 << rbits) - 1  # now the row of each sorted position
-    cum = np.cumsum(use_bits[keys], axis=1)
+    keys &= (1 << rbits) - 1  # the row of each sorted position
+    cum = use_bits[keys]
+    np.cumsum(cum, axis=1, out=cum)
     pos = np.minimum(np.count_nonzero(cum <= minority, axis=1), n_use - 1)
-    cols = np.arange(n_cols)
-    return use_score[keys[cols, pos], cols]
+    return rows[keys[np.arange(n_cols), pos]]
+
+
+def _pick(matrix: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """matrix[rows[j], j] for each column j, 0 where rows[j] is -1."""
+    if matrix.shape[0] == 0:
+        return np.zeros(matrix.shape[1])
+    cols = np.arange(matrix.shape[1])
+    picked = matrix[np.maximum(rows, 0), cols]
+    picked[rows < 0] = 0.0
+    return picked
 
 
 def weighted_median_col(stake: np.ndarray, score: np.ndarray, majority: float) -> np.ndarray:
     """`math.rs::weighted_median_col`: per column of `score` (V, M), the stake-weighted median
     over the rows with positive stake, where `majority` (e.g. kappa) is the share of stake that
-    must weight at or above the result. Stake and majority are put on the I32F32 grid by
-    flooring; the comparison of cumulative stake with the minority is exact. Scores must lie in
-    [0, 65536)."""
+    must weight at or above the result. Stake, scores and majority are put on the I32F32 grid by
+    flooring and the median's decision is exact there; the value returned is the score as given.
+    Scores must lie in [0, 256)."""
     stake = np.asarray(stake, dtype=np.float64)
     score = np.asarray(score, dtype=np.float64)
     if score.ndim != 2 or stake.shape != (score.shape[0],):
         raise YumaInputError(f"stake {stake.shape} and score {score.shape} do not fit (V,), (V, M)")
-    if score.size and not (score.min() >= 0 and score.max() < 65536):
-        raise YumaInputError("scores must be finite and in [0, 65536)")
+    if score.size and not (score.min() >= 0 and score.max() < 256):
+        raise YumaInputError("scores must be finite and in [0, 256)")
     if stake.size and not (np.isfinite(stake).all() and stake.min() >= 0):
         raise YumaInputError("stake must be finite and non-negative")
-    return _weighted_median_col_bits(to_i32f32_bits(stake), score, int(to_i32f32_bits(majority)))
+    score_bits = np.floor(score * float(ONE_BITS))
+    rows = _median_rows(to_i32f32_bits(stake), score_bits, int(to_i32f32_bits(majority)))
+    return _pick(score, rows)
 
 
 def is_topk_nonzero(stake: np.ndarray, k: int) -> np.ndarray:
@@ -299,6 +320,35 @@ def is_topk_nonzero(stake: np.ndarray, k: int) -> np.ndarray:
     return result
 
 
+def _alpha_sigmoid_into(
+    consensus: np.ndarray,
+    weight: np.ndarray,
+    bond: np.ndarray,
+    alpha_low: float,
+    alpha_high: float,
+    steepness: float,
+) -> np.ndarray:
+    """`alpha_sigmoid` for a (V, M) weight/bond pair and (M,) consensus, in two fresh buffers
+    with branch-free arithmetic (a masked select is several times slower on large matrices)."""
+    diff = np.subtract(weight, consensus)  # buying: w - c
+    np.clip(diff, 0.0, 1.0, out=diff)
+    sell = np.subtract(bond, weight)  # selling: b - w, used where w < b
+    np.clip(sell, 0.0, 1.0, out=sell)
+    sell -= diff
+    sell *= np.less(weight, bond)
+    diff += sell
+    del sell
+    diff -= 0.5
+    diff *= steepness / -100.0
+    if abs(steepness) / 200.0 > 20.0:  # |exponent| <= steepness/200 since diff is in [0, 1]
+        np.clip(diff, -20.0, 20.0, out=diff)
+    np.exp(diff, out=diff)
+    diff += 1.0
+    np.divide(alpha_high - alpha_low, diff, out=diff)
+    diff += alpha_low
+    return diff  # in [alpha_low, alpha_high]: the chain's final clamp cannot bind
+
+
 def alpha_sigmoid(
     consensus: np.ndarray,
     weight: np.ndarray,
@@ -307,26 +357,22 @@ def alpha_sigmoid(
     alpha_high: float,
     steepness: float,
 ) -> np.ndarray:
-    """`run_epoch.rs::alpha_sigmoid`, broadcast over arrays: the liquid-alpha EMA rate of each bond.
+    """`run_epoch.rs::alpha_sigmoid`, broadcast over arrays: the liquid-alpha EMA rate of a bond.
 
     diff = clamp(w - c, 0, 1) if w >= b (buying), else clamp(b - w, 0, 1) (selling);
     alpha = clamp(low + (high - low) / (1 + exp((steepness / -100) * (diff - 1/2))), low, high)
     with the exponent clamped to [-20, 20] like `exp_safe`. `alpha_low`/`alpha_high` are
     proportions (u16 / 65535); `steepness` is the stored value (default 1000).
     """
-    w = np.asarray(weight, dtype=np.float64)
-    b = np.asarray(bond, dtype=np.float64)
-    c = np.asarray(consensus, dtype=np.float64)
-    diff = np.where(w >= b, w - c, b - w)
-    np.clip(diff, 0.0, 1.0, out=diff)
-    diff -= 0.5
-    diff *= steepness / -100.0
-    np.clip(diff, -20.0, 20.0, out=diff)
-    np.exp(diff, out=diff)
-    diff += 1.0
-    np.divide(alpha_high - alpha_low, diff, out=diff)
-    diff += alpha_low
-    return np.clip(diff, alpha_low, alpha_high, out=diff)
+    w, b, c = np.broadcast_arrays(
+        np.atleast_1d(np.asarray(weight, dtype=np.float64)),
+        np.atleast_1d(np.asarray(bond, dtype=np.float64)),
+        np.atleast_1d(np.asarray(consensus, dtype=np.float64)),
+    )
+    alpha = _alpha_sigmoid_into(c, w, b, alpha_low, alpha_high, steepness)
+    np.clip(alpha, alpha_low, alpha_high, out=alpha)
+    shape = np.broadcast_shapes(np.shape(weight), np.shape(bond), np.shape(consensus))
+    return alpha.reshape(shape)
 
 
 def mat_ema_alpha(new: np.ndarray, old: np.ndarray, alpha: np.ndarray | float) -> np.ndarray:
@@ -347,24 +393,35 @@ def mat_ema_alpha(new: np.ndarray, old: np.ndarray, alpha: np.ndarray | float) -
 def _checked_inputs(
     stake: np.ndarray, weights: np.ndarray, bonds_prev: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    s = np.array(stake, dtype=np.float64)  # copies: the caller's arrays are never touched
-    w = np.array(weights, dtype=np.float64)
+    """The inputs as float64 arrays (not copied when they already are: nothing below writes to
+    them), or `YumaInputError`. Non-finite weights are caught later by their row sums."""
+    s = np.asarray(stake, dtype=np.float64)
+    w = np.asarray(weights, dtype=np.float64)
     if s.ndim != 1 or w.ndim != 2 or w.shape[0] != s.shape[0]:
-        raise YumaInputError(
-            f"stake must be (V,) and weights (V, M); got {s.shape} and {w.shape}"
-        )
+        raise YumaInputError(f"stake must be (V,) and weights (V, M); got {s.shape} and {w.shape}")
     if s.size and not (np.isfinite(s).all() and s.min() >= 0):
         raise YumaInputError("stake must be finite and non-negative")
-    if w.size and not (w.min() >= 0 and np.isfinite(w.max())):
+    if w.size and not w.min() >= 0:
         raise YumaInputError("weights must be finite and non-negative")
     b = None
     if bonds_prev is not None:
-        b = np.array(bonds_prev, dtype=np.float64)
+        b = np.asarray(bonds_prev, dtype=np.float64)
         if b.shape != w.shape:
             raise YumaInputError(f"bonds_prev must have the shape of weights {w.shape}, got {b.shape}")
-        if b.size and not (b.min() >= 0 and np.isfinite(b.max())):
+        if b.size and not (b.min() >= 0 and np.isfinite(b.sum())):
             raise YumaInputError("bonds_prev must be finite and non-negative")
     return s, w, b
+
+
+def _weight_bits(w: np.ndarray) -> np.ndarray:
+    """Row-normalised weights as I32F32 bits held in float64: floor(w_ij * 2**32 / row sum),
+    the chain's truncating division (`inplace_row_normalize`); rows summing to 0 stay 0."""
+    sums = w.sum(axis=1)
+    if not np.isfinite(sums).all():
+        raise YumaInputError("weights must be finite and non-negative")
+    scale = np.divide(float(ONE_BITS), sums, out=np.zeros_like(sums), where=sums > 0)
+    bits = np.multiply(w, scale[:, None])
+    return np.floor(bits, out=bits)
 
 
 def yuma_epoch(
@@ -380,18 +437,21 @@ def yuma_epoch(
     weights     (V, M) raw non-negative weights (row-normalised inside; e.g. the stored u16)
     bonds_prev  (V, M) or None. Yuma3: absolute bonds in [0, 1] (`u16_to_float` of storage).
                 Legacy: any per-column scale (stored u16 or max-upscaled), column-normalised inside.
+    The caller's arrays are never modified.
     """
     params = params or YumaParams()
-    s, w, b_prev = _checked_inputs(stake, weights, bonds_prev)
-    n_val, n_miner = w.shape
+    s, w_raw, b_prev = _checked_inputs(stake, weights, bonds_prev)
+    n_val, n_miner = w_raw.shape
 
     s = normalise(s)
-    _to_grid(_row_normalise(w))  # the chain's truncating division of each row by its sum
+    w = _weight_bits(w_raw)
+    median_rows = _median_rows(to_i32f32_bits(s), w, params.kappa_bits)
+    w *= 1.0 / ONE_BITS  # now the row-normalised weights, on the I32F32 grid
+    consensus = _pick(w, median_rows)
 
-    consensus = _weighted_median_col_bits(to_i32f32_bits(s), w, params.kappa_bits)
-    clipped = np.minimum(w, consensus[None, :])
+    clipped = np.minimum(w, consensus)
     validator_trust = clipped.sum(axis=1)
-    incentive = normalise(s @ clipped)
+    incentive = normalise(np.einsum("i,ij->j", s, clipped))  # einsum: no BLAS threads
 
     penalty_bits = params.bonds_penalty_bits
     if penalty_bits == 0:
@@ -402,38 +462,51 @@ def yuma_epoch(
         w_bonds = clipped - w
         w_bonds *= penalty_bits / ONE_BITS
         w_bonds += w
-    del w
+    del w, clipped
 
     ema_alpha = params.ema_alpha_bits / ONE_BITS
     if params.yuma3:
         b = b_prev if b_prev is not None else np.zeros((n_val, n_miner))
         if params.liquid_alpha and np.any(consensus != 0):
-            alpha = alpha_sigmoid(
-                consensus[None, :],
+            alpha = _alpha_sigmoid_into(
+                consensus,
                 w_bonds,
                 b,
                 params.alpha_low_float,
                 params.alpha_high_float,
                 params.alpha_sigmoid_steepness,
             )
-            bonds = mat_ema_alpha(w_bonds, b, alpha)
+            bonds = np.subtract(w_bonds, b)  # (1 - a) * b + a * w  ==  b + a * (w - b)
+            bonds *= alpha
+            del alpha
+            bonds += b
+            np.minimum(bonds, 1.0, out=bonds)
         else:
             bonds = w_bonds * ema_alpha
             bonds += (1.0 - ema_alpha) * b
-        bonds_norm = _col_normalise(bonds.copy())
-        dividends = normalise((bonds_norm @ incentive) * s)
+        # D_i = sum_j (bonds_ij / colsum_j) * I_j * s_i, without materialising the normalised bonds
+        per_bond = incentive / _col_sums_or_one(bonds)
+        dividends = normalise(np.einsum("ij,j->i", bonds, per_bond) * s)
     else:
         # Legacy bonds are stored column max-upscaled and read back as u16, so their last bit
         # decides stored values: every step below is floored onto the I32F32 grid like the
         # chain's fixed-point products and truncating divisions.
-        delta = _to_grid(w_bonds * _to_grid(s.copy())[:, None])
-        _to_grid(_col_normalise(delta))
-        _to_grid(delta.__imul__(ema_alpha))
+        delta = np.multiply(w_bonds, _to_grid(s.copy())[:, None])
+        _to_grid(delta)
+        delta /= _col_sums_or_one(delta)
+        _to_grid(delta)
+        delta *= ema_alpha
+        _to_grid(delta)
         if b_prev is not None:
-            b = _to_grid(_col_normalise(b_prev))
-            delta += _to_grid(b.__imul__(1.0 - ema_alpha))
-        bonds = _to_grid(_col_normalise(delta))
-        dividends = normalise(bonds @ incentive)
+            b = b_prev / _col_sums_or_one(b_prev)
+            _to_grid(b)
+            b *= 1.0 - ema_alpha
+            delta += _to_grid(b)
+            del b
+        bonds = delta
+        bonds /= _col_sums_or_one(bonds)
+        _to_grid(bonds)
+        dividends = normalise(np.einsum("ij,j->i", bonds, incentive))
         _to_grid(_col_max_upscale(bonds))
 
     return YumaResult(

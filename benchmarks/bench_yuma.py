@@ -1,0 +1,65 @@
+"""Time one `chain.yuma.yuma_epoch` at 256, 1024 and 4096 UIDs (V = M) and print median ms.
+
+Weights are random u16 values on about 10 % of the entries (validators weight a subset of
+miners), stake is random, previous bonds random in [0, 1]. Three modes: Yuma3, Yuma3 with liquid
+alpha, legacy. Targets from issue 6: 2 ms at 256, 50 ms at 1024, 1.5 s at 4096.
+
+    .venv/bin/python benchmarks/bench_yuma.py [--sizes 256,1024] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+
+from chain.yuma import YumaParams, yuma_epoch
+
+MODES = {
+    "yuma3": YumaParams(yuma3=True, liquid_alpha=False),
+    "yuma3+liquid": YumaParams(yuma3=True, liquid_alpha=True),
+    "legacy": YumaParams(yuma3=False),
+}
+TARGET_MS = {256: 2.0, 1024: 50.0, 4096: 1500.0}
+
+
+def make_view(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    stake = rng.random(n) * 1e6
+    weights = rng.integers(0, 65_536, (n, n)).astype(np.float64)
+    weights[rng.random((n, n)) >= 0.1] = 0.0
+    bonds = rng.random((n, n))
+    return stake, weights, bonds
+
+
+def median_ms(fn, repeat: int) -> float:
+    fn()  # warm-up
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="256,1024,4096")
+    parser.add_argument("--repeat", type=int, default=0, help="runs per case (default by size)")
+    args = parser.parse_args()
+    print(f"numpy {np.__version__}; median of N runs, milliseconds")
+    print(f"{'n':>6} {'mode':<14} {'median ms':>10} {'target ms':>10} {'runs':>5}")
+    for n in (int(x) for x in args.sizes.split(",")):
+        stake, weights, bonds = make_view(n)
+        repeat = args.repeat or (50 if n <= 256 else 15 if n <= 1024 else 5)
+        for mode, params in MODES.items():
+            ms = median_ms(lambda p=params: yuma_epoch(stake, weights, bonds, p), repeat)
+            target = TARGET_MS.get(n)
+            flag = "" if target is None else ("ok" if ms <= target else "SLOW")
+            print(f"{n:>6} {mode:<14} {ms:>10.2f} {target or '':>10} {repeat:>5} {flag}")
+
+
+if __name__ == "__main__":
+    main()
