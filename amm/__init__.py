@@ -18,6 +18,7 @@ Public API (amounts are ints of rao, prices are U64F64 bit patterns unless named
     inject_liquidity(pool, tao, alpha) -> the same, with the reserves also increased
     limit_price_for_tolerance(pool, direction, tolerance) -> rao per alpha
     swap_fee(pool, amount) -> the fee the chain takes from a gross amount
+    worst_case_out(pool, direction, amount, limit_price) -> least output a limit order accepts
 
 `SwapResult` fields: direction, amount_requested, amount_in (net_in + fee), fee, net_in,
 amount_out, price_before, price_after (bits), slippage (rao of the output token, the chain's
@@ -61,6 +62,7 @@ from amm.swap import (
     spot_price,
     swap,
     swap_fee,
+    worst_case_out,
 )
 
 __all__ = [
@@ -71,5 +73,5 @@ __all__ = [
     "adjust_protocol_liquidity", "amount_in_for_out", "buy", "inject_liquidity",
     "limit_price_for_tolerance", "max_amount", "max_amount_add", "max_amount_remove",
     "perquintill_from_rational", "price_rao", "price_str", "sell", "spot_price", "swap",
-    "swap_fee",
+    "swap_fee", "worst_case_out",
 ]

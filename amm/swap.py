@@ -378,6 +378,37 @@ def max_amount(pool: Pool, direction: str, limit_price: int) -> int:
     return result.net_in + result.fee
 
 
+def worst_case_out(pool: Pool, direction: str, amount: int, limit_price: int) -> int | None:
+    """The least a limit order of `amount` can still pay out: others first trade the same way
+    and move the price as far as the order still fills completely within `limit_price`.
+
+    None when the order does not fill within the limit even now (fill-or-kill would refuse
+    it). Found by bisection on the size of that earlier trade, with the exact swap.
+    """
+    from amm.errors import AmmError
+
+    maximum = max_amount(pool, direction, limit_price)
+
+    def fill(front: int) -> SwapResult | None:
+        try:
+            moved = swap(pool, direction, front, simulate=True).pool_after if front else pool
+            result = swap(moved, direction, amount, limit_price=limit_price, simulate=True)
+        except AmmError:
+            return None
+        return None if result.partial else result
+
+    if amount > maximum or fill(0) is None:
+        return None
+    lo, hi = 0, max(maximum, 1)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if fill(mid) is not None:
+            lo = mid
+        else:
+            hi = mid
+    return fill(lo).amount_out
+
+
 def max_amount_add(pool: Pool, limit_price: int) -> int:
     """`get_max_amount_add`: most TAO that can be staked within `limit_price` rao per alpha."""
     return max_amount(pool, BUY, limit_price)
