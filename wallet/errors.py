@@ -63,6 +63,13 @@ class PasswordError(WalletError):
     name = "PasswordError"
 
 
+class EmptyPassword(PasswordError):
+    """An empty password was given (bad input, not a wallet problem)."""
+
+    name = "EmptyPassword"
+    exit_code = EXIT_USAGE
+
+
 class KeyringUnavailable(WalletError):
     """No OS keyring backend is available to remember a password."""
 

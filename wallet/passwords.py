@@ -20,7 +20,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from wallet.errors import KeyringUnavailable, PasswordError
+from wallet.errors import EmptyPassword, KeyringUnavailable, PasswordError
 
 KEYRING_SERVICE = "taoctl"
 
@@ -104,9 +104,7 @@ def strip_newline(text: str) -> str:
 def check_password(password: str | None, source: str = "the password") -> str:
     """The password itself, or PasswordError (exit 2) when it is empty."""
     if not password:
-        error = PasswordError(f"{source} is empty; an empty password is not allowed")
-        error.exit_code = 2
-        raise error
+        raise EmptyPassword(f"{source} is empty; an empty password is not allowed")
     return password
 
 
