@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import time
 from datetime import datetime, timezone
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from chain.units import format_tao, parse_tao
 from cli.netopts import ChainDbOpt, NetworkOpt, chain_path, open_backend, require_sandbox
-from cli.output import JsonOpt, NoPromptOpt, Output
+from cli.output import JsonOpt, Output
 
 app = typer.Typer(help="The bundled sandbox chain: init, status, advance, check.",
                   no_args_is_help=True)
@@ -43,7 +43,8 @@ def _hex(data: bytes) -> str:
 
 @app.command("init")
 def init(
-    preset: Annotated[str, typer.Option("--preset", help="Genesis preset: dev or mainnet.")] = "dev",
+    preset: Annotated[str, typer.Option("--preset", help="Genesis preset: dev or mainnet.")] = \
+        "dev",
     force: Annotated[bool, typer.Option("--force", help="Replace an existing chain.")] = False,
     chain_db: ChainDbOpt = None,
     network: NetworkOpt = "sandbox",
@@ -139,9 +140,9 @@ def status(chain_db: ChainDbOpt = None, network: NetworkOpt = "sandbox",
 
 @app.command("advance")
 def advance(
-    blocks: Annotated[Optional[int], typer.Argument(help="How many blocks to advance.",
+    blocks: Annotated[int | None, typer.Argument(help="How many blocks to advance.",
                                                     show_default=False)] = None,
-    to_block: Annotated[Optional[int], typer.Option("--to-block", help="Advance until this "
+    to_block: Annotated[int | None, typer.Option("--to-block", help="Advance until this "
                                                     "block is the open block.")] = None,
     to_halving: Annotated[bool, typer.Option("--to-halving", help="Advance to the first block "
                                              "after the next halving.")] = False,
@@ -174,14 +175,14 @@ def advance(
             raise ChainUsageError(
                 f"nothing to advance: the open block is {start:,}" if to_block is not None
                 else "the number of blocks must be at least 1")
-        done, interrupted, result = 0, False, None
+        done, interrupted, _result = 0, False, None
         chunk = ADVANCE_CHUNK_SLOW if block_by_block else ADVANCE_CHUNK
         t0 = time.perf_counter()
         with out.progress("Advancing", count) as progress:
             try:
                 while done < count:
                     step = min(chunk, count - done)
-                    result = backend.advance(step, block_by_block=block_by_block)
+                    backend.advance(step, block_by_block=block_by_block)
                     done += step
                     progress(step)
             except KeyboardInterrupt:

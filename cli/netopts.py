@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -29,7 +29,7 @@ NetworkOpt = Annotated[
                  envvar="TAOCTL_NETWORK"),
 ]
 ChainDbOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--chain-db", envvar="TAOCTL_CHAIN_DB", show_default=False,
                  help="The sandbox chain file. [default: ~/.local/share/taoctl/sandbox.db]"),
 ]

@@ -9,7 +9,7 @@ unlocked coldkey and submitted; the receipt is shown.
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -145,7 +145,7 @@ def as_signer(keypair):
 
 @app.command("balance")
 def balance(
-    ss58_addresses: Annotated[Optional[list[str]], typer.Option(
+    ss58_addresses: Annotated[list[str] | None, typer.Option(
         "--ss58", "--ss58-address", help="Address to show (repeatable); default: the wallet's "
         "coldkey.", show_default=False)] = None,
     wallet_name: WalletNameOpt = None,
@@ -172,7 +172,7 @@ def balance(
     rows = [{"wallet": name, "ss58": address, "free_rao": info.free, "staked_rao": 0,
              "total_rao": info.free, "free": format_tao(info.free),
              "total": format_tao(info.free)}
-            for (name, address, _), info in zip(targets, infos)]
+            for (name, address, _), info in zip(targets, infos, strict=False)]
     data = {"network": "sandbox", "block": block, "balances": rows,
             "total_free_rao": sum(r["free_rao"] for r in rows),
             "total_rao": sum(r["total_rao"] for r in rows)}
@@ -195,10 +195,10 @@ def balance(
 
 @app.command("transfer")
 def transfer(
-    dest: Annotated[Optional[str], typer.Option("--dest", "-d", "--destination",
+    dest: Annotated[str | None, typer.Option("--dest", "-d", "--destination",
                                                 help="ss58 address to send to.",
                                                 show_default=False)] = None,
-    amount: Annotated[Optional[str], typer.Option("--amount", "-a", help="TAO to send.",
+    amount: Annotated[str | None, typer.Option("--amount", "-a", help="TAO to send.",
                                                   show_default=False)] = None,
     transfer_all: Annotated[bool, typer.Option("--all", help="Send the whole balance "
                                                "(keeping the existential deposit unless "

@@ -43,7 +43,7 @@ class Signer:
         return bytes(sr25519.sign((self.public_key, self._secret_key), message))
 
     @classmethod
-    def from_keypair(cls, keypair) -> "Signer":
+    def from_keypair(cls, keypair) -> Signer:
         """Adapt a substrate-interface / bittensor-wallet Keypair (public_key, private_key)."""
         return cls(bytes(keypair.public_key), bytes(keypair.private_key))
 

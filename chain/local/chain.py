@@ -206,7 +206,8 @@ class LocalChain:
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[State]:
-        """One write transaction: state changes are flushed and committed together, or not at all."""
+        """One write transaction: state changes are flushed and committed together, or not at all.
+        """
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:

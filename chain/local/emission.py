@@ -9,7 +9,7 @@ thresholds, many blocks can be skipped in closed form (`emit_blocks`).
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 TOTAL_SUPPLY = 21_000_000_000_000_000  # rao, the 21 M TAO cap
 DEFAULT_BLOCK_EMISSION = 1_000_000_000  # rao, 1 TAO per block before the first halving
@@ -44,7 +44,7 @@ def block_emission_for_issuance(issuance: int) -> int:
     return DEFAULT_BLOCK_EMISSION >> k
 
 
-@lru_cache(maxsize=None)
+@cache
 def halving_threshold(k: int) -> int:
     """The smallest issuance (rao) at which the halving index reaches `k` (k >= 1).
 

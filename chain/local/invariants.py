@@ -69,7 +69,7 @@ def _issuance_by_rows(conn, issuance_now: int) -> list[str]:
     dust_by_block = Counter()
     for block, events in conn.execute("SELECT block, events FROM extrinsics"):
         dust_by_block[block] += _dust(events)
-    for (number, issued), (next_number, next_issued) in zip(rows, rows[1:]):
+    for (number, issued), (next_number, next_issued) in zip(rows, rows[1:], strict=False):
         start = int(issued) - dust_by_block[number]
         expected = start + emit_blocks(start, next_number - number)
         if expected != int(next_issued):

@@ -78,10 +78,7 @@ def dispatch(state: State, origin: bytes, call: Call, block_number: int) -> list
     state.begin()
     try:
         spec.fn(env, origin, **args)
-    except DispatchError:
-        state.rollback()
-        raise
-    except BaseException:
+    except BaseException:  # a DispatchError, or a bug: either way the call leaves no trace
         state.rollback()
         raise
     state.commit()

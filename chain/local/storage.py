@@ -52,11 +52,12 @@ class StorageItem:
     def encode_key(self, key: tuple) -> str:
         if len(key) != len(self.keys):
             raise TypeError(f"{self.id} takes {len(self.keys)} key(s), got {len(key)}")
-        return json.dumps([_encode_part(kind, part) for kind, part in zip(self.keys, key)],
-                          separators=(",", ":"))
+        parts = [_encode_part(kind, part) for kind, part in zip(self.keys, key, strict=True)]
+        return json.dumps(parts, separators=(",", ":"))
 
     def decode_key(self, text: str) -> tuple:
-        return tuple(_decode_part(kind, part) for kind, part in zip(self.keys, json.loads(text)))
+        raw = json.loads(text)
+        return tuple(_decode_part(kind, part) for kind, part in zip(self.keys, raw, strict=True))
 
     def encode_value(self, value: Any) -> str:
         if self.value == "AccountInfo":

@@ -178,9 +178,11 @@ def test_ctrl_c_stops_at_a_committed_block(taoctl, chain):
     import subprocess
     import time
 
-    from conftest import taoctl_path
+    import sys
+    from pathlib import Path
 
-    proc = subprocess.Popen([taoctl_path(), "chain", "advance", "5000000", "--block-by-block",
+    exe = str(Path(sys.executable).with_name("taoctl"))
+    proc = subprocess.Popen([exe, "chain", "advance", "5000000", "--block-by-block",
                              "--json"], env=taoctl.env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     time.sleep(2.0)

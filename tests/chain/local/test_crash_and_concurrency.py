@@ -98,7 +98,7 @@ def test_concurrent_writers_lose_no_update(tmp_path):
                                 stderr=subprocess.PIPE, text=True)
     outputs = [p.communicate(timeout=120) for p in procs]
     assert advancer.wait(timeout=120) == 0, advancer.stderr.read()
-    for proc, (out, err) in zip(procs, outputs):
+    for proc, (out, err) in zip(procs, outputs, strict=False):
         assert proc.returncode == 0, err
         assert len(_applied(out)) == n
         assert all(line.endswith(" 1") for line in out.splitlines() if line.startswith("APP"))
