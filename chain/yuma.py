@@ -187,32 +187,12 @@ def normalise(x: np.ndarray) -> np.ndarray:
     return x / total if total != 0 else x.copy()
 
 
-def _to_grid(m: np.ndarray) -> np.ndarray:
-    """In place: floor every entry onto the I32F32 grid (multiples of 2**-32), the rounding of
-    the chain's fixed-point products and truncating divisions of non-negative values. Exact in
-    float64 for values below 2**21."""
-    m *= float(ONE_BITS)
-    np.floor(m, out=m)
-    m *= 1.0 / ONE_BITS
-    return m
-
-
 def _col_sums_or_one(m: np.ndarray) -> np.ndarray:
     """Column sums with 0 replaced by 1, the divisor of `inplace_col_normalize` (a column summing
     to 0 is left as it is)."""
     sums = m.sum(axis=0)
     sums[sums == 0] = 1.0
     return sums
-
-
-def _col_max_upscale(m: np.ndarray) -> np.ndarray:
-    """In place `inplace_col_max_upscale`: each column divided by its max (if non-zero)."""
-    if m.size == 0:
-        return m
-    maxima = m.max(axis=0)
-    maxima[maxima == 0] = 1.0
-    m /= maxima
-    return m
 
 
 _TILE = 64
@@ -328,25 +308,28 @@ def _alpha_sigmoid_into(
     alpha_high: float,
     steepness: float,
 ) -> np.ndarray:
-    """`alpha_sigmoid` for a (V, M) weight/bond pair and (M,) consensus, in two fresh buffers
-    with branch-free arithmetic (a masked select is several times slower on large matrices)."""
-    diff = np.subtract(weight, consensus)  # buying: w - c
-    np.clip(diff, 0.0, 1.0, out=diff)
-    sell = np.subtract(bond, weight)  # selling: b - w, used where w < b
-    np.clip(sell, 0.0, 1.0, out=sell)
-    sell -= diff
-    sell *= np.less(weight, bond)
-    diff += sell
-    del sell
+    """`alpha_sigmoid` into a fresh array, for weights and bonds in [0, 1], with branch-free
+    arithmetic (a masked select is several times slower on large matrices).
+
+    With w, b, c in [0, 1] the chain's `diff` is max(b - w, [w >= b] * max(w - c, 0)): where
+    w < b that is b - w (> 0, the selling side), where w >= b it is max(w - c, 0) (buying, since
+    b - w <= 0 there); neither exceeds 1, so the clamps to 1 cannot bind. The exponent is
+    clamped to [-20, 20] only when the steepness can reach it; the result lies in
+    [alpha_low, alpha_high] by construction (the chain's final clamp cannot bind).
+    """
+    diff = np.subtract(weight, consensus)
+    np.maximum(diff, 0.0, out=diff)
+    diff *= np.greater_equal(weight, bond)
+    np.maximum(diff, np.subtract(bond, weight), out=diff)
     diff -= 0.5
     diff *= steepness / -100.0
-    if abs(steepness) / 200.0 > 20.0:  # |exponent| <= steepness/200 since diff is in [0, 1]
+    if abs(steepness) / 200.0 > 20.0:  # |exponent| <= |steepness| / 200 since diff is in [0, 1]
         np.clip(diff, -20.0, 20.0, out=diff)
     np.exp(diff, out=diff)
     diff += 1.0
     np.divide(alpha_high - alpha_low, diff, out=diff)
     diff += alpha_low
-    return diff  # in [alpha_low, alpha_high]: the chain's final clamp cannot bind
+    return diff
 
 
 def alpha_sigmoid(
@@ -364,15 +347,13 @@ def alpha_sigmoid(
     with the exponent clamped to [-20, 20] like `exp_safe`. `alpha_low`/`alpha_high` are
     proportions (u16 / 65535); `steepness` is the stored value (default 1000).
     """
-    w, b, c = np.broadcast_arrays(
-        np.atleast_1d(np.asarray(weight, dtype=np.float64)),
-        np.atleast_1d(np.asarray(bond, dtype=np.float64)),
-        np.atleast_1d(np.asarray(consensus, dtype=np.float64)),
-    )
-    alpha = _alpha_sigmoid_into(c, w, b, alpha_low, alpha_high, steepness)
-    np.clip(alpha, alpha_low, alpha_high, out=alpha)
-    shape = np.broadcast_shapes(np.shape(weight), np.shape(bond), np.shape(consensus))
-    return alpha.reshape(shape)
+    w = np.asarray(weight, dtype=np.float64)
+    b = np.asarray(bond, dtype=np.float64)
+    c = np.asarray(consensus, dtype=np.float64)
+    diff = np.where(w >= b, np.clip(w - c, 0.0, 1.0), np.clip(b - w, 0.0, 1.0))
+    exponent = np.clip((steepness / -100.0) * (diff - 0.5), -20.0, 20.0)
+    alpha = alpha_low + (alpha_high - alpha_low) / (1.0 + np.exp(exponent))
+    return np.clip(alpha, alpha_low, alpha_high)
 
 
 def mat_ema_alpha(new: np.ndarray, old: np.ndarray, alpha: np.ndarray | float) -> np.ndarray:
@@ -391,7 +372,7 @@ def mat_ema_alpha(new: np.ndarray, old: np.ndarray, alpha: np.ndarray | float) -
 
 
 def _checked_inputs(
-    stake: np.ndarray, weights: np.ndarray, bonds_prev: np.ndarray | None
+    stake: np.ndarray, weights: np.ndarray, bonds_prev: np.ndarray | None, bonds_max: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """The inputs as float64 arrays (not copied when they already are: nothing below writes to
     them), or `YumaInputError`. Non-finite weights are caught later by their row sums."""
@@ -408,8 +389,9 @@ def _checked_inputs(
         b = np.asarray(bonds_prev, dtype=np.float64)
         if b.shape != w.shape:
             raise YumaInputError(f"bonds_prev must have the shape of weights {w.shape}, got {b.shape}")
-        if b.size and not (b.min() >= 0 and np.isfinite(b.sum())):
-            raise YumaInputError("bonds_prev must be finite and non-negative")
+        if b.size and not (b.min() >= 0 and b.max() <= bonds_max):
+            what = "in [0, 1]" if bonds_max == 1.0 else "finite and non-negative"
+            raise YumaInputError(f"bonds_prev must be {what}")
     return s, w, b
 
 
@@ -422,6 +404,54 @@ def _weight_bits(w: np.ndarray) -> np.ndarray:
     scale = np.divide(float(ONE_BITS), sums, out=np.zeros_like(sums), where=sums > 0)
     bits = np.multiply(w, scale[:, None])
     return np.floor(bits, out=bits)
+
+
+def _col_normalise_bits(bits: np.ndarray) -> np.ndarray:
+    """In place on I32F32 bits held in float64: floor(x * 2**32 / column sum), the chain's
+    truncating `inplace_col_normalize`; columns summing to 0 stay as they are."""
+    sums = bits.sum(axis=0)
+    sums[sums == 0] = 1.0
+    bits /= sums  # a true division: x / x must give exactly 1
+    bits *= float(ONE_BITS)
+    return np.floor(bits, out=bits)
+
+
+def _col_max_upscale_bits(bits: np.ndarray) -> np.ndarray:
+    """In place on bits: floor(x * 2**32 / column max), `inplace_col_max_upscale` truncating."""
+    if bits.size:
+        maxima = bits.max(axis=0)
+        maxima[maxima == 0] = 1.0
+        bits /= maxima  # the column max becomes exactly 1
+        bits *= float(ONE_BITS)
+        np.floor(bits, out=bits)
+    return bits
+
+
+def _legacy_bonds_bits(
+    w_bonds: np.ndarray, stake_bits: np.ndarray, bonds_prev: np.ndarray | None, alpha_bits: int
+) -> np.ndarray:
+    """Legacy EMA bonds, column-normalised, as I32F32 bits held in float64.
+
+    Legacy bonds are stored column max-upscaled and read back as u16, so their last bit decides
+    the stored values: every step is floored like the chain's fixed-point products and
+    truncating divisions (float64 holds these integers exactly; products are rounded to 53 bits
+    before the floor, which only matters within 2**-21 of a grid point).
+        delta = colnorm(floor(W_b * S));  B = colnorm(bonds_prev)
+        ema   = colnorm(floor(a * delta) + floor((1 - a) * B))
+    """
+    alpha = alpha_bits / ONE_BITS
+    delta = np.multiply(w_bonds, stake_bits[:, None].astype(np.float64))
+    np.floor(delta, out=delta)
+    _col_normalise_bits(delta)
+    delta *= alpha
+    np.floor(delta, out=delta)
+    if bonds_prev is not None:
+        old = np.array(bonds_prev, dtype=np.float64)  # any column scale: normalised next
+        _col_normalise_bits(old)
+        old *= (ONE_BITS - alpha_bits) / ONE_BITS
+        delta += np.floor(old, out=old)
+        del old
+    return _col_normalise_bits(delta)
 
 
 def yuma_epoch(
@@ -440,7 +470,8 @@ def yuma_epoch(
     The caller's arrays are never modified.
     """
     params = params or YumaParams()
-    s, w_raw, b_prev = _checked_inputs(stake, weights, bonds_prev)
+    bonds_max = 1.0 if params.yuma3 else np.finfo(np.float64).max
+    s, w_raw, b_prev = _checked_inputs(stake, weights, bonds_prev, bonds_max)
     n_val, n_miner = w_raw.shape
 
     s = normalise(s)
@@ -488,26 +519,10 @@ def yuma_epoch(
         per_bond = incentive / _col_sums_or_one(bonds)
         dividends = normalise(np.einsum("ij,j->i", bonds, per_bond) * s)
     else:
-        # Legacy bonds are stored column max-upscaled and read back as u16, so their last bit
-        # decides stored values: every step below is floored onto the I32F32 grid like the
-        # chain's fixed-point products and truncating divisions.
-        delta = np.multiply(w_bonds, _to_grid(s.copy())[:, None])
-        _to_grid(delta)
-        delta /= _col_sums_or_one(delta)
-        _to_grid(delta)
-        delta *= ema_alpha
-        _to_grid(delta)
-        if b_prev is not None:
-            b = b_prev / _col_sums_or_one(b_prev)
-            _to_grid(b)
-            b *= 1.0 - ema_alpha
-            delta += _to_grid(b)
-            del b
-        bonds = delta
-        bonds /= _col_sums_or_one(bonds)
-        _to_grid(bonds)
+        bonds = _legacy_bonds_bits(w_bonds, to_i32f32_bits(s), b_prev, params.ema_alpha_bits)
         dividends = normalise(np.einsum("ij,j->i", bonds, incentive))
-        _to_grid(_col_max_upscale(bonds))
+        _col_max_upscale_bits(bonds)
+        bonds *= 1.0 / ONE_BITS
 
     return YumaResult(
         consensus=consensus,

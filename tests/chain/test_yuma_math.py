@@ -283,3 +283,24 @@ def test_yuma_epoch_handles_empty_views():
     assert r.bonds.shape == (0, 5)
     r = yuma_epoch(np.ones(3), np.zeros((3, 0)), None, YumaParams(yuma3=False))
     assert r.dividends.tolist() == [0, 0, 0] and r.bonds.shape == (3, 0)
+
+
+@settings(max_examples=50, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), steepness=st.sampled_from([1000, -500, 100, 10, 5000, 32767]))
+def test_epoch_liquid_alpha_matches_the_literal_formula(seed, steepness):
+    """The epoch's branch-free alpha equals alpha_sigmoid's literal clamps on [0, 1] inputs."""
+    from chain.yuma import _alpha_sigmoid_into
+
+    rng = np.random.default_rng(seed)
+    w = rng.random((6, 7)) * (rng.random((6, 7)) < 0.6)
+    b = rng.random((6, 7)) * (rng.random((6, 7)) < 0.6)
+    b[0, :3] = w[0, :3]  # w == b takes the buying side
+    c = rng.random(7) * (rng.random(7) < 0.7)
+    fast = _alpha_sigmoid_into(c, w, b, 0.1, 0.3, steepness)
+    assert np.allclose(fast, alpha_sigmoid(c[None, :], w, b, 0.1, 0.3, steepness), atol=1e-12)
+
+
+def test_yuma3_refuses_bonds_above_one():
+    with pytest.raises(YumaInputError):
+        yuma_epoch(np.ones(2), np.ones((2, 2)), np.full((2, 2), 2.0), YumaParams(yuma3=True))
+    yuma_epoch(np.ones(2), np.ones((2, 2)), np.full((2, 2), 65535.0), YumaParams(yuma3=False))
