@@ -95,6 +95,8 @@ def preview_transfer(backend, source: bytes, dest: bytes, value: int, *, keep_al
     """Dry-run the transfer and describe it; raises TransferRefused if the chain would refuse."""
     from chain.local.errors import DispatchError
 
+    if source == dest:
+        raise TransferRefused("SameAccount", "the destination is the sending account")
     name, args = _call_for(dest, value, keep_alive, transfer_all)
     source_free, dest_free = _free(backend, source), _free(backend, dest)
     try:
@@ -106,8 +108,6 @@ def preview_transfer(backend, source: bytes, dest: bytes, value: int, *, keep_al
     if moved == 0:
         raise TransferRefused("NothingToTransfer", "nothing to transfer: the amount is zero "
                               "(or the whole balance is the existential deposit)")
-    if source == dest:
-        raise TransferRefused("SameAccount", "the destination is the sending account")
     dust = sum(e["args"]["amount"] for e in events
                if e["pallet"] == "Balances" and e["name"] == "DustLost")
     return {"call": f"Balances.{name}", "from": ss58(source), "to": ss58(dest),

@@ -1,1 +1,20 @@
-"""The bundled chain: storage on SQLite, the runtime modules, blocks, signed extrinsics, presets."""
+"""The bundled chain: storage on SQLite, the runtime modules, blocks, signed extrinsics, presets.
+
+Map of the package (each module's docstring says more):
+
+- `storage`   the registry of storage items (subtensor's names), `declare(...)` to add items
+- `state`     `State`: items read through an overlay, nested snapshots, flushed per transaction
+- `extrinsic` `Call`, `SignedExtrinsic`, `sign(signer, genesis_hash, nonce, call)`
+- `calls`     the call table: `@call("Pallet", "name", arg=kind)`; `PALLET_MODULES` to extend
+- `balances`  Balances pallet: transfers, existential deposit, reaping, mint/recycle helpers
+- `hooks`     start-of-block hooks (`BLOCK_HOOKS`); emission stand-in until the coinbase exists
+- `emission`  block emission by issuance (halvings), closed-form sums over many blocks
+- `runtime`   `apply_extrinsic`, `dispatch`, `open_block`, `run_empty_blocks`
+- `blocks`    block rows, hashes, runs of empty blocks
+- `chain`     `LocalChain`: the SQLite file (create/open, reading/writing, submit, advance)
+- `presets`   genesis presets as data (dev, mainnet)
+- `accounts`  dev accounts and signers, subnet/burn/author accounts
+- `invariants` what `taoctl chain check` verifies
+- `backend`   `LocalBackend`, the `chain.backend.ChainBackend` seam over a chain file
+- `errors`    one exception type per failure, with subtensor's names
+"""
