@@ -1,0 +1,58 @@
+"""Hypothesis: the overlay with nested snapshots behaves like a stack of plain dicts."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chain.local import storage as s
+from chain.local.state import State
+
+keys = st.integers(0, 4)
+ops = st.lists(st.one_of(
+    st.tuples(st.just("set"), keys, st.integers(0, 2**80)),
+    st.tuples(st.just("remove"), keys),
+    st.tuples(st.just("begin")),
+    st.tuples(st.just("commit")),
+    st.tuples(st.just("rollback")),
+    st.tuples(st.just("flush")),
+), max_size=40)
+
+
+@settings(max_examples=150, deadline=None)
+@given(ops)
+def test_overlay_matches_a_model(operations):
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.execute("CREATE TABLE storage (item TEXT, key TEXT, value TEXT, "
+                 "PRIMARY KEY (item, key))")
+    state = State(conn)
+    model: list[dict[int, int]] = [{}]  # model[0] committed view, then one dict per snapshot
+    for op in operations:
+        if op[0] == "set":
+            model[-1][op[1]] = op[2]
+            state.set(s.SUBNET_TAO, op[1], op[2])
+        elif op[0] == "remove":
+            model[-1][op[1]] = 0
+            state.remove(s.SUBNET_TAO, op[1])
+        elif op[0] == "begin":
+            model.append(dict(model[-1]))
+            state.begin()
+        elif op[0] == "commit" and len(model) > 1:
+            top = model.pop()
+            model[-1] = top
+            state.commit()
+        elif op[0] == "rollback" and len(model) > 1:
+            model.pop()
+            state.rollback()
+        elif op[0] == "flush" and len(model) == 1:
+            state.flush()
+        for key in range(5):
+            assert state.get(s.SUBNET_TAO, key) == model[-1].get(key, 0)
+    while len(model) > 1:
+        model.pop()
+        state.rollback()
+    state.flush()
+    for key in range(5):
+        assert State(conn).get(s.SUBNET_TAO, key) == model[0].get(key, 0)
