@@ -1,4 +1,5 @@
-"""`pow_ratio_scaled`: a rational power of a rational, as the chain's big-integer routine computes it.
+"""`pow_ratio_scaled`: a rational power of a rational, as the chain's big-integer routine
+computes it.
 
 The weighted pool raises reserve ratios to weight ratios, `(num/den)^(e_num/e_den) * scale`,
 through `SafeInt::pow_ratio_scaled` of the `safe-bigmath` crate (rev 013c4998, the one subtensor

@@ -82,7 +82,9 @@ def _output(pool: Pool, buying: bool, net_in: int) -> int:
     if pool.model == CONSTANT_PRODUCT:
         return _cp_output(pool, buying, net_in)
     if buying:
-        return bal.alpha_out_for_tao_in(pool.tao_weight, pool.tao_reserve, pool.alpha_reserve, net_in)
+        return bal.alpha_out_for_tao_in(
+            pool.tao_weight, pool.tao_reserve, pool.alpha_reserve, net_in
+        )
     return bal.tao_out_for_alpha_in(pool.tao_weight, pool.tao_reserve, pool.alpha_reserve, net_in)
 
 
@@ -451,7 +453,9 @@ def _fraction(tolerance: int | Decimal | str) -> tuple[int, int]:
 # --- reverse quote ---------------------------------------------------------------------------
 
 
-def amount_in_for_out(pool: Pool, direction: str, amount_out: int, *, drop_fees: bool = False) -> int:
+def amount_in_for_out(
+    pool: Pool, direction: str, amount_out: int, *, drop_fees: bool = False
+) -> int:
     """Reverse quote: the smallest gross input whose swap pays out at least `amount_out`.
 
     Uses the exact forward swap (no limit, fees on), whose output never decreases as the input

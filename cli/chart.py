@@ -42,7 +42,7 @@ def line_chart(
     if len(xs) != len(ys):
         raise ValueError("xs and ys must have the same length")
     width, height = max(width, 10), max(height, 3)
-    points = sorted(zip(xs, ys))
+    points = sorted(zip(xs, ys, strict=True))
     lines: list[str] = [title] if title else []
     if not points:
         return [*lines, "(no data)"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from typer._click.exceptions import BadParameter
@@ -24,6 +24,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from cli.errors import UsageError
 from cli.output import JsonOpt, Output
+
 
 class _PlainCommand(TyperCommand):
     """A typer command whose str / int / bool options skip typer's pydantic coercion.
@@ -100,12 +101,12 @@ AlphaReserveOpt = Annotated[
     str, typer.Option("--alpha-reserve", help="The pool's alpha reserve (SubnetAlphaIn), in alpha.")
 ]
 AmountOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--amount", help="Amount to swap: TAO to stake, alpha to unstake.",
                  show_default=False),
 ]
 WantOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--want", help="Amount wanted out instead: the input needed is computed.",
                  show_default=False),
 ]
@@ -132,7 +133,7 @@ CurveOpt = Annotated[
     bool, typer.Option("--curve", help="Plot slippage % against amount up to --max-amount.")
 ]
 MaxAmountOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--max-amount", help="Largest amount on the curve [default: --amount, or 10% "
                  "of the input reserve].", show_default=False),
 ]
@@ -338,7 +339,7 @@ def _warnings(result) -> list[str]:
     return notes
 
 
-def _curve(pool, direction: str, opts: dict, amount: Optional[int]) -> list[dict]:
+def _curve(pool, direction: str, opts: dict, amount: int | None) -> list[dict]:
     """Slippage at evenly spaced sizes up to --max-amount (stops at the first refused size)."""
     import amm
     from chain.units import parse_tao

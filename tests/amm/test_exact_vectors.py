@@ -57,7 +57,7 @@ def test_spot_price_and_runtime_price(pool):
 
 
 def test_sim_swap_slippage_definition(pool):
-    """alpha_slippage = floor(tao / price) - alpha_out; tao_slippage = floor(alpha * price) - out."""
+    """alpha_slippage = floor(tao / price) - alpha_out; tao_slippage = floor(alpha * price) - out"""
     b = amm.buy(pool, TAO)
     assert b.slippage == 4 * TAO - 3_958_421_529
     assert b.ideal_out == 4 * TAO
@@ -198,7 +198,8 @@ def test_injection_out_of_range_is_rejected(pool):
 
 def test_adjust_protocol_liquidity_does_not_touch_reserves(pool):
     reweighted, tao, alpha = amm.adjust_protocol_liquidity(pool, TAO, TAO)
-    assert (reweighted.tao_reserve, reweighted.alpha_reserve) == (pool.tao_reserve, pool.alpha_reserve)
+    assert reweighted.tao_reserve == pool.tao_reserve
+    assert reweighted.alpha_reserve == pool.alpha_reserve
     assert reweighted.tao_weight != pool.tao_weight and (tao, alpha) == (TAO, TAO)
 
 
