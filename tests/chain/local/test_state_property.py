@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from chain.local import storage as s
 from chain.local.state import State
 
-keys = st.integers(0, 4)
+keys = st.integers(0, 2)
 ops = st.lists(st.one_of(
     st.tuples(st.just("set"), keys, st.integers(0, 2**80)),
     st.tuples(st.just("remove"), keys),
@@ -21,8 +21,12 @@ ops = st.lists(st.one_of(
 ), max_size=40)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(ops)
+# an inner commit followed by an outer rollback must undo the inner writes too
+@example([("set", 1, 5), ("begin",), ("begin",), ("set", 1, 7), ("commit",), ("rollback",)])
+@example([("set", 1, 5), ("flush",), ("begin",), ("remove", 1), ("begin",), ("set", 2, 1),
+          ("commit",), ("rollback",)])
 def test_overlay_matches_a_model(operations):
     conn = sqlite3.connect(":memory:", isolation_level=None)
     conn.execute("CREATE TABLE storage (item TEXT, key TEXT, value TEXT, "
@@ -48,11 +52,11 @@ def test_overlay_matches_a_model(operations):
             state.rollback()
         elif op[0] == "flush" and len(model) == 1:
             state.flush()
-        for key in range(5):
+        for key in range(3):
             assert state.get(s.SUBNET_TAO, key) == model[-1].get(key, 0)
     while len(model) > 1:
         model.pop()
         state.rollback()
     state.flush()
-    for key in range(5):
+    for key in range(3):
         assert State(conn).get(s.SUBNET_TAO, key) == model[0].get(key, 0)
