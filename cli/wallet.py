@@ -504,6 +504,31 @@ def _wallet_json(info: dict) -> dict:
     return doc
 
 
+def _tree_text(path: str, wallets: list[dict]):
+    """The wallet tree as one rich Text (rich's Tree widget is too slow for 1000+ keys)."""
+    from rich.text import Text
+
+    text = Text()
+    text.append("Wallets  ")
+    text.append(path, style="dim")
+    if not wallets:
+        text.append("\n└── ")
+        text.append("(no wallets)", style="dim")
+    for i, info in enumerate(wallets):
+        last_wallet = i == len(wallets) - 1
+        text.append("\n└── " if last_wallet else "\n├── ")
+        text.append("Coldkey ")
+        text.append(info["name"], style="bold")
+        text.append("  " + _key_label(info))
+        indent = "    " if last_wallet else "│   "
+        for j, hk in enumerate(info["hotkeys"]):
+            last = j == len(info["hotkeys"]) - 1
+            text.append(f"\n{indent}{'└── ' if last else '├── '}Hotkey ")
+            text.append(hk["name"], style="bold")
+            text.append("  " + _key_label(hk))
+    return text
+
+
 @app.command("list")
 def list_(
     wallet_path: WalletPathOpt = None,
@@ -521,18 +546,7 @@ def list_(
            "wallets": [_wallet_json(w) for w in wallets]}
 
     def render(console) -> None:
-        from rich.markup import escape
-        from rich.tree import Tree
-
-        tree = Tree(f"Wallets  [dim]{escape(doc['path'])}[/dim]")
-        if not wallets:
-            tree.add("[dim](no wallets)[/dim]")
-        for info in wallets:
-            branch = tree.add(f"Coldkey [bold]{escape(info['name'])}[/bold]  "
-                              f"{escape(_key_label(info))}")
-            for hk in info["hotkeys"]:
-                branch.add(f"Hotkey [bold]{escape(hk['name'])}[/bold]  {escape(_key_label(hk))}")
-        console.print(tree)
+        console.print(_tree_text(doc["path"], wallets), soft_wrap=True)
 
     out.result(doc, render)
 

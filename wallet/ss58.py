@@ -21,14 +21,20 @@ _INDEX = {c: i for i, c in enumerate(_ALPHABET)}
 _PREFIX = b"SS58PRE"
 
 
+_CHUNK = 58**10  # split the big number in 10-digit chunks: few big-int divisions
+
+
 def _b58encode(data: bytes) -> str:
     number = int.from_bytes(data, "big")
     out = []
     while number:
-        number, rem = divmod(number, 58)
-        out.append(_ALPHABET[rem])
+        number, chunk = divmod(number, _CHUNK)
+        for _ in range(10):
+            chunk, rem = divmod(chunk, 58)
+            out.append(_ALPHABET[rem])
+    text = "".join(reversed(out)).lstrip("1")
     pad = len(data) - len(data.lstrip(b"\0"))
-    return "1" * pad + "".join(reversed(out))
+    return "1" * pad + text
 
 
 def _b58decode(text: str) -> bytes:
