@@ -72,8 +72,15 @@ def init(
     out.result(data, render)
 
 
+def _ss58(public_key: bytes) -> str:
+    from wallet.ss58 import ss58_encode
+
+    return ss58_encode(public_key)
+
+
 def _status(backend) -> dict:
     from chain.local import storage as s
+    from chain.local.accounts import AUTHOR_ACCOUNT
 
     info = backend.block_info()
     halvings = backend.halvings()
@@ -99,6 +106,7 @@ def _status(backend) -> dict:
         if upcoming else None,
         "accounts": accounts,
         "extrinsics": extrinsics,
+        "block_author": _ss58(AUTHOR_ACCOUNT),
     }
 
 
