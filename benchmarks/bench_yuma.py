@@ -65,10 +65,14 @@ def main() -> None:
         stake, weights, bonds = make_view(n)
         repeat = args.repeat or (50 if n <= 256 else 15 if n <= 1024 else 5)
         for mode, params in MODES.items():
-            wall, cpu = median_ms(lambda p=params: yuma_epoch(stake, weights, bonds, p), repeat)
+            wall, cpu = median_ms(
+                lambda p=params, v=(stake, weights, bonds): yuma_epoch(*v, p), repeat
+            )
             target = TARGET_MS.get(n)
             flag = "" if target is None else ("ok" if min(wall, cpu) <= target else "SLOW")
-            print(f"{n:>6} {mode:<14} {wall:>9.2f} {cpu:>9.2f} {target or '':>8} {repeat:>5} {flag}")
+            print(
+                f"{n:>6} {mode:<14} {wall:>9.2f} {cpu:>9.2f} {target or '':>8} {repeat:>5} {flag}"
+            )
 
 
 if __name__ == "__main__":

@@ -388,7 +388,9 @@ def _checked_inputs(
     if bonds_prev is not None:
         b = np.asarray(bonds_prev, dtype=np.float64)
         if b.shape != w.shape:
-            raise YumaInputError(f"bonds_prev must have the shape of weights {w.shape}, got {b.shape}")
+            raise YumaInputError(
+                f"bonds_prev must have the shape of weights {w.shape}, got {b.shape}"
+            )
         if b.size and not (b.min() >= 0 and b.max() <= bonds_max):
             what = "in [0, 1]" if bonds_max == 1.0 else "finite and non-negative"
             raise YumaInputError(f"bonds_prev must be {what}")

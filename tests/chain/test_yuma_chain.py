@@ -53,12 +53,12 @@ class Subnet:
         self.weights[uid] = row
 
     def stake_bits(self) -> np.ndarray:
-        """Normalised stake: I64F64 quotient truncated to I32F32, i.e. floor(stake * 2**32 / sum)."""
+        """Normalised stake: I64F64 quotient truncated to I32F32, floor(stake * 2**32 / sum)."""
         total = sum(self.stake)
         return np.array([(s << 32) // total if total else 0 for s in self.stake], dtype=np.int64)
 
-    def epoch(self, rao_emission: int):
-        n = len(self.stake)
+    def epoch(self, rao_emission: int) -> tuple[np.ndarray, np.ndarray]:
+        """One epoch: returns (server, validator) emission in rao and updates the storage."""
         stake_bits = self.stake_bits()
         new_permits = is_topk_nonzero(stake_bits, self.max_validators)
 

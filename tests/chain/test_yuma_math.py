@@ -1,4 +1,4 @@
-"""chain.yuma helpers against subtensor's math.rs tests and an independent port of its quickselect."""
+"""chain.yuma helpers against subtensor's math.rs tests and a port of its quickselect."""
 
 from __future__ import annotations
 
@@ -117,16 +117,25 @@ def test_weighted_median_majority_extremes():
 def test_weighted_median_equals_chain_quickselect(rows, cols, data):
     """Random stakes (with zeros and equal values) and grid scores with many ties."""
     stake_bits = data.draw(
-        st.lists(st.sampled_from([0, 1, 7, 2**20, 2**30, 2**31, 3 * 2**30]), min_size=rows,
-                 max_size=rows)
+        st.lists(
+            st.sampled_from([0, 1, 7, 2**20, 2**30, 2**31, 3 * 2**30]), min_size=rows, max_size=rows
+        )
     )
     score_bits = [
-        data.draw(st.lists(st.sampled_from([0, 2**29, 2**30, 2**31, ONE_BITS - 1, ONE_BITS]),
-                           min_size=cols, max_size=cols))
+        data.draw(
+            st.lists(
+                st.sampled_from([0, 2**29, 2**30, 2**31, ONE_BITS - 1, ONE_BITS]),
+                min_size=cols,
+                max_size=cols,
+            )
+        )
         for _ in range(rows)
     ]
-    majority = data.draw(st.sampled_from([0, 1, 2**31 - 1, 2**31, 2**31 + 1, 2147450879,
-                                          3 * 2**30, ONE_BITS, ONE_BITS + 5]))
+    majority = data.draw(
+        st.sampled_from(
+            [0, 1, 2**31 - 1, 2**31, 2**31 + 1, 2147450879, 3 * 2**30, ONE_BITS, ONE_BITS + 5]
+        )
+    )
     stake_total = sum(stake_bits)
     # feed normalised floats that sit exactly on the grid, like the chain's normalised stake
     normalised = [(s << 32) // stake_total if stake_total else 0 for s in stake_bits]
@@ -171,11 +180,15 @@ def test_is_topk_nonzero_ties_drop_the_lower_uid_first():
 
 
 def test_mat_ema_alpha_math_rs_cases():
-    got = mat_ema_alpha(np.array([[1, 2, 3], [4, 5, 6.0]]),
-                        np.array([[0.5, 1.5, 2.5], [3.5, 4.5, 5.5]]), 0.5)
+    got = mat_ema_alpha(
+        np.array([[1, 2, 3], [4, 5, 6.0]]), np.array([[0.5, 1.5, 2.5], [3.5, 4.5, 5.5]]), 0.5
+    )
     assert got.tolist() == [[0.75, 1, 1], [1, 1, 1]]
-    got = mat_ema_alpha(np.array([[0.1, 0.2], [0.3, 0.4]]), np.array([[0.5, 0.6], [0.7, 0.8]]),
-                        np.array([[0.9, 0.8], [0.5, 0.7]]))
+    got = mat_ema_alpha(
+        np.array([[0.1, 0.2], [0.3, 0.4]]),
+        np.array([[0.5, 0.6], [0.7, 0.8]]),
+        np.array([[0.9, 0.8], [0.5, 0.7]]),
+    )
     assert np.allclose(got, [[0.14, 0.28], [0.5, 0.52]], atol=1e-6)
 
 
@@ -197,7 +210,13 @@ def test_alpha_sigmoid_buy_and_sell_sides():
 
 def test_u16_conversions_match_fixed_proportion_to_u16():
     assert quantise_u16(np.array([0.0, 0.25, 0.5, 0.75, 1.0, 1.5, -0.1])).tolist() == [
-        0, 16383, 32767, 49151, 65535, 65535, 0
+        0,
+        16383,
+        32767,
+        49151,
+        65535,
+        65535,
+        0,
     ]
     assert quantise_u16(np.array([0.1])).tolist() == [6553]
     values = np.arange(0, 65536, 997)
@@ -213,10 +232,17 @@ def test_params_in_chain_scale():
     assert p.kappa_bits == (32767 << 32) // 65535
     assert p.bonds_penalty_bits == ONE_BITS
     assert abs(p.ema_alpha_bits / ONE_BITS - 0.1) < 1e-9
-    assert YumaParams(bonds_moving_average=975_000).ema_alpha_bits / ONE_BITS == pytest.approx(0.025)
+    assert YumaParams(bonds_moving_average=975_000).ema_alpha_bits / ONE_BITS == pytest.approx(
+        0.025
+    )
     assert p.alpha_low_float == pytest.approx(0.7, abs=1e-5)
-    for bad in ({"kappa": 70000}, {"bonds_moving_average": -1}, {"alpha_low": 9, "alpha_high": 8},
-                {"alpha_sigmoid_steepness": 40000}, {"bonds_penalty": 1.5}):
+    for bad in (
+        {"kappa": 70000},
+        {"bonds_moving_average": -1},
+        {"alpha_low": 9, "alpha_high": 8},
+        {"alpha_sigmoid_steepness": 40000},
+        {"bonds_penalty": 1.5},
+    ):
         with pytest.raises(YumaInputError):
             YumaParams(**bad)
 
@@ -286,7 +312,9 @@ def test_yuma_epoch_handles_empty_views():
 
 
 @settings(max_examples=50, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), steepness=st.sampled_from([1000, -500, 100, 10, 5000, 32767]))
+@given(
+    seed=st.integers(0, 2**32 - 1), steepness=st.sampled_from([1000, -500, 100, 10, 5000, 32767])
+)
 def test_epoch_liquid_alpha_matches_the_literal_formula(seed, steepness):
     """The epoch's branch-free alpha equals alpha_sigmoid's literal clamps on [0, 1] inputs."""
     from chain.yuma import _alpha_sigmoid_into

@@ -94,8 +94,9 @@ def test_emission_paid_equals_pending_within_floor_dust(params, net, rao_emissio
     # per-UID vectors: validators first, then miners (a view where they are different UIDs)
     incentive = np.concatenate([np.zeros(stake.shape[0]), r.incentive])
     dividends = np.concatenate([r.dividends, np.zeros(weights.shape[1])])
-    active = np.concatenate([stake / stake.sum() if stake.sum() else stake,
-                             np.zeros(weights.shape[1])])
+    active = np.concatenate(
+        [stake / stake.sum() if stake.sum() else stake, np.zeros(weights.shape[1])]
+    )
     server, validator = epoch_emission_split(incentive, dividends, active, rao_emission)
     paid = sum(int(x) for x in server) + sum(int(x) for x in validator)
     if not active.any() and not r.incentive.any():
