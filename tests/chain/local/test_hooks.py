@@ -1,0 +1,74 @@
+"""Start-of-block hooks: a hook that needs block-by-block work at some blocks gets exactly those
+blocks, while the runs in between are still skipped in closed form; and the call table extends."""
+
+from __future__ import annotations
+
+import pytest
+
+from chain.local import calls, hooks
+from chain.local import storage as s
+from chain.local.chain import LocalChain
+from chain.local.extrinsic import Call
+
+TEMPO = 360
+EPOCHS = s.declare("TestPallet", "Epochs", (), "u64", 0)
+
+
+class EveryTempo:
+    """A stand-in for part 3's epochs: must run in blocks that are multiples of TEMPO."""
+
+    name = "every_tempo"
+
+    def __init__(self) -> None:
+        self.ran: list[int] = []
+
+    def on_initialize(self, env) -> None:
+        self.ran.append(env.block_number)
+        if env.block_number % TEMPO == 0:
+            env.state.set(EPOCHS, env.state.get(EPOCHS) + 1)
+
+    def next_block_needing_work(self, state, first: int) -> int | None:
+        return -(-first // TEMPO) * TEMPO
+
+    def skip(self, state, first: int, last: int) -> None:
+        assert not any(b % TEMPO == 0 for b in range(first, last + 1))
+
+
+@pytest.fixture
+def tempo_hook():
+    hook = EveryTempo()
+    hooks.BLOCK_HOOKS.append(hook)
+    yield hook
+    hooks.BLOCK_HOOKS.remove(hook)
+
+
+def test_hook_gets_its_blocks_and_the_rest_is_skipped(tmp_path, tempo_hook):
+    chain = LocalChain.create(tmp_path / "a.db", "dev")
+    tempo_hook.ran.clear()
+    chain.advance(10 * TEMPO)
+    epoch_blocks = [b for b in tempo_hook.ran if b % TEMPO == 0]
+    assert epoch_blocks == [TEMPO * k for k in range(1, 11)]
+    # only the epoch blocks and the final open block ran block by block
+    assert len(tempo_hook.ran) <= 11
+    with chain.reading() as st:
+        assert st.get(EPOCHS) == 10
+        assert st.get(s.BALANCES_ISSUANCE) == 6_000_000 * 10**9 + (10 * TEMPO + 1) * 10**9
+    slow = LocalChain.create(tmp_path / "b.db", "dev")
+    slow.advance(10 * TEMPO, block_by_block=True)
+    dump = "SELECT item, key, value FROM storage ORDER BY item, key"
+    assert chain.conn.execute(dump).fetchall() == slow.conn.execute(dump).fetchall()
+
+
+def test_call_table_is_extensible(dev_chain, alice):
+    @calls.call("TestPallet", "bump", by="u64")
+    def bump(env, origin, by):
+        env.state.set(EPOCHS, env.state.get(EPOCHS) + by)
+        env.emit("TestPallet", "Bumped", who=origin, by=by)
+
+    try:
+        receipt = dev_chain.submit_call(alice, Call("TestPallet", "bump", {"by": 3}))
+        assert receipt.success and receipt.events[0]["name"] == "Bumped"
+        with dev_chain.reading() as st:
+            assert st.get(EPOCHS) == 3
+    finally:
+        del calls.CALLS["TestPallet.bump"]
