@@ -18,6 +18,7 @@ Public API (amounts are ints of rao, prices are U64F64 bit patterns unless named
     inject_liquidity(pool, tao, alpha) -> the same, with the reserves also increased
     limit_price_for_tolerance(pool, direction, tolerance) -> rao per alpha
     swap_fee(pool, amount) -> the fee the chain takes from a gross amount
+    alpha_amount_for_tao(pool, tao) -> alpha worth `tao` at the spot price (fees paid in alpha)
     worst_case_out(pool, direction, amount, limit_price) -> least output a limit order accepts
 
 `SwapResult` fields: direction, amount_requested, amount_in (net_in + fee), fee, net_in,
@@ -50,6 +51,7 @@ from amm.swap import (
     MIN_PRICE_RAO,
     MINIMUM_RESERVE,
     adjust_protocol_liquidity,
+    alpha_amount_for_tao,
     amount_in_for_out,
     buy,
     inject_liquidity,
@@ -70,7 +72,8 @@ __all__ = [
     "MIN_PRICE_RAO", "MIN_WEIGHT", "SELL", "WEIGHTED", "AmmError", "AmountTooLow",
     "InsufficientLiquidity", "InvalidPool", "InvalidWeights", "Pool", "PriceLimitExceeded",
     "ReservesTooLow", "SlippageTooHigh", "SwapInputTooLarge", "SwapResult",
-    "adjust_protocol_liquidity", "amount_in_for_out", "buy", "inject_liquidity",
+    "adjust_protocol_liquidity", "alpha_amount_for_tao",
+    "amount_in_for_out", "buy", "inject_liquidity",
     "limit_price_for_tolerance", "max_amount", "max_amount_add", "max_amount_remove",
     "perquintill_from_rational", "price_rao", "price_str", "sell", "spot_price", "swap",
     "swap_fee", "worst_case_out",

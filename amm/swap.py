@@ -63,6 +63,19 @@ def price_rao(pool: Pool) -> int:
     return min(min(spot_price(pool) * RAO_PER_TAO, MAX_U128) >> 64, MAX_U64)
 
 
+def alpha_amount_for_tao(pool: Pool, tao: int) -> int:
+    """`get_alpha_amount_for_tao`: alpha worth `tao` at the spot price, no slippage (used for
+    transaction fees paid in alpha). `U64F64(tao) / price`, truncated; 0 when the price is 0 or
+    the division overflows; 1:1 on stable pools."""
+    if pool.stable:
+        return tao
+    price = spot_price(pool)
+    if price == 0:
+        return 0
+    bits = (tao << 128) // price
+    return 0 if bits > MAX_U128 else min(bits >> 64, MAX_U64)
+
+
 def limit_to_bits(limit_rao: int) -> int:
     """A limit price in rao per alpha as U64F64 bits (`from_num(limit) / from_num(1e9)`)."""
     return (limit_rao << 64) // RAO_PER_TAO
@@ -459,8 +472,9 @@ def amount_in_for_out(
     """Reverse quote: the smallest gross input whose swap pays out at least `amount_out`.
 
     Uses the exact forward swap (no limit, fees on), whose output never decreases as the input
-    grows, and bisects. Raises `SwapInputTooLarge` / `ReservesTooLow` when no allowed input
-    reaches `amount_out`.
+    grows (short of the default-limit cut-off of enormous buys), and bisects from a float
+    estimate. Raises `SwapInputTooLarge` / `ReservesTooLow` when no allowed input reaches
+    `amount_out`.
     """
     buying = _is_buy(direction)
     if amount_out <= 0:
@@ -469,26 +483,74 @@ def amount_in_for_out(
         return amount_out
     reserve_in = pool.tao_reserve if buying else pool.alpha_reserve
     max_net = min(reserve_in * MAX_SWAP_INPUT_RESERVE_MULTIPLIER, MAX_U64)
+    if pool.model == CONSTANT_PRODUCT:  # the launch pool keeps 1e7 rao in the output reserve
+        largest_in = _cp_k_bits(pool) // (MIN_POOL_LIQUIDITY_CP << 18)
+        max_net = min(max_net, max(largest_in - reserve_in, 0))
     hi = _largest_gross_for_net(pool, max_net, drop_fees)
+    best = swap(pool, direction, hi, drop_fees=drop_fees, simulate=True).amount_out
 
     def out_for(gross: int) -> int:
-        return swap(pool, direction, gross, drop_fees=drop_fees, simulate=True).amount_out
+        try:
+            return swap(pool, direction, gross, drop_fees=drop_fees, simulate=True).amount_out
+        except ReservesTooLow:  # below `hi` only "pays out nothing" is possible
+            return 0
 
-    best = out_for(hi)
     if best < amount_out:
         raise SwapInputTooLarge(
             f"even the largest allowed input ({hi} rao) pays out only {best} rao, "
             f"less than the {amount_out} rao wanted"
         )
-    lo = 0  # out_for(lo) < amount_out (an input of 0 pays nothing)
-    # Start near the closed-form estimate to keep the bisection short.
-    while hi - lo > 1:
+    lo, hi = _bracket(out_for, amount_out, _estimate_gross(pool, buying, amount_out), hi)
+    while hi - lo > 1:  # out_for(lo) < amount_out <= out_for(hi)
         mid = (lo + hi) // 2
         if out_for(mid) >= amount_out:
             hi = mid
         else:
             lo = mid
     return hi
+
+
+def _estimate_gross(pool: Pool, buying: bool, amount_out: int) -> int:
+    """A close first guess (floats, only to start the search): invert the pool's formula."""
+    if buying:
+        reserve_in, reserve_out, exponent = pool.tao_reserve, pool.alpha_reserve, (
+            pool.alpha_weight / pool.tao_weight)
+    else:
+        reserve_in, reserve_out, exponent = pool.alpha_reserve, pool.tao_reserve, (
+            pool.tao_weight / pool.alpha_weight)
+    if pool.model == CONSTANT_PRODUCT:
+        exponent = 1.0
+    if amount_out >= reserve_out:
+        return 0
+    try:
+        net = reserve_in * ((1.0 - amount_out / reserve_out) ** -exponent - 1.0)
+        return max(int(net * _FEE_DEN / (_FEE_DEN - pool.fee_rate)), 0)
+    except (OverflowError, ZeroDivisionError):
+        return 0
+
+
+def _bracket(out_for, amount_out: int, guess: int, hi: int) -> tuple[int, int]:
+    """Narrow [0, hi] around `guess` with widening steps: out_for(lo) < want <= out_for(hi)."""
+    if not 0 < guess < hi:
+        return 0, hi
+    step = max(guess >> 30, 1)
+    if out_for(guess) >= amount_out:
+        upper = guess
+        while True:
+            lower = upper - step
+            if lower <= 0:
+                return 0, upper
+            if out_for(lower) < amount_out:
+                return lower, upper
+            upper, step = lower, step * 4
+    lower = guess
+    while True:
+        upper = lower + step
+        if upper >= hi:
+            return lower, hi
+        if out_for(upper) >= amount_out:
+            return lower, upper
+        lower, step = upper, step * 4
 
 
 def _largest_gross_for_net(pool: Pool, max_net: int, drop_fees: bool) -> int:

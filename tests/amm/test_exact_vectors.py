@@ -232,3 +232,18 @@ def test_result_json_has_integer_rao_fields(pool):
         assert isinstance(doc[key], int), key
     assert doc["price_before"] == "0.25"
     assert doc["pool_after"]["tao_reserve_rao"] == 100 * TAO + 999_496_453
+
+
+def test_alpha_amount_for_tao_at_spot(pool):
+    assert amm.alpha_amount_for_tao(pool, TAO) == 4 * TAO
+    assert amm.alpha_amount_for_tao(amm.Pool(TAO, 0, stable=True), 7) == 7
+    assert amm.alpha_amount_for_tao(amm.Pool(0, TAO), TAO) == 0  # price 0
+
+
+def test_weight_for_a_known_price():
+    """maybe_initialize_palswap(Some(price)): w2 = y / (p x + y)."""
+    assert bal.weight_for_price(1 << 62, 100 * TAO, 400 * TAO) == amm.HALF
+    w2 = bal.weight_for_price(1 << 64, 100 * TAO, 400 * TAO)  # price 1 at y/x = 1/4
+    assert w2 == 100 * amm.ACCURACY // 500
+    assert bal.price_bits(w2, 400 * TAO, 100 * TAO) >> 40 == (1 << 64) >> 40
+    assert bal.weight_for_price(1 << 64, 0, 0) is None
