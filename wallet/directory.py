@@ -23,7 +23,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
 from wallet import keyfile as kf
-from wallet.errors import KeyExists, KeyFileError, KeyNotFound, PasswordError
+from wallet.errors import (
+    InvalidWalletName,
+    KeyExists,
+    KeyFileError,
+    KeyNotFound,
+    PasswordError,
+)
 from wallet.fsio import atomic_write, ensure_private_dir
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -83,8 +89,8 @@ class Wallet:
     def __init__(self, name: str = DEFAULT_WALLET_NAME, path: str | Path = DEFAULT_WALLET_PATH,
                  hotkey: str = DEFAULT_HOTKEY) -> None:
         for label, value in (("wallet name", name), ("hotkey name", hotkey)):
-            if not value or "/" in value or value in (".", ".."):
-                raise KeyFileError(f"invalid {label} {value!r}")
+            if not value or "/" in value or "\0" in value or value in (".", ".."):
+                raise InvalidWalletName(f"invalid {label} {value!r}")
         self.name = name
         self.path = Path(os.path.expanduser(str(path))).absolute()
         self.hotkey_str = hotkey

@@ -39,6 +39,13 @@ class InvalidSeed(WalletError, ValueError):
     exit_code = EXIT_USAGE
 
 
+class InvalidWalletName(WalletError, ValueError):
+    """A wallet or hotkey name that cannot be a file name (empty, '.', '..', or with a '/')."""
+
+    name = "InvalidWalletName"
+    exit_code = EXIT_USAGE
+
+
 class KeyFileError(WalletError):
     """A keyfile that cannot be read: missing, a directory, corrupt, truncated, unreadable."""
 

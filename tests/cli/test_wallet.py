@@ -156,6 +156,17 @@ def test_list_tree_and_json(taoctl):
     assert taoctl.json("wallet", "list", "--coldkeys-only")["wallets"][0]["hotkeys"] == []
 
 
+def test_btcli_aliases_and_spellings(taoctl):
+    doc = taoctl.json("w", "regen_coldkey", "--wallet_name", "al", "--wallet_path",
+                      str(taoctl.home / "wl"), "--uri", "alice", "--no-use-password")
+    assert doc["coldkey_ss58"] == ALICE and doc["path"] == str(taoctl.home / "wl")
+    doc = taoctl.json("wallets", "new_hotkey", "--wallet.name", "al", "-p",
+                      str(taoctl.home / "wl"), "--wallet.hotkey", "h9", "--uri", "//Bob")
+    assert (taoctl.home / "wl" / "al" / "hotkeys" / "h9").is_file()
+    proc = taoctl.run("wallet", "create", "--name", "x/y", "--no-use-password", "--json")
+    assert proc.returncode == 2 and error_of(proc)["type"] == "InvalidWalletName"
+
+
 def test_list_of_an_empty_path(taoctl):
     assert taoctl.json("wallet", "list", "-p", str(taoctl.home / "none"))["wallets"] == []
 

@@ -9,7 +9,7 @@ import pytest
 
 from tests.wallet.conftest import MNEMONIC, MNEMONIC_SS58
 from wallet import Wallet, fsio, keys
-from wallet.errors import KeyExists, KeyFileError, KeyNotFound, PasswordError
+from wallet.errors import InvalidWalletName, KeyExists, KeyFileError, KeyNotFound, PasswordError
 from wallet.listing import inspect_wallet, list_wallets
 
 ALICE = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
@@ -175,8 +175,23 @@ def test_unreadable_wallet_path_in_listing(tmp_path):
 
 def test_invalid_names_are_refused(tmp_path):
     for name in ("", "..", "a/b"):
-        with pytest.raises(KeyFileError):
+        with pytest.raises(InvalidWalletName) as info:
             Wallet(name, tmp_path)
+        assert info.value.exit_code == 2
+        with pytest.raises(InvalidWalletName):
+            Wallet("ok", tmp_path, hotkey=name or ".")
+
+
+def test_legacy_keyfile_is_re_encrypted_as_nacl(wallet):
+    from tests.wallet.test_keyfile import ansible_vault
+    from wallet.keyfile import keyfile_json
+
+    key = keys.keydata_of(keys.keypair_from_uri("//Bob"))
+    wallet.hotkey_file().write_bytes(ansible_vault(keyfile_json(key), "old"))
+    assert wallet.hotkey_keypair(passwords="old").ss58_address == key.ss58_address
+    wallet.rewrite_keyfile(wallet.hotkey_file(), "hotkey", "old", "old")
+    assert wallet.hotkey_file().read_bytes().startswith(b"$NACL")
+    assert wallet.hotkey_keypair(passwords="old").ss58_address == key.ss58_address
 
 
 def test_rewrite_keyfile_changes_the_password(wallet):
