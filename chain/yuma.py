@@ -20,12 +20,19 @@ self-weight and stale-weight masks on the weights, masking bonds of recently reg
 u16 storage (`quantise_u16`, `u16_to_float`), permits (`is_topk_nonzero`) and turning the
 result into rao (`epoch_emission_split`).
 
-Numbers. The matrix math is float64 (the chain's I32F32 is approximated). Where the chain makes a
-discrete decision the decision is emulated exactly in integers of I32F32 bits (value * 2**32):
-the weighted median compares cumulative stake with the minority in integers, permits compare
-stake bits with a stable sort, and the emission split floors exactly like I32F32/I96F32. The
-hyperparameters are taken in the chain's own integer scale and turned into the chain's I32F32
-value once (`YumaParams`).
+Numbers. The matrix math is float64 (the chain's I32F32 is approximated), kept on the I32F32
+grid (multiples of 2**-32, floored) where the chain's rounding shows in stored values: the
+row-normalised weights, and every step of the legacy bonds, whose u16 storage after column
+max-upscaling reproduces the chain's to the unit. Where the chain makes a discrete decision it is
+emulated exactly in integers of I32F32 bits: the weighted median compares cumulative stake with
+the minority in integers, permits compare stake bits with a stable sort, and the emission split
+floors like I32F32/I96F32. Hyperparameters are taken in the chain's integer scale and turned
+into the chain's I32F32 values once (`YumaParams`).
+
+Speed. No Python loop touches matrix entries. The median sorts one packed int64 key per entry
+(`np.sort` along contiguous rows of the transposed scores, transposed tile by tile); the rest
+is a few dozen elementwise passes. Single-threaded (matrix-vector products use `einsum`, not a
+threaded BLAS that stalls on a busy machine).
 
 One known difference from the production (sparse) epoch: with liquid alpha, the chain's sparse
 `mat_ema_alpha_sparse` drops a bond whose weight entry is absent from the stored weight row,
@@ -398,13 +405,15 @@ def _checked_inputs(
 
 
 def _weight_bits(w: np.ndarray) -> np.ndarray:
-    """Row-normalised weights as I32F32 bits held in float64: floor(w_ij * 2**32 / row sum),
-    the chain's truncating division (`inplace_row_normalize`); rows summing to 0 stay 0."""
+    """Row-normalised weights as I32F32 bits held in float64: floor(w_ij / row sum * 2**32),
+    the chain's truncating division (`inplace_row_normalize`); rows summing to 0 stay 0. A true
+    division (not a multiplication by the reciprocal) so that a lone weight becomes exactly 1."""
     sums = w.sum(axis=1)
     if not np.isfinite(sums).all():
         raise YumaInputError("weights must be finite and non-negative")
-    scale = np.divide(float(ONE_BITS), sums, out=np.zeros_like(sums), where=sums > 0)
-    bits = np.multiply(w, scale[:, None])
+    sums[sums == 0] = 1.0
+    bits = np.divide(w, sums[:, None])
+    bits *= float(ONE_BITS)
     return np.floor(bits, out=bits)
 
 

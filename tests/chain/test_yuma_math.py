@@ -332,3 +332,13 @@ def test_yuma3_refuses_bonds_above_one():
     with pytest.raises(YumaInputError):
         yuma_epoch(np.ones(2), np.ones((2, 2)), np.full((2, 2), 2.0), YumaParams(yuma3=True))
     yuma_epoch(np.ones(2), np.ones((2, 2)), np.full((2, 2), 65535.0), YumaParams(yuma3=False))
+
+
+@pytest.mark.parametrize("u16", [1, 3, 7, 49_151, 65_535])
+def test_a_lone_weight_normalises_to_exactly_one(u16):
+    weights = np.zeros((2, 3))
+    weights[:, 1] = u16
+    r = yuma_epoch(np.array([3.0, 1.0]), weights, None)
+    assert r.consensus.tolist() == [0.0, 1.0, 0.0]
+    assert r.validator_trust.tolist() == [1.0, 1.0]
+    assert r.incentive.tolist() == [0.0, 1.0, 0.0]
