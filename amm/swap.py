@@ -319,6 +319,11 @@ def buy(
     reserve is `InsufficientLiquidity` (checked on the gross amount, before the pool's own
     `SwapInputTooLarge` on the net amount). Staking-level minimums (DefaultMinStake) are the
     caller's business.
+
+    For an executing chain: `add_stake_limit` transfers `min(amount, max_amount_add(pool,
+    limit))` from the coldkey and `TotalStake` grows by that; the swap consumes `amount_in` of
+    it (net into `SubnetTAO`, fee to the block author). `result.refund` is what the caller keeps
+    (for sells the chain re-stakes it). `result.pool_after` holds the new reserves.
     With a limit price (rao per alpha): the amount is capped at `max_amount_add`; when the cap
     binds and `allow_partial` is False the order is refused with `SlippageTooHigh`.
     """
