@@ -465,19 +465,47 @@ def _legacy_bonds_bits(
     return _col_normalise_bits(delta)
 
 
+def _sparse_bond_entries(
+    entries: np.ndarray,
+    w: np.ndarray,
+    w_bonds: np.ndarray,
+    consensus: np.ndarray,
+    penalty_bits: int,
+) -> np.ndarray:
+    """Where the production epoch's sparse bonds-weight rows have an entry, as a (V, M) bool.
+
+    `mat_ema_alpha_sparse` writes a bond only for the columns of the validator's W_b row, so a
+    bond whose weight is absent is dropped rather than decayed. Which entries W_b has depends on
+    the penalty: at 0 it is the stored weights (explicit zeros included); at 1 the clipped ones,
+    where `col_clip_sparse` drops a positive weight on a column whose consensus is 0; in between
+    `interpolate_sparse` keeps only positive values.
+    """
+    if penalty_bits == 0:
+        return entries
+    if penalty_bits == ONE_BITS:
+        return entries & ~((consensus == 0) & (w > 0))
+    return w_bonds > 0
+
+
 def yuma_epoch(
     stake: np.ndarray,
     weights: np.ndarray,
     bonds_prev: np.ndarray | None,
     params: YumaParams | None = None,
+    *,
+    weight_entries: np.ndarray | None = None,
 ) -> YumaResult:
     """Run one Yuma epoch on a validators x miners view.
 
-    stake       (V,) non-negative active stake of each row (normalised inside; a zero row has
-                no say in consensus and earns no dividends)
-    weights     (V, M) raw non-negative weights (row-normalised inside; e.g. the stored u16)
-    bonds_prev  (V, M) or None. Yuma3: absolute bonds in [0, 1] (`u16_to_float` of storage).
-                Legacy: any per-column scale (stored u16 or max-upscaled), column-normalised inside.
+    stake           (V,) non-negative active stake of each row (normalised inside; a zero row
+                    has no say in consensus and earns no dividends)
+    weights         (V, M) raw non-negative weights (row-normalised inside; e.g. the stored u16)
+    bonds_prev      (V, M) or None. Yuma3: absolute bonds in [0, 1] (`u16_to_float` of
+                    storage). Legacy: any per-column scale (stored u16 or max-upscaled).
+    weight_entries  optional (V, M) bool: which weights are stored entries (after the runtime's
+                    masks), for the production sparse epoch's one difference: with liquid alpha
+                    a bond survives only where its bonds-weight entry exists (see
+                    `_sparse_bond_entries`). None gives the dense epoch.
     The caller's arrays are never modified.
     """
     params = params or YumaParams()
@@ -496,6 +524,10 @@ def yuma_epoch(
     incentive = normalise(np.einsum("i,ij->j", s, clipped))  # einsum: no BLAS threads
 
     penalty_bits = params.bonds_penalty_bits
+    if weight_entries is not None:
+        weight_entries = np.asarray(weight_entries, dtype=bool)
+        if weight_entries.shape != w.shape:
+            raise YumaInputError(f"weight_entries must have the shape of weights {w.shape}")
     if penalty_bits == 0:
         w_bonds = w
     elif penalty_bits == ONE_BITS:
@@ -504,6 +536,9 @@ def yuma_epoch(
         w_bonds = clipped - w
         w_bonds *= penalty_bits / ONE_BITS
         w_bonds += w
+    sparse_bonds = None
+    if weight_entries is not None and params.yuma3 and params.liquid_alpha:
+        sparse_bonds = _sparse_bond_entries(weight_entries, w, w_bonds, consensus, penalty_bits)
     del w, clipped
 
     ema_alpha = params.ema_alpha_bits / ONE_BITS
@@ -523,6 +558,8 @@ def yuma_epoch(
             del alpha
             bonds += b
             np.minimum(bonds, 1.0, out=bonds)
+            if sparse_bonds is not None:
+                bonds *= sparse_bonds
         else:
             bonds = w_bonds * ema_alpha
             bonds += (1.0 - ema_alpha) * b

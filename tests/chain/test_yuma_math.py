@@ -342,3 +342,33 @@ def test_a_lone_weight_normalises_to_exactly_one(u16):
     assert r.consensus.tolist() == [0.0, 1.0, 0.0]
     assert r.validator_trust.tolist() == [1.0, 1.0]
     assert r.incentive.tolist() == [0.0, 1.0, 0.0]
+
+
+def test_weight_entries_give_the_sparse_epochs_bond_drop_with_liquid_alpha():
+    """mat_ema_alpha_sparse: a bond whose weight entry is absent is dropped, not decayed."""
+    params = YumaParams(bonds_penalty=0, liquid_alpha=True, alpha_low=6553, alpha_high=19660)
+    stake = np.array([8.0, 1.0, 1.0])
+    first = yuma_epoch(stake, np.array([[1.0, 0.0]] * 3), None, params)
+    moved = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 0.0]])  # A leaves miner 0
+
+    dense = yuma_epoch(stake, moved, first.bonds, params)
+    explicit_zero = yuma_epoch(stake, moved, first.bonds, params, weight_entries=np.ones((3, 2)))
+    absent = yuma_epoch(stake, moved, first.bonds, params, weight_entries=moved > 0)
+
+    assert 0 < dense.bonds[0, 0] < first.bonds[0, 0]  # decayed
+    assert np.array_equal(explicit_zero.bonds, dense.bonds)
+    assert absent.bonds[0, 0] == 0.0  # dropped
+    assert np.array_equal(absent.bonds[1:], dense.bonds[1:])
+    assert absent.bonds[0, 1] == dense.bonds[0, 1]
+
+
+def test_weight_entries_do_not_matter_without_liquid_alpha():
+    stake = np.array([8.0, 1.0, 1.0])
+    bonds = np.full((3, 2), 0.5)
+    moved = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 0.0]])
+    for params in (YumaParams(), YumaParams(yuma3=False)):
+        a = yuma_epoch(stake, moved, bonds, params)
+        b = yuma_epoch(stake, moved, bonds, params, weight_entries=moved > 0)
+        assert np.array_equal(a.bonds, b.bonds)
+    with pytest.raises(YumaInputError):
+        yuma_epoch(stake, moved, bonds, YumaParams(), weight_entries=np.ones((2, 2)))
