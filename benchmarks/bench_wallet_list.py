@@ -34,11 +34,11 @@ def build(root: Path, n_wallets: int, n_hotkeys: int) -> None:
         atomic_write(wallet / "coldkey", b"$NACL" + os.urandom(600))
         atomic_write(wallet / "coldkeypub.txt", kf.keyfile_json(cold, public_only=True))
         for h in range(n_hotkeys):
-            hot = kf.KeyData(os.urandom(32), private_key=os.urandom(64),
-                             secret_seed=os.urandom(32))
+            hot = kf.KeyData(os.urandom(32), private_key=os.urandom(64), secret_seed=os.urandom(32))
             atomic_write(wallet / "hotkeys" / f"hk{h}", kf.keyfile_json(hot))
-            atomic_write(wallet / "hotkeys" / f"hk{h}pub.txt",
-                         kf.keyfile_json(hot, public_only=True))
+            atomic_write(
+                wallet / "hotkeys" / f"hk{h}pub.txt", kf.keyfile_json(hot, public_only=True)
+            )
 
 
 def taoctl() -> str:
@@ -66,17 +66,27 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "wallets"
         build(root, opts.wallets, opts.hotkeys)
-        env = {**os.environ, "HOME": tmp, "COLUMNS": "200", "NO_COLOR": "1",
-               "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+        env = {
+            **os.environ,
+            "HOME": tmp,
+            "COLUMNS": "200",
+            "NO_COLOR": "1",
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        }
         exe = taoctl()
         keys = opts.wallets * (opts.hotkeys + 1)
-        print(f"wallet list: {opts.wallets} wallets x {opts.hotkeys} hotkeys ({keys} keys), "
-              f"{opts.runs} runs each")
+        print(
+            f"wallet list: {opts.wallets} wallets x {opts.hotkeys} hotkeys ({keys} keys), "
+            f"{opts.runs} runs each"
+        )
         for label, extra in (("tree", []), ("--json", ["--json"])):
-            median, low, high = measure([exe, "wallet", "list", "-p", str(root), *extra],
-                                        opts.runs, env)
-            print(f"  {label:7s} median {median * 1000:7.1f} ms   "
-                  f"(min {low * 1000:.1f}, max {high * 1000:.1f})")
+            median, low, high = measure(
+                [exe, "wallet", "list", "-p", str(root), *extra], opts.runs, env
+            )
+            print(
+                f"  {label:7s} median {median * 1000:7.1f} ms   "
+                f"(min {low * 1000:.1f}, max {high * 1000:.1f})"
+            )
         median, low, high = measure([exe, "--help"], opts.runs, env)
         print(f"  {'--help':7s} median {median * 1000:7.1f} ms   (baseline start-up)")
 

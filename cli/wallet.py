@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -42,7 +42,7 @@ UseHotkeyFlag = Annotated[
     bool, typer.Option("--use-hotkey/--no-use-hotkey", help="Act on the hotkey, not the coldkey.")
 ]
 UsePasswordOpt = Annotated[
-    Optional[bool],
+    bool | None,
     typer.Option(
         "--use-password/--no-use-password",
         help="Encrypt the new key with a password ($NACL). [default: on for coldkeys]",
@@ -53,9 +53,12 @@ OverwriteOpt = Annotated[
     bool, typer.Option("--overwrite", help="Replace an existing key of the same name.")
 ]
 UriOpt = Annotated[
-    Optional[str],
-    typer.Option("--uri", help="Derive from a dev URI instead (//Alice; 'alice' also works).",
-                 show_default=False),
+    str | None,
+    typer.Option(
+        "--uri",
+        help="Derive from a dev URI instead (//Alice; 'alice' also works).",
+        show_default=False,
+    ),
 ]
 CryptoOpt = Annotated[
     str, typer.Option("--crypto-type", "--crypto_type", help="Key type: sr25519 or ed25519.")
@@ -64,23 +67,31 @@ PrintMnemonicOpt = Annotated[
     bool, typer.Option("--print-mnemonic", help="Include the new mnemonic in --json output.")
 ]
 MnemonicOpt = Annotated[
-    Optional[str],
-    typer.Option("--mnemonic", help="The mnemonic words (numbered '1-word' form accepted).",
-                 show_default=False),
+    str | None,
+    typer.Option(
+        "--mnemonic",
+        help="The mnemonic words (numbered '1-word' form accepted).",
+        show_default=False,
+    ),
 ]
 SeedOpt = Annotated[
-    Optional[str], typer.Option("--seed", help="A 0x-prefixed 32-byte seed.", show_default=False)
+    str | None, typer.Option("--seed", help="A 0x-prefixed 32-byte seed.", show_default=False)
 ]
 BackupOpt = Annotated[
-    Optional[Path],
-    typer.Option("--json-path", "--json-backup", "--backup",
-                 help="A Polkadot-JS JSON account backup (btcli's --json PATH).",
-                 show_default=False),
+    Path | None,
+    typer.Option(
+        "--json-path",
+        "--json-backup",
+        "--backup",
+        help="A Polkadot-JS JSON account backup (btcli's --json PATH).",
+        show_default=False,
+    ),
 ]
 BackupPasswordOpt = Annotated[
-    Optional[str],
-    typer.Option("--json-password", help="The password of the Polkadot-JS backup.",
-                 show_default=False),
+    str | None,
+    typer.Option(
+        "--json-password", help="The password of the Polkadot-JS backup.", show_default=False
+    ),
 ]
 
 
@@ -105,8 +116,7 @@ def _check_targets(out: Output, paths: list[Path], overwrite: bool) -> None:
     if _can_prompt(out):
         from rich.prompt import Confirm
 
-        if Confirm.ask(f"{existing[0]} already exists. Overwrite?", default=False,
-                       console=out.err):
+        if Confirm.ask(f"{existing[0]} already exists. Overwrite?", default=False, console=out.err):
             return
     raise KeyExists(f"{existing[0]} already exists; pass --overwrite to replace it")
 
@@ -138,8 +148,9 @@ def _show_mnemonic(out: Output, what: str, mnemonic: str | None) -> None:
     out.console.print(f"[bold]{mnemonic}[/bold]\n", soft_wrap=True, markup=False)
 
 
-def _key_doc(role: str, keypair, encrypted: bool, path: Path, mnemonic: str | None,
-             print_mnemonic: bool) -> dict:
+def _key_doc(
+    role: str, keypair, encrypted: bool, path: Path, mnemonic: str | None, print_mnemonic: bool
+) -> dict:
     from wallet.keyfile import CRYPTO_NAMES
 
     doc = {
@@ -170,10 +181,15 @@ def create(
     use_password: UsePasswordOpt = None,
     uri: UriOpt = None,
     overwrite: OverwriteOpt = False,
-    crypto_type: Annotated[str, typer.Option("--crypto-type", "--coldkey-crypto-type",
-                                             help="Coldkey type: sr25519 or ed25519.")] = "sr25519",
-    hotkey_crypto_type: Annotated[str, typer.Option(
-        "--hotkey-crypto-type", help="Hotkey type: sr25519 or ed25519.")] = "sr25519",
+    crypto_type: Annotated[
+        str,
+        typer.Option(
+            "--crypto-type", "--coldkey-crypto-type", help="Coldkey type: sr25519 or ed25519."
+        ),
+    ] = "sr25519",
+    hotkey_crypto_type: Annotated[
+        str, typer.Option("--hotkey-crypto-type", help="Hotkey type: sr25519 or ed25519.")
+    ] = "sr25519",
     print_mnemonic: PrintMnemonicOpt = False,
     password_file: PasswordFileOpt = None,
     password_stdin: PasswordStdinOpt = False,
@@ -194,36 +210,56 @@ def create(
     if make_coldkey:
         cold_keypair, cold_mnemonic = _new_keypair(n_words, uri, cold_crypto)
         if _want_password(use_password, True, uri):
-            cold_password = new_password(wallet, out, wallet.coldkey_file,
-                                         f"coldkey of wallet {wallet.name!r}",
-                                         password_file, password_stdin)
+            cold_password = new_password(
+                wallet,
+                out,
+                wallet.coldkey_file,
+                f"coldkey of wallet {wallet.name!r}",
+                password_file,
+                password_stdin,
+            )
     hot_keypair, hot_mnemonic = _new_keypair(n_words, uri, hot_crypto)
     if make_coldkey:
         with out.status("Encrypting the coldkey (Argon2i takes a few seconds)..."):
             wallet.write_coldkey(cold_keypair, cold_password, overwrite=True)
-        docs.append(_key_doc("coldkey", cold_keypair, cold_password is not None,
-                             wallet.coldkey_file, cold_mnemonic, print_mnemonic))
+        docs.append(
+            _key_doc(
+                "coldkey",
+                cold_keypair,
+                cold_password is not None,
+                wallet.coldkey_file,
+                cold_mnemonic,
+                print_mnemonic,
+            )
+        )
         shown.append(("coldkey", cold_mnemonic))
     else:
         out.info(f"Using the existing coldkey of wallet {wallet.name!r}.")
     wallet.write_hotkey(hot_keypair, overwrite=True)
-    docs.append(_key_doc("hotkey", hot_keypair, False, wallet.hotkey_file(),
-                         hot_mnemonic, print_mnemonic))
+    docs.append(
+        _key_doc("hotkey", hot_keypair, False, wallet.hotkey_file(), hot_mnemonic, print_mnemonic)
+    )
     shown.append(("hotkey", hot_mnemonic))
     _report_created(out, wallet, docs, shown)
 
 
 def _report_created(out: Output, wallet, docs: list[dict], shown) -> None:
-    result = {"name": wallet.name, "path": str(wallet.path), "hotkey": wallet.hotkey_str,
-              "keys": docs}
+    result = {
+        "name": wallet.name,
+        "path": str(wallet.path),
+        "hotkey": wallet.hotkey_str,
+        "keys": docs,
+    }
     for doc in docs:
         result[f"{doc['role']}_ss58"] = doc["ss58_address"]
 
     def render(console) -> None:
         for doc in docs:
             lock = "encrypted" if doc["encrypted"] else "not encrypted"
-            console.print(f"[green]Wrote[/green] {doc['role']} {doc['ss58_address']} "
-                          f"[{doc['crypto_type']}, {lock}] -> {doc['path']}")
+            console.print(
+                f"[green]Wrote[/green] {doc['role']} {doc['ss58_address']} "
+                f"[{doc['crypto_type']}, {lock}] -> {doc['path']}"
+            )
         for role, mnemonic in shown:
             _show_mnemonic(out, role, mnemonic)
 
@@ -253,13 +289,19 @@ def new_coldkey(
     keypair, mnemonic = _new_keypair(n_words, uri, crypto)
     password = None
     if _want_password(use_password, True, uri):
-        password = new_password(wallet, out, wallet.coldkey_file,
-                                f"coldkey of wallet {wallet.name!r}", password_file,
-                                password_stdin)
+        password = new_password(
+            wallet,
+            out,
+            wallet.coldkey_file,
+            f"coldkey of wallet {wallet.name!r}",
+            password_file,
+            password_stdin,
+        )
     with out.status("Encrypting the coldkey (Argon2i takes a few seconds)..."):
         wallet.write_coldkey(keypair, password, overwrite=True)
-    doc = _key_doc("coldkey", keypair, password is not None, wallet.coldkey_file, mnemonic,
-                   print_mnemonic)
+    doc = _key_doc(
+        "coldkey", keypair, password is not None, wallet.coldkey_file, mnemonic, print_mnemonic
+    )
     _report_created(out, wallet, [doc], [("coldkey", mnemonic)])
 
 
@@ -287,25 +329,45 @@ def new_hotkey(
     keypair, mnemonic = _new_keypair(n_words, uri, crypto)
     password = None
     if _want_password(use_password, False, uri):
-        password = new_password(wallet, out, wallet.hotkey_file(),
-                                f"hotkey {wallet.hotkey_str!r} of wallet {wallet.name!r}",
-                                password_file, password_stdin)
+        password = new_password(
+            wallet,
+            out,
+            wallet.hotkey_file(),
+            f"hotkey {wallet.hotkey_str!r} of wallet {wallet.name!r}",
+            password_file,
+            password_stdin,
+        )
     with out.status("Writing the hotkey..."):
         wallet.write_hotkey(keypair, password=password, overwrite=True)
-    doc = _key_doc("hotkey", keypair, password is not None, wallet.hotkey_file(), mnemonic,
-                   print_mnemonic)
+    doc = _key_doc(
+        "hotkey", keypair, password is not None, wallet.hotkey_file(), mnemonic, print_mnemonic
+    )
     _report_created(out, wallet, [doc], [("hotkey", mnemonic)])
 
 
-def _keypair_from_inputs(out: Output, mnemonic: str | None, seed: str | None,
-                         backup: Path | None, backup_password: str | None, uri: str | None,
-                         crypto: int):
+def _keypair_from_inputs(
+    out: Output,
+    mnemonic: str | None,
+    seed: str | None,
+    backup: Path | None,
+    backup_password: str | None,
+    uri: str | None,
+    crypto: int,
+):
     """The keypair a regen command rebuilds, from exactly one of its inputs."""
     from cli.errors import UsageError
     from wallet import keys
 
-    given = [n for n, v in (("--mnemonic", mnemonic), ("--seed", seed), ("--json-path", backup),
-                            ("--uri", uri)) if v is not None]
+    given = [
+        n
+        for n, v in (
+            ("--mnemonic", mnemonic),
+            ("--seed", seed),
+            ("--json-path", backup),
+            ("--uri", uri),
+        )
+        if v is not None
+    ]
     if len(given) > 1:
         raise UsageError(f"give only one of {', '.join(given)}")
     if seed is not None:
@@ -322,8 +384,9 @@ def _keypair_from_inputs(out: Output, mnemonic: str | None, seed: str | None,
             raise KeyFileError(f"cannot read the JSON backup {backup}") from None
         if backup_password is None:
             if not _can_prompt(out):
-                raise UsageError("--json-password is required (no prompt under -y or without "
-                                 "a terminal)")
+                raise UsageError(
+                    "--json-password is required (no prompt under -y or without a terminal)"
+                )
             import getpass
 
             backup_password = getpass.getpass("Password of the JSON backup: ", stream=sys.stderr)
@@ -331,8 +394,9 @@ def _keypair_from_inputs(out: Output, mnemonic: str | None, seed: str | None,
         return keys.keypair_from_polkadot_json(text, backup_password)
     if mnemonic is None:
         if not _can_prompt(out):
-            raise UsageError("give --mnemonic, --seed or --json-path (no prompt under -y or "
-                             "without a terminal)")
+            raise UsageError(
+                "give --mnemonic, --seed or --json-path (no prompt under -y or without a terminal)"
+            )
         import getpass
 
         mnemonic = getpass.getpass("Enter the mnemonic (hidden): ", stream=sys.stderr)
@@ -364,9 +428,14 @@ def regen_coldkey(
     keypair = _keypair_from_inputs(out, mnemonic, seed, backup, backup_password, uri, crypto)
     password = None
     if _want_password(use_password, True, uri):
-        password = new_password(wallet, out, wallet.coldkey_file,
-                                f"coldkey of wallet {wallet.name!r}", password_file,
-                                password_stdin)
+        password = new_password(
+            wallet,
+            out,
+            wallet.coldkey_file,
+            f"coldkey of wallet {wallet.name!r}",
+            password_file,
+            password_stdin,
+        )
     with out.status("Encrypting the coldkey (Argon2i takes a few seconds)..."):
         wallet.write_coldkey(keypair, password, overwrite=True)
     doc = _key_doc("coldkey", keypair, password is not None, wallet.coldkey_file, None, False)
@@ -399,9 +468,14 @@ def regen_hotkey(
     keypair = _keypair_from_inputs(out, mnemonic, seed, backup, backup_password, uri, crypto)
     password = None
     if _want_password(use_password, False, uri):
-        password = new_password(wallet, out, wallet.hotkey_file(),
-                                f"hotkey {wallet.hotkey_str!r} of wallet {wallet.name!r}",
-                                password_file, password_stdin)
+        password = new_password(
+            wallet,
+            out,
+            wallet.hotkey_file(),
+            f"hotkey {wallet.hotkey_str!r} of wallet {wallet.name!r}",
+            password_file,
+            password_stdin,
+        )
     wallet.write_hotkey(keypair, password=password, overwrite=True)
     doc = _key_doc("hotkey", keypair, password is not None, wallet.hotkey_file(), None, False)
     _report_created(out, wallet, [doc], [])
@@ -420,12 +494,25 @@ def _public_keypair(ss58: str | None, public_key: str | None, crypto: int):
 
 
 Ss58Opt = Annotated[
-    Optional[str], typer.Option("--ss58", "--ss58-address", "--addr", "--address",
-                                help="The key's ss58 address.", show_default=False)
+    str | None,
+    typer.Option(
+        "--ss58",
+        "--ss58-address",
+        "--addr",
+        "--address",
+        help="The key's ss58 address.",
+        show_default=False,
+    ),
 ]
 PublicKeyOpt = Annotated[
-    Optional[str], typer.Option("--public-key-hex", "--public-key", "--pubkey",
-                                help="The key's public key in hex.", show_default=False)
+    str | None,
+    typer.Option(
+        "--public-key-hex",
+        "--public-key",
+        "--pubkey",
+        help="The key's public key in hex.",
+        show_default=False,
+    ),
 ]
 
 
@@ -532,8 +619,9 @@ def _tree_text(path: str, wallets: list[dict]):
 @app.command("list")
 def list_(
     wallet_path: WalletPathOpt = None,
-    coldkeys_only: Annotated[bool, typer.Option("--coldkeys-only",
-                                                help="Show coldkeys only.")] = False,
+    coldkeys_only: Annotated[
+        bool, typer.Option("--coldkeys-only", help="Show coldkeys only.")
+    ] = False,
     json_mode: JsonOpt = False,
 ) -> None:
     """Show every wallet under the wallet path as a tree (nothing is decrypted)."""
@@ -542,8 +630,10 @@ def list_(
     out = _out(json_mode, True)
     path = wallet_path or wallet_defaults()["path"][0]
     wallets = list_wallets(path, coldkeys_only)
-    doc = {"path": str(Path(os.path.expanduser(path)).absolute()),
-           "wallets": [_wallet_json(w) for w in wallets]}
+    doc = {
+        "path": str(Path(os.path.expanduser(path)).absolute()),
+        "wallets": [_wallet_json(w) for w in wallets],
+    }
 
     def render(console) -> None:
         console.print(_tree_text(doc["path"], wallets), soft_wrap=True)
@@ -573,19 +663,28 @@ def inspect(
             table.add_column(column)
 
         def state(i: dict) -> str:
-            flags = ["encrypted" if i["encrypted"] else "plaintext"] \
-                if i["keyfile"] == "present" else [i["keyfile"]]
+            flags = (
+                ["encrypted" if i["encrypted"] else "plaintext"]
+                if i["keyfile"] == "present"
+                else [i["keyfile"]]
+            )
             if not i["has_pub"]:
                 flags.append("no pub file")
             if i["error"]:
                 flags.append("corrupt")
             return ", ".join(flags)
 
-        table.add_row("coldkey", info["name"], info["ss58_address"] or "?",
-                      info["crypto_type"] or "", state(info))
+        table.add_row(
+            "coldkey",
+            info["name"],
+            info["ss58_address"] or "?",
+            info["crypto_type"] or "",
+            state(info),
+        )
         for hk in info["hotkeys"]:
-            table.add_row("hotkey", hk["name"], hk["ss58_address"] or "?",
-                          hk["crypto_type"] or "", state(hk))
+            table.add_row(
+                "hotkey", hk["name"], hk["ss58_address"] or "?", hk["crypto_type"] or "", state(hk)
+            )
         console.print(table)
 
     out.result(doc, render)
@@ -599,9 +698,10 @@ def sign(
     wallet_name: WalletNameOpt = None,
     wallet_path: WalletPathOpt = None,
     hotkey: HotkeyOpt = None,
-    message: Annotated[Optional[str], typer.Option("--message", "-m",
-                                                   help="The UTF-8 message to sign.",
-                                                   show_default=False)] = None,
+    message: Annotated[
+        str | None,
+        typer.Option("--message", "-m", help="The UTF-8 message to sign.", show_default=False),
+    ] = None,
     use_hotkey: UseHotkeyFlag = False,
     password_file: PasswordFileOpt = None,
     password_stdin: PasswordStdinOpt = False,
@@ -637,17 +737,30 @@ def sign(
 
 @app.command("verify")
 def verify(
-    message: Annotated[Optional[str], typer.Option("--message", "-m", help="The signed message.",
-                                                   show_default=False)] = None,
-    signature: Annotated[Optional[str], typer.Option("--signature", "-s",
-                                                     help="The signature in hex.",
-                                                     show_default=False)] = None,
-    address: Annotated[Optional[str], typer.Option(
-        "--address", "-a", "--public-key", "--ss58",
-        help="The signer's ss58 address or hex public key.", show_default=False)] = None,
-    crypto_type: Annotated[Optional[str], typer.Option(
-        "--crypto-type", help="sr25519 or ed25519 (default: try both).",
-        show_default=False)] = None,
+    message: Annotated[
+        str | None, typer.Option("--message", "-m", help="The signed message.", show_default=False)
+    ] = None,
+    signature: Annotated[
+        str | None,
+        typer.Option("--signature", "-s", help="The signature in hex.", show_default=False),
+    ] = None,
+    address: Annotated[
+        str | None,
+        typer.Option(
+            "--address",
+            "-a",
+            "--public-key",
+            "--ss58",
+            help="The signer's ss58 address or hex public key.",
+            show_default=False,
+        ),
+    ] = None,
+    crypto_type: Annotated[
+        str | None,
+        typer.Option(
+            "--crypto-type", help="sr25519 or ed25519 (default: try both).", show_default=False
+        ),
+    ] = None,
     json_mode: JsonOpt = False,
     no_prompt: NoPromptOpt = False,
 ) -> None:
@@ -661,8 +774,7 @@ def verify(
 
     out = _out(json_mode, no_prompt)
     message = message if message is not None else out.prompt("Message", what="--message")
-    signature = signature if signature is not None else out.prompt("Signature",
-                                                                   what="--signature")
+    signature = signature if signature is not None else out.prompt("Signature", what="--signature")
     address = address if address is not None else out.prompt("Address", what="--address")
     public_key = public_key_from(address)
     text = signature.strip()
@@ -683,8 +795,9 @@ def verify(
 
     def render(console) -> None:
         if kind is not None:
-            console.print(f"[green]Valid[/green] {doc['crypto_type']} signature by "
-                          f"{doc['address']}")
+            console.print(
+                f"[green]Valid[/green] {doc['crypto_type']} signature by {doc['address']}"
+            )
         else:
             console.print(f"[red]Invalid[/red]: the signature does not match {doc['address']}")
 
@@ -708,12 +821,18 @@ def change_password(
     wallet_path: WalletPathOpt = None,
     hotkey: HotkeyOpt = None,
     use_hotkey: UseHotkeyFlag = False,
-    use_password: Annotated[bool, typer.Option(
-        "--use-password/--no-use-password",
-        help="--no-use-password stores the key unencrypted.")] = True,
-    new_password_file: Annotated[Optional[Path], typer.Option(
-        "--new-password-file", help="Read the new password from this file.",
-        show_default=False)] = None,
+    use_password: Annotated[
+        bool,
+        typer.Option(
+            "--use-password/--no-use-password", help="--no-use-password stores the key unencrypted."
+        ),
+    ] = True,
+    new_password_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--new-password-file", help="Read the new password from this file.", show_default=False
+        ),
+    ] = None,
     password_file: PasswordFileOpt = None,
     password_stdin: PasswordStdinOpt = False,
     json_mode: JsonOpt = False,
@@ -751,10 +870,19 @@ def change_password(
     if new is not None and pw.keyring_get(path) is not None:
         pw.keyring_set(path, new)
         remembered = True
-    doc = {"path": str(path), "ss58_address": key.ss58_address, "encrypted": new is not None,
-           "previous_encryption": kf.encryption_of(old_data), "keyring_updated": remembered}
-    out.result(doc, lambda c: c.print(
-        f"[green]Re-encrypted[/green] {what} ({'$NACL' if new else 'no password'}) -> {path}"))
+    doc = {
+        "path": str(path),
+        "ss58_address": key.ss58_address,
+        "encrypted": new is not None,
+        "previous_encryption": kf.encryption_of(old_data),
+        "keyring_updated": remembered,
+    }
+    out.result(
+        doc,
+        lambda c: c.print(
+            f"[green]Re-encrypted[/green] {what} ({'$NACL' if new else 'no password'}) -> {path}"
+        ),
+    )
 
 
 @app.command("remember-password")
@@ -784,10 +912,18 @@ def remember_password(
     if password is None:
         raise KeyFileError(f"the {what} is not encrypted; there is no password to remember")
     pw.keyring_set(path, password)
-    doc = {"path": str(path), "keyring_service": pw.KEYRING_SERVICE,
-           "keyring_user": pw.keyring_user(path), "remembered": True}
-    out.result(doc, lambda c: c.print(f"[green]Remembered[/green] the password of the {what} "
-                                      "in the OS keyring."))
+    doc = {
+        "path": str(path),
+        "keyring_service": pw.KEYRING_SERVICE,
+        "keyring_user": pw.keyring_user(path),
+        "remembered": True,
+    }
+    out.result(
+        doc,
+        lambda c: c.print(
+            f"[green]Remembered[/green] the password of the {what} in the OS keyring."
+        ),
+    )
 
 
 @app.command("forget-password")
@@ -807,13 +943,23 @@ def forget_password(
     path, what = _target(wallet, use_hotkey)
     removed = pw.keyring_delete(path)
     doc = {"path": str(path), "keyring_service": pw.KEYRING_SERVICE, "forgotten": removed}
-    out.result(doc, lambda c: c.print(
-        f"Forgot the password of the {what}." if removed
-        else f"No password was remembered for the {what}."))
+    out.result(
+        doc,
+        lambda c: c.print(
+            f"Forgot the password of the {what}."
+            if removed
+            else f"No password was remembered for the {what}."
+        ),
+    )
 
 
 # btcli's hidden snake_case twins
-for _name, _func in [("regen_coldkey", regen_coldkey), ("regen_coldkeypub", regen_coldkeypub),
-                     ("regen_hotkey", regen_hotkey), ("regen_hotkeypub", regen_hotkeypub),
-                     ("new_coldkey", new_coldkey), ("new_hotkey", new_hotkey)]:
+for _name, _func in [
+    ("regen_coldkey", regen_coldkey),
+    ("regen_coldkeypub", regen_coldkeypub),
+    ("regen_hotkey", regen_hotkey),
+    ("regen_hotkeypub", regen_hotkeypub),
+    ("new_coldkey", new_coldkey),
+    ("new_hotkey", new_hotkey),
+]:
     app.command(_name, hidden=True)(_func)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -41,31 +41,41 @@ if TYPE_CHECKING:  # pragma: no cover
     from cli.output import Output
 
 WalletNameOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
-        "--wallet-name", "--name", "--wallet_name", "--wallet.name",
+        "--wallet-name",
+        "--name",
+        "--wallet_name",
+        "--wallet.name",
         help="Wallet (coldkey) name. [default: env, config, or 'default']",
         show_default=False,
     ),
 ]
 WalletPathOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
-        "--wallet-path", "-p", "--wallet_path", "--wallet.path",
+        "--wallet-path",
+        "-p",
+        "--wallet_path",
+        "--wallet.path",
         help="Directory holding the wallets. [default: ~/.bittensor/wallets]",
         show_default=False,
     ),
 ]
 HotkeyOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
-        "--hotkey", "-H", "--wallet-hotkey", "--wallet_hotkey", "--wallet.hotkey",
+        "--hotkey",
+        "-H",
+        "--wallet-hotkey",
+        "--wallet_hotkey",
+        "--wallet.hotkey",
         help="Hotkey name. [default: env, config, or 'default']",
         show_default=False,
     ),
 ]
 PasswordFileOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option(
         "--password-file",
         help="Read the key's password from this file (one trailing newline is dropped).",
@@ -138,9 +148,7 @@ def _btcli_config() -> dict[str, str]:
         return {}
     doc = read_flat_yaml(text)
     return {
-        key: doc[f"wallet_{key}"]
-        for key in ("name", "path", "hotkey")
-        if doc.get(f"wallet_{key}")
+        key: doc[f"wallet_{key}"] for key in ("name", "path", "hotkey") if doc.get(f"wallet_{key}")
     }
 
 
@@ -164,8 +172,9 @@ def wallet_defaults() -> dict[str, tuple[str, str]]:
     return result
 
 
-def resolve_wallet(name: str | None = None, path: str | None = None,
-                   hotkey: str | None = None) -> Wallet:
+def resolve_wallet(
+    name: str | None = None, path: str | None = None, hotkey: str | None = None
+) -> Wallet:
     """The wallet the user means: flags, then environment, then config, then defaults."""
     if name and path and hotkey:
         return Wallet(name, path, hotkey)
@@ -196,9 +205,14 @@ def _read_stdin_password() -> str:
     return check_password(_stdin_password, "the password on stdin")
 
 
-def password_sources(path: Path, wallet: Wallet, coldkey: bool,
-                     password_file: Path | None = None, password_stdin: bool = False,
-                     use_keyring: bool = True) -> tuple[str, list[str]] | None:
+def password_sources(
+    path: Path,
+    wallet: Wallet,
+    coldkey: bool,
+    password_file: Path | None = None,
+    password_stdin: bool = False,
+    use_keyring: bool = True,
+) -> tuple[str, list[str]] | None:
     """(source name, candidate passwords) from the first source that answers, or None."""
     from wallet import passwords as pw
 
@@ -231,8 +245,11 @@ def _ask(out: Output, question: str) -> str:
     import getpass
 
     sys.stderr.flush()
-    return getpass.getpass(question, stream=sys.stderr) if sys.stderr.isatty() else \
-        out.prompt(question, secret=True, what="a password")
+    return (
+        getpass.getpass(question, stream=sys.stderr)
+        if sys.stderr.isatty()
+        else out.prompt(question, secret=True, what="a password")
+    )
 
 
 def password_that_unlocked(path: Path) -> str | None:
@@ -240,9 +257,17 @@ def password_that_unlocked(path: Path) -> str | None:
     return _passwords_used.get(str(path))
 
 
-def _unlock(wallet: Wallet, out: Output, path: Path, what: str, unlock, coldkey: bool,
-            password_file: Path | None, password_stdin: bool,
-            use_keyring: bool = True) -> Keypair:
+def _unlock(
+    wallet: Wallet,
+    out: Output,
+    path: Path,
+    what: str,
+    unlock,
+    coldkey: bool,
+    password_file: Path | None,
+    password_stdin: bool,
+    use_keyring: bool = True,
+) -> Keypair:
     from wallet import keyfile as kf
 
     data = read_keyfile(path, what) if wallet.exists() else None
@@ -260,6 +285,7 @@ def _unlock(wallet: Wallet, out: Output, path: Path, what: str, unlock, coldkey:
             for candidate in candidates:
                 used.append(candidate)
                 yield candidate
+
         return callback
 
     found = password_sources(path, wallet, coldkey, password_file, password_stdin, use_keyring)
@@ -295,19 +321,24 @@ def _unlock(wallet: Wallet, out: Output, path: Path, what: str, unlock, coldkey:
     return keypair
 
 
-def _offer_nacl_upgrade(wallet: Wallet, out: Output, path: Path, what: str, data: bytes,
-                        password: str | None) -> None:
+def _offer_nacl_upgrade(
+    wallet: Wallet, out: Output, path: Path, what: str, data: bytes, password: str | None
+) -> None:
     """A legacy-encrypted keyfile (Ansible Vault, Fernet) may be re-encrypted as $NACL."""
     from wallet import keyfile as kf
 
     kind = kf.encryption_of(data)
     if kind in (None, "nacl") or password is None:
         return
-    question = (f"The {what} uses the legacy {kind} encryption. Re-encrypt it as $NACL with the "
-                "same password (have you stored its mnemonic)?")
+    question = (
+        f"The {what} uses the legacy {kind} encryption. Re-encrypt it as $NACL with the "
+        "same password (have you stored its mnemonic)?"
+    )
     if not _can_prompt(out):
-        out.warn(f"the {what} uses the legacy {kind} encryption; run "
-                 "`taoctl wallet change-password` to re-encrypt it as $NACL")
+        out.warn(
+            f"the {what} uses the legacy {kind} encryption; run "
+            "`taoctl wallet change-password` to re-encrypt it as $NACL"
+        )
         return
     from rich.prompt import Confirm
 
@@ -316,37 +347,70 @@ def _offer_nacl_upgrade(wallet: Wallet, out: Output, path: Path, what: str, data
         out.info(f"Re-encrypted the {what} as $NACL.")
 
 
-def unlock_coldkey(wallet: Wallet, out: Output, password_file: Path | None = None,
-                   password_stdin: bool = False, use_keyring: bool = True) -> Keypair:
+def unlock_coldkey(
+    wallet: Wallet,
+    out: Output,
+    password_file: Path | None = None,
+    password_stdin: bool = False,
+    use_keyring: bool = True,
+) -> Keypair:
     """The wallet's coldkey Keypair, asking the password sources in order (spinner on stderr).
 
     Raises KeyNotFound / KeyFileError / PasswordError (exit code 3) with a one-line message.
     """
     what = f"coldkey of wallet {wallet.name!r}"
-    return _unlock(wallet, out, wallet.coldkey_file, what,
-                   lambda passwords: wallet.coldkey_keypair(passwords), True,
-                   password_file, password_stdin, use_keyring)
+    return _unlock(
+        wallet,
+        out,
+        wallet.coldkey_file,
+        what,
+        lambda passwords: wallet.coldkey_keypair(passwords),
+        True,
+        password_file,
+        password_stdin,
+        use_keyring,
+    )
 
 
-def unlock_hotkey(wallet: Wallet, out: Output, name: str | None = None,
-                  password_file: Path | None = None, password_stdin: bool = False,
-                  use_keyring: bool = True) -> Keypair:
+def unlock_hotkey(
+    wallet: Wallet,
+    out: Output,
+    name: str | None = None,
+    password_file: Path | None = None,
+    password_stdin: bool = False,
+    use_keyring: bool = True,
+) -> Keypair:
     """A hotkey's Keypair (default: the wallet's hotkey); hotkeys are usually not encrypted."""
     name = name or wallet.hotkey_str
     what = f"hotkey {name!r} of wallet {wallet.name!r}"
-    return _unlock(wallet, out, wallet.hotkey_file(name), what,
-                   lambda passwords: wallet.hotkey_keypair(name, passwords), False,
-                   password_file, password_stdin, use_keyring)
+    return _unlock(
+        wallet,
+        out,
+        wallet.hotkey_file(name),
+        what,
+        lambda passwords: wallet.hotkey_keypair(name, passwords),
+        False,
+        password_file,
+        password_stdin,
+        use_keyring,
+    )
 
 
-def new_password(wallet: Wallet, out: Output, path: Path, what: str,
-                 password_file: Path | None = None, password_stdin: bool = False) -> str:
+def new_password(
+    wallet: Wallet,
+    out: Output,
+    path: Path,
+    what: str,
+    password_file: Path | None = None,
+    password_stdin: bool = False,
+) -> str:
     """The password for a key being created or re-encrypted: the same sources, else a prompt
     twice. BT_PW_ values in the XOR-base64 form are decoded; others are taken as plain text."""
     from wallet.passwords import check_password
 
-    found = password_sources(path, wallet, path == wallet.coldkey_file, password_file,
-                             password_stdin)
+    found = password_sources(
+        path, wallet, path == wallet.coldkey_file, password_file, password_stdin
+    )
     if found is not None:
         source, candidates = found
         return check_password(candidates[0], f"the password from {source}")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 from wallet import keyfile as kf
 from wallet.errors import (
@@ -40,7 +40,8 @@ DEFAULT_WALLET_NAME = "default"
 DEFAULT_HOTKEY = "default"
 
 PasswordCallback = Callable[[Path, str], Iterable[str]]
-Passwords = Union[str, PasswordCallback, None]
+Passwords = str | PasswordCallback | None
+
 
 def read_keyfile(path: Path, what: str) -> bytes:
     """The bytes of a keyfile, or a one-line error naming `what` (never a raw OSError)."""
@@ -86,8 +87,12 @@ def decrypt_keyfile(data: bytes, path: Path, what: str, passwords: Passwords) ->
 class Wallet:
     """One wallet (a coldkey and its hotkeys) under a wallets directory."""
 
-    def __init__(self, name: str = DEFAULT_WALLET_NAME, path: str | Path = DEFAULT_WALLET_PATH,
-                 hotkey: str = DEFAULT_HOTKEY) -> None:
+    def __init__(
+        self,
+        name: str = DEFAULT_WALLET_NAME,
+        path: str | Path = DEFAULT_WALLET_PATH,
+        hotkey: str = DEFAULT_HOTKEY,
+    ) -> None:
         for label, value in (("wallet name", name), ("hotkey name", hotkey)):
             if not value or "/" in value or "\0" in value or value in (".", ".."):
                 raise InvalidWalletName(f"invalid {label} {value!r}")
@@ -240,8 +245,9 @@ class Wallet:
         except OSError as exc:
             raise KeyFileError(f"cannot write {path} ({exc.strerror})") from None
 
-    def write_coldkey(self, keypair: Keypair | kf.KeyData, password: str | None = None,
-                      overwrite: bool = False) -> None:
+    def write_coldkey(
+        self, keypair: Keypair | kf.KeyData, password: str | None = None, overwrite: bool = False
+    ) -> None:
         """Write coldkey (encrypted with `password` unless None) and coldkeypub.txt."""
         key = _keydata(keypair)
         self.refuse_existing(self.coldkey_targets(), overwrite)
@@ -256,8 +262,13 @@ class Wallet:
         self._prepare_dirs(self.root)
         self._write(self.coldkeypub_file, kf.keyfile_json(_keydata(key), public_only=True))
 
-    def write_hotkey(self, keypair: Keypair | kf.KeyData, name: str | None = None,
-                     password: str | None = None, overwrite: bool = False) -> None:
+    def write_hotkey(
+        self,
+        keypair: Keypair | kf.KeyData,
+        name: str | None = None,
+        password: str | None = None,
+        overwrite: bool = False,
+    ) -> None:
         """Write hotkeys/<name> (plaintext unless a password is given) and <name>pub.txt."""
         key = _keydata(keypair)
         self.refuse_existing(self.hotkey_targets(name), overwrite)
@@ -265,15 +276,17 @@ class Wallet:
         self._write(self.hotkey_file(name), self._encode(key, password))
         self._write(self.hotkeypub_file(name), kf.keyfile_json(key, public_only=True))
 
-    def write_hotkeypub(self, key: Keypair | kf.KeyData, name: str | None = None,
-                        overwrite: bool = False) -> None:
+    def write_hotkeypub(
+        self, key: Keypair | kf.KeyData, name: str | None = None, overwrite: bool = False
+    ) -> None:
         """Write only hotkeys/<name>pub.txt."""
         self.refuse_existing(self.hotkey_targets(name, pub_only=True), overwrite)
         self._prepare_dirs(self.root, self.root / "hotkeys")
         self._write(self.hotkeypub_file(name), kf.keyfile_json(_keydata(key), public_only=True))
 
-    def rewrite_keyfile(self, path: Path, what: str, passwords: Passwords,
-                        new_password: str | None) -> kf.KeyData:
+    def rewrite_keyfile(
+        self, path: Path, what: str, passwords: Passwords, new_password: str | None
+    ) -> kf.KeyData:
         """Re-encrypt one keyfile under `new_password` ($NACL; None = plaintext), atomically.
 
         Used by change-password and to move legacy (Ansible Vault, Fernet) files to $NACL.

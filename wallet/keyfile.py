@@ -242,7 +242,7 @@ def _decrypt_nacl(data: bytes, password: str, where: str) -> bytes:
     from nacl.exceptions import CryptoError
     from nacl.secret import SecretBox
 
-    body = data[len(NACL_PREFIX):]
+    body = data[len(NACL_PREFIX) :]
     if len(body) < SecretBox.NONCE_SIZE + SecretBox.MACBYTES:
         raise KeyFileError(f"{where} is corrupt or truncated")
     try:

@@ -54,7 +54,7 @@ def normalize_mnemonic(text: str) -> str:
 
 def check_mnemonic(text: str) -> str:
     """The normalized mnemonic, or InvalidMnemonic saying which rule failed (not the words)."""
-    from bip39 import bip39_validate, bip39_to_mini_secret
+    from bip39 import bip39_to_mini_secret, bip39_validate
 
     phrase = normalize_mnemonic(text)
     count = len(phrase.split())
@@ -211,8 +211,9 @@ def sign(keypair: Keypair, message: bytes) -> bytes:
     return bytes(ed25519_zebra.ed_sign(keypair.private_key, message))
 
 
-def verify(public_key: bytes, message: bytes, signature: bytes,
-           crypto_type: int | None = None) -> int | None:
+def verify(
+    public_key: bytes, message: bytes, signature: bytes, crypto_type: int | None = None
+) -> int | None:
     """The crypto type (1 sr25519, 0 ed25519) under which `signature` is valid for `message`
     or for `<Bytes>message</Bytes>` (Polkadot-JS), trying sr25519 first; None if neither."""
     import ed25519_zebra
@@ -222,7 +223,7 @@ def verify(public_key: bytes, message: bytes, signature: bytes,
         return None
     candidates = [message, b"<Bytes>" + message + b"</Bytes>"]
     if message.startswith(b"<Bytes>") and message.endswith(b"</Bytes>"):
-        candidates.append(message[len(b"<Bytes>"):-len(b"</Bytes>")])
+        candidates.append(message[len(b"<Bytes>") : -len(b"</Bytes>")])
     checks = {SR25519: sr25519.verify, ED25519: ed25519_zebra.ed_verify}
     for kind in (SR25519, ED25519):
         if crypto_type is not None and kind != crypto_type:

@@ -37,8 +37,14 @@ def describe_key(key_path: str, pub_path: str | None) -> dict:
     encrypted, unreadable), `encrypted`, `has_pub` and `error` (a short reason when a file is
     corrupt).
     """
-    info: dict = {"ss58_address": None, "crypto_type": None, "encrypted": False,
-                  "keyfile": "missing", "has_pub": False, "error": None}
+    info: dict = {
+        "ss58_address": None,
+        "crypto_type": None,
+        "encrypted": False,
+        "keyfile": "missing",
+        "has_pub": False,
+        "error": None,
+    }
     head = _head(key_path) if os.path.isfile(key_path) else None
     if head is not None:
         info["keyfile"] = "present"

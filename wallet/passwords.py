@@ -57,8 +57,12 @@ def bt_cold_pw_env_name(wallet_name: str) -> str:
     return "BT_COLD_PW_" + wallet_name.replace("-", "_").upper()
 
 
-def env_passwords(keyfile_path: str | Path, wallet_name: str | None = None,
-                  coldkey: bool = False, environ: dict | None = None) -> Iterator[tuple[str, str]]:
+def env_passwords(
+    keyfile_path: str | Path,
+    wallet_name: str | None = None,
+    coldkey: bool = False,
+    environ: dict | None = None,
+) -> Iterator[tuple[str, str]]:
     """(source, password) candidates from the environment, best first.
 
     A BT_PW_ value yields its XOR-decoded form first and its plain text second, because the

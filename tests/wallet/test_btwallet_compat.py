@@ -18,16 +18,20 @@ from wallet.keyfile import ED25519, SR25519  # noqa: E402
 
 
 def bt_wallet(wallet: Wallet):
-    return bittensor_wallet.Wallet(name=wallet.name, hotkey=wallet.hotkey_str,
-                                   path=str(wallet.path))
+    return bittensor_wallet.Wallet(
+        name=wallet.name, hotkey=wallet.hotkey_str, path=str(wallet.path)
+    )
 
 
 @pytest.mark.parametrize("crypto", [SR25519, ED25519])
 def test_taoctl_plain_files_open_in_bittensor_wallet(tmp_path, crypto):
     ours = Wallet("t1", tmp_path, "hk")
     cold = keys.keypair_from_mnemonic(MNEMONIC, crypto)
-    hot = keys.keypair_from_uri("//Alice") if crypto == SR25519 else \
-        keys.keypair_from_seed("0x" + "07" * 32, crypto)
+    hot = (
+        keys.keypair_from_uri("//Alice")
+        if crypto == SR25519
+        else keys.keypair_from_seed("0x" + "07" * 32, crypto)
+    )
     ours.write_coldkey(cold, None)
     ours.write_hotkey(hot)
     theirs = bt_wallet(ours)
@@ -43,10 +47,10 @@ def test_taoctl_plain_files_open_in_bittensor_wallet(tmp_path, crypto):
 @pytest.mark.parametrize("crypto", [SR25519, ED25519])
 def test_bittensor_wallet_plain_files_open_in_taoctl(tmp_path, crypto):
     theirs = bittensor_wallet.Wallet(name="b1", hotkey="hk", path=str(tmp_path))
-    theirs.regenerate_coldkey(mnemonic=MNEMONIC, use_password=False, overwrite=True,
-                              suppress=True, crypto_type=crypto)
-    theirs.create_new_hotkey(use_password=False, overwrite=True, suppress=True,
-                             crypto_type=crypto)
+    theirs.regenerate_coldkey(
+        mnemonic=MNEMONIC, use_password=False, overwrite=True, suppress=True, crypto_type=crypto
+    )
+    theirs.create_new_hotkey(use_password=False, overwrite=True, suppress=True, crypto_type=crypto)
     ours = Wallet("b1", tmp_path, "hk")
     expected = keys.keypair_from_mnemonic(MNEMONIC, crypto)
     assert ours.coldkeypub_ss58 == expected.ss58_address
@@ -63,8 +67,9 @@ def test_old_python_style_files_with_nulls_open_in_both(tmp_path):
     ours.root.mkdir(parents=True)
     key = keys.keydata_of(keys.keypair_from_mnemonic(MNEMONIC))
     doc = json.loads(kf.keyfile_json(key))
-    pub = {k: (v if k in ("accountId", "publicKey", "ss58Address") else None) for k, v in
-           doc.items()}
+    pub = {
+        k: (v if k in ("accountId", "publicKey", "ss58Address") else None) for k, v in doc.items()
+    }
     ours.coldkey_file.write_text(json.dumps(doc, indent=2))
     ours.coldkeypub_file.write_text(json.dumps(pub))
     assert ours.coldkey_keypair().ss58_address == MNEMONIC_SS58
@@ -97,10 +102,13 @@ def test_encrypted_coldkeys_cross_open_with_real_argon2i(tmp_path, monkeypatch):
     assert opened.ss58_address == MNEMONIC_SS58
     # bittensor-wallet writes, taoctl opens (same password: our Argon2i key is cached)
     theirs = bittensor_wallet.Wallet(name="enc-theirs", hotkey="default", path=str(tmp_path))
-    theirs.create_coldkey_from_uri("//Alice", use_password=True, overwrite=True,
-                                   suppress=True, coldkey_password=password)
+    theirs.create_coldkey_from_uri(
+        "//Alice", use_password=True, overwrite=True, suppress=True, coldkey_password=password
+    )
     mine = Wallet("enc-theirs", tmp_path)
     assert mine.coldkey_file.read_bytes().startswith(b"$NACL")
-    assert mine.coldkey_keypair(password).ss58_address == \
-        "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
+    assert (
+        mine.coldkey_keypair(password).ss58_address
+        == "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
+    )
     assert os.environ[name]  # still set for the duration of the test only

@@ -29,8 +29,12 @@ def wallet(tmp_path, fast_kdf) -> Wallet:
 
 def test_layout_and_permissions(wallet, tmp_path):
     root = tmp_path / "wallets" / "w1"
-    for path in (root / "coldkey", root / "coldkeypub.txt", root / "hotkeys" / "hk",
-                 root / "hotkeys" / "hkpub.txt"):
+    for path in (
+        root / "coldkey",
+        root / "coldkeypub.txt",
+        root / "hotkeys" / "hk",
+        root / "hotkeys" / "hkpub.txt",
+    ):
         assert path.is_file() and mode(path) == 0o600
     for path in (tmp_path / "wallets", root, root / "hotkeys"):
         assert mode(path) == 0o700
@@ -118,7 +122,7 @@ def test_interrupted_write_before_fsync_leaves_the_old_file(tmp_path, monkeypatc
 
 def test_missing_wallet_and_hotkey(tmp_path, wallet):
     with pytest.raises(KeyNotFound, match="wallet 'nope' not found"):
-        Wallet("nope", tmp_path / "wallets").coldkeypub_ss58
+        Wallet("nope", tmp_path / "wallets").coldkeypub()
     with pytest.raises(KeyNotFound, match="hotkey 'ghost'"):
         wallet.hotkey_ss58("ghost")
     with pytest.raises(KeyNotFound):
@@ -149,7 +153,7 @@ def test_corrupt_and_truncated_keyfiles(wallet):
 def test_wallet_that_is_a_file_is_refused(tmp_path):
     (tmp_path / "flat").write_text("not a dir")
     with pytest.raises(KeyFileError, match="not a directory"):
-        Wallet("flat", tmp_path).coldkeypub_ss58
+        Wallet("flat", tmp_path).coldkeypub()
     with pytest.raises(KeyFileError, match="not a directory"):
         inspect_wallet(tmp_path, "flat")
 
@@ -159,7 +163,7 @@ def test_unreadable_wallet_directory(wallet):
     os.chmod(wallet.root, 0)
     try:
         with pytest.raises(KeyFileError, match="not readable"):
-            wallet.coldkeypub_ss58
+            wallet.coldkeypub()
         with pytest.raises(KeyFileError, match="not readable"):
             inspect_wallet(wallet.path, wallet.name)
     finally:
@@ -208,7 +212,8 @@ def test_listing_marks_encrypted_missing_and_pub_only(wallet, tmp_path):
     wallet.write_hotkey(keys.keypair_from_uri("//Bob"), "enc", password="pw")
     wallet.write_hotkeypub(keys.keypair_from_uri("//Charlie"), "watch")
     (wallet.root / "hotkeys" / "oldstyle").write_bytes(
-        (wallet.root / "hotkeys" / "hk").read_bytes())  # no pub file: read the keyfile
+        (wallet.root / "hotkeys" / "hk").read_bytes()
+    )  # no pub file: read the keyfile
     Wallet("pubonly", wallet.path).write_coldkeypub(keys.keypair_from_uri("//Dave"))
     (wallet.path / "empty").mkdir()
     listed = {w["name"]: w for w in list_wallets(wallet.path)}

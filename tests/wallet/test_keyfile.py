@@ -47,15 +47,18 @@ def test_pub_files_hold_no_secret():
     assert set(doc) == {"accountId", "publicKey", "ss58Address"}
 
 
-@pytest.mark.parametrize("mutate", [
-    lambda d: dict(reversed(list(d.items()))),                    # any key order
-    lambda d: {**d, "cryptoType": 1},                              # btwallet 4.1 integer
-    lambda d: {**d, "cryptoType": "1"},                            # as a string
-    lambda d: {k: v for k, v in d.items() if k != "secretPhrase"},  # missing optional
-    lambda d: {**d, "secretPhrase": None},                         # null (old Python writers)
-    lambda d: {k: v for k, v in d.items() if k not in ("secretPhrase", "secretSeed")},
-    lambda d: {k: v for k, v in d.items() if k not in ("accountId",)},
-])
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda d: dict(reversed(list(d.items()))),  # any key order
+        lambda d: {**d, "cryptoType": 1},  # btwallet 4.1 integer
+        lambda d: {**d, "cryptoType": "1"},  # as a string
+        lambda d: {k: v for k, v in d.items() if k != "secretPhrase"},  # missing optional
+        lambda d: {**d, "secretPhrase": None},  # null (old Python writers)
+        lambda d: {k: v for k, v in d.items() if k not in ("secretPhrase", "secretSeed")},
+        lambda d: {k: v for k, v in d.items() if k not in ("accountId",)},
+    ],
+)
 def test_reader_accepts_every_historical_shape(mutate):
     data = json.dumps(mutate(full_doc()), indent=1).encode()
     key = kf.parse_keyfile_json(data)
@@ -64,28 +67,39 @@ def test_reader_accepts_every_historical_shape(mutate):
 
 
 def test_old_python_public_file_with_nulls():
-    doc = {"accountId": PUB, "publicKey": PUB, "privateKey": None, "secretPhrase": None,
-           "secretSeed": None, "ss58Address": MNEMONIC_SS58}
+    doc = {
+        "accountId": PUB,
+        "publicKey": PUB,
+        "privateKey": None,
+        "secretPhrase": None,
+        "secretSeed": None,
+        "ss58Address": MNEMONIC_SS58,
+    }
     key = kf.parse_keyfile_json(json.dumps(doc))
     assert not key.is_private and key.ss58_address == MNEMONIC_SS58
 
 
 def test_address_only_file_and_bare_hex():
-    assert kf.parse_keyfile_json(json.dumps({"ss58Address": MNEMONIC_SS58})).public_key.hex() \
+    assert (
+        kf.parse_keyfile_json(json.dumps({"ss58Address": MNEMONIC_SS58})).public_key.hex()
         == PUB[2:]
+    )
     assert kf.parse_keyfile_json(PUB).ss58_address == MNEMONIC_SS58
 
 
-@pytest.mark.parametrize("data", [
-    b"",
-    b"{",
-    b'{"publicKey": "0x12"}',
-    b"[1, 2]",
-    b"\xff\xfe\x00",
-    b'{"privateKey": "0xnothex"}',
-    b'{"ss58Address": "5notanaddress"}',
-    b'{"publicKey": "' + PUB.encode() + b'", "cryptoType": 7}',
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"{",
+        b'{"publicKey": "0x12"}',
+        b"[1, 2]",
+        b"\xff\xfe\x00",
+        b'{"privateKey": "0xnothex"}',
+        b'{"ss58Address": "5notanaddress"}',
+        b'{"publicKey": "' + PUB.encode() + b'", "cryptoType": 7}',
+    ],
+)
 def test_corrupt_json_is_a_keyfile_error(data):
     with pytest.raises(KeyFileError):
         kf.parse_keyfile_json(data, "coldkey")
@@ -159,7 +173,7 @@ def ansible_vault(plaintext: bytes, password: str) -> bytes:
     ciphertext = enc.update(padded) + enc.finalize()
     mac = hmac.new(material[32:64], ciphertext, hashlib.sha256).hexdigest()
     inner = f"{salt.hex()}\n{mac}\n{ciphertext.hex()}".encode().hex()
-    lines = [inner[i:i + 80] for i in range(0, len(inner), 80)]
+    lines = [inner[i : i + 80] for i in range(0, len(inner), 80)]
     return ("$ANSIBLE_VAULT;1.1;AES256\n" + "\n".join(lines)).encode()
 
 

@@ -12,8 +12,8 @@ from wallet.keyfile import ED25519, SR25519
 
 POLKADOT_JS_BACKUP = (
     '{"encoded":"Z1yzxASuj21ej3CANbZKc3ibDaOpQPMahTT0qkniyZgAgAAAAQAAAAgAAACSDgflXWKXrX36EmX9XcA6'
-    'cRpkN+oZX30/9FhtNP17krIG/yHLKmDnL1km1W/nZ+BpC7Qid6IuBvbZeboFyewFeXsKtcoY/bRY6nx/cLB5BND9Wp'
-    'XXS6Enf4RXAX7vPu/BY+o2z7VwPaXyFARfyPTiqJKqLDJWm3W5ZlvK0ks8FBv66mWEBYc+lLx8jvuzDNkdD3pnV3G8'
+    "cRpkN+oZX30/9FhtNP17krIG/yHLKmDnL1km1W/nZ+BpC7Qid6IuBvbZeboFyewFeXsKtcoY/bRY6nx/cLB5BND9Wp"
+    "XXS6Enf4RXAX7vPu/BY+o2z7VwPaXyFARfyPTiqJKqLDJWm3W5ZlvK0ks8FBv66mWEBYc+lLx8jvuzDNkdD3pnV3G8"
     '02OwwHTy","encoding":{"content":["pkcs8","sr25519"],"type":["scrypt","xsalsa20-poly1305"],'
     '"version":"3"},"address":"5CuByUQBWZci5AtXonuHHhcbRL3yxM5xDdJsTNaYN3vPDY6f","meta":'
     '{"genesisHash":null,"name":"test","whenCreated":1727395683981}}'
@@ -25,23 +25,29 @@ def test_mnemonic_vector():
     assert keypair.ss58_address == MNEMONIC_SS58
     key = keys.keydata_of(keypair)
     assert key.public_key.hex() == (
-        "e4359ad3e2716c539a1d663ebd0a51bdc5c98a12e663bb4c4402db47828c9446")
+        "e4359ad3e2716c539a1d663ebd0a51bdc5c98a12e663bb4c4402db47828c9446"
+    )
     assert key.secret_seed.hex() == (
-        "da3cf5b1e9144931a0f0db65664aab662673b099415a7f8121b7245fb0be4143")
+        "da3cf5b1e9144931a0f0db65664aab662673b099415a7f8121b7245fb0be4143"
+    )
     assert key.private_key.hex() == (
         "1f1995bdf3a17b60626a26cfe6f564b337d46056b7a1281b64c649d592ccda0a"
-        "9cffd34d9fb01cae1fba61aeed184c817442a2186d5172416729a4b54dd4b84e")
+        "9cffd34d9fb01cae1fba61aeed184c817442a2186d5172416729a4b54dd4b84e"
+    )
     assert key.secret_phrase == MNEMONIC
 
 
-@pytest.mark.parametrize("uri, address", [
-    (MNEMONIC + "//Alice", "5FEiH8iuDUw271xbqWTWuB6WrDjv5dnCeDX1CyHubAniXDNN"),
-    (MNEMONIC + "/Alice", "5GNXbA46ma5dg19GXdiKi5JH3mnkZ8Yea3bBtZAvj7t99P9i"),
-    ("//Alice", "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"),
-    ("alice", "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"),
-    ("Alice", "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"),
-    ("//Bob/test", "5CJGwWiKXSE16WJaxBdPZhWqUYkotgenLUALv7ZvqQ4TXeqf"),
-])
+@pytest.mark.parametrize(
+    "uri, address",
+    [
+        (MNEMONIC + "//Alice", "5FEiH8iuDUw271xbqWTWuB6WrDjv5dnCeDX1CyHubAniXDNN"),
+        (MNEMONIC + "/Alice", "5GNXbA46ma5dg19GXdiKi5JH3mnkZ8Yea3bBtZAvj7t99P9i"),
+        ("//Alice", "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"),
+        ("alice", "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"),
+        ("Alice", "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"),
+        ("//Bob/test", "5CJGwWiKXSE16WJaxBdPZhWqUYkotgenLUALv7ZvqQ4TXeqf"),
+    ],
+)
 def test_uri_vectors(uri, address):
     assert keys.keypair_from_uri(uri).ss58_address == address
 
@@ -77,12 +83,15 @@ def test_bad_word_counts_are_refused(n_words):
         keys.generate_mnemonic(n_words)
 
 
-@pytest.mark.parametrize("phrase, reason", [
-    (MNEMONIC.rsplit(" ", 1)[0] + " xyzzy", "word 12"),
-    (MNEMONIC.rsplit(" ", 1)[0] + " old", "checksum"),
-    (" ".join(MNEMONIC.split()[:11]), "11 words"),
-    ("", "0 words"),
-])
+@pytest.mark.parametrize(
+    "phrase, reason",
+    [
+        (MNEMONIC.rsplit(" ", 1)[0] + " xyzzy", "word 12"),
+        (MNEMONIC.rsplit(" ", 1)[0] + " old", "checksum"),
+        (" ".join(MNEMONIC.split()[:11]), "11 words"),
+        ("", "0 words"),
+    ],
+)
 def test_invalid_mnemonics_say_why_without_echoing(phrase, reason):
     with pytest.raises(InvalidMnemonic) as info:
         keys.keypair_from_mnemonic(phrase)

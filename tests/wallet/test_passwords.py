@@ -14,8 +14,10 @@ from wallet.errors import KeyringUnavailable, PasswordError
 
 def test_bt_pw_variable_name_vectors():
     assert pw.bt_pw_env_name("/srv/wallets/tw/coldkey") == "BT_PW__SRV_WALLETS_TW_COLDKEY"
-    assert pw.bt_pw_env_name("/home/ubuntu/.bittensor/wallets/test/coldkey") == \
-        "BT_PW__HOME_UBUNTU__BITTENSOR_WALLETS_TEST_COLDKEY"
+    assert (
+        pw.bt_pw_env_name("/home/ubuntu/.bittensor/wallets/test/coldkey")
+        == "BT_PW__HOME_UBUNTU__BITTENSOR_WALLETS_TEST_COLDKEY"
+    )
     assert pw.bt_pw_env_name("/w/x/hotkeys/hk1") == "BT_PW__W_X_HOTKEYS_HK1"
 
 
@@ -45,7 +47,8 @@ def test_env_sources_in_order(tmp_path):
     assert found[1] == (name, "second")
     assert found[-1] == ("BT_COLD_PW_MY_WALLET", "third")
     assert ("BT_COLD_PW_MY_WALLET", "third") not in list(
-        pw.env_passwords(path, "my-wallet", coldkey=False, environ=env))
+        pw.env_passwords(path, "my-wallet", coldkey=False, environ=env)
+    )
 
 
 def test_plain_bt_pw_value_is_also_offered(tmp_path):

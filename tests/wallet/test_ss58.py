@@ -30,8 +30,7 @@ def test_vector_public_key():
     assert pub.hex() == "e4359ad3e2716c539a1d663ebd0a51bdc5c98a12e663bb4c4402db47828c9446"
 
 
-@given(st.binary(min_size=32, max_size=32),
-       st.sampled_from([0, 2, 42, 63, 64, 255, 1000, 16383]))
+@given(st.binary(min_size=32, max_size=32), st.sampled_from([0, 2, 42, 63, 64, 255, 1000, 16383]))
 def test_matches_scalecodec(public_key, fmt):
     from scalecodec.utils.ss58 import ss58_encode as reference
 
@@ -40,15 +39,18 @@ def test_matches_scalecodec(public_key, fmt):
     assert ss58_decode_with_format(address) == (public_key, fmt)
 
 
-@pytest.mark.parametrize("bad", [
-    "",
-    "   ",
-    ALICE[:-1] + ("Z" if ALICE[-1] != "Z" else "Y"),   # checksum
-    ALICE[:-2],                                         # length
-    ALICE.replace("G", "0", 1),                         # 0 is not base58
-    "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQYxx",
-    "hello world",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "   ",
+        ALICE[:-1] + ("Z" if ALICE[-1] != "Z" else "Y"),  # checksum
+        ALICE[:-2],  # length
+        ALICE.replace("G", "0", 1),  # 0 is not base58
+        "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQYxx",
+        "hello world",
+    ],
+)
 def test_malformed_addresses_are_refused(bad):
     assert not is_valid_ss58(bad)
     with pytest.raises(InvalidAddress) as info:
