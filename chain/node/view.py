@@ -1,0 +1,392 @@
+"""The bundled chain seen as a Substrate node: block hashes, storage by SCALE key, SCALE
+extrinsics included through the local runtime, and `System.Events` encoded per metadata.
+
+It wraps the same `LocalChain` (the same SQLite file, the same runtime modules) that
+`--network sandbox` uses. What the local chain does not keep, this adapter adds in one table of
+its own in the same file, `node_extrinsics(hash, block, idx, raw)`: the SCALE bytes of every
+extrinsic it included, so `chain_getBlock` can return them (extrinsics submitted natively by
+taoctl have no SCALE form and are not listed; their events are not served).
+
+Validity checks (refused with code 1010, nothing changed, not even the nonce): decodable call
+known to the local runtime, metadata-hash mode Disabled, the era's birth block known, the
+sr25519 signature over call ‖ extras ‖ additionals, the nonce. Then the nonce is bumped and the
+call is dispatched with `chain.local.runtime.dispatch`; a DispatchError becomes
+`System.ExtrinsicFailed` with the error's index from the metadata.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from typing import Any
+
+from chain.local import blocks
+from chain.local import storage as s
+from chain.local.chain import LocalChain
+from chain.local.extrinsic import Call
+from chain.node.extrinsic import (
+    DecodedExtrinsic,
+    SigningContext,
+    additional_bytes,
+    decode_signed,
+    era_birth,
+    era_decode,
+    verify_signature,
+)
+from chain.node.mapping import (
+    encode_value,
+    from_scale,
+    key_from_scale,
+    local_registry,
+    storage_key,
+    to_scale,
+)
+from chain.node.metadata import Metadata
+from chain.node.scale import ScaleError, encode_compact
+
+_TABLE = """CREATE TABLE IF NOT EXISTS node_extrinsics (hash BLOB PRIMARY KEY,
+    block INTEGER NOT NULL, idx INTEGER NOT NULL, raw BLOB NOT NULL)"""
+TOKEN_ERRORS = ("FundsUnavailable", "OnlyProvider", "BelowMinimum", "CannotCreate",
+                "UnknownAsset", "Frozen", "Unsupported", "CannotCreateHold", "NotExpendable",
+                "Blocked")
+PLAIN_DISPATCH_ERRORS = ("Other", "CannotLookup", "BadOrigin", "ConsumerRemaining",
+                         "NoProviders", "TooManyConsumers", "Exhausted", "Corruption",
+                         "Unavailable", "RootNotAllowed")
+DISPATCH_INFO = {"weight": {"ref_time": 0, "proof_size": 0}, "class": "Normal", "pays_fee": "Yes"}
+
+
+class RpcError(Exception):
+    """A JSON-RPC error reply: `code`, `message` and optional `data`."""
+
+    def __init__(self, code: int, message: str, data: Any = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.data = code, message, data
+
+    def to_json(self) -> dict:
+        out = {"code": self.code, "message": self.message}
+        if self.data is not None:
+            out["data"] = self.data
+        return out
+
+
+def invalid(reason: str) -> RpcError:
+    """The error a Substrate node answers for an invalid transaction."""
+    return RpcError(1010, "Invalid Transaction", reason)
+
+
+@dataclass
+class Included:
+    """An extrinsic the node included: where, and whether its call succeeded."""
+
+    block_number: int
+    index: int
+    hash: bytes
+    success: bool
+    error: str | None
+
+
+class NodeView:
+    """The Substrate face of one local chain file."""
+
+    def __init__(self, chain: LocalChain, md: Metadata) -> None:
+        self.chain = chain
+        self.md = md
+        self.registry = local_registry()
+        self._numbers: dict[bytes, int] = {chain.genesis_hash: chain.genesis_number}
+        chain.conn.execute(_TABLE)
+        self.ctx = SigningContext(chain.genesis_hash, md.spec_version, md.transaction_version)
+
+    # blocks ---------------------------------------------------------------------------------
+    def head_number(self) -> int:
+        """The best (last sealed) block; the open block is not visible to clients."""
+        return self.chain.open_number() - 1
+
+    def block_hash(self, number: int | None = None) -> bytes | None:
+        """Hash of a sealed block (block 0 answers the genesis hash, as clients expect)."""
+        head = self.head_number()
+        if number is None:
+            number = head
+        if number == 0 or number == self.chain.genesis_number:
+            return self.chain.genesis_hash
+        if number < self.chain.genesis_number or number > head:
+            return None
+        h = blocks.hash_at(self.chain.conn, number)
+        if h is not None:
+            self._numbers[h] = number
+        return h
+
+    def block_number(self, block_hash: bytes | None) -> int:
+        """The number of a known block hash (None: the best block)."""
+        if block_hash is None:
+            return self.head_number()
+        number = self._numbers.get(block_hash)
+        if number is None:
+            row = self.chain.conn.execute("SELECT number FROM blocks WHERE hash = ?",
+                                          (block_hash,)).fetchone()
+            if row is not None:
+                number = row[0]
+            else:  # an empty block inside a run: look back over recent blocks
+                head = self.head_number()
+                for n in range(head, max(self.chain.genesis_number, head - 4096) - 1, -1):
+                    if blocks.hash_at(self.chain.conn, n) == block_hash:
+                        number = n
+                        break
+            if number is None:
+                raise RpcError(4003, f"Client error: UnknownBlock: Header was not found in the "
+                                     f"local database: 0x{block_hash.hex()}")
+            self._numbers[block_hash] = number
+        return number
+
+    def header(self, number: int) -> dict:
+        h = self.block_hash(number)
+        parent = self.block_hash(number - 1) if number > self.chain.genesis_number else bytes(32)
+        xts = self.block_extrinsics(number)
+        return {"parentHash": "0x" + (parent or bytes(32)).hex(), "number": hex(number),
+                "stateRoot": "0x" + hashlib.blake2b(b"state" + (h or b""),
+                                                    digest_size=32).hexdigest(),
+                "extrinsicsRoot": "0x" + hashlib.blake2b(b"".join(xts),
+                                                         digest_size=32).hexdigest(),
+                "digest": {"logs": []}}
+
+    def block_extrinsics(self, number: int) -> list[bytes]:
+        rows = self.chain.conn.execute(
+            "SELECT raw FROM node_extrinsics WHERE block = ? ORDER BY idx", (number,))
+        return [bytes(r[0]) for r in rows]
+
+    # storage --------------------------------------------------------------------------------
+    def storage(self, key: bytes, number: int) -> bytes | None:
+        """The SCALE value at a storage key (current state; System.Events of block `number`)."""
+        found = self.md.item_of_key(key)
+        if found is None:
+            return None
+        pallet, name = found
+        if (pallet, name) == ("System", "Events"):
+            return self.events(number)
+        if (pallet, name) == ("System", "Number"):
+            return self.head_number().to_bytes(4, "little")
+        if (pallet, name) == ("System", "BlockHash"):
+            n = self.md.decode_key(pallet, name, key)
+            h = self.block_hash(n[0]) if n else None
+            return h
+        item = self.registry.get(f"{pallet}.{name}")
+        if item is None:
+            return None
+        parts = self.md.decode_key(pallet, name, key)
+        with self.chain.reading() as state:
+            if parts is None:  # a hasher we cannot reverse: find the entry by hashing keys
+                for local_key, value in state.iter(item):
+                    if storage_key(self.md, item, local_key) == key:
+                        return encode_value(self.md, item, value)
+                return None
+            local_key = key_from_scale(item, parts)
+            if self.md.storage(pallet, name)["modifier"] == "Optional" and \
+                    not self._exists(item, local_key):
+                return None
+            return encode_value(self.md, item, state.get(item, *local_key))
+
+    def _exists(self, item, key: tuple) -> bool:
+        return self.chain.conn.execute(
+            "SELECT 1 FROM storage WHERE item = ? AND key = ?",
+            (item.id, item.encode_key(key))).fetchone() is not None
+
+    def keys(self, prefix: bytes) -> list[bytes]:
+        """Every storage key starting with `prefix`, sorted (served items only)."""
+        out = []
+        with self.chain.reading() as state:
+            for item_id, item in list(self.registry.items()):
+                if not self.md.has_storage(item.pallet, item.name) or not item.keys:
+                    continue
+                head = self.md.storage_key(item.pallet, item.name, [])
+                if not (head.startswith(prefix) or prefix.startswith(head)):
+                    continue
+                for local_key, _ in state.iter(item):
+                    try:
+                        full = storage_key(self.md, item, local_key)
+                    except (TypeError, ValueError, ScaleError):
+                        continue
+                    if full.startswith(prefix):
+                        out.append(full)
+        return sorted(out)
+
+    # events ---------------------------------------------------------------------------------
+    def events(self, number: int) -> bytes:
+        """`System.Events` of a block: its start-of-block events and its SCALE extrinsics'."""
+        records = []
+        row = self.chain.conn.execute("SELECT events FROM blocks WHERE number = ?",
+                                      (number,)).fetchone()
+        if row is not None:
+            for ev in json.loads(row[0]):
+                encoded = self._event(ev, None)
+                if encoded is not None:
+                    records.append({"phase": "Initialization", "event": encoded, "topics": []})
+        listed = self.chain.conn.execute(
+            "SELECT n.hash, e.call, e.events FROM node_extrinsics n JOIN extrinsics e "
+            "ON e.hash = n.hash WHERE n.block = ? ORDER BY n.idx", (number,)).fetchall()
+        for position, (_, call_json, events_json) in enumerate(listed):
+            pallet = json.loads(call_json)[0]
+            for ev in json.loads(events_json):
+                encoded = self._event(ev, pallet)
+                if encoded is not None:
+                    records.append({"phase": {"ApplyExtrinsic": position}, "event": encoded,
+                                    "topics": []})
+        return self.md.registry.encode(self.md.events_type(), records)
+
+    def _event(self, ev: dict, call_pallet: str | None) -> dict | None:
+        """A local event as the metadata's RuntimeEvent value, or None if it has no match."""
+        pallet, name, args = ev["pallet"], ev["name"], ev.get("args", {})
+        if (pallet, name) == ("System", "ExtrinsicSuccess"):
+            return {"System": {"ExtrinsicSuccess": {"dispatch_info": DISPATCH_INFO}}}
+        if (pallet, name) == ("System", "ExtrinsicFailed"):
+            return {"System": {"ExtrinsicFailed": {
+                "dispatch_error": self.dispatch_error(args.get("error") or "Other",
+                                                      call_pallet),
+                "dispatch_info": DISPATCH_INFO}}}
+        variant = self.md.event(pallet, name)
+        if variant is None:
+            return None
+        fields = variant["fields"]
+        try:
+            if not fields:
+                inner = name
+            elif fields[0].get("name"):
+                if any(f["name"] not in args for f in fields):
+                    return None
+                inner = {name: {f["name"]: to_scale(self.md, f["type"], args[f["name"]])
+                                for f in fields}}
+            else:
+                values = list(args.values())
+                if len(values) != len(fields):
+                    return None
+                inner = {name: [to_scale(self.md, f["type"], v) for f, v in zip(fields, values)]
+                         if len(fields) > 1 else to_scale(self.md, fields[0]["type"], values[0])}
+            value = {pallet: inner}
+            self.md.registry.encode(self._runtime_event_type(), value)  # must encode
+            return value
+        except (ScaleError, TypeError, ValueError, KeyError):
+            return None
+
+    def _runtime_event_type(self) -> int:
+        seq = self.md.registry.kind(self.md.events_type())[1]["type"]
+        record = self.md.registry.kind(seq)[1]["fields"]
+        return next(f["type"] for f in record if f["name"] == "event")
+
+    def dispatch_error(self, name: str, call_pallet: str | None) -> Any:
+        """A subtensor error name as the metadata's DispatchError value."""
+        prefer = tuple(p for p in (call_pallet, "SubtensorModule", "Balances", "Swap") if p)
+        found = self.md.module_error(name, prefer)
+        if found is not None:
+            return {"Module": {"index": found[0], "error": bytes([found[1], 0, 0, 0])}}
+        if name in TOKEN_ERRORS:
+            return {"Token": name}
+        if name in PLAIN_DISPATCH_ERRORS:
+            return name
+        return "Other"
+
+    # extrinsics -----------------------------------------------------------------------------
+    def decode(self, raw: bytes) -> DecodedExtrinsic:
+        try:
+            return decode_signed(self.md, raw)
+        except (ScaleError, IndexError) as exc:
+            raise RpcError(1002, "Verification Error: Runtime error: Execution failed: "
+                                 f"Could not decode the extrinsic: {exc}") from None
+
+    def nonce(self, account: bytes) -> int:
+        with self.chain.reading() as state:
+            return state.get(s.ACCOUNT, account).nonce
+
+    def include(self, raw: bytes) -> Included:
+        """Validate, dispatch and record a SCALE extrinsic in the open block (no sealing)."""
+        from chain.local.calls import decode_args, lookup
+        from chain.local.errors import CallUnknown, DispatchError
+        from chain.local.runtime import dispatch
+
+        xt = self.decode(raw)
+        if self.chain.conn.execute("SELECT 1 FROM node_extrinsics WHERE hash = ?",
+                                   (xt.hash,)).fetchone():
+            raise invalid("Transaction is outdated")  # already included
+        if xt.mode != 0:
+            raise invalid("Transaction has a bad signature (metadata-hash mode is not "
+                          "supported by this node; use Disabled)")
+        with self.chain.writing() as state:
+            number = self.chain.open_number()
+            birth_hash = self.chain.genesis_hash
+            era = era_decode(xt.era)
+            if era is not None:
+                birth = era_birth(era[0], era[1], number)
+                found = self.block_hash(birth) if birth < number else None
+                if found is None:
+                    raise invalid("Transaction has an ancient birth block")
+                birth_hash = found
+            if not verify_signature(xt, additional_bytes(self.md, self.ctx, birth_hash)):
+                raise invalid("Transaction has a bad signature")
+            info = state.get(s.ACCOUNT, xt.signer)
+            if xt.nonce < info.nonce:
+                raise invalid("Transaction is outdated")
+            if xt.nonce > info.nonce:
+                raise invalid("Transaction will be valid in the future")
+            try:
+                spec = lookup(xt.pallet, xt.name)
+                args = decode_args(spec, self._local_args(spec, xt.args))
+            except CallUnknown as exc:
+                raise invalid(f"Transaction call is not expected ({exc})") from None
+            state.set(s.ACCOUNT, xt.signer, replace(info, nonce=info.nonce + 1))
+            call = Call(xt.pallet, xt.name, args)
+            try:
+                events = dispatch(state, xt.signer, call, number)
+                events.append({"pallet": "System", "name": "ExtrinsicSuccess", "args": {}})
+                success, error, message = True, None, None
+            except DispatchError as exc:
+                success, error, message = False, exc.name, str(exc)
+                events = [{"pallet": "System", "name": "ExtrinsicFailed",
+                           "args": {"error": exc.name, "message": str(exc)}}]
+            index = blocks.append_extrinsic(self.chain.conn, number, xt.hash, events)
+            self.chain.conn.execute(
+                "INSERT INTO extrinsics (block, idx, hash, signer, nonce, call, signature, "
+                "success, error, events) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (number, index, xt.hash, xt.signer, xt.nonce, call.encode().decode(),
+                 xt.signature, int(success), error, blocks.events_json(events)))
+            listed = self.chain.conn.execute(
+                "SELECT COUNT(*) FROM node_extrinsics WHERE block = ?", (number,)).fetchone()[0]
+            self.chain.conn.execute(
+                "INSERT INTO node_extrinsics (hash, block, idx, raw) VALUES (?, ?, ?, ?)",
+                (xt.hash, number, listed, xt.raw))
+        return Included(number, listed, xt.hash, success, error if not success else message)
+
+    def _local_args(self, spec, args: dict) -> dict:
+        """SCALE call arguments in the local call table's shapes (MultiAddress -> account)."""
+        out = {}
+        for name, value in args.items():
+            kind = spec.params.get(name, "json")
+            if kind == "AccountId" and isinstance(value, dict):
+                if set(value) != {"Id"}:
+                    from chain.local.errors import CallUnknown
+
+                    raise CallUnknown(f"{spec.pallet}.{spec.name}({name}): only account ids")
+                value = value["Id"]
+            out[name] = from_scale(kind, value) if kind != "json" else value
+        return out
+
+    def seal(self) -> int:
+        """Seal the open block and open the next; returns the sealed block's number."""
+        result = self.chain.advance(1)
+        return result.from_block
+
+    # runtime version ------------------------------------------------------------------------
+    def runtime_version(self) -> dict:
+        v = self.md.version
+        return {"specName": v["spec_name"], "implName": v["impl_name"],
+                "authoringVersion": v["authoring_version"], "specVersion": v["spec_version"],
+                "implVersion": v["impl_version"],
+                "apis": [["0x" + bytes(a).hex(), ver] for a, ver in v["apis"]],
+                "transactionVersion": v["transaction_version"],
+                "stateVersion": v.get("state_version", v.get("system_version", 1))}
+
+    def runtime_version_scale(self) -> bytes:
+        c = self.md.pallet("System")["constants"]["Version"]
+        return bytes.fromhex(c["value"][2:])
+
+
+def opaque(data: bytes) -> bytes:
+    """A Vec<u8> (OpaqueMetadata) encoding."""
+    return encode_compact(len(data)) + data
