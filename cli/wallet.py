@@ -750,6 +750,7 @@ def verify(
             "--address",
             "-a",
             "--public-key",
+            "-p",
             "--ss58",
             help="The signer's ss58 address or hex public key.",
             show_default=False,

@@ -227,3 +227,43 @@ def test_listing_marks_encrypted_missing_and_pub_only(wallet, tmp_path):
     assert hotkeys["oldstyle"]["ss58_address"] == ALICE and not hotkeys["oldstyle"]["has_pub"]
     assert listed["pubonly"]["keyfile"] == "missing" and listed["pubonly"]["ss58_address"]
     assert listed["empty"]["ss58_address"] is None and listed["empty"]["hotkeys"] == []
+
+
+KILL_LOOP = r"""
+import sys
+from pathlib import Path
+from wallet.fsio import atomic_write
+target = Path(sys.argv[1])
+payloads = [b"A" * 70000, b"B" * 90000]
+i = 0
+print("ready", flush=True)
+while True:
+    atomic_write(target, payloads[i % 2])
+    i += 1
+"""
+
+
+def test_kill_9_during_writes_never_leaves_a_partial_keyfile(tmp_path):
+    """A writer killed at random moments leaves either the old or the new file, never a mix."""
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    target = tmp_path / "coldkey"
+    fsio.atomic_write(target, b"A" * 70000)
+    rng = random.Random(7)
+    for _ in range(12):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", KILL_LOOP, str(target)],
+            stdout=subprocess.PIPE,
+            cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
+        )
+        assert proc.stdout.readline() == b"ready\n"
+        time.sleep(rng.uniform(0.0, 0.05))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        data = target.read_bytes()
+        assert data in (b"A" * 70000, b"B" * 90000)
+        assert mode(target) == 0o600
