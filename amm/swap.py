@@ -343,7 +343,11 @@ def sell(
 
 
 def _staking_swap(
-    pool: Pool, direction: str, amount: int, limit_price: int | None, allow_partial: bool,
+    pool: Pool,
+    direction: str,
+    amount: int,
+    limit_price: int | None,
+    allow_partial: bool,
     drop_fees: bool,
 ) -> SwapResult:
     if amount <= 0:
@@ -518,11 +522,17 @@ def amount_in_for_out(
 def _estimate_gross(pool: Pool, buying: bool, amount_out: int) -> int:
     """A close first guess (floats, only to start the search): invert the pool's formula."""
     if buying:
-        reserve_in, reserve_out, exponent = pool.tao_reserve, pool.alpha_reserve, (
-            pool.alpha_weight / pool.tao_weight)
+        reserve_in, reserve_out, exponent = (
+            pool.tao_reserve,
+            pool.alpha_reserve,
+            (pool.alpha_weight / pool.tao_weight),
+        )
     else:
-        reserve_in, reserve_out, exponent = pool.alpha_reserve, pool.tao_reserve, (
-            pool.tao_weight / pool.alpha_weight)
+        reserve_in, reserve_out, exponent = (
+            pool.alpha_reserve,
+            pool.tao_reserve,
+            (pool.tao_weight / pool.alpha_weight),
+        )
     if pool.model == CONSTANT_PRODUCT:
         exponent = 1.0
     if amount_out >= reserve_out:

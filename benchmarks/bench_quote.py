@@ -43,13 +43,21 @@ def main() -> None:
     rate("sell, equal weights", lambda i: amm.sell(equal, TAO + i), s)
     rate("buy, drifted weights (series / shortcut)", lambda i: amm.buy(drifted, TAO + i), s)
     rate("sell, drifted weights", lambda i: amm.sell(drifted, TAO + i), s)
-    rate("buy with limit price (add_stake_limit)",
-         lambda i: amm.buy(equal, TAO + i, limit_price=buy_limit, allow_partial=True), s)
-    rate("reverse quote (amount_in_for_out, buy)",
-         lambda i: amm.amount_in_for_out(equal, "buy", 4 * TAO + i), s)
-    rate("buy, constant-product model",
-         lambda i: amm.buy(amm.Pool(10_000 * TAO, 40_000 * TAO, model="constant-product"),
-                           TAO + i), s)
+    rate(
+        "buy with limit price (add_stake_limit)",
+        lambda i: amm.buy(equal, TAO + i, limit_price=buy_limit, allow_partial=True),
+        s,
+    )
+    rate(
+        "reverse quote (amount_in_for_out, buy)",
+        lambda i: amm.amount_in_for_out(equal, "buy", 4 * TAO + i),
+        s,
+    )
+    rate(
+        "buy, constant-product model",
+        lambda i: amm.buy(amm.Pool(10_000 * TAO, 40_000 * TAO, model="constant-product"), TAO + i),
+        s,
+    )
 
 
 if __name__ == "__main__":

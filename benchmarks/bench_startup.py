@@ -23,8 +23,17 @@ from pathlib import Path
 COMMANDS = {
     "taoctl --help": (["--help"], 110, 30),
     "taoctl quote stake ... --json": (
-        ["quote", "stake", "--tao-reserve", "100", "--alpha-reserve", "400", "--amount", "1",
-         "--json"],
+        [
+            "quote",
+            "stake",
+            "--tao-reserve",
+            "100",
+            "--alpha-reserve",
+            "400",
+            "--amount",
+            "1",
+            "--json",
+        ],
         150,
         None,
     ),
@@ -50,8 +59,12 @@ def measure(argv: list[str], runs: int) -> tuple[list[float], int]:
         subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         times.append((time.perf_counter() - start) * 1000)
     peaks = [
-        int(subprocess.run([sys.executable, "-c", _PEAK_PROBE, *argv], capture_output=True,
-                           text=True, env=env).stdout.strip() or 0)
+        int(
+            subprocess.run(
+                [sys.executable, "-c", _PEAK_PROBE, *argv], capture_output=True, text=True, env=env
+            ).stdout.strip()
+            or 0
+        )
         for _ in range(3)
     ]
     return times, max(peaks)  # KiB on Linux
@@ -67,23 +80,27 @@ def main() -> None:
     rows = []
     for label, (cmd, budget_ms, budget_mib) in COMMANDS.items():
         times, peak_kib = measure([exe, *cmd], args.runs)
-        rows.append({
-            "command": label,
-            "runs": args.runs,
-            "median_ms": round(statistics.median(times), 1),
-            "best_ms": round(min(times), 1),
-            "peak_rss_mib": round(peak_kib / 1024, 1),
-            "budget_ms": budget_ms,
-            "budget_mib": budget_mib,
-        })
+        rows.append(
+            {
+                "command": label,
+                "runs": args.runs,
+                "median_ms": round(statistics.median(times), 1),
+                "best_ms": round(min(times), 1),
+                "peak_rss_mib": round(peak_kib / 1024, 1),
+                "budget_ms": budget_ms,
+                "budget_mib": budget_mib,
+            }
+        )
     if args.json:
         print(json.dumps(rows, indent=2))
         return
     for row in rows:
         mem_budget = f" (budget {row['budget_mib']} MiB)" if row["budget_mib"] else ""
-        print(f"{row['command']:<32} median {row['median_ms']:7.1f} ms  best "
-              f"{row['best_ms']:7.1f} ms (budget {row['budget_ms']} ms)  peak "
-              f"{row['peak_rss_mib']:5.1f} MiB{mem_budget}  [{row['runs']} runs]")
+        print(
+            f"{row['command']:<32} median {row['median_ms']:7.1f} ms  best "
+            f"{row['best_ms']:7.1f} ms (budget {row['budget_ms']} ms)  peak "
+            f"{row['peak_rss_mib']:5.1f} MiB{mem_budget}  [{row['runs']} runs]"
+        )
 
 
 if __name__ == "__main__":

@@ -102,20 +102,23 @@ AlphaReserveOpt = Annotated[
 ]
 AmountOpt = Annotated[
     str | None,
-    typer.Option("--amount", help="Amount to swap: TAO to stake, alpha to unstake.",
-                 show_default=False),
+    typer.Option(
+        "--amount", help="Amount to swap: TAO to stake, alpha to unstake.", show_default=False
+    ),
 ]
 WantOpt = Annotated[
     str | None,
-    typer.Option("--want", help="Amount wanted out instead: the input needed is computed.",
-                 show_default=False),
+    typer.Option(
+        "--want",
+        help="Amount wanted out instead: the input needed is computed.",
+        show_default=False,
+    ),
 ]
 ReverseOpt = Annotated[
     bool, typer.Option("--reverse", help="Read --amount as the amount wanted out (like --want).")
 ]
 WeightsOpt = Annotated[
-    str, typer.Option("--weights", "--weight",
-                      help="The TAO-side pool weight w2, in [0.01, 0.99].")
+    str, typer.Option("--weights", "--weight", help="The TAO-side pool weight w2, in [0.01, 0.99].")
 ]
 FeeRateOpt = Annotated[
     int, typer.Option("--fee-rate", help="Swap fee rate in 65535ths (FeeRate; 33 = 0.0504%).")
@@ -134,8 +137,11 @@ CurveOpt = Annotated[
 ]
 MaxAmountOpt = Annotated[
     str | None,
-    typer.Option("--max-amount", help="Largest amount on the curve [default: --amount, or 10% "
-                 "of the input reserve].", show_default=False),
+    typer.Option(
+        "--max-amount",
+        help="Largest amount on the curve [default: --amount, or 10% of the input reserve].",
+        show_default=False,
+    ),
 ]
 PointsOpt = Annotated[int, typer.Option("--points", help="Number of amounts on the curve.")]
 
@@ -241,7 +247,10 @@ def _quote(direction: str, opts: dict) -> None:
     from chain.units import parse_tao
 
     pool = resolve_pool(
-        opts["tao_reserve"], opts["alpha_reserve"], opts["weights"], opts["fee_rate"],
+        opts["tao_reserve"],
+        opts["alpha_reserve"],
+        opts["weights"],
+        opts["fee_rate"],
         opts["model"],
     )
     in_name = "TAO" if direction == "buy" else "alpha"
@@ -362,14 +371,16 @@ def _curve(pool, direction: str, opts: dict, amount: int | None) -> list[dict]:
             r = trade(pool, size)
         except amm.AmmError:
             break
-        rows.append({
-            "amount_rao": size,
-            "amount_out_rao": r.amount_out,
-            "fee_rao": r.fee,
-            "slippage_rao": r.slippage,
-            "slippage_pct": str(r.slippage_pct),
-            "price_after_rao": r.price_after_rao,
-        })
+        rows.append(
+            {
+                "amount_rao": size,
+                "amount_out_rao": r.amount_out,
+                "fee_rao": r.fee,
+                "slippage_rao": r.slippage,
+                "slippage_pct": str(r.slippage_pct),
+                "price_after_rao": r.price_after_rao,
+            }
+        )
     if not rows:
         raise UsageError("no amount on the curve can be swapped in this pool")
     return rows
@@ -409,8 +420,11 @@ def _render_table(console, doc: dict, result, in_name: str, out_name: str) -> No
         return f"{exact} τ/α  ({format_alpha(inverse, decimals=6)[1:]} α/τ)"
 
     action = "Stake" if result.direction == "buy" else "Unstake"
-    table = Table(title=f"{action} quote ({result.pool_before.model} pool)", show_header=False,
-                  title_justify="left")
+    table = Table(
+        title=f"{action} quote ({result.pool_before.model} pool)",
+        show_header=False,
+        title_justify="left",
+    )
     table.add_column("", style="bold")
     table.add_column("", justify="right")
     if "wanted_out_rao" in doc:
@@ -418,18 +432,14 @@ def _render_table(console, doc: dict, result, in_name: str, out_name: str) -> No
     if result.partial:
         table.add_row("Requested", money(result.amount_requested, in_name))
     table.add_row("Amount in", money(result.amount_in, in_name))
-    table.add_row(
-        "Fee", f"{money(result.fee, in_name)}  ({doc['pool_after']['fee_rate_pct']}%)"
-    )
+    table.add_row("Fee", f"{money(result.fee, in_name)}  ({doc['pool_after']['fee_rate_pct']}%)")
     table.add_row("Net into pool", money(result.net_in, in_name))
     table.add_row("You receive", money(result.amount_out, out_name))
     table.add_row("Spot price", price(result.price_before_rao, doc["price_before"]))
     table.add_row("Price after", price(result.price_after_rao, doc["price_after"]))
     table.add_row("Effective price", price(result.effective_price_rao, doc["effective_price"]))
     table.add_row("Price impact", f"{result.price_impact_pct}%")
-    table.add_row(
-        "Slippage", f"{money(result.slippage, out_name)}  ({result.slippage_pct}%)"
-    )
+    table.add_row("Slippage", f"{money(result.slippage, out_name)}  ({result.slippage_pct}%)")
     table.add_row("Tolerance", f"{doc['tolerance_pct']}%")
     table.add_row("Limit price", f"{doc['limit_price']} τ/α")
     worst = doc["min_received_rao"]
@@ -454,7 +464,9 @@ def _render_curve(console, rows: list[dict], in_name: str) -> None:
     xs = [row["amount_rao"] / 10**9 for row in rows]  # display only
     ys = [float(row["slippage_pct"]) for row in rows]
     print_chart(
-        console, xs, ys,
+        console,
+        xs,
+        ys,
         width=min(64, max(console.width - 16, 20)),
         height=12,
         title=f"Slippage % against amount ({in_name} in)",

@@ -106,7 +106,14 @@ def test_exp_scaled_vectors(num, den, reserve, delta, base_quote, expected):
 def test_mul_perquintill_round_vectors():
     half = amm.perquintill_from_rational(1, 2)
     assert [bal.mul_perquintill_round(half, v) for v in (0, 1, 2, 3, 4, 5, 1023, 1025)] == [
-        0, 1, 1, 2, 2, 3, 512, 513,
+        0,
+        1,
+        1,
+        2,
+        2,
+        3,
+        512,
+        513,
     ]
     third = amm.perquintill_from_rational(1, 3)
     assert [bal.mul_perquintill_round(third, v) for v in (3, 4, 5, 6)] == [1, 1, 2, 2]
@@ -227,8 +234,17 @@ def test_reverse_quote(pool):
 
 def test_result_json_has_integer_rao_fields(pool):
     doc = amm.buy(pool, TAO).to_json()
-    for key in ("amount_in_rao", "fee_rao", "net_in_rao", "amount_out_rao", "slippage_rao",
-                "price_before_rao", "price_after_rao", "effective_price_rao", "refund_rao"):
+    for key in (
+        "amount_in_rao",
+        "fee_rao",
+        "net_in_rao",
+        "amount_out_rao",
+        "slippage_rao",
+        "price_before_rao",
+        "price_after_rao",
+        "effective_price_rao",
+        "refund_rao",
+    ):
         assert isinstance(doc[key], int), key
     assert doc["price_before"] == "0.25"
     assert doc["pool_after"]["tao_reserve_rao"] == 100 * TAO + 999_496_453

@@ -135,8 +135,7 @@ def test_limit_price_fills_never_cross_the_limit(data, direction, scale, toleran
     trade = amm.buy if direction == "buy" else amm.sell
     try:
         r = trade(pool, amount_for(reserve_in, scale), limit_price=limit, allow_partial=True)
-    except (amm.PriceLimitExceeded, amm.ReservesTooLow, amm.InsufficientLiquidity,
-            amm.InvalidPool):
+    except (amm.PriceLimitExceeded, amm.ReservesTooLow, amm.InsufficientLiquidity, amm.InvalidPool):
         return
     if direction == "buy":
         assert r.price_after <= limit_to_bits(limit)

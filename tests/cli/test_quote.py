@@ -30,8 +30,19 @@ def test_stake_json_is_the_appendix_b_quote(taoctl):
 
 
 def test_stake_json_equals_the_amm_api(taoctl):
-    doc = taoctl.json("quote", "stake", *POOL, "--amount", "2.5", "--weights", "0.6",
-                      "--fee-rate", "100", "--tolerance", "10")
+    doc = taoctl.json(
+        "quote",
+        "stake",
+        *POOL,
+        "--amount",
+        "2.5",
+        "--weights",
+        "0.6",
+        "--fee-rate",
+        "100",
+        "--tolerance",
+        "10",
+    )
     pool = amm.Pool(100 * 10**9, 400 * 10**9, tao_weight=6 * 10**17, fee_rate=100)
     expected = amm.buy(pool, 2_500_000_000)
     assert doc["amount_out_rao"] == expected.amount_out
@@ -47,7 +58,9 @@ def test_stake_json_equals_the_amm_api(taoctl):
 def test_unstake_json(taoctl):
     doc = taoctl.json("quote", "unstake", *POOL, "--amount", "4")
     assert (doc["fee_rao"], doc["net_in_rao"], doc["amount_out_rao"]) == (
-        2_014_190, 3_997_985_810, 989_605_381,
+        2_014_190,
+        3_997_985_810,
+        989_605_381,
     )
     assert doc["input_token"] == "alpha" and doc["output_token"] == "TAO"
     assert doc["limit_price_rao"] == 248_750_000
@@ -90,8 +103,16 @@ def test_curve_json_and_plot(taoctl):
 def test_table_output(taoctl):
     proc = taoctl.run("quote", "stake", *POOL, "--amount", "1")
     assert proc.returncode == 0, proc.stderr
-    for label in ("Fee", "You receive", "Spot price", "Price after", "Effective price",
-                  "Slippage", "Limit price", "Worst case"):
+    for label in (
+        "Fee",
+        "You receive",
+        "Spot price",
+        "Price after",
+        "Effective price",
+        "Slippage",
+        "Limit price",
+        "Worst case",
+    ):
         assert label in proc.stdout
     assert "3.958421529" in proc.stdout
 
@@ -127,12 +148,30 @@ def test_bad_input_is_one_line_and_nonzero(taoctl, args, code):
 
 
 def test_reserves_below_the_minimum_are_refused(taoctl):
-    proc = taoctl.run("quote", "stake", "--tao-reserve", "100", "--alpha-reserve", "0.0005",
-                      "--amount", "1", "--json")
+    proc = taoctl.run(
+        "quote",
+        "stake",
+        "--tao-reserve",
+        "100",
+        "--alpha-reserve",
+        "0.0005",
+        "--amount",
+        "1",
+        "--json",
+    )
     assert proc.returncode == 4
     assert json.loads(proc.stdout)["error"]["type"] == "ReservesTooLow"
-    proc = taoctl.run("quote", "unstake", "--tao-reserve", "0.0009", "--alpha-reserve", "400",
-                      "--amount", "1", "--json")
+    proc = taoctl.run(
+        "quote",
+        "unstake",
+        "--tao-reserve",
+        "0.0009",
+        "--alpha-reserve",
+        "400",
+        "--amount",
+        "1",
+        "--json",
+    )
     assert proc.returncode == 4
 
 
