@@ -199,7 +199,12 @@ def _read_stdin_password() -> str:
     if _stdin_password is None:
         from wallet.passwords import strip_newline
 
-        _stdin_password = strip_newline(sys.stdin.readline())
+        if sys.stdin.isatty():  # typed, not piped: do not echo it
+            import getpass
+
+            _stdin_password = getpass.getpass("Password: ", stream=sys.stderr)
+        else:
+            _stdin_password = strip_newline(sys.stdin.readline())
     from wallet.passwords import check_password
 
     return check_password(_stdin_password, "the password on stdin")
@@ -306,14 +311,19 @@ def _unlock(
             )
         for attempt in range(3):
             password = _ask(out, f"Password for the {what}: ")
+            if not password:
+                out.warn("the password is empty")
+                continue
             try:
                 with out.status(spinner):
                     keypair = unlock(tracked([password]))
                 break
             except PasswordError:
                 if attempt == 2:
-                    raise PasswordError(f"wrong password for the {what}") from None
+                    break
                 out.warn("wrong password, try again")
+        if keypair is None:
+            raise PasswordError(f"wrong password for the {what}")
     _unlocked[cache_key] = keypair
     if used:
         _passwords_used[str(path)] = used[-1]

@@ -72,3 +72,37 @@ def test_btcli_config_path_override_and_broken_files(home, monkeypatch):
     (home / ".config" / "taoctl").mkdir(parents=True)
     (home / ".config" / "taoctl" / "config.toml").write_text("not = [valid toml")
     assert walletopts.resolve_wallet().name == "custom"  # a broken config is ignored
+
+
+def test_a_key_is_unlocked_once_per_process(home, monkeypatch):
+    import hashlib
+
+    from cli.output import Output
+    from wallet import keyfile, keys
+    from wallet.directory import Wallet
+    from wallet.errors import PasswordError
+
+    derived = []
+
+    def cheap(password: bytes) -> bytes:
+        derived.append(password)
+        return hashlib.sha256(b"t" + password).digest()
+
+    monkeypatch.setattr(keyfile, "argon2i_sensitive", cheap)
+    monkeypatch.setattr(keyfile, "_derived", {})
+    monkeypatch.setattr(walletopts, "_unlocked", {})
+    monkeypatch.setattr(walletopts, "_passwords_used", {})
+    wallet = Wallet("w", home / "wallets")
+    wallet.write_coldkey(keys.keypair_from_uri("//Alice"), "pw")
+    out = Output(json_mode=True, no_prompt=True)
+    with pytest.raises(PasswordError, match="no password was given"):
+        walletopts.unlock_coldkey(wallet, out)
+    monkeypatch.setenv("TAOCTL_PASSWORD", "wrong")
+    with pytest.raises(PasswordError, match="from TAOCTL_PASSWORD"):
+        walletopts.unlock_coldkey(wallet, out)
+    monkeypatch.setenv("TAOCTL_PASSWORD", "pw")
+    first = walletopts.unlock_coldkey(wallet, out)
+    monkeypatch.setenv("TAOCTL_PASSWORD", "wrong-again")  # not asked any more
+    assert walletopts.unlock_coldkey(wallet, out) is first
+    assert walletopts.password_that_unlocked(wallet.coldkey_file) == "pw"
+    assert derived == [b"pw", b"wrong"]
