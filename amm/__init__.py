@@ -26,6 +26,12 @@ amount_out, price_before, price_after (bits), slippage (rao of the output token,
 SimSwapResult definition), partial, pool_before, pool_after; properties refund, ideal_out,
 effective_price (bits), *_rao prices, slippage_pct and price_impact_pct (Decimal), to_json().
 
+Models: "weighted" is the current pool (v3.4.8 and later), exact to the bit. "constant-product"
+is the dTAO launch pool's pricing (U110F18 k = x*y, output floored, the output reserve kept at
+10_000_000 rao or more); it takes the same fee_rate from the input, the same 1000x guard and the
+same limit-order steps (closed-form square roots) rather than the launch runtime's flat 50_000
+rao fee credited to the pool, so the two models compare like for like.
+
 Errors (`amm.errors`, each with the chain's `name` and an `exit_code`): ReservesTooLow,
 SwapInputTooLarge, PriceLimitExceeded, SlippageTooHigh, InsufficientLiquidity, InvalidWeights,
 AmountTooLow, InvalidPool. Modules: `fixed` (substrate-fixed formats), `bigmath`

@@ -82,6 +82,8 @@ def limit_to_bits(limit_rao: int) -> int:
 
 
 def _price(pool: Pool, tao: int, alpha: int) -> int:
+    """Price at the given reserves. The launch pool computed y/x in U96F32 (32 fractional
+    bits); it is given here in U64F64 like the current pool, so both models share one API."""
     if pool.model == CONSTANT_PRODUCT:
         return (tao << 64) // alpha if alpha else 0
     return bal.price_bits(pool.tao_weight, alpha, tao) if alpha else 0
