@@ -34,10 +34,11 @@ Speed. No Python loop touches matrix entries. The median sorts one packed int64 
 is a few dozen elementwise passes. Single-threaded (matrix-vector products use `einsum`, not a
 threaded BLAS that stalls on a busy machine).
 
-One known difference from the production (sparse) epoch: with liquid alpha, the chain's sparse
-`mat_ema_alpha_sparse` drops a bond whose weight entry is absent from the stored weight row,
-whereas this dense function keeps the decayed bond (as `epoch_dense` does; a weight stored
-explicitly as 0 keeps the bond on chain too).
+Dense and sparse. The production epoch works on sparse rows; numerically it equals this dense
+one except in one place: with liquid alpha, `mat_ema_alpha_sparse` drops a bond whose weight
+entry is absent from the validator's row instead of decaying it (a weight stored explicitly as 0
+keeps it). Pass `weight_entries` (which weights are stored) to get that behaviour; without it
+the result is `epoch_dense`'s.
 """
 
 from __future__ import annotations
