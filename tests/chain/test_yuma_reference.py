@@ -129,5 +129,7 @@ def test_vectorised_epoch_equals_the_loop_reference(
     )
     assert got.consensus.tolist() == ref[0]
     tol = 1e-9 if params.yuma3 else 1e-7  # legacy floors each step onto the I32F32 grid
-    for name, want in zip(("incentive", "dividends", "validator_trust", "bonds"), ref[1:]):
+    for name, want in zip(
+        ("incentive", "dividends", "validator_trust", "bonds"), ref[1:], strict=True
+    ):
         assert np.allclose(getattr(got, name), want, atol=tol, rtol=0), name
