@@ -1,0 +1,92 @@
+"""`taoctl node serve`: the sandbox chain served as a Substrate JSON-RPC node on a websocket.
+
+The node serves the same chain file as `--network sandbox` (`--chain-db`), speaking the recorded
+finney metadata (spec 343), so substrate-interface, btcli and `taoctl --network ws://...` can
+talk to it. It binds to 127.0.0.1 unless --host says otherwise. Ctrl-C (or SIGTERM) stops it.
+Heavy imports (websockets, the node) happen inside the command.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from cli.netopts import ChainDbOpt, chain_path
+from cli.output import JsonOpt, Output
+
+app = typer.Typer(no_args_is_help=True)
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+class NodeServeError(Exception):
+    """The node could not start (port taken, bad address)."""
+
+    name = "NodeServeError"
+    exit_code = 5
+
+
+class BadOption(ValueError):
+    name = "UsageError"
+    exit_code = 2
+
+
+@app.command("serve")
+def serve(
+    port: Annotated[int, typer.Option("--port", "-p", help="TCP port (0: any free port).")] = 9944,
+    host: Annotated[str, typer.Option("--host", help="Address to bind; not loopback exposes "
+                                      "the node to the network.")] = "127.0.0.1",
+    block_time: Annotated[Optional[float], typer.Option(
+        "--block-time", help="Also seal a block every SECONDS (blocks are always sealed per "
+        "extrinsic).", show_default=False)] = None,
+    chain_db: ChainDbOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Serve the sandbox chain over JSON-RPC (ws://HOST:PORT) with finney's spec-343 metadata."""
+    import asyncio
+    import signal
+
+    out = Output(json_out)
+    if not 0 <= port <= 65535:
+        raise BadOption(f"--port {port} is not a TCP port (0..65535)")
+    if block_time is not None and block_time <= 0:
+        raise BadOption("--block-time must be a positive number of seconds")
+    if host not in LOOPBACK:
+        out.warn(f"binding to {host}: anyone who can reach this address can submit "
+                 "extrinsics to your sandbox chain")
+    from chain.node.server import NodeServer
+
+    server = NodeServer(chain_path(chain_db), host, port, block_time=block_time)
+    server.open()  # chain errors (no chain, corrupt file) surface here with their exit codes
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        task = asyncio.create_task(server.run(stop))
+        bound = asyncio.create_task(asyncio.to_thread(server.bound.wait, 30))
+        done, _ = await asyncio.wait({task, bound}, return_when=asyncio.FIRST_COMPLETED)
+        if task in done:
+            task.result()  # raises the bind error
+            return
+        view = server.view
+        info = {"url": f"ws://{host}:{server.port}", "host": host, "port": server.port,
+                "chain_db": str(server.path), "genesis_hash": "0x" + view.chain.genesis_hash.hex(),
+                "spec_version": view.md.spec_version, "best_block": view.head_number(),
+                "block_time_s": block_time}
+
+        def render(console) -> None:
+            console.print(f"Serving {server.path} on [bold]{info['url']}[/bold] "
+                          f"(spec {info['spec_version']}, best block {info['best_block']:,}); "
+                          "Ctrl-C to stop")
+
+        out.result(info, render)
+        await task
+
+    try:
+        asyncio.run(main())
+    except OSError as exc:
+        raise NodeServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    out.info("node stopped")

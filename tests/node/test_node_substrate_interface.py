@@ -1,0 +1,153 @@
+"""Plain substrate-interface against `chain.node`: queries, signed transfers with receipts and
+events, failed dispatch decoded by name, and invalid transactions refused with code 1010."""
+
+from __future__ import annotations
+
+import pytest
+from substrateinterface import Keypair
+from substrateinterface.exceptions import SubstrateRequestException
+
+from chain.local.backend import LocalBackend
+
+TAO = 10**9
+ALICE = Keypair.create_from_uri("//Alice")
+BOB = Keypair.create_from_uri("//Bob")
+CHARLIE = Keypair.create_from_uri("//Charlie")
+
+
+def local_state(path, *keys):
+    backend = LocalBackend(path)
+    try:
+        return backend.block_info(), [backend.read("System.Account", k) for k in keys]
+    finally:
+        backend.close()
+
+
+def free(substrate, kp) -> int:
+    return substrate.query("System", "Account", [kp.ss58_address]).value["data"]["free"]
+
+
+def transfer(substrate, src, dest, value, **kw):
+    call = substrate.compose_call("Balances", "transfer_keep_alive",
+                                  {"dest": dest.ss58_address, "value": value})
+    return substrate.create_signed_extrinsic(call, src, **kw)
+
+
+def test_queries_match_the_chain_file(node, substrate):
+    _, _, path = node
+    info, (alice,) = local_state(path, ALICE.public_key)
+    account = substrate.query("System", "Account", [ALICE.ss58_address]).value
+    assert account["nonce"] == alice.nonce and account["data"]["free"] == alice.free
+    assert substrate.query("System", "Account", ["0x" + bytes(32).hex()]).value["data"]["free"] == 0
+    assert substrate.get_block_number(substrate.get_chain_head()) == info.head_number
+    assert substrate.get_block_hash(0) == "0x" + info.genesis_hash.hex()
+    assert substrate.query("Balances", "TotalIssuance").value == \
+        LocalBackend(path).read("Balances.TotalIssuance")
+    assert substrate.runtime_version == 343
+    assert substrate.chain == "Bittensor"
+    networks = substrate.query_map("SubtensorModule", "NetworksAdded")
+    assert [(k.value, v.value) for k, v in networks] == [(0, True)]
+
+
+def test_transfer_keep_alive_receipt_with_events(node, substrate):
+    _, _, path = node
+    before_block, (a0, b0) = local_state(path, ALICE.public_key, BOB.public_key)
+    receipt = substrate.submit_extrinsic(transfer(substrate, ALICE, BOB, 3 * TAO,
+                                                  era={"period": 16}),
+                                         wait_for_inclusion=True)
+    assert receipt.is_success
+    names = [(e.value["module_id"], e.value["event_id"]) for e in receipt.triggered_events]
+    assert names == [("Balances", "Transfer"), ("System", "ExtrinsicSuccess")]
+    transfer_event = receipt.triggered_events[0].value["attributes"]
+    assert transfer_event["amount"] == 3 * TAO and transfer_event["to"] == BOB.ss58_address
+    after_block, (a1, b1) = local_state(path, ALICE.public_key, BOB.public_key)
+    assert (a1.free, b1.free, a1.nonce) == (a0.free - 3 * TAO, b0.free + 3 * TAO, a0.nonce + 1)
+    # the extrinsic got a block of its own, which is now the best block
+    assert after_block.head_number == before_block.head_number + 1
+    assert substrate.get_block_number(receipt.block_hash) == after_block.head_number
+    block = substrate.get_block(receipt.block_hash)
+    assert [x.value["extrinsic_hash"] for x in block["extrinsics"]] == [receipt.extrinsic_hash]
+    assert free(substrate, BOB) == b1.free
+
+
+def test_failed_dispatch_is_decoded_and_changes_only_the_nonce(node, substrate):
+    _, _, path = node
+    _, (c0, d0) = local_state(path, CHARLIE.public_key, BOB.public_key)
+    receipt = substrate.submit_extrinsic(transfer(substrate, CHARLIE, BOB, c0.free * 2),
+                                         wait_for_inclusion=True)
+    assert not receipt.is_success
+    assert receipt.error_message["name"] == "InsufficientBalance"
+    assert receipt.error_message["type"] == "Module"
+    _, (c1, d1) = local_state(path, CHARLIE.public_key, BOB.public_key)
+    assert (c1.free, d1.free, c1.nonce) == (c0.free, d0.free, c0.nonce + 1)
+
+
+def _refused(substrate, raw: str) -> dict:
+    with pytest.raises(SubstrateRequestException) as info:
+        substrate.rpc_request("author_submitExtrinsic", [raw])
+    return info.value.args[0]
+
+
+def test_stale_nonce_forged_signature_wrong_genesis_refused_with_1010(node, substrate):
+    from chain.node import metadata as m
+    from chain.node.extrinsic import SigningContext, build_signed
+
+    _, _, path = node
+    xt = transfer(substrate, ALICE, BOB, TAO)
+    assert substrate.submit_extrinsic(xt, wait_for_inclusion=True).is_success
+    info0, accounts0 = local_state(path, ALICE.public_key, BOB.public_key)
+
+    stale = _refused(substrate, str(xt.data))  # the same extrinsic again: its nonce is used
+    assert stale["code"] == 1010 and "outdated" in stale["data"]
+
+    forged = bytearray(transfer(substrate, ALICE, BOB, TAO).data.data)
+    forged[40] ^= 0xFF  # a byte of the signature
+    bad = _refused(substrate, "0x" + bytes(forged).hex())
+    assert bad["code"] == 1010 and "bad signature" in bad["data"]
+
+    md = m.recorded()
+    call = md.encode_call("Balances", "transfer_keep_alive",
+                          {"dest": {"Id": BOB.public_key}, "value": TAO})
+
+    class Signer:
+        public_key = ALICE.public_key
+        sign = staticmethod(ALICE.sign)
+
+    other = SigningContext(b"\x99" * 32, 343, 1)  # signed for another chain
+    raw = build_signed(md, Signer, call, other, nonce=accounts0[0].nonce, era=b"\x00",
+                       birth_hash=b"\x99" * 32)
+    wrong = _refused(substrate, "0x" + raw.hex())
+    assert wrong["code"] == 1010 and "bad signature" in wrong["data"]
+
+    future = _refused(substrate, str(transfer(substrate, ALICE, BOB, TAO,
+                                              nonce=accounts0[0].nonce + 5).data))
+    assert future["code"] == 1010 and "future" in future["data"]
+
+    assert local_state(path, ALICE.public_key, BOB.public_key) == (info0, accounts0)
+
+
+def test_call_the_runtime_does_not_have_is_refused(node, substrate):
+    _, _, path = node
+    before = local_state(path, ALICE.public_key)
+    call = substrate.compose_call("System", "remark", {"remark": "0x00"})
+    xt = substrate.create_signed_extrinsic(call, ALICE)
+    refused = _refused(substrate, str(xt.data))
+    assert refused["code"] == 1010 and "call" in refused["data"]
+    garbage = _refused(substrate, "0x1234")
+    assert garbage["code"] == 1002
+    assert local_state(path, ALICE.public_key) == before
+
+
+def test_runtime_calls_and_metadata_v15(node, substrate):
+    from chain.node.metadata import recorded_v15
+
+    nonce = substrate.get_account_nonce(ALICE.ss58_address)
+    assert nonce == 0
+    info = substrate.get_payment_info(substrate.compose_call(
+        "Balances", "transfer_keep_alive", {"dest": BOB.ss58_address, "value": 1}), ALICE)
+    assert info["partialFee"] == 0
+    v15 = substrate.rpc_request("state_call", ["Metadata_metadata_at_version", "0f000000"])
+    assert bytes.fromhex(v15["result"][2:]) == recorded_v15()
+    assert substrate.rpc_request("account_nextIndex", [ALICE.ss58_address])["result"] == 0
+    with pytest.raises(SubstrateRequestException):
+        substrate.rpc_request("state_call", ["NoSuchApi_method", "0x"])
