@@ -128,7 +128,9 @@ def test_vectorised_epoch_equals_the_loop_reference(
         stake.tolist(), weights.tolist(), None if bonds is None else bonds.tolist(), params
     )
     assert got.consensus.tolist() == ref[0]
-    tol = 1e-9 if params.yuma3 else 1e-7  # legacy floors each step onto the I32F32 grid
+    # legacy bonds are floored onto the I32F32 grid at every step like the chain's: relative
+    # to the pure-float reference that is 2**-32 over the smallest bond delta in a column
+    tol = 1e-9 if params.yuma3 else 1e-5
     for name, want in zip(
         ("incentive", "dividends", "validator_trust", "bonds"), ref[1:], strict=True
     ):
