@@ -17,6 +17,10 @@ import sys
 import typer
 from typer.core import TyperGroup
 
+from cli import typerfast
+
+typerfast.install()
+
 # group name -> (modules that contribute commands, one-line help shown by `taoctl --help`)
 GROUPS: dict[str, tuple[tuple[str, ...], str]] = {
     "quote": (("cli.quote",), "Quote stake and unstake swaps exactly as the chain executes them."),

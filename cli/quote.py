@@ -13,81 +13,15 @@ chain instead. Only typer and our light modules load at import; amm and rich loa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
 import typer
-from typer._click.exceptions import BadParameter
-from typer._coercion import RuntimeParam
-from typer.core import TyperCommand, TyperGroup
 
 from cli.errors import UsageError
 from cli.output import JsonOpt, Output
 
-
-class _PlainCommand(TyperCommand):
-    """A typer command whose str / int / bool options skip typer's pydantic coercion.
-
-    typer 0.29 coerces every option through a pydantic TypeAdapter, and importing pydantic
-    alone costs more than the whole quote. Our options are plain str, int and bool, which click
-    already delivers as strings; converting those directly keeps `taoctl quote ... --json`
-    within its start-up budget. (Uses typer's `_runtime_param` slot; falls back to typer's own
-    coercion for anything else.)
-    """
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        _plain_params(self.params)
-
-    def get_help_option(self, ctx):  # noqa: D102 - click API: the lazily made --help flag
-        option = super().get_help_option(ctx)
-        _plain_params([option] if option is not None else [])
-        return option
-
-
-class _PlainGroup(TyperGroup):
-    """The `quote` group itself, with the same plain coercion of its --help flag."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        _plain_params(self.params)
-
-    def get_help_option(self, ctx):  # noqa: D102 - click API: the lazily made --help flag
-        option = super().get_help_option(ctx)
-        _plain_params([option] if option is not None else [])
-        return option
-
-
-def _plain_params(params) -> None:
-    for param in params:
-        descriptor = getattr(param, "type_descriptor", None)
-        if descriptor is None or getattr(param, "_runtime_param", 0) is not None:
-            continue
-        annotation = descriptor.annotation
-        if annotation in (str, int, bool) and descriptor.parameter_info.parser is None:
-            param._runtime_param = _PlainRuntimeParam(
-                parameter_info=descriptor.parameter_info, annotation=annotation
-            )
-
-
-@dataclass(frozen=True)
-class _PlainRuntimeParam(RuntimeParam):
-    """str: as given; int: base-10 digits; bool: already a bool from click's flag parsing."""
-
-    def _coerce_value(self, value, param, ctx):
-        if self.annotation is int and not isinstance(value, int):
-            text = str(value).strip()
-            if not text.lstrip("+-").isdigit():
-                raise BadParameter(f"{value!r} is not a whole number.", ctx=ctx, param=param)
-            return int(text)
-        if self.annotation is str:
-            return str(value)
-        return value
-
-
 app = typer.Typer(
-    cls=_PlainGroup,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -146,7 +80,7 @@ MaxAmountOpt = Annotated[
 PointsOpt = Annotated[int, typer.Option("--points", help="Number of amounts on the curve.")]
 
 
-@app.command("stake", cls=_PlainCommand)
+@app.command("stake")
 def stake(
     tao_reserve: TaoReserveOpt,
     alpha_reserve: AlphaReserveOpt,
@@ -167,7 +101,7 @@ def stake(
     _quote("buy", locals())
 
 
-@app.command("unstake", cls=_PlainCommand)
+@app.command("unstake")
 def unstake(
     tao_reserve: TaoReserveOpt,
     alpha_reserve: AlphaReserveOpt,

@@ -1,0 +1,88 @@
+"""Keep typer's option coercion off pydantic for plain options.
+
+typer 0.29 coerces every option value through a pydantic `TypeAdapter`; importing pydantic costs
+more than most of our commands (about 80 ms). Our options are plain `str`, `int`, `bool`, `Path`,
+their `X | None` forms and `list[str]` / `list[int]`, which click already delivers as strings or
+bools. `install()` wraps typer's `build_runtime_param` so those are converted directly and
+everything else (checked paths, enums, ranges, custom parsers) still goes through typer's own
+coercion. On a typer
+without this machinery (older releases) it does nothing.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+
+_PLAIN = (str, int, bool, Path)
+
+
+def _plain_kind(annotation) -> tuple[type, bool, bool] | None:
+    """(base type, optional, is_list) for a plain annotation, else None."""
+    optional = False
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) != 1:
+            return None
+        optional, annotation = True, args[0]
+        origin = typing.get_origin(annotation)
+    if origin is list:
+        (inner,) = typing.get_args(annotation) or (None,)
+        return (inner, optional, True) if inner in (str, int) else None
+    return (annotation, optional, False) if annotation in _PLAIN else None
+
+
+def install() -> None:
+    """Route plain options around pydantic (idempotent)."""
+    try:
+        import typer.core as core
+        from typer._click.exceptions import BadParameter
+        from typer._coercion import RuntimeParam
+    except ImportError:  # an older typer: coercion is click's own, nothing to do
+        return
+    if getattr(core.build_runtime_param, "_taoctl_plain", False):
+        return
+    original = core.build_runtime_param
+
+    @dataclass(frozen=True)
+    class PlainRuntimeParam(RuntimeParam):
+        base: type = str
+        is_list: bool = False
+
+        def _one(self, value, param, ctx):
+            if self.base is int and not isinstance(value, int):
+                text = str(value).strip()
+                if not text.lstrip("+-").isdigit():
+                    raise BadParameter(f"{value!r} is not a whole number.", ctx=ctx, param=param)
+                return int(text)
+            if self.base is str:
+                return str(value)
+            if self.base is Path:
+                return value if isinstance(value, Path) else Path(value)
+            return value
+
+        def _coerce_value(self, value, param, ctx):
+            if self.is_list:
+                return [self._one(v, param, ctx) for v in value]
+            return self._one(value, param, ctx)
+
+    def build(descriptor):
+        info = descriptor.parameter_info
+        kind = _plain_kind(descriptor.annotation)
+        if (kind is None or getattr(info, "parser", None) is not None
+                or descriptor.file_annotation is not None or descriptor.is_ranged
+                or descriptor.is_choice):
+            return original(descriptor)
+        base, _optional, is_list = kind
+        if base is Path and (getattr(info, "exists", False) or getattr(info, "resolve_path", False)
+                             or not getattr(info, "file_okay", True)
+                             or not getattr(info, "dir_okay", True)):
+            return original(descriptor)
+        return PlainRuntimeParam(parameter_info=info, annotation=descriptor.annotation,
+                                 base=base, is_list=is_list)
+
+    build._taoctl_plain = True
+    core.build_runtime_param = build
