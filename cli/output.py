@@ -47,7 +47,8 @@ class Output:
         if self._console is None:
             from rich.console import Console
 
-            self._console = Console(stderr=self.json_mode, highlight=False)
+            self._console = Console(stderr=self.json_mode, highlight=False,
+                                    width=_width(sys.stderr if self.json_mode else sys.stdout))
         return self._console
 
     @property
@@ -56,7 +57,7 @@ class Output:
         if self._err is None:
             from rich.console import Console
 
-            self._err = Console(stderr=True, highlight=False)
+            self._err = Console(stderr=True, highlight=False, width=_width(sys.stderr))
         return self._err
 
     # results --------------------------------------------------------------------------------
@@ -136,6 +137,16 @@ class Output:
         ) as bar:
             task = bar.add_task(description, total=total)
             yield lambda n: bar.advance(task, n)
+
+
+def _width(stream) -> int | None:
+    """Piped output gets wide tables (rich would squeeze them to 80 columns); a terminal or an
+    explicit COLUMNS keeps rich's own choice."""
+    import os
+
+    if os.environ.get("COLUMNS") or (hasattr(stream, "isatty") and stream.isatty()):
+        return None
+    return 160
 
 
 def _json_default(value: Any) -> Any:
