@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -46,15 +47,20 @@ def taoctl() -> str:
     return str(candidate) if candidate.exists() else shutil.which("taoctl") or "taoctl"
 
 
-def measure(args: list[str], runs: int, env: dict) -> tuple[float, float, float]:
-    times = []
+def measure(args: list[str], runs: int, env: dict) -> tuple[float, float, float, float]:
+    """Median, min and max wall time, and the median CPU time (user + sys) of the child,
+    which says more than wall time on a machine shared with other work."""
+    times, cpu = [], []
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         proc = subprocess.run(args, capture_output=True, env=env)
         times.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         if proc.returncode != 0:
             raise SystemExit(f"{' '.join(args)} failed: {proc.stderr.decode()[:500]}")
-    return statistics.median(times), min(times), max(times)
+    return statistics.median(times), min(times), max(times), statistics.median(cpu)
 
 
 def main() -> None:
@@ -80,15 +86,19 @@ def main() -> None:
             f"{opts.runs} runs each"
         )
         for label, extra in (("tree", []), ("--json", ["--json"])):
-            median, low, high = measure(
+            median, low, high, cpu = measure(
                 [exe, "wallet", "list", "-p", str(root), *extra], opts.runs, env
             )
             print(
                 f"  {label:7s} median {median * 1000:7.1f} ms   "
-                f"(min {low * 1000:.1f}, max {high * 1000:.1f})"
+                f"(min {low * 1000:.1f}, max {high * 1000:.1f}; CPU {cpu * 1000:.1f} ms)"
             )
-        median, low, high = measure([exe, "--help"], opts.runs, env)
-        print(f"  {'--help':7s} median {median * 1000:7.1f} ms   (baseline start-up)")
+        median, low, high, cpu = measure([exe, "--help"], opts.runs, env)
+        print(
+            f"  {'--help':7s} median {median * 1000:7.1f} ms   "
+            f"(min {low * 1000:.1f}; CPU {cpu * 1000:.1f} ms; baseline start-up)"
+        )
+        print(f"  load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
