@@ -251,10 +251,34 @@ def _median_rows(stake_bits: np.ndarray, score_bits: np.ndarray, majority_bits: 
     keys |= np.arange(n_use, dtype=np.int64)
     keys.sort(axis=1)
     keys &= (1 << rbits) - 1  # the row of each sorted position
-    cum = use_bits[keys]
-    np.cumsum(cum, axis=1, out=cum)
-    pos = np.minimum(np.count_nonzero(cum <= minority, axis=1), n_use - 1)
+    pos = _first_exceeding(use_bits[keys], minority)
     return rows[keys[np.arange(n_cols), pos]]
+
+
+_BLOCK = 64
+
+
+def _first_exceeding(stake: np.ndarray, minority: int) -> np.ndarray:
+    """For each row of non-negative int64 `stake` (M, V), the first position whose cumulative
+    sum exceeds `minority`, or V - 1 when none does. A plain cumsum runs one element at a time,
+    so the rows are cut into blocks of 64: block sums (vectorised), their cumsum (64 times
+    shorter), then a cumsum inside the one block where each row crosses."""
+    n_rows, width = stake.shape
+    n_blocks = -(-width // _BLOCK)
+    if n_blocks * _BLOCK != width:
+        padded = np.zeros((n_rows, n_blocks * _BLOCK), dtype=stake.dtype)
+        padded[:, :width] = stake
+        stake = padded
+    blocks = stake.reshape(n_rows, n_blocks, _BLOCK)
+    block_cum = blocks.sum(axis=2)
+    np.cumsum(block_cum, axis=1, out=block_cum)
+    block = np.minimum(np.count_nonzero(block_cum <= minority, axis=1), n_blocks - 1)
+    row = np.arange(n_rows)
+    before = np.where(block > 0, block_cum[row, block - 1], 0)
+    inside = np.cumsum(blocks[row, block], axis=1)
+    inside += before[:, None]
+    pos = block * _BLOCK + np.count_nonzero(inside <= minority, axis=1)
+    return np.minimum(pos, width - 1)
 
 
 def _pick(matrix: np.ndarray, rows: np.ndarray) -> np.ndarray:

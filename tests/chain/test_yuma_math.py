@@ -372,3 +372,42 @@ def test_weight_entries_do_not_matter_without_liquid_alpha():
         assert np.array_equal(a.bonds, b.bonds)
     with pytest.raises(YumaInputError):
         yuma_epoch(stake, moved, bonds, YumaParams(), weight_entries=np.ones((2, 2)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    width=st.sampled_from([1, 2, 63, 64, 65, 127, 128, 129, 300]),
+    minority_kind=st.sampled_from(["negative", "zero", "middle", "all", "beyond"]),
+)
+def test_blocked_first_exceeding_equals_a_plain_cumsum(seed, width, minority_kind):
+    from chain.yuma import _first_exceeding
+
+    rng = np.random.default_rng(seed)
+    stake = rng.integers(0, 1000, (5, width)) * (rng.random((5, width)) < 0.7)
+    totals = stake.sum(axis=1)
+    minority = {
+        "negative": -1,
+        "zero": 0,
+        "middle": int(totals.mean() // 2),
+        "all": int(totals.min()),
+        "beyond": int(totals.max()) + 1,
+    }[minority_kind]
+    plain = np.minimum(np.count_nonzero(np.cumsum(stake, axis=1) <= minority, axis=1), width - 1)
+    assert _first_exceeding(stake.astype(np.int64), minority).tolist() == plain.tolist()
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), rows=st.sampled_from([64, 65, 200]))
+def test_weighted_median_equals_chain_quickselect_on_many_validators(seed, rows):
+    rng = np.random.default_rng(seed)
+    stake_bits = (rng.integers(0, 2**26, rows) * (rng.random(rows) < 0.8)).tolist()
+    score_bits = (rng.integers(0, 5, (rows, 4)) * 2**30).tolist()  # many ties
+    total = sum(stake_bits)
+    normalised = [(s << 32) // total if total else 0 for s in stake_bits]
+    majority = (32767 << 32) // 65535
+    expected = chain_weighted_median_col(normalised, score_bits, majority)
+    got = weighted_median_col(
+        np.array(normalised) / ONE_BITS, np.array(score_bits) / ONE_BITS, majority / ONE_BITS
+    )
+    assert (got * ONE_BITS).astype(np.int64).tolist() == expected
