@@ -2,9 +2,10 @@
 
 `--network sandbox` (the default) is the bundled chain in one SQLite file:
 `--chain-db PATH`, else `$TAOCTL_CHAIN_DB`, else `$XDG_DATA_HOME/taoctl/sandbox.db`
-(`~/.local/share/taoctl/sandbox.db`). The names finney, test, local (ws://127.0.0.1:9944) and
-any ws:// or wss:// URL are reserved for the remote backend of a later issue; until then they
-give a clear "not yet available" error. Light module: typer and the stdlib only.
+(`~/.local/share/taoctl/sandbox.db`). The names finney, test, local (ws://127.0.0.1:9944, e.g.
+`taoctl node serve`) and any ws:// or wss:// URL open the remote backend (`chain.remote`) over
+substrate-interface; `--timeout` (default 10 s) bounds every node request and `--period` sets the
+mortal era of signed extrinsics (default 16 blocks). Light module: typer and the stdlib only.
 """
 
 from __future__ import annotations
@@ -35,8 +36,20 @@ ChainDbOpt = Annotated[
 ]
 
 
+TimeoutOpt = Annotated[
+    float | None,
+    typer.Option("--timeout", envvar="TAOCTL_TIMEOUT", show_default=False,
+                 help="Seconds to wait for a remote node before giving up. [default: 10]"),
+]
+PeriodOpt = Annotated[
+    int | None,
+    typer.Option("--period", "--era", envvar="TAOCTL_PERIOD", show_default=False,
+                 help="Blocks a signed extrinsic stays valid on a remote node. [default: 16]"),
+]
+
+
 class NetworkUnavailable(Exception):
-    """A network taoctl cannot talk to yet (remote nodes come in a later release)."""
+    """A sandbox-only command asked to run against a remote node."""
 
     name = "NetworkUnavailable"
     exit_code = 5
@@ -62,22 +75,48 @@ def chain_path(chain_db: Path | None) -> Path:
 
 
 def require_sandbox(network: str, what: str = "this command") -> None:
-    """Refuse remote networks until the remote backend exists."""
+    """Refuse remote networks for sandbox-only commands (init, advance, fund, ...)."""
+    url = remote_url(network)
+    if url is not None:
+        raise NetworkUnavailable(
+            f"{what} works only on the bundled sandbox chain, not on network "
+            f"{network.strip()!r} ({url}); use --network sandbox")
+
+
+def remote_url(network: str) -> str | None:
+    """The websocket URL of a remote --network value, None for the sandbox."""
     name = (network or SANDBOX).strip()
     if name == SANDBOX:
-        return
-    if name in REMOTE_NETWORKS or name.startswith(("ws://", "wss://")):
-        url = REMOTE_NETWORKS.get(name, name)
-        raise NetworkUnavailable(
-            f"network {name!r} ({url}) is not yet available: taoctl talks only to the bundled "
-            f"sandbox chain for now (use --network sandbox)")
+        return None
+    if name in REMOTE_NETWORKS:
+        return REMOTE_NETWORKS[name]
+    if name.startswith(("ws://", "wss://")) and len(name) > len("wss://"):
+        return name
     raise UnknownNetwork(f"unknown network {name!r}: use sandbox, finney, test, local or a "
                          "ws:// / wss:// URL")
 
 
-def open_backend(network: str = SANDBOX, chain_db: Path | None = None):
-    """The `ChainBackend` for these options (the bundled chain, for now)."""
-    require_sandbox(network)
-    from chain.local.backend import LocalBackend
+def open_backend(network: str = SANDBOX, chain_db: Path | None = None, *,
+                 timeout: float | None = None, period: int | None = None):
+    """The `ChainBackend` for these options: the bundled chain, or a remote node."""
+    url = remote_url(network)
+    if url is None:
+        from chain.local.backend import LocalBackend
 
-    return LocalBackend(chain_path(chain_db))
+        return LocalBackend(chain_path(chain_db))
+    from chain.remote import DEFAULT_PERIOD, DEFAULT_TIMEOUT_S, open_remote
+
+    try:
+        timeout = timeout if timeout is not None else float(os.environ["TAOCTL_TIMEOUT"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        period = period if period is not None else int(os.environ["TAOCTL_PERIOD"])
+    except (KeyError, ValueError):
+        pass
+    if timeout is not None and timeout <= 0:
+        raise UnknownNetwork("--timeout must be a positive number of seconds")
+    if period is not None and not 4 <= period <= 65536:
+        raise UnknownNetwork("--period must be between 4 and 65536 blocks")
+    return open_remote(url, name=network.strip(), timeout=timeout or DEFAULT_TIMEOUT_S,
+                       period=period or DEFAULT_PERIOD)

@@ -8,7 +8,7 @@ Heavy imports (websockets, the node) happen inside the command.
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -16,6 +16,11 @@ from cli.netopts import ChainDbOpt, chain_path
 from cli.output import JsonOpt, Output
 
 app = typer.Typer(no_args_is_help=True)
+
+
+@app.callback()
+def node() -> None:
+    """Serve the sandbox chain as a Substrate JSON-RPC node."""
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -37,7 +42,7 @@ def serve(
     port: Annotated[int, typer.Option("--port", "-p", help="TCP port (0: any free port).")] = 9944,
     host: Annotated[str, typer.Option("--host", help="Address to bind; not loopback exposes "
                                       "the node to the network.")] = "127.0.0.1",
-    block_time: Annotated[Optional[float], typer.Option(
+    block_time: Annotated[float | None, typer.Option(
         "--block-time", help="Also seal a block every SECONDS (blocks are always sealed per "
         "extrinsic).", show_default=False)] = None,
     chain_db: ChainDbOpt = None,
