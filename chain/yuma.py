@@ -15,10 +15,11 @@ epoch. It follows subtensor's `epoch/run_epoch.rs` (dense mechanism) and `epoch/
     legacy: emaB = colnorm(a*colnorm(Wb*S) + (1-a)*colnorm(B)); D = normalise(emaB . I);
             bonds = column max-upscaled emaB
 
-What it leaves to the runtime (`chain.local`): activity and permit masks on the stake, the
-self-weight and stale-weight masks on the weights, masking bonds of recently registered UIDs,
-u16 storage (`quantise_u16`, `u16_to_float`), permits (`is_topk_nonzero`) and turning the
-result into rao (`epoch_emission_split`).
+What it leaves to the runtime (`chain.local`), with helpers here for the arithmetic: the stake
+vector (`stake_vector`), activity and permit masks on it (then `renormalise`), permits
+(`is_topk_nonzero`), the self-weight and stale-weight masks on the weights, masking bonds of
+recently registered UIDs, u16 storage (`quantise_u16`, `u16_to_float`) and turning the result
+into rao (`epoch_emission_split`).
 
 Numbers. The matrix math is float64 (the chain's I32F32 is approximated), kept on the I32F32
 grid (multiples of 2**-32, floored) where the chain's rounding shows in stored values: the
@@ -95,6 +96,30 @@ def u16_to_float(u: np.ndarray) -> np.ndarray:
     the I32F32 grid), returned as float64. Yuma3 reads stored bonds this way."""
     bits = (np.asarray(u, dtype=np.int64) << 32) // U16_MAX
     return bits / ONE_BITS
+
+
+def stake_vector(stake: list[int] | np.ndarray) -> np.ndarray:
+    """The epoch's stake vector S from integer stakes (rao, or I64F64 bits: any one integer
+    scale): `inplace_normalize_64` then I32F32, i.e. floor(s * 2**32 / sum) computed exactly
+    with Python ints. Returned as float64 values that sit exactly on the I32F32 grid; all zero
+    when the total is 0."""
+    values = [int(x) for x in stake]
+    if any(x < 0 for x in values):
+        raise YumaInputError("stake must be non-negative")
+    total = sum(values)
+    bits = [(x << 32) // total if total else 0 for x in values]
+    return np.array(bits, dtype=np.float64) / ONE_BITS
+
+
+def renormalise(values: np.ndarray) -> np.ndarray:
+    """`inplace_normalize` on I32F32 values (e.g. the stake vector after the activity and permit
+    masks, giving the active stake): each value's bits divided by the sum of bits, truncated.
+    A vector summing to 0 is returned unchanged. Input and output are on the I32F32 grid."""
+    bits = to_i32f32_bits(values)
+    total = int(bits.sum())
+    if total == 0:
+        return bits / ONE_BITS
+    return _fixed_ratio_bits(bits, total) / ONE_BITS
 
 
 # --------------------------------------------------------------------------------------------

@@ -17,11 +17,12 @@ import numpy as np
 import pytest
 
 from chain.yuma import (
-    ONE_BITS,
     YumaParams,
     epoch_emission_split,
     is_topk_nonzero,
     quantise_u16,
+    renormalise,
+    stake_vector,
     u16_to_float,
     yuma_epoch,
 )
@@ -54,21 +55,12 @@ class Subnet:
             row[dest] = (value * 65_535) // top if top else 0
         self.weights[uid] = row
 
-    def stake_bits(self) -> np.ndarray:
-        """Normalised stake: I64F64 quotient truncated to I32F32, floor(stake * 2**32 / sum)."""
-        total = sum(self.stake)
-        return np.array([(s << 32) // total if total else 0 for s in self.stake], dtype=np.int64)
 
     def epoch(self, rao_emission: int) -> tuple[np.ndarray, np.ndarray]:
         """One epoch: returns (server, validator) emission in rao and updates the storage."""
-        stake_bits = self.stake_bits()
-        new_permits = is_topk_nonzero(stake_bits, self.max_validators)
-
-        active_bits = np.where(self.permits, stake_bits, 0)
-        total = int(active_bits.sum())
-        if total:
-            active_bits = np.array([(int(a) << 32) // total for a in active_bits], dtype=np.int64)
-        active_stake = active_bits / ONE_BITS
+        stake = stake_vector(self.stake)
+        new_permits = is_topk_nonzero(stake, self.max_validators)
+        active_stake = renormalise(np.where(self.permits, stake, 0.0))
 
         weights = self.weights.astype(np.float64)
         weights[~self.permits] = 0.0
@@ -81,7 +73,7 @@ class Subnet:
         result = yuma_epoch(active_stake, weights, bonds_prev, self.params)
 
         server, validator = epoch_emission_split(
-            result.incentive, result.dividends, active_stake, rao_emission, stake_bits / ONE_BITS
+            result.incentive, result.dividends, active_stake, rao_emission, stake
         )
         self.emission = server.astype(object) + validator.astype(object)
         self.dividends_u16 = quantise_u16(result.dividends)

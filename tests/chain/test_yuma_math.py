@@ -411,3 +411,22 @@ def test_weighted_median_equals_chain_quickselect_on_many_validators(seed, rows)
         np.array(normalised) / ONE_BITS, np.array(score_bits) / ONE_BITS, majority / ONE_BITS
     )
     assert (got * ONE_BITS).astype(np.int64).tolist() == expected
+
+
+def test_stake_vector_and_renormalise_on_the_i32f32_grid():
+    from chain.yuma import renormalise, stake_vector
+
+    s = stake_vector([1, 2, 3, 4, 0])
+    assert (s * ONE_BITS).tolist() == [429496729, 858993459, 1288490188, 1717986918, 0]
+    assert (
+        f"{s[2]:.10f}" == "0.2999999998"
+    )  # the chain's trace log prints S = [.., 0.2999999998, ..]
+    assert stake_vector([0, 0]).tolist() == [0.0, 0.0]
+    ten = stake_vector([1] * 10)
+    assert renormalise(ten).tolist() == ten.tolist()  # 10 x 429496729 renormalises to itself
+    active = renormalise(np.array([s[0], 0.0, s[2], 0.0, 0.0]))
+    a, c = 429496729, 1288490188
+    assert (active * ONE_BITS).tolist() == [(a << 32) // (a + c), 0, (c << 32) // (a + c), 0, 0]
+    assert renormalise(np.zeros(3)).tolist() == [0.0, 0.0, 0.0]
+    with pytest.raises(YumaInputError):
+        stake_vector([1, -1])
