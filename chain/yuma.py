@@ -562,6 +562,10 @@ def yuma_epoch(
     bonds_max = 1.0 if params.yuma3 else np.finfo(np.float64).max
     s, w_raw, b_prev = _checked_inputs(stake, weights, bonds_prev, bonds_max)
     n_val, n_miner = w_raw.shape
+    if weight_entries is not None:
+        weight_entries = np.asarray(weight_entries, dtype=bool)
+        if weight_entries.shape != w_raw.shape:
+            raise YumaInputError(f"weight_entries must have the shape of weights {w_raw.shape}")
 
     s = normalise(s)
     w = _weight_bits(w_raw)
@@ -574,10 +578,6 @@ def yuma_epoch(
     incentive = normalise(np.einsum("i,ij->j", s, clipped))  # einsum: no BLAS threads
 
     penalty_bits = params.bonds_penalty_bits
-    if weight_entries is not None:
-        weight_entries = np.asarray(weight_entries, dtype=bool)
-        if weight_entries.shape != w.shape:
-            raise YumaInputError(f"weight_entries must have the shape of weights {w.shape}")
     if penalty_bits == 0:
         w_bonds = w
     elif penalty_bits == ONE_BITS:
