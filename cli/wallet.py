@@ -95,6 +95,13 @@ BackupPasswordOpt = Annotated[
 ]
 
 
+def _esc(text: str) -> str:
+    """User-controlled text (names, paths) made safe inside rich markup."""
+    from rich.markup import escape
+
+    return escape(str(text))
+
+
 def _out(json_mode: bool, no_prompt: bool) -> Output:
     return Output(json_mode=json_mode, no_prompt=no_prompt)
 
@@ -145,7 +152,9 @@ def _show_mnemonic(out: Output, what: str, mnemonic: str | None) -> None:
         f"\n[bold red]IMPORTANT:[/bold red] write down the mnemonic of the new {what} and keep "
         "it offline. Anyone with it controls the key; it will not be shown again.\n"
     )
-    out.console.print(f"[bold]{mnemonic}[/bold]\n", soft_wrap=True, markup=False)
+    from rich.text import Text
+
+    out.console.print(Text(mnemonic + "\n", style="bold"), soft_wrap=True)
 
 
 def _key_doc(
@@ -234,7 +243,7 @@ def create(
         )
         shown.append(("coldkey", cold_mnemonic))
     else:
-        out.info(f"Using the existing coldkey of wallet {wallet.name!r}.")
+        out.info(f"Using the existing coldkey of wallet {_esc(repr(wallet.name))}.")
     wallet.write_hotkey(hot_keypair, overwrite=True)
     docs.append(
         _key_doc("hotkey", hot_keypair, False, wallet.hotkey_file(), hot_mnemonic, print_mnemonic)
@@ -256,9 +265,12 @@ def _report_created(out: Output, wallet, docs: list[dict], shown) -> None:
     def render(console) -> None:
         for doc in docs:
             lock = "encrypted" if doc["encrypted"] else "not encrypted"
+            from rich.markup import escape
+
             console.print(
                 f"[green]Wrote[/green] {doc['role']} {doc['ss58_address']} "
-                f"[{doc['crypto_type']}, {lock}] -> {doc['path']}"
+                + escape(f"[{doc['crypto_type']}, {lock}] -> {doc['path']}"),
+                soft_wrap=True,
             )
         for role, mnemonic in shown:
             _show_mnemonic(out, role, mnemonic)
@@ -657,8 +669,9 @@ def inspect(
 
     def render(console) -> None:
         from rich.table import Table
+        from rich.text import Text
 
-        table = Table(title=f"Wallet {wallet.name}  ({info['path']})", show_edge=False)
+        table = Table(title=Text(f"Wallet {wallet.name}  ({info['path']})"), show_edge=False)
         for column in ("key", "name", "ss58 address", "type", "state"):
             table.add_column(column)
 
@@ -676,14 +689,18 @@ def inspect(
 
         table.add_row(
             "coldkey",
-            info["name"],
+            Text(info["name"]),
             info["ss58_address"] or "?",
             info["crypto_type"] or "",
             state(info),
         )
         for hk in info["hotkeys"]:
             table.add_row(
-                "hotkey", hk["name"], hk["ss58_address"] or "?", hk["crypto_type"] or "", state(hk)
+                "hotkey",
+                Text(hk["name"]),
+                hk["ss58_address"] or "?",
+                hk["crypto_type"] or "",
+                state(hk),
             )
         console.print(table)
 
@@ -881,7 +898,8 @@ def change_password(
     out.result(
         doc,
         lambda c: c.print(
-            f"[green]Re-encrypted[/green] {what} ({'$NACL' if new else 'no password'}) -> {path}"
+            "[green]Re-encrypted[/green] "
+            + _esc(f"{what} ({'$NACL' if new else 'no password'}) -> {path}")
         ),
     )
 
@@ -922,7 +940,7 @@ def remember_password(
     out.result(
         doc,
         lambda c: c.print(
-            f"[green]Remembered[/green] the password of the {what} in the OS keyring."
+            f"[green]Remembered[/green] the password of the {_esc(what)} in the OS keyring."
         ),
     )
 
@@ -947,9 +965,9 @@ def forget_password(
     out.result(
         doc,
         lambda c: c.print(
-            f"Forgot the password of the {what}."
+            f"Forgot the password of the {_esc(what)}."
             if removed
-            else f"No password was remembered for the {what}."
+            else f"No password was remembered for the {_esc(what)}."
         ),
     )
 

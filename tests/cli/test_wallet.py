@@ -90,11 +90,13 @@ def test_print_mnemonic_regenerates_the_same_key(taoctl):
 
 
 def test_mnemonic_is_shown_once_to_people(taoctl):
-    proc = taoctl.run("wallet", "new-hotkey", "--name", "w1", "--hotkey", "h1")
+    proc = taoctl.run("wallet", "new-hotkey", "--name", "w[1]", "--hotkey", "h1")
     assert proc.returncode == 0, proc.stderr
     assert "IMPORTANT" in proc.stdout
-    phrase = json.loads((wallets(taoctl) / "w1" / "hotkeys" / "h1").read_text())["secretPhrase"]
+    phrase = json.loads((wallets(taoctl) / "w[1]" / "hotkeys" / "h1").read_text())["secretPhrase"]
     assert proc.stdout.count(phrase) == 1
+    assert "[sr25519, not encrypted]" in proc.stdout and "w[1]" in proc.stdout
+    assert "[bold]" not in proc.stdout
 
 
 def test_encrypted_create_without_a_password_source_fails_fast(taoctl):

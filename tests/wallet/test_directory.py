@@ -267,3 +267,14 @@ def test_kill_9_during_writes_never_leaves_a_partial_keyfile(tmp_path):
         data = target.read_bytes()
         assert data in (b"A" * 70000, b"B" * 90000)
         assert mode(target) == 0o600
+
+
+def test_unreadable_wallet_directory_message(wallet, monkeypatch):
+    """The permission check itself (root passes every real permission check)."""
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    with pytest.raises(KeyFileError, match="not readable"):
+        wallet.coldkeypub()
+    with pytest.raises(KeyFileError, match="not readable"):
+        inspect_wallet(wallet.path, wallet.name)
+    with pytest.raises(KeyFileError, match="not writable"):
+        wallet.write_hotkey(keys.keypair_from_uri("//Bob"), "new")
