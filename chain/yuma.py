@@ -321,15 +321,18 @@ def weighted_median_col(stake: np.ndarray, score: np.ndarray, majority: float) -
     over the rows with positive stake, where `majority` (e.g. kappa) is the share of stake that
     must weight at or above the result. Stake, scores and majority are put on the I32F32 grid by
     flooring and the median's decision is exact there; the value returned is the score as given.
-    Scores must lie in [0, 256)."""
+    Stake is taken as given (the chain's stake is normalised; its sum must stay below 2**13),
+    scores must lie in [0, 256)."""
     stake = np.asarray(stake, dtype=np.float64)
     score = np.asarray(score, dtype=np.float64)
     if score.ndim != 2 or stake.shape != (score.shape[0],):
         raise YumaInputError(f"stake {stake.shape} and score {score.shape} do not fit (V,), (V, M)")
     if score.size and not (score.min() >= 0 and score.max() < 256):
         raise YumaInputError("scores must be finite and in [0, 256)")
-    if stake.size and not (np.isfinite(stake).all() and stake.min() >= 0):
-        raise YumaInputError("stake must be finite and non-negative")
+    if stake.size and not (np.isfinite(stake).all() and stake.min() >= 0 and stake.sum() < 2**13):
+        raise YumaInputError("stake must be finite, non-negative proportions (sum below 2**13)")
+    if not 0 <= majority <= 2:
+        raise YumaInputError(f"majority must be a proportion, got {majority!r}")
     score_bits = np.floor(score * float(ONE_BITS))
     rows = _median_rows(to_i32f32_bits(stake), score_bits, int(to_i32f32_bits(majority)))
     return _pick(score, rows)

@@ -153,6 +153,10 @@ def test_weighted_median_rejects_bad_shapes_and_values():
         weighted_median_col(np.ones(2), np.array([[0.1], [np.nan]]), 0.5)
     with pytest.raises(YumaInputError):
         weighted_median_col(np.array([1.0, -1.0]), np.ones((2, 1)), 0.5)
+    with pytest.raises(YumaInputError):
+        weighted_median_col(np.ones(2), np.ones((2, 1)), float("nan"))
+    with pytest.raises(YumaInputError):
+        weighted_median_col(np.ones(2), np.ones((2, 1)), 1e12)
 
 
 # ------------------------------------------------------------------------------------------------
