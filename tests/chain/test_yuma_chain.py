@@ -55,7 +55,6 @@ class Subnet:
             row[dest] = (value * 65_535) // top if top else 0
         self.weights[uid] = row
 
-
     def epoch(self, rao_emission: int) -> tuple[np.ndarray, np.ndarray]:
         """One epoch: returns (server, validator) emission in rao and updates the storage."""
         stake = stake_vector(self.stake)
