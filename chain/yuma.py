@@ -48,6 +48,25 @@ from dataclasses import dataclass
 
 import numpy as np
 
+__all__ = [
+    "ONE_BITS",
+    "YumaInputError",
+    "YumaParams",
+    "YumaResult",
+    "alpha_sigmoid",
+    "epoch_emission_split",
+    "is_topk_nonzero",
+    "mat_ema_alpha",
+    "normalise",
+    "quantise_u16",
+    "renormalise",
+    "stake_vector",
+    "to_i32f32_bits",
+    "u16_to_float",
+    "weighted_median_col",
+    "yuma_epoch",
+]
+
 ONE_BITS = 1 << 32  # I32F32 1.0
 U16_MAX = 65_535
 
