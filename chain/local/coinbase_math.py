@@ -1,0 +1,492 @@
+"""The coinbase's arithmetic: how a block's TAO emission is split across subnets, injected into
+their pools, turned into alpha for owners, miners, validators and root, how the price EMA moves,
+how an epoch's dividends split between alpha and root stakers and validator takes, and when an
+epoch is due. Pure integer functions over fixed-point bit patterns, bit-exact with subtensor.
+
+Fixed-point values are `amm.fixed` bit patterns (an int `bits`, value `bits / 2**frac`); each
+parameter says its format. Rounding is substrate-fixed's: products floor, quotients truncate,
+`saturating_*` clamp, conversions between formats drop extra fractional bits (toward -inf), and
+`to_u64` floors. A `checked_div` that divides by zero or overflows yields the documented default.
+A float literal in the Rust (`from_num(0.000003)`) is the f64 nearest the decimal, converted to
+the fixed format rounding to nearest with ties to even (substrate-fixed `to_neg_abs_overflow`);
+`f64_literal` computes those bits with integers only.
+
+Dictionaries keyed by netuid are iterated in ascending netuid order, as the chain's BTreeMaps.
+
+Source: opentensor/subtensor at 14bc6f9f, `pallets/subtensor/src/coinbase/{run_coinbase.rs,
+subnet_emissions.rs,block_step.rs}`, `staking/stake_utils.rs` (`update_moving_price`,
+`get_tao_weight`), `staking/helpers.rs` (`get_hotkey_take_float`), `utils/misc.rs`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+from amm.fixed import I96F32, U64F64, U96F32, Format, convert
+
+MAX_U64 = 2**64 - 1
+U16_MAX = 65_535
+MAX_TEMPO = 50_400
+"""Safety net of the epoch scheduler: an epoch is forced after this many blocks without one."""
+
+DEFAULT_SUBNET_OWNER_CUT = 11_796
+"""`SubnetOwnerCut` runtime default, over 65535 (about 18%)."""
+DEFAULT_TAO_WEIGHT = 971_718_665_099_567_868
+"""`TaoWeight` runtime default, over u64::MAX (about 0.0527)."""
+MAINNET_TAO_WEIGHT = 3_320_413_933_267_719_290
+"""`TaoWeight` set on mainnet by `migrate_rao` (0.18)."""
+EMA_PRICE_HALVING_BLOCKS = 201_600
+"""`EMAPriceHalvingBlocks` default (four weeks)."""
+
+
+# --- Float literals ----------------------------------------------------------------------------
+
+
+def _round_half_even(num: int, den: int) -> int:
+    """num/den (den > 0) rounded to the nearest integer, ties to even."""
+    q, r = divmod(num, den)
+    if 2 * r > den or (2 * r == den and q & 1):
+        q += 1
+    return q
+
+
+def f64_literal(text: str, fmt: Format) -> int:
+    """Bits of `fmt::from_num(<f64 literal text>)`: the decimal is first rounded to the nearest
+    double (ties to even, as Rust parses literals), then that double is converted to `fmt`
+    rounding to nearest, ties to even, and saturated. Integers only (the decimal is parsed with
+    `fractions.Fraction`, which is exact)."""
+    value = Fraction(text)
+    if value == 0:
+        return 0
+    sign = -1 if value < 0 else 1
+    value = abs(value)
+    # exponent e with 2**52 <= value / 2**e < 2**53 (normal doubles; literals here are normal)
+    e = value.numerator.bit_length() - value.denominator.bit_length() - 52
+    while value / Fraction(2) ** e >= 2**53:
+        e += 1
+    while value / Fraction(2) ** e < 2**52:
+        e -= 1
+    scaled = value / Fraction(2) ** e
+    mantissa = _round_half_even(scaled.numerator, scaled.denominator)
+    shift = e + fmt.frac  # double = mantissa * 2**e; bits = double * 2**frac
+    bits = mantissa << shift if shift >= 0 else _round_half_even(mantissa, 1 << -shift)
+    return fmt.clamp(sign * bits)
+
+
+MOVING_ALPHA = f64_literal("0.000003", I96F32)
+"""`SubnetMovingAlpha` default, `I96F32::saturating_from_num(0.000003)` (bits 12885)."""
+HALF_U96F32 = U96F32.one >> 1
+
+
+# --- Weights and proportions -------------------------------------------------------------------
+
+
+def tao_weight(tao_weight_u64: int) -> int:
+    """`get_tao_weight`: `U96F32(TaoWeight) / U96F32(u64::MAX)`, truncated (U96F32 bits)."""
+    return U96F32.div(U96F32.from_int(tao_weight_u64), U96F32.from_int(MAX_U64))
+
+
+def root_proportion(root_tao: int, tao_weight_u64: int, alpha_issuance: int) -> int:
+    """`root_proportion(n)` as U96F32 bits: `w*tau / (w*tau + alpha_issuance)` where
+    `tau = SubnetTAO[ROOT]`, `w = tao_weight(TaoWeight)`, and `alpha_issuance = SubnetAlphaIn[n] +
+    SubnetAlphaOut[n]`. The product floors, the quotient truncates; 0 if the denominator is 0."""
+    weighted = U96F32.saturating_mul(U96F32.from_int(root_tao), tao_weight(tao_weight_u64))
+    denominator = U96F32.clamp(weighted + U96F32.from_int(alpha_issuance))
+    if denominator == 0:
+        return 0
+    return U96F32.div(weighted, denominator)
+
+
+def moving_alpha_price(moving_price_i96f32: int, is_root_or_stable: bool = False) -> int:
+    """`get_moving_alpha_price` as U64F64 bits: 1.0 for root and stable (mechanism 0) subnets,
+    otherwise the stored `SubnetMovingPrice` (I96F32) converted, saturating (negatives -> 0)."""
+    if is_root_or_stable:
+        return U64F64.one
+    return convert(moving_price_i96f32, I96F32, U64F64)
+
+
+def _checked_div(fmt: Format, a: int, b: int) -> int | None:
+    """`checked_div`: None on division by zero or when the quotient leaves the format."""
+    if b == 0:
+        return None
+    q = fmt.div(a, b)
+    return q if fmt.min_bits <= q <= fmt.max_bits else None
+
+
+# --- Emission shares across subnets (§3.3) ----------------------------------------------------
+
+
+def price_shares(moving_prices: Mapping[int, int]) -> dict[int, int]:
+    """`get_shares_price_ema`: each subnet's moving price (U64F64 bits, from
+    `moving_alpha_price`) over their saturating sum; 0 where the sum is 0 (U64F64 bits)."""
+    total = 0
+    for netuid in sorted(moving_prices):
+        total = U64F64.clamp(total + moving_prices[netuid])
+    return {n: _checked_div(U64F64, moving_prices[n], total) or 0 for n in sorted(moving_prices)}
+
+
+def weighted_shares(
+    shares: Mapping[int, int],
+    miner_burned: Mapping[int, int],
+    root_proportions: Mapping[int, int] | None = None,
+) -> dict[int, int]:
+    """`get_shares`: weight each price share by `1 - min(MinerBurned, 1)` (MinerBurned is U96F32
+    bits, missing = 0) and, in releases v3.4.6..v3.4.9, also by `root_proportion` (pass
+    `root_proportions`, U96F32 bits; HEAD passes None). Renormalise by the saturating sum; if the
+    sum is 0, fall back to the unweighted shares. All U64F64, products floor, quotients truncate."""
+    one = U64F64.one
+    weighted: dict[int, int] = {}
+    for netuid in sorted(shares):
+        burned = min(convert(miner_burned.get(netuid, 0), U96F32, U64F64), one)
+        factor = one - burned
+        if root_proportions is not None:
+            rp = convert(root_proportions.get(netuid, 0), U96F32, U64F64)
+            factor = U64F64.saturating_mul(rp, factor)
+        weighted[netuid] = U64F64.saturating_mul(shares[netuid], factor)
+    total = 0
+    for w in weighted.values():
+        total = U64F64.clamp(total + w)
+    if total == 0:
+        return dict(sorted(shares.items()))
+    return {n: _checked_div(U64F64, w, total) or 0 for n, w in weighted.items()}
+
+
+def enabled_shares(shares: Mapping[int, int], enabled: Mapping[int, bool]) -> dict[int, int]:
+    """`get_subnet_block_emissions`' renormalisation: when any subnet has
+    `SubnetEmissionEnabled == false` (missing = true), disabled subnets get 0 and enabled ones
+    `share / sum(enabled shares)` (0 if that sum is 0); otherwise shares are unchanged."""
+    ordered = sorted(shares)
+    if all(enabled.get(n, True) for n in ordered):
+        return {n: shares[n] for n in ordered}
+    total = 0
+    for n in ordered:
+        if enabled.get(n, True):
+            total = U64F64.clamp(total + shares[n])
+    out = {}
+    for n in ordered:
+        if enabled.get(n, True) and total > 0:
+            out[n] = _checked_div(U64F64, shares[n], total) or 0
+        else:
+            out[n] = 0
+    return out
+
+
+def subnet_emission_shares(
+    moving_prices: Mapping[int, int],
+    miner_burned: Mapping[int, int] | None = None,
+    enabled: Mapping[int, bool] | None = None,
+    weight_by_root_proportion: bool = False,
+    root_proportions: Mapping[int, int] | None = None,
+) -> dict[int, int]:
+    """Final U64F64 share of the block's TAO emission for each emitting subnet (§3.3).
+
+    `moving_prices`: netuid -> U64F64 bits (`moving_alpha_price`) for the subnets to emit to.
+    `weight_by_root_proportion=True` reproduces the released runtimes (v3.4.6..v3.4.9), which
+    also weight by `root_proportions` (required then); False is HEAD (commit bb3591e7).
+    """
+    if weight_by_root_proportion and root_proportions is None:
+        raise ValueError("weight_by_root_proportion needs root_proportions")
+    shares = price_shares(moving_prices)
+    shares = weighted_shares(
+        shares, miner_burned or {}, root_proportions if weight_by_root_proportion else None
+    )
+    return enabled_shares(shares, enabled or {})
+
+
+def subnet_tao_emissions(shares: Mapping[int, int], block_emission: int) -> dict[int, int]:
+    """Each subnet's TAO emission as U96F32 bits: `U96F32(U64F64(block_emission) * share)`
+    (the product floors at 64 fractional bits, the conversion drops 32 more)."""
+    emission = U64F64.from_int(block_emission)
+    return {
+        n: convert(U64F64.saturating_mul(emission, shares[n]), U64F64, U96F32)
+        for n in sorted(shares)
+    }
+
+
+def root_sell_flag(moving_prices: Iterable[int]) -> bool:
+    """`get_network_root_sell_flag`: root alpha is paid out (not recycled) when the sum of the
+    emitting subnets' moving prices (U64F64 bits) is strictly above 1.0."""
+    return sum(moving_prices) > U64F64.one
+
+
+# --- Subnet terms and the alpha split (§3.4) --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubnetTerms:
+    """One subnet's injection for a block, U96F32 bits (`get_subnet_terms`). The chain floors
+    each to rao when it uses it; the `*_rao` properties do that."""
+
+    tao_in: int
+    alpha_in: int
+    alpha_out: int
+    excess_tao: int
+
+    @property
+    def tao_in_rao(self) -> int:
+        return U96F32.to_u64(self.tao_in)
+
+    @property
+    def alpha_in_rao(self) -> int:
+        return U96F32.to_u64(self.alpha_in)
+
+    @property
+    def alpha_out_rao(self) -> int:
+        return U96F32.to_u64(self.alpha_out)
+
+    @property
+    def excess_tao_rao(self) -> int:
+        """TAO the chain buys alpha with (fee-less swap) instead of injecting it."""
+        return U96F32.to_u64(self.excess_tao)
+
+
+def subnet_terms(
+    tao_emission: int, alpha_emission: int, price_u64f64: int, root_proportion_u96f32: int
+) -> SubnetTerms:
+    """`get_subnet_terms` for one subnet.
+
+    `tao_emission`: U96F32 bits (from `subnet_tao_emissions`); `alpha_emission`: integer rao
+    (block emission for the subnet's alpha issuance); `price_u64f64`: the pool's current price
+    (U64F64 bits), converted to U96F32 (drops 32 bits); `root_proportion_u96f32`: from
+    `root_proportion`, before this block's injection.
+
+    `alpha_in = tao_emission / price` (0 if the price is 0), capped at `root_proportion *
+    alpha_emission`; when capped, `tao_in = alpha_in * price`, and the rest of the TAO emission
+    is `excess_tao`. `alpha_out` is always the full alpha emission.
+    """
+    price = convert(price_u64f64, U64F64, U96F32)
+    alpha_out = U96F32.from_int(alpha_emission)
+    tao_in = tao_emission
+    alpha_in = _checked_div(U96F32, tao_emission, price) or 0
+    cap = U96F32.saturating_mul(root_proportion_u96f32, alpha_out)
+    if alpha_in > cap:
+        alpha_in = cap
+        tao_in = U96F32.saturating_mul(alpha_in, price)
+    excess = max(tao_emission - tao_in, 0)
+    return SubnetTerms(tao_in=tao_in, alpha_in=alpha_in, alpha_out=alpha_out, excess_tao=excess)
+
+
+@dataclass(frozen=True)
+class AlphaSplit:
+    """Where one block's `alpha_out` goes (`emit_to_subnets`), in rao (each floored separately).
+
+    `alpha_created` is minted into `SubnetAlphaOut` up front. `pending_root` is added to
+    `PendingRootAlphaDivs` when root sells are on; otherwise `root_recycled` is recycled
+    (subtracted from `SubnetAlphaOut`). Floor dust stays counted in `SubnetAlphaOut`."""
+
+    alpha_created: int
+    owner_cut: int
+    pending_server: int
+    pending_validator: int
+    root_alpha: int
+    pending_root: int
+    root_recycled: int
+
+
+def owner_cut_fraction(owner_cut_u16: int) -> int:
+    """`get_float_subnet_owner_cut`: `U96F32(SubnetOwnerCut) / U96F32(65535)`, truncated."""
+    return U96F32.div(U96F32.from_int(owner_cut_u16), U96F32.from_int(U16_MAX))
+
+
+def owner_cut_and_pending(
+    alpha_out: int,
+    owner_cut_u16: int,
+    root_proportion_u96f32: int,
+    root_sell: bool,
+    owner_cut_enabled: bool = True,
+) -> AlphaSplit:
+    """Split `alpha_out` (U96F32 bits, `SubnetTerms.alpha_out`) as `emit_to_subnets` does:
+
+        owner_cut         = alpha_out * cut                      (if OwnerCutEnabled)
+        rest              = alpha_out - owner_cut
+        root_alpha        = root_proportion * rest * 0.5
+        pending_server    = rest * 0.5
+        pending_validator = (rest - pending_server) - root_alpha
+
+    all in U96F32 (products floor, subtractions saturate at 0), each floored to rao on its own.
+    The chain computes `root_proportion` here AFTER this block's injection and alpha_out mint
+    (SubnetAlphaIn and SubnetAlphaOut have grown), so pass that value, not the one used by
+    `subnet_terms`.
+    """
+    rest = alpha_out
+    owner_cut = 0
+    if owner_cut_enabled:
+        owner_cut = U96F32.saturating_mul(rest, owner_cut_fraction(owner_cut_u16))
+        rest = max(rest - owner_cut, 0)
+    root_alpha = U96F32.saturating_mul(
+        U96F32.saturating_mul(root_proportion_u96f32, rest), HALF_U96F32
+    )
+    pending_server = U96F32.saturating_mul(rest, HALF_U96F32)
+    pending_validator = max(max(rest - pending_server, 0) - root_alpha, 0)
+    root_rao = U96F32.to_u64(root_alpha)
+    return AlphaSplit(
+        alpha_created=U96F32.to_u64(alpha_out),
+        owner_cut=U96F32.to_u64(owner_cut),
+        pending_server=U96F32.to_u64(pending_server),
+        pending_validator=U96F32.to_u64(pending_validator),
+        root_alpha=root_rao,
+        pending_root=root_rao if root_sell else 0,
+        root_recycled=0 if root_sell else root_rao,
+    )
+
+
+# --- Moving price (§3.5) -----------------------------------------------------------------------
+
+
+def blocks_since_start_call(current_block: int, first_emission_block: int | None) -> int:
+    """Blocks since `start_call`: `current_block - (FirstEmissionBlockNumber - 1)`, saturating
+    (an unset first emission block counts as 0)."""
+    start_call_block = max((first_emission_block or 0) - 1, 0)
+    return max(current_block - start_call_block, 0)
+
+
+def update_moving_price(
+    moving_price_i96f32: int,
+    spot_price_u64f64: int,
+    blocks_since_start: int,
+    halving_blocks: int = EMA_PRICE_HALVING_BLOCKS,
+    moving_alpha_i96f32: int = MOVING_ALPHA,
+    is_root_or_stable: bool = False,
+) -> int:
+    """The new `SubnetMovingPrice` (I96F32 bits) after one block (`update_moving_price`):
+
+        alpha = SubnetMovingAlpha * (b / (b + halving_blocks))          U64F64
+        new   = alpha * min(spot, 1.0) + (1 - alpha) * previous          U64F64
+        store I96F32(new)  (drops 32 fractional bits)
+
+    `b` is `blocks_since_start_call`; the quotient is taken first and truncates, the products
+    floor, sums saturate. `previous` is `moving_alpha_price` (1.0 for root and stable subnets).
+    """
+    one = U64F64.one
+    b = U64F64.from_int(blocks_since_start)
+    b_plus_h = U64F64.clamp(b + U64F64.from_int(halving_blocks))
+    ramp = _checked_div(U64F64, b, b_plus_h) or 0
+    ma = convert(moving_alpha_i96f32, I96F32, U64F64)
+    alpha = U64F64.saturating_mul(ma, ramp)
+    one_minus_alpha = max(one - alpha, 0)
+    price_term = U64F64.saturating_mul(alpha, min(spot_price_u64f64, one))
+    previous = moving_alpha_price(moving_price_i96f32, is_root_or_stable)
+    moving_term = U64F64.saturating_mul(one_minus_alpha, previous)
+    return convert(U64F64.clamp(price_term + moving_term), U64F64, I96F32)
+
+
+# --- Distributing an epoch's output (§7.10) ----------------------------------------------------
+
+
+def validator_pool(pending_server: int, pending_validator: int, incentive_sum: int) -> int:
+    """Alpha for validators at an epoch: `pending_validator`, plus `pending_server` when the
+    epoch paid no incentive at all (then validators get the miners' half too)."""
+    if incentive_sum != 0:
+        return pending_validator
+    return min(pending_validator + pending_server, MAX_U64)
+
+
+def split_dividends(
+    pending_validator: int,
+    pending_root: int,
+    tao_weight_u96f32: int,
+    stakes: Mapping[object, tuple[int, int]],
+    dividends: Mapping[object, int],
+) -> tuple[dict[object, int], dict[object, int]]:
+    """`calculate_dividend_distribution`: share the epoch's alpha and root pots by dividend.
+
+    `stakes[h] = (alpha_stake, root_stake)` in rao (TotalHotkeyAlpha on the subnet and on root);
+    `dividends[h]` are U96F32 bits (after the childkey split). Hotkeys without a stake entry are
+    skipped. Per hotkey, in U96F32:
+
+        root_prop  = root_stake*w / (alpha_stake + root_stake*w)     (0 if the sum is 0)
+        root_div   = dividend * root_prop ;  alpha_div = dividend - root_div
+        alpha_h    = pending_validator * alpha_div / sum(alpha_div)
+        root_h     = pending_root      * root_div  / sum(root_div)
+
+    Returns (alpha dividends, root alpha dividends), U96F32 bits per hotkey, in `dividends`'
+    order (pass it sorted as the chain's BTreeMap: by AccountId bytes).
+    """
+    alpha_divs: dict[object, int] = {}
+    root_divs: dict[object, int] = {}
+    total_alpha = total_root = 0
+    for hotkey, dividend in dividends.items():
+        if hotkey not in stakes:
+            continue
+        alpha_stake, root_stake = stakes[hotkey]
+        root_alpha = U96F32.saturating_mul(U96F32.from_int(root_stake), tao_weight_u96f32)
+        total_stake = U96F32.clamp(U96F32.from_int(alpha_stake) + root_alpha)
+        root_prop = _checked_div(U96F32, root_alpha, total_stake) or 0
+        root_div = U96F32.saturating_mul(dividend, root_prop)
+        alpha_div = max(dividend - root_div, 0)
+        alpha_divs[hotkey] = U96F32.clamp(alpha_divs.get(hotkey, 0) + alpha_div)
+        root_divs[hotkey] = U96F32.clamp(root_divs.get(hotkey, 0) + root_div)
+        total_alpha = U96F32.clamp(total_alpha + alpha_div)
+        total_root = U96F32.clamp(total_root + root_div)
+    pending_validator_fixed = U96F32.from_int(pending_validator)
+    pending_root_fixed = U96F32.from_int(pending_root)
+    alpha_out = {
+        h: U96F32.saturating_mul(pending_validator_fixed, _checked_div(U96F32, d, total_alpha) or 0)
+        for h, d in alpha_divs.items()
+    }
+    root_out = {
+        h: U96F32.saturating_mul(pending_root_fixed, _checked_div(U96F32, d, total_root) or 0)
+        for h, d in root_divs.items()
+    }
+    return alpha_out, root_out
+
+
+def take_fraction(take_u16: int) -> int:
+    """`get_hotkey_take_float`: `U96F32(Delegates[h]) / U96F32(65535)`, truncated."""
+    return U96F32.div(U96F32.from_int(take_u16), U96F32.from_int(U16_MAX))
+
+
+def validator_take_split(dividend_u96f32: int, take_u16: int) -> tuple[int, int]:
+    """Split one hotkey's dividend (U96F32 bits) into (take, rest) in rao: `take = take_fraction
+    * dividend` (floor) is staked to the hotkey's owner coldkey; `rest = dividend - take` goes to
+    all nominators pro rata (alpha dividends) or to root claimable (root dividends). Each is
+    floored to rao separately, so up to 2 rao of dust can be lost per hotkey."""
+    take = U96F32.saturating_mul(take_fraction(take_u16), dividend_u96f32)
+    rest = max(dividend_u96f32 - take, 0)
+    return U96F32.to_u64(take), U96F32.to_u64(rest)
+
+
+# --- Epoch schedule (§3.6) ---------------------------------------------------------------------
+
+
+def should_run_epoch(
+    tempo: int,
+    block: int,
+    last_epoch_block: int,
+    pending_epoch_at: int = 0,
+    blocks_since_last_step: int = 0,
+) -> bool:
+    """`should_run_epoch`: never with tempo 0; yes if an owner trigger / deferral is due
+    (`PendingEpochAt > 0` and reached), or after more than MAX_TEMPO blocks without a step, or
+    once `block - LastEpochBlock >= tempo` (saturating)."""
+    if tempo == 0:
+        return False
+    if pending_epoch_at > 0 and block >= pending_epoch_at:
+        return True
+    if blocks_since_last_step > MAX_TEMPO:
+        return True
+    return max(block - last_epoch_block, 0) >= tempo
+
+
+def blocks_until_next_epoch(tempo: int, last_epoch_block: int, block: int) -> int:
+    """`blocks_until_next_auto_epoch`: `(LastEpochBlock + tempo) - block`, saturating at 0;
+    u64::MAX when tempo is 0. Ignores owner triggers, the safety net and per-block deferrals."""
+    if tempo == 0:
+        return MAX_U64
+    return max(min(last_epoch_block + tempo, MAX_U64) - block, 0)
+
+
+def initial_last_epoch_block(netuid: int, tempo: int, block: int) -> int:
+    """`LastEpochBlock` given to a new subnet: `block - (netuid mod max(tempo, 1))`, saturating,
+    which staggers subnets' epochs."""
+    return max(block - netuid % max(tempo, 1), 0)
+
+
+def legacy_blocks_until_next_epoch(netuid: int, tempo: int, block: int) -> int:
+    """The scheduler before v3.4.8: `tempo - ((block + netuid + 1) % (tempo + 1))`, period
+    `tempo + 1`; u64::MAX when tempo is 0."""
+    if tempo == 0:
+        return MAX_U64
+    return tempo - (block + netuid + 1) % (tempo + 1)
