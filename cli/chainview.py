@@ -1,0 +1,278 @@
+"""What the subnet and stake commands read from a chain, in one place, through the backend seam.
+
+Every read goes through `ChainBackend.read/read_many/query/dry_run` with subtensor's storage
+names (`SubtensorModule.SubnetTAO`, `SubnetAlphaIn`, `AlphaV2`, `Swap.SwapBalancer`, ...), so
+the same code reads the bundled chain and, later, a node. A runtime query is used where the
+backend offers one (`pool`, `stake`, `subnets`, `price_history`, `lock_cost`, ...); otherwise the
+value is assembled here from storage items, so the commands work against either.
+
+Contract with the runtime (queries the CLI asks for; all optional, storage is the fallback):
+    query("pool", netuid) -> amm.Pool               the live pool (root/mechanism 0: stable)
+    query("stake", hotkey, coldkey, netuid) -> int  alpha of a coldkey on a hotkey, rao
+    query("lock_cost") -> int                       rao to register a subnet now
+    query("price_history", netuid) -> [(block, price_rao), ...]
+Light module: typer-free, stdlib only at import; amm and chain modules load in the functions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+ROOT_NETUID = 0
+SM = "SubtensorModule"
+NETUID_SCAN = 1024  # netuids probed when listing subnets (subtensor's limit is 128)
+
+
+class UnknownNetuid(LookupError):
+    """The netuid names no subnet (subtensor: SubnetNotExists)."""
+
+    name = "SubnetNotExists"
+    exit_code = 4
+
+
+def _query(backend, method: str, *args: Any) -> Any:
+    """A runtime query, or None when this backend does not offer it."""
+    try:
+        return backend.query(method, *args)
+    except (ValueError, NotImplementedError, KeyError) as exc:
+        if "unknown" in str(exc).lower() or isinstance(exc, NotImplementedError):
+            return None
+        raise
+
+
+def subnet_exists(backend, netuid: int) -> bool:
+    return bool(backend.read(f"{SM}.NetworksAdded", netuid))
+
+
+def require_subnet(backend, netuid: int) -> None:
+    """Raise SubnetNotExists (one line, nothing changed) for an unknown netuid."""
+    if not 0 <= netuid < 65536 or not subnet_exists(backend, netuid):
+        raise UnknownNetuid(f"subnet {netuid} does not exist (SubnetNotExists)")
+
+
+def pool(backend, netuid: int):
+    """The live pool of `netuid` as an `amm.Pool` (root is a stable 1:1 pool)."""
+    import amm
+
+    found = _query(backend, "pool", netuid)
+    if found is not None:
+        return found
+    tao, alpha, weight, fee, mechanism = (
+        backend.read(f"{SM}.SubnetTAO", netuid), backend.read(f"{SM}.SubnetAlphaIn", netuid),
+        backend.read("Swap.SwapBalancer", netuid), backend.read("Swap.FeeRate", netuid),
+        backend.read(f"{SM}.SubnetMechanism", netuid))
+    stable = netuid == ROOT_NETUID or mechanism == 0
+    return amm.Pool(tao, alpha, tao_weight=weight, fee_rate=fee, stable=stable)
+
+
+def stake(backend, hotkey: bytes, coldkey: bytes, netuid: int) -> int:
+    """Alpha (rao) the coldkey holds on the hotkey in `netuid`: its share of the hotkey's pool."""
+    found = _query(backend, "stake", hotkey, coldkey, netuid)
+    if found is not None:
+        return int(found)
+    share = backend.read(f"{SM}.AlphaV2", hotkey, coldkey, netuid)
+    if not share:
+        return 0
+    from chain.local import share_pool as sp
+
+    total = backend.read(f"{SM}.TotalHotkeyAlpha", hotkey, netuid)
+    denominator = backend.read(f"{SM}.TotalHotkeySharesV2", hotkey, netuid)
+    if not denominator:
+        return 0
+    return sp.value(sp.SharePool(total, _safe_float(denominator)), _safe_float(share))
+
+
+def _safe_float(raw):
+    from chain.local.share_pool import SafeFloat
+
+    if isinstance(raw, SafeFloat):
+        return raw
+    if isinstance(raw, dict):
+        return SafeFloat(int(raw["mantissa"]), int(raw["exponent"]))
+    mantissa, exponent = raw
+    return SafeFloat(int(mantissa), int(exponent))
+
+
+def netuids(backend) -> list[int]:
+    """Every existing subnet's netuid, root first."""
+    found = _query(backend, "netuids")
+    if found is not None:
+        return sorted(found)
+    flags = backend.read_many(f"{SM}.NetworksAdded", [(n,) for n in range(NETUID_SCAN)])
+    return [n for n, added in enumerate(flags) if added]
+
+
+def subnet_name(backend, netuid: int) -> tuple[str, str]:
+    """(name, symbol) of a subnet from its identity and TokenSymbol."""
+    identity = backend.read(f"{SM}.SubnetIdentitiesV3", netuid) or {}
+    symbol = backend.read(f"{SM}.TokenSymbol", netuid) or ""
+    if isinstance(symbol, (bytes, bytearray)):
+        symbol = symbol.decode("utf-8", "replace")
+    name = identity.get("subnet_name", "") if isinstance(identity, dict) else ""
+    if isinstance(name, (bytes, bytearray)):
+        name = name.decode("utf-8", "replace")
+    if not name:
+        name = "root" if netuid == ROOT_NETUID else ""
+    return name, symbol or default_symbol(netuid)
+
+
+
+
+def default_symbol(netuid: int) -> str:
+    """btcli's UNITS table, first letters: 0 τ, 1 α, 2 β, ... (Greek), then the netuid."""
+    if netuid == 0:
+        return "τ"
+    letters = "αβγδεζηθικλμνξοπρστυφχψω"
+    return letters[netuid - 1] if netuid - 1 < len(letters) else f"sn{netuid}"
+
+
+def subnet_info(backend, netuid: int) -> dict:
+    """One subnet's row: pool, prices, owner, tempo, neurons, burn, emission state."""
+    import amm
+
+    p = pool(backend, netuid)
+    name, symbol = subnet_name(backend, netuid)
+    alpha_out = backend.read(f"{SM}.SubnetAlphaOut", netuid)
+    price = amm.price_rao(p)
+    owner = backend.read(f"{SM}.SubnetOwner", netuid)
+    owner_hotkey = backend.read(f"{SM}.SubnetOwnerHotkey", netuid)
+    first_emission = backend.read(f"{SM}.FirstEmissionBlockNumber", netuid)
+    return {
+        "netuid": netuid, "name": name, "symbol": symbol,
+        "price_rao": price,
+        "tao_in_rao": p.tao_reserve, "alpha_in_rao": p.alpha_reserve,
+        "alpha_out_rao": alpha_out,
+        # market cap: alpha outstanding plus in the pool, valued at the spot price (floored)
+        "market_cap_rao": (p.alpha_reserve + alpha_out) * price // 10**9,
+        "tempo": backend.read(f"{SM}.Tempo", netuid),
+        "owner_coldkey": _ss58(owner), "owner_hotkey": _ss58(owner_hotkey),
+        "subnetwork_n": backend.read(f"{SM}.SubnetworkN", netuid),
+        "max_allowed_uids": backend.read(f"{SM}.MaxAllowedUids", netuid),
+        "burn_rao": backend.read(f"{SM}.Burn", netuid),
+        "registered_at": backend.read(f"{SM}.NetworkRegisteredAt", netuid),
+        "subtoken_enabled": bool(backend.read(f"{SM}.SubtokenEnabled", netuid))
+        or netuid == ROOT_NETUID,
+        "emission_enabled": bool(backend.read(f"{SM}.SubnetEmissionEnabled", netuid)),
+        "first_emission_block": first_emission,
+        "moving_price": _moving_price_str(backend.read(f"{SM}.SubnetMovingPrice", netuid)),
+        "pool": p.to_json(),
+    }
+
+
+def _moving_price_str(bits: int | None) -> str:
+    """SubnetMovingPrice is I96F32 bits; shown as a decimal (display only)."""
+    if not bits:
+        return "0"
+    whole, frac = bits >> 32, (bits & 0xFFFFFFFF) * 10**9 >> 32
+    return f"{whole}.{frac:09d}".rstrip("0").rstrip(".")
+
+
+def all_subnets(backend) -> list[dict]:
+    """Every subnet's row, with its share of emission (by EMA price among enabled subnets)."""
+    rows = [subnet_info(backend, n) for n in netuids(backend)]
+    _emission_shares(rows)
+    return rows
+
+
+def _emission_shares(rows: list[dict]) -> None:
+    """§3.3: TAO emission splits by moving price among subnets with emission on (root none)."""
+    from decimal import Decimal
+
+    weights = {}
+    for row in rows:
+        if row["netuid"] == ROOT_NETUID or not (row["emission_enabled"] or
+                                                row["first_emission_block"]):
+            weights[row["netuid"]] = Decimal(0)
+        else:
+            weights[row["netuid"]] = Decimal(row["moving_price"])
+    total = sum(weights.values())
+    for row in rows:
+        share = weights[row["netuid"]] / total if total else Decimal(0)
+        row["emission_share_pct"] = format((share * 100).quantize(Decimal("0.0001")), "f")
+
+
+def _ss58(key: bytes | None) -> str | None:
+    if not key:
+        return None
+    from wallet.ss58 import ss58_encode
+
+    return ss58_encode(bytes(key))
+
+
+def hotkey_of_uid(backend, netuid: int, uid: int) -> bytes | None:
+    return backend.read(f"{SM}.Keys", netuid, uid)
+
+
+def uid_of(backend, netuid: int, hotkey: bytes) -> int | None:
+    return backend.read(f"{SM}.Uids", netuid, hotkey)
+
+
+def neurons(backend, netuid: int) -> list[dict]:
+    """The metagraph rows of a subnet: uid, hotkey, coldkey, stake, registration, emission."""
+    n = backend.read(f"{SM}.SubnetworkN", netuid)
+    hotkeys = backend.read_many(f"{SM}.Keys", [(netuid, uid) for uid in range(n)])
+    owners = backend.read_many(f"{SM}.Owner", [(h,) for h in hotkeys if h])
+    owner_of = dict(zip([h for h in hotkeys if h], owners, strict=True))
+    registered = backend.read_many(f"{SM}.BlockAtRegistration", [(netuid, u) for u in range(n)])
+    totals = backend.read_many(f"{SM}.TotalHotkeyAlpha", [(h, netuid) for h in hotkeys if h])
+    total_of = dict(zip([h for h in hotkeys if h], totals, strict=True))
+    emission = backend.read(f"{SM}.Emission", netuid) or []
+    immunity = backend.read(f"{SM}.ImmunityPeriod", netuid)
+    block = backend.block_info().number
+    rows = []
+    for uid, hotkey in enumerate(hotkeys):
+        if not hotkey:
+            continue
+        reg = registered[uid]
+        rows.append({
+            "uid": uid, "hotkey": _ss58(hotkey), "coldkey": _ss58(owner_of.get(hotkey)),
+            "stake_rao": total_of.get(hotkey, 0), "registered_at": reg,
+            "immune": block - reg < immunity,
+            "emission_rao": emission[uid] if uid < len(emission) else 0,
+        })
+    return rows
+
+
+def staking_hotkeys(backend, coldkey: bytes) -> list[bytes]:
+    """Hotkeys the coldkey has staked to (`StakingHotkeys`) and owns (`OwnedHotkeys`)."""
+    seen: list[bytes] = []
+    for item in ("StakingHotkeys", "OwnedHotkeys"):
+        for h in backend.read(f"{SM}.{item}", coldkey) or []:
+            key = bytes.fromhex(h[2:] if h.startswith("0x") else h) if isinstance(h, str) \
+                else bytes(h)
+            if key not in seen:
+                seen.append(key)
+    return seen
+
+
+def stakes_of_coldkey(backend, coldkey: bytes, only_netuids: list[int] | None = None) -> list:
+    """(hotkey, netuid, alpha) for every non-zero stake of the coldkey."""
+    subnets = only_netuids if only_netuids is not None else netuids(backend)
+    rows = []
+    for hotkey in staking_hotkeys(backend, coldkey):
+        for netuid in subnets:
+            alpha = stake(backend, hotkey, coldkey, netuid)
+            if alpha:
+                rows.append((hotkey, netuid, alpha))
+    return rows
+
+
+def lock_cost(backend) -> int:
+    """The TAO (rao) that registering a subnet locks now."""
+    found = _query(backend, "lock_cost")
+    if found is not None:
+        return int(found)
+    found = _query(backend, "network_lock_cost")
+    if found is not None:
+        return int(found)
+    raise NotImplementedError("this chain does not report the subnet lock cost yet")
+
+
+def price_history(backend, netuid: int) -> list[tuple[int, int]]:
+    """(block, price in rao per alpha) points of a subnet's price, oldest first."""
+    found = _query(backend, "price_history", netuid)
+    if found:
+        return [(int(b), int(p)) for b, p in found]
+    import amm
+
+    return [(backend.block_info().number, amm.price_rao(pool(backend, netuid)))]
