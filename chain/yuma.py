@@ -589,9 +589,12 @@ def yuma_epoch(
         if weight_entries.shape != w_raw.shape:
             raise YumaInputError(f"weight_entries must have the shape of weights {w_raw.shape}")
 
+    # The median renormalises its stake in I32F32 itself, so proportions (the chain's active
+    # stake, summing to at most 1) are taken bit for bit; larger scales are normalised first.
+    stake_bits = to_i32f32_bits(s if s.sum() <= 1.0 else normalise(s))
     s = normalise(s)
     w = _weight_bits(w_raw)
-    median_rows = _median_rows(to_i32f32_bits(s), w, params.kappa_bits)
+    median_rows = _median_rows(stake_bits, w, params.kappa_bits)
     w *= 1.0 / ONE_BITS  # now the row-normalised weights, on the I32F32 grid
     consensus = _pick(w, median_rows)
 
@@ -639,7 +642,7 @@ def yuma_epoch(
         per_bond = incentive / _col_sums_or_one(bonds)
         dividends = normalise(np.einsum("ij,j->i", bonds, per_bond) * s)
     else:
-        bonds = _legacy_bonds_bits(w_bonds, to_i32f32_bits(s), b_prev, params.ema_alpha_bits)
+        bonds = _legacy_bonds_bits(w_bonds, stake_bits, b_prev, params.ema_alpha_bits)
         dividends = normalise(np.einsum("ij,j->i", bonds, incentive))
         _col_max_upscale_bits(bonds)
         bonds *= 1.0 / ONE_BITS
