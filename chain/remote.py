@@ -85,15 +85,19 @@ def _connect(url: str, timeout: float):
     import socket
 
     from substrateinterface import SubstrateInterface
-    from websocket import WebSocketBadStatusException, WebSocketException
+    from websocket import (
+        WebSocketBadStatusException,
+        WebSocketException,
+        WebSocketTimeoutException,
+    )
 
     try:
         return SubstrateInterface(url=url, ws_options={"timeout": timeout},
                                   type_registry={"types": {"Balance": "u64"}},
                                   auto_discover=False, use_remote_preset=False,
                                   auto_reconnect=False)
-    except (socket.timeout, TimeoutError) as exc:
-        raise NodeTimeout(f"no answer from {url} within {timeout:g} s ({exc})") from None
+    except (socket.timeout, TimeoutError, WebSocketTimeoutException):
+        raise NodeTimeout(f"no answer from {url} within {timeout:g} s") from None
     except ConnectionRefusedError:
         raise NodeUnreachable(f"cannot connect to {url}: connection refused (is a node "
                               "running there?)") from None
@@ -136,6 +140,17 @@ def open_remote(url: str, *, name: str | None = None, timeout: float = DEFAULT_T
     substrate, md, facts = cached
     return RemoteBackend(url, substrate, md, facts, name=name or url, timeout=timeout,
                          period=period)
+
+
+def forget(url: str) -> None:
+    """Close and drop the cached connection to `url` (tests; long-lived processes)."""
+    with _LOCK:
+        cached = _CACHE.pop(url, None)
+    if cached is not None:
+        try:
+            cached[0].close()
+        except Exception:  # noqa: BLE001 - closing a dead socket is fine
+            pass
 
 
 def _handshake(url: str, name: str | None, timeout: float) -> tuple[Any, Any, dict]:

@@ -77,7 +77,7 @@ class NodeServer:
             self.open()
         stop = stop or asyncio.Event()
         async with serve(self._connection, self.host, self.port, max_size=2**26,
-                         ping_interval=None) as server:
+                         ping_interval=None, close_timeout=1) as server:
             sock = next(iter(server.sockets))
             self.port = sock.getsockname()[1]
             self.bound.set()

@@ -1,0 +1,99 @@
+"""`chain.remote.RemoteBackend` against `taoctl node serve` (in a thread): the seam gives the
+same reads, receipts and errors as `LocalBackend` over the same chain file."""
+
+from __future__ import annotations
+
+import pytest
+
+from chain.local.accounts import DEV_ACCOUNTS, dev_signer
+from chain.local.backend import LocalBackend
+from chain.local.errors import DispatchError
+from chain.remote import RemoteRefused, SandboxOnly, forget, open_remote
+
+TAO = 10**9
+ALICE, BOB = DEV_ACCOUNTS["Alice"], DEV_ACCOUNTS["Bob"]
+
+
+@pytest.fixture()
+def remote(node):
+    _, url, path = node
+    backend = open_remote(url, timeout=5)
+    local = LocalBackend(path)
+    yield backend, local
+    local.close()
+    forget(url)
+
+
+def test_reads_match_the_local_backend(remote):
+    backend, local = remote
+    for item, key in [("System.Account", (ALICE,)), ("System.Account", (bytes(32),)),
+                      ("Balances.TotalIssuance", ()), ("SubtensorModule.NetworksAdded", (0,)),
+                      ("SubtensorModule.NetworksAdded", (5,)), ("SubtensorModule.SubnetTAO", (0,))]:
+        assert backend.read(item, *key) == local.read(item, *key), item
+    keys = [(ALICE,), (BOB,), (bytes(32),)]
+    assert backend.read_many("System.Account", keys) == local.read_many("System.Account", keys)
+    info, local_info = backend.block_info(), local.block_info()
+    assert (info.number, info.head_number, info.head_hash, info.genesis_hash) == \
+        (local_info.number, local_info.head_number, local_info.head_hash,
+         local_info.genesis_hash)
+    assert dict(backend.iter("SubtensorModule.NetworksAdded")) == {(0,): True}
+    assert backend.query("nonce", ALICE) == 0
+
+
+def test_submit_transfer_gives_a_receipt_like_the_sandbox(remote):
+    backend, local = remote
+    before = local.read_many("System.Account", [(ALICE,), (BOB,)])
+    receipt = backend.submit_call(dev_signer("Alice"), "Balances", "transfer_keep_alive",
+                                  {"dest": BOB, "value": 2 * TAO})
+    assert receipt.success and receipt.error is None
+    assert [(e["pallet"], e["name"]) for e in receipt.events] == \
+        [("Balances", "Transfer"), ("System", "ExtrinsicSuccess")]
+    assert receipt.events[0]["args"] == {"from": ALICE, "to": BOB, "amount": 2 * TAO}
+    assert receipt.block_number == local.block_info().head_number
+    after = local.read_many("System.Account", [(ALICE,), (BOB,)])
+    assert after[0].free == before[0].free - 2 * TAO and after[1].free == before[1].free + 2 * TAO
+    assert backend.query("nonce", ALICE) == 1
+
+    failed = backend.submit_call(dev_signer("Bob"), "Balances", "transfer_keep_alive",
+                                 {"dest": ALICE, "value": 10**18})
+    assert not failed.success and failed.error == "InsufficientBalance"
+    assert local.read("System.Account", BOB).free == after[1].free
+
+
+def test_dry_run_uses_the_runtime_rules_on_remote_state(remote):
+    backend, local = remote
+    args = {"dest": BOB, "value": 5 * TAO}
+    assert backend.dry_run(ALICE, "Balances", "transfer_keep_alive", args) == \
+        local.dry_run(ALICE, "Balances", "transfer_keep_alive", args)
+    too_much = {"dest": BOB, "value": 10**18}
+    with pytest.raises(DispatchError) as remote_err:
+        backend.dry_run(ALICE, "Balances", "transfer_keep_alive", too_much)
+    with pytest.raises(DispatchError) as local_err:
+        local.dry_run(ALICE, "Balances", "transfer_keep_alive", too_much)
+    assert remote_err.value.name == local_err.value.name == "InsufficientBalance"
+    assert local.read("System.Account", ALICE).nonce == 0  # nothing was sent
+
+
+def test_compose_call_is_the_metadata_encoding(remote):
+    backend, _ = remote
+    call = backend.compose_call("Balances", "transfer_keep_alive", {"dest": BOB, "value": 7})
+    assert call.hex() == "0503" + "00" + BOB.hex() + "1c"
+
+
+def test_call_the_runtime_does_not_have(remote):
+    from chain.node.metadata import MetadataError
+
+    backend, local = remote
+    with pytest.raises(MetadataError, match="no call"):
+        backend.compose_call("Balances", "teleport", {})
+    with pytest.raises(RemoteRefused, match="1010|Invalid Transaction"):
+        backend.submit_call(dev_signer("Alice"), "System", "remark", {"remark": b"hi"})
+    assert local.read("System.Account", ALICE).nonce == 0
+
+
+def test_sandbox_only_operations_say_so(remote):
+    backend, _ = remote
+    with pytest.raises(SandboxOnly, match="sandbox"):
+        backend.advance(1)
+    with pytest.raises(SandboxOnly):
+        backend.chain.reading()
