@@ -169,6 +169,18 @@ class YumaParams:
     alpha_sigmoid_steepness: int = 1000
 
     def __post_init__(self) -> None:
+        # numpy integers read from storage are accepted and kept as Python ints (exact shifts)
+        for field in (
+            "kappa",
+            "bonds_penalty",
+            "bonds_moving_average",
+            "alpha_low",
+            "alpha_high",
+            "alpha_sigmoid_steepness",
+        ):
+            value = getattr(self, field)
+            if isinstance(value, np.integer):
+                object.__setattr__(self, field, int(value))
         for field in ("kappa", "bonds_penalty", "alpha_low", "alpha_high"):
             value = getattr(self, field)
             if not isinstance(value, int) or not 0 <= value <= U16_MAX:

@@ -240,6 +240,8 @@ def test_params_in_chain_scale():
         0.025
     )
     assert p.alpha_low_float == pytest.approx(0.7, abs=1e-5)
+    from_storage = YumaParams(kappa=np.uint16(32767), bonds_moving_average=np.uint64(900_000))
+    assert from_storage == p and type(from_storage.kappa) is int
     for bad in (
         {"kappa": 70000},
         {"bonds_moving_average": -1},
