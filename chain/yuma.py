@@ -706,7 +706,13 @@ def epoch_emission_split(
         if int(validator_norm.sum()) == 0 and stake is not None:
             validator_norm = to_i32f32_bits(stake)
 
-    def to_rao(norm_bits: np.ndarray) -> np.ndarray:
-        return np.array([(int(x) * rao_emission) >> 32 for x in norm_bits], dtype=np.uint64)
+    return _times_rao(server_norm, rao_emission), _times_rao(validator_norm, rao_emission)
 
-    return to_rao(server_norm), to_rao(validator_norm)
+
+def _times_rao(norm_bits: np.ndarray, rao: int) -> np.ndarray:
+    """floor(norm * rao) for I32F32 proportions (bits <= 2**32) and a u64 amount, exactly, in
+    uint64: with rao = hi * 2**32 + lo, (bits * rao) >> 32 = bits * hi + (bits * lo) >> 32, and
+    neither product can overflow."""
+    bits = np.asarray(norm_bits, dtype=np.int64).astype(np.uint64)
+    hi, lo = np.uint64(rao >> 32), np.uint64(rao & (ONE_BITS - 1))
+    return bits * hi + ((bits * lo) >> np.uint64(32))

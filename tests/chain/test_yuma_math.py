@@ -436,3 +436,15 @@ def test_stake_vector_and_renormalise_on_the_i32f32_grid():
     assert renormalise(np.zeros(3)).tolist() == [0.0, 0.0, 0.0]
     with pytest.raises(YumaInputError):
         stake_vector([1, -1])
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    bits=st.lists(st.integers(0, ONE_BITS), min_size=1, max_size=20),
+    rao=st.one_of(st.integers(0, 2**64 - 1), st.sampled_from([0, 1, 10**9, 2**32, 2**64 - 1])),
+)
+def test_emission_floor_is_exact_for_any_u64_amount(bits, rao):
+    from chain.yuma import _times_rao
+
+    got = _times_rao(np.array(bits, dtype=np.int64), rao)
+    assert [int(x) for x in got] == [(b * rao) >> 32 for b in bits]
