@@ -75,6 +75,8 @@ class Subnet:
             result.incentive, result.dividends, active_stake, rao_emission, stake
         )
         self.emission = server.astype(object) + validator.astype(object)
+        paid, n = int(sum(self.emission)), len(self.stake)
+        assert rao_emission - 4 * n <= paid <= rao_emission  # everything paid but floor dust
         self.dividends_u16 = quantise_u16(result.dividends)
         stored = quantise_u16(result.bonds).astype(np.int64)
         self.bonds = np.where(new_permits[:, None], stored, 0)
