@@ -27,11 +27,18 @@ def _taoctl() -> str:
 
 
 def _worker(db: Path, sender: str, dest: str, count: int) -> subprocess.Popen:
+    """Start a transfer stream; it is READY and waits for `_go` before its first transfer."""
     proc = subprocess.Popen([sys.executable, WORKER, str(db), sender,
-                             DEV_ACCOUNTS[dest].hex(), str(count)],
+                             DEV_ACCOUNTS[dest].hex(), str(count)], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
     assert proc.stdout.readline().strip() == "READY", proc.stderr.read()
     return proc
+
+
+def _go(*procs: subprocess.Popen) -> None:
+    for proc in procs:
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
 
 
 def _applied(stdout: str) -> list[bytes]:
@@ -56,6 +63,7 @@ def test_kill_9_during_transfers_and_advance(tmp_path):
     reported: list[bytes] = []
     for _ in range(8):
         transfers = _worker(db, "Alice", "Bob", 100_000)
+        _go(transfers)
         advance = subprocess.Popen([_taoctl(), "chain", "advance", "1000000", "--block-by-block",
                                     "--chain-db", str(db)], stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
@@ -93,6 +101,7 @@ def test_concurrent_writers_lose_no_update(tmp_path):
     n = 25
     procs = [_worker(db, "Alice", "Charlie", n), _worker(db, "Alice", "Dave", n),
              _worker(db, "Bob", "Charlie", n)]
+    _go(*procs)
     advancer = subprocess.Popen([_taoctl(), "chain", "advance", "3000", "--block-by-block",
                                  "--chain-db", str(db)], stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE, text=True)
