@@ -1,0 +1,628 @@
+"""`taoctl stake add | remove | move | transfer | swap | list`: staking through the subnet pools.
+
+Every changing command runs the same steps, so a user always sees the price before signing:
+
+1. resolve the wallet's coldkey (its pub file) and the hotkey, read the live pools;
+2. dry-run the exact call on the open block (the chain's own checks: a refusal is reported with
+   subtensor's error name, one line, nothing signed or changed);
+3. quote it with the `amm` functions the chain executes (`cli.staking_view`): amount, spot rate,
+   received, fee, slippage, the limit price from --tolerance and the worst case it accepts;
+4. `--dry-run` stops here (no password is asked). Otherwise the table is shown and confirmed
+   (unless -y), the coldkey is unlocked, the call is signed and submitted, and the result shows
+   what was received next to what was quoted.
+
+Safe staking is on by default (`add_stake_limit`, `remove_stake_limit`, `swap_stake_limit`),
+with btcli's tolerance default of 0.5 %; `--unsafe` uses the plain calls, `--partial` lets a
+limit order fill only what fits. Heavy modules (amm, rich, sqlite3) load inside the commands.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli.netopts import ChainDbOpt, NetworkOpt
+from cli.output import JsonOpt, NoPromptOpt, Output
+from cli.stakeopts import (
+    AmountOpt,
+    DryRunOpt,
+    HotkeySs58Opt,
+    NetuidOpt,
+    PartialOpt,
+    SafeOpt,
+    ToleranceOpt,
+)
+from cli.walletopts import (
+    HotkeyOpt,
+    PasswordFileOpt,
+    PasswordStdinOpt,
+    WalletNameOpt,
+    WalletPathOpt,
+)
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  help="Stake and unstake through the subnet pools, slippage shown first.")
+
+
+class StakeRefused(Exception):
+    """The chain would refuse the call (found by the dry run); nothing was signed."""
+
+    name = "StakeRefused"
+    exit_code = 4
+
+    def __init__(self, error: str, message: str) -> None:
+        super().__init__(message)
+        self.name = error
+
+
+class StakeFailed(Exception):
+    """The call was included but failed on chain (its changes were rolled back)."""
+
+    name = "StakeFailed"
+    exit_code = 4
+
+    def __init__(self, error: str, message: str) -> None:
+        super().__init__(message)
+        self.name = error
+
+
+class NotEnoughStake(Exception):
+    """Unstaking or moving more alpha than the coldkey holds (subtensor's error name)."""
+
+    name = "NotEnoughStakeToWithdraw"
+    exit_code = 4
+
+
+# --- shared steps ------------------------------------------------------------------------------
+
+
+def _amount(text: str | None, out: Output, what: str) -> int:
+    from chain.units import parse_tao
+
+    if text is None:
+        text = out.prompt(f"Amount of {what}", what="--amount")
+    return parse_tao(text, what="--amount")
+
+
+def _dry_run(backend, coldkey: bytes, quote) -> list[dict]:
+    """Run the quoted call on a throw-away view of the open block; refusals raise StakeRefused."""
+    from chain.local.errors import DispatchError
+
+    try:
+        return backend.dry_run(coldkey, quote.pallet, quote.call, quote.args)
+    except DispatchError as exc:
+        raise StakeRefused(exc.name, f"{quote.call} refused ({exc.name}): {exc}") from None
+
+
+def _event_amount(events: list[dict], name: str, token: str) -> int | None:
+    """The TAO or alpha amount of the last `name` event (StakeAdded, StakeRemoved), if any."""
+    keys = ("alpha_amount", "alpha", "alpha_out", "amount_alpha") if token == "alpha" else \
+        ("tao_amount", "tao", "tao_out", "amount_tao")
+    for event in reversed(events):
+        if event.get("name") != name:
+            continue
+        args = event.get("args") or {}
+        if isinstance(args, dict):
+            for key in keys:
+                if isinstance(args.get(key), int):
+                    return args[key]
+        elif isinstance(args, (list, tuple)) and len(args) >= 4:  # subtensor's positional order
+            value = args[3] if token == "alpha" else args[2]
+            if isinstance(value, int):
+                return value
+    return None
+
+
+def _received_from_events(events: list[dict], quote) -> int | None:
+    """What the chain says the operation gave: alpha staked, or TAO unstaked."""
+    if quote.output_token == "alpha":
+        return _event_amount(events, "StakeAdded", "alpha")
+    return _event_amount(events, "StakeRemoved", "tao")
+
+
+def _settle_quote(quote, events: list[dict]) -> None:
+    """Make the chain's dry run the quote of record; note any difference from the amm quote."""
+    chain_says = _received_from_events(events, quote)
+    if chain_says is not None and chain_says != quote.received:
+        quote.notes.append(f"the pool model quoted {quote.received} rao, the chain's dry run "
+                           f"{chain_says} rao; the dry run is shown")
+        quote.received = chain_says
+
+
+class Session:
+    """One stake command's wallet, keys and open backend."""
+
+    def __init__(self, out: Output, wallet_name, wallet_path, wallet_hotkey, hotkey_ss58,
+                 network: str, chain_db) -> None:
+        from cli.netopts import open_backend
+        from cli.stakeopts import coldkey_of
+        from cli.walletopts import resolve_wallet
+
+        self.out = out
+        self.wallet = resolve_wallet(wallet_name, wallet_path, wallet_hotkey)
+        self.coldkey, self.coldkey_ss58 = coldkey_of(self.wallet)
+        self._hotkey_args = (hotkey_ss58, wallet_hotkey)
+        self._hotkey = None
+        self.backend = open_backend(network, chain_db)
+
+    @property
+    def hotkey(self) -> tuple[bytes, str]:
+        if self._hotkey is None:
+            from cli.stakeopts import resolve_hotkey
+
+            self._hotkey = resolve_hotkey(self.wallet, *self._hotkey_args)
+        return self._hotkey
+
+    def close(self) -> None:
+        self.backend.close()
+
+    def free(self) -> int:
+        return self.backend.read("System.Account", self.coldkey).free
+
+    def stake(self, hotkey: bytes, netuid: int, coldkey: bytes | None = None) -> int:
+        from cli.chainview import stake
+
+        return stake(self.backend, hotkey, coldkey or self.coldkey, netuid)
+
+    def signer(self, password_file, password_stdin):
+        from cli.wallet_chain import AddressError, as_signer
+        from cli.walletopts import unlock_coldkey
+
+        signer = as_signer(unlock_coldkey(self.wallet, self.out, password_file, password_stdin))
+        if signer.public_key != self.coldkey:
+            raise AddressError("the coldkey does not match the wallet's coldkeypub file")
+        return signer
+
+
+def _finish(session: Session, quotes: list, title: str, *, dry_run: bool, password_file,
+            password_stdin, measure, extra: dict) -> None:
+    """Show, confirm, sign, submit, and report quoted against received (or stop at a dry run)."""
+    from cli.staking_view import render_outcome, render_quotes
+
+    out = session.out
+    block = session.backend.block_info().number
+    doc = {"dry_run": dry_run, "block": block, "coldkey": session.coldkey_ss58,
+           "free_balance_rao": session.free(), **extra,
+           "quotes": [q.to_json() for q in quotes]}
+    if dry_run:
+        out.result(doc, lambda console: render_quotes(console, quotes, title + " (dry run: "
+                                                      "nothing signed)"))
+        return
+    if not out.json_mode:
+        render_quotes(out.err, quotes, title)
+    out.confirm(f"Sign and submit {len(quotes)} operation{'s' if len(quotes) > 1 else ''}?")
+    signer = session.signer(password_file, password_stdin)
+    executed = []
+    for q in quotes:
+        before = measure(q)
+        with out.status(f"Submitting {q.call}..."):
+            receipt = session.backend.submit_call(signer, q.pallet, q.call, q.args)
+        if not receipt.success:
+            raise StakeFailed(receipt.error or "DispatchError",
+                              f"{q.call} failed on chain ({receipt.error}): {receipt.message} "
+                              f"(extrinsic {receipt.extrinsic_id})")
+        after = measure(q)
+        by_state = after - before
+        received = _received_from_events(receipt.events, q)
+        executed.append({"call": f"{q.pallet}.{q.call}", "extrinsic_id": receipt.extrinsic_id,
+                         "output_token": q.output_token, "quoted_rao": q.received,
+                         "received_rao": received if received is not None else by_state,
+                         "state_change_rao": by_state, "receipt": receipt.to_json()})
+    doc["executed"] = executed
+    doc["free_balance_after_rao"] = session.free()
+    doc["matches_quote"] = all(e["received_rao"] == e["quoted_rao"] for e in executed)
+    out.result(doc, lambda console: render_outcome(console, executed))
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+@app.command("add")
+def add(
+    netuid: NetuidOpt = None,
+    amount: AmountOpt = None,
+    stake_all: Annotated[bool, typer.Option("--all", "--all-tokens", help="Stake the whole free "
+                                            "balance (less the existential deposit).")] = False,
+    tolerance: ToleranceOpt = None,
+    safe: SafeOpt = True,
+    partial: PartialOpt = False,
+    dry_run: DryRunOpt = False,
+    hotkey_ss58: HotkeySs58Opt = None,
+    wallet_name: WalletNameOpt = None,
+    wallet_path: WalletPathOpt = None,
+    wallet_hotkey: HotkeyOpt = None,
+    password_file: PasswordFileOpt = None,
+    password_stdin: PasswordStdinOpt = False,
+    network: NetworkOpt = "sandbox",
+    chain_db: ChainDbOpt = None,
+    no_prompt: NoPromptOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Stake TAO from the coldkey into subnet pools on a hotkey (add_stake_limit by default)."""
+    from cli.chainview import pool, require_subnet
+    from cli.errors import UsageError
+    from cli.stakeopts import parse_netuids
+    from cli.staking_view import parse_tolerance, quote_add
+
+    out = Output(json_out, no_prompt)
+    netuids = parse_netuids(netuid if netuid is not None else
+                            out.prompt("Netuid to stake into", what="--netuid"))
+    if stake_all and amount is not None:
+        raise UsageError("give either --amount or --all, not both")
+    if stake_all and len(netuids) > 1:
+        raise UsageError("--all stakes the whole balance into one subnet; give one --netuid")
+    value = None if stake_all else _amount(amount, out, "TAO to stake")
+    tol = parse_tolerance(tolerance, selling=False)
+    session = Session(out, wallet_name, wallet_path, wallet_hotkey, hotkey_ss58, network,
+                      chain_db)
+    try:
+        hotkey, hotkey_address = session.hotkey
+        if stake_all:
+            from chain.local.balances import EXISTENTIAL_DEPOSIT
+
+            value = session.free() - EXISTENTIAL_DEPOSIT
+            if value <= 0:
+                raise StakeRefused("NotEnoughBalanceToStake", "nothing to stake: the free "
+                                   "balance is at most the existential deposit")
+        quotes = []
+        for n in netuids:
+            require_subnet(session.backend, n)
+            q = _quote_checked(session, lambda n=n: quote_add(
+                pool(session.backend, n), n, hotkey, value, safe=safe, partial=partial,
+                tolerance=tol))
+            q.hotkey = hotkey_address
+            quotes.append(q)
+
+        def measure(q):
+            return session.stake(hotkey, q.netuid)
+
+        _finish(session, quotes, f"Stake into subnet{'s' if len(quotes) > 1 else ''} "
+                f"{', '.join(map(str, netuids))} on {hotkey_address}", dry_run=dry_run,
+                password_file=password_file, password_stdin=password_stdin, measure=measure,
+                extra={"hotkey": hotkey_address})
+    finally:
+        session.close()
+
+
+def _quote_checked(session: Session, make_quote):
+    """Dry-run first (the chain's checks and error names), then quote; the dry run is the
+    number of record when the two differ."""
+    import amm
+
+    try:
+        q = make_quote()
+    except amm.AmmError as exc:
+        # an order the pool refuses (SlippageTooHigh, ...): the chain would refuse it too
+        raise StakeRefused(exc.name, f"refused ({exc.name}): {exc}") from None
+    events = _dry_run(session.backend, session.coldkey, q)
+    _settle_quote(q, events)
+    return q
+
+
+@app.command("remove")
+def remove(
+    netuid: NetuidOpt = None,
+    amount: AmountOpt = None,
+    unstake_all: Annotated[bool, typer.Option("--all", "--unstake-all",
+                                              help="Unstake all the alpha held on this hotkey "
+                                              "and subnet.")] = False,
+    tolerance: ToleranceOpt = None,
+    safe: SafeOpt = True,
+    partial: PartialOpt = False,
+    dry_run: DryRunOpt = False,
+    hotkey_ss58: HotkeySs58Opt = None,
+    wallet_name: WalletNameOpt = None,
+    wallet_path: WalletPathOpt = None,
+    wallet_hotkey: HotkeyOpt = None,
+    password_file: PasswordFileOpt = None,
+    password_stdin: PasswordStdinOpt = False,
+    network: NetworkOpt = "sandbox",
+    chain_db: ChainDbOpt = None,
+    no_prompt: NoPromptOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Unstake alpha back to TAO (remove_stake_limit by default)."""
+    from cli.chainview import pool, require_subnet
+    from cli.errors import UsageError
+    from cli.stakeopts import parse_netuid
+    from cli.staking_view import parse_tolerance, quote_remove
+
+    out = Output(json_out, no_prompt)
+    n = parse_netuid(netuid if netuid is not None else
+                     out.prompt("Netuid to unstake from", what="--netuid"))
+    if unstake_all and amount is not None:
+        raise UsageError("give either --amount or --all, not both")
+    value = None if unstake_all else _amount(amount, out, "alpha to unstake")
+    tol = parse_tolerance(tolerance, selling=True)
+    session = Session(out, wallet_name, wallet_path, wallet_hotkey, hotkey_ss58, network,
+                      chain_db)
+    try:
+        hotkey, hotkey_address = session.hotkey
+        require_subnet(session.backend, n)
+        held = session.stake(hotkey, n)
+        if unstake_all:
+            value = held
+        if value == 0 or value > held:
+            raise NotEnoughStake(f"the coldkey holds {held} rao of alpha on this hotkey in "
+                                 f"subnet {n}; cannot unstake {value} (NotEnoughStakeToWithdraw)")
+        q = _quote_checked(session, lambda: quote_remove(
+            pool(session.backend, n), n, hotkey, value, safe=safe, partial=partial,
+            tolerance=tol))
+        q.hotkey = hotkey_address
+        _finish(session, [q], f"Unstake from subnet {n} on {hotkey_address}", dry_run=dry_run,
+                password_file=password_file, password_stdin=password_stdin,
+                measure=lambda q: session.free(),
+                extra={"hotkey": hotkey_address, "stake_rao": held})
+    finally:
+        session.close()
+
+
+def _move_like(operation: str, *, origin: int, destination: int, amount: str | None,
+               move_all: bool, tolerance: str | None, safe: bool, partial: bool, dry_run: bool,
+               destination_hotkey: str | None, destination_coldkey: str | None,
+               session: Session, password_file, password_stdin) -> None:
+    """swap / move / transfer: the alpha leaves (hotkey, coldkey, origin) for the destination."""
+    from cli.chainview import pool, require_subnet, stake
+    from cli.errors import UsageError
+    from cli.stakeopts import decode_ss58
+    from cli.staking_view import parse_tolerance, quote_swap
+
+    out = session.out
+    if move_all and amount is not None:
+        raise UsageError("give either --amount or --all, not both")
+    value = None if move_all else _amount(amount, out, "alpha to move")
+    tol = parse_tolerance(tolerance, selling=True)
+    hotkey, hotkey_address = session.hotkey
+    for n in (origin, destination):
+        require_subnet(session.backend, n)
+    dest_hot = decode_ss58(destination_hotkey, "--dest") if destination_hotkey else None
+    dest_cold = decode_ss58(destination_coldkey, "--dest") if destination_coldkey else None
+    held = session.stake(hotkey, origin)
+    if move_all:
+        value = held
+    if value == 0 or value > held:
+        raise NotEnoughStake(f"the coldkey holds {held} rao of alpha on this hotkey in subnet "
+                             f"{origin}; cannot move {value} (NotEnoughStakeToWithdraw)")
+    if operation == "swap" and origin == destination:
+        raise UsageError("a swap moves stake between two different subnets (use stake move "
+                         "to change hotkey)")
+    q = _quote_checked(session, lambda: quote_swap(
+        pool(session.backend, origin), pool(session.backend, destination), operation, origin,
+        destination, hotkey, value, safe=safe, partial=partial, tolerance=tol,
+        destination_hotkey=dest_hot, destination_coldkey=dest_cold))
+    q.hotkey = hotkey_address
+    if destination_hotkey:
+        q.destination_hotkey = destination_hotkey
+    if destination_coldkey:
+        q.destination_coldkey = destination_coldkey
+    receiver_hot = dest_hot or hotkey
+    receiver_cold = dest_cold or session.coldkey
+
+    def measure(_q):
+        return stake(session.backend, receiver_hot, receiver_cold, destination)
+
+    _finish(session, [q], f"{operation.capitalize()} stake: subnet {origin} → {destination}",
+            dry_run=dry_run, password_file=password_file, password_stdin=password_stdin,
+            measure=measure, extra={"hotkey": hotkey_address, "stake_rao": held})
+
+
+OriginOpt = Annotated[str | None, typer.Option("--origin-netuid", "-o",
+                                               help="Subnet the stake leaves.",
+                                               show_default=False)]
+DestNetuidOpt = Annotated[str | None, typer.Option("--dest-netuid", "-d",
+                                                   help="Subnet the stake goes to.",
+                                                   show_default=False)]
+
+
+def _origin_dest(out: Output, origin: str | None, dest: str | None, *, same_default: bool):
+    from cli.stakeopts import parse_netuid
+
+    o = parse_netuid(origin if origin is not None else
+                     out.prompt("Origin netuid", what="--origin-netuid"), what="--origin-netuid")
+    if dest is None and same_default:
+        return o, o
+    d = parse_netuid(dest if dest is not None else
+                     out.prompt("Destination netuid", what="--dest-netuid"), what="--dest-netuid")
+    return o, d
+
+
+@app.command("swap")
+def swap(
+    origin_netuid: OriginOpt = None,
+    dest_netuid: DestNetuidOpt = None,
+    amount: AmountOpt = None,
+    swap_all: Annotated[bool, typer.Option("--all", "--swap-all",
+                                           help="Swap all the alpha held.")] = False,
+    tolerance: ToleranceOpt = None,
+    safe: SafeOpt = True,
+    partial: PartialOpt = False,
+    dry_run: DryRunOpt = False,
+    hotkey_ss58: HotkeySs58Opt = None,
+    wallet_name: WalletNameOpt = None,
+    wallet_path: WalletPathOpt = None,
+    wallet_hotkey: HotkeyOpt = None,
+    password_file: PasswordFileOpt = None,
+    password_stdin: PasswordStdinOpt = False,
+    network: NetworkOpt = "sandbox",
+    chain_db: ChainDbOpt = None,
+    no_prompt: NoPromptOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Move stake between subnets, same coldkey and hotkey (swap_stake_limit by default)."""
+    out = Output(json_out, no_prompt)
+    o, d = _origin_dest(out, origin_netuid, dest_netuid, same_default=False)
+    session = Session(out, wallet_name, wallet_path, wallet_hotkey, hotkey_ss58, network,
+                      chain_db)
+    try:
+        _move_like("swap", origin=o, destination=d, amount=amount, move_all=swap_all,
+                   tolerance=tolerance, safe=safe, partial=partial, dry_run=dry_run,
+                   destination_hotkey=None, destination_coldkey=None, session=session,
+                   password_file=password_file, password_stdin=password_stdin)
+    finally:
+        session.close()
+
+
+@app.command("move")
+def move(
+    dest: Annotated[str | None, typer.Option("--to", "--dest", "--destination-hotkey",
+                                             help="The destination hotkey (ss58).",
+                                             show_default=False)] = None,
+    origin_netuid: OriginOpt = None,
+    dest_netuid: Annotated[str | None, typer.Option("--dest-netuid",
+                                                    help="Destination subnet [default: the "
+                                                    "origin].", show_default=False)] = None,
+    amount: AmountOpt = None,
+    move_all: Annotated[bool, typer.Option("--all", "--stake-all",
+                                           help="Move all the alpha held.")] = False,
+    from_hotkey: Annotated[str | None, typer.Option("--from", "--hotkey-ss58", "--origin-hotkey",
+                                                    help="The origin hotkey (ss58) [default: "
+                                                    "the wallet's hotkey].",
+                                                    show_default=False)] = None,
+    dry_run: DryRunOpt = False,
+    wallet_name: WalletNameOpt = None,
+    wallet_path: WalletPathOpt = None,
+    wallet_hotkey: HotkeyOpt = None,
+    password_file: PasswordFileOpt = None,
+    password_stdin: PasswordStdinOpt = False,
+    network: NetworkOpt = "sandbox",
+    chain_db: ChainDbOpt = None,
+    no_prompt: NoPromptOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Move stake to another hotkey of the same coldkey, optionally across subnets."""
+    out = Output(json_out, no_prompt)
+    o, d = _origin_dest(out, origin_netuid, dest_netuid, same_default=True)
+    if dest is None:
+        dest = out.prompt("Destination hotkey ss58", what="--to")
+    session = Session(out, wallet_name, wallet_path, wallet_hotkey, from_hotkey, network,
+                      chain_db)
+    try:
+        _move_like("move", origin=o, destination=d, amount=amount, move_all=move_all,
+                   tolerance=None, safe=False, partial=False, dry_run=dry_run,
+                   destination_hotkey=dest, destination_coldkey=None, session=session,
+                   password_file=password_file, password_stdin=password_stdin)
+    finally:
+        session.close()
+
+
+@app.command("transfer")
+def transfer(
+    dest: Annotated[str | None, typer.Option("--dest", "--destination-coldkey",
+                                             help="The destination coldkey (ss58).",
+                                             show_default=False)] = None,
+    origin_netuid: OriginOpt = None,
+    dest_netuid: Annotated[str | None, typer.Option("--dest-netuid",
+                                                    help="Destination subnet [default: the "
+                                                    "origin].", show_default=False)] = None,
+    amount: AmountOpt = None,
+    transfer_all: Annotated[bool, typer.Option("--all", "--stake-all",
+                                               help="Transfer all the alpha held.")] = False,
+    hotkey_ss58: HotkeySs58Opt = None,
+    dry_run: DryRunOpt = False,
+    wallet_name: WalletNameOpt = None,
+    wallet_path: WalletPathOpt = None,
+    wallet_hotkey: HotkeyOpt = None,
+    password_file: PasswordFileOpt = None,
+    password_stdin: PasswordStdinOpt = False,
+    network: NetworkOpt = "sandbox",
+    chain_db: ChainDbOpt = None,
+    no_prompt: NoPromptOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Give stake to another coldkey (same hotkey), optionally across subnets."""
+    out = Output(json_out, no_prompt)
+    o, d = _origin_dest(out, origin_netuid, dest_netuid, same_default=True)
+    if dest is None:
+        dest = out.prompt("Destination coldkey ss58", what="--dest")
+    session = Session(out, wallet_name, wallet_path, wallet_hotkey, hotkey_ss58, network,
+                      chain_db)
+    try:
+        _move_like("transfer", origin=o, destination=d, amount=amount, move_all=transfer_all,
+                   tolerance=None, safe=False, partial=False, dry_run=dry_run,
+                   destination_hotkey=None, destination_coldkey=dest, session=session,
+                   password_file=password_file, password_stdin=password_stdin)
+    finally:
+        session.close()
+
+
+@app.command("list")
+def list_stakes(
+    ss58: Annotated[str | None, typer.Option("--ss58", "--coldkey-ss58", "-k", "--key",
+                                             help="Coldkey to show [default: the wallet's].",
+                                             show_default=False)] = None,
+    netuid: NetuidOpt = None,
+    wallet_name: WalletNameOpt = None,
+    wallet_path: WalletPathOpt = None,
+    network: NetworkOpt = "sandbox",
+    chain_db: ChainDbOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Stake per hotkey and subnet: alpha, its TAO value at the spot price, and what an
+    unstake would actually return after the fee and slippage."""
+    import amm
+    from chain.units import tao_str
+    from cli.chainview import pool, stakes_of_coldkey, subnet_name
+    from cli.netopts import open_backend
+    from cli.stakeopts import coldkey_of, decode_ss58, parse_netuids
+    from cli.walletopts import resolve_wallet
+
+    out = Output(json_out)
+    if ss58:
+        coldkey, address = decode_ss58(ss58, "--ss58"), ss58
+    else:
+        coldkey, address = coldkey_of(resolve_wallet(wallet_name, wallet_path, None))
+    only = parse_netuids(netuid) if netuid is not None else None
+    backend = open_backend(network, chain_db)
+    try:
+        block = backend.block_info().number
+        stakes = stakes_of_coldkey(backend, coldkey, only)
+        pools: dict[int, amm.Pool] = {}
+        rows = []
+        for hotkey, n, alpha in stakes:
+            if n not in pools:
+                pools[n] = pool(backend, n)
+            p = pools[n]
+            price = amm.price_rao(p)
+            value = alpha * price // 10**9 if not p.stable else alpha
+            try:
+                unstake = amm.sell(p, alpha).amount_out
+                note = None
+            except amm.AmmError as exc:
+                unstake, note = 0, f"{exc.name}: {exc}"
+            _, symbol = subnet_name(backend, n)
+            from wallet.ss58 import ss58_encode
+
+            rows.append({"hotkey": ss58_encode(hotkey), "netuid": n, "symbol": symbol,
+                         "alpha_rao": alpha, "alpha": tao_str(alpha), "price_rao": price,
+                         "value_rao": value, "value": tao_str(value),
+                         "unstake_value_rao": unstake, "unstake_value": tao_str(unstake),
+                         "slippage_rao": max(value - unstake, 0), "note": note})
+        free = backend.read("System.Account", coldkey).free
+    finally:
+        backend.close()
+    data = {"coldkey": address, "block": block, "free_balance_rao": free, "stakes": rows,
+            "total_value_rao": sum(r["value_rao"] for r in rows),
+            "total_unstake_value_rao": sum(r["unstake_value_rao"] for r in rows)}
+
+    def render(console) -> None:
+        from rich.table import Table
+
+        from chain.units import format_alpha, format_tao
+
+        table = Table(title=f"Stakes of {address} at block {block:,}", title_justify="left")
+        for col in ("Hotkey", "Netuid", "Alpha", "Price", "Value (spot)", "Unstake now gives",
+                    "Slippage"):
+            table.add_column(col, justify="left" if col == "Hotkey" else "right")
+        for r in rows:
+            table.add_row(r["hotkey"], str(r["netuid"]),
+                          format_alpha(r["alpha_rao"], symbol=r["symbol"]),
+                          f"{tao_str(r['price_rao'])} τ/{r['symbol']}",
+                          format_tao(r["value_rao"]), format_tao(r["unstake_value_rao"]),
+                          format_tao(r["slippage_rao"]))
+        console.print(table)
+        console.print(f"Free balance {format_tao(free)}; staked value "
+                      f"{format_tao(data['total_value_rao'])} at spot, "
+                      f"{format_tao(data['total_unstake_value_rao'])} if unstaked now.")
+
+    out.result(data, render)
