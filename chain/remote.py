@@ -237,14 +237,22 @@ class RemoteBackend:
                                "json", None)
         return item
 
-    def _key(self, item, key: tuple) -> bytes:
-        from chain.node.mapping import storage_key
+    def _known(self, item) -> bool:
+        """True when the runtime's metadata has the item (else it is an extension item)."""
+        return self.md.has_storage(item.pallet, item.name)
 
+    def _key(self, item, key: tuple) -> bytes:
+        from chain.node.mapping import ext_key, storage_key
+
+        if not self._known(item):
+            return ext_key(item, key)
         return storage_key(self.md, item, key)
 
     def _decode(self, item, data: bytes | None) -> Any:
-        from chain.node.mapping import decode_value
+        from chain.node.mapping import decode_value, ext_decode_value
 
+        if not self._known(item):
+            return item.default if data is None else ext_decode_value(item, data)
         if data is None:
             entry = self.md.storage(item.pallet, item.name)
             if entry["modifier"] == "Optional":
@@ -285,8 +293,11 @@ class RemoteBackend:
         """Every entry of a map item (keys decoded), read page by page."""
         from chain.node.mapping import key_from_scale
 
+        from chain.node.mapping import ext_decode_key
+        from chain.node.metadata import storage_prefix
+
         declared = self._item(item)
-        prefix = "0x" + self.md.storage_key(declared.pallet, declared.name, []).hex()
+        prefix = "0x" + storage_prefix(declared.pallet, declared.name).hex()
         keys, start = [], None
         while True:
             page = self.rpc("state_getKeysPaged", [prefix, 1000, start])
@@ -297,7 +308,13 @@ class RemoteBackend:
         values = self.read_raw(keys)
         out = []
         for k, v in zip(keys, values):
-            parts = self.md.decode_key(declared.pallet, declared.name, bytes.fromhex(k[2:]))
+            raw_key = bytes.fromhex(k[2:])
+            if not self._known(declared):
+                local_key = ext_decode_key(declared, raw_key)
+                if local_key is not None:
+                    out.append((local_key, self._decode(declared, v)))
+                continue
+            parts = self.md.decode_key(declared.pallet, declared.name, raw_key)
             if parts is None:
                 continue
             out.append((key_from_scale(declared, parts), self._decode(declared, v)))

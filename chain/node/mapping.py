@@ -9,6 +9,11 @@ local value has another shape:
   AccountInfo {nonce, consumers, providers, sufficients, data {free, reserved, frozen, flags}}.
 - fixed-point newtypes (`FixedU128 {bits}` of `Alpha`, ...): a local int is the `bits`.
 - dataclasses are matched field by field; fields the local value lacks read as the type's zero.
+
+Items taoctl models that the spec-343 metadata lacks (e.g. main's `AlphaV2` share pools, the
+`Swap.SwapBalancer` stand-in) are "extension items": served and read under
+`twox128(pallet) ++ twox128(name) ++ blake2_128(k) ++ k` with `k` the local JSON key text, and a
+JSON value (`ext_key`, `ext_value`). A real node has no such keys, so they read as the default.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ def local_registry() -> dict:
 
     from chain.local import calls, storage
 
-    for module in list(calls.PALLET_MODULES):
+    for module in ["chain.local.items", *calls.PALLET_MODULES]:
         try:
             importlib.import_module(module)
         except ImportError:  # a module another engineer is still writing
@@ -168,3 +173,27 @@ def key_from_scale(item: Any, parts: tuple) -> tuple:
 def storage_key(md: Metadata, item: Any, key: tuple) -> bytes:
     """The metadata storage key of a local item's entry."""
     return md.storage_key(item.pallet, item.name, key_to_scale(md, item, key))
+
+
+def ext_key(item: Any, key: tuple) -> bytes:
+    """The storage key of an extension item's entry (see the module docstring)."""
+    from chain.node.metadata import blake2, storage_prefix
+
+    text = item.encode_key(tuple(key)).encode()
+    return storage_prefix(item.pallet, item.name) + blake2(text, 128) + text
+
+
+def ext_decode_key(item: Any, key: bytes) -> tuple | None:
+    """The local key of an extension item's storage key, None if it does not parse."""
+    try:
+        return item.decode_key(key[48:].decode())
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def ext_value(item: Any, value: Any) -> bytes:
+    return item.encode_value(value).encode()
+
+
+def ext_decode_value(item: Any, data: bytes) -> Any:
+    return item.decode_value(data.decode())

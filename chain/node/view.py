@@ -159,7 +159,7 @@ class NodeView:
         """The SCALE value at a storage key (current state; System.Events of block `number`)."""
         found = self.md.item_of_key(key)
         if found is None:
-            return None
+            return self._ext_storage(key)
         pallet, name = found
         if (pallet, name) == ("System", "Events"):
             return self.events(number)
@@ -183,7 +183,29 @@ class NodeView:
             if self.md.storage(pallet, name)["modifier"] == "Optional" and \
                     not self._exists(item, local_key):
                 return None
-            return encode_value(self.md, item, state.get(item, *local_key))
+            try:
+                return encode_value(self.md, item, state.get(item, *local_key))
+            except (ScaleError, TypeError, ValueError, KeyError, AttributeError):
+                return None  # a local shape the metadata type cannot take: the default
+
+    def _ext_items(self) -> dict[bytes, Any]:
+        """Local items the metadata lacks, by their 32-byte prefix."""
+        from chain.node.metadata import storage_prefix
+
+        return {storage_prefix(i.pallet, i.name): i for i in list(self.registry.values())
+                if not self.md.has_storage(i.pallet, i.name)}
+
+    def _ext_storage(self, key: bytes) -> bytes | None:
+        from chain.node.mapping import ext_decode_key, ext_value
+
+        item = self._ext_items().get(bytes(key[:32]))
+        if item is None:
+            return None
+        local_key = () if len(key) == 32 and not item.keys else ext_decode_key(item, key)
+        if local_key is None or not self._exists(item, local_key):
+            return None
+        with self.chain.reading() as state:
+            return ext_value(item, state.get(item, *local_key))
 
     def _exists(self, item, key: tuple) -> bool:
         return self.chain.conn.execute(
@@ -194,15 +216,20 @@ class NodeView:
         """Every storage key starting with `prefix`, sorted (served items only)."""
         out = []
         with self.chain.reading() as state:
+            from chain.node.mapping import ext_key
+            from chain.node.metadata import storage_prefix
+
             for item_id, item in list(self.registry.items()):
-                if not self.md.has_storage(item.pallet, item.name) or not item.keys:
+                if not item.keys:
                     continue
-                head = self.md.storage_key(item.pallet, item.name, [])
+                known = self.md.has_storage(item.pallet, item.name)
+                head = storage_prefix(item.pallet, item.name)
                 if not (head.startswith(prefix) or prefix.startswith(head)):
                     continue
                 for local_key, _ in state.iter(item):
                     try:
-                        full = storage_key(self.md, item, local_key)
+                        full = storage_key(self.md, item, local_key) if known \
+                            else ext_key(item, local_key)
                     except (TypeError, ValueError, ScaleError):
                         continue
                     if full.startswith(prefix):
