@@ -22,6 +22,7 @@ app = typer.Typer(help="The bundled sandbox chain: init, status, advance, check.
 
 ADVANCE_CHUNK = 1_000_000  # blocks per committed transaction when hooks allow skipping
 ADVANCE_CHUNK_SLOW = 2_000  # blocks per transaction when every block runs its hooks
+MAX_ADVANCE = 1_000_000_000  # blocks per command: keeps every date within the calendar
 
 
 class ChainUsageError(ValueError):
@@ -32,9 +33,13 @@ class ChainUsageError(ValueError):
 
 
 def iso_date(timestamp_ms: int) -> str:
-    """A block timestamp as an ISO date in UTC, to the second."""
-    return datetime.fromtimestamp(timestamp_ms / 1000, tz=timezone.utc).strftime(
-        "%Y-%m-%dT%H:%M:%SZ")
+    """A block timestamp as an ISO date in UTC, to the second (seconds since 1970 if beyond
+    year 9999)."""
+    try:
+        return datetime.fromtimestamp(timestamp_ms // 1000, tz=timezone.utc).strftime(
+            "%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, ValueError, OSError):
+        return f"{timestamp_ms // 1000} s after 1970"
 
 
 def _hex(data: bytes) -> str:
@@ -179,20 +184,26 @@ def advance(
             if not upcoming:
                 raise ChainUsageError("there is no next halving: emission has ended")
             count = upcoming[0]["block"] - start
+        if count > MAX_ADVANCE:
+            raise ChainUsageError(f"at most {MAX_ADVANCE:,} blocks per advance (about 380 years "
+                                  "of 12 s blocks; emission ends long before)")
         if count < 1:
             raise ChainUsageError(
                 f"nothing to advance: the open block is {start:,}" if to_block is not None
                 else "the number of blocks must be at least 1")
-        done, interrupted, _result = 0, False, None
+        done, interrupted = 0, False
         chunk = ADVANCE_CHUNK_SLOW if block_by_block else ADVANCE_CHUNK
         t0 = time.perf_counter()
         with out.progress("Advancing", count) as progress:
             try:
                 while done < count:
                     step = min(chunk, count - done)
+                    started = time.perf_counter()
                     backend.advance(step, block_by_block=block_by_block)
                     done += step
                     progress(step)
+                    if time.perf_counter() - started < 0.1:
+                        chunk = min(chunk * 4, MAX_ADVANCE)  # cheap chunks: commit less often
             except KeyboardInterrupt:
                 interrupted = True
         elapsed = time.perf_counter() - t0
