@@ -485,8 +485,15 @@ def initial_last_epoch_block(netuid: int, tempo: int, block: int) -> int:
 
 
 def legacy_blocks_until_next_epoch(netuid: int, tempo: int, block: int) -> int:
-    """The scheduler before v3.4.8: `tempo - ((block + netuid + 1) % (tempo + 1))`, period
-    `tempo + 1`; u64::MAX when tempo is 0."""
+    """The scheduler up to v3.4.7: `tempo - ((block + netuid + 1) % (tempo + 1))` (saturating),
+    period `tempo + 1`; u64::MAX when tempo is 0. An epoch ran when this is 0, i.e. when
+    `(block + netuid + 1) % (tempo + 1) == tempo` -- not `== 0` as the chain's doc comment (and
+    ECONOMICS.md 3.6) say; the comment's own table (tempo 100, netuid 0 -> block 99) agrees."""
     if tempo == 0:
         return MAX_U64
-    return tempo - (block + netuid + 1) % (tempo + 1)
+    return max(tempo - (block + netuid + 1) % (tempo + 1), 0)
+
+
+def legacy_should_run_epoch(netuid: int, tempo: int, block: int) -> bool:
+    """The legacy rule: run when `legacy_blocks_until_next_epoch` is 0."""
+    return legacy_blocks_until_next_epoch(netuid, tempo, block) == 0

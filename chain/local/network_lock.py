@@ -49,7 +49,9 @@ def lock_reduction_interval(
     """`get_lock_reduction_interval`: the stored interval scaled by `block_emission / 1e9`
     (it halves with each emission halving). I64F64: the quotient truncates, the product floors,
     then it is floored to an integer."""
-    halving = I64F64.div(I64F64.clamp(I64F64.from_int(block_emission)), I64F64.from_int(RAO_PER_TAO))
+    halving = I64F64.div(
+        I64F64.clamp(I64F64.from_int(block_emission)), I64F64.from_int(RAO_PER_TAO)
+    )
     scaled = I64F64.saturating_mul(I64F64.clamp(I64F64.from_int(interval)), halving)
     return I64F64.to_u64(scaled)
 
@@ -110,7 +112,9 @@ class NewPool:
     """TAO recycled at registration (`lock - SubnetTAO`, saturating): 0 in the current code."""
 
 
-def new_pool(lock: int, min_lock: int = NETWORK_MIN_LOCK_COST, median_u64f64: int = U64F64.one) -> NewPool:
+def new_pool(
+    lock: int, min_lock: int = NETWORK_MIN_LOCK_COST, median_u64f64: int = U64F64.one
+) -> NewPool:
     """Seed a new subnet's pool (`do_register_network`): `SubnetTAO = max(lock, min_lock)` and
     `SubnetAlphaIn = floor(U64F64(SubnetTAO) / median)` (truncating division; 0 if it does not fit
     U64F64 or the median is 0), saturated into u64. `SubnetAlphaOut` starts at 0."""
@@ -142,7 +146,7 @@ class SubnetForPruning:
 
 def storage_order(netuid: int) -> tuple[int, int]:
     """Iteration order of an `Identity`-hashed map keyed by a u16 netuid: the SCALE bytes are
-    little-endian, so keys sort by (low byte, high byte); netuids below 256 come in numeric order."""
+    little-endian, so keys sort by (low byte, high byte); netuids below 256 come in order."""
     return netuid & 0xFF, netuid >> 8
 
 

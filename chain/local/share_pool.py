@@ -41,7 +41,9 @@ class InsufficientLiquidity(Exception):
     name = "InsufficientLiquidity"
     exit_code = 1
 
-    def __init__(self, message: str = "the amount is too small to buy any share of this hotkey's pool"):
+    def __init__(
+        self, message: str = "the amount is too small to buy any share of this hotkey's pool"
+    ):
         super().__init__(message)
 
 
@@ -143,7 +145,7 @@ class SafeFloat:
 
     def gt(self, other: SafeFloat) -> bool:
         """`SafeFloat::gt` for normalised operands (compares exponents first, as the chain does;
-        note that zero, with exponent 0, compares above tiny values with very negative exponents)."""
+        zero, with exponent 0, compares above tiny values with very negative exponents)."""
         if self.exponent == other.exponent:
             return self.mantissa > other.mantissa
         if self.exponent > other.exponent:

@@ -63,8 +63,11 @@ def test_zero_interval_means_no_decay():
 
 
 @given(
-    st.integers(0, 10**15), st.integers(0, 10**7), st.integers(0, 10**7),
-    st.integers(0, 10**13), st.integers(0, TAO),
+    st.integers(0, 10**15),
+    st.integers(0, 10**7),
+    st.integers(0, 10**7),
+    st.integers(0, 10**13),
+    st.integers(0, TAO),
 )
 def test_lock_cost_is_at_least_min_and_never_rises_with_time(last, last_block, dt, min_lock, em):
     block = last_block + dt
@@ -99,7 +102,9 @@ def test_median_lies_between_the_middle_values(prices):
 
 
 def test_new_pool_at_default_price_one():
-    assert new_pool(TAO) == NewPool(subnet_tao=TAO, subnet_alpha_in=TAO, subnet_locked=TAO, recycled=0)
+    assert new_pool(TAO) == NewPool(
+        subnet_tao=TAO, subnet_alpha_in=TAO, subnet_locked=TAO, recycled=0
+    )
 
 
 def test_new_pool_tops_up_to_min_lock_and_prices_at_median():

@@ -107,8 +107,16 @@ def test_sub_from_zero_fails_and_sub_saturates():
     [
         ((1, -20), (1, -20), (1, -20)),
         ((123, 20), (123, -20), (321, 0)),
-        ((123_123_123_123_123_123, 20), (321_321_321_321_321_321, -20), (777_777_777_777_777_777, 0)),
-        ((11_111_111_111_111_111_111, 20), (99_321_321_321_321_321_321, -20), (77_777_777_777_777_777_777, 0)),
+        (
+            (123_123_123_123_123_123, 20),
+            (321_321_321_321_321_321, -20),
+            (777_777_777_777_777_777, 0),
+        ),
+        (
+            (11_111_111_111_111_111_111, 20),
+            (99_321_321_321_321_321_321, -20),
+            (77_777_777_777_777_777_777, 0),
+        ),
     ],
 )
 def test_mul_div_is_within_one_ulp_of_exact(a, b, c):
@@ -121,8 +129,10 @@ def test_mul_div_is_within_one_ulp_of_exact(a, b, c):
 
 
 @given(
-    st.integers(1, SAFE_FLOAT_MAX), st.integers(-200, 200),
-    st.integers(1, SAFE_FLOAT_MAX), st.integers(-200, 200),
+    st.integers(1, SAFE_FLOAT_MAX),
+    st.integers(-200, 200),
+    st.integers(1, SAFE_FLOAT_MAX),
+    st.integers(-200, 200),
 )
 def test_div_truncates_toward_zero(ma, ea, mb, eb):
     a, b = sf(ma, ea), sf(mb, eb)
@@ -144,8 +154,10 @@ def test_to_u64_truncates_and_saturates(m, e):
 
 
 @given(
-    st.integers(1, SAFE_FLOAT_MAX), st.integers(-40, 40),
-    st.integers(1, SAFE_FLOAT_MAX), st.integers(-40, 40),
+    st.integers(1, SAFE_FLOAT_MAX),
+    st.integers(-40, 40),
+    st.integers(1, SAFE_FLOAT_MAX),
+    st.integers(-40, 40),
 )
 def test_gt_agrees_with_exact_order_for_nonzero(ma, ea, mb, eb):
     a, b = sf(ma, ea), sf(mb, eb)
@@ -286,7 +298,9 @@ def test_shares_per_update_is_amount_times_denominator_over_shared(update, share
     spu = shares_per_update(SharePool(shared, denominator), update)
     # compare spu / (update * denominator / shared) without materialising 10**exponent
     shift = spu.exponent - denominator.exponent
-    ratio = Fraction(spu.mantissa * shared) * Fraction(10) ** shift / (update * denominator.mantissa)
+    ratio = (
+        Fraction(spu.mantissa * shared) * Fraction(10) ** shift / (update * denominator.mantissa)
+    )
     assert 1 - Fraction(2, 10**20) < ratio <= 1
 
 
@@ -419,5 +433,5 @@ def test_emission_is_shared_without_creating_rao(stakes, emission):
     before = [value(pool, s) for s in shares]
     pool = increase_shared(pool, emission)
     after = [value(pool, s) for s in shares]
-    assert all(b >= a for a, b in zip(before, after))
+    assert all(b >= a for a, b in zip(before, after, strict=True))
     assert sum(after) - sum(before) <= emission

@@ -1,0 +1,474 @@
+"""Coinbase kernels reproduce subtensor's numbers: float literals, root proportion, emission
+shares (HEAD and released), subnet terms with the injection cap, the alpha split, the price EMA,
+the dividend split and validator take, and the epoch schedule."""
+
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from amm.fixed import I96F32, U64F64, U96F32
+from chain.local.coinbase_math import (
+    DEFAULT_SUBNET_OWNER_CUT,
+    MAINNET_TAO_WEIGHT,
+    MAX_TEMPO,
+    MAX_U64,
+    MOVING_ALPHA,
+    SubnetTerms,
+    blocks_since_start_call,
+    blocks_until_next_epoch,
+    enabled_shares,
+    f64_literal,
+    initial_last_epoch_block,
+    legacy_blocks_until_next_epoch,
+    legacy_should_run_epoch,
+    moving_alpha_price,
+    owner_cut_and_pending,
+    owner_cut_fraction,
+    price_shares,
+    root_proportion,
+    root_sell_flag,
+    should_run_epoch,
+    split_dividends,
+    subnet_emission_shares,
+    subnet_tao_emissions,
+    subnet_terms,
+    tao_weight,
+    update_moving_price,
+    validator_pool,
+    validator_take_split,
+)
+
+TAO = 1_000_000_000
+ONE64 = U64F64.one
+ONE32 = U96F32.one
+
+
+def frac(bits: int, fmt) -> Fraction:
+    return Fraction(bits, 1 << fmt.frac)
+
+
+# --- float literals ---------------------------------------------------------------------------
+
+
+def test_moving_alpha_default_bits():
+    # 0.000003 * 2**32 = 12884.90... -> nearest 12885
+    assert MOVING_ALPHA == 12_885
+    assert f64_literal("0.5", U96F32) == ONE32 // 2
+    assert f64_literal("1.0", U64F64) == ONE64
+
+
+def test_f64_literal_uses_the_double_not_the_decimal():
+    d_num, d_den = (1.26).as_integer_ratio()
+    assert f64_literal("1.26", U64F64) == d_num * (1 << 64) // d_den
+    assert f64_literal("1.26", U64F64) != U64F64.from_float_literal(126, 100)
+
+
+def test_f64_literal_rounds_ties_to_even_when_narrowing():
+    lsb_half = "0.000000000116415321826934814453125"  # 2**-33: half an I96F32 step
+    assert Fraction(lsb_half) == Fraction(1, 2**33)
+    assert f64_literal(lsb_half, I96F32) == 0  # tie -> even (0)
+    assert f64_literal("0.000000000349245965480804443359375", I96F32) == 2  # 1.5 -> 2
+    assert f64_literal("0.000000000582076609134674072265625", I96F32) == 2  # 2.5 -> 2
+    assert f64_literal("-0.5", U96F32) == 0  # saturating into an unsigned format
+
+
+decimals = st.decimals(min_value="0.000001", max_value="1000000", places=9, allow_nan=False)
+
+
+@given(decimals)
+def test_f64_literal_matches_python_double(d):
+    text = str(d)
+    num, den = float(text).as_integer_ratio()
+    bits = f64_literal(text, U64F64)
+    # every double in range has at most 52 + 20 fractional bits here; compare the rounding
+    exact = Fraction(num, den) * 2**64
+    assert abs(Fraction(bits) - exact) <= Fraction(1, 2)
+
+
+# --- root proportion --------------------------------------------------------------------------
+
+
+def test_root_proportion_chain_vector():
+    # tests/coinbase.rs::test_root_proportion: SubnetTAO[0] = 1e12, TaoWeight = 0.18, issuance 1e11
+    w = tao_weight(MAINNET_TAO_WEIGHT)
+    assert w == (MAINNET_TAO_WEIGHT << 32) // MAX_U64
+    weighted = 10**12 * w  # U96F32 product of an integer and w: exact
+    expected = (weighted << 32) // (weighted + (10**11 << 32))
+    rp = root_proportion(10**12, MAINNET_TAO_WEIGHT, 10**11)
+    assert rp == expected
+    assert abs(frac(rp, U96F32) - Fraction(18, 28)) < Fraction(1, 10**8)
+
+
+def test_root_proportion_edges():
+    assert root_proportion(0, MAINNET_TAO_WEIGHT, 0) == 0
+    assert root_proportion(0, MAINNET_TAO_WEIGHT, 10) == 0
+    assert root_proportion(10, MAINNET_TAO_WEIGHT, 0) == ONE32
+
+
+@given(st.integers(0, 10**16), st.integers(0, MAX_U64), st.integers(0, 2 * 10**16))
+def test_root_proportion_in_unit_interval(root_tao, weight, issuance):
+    rp = root_proportion(root_tao, weight, issuance)
+    assert 0 <= rp <= ONE32
+
+
+# --- emission shares --------------------------------------------------------------------------
+
+
+def test_price_shares_exact_and_truncating():
+    assert price_shares({1: ONE64, 2: 3 * ONE64}) == {1: ONE64 // 4, 2: 3 * ONE64 // 4}
+    third = (ONE64 * ONE64) // (3 * ONE64)
+    assert price_shares({1: ONE64, 2: ONE64, 3: ONE64}) == {1: third, 2: third, 3: third}
+    assert price_shares({1: 0, 2: 0}) == {1: 0, 2: 0}
+
+
+def test_miner_burned_reallocates_share():
+    shares = subnet_emission_shares({1: ONE64, 2: ONE64}, miner_burned={1: ONE32 // 2})
+    # weights 0.25 and 0.5 -> 1/3 and 2/3, each truncated
+    assert shares == {1: ONE64 // 3, 2: 2 * ONE64 // 3}
+
+
+def test_all_burned_falls_back_to_price_shares():
+    shares = subnet_emission_shares({1: ONE64, 2: 3 * ONE64}, miner_burned={1: ONE32, 2: 2 * ONE32})
+    assert shares == {1: ONE64 // 4, 2: 3 * ONE64 // 4}
+
+
+def test_head_ignores_root_proportion_but_release_weights_by_it():
+    prices = {1: ONE64, 2: ONE64}
+    rps = {1: ONE32 // 4, 2: 3 * ONE32 // 4}
+    head = subnet_emission_shares(prices, root_proportions=rps)
+    release = subnet_emission_shares(prices, weight_by_root_proportion=True, root_proportions=rps)
+    assert head == {1: ONE64 // 2, 2: ONE64 // 2}
+    assert release == {1: ONE64 // 4, 2: 3 * ONE64 // 4}
+    with pytest.raises(ValueError):
+        subnet_emission_shares(prices, weight_by_root_proportion=True)
+
+
+def test_disabled_subnets_get_zero_and_others_renormalise():
+    shares = {1: ONE64 // 4, 2: ONE64 // 4, 3: ONE64 // 2}
+    out = enabled_shares(shares, {2: False})
+    assert out[2] == 0
+    assert out[1] == (shares[1] << 64) // (3 * ONE64 // 4)
+    assert out[3] == (shares[3] << 64) // (3 * ONE64 // 4)
+    assert enabled_shares(shares, {1: False, 2: False, 3: False}) == {1: 0, 2: 0, 3: 0}
+    assert enabled_shares(shares, {}) == shares
+
+
+def test_tao_emissions_truncate_to_u96f32():
+    out = subnet_tao_emissions({1: ONE64 // 4, 2: ONE64 // 3}, TAO)
+    assert out[1] == U96F32.from_int(TAO // 4)
+    assert out[2] == (TAO * (ONE64 // 3)) >> 32  # U64F64 product bits, minus 32 bits
+    assert U96F32.to_u64(out[2]) == 333_333_333
+
+
+@settings(max_examples=100)
+@given(
+    st.dictionaries(st.integers(1, 128), st.integers(0, 10 * ONE64), min_size=1, max_size=12),
+    st.integers(0, TAO),
+)
+def test_emitted_tao_never_exceeds_block_emission(prices, block_emission):
+    shares = subnet_emission_shares(prices)
+    assert sum(shares.values()) <= ONE64
+    emitted = sum(U96F32.to_u64(e) for e in subnet_tao_emissions(shares, block_emission).values())
+    assert emitted <= block_emission
+
+
+def test_root_sell_flag_is_strictly_above_one():
+    assert not root_sell_flag([ONE64 // 2, ONE64 // 2])
+    assert root_sell_flag([ONE64 // 2, ONE64 // 2 + 1])
+    assert not root_sell_flag([])
+
+
+def test_moving_alpha_price_conversion():
+    assert moving_alpha_price(I96F32.one // 3) == (I96F32.one // 3) << 32
+    assert moving_alpha_price(-5) == 0
+    assert moving_alpha_price(0, is_root_or_stable=True) == ONE64
+
+
+# --- subnet terms and the alpha split ---------------------------------------------------------
+
+
+def test_terms_uncapped_inject_all_tao():
+    rp = ONE32 // 2
+    t = subnet_terms(U96F32.from_int(34_566_756), TAO, ONE64, rp)
+    assert t == SubnetTerms(
+        tao_in=U96F32.from_int(34_566_756),
+        alpha_in=U96F32.from_int(34_566_756),
+        alpha_out=U96F32.from_int(TAO),
+        excess_tao=0,
+    )
+
+
+def test_terms_capped_turn_the_rest_into_a_chain_buy():
+    # price 0.01 TAO/alpha: 1 TAO of emission would inject 100 alpha; cap = 0.5 * 1 alpha.
+    price = U64F64.from_ratio(1, 100)
+    t = subnet_terms(U96F32.from_int(TAO), TAO, price, ONE32 // 2)
+    price32 = price >> 32
+    assert t.alpha_in == U96F32.from_int(TAO // 2)
+    assert t.tao_in == (U96F32.from_int(TAO // 2) * price32) >> 32
+    assert t.excess_tao == U96F32.from_int(TAO) - t.tao_in
+    assert t.tao_in_rao + t.excess_tao_rao <= TAO
+    assert t.alpha_out_rao == TAO
+
+
+def test_terms_with_zero_price_inject_no_alpha():
+    t = subnet_terms(U96F32.from_int(TAO), TAO, 0, ONE32)
+    assert t.alpha_in == 0 and t.tao_in == U96F32.from_int(TAO) and t.excess_tao == 0
+
+
+@given(
+    st.integers(0, TAO << 32),
+    st.integers(0, TAO),
+    st.integers(1, 1000 * ONE64),
+    st.integers(0, ONE32),
+)
+def test_terms_conserve_tao(tao_emission, alpha_emission, price, rp):
+    t = subnet_terms(tao_emission, alpha_emission, price, rp)
+    assert t.tao_in + t.excess_tao == tao_emission
+    assert t.alpha_in <= max(
+        U96F32.mul(rp, U96F32.from_int(alpha_emission)),
+        U96F32.div(tao_emission, price >> 32) if price >> 32 else 0,
+    )
+
+
+def test_owner_cut_and_pending_default_split():
+    split = owner_cut_and_pending(U96F32.from_int(TAO), DEFAULT_SUBNET_OWNER_CUT, ONE32 // 4, True)
+    cut = (U96F32.from_int(TAO) * owner_cut_fraction(DEFAULT_SUBNET_OWNER_CUT)) >> 32
+    rest = U96F32.from_int(TAO) - cut
+    assert split.alpha_created == TAO
+    assert split.owner_cut == cut >> 32
+    assert split.owner_cut == 179_995_422  # 11796/65535 of 1 alpha, floored
+    assert split.pending_server == (rest // 2) >> 32
+    root = (((ONE32 // 4) * rest >> 32) * (ONE32 // 2)) >> 32
+    assert split.root_alpha == root >> 32
+    assert split.pending_validator == (rest - rest // 2 - root) >> 32
+    assert split.pending_root == split.root_alpha and split.root_recycled == 0
+    parts = split.owner_cut + split.pending_server + split.pending_validator + split.root_alpha
+    assert TAO - 4 <= parts <= TAO
+
+
+def test_without_root_sell_root_alpha_is_recycled():
+    split = owner_cut_and_pending(U96F32.from_int(TAO), 0, ONE32 // 2, False)
+    assert split.owner_cut == 0
+    assert split.pending_server == TAO // 2
+    assert split.root_alpha == TAO // 4
+    assert split.pending_root == 0 and split.root_recycled == TAO // 4
+    assert split.pending_validator == TAO // 4
+
+
+def test_owner_cut_disabled_sends_everything_to_participants():
+    split = owner_cut_and_pending(U96F32.from_int(TAO), DEFAULT_SUBNET_OWNER_CUT, 0, True, False)
+    assert split.owner_cut == 0 and split.pending_server == split.pending_validator == TAO // 2
+
+
+@given(
+    st.integers(0, (21 * 10**15) << 32),
+    st.integers(0, 65_535),
+    st.integers(0, ONE32),
+    st.booleans(),
+)
+def test_alpha_split_never_creates_alpha(alpha_out, cut, rp, sell):
+    split = owner_cut_and_pending(alpha_out, cut, rp, sell)
+    parts = split.owner_cut + split.pending_server + split.pending_validator + split.root_alpha
+    assert parts <= split.alpha_created
+    assert split.pending_root + split.root_recycled == split.root_alpha
+
+
+# --- moving price -----------------------------------------------------------------------------
+
+
+def ema_reference(moving, spot, b, h, ma):
+    """The same recipe written out with Fractions and explicit floors (independent check)."""
+    ratio = (b << 64) * (1 << 64) // ((b + h) << 64)  # U64F64 division, truncating
+    alpha = ((ma << 32) * ratio) >> 64
+    price_term = (alpha * min(spot, ONE64)) >> 64
+    moving_term = ((ONE64 - alpha) * (moving << 32)) >> 64
+    return (price_term + moving_term) >> 32
+
+
+def test_moving_price_chain_vector_after_long_time():
+    # test_update_moving_price_after_time: alpha 0.5, price 1.0, 144_000_500 blocks, start 500
+    b = blocks_since_start_call(144_000_500, 500)
+    assert b == 144_000_001
+    ma = f64_literal("0.5", I96F32)
+    new = update_moving_price(0, ONE64, b, 201_600, ma)
+    assert abs(frac(new, I96F32) - Fraction(1, 2)) < Fraction(1, 1000)
+    assert new == ema_reference(0, ONE64, b, 201_600, ma)
+
+
+def test_moving_price_chain_vector_slow_start():
+    ma = f64_literal("0.5", I96F32)
+    new = update_moving_price(0, ONE64, blocks_since_start_call(510, 500), 201_600, ma)
+    assert frac(new, I96F32) < Fraction(1, 1000)
+
+
+def test_moving_price_chain_vector_fourteen_steps():
+    # test_coinbase_moving_prices: alpha 0.1, 28 days after start, 14 updates -> 0.512325 +- 0.001
+    ma = f64_literal("0.1", I96F32)
+    b = blocks_since_start_call(7_200 * 28, 1)
+    moving = 0
+    for _ in range(14):
+        moving = update_moving_price(moving, ONE64, b, 201_600, ma)
+    assert abs(frac(moving, I96F32) - Fraction(512_325, 10**6)) < Fraction(1, 1000)
+
+
+def test_spot_price_is_capped_at_one_and_root_is_one():
+    ma = f64_literal("1.0", I96F32)
+    capped = update_moving_price(0, 5 * ONE64, 10**9, 1, ma)
+    assert capped <= I96F32.one
+    assert update_moving_price(0, 0, 10, 10, MOVING_ALPHA, is_root_or_stable=True) < I96F32.one
+
+
+@given(
+    st.integers(0, 2 * I96F32.one),
+    st.integers(0, 3 * ONE64),
+    st.integers(0, 10**9),
+    st.integers(0, 10**7),
+)
+def test_moving_price_matches_reference(moving, spot, b, h):
+    if b + h == 0:
+        return
+    assert update_moving_price(moving, spot, b, h) == ema_reference(
+        moving, spot, b, h, MOVING_ALPHA
+    )
+
+
+def test_blocks_since_start_call_saturates():
+    assert blocks_since_start_call(10, None) == 10
+    assert blocks_since_start_call(5, 100) == 0
+
+
+# --- dividends and take -----------------------------------------------------------------------
+
+
+def test_validator_pool_takes_server_half_when_no_incentive():
+    assert validator_pool(100, 50, incentive_sum=1) == 50
+    assert validator_pool(100, 50, incentive_sum=0) == 150
+
+
+def test_split_dividends_chain_totals():
+    # test_calculate_dividend_distribution_totals: totals are within 1000 rao of the pots.
+    pv, pr = 183_123_567_452, 837_120_949_872
+    w = f64_literal("0.18", U96F32)
+    stakes = {0: (4_859_302, 2_342_352), 1: (23_423, 859_273)}
+    divs = {0: U96F32.from_int(77_783_738), 1: U96F32.from_int(19_283_940)}
+    alpha, root = split_dividends(pv, pr, w, stakes, divs)
+    assert abs(U96F32.to_u64(sum(alpha.values())) - pv) <= 1_000
+    assert abs(U96F32.to_u64(sum(root.values())) - pr) <= 1_000
+    assert sum(alpha.values()) <= U96F32.from_int(pv)
+    assert sum(root.values()) <= U96F32.from_int(pr)
+
+
+def test_split_dividends_without_tao_weight_is_all_alpha():
+    alpha, root = split_dividends(
+        1_000,
+        0,
+        0,
+        {"a": (10, 10**9), "b": (30, 0)},
+        {"a": U96F32.from_int(1), "b": U96F32.from_int(3)},
+    )
+    assert {h: U96F32.to_u64(v) for h, v in alpha.items()} == {"a": 250, "b": 750}
+    assert all(v == 0 for v in root.values())
+
+
+def test_split_dividends_skips_hotkeys_without_stake_entry():
+    alpha, root = split_dividends(100, 100, ONE32, {"a": (1, 1)}, {"a": ONE32, "ghost": ONE32})
+    assert set(alpha) == {"a"} and set(root) == {"a"}
+    assert U96F32.to_u64(alpha["a"]) == 100 and U96F32.to_u64(root["a"]) == 100
+
+
+@settings(max_examples=100)
+@given(
+    st.integers(0, 10**13),
+    st.integers(0, 10**13),
+    st.integers(0, ONE32),
+    st.lists(
+        st.tuples(st.integers(0, 10**15), st.integers(0, 10**15), st.integers(0, 10**12)),
+        min_size=1,
+        max_size=8,
+    ),
+)
+def test_split_dividends_never_pays_more_than_the_pots(pv, pr, w, rows):
+    stakes = {i: (a, r) for i, (a, r, _) in enumerate(rows)}
+    divs = {i: U96F32.from_int(d) for i, (_, _, d) in enumerate(rows)}
+    alpha, root = split_dividends(pv, pr, w, stakes, divs)
+    assert sum(U96F32.to_u64(v) for v in alpha.values()) <= pv
+    assert sum(U96F32.to_u64(v) for v in root.values()) <= pr
+
+
+def test_validator_take_split_default_take():
+    take, rest = validator_take_split(U96F32.from_int(TAO), 11_796)
+    assert take == 179_995_422
+    assert rest == TAO - take - 1 or rest == TAO - take
+    assert validator_take_split(U96F32.from_int(TAO), 0) == (0, TAO)
+    assert validator_take_split(U96F32.from_int(TAO), 65_535) == (TAO, 0)
+
+
+@given(st.integers(0, 10**15 << 32), st.integers(0, 65_535))
+def test_take_plus_rest_never_exceeds_dividend(dividend, take_u16):
+    take, rest = validator_take_split(dividend, take_u16)
+    assert take + rest <= U96F32.to_u64(dividend)
+    assert take + rest >= U96F32.to_u64(dividend) - 1
+
+
+# --- epoch schedule ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "tempo, block, expected",
+    [
+        (10, 5, 5),
+        (20, 15, 5),
+        (30, 25, 5),
+        (10, 9, 1),
+        (20, 21, 0),
+        (65_535, 0, 65_535),
+        (65_535, MAX_U64, 0),
+        (65_535, MAX_U64 - 1, 0),
+        (65_534, 100, 65_434),
+        (10, MAX_U64, 0),
+    ],
+)
+def test_blocks_until_next_epoch_chain_vectors(tempo, block, expected):
+    assert blocks_until_next_epoch(tempo, 0, block) == expected
+
+
+def test_zero_tempo_never_runs():
+    assert blocks_until_next_epoch(0, 0, 100) == MAX_U64
+    assert not should_run_epoch(0, 10**6, 0, pending_epoch_at=1, blocks_since_last_step=10**6)
+
+
+def test_should_run_epoch_rules():
+    assert should_run_epoch(360, 360, 0)
+    assert not should_run_epoch(360, 359, 0)
+    assert should_run_epoch(360, 100, 0, pending_epoch_at=100)
+    assert not should_run_epoch(360, 99, 0, pending_epoch_at=100)
+    assert should_run_epoch(360, 1, 0, blocks_since_last_step=MAX_TEMPO + 1)
+    assert not should_run_epoch(360, 1, 0, blocks_since_last_step=MAX_TEMPO)
+    assert not should_run_epoch(360, 5, 10)  # saturating
+
+
+def test_new_subnets_are_staggered():
+    assert initial_last_epoch_block(netuid=7, tempo=360, block=1_000) == 993
+    assert initial_last_epoch_block(netuid=400, tempo=360, block=1_000) == 960
+    assert initial_last_epoch_block(netuid=7, tempo=0, block=1_000) == 1_000
+    assert initial_last_epoch_block(netuid=7, tempo=360, block=3) == 0
+
+
+def test_legacy_schedule_matches_the_chain_comment_table():
+    # v3.4.7 run_coinbase.rs: (tempo, netuid) -> first epoch block
+    for tempo, netuid, first in [
+        (1, 0, 0),
+        (1, 1, 1),
+        (2, 0, 1),
+        (2, 1, 0),
+        (100, 0, 99),
+        (100, 1, 98),
+    ]:
+        runs = [b for b in range(3 * (tempo + 1)) if legacy_should_run_epoch(netuid, tempo, b)]
+        assert runs[0] == first
+        assert runs[1] - runs[0] == tempo + 1
+    assert legacy_blocks_until_next_epoch(1, 360, 358) == 0
+    assert legacy_blocks_until_next_epoch(1, 360, 359) == 360
+    assert legacy_blocks_until_next_epoch(0, 0, 5) == MAX_U64
