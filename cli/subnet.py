@@ -1,0 +1,555 @@
+"""`taoctl subnet list | show | create | start | register | burn-cost | price | hyperparameters`.
+
+Reads go through `cli.chainview` (the backend seam, subtensor's storage names). The changing
+commands (`create` = register_network, `start` = start_call, `register` = burned_register /
+register_limit / root_register) follow the stake commands' steps: dry-run the exact call (a
+refusal is reported with subtensor's error name, nothing signed), show what it costs, confirm
+unless -y, unlock the coldkey, sign, submit, report. `--dry-run` stops before the password.
+Heavy modules load inside the commands.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli.netopts import ChainDbOpt, NetworkOpt
+from cli.output import JsonOpt, NoPromptOpt, Output
+from cli.stakeopts import DryRunOpt, HotkeySs58Opt, NetuidOpt, SafeOpt, ToleranceOpt
+from cli.walletopts import (
+    HotkeyOpt,
+    PasswordFileOpt,
+    PasswordStdinOpt,
+    WalletNameOpt,
+    WalletPathOpt,
+)
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  help="Subnets: list, create, register neurons, prices, metagraph.")
+
+
+class SubnetRefused(Exception):
+    """The chain would refuse the call (dry run) or refused it; name = subtensor's error."""
+
+    name = "SubnetRefused"
+    exit_code = 4
+
+    def __init__(self, error: str, message: str) -> None:
+        super().__init__(message)
+        self.name = error
+
+
+def _backend(network: str, chain_db):
+    from cli.netopts import open_backend
+
+    return open_backend(network, chain_db)
+
+
+def _netuid(out: Output, netuid: str | None) -> int:
+    from cli.stakeopts import parse_netuid
+
+    return parse_netuid(netuid if netuid is not None else out.prompt("Netuid", what="--netuid"))
+
+
+def _signed_call(out: Output, backend, wallet, coldkey: bytes, pallet: str, name: str,
+                 args: dict, *, dry_run: bool, summary: dict, title: str, password_file,
+                 password_stdin) -> dict:
+    """Dry-run, show, confirm, sign and submit one call; returns the receipt's JSON (or None
+    under --dry-run). Refusals raise SubnetRefused with the chain's error name."""
+    from chain.local.errors import DispatchError
+
+    try:
+        events = backend.dry_run(coldkey, pallet, name, args)
+    except DispatchError as exc:
+        raise SubnetRefused(exc.name, f"{name} refused ({exc.name}): {exc}") from None
+    if dry_run:
+        return {"dry_run": True, "events": _plain_events(events)}
+    if not out.json_mode:
+        _print_summary(out.err, title, summary)
+    out.confirm(f"Sign and submit {pallet}.{name}?")
+    from cli.wallet_chain import AddressError, as_signer
+    from cli.walletopts import unlock_coldkey
+
+    signer = as_signer(unlock_coldkey(wallet, out, password_file, password_stdin))
+    if signer.public_key != coldkey:
+        raise AddressError("the coldkey does not match the wallet's coldkeypub file")
+    with out.status(f"Submitting {name}..."):
+        receipt = backend.submit_call(signer, pallet, name, args)
+    if not receipt.success:
+        raise SubnetRefused(receipt.error or "DispatchError",
+                            f"{name} failed on chain ({receipt.error}): {receipt.message} "
+                            f"(extrinsic {receipt.extrinsic_id})")
+    return {"dry_run": False, "receipt": receipt.to_json()}
+
+
+def _plain_events(events: list[dict]) -> list[dict]:
+    from chain.local.extrinsic import _canonical
+
+    return _canonical(events)
+
+
+def _print_summary(console, title: str, summary: dict) -> None:
+    from rich.table import Table
+
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_column("", style="bold")
+    table.add_column("")
+    for key, value in summary.items():
+        table.add_row(key, str(value))
+    console.print(table)
+
+
+def _wallet_keys(wallet_name, wallet_path, wallet_hotkey, hotkey_ss58):
+    from cli.stakeopts import coldkey_of, resolve_hotkey
+    from cli.walletopts import resolve_wallet
+
+    wallet = resolve_wallet(wallet_name, wallet_path, wallet_hotkey)
+    coldkey, coldkey_ss58 = coldkey_of(wallet)
+    hotkey, hotkey_address = resolve_hotkey(wallet, hotkey_ss58, wallet_hotkey)
+    return wallet, coldkey, coldkey_ss58, hotkey, hotkey_address
+
+
+# --- reads -------------------------------------------------------------------------------------
+
+
+@app.command("list")
+def list_subnets(
+    network: NetworkOpt = "sandbox",
+    chain_db: ChainDbOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Every subnet: price, TAO and alpha reserves, market cap, emission share, tempo."""
+    from cli.chainview import all_subnets
+
+    out = Output(json_out)
+    backend = _backend(network, chain_db)
+    try:
+        block = backend.block_info().number
+        rows = all_subnets(backend)
+    finally:
+        backend.close()
+    data = {"block": block, "subnets": rows,
+            "total_tao_in_rao": sum(r["tao_in_rao"] for r in rows)}
+
+    def render(console) -> None:
+        from rich.table import Table
+
+        from chain.units import format_alpha, format_tao, tao_str
+
+        table = Table(title=f"Subnets at block {block:,}", title_justify="left")
+        for col in ("Netuid", "Name", "Price (τ/α)", "TAO in", "Alpha in", "Alpha out",
+                    "Market cap", "Emission", "Tempo"):
+            table.add_column(col, justify="left" if col == "Name" else "right")
+        for r in rows:
+            sym = r["symbol"]
+            table.add_row(str(r["netuid"]), f"{r['name']} {sym}".strip(),
+                          tao_str(r["price_rao"]), format_tao(r["tao_in_rao"], decimals=4),
+                          format_alpha(r["alpha_in_rao"], symbol=sym, decimals=4),
+                          format_alpha(r["alpha_out_rao"], symbol=sym, decimals=4),
+                          format_tao(r["market_cap_rao"], decimals=4),
+                          f"{r['emission_share_pct']}%", str(r["tempo"]))
+        console.print(table)
+
+    out.result(data, render)
+
+
+@app.command("show")
+def show(
+    netuid: NetuidOpt = None,
+    network: NetworkOpt = "sandbox",
+    chain_db: ChainDbOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """One subnet and its metagraph (UID, hotkey, coldkey, stake, registration, immunity)."""
+    from cli.chainview import neurons, require_subnet, subnet_info
+
+    out = Output(json_out)
+    n = _netuid(out, netuid)
+    backend = _backend(network, chain_db)
+    try:
+        require_subnet(backend, n)
+        info = subnet_info(backend, n)
+        rows = neurons(backend, n)
+    finally:
+        backend.close()
+    data = {**info, "neurons": rows}
+
+    def render(console) -> None:
+        from rich.table import Table
+
+        from chain.units import format_alpha, format_tao, tao_str
+
+        sym = info["symbol"]
+        console.print(f"Subnet {n} {info['name']} {sym}: price {tao_str(info['price_rao'])} τ/{sym}"
+                      f", TAO in {format_tao(info['tao_in_rao'])}, alpha in "
+                      f"{format_alpha(info['alpha_in_rao'], symbol=sym)}, owner "
+                      f"{info['owner_coldkey']}, burn {format_tao(info['burn_rao'])}, "
+                      f"{info['subnetwork_n']}/{info['max_allowed_uids']} UIDs")
+        table = Table(title="Metagraph", title_justify="left")
+        for col in ("UID", "Hotkey", "Coldkey", "Stake", "Registered", "Immune", "Emission"):
+            table.add_column(col, justify="right" if col in ("UID", "Stake", "Registered",
+                                                             "Emission") else "left")
+        for r in rows:
+            table.add_row(str(r["uid"]), r["hotkey"], r["coldkey"] or "",
+                          format_alpha(r["stake_rao"], symbol=sym, decimals=4),
+                          str(r["registered_at"]), "yes" if r["immune"] else "",
+                          format_alpha(r["emission_rao"], symbol=sym, decimals=4))
+        console.print(table)
+
+    out.result(data, render)
+
+
+app.command("metagraph", hidden=True)(show)
+
+
+@app.command("burn-cost")
+def burn_cost(
+    netuid: NetuidOpt = None,
+    network: NetworkOpt = "sandbox",
+    chain_db: ChainDbOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """The TAO locked to create a subnet now (and with --netuid, a neuron's registration burn)."""
+    from chain.units import format_tao
+    from cli.chainview import lock_cost, require_subnet
+
+    out = Output(json_out)
+    backend = _backend(network, chain_db)
+    try:
+        block = backend.block_info().number
+        data = {"block": block, "lock_cost_rao": lock_cost(backend)}
+        if netuid is not None:
+            from cli.stakeopts import parse_netuid
+
+            n = parse_netuid(netuid)
+            require_subnet(backend, n)
+            data["netuid"] = n
+            data["burn_rao"] = backend.read("SubtensorModule.Burn", n)
+    finally:
+        backend.close()
+    data["lock_cost"] = format_tao(data["lock_cost_rao"])
+
+    def render(console) -> None:
+        console.print(f"Creating a subnet locks {format_tao(data['lock_cost_rao'])} "
+                      f"(block {block:,}).")
+        if "burn_rao" in data:
+            console.print(f"Registering a neuron on subnet {data['netuid']} burns "
+                          f"{format_tao(data['burn_rao'])}.")
+
+    out.result(data, render)
+
+
+app.command("burn_cost", hidden=True)(burn_cost)
+
+HYPERPARAMETERS = (
+    ("tempo", "Tempo", "blocks between epochs"),
+    ("max_allowed_uids", "MaxAllowedUids", "neuron capacity"),
+    ("max_allowed_validators", "MaxAllowedValidators", "validator permits"),
+    ("min_allowed_weights", "MinAllowedWeights", "fewest weights a validator may set"),
+    ("immunity_period", "ImmunityPeriod", "blocks a new neuron cannot be pruned"),
+    ("yuma3_enabled", "Yuma3On", "Yuma3 bonds"),
+    ("burn", "Burn", "current registration burn, rao"),
+    ("min_burn", "MinBurn", "rao"),
+    ("max_burn", "MaxBurn", "rao"),
+    ("burn_half_life", "BurnHalfLife", "blocks for the burn to halve"),
+    ("burn_increase_mult", "BurnIncreaseMult", "U64F64 bits of the bump per registration"),
+    ("immune_owner_uids_limit", "ImmuneOwnerUidsLimit", "owner UIDs never pruned"),
+    ("min_non_immune_uids", "MinNonImmuneUids", ""),
+    ("max_registrations_per_block", "MaxRegistrationsPerBlock", ""),
+    ("registration_allowed", "NetworkRegistrationAllowed", ""),
+    ("subtoken_enabled", "SubtokenEnabled", "staking open (after start_call)"),
+    ("transfers_enabled", "TransferToggle", "stake transfers allowed"),
+)
+
+
+@app.command("hyperparameters")
+def hyperparameters(
+    netuid: NetuidOpt = None,
+    network: NetworkOpt = "sandbox",
+    chain_db: ChainDbOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """A subnet's hyperparameters as stored on chain, with the pool's fee and weight."""
+    from cli.chainview import require_subnet
+
+    out = Output(json_out)
+    n = _netuid(out, netuid)
+    backend = _backend(network, chain_db)
+    try:
+        require_subnet(backend, n)
+        values = {}
+        for key, item, _ in HYPERPARAMETERS:
+            try:
+                values[key] = backend.read(f"SubtensorModule.{item}", n)
+            except KeyError:  # an item this chain does not declare
+                continue
+        values["fee_rate"] = backend.read("Swap.FeeRate", n)
+        values["tao_weight_parts"] = backend.read("Swap.SwapBalancer", n)
+        owner = backend.read("SubtensorModule.SubnetOwner", n)
+    finally:
+        backend.close()
+    from cli.chainview import _ss58
+
+    data = {"netuid": n, "owner": _ss58(owner), "hyperparameters": values}
+
+    def render(console) -> None:
+        from rich.table import Table
+
+        notes = {key: note for key, _, note in HYPERPARAMETERS}
+        table = Table(title=f"Subnet {n} hyperparameters (owner {data['owner']})",
+                      title_justify="left")
+        for col in ("Name", "Value", ""):
+            table.add_column(col)
+        for key, value in values.items():
+            table.add_row(key, str(value), notes.get(key, ""))
+        console.print(table)
+
+    out.result(data, render)
+
+
+app.command("hyperparams", hidden=True)(hyperparameters)
+
+
+@app.command("price")
+def price(
+    netuid: NetuidOpt = None,
+    current: Annotated[bool, typer.Option("--current", help="Only the current price.")] = False,
+    network: NetworkOpt = "sandbox",
+    chain_db: ChainDbOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """A subnet's price history on the bundled chain, as a terminal chart."""
+    import amm
+    from chain.units import tao_str
+    from cli.chainview import pool, price_history, require_subnet
+
+    out = Output(json_out)
+    n = _netuid(out, netuid)
+    backend = _backend(network, chain_db)
+    try:
+        require_subnet(backend, n)
+        now = amm.price_rao(pool(backend, n))
+        block = backend.block_info().number
+        points = [] if current else price_history(backend, n)
+    finally:
+        backend.close()
+    if points and points[-1][0] != block:
+        points.append((block, now))
+    data = {"netuid": n, "block": block, "price_rao": now, "price": tao_str(now),
+            "history": [{"block": b, "price_rao": p} for b, p in points]}
+
+    def render(console) -> None:
+        console.print(f"Subnet {n} price at block {block:,}: {tao_str(now)} τ per alpha")
+        if len(points) < 2:
+            if not current:
+                console.print("(no price changes recorded yet)")
+            return
+        from cli.chart import print_chart
+
+        print_chart(console, [b for b, _ in points], [p / 1e9 for _, p in points],  # display
+                    width=min(64, max(console.width - 16, 20)), height=12,
+                    title=f"Subnet {n} price (τ per alpha) by block", y_label="price",
+                    x_label="block", y_format=lambda v: f"{v:.6g}",
+                    x_format=lambda v: f"{int(v):,}")
+
+    out.result(data, render)
+
+
+# --- changes -----------------------------------------------------------------------------------
+
+
+IdentityOpt = Annotated[str | None, typer.Option(show_default=False)]
+
+
+@app.command("create")
+def create(
+    subnet_name: Annotated[str | None, typer.Option("--subnet-name", "--name-subnet",
+                                                    help="The subnet's name.",
+                                                    show_default=False)] = None,
+    github_repo: Annotated[str | None, typer.Option("--github-repo", "--repo",
+                                                    show_default=False)] = None,
+    subnet_contact: Annotated[str | None, typer.Option("--subnet-contact", "--contact",
+                                                       show_default=False)] = None,
+    subnet_url: Annotated[str | None, typer.Option("--subnet-url", "--url",
+                                                   show_default=False)] = None,
+    discord: Annotated[str | None, typer.Option("--discord-handle", "--discord",
+                                                show_default=False)] = None,
+    description: Annotated[str | None, typer.Option("--description",
+                                                    show_default=False)] = None,
+    logo_url: Annotated[str | None, typer.Option("--logo-url", show_default=False)] = None,
+    additional: Annotated[str | None, typer.Option("--additional-info",
+                                                   show_default=False)] = None,
+    dry_run: DryRunOpt = False,
+    hotkey_ss58: HotkeySs58Opt = None,
+    wallet_name: WalletNameOpt = None,
+    wallet_path: WalletPathOpt = None,
+    wallet_hotkey: HotkeyOpt = None,
+    password_file: PasswordFileOpt = None,
+    password_stdin: PasswordStdinOpt = False,
+    network: NetworkOpt = "sandbox",
+    chain_db: ChainDbOpt = None,
+    no_prompt: NoPromptOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Register a new subnet, locking the current lock cost; the hotkey becomes its UID 0."""
+    from chain.units import format_tao
+    from cli.chainview import lock_cost, netuids
+
+    out = Output(json_out, no_prompt)
+    wallet, coldkey, coldkey_ss58, hotkey, hotkey_address = _wallet_keys(
+        wallet_name, wallet_path, wallet_hotkey, hotkey_ss58)
+    identity = {"subnet_name": subnet_name, "github_repo": github_repo,
+                "subnet_contact": subnet_contact, "subnet_url": subnet_url, "discord": discord,
+                "description": description, "logo_url": logo_url, "additional": additional}
+    backend = _backend(network, chain_db)
+    try:
+        cost = lock_cost(backend)
+        free = backend.read("System.Account", coldkey).free
+        before = set(netuids(backend))
+        if any(v is not None for v in identity.values()):
+            name = "register_network_with_identity"
+            args = {"hotkey": hotkey,
+                    "identity": {k: (v or "") for k, v in identity.items()}}
+        else:
+            name, args = "register_network", {"hotkey": hotkey}
+        summary = {"Lock cost": format_tao(cost), "Balance": format_tao(free),
+                   "Owner coldkey": coldkey_ss58, "Owner hotkey (UID 0)": hotkey_address}
+        result = _signed_call(out, backend, wallet, coldkey, "SubtensorModule", name, args,
+                              dry_run=dry_run, summary=summary, title="Create a subnet",
+                              password_file=password_file, password_stdin=password_stdin)
+        new = sorted(set(netuids(backend)) - before)
+        after = backend.read("System.Account", coldkey).free
+    finally:
+        backend.close()
+    data = {"call": f"SubtensorModule.{name}", "lock_cost_rao": cost, "lock_cost":
+            format_tao(cost), "coldkey": coldkey_ss58, "hotkey": hotkey_address,
+            "free_balance_rao": free, "free_balance_after_rao": after,
+            "netuid": new[0] if new else None, **result}
+
+    def render(console) -> None:
+        if data["dry_run"]:
+            console.print(f"Dry run: creating a subnet would lock {format_tao(cost)} "
+                          "(nothing signed).")
+        else:
+            console.print(f"[green]Created subnet {data['netuid']}[/green], locking "
+                          f"{format_tao(free - after)} (extrinsic "
+                          f"{data['receipt']['extrinsic_id']}). Start it with `taoctl subnet "
+                          f"start --netuid {data['netuid']}`.")
+
+    out.result(data, render)
+
+
+@app.command("start")
+def start(
+    netuid: NetuidOpt = None,
+    dry_run: DryRunOpt = False,
+    wallet_name: WalletNameOpt = None,
+    wallet_path: WalletPathOpt = None,
+    password_file: PasswordFileOpt = None,
+    password_stdin: PasswordStdinOpt = False,
+    network: NetworkOpt = "sandbox",
+    chain_db: ChainDbOpt = None,
+    no_prompt: NoPromptOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Start a subnet's emission and open staking (start_call, by the owner coldkey)."""
+    from cli.chainview import require_subnet
+    from cli.stakeopts import coldkey_of
+    from cli.walletopts import resolve_wallet
+
+    out = Output(json_out, no_prompt)
+    n = _netuid(out, netuid)
+    wallet = resolve_wallet(wallet_name, wallet_path, None)
+    coldkey, coldkey_ss58 = coldkey_of(wallet)
+    backend = _backend(network, chain_db)
+    try:
+        require_subnet(backend, n)
+        result = _signed_call(out, backend, wallet, coldkey, "SubtensorModule", "start_call",
+                              {"netuid": n}, dry_run=dry_run,
+                              summary={"Netuid": n, "Owner coldkey": coldkey_ss58},
+                              title="Start a subnet", password_file=password_file,
+                              password_stdin=password_stdin)
+        first = backend.read("SubtensorModule.FirstEmissionBlockNumber", n)
+        enabled = bool(backend.read("SubtensorModule.SubtokenEnabled", n))
+    finally:
+        backend.close()
+    data = {"netuid": n, "call": "SubtensorModule.start_call", "first_emission_block": first,
+            "subtoken_enabled": enabled, **result}
+
+    def render(console) -> None:
+        if data["dry_run"]:
+            console.print(f"Dry run: subnet {n} can be started (nothing signed).")
+        else:
+            console.print(f"[green]Started subnet {n}[/green]: emission from block {first}.")
+
+    out.result(data, render)
+
+
+@app.command("register")
+def register(
+    netuid: NetuidOpt = None,
+    tolerance: ToleranceOpt = None,
+    safe: SafeOpt = True,
+    dry_run: DryRunOpt = False,
+    hotkey_ss58: HotkeySs58Opt = None,
+    wallet_name: WalletNameOpt = None,
+    wallet_path: WalletPathOpt = None,
+    wallet_hotkey: HotkeyOpt = None,
+    password_file: PasswordFileOpt = None,
+    password_stdin: PasswordStdinOpt = False,
+    network: NetworkOpt = "sandbox",
+    chain_db: ChainDbOpt = None,
+    no_prompt: NoPromptOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Register the hotkey as a neuron by burning the registration price (register_limit by
+    default: refused if the burn rose above burn x (1 + tolerance)); netuid 0 is root."""
+    from chain.units import format_tao
+    from cli.chainview import ROOT_NETUID, require_subnet, uid_of
+    from cli.staking_view import parse_tolerance, pct_str
+
+    out = Output(json_out, no_prompt)
+    n = _netuid(out, netuid)
+    tol = parse_tolerance(tolerance, selling=False)
+    wallet, coldkey, coldkey_ss58, hotkey, hotkey_address = _wallet_keys(
+        wallet_name, wallet_path, wallet_hotkey, hotkey_ss58)
+    backend = _backend(network, chain_db)
+    try:
+        require_subnet(backend, n)
+        burn = backend.read("SubtensorModule.Burn", n)
+        free = backend.read("System.Account", coldkey).free
+        limit = None
+        if n == ROOT_NETUID:
+            name, args = "root_register", {"hotkey": hotkey}
+        elif safe:
+            num, den = tol.as_integer_ratio()
+            limit = burn * (den + num) // den
+            name, args = "register_limit", {"netuid": n, "hotkey": hotkey, "limit_price": limit}
+        else:
+            name, args = "burned_register", {"netuid": n, "hotkey": hotkey}
+        summary = {"Netuid": n, "Cost (burn)": format_tao(burn),
+                   "Limit cost": f"{format_tao(limit)} (+{pct_str(tol)}%)" if limit else "-",
+                   "Balance": format_tao(free), "Hotkey": hotkey_address,
+                   "Coldkey": coldkey_ss58}
+        result = _signed_call(out, backend, wallet, coldkey, "SubtensorModule", name, args,
+                              dry_run=dry_run, summary=summary, title="Register a neuron",
+                              password_file=password_file, password_stdin=password_stdin)
+        uid = uid_of(backend, n, hotkey)
+        after = backend.read("System.Account", coldkey).free
+    finally:
+        backend.close()
+    data = {"netuid": n, "call": f"SubtensorModule.{name}", "hotkey": hotkey_address,
+            "coldkey": coldkey_ss58, "burn_rao": burn, "limit_price_rao": limit,
+            "free_balance_rao": free, "free_balance_after_rao": after,
+            "uid": None if result["dry_run"] else uid, **result}
+
+    def render(console) -> None:
+        if data["dry_run"]:
+            console.print(f"Dry run: registering on subnet {n} would burn {format_tao(burn)} "
+                          "(nothing signed).")
+        else:
+            console.print(f"[green]Registered[/green] {hotkey_address} on subnet {n} as UID "
+                          f"{uid}, paying {format_tao(free - after)}.")
+
+    out.result(data, render)
