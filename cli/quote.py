@@ -1,5 +1,5 @@
 """`taoctl quote stake|unstake`: what a stake or unstake would give, exactly as the chain computes
-it, from explicit pool reserves (offline).
+it, from explicit pool reserves (offline) or from a subnet's live pool (`--netuid N`).
 
 The quote runs the same `amm` functions the bundled chain executes, so it is exact to the rao:
 amount, fee, net into the pool, amount received, spot / after / effective prices, price impact,
@@ -7,8 +7,9 @@ slippage (the chain's SimSwapResult definition, in rao and %), the limit price a
 gives and the worst case it accepts. `--want` (or `--reverse`) asks the other way round: the
 input needed for a wanted output. `--curve` draws slippage % against trade size.
 
-The pool comes from one function, `resolve_pool`, so that a later `--netuid` can read it from a
-chain instead. Only typer and our light modules load at import; amm and rich load in commands.
+The pool comes from `resolve_pool` (explicit reserves) or `live_pool` (`--netuid`, read through
+the backend seam with `--network`/`--chain-db`; the pool's own weight and fee rate are used).
+Only typer and our light modules load at import; amm and rich load in commands.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Annotated
 import typer
 
 from cli.errors import UsageError
+from cli.netopts import ChainDbOpt, NetworkOpt
 from cli.output import JsonOpt, Output
 
 app = typer.Typer(
@@ -29,10 +31,19 @@ app = typer.Typer(
 )
 
 TaoReserveOpt = Annotated[
-    str, typer.Option("--tao-reserve", help="The pool's TAO reserve (SubnetTAO), in TAO.")
+    str | None,
+    typer.Option("--tao-reserve", help="The pool's TAO reserve (SubnetTAO), in TAO.",
+                 show_default=False),
 ]
 AlphaReserveOpt = Annotated[
-    str, typer.Option("--alpha-reserve", help="The pool's alpha reserve (SubnetAlphaIn), in alpha.")
+    str | None,
+    typer.Option("--alpha-reserve", help="The pool's alpha reserve (SubnetAlphaIn), in alpha.",
+                 show_default=False),
+]
+NetuidOpt = Annotated[
+    int | None,
+    typer.Option("--netuid", help="Quote against this subnet's live pool on the chain instead "
+                 "of --tao-reserve/--alpha-reserve.", show_default=False),
 ]
 AmountOpt = Annotated[
     str | None,
@@ -82,8 +93,11 @@ PointsOpt = Annotated[int, typer.Option("--points", help="Number of amounts on t
 
 @app.command("stake")
 def stake(
-    tao_reserve: TaoReserveOpt,
-    alpha_reserve: AlphaReserveOpt,
+    tao_reserve: TaoReserveOpt = None,
+    alpha_reserve: AlphaReserveOpt = None,
+    netuid: NetuidOpt = None,
+    network: NetworkOpt = "sandbox",
+    chain_db: ChainDbOpt = None,
     amount: AmountOpt = None,
     want: WantOpt = None,
     reverse: ReverseOpt = False,
@@ -103,8 +117,11 @@ def stake(
 
 @app.command("unstake")
 def unstake(
-    tao_reserve: TaoReserveOpt,
-    alpha_reserve: AlphaReserveOpt,
+    tao_reserve: TaoReserveOpt = None,
+    alpha_reserve: AlphaReserveOpt = None,
+    netuid: NetuidOpt = None,
+    network: NetworkOpt = "sandbox",
+    chain_db: ChainDbOpt = None,
     amount: AmountOpt = None,
     want: WantOpt = None,
     reverse: ReverseOpt = False,
@@ -126,7 +143,7 @@ def unstake(
 
 
 def resolve_pool(tao_reserve: str, alpha_reserve: str, weights: str, fee_rate: int, model: str):
-    """The pool to quote against, from explicit reserves (later: read by --netuid)."""
+    """The pool to quote against, from explicit reserves (`live_pool` reads one by --netuid)."""
     import amm
     from chain.units import parse_tao
 
@@ -136,6 +153,22 @@ def resolve_pool(tao_reserve: str, alpha_reserve: str, weights: str, fee_rate: i
     alpha = parse_tao(alpha_reserve, allow_zero=True, what="--alpha-reserve")
     weight = parse_weight(weights)
     return amm.Pool(tao, alpha, tao_weight=weight, fee_rate=fee_rate, model=model)
+
+
+def live_pool(netuid: int, network: str, chain_db, opts: dict):
+    """The pool of subnet `netuid` as the chain holds it now (reserves, weight, fee rate)."""
+    from cli.chainview import pool, require_subnet
+    from cli.netopts import open_backend
+
+    if opts["tao_reserve"] is not None or opts["alpha_reserve"] is not None:
+        raise UsageError("--netuid reads the pool from the chain: drop --tao-reserve/"
+                         "--alpha-reserve")
+    backend = open_backend(network, chain_db)
+    try:
+        require_subnet(backend, netuid)
+        return pool(backend, netuid)
+    finally:
+        backend.close()
 
 
 def parse_weight(text: str) -> int:
@@ -180,13 +213,18 @@ def _quote(direction: str, opts: dict) -> None:
     import amm
     from chain.units import parse_tao
 
-    pool = resolve_pool(
-        opts["tao_reserve"],
-        opts["alpha_reserve"],
-        opts["weights"],
-        opts["fee_rate"],
-        opts["model"],
-    )
+    if opts["netuid"] is not None:
+        pool = live_pool(opts["netuid"], opts["network"], opts["chain_db"], opts)
+    else:
+        if opts["tao_reserve"] is None or opts["alpha_reserve"] is None:
+            raise UsageError("give --netuid (a live pool) or --tao-reserve and --alpha-reserve")
+        pool = resolve_pool(
+            opts["tao_reserve"],
+            opts["alpha_reserve"],
+            opts["weights"],
+            opts["fee_rate"],
+            opts["model"],
+        )
     in_name = "TAO" if direction == "buy" else "alpha"
     out_name = "alpha" if direction == "buy" else "TAO"
     tolerance = _tolerance(opts["tolerance"], direction)
