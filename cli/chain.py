@@ -58,7 +58,7 @@ def init(
     """Create a new sandbox chain from a genesis preset."""
     from chain.local.chain import LocalChain
 
-    require_sandbox(network)
+    require_sandbox(network, "taoctl chain init")
     out = Output(json_out)
     path = chain_path(chain_db)
     with LocalChain.create(path, preset, force=force):
@@ -120,6 +120,7 @@ def status(chain_db: ChainDbOpt = None, network: NetworkOpt = "sandbox",
            json_out: JsonOpt = False) -> None:
     """Where the chain file is, the open block and its date, issuance and emission."""
     out = Output(json_out)
+    require_sandbox(network, "taoctl chain status")
     backend = open_backend(network, chain_db)
     try:
         data = _status(backend)
@@ -171,6 +172,7 @@ def advance(
     out = Output(json_out)
     if sum(x is not None and x is not False for x in (blocks, to_block, to_halving)) != 1:
         raise ChainUsageError("give exactly one of: N (blocks), --to-block B, --to-halving")
+    require_sandbox(network, "taoctl chain advance")
     backend = open_backend(network, chain_db)
     try:
         start = backend.chain.block_info().number
@@ -239,6 +241,7 @@ def halving(chain_db: ChainDbOpt = None, network: NetworkOpt = "sandbox",
             json_out: JsonOpt = False) -> None:
     """Past and next halvings: issuance threshold, block, date, emission before and after."""
     out = Output(json_out)
+    require_sandbox(network, "taoctl chain halving")
     backend = open_backend(network, chain_db)
     try:
         data = backend.halvings()
@@ -273,6 +276,7 @@ def check(chain_db: ChainDbOpt = None, network: NetworkOpt = "sandbox",
           json_out: JsonOpt = False) -> None:
     """Verify the chain's invariants; exits 1 with a report if any fails."""
     out = Output(json_out)
+    require_sandbox(network, "taoctl chain check")
     backend = open_backend(network, chain_db)
     try:
         failures = backend.check()
@@ -312,6 +316,7 @@ def fund(
     out = Output(json_out)
     dest = decode_address(address, what="ADDRESS")
     value = parse_tao(amount)
+    require_sandbox(network, "taoctl chain fund")
     backend = open_backend(network, chain_db)
     try:
         if backend.chain.preset != "dev":

@@ -217,10 +217,7 @@ def transfer(
     json_out: JsonOpt = False,
 ) -> None:
     """Send TAO from the wallet's coldkey: a confirmation table, then a signed transfer."""
-    from cli.netopts import require_sandbox
-
     out = Output(json_out, no_prompt)
-    require_sandbox(network)
     if dest is None:
         dest = out.prompt("Destination ss58 address", what="--dest")
     dest_key = decode_address(dest, what="--dest")

@@ -157,13 +157,16 @@ def test_fund_and_balance(taoctl, chain):
     assert taoctl.json("chain", "check")["ok"]
 
 
-def test_remote_networks_not_yet_available(taoctl, chain):
+def test_chain_commands_are_sandbox_only(taoctl, chain):
     for network in ("finney", "test", "local", "wss://example.org:443"):
-        proc = taoctl.run("chain", "status", "--network", network, "--json")
-        err = _error(proc)
-        assert proc.returncode == 5 and "not yet available" in err["message"], network
+        for command in (("status",), ("advance", "1"), ("halving",), ("check",),
+                        ("fund", BOB, "1"), ("init", "--force")):
+            proc = taoctl.run("chain", *command, "--network", network, "--json")
+            err = _error(proc)
+            assert proc.returncode == 5 and "sandbox" in err["message"], (network, command)
     proc = taoctl.run("wallet", "balance", "--ss58", ALICE, "--network", "moon", "--json")
     assert proc.returncode == 2 and _error(proc)["type"] == "UnknownNetwork"
+    assert taoctl.json("chain", "status")["block"] == 1
 
 
 def test_human_output_is_readable(taoctl, chain):
@@ -176,9 +179,8 @@ def test_human_output_is_readable(taoctl, chain):
 def test_ctrl_c_stops_at_a_committed_block(taoctl, chain):
     import signal
     import subprocess
-    import time
-
     import sys
+    import time
     from pathlib import Path
 
     exe = str(Path(sys.executable).with_name("taoctl"))
