@@ -448,6 +448,116 @@ def validator_take_split(dividend_u96f32: int, take_u16: int) -> tuple[int, int]
     return U96F32.to_u64(take), U96F32.to_u64(rest)
 
 
+def miner_burned(withheld_incentive: int, total_incentive: int) -> int:
+    """`MinerBurned[n]` after an epoch (U96F32 bits): the share of miner incentive withheld
+    because it went to owner hotkeys, `U96F32(withheld) / U96F32(total)`; 0 if total is 0."""
+    q = _checked_div(U96F32, U96F32.from_int(withheld_incentive), U96F32.from_int(total_incentive))
+    return q or 0
+
+
+# --- Childkeys: a child's dividend flows up to its parents (§5.5) ------------------------------
+
+
+def proportion_u64(proportion: int) -> int:
+    """A childkey proportion `p / u64::MAX` as U96F32 bits (truncated)."""
+    return U96F32.div(U96F32.from_int(proportion), U96F32.from_int(MAX_U64))
+
+
+def self_contribution(
+    alpha_stake: int, root_stake: int, child_proportions: Iterable[int], tao_weight_u96f32: int
+) -> int:
+    """`get_self_contribution` (rao): the hotkey's own stake not lent to its children,
+    `alpha * r + root * r * w` with `r = 1 - sum(p_child / u64::MAX)` (saturating), in U96F32,
+    floored to an integer."""
+    remaining = U96F32.one
+    for p in child_proportions:
+        remaining = max(remaining - proportion_u64(p), 0)
+    alpha_part = U96F32.saturating_mul(U96F32.from_int(alpha_stake), remaining)
+    root_part = U96F32.saturating_mul(
+        U96F32.saturating_mul(U96F32.from_int(root_stake), remaining), tao_weight_u96f32
+    )
+    return U96F32.to_u64(U96F32.clamp(alpha_part + root_part))
+
+
+def parent_contribution(
+    parent_alpha: int, parent_root: int, proportion: int, tao_weight_u96f32: int
+) -> int:
+    """What one parent lends a child (U96F32 bits): `alpha * p + root * p * w`, p = proportion
+    over u64::MAX; products floor."""
+    p = proportion_u64(proportion)
+    alpha_part = U96F32.saturating_mul(U96F32.from_int(parent_alpha), p)
+    root_part = U96F32.saturating_mul(
+        U96F32.saturating_mul(U96F32.from_int(parent_root), p), tao_weight_u96f32
+    )
+    return U96F32.clamp(alpha_part + root_part)
+
+
+@dataclass(frozen=True)
+class ParentShare:
+    """One parent of a childkey, as the dividend split sees it."""
+
+    parent: object
+    contribution: int
+    """U96F32 bits, from `parent_contribution`."""
+    same_owner: bool
+    """True when the parent hotkey has the same owner coldkey as the child (no take, no burn)."""
+
+
+@dataclass(frozen=True)
+class ChildkeySplit:
+    """A child's dividend split (`get_parent_child_dividends_distribution`), in rao."""
+
+    to_parents: list[tuple[object, int]]
+    """(parent, dividend) in the order the parents were given (the chain's `ParentKeys` order)."""
+    to_child: int
+    """What the child keeps: the unshared remainder plus the childkey takes."""
+    recycled: int
+    """Sum of the per-parent `CKBurn` parts, each floored, recycled from `SubnetAlphaOut`."""
+
+
+def childkey_dividend_split(
+    dividend: int,
+    self_contribution_rao: int,
+    parents: Iterable[ParentShare],
+    ck_burn_u64: int = 0,
+    childkey_take_u16: int = 0,
+) -> ChildkeySplit:
+    """Split a hotkey's epoch dividend (rao) between itself and its parents by contribution:
+
+        total    = self_contribution + sum(parent contributions)
+        parent   = dividend * contribution / total          (U96F32, quotient truncates)
+        if the parent has another owner: burn = CKBurn/u64::MAX * parent,
+            take = ChildkeyTake/65535 * parent; parent -= burn + take; child gets the take
+        child    = floor(dividend - sum(parent before burn/take) + sum(takes))
+
+    Each parent's amount is floored to rao on its own; a burn is floored when recycled.
+    """
+    validating = U96F32.from_int(dividend)
+    remaining = validating
+    burn_fraction = proportion_u64(ck_burn_u64)  # `get_ck_burn`: CKBurn / u64::MAX
+    take_fraction_ = U96F32.div(U96F32.from_int(childkey_take_u16), U96F32.from_int(U16_MAX))
+    parents = list(parents)
+    total = U96F32.from_int(self_contribution_rao)
+    for share in parents:
+        total = U96F32.clamp(total + share.contribution)
+    out: list[tuple[object, int]] = []
+    total_take = 0
+    recycled = 0
+    for share in parents:
+        factor = _checked_div(U96F32, share.contribution, total) or 0
+        emission = U96F32.saturating_mul(validating, factor)
+        remaining = max(remaining - emission, 0)
+        if not share.same_owner:
+            burn = U96F32.saturating_mul(burn_fraction, emission)
+            take = U96F32.saturating_mul(take_fraction_, emission)
+            emission = max(max(emission - burn, 0) - take, 0)
+            total_take = U96F32.clamp(total_take + take)
+            recycled += U96F32.to_u64(burn)
+        out.append((share.parent, U96F32.to_u64(emission)))
+    to_child = U96F32.to_u64(U96F32.clamp(remaining + total_take))
+    return ChildkeySplit(to_parents=out, to_child=to_child, recycled=recycled)
+
+
 # --- Epoch schedule (§3.6) ---------------------------------------------------------------------
 
 

@@ -15,20 +15,26 @@ from chain.local.coinbase_math import (
     MAX_TEMPO,
     MAX_U64,
     MOVING_ALPHA,
+    ParentShare,
     SubnetTerms,
     blocks_since_start_call,
     blocks_until_next_epoch,
+    childkey_dividend_split,
     enabled_shares,
     f64_literal,
     initial_last_epoch_block,
     legacy_blocks_until_next_epoch,
     legacy_should_run_epoch,
+    miner_burned,
     moving_alpha_price,
     owner_cut_and_pending,
     owner_cut_fraction,
+    parent_contribution,
     price_shares,
+    proportion_u64,
     root_proportion,
     root_sell_flag,
+    self_contribution,
     should_run_epoch,
     split_dividends,
     subnet_emission_shares,
@@ -472,3 +478,70 @@ def test_legacy_schedule_matches_the_chain_comment_table():
     assert legacy_blocks_until_next_epoch(1, 360, 358) == 0
     assert legacy_blocks_until_next_epoch(1, 360, 359) == 360
     assert legacy_blocks_until_next_epoch(0, 0, 5) == MAX_U64
+
+
+# --- childkeys and MinerBurned ----------------------------------------------------------------
+
+
+def test_miner_burned_fraction():
+    assert miner_burned(1, 4) == ONE32 // 4
+    assert miner_burned(0, 0) == 0
+    assert miner_burned(5, 5) == ONE32
+
+
+def test_child_without_parents_keeps_everything():
+    split = childkey_dividend_split(1_000, 500, [])
+    assert split.to_parents == [] and split.to_child == 1_000 and split.recycled == 0
+
+
+def test_same_owner_parent_shares_by_contribution_without_take():
+    parent = ParentShare("p", U96F32.from_int(300), same_owner=True)
+    split = childkey_dividend_split(
+        1_000, 100, [parent], ck_burn_u64=MAX_U64, childkey_take_u16=65_535
+    )
+    assert split.to_parents == [("p", 750)]
+    assert split.to_child == 250
+    assert split.recycled == 0
+
+
+def test_other_owner_parent_pays_take_and_burn():
+    parent = ParentShare("p", U96F32.from_int(100), same_owner=False)
+    # half the dividend is the parent's; 10% burn (CKBurn = u64::MAX / 10), take 11796/65535
+    split = childkey_dividend_split(10_000, 100, [parent], MAX_U64 // 10, 11_796)
+    emission = U96F32.from_int(5_000)
+    burn = (proportion_u64(MAX_U64 // 10) * emission) >> 32
+    take = ((U96F32.div(U96F32.from_int(11_796), U96F32.from_int(65_535))) * emission) >> 32
+    assert split.recycled == burn >> 32
+    assert split.to_parents == [("p", (emission - burn - take) >> 32)]
+    assert split.to_child == (U96F32.from_int(5_000) + take) >> 32
+
+
+def test_contributions():
+    w = ONE32 // 2
+    assert self_contribution(1_000, 1_000, [], w) == 1_500
+    assert self_contribution(1_000, 0, [MAX_U64 // 2 + 1], w) in (499, 500)
+    assert self_contribution(1_000, 0, [MAX_U64, MAX_U64], w) == 0  # saturates at nothing left
+    assert parent_contribution(1_000, 1_000, MAX_U64, w) == U96F32.from_int(1_500)
+
+
+@given(
+    st.integers(0, 10**13),
+    st.integers(0, 10**13),
+    st.lists(st.tuples(st.integers(0, 10**13 << 32), st.booleans()), max_size=5),
+    st.integers(0, MAX_U64 // 100 * 82),  # CKBurn up to 82% ...
+    st.integers(0, 11_796),  # ... and ChildkeyTake up to its 18% maximum
+)
+def test_childkey_split_never_creates_alpha(dividend, own, rows, burn, take):
+    parents = [ParentShare(i, c, same) for i, (c, same) in enumerate(rows)]
+    split = childkey_dividend_split(dividend, own, parents, burn, take)
+    paid = sum(a for _, a in split.to_parents) + split.to_child + split.recycled
+    assert paid <= dividend
+
+
+def test_childkey_split_reproduces_the_chain_when_burn_plus_take_exceed_one():
+    # The chain subtracts burn and take with saturation but still credits the full take to the
+    # child and recycles the full burn: with CKBurn + take > 100% more is paid than was earned.
+    parent = ParentShare("p", 1, same_owner=False)
+    split = childkey_dividend_split(17, 0, [parent], MAX_U64 // 100 * 6, 65_535)
+    assert split.to_parents == [("p", 0)]
+    assert split.to_child == 17 and split.recycled == 1
