@@ -1,8 +1,9 @@
 """Blocks of the bundled chain: their hashes, their rows, and runs of empty blocks.
 
-Table `blocks(number, hash, parent, timestamp, extrinsics, events, issuance, run_end)`. A row is
-one block that was opened (its start-of-block events, the hashes of the extrinsics applied in it,
-TotalIssuance after its start-of-block work) followed by a run of empty blocks
+Table `blocks(number, hash, parent, timestamp, extrinsics, events, issuance, issuance_end,
+run_end)`. A row is one block that was opened (its start-of-block events, the hashes of the
+extrinsics applied in it, TotalIssuance after its start-of-block work and, once sealed, at its
+end) followed by a run of empty blocks
 number+1 .. run_end that need no row of their own (fast-forwarding ten million blocks writes one
 row). Exactly one row, the last, is the open block: its hash is NULL until it is closed.
 
@@ -68,14 +69,15 @@ def insert_open(conn: sqlite3.Connection, number: int, parent: bytes, timestamp:
         (number, parent, timestamp, events_json(events), str(issuance), number))
 
 
-def close_open(conn: sqlite3.Connection, number: int, run_end: int) -> bytes:
-    """Seal the open block `number`: compute and store its hash; record the empty run after it."""
+def close_open(conn: sqlite3.Connection, number: int, run_end: int, issuance_end: int) -> bytes:
+    """Seal the open block `number`: store its hash and final issuance; record the empty run
+    after it."""
     parent, timestamp, extrinsics, events = conn.execute(
         "SELECT parent, timestamp, extrinsics, events FROM blocks WHERE number = ?",
         (number,)).fetchone()
     block_hash = row_hash(number, bytes(parent), timestamp, extrinsics, events)
-    conn.execute("UPDATE blocks SET hash = ?, run_end = ? WHERE number = ?",
-                 (block_hash, run_end, number))
+    conn.execute("UPDATE blocks SET hash = ?, run_end = ?, issuance_end = ? WHERE number = ?",
+                 (block_hash, run_end, str(issuance_end), number))
     return block_hash
 
 

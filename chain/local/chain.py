@@ -51,7 +51,7 @@ CREATE TABLE storage (item TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL
                       PRIMARY KEY (item, key)) WITHOUT ROWID;
 CREATE TABLE blocks (number INTEGER PRIMARY KEY, hash BLOB, parent BLOB NOT NULL,
                      timestamp INTEGER NOT NULL, extrinsics TEXT NOT NULL, events TEXT NOT NULL,
-                     issuance TEXT NOT NULL, run_end INTEGER NOT NULL);
+                     issuance TEXT NOT NULL, issuance_end TEXT, run_end INTEGER NOT NULL);
 CREATE TABLE extrinsics (block INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL UNIQUE,
                          signer BLOB NOT NULL, nonce INTEGER NOT NULL, call TEXT NOT NULL,
                          signature BLOB NOT NULL, success INTEGER NOT NULL, error TEXT,
@@ -253,7 +253,7 @@ class LocalChain:
             start = self.open_number()
             before = state.get(s.BALANCES_ISSUANCE)
             target = start + count
-            blocks.close_open(self.conn, start, target - 1)
+            blocks.close_open(self.conn, start, target - 1, before)
             run_empty_blocks(state, start + 1, target - 1, (self.genesis_number,
                              self.genesis_time), block_by_block=block_by_block)
             events = open_block(state, target, self.timestamp_of(target))
@@ -327,7 +327,7 @@ def _write_genesis(conn: sqlite3.Connection, name: str, spec: dict) -> None:
                  (blocks.events_json([{"pallet": "Genesis", "name": "State",
                                        "args": {"preset": name,
                                                 "storage": genesis_state}}]), number))
-    genesis_hash = blocks.close_open(conn, number, number)
+    genesis_hash = blocks.close_open(conn, number, number, issuance)
     meta = {"genesis_hash": genesis_hash.hex(), "genesis_number": str(number),
             "genesis_time": str(ts), "preset": name, "root_netuid": str(ROOT_NETUID)}
     conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
