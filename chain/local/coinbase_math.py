@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from amm.fixed import I96F32, U64F64, U96F32, Format, convert
+from chain.local.network_lock import storage_order
 
 MAX_U64 = 2**64 - 1
 U16_MAX = 65_535
@@ -607,3 +608,65 @@ def legacy_blocks_until_next_epoch(netuid: int, tempo: int, block: int) -> int:
 def legacy_should_run_epoch(netuid: int, tempo: int, block: int) -> bool:
     """The legacy rule: run when `legacy_blocks_until_next_epoch` is 0."""
     return legacy_blocks_until_next_epoch(netuid, tempo, block) == 0
+
+
+@dataclass(frozen=True)
+class EpochClock:
+    """One subnet's epoch-scheduler storage: `Tempo`, `LastEpochBlock`, `PendingEpochAt`,
+    `BlocksSinceLastStep`, `SubnetEpochIndex`."""
+
+    tempo: int
+    last_epoch_block: int
+    pending_epoch_at: int = 0
+    blocks_since_last_step: int = 0
+    epoch_index: int = 0
+
+
+@dataclass(frozen=True)
+class EpochSchedule:
+    """The outcome of one block's `drain_pending` scheduling."""
+
+    clocks: dict[int, EpochClock]
+    """Every subnet's clock after the block."""
+    run: list[int]
+    """Subnets whose epoch runs (and whose pending emission is drained), in order."""
+    skipped: list[int]
+    """Due subnets whose epoch input was inconsistent: slot consumed, pending kept."""
+    deferred: list[int]
+    """Due subnets beyond the per-block cap, pushed to `PendingEpochAt = block + 1`."""
+
+
+def schedule_epochs(
+    clocks: Mapping[int, EpochClock],
+    block: int,
+    max_epochs_per_block: int = 2,
+    inconsistent: Iterable[int] = (),
+) -> EpochSchedule:
+    """`drain_pending`'s scheduling, per subnet in storage order (`network_lock.storage_order`):
+    `BlocksSinceLastStep += 1`; if `should_run_epoch`, either defer it (cap reached), or run it
+    (reset `BlocksSinceLastStep`) or skip it when its input state is inconsistent; a run or a
+    skip consumes the slot: `LastEpochBlock = block`, `PendingEpochAt = 0`, index + 1. Skips do
+    not count toward the cap. Root (netuid 0) is not passed in by the chain."""
+    bad = set(inconsistent)
+    out: dict[int, EpochClock] = {}
+    run: list[int] = []
+    skipped: list[int] = []
+    deferred: list[int] = []
+    for netuid in sorted(clocks, key=storage_order):
+        c = clocks[netuid]
+        since = min(c.blocks_since_last_step + 1, MAX_U64)
+        c = EpochClock(c.tempo, c.last_epoch_block, c.pending_epoch_at, since, c.epoch_index)
+        if not should_run_epoch(c.tempo, block, c.last_epoch_block, c.pending_epoch_at, since):
+            out[netuid] = c
+            continue
+        if len(run) >= max_epochs_per_block:
+            out[netuid] = EpochClock(c.tempo, c.last_epoch_block, block + 1, since, c.epoch_index)
+            deferred.append(netuid)
+            continue
+        if netuid in bad:
+            skipped.append(netuid)
+        else:
+            run.append(netuid)
+            since = 0
+        out[netuid] = EpochClock(c.tempo, block, 0, since, c.epoch_index + 1)
+    return EpochSchedule(clocks=out, run=run, skipped=skipped, deferred=deferred)

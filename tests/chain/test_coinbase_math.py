@@ -15,6 +15,7 @@ from chain.local.coinbase_math import (
     MAX_TEMPO,
     MAX_U64,
     MOVING_ALPHA,
+    EpochClock,
     ParentShare,
     SubnetTerms,
     blocks_since_start_call,
@@ -34,6 +35,7 @@ from chain.local.coinbase_math import (
     proportion_u64,
     root_proportion,
     root_sell_flag,
+    schedule_epochs,
     self_contribution,
     should_run_epoch,
     split_dividends,
@@ -545,3 +547,36 @@ def test_childkey_split_reproduces_the_chain_when_burn_plus_take_exceed_one():
     split = childkey_dividend_split(17, 0, [parent], MAX_U64 // 100 * 6, 65_535)
     assert split.to_parents == [("p", 0)]
     assert split.to_child == 17 and split.recycled == 1
+
+
+# --- per-block epoch scheduling ---------------------------------------------------------------
+
+
+def test_schedule_runs_due_subnets_up_to_the_cap_and_defers_the_rest():
+    clocks = {n: EpochClock(tempo=10, last_epoch_block=0) for n in (1, 2, 3, 4)}
+    clocks[4] = EpochClock(tempo=10, last_epoch_block=5)  # not due yet
+    s = schedule_epochs(clocks, block=10, max_epochs_per_block=2)
+    assert s.run == [1, 2] and s.deferred == [3] and s.skipped == []
+    assert s.clocks[1] == EpochClock(10, 10, 0, 0, 1)
+    assert s.clocks[3] == EpochClock(10, 0, 11, 1, 0)
+    assert s.clocks[4] == EpochClock(10, 5, 0, 1, 0)
+    nxt = schedule_epochs(s.clocks, block=11, max_epochs_per_block=2)
+    assert nxt.run == [3]
+    assert nxt.clocks[3].last_epoch_block == 11 and nxt.clocks[3].pending_epoch_at == 0
+
+
+def test_inconsistent_subnet_consumes_its_slot_without_counting_toward_the_cap():
+    clocks = {n: EpochClock(tempo=5, last_epoch_block=0, blocks_since_last_step=4) for n in (1, 2)}
+    s = schedule_epochs(clocks, block=5, max_epochs_per_block=1, inconsistent={1})
+    assert s.skipped == [1] and s.run == [2]
+    assert s.clocks[1] == EpochClock(5, 5, 0, 5, 1)  # BlocksSinceLastStep keeps counting
+
+
+def test_schedule_orders_subnets_as_storage_does():
+    clocks = {n: EpochClock(tempo=1, last_epoch_block=0) for n in (1, 256)}
+    assert schedule_epochs(clocks, block=1, max_epochs_per_block=1).run == [256]
+
+
+def test_safety_net_fires_after_max_tempo_blocks_without_a_step():
+    clocks = {1: EpochClock(tempo=60_000, last_epoch_block=0, blocks_since_last_step=MAX_TEMPO)}
+    assert schedule_epochs(clocks, block=1).run == [1]
