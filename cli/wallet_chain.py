@@ -136,10 +136,20 @@ def submit_transfer(backend, signer, dest: bytes, value: int, *, keep_alive: boo
                       "dest_balance_after_rao": _free(backend, dest)}
 
 
+class UnsupportedKeyType(Exception):
+    """The coldkey is not sr25519, the only signature type taoctl submits."""
+
+    name = "UnsupportedKeyType"
+    exit_code = 3
+
+
 def as_signer(keypair):
     """A wallet Keypair as the chain's Signer (public key + sr25519 signing)."""
     from chain.local.accounts import Signer
 
+    if getattr(keypair, "crypto_type", 1) != 1:  # substrate-interface: 1 == sr25519
+        raise UnsupportedKeyType("this coldkey is not sr25519; taoctl signs extrinsics with "
+                                 "sr25519 keys only")
     return Signer.from_keypair(keypair)
 
 
