@@ -121,9 +121,32 @@ def _received_from_events(events: list[dict], quote) -> int | None:
     return _event_amount(events, "StakeRemoved", "tao")
 
 
-def _settle_quote(quote, events: list[dict]) -> None:
+def _received_from_result(result: dict | None, quote) -> int | None:
+    """The same from a call's result record (`env.result` of the bundled runtime)."""
+    if not isinstance(result, dict):
+        return None
+    key = "alpha_received_rao" if quote.output_token == "alpha" else "tao_received_rao"
+    value = result.get(key)
+    return value if isinstance(value, int) else None
+
+
+def _chain_quote(backend, coldkey: bytes, quote) -> dict | None:
+    """The runtime's own quote (the call run on a throw-away view), when the backend has one."""
+    from chain.local.errors import DispatchError
+
+    try:
+        return backend.query("quote", coldkey, quote.pallet, quote.call, quote.args)
+    except DispatchError as exc:
+        raise StakeRefused(exc.name, f"{quote.call} refused ({exc.name}): {exc}") from None
+    except (ValueError, TypeError, NotImplementedError):
+        return None
+
+
+def _settle_quote(quote, events: list[dict], result: dict | None = None) -> None:
     """Make the chain's dry run the quote of record; note any difference from the amm quote."""
-    chain_says = _received_from_events(events, quote)
+    chain_says = _received_from_result(result, quote)
+    if chain_says is None:
+        chain_says = _received_from_events(events, quote)
     if chain_says is not None and chain_says != quote.received:
         quote.notes.append(f"the pool model quoted {quote.received} rao, the chain's dry run "
                            f"{chain_says} rao; the dry run is shown")
@@ -204,7 +227,9 @@ def _finish(session: Session, quotes: list, title: str, *, dry_run: bool, passwo
                               f"(extrinsic {receipt.extrinsic_id})")
         after = measure(q)
         by_state = after - before
-        received = _received_from_events(receipt.events, q)
+        received = _received_from_result(getattr(receipt, "result", None), q)
+        if received is None:
+            received = _received_from_events(receipt.events, q)
         executed.append({"call": f"{q.pallet}.{q.call}", "extrinsic_id": receipt.extrinsic_id,
                          "output_token": q.output_token, "quoted_rao": q.received,
                          "received_rao": received if received is not None else by_state,
@@ -295,8 +320,9 @@ def _quote_checked(session: Session, make_quote):
     except amm.AmmError as exc:
         # an order the pool refuses (SlippageTooHigh, ...): the chain would refuse it too
         raise StakeRefused(exc.name, f"refused ({exc.name}): {exc}") from None
-    events = _dry_run(session.backend, session.coldkey, q)
-    _settle_quote(q, events)
+    result = _chain_quote(session.backend, session.coldkey, q)
+    events = _dry_run(session.backend, session.coldkey, q) if result is None else []
+    _settle_quote(q, events, result)
     return q
 
 
