@@ -85,3 +85,220 @@ def _query_info(view: NodeView, params: bytes) -> bytes:
 def _query_fee_details(view: NodeView, params: bytes) -> bytes:
     """FeeDetails {inclusion_fee: None, tip: 0}."""
     return b"\x00" + (0).to_bytes(8, "little")
+
+
+# -- subtensor's runtime APIs (btcli) ---------------------------------------------------------
+SM = "SubtensorModule"
+ZERO_ACCOUNT = bytes(32)
+IDENTITY_FIELDS = ("subnet_name", "github_repo", "subnet_contact", "subnet_url", "discord",
+                   "description", "logo_url", "additional")
+
+
+def default_symbol(netuid: int) -> str:
+    """Subtensor's default token symbols: 0 is TAO's, then the Greek alphabet."""
+    if netuid == 0:
+        return "\u03a4"
+    letters = "αβγδεζηθικλμνξοπρστυφχψω"
+    return letters[netuid - 1] if netuid - 1 < len(letters) else f"sn{netuid}"
+
+
+def _read(view: NodeView, state, item_id: str, *key, default=0):
+    """A local item's value, or `default` when no pallet module declares it (yet)."""
+    item = view.registry.get(item_id)
+    if item is None:
+        return default
+    value = state.get(item, *key)
+    return default if value is None else value
+
+
+def _u64(data: bytes, offset: int = 0) -> int:
+    if len(data) < offset + 8:
+        raise ValueError("expected a u64")
+    return int.from_bytes(data[offset:offset + 8], "little")
+
+
+def _netuid(data: bytes) -> int:
+    if len(data) < 2:
+        raise ValueError("expected a u16 netuid")
+    return int.from_bytes(data[:2], "little")
+
+
+def _text(value) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    return str(value or "").encode()
+
+
+def _compact_bytes(data: bytes) -> bytes:
+    """Vec<Compact<u8>>, as subtensor's runtime API structs carry names and symbols."""
+    return encode_compact(len(data)) + b"".join(encode_compact(b) for b in data)
+
+
+def _vec_u8(data: bytes) -> bytes:
+    return encode_compact(len(data)) + data
+
+
+def _account(value) -> bytes:
+    if isinstance(value, (bytes, bytearray)) and len(value) == 32:
+        return bytes(value)
+    if isinstance(value, str):
+        raw = bytes.fromhex(value[2:] if value.startswith("0x") else value)
+        if len(raw) == 32:
+            return raw
+    return ZERO_ACCOUNT
+
+
+def _netuids(view: NodeView, state) -> list[int]:
+    item = view.registry.get(f"{SM}.NetworksAdded")
+    return sorted(k[0] for k, added in state.iter(item) if added)
+
+
+def dynamic_info(view: NodeView, state, netuid: int) -> bytes:
+    """DynamicInfo of one subnet (NODE.md field order), from the local state."""
+    def r(name, default=0):
+        return _read(view, state, f"{SM}.{name}", netuid, default=default)
+
+    identity = r("SubnetIdentitiesV3", None)
+    name = identity.get("subnet_name", "") if isinstance(identity, dict) else ""
+    out = encode_compact(netuid)
+    out += _account(r("SubnetOwnerHotkey", None)) + _account(r("SubnetOwner", None))
+    out += _compact_bytes(_text(name)) + _compact_bytes(_text(r("TokenSymbol", "") or
+                                                           default_symbol(netuid)))
+    out += encode_compact(r("Tempo", 360))
+    for field in ("LastMechansimStepBlock", "BlocksSinceLastStep", "SubnetTaoInEmission"):
+        out += encode_compact(int(r(field) or 0))
+    for field in ("SubnetAlphaIn", "SubnetAlphaOut", "SubnetTAO", "SubnetAlphaOutEmission",
+                  "SubnetAlphaInEmission", "SubnetTaoInEmission", "PendingEmission",
+                  "PendingRootDivs"):
+        out += encode_compact(int(r(field) or 0))
+    out += encode_compact(int(r("SubnetVolume") or 0))
+    out += encode_compact(int(r("NetworkRegisteredAt") or 0))
+    if isinstance(identity, dict):
+        out += b"\x01" + b"".join(_vec_u8(_text(identity.get(f, ""))) for f in IDENTITY_FIELDS)
+    else:
+        out += b"\x00"
+    out += int(r("SubnetMovingPrice") or 0).to_bytes(16, "little", signed=True)
+    return out
+
+
+@api("SubnetInfoRuntimeApi_get_all_dynamic_info")
+def _all_dynamic_info(view: NodeView, params: bytes) -> bytes:
+    with view.chain.reading() as state:
+        netuids = _netuids(view, state)
+        return encode_compact(len(netuids)) + b"".join(
+            b"\x01" + dynamic_info(view, state, n) for n in netuids)
+
+
+@api("SubnetInfoRuntimeApi_get_dynamic_info")
+def _dynamic_info(view: NodeView, params: bytes) -> bytes:
+    netuid = _netuid(params)
+    with view.chain.reading() as state:
+        if netuid not in _netuids(view, state):
+            return b"\x00"
+        return b"\x01" + dynamic_info(view, state, netuid)
+
+
+def _stake_of(view: NodeView, state, hotkey: bytes, coldkey: bytes, netuid: int) -> int:
+    try:
+        from chain.local.stake_utils import stake_of
+    except ImportError:
+        return 0
+    return stake_of(state, hotkey, coldkey, netuid)
+
+
+def _stake_info(view: NodeView, state, hotkey: bytes, coldkey: bytes, netuid: int,
+                stake: int) -> bytes:
+    """StakeInfo {hotkey, coldkey, netuid, stake, locked, emission, tao_emission, drain,
+    is_registered}."""
+    uids = view.registry.get(f"{SM}.Uids")
+    registered = uids is not None and state.get(uids, netuid, hotkey) is not None
+    return (hotkey + coldkey + encode_compact(netuid) + encode_compact(stake) +
+            encode_compact(0) * 4 + (b"\x01" if registered else b"\x00"))
+
+
+def _stakes_of_coldkey(view: NodeView, state, coldkey: bytes) -> list[bytes]:
+    hotkeys = []
+    for item in ("StakingHotkeys", "OwnedHotkeys"):
+        for h in _read(view, state, f"{SM}.{item}", coldkey, default=[]) or []:
+            key = _account(h)
+            if key != ZERO_ACCOUNT and key not in hotkeys:
+                hotkeys.append(key)
+    out = []
+    for hotkey in hotkeys:
+        for netuid in _netuids(view, state):
+            stake = _stake_of(view, state, hotkey, coldkey, netuid)
+            if stake > 0:
+                out.append(_stake_info(view, state, hotkey, coldkey, netuid, stake))
+    return out
+
+
+@api("StakeInfoRuntimeApi_get_stake_info_for_coldkey")
+def _stake_for_coldkey(view: NodeView, params: bytes) -> bytes:
+    coldkey = params[:32]
+    with view.chain.reading() as state:
+        infos = _stakes_of_coldkey(view, state, coldkey)
+    return encode_compact(len(infos)) + b"".join(infos)
+
+
+@api("StakeInfoRuntimeApi_get_stake_info_for_coldkeys")
+def _stake_for_coldkeys(view: NodeView, params: bytes) -> bytes:
+    count, offset = decode_compact(params, 0)
+    coldkeys = [params[offset + 32 * i: offset + 32 * (i + 1)] for i in range(count)]
+    out = encode_compact(len(coldkeys))
+    with view.chain.reading() as state:
+        for coldkey in coldkeys:
+            infos = _stakes_of_coldkey(view, state, coldkey)
+            out += coldkey + encode_compact(len(infos)) + b"".join(infos)
+    return out
+
+
+@api("StakeInfoRuntimeApi_get_stake_info_for_hotkey_coldkey_netuid")
+def _stake_for_triple(view: NodeView, params: bytes) -> bytes:
+    hotkey, coldkey, netuid = params[:32], params[32:64], _netuid(params[64:])
+    with view.chain.reading() as state:
+        stake = _stake_of(view, state, hotkey, coldkey, netuid)
+        if stake <= 0:
+            return b"\x00"
+        return b"\x01" + _stake_info(view, state, hotkey, coldkey, netuid, stake)
+
+
+def _pool(view: NodeView, netuid: int):
+    from chain.local.stake_utils import read_pool
+
+    with view.chain.reading() as state:
+        if netuid not in _netuids(view, state):
+            raise ValueError(f"subnet {netuid} does not exist")
+        return read_pool(state, netuid)
+
+
+@api("SwapRuntimeApi_current_alpha_price")
+def _current_alpha_price(view: NodeView, params: bytes) -> bytes:
+    import amm
+
+    return amm.price_rao(_pool(view, _netuid(params))).to_bytes(8, "little")
+
+
+def _sim(view: NodeView, params: bytes, buying: bool) -> bytes:
+    """SimSwapResult {tao_amount, alpha_amount, tao_fee, alpha_fee}, from the same pool
+    functions the bundled chain stakes with."""
+    import amm
+
+    pool = _pool(view, _netuid(params))
+    amount = _u64(params, 2)
+    if buying:
+        result = amm.buy(pool, amount)
+        values = (result.amount_in, result.amount_out, result.fee, 0)
+    else:
+        result = amm.sell(pool, amount)
+        values = (result.amount_out, result.amount_in, 0, result.fee)
+    return b"".join(v.to_bytes(8, "little") for v in values)
+
+
+@api("SwapRuntimeApi_sim_swap_tao_for_alpha")
+def _sim_tao_for_alpha(view: NodeView, params: bytes) -> bytes:
+    return _sim(view, params, True)
+
+
+@api("SwapRuntimeApi_sim_swap_alpha_for_tao")
+def _sim_alpha_for_tao(view: NodeView, params: bytes) -> bytes:
+    return _sim(view, params, False)
