@@ -86,11 +86,13 @@ def _amount(text: str | None, out: Output, what: str) -> int:
 
 
 def _dry_run(backend, coldkey: bytes, quote) -> list[dict]:
-    """Run the quoted call on a throw-away view of the open block; refusals raise StakeRefused."""
+    """Run the quoted call on a throw-away view of the open block; refusals raise StakeRefused.
+    `quote` is an OpQuote or a QuoteRefused (both name the pallet, call and arguments)."""
     from chain.local.errors import DispatchError
 
+    args = getattr(quote, "call_args", None) or quote.args
     try:
-        return backend.dry_run(coldkey, quote.pallet, quote.call, quote.args)
+        return backend.dry_run(coldkey, quote.pallet, quote.call, args)
     except DispatchError as exc:
         raise StakeRefused(exc.name, f"{quote.call} refused ({exc.name}): {exc}") from None
 
@@ -313,13 +315,15 @@ def add(
 def _quote_checked(session: Session, make_quote):
     """Dry-run first (the chain's checks and error names), then quote; the dry run is the
     number of record when the two differ."""
-    import amm
+    from cli.staking_view import QuoteRefused
 
     try:
         q = make_quote()
-    except amm.AmmError as exc:
-        # an order the pool refuses (SlippageTooHigh, ...): the chain would refuse it too
-        raise StakeRefused(exc.name, f"refused ({exc.name}): {exc}") from None
+    except QuoteRefused as exc:
+        # the pool refuses the order (SlippageTooHigh, ...); the chain's verdict comes first,
+        # since its checks (balance, hotkey, subnet) may fail before the pool's
+        _dry_run(session.backend, session.coldkey, exc)
+        raise StakeRefused(exc.name, f"{exc.call} refused ({exc.name}): {exc}") from None
     result = _chain_quote(session.backend, session.coldkey, q)
     events = _dry_run(session.backend, session.coldkey, q) if result is None else []
     _settle_quote(q, events, result)

@@ -72,6 +72,29 @@ def ratio_pct(num: int, den: int) -> str:
     return text
 
 
+class QuoteRefused(Exception):
+    """The pool model refuses the order (SlippageTooHigh, ...); carries the call that was going
+    to be made, so the caller can ask the chain's dry run for its own verdict first."""
+
+    exit_code = 4
+
+    def __init__(self, error: Exception, pallet: str, call: str, args: dict) -> None:
+        super().__init__(str(error))
+        self.name = getattr(error, "name", type(error).__name__)
+        self.exit_code = getattr(error, "exit_code", 4)
+        self.error, self.pallet, self.call, self.call_args = error, pallet, call, args
+
+
+def _trade(fn, pool, amount: int, name: str, args: dict, **kw):
+    """Run an amm trade; a refusal becomes QuoteRefused carrying the call."""
+    import amm
+
+    try:
+        return fn(pool, amount, **kw)
+    except amm.AmmError as exc:
+        raise QuoteRefused(exc, "SubtensorModule", name, args) from None
+
+
 @dataclass
 class OpQuote:
     """One operation, quoted: the call to submit and what it should give."""
@@ -175,18 +198,19 @@ def quote_add(pool, netuid: int, hotkey: bytes, amount: int, *, safe: bool, part
     limited = _limited(netuid, pool, safe)
     limit = amm.limit_price_for_tolerance(pool, "buy", tolerance) if limited else None
     if limited:
-        result = amm.buy(pool, amount, limit_price=limit, allow_partial=partial)
-        worst = amm.worst_case_out(pool, "buy", amount, limit)
-        if worst is None and partial:
-            worst = 0
         args = {"hotkey": hotkey, "netuid": netuid, "amount_staked": amount,
                 "limit_price": limit, "allow_partial": partial}
         name = "add_stake_limit"
+        result = _trade(amm.buy, pool, amount, name, args, limit_price=limit,
+                        allow_partial=partial)
+        worst = amm.worst_case_out(pool, "buy", amount, limit)
+        if worst is None and partial:
+            worst = 0
     else:
-        result = amm.buy(pool, amount)
-        worst = None
         args = {"hotkey": hotkey, "netuid": netuid, "amount_staked": amount}
         name = "add_stake"
+        result = _trade(amm.buy, pool, amount, name, args)
+        worst = None
     return OpQuote("add", "SubtensorModule", name, args, netuid, amount, "TAO", "alpha",
                    result.amount_out, result.fee, "TAO", amm.price_rao(pool), result.slippage,
                    result.ideal_out, tolerance if limited else None, limit, worst, limited,
@@ -201,18 +225,19 @@ def quote_remove(pool, netuid: int, hotkey: bytes, alpha: int, *, safe: bool, pa
     limited = _limited(netuid, pool, safe)
     limit = amm.limit_price_for_tolerance(pool, "sell", tolerance) if limited else None
     if limited:
-        result = amm.sell(pool, alpha, limit_price=limit, allow_partial=partial)
-        worst = amm.worst_case_out(pool, "sell", alpha, limit)
-        if worst is None and partial:
-            worst = 0
         args = {"hotkey": hotkey, "netuid": netuid, "amount_unstaked": alpha,
                 "limit_price": limit, "allow_partial": partial}
         name = "remove_stake_limit"
+        result = _trade(amm.sell, pool, alpha, name, args, limit_price=limit,
+                        allow_partial=partial)
+        worst = amm.worst_case_out(pool, "sell", alpha, limit)
+        if worst is None and partial:
+            worst = 0
     else:
-        result = amm.sell(pool, alpha)
-        worst = None
         args = {"hotkey": hotkey, "netuid": netuid, "amount_unstaked": alpha}
         name = "remove_stake"
+        result = _trade(amm.sell, pool, alpha, name, args)
+        worst = None
     return OpQuote("remove", "SubtensorModule", name, args, netuid, alpha, "alpha", "TAO",
                    result.amount_out, result.fee, "alpha", amm.price_rao(pool), result.slippage,
                    result.ideal_out, tolerance if limited else None, limit, worst, limited,
@@ -250,9 +275,12 @@ def quote_swap(origin_pool, destination_pool, operation: str, origin_netuid: int
     limit = swap_rate_limit(origin_pool, destination_pool, tolerance) if limited else None
     spot_o, spot_d = amm.price_rao(origin_pool), amm.price_rao(destination_pool)
     fee_at_origin = origin_netuid != ROOT_NETUID
+    name, args = _transition_call(operation, limited, hotkey, origin_netuid, destination_netuid,
+                                  alpha, limit, partial, destination_hotkey, destination_coldkey)
     if cross:
-        sold = amm.sell(origin_pool, alpha, drop_fees=not fee_at_origin)
-        bought = amm.buy(destination_pool, sold.amount_out, drop_fees=fee_at_origin)
+        sold = _trade(amm.sell, origin_pool, alpha, name, args, drop_fees=not fee_at_origin)
+        bought = _trade(amm.buy, destination_pool, sold.amount_out, name, args,
+                        drop_fees=fee_at_origin)
         received, amount_in = bought.amount_out, sold.amount_in
         fee = sold.fee if fee_at_origin else bought.fee
         fee_token = "alpha" if fee_at_origin else "TAO"
@@ -267,26 +295,30 @@ def quote_swap(origin_pool, destination_pool, operation: str, origin_netuid: int
         # the least the limit rate accepts for the whole amount, before fees (floored)
         # (the chain's own check, on the pools' prices, is run by the dry run before signing)
         worst = alpha * limit // RAO_PER_TAO
-    if operation == "swap":
-        base = {"hotkey": hotkey, "origin_netuid": origin_netuid,
-                "destination_netuid": destination_netuid, "alpha_amount": alpha}
-        name = "swap_stake_limit" if limited else "swap_stake"
-        args = base | ({"limit_price": limit, "allow_partial": partial} if limited else {})
-    elif operation == "move":
-        name = "move_stake"
-        args = {"origin_hotkey": hotkey, "destination_hotkey": destination_hotkey,
-                "origin_netuid": origin_netuid, "destination_netuid": destination_netuid,
-                "alpha_amount": alpha}
-    else:
-        name = "transfer_stake"
-        args = {"destination_coldkey": destination_coldkey, "hotkey": hotkey,
-                "origin_netuid": origin_netuid, "destination_netuid": destination_netuid,
-                "alpha_amount": alpha}
     return OpQuote(operation, "SubtensorModule", name, args, origin_netuid, alpha, "alpha",
                    "alpha", received, fee, fee_token, spot_o, max(ideal - received, 0), ideal,
                    tolerance if limited else None, limit, worst, limited, partial and limited,
                    amount_in, destination_netuid=destination_netuid,
                    destination_spot_price=spot_d, price_after=price_after)
+
+
+def _transition_call(operation: str, limited: bool, hotkey: bytes, origin_netuid: int,
+                     destination_netuid: int, alpha: int, limit: int | None, partial: bool,
+                     destination_hotkey: bytes | None, destination_coldkey: bytes | None):
+    """(call name, args) of a swap, move or transfer, with subtensor's argument names."""
+    if operation == "swap":
+        base = {"hotkey": hotkey, "origin_netuid": origin_netuid,
+                "destination_netuid": destination_netuid, "alpha_amount": alpha}
+        if limited:
+            return "swap_stake_limit", base | {"limit_price": limit, "allow_partial": partial}
+        return "swap_stake", base
+    if operation == "move":
+        return "move_stake", {"origin_hotkey": hotkey, "destination_hotkey": destination_hotkey,
+                              "origin_netuid": origin_netuid,
+                              "destination_netuid": destination_netuid, "alpha_amount": alpha}
+    return "transfer_stake", {"destination_coldkey": destination_coldkey, "hotkey": hotkey,
+                              "origin_netuid": origin_netuid,
+                              "destination_netuid": destination_netuid, "alpha_amount": alpha}
 
 
 # --- tables ----------------------------------------------------------------------------------

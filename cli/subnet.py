@@ -491,6 +491,9 @@ def register(
     netuid: NetuidOpt = None,
     tolerance: ToleranceOpt = None,
     safe: SafeOpt = True,
+    max_burn: Annotated[str | None, typer.Option(
+        "--max-burn", help="The most TAO to burn (register_limit's limit) instead of burn x "
+        "(1 + tolerance).", show_default=False)] = None,
     dry_run: DryRunOpt = False,
     hotkey_ss58: HotkeySs58Opt = None,
     wallet_name: WalletNameOpt = None,
@@ -512,6 +515,15 @@ def register(
     out = Output(json_out, no_prompt)
     n = _netuid(out, netuid)
     tol = parse_tolerance(tolerance, selling=False)
+    cap = None
+    if max_burn is not None:
+        from chain.units import parse_tao
+
+        if not safe:
+            from cli.errors import UsageError
+
+            raise UsageError("--max-burn sets register_limit's limit: it cannot go with --unsafe")
+        cap = parse_tao(max_burn, what="--max-burn")
     wallet, coldkey, coldkey_ss58, hotkey, hotkey_address = _wallet_keys(
         wallet_name, wallet_path, wallet_hotkey, hotkey_ss58)
     backend = _backend(network, chain_db)
@@ -524,12 +536,13 @@ def register(
             name, args = "root_register", {"hotkey": hotkey}
         elif safe:
             num, den = tol.as_integer_ratio()
-            limit = burn * (den + num) // den
+            limit = burn * (den + num) // den if max_burn is None else cap
             name, args = "register_limit", {"netuid": n, "hotkey": hotkey, "limit_price": limit}
         else:
             name, args = "burned_register", {"netuid": n, "hotkey": hotkey}
         summary = {"Netuid": n, "Cost (burn)": format_tao(burn),
-                   "Limit cost": f"{format_tao(limit)} (+{pct_str(tol)}%)" if limit else "-",
+                   "Limit cost": "-" if limit is None else format_tao(limit) + (
+                       f" (+{pct_str(tol)}%)" if cap is None else " (--max-burn)"),
                    "Balance": format_tao(free), "Hotkey": hotkey_address,
                    "Coldkey": coldkey_ss58}
         result = _signed_call(out, backend, wallet, coldkey, "SubtensorModule", name, args,
