@@ -28,6 +28,7 @@ class Env:
     state: State
     block_number: int
     events: list[dict] = field(default_factory=list)
+    result: dict | None = None  # what a call did, for quotes (dry runs) and receipts
 
     def emit(self, pallet: str, name: str, **args: Any) -> None:
         """Record an event (pallet, name, args) for the extrinsic or block being applied."""
@@ -96,7 +97,8 @@ def _decode(spec: CallSpec, name: str, kind: str, value: Any) -> Any:
 
 
 _LOADED = False
-PALLET_MODULES = ["chain.local.balances"]  # part 2 appends subnets, staking, registration, ...
+PALLET_MODULES = ["chain.local.balances", "chain.local.subnets", "chain.local.registration",
+                  "chain.local.staking", "chain.local.admin"]
 
 
 def _load_pallets() -> None:

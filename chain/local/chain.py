@@ -305,10 +305,11 @@ def _write_genesis(conn: sqlite3.Connection, name: str, spec: dict) -> None:
         issuance += free
     for item in (s.BALANCES_ISSUANCE, s.SUBTENSOR_ISSUANCE, s.GENESIS_ISSUANCE):
         state.set(item, issuance)
-    for netuid in spec["subnets"]:
-        state.set(s.NETWORKS_ADDED, netuid, True)
     if spec.get("sudo"):
         state.set(s.SUDO_KEY, bytes.fromhex(spec["sudo"]))
+    from chain.local import genesis
+
+    genesis.write(state, spec, spec["genesis_number"])  # subnets, pools, stakes (part 2)
     from chain.local.emission import block_emission_for_issuance
 
     state.set(s.BLOCK_EMISSION, block_emission_for_issuance(issuance))

@@ -66,4 +66,10 @@ class EmissionStandIn:
         state.set(s.BLOCK_EMISSION, block_emission_for_issuance(before_last))
 
 
-BLOCK_HOOKS: list = [EmissionStandIn()]
+def _hooks() -> list:
+    from chain.local.registration_hook import RegistrationPriceDecay
+
+    return [RegistrationPriceDecay(), EmissionStandIn()]
+
+
+BLOCK_HOOKS: list = _hooks()  # registration prices first, then emission (block_step's order)

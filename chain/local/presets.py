@@ -11,7 +11,9 @@ follow every 12 s), `balances` (hex public key -> free rao), `sudo` (hex key or 
   10.72 M TAO issued at block 7,540,000, emission 0.5 TAO per block. 0.22 M TAO after the
   halving at 3,600 TAO per day puts genesis on 2026-02-14; the next halving (15.75 M) then comes
   10,060,000 blocks later, on 2029-12-12 (see the tests). Balances: a handful of large holders,
-  with the rest held by the root subnet's account (the root stake); part 2 adds subnets.
+  128 subnets with running pools (`_mainnet_subnets`, generated from a seed) and the rest
+  staked on root by eight validators. `params`, `subnets` as dicts and `root_stakes` are read
+  by `chain.local.genesis`.
 """
 
 from __future__ import annotations
@@ -38,6 +40,77 @@ _MAINNET_ISSUANCE = 10_720_000 * TAO
 _MAINNET_HOLDERS = {_holder(i): amount * TAO for i, amount in enumerate(
     [412_000, 298_500, 187_250, 150_000, 96_400, 61_000, 25_000, 9_850])}
 
+_POW2_QUARTERS = (1_000_000, 1_189_207, 1_414_214, 1_681_793)  # 2**(k/4) * 1e6, k = 0..3
+
+
+def _scaled(base: int, z: int) -> int:
+    """base * 2**(z/4) with integers only (so every machine generates the same preset)."""
+    whole, quarter = divmod(z, 4)
+    value = base * _POW2_QUARTERS[quarter] // 1_000_000
+    return value << whole if whole >= 0 else value >> -whole
+
+
+def _spread(rng, width: int) -> int:
+    """An integer roughly normal around 0: a sum of four dice of `width` faces, centred."""
+    return sum(rng.randint(0, width) for _ in range(4)) - 2 * width
+
+
+def _mainnet_subnets() -> tuple[dict, list[dict], list]:
+    """Balances, 128 subnets and the root stakes of the mainnet preset, from a fixed seed.
+
+    Shaped like finney in early 2026: pool TAO spread log-normally around 9,000 TAO (a few
+    near 100,000), prices around 0.012 TAO per alpha (0.002 to 0.2), alpha outstanding 0.5-2.5x
+    the pool's alpha, registration dates from the dTAO launch (block 4,920,000) to a few days
+    before genesis (the newest still inside the network immunity period), burns between 0.0005
+    and 2 TAO. Each subnet's staked alpha is held by its owner (20 %) and three of eight large
+    validators (80 %), who also hold the root stake. Integers only, from `random.Random(seed)`.
+    """
+    import random
+
+    rng = random.Random(20260214)
+    validators = [(_key(b"validator-hot", k), _holder(k)) for k in range(8)]
+    subnets, subnet_tao = [], 0
+    for netuid in range(1, 129):
+        tao = max(_scaled(9_000 * TAO, _spread(rng, 6)), 1_500 * TAO)
+        price_rao = max(_scaled(12_000_000, _spread(rng, 5)), 2_000_000)
+        alpha_in = tao * TAO // price_rao
+        alpha_out = alpha_in * rng.randint(50, 250) // 100
+        owner_cold, owner_hot = _key(b"owner-cold", netuid), _key(b"owner-hot", netuid)
+        picked = rng.sample(validators, 3)
+        owner_part = alpha_out // 5
+        split = [(alpha_out - owner_part) * w // 6 for w in (3, 2, 1)]
+        split[0] += alpha_out - owner_part - sum(split)
+        stakes = [[owner_hot, owner_cold, owner_part]] + [
+            [hot, cold, part] for (hot, cold), part in zip(picked, split, strict=True)]
+        moving = min(price_rao * rng.randint(80, 120) // 100, TAO)
+        subnets.append({
+            "netuid": netuid, "owner_coldkey": owner_cold, "owner_hotkey": owner_hot,
+            "tao": tao, "alpha_in": alpha_in, "stakes": stakes,
+            "neurons": [hot for hot, _ in picked], "name": f"sn{netuid}",
+            "registered_at": rng.randint(4_920_000, 7_530_000),
+            "locked": rng.randint(1, 2_000) * TAO,
+            "moving_price": (moving << 32) // TAO,  # I96F32 bits
+            "burn": rng.randint(500_000, 2 * TAO), "started": True, "emission_enabled": True,
+        })
+        subnet_tao += tao
+    held = sum(_MAINNET_HOLDERS.values())
+    root_tao = _MAINNET_ISSUANCE - held - subnet_tao
+    weights = [30, 22, 16, 11, 8, 6, 4, 3]
+    root_stakes = [[hot, cold, root_tao * w // 100] for (hot, cold), w in
+                   zip(validators, weights, strict=True)]
+    root_stakes[0][2] += root_tao - sum(r[2] for r in root_stakes)
+    balances = {**_MAINNET_HOLDERS, subnet_account(ROOT_NETUID).hex(): root_tao}
+    for entry in subnets:
+        balances[subnet_account(entry["netuid"]).hex()] = entry["tao"]
+    return balances, subnets, root_stakes
+
+
+def _key(tag: bytes, n: int) -> str:
+    return hashlib.blake2b(b"taoctl/mainnet/" + tag + b"/%d" % n, digest_size=32).hexdigest()
+
+
+_MAINNET_BALANCES, _MAINNET_SUBNETS, _MAINNET_ROOT_STAKES = _mainnet_subnets()
+
 PRESETS: dict[str, dict] = {
     "dev": {
         "description": "dev accounts //Alice..//Ferdie with 1,000,000 TAO each; Alice is sudo",
@@ -46,18 +119,21 @@ PRESETS: dict[str, dict] = {
         "balances": {pk.hex(): 1_000_000 * TAO for pk in DEV_ACCOUNTS.values()},
         "sudo": DEV_ACCOUNTS["Alice"].hex(),
         "subnets": [ROOT_NETUID],
+        # a sandbox subnet can start trading as soon as it is created
+        "params": {"StartCallDelay": 0},
     },
     "mainnet": {
         "description": "finney-shaped: 10.72 M TAO issued, 0.5 TAO per block, next halving at "
                        "15.75 M (about 2029-12-12)",
         "genesis_number": 7_540_000,
         "genesis_time": _ts("2026-02-14T02:40:00"),
-        "balances": {
-            **_MAINNET_HOLDERS,
-            subnet_account(ROOT_NETUID).hex(): _MAINNET_ISSUANCE - sum(_MAINNET_HOLDERS.values()),
-        },
+        "balances": _MAINNET_BALANCES,
         "sudo": None,
-        "subnets": [ROOT_NETUID],
+        "subnets": [ROOT_NETUID, *_MAINNET_SUBNETS],
+        "root_stakes": _MAINNET_ROOT_STAKES,
+        "params": {"NetworkMinLockCost": 1 * TAO, "NetworkLockReductionInterval": 57_600,
+                   "NetworkLastLockCost": 1_400 * TAO, "NetworkLastRegistered": 7_521_000,
+                   "SubnetLimit": 128, "StartCallDelay": 50_400, "TaoWeight": 3_320_413_933_267_719_290},
         # the first halving took effect on 2025-12-15, 440,000 blocks before genesis
         "past_halvings": {1: 7_100_000},
     },

@@ -1,0 +1,418 @@
+"""The staking calls of the subtensor pallet (`staking/add_stake.rs`, `remove_stake.rs`,
+`move_stake.rs`, `increase_take.rs`, `decrease_take.rs`), with subtensor's names and arguments.
+
+Contract for the CLI (all amounts rao; `limit_price` is rao of TAO per alpha, or for the
+cross-subnet limit call rao-scaled origin price / destination price):
+
+    add_stake(hotkey, netuid, amount_staked)
+    add_stake_limit(hotkey, netuid, amount_staked, limit_price, allow_partial)
+    remove_stake(hotkey, netuid, amount_unstaked)
+    remove_stake_limit(hotkey, netuid, amount_unstaked, limit_price, allow_partial)
+    remove_stake_full_limit(hotkey, netuid, limit_price)        limit_price: int or None
+    unstake_all(hotkey)                                          every subnet, to free TAO
+    unstake_all_alpha(hotkey)                                    every non-root subnet, to root
+    move_stake(origin_hotkey, destination_hotkey, origin_netuid, destination_netuid, alpha_amount)
+    transfer_stake(destination_coldkey, hotkey, origin_netuid, destination_netuid, alpha_amount)
+    swap_stake(hotkey, origin_netuid, destination_netuid, alpha_amount)
+    swap_stake_limit(hotkey, origin_netuid, destination_netuid, alpha_amount, limit_price,
+                     allow_partial)
+    decrease_take(hotkey, take) / increase_take(hotkey, take)   take of 65535
+
+Every call records what it did in `env.result` (a dict: tao and alpha moved, fee, the pool
+before and after, prices, slippage), which is what `queries.quote` returns from a dry run, so
+a quote is the execution itself, rolled back. Events carry subtensor's positional fields.
+Pool movements go through `amm` (via `stake_utils`); fees go to the block author.
+"""
+
+from __future__ import annotations
+
+import amm
+from chain.local import items as i
+from chain.local import storage as s
+from chain.local import stake_utils as su
+from chain.local.accounts import ROOT_NETUID
+from chain.local.calls import Env, call
+from chain.local.state import State
+from chain.local.subtensor_errors import fail, from_amm
+
+MAX_PRICE = amm.MAX_PRICE_RAO
+
+
+def _ensure_subtoken(state: State, netuid: int) -> None:
+    if not state.get(i.SUBTOKEN_ENABLED, netuid):
+        raise fail("SubtokenDisabled",
+                   f"subnet {netuid} has not started trading yet (its owner runs start_call)")
+
+
+def _max_amount(pool: amm.Pool, direction: str, limit_price: int) -> int:
+    """`get_max_amount_add/remove`; 0 when the price is already past the limit."""
+    try:
+        return amm.max_amount(pool, direction, limit_price)
+    except amm.PriceLimitExceeded:
+        return 0
+    except amm.AmmError as exc:
+        raise from_amm(exc) from None
+
+
+def _capped(amount: int, maximum: int, allow_partial: bool, what: str) -> int:
+    """The amount a limit order may take: refused (SlippageTooHigh) or capped (partial)."""
+    if amount <= maximum:
+        return amount
+    if not allow_partial:
+        raise fail("SlippageTooHigh",
+                   f"only {maximum} rao of {what} fill within the limit price (asked {amount}); "
+                   "allow a partial fill or raise the tolerance")
+    if maximum == 0:
+        raise fail("ZeroMaxStakeAmount", "the price is already past the limit: nothing fills")
+    return maximum
+
+
+def swap_json(swap: amm.SwapResult) -> dict:
+    """A swap as the quote/result shows it (amounts rao, prices rao per alpha)."""
+    data = swap.to_json()
+    return data
+
+
+# -- add ----------------------------------------------------------------------------------------
+def do_add_stake(env: Env, coldkey: bytes, hotkey: bytes, netuid: int, amount: int,
+                 limit_price: int | None = None, allow_partial: bool = False) -> su.Staked:
+    """`do_add_stake` / `do_add_stake_limit`: validate, swap through `amm.buy`, credit."""
+    state = env.state
+    su.ensure_subnet(state, netuid)
+    _ensure_subtoken(state, netuid)
+    pool = su.read_pool(state, netuid)
+    minimum = su.DEFAULT_MIN_STAKE + amm.swap_fee(pool, su.DEFAULT_MIN_STAKE)
+    if amount < minimum:
+        raise fail("AmountTooLow", f"stake at least {minimum} rao (the minimum stake plus its "
+                   f"fee); asked {amount}")
+    paid = amount
+    if limit_price is not None:
+        paid = _capped(amount, _max_amount(pool, amm.BUY, limit_price), allow_partial, "TAO")
+    if su.keep_alive_balance(state, coldkey) < paid:
+        raise fail("NotEnoughBalanceToStake",
+                   f"the coldkey can spend {su.keep_alive_balance(state, coldkey)} rao "
+                   f"(keeping the existential deposit), staking needs {paid}")
+    su.ensure_hotkey_exists(state, hotkey)
+    swap = su.simulate_buy(pool, amount, limit_price, allow_partial)
+    if swap.net_in < su.DEFAULT_MIN_STAKE or swap.amount_out == 0:
+        raise fail("AmountTooLow", f"only {swap.net_in} rao would reach the pool, below the "
+                   f"minimum stake of {su.DEFAULT_MIN_STAKE}")
+    staked = su.stake_into_subnet(state, hotkey, coldkey, netuid, swap, paid)
+    env.emit("SubtensorModule", "StakeAdded", coldkey=coldkey, hotkey=hotkey,
+             tao_amount=paid, alpha_amount=staked.alpha, netuid=netuid, fee=staked.fee)
+    env.result = {"call": "add_stake", "netuid": netuid, "tao_paid_rao": paid,
+                  "alpha_received_rao": staked.alpha, "fee_rao": staked.fee,
+                  "limit_price_rao": limit_price, "swap": swap_json(swap)}
+    return staked
+
+
+@call("SubtensorModule", "add_stake", hotkey="AccountId", netuid="u16", amount_staked="u64")
+def add_stake(env: Env, origin: bytes, hotkey: bytes, netuid: int, amount_staked: int) -> None:
+    """Stake TAO to a hotkey on a subnet at whatever price the pool gives (no limit)."""
+    do_add_stake(env, origin, hotkey, netuid, amount_staked)
+
+
+@call("SubtensorModule", "add_stake_limit", hotkey="AccountId", netuid="u16",
+      amount_staked="u64", limit_price="u64", allow_partial="bool")
+def add_stake_limit(env: Env, origin: bytes, hotkey: bytes, netuid: int, amount_staked: int,
+                    limit_price: int, allow_partial: bool) -> None:
+    """Stake only up to `limit_price` rao per alpha; all-or-nothing unless `allow_partial`."""
+    do_add_stake(env, origin, hotkey, netuid, amount_staked, limit_price, allow_partial)
+
+
+# -- remove -------------------------------------------------------------------------------------
+def do_remove_stake(env: Env, coldkey: bytes, hotkey: bytes, netuid: int, alpha: int,
+                    limit_price: int | None = None, allow_partial: bool = False, *,
+                    payee: bytes | None = None) -> su.Unstaked:
+    """`do_remove_stake` / `do_remove_stake_limit`: validate, swap through `amm.sell`, pay."""
+    state = env.state
+    su.ensure_subnet(state, netuid)
+    _ensure_subtoken(state, netuid)
+    if alpha == 0:
+        raise fail("AmountTooLow", "unstake more than 0 alpha")
+    su.ensure_hotkey_exists(state, hotkey)
+    available = su.stake_of(state, hotkey, coldkey, netuid)
+    if alpha > available:
+        raise fail("NotEnoughStakeToWithdraw",
+                   f"the coldkey holds {available} alpha rao on subnet {netuid} through this "
+                   f"hotkey; asked to unstake {alpha}")
+    pool = su.read_pool(state, netuid)
+    if limit_price is not None:
+        _capped(alpha, _max_amount(pool, amm.SELL, limit_price), allow_partial, "alpha")
+    swap = su.simulate_sell(pool, alpha, limit_price, allow_partial)
+    if available - swap.amount_in > 0 and swap.amount_out < su.DEFAULT_MIN_STAKE:
+        raise fail("AmountTooLow", f"the unstake pays {swap.amount_out} rao, below the minimum "
+                   f"of {su.DEFAULT_MIN_STAKE} (unstake everything, or more)")
+    done = su.unstake_from_subnet(state, hotkey, coldkey, netuid, swap, payee=payee)
+    env.emit("SubtensorModule", "StakeRemoved", coldkey=coldkey, hotkey=hotkey,
+             tao_amount=done.tao, alpha_amount=done.alpha, netuid=netuid, fee=done.fee)
+    env.result = {"call": "remove_stake", "netuid": netuid, "alpha_paid_rao": done.alpha,
+                  "tao_received_rao": done.tao, "fee_rao": done.fee,
+                  "fee_tao_to_author_rao": done.fee_tao, "limit_price_rao": limit_price,
+                  "swap": swap_json(swap)}
+    return done
+
+
+@call("SubtensorModule", "remove_stake", hotkey="AccountId", netuid="u16",
+      amount_unstaked="u64")
+def remove_stake(env: Env, origin: bytes, hotkey: bytes, netuid: int,
+                 amount_unstaked: int) -> None:
+    """Unstake alpha for TAO at whatever price the pool gives."""
+    do_remove_stake(env, origin, hotkey, netuid, amount_unstaked)
+
+
+@call("SubtensorModule", "remove_stake_limit", hotkey="AccountId", netuid="u16",
+      amount_unstaked="u64", limit_price="u64", allow_partial="bool")
+def remove_stake_limit(env: Env, origin: bytes, hotkey: bytes, netuid: int,
+                       amount_unstaked: int, limit_price: int, allow_partial: bool) -> None:
+    """Unstake only down to `limit_price`; all-or-nothing unless `allow_partial`."""
+    do_remove_stake(env, origin, hotkey, netuid, amount_unstaked, limit_price, allow_partial)
+
+
+@call("SubtensorModule", "remove_stake_full_limit", hotkey="AccountId", netuid="u16",
+      limit_price="Option<u64>")
+def remove_stake_full_limit(env: Env, origin: bytes, hotkey: bytes, netuid: int,
+                            limit_price: int | None) -> None:
+    """Unstake everything held through `hotkey` on `netuid`, fill-or-kill at the limit."""
+    if limit_price is not None and (isinstance(limit_price, bool)
+                                    or not isinstance(limit_price, int) or limit_price < 0):
+        raise fail("InvalidValue", "limit_price must be a non-negative integer or null")
+    alpha = su.stake_of(env.state, hotkey, origin, netuid)
+    do_remove_stake(env, origin, hotkey, netuid, alpha, limit_price, False)
+
+
+def _staked_netuids(state: State, hotkey: bytes, coldkey: bytes) -> list[int]:
+    return [n for (n,), added in state.iter(s.NETWORKS_ADDED)
+            if added and su.stake_of(state, hotkey, coldkey, n) > 0]
+
+
+@call("SubtensorModule", "unstake_all", hotkey="AccountId")
+def unstake_all(env: Env, origin: bytes, hotkey: bytes) -> None:
+    """Unstake everything held through `hotkey` on every subnet, to free TAO."""
+    su.ensure_hotkey_exists(env.state, hotkey)
+    results = []
+    for netuid in _staked_netuids(env.state, hotkey, origin):
+        alpha = su.stake_of(env.state, hotkey, origin, netuid)
+        do_remove_stake(env, origin, hotkey, netuid, alpha)
+        results.append(env.result)
+    env.result = {"call": "unstake_all", "unstakes": results,
+                  "tao_received_rao": sum(r["tao_received_rao"] for r in results)}
+
+
+@call("SubtensorModule", "unstake_all_alpha", hotkey="AccountId")
+def unstake_all_alpha(env: Env, origin: bytes, hotkey: bytes) -> None:
+    """Unstake every non-root subnet through `hotkey` and stake the TAO on root."""
+    su.ensure_hotkey_exists(env.state, hotkey)
+    results, total = [], 0
+    for netuid in _staked_netuids(env.state, hotkey, origin):
+        if netuid == ROOT_NETUID:
+            continue
+        alpha = su.stake_of(env.state, hotkey, origin, netuid)
+        done = do_remove_stake(env, origin, hotkey, netuid, alpha)
+        results.append(env.result)
+        total += done.tao
+    if total:
+        do_add_stake(env, origin, hotkey, ROOT_NETUID, total)
+    env.result = {"call": "unstake_all_alpha", "unstakes": results, "restaked_on_root_rao": total}
+
+
+# -- move, transfer, swap ------------------------------------------------------------------------
+def _ratio_ok(origin_pool: amm.Pool, dest_pool: amm.Pool, limit_price: int) -> bool:
+    """Origin price / destination price (U64F64) at or above the limit (rao-scaled)."""
+    p_o, p_d = amm.spot_price(origin_pool), amm.spot_price(dest_pool)
+    if p_d == 0:
+        return True
+    return (p_o << 64) // p_d >= (limit_price << 64) // 10**9
+
+
+def _simulate_move(origin_pool: amm.Pool, dest_pool: amm.Pool, alpha: int, drop_dest_fee: bool):
+    """The two swaps of a cross-subnet move: sell at the origin, buy at the destination."""
+    sell = su.simulate_sell(origin_pool, alpha)
+    buy = su.simulate_buy(dest_pool, sell.amount_out, drop_fees=drop_dest_fee) \
+        if sell.amount_out else None
+    return sell, buy
+
+
+def max_amount_move(origin_pool: amm.Pool, dest_pool: amm.Pool, limit_price: int,
+                    upper: int, drop_dest_fee: bool) -> int:
+    """The most alpha (<= upper) whose move keeps origin/destination price >= the limit.
+
+    Subtensor's `get_max_amount_move` uses a constant-product closed form; here the exact
+    swaps are bisected, so the answer is exact for the weighted pool (documented deviation).
+    """
+    if not _ratio_ok(origin_pool, dest_pool, limit_price):
+        return 0
+
+    def fits(alpha: int) -> bool:
+        try:
+            sell, buy = _simulate_move(origin_pool, dest_pool, alpha, drop_dest_fee)
+        except Exception:  # noqa: BLE001 - a move the pools refuse does not fit
+            return False
+        after_dest = buy.pool_after if buy else dest_pool
+        return _ratio_ok(sell.pool_after, after_dest, limit_price)
+
+    if fits(upper):
+        return upper
+    lo, hi = 0, upper
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if fits(mid):
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def transition_stake(env: Env, coldkey: bytes, dest_coldkey: bytes, origin_hotkey: bytes,
+                     dest_hotkey: bytes, origin_netuid: int, dest_netuid: int, alpha: int, *,
+                     kind: str, limit_price: int | None = None,
+                     allow_partial: bool = False) -> dict:
+    """`transition_stake_internal`: move alpha between (hotkey, coldkey, netuid) positions.
+
+    Same subnet: pure share-pool accounting, no swap, no fee. Across subnets: sell at the
+    origin (its fee), send the TAO to the destination subnet account, buy there (fee-less
+    unless the origin is root, whose 1:1 swap has no fee).
+    """
+    state = env.state
+    for netuid in (origin_netuid, dest_netuid):
+        su.ensure_subnet(state, netuid)
+    for netuid in (origin_netuid, dest_netuid):
+        _ensure_subtoken(state, netuid)
+    if kind == "swap" and origin_netuid == dest_netuid:
+        raise fail("SameNetuid", "swap_stake needs two different subnets")
+    su.ensure_hotkey_exists(state, origin_hotkey)
+    su.ensure_hotkey_exists(state, dest_hotkey)
+    if kind == "transfer" and not (state.get(i.TRANSFER_TOGGLE, origin_netuid)
+                                   and state.get(i.TRANSFER_TOGGLE, dest_netuid)):
+        raise fail("TransferDisallowed", "stake transfers are switched off on this subnet")
+    if alpha == 0:
+        raise fail("AmountTooLow", "move more than 0 alpha")
+    available = su.stake_of(state, origin_hotkey, coldkey, origin_netuid)
+    if alpha > available:
+        raise fail("NotEnoughStakeToWithdraw",
+                   f"the coldkey holds {available} alpha rao on subnet {origin_netuid} through "
+                   f"the origin hotkey; asked to move {alpha}")
+    if origin_netuid == dest_netuid:
+        value = su.alpha_value_tao(state, origin_netuid, alpha)
+        if value < su.DEFAULT_MIN_STAKE:
+            raise fail("AmountTooLow", f"the moved alpha is worth {value} rao, below the "
+                       f"minimum stake of {su.DEFAULT_MIN_STAKE}")
+        su.debit_stake(state, origin_hotkey, coldkey, origin_netuid, alpha)
+        su.credit_stake(state, dest_hotkey, dest_coldkey, dest_netuid, alpha)
+        env.result = {"call": kind, "origin_netuid": origin_netuid,
+                      "destination_netuid": dest_netuid, "alpha_moved_rao": alpha,
+                      "alpha_received_rao": alpha, "tao_equivalent_rao": value, "fee_rao": 0}
+        return env.result
+    origin_pool, dest_pool = su.read_pool(state, origin_netuid), su.read_pool(state, dest_netuid)
+    drop_dest_fee = origin_netuid != ROOT_NETUID
+    if limit_price is not None:
+        upper = min(available, su.MAX_U64)
+        maximum = max_amount_move(origin_pool, dest_pool, limit_price, upper, drop_dest_fee)
+        alpha = _capped(alpha, maximum, allow_partial, "alpha")
+    sell, buy = _simulate_move(origin_pool, dest_pool, alpha, drop_dest_fee)
+    if sell.amount_out < su.DEFAULT_MIN_STAKE or buy is None:
+        raise fail("AmountTooLow", f"the move is worth {sell.amount_out} rao, below the minimum "
+                   f"stake of {su.DEFAULT_MIN_STAKE}")
+    from chain.local.accounts import subnet_account
+
+    dest_account = subnet_account(dest_netuid)
+    out = su.unstake_from_subnet(state, origin_hotkey, coldkey, origin_netuid, sell,
+                                 payee=dest_account)
+    staked = su.stake_into_subnet(state, dest_hotkey, dest_coldkey, dest_netuid, buy,
+                                  sell.amount_out, payer=dest_account)
+    env.result = {"call": kind, "origin_netuid": origin_netuid, "destination_netuid": dest_netuid,
+                  "alpha_moved_rao": out.alpha, "tao_equivalent_rao": out.tao,
+                  "alpha_received_rao": staked.alpha, "fee_rao": out.fee,
+                  "destination_fee_rao": staked.fee, "limit_price_rao": limit_price,
+                  "origin_swap": swap_json(sell), "destination_swap": swap_json(buy)}
+    return env.result
+
+
+@call("SubtensorModule", "move_stake", origin_hotkey="AccountId",
+      destination_hotkey="AccountId", origin_netuid="u16", destination_netuid="u16",
+      alpha_amount="u64")
+def move_stake(env: Env, origin: bytes, origin_hotkey: bytes, destination_hotkey: bytes,
+               origin_netuid: int, destination_netuid: int, alpha_amount: int) -> None:
+    """Move the sender's stake to another hotkey and/or subnet."""
+    result = transition_stake(env, origin, origin, origin_hotkey, destination_hotkey,
+                              origin_netuid, destination_netuid, alpha_amount, kind="move_stake")
+    env.emit("SubtensorModule", "StakeMoved", coldkey=origin, origin_hotkey=origin_hotkey,
+             origin_netuid=origin_netuid, destination_hotkey=destination_hotkey,
+             destination_netuid=destination_netuid, tao_amount=result["tao_equivalent_rao"])
+
+
+@call("SubtensorModule", "transfer_stake", destination_coldkey="AccountId", hotkey="AccountId",
+      origin_netuid="u16", destination_netuid="u16", alpha_amount="u64")
+def transfer_stake(env: Env, origin: bytes, destination_coldkey: bytes, hotkey: bytes,
+                   origin_netuid: int, destination_netuid: int, alpha_amount: int) -> None:
+    """Give stake (same hotkey) to another coldkey, possibly on another subnet."""
+    result = transition_stake(env, origin, destination_coldkey, hotkey, hotkey, origin_netuid,
+                              destination_netuid, alpha_amount, kind="transfer")
+    result["call"] = "transfer_stake"
+    env.emit("SubtensorModule", "StakeTransferred", origin_coldkey=origin,
+             destination_coldkey=destination_coldkey, hotkey=hotkey,
+             origin_netuid=origin_netuid, destination_netuid=destination_netuid,
+             tao_amount=result["tao_equivalent_rao"])
+
+
+def _swap(env: Env, origin: bytes, hotkey: bytes, origin_netuid: int, destination_netuid: int,
+          alpha_amount: int, limit_price: int | None, allow_partial: bool) -> None:
+    result = transition_stake(env, origin, origin, hotkey, hotkey, origin_netuid,
+                              destination_netuid, alpha_amount, kind="swap",
+                              limit_price=limit_price, allow_partial=allow_partial)
+    result["call"] = "swap_stake" if limit_price is None else "swap_stake_limit"
+    env.emit("SubtensorModule", "StakeSwapped", coldkey=origin, hotkey=hotkey,
+             origin_netuid=origin_netuid, destination_netuid=destination_netuid,
+             tao_amount=result["tao_equivalent_rao"])
+
+
+@call("SubtensorModule", "swap_stake", hotkey="AccountId", origin_netuid="u16",
+      destination_netuid="u16", alpha_amount="u64")
+def swap_stake(env: Env, origin: bytes, hotkey: bytes, origin_netuid: int,
+               destination_netuid: int, alpha_amount: int) -> None:
+    """Move stake of one hotkey from one subnet to another (sell there, buy here)."""
+    _swap(env, origin, hotkey, origin_netuid, destination_netuid, alpha_amount, None, False)
+
+
+@call("SubtensorModule", "swap_stake_limit", hotkey="AccountId", origin_netuid="u16",
+      destination_netuid="u16", alpha_amount="u64", limit_price="u64", allow_partial="bool")
+def swap_stake_limit(env: Env, origin: bytes, hotkey: bytes, origin_netuid: int,
+                     destination_netuid: int, alpha_amount: int, limit_price: int,
+                     allow_partial: bool) -> None:
+    """`swap_stake` only while origin price / destination price stays >= limit_price / 1e9."""
+    _swap(env, origin, hotkey, origin_netuid, destination_netuid, alpha_amount, limit_price,
+          allow_partial)
+
+
+# -- delegate take -------------------------------------------------------------------------------
+def _set_take(env: Env, origin: bytes, hotkey: bytes, take: int, *, increase: bool) -> None:
+    state = env.state
+    su.ensure_hotkey_exists(state, hotkey)
+    if state.get(i.OWNER, hotkey) != origin:
+        raise fail("NonAssociatedColdKey", "only the hotkey's coldkey can change its take")
+    current = state.get(i.DELEGATES, hotkey)
+    if increase and take <= current or not increase and take >= current:
+        raise fail("DelegateTakeTooLow" if increase else "DelegateTakeTooHigh",
+                   f"the take is {current}/65535; {take} is not an "
+                   f"{'increase' if increase else 'decrease'}")
+    if take < state.get(i.MIN_DELEGATE_TAKE):
+        raise fail("DelegateTakeTooLow", f"the take must be at least "
+                   f"{state.get(i.MIN_DELEGATE_TAKE)}/65535")
+    if take > state.get(i.MAX_DELEGATE_TAKE):
+        raise fail("DelegateTakeTooHigh", f"the take must be at most "
+                   f"{state.get(i.MAX_DELEGATE_TAKE)}/65535")
+    state.set(i.DELEGATES, hotkey, take)
+    env.emit("SubtensorModule", "TakeIncreased" if increase else "TakeDecreased",
+             coldkey=origin, hotkey=hotkey, take=take)
+
+
+@call("SubtensorModule", "decrease_take", hotkey="AccountId", take="u16")
+def decrease_take(env: Env, origin: bytes, hotkey: bytes, take: int) -> None:
+    """Lower the validator take (immediate)."""
+    _set_take(env, origin, hotkey, take, increase=False)
+
+
+@call("SubtensorModule", "increase_take", hotkey="AccountId", take="u16")
+def increase_take(env: Env, origin: bytes, hotkey: bytes, take: int) -> None:
+    """Raise the validator take (up to MaxDelegateTake; the rate limit is not modelled)."""
+    _set_take(env, origin, hotkey, take, increase=True)

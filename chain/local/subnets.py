@@ -1,0 +1,291 @@
+"""Subnets: `register_network` with its lock cost, the new pool, `init_new_network`,
+`start_call`, the subnet limit with pruning, and dissolution (`subnets/subnet.rs`,
+`coinbase/root.rs`, `staking/remove_stake.rs::destroy_alpha_in_out_stakes`).
+
+The lock cost, the new pool, the median price and the subnet to prune are the pure kernels of
+`chain.local.network_lock` (ECONOMICS.md §6.3) applied to storage.
+
+The lock moves into the subnet account and seeds the pool: SubnetTAO = lock,
+SubnetAlphaIn = floor(lock / median spot price of the other dynamic subnets) (1 when none).
+When `SubnetLimit` non-root subnets exist, the non-immune subnet with the lowest
+`SubnetMovingPrice` (ties: earliest registered, then lowest netuid) is dissolved first and its
+netuid reused. Dissolution pays `SubnetTAO` out pro rata to every staker's alpha (largest
+remainder), the protocol's share (`SubnetAlphaIn`) and the rest of the subnet account are
+recycled. Not modelled: the per-coldkey network rate limit, the owner's lock refund.
+"""
+
+from __future__ import annotations
+
+import amm
+from chain.local import items as i
+from chain.local import network_lock as nl
+from chain.local import neurons
+from chain.local import stake_utils as su
+from chain.local import storage as s
+from chain.local.accounts import ROOT_NETUID, subnet_account
+from chain.local.balances import free_balance, recycle
+from chain.local.calls import Env, call
+from chain.local.state import State
+from chain.local.subtensor_errors import fail
+
+SYMBOLS = ("Τ αβγδεζηθικλμνξοπρστυφχψω" "ΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩ" "אבגדהוזחטיכלמנסעפצקרשת"
+           "ابتثجحخدذرزسشصضطظعغفقكلمنهوي" "ᚠᚢᚦᚨᚱᚲᚷᚹᚺᚾᛁᛃᛇᛈᛉᛊᛏᛒᛖᛗᛚᛜᛞᛟ").replace(" ", "")
+INIT_TEMPO = 360
+
+
+def symbol_for(netuid: int) -> str:
+    """The default token symbol of a netuid (Τ for root, then Greek, Hebrew, Arabic, runes)."""
+    return SYMBOLS[netuid % len(SYMBOLS)]
+
+
+# -- lock cost ------------------------------------------------------------------------------------
+def lock_cost(state: State, block: int) -> int:
+    """`get_network_lock_cost` at `block`, in rao (the `network_lock` kernel on storage)."""
+    return nl.lock_cost(state.get(i.NETWORK_LAST_LOCK_COST), state.get(i.NETWORK_LAST_REGISTERED),
+                        block, state.get(i.NETWORK_MIN_LOCK_COST),
+                        state.get(i.NETWORK_LOCK_REDUCTION_INTERVAL), state.get(s.BLOCK_EMISSION))
+
+
+# -- which subnets exist ---------------------------------------------------------------------------
+def netuids(state: State) -> list[int]:
+    """Every existing netuid, root included, ascending."""
+    return [n for (n,), added in state.iter(s.NETWORKS_ADDED) if added]
+
+
+def next_netuid(state: State) -> int:
+    """The lowest unused netuid above root."""
+    taken = set(netuids(state))
+    n = 1
+    while n in taken:
+        n += 1
+    return n
+
+
+def moving_price_u64f64(state: State, netuid: int) -> int:
+    """`SubnetMovingPrice` (I96F32 bits) as U64F64 bits; 1.0 for a stable subnet."""
+    if su.is_stable(state, netuid):
+        return 1 << 64
+    return state.get(i.SUBNET_MOVING_PRICE, netuid) << 32
+
+
+def network_to_prune(state: State, block: int) -> int | None:
+    """`get_network_to_prune`: lowest moving price among non-immune subnets, or None."""
+    subnets = [nl.SubnetForPruning(n, state.get(i.NETWORK_REGISTERED_AT, n),
+                                   moving_price_u64f64(state, n))
+               for n in netuids(state) if n != ROOT_NETUID]
+    return nl.network_to_prune(subnets, block, state.get(i.NETWORK_IMMUNITY_PERIOD))
+
+
+def median_price_bits(state: State, exclude: int | None = None) -> int:
+    """Median spot price (U64F64 bits) of the other dynamic subnets (1.0 when none)."""
+    return nl.median_price(amm.spot_price(su.read_pool(state, n)) for n in netuids(state)
+                           if n not in (ROOT_NETUID, exclude) and not su.is_stable(state, n))
+
+
+# -- creating a subnet -----------------------------------------------------------------------------
+def init_new_network(state: State, netuid: int, block: int) -> None:
+    """The hyperparameters `init_new_network` sets (and the registration price)."""
+    state.set(s.NETWORKS_ADDED, netuid, True)
+    state.set(i.TOTAL_NETWORKS, state.get(i.TOTAL_NETWORKS) + 1)
+    state.set(i.TEMPO, netuid, INIT_TEMPO)
+    state.set(i.MAX_ALLOWED_UIDS, netuid, 256)
+    state.set(i.MAX_ALLOWED_VALIDATORS, netuid, 64)
+    state.set(i.MIN_ALLOWED_WEIGHTS, netuid, 1)
+    state.set(i.IMMUNITY_PERIOD, netuid, 5000)
+    state.set(i.YUMA3_ON, netuid, True)
+    state.set(i.BURN, netuid, 10**9)
+    state.set(i.NETWORK_REGISTERED_AT, netuid, block)
+    state.set(i.SUBNET_MECHANISM, netuid, 1)
+    state.set(i.SUBTOKEN_ENABLED, netuid, False)
+    state.set(i.SUBNET_EMISSION_ENABLED, netuid, False)
+    state.set(i.TOKEN_SYMBOL, netuid, symbol_for(netuid))
+
+
+def create_subnet(state: State, netuid: int, coldkey: bytes, hotkey: bytes, lock: int,
+                  block: int, identity: dict | None = None, median: int | None = None) -> None:
+    """Everything `do_register_network` does after taking the lock (also used by presets).
+    `median` is the other subnets' median price, snapshotted before the subnet is created."""
+    if median is None:
+        median = median_price_bits(state, exclude=netuid)
+    init_new_network(state, netuid, block)
+    state.set(i.SUBNET_OWNER, netuid, coldkey)
+    state.set(i.SUBNET_OWNER_HOTKEY, netuid, hotkey)
+    su.create_account_if_non_existent(state, coldkey, hotkey)
+    neurons.append_neuron(state, netuid, hotkey, block)
+    pool = nl.new_pool(lock, state.get(i.NETWORK_MIN_LOCK_COST), median)
+    state.set(s.SUBNET_TAO, netuid, pool.subnet_tao)
+    state.set(i.SUBNET_ALPHA_IN, netuid, pool.subnet_alpha_in)
+    state.set(i.SUBNET_ALPHA_OUT, netuid, 0)
+    state.set(i.SUBNET_LOCKED, netuid, pool.subnet_locked)
+    state.set(i.TOTAL_STAKE, state.get(i.TOTAL_STAKE) + pool.subnet_tao)
+    name = (identity or {}).get("subnet_name") or f"subnet {netuid}"
+    state.set(i.SUBNET_IDENTITIES, netuid, {**(identity or {}), "subnet_name": name})
+
+
+def do_register_network(env: Env, coldkey: bytes, hotkey: bytes,
+                        identity: dict | None = None) -> int:
+    """Pay the lock cost, prune a subnet if the limit is reached, create the new subnet."""
+    state, block = env.state, env.block_number
+    su.ensure_owns_hotkey(state, coldkey, hotkey)
+    cost = lock_cost(state, block)
+    if su.keep_alive_balance(state, coldkey) < cost:
+        raise fail("CannotAffordLockCost",
+                   f"creating a subnet locks {cost} rao; the coldkey can spend "
+                   f"{su.keep_alive_balance(state, coldkey)} rao")
+    existing = [n for n in netuids(state) if n != ROOT_NETUID]
+    pruned = None
+    if len(existing) >= state.get(i.SUBNET_LIMIT):
+        pruned = network_to_prune(state, block)
+        if pruned is None:
+            raise fail("SubnetLimitReached", f"{len(existing)} subnets exist (the limit) and "
+                       "every one is still immune")
+        dissolve_network(env, pruned)
+        netuid = pruned
+    else:
+        netuid = next_netuid(state)
+    median = median_price_bits(state, exclude=netuid)
+    su.move_tao(state, coldkey, subnet_account(netuid), cost)
+    state.set(i.NETWORK_LAST_LOCK_COST, cost)
+    state.set(i.NETWORK_LAST_REGISTERED, block)
+    create_subnet(state, netuid, coldkey, hotkey, cost, block, identity, median)
+    env.emit("SubtensorModule", "NetworkAdded", netuid=netuid, mechanism=1)
+    env.result = {"call": "register_network", "netuid": netuid, "lock_cost_rao": cost,
+                  "alpha_in_rao": state.get(i.SUBNET_ALPHA_IN, netuid),
+                  "pruned_netuid": pruned}
+    return netuid
+
+
+@call("SubtensorModule", "register_network", hotkey="AccountId")
+def register_network(env: Env, origin: bytes, hotkey: bytes) -> None:
+    """Create a subnet owned by the sender, with `hotkey` at UID 0."""
+    do_register_network(env, origin, hotkey)
+
+
+@call("SubtensorModule", "register_network_with_identity", hotkey="AccountId",
+      identity="Option<SubnetIdentityOfV3>")
+def register_network_with_identity(env: Env, origin: bytes, hotkey: bytes,
+                                   identity: dict | None) -> None:
+    """`register_network` with a name and links (`identity["subnet_name"]`, ...)."""
+    if identity is not None and (not isinstance(identity, dict) or not all(
+            isinstance(v, str) and len(v) <= 1024 for v in identity.values())):
+        raise fail("InvalidIdentity",
+                   "identity must map field names to short strings")
+    do_register_network(env, origin, hotkey, identity)
+
+
+def _ensure_owner_or_sudo(state: State, origin: bytes, netuid: int) -> None:
+    if origin != state.get(i.SUBNET_OWNER, netuid) and origin != state.get(s.SUDO_KEY):
+        raise fail("NotSubnetOwner", f"only the owner of subnet {netuid} can do this")
+
+
+@call("SubtensorModule", "start_call", netuid="u16")
+def start_call(env: Env, origin: bytes, netuid: int) -> None:
+    """Start a subnet: trading opens (SubtokenEnabled) and emission may begin next block."""
+    state, block = env.state, env.block_number
+    su.ensure_subnet(state, netuid)
+    _ensure_owner_or_sudo(state, origin, netuid)
+    if state.get(i.FIRST_EMISSION_BLOCK, netuid) is not None:
+        raise fail("FirstEmissionBlockNumberAlreadySet", f"subnet {netuid} has already started")
+    ready = state.get(i.NETWORK_REGISTERED_AT, netuid) + state.get(i.START_CALL_DELAY)
+    if block < ready:
+        raise fail("NeedWaitingMoreBlocksToStarCall",
+                   f"subnet {netuid} can start at block {ready} (now {block})")
+    state.set(i.FIRST_EMISSION_BLOCK, netuid, block + 1)
+    state.set(i.SUBTOKEN_ENABLED, netuid, True)
+    env.emit("SubtensorModule", "FirstEmissionBlockNumberSet", netuid=netuid, block=block + 1)
+    env.result = {"call": "start_call", "netuid": netuid, "first_emission_block": block + 1}
+
+
+@call("SubtensorModule", "update_symbol", netuid="u16", symbol="Vec<u8>")
+def update_symbol(env: Env, origin: bytes, netuid: int, symbol) -> None:
+    """The owner picks another token symbol (unique among subnets)."""
+    state = env.state
+    su.ensure_subnet(state, netuid)
+    _ensure_owner_or_sudo(state, origin, netuid)
+    text = _text(symbol)
+    if not text or len(text) > 8:
+        raise fail("InvalidValue", "a symbol is 1 to 8 characters")
+    for other in netuids(state):
+        if other != netuid and state.get(i.TOKEN_SYMBOL, other) == text:
+            raise fail("InvalidValue", f"subnet {other} already uses the symbol {text}")
+    state.set(i.TOKEN_SYMBOL, netuid, text)
+    env.emit("SubtensorModule", "SymbolUpdated", netuid=netuid, symbol=text)
+
+
+def _text(value) -> str:
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", "replace")
+    if isinstance(value, str):
+        return value
+    raise fail("InvalidValue", "expected text")
+
+
+# -- dissolving a subnet ----------------------------------------------------------------------------
+_PER_NETUID = (s.SUBNET_TAO, i.SUBNET_ALPHA_IN, i.SUBNET_ALPHA_OUT, i.SUBNET_LOCKED,
+               i.SUBNET_MECHANISM, i.SUBNET_MOVING_PRICE, i.SUBNET_VOLUME, i.SUBNET_TAO_FLOW,
+               i.FEE_RATE, i.SWAP_BALANCER, i.SUBNET_OWNER, i.SUBNET_OWNER_HOTKEY,
+               i.TOKEN_SYMBOL, i.SUBNET_IDENTITIES, i.NETWORK_REGISTERED_AT, i.SUBTOKEN_ENABLED,
+               i.SUBNET_EMISSION_ENABLED, i.FIRST_EMISSION_BLOCK, i.TRANSFER_TOGGLE, i.TEMPO,
+               i.MAX_ALLOWED_UIDS, i.MAX_ALLOWED_VALIDATORS, i.MIN_ALLOWED_WEIGHTS,
+               i.IMMUNITY_PERIOD, i.YUMA3_ON, i.IMMUNE_OWNER_UIDS_LIMIT, i.MIN_NON_IMMUNE_UIDS,
+               i.MAX_REGISTRATIONS_PER_BLOCK, i.NETWORK_REGISTRATION_ALLOWED, i.SUBNETWORK_N,
+               i.EMISSION, i.LAST_UPDATE, i.BURN, i.MIN_BURN, i.MAX_BURN, i.BURN_HALF_LIFE,
+               i.BURN_INCREASE_MULT, i.REGISTRATIONS_THIS_BLOCK,
+               i.RAO_RECYCLED_FOR_REGISTRATION)
+
+
+def _largest_remainder(pot: int, weights: list[int]) -> list[int]:
+    """Split `pot` in proportion to `weights`: floors, then one rao each to the largest
+    remainders (ties to the earlier entry), so the parts sum exactly to `pot`."""
+    total = sum(weights)
+    if total == 0 or pot == 0:
+        return [0] * len(weights)
+    parts = [pot * w // total for w in weights]
+    left = pot - sum(parts)
+    order = sorted(range(len(weights)), key=lambda k: (-(pot * weights[k] % total), k))
+    for k in order[:left]:
+        parts[k] += 1
+    return parts
+
+
+def dissolve_network(env: Env, netuid: int) -> None:
+    """Pay stakers out of `SubnetTAO`, recycle the rest of the subnet account, clear the subnet."""
+    state = env.state
+    stakes = []  # (hotkey, coldkey, alpha)
+    for (hotkey, coldkey, n), raw in list(state.iter(i.ALPHA)):
+        if n == netuid:
+            alpha = su.stake_of(state, hotkey, coldkey, netuid)
+            stakes.append((hotkey, coldkey, alpha))
+    protocol = state.get(i.SUBNET_ALPHA_IN, netuid)
+    pot = state.get(s.SUBNET_TAO, netuid)
+    parts = _largest_remainder(pot, [a for _, _, a in stakes] + [protocol])
+    account = subnet_account(netuid)
+    for (hotkey, coldkey, _), tao in zip(stakes, parts, strict=False):
+        state.remove(i.ALPHA, hotkey, coldkey, netuid)
+        if tao:
+            su.move_tao(state, account, coldkey, tao)
+    for (hotkey, _coldkey, _) in stakes:
+        state.remove(i.TOTAL_HOTKEY_ALPHA, hotkey, netuid)
+        state.remove(i.TOTAL_HOTKEY_SHARES, hotkey, netuid)
+    for (hotkey, n), _ in list(state.iter(i.TOTAL_HOTKEY_ALPHA)):
+        if n == netuid:
+            state.remove(i.TOTAL_HOTKEY_ALPHA, hotkey, netuid)
+            state.remove(i.TOTAL_HOTKEY_SHARES, hotkey, netuid)
+    leftover = free_balance(state, account)
+    if leftover:
+        recycle(state, account, leftover)
+        env.emit("SubtensorModule", "TaoRecycled", account=account, amount=leftover)
+    for uid in range(state.get(i.SUBNETWORK_N, netuid)):
+        hotkey = state.get(i.KEYS, netuid, uid)
+        if hotkey is not None:
+            state.remove(i.UIDS, netuid, hotkey)
+            state.remove(i.IS_NETWORK_MEMBER, hotkey, netuid)
+        state.remove(i.KEYS, netuid, uid)
+        state.remove(i.BLOCK_AT_REGISTRATION, netuid, uid)
+    state.set(i.TOTAL_STAKE, max(state.get(i.TOTAL_STAKE) - pot, 0))
+    for item in _PER_NETUID:
+        state.remove(item, netuid)
+    state.remove(s.NETWORKS_ADDED, netuid)
+    state.set(i.TOTAL_NETWORKS, max(state.get(i.TOTAL_NETWORKS) - 1, 0))
+    env.emit("SubtensorModule", "NetworkRemoved", netuid=netuid)
+
