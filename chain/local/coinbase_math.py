@@ -27,6 +27,53 @@ from fractions import Fraction
 from amm.fixed import I96F32, U64F64, U96F32, Format, convert
 from chain.local.network_lock import storage_order
 
+__all__ = [
+    "DEFAULT_SUBNET_OWNER_CUT",
+    "DEFAULT_TAO_WEIGHT",
+    "EMA_PRICE_HALVING_BLOCKS",
+    "HALF_U96F32",
+    "MAINNET_TAO_WEIGHT",
+    "MAX_TEMPO",
+    "MOVING_ALPHA",
+    "AlphaSplit",
+    "blocks_since_start_call",
+    "blocks_until_next_epoch",
+    "childkey_dividend_split",
+    "ChildkeySplit",
+    "enabled_shares",
+    "EpochClock",
+    "EpochSchedule",
+    "f64_literal",
+    "initial_last_epoch_block",
+    "legacy_blocks_until_next_epoch",
+    "legacy_should_run_epoch",
+    "miner_burned",
+    "moving_alpha_price",
+    "owner_cut_and_pending",
+    "owner_cut_fraction",
+    "parent_contribution",
+    "ParentShare",
+    "price_shares",
+    "proportion_u64",
+    "root_proportion",
+    "root_sell_flag",
+    "schedule_epochs",
+    "self_contribution",
+    "should_run_epoch",
+    "split_dividends",
+    "subnet_emission_shares",
+    "subnet_tao_emissions",
+    "subnet_terms",
+    "SubnetTerms",
+    "take_fraction",
+    "tao_weight",
+    "update_moving_price",
+    "validator_pool",
+    "validator_take_split",
+    "weighted_shares",
+]
+
+
 MAX_U64 = 2**64 - 1
 U16_MAX = 65_535
 MAX_TEMPO = 50_400

@@ -36,6 +36,17 @@ from chain.local.coinbase_math import (
     validator_take_split,
 )
 
+__all__ = [
+    "DEFAULT_DELEGATE_TAKE",
+    "Childkeys",
+    "Credit",
+    "EpochPayout",
+    "GrowPool",
+    "Pending",
+    "plan_epoch_payout",
+]
+
+
 MAX_U64 = 2**64 - 1
 DEFAULT_DELEGATE_TAKE = 11_796
 """`Delegates` default (`InitialDefaultDelegateTake`), over 65535: about 18%."""

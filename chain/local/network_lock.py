@@ -27,6 +27,25 @@ from dataclasses import dataclass
 
 from amm.fixed import I64F64, U64F64
 
+__all__ = [
+    "DEFAULT_BLOCK_EMISSION",
+    "NETWORK_IMMUNITY_PERIOD",
+    "NETWORK_LOCK_REDUCTION_INTERVAL",
+    "NETWORK_MIN_LOCK_COST",
+    "RAO_PER_TAO",
+    "RUNTIME_NETWORK_LOCK_REDUCTION_INTERVAL",
+    "RUNTIME_NETWORK_MIN_LOCK_COST",
+    "lock_cost",
+    "lock_reduction_interval",
+    "median_price",
+    "network_to_prune",
+    "new_pool",
+    "NewPool",
+    "storage_order",
+    "SubnetForPruning",
+]
+
+
 MAX_U64 = 2**64 - 1
 RAO_PER_TAO = 1_000_000_000
 

@@ -31,6 +31,29 @@ from functools import lru_cache
 
 from amm.fixed import U64F64
 
+__all__ = [
+    "BURN_HALF_LIFE",
+    "BURN_INCREASE_MULT",
+    "DEFAULT_NEURON_BURN_COST",
+    "IMMUNE_OWNER_UIDS_LIMIT",
+    "MAX_BURN",
+    "MIN_BURN",
+    "MIN_NON_IMMUNE_UIDS",
+    "Q32_HALF",
+    "Q32_ONE",
+    "bump_burn",
+    "clamp_burn",
+    "decay_burn",
+    "decay_factor_q32",
+    "immortal_uids",
+    "is_immune",
+    "mul_by_q32",
+    "neuron_to_prune",
+    "pow_q32",
+    "PruneCandidate",
+]
+
+
 MAX_U64 = 2**64 - 1
 Q32_ONE = 1 << 32
 Q32_HALF = 1 << 31

@@ -24,6 +24,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+__all__ = [
+    "EMPTY_POOL",
+    "SAFE_FLOAT_MAX",
+    "ZERO",
+    "InsufficientLiquidity",
+    "SafeFloat",
+    "SharePool",
+    "add_stake",
+    "can_update_one",
+    "credit_stake",
+    "decrease_shared",
+    "increase_shared",
+    "read_shares",
+    "remove_stake",
+    "shares_per_update",
+    "update_one",
+    "value",
+]
+
 MAX_U64 = 2**64 - 1
 I64_MIN = -(2**63)
 I64_MAX = 2**63 - 1
@@ -187,6 +206,16 @@ def _normalize(mantissa: int, exponent: int) -> SafeFloat | None:
     if not I64_MIN <= exponent <= I64_MAX:
         return None
     return SafeFloat(mantissa, exponent)
+
+
+def read_shares(legacy_u64f64: int | None, v2: SafeFloat | None) -> SafeFloat:
+    """The share (or denominator) the chain reads: the deprecated U64F64 entry (`Alpha`,
+    `TotalHotkeyShares`) wins when present, else the SafeFloat entry (`AlphaV2`,
+    `TotalHotkeySharesV2`), else zero. Writes always go to the V2 map and delete the legacy one
+    (and a zero value deletes the V2 entry)."""
+    if legacy_u64f64 is not None:
+        return SafeFloat.from_u64f64(legacy_u64f64)
+    return v2 if v2 is not None else ZERO
 
 
 @dataclass(frozen=True)

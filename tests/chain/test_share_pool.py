@@ -19,6 +19,7 @@ from chain.local.share_pool import (
     can_update_one,
     credit_stake,
     increase_shared,
+    read_shares,
     remove_stake,
     shares_per_update,
     update_one,
@@ -435,3 +436,13 @@ def test_emission_is_shared_without_creating_rao(stakes, emission):
     after = [value(pool, s) for s in shares]
     assert all(b >= a for a, b in zip(before, after, strict=True))
     assert sum(after) - sum(before) <= emission
+
+
+def test_read_shares_prefers_the_legacy_entry():
+    v2 = SafeFloat.from_u64(9)
+    assert read_shares(3 << 64, v2) == SafeFloat.from_u64(3)
+    assert read_shares(None, v2) == v2
+    assert read_shares(None, None) == ZERO
+    # a pool still on legacy storage values its coldkeys the same way
+    pool = SharePool(600, read_shares(6 << 64, None))
+    assert value(pool, read_shares(2 << 64, None)) == 200
