@@ -262,10 +262,14 @@ def lock_cost(backend) -> int:
     found = _query(backend, "lock_cost")
     if found is not None:
         return int(found)
-    found = _query(backend, "network_lock_cost")
-    if found is not None:
-        return int(found)
-    raise NotImplementedError("this chain does not report the subnet lock cost yet")
+    from chain.local.network_lock import lock_cost as kernel
+
+    # get_network_lock_cost from its storage items, at the open block
+    return kernel(backend.read(f"{SM}.NetworkLastLockCost"),
+                  backend.read(f"{SM}.NetworkLastRegistered"), backend.block_info().number,
+                  backend.read(f"{SM}.NetworkMinLockCost"),
+                  backend.read(f"{SM}.NetworkLockReductionInterval"),
+                  backend.read(f"{SM}.BlockEmission"))
 
 
 def price_history(backend, netuid: int) -> list[tuple[int, int]]:

@@ -44,8 +44,9 @@ def _create_and_start(taoctl, owner: str) -> int:
     return netuid
 
 
-def _dry_then_execute(taoctl, *args: str) -> tuple[dict, dict]:
+def _dry_then_execute(taoctl, *args) -> tuple[dict, dict]:
     """Run a stake command as --dry-run, then for real; the executed result equals the quote."""
+    args = tuple(map(str, args))
     quoted = taoctl.json(*args, "--dry-run", "-y")
     assert quoted["dry_run"] is True and "executed" not in quoted
     done = taoctl.json(*args, "-y")
@@ -116,7 +117,9 @@ def test_scripted_session(taoctl, tmp_path):
     left = _stakes(taoctl, "staker")[(hot, net_a)]
     assert left == alpha - quarter
 
-    # move a tenth to the second hotkey, same subnet: no swap, no fee
+    # move a tenth to the second hotkey (registered first), same subnet: no swap, no fee
+    taoctl.json("subnet", "register", "--netuid", net_a, "--wallet-name", "staker", "--hotkey",
+                "second", "-y")
     tenth = left // 10
     _dry_then_execute(taoctl, "stake", "move", "--origin-netuid", net_a, "--to",
                       second["hotkey_ss58"], "--amount", f"{tenth} rao", "--wallet-name",
