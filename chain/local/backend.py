@@ -50,14 +50,32 @@ class LocalBackend:
             return [state.get(declared, *key) for key in keys]
 
     def query(self, method: str, *args: Any) -> Any:
-        """Runtime queries: "halvings", "block_emission", "nonce" (account)."""
+        """Runtime queries: "halvings", "block_emission", "nonce" (account), and those of
+        `chain.local.queries` (pool, subnet, subnets, hyperparameters, neurons, stake,
+        stake_info, burn_cost, lock_cost, price_history) and "quote" (a dry run:
+        `query("quote", origin, pallet, name, args)`)."""
         if method == "halvings":
             return self.halvings()
         if method == "block_emission":
             return block_emission_for_issuance(self.read("Balances.TotalIssuance"))
         if method == "nonce":
             return self.chain.nonce(args[0])
-        raise ValueError(f"unknown runtime query {method!r}")
+        from chain.local import queries
+
+        with self.chain.reading() as state:
+            block = self.chain.open_number()
+            if method == "quote":
+                return queries.quote(state, block, *args)
+            return queries.answer(state, block, method, *args)
+
+    def pool(self, netuid: int):
+        """The subnet's pool as an `amm.Pool` (the same reads the runtime makes)."""
+        return self.query("pool", netuid)
+
+    def quote(self, origin: bytes, pallet: str, name: str, args: dict) -> dict:
+        """What the call would do now, from a dry run that is always rolled back:
+        {success, error, message, result, events}; submitting it gives the same result."""
+        return self.query("quote", origin, pallet, name, args)
 
     def halvings(self) -> dict:
         """Past halvings (recorded) and future ones (predicted, assuming nothing is recycled).

@@ -26,6 +26,7 @@ from chain.local.state import State
 
 def write(state: State, spec: dict, block: int) -> None:
     """Write the part-2 genesis of `spec` into `state` (before the genesis block is sealed)."""
+    state.set(s.NUMBER, block)
     for name, value in spec.get("params", {}).items():
         state.set(s.item(f"SubtensorModule.{name}"), value)
     for entry in spec.get("subnets", []):
@@ -87,6 +88,7 @@ def _subnet(state: State, entry: dict, block: int) -> None:
         su.credit_stake(state, h, c, netuid, alpha)
         out += alpha
     state.set(i.SUBNET_ALPHA_OUT, netuid, out)
+    su.record_price(state, netuid)
     if entry.get("name"):
         state.set(i.SUBNET_IDENTITIES, netuid, {"subnet_name": entry["name"]})
     if entry.get("symbol"):

@@ -11,6 +11,13 @@
    hash matches its contents.
 5. Nonces: every account's nonce equals its number of included extrinsics.
 6. No account holds a balance between 0 and the existential deposit (it would have been reaped).
+7. Subnet accounts: every subnet account holds at least its `SubnetTAO` (ECONOMICS.md §8.1.5);
+   subnets that do not exist hold nothing.
+8. Alpha: `SubnetAlphaOut[n]` covers all stake on n plus the pending and protocol alpha
+   (§8.2: sum of `TotalHotkeyAlpha[., n]` + Pending*Emission/PendingOwnerCut/PendingRootAlphaDivs
+   + SubnetProtocolAlpha, those that this chain declares).
+9. Share pools: for every (hotkey, netuid) the nominators' values sum to at most
+   `TotalHotkeyAlpha` (truncation only ever loses, never creates, alpha).
 
 `check(chain)` returns a list of failures (empty when all hold); each is one readable line.
 """
@@ -23,7 +30,7 @@ from chain.local.balances import EXISTENTIAL_DEPOSIT
 from chain.local.emission import TOTAL_SUPPLY, emit_blocks
 
 CHECKS = ("issuance_equals_balances", "issuance_cap", "issuance_moves", "block_links", "nonces",
-          "existential_deposit")
+          "existential_deposit", "subnet_accounts", "alpha_out", "share_pools")
 
 
 def check(chain) -> dict[str, list[str]]:
@@ -52,6 +59,9 @@ def check(chain) -> dict[str, list[str]]:
             if 0 < info.free < EXISTENTIAL_DEPOSIT:
                 results["existential_deposit"].append(
                     f"account 0x{key[0].hex()} holds {info.free} rao, below the deposit")
+        from chain.local import pool_invariants
+
+        pool_invariants.check_into(state, accounts, results)
     return results
 
 

@@ -98,3 +98,6 @@ TOTAL_HOTKEY_ALPHA = declare(SM, "TotalHotkeyAlpha", (ACCOUNT_ID, NETUID), "u64"
 TOTAL_HOTKEY_SHARES = declare(SM, "TotalHotkeySharesV2", (ACCOUNT_ID, NETUID), "json", None)
 ALPHA = declare(SM, "AlphaV2", (ACCOUNT_ID, ACCOUNT_ID, NETUID), "json", None)  # (hot, cold, n)
 TAO_WEIGHT = declare(SM, "TaoWeight", (), "u64", 971_718_665_099_567_868)
+
+# -- taoctl's own records -------------------------------------------------------------------------
+PRICE_AT = declare("Taoctl", "PriceAt", (NETUID, "u64"), "u64", 0)  # (netuid, block) -> rao/alpha

@@ -55,11 +55,18 @@ def read_pool(state: State, netuid: int) -> amm.Pool:
 
 
 def write_pool(state: State, netuid: int, pool: amm.Pool) -> None:
-    """Store reserves (and the weight, which injections may change)."""
+    """Store reserves (and the weight, which injections may change); record the new price."""
     state.set(s.SUBNET_TAO, netuid, pool.tao_reserve)
     state.set(i.SUBNET_ALPHA_IN, netuid, pool.alpha_reserve)
     if pool.tao_weight != state.get(i.SWAP_BALANCER, netuid):
         state.set(i.SWAP_BALANCER, netuid, pool.tao_weight)
+    record_price(state, netuid)
+
+
+def record_price(state: State, netuid: int) -> None:
+    """Remember the spot price at the open block (`Taoctl.PriceAt`, for price charts; the last
+    write in a block wins)."""
+    state.set(i.PRICE_AT, netuid, state.get(s.NUMBER), amm.price_rao(read_pool(state, netuid)))
 
 
 # -- share pools ----------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ def lock_cost(state: State, block: int) -> int:
 # -- which subnets exist ---------------------------------------------------------------------------
 def netuids(state: State) -> list[int]:
     """Every existing netuid, root included, ascending."""
-    return [n for (n,), added in state.iter(s.NETWORKS_ADDED) if added]
+    return sorted(n for (n,), added in state.iter(s.NETWORKS_ADDED) if added)
 
 
 def next_netuid(state: State) -> int:
@@ -118,6 +118,7 @@ def create_subnet(state: State, netuid: int, coldkey: bytes, hotkey: bytes, lock
     state.set(i.SUBNET_ALPHA_OUT, netuid, 0)
     state.set(i.SUBNET_LOCKED, netuid, pool.subnet_locked)
     state.set(i.TOTAL_STAKE, state.get(i.TOTAL_STAKE) + pool.subnet_tao)
+    su.record_price(state, netuid)
     name = (identity or {}).get("subnet_name") or f"subnet {netuid}"
     state.set(i.SUBNET_IDENTITIES, netuid, {**(identity or {}), "subnet_name": name})
 
@@ -283,6 +284,9 @@ def dissolve_network(env: Env, netuid: int) -> None:
         state.remove(i.KEYS, netuid, uid)
         state.remove(i.BLOCK_AT_REGISTRATION, netuid, uid)
     state.set(i.TOTAL_STAKE, max(state.get(i.TOTAL_STAKE) - pot, 0))
+    for (n, block), _ in list(state.iter(i.PRICE_AT)):
+        if n == netuid:
+            state.remove(i.PRICE_AT, netuid, block)
     for item in _PER_NETUID:
         state.remove(item, netuid)
     state.remove(s.NETWORKS_ADDED, netuid)

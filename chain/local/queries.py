@@ -1,0 +1,208 @@
+"""Runtime queries of part 2, answered from a `State` at the open block (read-only).
+
+`LocalBackend.query(name, *args)` dispatches here; every answer is plain JSON-able data with
+amounts as integers of rao (`_rao`), except `pool`, which returns an `amm.Pool`.
+
+    pool(netuid)                      -> amm.Pool (reads five storage entries, nothing else)
+    subnet(netuid)                    -> dict: name, symbol, owner, reserves, price, market cap,
+                                         emission share, tempo, burn, trading/emission flags
+    subnets()                         -> [subnet(n) for every netuid]
+    hyperparameters(netuid)           -> dict of the subnet's settings
+    neurons(netuid)                   -> [{uid, hotkey, coldkey, registered_at, emission, immune,
+                                          immortal}]
+    stake(hotkey, coldkey, netuid)    -> alpha rao
+    stake_info(coldkey)               -> [{hotkey, netuid, alpha_rao, value_rao (spot),
+                                          unstake_rao (what remove_stake would pay now)}]
+    burn_cost(netuid) / lock_cost()   -> rao
+    price_history(netuid)             -> [[block, rao per alpha], ...] (bundled chain only)
+    quote(origin, pallet, name, args) -> dry run of a call: {success, error, message, result,
+                                         events}; `result` is the call's `env.result` (see
+                                         `staking.py`), equal to what the execution will do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import amm
+from chain.local import items as i
+from chain.local import neurons as nrn
+from chain.local import stake_utils as su
+from chain.local import storage as s
+from chain.local.accounts import ROOT_NETUID
+from chain.local.state import State
+from chain.local.subtensor_errors import fail
+
+def _hex(key: bytes | None) -> str | None:
+    return None if key is None else "0x" + key.hex()
+
+
+def pool(state: State, netuid: int) -> amm.Pool:
+    su.ensure_subnet(state, netuid)
+    return su.read_pool(state, netuid)
+
+
+def emission_shares(state: State, netuids: list[int]) -> dict[int, int]:
+    """Each subnet's share of TAO emission in parts per billion: moving price over the sum of
+    moving prices of the started, emission-enabled subnets (root and the others get 0)."""
+    weights = {}
+    for n in netuids:
+        if n == ROOT_NETUID or not state.get(i.SUBNET_EMISSION_ENABLED, n) \
+                or state.get(i.FIRST_EMISSION_BLOCK, n) is None:
+            continue
+        weights[n] = state.get(i.SUBNET_MOVING_PRICE, n)
+    total = sum(weights.values())
+    return {n: (w * 10**9 // total if total else 0) for n, w in weights.items()}
+
+
+def subnet(state: State, netuid: int, shares: dict[int, int] | None = None) -> dict:
+    su.ensure_subnet(state, netuid)
+    p = su.read_pool(state, netuid)
+    price = amm.price_rao(p)
+    alpha_out = state.get(i.SUBNET_ALPHA_OUT, netuid)
+    identity = state.get(i.SUBNET_IDENTITIES, netuid) or {}
+    if shares is None:
+        from chain.local.subnets import netuids
+
+        shares = emission_shares(state, netuids(state))
+    return {
+        "netuid": netuid,
+        "name": identity.get("subnet_name", f"subnet {netuid}"),
+        "symbol": state.get(i.TOKEN_SYMBOL, netuid),
+        "owner_coldkey": _hex(state.get(i.SUBNET_OWNER, netuid)),
+        "owner_hotkey": _hex(state.get(i.SUBNET_OWNER_HOTKEY, netuid)),
+        "mechanism": 0 if su.is_stable(state, netuid) else 1,
+        "tao_in_rao": p.tao_reserve,
+        "alpha_in_rao": p.alpha_reserve,
+        "alpha_out_rao": alpha_out,
+        "price_rao": price,
+        "market_cap_rao": (alpha_out + p.alpha_reserve) * price // 10**9,
+        "moving_price_i96f32": state.get(i.SUBNET_MOVING_PRICE, netuid),
+        "emission_share_ppb": shares.get(netuid, 0),
+        "tempo": state.get(i.TEMPO, netuid),
+        "burn_rao": state.get(i.BURN, netuid),
+        "neurons": state.get(i.SUBNETWORK_N, netuid),
+        "max_neurons": state.get(i.MAX_ALLOWED_UIDS, netuid),
+        "registered_at": state.get(i.NETWORK_REGISTERED_AT, netuid),
+        "subtoken_enabled": bool(state.get(i.SUBTOKEN_ENABLED, netuid)),
+        "emission_enabled": bool(state.get(i.SUBNET_EMISSION_ENABLED, netuid)),
+        "first_emission_block": state.get(i.FIRST_EMISSION_BLOCK, netuid),
+        "locked_rao": state.get(i.SUBNET_LOCKED, netuid),
+        "volume_rao": state.get(i.SUBNET_VOLUME, netuid),
+        "pool": p.to_json(),
+    }
+
+
+def subnets(state: State) -> list[dict]:
+    from chain.local.subnets import netuids
+
+    all_netuids = netuids(state)
+    shares = emission_shares(state, all_netuids)
+    return [subnet(state, n, shares) for n in all_netuids]
+
+
+def hyperparameters(state: State, netuid: int) -> dict:
+    su.ensure_subnet(state, netuid)
+    items = (i.TEMPO, i.MAX_ALLOWED_UIDS, i.MAX_ALLOWED_VALIDATORS, i.MIN_ALLOWED_WEIGHTS,
+             i.IMMUNITY_PERIOD, i.YUMA3_ON, i.IMMUNE_OWNER_UIDS_LIMIT, i.MIN_NON_IMMUNE_UIDS,
+             i.MAX_REGISTRATIONS_PER_BLOCK, i.NETWORK_REGISTRATION_ALLOWED, i.BURN, i.MIN_BURN,
+             i.MAX_BURN, i.BURN_HALF_LIFE, i.BURN_INCREASE_MULT, i.SUBTOKEN_ENABLED,
+             i.SUBNET_EMISSION_ENABLED, i.TRANSFER_TOGGLE, i.FEE_RATE, i.SWAP_BALANCER)
+    params = {item.name: state.get(item, netuid) for item in items}
+    params["SubnetOwnerCut"] = state.get(i.SUBNET_OWNER_CUT)
+    return {"netuid": netuid, **params}
+
+
+def neurons(state: State, netuid: int, block: int) -> list[dict]:
+    su.ensure_subnet(state, netuid)
+    emission = list(state.get(i.EMISSION, netuid))
+    immortal = set(nrn.immortal_uids(state, netuid)) if netuid != ROOT_NETUID else set()
+    period = state.get(i.IMMUNITY_PERIOD, netuid)
+    rows = []
+    for uid, hotkey in enumerate(nrn.hotkeys(state, netuid)):
+        registered = state.get(i.BLOCK_AT_REGISTRATION, netuid, uid)
+        rows.append({"uid": uid, "hotkey": _hex(hotkey),
+                     "coldkey": _hex(state.get(i.OWNER, hotkey)) if hotkey else None,
+                     "registered_at": registered,
+                     "emission_rao": emission[uid] if uid < len(emission) else 0,
+                     "immune": block - registered < period, "immortal": uid in immortal,
+                     "stake_rao": state.get(i.TOTAL_HOTKEY_ALPHA, hotkey, netuid)
+                     if hotkey else 0})
+    return rows
+
+
+def stake_info(state: State, coldkey: bytes) -> list[dict]:
+    """Every position of a coldkey: per hotkey it stakes through and subnet it holds alpha on."""
+    from chain.local.subnets import netuids
+
+    rows = []
+    all_netuids = netuids(state)
+    for hex_key in state.get(i.STAKING_HOTKEYS, coldkey):
+        hotkey = bytes.fromhex(hex_key)
+        for netuid in all_netuids:
+            alpha = su.stake_of(state, hotkey, coldkey, netuid)
+            if not alpha:
+                continue
+            p = su.read_pool(state, netuid)
+            try:
+                unstake = amm.sell(p, alpha).amount_out
+            except amm.AmmError:
+                unstake = 0
+            rows.append({"hotkey": "0x" + hex_key, "netuid": netuid, "alpha_rao": alpha,
+                         "value_rao": su.alpha_value_tao(state, netuid, alpha),
+                         "unstake_rao": unstake, "price_rao": amm.price_rao(p),
+                         "symbol": state.get(i.TOKEN_SYMBOL, netuid)})
+    return rows
+
+
+def price_history(state: State, netuid: int) -> list[list[int]]:
+    su.ensure_subnet(state, netuid)
+    return sorted([block, price] for (n, block), price in state.iter(i.PRICE_AT) if n == netuid)
+
+
+def answer(state: State, block: int, method: str, *args: Any) -> Any:
+    """Dispatch a query by name (see the module docstring)."""
+    if method == "pool":
+        return pool(state, *args)
+    if method == "subnet":
+        return subnet(state, *args)
+    if method == "subnets":
+        return subnets(state)
+    if method == "hyperparameters":
+        return hyperparameters(state, *args)
+    if method == "neurons":
+        return neurons(state, args[0], block)
+    if method == "stake":
+        return su.stake_of(state, *args)
+    if method == "stake_info":
+        return stake_info(state, *args)
+    if method == "burn_cost":
+        su.ensure_subnet(state, args[0])
+        return state.get(i.BURN, args[0])
+    if method == "lock_cost":
+        from chain.local.subnets import lock_cost
+
+        return lock_cost(state, block)
+    if method == "price_history":
+        return price_history(state, *args)
+    raise fail("InvalidValue", f"unknown runtime query {method!r}")
+
+
+def quote(state: State, block: int, origin: bytes, pallet: str, name: str, args: dict) -> dict:
+    """Dry-run a call on `state` inside a snapshot that is always rolled back."""
+    from chain.local.calls import Env, decode_args, lookup
+    from chain.local.errors import DispatchError
+
+    spec = lookup(pallet, name)
+    decoded = decode_args(spec, args)
+    env = Env(state, block)
+    state.begin()
+    try:
+        spec.fn(env, origin, **decoded)
+    except DispatchError as exc:
+        return {"success": False, "error": exc.name, "message": str(exc), "result": None,
+                "events": []}
+    finally:
+        state.rollback()
+    return {"success": True, "error": None, "message": None, "result": env.result,
+            "events": env.events}
