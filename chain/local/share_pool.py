@@ -16,6 +16,12 @@ mantissa is kept in (1e20, 1e21] (21 significant digits). Every step truncates:
 - conversion to u64 truncates and saturates to [0, 2**64 - 1].
 
 The functions are pure: they take a `SharePool` (and a coldkey's share) and return new values.
+
+Known chain behaviour, reproduced on purpose: the denominator keeps 21 digits at the scale of the
+largest stake it has held, a share at its own scale. After a large staker fully exits, the shares
+left can sum to more than the denominator (by about 1e-21 of the departed stake), so the
+nominators' values can sum to more than `TotalHotkeyAlpha`; negligible at realistic sizes, but
+unbounded in extreme ones (see `test_unstake_dust_lets_nominator_values_exceed...`).
 Source: opentensor/subtensor `primitives/share-pool/src/lib.rs` and
 `pallets/subtensor/src/staking/stake_utils.rs` (commit 14bc6f9f).
 """

@@ -389,11 +389,36 @@ def test_shared_value_is_exactly_what_went_in_minus_what_came_out(ops_list):
     assert pool.shared == put_in - taken_out
 
 
+growth_ops = st.lists(
+    st.tuples(st.sampled_from(["add", "emit"]), st.integers(0, 3), amounts),
+    min_size=1,
+    max_size=25,
+)
+
+
 @settings(max_examples=200, deadline=None)
-@given(ops)
-def test_nominator_values_never_exceed_hotkey_total(ops_list):
+@given(growth_ops)
+def test_nominator_values_never_exceed_hotkey_total_while_nobody_unstakes(ops_list):
     pool, shares, _, _ = run_ops(ops_list)
     assert sum(value(pool, s) for s in shares) <= pool.shared
+
+
+def test_unstake_dust_lets_nominator_values_exceed_the_hotkey_total_as_on_chain():
+    # Found by hypothesis; follows subtensor's SafeFloat arithmetic step by step. The
+    # denominator keeps 21 digits at the scale of the largest stake it has seen, a coldkey's
+    # share at its own scale: when a whale fully unstakes, the denominator drops to exactly 2.0
+    # while the whale keeps 1e-4 shares and the small staker 1.9999999999999999. Shares then sum
+    # to more than the denominator, and after emission the values exceed TotalHotkeyAlpha.
+    pool, small = credit_stake(EMPTY_POOL, ZERO, 1)
+    pool, whale = credit_stake(pool, ZERO, 10**16)
+    pool = increase_shared(pool, 1)
+    pool, small = credit_stake(pool, small, 1)
+    pool, whale = remove_stake(pool, whale, value(pool, whale))
+    assert pool.denominator == SafeFloat.from_u64(2)
+    assert whale == SafeFloat(10**21, -25)
+    assert small == SafeFloat(199_999_999_999_999_990_000, -20)
+    pool = increase_shared(pool, 10**16)
+    assert value(pool, whale) + value(pool, small) - pool.shared == 499_999_999_999
 
 
 @settings(max_examples=200, deadline=None)
