@@ -1,0 +1,82 @@
+"""Helpers for the part-2 tests: build subnets with given pools, submit calls, snapshot state."""
+
+from __future__ import annotations
+
+import hashlib
+
+from chain.local import items as i
+from chain.local import stake_utils as su
+from chain.local import storage as s
+from chain.local.accounts import DEV_ACCOUNTS, subnet_account
+from chain.local.balances import deposit_minted
+from chain.local.extrinsic import Call
+from chain.local.subnets import create_subnet
+
+TAO = 10**9
+ALICE, BOB, CHARLIE = DEV_ACCOUNTS["Alice"], DEV_ACCOUNTS["Bob"], DEV_ACCOUNTS["Charlie"]
+
+
+def key(tag: str) -> bytes:
+    """A deterministic 32-byte account for tests."""
+    return hashlib.blake2b(tag.encode(), digest_size=32).digest()
+
+
+def add_subnet(chain, netuid: int, tao: int, alpha_in: int, *, owner: bytes = ALICE,
+               owner_hotkey: bytes | None = None, started: bool = True,
+               registered_at: int | None = None, moving_price: int = 0) -> bytes:
+    """A running subnet with exactly these reserves (its TAO minted into the subnet account).
+    Returns the owner hotkey."""
+    hotkey = owner_hotkey or key(f"owner-hot-{netuid}")
+    with chain.writing() as state:
+        block = state.get(s.NUMBER) if registered_at is None else registered_at
+        create_subnet(state, netuid, owner, hotkey, tao, block)
+        state.set(s.SUBNET_TAO, netuid, tao)
+        state.set(i.SUBNET_ALPHA_IN, netuid, alpha_in)
+        state.set(i.SUBNET_MOVING_PRICE, netuid, moving_price)
+        deposit_minted(state, subnet_account(netuid), tao)
+        if started:
+            state.set(i.SUBTOKEN_ENABLED, netuid, True)
+            state.set(i.FIRST_EMISSION_BLOCK, netuid, block + 1)
+    return hotkey
+
+
+def give_stake(chain, hotkey: bytes, coldkey: bytes, netuid: int, alpha: int) -> None:
+    """Credit alpha directly (as if bought earlier): SubnetAlphaOut grows with it."""
+    with chain.writing() as state:
+        su.create_account_if_non_existent(state, coldkey, hotkey)
+        su.credit_stake(state, hotkey, coldkey, netuid, alpha)
+        state.set(i.SUBNET_ALPHA_OUT, netuid, state.get(i.SUBNET_ALPHA_OUT, netuid) + alpha)
+
+
+def submit(chain, signer, name: str, pallet: str = "SubtensorModule", **args):
+    return chain.submit_call(signer, Call(pallet, name, args))
+
+
+def snapshot(chain) -> dict:
+    """Every storage row except nonces (which a failed call still bumps)."""
+    rows = {}
+    for item, k, value in chain.conn.execute("SELECT item, key, value FROM storage"):
+        if item == "System.Account":
+            value = value.replace('"nonce":', '"n":')  # keep balances, drop the nonce
+            import json
+
+            data = json.loads(value)
+            data.pop("n", None)
+            value = json.dumps(data, sort_keys=True)
+        rows[(item, k)] = value
+    return rows
+
+
+def read(chain, item, *key_):
+    with chain.reading() as state:
+        return state.get(item, *key_)
+
+
+def stake(chain, hotkey, coldkey, netuid) -> int:
+    with chain.reading() as state:
+        return su.stake_of(state, hotkey, coldkey, netuid)
+
+
+def free(chain, who) -> int:
+    with chain.reading() as state:
+        return state.get(s.ACCOUNT, who).free
