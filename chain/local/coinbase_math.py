@@ -155,6 +155,12 @@ def moving_alpha_price(moving_price_i96f32: int, is_root_or_stable: bool = False
     return convert(moving_price_i96f32, I96F32, U64F64)
 
 
+def _saturating_sum(values: Iterable[int], fmt: Format) -> int:
+    """A fold of `saturating_add` over non-negative values: once it saturates it stays there,
+    so this is the plain sum clamped at the end."""
+    return min(sum(values), fmt.max_bits)
+
+
 def _checked_div(fmt: Format, a: int, b: int) -> int | None:
     """`checked_div`: None on division by zero or when the quotient leaves the format."""
     if b == 0:
@@ -169,9 +175,7 @@ def _checked_div(fmt: Format, a: int, b: int) -> int | None:
 def price_shares(moving_prices: Mapping[int, int]) -> dict[int, int]:
     """`get_shares_price_ema`: each subnet's moving price (U64F64 bits, from
     `moving_alpha_price`) over their saturating sum; 0 where the sum is 0 (U64F64 bits)."""
-    total = 0
-    for netuid in sorted(moving_prices):
-        total = U64F64.clamp(total + moving_prices[netuid])
+    total = _saturating_sum(moving_prices.values(), U64F64)
     return {n: _checked_div(U64F64, moving_prices[n], total) or 0 for n in sorted(moving_prices)}
 
 
@@ -193,9 +197,7 @@ def weighted_shares(
             rp = convert(root_proportions.get(netuid, 0), U96F32, U64F64)
             factor = U64F64.saturating_mul(rp, factor)
         weighted[netuid] = U64F64.saturating_mul(shares[netuid], factor)
-    total = 0
-    for w in weighted.values():
-        total = U64F64.clamp(total + w)
+    total = _saturating_sum(weighted.values(), U64F64)
     if total == 0:
         return dict(sorted(shares.items()))
     return {n: _checked_div(U64F64, w, total) or 0 for n, w in weighted.items()}
@@ -208,10 +210,7 @@ def enabled_shares(shares: Mapping[int, int], enabled: Mapping[int, bool]) -> di
     ordered = sorted(shares)
     if all(enabled.get(n, True) for n in ordered):
         return {n: shares[n] for n in ordered}
-    total = 0
-    for n in ordered:
-        if enabled.get(n, True):
-            total = U64F64.clamp(total + shares[n])
+    total = _saturating_sum((shares[n] for n in ordered if enabled.get(n, True)), U64F64)
     out = {}
     for n in ordered:
         if enabled.get(n, True) and total > 0:
