@@ -541,3 +541,45 @@ def test_change_remember_and_forget_password(taoctl, tmp_path):
     proc = taoctl.run("wallet", "sign", "--name", "a", "-m", "m", "--json", env=ring)
     assert proc.returncode == 3 and "encrypted" in error_of(proc)["message"]
     assert os.path.exists(coldkey)
+
+
+def test_regen_from_a_polkadot_js_backup(taoctl, tmp_path):
+    from tests.wallet.test_keys import POLKADOT_JS_BACKUP
+
+    backup = tmp_path / "account.json"
+    backup.write_text(POLKADOT_JS_BACKUP)
+    args = ("wallet", "regen-coldkey", "--name", "pj", "--json-path", backup, "--no-use-password")
+    doc = taoctl.json(*args, "--json-password", "Password123")
+    assert doc["coldkey_ss58"] == "5CuByUQBWZci5AtXonuHHhcbRL3yxM5xDdJsTNaYN3vPDY6f"
+    proc = taoctl.run(*args, "--overwrite", "--json-password", "wrong", "--json")
+    assert proc.returncode == 3 and error_of(proc)["type"] == "PasswordError"
+    proc = taoctl.run(*args, "--overwrite", "--json")  # no password and no terminal
+    assert proc.returncode == 2
+    signed = taoctl.json("wallet", "sign", "--name", "pj", "-m", "m")
+    ok = taoctl.json(
+        "wallet",
+        "verify",
+        "-m",
+        "m",
+        "-s",
+        signed["signature"],
+        "-p",
+        doc["coldkey_ss58"],
+        "--crypto-type",
+        "sr25519",
+    )
+    assert ok["valid"] is True
+    proc = taoctl.run(
+        "wallet",
+        "verify",
+        "-m",
+        "m",
+        "-s",
+        signed["signature"],
+        "-p",
+        doc["coldkey_ss58"],
+        "--crypto-type",
+        "ed25519",
+        "--json",
+    )
+    assert proc.returncode == 1 and json.loads(proc.stdout)["valid"] is False
