@@ -133,15 +133,17 @@ def _received_from_result(result: dict | None, quote) -> int | None:
 
 
 def _chain_quote(backend, coldkey: bytes, quote) -> dict | None:
-    """The runtime's own quote (the call run on a throw-away view), when the backend has one."""
-    from chain.local.errors import DispatchError
+    """The runtime's own quote (the call run on a throw-away view, always rolled back), when
+    the backend has one: its `result` record; a refusal raises StakeRefused."""
+    from cli.chainview import _query
 
-    try:
-        return backend.query("quote", coldkey, quote.pallet, quote.call, quote.args)
-    except DispatchError as exc:
-        raise StakeRefused(exc.name, f"{quote.call} refused ({exc.name}): {exc}") from None
-    except (ValueError, TypeError, NotImplementedError):
+    answer = _query(backend, "quote", coldkey, quote.pallet, quote.call, quote.args)
+    if not isinstance(answer, dict):
         return None
+    if not answer.get("success", True):
+        error = answer.get("error") or "DispatchError"
+        raise StakeRefused(error, f"{quote.call} refused ({error}): {answer.get('message')}")
+    return answer.get("result") or {}
 
 
 def _settle_quote(quote, events: list[dict], result: dict | None = None) -> None:
