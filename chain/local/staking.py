@@ -17,6 +17,7 @@ cross-subnet limit call rao-scaled origin price / destination price):
     swap_stake_limit(hotkey, origin_netuid, destination_netuid, alpha_amount, limit_price,
                      allow_partial)
     decrease_take(hotkey, take) / increase_take(hotkey, take)   take of 65535
+    try_associate_hotkey(hotkey)                                 pair a new hotkey with the sender
 
 Every call records what it did in `env.result` (a dict: tao and alpha moved, fee, the pool
 before and after, prices, slippage), which is what `queries.quote` returns from a dry run, so
@@ -382,6 +383,14 @@ def swap_stake_limit(env: Env, origin: bytes, hotkey: bytes, origin_netuid: int,
     """`swap_stake` only while origin price / destination price stays >= limit_price / 1e9."""
     _swap(env, origin, hotkey, origin_netuid, destination_netuid, alpha_amount, limit_price,
           allow_partial)
+
+
+@call("SubtensorModule", "try_associate_hotkey", hotkey="AccountId")
+def try_associate_hotkey(env: Env, origin: bytes, hotkey: bytes) -> None:
+    """Pair an unowned hotkey with the sender (so it can be staked to before registering)."""
+    su.ensure_owns_hotkey(env.state, origin, hotkey)
+    su.create_account_if_non_existent(env.state, origin, hotkey)
+    env.result = {"call": "try_associate_hotkey", "hotkey": "0x" + hotkey.hex()}
 
 
 # -- delegate take -------------------------------------------------------------------------------
