@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from amm.fixed import U96F32
+from amm.fixed import I96F32, U96F32
 from chain.local.coinbase_math import (
     ParentShare,
     childkey_dividend_split,
@@ -37,6 +37,11 @@ from chain.local.coinbase_math import (
 )
 
 __all__ = [
+    "ROOT_CLAIMABLE_THRESHOLD",
+    "root_claim_amount",
+    "root_claimable_increment",
+    "root_claimed_after_stake_change",
+    "root_owed",
     "DEFAULT_DELEGATE_TAKE",
     "Childkeys",
     "Credit",
@@ -101,11 +106,13 @@ class EpochPayout:
     operations: list[Credit | GrowPool]
     """Share-pool operations in order (zero amounts left out)."""
     root_claimable: dict[Hotkey, int]
-    """Root dividends (after take) added to `RootClaimable` per hotkey (rao of alpha)."""
+    """Root dividends (after take) to add to `RootClaimable` per hotkey, in rao of alpha (turn
+    each into a rate with `root_claimable_increment`). A hotkey whose amount exceeds its root
+    stake is not here: the chain stakes that amount to (hotkey, owner) instead (a Credit)."""
     alpha_dividends: dict[Hotkey, int]
     """`AlphaDividendsPerSubnet`: the pool growth per hotkey."""
     root_alpha_dividends: dict[Hotkey, int]
-    """`RootAlphaDividendsPerSubnet`: equal to `root_claimable`."""
+    """`RootAlphaDividendsPerSubnet`: the root dividend after take, per hotkey."""
     burned: int
     """Owner-hotkey incentive burned (`SubnetAlphaOut` unchanged)."""
     recycled: int
@@ -192,15 +199,21 @@ def plan_epoch_payout(
         alpha_record[hotkey] = rest
 
     # 4. root dividends: the take is staked in alpha, the rest becomes claimable by root stakers
+    #    (or, if it exceeds the hotkey's whole root stake, is staked to its owner instead)
     root_record: dict[Hotkey, int] = {}
+    claimable: dict[Hotkey, int] = {}
     for hotkey, amount in root_divs.items():
         take, rest = validator_take_split(amount, takes.get(hotkey, DEFAULT_DELEGATE_TAKE))
         _append(ops, Credit(hotkey, hotkey_owner.get(hotkey), take))
+        if root_claimable_increment(rest, root_stake.get(hotkey, 0)) is None:
+            _append(ops, Credit(hotkey, hotkey_owner.get(hotkey), rest))
+        else:
+            claimable[hotkey] = rest
         root_record[hotkey] = rest
 
     return EpochPayout(
         operations=ops,
-        root_claimable=dict(root_record),
+        root_claimable=claimable,
         alpha_dividends=alpha_record,
         root_alpha_dividends=root_record,
         burned=burned,
@@ -236,3 +249,53 @@ def _childkey_split(hotkey, dividend, ck, alpha_stake, root_stake, hotkey_owner,
     return childkey_dividend_split(
         dividend, own, parents, ck.ck_burn, ck.childkey_take.get(hotkey, 0)
     )
+
+
+# --- Root claims (§7.10 step 8, `staking/claim_root.rs`) ----------------------------------------
+
+ROOT_CLAIMABLE_THRESHOLD = 500_000
+"""`RootClaimableThreshold` default (alpha rao): smaller owed amounts are not auto-claimed."""
+MAX_U128 = 2**128 - 1
+
+
+def root_claimable_increment(amount: int, hotkey_root_stake: int) -> int | None:
+    """The rate added to `RootClaimable[hotkey][netuid]` for `amount` alpha of root dividends:
+    `I96F32(amount) / I96F32(TotalHotkeyAlpha[hotkey, ROOT])` (truncated; 0 if the stake is 0).
+    None when `amount` exceeds the hotkey's root stake: the chain then stakes the amount to
+    (hotkey, owner) on the subnet instead."""
+    if amount > hotkey_root_stake:
+        return None
+    if hotkey_root_stake == 0:
+        return 0
+    return I96F32.div(I96F32.from_int(amount), I96F32.from_int(hotkey_root_stake))
+
+
+def root_owed(rate_i96f32: int, root_stake: int, root_claimed: int) -> int:
+    """What one root staker can claim on a subnet, I96F32 bits (may be negative):
+    `rate * root_stake(hotkey, coldkey) - RootClaimed` (saturating; the product floors)."""
+    claimable = I96F32.saturating_mul(rate_i96f32, I96F32.from_int(root_stake))
+    return I96F32.clamp(claimable - I96F32.clamp(I96F32.from_int(root_claimed)))
+
+
+def root_claim_amount(
+    owed_i96f32: int, threshold: int = ROOT_CLAIMABLE_THRESHOLD, ignore_minimum: bool = False
+) -> int:
+    """Alpha rao actually claimed (`root_claim_on_subnet`): 0 when the owed amount is below the
+    threshold (unless `ignore_minimum`) or floors to 0; otherwise the floor of what is owed.
+    `RootClaimed` then grows by this amount."""
+    if not ignore_minimum and owed_i96f32 < I96F32.from_int(threshold):
+        return 0
+    return 0 if owed_i96f32 < 0 else I96F32.to_u64(owed_i96f32)
+
+
+def root_claimed_after_stake_change(
+    root_claimed: int, rate_i96f32: int, amount: int, added: bool
+) -> int:
+    """`RootClaimed` after a root stake change of `amount` (so a new stake does not claim past
+    dividends, and an unstake keeps what is owed): `claimed +/- floor(rate * amount)`, saturating
+    in u128. The chain skips the root netuid itself on removal."""
+    delta = I96F32.saturating_mul(rate_i96f32, I96F32.from_int(amount))
+    delta = 0 if delta < 0 else min(delta >> I96F32.frac, MAX_U128)
+    if added:
+        return min(root_claimed + delta, MAX_U128)
+    return max(root_claimed - delta, 0)

@@ -4,14 +4,19 @@ never pays out more alpha than was pending."""
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amm.fixed import U96F32
+from amm.fixed import I96F32, U96F32
 from chain.local.coinbase_math import validator_take_split
 from chain.local.emission_split import (
+    ROOT_CLAIMABLE_THRESHOLD,
     Childkeys,
     Credit,
     GrowPool,
     Pending,
     plan_epoch_payout,
+    root_claim_amount,
+    root_claimable_increment,
+    root_claimed_after_stake_change,
+    root_owed,
 )
 
 MAX_U64 = 2**64 - 1
@@ -116,3 +121,44 @@ def test_payout_never_exceeds_pending(emission, server, validator, root, cut, al
     assert paid + out.burned + out.recycled <= cut + incentives + validator + server + root
     validator_side = paid - cut - (incentives - out.burned - out.recycled)
     assert validator_side <= validator + root + (server if incentives == 0 else 0)
+
+
+def test_root_dividend_above_the_root_stake_is_staked_instead():
+    out = plan([("v", 0, 500)], Pending(root=1_000), root_stake={"v": 10}, delegate_take={"v": 0})
+    assert out.root_claimable == {}
+    assert Credit("v", "v-ck", 1_000) in out.operations
+    assert out.root_alpha_dividends == {"v": 1_000}
+
+
+# --- root claims ------------------------------------------------------------------------------
+
+
+def test_root_claimable_increment():
+    assert root_claimable_increment(100, 1_000) == (100 << 32) // 1_000
+    assert root_claimable_increment(1_001, 1_000) is None
+    assert root_claimable_increment(0, 0) == 0
+
+
+def test_root_owed_and_claim_threshold():
+    rate = I96F32.from_ratio(1, 10)
+    owed = root_owed(rate, 10_000_000, 0)
+    assert I96F32.to_u64(owed) == 999_999  # 0.1 is truncated to 32 bits, so a rao short
+    assert root_claim_amount(owed) == 999_999
+    assert root_claim_amount(root_owed(rate, 1_000, 0)) == 0  # below 500_000
+    assert root_claim_amount(root_owed(rate, 1_000, 0), ignore_minimum=True) == 99
+    assert root_claim_amount(root_owed(rate, 1_000, 10**6), ignore_minimum=True) == 0
+    assert ROOT_CLAIMABLE_THRESHOLD == 500_000
+
+
+@given(
+    st.integers(0, I96F32.one),
+    st.integers(0, 10**15),
+    st.integers(0, 10**15),
+    st.integers(0, 10**15),
+)
+def test_staking_on_root_does_not_claim_past_dividends(rate, stake, claimed, added):
+    before = root_owed(rate, stake, claimed)
+    after = root_owed(
+        rate, stake + added, root_claimed_after_stake_change(claimed, rate, added, True)
+    )
+    assert before <= after < before + I96F32.one
