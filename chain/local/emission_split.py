@@ -7,7 +7,8 @@ dividends that become claimable, and the alpha burned or recycled on the way. It
 runtime applies the operations with `share_pool.credit_stake` / `share_pool.increase_shared`.
 Order matters, because credits and pool growth on the same pool do not commute:
 owner cut, then incentives, then alpha dividends (take credit, then pool growth) per hotkey, then
-root dividends (take credit) per hotkey; hotkeys in sorted order (the chain's BTreeMap order over
+root dividends (take credit, and a credit of the rest if it exceeds the hotkey's root stake) per
+hotkey; hotkeys in sorted order (the chain's BTreeMap order over
 AccountId bytes, so pass hotkeys as their 32-byte public keys to get the chain's order).
 
 Not modelled here: subnet leases (`distribute_leased_network_dividends`) and the owner-cut
