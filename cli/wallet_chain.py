@@ -274,11 +274,15 @@ def _confirm(out: Output, preview: dict) -> None:
         return
     from rich.table import Table
 
-    table = Table(title="Transfer (transferring is not the same as staking)")
-    for col in ("From", "To", "Amount", "Fee", "Balance after"):
-        table.add_column(col)
-    table.add_row(preview["from"], preview["to"], format_tao(preview["amount_rao"]),
-                  format_tao(preview["fee_rao"]), format_tao(preview["source_balance_after_rao"]))
+    table = Table(title="Transfer (transferring is not the same as staking)", show_header=False)
+    table.add_column(style="bold")
+    table.add_column()
+    for key, value in (("From", preview["from"]), ("To", preview["to"]),
+                       ("Amount", format_tao(preview["amount_rao"])),
+                       ("Fee", format_tao(preview["fee_rao"])),
+                       ("Balance after", format_tao(preview["source_balance_after_rao"])),
+                       ("Call", preview["call"])):
+        table.add_row(key, value)
     out.err.print(table)
     if preview["reaped"]:
         out.warn("the sending account will be reaped (it falls below the existential deposit)")
