@@ -71,7 +71,9 @@ class SandboxOnly(RemoteError):
     name = "SandboxOnly"
 
 
-class UnsupportedQuery(RemoteError):
+class UnsupportedQuery(RemoteError, ValueError):
+    """A runtime query only the bundled chain answers (callers fall back to storage reads)."""
+
     name = "UnsupportedQuery"
     exit_code = 2
 
@@ -253,10 +255,12 @@ class RemoteBackend:
 
         if not self._known(item):
             return item.default if data is None else ext_decode_value(item, data)
-        if data is None:
+        if data is None:  # no entry: what the runtime modules expect a missing entry to be
+            if item.id in self.registry:
+                return item.default
             entry = self.md.storage(item.pallet, item.name)
             if entry["modifier"] == "Optional":
-                return item.default
+                return None
             data = self.md.storage_default(item.pallet, item.name)
         return decode_value(self.md, item, data)
 
@@ -341,7 +345,8 @@ class RemoteBackend:
             return self.read("SubtensorModule.BlockEmission")
         if method == "runtime_api":
             return self.runtime_call(*args)
-        raise UnsupportedQuery(f"the query {method!r} is only available on the sandbox chain")
+        raise UnsupportedQuery(f"unknown runtime query {method!r} on a remote node (it is only "
+                               "available on the sandbox chain)")
 
     def runtime_call(self, api_method: str, params: bytes = b"") -> bytes:
         """`state_call` of a runtime API; the raw SCALE result."""

@@ -147,7 +147,15 @@ def from_scale(kind: str, raw: Any) -> Any:
 
 
 def _jsonable(raw: Any) -> Any:
+    """JSON-able local shape: bytes that are printable UTF-8 (names, symbols) become text,
+    other bytes (accounts, hashes) "0x" hex."""
     if isinstance(raw, bytes):
+        try:
+            text = raw.decode("utf-8")
+            if text.isprintable() and len(raw) != 32:
+                return text
+        except UnicodeDecodeError:
+            pass
         return "0x" + raw.hex()
     if isinstance(raw, dict):
         return {k: _jsonable(v) for k, v in raw.items()}

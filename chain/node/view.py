@@ -4,8 +4,10 @@ extrinsics included through the local runtime, and `System.Events` encoded per m
 It wraps the same `LocalChain` (the same SQLite file, the same runtime modules) that
 `--network sandbox` uses. What the local chain does not keep, this adapter adds in one table of
 its own in the same file, `node_extrinsics(hash, block, idx, raw)`: the SCALE bytes of every
-extrinsic it included, so `chain_getBlock` can return them (extrinsics submitted natively by
-taoctl have no SCALE form and are not listed; their events are not served).
+extrinsic it included, so `chain_getBlock` can return them, and its `System.Events` records,
+encoded when it was applied (so the events keep the order the runtime emitted their fields in).
+Extrinsics submitted natively by taoctl have no SCALE form: they are not listed and their events
+are not served.
 
 Validity checks (refused with code 1010, nothing changed, not even the nonce): decodable call
 known to the local runtime, metadata-hash mode Disabled, the era's birth block known, the
@@ -46,7 +48,7 @@ from chain.node.metadata import Metadata
 from chain.node.scale import ScaleError, encode_compact
 
 _TABLE = """CREATE TABLE IF NOT EXISTS node_extrinsics (hash BLOB PRIMARY KEY,
-    block INTEGER NOT NULL, idx INTEGER NOT NULL, raw BLOB NOT NULL)"""
+    block INTEGER NOT NULL, idx INTEGER NOT NULL, raw BLOB NOT NULL, events BLOB)"""
 TOKEN_ERRORS = ("FundsUnavailable", "OnlyProvider", "BelowMinimum", "CannotCreate",
                 "UnknownAsset", "Frozen", "Unsupported", "CannotCreateHold", "NotExpendable",
                 "Blocked")
@@ -95,6 +97,9 @@ class NodeView:
         self.registry = local_registry()
         self._numbers: dict[bytes, int] = {chain.genesis_hash: chain.genesis_number}
         chain.conn.execute(_TABLE)
+        columns = {row[1] for row in chain.conn.execute("PRAGMA table_info(node_extrinsics)")}
+        if "events" not in columns:  # a file served by an earlier taoctl
+            chain.conn.execute("ALTER TABLE node_extrinsics ADD COLUMN events BLOB")
         self.ctx = SigningContext(chain.genesis_hash, md.spec_version, md.transaction_version)
 
     # blocks ---------------------------------------------------------------------------------
@@ -246,18 +251,26 @@ class NodeView:
             for ev in json.loads(row[0]):
                 encoded = self._event(ev, None)
                 if encoded is not None:
-                    records.append({"phase": "Initialization", "event": encoded, "topics": []})
-        listed = self.chain.conn.execute(
-            "SELECT n.hash, e.call, e.events FROM node_extrinsics n JOIN extrinsics e "
-            "ON e.hash = n.hash WHERE n.block = ? ORDER BY n.idx", (number,)).fetchall()
-        for position, (_, call_json, events_json) in enumerate(listed):
-            pallet = json.loads(call_json)[0]
-            for ev in json.loads(events_json):
-                encoded = self._event(ev, pallet)
-                if encoded is not None:
-                    records.append({"phase": {"ApplyExtrinsic": position}, "event": encoded,
-                                    "topics": []})
-        return self.md.registry.encode(self.md.events_type(), records)
+                    records.append(self._record("Initialization", encoded))
+        for (blob,) in self.chain.conn.execute(
+                "SELECT events FROM node_extrinsics WHERE block = ? ORDER BY idx", (number,)):
+            if blob is None:
+                continue
+            count = int.from_bytes(blob[:4], "little")
+            records.append((count, bytes(blob[4:])))
+        total = sum(c for c, _ in records)
+        return encode_compact(total) + b"".join(data for _, data in records)
+
+    def _record(self, phase: Any, event: dict) -> tuple[int, bytes]:
+        """(1, the SCALE EventRecord) of one event."""
+        seq = self.md.registry.kind(self.md.events_type())[1]["type"]
+        return 1, self.md.registry.encode(seq, {"phase": phase, "event": event, "topics": []})
+
+    def encode_extrinsic_events(self, events: list[dict], pallet: str, position: int) -> bytes:
+        """The records of one extrinsic's events as stored: u32 count ++ records."""
+        records = [self._record({"ApplyExtrinsic": position}, encoded) for encoded in
+                   (self._event(ev, pallet) for ev in events) if encoded is not None]
+        return len(records).to_bytes(4, "little") + b"".join(r for _, r in records)
 
     def _event(self, ev: dict, call_pallet: str | None) -> dict | None:
         """A local event as the metadata's RuntimeEvent value, or None if it has no match."""
@@ -376,8 +389,10 @@ class NodeView:
             listed = self.chain.conn.execute(
                 "SELECT COUNT(*) FROM node_extrinsics WHERE block = ?", (number,)).fetchone()[0]
             self.chain.conn.execute(
-                "INSERT INTO node_extrinsics (hash, block, idx, raw) VALUES (?, ?, ?, ?)",
-                (xt.hash, number, listed, xt.raw))
+                "INSERT INTO node_extrinsics (hash, block, idx, raw, events) "
+                "VALUES (?, ?, ?, ?, ?)", (xt.hash, number, listed, xt.raw,
+                                           self.encode_extrinsic_events(events, xt.pallet,
+                                                                        listed)))
         return Included(number, listed, xt.hash, success, error if not success else message)
 
     def _local_args(self, spec, args: dict) -> dict:
