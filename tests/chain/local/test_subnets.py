@@ -1,0 +1,147 @@
+"""Subnets on the bundled chain: creation (lock cost, pool, owner at UID 0, hyperparameters),
+start_call, the subnet limit pruning the right subnet, dissolution, the mainnet preset."""
+
+from __future__ import annotations
+
+import time
+
+import amm
+from chain.local import items as i
+from chain.local import network_lock as nl
+from chain.local import storage as s
+from chain.local.accounts import dev_signer, subnet_account
+from chain.local.backend import LocalBackend
+from chain.local.chain import LocalChain
+from chain.local.invariants import check
+from tests.chain.local.subnet_fixtures import ALICE, BOB, TAO, free, key, read, stake, submit
+
+ALICE_S, BOB_S = dev_signer("Alice"), dev_signer("Bob")
+
+
+def _ok(receipt):
+    assert receipt.success, (receipt.error, receipt.message)
+    return receipt
+
+
+def test_register_network_creates_a_subnet(dev_chain):
+    backend = LocalBackend(dev_chain.path)
+    cost = backend.query("lock_cost")
+    assert cost == 1_000 * TAO  # runtime defaults: the first lock is NetworkLastLockCost
+    hot = key("alice-owner")
+    receipt = _ok(submit(dev_chain, ALICE_S, "register_network", hotkey=hot))
+    assert receipt.events[0]["name"] == "NetworkAdded" and receipt.events[0]["args"]["netuid"] == 1
+    assert free(dev_chain, ALICE) == 1_000_000 * TAO - cost
+    assert read(dev_chain, s.ACCOUNT, subnet_account(1)).free == cost
+    assert read(dev_chain, s.SUBNET_TAO, 1) == cost
+    assert read(dev_chain, i.SUBNET_ALPHA_IN, 1) == cost  # median price 1.0 with no other subnet
+    assert read(dev_chain, i.SUBNET_ALPHA_OUT, 1) == 0
+    assert read(dev_chain, i.SUBNET_OWNER, 1) == ALICE
+    assert read(dev_chain, i.SUBNET_OWNER_HOTKEY, 1) == hot
+    assert read(dev_chain, i.KEYS, 1, 0) == hot
+    assert read(dev_chain, i.TEMPO, 1) == 360
+    assert read(dev_chain, i.MAX_ALLOWED_UIDS, 1) == 256
+    assert read(dev_chain, i.IMMUNITY_PERIOD, 1) == 5000
+    assert read(dev_chain, i.BURN, 1) == TAO
+    assert read(dev_chain, i.SUBTOKEN_ENABLED, 1) is False
+    assert read(dev_chain, i.SUBNET_EMISSION_ENABLED, 1) is False
+    info = backend.query("subnet", 1)
+    assert info["symbol"] == "α" and info["price_rao"] == TAO and info["name"] == "subnet 1"
+    # the next lock doubles, then decays linearly
+    block = dev_chain.open_number()
+    assert backend.query("lock_cost") == 2 * cost
+    dev_chain.advance(1_000)
+    assert backend.query("lock_cost") == nl.lock_cost(
+        cost, block, block + 1_000, 1_000 * TAO, 100_800, TAO)
+    assert backend.query("lock_cost") < 2 * cost
+    # trading opens with start_call
+    assert _ok(submit(dev_chain, ALICE_S, "start_call", netuid=1))
+    _ok(submit(dev_chain, BOB_S, "add_stake", hotkey=hot, netuid=1, amount_staked=10 * TAO))
+    assert not any(check(dev_chain).values())
+    backend.close()
+
+
+def test_second_subnet_starts_at_the_median_price(dev_chain):
+    _ok(submit(dev_chain, ALICE_S, "register_network", hotkey=key("o1")))
+    _ok(submit(dev_chain, ALICE_S, "start_call", netuid=1))
+    _ok(submit(dev_chain, BOB_S, "add_stake", hotkey=key("o1"), netuid=1,
+               amount_staked=300 * TAO))
+    backend = LocalBackend(dev_chain.path)
+    price = amm.spot_price(backend.pool(1))
+    lock = backend.query("lock_cost")
+    _ok(submit(dev_chain, BOB_S, "register_network_with_identity", hotkey=key("o2"),
+               identity={"subnet_name": "bobnet"}))
+    assert read(dev_chain, i.SUBNET_ALPHA_IN, 2) == (lock << 64) // price
+    assert backend.query("subnet", 2)["name"] == "bobnet"
+    backend.close()
+
+
+def test_subnet_limit_prunes_the_lowest_moving_price_non_immune_subnet(dev_chain):
+    sudo = ALICE_S
+    _ok(submit(dev_chain, sudo, "sudo_set_subnet_limit", "AdminUtils", max_subnets=3))
+    _ok(submit(dev_chain, sudo, "sudo_set_network_immunity_period", "AdminUtils",
+               immunity_period=50))
+    _ok(submit(dev_chain, sudo, "sudo_set_network_min_lock_cost", "AdminUtils", lock_cost=TAO))
+    for n in range(1, 4):
+        _ok(submit(dev_chain, sudo, "register_network", hotkey=key(f"owner{n}")))
+        _ok(submit(dev_chain, sudo, "start_call", netuid=n))
+        dev_chain.advance(30)
+    # subnet 3 is still immune (registered 30 blocks ago); 2 has the lowest moving price
+    with dev_chain.writing() as state:
+        for n, price in ((1, 900), (2, 100), (3, 5)):
+            state.set(i.SUBNET_MOVING_PRICE, n, price)
+    _ok(submit(dev_chain, BOB_S, "add_stake", hotkey=key("owner2"), netuid=2,
+               amount_staked=50 * TAO))
+    bob_before = free(dev_chain, BOB)
+    bob_alpha = stake(dev_chain, key("owner2"), BOB, 2)
+    receipt = _ok(submit(dev_chain, BOB_S, "register_network", hotkey=key("bob-owner")))
+    names = [e["name"] for e in receipt.events]
+    assert names[:2] == ["TaoRecycled", "NetworkRemoved"] and "NetworkAdded" in names
+    assert read(dev_chain, i.SUBNET_OWNER, 2) == BOB  # netuid 2 reused
+    assert read(dev_chain, i.SUBNET_OWNER, 1) == ALICE and read(dev_chain, i.SUBNET_OWNER, 3)
+    assert stake(dev_chain, key("owner2"), BOB, 2) == 0
+    assert bob_alpha > 0
+    # Bob got his share of the dissolved pool back, minus the new lock
+    lock = read(dev_chain, i.SUBNET_LOCKED, 2)
+    refund = free(dev_chain, BOB) - (bob_before - lock)
+    assert 0 < refund <= 50 * TAO
+    assert not any(check(dev_chain).values())
+
+
+def test_subnet_limit_with_every_subnet_immune(dev_chain):
+    _ok(submit(dev_chain, ALICE_S, "sudo_set_subnet_limit", "AdminUtils", max_subnets=1))
+    _ok(submit(dev_chain, ALICE_S, "register_network", hotkey=key("a")))
+    before = free(dev_chain, BOB)
+    receipt = submit(dev_chain, BOB_S, "register_network", hotkey=key("b"))
+    assert receipt.error == "SubnetLimitReached"
+    assert free(dev_chain, BOB) == before
+
+
+def test_mainnet_preset_has_128_running_subnets_and_keeps_every_invariant(tmp_path):
+    started = time.perf_counter()
+    chain = LocalChain.create(tmp_path / "main.db", "mainnet")
+    elapsed = time.perf_counter() - started
+    assert elapsed < 2.0
+    backend = LocalBackend(tmp_path / "main.db")
+    subnets = backend.query("subnets")
+    assert [sn["netuid"] for sn in subnets] == list(range(129))
+    dynamic = subnets[1:]
+    pooled = sum(sn["tao_in_rao"] for sn in dynamic)
+    assert 500_000 * TAO < pooled < 5_000_000 * TAO
+    assert all(sn["subtoken_enabled"] and sn["emission_enabled"] for sn in dynamic)
+    assert sum(sn["emission_share_ppb"] for sn in dynamic) in range(10**9 - 128, 10**9 + 1)
+    prices = sorted(sn["price_rao"] for sn in dynamic)
+    assert 1_000_000 < prices[0] < prices[-1] < TAO
+    root = subnets[0]
+    assert root["tao_in_rao"] == root["alpha_out_rao"] > 5_000_000 * TAO
+    assert not any(check(chain).values())
+    # the 129th subnet prunes one (the newest are still immune)
+    holder = backend.query("neurons", 1)[1]["coldkey"]
+    assert holder and backend.query("lock_cost") > TAO
+    backend.close()
+    chain.close()
+
+
+def test_mainnet_preset_is_the_same_every_time():
+    from chain.local.presets import _mainnet_subnets
+
+    assert _mainnet_subnets() == _mainnet_subnets()
