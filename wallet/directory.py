@@ -204,9 +204,8 @@ class Wallet:
         )
 
     def is_encrypted(self, path: Path) -> bool:
-        """Whether a keyfile of this wallet is encrypted (reads only its first bytes)."""
-        with open(path, "rb") as handle:
-            return kf.is_encrypted(handle.read(16))
+        """Whether a keyfile of this wallet is encrypted; KeyNotFound/KeyFileError if unreadable."""
+        return kf.is_encrypted(read_keyfile(path, f"keyfile {Path(path).name!r}")[:16])
 
     # writing -----------------------------------------------------------------------------------
     @staticmethod

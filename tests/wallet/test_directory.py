@@ -227,6 +227,18 @@ def test_listing_marks_encrypted_missing_and_pub_only(wallet, tmp_path):
     assert hotkeys["oldstyle"]["ss58_address"] == ALICE and not hotkeys["oldstyle"]["has_pub"]
     assert listed["pubonly"]["keyfile"] == "missing" and listed["pubonly"]["ss58_address"]
     assert listed["empty"]["ss58_address"] is None and listed["empty"]["hotkeys"] == []
+    assert wallet.is_encrypted(wallet.coldkey_file)
+    assert not wallet.is_encrypted(wallet.hotkey_file())
+
+
+def test_listing_reports_a_corrupt_pub_file(wallet):
+    wallet.hotkeypub_file().write_text('{"publicKey": "0x12"')
+    wallet.hotkey_file().write_bytes(b"$NACL" + bytes(40))  # encrypted: no fallback
+    (hk,) = list_wallets(wallet.path)[0]["hotkeys"]
+    assert hk["ss58_address"] is None and "corrupt" in hk["error"]
+    from cli.wallet import _key_label
+
+    assert "(corrupt)" in _key_label(hk) and "<ENCRYPTED>" in _key_label(hk)
 
 
 KILL_LOOP = r"""
