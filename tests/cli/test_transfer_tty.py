@@ -1,0 +1,80 @@
+"""`taoctl wallet transfer` on a terminal: the confirmation table, and "no" changes nothing."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import sys
+import time
+
+import pytest
+
+from tests.conftest import taoctl_path
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
+
+BOB = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty"
+TAO = 10**9
+
+
+@pytest.fixture
+def funded(taoctl, tmp_path):
+    from wallet.directory import Wallet
+    from wallet.keys import keypair_from_uri
+
+    taoctl.env["TAOCTL_CHAIN_DB"] = str(tmp_path / "sandbox.db")
+    taoctl.json("chain", "init")
+    keypair = keypair_from_uri("//TtyTester")
+    Wallet("default", taoctl.home / ".bittensor" / "wallets").write_coldkey(keypair, None)
+    taoctl.json("chain", "fund", keypair.ss58_address, "10")
+    return keypair.ss58_address
+
+
+def run_in_pty(taoctl, args: list[str], question: str, answer: str) -> tuple[int, str]:
+    """Run taoctl on a pseudo-terminal, answer one question, return (exit code, output)."""
+    argv = [taoctl_path(), *args]
+    pid, fd = pty.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            os.execve(argv[0], argv, {**taoctl.env, "TERM": "dumb"})
+        finally:
+            os._exit(127)
+    output, asked, deadline = b"", False, time.monotonic() + 30
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 1.0)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        output += chunk
+        if not asked and question.encode() in output:
+            os.write(fd, answer.encode() + b"\n")
+            asked = True
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), output.decode(errors="replace")
+
+
+def _free(taoctl, address):
+    return taoctl.json("wallet", "balance", "--ss58", address)["balances"][0]["free_rao"]
+
+
+def test_answering_no_signs_nothing(taoctl, funded):
+    code, output = run_in_pty(taoctl, ["wallet", "transfer", "--dest", BOB, "--amount", "2"],
+                              "Sign and submit this transfer?", "n")
+    assert code == 6, output
+    assert "Balance after" in output and BOB in output and "8.000000000" in output
+    assert _free(taoctl, funded) == 10 * TAO
+    assert taoctl.json("chain", "status")["extrinsics"] == 1  # only the funding transfer
+
+
+def test_answering_yes_transfers(taoctl, funded):
+    code, output = run_in_pty(taoctl, ["wallet", "transfer", "--dest", BOB, "--amount", "2"],
+                              "Sign and submit this transfer?", "y")
+    assert code == 0, output
+    assert _free(taoctl, funded) == 8 * TAO
