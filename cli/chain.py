@@ -176,7 +176,7 @@ def advance(
     backend = open_backend(network, chain_db)
     try:
         start = backend.chain.block_info().number
-        issuance_before = backend.read("Balances.TotalIssuance")
+        minted_before = backend.read("Taoctl.Minted")
         if blocks is not None:
             count = blocks
         elif to_block is not None:
@@ -211,7 +211,11 @@ def advance(
         elapsed = time.perf_counter() - t0
         info = backend.block_info()
         issuance_after = backend.read("Balances.TotalIssuance")
+        minted = backend.read("Taoctl.Minted") - minted_before
         emission = backend.query("block_emission")
+        crossed = [h | {"date": iso_date(h["timestamp_ms"])}
+                   for h in backend.halvings()["halvings"]
+                   if h["past"] and start < h["block"] <= info.number]
     finally:
         backend.close()
     data = {
@@ -219,8 +223,8 @@ def advance(
         "from_block": start, "block": info.number, "date": iso_date(info.timestamp_ms),
         "timestamp_ms": info.timestamp_ms, "head_hash": _hex(info.head_hash),
         "issuance_rao": issuance_after, "issuance": format_tao(issuance_after),
-        "emission_paid_rao": issuance_after - issuance_before,
-        "block_emission_rao": emission, "seconds": round(elapsed, 3),
+        "emission_paid_rao": minted, "block_emission_rao": emission, "halvings": crossed,
+        "seconds": round(elapsed, 3),
     }
 
     def render(console) -> None:
@@ -230,6 +234,10 @@ def advance(
         console.print(f"Issuance {format_tao(issuance_after)} "
                       f"(+{format_tao(data['emission_paid_rao'])}), emission now "
                       f"{format_tao(emission)} per block")
+        for h in crossed:
+            console.print(f"Halving {h['k']} at block {h['block']:,} ({h['date']}): emission "
+                          f"{format_tao(h['emission_before_rao'])} -> "
+                          f"{format_tao(h['emission_after_rao'])}")
 
     out.result(data, render)
     if interrupted:

@@ -97,6 +97,8 @@ def test_advance_forms(taoctl, chain):
     assert doc["block"] == 1000 and doc["blocks_advanced"] == 899
     doc = taoctl.json("chain", "advance", "--to-halving")
     assert doc["block"] == 4_500_001 and doc["block_emission_rao"] == TAO // 2
+    assert [h["k"] for h in doc["halvings"]] == [1]
+    assert doc["emission_paid_rao"] == (4_500_000 - 1000) * TAO + TAO // 2  # last one halved
     halvings = taoctl.json("chain", "halving")["halvings"]
     assert halvings[0] | {} == halvings[0] and halvings[0]["past"]
     assert halvings[0]["block"] == 4_500_001 and halvings[0]["date"].startswith("2027-09-18")
