@@ -15,13 +15,16 @@ Rounding, exactly as substrate-fixed's `arith.rs`:
 - division is `(a << frac) / b` with Rust integer division: truncation toward zero;
 - conversion to an integer drops the fraction (floor for non-negative values); `to_u64` also
   saturates into [0, 2**64 - 1];
-- integer to fixed is exact.
+- integer to fixed is exact;
+- a float literal (`from_num(1.26)`) is the nearest double, then rounded to nearest bits
+  (`f64_literal`).
 The `saturating_*` variants clamp to the format's range, as `saturating_mul` / `saturating_add` do.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 MAX_U64 = 2**64 - 1
 
@@ -61,7 +64,7 @@ class Format:
         return self.div(num << self.frac, den << self.frac)
 
     def mul(self, a: int, b: int) -> int:
-        """Product of two values in this format; floors toward -inf like `>>` on the wide product."""
+        """Product of two values in this format; floors toward -inf (`>>` on the wide product)."""
         return (a * b) >> self.frac
 
     def saturating_mul(self, a: int, b: int) -> int:
@@ -88,17 +91,6 @@ class Format:
             return 0
         return min(bits >> self.frac, MAX_U64)
 
-    def from_float_literal(self, numerator: int, denominator: int) -> int:
-        """A decimal literal such as `from_num(1.26)` given as 126/100, rounded to nearest bits.
-
-        The chain converts an f64 literal; rounding the exact rational to nearest gives the same
-        bits whenever the f64 is itself the nearest double to the decimal, which holds for the
-        short literals the chain uses.
-        """
-        scaled = numerator << self.frac
-        q, r = divmod(scaled, denominator)
-        return q + (1 if 2 * r >= denominator else 0)
-
     def to_decimal_str(self, bits: int, digits: int = 18) -> str:
         """Exact-to-`digits` decimal rendering for display (truncated, never a float)."""
         sign = "-" if bits < 0 else ""
@@ -124,3 +116,34 @@ def convert(bits: int, src: Format, dst: Format) -> int:
     shift = dst.frac - src.frac
     out = bits << shift if shift >= 0 else bits >> -shift
     return dst.clamp(out)
+
+
+def _round_half_even(num: int, den: int) -> int:
+    """num/den (den > 0) rounded to the nearest integer, ties to even."""
+    q, r = divmod(num, den)
+    if 2 * r > den or (2 * r == den and q & 1):
+        q += 1
+    return q
+
+
+def f64_literal(text: str, fmt: Format) -> int:
+    """Bits of `fmt::from_num(<f64 literal text>)`: the decimal is first rounded to the nearest
+    double (ties to even, as Rust parses literals), then that double is converted to `fmt`
+    rounding to nearest, ties to even, and saturated. Integers only (the decimal is parsed with
+    `fractions.Fraction`, which is exact)."""
+    value = Fraction(text)
+    if value == 0:
+        return 0
+    sign = -1 if value < 0 else 1
+    value = abs(value)
+    # exponent e with 2**52 <= value / 2**e < 2**53 (normal doubles; literals here are normal)
+    e = value.numerator.bit_length() - value.denominator.bit_length() - 52
+    while value / Fraction(2) ** e >= 2**53:
+        e += 1
+    while value / Fraction(2) ** e < 2**52:
+        e -= 1
+    scaled = value / Fraction(2) ** e
+    mantissa = _round_half_even(scaled.numerator, scaled.denominator)
+    shift = e + fmt.frac  # double = mantissa * 2**e; bits = double * 2**frac
+    bits = mantissa << shift if shift >= 0 else _round_half_even(mantissa, 1 << -shift)
+    return fmt.clamp(sign * bits)

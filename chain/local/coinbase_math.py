@@ -22,9 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from fractions import Fraction
 
-from amm.fixed import I96F32, U64F64, U96F32, Format, convert
+from amm.fixed import I96F32, U64F64, U96F32, Format, convert, f64_literal
 from chain.local.network_lock import storage_order
 
 __all__ = [
@@ -90,37 +89,6 @@ EMA_PRICE_HALVING_BLOCKS = 201_600
 
 
 # --- Float literals ----------------------------------------------------------------------------
-
-
-def _round_half_even(num: int, den: int) -> int:
-    """num/den (den > 0) rounded to the nearest integer, ties to even."""
-    q, r = divmod(num, den)
-    if 2 * r > den or (2 * r == den and q & 1):
-        q += 1
-    return q
-
-
-def f64_literal(text: str, fmt: Format) -> int:
-    """Bits of `fmt::from_num(<f64 literal text>)`: the decimal is first rounded to the nearest
-    double (ties to even, as Rust parses literals), then that double is converted to `fmt`
-    rounding to nearest, ties to even, and saturated. Integers only (the decimal is parsed with
-    `fractions.Fraction`, which is exact)."""
-    value = Fraction(text)
-    if value == 0:
-        return 0
-    sign = -1 if value < 0 else 1
-    value = abs(value)
-    # exponent e with 2**52 <= value / 2**e < 2**53 (normal doubles; literals here are normal)
-    e = value.numerator.bit_length() - value.denominator.bit_length() - 52
-    while value / Fraction(2) ** e >= 2**53:
-        e += 1
-    while value / Fraction(2) ** e < 2**52:
-        e -= 1
-    scaled = value / Fraction(2) ** e
-    mantissa = _round_half_even(scaled.numerator, scaled.denominator)
-    shift = e + fmt.frac  # double = mantissa * 2**e; bits = double * 2**frac
-    bits = mantissa << shift if shift >= 0 else _round_half_even(mantissa, 1 << -shift)
-    return fmt.clamp(sign * bits)
 
 
 MOVING_ALPHA = f64_literal("0.000003", I96F32)

@@ -70,7 +70,8 @@ def test_moving_alpha_default_bits():
 def test_f64_literal_uses_the_double_not_the_decimal():
     d_num, d_den = (1.26).as_integer_ratio()
     assert f64_literal("1.26", U64F64) == d_num * (1 << 64) // d_den
-    assert f64_literal("1.26", U64F64) != U64F64.from_float_literal(126, 100)
+    decimal_nearest = ((126 << 64) + 50) // 100  # rounding the decimal itself: one bit lower
+    assert f64_literal("1.26", U64F64) != decimal_nearest
 
 
 def test_f64_literal_rounds_ties_to_even_when_narrowing():
