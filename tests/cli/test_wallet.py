@@ -411,7 +411,7 @@ def test_empty_password_file_is_refused(taoctl, tmp_path):
 
 
 def test_legacy_ansible_vault_coldkey_opens_with_a_warning(taoctl):
-    from tests.wallet.test_keyfile import ansible_vault
+    from tests.wallet.vectors import ansible_vault
     from wallet import keys
     from wallet.keyfile import keyfile_json
 
@@ -544,7 +544,7 @@ def test_change_remember_and_forget_password(taoctl, tmp_path):
 
 
 def test_regen_from_a_polkadot_js_backup(taoctl, tmp_path):
-    from tests.wallet.test_keys import POLKADOT_JS_BACKUP
+    from tests.wallet.vectors import POLKADOT_JS_BACKUP
 
     backup = tmp_path / "account.json"
     backup.write_text(POLKADOT_JS_BACKUP)

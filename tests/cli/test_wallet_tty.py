@@ -93,7 +93,7 @@ def test_no_prompt_never_asks(taoctl):
 
 
 def _legacy_wallet(taoctl):
-    from tests.wallet.test_keyfile import ansible_vault
+    from tests.wallet.vectors import ansible_vault
     from wallet import keys
     from wallet.keyfile import keyfile_json
 

@@ -12,9 +12,6 @@ import pytest
 
 from wallet import keyfile
 
-MNEMONIC = "old leopard transfer rib spatial phone calm indicate online fire caution review"
-MNEMONIC_SS58 = "5HDvhV6WDCjCKyrXqGQSDYqQAzkzabNhctmiDYEqgBC66BsX"
-
 
 @pytest.fixture
 def fast_kdf(monkeypatch):

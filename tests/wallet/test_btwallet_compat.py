@@ -10,7 +10,7 @@ import pytest
 
 bittensor_wallet = pytest.importorskip("bittensor_wallet")
 
-from tests.wallet.conftest import MNEMONIC, MNEMONIC_SS58  # noqa: E402
+from tests.wallet.vectors import MNEMONIC, MNEMONIC_SS58  # noqa: E402
 from wallet import Wallet, keys  # noqa: E402
 from wallet import keyfile as kf  # noqa: E402
 from wallet import passwords as pw  # noqa: E402

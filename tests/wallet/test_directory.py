@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from tests.wallet.conftest import MNEMONIC, MNEMONIC_SS58
+from tests.wallet.vectors import MNEMONIC, MNEMONIC_SS58
 from wallet import Wallet, fsio, keys
 from wallet.errors import InvalidWalletName, KeyExists, KeyFileError, KeyNotFound, PasswordError
 from wallet.listing import inspect_wallet, list_wallets
@@ -187,7 +187,7 @@ def test_invalid_names_are_refused(tmp_path):
 
 
 def test_legacy_keyfile_is_re_encrypted_as_nacl(wallet):
-    from tests.wallet.test_keyfile import ansible_vault
+    from tests.wallet.vectors import ansible_vault
     from wallet.keyfile import keyfile_json
 
     key = keys.keydata_of(keys.keypair_from_uri("//Bob"))

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import json
-import os
 
 import pytest
 
-from tests.wallet.conftest import MNEMONIC, MNEMONIC_SS58
+from tests.wallet.vectors import MNEMONIC, MNEMONIC_SS58, ansible_vault
 from wallet import keyfile as kf
 from wallet import keys
 from wallet.errors import KeyFileError, PasswordError
@@ -159,22 +157,6 @@ def test_real_argon2i_parameters():
     assert kf.NACL_SALT == b"\x13q\x83\xdf\xf1Z\t\xbc\x9c\x90\xb5Q\x879\xe9\xb1"
     assert pwhash.argon2i.OPSLIMIT_SENSITIVE == 8
     assert pwhash.argon2i.MEMLIMIT_SENSITIVE == 536870912
-
-
-def ansible_vault(plaintext: bytes, password: str) -> bytes:
-    """Ansible Vault 1.1 AES256, built from its published description (test-only writer)."""
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-
-    salt = os.urandom(32)
-    material = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, 10_000, 80)
-    pad = 16 - len(plaintext) % 16
-    padded = plaintext + bytes([pad]) * pad
-    enc = Cipher(algorithms.AES(material[:32]), modes.CTR(material[64:])).encryptor()
-    ciphertext = enc.update(padded) + enc.finalize()
-    mac = hmac.new(material[32:64], ciphertext, hashlib.sha256).hexdigest()
-    inner = f"{salt.hex()}\n{mac}\n{ciphertext.hex()}".encode().hex()
-    lines = [inner[i : i + 80] for i in range(0, len(inner), 80)]
-    return ("$ANSIBLE_VAULT;1.1;AES256\n" + "\n".join(lines)).encode()
 
 
 def test_ansible_vault_legacy_is_read():

@@ -5,19 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.wallet.conftest import MNEMONIC, MNEMONIC_SS58
+from tests.wallet.vectors import MNEMONIC, MNEMONIC_SS58, POLKADOT_JS_BACKUP
 from wallet import keys
 from wallet.errors import InvalidMnemonic, InvalidSeed, KeyFileError, PasswordError
 from wallet.keyfile import ED25519, SR25519
-
-POLKADOT_JS_BACKUP = (
-    '{"encoded":"Z1yzxASuj21ej3CANbZKc3ibDaOpQPMahTT0qkniyZgAgAAAAQAAAAgAAACSDgflXWKXrX36EmX9XcA6'
-    "cRpkN+oZX30/9FhtNP17krIG/yHLKmDnL1km1W/nZ+BpC7Qid6IuBvbZeboFyewFeXsKtcoY/bRY6nx/cLB5BND9Wp"
-    "XXS6Enf4RXAX7vPu/BY+o2z7VwPaXyFARfyPTiqJKqLDJWm3W5ZlvK0ks8FBv66mWEBYc+lLx8jvuzDNkdD3pnV3G8"
-    '02OwwHTy","encoding":{"content":["pkcs8","sr25519"],"type":["scrypt","xsalsa20-poly1305"],'
-    '"version":"3"},"address":"5CuByUQBWZci5AtXonuHHhcbRL3yxM5xDdJsTNaYN3vPDY6f","meta":'
-    '{"genesisHash":null,"name":"test","whenCreated":1727395683981}}'
-)
 
 
 def test_mnemonic_vector():
