@@ -71,9 +71,9 @@ def serve(
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         task = asyncio.create_task(server.run(stop))
-        bound = asyncio.create_task(asyncio.to_thread(server.bound.wait, 30))
-        done, _ = await asyncio.wait({task, bound}, return_when=asyncio.FIRST_COMPLETED)
-        if task in done:
+        while not server.bound.is_set() and not task.done():
+            await asyncio.sleep(0.02)
+        if task.done():
             task.result()  # raises the bind error
             return
         view = server.view
