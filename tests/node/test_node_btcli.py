@@ -129,3 +129,62 @@ def test_wallet_transfer(btcli, served, tmp_path):
     assert doc.get("success") is True, doc
     after = read_free(path, ALICE, BOB)
     assert after == [before[0] - 2_500_000_000, before[1] + 2_500_000_000]
+
+
+@pytest.fixture()
+def served_subnet(tmp_path):
+    """A dev chain with subnet 1 created and started by Alice (hotkey //AliceHot), served."""
+    from chain.local.accounts import dev_signer
+    from chain.local.extrinsic import Call
+
+    pytest.importorskip("chain.local.staking", reason="the staking runtime has not landed yet")
+    from chain.local.items import START_CALL_DELAY
+
+    path = tmp_path / "chain.db"
+    hotkey = keypair_from_uri("//AliceHot")
+    alice = dev_signer("Alice")
+    with LocalChain.create(path, "dev") as chain:
+        assert chain.submit_call(alice, Call("SubtensorModule", "register_network",
+                                             {"hotkey": hotkey.public_key})).success
+        with chain.reading() as state:
+            delay = state.get(START_CALL_DELAY)
+        chain.advance(delay + 1)
+        assert chain.submit_call(alice, Call("SubtensorModule", "start_call",
+                                             {"netuid": 1})).success
+        chain.advance(2)
+    wallets = tmp_path / "wallets"
+    Wallet("alice", wallets).write_coldkey(keypair_from_uri("//Alice"), None)
+    Wallet("alice", wallets).write_hotkey(hotkey, "default", None)
+    server = NodeServer(path, "127.0.0.1", 0)
+    _, stop = server.start_thread()
+    try:
+        yield f"ws://127.0.0.1:{server.port}", path, wallets, hotkey.public_key
+    finally:
+        stop()
+
+
+def stake_in_file(path: Path, hotkey: bytes, coldkey: bytes, netuid: int) -> int:
+    from chain.local import stake_utils
+
+    with LocalChain.open(path) as chain, chain.reading() as state:
+        return stake_utils.stake_of(state, hotkey, coldkey, netuid)
+
+
+def test_stake_add_without_mev_protection(btcli, served_subnet, tmp_path):
+    url, path, wallets, hotkey = served_subnet
+    common = ["--netuid", "1", "--amount", "5", "--wallet-name", "alice", "--wallet-path",
+              str(wallets), "--wallet-hotkey", "default", "--no-mev-protection", "--no-prompt",
+              "--json-output", "--network", url]
+    # safe staking (0.5 % tolerance) on a young, shallow pool: the chain refuses, btcli
+    # reports the module error by name, nothing is staked
+    doc = as_json(run(btcli, tmp_path, "stake", "add", *common))
+    (ok,) = doc["staking_success"]["1"].values()
+    (message,) = doc["error_messages"]["1"].values()
+    assert ok is False and "SlippageTooHigh" in message
+    assert stake_in_file(path, hotkey, ALICE, 1) == 0
+    before = read_free(path, ALICE)[0]
+    doc = as_json(run(btcli, tmp_path, "stake", "add", *common, "--unsafe"))
+    (ok,) = doc["staking_success"]["1"].values()
+    assert ok is True, doc
+    assert read_free(path, ALICE)[0] == before - 5 * TAO
+    assert stake_in_file(path, hotkey, ALICE, 1) > 0
