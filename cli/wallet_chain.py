@@ -9,7 +9,7 @@ unlocked coldkey and submitted; the receipt is shown.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -24,6 +24,9 @@ from cli.walletopts import (
     WalletPathOpt,
     resolve_wallet,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from chain.local.accounts import Signer
 
 app = typer.Typer()
 
@@ -143,7 +146,7 @@ class UnsupportedKeyType(Exception):
     exit_code = 3
 
 
-def as_signer(keypair):
+def as_signer(keypair: Any) -> Signer:
     """A wallet Keypair as the chain's Signer (public key + sr25519 signing)."""
     from chain.local.accounts import Signer
 

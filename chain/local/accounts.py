@@ -9,6 +9,7 @@ b"modl" + pallet id (8 bytes) + SCALE of the sub-account, zero-padded to 32 byte
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 SUBTENSOR_PALLET_ID = b"subtensr"
 BURN_PALLET_ID = b"burntnsr"
@@ -43,7 +44,7 @@ class Signer:
         return bytes(sr25519.sign((self.public_key, self._secret_key), message))
 
     @classmethod
-    def from_keypair(cls, keypair) -> Signer:
+    def from_keypair(cls, keypair: Any) -> Signer:
         """Adapt a substrate-interface / bittensor-wallet Keypair (public_key, private_key)."""
         return cls(bytes(keypair.public_key), bytes(keypair.private_key))
 

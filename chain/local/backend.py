@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from chain.backend import BlockInfo, Receipt
+from chain.backend import BlockInfo, Receipt, Signer
 from chain.local import storage as s
 from chain.local.chain import AdvanceResult, LocalChain
 from chain.local.emission import (
@@ -103,7 +103,7 @@ class LocalBackend:
                 "emission_after_rao": 1_000_000_000 >> k}
 
     # writes ---------------------------------------------------------------------------------
-    def submit_call(self, signer, pallet: str, name: str, args: dict) -> Receipt:
+    def submit_call(self, signer: Signer, pallet: str, name: str, args: dict) -> Receipt:
         return self.chain.submit_call(signer, Call(pallet, name, args))
 
     def dry_run(self, origin: bytes, pallet: str, name: str, args: dict) -> list[dict]:

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from chain.backend import BlockInfo, Receipt
+from chain.backend import BlockInfo, Receipt, Signer
 from chain.local import blocks
 from chain.local import storage as s
 from chain.local.accounts import ROOT_NETUID
@@ -271,7 +271,7 @@ class LocalChain:
         with self.writing() as state:
             return self._include(state, xt)
 
-    def submit_call(self, signer, call: Call) -> Receipt:
+    def submit_call(self, signer: Signer, call: Call) -> Receipt:
         """Sign `call` with the sender's next nonce and include it, under one write lock."""
         with self.writing() as state:
             nonce = state.get(s.ACCOUNT, bytes(signer.public_key)).nonce

@@ -17,7 +17,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from chain.backend import Signer
 
 PAYLOAD_TAG = b"taoctl/ext/v1"
 
@@ -88,7 +91,7 @@ class SignedExtrinsic:
             return False
 
 
-def sign(signer, genesis_hash: bytes, nonce: int, call: Call) -> SignedExtrinsic:
+def sign(signer: Signer, genesis_hash: bytes, nonce: int, call: Call) -> SignedExtrinsic:
     """Sign `call` with `signer` (anything with `public_key` and `sign(bytes)`)."""
     signature = signer.sign(signing_payload(genesis_hash, nonce, call))
     return SignedExtrinsic(bytes(signer.public_key), nonce, call, bytes(signature),

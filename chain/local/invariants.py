@@ -24,16 +24,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chain.local import blocks
 from chain.local import storage as s
 from chain.local.balances import EXISTENTIAL_DEPOSIT
 from chain.local.emission import TOTAL_SUPPLY, emit_blocks
 
+if TYPE_CHECKING:  # pragma: no cover
+    from chain.local.chain import LocalChain
+
 CHECKS = ("issuance_equals_balances", "issuance_cap", "issuance_moves", "block_links", "nonces",
           "existential_deposit", "subnet_accounts", "alpha_out", "share_pools")
 
 
-def check(chain) -> dict[str, list[str]]:
+def check(chain: LocalChain) -> dict[str, list[str]]:
     """Run every invariant in one read transaction; maps check name -> failures (empty = ok)."""
     results: dict[str, list[str]] = {name: [] for name in CHECKS}
     with chain.reading() as state:
