@@ -885,9 +885,12 @@ def change_password(
     with out.status("Encrypting (Argon2i takes a few seconds)..."):
         key = wallet.rewrite_keyfile(path, what, old_password, new)
     remembered = False
-    if new is not None and pw.keyring_get(path) is not None:
-        pw.keyring_set(path, new)
-        remembered = True
+    if pw.keyring_get(path) is not None:  # keep the keyring in step with the file
+        if new is not None:
+            pw.keyring_set(path, new)
+            remembered = True
+        else:
+            pw.keyring_delete(path)
     doc = {
         "path": str(path),
         "ss58_address": key.ss58_address,
