@@ -345,8 +345,71 @@ class RemoteBackend:
             return self.read("SubtensorModule.BlockEmission")
         if method == "runtime_api":
             return self.runtime_call(*args)
+        if method == "pool_model":
+            return self.pool_model()
+        if method == "sim_swap":
+            return self.sim_swap(*args)
+        if method == "alpha_price":
+            return int.from_bytes(self.runtime_call("SwapRuntimeApi_current_alpha_price",
+                                                    int(args[0]).to_bytes(2, "little")),
+                                  "little")
+        if method == "quote_check":
+            return self.quote_check(*args)
         raise UnsupportedQuery(f"unknown runtime query {method!r} on a remote node (it is only "
                                "available on the sandbox chain)")
+
+    def pool_model(self) -> str:
+        """Which pool the runtime's swap pallet implements, read from its storage items:
+        "weighted" (balancer weights), "concentrated-liquidity" (v3 ticks; with only the
+        protocol's full-range position it prices as constant product), or "constant-product"."""
+        if self.md.has_storage("Swap", "SwapBalancer"):
+            return "weighted"
+        if self.md.has_storage("Swap", "AlphaSqrtPrice"):
+            return "concentrated-liquidity"
+        return "constant-product"
+
+    def sim_swap(self, netuid: int, direction: str, amount: int) -> dict | None:
+        """The runtime's own quote (`SwapRuntimeApi.sim_swap_*`), None when it has none."""
+        method = "SwapRuntimeApi_sim_swap_tao_for_alpha" if direction == "buy" else \
+            "SwapRuntimeApi_sim_swap_alpha_for_tao"
+        params = int(netuid).to_bytes(2, "little") + int(amount).to_bytes(8, "little")
+        try:
+            raw = self.runtime_call(method, params)
+        except RemoteError:
+            return None
+        if len(raw) < 32:
+            return None
+        names = ("tao_amount", "alpha_amount", "tao_fee", "alpha_fee")
+        return {n: int.from_bytes(raw[8 * i:8 * i + 8], "little") for i, n in enumerate(names)}
+
+    def quote_check(self, netuid: int, direction: str, amount: int) -> dict:
+        """The chain's quote beside taoctl's `amm` model computed from the chain's pool state,
+        with a warning when they differ (amounts in rao)."""
+        import amm
+
+        model = self.pool_model()
+        tao, alpha_in = self.read("SubtensorModule.SubnetTAO", netuid), \
+            self.read("SubtensorModule.SubnetAlphaIn", netuid)
+        fee_rate = self.read("Swap.FeeRate", netuid) if "Swap.FeeRate" in self.registry else 33
+        local_model = amm.WEIGHTED if model == "weighted" else amm.CONSTANT_PRODUCT
+        weight = self.read("Swap.SwapBalancer", netuid) if model == "weighted" else amm.HALF
+        stable = self.read("SubtensorModule.SubnetMechanism", netuid) == 0 \
+            if "SubtensorModule.SubnetMechanism" in self.registry else netuid == 0
+        pool = amm.Pool(tao, alpha_in, weight, fee_rate, local_model, stable)
+        ours = (amm.buy if direction == "buy" else amm.sell)(pool, amount)
+        chain = self.sim_swap(netuid, direction, amount)
+        out_key = "alpha_amount" if direction == "buy" else "tao_amount"
+        result = {"pool_model": model, "local_model": local_model,
+                  "local": {"amount_in_rao": ours.amount_in, "fee_rao": ours.fee,
+                            "amount_out_rao": ours.amount_out},
+                  "chain": chain, "warning": None}
+        if chain is None:
+            result["warning"] = "the runtime has no SwapRuntimeApi.sim_swap: local model only"
+        elif chain[out_key] != ours.amount_out:
+            result["warning"] = (f"the chain quotes {chain[out_key]} rao out, taoctl's "
+                                 f"{local_model} model {ours.amount_out} rao "
+                                 f"(the runtime's pool model is {model})")
+        return result
 
     def runtime_call(self, api_method: str, params: bytes = b"") -> bytes:
         """`state_call` of a runtime API; the raw SCALE result."""

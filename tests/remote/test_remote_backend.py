@@ -97,3 +97,34 @@ def test_sandbox_only_operations_say_so(remote):
         backend.advance(1)
     with pytest.raises(SandboxOnly):
         backend.chain.reading()
+
+
+def test_quotes_from_the_runtime_beside_the_local_model(node):
+    """The node's SwapRuntimeApi answers from the same pool code, so the two agree."""
+    pytest.importorskip("chain.local.staking", reason="the staking runtime has not landed yet")
+    from chain.local.extrinsic import Call
+    from chain.local.items import START_CALL_DELAY
+
+    server, url, path = node
+    from chain.local.chain import LocalChain
+
+    with LocalChain.open(path) as chain:
+        alice = dev_signer("Alice")
+        assert chain.submit_call(alice, Call("SubtensorModule", "register_network",
+                                             {"hotkey": BOB})).success
+        with chain.reading() as state:
+            delay = state.get(START_CALL_DELAY)
+        chain.advance(delay + 1)
+        assert chain.submit_call(alice, Call("SubtensorModule", "start_call",
+                                             {"netuid": 1})).success
+        chain.advance(1)
+    backend = open_remote(url, timeout=5)
+    try:
+        assert backend.query("pool_model") == "concentrated-liquidity"  # spec 343's swap pallet
+        chain_quote = backend.query("sim_swap", 1, "buy", TAO)
+        assert chain_quote["tao_amount"] == TAO and chain_quote["alpha_amount"] > 0
+        assert backend.query("alpha_price", 1) > 0
+        check = backend.query("quote_check", 1, "buy", TAO)
+        assert check["chain"] == chain_quote and check["local"]["amount_in_rao"] == TAO
+    finally:
+        forget(url)
