@@ -157,8 +157,18 @@ class LocalChain:
         """
         path = Path(path)
         spec = get_preset(preset)
+        if path.is_dir():
+            raise ChainExists(f"{path} is a directory; give a file path for the chain")
         if path.exists() and not force:
             raise ChainExists(f"a chain already exists at {path}; pass --force to replace it")
+        try:
+            return cls._create(path, preset, spec)
+        except OSError as exc:
+            raise ChainUnavailable(f"cannot create the chain at {path}: "
+                                   f"{exc.strerror or exc}") from None
+
+    @classmethod
+    def _create(cls, path: Path, preset: str, spec: dict) -> LocalChain:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".init-tmp")
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):

@@ -178,3 +178,14 @@ def test_check_detects_tampering(dev_chain, alice, accounts):
     # break a parent link
     conn.execute("UPDATE blocks SET parent = ? WHERE number = 1", (b"\x01" * 32,))
     assert check(dev_chain)["block_links"]
+
+
+def test_create_in_impossible_place_is_a_clear_error(tmp_path):
+    from chain.local.errors import ChainUnavailable
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    with pytest.raises(ChainUnavailable):
+        LocalChain.create(blocker / "sub" / "c.db", "dev")
+    with pytest.raises(ChainExists):
+        LocalChain.create(tmp_path, "dev")
