@@ -2,7 +2,8 @@
 
 Targets from the issue: `chain advance 100000` with no subnets <= 2 s, and
 `chain advance --to-halving` from the mainnet preset (about 10 M blocks) <= 30 s.
-Measures both the library call and the installed `taoctl` command (which adds start-up).
+Measures both the library call and the installed `taoctl` command (which adds start-up), and
+the rate of signed transfers (one fsync'd commit each).
 
     python benchmarks/bench_advance.py
 """
@@ -15,7 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from chain.local.accounts import DEV_ACCOUNTS, dev_signer
 from chain.local.chain import LocalChain
+from chain.local.extrinsic import Call
 
 
 def _timed(fn) -> tuple[float, object]:
@@ -41,6 +44,11 @@ def main() -> None:
         seconds, _ = _timed(lambda: chain.advance(20_000, block_by_block=True))
         print(f"advance 20000 block by block (library): {seconds * 1000:.1f} ms "
               f"({seconds / 20_000 * 1e6:.1f} us per block)")
+        alice, bob = dev_signer("Alice"), DEV_ACCOUNTS["Bob"]
+        call = Call("Balances", "transfer_keep_alive", {"dest": bob, "value": 10**9})
+        seconds, _ = _timed(lambda: [chain.submit_call(alice, call) for _ in range(200)])
+        print(f"200 signed transfers, each its own durable commit (library): {seconds:.2f} s "
+              f"({200 / seconds:.0f} per second)")
         chain.close()
         print(f"taoctl chain advance 100000 (dev, CLI incl. start-up): "
               f"{_cli('chain', 'advance', '100000', '--chain-db', str(dev)):.2f} s")
