@@ -533,8 +533,14 @@ def test_change_remember_and_forget_password(taoctl, tmp_path):
     assert doc["remembered"] is True and doc["keyring_user"] == str(coldkey)
     stored = json.loads((tmp_path / "ring.json").read_text())
     assert stored == {f"taoctl\0{coldkey}": "n3w-password"}
-    signed = taoctl.json("wallet", "sign", "--name", "a", "-m", "m", env=ring)
-    assert signed["signer_address"] == ALICE
+    # the keyring unlocks the key (no other source is given), and a password change keeps
+    # the keyring in step
+    doc = taoctl.json(
+        "wallet", "change-password", "--name", "a", env={**ring, "TAOCTL_NEW_PASSWORD": "third"}
+    )
+    assert doc["ss58_address"] == ALICE and doc["keyring_updated"] is True
+    stored = json.loads((tmp_path / "ring.json").read_text())
+    assert stored == {f"taoctl\0{coldkey}": "third"}
     doc = taoctl.json("wallet", "forget-password", "--name", "a", env=ring)
     assert doc["forgotten"] is True
     assert json.loads((tmp_path / "ring.json").read_text()) == {}
