@@ -188,6 +188,18 @@ def _handshake(url: str, name: str | None, timeout: float) -> tuple[Any, Any, di
     return substrate, md, facts
 
 
+def call_hex(pallet: str, name: str, args: dict, backend: Any = None) -> str:
+    """"0x" hex of the SCALE-encoded call (what `--dry-run` prints), per the backend's runtime
+    metadata, or the recorded finney metadata for the sandbox. Accounts are 32 bytes."""
+    if isinstance(backend, RemoteBackend):
+        return "0x" + backend.compose_call(pallet, name, args).hex()
+    from chain.node import metadata as m
+
+    offline = RemoteBackend.__new__(RemoteBackend)
+    offline.md = m.recorded()
+    return "0x" + RemoteBackend.compose_call(offline, pallet, name, args).hex()
+
+
 class RemoteBackend:
     """The `ChainBackend` over one node."""
 

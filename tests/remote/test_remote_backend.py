@@ -128,3 +128,14 @@ def test_quotes_from_the_runtime_beside_the_local_model(node):
         assert check["chain"] == chain_quote and check["local"]["amount_in_rao"] == TAO
     finally:
         forget(url)
+
+
+def test_call_hex_offline_and_remote(remote):
+    from chain.remote import call_hex
+
+    backend, _ = remote
+    args = {"hotkey": BOB, "netuid": 3, "amount_staked": TAO, "limit_price": 2 * TAO,
+            "allow_partial": False}
+    offline = call_hex("SubtensorModule", "add_stake_limit", args)
+    assert offline == call_hex("SubtensorModule", "add_stake_limit", args, backend)
+    assert offline.startswith("0x0758" + BOB.hex() + "0300")
