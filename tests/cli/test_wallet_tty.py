@@ -125,3 +125,19 @@ def test_password_prompt_and_legacy_upgrade_declined(taoctl):
     assert ALICE in out
     assert "vault-pw" not in out
     assert coldkey(taoctl, "old").read_bytes().startswith(b"$ANSIBLE_VAULT")
+
+
+@pytest.mark.slow
+def test_new_coldkey_asks_the_password_twice(taoctl):
+    """The interactive path: a mismatch is asked again; the key is written with $NACL."""
+    answers = [
+        ("New password for the coldkey", "first-pass"),
+        ("Retype the password", "other-pass"),
+        ("New password for the coldkey", "second-pass"),
+        ("Retype the password", "second-pass"),
+    ]
+    code, out = run_in_pty(taoctl, ("wallet", "new-coldkey", "--name", "p"), answers, timeout=90)
+    assert code == 0, out
+    assert "do not match" in out and "IMPORTANT" in out
+    assert "second-pass" not in out
+    assert coldkey(taoctl, "p").read_bytes().startswith(b"$NACL")
