@@ -203,21 +203,27 @@ class Session:
 
 
 def _finish(session: Session, quotes: list, title: str, *, dry_run: bool, password_file,
-            password_stdin, measure, extra: dict) -> None:
-    """Show, confirm, sign, submit, and report quoted against received (or stop at a dry run)."""
+            password_stdin, measure, extra: dict, shown: list | None = None) -> None:
+    """Show, confirm, sign, submit, and report quoted against received (or stop at a dry run).
+
+    `quotes` are the calls submitted; `shown` (default: the same) are the table's rows, e.g.
+    one per subnet for a single unstake_all."""
     from cli.staking_view import render_outcome, render_quotes
 
     out = session.out
+    shown = quotes if shown is None else shown
     block = session.backend.block_info().number
     doc = {"dry_run": dry_run, "block": block, "coldkey": session.coldkey_ss58,
            "free_balance_rao": session.free(), **extra,
            "quotes": [q.to_json() for q in quotes]}
+    if shown is not quotes:
+        doc["per_subnet"] = [q.to_json() for q in shown]
     if dry_run:
-        out.result(doc, lambda console: render_quotes(console, quotes, title + " (dry run: "
+        out.result(doc, lambda console: render_quotes(console, shown, title + " (dry run: "
                                                       "nothing signed)"))
         return
     if not out.json_mode:
-        render_quotes(out.err, quotes, title)
+        render_quotes(out.err, shown, title)
     out.confirm(f"Sign and submit {len(quotes)} operation{'s' if len(quotes) > 1 else ''}?")
     signer = session.signer(password_file, password_stdin)
     executed = []
@@ -337,8 +343,9 @@ def remove(
     netuid: NetuidOpt = None,
     amount: AmountOpt = None,
     unstake_all: Annotated[bool, typer.Option("--all", "--unstake-all",
-                                              help="Unstake all the alpha held on this hotkey "
-                                              "and subnet.")] = False,
+                                              help="Unstake all the alpha held through this "
+                                              "hotkey: on --netuid, or on every subnet "
+                                              "(unstake_all).")] = False,
     tolerance: ToleranceOpt = None,
     safe: SafeOpt = True,
     partial: PartialOpt = False,
@@ -361,10 +368,18 @@ def remove(
     from cli.staking_view import parse_tolerance, quote_remove
 
     out = Output(json_out, no_prompt)
-    n = parse_netuid(netuid if netuid is not None else
-                     out.prompt("Netuid to unstake from", what="--netuid"))
     if unstake_all and amount is not None:
         raise UsageError("give either --amount or --all, not both")
+    if unstake_all and netuid is None:
+        session = Session(out, wallet_name, wallet_path, wallet_hotkey, hotkey_ss58, network,
+                          chain_db)
+        try:
+            _unstake_all(session, dry_run, password_file, password_stdin)
+        finally:
+            session.close()
+        return
+    n = parse_netuid(netuid if netuid is not None else
+                     out.prompt("Netuid to unstake from", what="--netuid"))
     value = None if unstake_all else _amount(amount, out, "alpha to unstake")
     tol = parse_tolerance(tolerance, selling=True)
     session = Session(out, wallet_name, wallet_path, wallet_hotkey, hotkey_ss58, network,
@@ -388,6 +403,39 @@ def remove(
                 extra={"hotkey": hotkey_address, "stake_rao": held})
     finally:
         session.close()
+
+
+def _unstake_all(session: Session, dry_run: bool, password_file, password_stdin) -> None:
+    """`stake remove --all` without --netuid: one unstake_all(hotkey) call, every subnet sold
+    at the pool's price (the call has no limit), shown one row per subnet."""
+    from dataclasses import replace
+
+    from cli.chainview import pool, stakes_of_coldkey
+    from cli.staking_view import DEFAULT_TOLERANCE, OpQuote, quote_remove
+
+    hotkey, hotkey_address = session.hotkey
+    held = [(n, alpha) for h, n, alpha in stakes_of_coldkey(session.backend, session.coldkey)
+            if h == hotkey]
+    if not held:
+        raise NotEnoughStake(f"the coldkey holds no stake through hotkey {hotkey_address} "
+                             "(NotEnoughStakeToWithdraw)")
+    rows = []
+    for n, alpha in held:
+        q = quote_remove(pool(session.backend, n), n, hotkey, alpha, safe=False, partial=False,
+                         tolerance=DEFAULT_TOLERANCE)
+        rows.append(replace(q, hotkey=hotkey_address))
+    total = OpQuote("remove", "SubtensorModule", "unstake_all", {"hotkey": hotkey}, -1,
+                    sum(q.amount for q in rows), "alpha", "TAO", sum(q.received for q in rows),
+                    sum(q.fee for q in rows), "alpha", 0, sum(q.slippage for q in rows),
+                    sum(q.ideal_out for q in rows), None, None, None, False, False,
+                    sum(q.amount_in for q in rows), hotkey=hotkey_address)
+    result = _chain_quote(session.backend, session.coldkey, total)
+    if result is None:
+        _dry_run(session.backend, session.coldkey, total)
+    _settle_quote(total, [], result)
+    _finish(session, [total], f"Unstake everything on {hotkey_address}", dry_run=dry_run,
+            password_file=password_file, password_stdin=password_stdin,
+            measure=lambda q: session.free(), extra={"hotkey": hotkey_address}, shown=rows)
 
 
 def _move_like(operation: str, *, origin: int, destination: int, amount: str | None,

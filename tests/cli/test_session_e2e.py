@@ -152,4 +152,13 @@ def test_scripted_session(taoctl, tmp_path):
     assert _free(taoctl, "friend") - before == done["executed"][0]["received_rao"]
     assert _stakes(taoctl, "friend") == {}
 
+    # the staker unstakes everything left on its hotkey, every subnet in one unstake_all
+    before = _free(taoctl, "staker")
+    quoted, done = _dry_then_execute(taoctl, "stake", "remove", "--all", "--wallet-name",
+                                     "staker")
+    assert done["quotes"][0]["call"] == "SubtensorModule.unstake_all"
+    assert [r["netuid"] for r in quoted["per_subnet"]] == [net_a]
+    assert _free(taoctl, "staker") - before == done["executed"][0]["received_rao"]
+    assert set(_stakes(taoctl, "staker")) == {(second["hotkey_ss58"], net_a)}
+
     assert taoctl.json("chain", "check")["ok"]
