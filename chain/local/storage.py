@@ -50,10 +50,13 @@ class StorageItem:
         return f"{self.pallet}.{self.name}"
 
     def encode_key(self, key: tuple) -> str:
+        """The key's JSON text, e.g. `[]`, `[3]`, `["d435..."]` (built by hand: it is hot)."""
         if len(key) != len(self.keys):
             raise TypeError(f"{self.id} takes {len(self.keys)} key(s), got {len(key)}")
-        parts = [_encode_part(kind, part) for kind, part in zip(self.keys, key, strict=True)]
-        return json.dumps(parts, separators=(",", ":"))
+        if not key:
+            return "[]"
+        return "[" + ",".join(_key_text(kind, part) for kind, part in zip(self.keys, key,
+                                                                          strict=True)) + "]"
 
     def decode_key(self, text: str) -> tuple:
         raw = json.loads(text)
@@ -81,6 +84,15 @@ def _encode_part(kind: str, part: Any) -> Any:
     if kind == "bool":
         return bool(part)
     return part  # "json": any JSON-able value
+
+
+def _key_text(kind: str, part: Any) -> str:
+    """One key part exactly as `json.dumps(_encode_part(kind, part))` would write it."""
+    if kind in INT_KINDS and type(part) is int:
+        return str(part)
+    if kind == ACCOUNT_ID and type(part) is bytes and len(part) == 32:
+        return '"' + part.hex() + '"'
+    return json.dumps(_encode_part(kind, part), separators=(",", ":"))
 
 
 def _decode_part(kind: str, raw: Any) -> Any:

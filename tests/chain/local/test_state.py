@@ -75,3 +75,21 @@ def test_flush_inside_snapshot_is_refused(conn):
 def test_declaring_twice_differently_is_refused():
     with pytest.raises(ValueError):
         s.declare("System", "Account", (s.ACCOUNT_ID,), "u64", 0)
+
+
+def test_key_text_is_the_json_of_the_key():
+    import json
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    @given(st.integers(0, 2**64), st.binary(min_size=32, max_size=32), st.booleans())
+    def check(number, account, flag):
+        for item, key in ((s.SUBNET_TAO, (number,)), (s.ACCOUNT, (account,)),
+                          (s.NETWORKS_ADDED, (number,)), (s.BALANCES_ISSUANCE, ())):
+            expected = json.dumps([account.hex() if item is s.ACCOUNT else number][:len(key)],
+                                  separators=(",", ":"))
+            assert item.encode_key(key) == expected
+            assert item.decode_key(item.encode_key(key)) == key
+
+    check()
