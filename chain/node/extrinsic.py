@@ -124,9 +124,9 @@ def signing_payload(call: bytes, extra: bytes, additional: bytes) -> bytes:
 
 
 def build_signed(md: Metadata, signer, call: bytes, ctx: SigningContext, *, nonce: int,
-                 era: bytes, birth_hash: bytes, tip: int = 0) -> bytes:
+                 era: bytes, birth_hash: bytes, tip: int = 0, mode: int = 0) -> bytes:
     """A complete signed extrinsic (with its length prefix) for an sr25519 signer."""
-    extra = extra_bytes(md, era, nonce, tip)
+    extra = extra_bytes(md, era, nonce, tip, mode)
     signature = bytes(signer.sign(signing_payload(call, extra,
                                                   additional_bytes(md, ctx, birth_hash))))
     body = bytes([SIGNED_V4, 0]) + bytes(signer.public_key) + bytes([SR25519]) + signature + \

@@ -151,3 +151,39 @@ def test_runtime_calls_and_metadata_v15(node, substrate):
     assert substrate.rpc_request("account_nextIndex", [ALICE.ss58_address])["result"] == 0
     with pytest.raises(SubstrateRequestException):
         substrate.rpc_request("state_call", ["NoSuchApi_method", "0x"])
+
+
+def test_era_tip_and_metadata_hash_mode(node, substrate):
+    from chain.node import metadata as m
+    from chain.node.extrinsic import SigningContext, build_signed, era_encode
+
+    server, _, path = node
+    md = m.recorded()
+    view = server.view
+    head = view.head_number()
+    ctx = SigningContext(view.chain.genesis_hash, 343, 1)
+    call = md.encode_call("Balances", "transfer_keep_alive",
+                          {"dest": {"Id": BOB.public_key}, "value": TAO})
+
+    class Signer:
+        public_key = ALICE.public_key
+        sign = staticmethod(ALICE.sign)
+
+    before = local_state(path, ALICE.public_key)
+    era = era_encode(16, head)
+    wrong_birth = build_signed(md, Signer, call, ctx, nonce=0, era=era, birth_hash=b"\x07" * 32)
+    refused = _refused(substrate, "0x" + wrong_birth.hex())
+    assert refused["code"] == 1010 and "bad signature" in refused["data"]
+    hashed_mode = build_signed(md, Signer, call, ctx, nonce=0, era=b"\x00",
+                               birth_hash=view.chain.genesis_hash, mode=1)
+    refused = _refused(substrate, "0x" + hashed_mode.hex())
+    assert refused["code"] == 1010 and "metadata-hash" in refused["data"]
+    assert local_state(path, ALICE.public_key) == before
+
+    from chain.node.extrinsic import era_birth, era_decode
+
+    period, phase = era_decode(era)
+    birth = view.block_hash(era_birth(period, phase, head + 1))
+    good = build_signed(md, Signer, call, ctx, nonce=0, era=era, birth_hash=birth, tip=12345)
+    assert substrate.rpc_request("author_submitExtrinsic", ["0x" + good.hex()])["result"]
+    assert local_state(path, ALICE.public_key)[1][0].nonce == 1
