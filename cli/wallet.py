@@ -260,7 +260,7 @@ def _report_created(out: Output, wallet, docs: list[dict], shown) -> None:
         "keys": docs,
     }
     for doc in docs:
-        result[f"{doc['role']}_ss58"] = doc["ss58_address"]
+        result[f"{doc['role'].removesuffix('pub')}_ss58"] = doc["ss58_address"]
 
     def render(console) -> None:
         for doc in docs:

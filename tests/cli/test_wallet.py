@@ -192,7 +192,7 @@ def test_bad_ss58_for_regen_coldkeypub(taoctl):
     )
     assert proc.returncode == 2 and error_of(proc)["type"] == "InvalidAddress"
     doc = taoctl.json("wallet", "regen-coldkeypub", "--name", "watch", "--ss58", ALICE)
-    assert doc["coldkeypub_ss58"] == ALICE
+    assert doc["coldkey_ss58"] == ALICE
     listed = taoctl.json("wallet", "list")["wallets"][0]
     assert listed["keyfile"] == "missing" and listed["ss58_address"] == ALICE
     assert not (wallets(taoctl) / "watch" / "coldkey").exists()
