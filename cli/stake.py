@@ -288,7 +288,7 @@ def add(
     if stake_all and len(netuids) > 1:
         raise UsageError("--all stakes the whole balance into one subnet; give one --netuid")
     value = None if stake_all else _amount(amount, out, "TAO to stake")
-    tol = parse_tolerance(tolerance, selling=False)
+    tol = parse_tolerance(tolerance, selling=False, out=out)
     session = Session(out, wallet_name, wallet_path, wallet_hotkey, hotkey_ss58, network,
                       chain_db)
     try:
@@ -381,7 +381,7 @@ def remove(
     n = parse_netuid(netuid if netuid is not None else
                      out.prompt("Netuid to unstake from", what="--netuid"))
     value = None if unstake_all else _amount(amount, out, "alpha to unstake")
-    tol = parse_tolerance(tolerance, selling=True)
+    tol = parse_tolerance(tolerance, selling=True, out=out)
     session = Session(out, wallet_name, wallet_path, wallet_hotkey, hotkey_ss58, network,
                       chain_db)
     try:
@@ -452,7 +452,7 @@ def _move_like(operation: str, *, origin: int, destination: int, amount: str | N
     if move_all and amount is not None:
         raise UsageError("give either --amount or --all, not both")
     value = None if move_all else _amount(amount, out, "alpha to move")
-    tol = parse_tolerance(tolerance, selling=True)
+    tol = parse_tolerance(tolerance, selling=True, out=out)
     hotkey, hotkey_address = session.hotkey
     for n in (origin, destination):
         require_subnet(session.backend, n)

@@ -30,10 +30,11 @@ class ToleranceError(ValueError):
     exit_code = 2
 
 
-def parse_tolerance(text: str | None, *, selling: bool) -> Decimal:
+def parse_tolerance(text: str | None, *, selling: bool, out=None) -> Decimal:
     """--tolerance as a fraction, with btcli's meaning: "0.005" is 0.5 %; "0.5%" is accepted too.
 
-    A sell (or a swap's rate) cannot tolerate a drop of 100 % or more.
+    A sell (or a swap's rate) cannot tolerate a drop of 100 % or more. A bare fraction of 0.1
+    or more gets a warning on `out` (someone may have meant percent, as `taoctl quote` reads).
     """
     from decimal import InvalidOperation
 
@@ -49,6 +50,9 @@ def parse_tolerance(text: str | None, *, selling: bool) -> Decimal:
         raise ToleranceError(f"--tolerance must be a non-negative number, got {text!r}")
     if percent:
         value = value / 100
+    elif value >= Decimal("0.1") and out is not None:
+        out.warn(f"--tolerance {raw} is {pct_str(value)} % (a fraction, as btcli reads it); "
+                 f"write {raw}% for {raw} %")
     if selling and value >= 1:
         raise ToleranceError("--tolerance for an unstake or swap must be below 1 (100 %)")
     if value > 100:

@@ -514,7 +514,7 @@ def register(
 
     out = Output(json_out, no_prompt)
     n = _netuid(out, netuid)
-    tol = parse_tolerance(tolerance, selling=False)
+    tol = parse_tolerance(tolerance, selling=False, out=out)
     cap = None
     if max_burn is not None:
         from chain.units import parse_tao
