@@ -133,7 +133,8 @@ PRESETS: dict[str, dict] = {
         "root_stakes": _MAINNET_ROOT_STAKES,
         "params": {"NetworkMinLockCost": 1 * TAO, "NetworkLockReductionInterval": 57_600,
                    "NetworkLastLockCost": 1_400 * TAO, "NetworkLastRegistered": 7_521_000,
-                   "SubnetLimit": 128, "StartCallDelay": 50_400, "TaoWeight": 3_320_413_933_267_719_290},
+                   "SubnetLimit": 128, "StartCallDelay": 50_400,
+                   "TaoWeight": 3_320_413_933_267_719_290},
         # the first halving took effect on 2025-12-15, 440,000 blocks before genesis
         "past_halvings": {1: 7_100_000},
     },
