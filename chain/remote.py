@@ -357,6 +357,14 @@ class RemoteBackend:
             return self.read("SubtensorModule.BlockEmission")
         if method == "runtime_api":
             return self.runtime_call(*args)
+        if method == "stake":
+            return self.stake(*args)
+        if method == "netuids":
+            return sorted(k[0] for k, added in self.iter("SubtensorModule.NetworksAdded")
+                          if added)
+        if method == "lock_cost":
+            return int.from_bytes(self.runtime_call(
+                "SubnetRegistrationRuntimeApi_get_network_registration_cost"), "little")
         if method == "pool_model":
             return self.pool_model()
         if method == "sim_swap":
@@ -369,6 +377,19 @@ class RemoteBackend:
             return self.quote_check(*args)
         raise UnsupportedQuery(f"unknown runtime query {method!r} on a remote node (it is only "
                                "available on the sandbox chain)")
+
+    def stake(self, hotkey: bytes, coldkey: bytes, netuid: int) -> int:
+        """Alpha (rao) of `coldkey` on `hotkey` in `netuid`, from the runtime's StakeInfo API
+        (whatever share-pool storage the runtime uses)."""
+        from chain.node.scale import decode_compact
+
+        raw = self.runtime_call("StakeInfoRuntimeApi_get_stake_info_for_hotkey_coldkey_netuid",
+                                bytes(hotkey) + bytes(coldkey) + int(netuid).to_bytes(2, "little"))
+        if not raw or raw[0] == 0:
+            return 0
+        _, offset = decode_compact(raw, 65)  # Some ++ hotkey ++ coldkey, then netuid
+        stake, _ = decode_compact(raw, offset)
+        return stake
 
     def pool_model(self) -> str:
         """Which pool the runtime's swap pallet implements, read from its storage items:

@@ -302,3 +302,12 @@ def _sim_tao_for_alpha(view: NodeView, params: bytes) -> bytes:
 @api("SwapRuntimeApi_sim_swap_alpha_for_tao")
 def _sim_alpha_for_tao(view: NodeView, params: bytes) -> bytes:
     return _sim(view, params, False)
+
+
+@api("SubnetRegistrationRuntimeApi_get_network_registration_cost")
+def _registration_cost(view: NodeView, params: bytes) -> bytes:
+    """The TAO a `register_network` would lock now (u64 rao), from the local lock-cost rule."""
+    from chain.local.subnets import lock_cost
+
+    with view.chain.reading() as state:
+        return lock_cost(state, view.chain.open_number()).to_bytes(8, "little")

@@ -126,6 +126,16 @@ def test_quotes_from_the_runtime_beside_the_local_model(node):
         assert backend.query("alpha_price", 1) > 0
         check = backend.query("quote_check", 1, "buy", TAO)
         assert check["chain"] == chain_quote and check["local"]["amount_in_rao"] == TAO
+        assert backend.query("netuids") == [0, 1]
+        local = LocalBackend(path)
+        try:
+            from chain.local.subnets import lock_cost
+
+            with local.chain.reading() as state:
+                assert backend.query("lock_cost") == lock_cost(state, local.chain.open_number())
+        finally:
+            local.close()
+        assert backend.query("stake", BOB, ALICE, 1) == 0
     finally:
         forget(url)
 
