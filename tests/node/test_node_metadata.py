@@ -198,3 +198,20 @@ def test_signed_extrinsic_roundtrip_and_signature(md):
         decode_signed(md, raw[:-1])
     with pytest.raises(ScaleError):
         decode_signed(md, raw + b"\x00")
+
+
+def test_shipped_extract_matches_a_fresh_decode(tmp_path, monkeypatch):
+    """The pre-extracted JSON shipped with the package is what decoding the hex gives, and a
+    node's metadata bytes (any spec) go through the same decode, cached on disk."""
+    import json
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    raw = m.read_hex("metadata_v14_spec343.hex")
+    shipped = json.loads((m.METADATA_DIR / "metadata_v14_spec343.json").read_text())
+    assert shipped["sha256"] == hashlib.sha256(raw).hexdigest()
+    fresh = m.from_bytes(raw)
+    (cached,) = (tmp_path / "taoctl" / "metadata").glob("v14-*.json")
+    assert fresh.spec_version == 343
+    assert {k: v for k, v in shipped.items() if k != "sha256"} == json.loads(cached.read_text())
+    with pytest.raises(m.MetadataError):
+        m.from_bytes(b"not metadata")
