@@ -1,5 +1,9 @@
 """Plain substrate-interface against `chain.node`: queries, signed transfers with receipts and
-events, failed dispatch decoded by name, and invalid transactions refused with code 1010."""
+events, failed dispatch decoded by name, and invalid transactions refused with code 1010.
+
+One node and one client serve the whole module (a client decodes the metadata once, ~1.5 s);
+every test asserts changes relative to the state it finds.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,31 @@ TAO = 10**9
 ALICE = Keypair.create_from_uri("//Alice")
 BOB = Keypair.create_from_uri("//Bob")
 CHARLIE = Keypair.create_from_uri("//Charlie")
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory):
+    from chain.local.chain import LocalChain
+    from chain.node.server import NodeServer
+
+    path = tmp_path_factory.mktemp("node") / "chain.db"
+    LocalChain.create(path, "dev").close()
+    server = NodeServer(path, "127.0.0.1", 0)
+    _, stop = server.start_thread()
+    try:
+        yield server, f"ws://127.0.0.1:{server.port}", path
+    finally:
+        stop()
+
+
+@pytest.fixture(scope="module")
+def substrate(node):
+    from substrateinterface import SubstrateInterface
+
+    client = SubstrateInterface(url=node[1], type_registry={"types": {"Balance": "u64"}},
+                                ws_options={"timeout": 10})
+    yield client
+    client.close()
 
 
 def local_state(path, *keys):
@@ -141,14 +170,15 @@ def test_call_the_runtime_does_not_have_is_refused(node, substrate):
 def test_runtime_calls_and_metadata_v15(node, substrate):
     from chain.node.metadata import recorded_v15
 
+    _, (alice,) = local_state(node[2], ALICE.public_key)
     nonce = substrate.get_account_nonce(ALICE.ss58_address)
-    assert nonce == 0
+    assert nonce == alice.nonce
     info = substrate.get_payment_info(substrate.compose_call(
         "Balances", "transfer_keep_alive", {"dest": BOB.ss58_address, "value": 1}), ALICE)
     assert info["partialFee"] == 0
     v15 = substrate.rpc_request("state_call", ["Metadata_metadata_at_version", "0f000000"])
     assert bytes.fromhex(v15["result"][2:]) == recorded_v15()
-    assert substrate.rpc_request("account_nextIndex", [ALICE.ss58_address])["result"] == 0
+    assert substrate.rpc_request("account_nextIndex", [ALICE.ss58_address])["result"] == nonce
     with pytest.raises(SubstrateRequestException):
         substrate.rpc_request("state_call", ["NoSuchApi_method", "0x"])
 
@@ -170,11 +200,13 @@ def test_era_tip_and_metadata_hash_mode(node, substrate):
         sign = staticmethod(ALICE.sign)
 
     before = local_state(path, ALICE.public_key)
+    nonce = before[1][0].nonce
     era = era_encode(16, head)
-    wrong_birth = build_signed(md, Signer, call, ctx, nonce=0, era=era, birth_hash=b"\x07" * 32)
+    wrong_birth = build_signed(md, Signer, call, ctx, nonce=nonce, era=era,
+                               birth_hash=b"\x07" * 32)
     refused = _refused(substrate, "0x" + wrong_birth.hex())
     assert refused["code"] == 1010 and "bad signature" in refused["data"]
-    hashed_mode = build_signed(md, Signer, call, ctx, nonce=0, era=b"\x00",
+    hashed_mode = build_signed(md, Signer, call, ctx, nonce=nonce, era=b"\x00",
                                birth_hash=view.chain.genesis_hash, mode=1)
     refused = _refused(substrate, "0x" + hashed_mode.hex())
     assert refused["code"] == 1010 and "metadata-hash" in refused["data"]
@@ -184,6 +216,7 @@ def test_era_tip_and_metadata_hash_mode(node, substrate):
 
     period, phase = era_decode(era)
     birth = view.block_hash(era_birth(period, phase, head + 1))
-    good = build_signed(md, Signer, call, ctx, nonce=0, era=era, birth_hash=birth, tip=12345)
+    good = build_signed(md, Signer, call, ctx, nonce=nonce, era=era, birth_hash=birth,
+                        tip=12345)
     assert substrate.rpc_request("author_submitExtrinsic", ["0x" + good.hex()])["result"]
-    assert local_state(path, ALICE.public_key)[1][0].nonce == 1
+    assert local_state(path, ALICE.public_key)[1][0].nonce == nonce + 1
