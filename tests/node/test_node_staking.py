@@ -74,3 +74,38 @@ def test_add_stake_limit_and_slippage_too_high(node, substrate):
     assert substrate.get_account_nonce(ALICE.ss58_address) == nonce + 1
     assert substrate.query("System", "Account",
                            [ALICE.ss58_address]).value["data"]["free"] == free
+
+
+def _has_call(pallet: str, name: str) -> bool:
+    from chain.local.calls import lookup
+    from chain.local.errors import CallUnknown
+
+    try:
+        lookup(pallet, name)
+        return True
+    except (CallUnknown, ImportError):
+        return False
+
+
+@pytest.mark.slow
+def test_set_weights_through_the_node(node, substrate):
+    if not _has_call("SubtensorModule", "set_weights"):
+        pytest.skip("the weights runtime (set_weights) has not landed yet")
+    _, _, path = node
+    assert submit(substrate, ALICE, "register_network",
+                  {"hotkey": HOTKEY.ss58_address}).is_success
+    netuid = max(k.value for k, v in substrate.query_map("SubtensorModule", "NetworksAdded")
+                 if v)
+    uid = substrate.query("SubtensorModule", "Uids", [netuid, HOTKEY.ss58_address]).value
+    assert uid is not None
+    receipt = submit(substrate, HOTKEY, "set_weights",
+                     {"netuid": netuid, "dests": [uid], "weights": [65535], "version_key": 0})
+    if not receipt.is_success:  # e.g. a stake threshold or start delay on this chain
+        pytest.skip(f"set_weights refused by the runtime: {receipt.error_message['name']}")
+    names = [(e.value["module_id"], e.value["event_id"]) for e in receipt.triggered_events]
+    assert ("SubtensorModule", "WeightsSet") in names
+    stored = substrate.query("SubtensorModule", "Weights", [netuid, uid]).value
+    assert [tuple(x) for x in stored] == [(uid, 65535)]
+    bad = submit(substrate, HOTKEY, "set_weights",
+                 {"netuid": netuid, "dests": [uid, uid], "weights": [1, 2], "version_key": 0})
+    assert not bad.is_success and bad.error_message["type"] == "Module"
