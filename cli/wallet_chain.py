@@ -86,6 +86,17 @@ def _free(backend, account: bytes) -> int:
     return backend.read("System.Account", account).free
 
 
+def _staked(backend, coldkey: bytes) -> int | None:
+    """TAO value of the coldkey's stake at spot prices (None where the chain cannot say)."""
+    try:
+        return sum(row["value_rao"] for row in backend.query("stake_info", coldkey))
+    except Exception as exc:  # noqa: BLE001 - a backend without the query: show n/a
+        if getattr(type(exc), "name", "") in ("UnsupportedQuery", "SandboxOnly") or \
+                isinstance(exc, (ValueError, KeyError)):
+            return None
+        raise
+
+
 def _call_for(dest: bytes, value: int, keep_alive: bool, transfer_all: bool) -> tuple[str, dict]:
     if transfer_all:
         return "transfer_all", {"dest": dest, "keep_alive": keep_alive}
@@ -180,27 +191,32 @@ def balance(
     try:
         block = backend.block_info().number
         infos = backend.read_many("System.Account", [(key,) for _, _, key in targets])
+        staked = [_staked(backend, key) for _, _, key in targets]
     finally:
         backend.close()
-    rows = [{"wallet": name, "ss58": address, "free_rao": info.free, "staked_rao": 0,
-             "total_rao": info.free, "free": format_tao(info.free),
-             "total": format_tao(info.free)}
-            for (name, address, _), info in zip(targets, infos, strict=False)]
-    data = {"network": "sandbox", "block": block, "balances": rows,
+    rows = []
+    for (name, address, _), info, stake in zip(targets, infos, staked, strict=True):
+        total = info.free + (stake or 0)
+        rows.append({"wallet": name, "ss58": address, "free_rao": info.free,
+                     "staked_rao": stake, "total_rao": total, "free": format_tao(info.free),
+                     "total": format_tao(total)})
+    data = {"network": getattr(backend, "network", network), "block": block, "balances": rows,
             "total_free_rao": sum(r["free_rao"] for r in rows),
             "total_rao": sum(r["total_rao"] for r in rows)}
 
     def render(console) -> None:
         from rich.table import Table
 
+        def amount(rao: int | None) -> str:
+            return "n/a" if rao is None else format_tao(rao, decimals=4)
+
         table = Table(title=f"Balances at block {block:,}")
         for col in ("Wallet", "Coldkey", "Free", "Staked", "Total"):
             table.add_column(col, justify="right" if col in ("Free", "Staked", "Total")
                              else "left")
         for r in rows:
-            table.add_row(r["wallet"] or "", r["ss58"], format_tao(r["free_rao"], decimals=4),
-                          format_tao(r["staked_rao"], decimals=4),
-                          format_tao(r["total_rao"], decimals=4))
+            table.add_row(r["wallet"] or "", r["ss58"], amount(r["free_rao"]),
+                          amount(r["staked_rao"]), amount(r["total_rao"]))
         console.print(table)
 
     out.result(data, render)

@@ -98,3 +98,25 @@ def test_confirmation_without_terminal_refuses(taoctl, funded):
 def test_balance_bad_address(taoctl, funded):
     proc = taoctl.run("wallet", "balance", "--ss58", "xyz", "--json")
     assert proc.returncode == 2 and json.loads(proc.stdout)["error"]["type"] == "InvalidAddress"
+
+
+def test_balance_includes_stake_at_spot_value(taoctl, tmp_path):
+    """On the mainnet preset the large holders also stake; the balance shows its TAO value."""
+    import hashlib
+
+    from chain.local.backend import LocalBackend
+    from wallet.ss58 import ss58_encode
+
+    db = tmp_path / "main.db"
+    taoctl.json("chain", "init", "--preset", "mainnet", "--chain-db", db)
+    holder = hashlib.blake2b(b"taoctl/mainnet/holder/0", digest_size=32).digest()
+    row = taoctl.json("wallet", "balance", "--ss58", ss58_encode(holder), "--chain-db",
+                      db)["balances"][0]
+    backend = LocalBackend(db)
+    try:
+        expected = sum(r["value_rao"] for r in backend.query("stake_info", holder))
+        free = backend.read("System.Account", holder).free
+    finally:
+        backend.close()
+    assert row["staked_rao"] == expected > 0
+    assert row["free_rao"] == free and row["total_rao"] == free + expected
