@@ -70,12 +70,15 @@ MnemonicOpt = Annotated[
     str | None,
     typer.Option(
         "--mnemonic",
-        help="The mnemonic words (numbered '1-word' form accepted).",
+        help="The mnemonic words (numbered '1-word' form accepted); '-' reads them from stdin.",
         show_default=False,
     ),
 ]
 SeedOpt = Annotated[
-    str | None, typer.Option("--seed", help="A 0x-prefixed 32-byte seed.", show_default=False)
+    str | None,
+    typer.Option(
+        "--seed", help="A 0x-prefixed 32-byte seed; '-' reads it from stdin.", show_default=False
+    ),
 ]
 BackupOpt = Annotated[
     Path | None,
@@ -366,9 +369,18 @@ def _keypair_from_inputs(
     uri: str | None,
     crypto: int,
 ):
-    """The keypair a regen command rebuilds, from exactly one of its inputs."""
+    """The keypair a regen command rebuilds, from exactly one of its inputs.
+
+    `--mnemonic -` and `--seed -` read the secret from the first line of stdin, so scripts need
+    not put it on the command line (a --password-stdin password then follows on line two).
+    """
     from cli.errors import UsageError
     from wallet import keys
+
+    if mnemonic == "-":
+        mnemonic = _secret_from_stdin("--mnemonic -")
+    if seed == "-":
+        seed = _secret_from_stdin("--seed -")
 
     given = [
         n
@@ -413,6 +425,15 @@ def _keypair_from_inputs(
 
         mnemonic = getpass.getpass("Enter the mnemonic (hidden): ", stream=sys.stderr)
     return keys.keypair_from_mnemonic(mnemonic, crypto)
+
+
+def _secret_from_stdin(flag: str) -> str:
+    """One line of stdin (hidden when typed on a terminal)."""
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(f"{flag}: ", stream=sys.stderr)
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 @app.command("regen-coldkey")

@@ -147,6 +147,25 @@ def test_regen_from_seed_and_numbered_mnemonic(taoctl):
     assert doc["hotkey_ss58"] == MNEMONIC_SS58
 
 
+def test_secrets_from_stdin_stay_off_the_command_line(taoctl):
+    doc = taoctl.json(
+        "wallet",
+        "regen-coldkey",
+        "--name",
+        "in",
+        "--mnemonic",
+        "-",
+        "--no-use-password",
+        input=MNEMONIC + "\n",
+    )
+    assert doc["coldkey_ss58"] == MNEMONIC_SS58
+    seed = "0xda3cf5b1e9144931a0f0db65664aab662673b099415a7f8121b7245fb0be4143"
+    doc = taoctl.json("wallet", "regen-hotkey", "--name", "in", "--seed", "-", input=seed + "\n")
+    assert doc["hotkey_ss58"] == MNEMONIC_SS58
+    proc = taoctl.run("wallet", "regen-hotkey", "--name", "in2", "--seed", "-", "--json", input="")
+    assert proc.returncode == 2 and error_of(proc)["type"] == "InvalidSeed"
+
+
 def test_ed25519_keys(taoctl):
     doc = taoctl.json(
         "wallet",
