@@ -172,6 +172,8 @@ def balance(
     ss58_addresses: Annotated[list[str] | None, typer.Option(
         "--ss58", "--ss58-address", help="Address to show (repeatable); default: the wallet's "
         "coldkey.", show_default=False)] = None,
+    all_wallets: Annotated[bool, typer.Option("--all", "-a", help="Every wallet under the "
+                                              "wallet path.")] = False,
     wallet_name: WalletNameOpt = None,
     wallet_path: WalletPathOpt = None,
     wallet_hotkey: HotkeyOpt = None,
@@ -179,10 +181,19 @@ def balance(
     chain_db: ChainDbOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Free, staked and total TAO of the wallet's coldkey or of --ss58 addresses."""
+    """Free, staked and total TAO of the wallet's coldkey, of every wallet (--all) or of
+    --ss58 addresses."""
     out = Output(json_out)
     if ss58_addresses:
         targets = [(None, a, decode_address(a, what="--ss58")) for a in ss58_addresses]
+    elif all_wallets:
+        from wallet.listing import list_wallets
+
+        path = resolve_wallet(wallet_name, wallet_path, wallet_hotkey).path
+        targets = [(w["name"], w["ss58_address"], decode_address(w["ss58_address"]))
+                   for w in list_wallets(path, coldkeys_only=True) if w.get("ss58_address")]
+        if not targets:
+            raise AddressError(f"no wallet with a readable coldkey under {path}")
     else:
         wallet = resolve_wallet(wallet_name, wallet_path, wallet_hotkey)
         address = wallet.coldkeypub_ss58

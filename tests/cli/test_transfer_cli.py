@@ -120,3 +120,13 @@ def test_balance_includes_stake_at_spot_value(taoctl, tmp_path):
         backend.close()
     assert row["staked_rao"] == expected > 0
     assert row["free_rao"] == free and row["total_rao"] == free + expected
+
+
+def test_balance_of_all_wallets(taoctl, funded):
+    other = keypair_from_uri("//SecondWallet")
+    Wallet("zeta", taoctl.home / ".bittensor" / "wallets").write_coldkey(other, None)
+    taoctl.json("chain", "fund", other.ss58_address, "7")
+    doc = taoctl.json("wallet", "balance", "--all")
+    rows = {r["wallet"]: r["free_rao"] for r in doc["balances"]}
+    assert rows == {"default": 100 * TAO, "zeta": 7 * TAO}
+    assert doc["total_rao"] == 107 * TAO
