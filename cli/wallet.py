@@ -45,7 +45,7 @@ UsePasswordOpt = Annotated[
     bool | None,
     typer.Option(
         "--use-password/--no-use-password",
-        help="Encrypt the new key with a password ($NACL). [default: on for coldkeys]",
+        help="Encrypt the new key with a password ($NACL); on by default for coldkeys.",
         show_default=False,
     ),
 ]

@@ -47,7 +47,7 @@ WalletNameOpt = Annotated[
         "--name",
         "--wallet_name",
         "--wallet.name",
-        help="Wallet (coldkey) name. [default: env, config, or 'default']",
+        help="Wallet (coldkey) name (default: env, config, then 'default').",
         show_default=False,
     ),
 ]
@@ -58,7 +58,7 @@ WalletPathOpt = Annotated[
         "-p",
         "--wallet_path",
         "--wallet.path",
-        help="Directory holding the wallets. [default: ~/.bittensor/wallets]",
+        help="Directory holding the wallets (default: env, config, then ~/.bittensor/wallets).",
         show_default=False,
     ),
 ]
@@ -70,7 +70,7 @@ HotkeyOpt = Annotated[
         "--wallet-hotkey",
         "--wallet_hotkey",
         "--wallet.hotkey",
-        help="Hotkey name. [default: env, config, or 'default']",
+        help="Hotkey name (default: env, config, then 'default').",
         show_default=False,
     ),
 ]
