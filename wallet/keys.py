@@ -117,15 +117,39 @@ def keypair_from_uri(uri: str, crypto_type: int = SR25519) -> Keypair:
     from substrateinterface import Keypair
 
     suri = normalize_uri(uri)
-    phrase, sep, _path = suri.partition("/")
+    phrase, sep, path = suri.partition("/")
     if phrase.strip():
         check_mnemonic(phrase)
-    if sep and crypto_type != SR25519 and _path.strip("/"):
-        raise InvalidSeed("derivation paths are supported for sr25519 keys only")
+    if crypto_type == ED25519 and path.strip("/"):
+        return _ed25519_from_uri(phrase, "/" + path)
     try:
         return Keypair.create_from_uri(suri, ss58_format=SS58_FORMAT, crypto_type=crypto_type)
     except (ValueError, NotImplementedError, AttributeError):
         raise InvalidSeed("the URI is not a valid secret URI") from None
+
+
+def _ed25519_from_uri(phrase: str, path: str) -> Keypair:
+    """ed25519 with hard junctions, as substrate derives it (soft ones do not exist there):
+    each `//junction` replaces the seed by blake2b-256(SCALE("Ed25519HDKD") ++ seed ++ code)."""
+    import hashlib
+
+    from bip39 import bip39_to_mini_secret
+    from substrateinterface.constants import DEV_PHRASE
+    from substrateinterface.key import extract_derive_path
+
+    if "///" in path:
+        raise InvalidSeed("passwords in secret URIs (///) are not supported")
+    junctions = extract_derive_path(path)
+    if not junctions or any(not j.is_hard for j in junctions):
+        raise InvalidSeed("ed25519 keys support hard (//) derivation only")
+    seed = bytes(bip39_to_mini_secret(phrase.strip() or DEV_PHRASE, "", "en"))
+    for junction in junctions:
+        seed = hashlib.blake2b(
+            b"\x2cEd25519HDKD" + seed + junction.chain_code, digest_size=32
+        ).digest()
+    keypair = keypair_from_seed(seed, ED25519)
+    keypair.seed_hex = None  # a derived key: its file holds the private key, not a seed
+    return keypair
 
 
 def keypair_from_polkadot_json(backup: str | bytes | dict, password: str) -> Keypair:

@@ -112,3 +112,14 @@ def test_encrypted_coldkeys_cross_open_with_real_argon2i(tmp_path, monkeypatch):
         == "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
     )
     assert os.environ[name]  # still set for the duration of the test only
+
+
+@pytest.mark.parametrize("uri", ["//Alice", "//Bob//stash", MNEMONIC + "//hot//1"])
+def test_ed25519_uris_derive_as_in_bittensor_wallet(tmp_path, uri):
+    theirs = bittensor_wallet.Keypair.create_from_uri(uri, crypto_type=ED25519)
+    assert keys.keypair_from_uri(uri, ED25519).ss58_address == theirs.ss58_address
+    ours = Wallet("ed", tmp_path)
+    ours.write_coldkey(keys.keypair_from_uri(uri, ED25519), None)
+    opened = bt_wallet(ours).get_coldkey()
+    assert opened.ss58_address == theirs.ss58_address
+    assert opened.verify(b"m", bytes(theirs.sign(b"m")))

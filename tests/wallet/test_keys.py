@@ -138,3 +138,14 @@ def test_keydata_round_trip_through_keypair_of():
     assert key.secret_phrase is None and key.private_key is not None
     assert keys.keypair_of(key).ss58_address == keypair.ss58_address
     assert "private" in repr(key) and key.private_key.hex() not in repr(key)
+
+
+def test_ed25519_hard_derivation_matches_substrate():
+    # the well-known ed25519 //Alice account (public key 0x88dc34...b0ee)
+    keypair = keys.keypair_from_uri("//Alice", ED25519)
+    assert keypair.public_key.hex() == (
+        "88dc3417d5058ec4b4503e0c12ea1a0a89be200fe98922423d4334014fa6b0ee"
+    )
+    assert keys.keypair_from_uri("alice", ED25519).ss58_address == keypair.ss58_address
+    with pytest.raises(InvalidSeed, match="hard"):
+        keys.keypair_from_uri("//Alice/soft", ED25519)
