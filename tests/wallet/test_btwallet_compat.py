@@ -123,3 +123,9 @@ def test_ed25519_uris_derive_as_in_bittensor_wallet(tmp_path, uri):
     opened = bt_wallet(ours).get_coldkey()
     assert opened.ss58_address == theirs.ss58_address
     assert opened.verify(b"m", bytes(theirs.sign(b"m")))
+
+
+@pytest.mark.parametrize("uri", ["//Alice/soft", "//Bob//stash/0", MNEMONIC + "/a//b"])
+def test_sr25519_uris_derive_as_in_bittensor_wallet(uri):
+    theirs = bittensor_wallet.Keypair.create_from_uri(uri)
+    assert keys.keypair_from_uri(uri).ss58_address == theirs.ss58_address
