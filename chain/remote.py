@@ -78,13 +78,14 @@ class UnsupportedQuery(RemoteError, ValueError):
     exit_code = 2
 
 
+LOCAL_QUERIES = ("pool", "subnet", "subnets", "hyperparameters", "neurons", "burn_cost",
+                 "price_history", "quote")
 _CACHE: dict[str, tuple[Any, Any, dict]] = {}  # url -> (substrate, metadata, facts)
 _LOCK = threading.Lock()
 
 
 def _connect(url: str, timeout: float):
     """A SubstrateInterface over a websocket, or a clear RemoteError."""
-    import socket
 
     from substrateinterface import SubstrateInterface
     from websocket import (
@@ -98,7 +99,7 @@ def _connect(url: str, timeout: float):
                                   type_registry={"types": {"Balance": "u64"}},
                                   auto_discover=False, use_remote_preset=False,
                                   auto_reconnect=False)
-    except (socket.timeout, TimeoutError, WebSocketTimeoutException):
+    except (TimeoutError, WebSocketTimeoutException):
         raise NodeTimeout(f"no answer from {url} within {timeout:g} s") from None
     except ConnectionRefusedError:
         raise NodeUnreachable(f"cannot connect to {url}: connection refused (is a node "
@@ -112,16 +113,15 @@ def _connect(url: str, timeout: float):
 
 def _rpc(substrate, url: str, method: str, params: list, timeout: float) -> Any:
     """One JSON-RPC request; transport problems become RemoteErrors."""
-    import socket
 
     from substrateinterface.exceptions import SubstrateRequestException
     from websocket import WebSocketException, WebSocketTimeoutException
 
     try:
         reply = substrate.rpc_request(method, params)
-    except SubstrateRequestException as exc:
+    except SubstrateRequestException:
         raise
-    except (WebSocketTimeoutException, socket.timeout, TimeoutError):
+    except (WebSocketTimeoutException, TimeoutError):
         raise NodeTimeout(f"{url} did not answer {method} within {timeout:g} s") from None
     except (WebSocketException, OSError, ValueError) as exc:
         raise NodeUnreachable(f"lost the connection to {url} during {method}: {exc}") from None
@@ -307,9 +307,7 @@ class RemoteBackend:
 
     def iter(self, item: str) -> list[tuple[tuple, Any]]:
         """Every entry of a map item (keys decoded), read page by page."""
-        from chain.node.mapping import key_from_scale
-
-        from chain.node.mapping import ext_decode_key
+        from chain.node.mapping import ext_decode_key, key_from_scale
         from chain.node.metadata import storage_prefix
 
         declared = self._item(item)
@@ -323,7 +321,7 @@ class RemoteBackend:
             start = page[-1]
         values = self.read_raw(keys)
         out = []
-        for k, v in zip(keys, values):
+        for k, v in zip(keys, values, strict=True):
             raw_key = bytes.fromhex(k[2:])
             if not self._known(declared):
                 local_key = ext_decode_key(declared, raw_key)
@@ -375,8 +373,66 @@ class RemoteBackend:
                                   "little")
         if method == "quote_check":
             return self.quote_check(*args)
+        if method == "stake_info":
+            return self.stake_info(*args)
+        if method in LOCAL_QUERIES:
+            return self._local_query(method, *args)
         raise UnsupportedQuery(f"unknown runtime query {method!r} on a remote node (it is only "
                                "available on the sandbox chain)")
+
+    def _local_query(self, method: str, *args: Any) -> Any:
+        """The bundled chain's own query code (`chain.local.queries`) over the node's state."""
+        try:
+            from chain.local import queries
+        except ImportError:
+            raise UnsupportedQuery(f"unknown runtime query {method!r}") from None
+        number, _ = self.head()
+        state = RemoteState(self)
+        if method == "quote":
+            return queries.quote(state, number + 1, *args)
+        return queries.answer(state, number + 1, method, *args)
+
+    def pool(self, netuid: int):
+        """The subnet's pool as an `amm.Pool`, from the node's storage."""
+        return self.query("pool", netuid)
+
+    def quote(self, origin: bytes, pallet: str, name: str, args: dict) -> dict:
+        """What the call would do now (the bundled runtime's dry run over the node's state)."""
+        return self.query("quote", origin, pallet, name, args)
+
+    def stake_info(self, coldkey: bytes) -> list[dict]:
+        """Every position of a coldkey (the runtime's StakeInfo API), valued with the pools."""
+        import amm
+
+        from chain.node.scale import decode_compact
+
+        raw = self.runtime_call("StakeInfoRuntimeApi_get_stake_info_for_coldkey", bytes(coldkey))
+        count, offset = decode_compact(raw, 0)
+        positions = []
+        for _ in range(count):
+            hotkey = raw[offset:offset + 32]
+            offset += 64
+            netuid, offset = decode_compact(raw, offset)
+            alpha, offset = decode_compact(raw, offset)
+            for _ in range(4):  # locked, emission, tao_emission, drain
+                _, offset = decode_compact(raw, offset)
+            offset += 1  # is_registered
+            positions.append((hotkey, netuid, alpha))
+        rows = []
+        for hotkey, netuid, alpha in positions:
+            if not alpha:
+                continue
+            pool = self.query("pool", netuid)
+            try:
+                unstake = amm.sell(pool, alpha).amount_out
+            except amm.AmmError:
+                unstake = 0
+            price = amm.price_rao(pool)
+            value = min((alpha * amm.spot_price(pool)) >> 64, 2**64 - 1)
+            rows.append({"hotkey": "0x" + hotkey.hex(), "netuid": netuid, "alpha_rao": alpha,
+                         "value_rao": value, "unstake_rao": unstake, "price_rao": price,
+                         "symbol": self.read("SubtensorModule.TokenSymbol", netuid)})
+        return rows
 
     def stake(self, hotkey: bytes, coldkey: bytes, netuid: int) -> int:
         """Alpha (rao) of `coldkey` on `hotkey` in `netuid`, from the runtime's StakeInfo API
@@ -488,7 +544,6 @@ class RemoteBackend:
         return self._receipt(raw, block_hash)
 
     def _submit_and_watch(self, raw: bytes) -> str:
-        import socket
         import time
 
         from substrateinterface.exceptions import SubstrateRequestException
@@ -527,7 +582,7 @@ class RemoteBackend:
                                     f"{': ' + str(detail['data']) if detail.get('data') else ''}"
                                     ) from None
             raise RemoteRefused(f"the node refused the extrinsic: {detail}") from None
-        except (WebSocketTimeoutException, socket.timeout, TimeoutError):
+        except (WebSocketTimeoutException, TimeoutError):
             raise NodeTimeout(f"the extrinsic was not included within {INCLUSION_TIMEOUT_S:g} s"
                               ) from None
         except (WebSocketException, OSError) as exc:

@@ -90,14 +90,14 @@ def to_scale(md: Metadata, type_id: int, value: Any) -> Any:
                     else zero(md, f["type"]) for f in fields}
         if len(fields) == 1:
             return to_scale(md, fields[0]["type"], value)
-        return [to_scale(md, f["type"], v) for f, v in zip(fields, value)]
+        return [to_scale(md, f["type"], v) for f, v in zip(fields, value, strict=True)]
     if kind == "variant" and reg.is_option(type_id):
         return None if value is None else to_scale(md, d["variants"][1]["fields"][0]["type"],
                                                    value)
     if kind in ("sequence", "array") and not reg.is_u8(d["type"]):
         return [to_scale(md, d["type"], v) for v in value]
     if kind == "tuple":
-        return [to_scale(md, t, v) for t, v in zip(d, value)]
+        return [to_scale(md, t, v) for t, v in zip(d, value, strict=True)]
     if isinstance(value, str) and value.startswith("0x") and (
             kind in ("sequence", "array")):
         return bytes.fromhex(value[2:])
@@ -170,12 +170,12 @@ def key_to_scale(md: Metadata, item: Any, key: tuple) -> list:
     types = md.key_types(entry)
     if len(key) != len(types):
         raise TypeError(f"{item.id} takes {len(types)} key(s), got {len(key)}")
-    return [to_scale(md, t, part) for t, part in zip(types, key)]
+    return [to_scale(md, t, part) for t, part in zip(types, key, strict=True)]
 
 
 def key_from_scale(item: Any, parts: tuple) -> tuple:
     """Decoded SCALE key parts as the local registry's key tuple."""
-    return tuple(from_scale(kind, part) for kind, part in zip(item.keys, parts))
+    return tuple(from_scale(kind, part) for kind, part in zip(item.keys, parts, strict=True))
 
 
 def storage_key(md: Metadata, item: Any, key: tuple) -> bytes:

@@ -94,7 +94,7 @@ def _extract(raw: bytes) -> dict:
     # scalecodec shows some byte strings as text: take storage defaults and constants as bytes
     pallets_obj = obj.value_object[1].value_object[1]["pallets"]
     pallets = []
-    for p, p_obj in zip(v14["pallets"], pallets_obj):
+    for p, p_obj in zip(v14["pallets"], pallets_obj, strict=True):
         entry = {"name": p["name"], "index": p["index"],
                  "calls": (p.get("calls") or {}).get("ty"),
                  "event": (p.get("event") or {}).get("ty"),
@@ -102,7 +102,7 @@ def _extract(raw: bytes) -> dict:
                  "storage": {}, "constants": {}}
         if p.get("storage"):
             entries_obj = p_obj["storage"].value_object["entries"]
-            for s, s_obj in zip(p["storage"]["entries"], entries_obj):
+            for s, s_obj in zip(p["storage"]["entries"], entries_obj, strict=True):
                 ty = s["type"]
                 default = s_obj["default"].get_used_bytes()
                 if "Plain" in ty:
@@ -113,7 +113,7 @@ def _extract(raw: bytes) -> dict:
                     "modifier": s["modifier"], "hashers": shape["hashers"],
                     "key": shape["key"], "value": shape["value"],
                     "default": "0x" + bytes(default[_len_prefix(default):]).hex()}
-        for c, c_obj in zip(p.get("constants") or [], p_obj["constants"]):
+        for c, c_obj in zip(p.get("constants") or [], p_obj["constants"], strict=True):
             raw_value = c_obj["value"].get_used_bytes()
             entry["constants"][c["name"]] = {
                 "type": c["type"], "value": "0x" + bytes(raw_value[_len_prefix(raw_value):]).hex()}
@@ -263,7 +263,7 @@ class Metadata:
         if len(keys) > len(types):
             raise MetadataError(f"{pallet}.{name} takes {len(types)} key(s), got {len(keys)}")
         out = storage_prefix(pallet, name)
-        for hasher, type_id, part in zip(entry["hashers"], types, keys):
+        for hasher, type_id, part in zip(entry["hashers"], types, keys, strict=False):
             out += hash_key(hasher, self.registry.encode(type_id, part))
         return out
 
@@ -276,7 +276,7 @@ class Metadata:
         entry = self.storage(pallet, name)
         offset = 32
         parts = []
-        for hasher, type_id in zip(entry["hashers"], self.key_types(entry)):
+        for hasher, type_id in zip(entry["hashers"], self.key_types(entry), strict=True):
             if hasher not in CONCAT_PREFIX:
                 return None
             offset += CONCAT_PREFIX[hasher]
@@ -305,8 +305,8 @@ class Metadata:
         missing = [f["name"] for f in variant["fields"] if f["name"] not in args]
         extra = set(args) - {f["name"] for f in variant["fields"]}
         if missing or extra:
-            raise MetadataError(f"{pallet}.{name} takes ({', '.join(f['name'] for f in variant['fields'])})"
-                                f", got ({', '.join(args)})")
+            takes = ", ".join(f["name"] for f in variant["fields"])
+            raise MetadataError(f"{pallet}.{name} takes ({takes}), got ({', '.join(args)})")
         for f in variant["fields"]:
             try:
                 out += self.registry.encode(f["type"], args[f["name"]])

@@ -218,7 +218,7 @@ def _stake_info(view: NodeView, state, hotkey: bytes, coldkey: bytes, netuid: in
 
 def _stakes_of_coldkey(view: NodeView, state, coldkey: bytes) -> list[bytes]:
     hotkeys = []
-    for item in ("StakingHotkeys", "OwnedHotkeys"):
+    for item in ("StakingHotkeys",):  # the hotkeys a coldkey stakes through, as subtensor
         for h in _read(view, state, f"{SM}.{item}", coldkey, default=[]) or []:
             key = _account(h)
             if key != ZERO_ACCOUNT and key not in hotkeys:

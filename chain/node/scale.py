@@ -153,7 +153,7 @@ class Registry:
             items = list(value) if d else []
             if len(items) != len(d):
                 raise ScaleError(f"expected a {len(d)}-tuple")
-            for sub, item in zip(d, items):
+            for sub, item in zip(d, items, strict=True):
                 self._enc(sub, item, out)
         elif kind == "bitsequence":
             raise ScaleError("bit sequences are not supported")
@@ -176,7 +176,7 @@ class Registry:
             items = list(value)
             if len(items) != len(fields):
                 raise ScaleError(f"expected {len(fields)} values")
-            for f, item in zip(fields, items):
+            for f, item in zip(fields, items, strict=True):
                 self._enc(f["type"], item, out)
 
     def _enc_variant(self, type_id: int, variants: list[dict], value: Any,

@@ -224,7 +224,7 @@ class NodeView:
             from chain.node.mapping import ext_key
             from chain.node.metadata import storage_prefix
 
-            for item_id, item in list(self.registry.items()):
+            for _item_id, item in list(self.registry.items()):
                 if not item.keys:
                     continue
                 known = self.md.has_storage(item.pallet, item.name)
@@ -298,7 +298,8 @@ class NodeView:
                 values = list(args.values())
                 if len(values) != len(fields):
                     return None
-                inner = {name: [to_scale(self.md, f["type"], v) for f, v in zip(fields, values)]
+                inner = {name: [to_scale(self.md, f["type"], v)
+                                for f, v in zip(fields, values, strict=True)]
                          if len(fields) > 1 else to_scale(self.md, fields[0]["type"], values[0])}
             value = {pallet: inner}
             self.md.registry.encode(self._runtime_event_type(), value)  # must encode

@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 from chain.node import metadata as m
 from chain.node.extrinsic import (
     SigningContext,
+    additional_bytes,
     build_signed,
     decode_signed,
     era_birth,
     era_decode,
     era_encode,
     verify_signature,
-    additional_bytes,
 )
 from chain.node.mapping import decode_value, encode_value, local_registry, storage_key
 from chain.node.scale import ScaleError

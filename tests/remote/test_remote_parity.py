@@ -127,7 +127,7 @@ def both_sides(taoctl, paths, steps) -> tuple[list, list]:
 
 
 def assert_same(steps, sandbox, remote) -> None:
-    for step, (a, b) in enumerate(zip(sandbox, remote)):
+    for step, (a, b) in enumerate(zip(sandbox, remote, strict=True)):
         assert a == b, (steps[step], json.dumps(a, indent=1), json.dumps(b, indent=1))
 
 
