@@ -403,7 +403,6 @@ class RemoteBackend:
     def stake_info(self, coldkey: bytes) -> list[dict]:
         """Every position of a coldkey (the runtime's StakeInfo API), valued with the pools."""
         import amm
-
         from chain.node.scale import decode_compact
 
         raw = self.runtime_call("StakeInfoRuntimeApi_get_stake_info_for_coldkey", bytes(coldkey))
