@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_yuma_math import chain_weighted_median_col
+from tests.chain.test_yuma_math import chain_weighted_median_col
 
 from chain.yuma import ONE_BITS, YumaParams, yuma_epoch
 
