@@ -44,6 +44,11 @@ STAKING = [
     ("advance", ["chain", "advance", "5"]),
     ("read", ["stake", "list", "--wallet-name", "staker"]),
     ("read", ["subnet", "list"]),
+    ("read", ["subnet", "show", "--netuid", "1"]),
+    ("read", ["subnet", "hyperparameters", "--netuid", "1"]),
+    ("read", ["subnet", "burn-cost", "--netuid", "1"]),
+    ("read", ["quote", "stake", "--netuid", "1", "--amount", "25"]),
+    ("read", ["quote", "unstake", "--netuid", "1", "--amount", "3"]),
     ("read", ["wallet", "balance", "--wallet-name", "staker"]),
     ("read", ["wallet", "balance", "--wallet-name", "owner"]),
 ]
