@@ -37,17 +37,23 @@ def btcli_path() -> str:
     given = os.environ.get("TAOCTL_BTCLI")
     if given:
         return given
+    import fcntl
+
     exe = VENV / "bin" / "btcli"
     if exe.exists():
         return str(exe)
-    try:
-        VENV.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True, timeout=300,
-                       capture_output=True)
-        subprocess.run([str(VENV / "bin" / "pip"), "install", "-q", "bittensor-cli"],
-                       check=True, timeout=1200, capture_output=True)
-    except (subprocess.SubprocessError, OSError) as exc:
-        pytest.skip(f"bittensor-cli could not be installed: {exc}")
+    VENV.parent.mkdir(parents=True, exist_ok=True)
+    with open(VENV.parent / "btcli-venv.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # xdist workers install once, one at a time
+        if exe.exists():
+            return str(exe)
+        try:
+            subprocess.run([sys.executable, "-m", "venv", "--clear", str(VENV)], check=True,
+                           timeout=300, capture_output=True)
+            subprocess.run([str(VENV / "bin" / "pip"), "install", "-q", "bittensor-cli"],
+                           check=True, timeout=1200, capture_output=True)
+        except (subprocess.SubprocessError, OSError) as exc:
+            pytest.skip(f"bittensor-cli could not be installed: {exc}")
     if not exe.exists():
         pytest.skip("bittensor-cli installed no btcli executable")
     return str(exe)
