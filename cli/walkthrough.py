@@ -152,8 +152,8 @@ def walkthrough(
         report.append({"command": shown, "exit_code": proc.returncode, "result": document})
         if proc.returncode != 0:
             out.result({"workspace": str(workspace), "steps": report, "ok": False},
-                       render=lambda console: console.print(
-                           f"[red]The tour stopped at step {number} ({shown}).[/red]"))
+                       render=lambda console, n=number, cmd=shown: console.print(
+                           f"[red]The tour stopped at step {n} ({cmd}).[/red]"))
             raise typer.Exit(proc.returncode)
         out.info("")
     out.info(f"[bold green]Done.[/bold green] Continue by hand with:\n$ {exports}")
