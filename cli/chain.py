@@ -15,7 +15,7 @@ import typer
 
 from chain.units import format_tao, parse_tao
 from cli.netopts import ChainDbOpt, NetworkOpt, chain_path, open_backend, require_sandbox
-from cli.output import JsonOpt, Output
+from cli.output import JsonOpt, NoPromptOpt, Output
 
 app = typer.Typer(help="The bundled sandbox chain: init, status, advance, check.",
                   no_args_is_help=True)
@@ -316,8 +316,11 @@ def fund(
     chain_db: ChainDbOpt = None,
     network: NetworkOpt = "sandbox",
     json_out: JsonOpt = False,
+    no_prompt: NoPromptOpt = False,
 ) -> None:
-    """Dev preset only: send play TAO to an address with a signed transfer from //Alice."""
+    """Dev preset only: send play TAO to an address with a signed transfer from //Alice.
+
+    It asks nothing (play money), so -y is accepted only for scripts that pass it everywhere."""
     from chain.local.accounts import dev_signer
     from cli.wallet_chain import decode_address, submit_transfer
 
