@@ -1,0 +1,55 @@
+"""The `ChainBackend` seam over a real Substrate node (finney, test, a local subtensor, or
+`taoctl node serve`), through substrate-interface's websocket transport.
+
+- Connecting: `open_remote(url)` connects with a timeout (10 s by default), checks that the
+  peer is a Substrate node running subtensor (`state_getRuntimeVersion` spec name, and the
+  genesis hash for finney), and loads the runtime's metadata: the recorded one when the spec
+  version matches, else the node's own (`state_getMetadata`, cached on disk by hash). The
+  connection and metadata are cached per process and URL.
+- Reading: storage items by subtensor's names, keys and values mapped per metadata
+  (`chain.node.mapping`), so a command reads a pool the same way from the sandbox and finney.
+  A missing entry reads as the bundled chain's declared default (what its runtime code
+  expects), else the metadata's default. Stakes come from the runtime's StakeInfo API, and the
+  bundled chain's queries (pool, subnets, quote, ...) run over a read-through `RemoteState`.
+- Writing: `submit_call` composes the call from the metadata, signs it with the seam's
+  `Signer` (mortal era, `period` blocks, 16 by default), submits with
+  `author_submitAndWatchExtrinsic`, waits for inclusion and returns a `Receipt` with the
+  extrinsic's events and the decoded module error name (e.g. `SlippageTooHigh`).
+- `dry_run` runs the bundled runtime's own call over a read-through view of the node's state
+  (`RemoteState`): the same refusals as the sandbox, judged on the real chain's values.
+- `compose_call` gives the SCALE call bytes (`--dry-run` prints them as hex).
+
+Errors are domain exceptions with exit code 5 (unreachable, timeout, not a Substrate node,
+unexpected chain) and clear one-line messages.
+
+Modules: `connection` (websocket, handshake, metadata, cache), `backend` (`RemoteBackend`),
+`state` (`RemoteState`), `errors`.
+"""
+
+from chain.remote.backend import INCLUSION_TIMEOUT_S, RemoteBackend, call_hex
+from chain.remote.connection import (
+    DEFAULT_PERIOD,
+    DEFAULT_TIMEOUT_S,
+    EXPECTED_GENESIS,
+    FINNEY_GENESIS,
+    forget,
+    open_remote,
+)
+from chain.remote.errors import (
+    NodeTimeout,
+    NodeUnreachable,
+    NotASubstrateNode,
+    RemoteError,
+    RemoteRefused,
+    SandboxOnly,
+    UnexpectedChain,
+    UnsupportedQuery,
+)
+from chain.remote.state import RemoteState
+
+__all__ = [
+    "DEFAULT_PERIOD", "DEFAULT_TIMEOUT_S", "EXPECTED_GENESIS", "FINNEY_GENESIS",
+    "INCLUSION_TIMEOUT_S", "NodeTimeout", "NodeUnreachable", "NotASubstrateNode",
+    "RemoteBackend", "RemoteError", "RemoteRefused", "RemoteState", "SandboxOnly",
+    "UnexpectedChain", "UnsupportedQuery", "call_hex", "forget", "open_remote",
+]

@@ -1,0 +1,336 @@
+"""`RemoteBackend`: the `ChainBackend` seam over one node -- reads, runtime queries, composing,
+signing and submitting calls, receipts with decoded events and errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chain.backend import BlockInfo, Receipt
+from chain.remote.connection import _rpc
+from chain.remote.errors import (
+    NodeTimeout,
+    NodeUnreachable,
+    RemoteError,
+    RemoteRefused,
+    SandboxOnly,
+)
+from chain.remote.queries import RemoteQueries
+
+INCLUSION_TIMEOUT_S = 120.0
+
+
+def call_hex(pallet: str, name: str, args: dict, backend: Any = None) -> str:
+    """"0x" hex of the SCALE-encoded call (what `--dry-run` prints), per the backend's runtime
+    metadata, or the recorded finney metadata for the sandbox. Accounts are 32 bytes."""
+    if isinstance(backend, RemoteBackend):
+        return "0x" + backend.compose_call(pallet, name, args).hex()
+    from chain.node import metadata as m
+
+    offline = RemoteBackend.__new__(RemoteBackend)
+    offline.md = m.recorded()
+    return "0x" + RemoteBackend.compose_call(offline, pallet, name, args).hex()
+
+
+class RemoteBackend(RemoteQueries):
+    """The `ChainBackend` over one node."""
+
+    def __init__(self, url: str, substrate, md, facts: dict, *, name: str,
+                 timeout: float, period: int) -> None:
+        from chain.node.mapping import local_registry
+
+        self.url = url
+        self.network = name
+        self.substrate = substrate
+        self.md = md
+        self.facts = facts
+        self.timeout = timeout
+        self.period = period
+        self.registry = local_registry()
+        self.genesis_hash = bytes.fromhex(facts["genesis_hash"][2:])
+
+    def __getattr__(self, attr: str) -> Any:
+        """Sandbox-only operations (advance, check, halvings, the chain file) say so clearly."""
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        raise SandboxOnly(f"this works only on the bundled sandbox chain (--network sandbox), "
+                          f"not on {self.network} ({attr} is not available on a real node)")
+
+    def rpc(self, method: str, params: list) -> Any:
+        from substrateinterface.exceptions import SubstrateRequestException
+
+        try:
+            return _rpc(self.substrate, self.url, method, params, self.timeout)
+        except SubstrateRequestException as exc:
+            detail = exc.args[0] if exc.args else {}
+            if isinstance(detail, dict) and detail.get("code") in (1010, 1002, 1011, 1012):
+                raise RemoteRefused(f"the node refused the extrinsic: "
+                                    f"{detail.get('message')}: {detail.get('data')}") from None
+            raise RemoteError(f"{self.url} answered {method} with an error: {detail}") from None
+
+    def close(self) -> None:
+        """The connection stays cached for the rest of the process."""
+
+    # reads ----------------------------------------------------------------------------------
+    def _item(self, item_id: str):
+        item = self.registry.get(item_id)
+        if item is None:
+            pallet, _, name = item_id.partition(".")
+            from chain.local.storage import StorageItem
+
+            entry = self.md.storage(pallet, name)
+            item = StorageItem(pallet, name, tuple("json" for _ in self.md.key_types(entry)),
+                               "json", None)
+        return item
+
+    def _known(self, item) -> bool:
+        """True when the runtime's metadata has the item (else it is an extension item)."""
+        return self.md.has_storage(item.pallet, item.name)
+
+    def _key(self, item, key: tuple) -> bytes:
+        from chain.node.mapping import ext_key, storage_key
+
+        if not self._known(item):
+            return ext_key(item, key)
+        return storage_key(self.md, item, key)
+
+    def _decode(self, item, data: bytes | None) -> Any:
+        from chain.node.mapping import decode_value, ext_decode_value
+
+        if not self._known(item):
+            return item.default if data is None else ext_decode_value(item, data)
+        if data is None:  # no entry: what the runtime modules expect a missing entry to be
+            if item.id in self.registry:
+                return item.default
+            entry = self.md.storage(item.pallet, item.name)
+            if entry["modifier"] == "Optional":
+                return None
+            data = self.md.storage_default(item.pallet, item.name)
+        return decode_value(self.md, item, data)
+
+    def head(self) -> tuple[int, str]:
+        """(number, hash) of the best block."""
+        header = self.rpc("chain_getHeader", [])
+        head_hash = self.rpc("chain_getBlockHash", [int(header["number"], 16)])
+        return int(header["number"], 16), head_hash
+
+    def block_info(self) -> BlockInfo:
+        number, head_hash = self.head()
+        now = self.read("Timestamp.Now") if "Timestamp.Now" in self.registry else 0
+        return BlockInfo(number + 1, int(now) + 12_000, number, bytes.fromhex(head_hash[2:]),
+                         self.genesis_hash, 0)
+
+    def read(self, item: str, *key: Any) -> Any:
+        declared = self._item(item)
+        raw = self.rpc("state_getStorage", ["0x" + self._key(declared, key).hex()])
+        return self._decode(declared, None if raw is None else bytes.fromhex(raw[2:]))
+
+    def read_many(self, item: str, keys: list[tuple]) -> list[Any]:
+        declared = self._item(item)
+        hexkeys = ["0x" + self._key(declared, tuple(k)).hex() for k in keys]
+        if not hexkeys:
+            return []
+        changes = {}
+        for block in self.rpc("state_queryStorageAt", [hexkeys]) or []:
+            for k, v in block.get("changes", []):
+                changes[k] = v
+        return [self._decode(declared, None if changes.get(k) is None
+                             else bytes.fromhex(changes[k][2:])) for k in hexkeys]
+
+    def iter(self, item: str) -> list[tuple[tuple, Any]]:
+        """Every entry of a map item (keys decoded), read page by page."""
+        from chain.node.mapping import ext_decode_key, key_from_scale
+        from chain.node.metadata import storage_prefix
+
+        declared = self._item(item)
+        prefix = "0x" + storage_prefix(declared.pallet, declared.name).hex()
+        keys, start = [], None
+        while True:
+            page = self.rpc("state_getKeysPaged", [prefix, 1000, start])
+            keys += page
+            if len(page) < 1000:
+                break
+            start = page[-1]
+        values = self.read_raw(keys)
+        out = []
+        for k, v in zip(keys, values, strict=True):
+            raw_key = bytes.fromhex(k[2:])
+            if not self._known(declared):
+                local_key = ext_decode_key(declared, raw_key)
+                if local_key is not None:
+                    out.append((local_key, self._decode(declared, v)))
+                continue
+            parts = self.md.decode_key(declared.pallet, declared.name, raw_key)
+            if parts is None:
+                continue
+            out.append((key_from_scale(declared, parts), self._decode(declared, v)))
+        return out
+
+    def read_raw(self, hexkeys: list[str]) -> list[bytes | None]:
+        out = []
+        for i in range(0, len(hexkeys), 500):
+            chunk = hexkeys[i:i + 500]
+            changes = {}
+            for block in self.rpc("state_queryStorageAt", [chunk]) or []:
+                changes.update({k: v for k, v in block.get("changes", [])})
+            out += [None if changes.get(k) is None else bytes.fromhex(changes[k][2:])
+                    for k in chunk]
+        return out
+
+    def runtime_call(self, api_method: str, params: bytes = b"") -> bytes:
+        """`state_call` of a runtime API; the raw SCALE result."""
+        result = self.rpc("state_call", [api_method, "0x" + params.hex()])
+        return bytes.fromhex(result[2:])
+
+    # writes ---------------------------------------------------------------------------------
+    def compose_call(self, pallet: str, name: str, args: dict) -> bytes:
+        """The SCALE bytes of a call (local argument shapes: accounts as 32 bytes)."""
+        _, variant = self.md.call(pallet, name)
+        scale_args = {}
+        for f in variant["fields"]:
+            if f["name"] not in args:
+                continue
+            scale_args[f["name"]] = self._arg(f["type"], args[f["name"]])
+        return self.md.encode_call(pallet, name, {**args, **scale_args})
+
+    def _arg(self, type_id: int, value: Any) -> Any:
+        from chain.node.mapping import to_scale
+
+        path = self.md.registry.types[type_id].get("path") or []
+        if path and path[-1] == "MultiAddress" and isinstance(value, (bytes, bytearray)):
+            return {"Id": bytes(value)}
+        return to_scale(self.md, type_id, value)
+
+    def submit_call(self, signer, pallet: str, name: str, args: dict) -> Receipt:
+        """Sign with the next nonce and a mortal era, submit, wait for inclusion."""
+        from chain.node.extrinsic import SigningContext, build_signed, era_encode
+
+        call = self.compose_call(pallet, name, args)
+        nonce = self.query("nonce", bytes(signer.public_key))
+        number, _ = self.head()
+        era = era_encode(self.period, number)
+        from chain.node.extrinsic import era_birth, era_decode
+
+        period, phase = era_decode(era)
+        birth_hash = self.rpc("chain_getBlockHash", [era_birth(period, phase, number)])
+        ctx = SigningContext(self.genesis_hash, self.facts["spec_version"],
+                             self.facts["transaction_version"])
+        raw = build_signed(self.md, signer, call, ctx, nonce=nonce, era=era,
+                           birth_hash=bytes.fromhex(birth_hash[2:]))
+        block_hash = self._submit_and_watch(raw)
+        return self._receipt(raw, block_hash)
+
+    def _submit_and_watch(self, raw: bytes) -> str:
+        import time
+
+        from substrateinterface.exceptions import SubstrateRequestException
+        from websocket import WebSocketException, WebSocketTimeoutException
+
+        deadline = time.monotonic() + INCLUSION_TIMEOUT_S
+        found: dict = {}
+
+        def handler(message: dict, update_nr: int, sub: str) -> Any:
+            result = message.get("params", {}).get("result")
+            if isinstance(result, dict):
+                for state in ("inBlock", "finalized"):
+                    if state in result:
+                        found["hash"] = result[state]
+                        self.substrate.rpc_request("author_unwatchExtrinsic", [sub])
+                        return result
+                for state in ("dropped", "invalid", "usurped"):
+                    if state in result:
+                        return {"failed": state}
+            elif result in ("dropped", "invalid"):
+                return {"failed": result}
+            if time.monotonic() > deadline:
+                return {"failed": "timeout"}
+            return None
+
+        sock = getattr(self.substrate, "websocket", None)
+        try:
+            if sock is not None:
+                sock.settimeout(INCLUSION_TIMEOUT_S)
+            outcome = self.substrate.rpc_request("author_submitAndWatchExtrinsic",
+                                                 ["0x" + raw.hex()], result_handler=handler)
+        except SubstrateRequestException as exc:
+            detail = exc.args[0] if exc.args else {}
+            if isinstance(detail, dict):
+                raise RemoteRefused(f"the node refused the extrinsic: {detail.get('message')}"
+                                    f"{': ' + str(detail['data']) if detail.get('data') else ''}"
+                                    ) from None
+            raise RemoteRefused(f"the node refused the extrinsic: {detail}") from None
+        except (WebSocketTimeoutException, TimeoutError):
+            raise NodeTimeout(f"the extrinsic was not included within {INCLUSION_TIMEOUT_S:g} s"
+                              ) from None
+        except (WebSocketException, OSError) as exc:
+            raise NodeUnreachable(f"lost the connection to {self.url}: {exc}") from None
+        finally:
+            if sock is not None:
+                sock.settimeout(self.timeout)
+        if "hash" not in found:
+            raise RemoteRefused(f"the extrinsic was {outcome.get('failed', 'not included')}")
+        return found["hash"]
+
+    def _receipt(self, raw: bytes, block_hash: str) -> Receipt:
+        from chain.node.extrinsic import blake2_256
+
+        xt_hash = blake2_256(raw)
+        block = self.rpc("chain_getBlock", [block_hash])["block"]
+        number = int(block["header"]["number"], 16)
+        index = next((i for i, x in enumerate(block["extrinsics"])
+                      if blake2_256(bytes.fromhex(x[2:])) == xt_hash), None)
+        if index is None:
+            raise RemoteError(f"the extrinsic is not in block {block_hash}")
+        events = self.events_at(block_hash, index)
+        success = any(e["pallet"] == "System" and e["name"] == "ExtrinsicSuccess"
+                      for e in events)
+        error = message = None
+        for e in events:
+            if e["pallet"] == "System" and e["name"] == "ExtrinsicFailed":
+                error, message = self.error_name(e["args"]["dispatch_error"])
+        fee = sum(int(e["args"].get("actual_fee", 0)) for e in events
+                  if e["pallet"] == "TransactionPayment" and e["name"] == "TransactionFeePaid")
+        return Receipt(success, number, index, xt_hash, events, error, message, fee)
+
+    def events_at(self, block_hash: str, index: int | None = None) -> list[dict]:
+        """The block's events as {"pallet", "name", "args"} (only extrinsic `index`'s if given)."""
+        key = self.md.storage_key("System", "Events", [])
+        raw = self.rpc("state_getStorage", ["0x" + key.hex(), block_hash])
+        if raw is None:
+            return []
+        records = self.md.registry.decode_all(self.md.events_type(), bytes.fromhex(raw[2:]))
+        out = []
+        for record in records:
+            phase = record["phase"]
+            if index is not None and phase != {"ApplyExtrinsic": index}:
+                continue
+            (pallet, inner), = record["event"].items()
+            if isinstance(inner, str):
+                name, args = inner, {}
+            else:
+                (name, args), = inner.items()
+            out.append({"pallet": pallet, "name": name,
+                        "args": args if isinstance(args, dict) else {"value": args}})
+        return out
+
+    def error_name(self, dispatch_error: Any) -> tuple[str, str]:
+        """(error name, message) of a decoded DispatchError."""
+        if isinstance(dispatch_error, str):
+            return dispatch_error, dispatch_error
+        (kind, detail), = dispatch_error.items()
+        if kind == "Module":
+            pallet, name = self.md.error_name(detail["index"], bytes(detail["error"]))
+            return name, f"{pallet}.{name}"
+        if isinstance(detail, str):
+            return detail, f"{kind}.{detail}"
+        return kind, f"{kind}: {detail}"
+
+    def dry_run(self, origin: bytes, pallet: str, name: str, args: dict) -> list[dict]:
+        """The bundled runtime's call over the node's current state; DispatchError if it
+        would fail. Nothing is sent."""
+        from chain.local.extrinsic import Call
+        from chain.local.runtime import dispatch
+
+        number, _ = self.head()
+        from chain.remote.state import RemoteState
+
+        return dispatch(RemoteState(self), origin, Call(pallet, name, args), number + 1)
