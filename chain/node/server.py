@@ -255,9 +255,7 @@ class NodeServer:
     rpc_chain_unsubscribeFinalizedHeads = rpc_chain_unsubscribeNewHeads
 
     def rpc_state_getRuntimeVersion(self, at: Any = None) -> dict:
-        if at is not None:
-            self._number_at(at)
-        return self.view.runtime_version()
+        return self.view.runtime_version()  # one runtime for every block, known or not
 
     def rpc_state_getMetadata(self, at: Any = None) -> str:
         return _hex(self.view.md.raw)
@@ -298,8 +296,6 @@ class NodeServer:
     def rpc_state_call(self, method: str, data: str, at: Any = None) -> str:
         from chain.node import runtime_api
 
-        if at is not None:
-            self._number_at(at)
         return _hex(runtime_api.call(self.view, method, _bytes(data or "0x", "call data")))
 
     def rpc_payment_queryInfo(self, extrinsic: str, at: Any = None) -> dict:

@@ -220,3 +220,29 @@ def test_era_tip_and_metadata_hash_mode(node, substrate):
                         tip=12345)
     assert substrate.rpc_request("author_submitExtrinsic", ["0x" + good.hex()])["result"]
     assert local_state(path, ALICE.public_key)[1][0].nonce == nonce + 1
+
+
+def test_mainnet_preset_far_from_block_zero(tmp_path):
+    """A chain whose genesis is block 7,540,000: block hashes, runtime and queries work."""
+    from substrateinterface import SubstrateInterface
+
+    from chain.local.chain import LocalChain
+    from chain.node.server import NodeServer
+
+    path = tmp_path / "mainnet.db"
+    LocalChain.create(path, "mainnet").close()
+    server = NodeServer(path, "127.0.0.1", 0)
+    _, stop = server.start_thread()
+    try:
+        client = SubstrateInterface(url=f"ws://127.0.0.1:{server.port}",
+                                    type_registry={"types": {"Balance": "u64"}})
+        head = client.get_block_number(client.get_chain_head())
+        assert head >= 7_540_000
+        assert client.get_block_hash(0) == "0x" + server.view.chain.genesis_hash.hex()
+        holder = bytes.fromhex(next(iter(
+            __import__("chain.local.presets", fromlist=["PRESETS"]).PRESETS["mainnet"]
+            ["balances"])))
+        assert client.query("System", "Account", ["0x" + holder.hex()]).value["data"]["free"] > 0
+        client.close()
+    finally:
+        stop()
