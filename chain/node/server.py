@@ -26,13 +26,17 @@ RPC_METHODS = [
     "author_submitExtrinsic", "author_unwatchExtrinsic", "chain_getBlock", "chain_getBlockHash",
     "chain_getFinalisedHead", "chain_getFinalizedHead", "chain_getHead", "chain_getHeader",
     "chain_subscribeFinalizedHeads", "chain_subscribeNewHeads", "chain_unsubscribeNewHeads",
-    "chain_unsubscribeFinalizedHeads", "payment_queryInfo", "rpc_methods", "state_call",
+    "chain_unsubscribeFinalizedHeads", "chain_subscribeAllHeads", "chain_unsubscribeAllHeads",
+    "payment_queryInfo", "rpc_methods", "state_call",
     "state_getKeys", "state_getKeysPaged", "state_getMetadata", "state_getRuntimeVersion",
     "state_getStorage", "state_getStorageAt", "state_getStorageHash", "state_getStorageSize",
     "state_queryStorageAt", "system_accountNextIndex", "system_chain", "system_chainType",
     "system_health", "system_name", "system_properties", "system_version",
 ]
 CHAIN_NAME = "Bittensor"
+HEAD_SUBSCRIPTIONS = {"chain_subscribeNewHeads": "chain_newHead",
+                      "chain_subscribeFinalizedHeads": "chain_finalizedHead",
+                      "chain_subscribeAllHeads": "chain_allHead"}
 
 
 def _bytes(value: Any, what: str = "hex") -> bytes:
@@ -61,6 +65,7 @@ class NodeServer:
         self._ids = itertools.count(1)
         self.bound = threading.Event()
         self.requests = 0
+        self._head_subs: dict[str, tuple[Any, str]] = {}  # id -> (websocket, notification)
 
     # lifecycle ------------------------------------------------------------------------------
     def open(self) -> None:
@@ -94,6 +99,26 @@ class NodeServer:
                 self.view.seal()
             except Exception:  # noqa: BLE001 - a busy chain file skips one tick
                 continue
+            self._announce()
+
+    def _announce(self) -> None:
+        """Send the new best block's header to every head subscription (all blocks are final)."""
+        if not self._head_subs:
+            return
+        header = self.view.header(self.view.head_number())
+        loop = asyncio.get_running_loop()
+        for sub, (ws, method) in list(self._head_subs.items()):
+            note = {"jsonrpc": "2.0", "method": method,
+                    "params": {"subscription": sub, "result": header}}
+            loop.create_task(self._send_quietly(ws, note))
+
+    async def _send_quietly(self, ws, message: dict) -> None:
+        try:
+            await ws.send(json.dumps(message))
+        except Exception:  # noqa: BLE001 - a closed subscriber is dropped
+            for sub, (other, _) in list(self._head_subs.items()):
+                if other is ws:
+                    self._head_subs.pop(sub, None)
 
     def start_thread(self) -> tuple[threading.Thread, callable]:
         """Run in a daemon thread; returns (thread, stop function). The port is then bound."""
@@ -134,12 +159,28 @@ class NodeServer:
                     replies = [self._reply(r)[0] for r in request]
                     await ws.send(json.dumps(replies))
                     continue
+                if isinstance(request, dict) and request.get("method") in HEAD_SUBSCRIPTIONS:
+                    await self._subscribe_heads(ws, request)
+                    continue
                 reply, notifications = self._reply(request)
                 await ws.send(json.dumps(reply))
                 for note in notifications:
                     await ws.send(json.dumps(note))
         except ConnectionClosed:
             return
+        finally:
+            for sub, (other, _) in list(self._head_subs.items()):
+                if other is ws:
+                    self._head_subs.pop(sub, None)
+
+    async def _subscribe_heads(self, ws, request: dict) -> None:
+        """chain_subscribe{New,Finalized,All}Heads: the current head now, then every new one."""
+        sub = f"{next(self._ids):x}"
+        self._head_subs[sub] = (ws, HEAD_SUBSCRIPTIONS[request["method"]])
+        await ws.send(json.dumps({"jsonrpc": "2.0", "id": request.get("id"), "result": sub}))
+        header = self.view.header(self.view.head_number())
+        await ws.send(json.dumps({"jsonrpc": "2.0", "method": self._head_subs[sub][1],
+                                  "params": {"subscription": sub, "result": header}}))
 
     def _reply(self, request: Any) -> tuple[dict, list[dict]]:
         """(the reply, notifications to send after it)."""
@@ -174,6 +215,7 @@ class NodeServer:
         raw = _bytes(params[0] if params else None, "extrinsic")
         included = self.view.include(raw)
         self.view.seal()
+        self._announce()
         # another process may have advanced the file in between: the extrinsic's own block
         block_hash = _hex(self.view.block_hash(included.block_number))
         sub = f"{next(self._ids):x}"
@@ -244,15 +286,11 @@ class NodeServer:
                           "extrinsics": [_hex(x) for x in self.view.block_extrinsics(number)]},
                 "justifications": None}
 
-    def rpc_chain_subscribeNewHeads(self) -> str:
-        return f"{next(self._ids):x}"
-
-    rpc_chain_subscribeFinalizedHeads = rpc_chain_subscribeNewHeads
-
     def rpc_chain_unsubscribeNewHeads(self, sub: Any = None) -> bool:
-        return True
+        return self._head_subs.pop(sub, None) is not None
 
     rpc_chain_unsubscribeFinalizedHeads = rpc_chain_unsubscribeNewHeads
+    rpc_chain_unsubscribeAllHeads = rpc_chain_unsubscribeNewHeads
 
     def rpc_state_getRuntimeVersion(self, at: Any = None) -> dict:
         return self.view.runtime_version()  # one runtime for every block, known or not
@@ -305,6 +343,7 @@ class NodeServer:
     def rpc_author_submitExtrinsic(self, extrinsic: str) -> str:
         included = self.view.include(_bytes(extrinsic, "extrinsic"))
         self.view.seal()
+        self._announce()
         return _hex(included.hash)
 
     def rpc_author_unwatchExtrinsic(self, sub: Any = None) -> bool:

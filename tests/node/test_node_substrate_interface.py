@@ -246,3 +246,32 @@ def test_mainnet_preset_far_from_block_zero(tmp_path):
         client.close()
     finally:
         stop()
+
+
+def test_new_heads_subscription_follows_sealed_blocks(tmp_path):
+    """chain_subscribeNewHeads: the current head, then each block the timer seals."""
+    from substrateinterface import SubstrateInterface
+
+    from chain.local.chain import LocalChain
+    from chain.node.server import NodeServer
+
+    path = tmp_path / "chain.db"
+    LocalChain.create(path, "dev").close()
+    server = NodeServer(path, "127.0.0.1", 0, block_time=0.2)
+    _, stop = server.start_thread()
+    try:
+        client = SubstrateInterface(url=f"ws://127.0.0.1:{server.port}",
+                                    type_registry={"types": {"Balance": "u64"}},
+                                    ws_options={"timeout": 10})
+        seen = []
+
+        def handler(block, update_nr, subscription_id):
+            seen.append(block["header"]["number"])
+            return seen if len(seen) >= 3 else None
+
+        client.subscribe_block_headers(handler)
+        assert seen == sorted(seen) and len(set(seen)) == 3
+        assert not server._head_subs  # unsubscribed
+        client.close()
+    finally:
+        stop()
