@@ -12,10 +12,10 @@ hooks, so a later hook (coinbase, epochs every tempo) can demand block-by-block 
 block on. Hooks run in list order; part 2/3 append registration-price decay, the coinbase and
 epochs to `BLOCK_HOOKS`.
 
-Part 1 has one hook, `EmissionStandIn`: it mints each block's emission (ECONOMICS.md §2) and,
-as a clearly marked STAND-IN until the coinbase of part 3 exists, credits all of it to the root
-subnet's account, so issuance grows and halvings arrive. Part 3 replaces it with the real split
-across subnet pools (and recycles what is not spent).
+Part 3's `chain.local.coinbase.Coinbase` is the emission hook: the block's TAO and alpha go
+into the subnet pools and pending accumulators, epochs run on their schedule (`chain.local.epoch`)
+and pay out. Part 1's `EmissionStandIn` (all emission credited to the root subnet account) is
+kept below for reference and tests; the coinbase does the same only while no subnet emits.
 """
 
 from __future__ import annotations
@@ -67,9 +67,11 @@ class EmissionStandIn:
 
 
 def _hooks() -> list:
+    from chain.local import weights  # noqa: F401  (registers SubtensorModule.set_weights)
+    from chain.local.coinbase import Coinbase
     from chain.local.registration_hook import RegistrationPriceDecay
 
-    return [RegistrationPriceDecay(), EmissionStandIn()]
+    return [RegistrationPriceDecay(), Coinbase()]
 
 
-BLOCK_HOOKS: list = _hooks()  # registration prices first, then emission (block_step's order)
+BLOCK_HOOKS: list = _hooks()  # registration prices first, then the coinbase (block_step's order)

@@ -1,0 +1,230 @@
+"""The epoch in the runtime: Yuma consensus (`chain.yuma`) wrapped as `epoch_mechanism` does it,
+and the payout of its result into stake (`distribute_emission`, via `emission_split`).
+
+`run_epoch(state, netuid, rao_emission, block)` (ECONOMICS.md §7.1-7.9):
+
+- stake per UID: `TotalHotkeyAlpha[h, n] + TotalHotkeyAlpha[h, root] * TaoWeight / u64::MAX`
+  (rao, floored), zeroed below `StakeThreshold` except the owner's UID, then `stake_vector`;
+- activity: `LastUpdate + max(1, ActivityCutoffFactorMilli * tempo / 1000) < block` is inactive;
+- permits: this epoch uses the *stored* `ValidatorPermit` (owner forced); new permits are
+  `is_topk_nonzero(S, MaxAllowedValidators)` (owner forced) and stored for the next epoch;
+- weights: rows of non-permit UIDs dropped, the diagonal dropped (except the owner's UID), stale
+  weights (`LastUpdate_i <= BlockAtRegistration_j`) dropped;
+- bonds: the stored u16 rows (Yuma3: as `u16 / 65535`; legacy: raw), those to UIDs registered
+  since the last epoch dropped; written back only for new permit holders;
+- `yuma_epoch`, then `epoch_emission_split` of `rao_emission` into (server, validator) rao;
+- stored as u16 (`Incentive`, `Dividends`, `Consensus`, `ValidatorTrust`), `Emission` in rao,
+  `Active`, `ValidatorPermit`, `Bonds`.
+
+`distribute(state, netuid, outputs, pending, block)` applies `plan_epoch_payout`: the owner cut
+to (SubnetOwnerHotkey, SubnetOwner), incentives to miners (owner hotkeys' withheld and burned),
+alpha dividends (take to the validator's owner, the rest grows its pool for every nominator),
+root dividends (take staked, the rest claimable in `RootClaimable`). Not modelled: childkeys,
+auto-stake destinations, root claims (the claimable alpha stays counted in `SubnetAlphaOut`).
+Arithmetic: the matrix math is float64 on the I32F32 grid (`chain.yuma`); everything that moves
+alpha is integer rao with the chain's floors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chain.local import emission_split as es
+from chain.local import epoch_items as e
+from chain.local import items as i
+from chain.local import share_pool as sp
+from chain.local import stake_utils as su
+from chain.local.state import State
+
+MAX_U64 = 2**64 - 1
+
+
+@dataclass(frozen=True)
+class EpochOutputs:
+    """What one epoch paid per UID, in rao of alpha."""
+
+    hotkeys: list[bytes]
+    server: list[int]
+    validator: list[int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.server) + sum(self.validator)
+
+
+def yuma_params(state: State, netuid: int):
+    """The subnet's hyperparameters as `chain.yuma.YumaParams`."""
+    from chain.yuma import YumaParams
+
+    low, high = state.get(e.ALPHA_VALUES, netuid)
+    return YumaParams(
+        kappa=state.get(e.KAPPA, netuid),
+        bonds_penalty=state.get(e.BONDS_PENALTY, netuid),
+        bonds_moving_average=state.get(e.BONDS_MOVING_AVERAGE, netuid),
+        yuma3=bool(state.get(i.YUMA3_ON, netuid)),
+        liquid_alpha=bool(state.get(e.LIQUID_ALPHA_ON, netuid)),
+        alpha_low=low, alpha_high=high,
+        alpha_sigmoid_steepness=state.get(e.ALPHA_SIGMOID_STEEPNESS, netuid),
+    )
+
+
+def activity_cutoff(state: State, netuid: int) -> int:
+    """`max(1, floor(ActivityCutoffFactorMilli * tempo / 1000))` blocks."""
+    return max(1, state.get(e.ACTIVITY_CUTOFF_FACTOR_MILLI, netuid) * state.get(i.TEMPO, netuid)
+               // 1000)
+
+
+def _vector(values: list, n: int, fill=0) -> list:
+    values = list(values)[:n]
+    return values + [fill] * (n - len(values))
+
+
+def _dense(rows: list[list], n: int):
+    """Sparse `[[uid, u16], ...]` rows as a dense (n, n) float64 matrix."""
+    import numpy as np
+
+    matrix = np.zeros((n, n), dtype=np.float64)
+    for row_index, row in enumerate(rows):
+        if row:
+            pairs = np.asarray(row, dtype=np.int64)
+            keep = pairs[:, 0] < n
+            matrix[row_index, pairs[keep, 0]] = pairs[keep, 1]
+    return matrix
+
+
+def run_epoch(state: State, netuid: int, rao_emission: int, block: int,
+              last_epoch_block: int | None = None) -> EpochOutputs:
+    """One epoch of the subnet over `rao_emission` alpha (server + validator + root pending);
+    stores the outputs and returns the rao per UID (see the module docstring)."""
+    import numpy as np
+
+    from chain.yuma import (
+        epoch_emission_split,
+        is_topk_nonzero,
+        quantise_u16,
+        renormalise,
+        stake_vector,
+        u16_to_float,
+        yuma_epoch,
+    )
+
+    n = state.get(i.SUBNETWORK_N, netuid)
+    hotkeys = [state.get(i.KEYS, netuid, uid) for uid in range(n)]
+    if n == 0:
+        return EpochOutputs([], [], [])
+    owner_hotkey = state.get(i.SUBNET_OWNER_HOTKEY, netuid)
+    owner_uid = state.get(i.UIDS, netuid, owner_hotkey) if owner_hotkey is not None else None
+    tao_weight = state.get(i.TAO_WEIGHT)
+    threshold = state.get(e.STAKE_THRESHOLD)
+    stakes = []
+    for uid, hotkey in enumerate(hotkeys):
+        amount = state.get(i.TOTAL_HOTKEY_ALPHA, hotkey, netuid) + \
+            state.get(i.TOTAL_HOTKEY_ALPHA, hotkey, 0) * tao_weight // MAX_U64
+        stakes.append(0 if amount < threshold and uid != owner_uid else amount)
+    stake = stake_vector(stakes)
+
+    last_update = np.array(_vector(state.get(i.LAST_UPDATE, netuid), n), dtype=np.int64)
+    registered = np.array([state.get(i.BLOCK_AT_REGISTRATION, netuid, uid) for uid in range(n)],
+                          dtype=np.int64)
+    active = last_update + activity_cutoff(state, netuid) >= block
+    permits = np.array(_vector(state.get(e.VALIDATOR_PERMIT, netuid), n, False), dtype=bool)
+    if owner_uid is not None:
+        permits[owner_uid] = True
+    new_permits = is_topk_nonzero(stake, state.get(i.MAX_ALLOWED_VALIDATORS, netuid))
+    if owner_uid is not None:
+        new_permits[owner_uid] = True
+    active_stake = renormalise(np.where(active & permits, stake, 0.0))
+
+    weights = _dense([state.get(e.WEIGHTS, netuid, uid) for uid in range(n)], n)
+    weights[~permits] = 0.0
+    diagonal = np.arange(n)
+    keep_self = weights[owner_uid, owner_uid] if owner_uid is not None else 0.0
+    weights[diagonal, diagonal] = 0.0
+    if owner_uid is not None:
+        weights[owner_uid, owner_uid] = keep_self
+    weights[last_update[:, None] <= registered[None, :]] = 0.0
+
+    params = yuma_params(state, netuid)
+    bonds_u16 = _dense([state.get(e.BONDS, netuid, uid) for uid in range(n)], n)
+    bonds_prev = u16_to_float(bonds_u16.astype(np.int64)) if params.yuma3 else bonds_u16
+    tempo = state.get(i.TEMPO, netuid)
+    last_tempo = (last_epoch_block + 1) if last_epoch_block else max(block - tempo, 0)
+    bonds_prev[:, registered >= last_tempo] = 0.0
+
+    result = yuma_epoch(active_stake, weights, bonds_prev, params)
+    server, validator = epoch_emission_split(result.incentive, result.dividends, active_stake,
+                                             rao_emission, stake)
+    server_l, validator_l = [int(x) for x in server], [int(x) for x in validator]
+
+    state.set(e.INCENTIVE, netuid, quantise_u16(result.incentive).tolist())
+    state.set(e.DIVIDENDS, netuid, quantise_u16(result.dividends).tolist())
+    state.set(e.CONSENSUS, netuid, quantise_u16(result.consensus).tolist())
+    state.set(e.VALIDATOR_TRUST, netuid, quantise_u16(result.validator_trust).tolist())
+    state.set(i.EMISSION, netuid, [s + v for s, v in zip(server_l, validator_l, strict=True)])
+    state.set(e.ACTIVE, netuid, active.tolist())
+    state.set(e.VALIDATOR_PERMIT, netuid, new_permits.tolist())
+    stored = quantise_u16(result.bonds).astype(np.int64)
+    for uid in range(n):
+        row = stored[uid]
+        nonzero = np.flatnonzero(row) if new_permits[uid] else ()
+        value = np.stack([nonzero, row[nonzero]], axis=1).tolist() if len(nonzero) else []
+        if value or state.get(e.BONDS, netuid, uid):
+            state.set(e.BONDS, netuid, uid, value)
+    return EpochOutputs(hotkeys, server_l, validator_l)
+
+
+# -- payout ---------------------------------------------------------------------------------------
+def _grow_pool(state: State, hotkey: bytes, netuid: int, amount: int) -> None:
+    """`increase_stake_for_hotkey_on_subnet`: every nominator of the hotkey gains pro rata."""
+    pool = sp.increase_shared(su.hotkey_pool(state, hotkey, netuid), amount)
+    state.set(i.TOTAL_HOTKEY_ALPHA, hotkey, netuid, pool.shared)
+
+
+def distribute(state: State, netuid: int, outputs: EpochOutputs, pending: es.Pending) -> int:
+    """Carry out `plan_epoch_payout` for the epoch's outputs; returns the alpha paid into stake
+    (credits and pool growth). Burned incentive stays in `SubnetAlphaOut`; recycled alpha
+    leaves it; what floors away stays in it as dust."""
+    owner = state.get(i.SUBNET_OWNER, netuid)
+    owner_hotkey = state.get(i.SUBNET_OWNER_HOTKEY, netuid)
+    owner_hotkeys = set()
+    if owner is not None:
+        owner_hotkeys = {bytes.fromhex(h) for h in state.get(i.OWNED_HOTKEYS, owner)}
+    if owner_hotkey is not None:
+        owner_hotkeys.add(owner_hotkey)
+    emission = [(h, s, v) for h, s, v in zip(outputs.hotkeys, outputs.server, outputs.validator,
+                                             strict=True) if h is not None]
+    receivers = {h for h, _, _ in emission}
+    plan = es.plan_epoch_payout(
+        emission, pending,
+        subnet_owner=owner, subnet_owner_hotkey=owner_hotkey, owner_hotkeys=owner_hotkeys,
+        hotkey_owner={h: state.get(i.OWNER, h) for h in receivers},
+        alpha_stake={h: state.get(i.TOTAL_HOTKEY_ALPHA, h, netuid) for h in receivers},
+        root_stake={h: state.get(i.TOTAL_HOTKEY_ALPHA, h, 0) for h in receivers},
+        tao_weight_u64=state.get(i.TAO_WEIGHT),
+        delegate_take={h: state.get(i.DELEGATES, h) for h in receivers},
+    )
+    paid = 0
+    for op in plan.operations:
+        if isinstance(op, es.GrowPool):
+            if su.hotkey_pool(state, op.hotkey, netuid).shared == 0:
+                continue  # nobody to share with: the alpha stays as dust in SubnetAlphaOut
+            _grow_pool(state, op.hotkey, netuid, op.amount)
+        else:
+            if op.coldkey is None or not su.can_credit(state, op.hotkey, netuid, op.amount):
+                continue
+            su.credit_stake(state, op.hotkey, op.coldkey, netuid, op.amount)
+        paid += op.amount
+    for hotkey, amount in plan.alpha_dividends.items():
+        state.set(e.ALPHA_DIVIDENDS_PER_SUBNET, netuid, hotkey, amount)
+    for hotkey, amount in plan.root_alpha_dividends.items():
+        state.set(e.ROOT_ALPHA_DIVIDENDS_PER_SUBNET, netuid, hotkey, amount)
+    for hotkey, amount in plan.root_claimable.items():
+        rate = es.root_claimable_increment(amount, state.get(i.TOTAL_HOTKEY_ALPHA, hotkey, 0))
+        if rate:
+            state.set(e.ROOT_CLAIMABLE, hotkey, netuid,
+                      state.get(e.ROOT_CLAIMABLE, hotkey, netuid) + rate)
+    if plan.recycled:
+        out = state.get(i.SUBNET_ALPHA_OUT, netuid)
+        state.set(i.SUBNET_ALPHA_OUT, netuid, max(out - plan.recycled, 0))
+    state.set(e.MINER_BURNED, netuid, plan.miner_burned)
+    return paid
