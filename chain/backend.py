@@ -83,7 +83,11 @@ class ChainBackend(Protocol):
         """Several entries of one item, read at the same block."""
 
     def query(self, method: str, *args: Any) -> Any:
-        """A runtime query (e.g. "block_emission", "halvings"), answered at the open block."""
+        """A runtime query, answered at the open block. Names: "block_emission", "halvings",
+        "nonce", and for subnets and staking (chain/local/README.md lists the answers):
+        "pool" (an `amm.Pool`), "subnet", "subnets", "hyperparameters", "neurons", "stake",
+        "stake_info", "burn_cost", "lock_cost", "price_history" and "quote" (origin, pallet,
+        call, args: the call's dry run, `{success, error, message, result, events}`)."""
 
     def submit_call(self, signer: Signer, pallet: str, name: str, args: dict) -> Receipt:
         """Sign a call with the sender's next nonce, submit it and wait for inclusion."""

@@ -34,7 +34,7 @@ from chain.local import stake_utils as su
 from chain.local.accounts import ROOT_NETUID
 from chain.local.calls import Env, call
 from chain.local.state import State
-from chain.local.subtensor_errors import fail, from_amm
+from chain.local.subtensor_errors import SubtensorError, fail, from_amm
 
 MAX_PRICE = amm.MAX_PRICE_RAO
 
@@ -68,6 +68,18 @@ def _capped(amount: int, maximum: int, allow_partial: bool, what: str) -> int:
     return maximum
 
 
+def _pool_swap(simulate, pool: amm.Pool, amount: int, limit_price: int | None,
+               allow_partial: bool) -> amm.SwapResult:
+    """Run the staking swap; a swap the pool refuses is `InsufficientLiquidity`, as the
+    chain's validation maps every `sim_swap` error (SlippageTooHigh passes through)."""
+    try:
+        return simulate(pool, amount, limit_price, allow_partial)
+    except SubtensorError as exc:
+        if exc.name in ("SlippageTooHigh", "AmountTooLow"):
+            raise
+        raise fail("InsufficientLiquidity", str(exc)) from None
+
+
 def swap_json(swap: amm.SwapResult) -> dict:
     """A swap as the quote/result shows it (amounts rao, prices rao per alpha)."""
     data = swap.to_json()
@@ -94,10 +106,12 @@ def do_add_stake(env: Env, coldkey: bytes, hotkey: bytes, netuid: int, amount: i
                    f"the coldkey can spend {su.keep_alive_balance(state, coldkey)} rao "
                    f"(keeping the existential deposit), staking needs {paid}")
     su.ensure_hotkey_exists(state, hotkey)
-    swap = su.simulate_buy(pool, amount, limit_price, allow_partial)
-    if swap.net_in < su.DEFAULT_MIN_STAKE or swap.amount_out == 0:
+    swap = _pool_swap(su.simulate_buy, pool, amount, limit_price, allow_partial)
+    if swap.net_in < su.DEFAULT_MIN_STAKE:
         raise fail("AmountTooLow", f"only {swap.net_in} rao would reach the pool, below the "
                    f"minimum stake of {su.DEFAULT_MIN_STAKE}")
+    if swap.amount_out == 0:
+        raise fail("InsufficientLiquidity", "the pool would pay out no alpha for this amount")
     staked = su.stake_into_subnet(state, hotkey, coldkey, netuid, swap, paid)
     env.emit("SubtensorModule", "StakeAdded", coldkey=coldkey, hotkey=hotkey,
              tao_amount=paid, alpha_amount=staked.alpha, netuid=netuid, fee=staked.fee)
@@ -128,10 +142,8 @@ def do_remove_stake(env: Env, coldkey: bytes, hotkey: bytes, netuid: int, alpha:
     """`do_remove_stake` / `do_remove_stake_limit`: validate, swap through `amm.sell`, pay."""
     state = env.state
     su.ensure_subnet(state, netuid)
-    _ensure_subtoken(state, netuid)
     if alpha == 0:
         raise fail("AmountTooLow", "unstake more than 0 alpha")
-    su.ensure_hotkey_exists(state, hotkey)
     available = su.stake_of(state, hotkey, coldkey, netuid)
     if alpha > available:
         raise fail("NotEnoughStakeToWithdraw",
@@ -140,10 +152,11 @@ def do_remove_stake(env: Env, coldkey: bytes, hotkey: bytes, netuid: int, alpha:
     pool = su.read_pool(state, netuid)
     if limit_price is not None:
         _capped(alpha, _max_amount(pool, amm.SELL, limit_price), allow_partial, "alpha")
-    swap = su.simulate_sell(pool, alpha, limit_price, allow_partial)
+    swap = _pool_swap(su.simulate_sell, pool, alpha, limit_price, allow_partial)
     if available - swap.amount_in > 0 and swap.amount_out < su.DEFAULT_MIN_STAKE:
         raise fail("AmountTooLow", f"the unstake pays {swap.amount_out} rao, below the minimum "
                    f"of {su.DEFAULT_MIN_STAKE} (unstake everything, or more)")
+    su.ensure_hotkey_exists(state, hotkey)
     done = su.unstake_from_subnet(state, hotkey, coldkey, netuid, swap, payee=payee)
     env.emit("SubtensorModule", "StakeRemoved", coldkey=coldkey, hotkey=hotkey,
              tao_amount=done.tao, alpha_amount=done.alpha, netuid=netuid, fee=done.fee)
@@ -187,15 +200,32 @@ def _staked_netuids(state: State, hotkey: bytes, coldkey: bytes) -> list[int]:
             if added and su.stake_of(state, hotkey, coldkey, n) > 0]
 
 
+def _unstake_each(env: Env, coldkey: bytes, hotkey: bytes, skip_root: bool) -> list[dict]:
+    """Unstake everything held through `hotkey`, subnet by subnet; a subnet whose unstake the
+    chain would refuse is left as it is (each runs in its own snapshot)."""
+    su.ensure_hotkey_exists(env.state, hotkey)
+    results = []
+    for netuid in _staked_netuids(env.state, hotkey, coldkey):
+        if skip_root and netuid == ROOT_NETUID:
+            continue
+        alpha = su.stake_of(env.state, hotkey, coldkey, netuid)
+        env.state.begin()
+        try:
+            do_remove_stake(env, coldkey, hotkey, netuid, alpha)
+        except SubtensorError:
+            env.state.rollback()
+            continue
+        env.state.commit()
+        results.append(env.result)
+    if not results:
+        raise fail("AmountTooLow", "nothing held through this hotkey can be unstaked")
+    return results
+
+
 @call("SubtensorModule", "unstake_all", hotkey="AccountId")
 def unstake_all(env: Env, origin: bytes, hotkey: bytes) -> None:
     """Unstake everything held through `hotkey` on every subnet, to free TAO."""
-    su.ensure_hotkey_exists(env.state, hotkey)
-    results = []
-    for netuid in _staked_netuids(env.state, hotkey, origin):
-        alpha = su.stake_of(env.state, hotkey, origin, netuid)
-        do_remove_stake(env, origin, hotkey, netuid, alpha)
-        results.append(env.result)
+    results = _unstake_each(env, origin, hotkey, skip_root=False)
     env.result = {"call": "unstake_all", "unstakes": results,
                   "tao_received_rao": sum(r["tao_received_rao"] for r in results)}
 
@@ -203,15 +233,8 @@ def unstake_all(env: Env, origin: bytes, hotkey: bytes) -> None:
 @call("SubtensorModule", "unstake_all_alpha", hotkey="AccountId")
 def unstake_all_alpha(env: Env, origin: bytes, hotkey: bytes) -> None:
     """Unstake every non-root subnet through `hotkey` and stake the TAO on root."""
-    su.ensure_hotkey_exists(env.state, hotkey)
-    results, total = [], 0
-    for netuid in _staked_netuids(env.state, hotkey, origin):
-        if netuid == ROOT_NETUID:
-            continue
-        alpha = su.stake_of(env.state, hotkey, origin, netuid)
-        done = do_remove_stake(env, origin, hotkey, netuid, alpha)
-        results.append(env.result)
-        total += done.tao
+    results = _unstake_each(env, origin, hotkey, skip_root=True)
+    total = sum(r["tao_received_rao"] for r in results)
     if total:
         do_add_stake(env, origin, hotkey, ROOT_NETUID, total)
     env.result = {"call": "unstake_all_alpha", "unstakes": results, "restaked_on_root_rao": total}
@@ -275,24 +298,24 @@ def transition_stake(env: Env, coldkey: bytes, dest_coldkey: bytes, origin_hotke
     unless the origin is root, whose 1:1 swap has no fee).
     """
     state = env.state
+    if coldkey == dest_coldkey and origin_hotkey == dest_hotkey and origin_netuid == dest_netuid:
+        raise fail("SameNetuid", "the origin and the destination are the same stake")
     for netuid in (origin_netuid, dest_netuid):
         su.ensure_subnet(state, netuid)
     for netuid in (origin_netuid, dest_netuid):
         _ensure_subtoken(state, netuid)
-    if kind == "swap" and origin_netuid == dest_netuid:
-        raise fail("SameNetuid", "swap_stake needs two different subnets")
     su.ensure_hotkey_exists(state, origin_hotkey)
     su.ensure_hotkey_exists(state, dest_hotkey)
-    if kind == "transfer" and not (state.get(i.TRANSFER_TOGGLE, origin_netuid)
-                                   and state.get(i.TRANSFER_TOGGLE, dest_netuid)):
-        raise fail("TransferDisallowed", "stake transfers are switched off on this subnet")
-    if alpha == 0:
-        raise fail("AmountTooLow", "move more than 0 alpha")
     available = su.stake_of(state, origin_hotkey, coldkey, origin_netuid)
     if alpha > available:
         raise fail("NotEnoughStakeToWithdraw",
                    f"the coldkey holds {available} alpha rao on subnet {origin_netuid} through "
                    f"the origin hotkey; asked to move {alpha}")
+    if alpha == 0:
+        raise fail("AmountTooLow", "move more than 0 alpha")
+    if kind == "transfer" and not (state.get(i.TRANSFER_TOGGLE, origin_netuid)
+                                   and state.get(i.TRANSFER_TOGGLE, dest_netuid)):
+        raise fail("TransferDisallowed", "stake transfers are switched off on this subnet")
     if origin_netuid == dest_netuid:
         value = su.alpha_value_tao(state, origin_netuid, alpha)
         if value < su.DEFAULT_MIN_STAKE:
@@ -310,8 +333,11 @@ def transition_stake(env: Env, coldkey: bytes, dest_coldkey: bytes, origin_hotke
         upper = min(available, su.MAX_U64)
         maximum = max_amount_move(origin_pool, dest_pool, limit_price, upper, drop_dest_fee)
         alpha = _capped(alpha, maximum, allow_partial, "alpha")
-    sell, buy = _simulate_move(origin_pool, dest_pool, alpha, drop_dest_fee)
-    if sell.amount_out < su.DEFAULT_MIN_STAKE or buy is None:
+    try:
+        sell, buy = _simulate_move(origin_pool, dest_pool, alpha, drop_dest_fee)
+    except SubtensorError as exc:
+        raise fail("InsufficientLiquidity", str(exc)) from None
+    if sell.amount_out <= su.DEFAULT_MIN_STAKE or buy is None:
         raise fail("AmountTooLow", f"the move is worth {sell.amount_out} rao, below the minimum "
                    f"stake of {su.DEFAULT_MIN_STAKE}")
     from chain.local.accounts import subnet_account

@@ -222,17 +222,29 @@ def _text(value) -> str:
 
 
 # -- dissolving a subnet ----------------------------------------------------------------------------
-_PER_NETUID = (s.SUBNET_TAO, i.SUBNET_ALPHA_IN, i.SUBNET_ALPHA_OUT, i.SUBNET_LOCKED,
-               i.SUBNET_MECHANISM, i.SUBNET_MOVING_PRICE, i.SUBNET_VOLUME, i.SUBNET_TAO_FLOW,
-               i.FEE_RATE, i.SWAP_BALANCER, i.SUBNET_OWNER, i.SUBNET_OWNER_HOTKEY,
-               i.TOKEN_SYMBOL, i.SUBNET_IDENTITIES, i.NETWORK_REGISTERED_AT, i.SUBTOKEN_ENABLED,
-               i.SUBNET_EMISSION_ENABLED, i.FIRST_EMISSION_BLOCK, i.TRANSFER_TOGGLE, i.TEMPO,
-               i.MAX_ALLOWED_UIDS, i.MAX_ALLOWED_VALIDATORS, i.MIN_ALLOWED_WEIGHTS,
-               i.IMMUNITY_PERIOD, i.YUMA3_ON, i.IMMUNE_OWNER_UIDS_LIMIT, i.MIN_NON_IMMUNE_UIDS,
-               i.MAX_REGISTRATIONS_PER_BLOCK, i.NETWORK_REGISTRATION_ALLOWED, i.SUBNETWORK_N,
-               i.EMISSION, i.LAST_UPDATE, i.BURN, i.MIN_BURN, i.MAX_BURN, i.BURN_HALF_LIFE,
-               i.BURN_INCREASE_MULT, i.REGISTRATIONS_THIS_BLOCK,
-               i.RAO_RECYCLED_FOR_REGISTRATION)
+# u16-keyed items whose key is not a netuid
+_NOT_NETUID_KEYED = {"Taoctl.HalvingBlock"}
+
+
+def _clear_netuid_items(state: State, netuid: int) -> None:
+    """Remove every entry of every declared item whose first key is this netuid (the subnet's
+    pool, hyperparameters, neurons, prices, and what later parts declare: pending emission,
+    weights, bonds, ...)."""
+    for item in list(s.REGISTRY.values()):
+        if not item.keys or item.id in _NOT_NETUID_KEYED:
+            continue
+        if item.keys == ("u16",):
+            state.remove(item, netuid)
+        elif item.keys[0] == "u16":
+            position = 0
+        elif item.keys[-1] == "u16" and item.keys[0] == s.ACCOUNT_ID:
+            position = len(item.keys) - 1  # (hotkey, [coldkey,] netuid) items
+        else:
+            continue
+        if len(item.keys) > 1:
+            for key, _ in list(state.iter(item)):
+                if key[position] == netuid:
+                    state.remove(item, *key)
 
 
 def _largest_remainder(pot: int, weights: list[int]) -> list[int]:
@@ -261,35 +273,15 @@ def dissolve_network(env: Env, netuid: int) -> None:
     pot = state.get(s.SUBNET_TAO, netuid)
     parts = _largest_remainder(pot, [a for _, _, a in stakes] + [protocol])
     account = subnet_account(netuid)
-    for (hotkey, coldkey, _), tao in zip(stakes, parts, strict=False):
-        state.remove(i.ALPHA, hotkey, coldkey, netuid)
+    for (_hotkey, coldkey, _), tao in zip(stakes, parts, strict=False):
         if tao:
             su.move_tao(state, account, coldkey, tao)
-    for (hotkey, _coldkey, _) in stakes:
-        state.remove(i.TOTAL_HOTKEY_ALPHA, hotkey, netuid)
-        state.remove(i.TOTAL_HOTKEY_SHARES, hotkey, netuid)
-    for (hotkey, n), _ in list(state.iter(i.TOTAL_HOTKEY_ALPHA)):
-        if n == netuid:
-            state.remove(i.TOTAL_HOTKEY_ALPHA, hotkey, netuid)
-            state.remove(i.TOTAL_HOTKEY_SHARES, hotkey, netuid)
     leftover = free_balance(state, account)
     if leftover:
         recycle(state, account, leftover)
         env.emit("SubtensorModule", "TaoRecycled", account=account, amount=leftover)
-    for uid in range(state.get(i.SUBNETWORK_N, netuid)):
-        hotkey = state.get(i.KEYS, netuid, uid)
-        if hotkey is not None:
-            state.remove(i.UIDS, netuid, hotkey)
-            state.remove(i.IS_NETWORK_MEMBER, hotkey, netuid)
-        state.remove(i.KEYS, netuid, uid)
-        state.remove(i.BLOCK_AT_REGISTRATION, netuid, uid)
     state.set(i.TOTAL_STAKE, max(state.get(i.TOTAL_STAKE) - pot, 0))
-    for (n, block), _ in list(state.iter(i.PRICE_AT)):
-        if n == netuid:
-            state.remove(i.PRICE_AT, netuid, block)
-    for item in _PER_NETUID:
-        state.remove(item, netuid)
-    state.remove(s.NETWORKS_ADDED, netuid)
+    _clear_netuid_items(state, netuid)
     state.set(i.TOTAL_NETWORKS, max(state.get(i.TOTAL_NETWORKS) - 1, 0))
     env.emit("SubtensorModule", "NetworkRemoved", netuid=netuid)
 
