@@ -176,7 +176,8 @@ def advance(
     backend = open_backend(network, chain_db)
     try:
         start = backend.chain.block_info().number
-        minted_before = backend.read("Taoctl.Minted")
+        minted_before = backend.read("Taoctl.Minted") - backend.read("Taoctl.CoinbaseRecycled")
+        epochs_before = _epoch_ledger(backend)
         if blocks is not None:
             count = blocks
         elif to_block is not None:
@@ -211,7 +212,9 @@ def advance(
         elapsed = time.perf_counter() - t0
         info = backend.block_info()
         issuance_after = backend.read("Balances.TotalIssuance")
-        minted = backend.read("Taoctl.Minted") - minted_before
+        minted = backend.read("Taoctl.Minted") - backend.read("Taoctl.CoinbaseRecycled") - \
+            minted_before
+        epochs_after = _epoch_ledger(backend)
         emission = backend.query("block_emission")
         crossed = [h | {"date": iso_date(h["timestamp_ms"])}
                    for h in backend.halvings()["halvings"]
@@ -224,6 +227,11 @@ def advance(
         "timestamp_ms": info.timestamp_ms, "head_hash": _hex(info.head_hash),
         "issuance_rao": issuance_after, "issuance": format_tao(issuance_after),
         "emission_paid_rao": minted, "block_emission_rao": emission, "halvings": crossed,
+        "epochs_fired": epochs_after[0] - epochs_before[0],
+        "emission_paid_alpha_rao": sum(epochs_after[1].values()) - sum(epochs_before[1].values()),
+        "epoch_paid_by_subnet": {str(n): paid - epochs_before[1].get(n, 0)
+                                 for n, paid in epochs_after[1].items()
+                                 if paid != epochs_before[1].get(n, 0)},
         "seconds": round(elapsed, 3),
     }
 
@@ -234,6 +242,11 @@ def advance(
         console.print(f"Issuance {format_tao(issuance_after)} "
                       f"(+{format_tao(data['emission_paid_rao'])}), emission now "
                       f"{format_tao(emission)} per block")
+        if data["epochs_fired"]:
+            console.print(f"Epochs fired: {data['epochs_fired']:,}, paying "
+                          f"{data['emission_paid_alpha_rao'] / 1e9:,.4f} alpha into stake ("
+                          + ", ".join(f"subnet {n}: {v / 1e9:,.4f}" for n, v in
+                                      data["epoch_paid_by_subnet"].items()) + ")")
         for h in crossed:
             console.print(f"Halving {h['k']} at block {h['block']:,} ({h['date']}): emission "
                           f"{format_tao(h['emission_before_rao'])} -> "
@@ -242,6 +255,15 @@ def advance(
     out.result(data, render)
     if interrupted:
         raise typer.Exit(130)
+
+
+def _epoch_ledger(backend) -> tuple[int, dict[int, int]]:
+    """(epochs run so far, alpha paid by epochs per netuid): taoctl's part-3 ledgers."""
+    from cli.chainview import netuids
+
+    subnets = [n for n in netuids(backend) if n != 0]
+    paid = backend.read_many("Taoctl.EpochPaid", [(n,) for n in subnets])
+    return backend.read("Taoctl.EpochsRun"), dict(zip(subnets, paid, strict=True))
 
 
 @app.command("halving")

@@ -95,119 +95,231 @@ def _store_clock(state: State, netuid: int, old: cm.EpochClock, new: cm.EpochClo
             state.set(item, netuid, b)
 
 
-# -- one block ------------------------------------------------------------------------------------
-def _mint_credit(state: State, block: int) -> int:
-    """The block's emission (`get_block_emission`), recording halvings and `BlockEmission`."""
-    issuance = state.get(s.BALANCES_ISSUANCE)
-    emission = block_emission_for_issuance(issuance)
-    if emission < state.get(s.BLOCK_EMISSION):
-        state.set(s.HALVING_BLOCK, halving_index(issuance), block)
-    state.set(s.BLOCK_EMISSION, emission)
-    return mint_amount(issuance)
+# -- the hot state of a run of blocks ------------------------------------------------------------
+class _Subnet:
+    """One emitting subnet's hot items, held in plain ints for a run of blocks."""
+
+    FIELDS = (("tao", s.SUBNET_TAO), ("alpha_in", i.SUBNET_ALPHA_IN),
+              ("alpha_out", i.SUBNET_ALPHA_OUT), ("moving", i.SUBNET_MOVING_PRICE),
+              ("pending_server", e.PENDING_SERVER), ("pending_validator", e.PENDING_VALIDATOR),
+              ("pending_root", e.PENDING_ROOT), ("pending_owner", e.PENDING_OWNER_CUT),
+              ("protocol", e.SUBNET_PROTOCOL_ALPHA), ("tao_in_em", e.SUBNET_TAO_IN_EMISSION),
+              ("alpha_in_em", e.SUBNET_ALPHA_IN_EMISSION),
+              ("alpha_out_em", e.SUBNET_ALPHA_OUT_EMISSION), ("excess", e.SUBNET_EXCESS_TAO))
+
+    def __init__(self, state: State, netuid: int) -> None:
+        self.netuid = netuid
+        self.load(state)
+        self.pool = su.read_pool(state, netuid)
+        self.stable = su.is_stable(state, netuid)
+        self.first_emission = state.get(i.FIRST_EMISSION_BLOCK, netuid)
+        self.enabled = bool(state.get(i.SUBNET_EMISSION_ENABLED, netuid))
+        self.miner_burned = state.get(e.MINER_BURNED, netuid)
+        self.account = subnet_account(netuid)
+        self.minted = 0  # TAO credited to the subnet account during the run
+        self.injected = 0  # TAO that entered SubnetTAO (TotalStake grows by it)
+        self.pool_moved = False
+
+    def load(self, state: State) -> None:
+        self.saved = {name: state.get(item, self.netuid) for name, item in self.FIELDS}
+        for name, value in self.saved.items():
+            setattr(self, name, value)
+
+    def flush(self, state: State, block: int) -> None:
+        """Write the changed items back (and the pool's weight, price record, TAO minted)."""
+        self.tao, self.alpha_in = self.pool.tao_reserve, self.pool.alpha_reserve
+        for name, item in self.FIELDS:
+            value = getattr(self, name)
+            if value != self.saved[name]:
+                state.set(item, self.netuid, value)
+        self.saved = {name: getattr(self, name) for name, _ in self.FIELDS}
+        if self.pool.tao_weight != state.get(i.SWAP_BALANCER, self.netuid):
+            state.set(i.SWAP_BALANCER, self.netuid, self.pool.tao_weight)
+        if self.pool_moved:
+            state.set(i.PRICE_AT, self.netuid, block, amm.price_rao(self.pool))
+            self.pool_moved = False
+        if self.minted:
+            _credit(state, self.account, self.minted)
+            self.minted = 0
+        if self.injected:
+            state.set(i.TOTAL_STAKE, state.get(i.TOTAL_STAKE) + self.injected)
+            self.injected = 0
 
 
-def _recycle_credit(state: State, amount: int) -> None:
-    """Unspent credit: minted and recycled in the same breath (issuance unchanged)."""
-    if amount:
-        state.set(s.MINTED, state.get(s.MINTED) + amount)
-        state.set(s.RECYCLED, state.get(s.RECYCLED) + amount)
-        state.set(e.COINBASE_RECYCLED, state.get(e.COINBASE_RECYCLED) + amount)
-
-
-def _credit_subnet(state: State, netuid: int, amount: int) -> None:
-    """Mint `amount` into the subnet account (spend_tao of the block's credit)."""
-    account = subnet_account(netuid)
+def _credit(state: State, account: bytes, amount: int) -> None:
+    """Mint `amount` into an account (spend_tao of the block's credit)."""
     set_free(state, account, free_balance(state, account) + amount)
     change_issuance(state, amount)
     state.set(s.MINTED, state.get(s.MINTED) + amount)
 
 
-def _inject(state: State, netuid: int, terms: cm.SubnetTerms) -> int:
+def _inject(sub: _Subnet, terms: cm.SubnetTerms) -> int:
     """`inject_and_maybe_swap` for one subnet; returns the TAO credited (injected + bought)."""
-    pool = su.read_pool(state, netuid)
     weighted, tao_in, alpha_in = amm.adjust_protocol_liquidity(
-        pool, terms.tao_in_rao, terms.alpha_in_rao)
+        sub.pool, terms.tao_in_rao, terms.alpha_in_rao)
     excess = terms.excess_tao_rao
-    spent = 0
-    bought = 0
+    spent = bought = 0
     if excess > 0:
         try:
             swap = amm.swap(weighted, amm.BUY, excess, drop_fees=True)
         except amm.AmmError:
             swap = None
         if swap is not None:
-            weighted = swap.pool_after
-            bought = swap.amount_out
+            weighted, bought = swap.pool_after, swap.amount_out
             spent += excess
-            state.set(e.SUBNET_PROTOCOL_ALPHA, netuid,
-                      state.get(e.SUBNET_PROTOCOL_ALPHA, netuid) + bought)
-            state.set(i.SUBNET_ALPHA_OUT, netuid, state.get(i.SUBNET_ALPHA_OUT, netuid) + bought)
-    weighted = weighted.with_reserves(weighted.tao_reserve + tao_in,
-                                      weighted.alpha_reserve + alpha_in)
+            sub.protocol += bought
+            sub.alpha_out += bought
+    if tao_in or alpha_in:
+        weighted = weighted.with_reserves(weighted.tao_reserve + tao_in,
+                                          weighted.alpha_reserve + alpha_in)
     spent += tao_in
-    if spent:
-        _credit_subnet(state, netuid, spent)
-    if tao_in:
-        state.set(i.TOTAL_STAKE, state.get(i.TOTAL_STAKE) + tao_in)
-    if spent or alpha_in:
-        su.write_pool(state, netuid, weighted)
-    state.set(e.SUBNET_TAO_IN_EMISSION, netuid, tao_in)
-    state.set(e.SUBNET_ALPHA_IN_EMISSION, netuid, alpha_in)
-    state.set(e.SUBNET_EXCESS_TAO, netuid, excess if bought else 0)
+    sub.minted += spent
+    sub.injected += tao_in
+    if weighted is not sub.pool:
+        sub.pool = weighted
+        sub.pool_moved = True
+    sub.tao_in_em, sub.alpha_in_em, sub.excess = tao_in, alpha_in, excess if bought else 0
     return spent
 
 
-def _add(state: State, item, netuid: int, amount: int) -> None:
-    if amount:
-        state.set(item, netuid, state.get(item, netuid) + amount)
+class Run:
+    """Blocks first..last of the coinbase with the hot items of every emitting subnet in memory;
+    written back before each epoch of a subnet and at the end (`finish`)."""
 
+    def __init__(self, state: State) -> None:
+        self.state = state
+        self.subnets = sorted(all_subnets(state), key=storage_order)
+        self.emitting = [_Subnet(state, n) for n in sorted(self.subnets) if emits(state, n)]
+        self.by_netuid = {sub.netuid: sub for sub in self.emitting}
+        self.root_tao = state.get(s.SUBNET_TAO, ROOT_NETUID)
+        self.tao_weight = state.get(i.TAO_WEIGHT)
+        self.owner_cut = state.get(i.SUBNET_OWNER_CUT)
+        self.max_epochs = state.get(e.MAX_EPOCHS_PER_BLOCK)
+        self.clocks = {n: _clock(state, n, 0) for n in self.subnets}
+        self.stored_clocks = dict(self.clocks)
+        self.issuance = state.get(s.BALANCES_ISSUANCE)
+        self.block_emission = state.get(s.BLOCK_EMISSION)
+        self.root_credit = 0
+        self.recycled = 0
+        self.next_epoch = self._next_epoch_block()
 
-def emit_to_subnets(state: State, emitting: list[int], credit: int) -> int:
-    """Steps 1-2 of the module docstring for one block; returns the TAO spent of `credit`."""
-    prices = {n: cm.moving_alpha_price(state.get(i.SUBNET_MOVING_PRICE, n)) for n in emitting}
-    shares = cm.subnet_emission_shares(
-        prices, {n: state.get(e.MINER_BURNED, n) for n in emitting},
-        {n: bool(state.get(i.SUBNET_EMISSION_ENABLED, n)) for n in emitting})
-    tao_emissions = cm.subnet_tao_emissions(shares, credit)
-    root_sell = cm.root_sell_flag(prices.values())
-    root_tao = state.get(s.SUBNET_TAO, ROOT_NETUID)
-    tao_weight = state.get(i.TAO_WEIGHT)
-    owner_cut = state.get(i.SUBNET_OWNER_CUT)
-    spent = 0
-    for netuid in emitting:
-        alpha_in = state.get(i.SUBNET_ALPHA_IN, netuid)
-        alpha_out = state.get(i.SUBNET_ALPHA_OUT, netuid)
-        alpha_emission = block_emission_for_issuance(alpha_in + alpha_out)
-        price = amm.spot_price(su.read_pool(state, netuid))
-        proportion = cm.root_proportion(root_tao, tao_weight, alpha_in + alpha_out)
-        terms = cm.subnet_terms(tao_emissions[netuid], alpha_emission, price, proportion)
-        spent += _inject(state, netuid, terms)
-        _add(state, i.SUBNET_ALPHA_OUT, netuid, terms.alpha_out_rao)
-        state.set(e.SUBNET_ALPHA_OUT_EMISSION, netuid, terms.alpha_out_rao)
-        issuance_after = state.get(i.SUBNET_ALPHA_IN, netuid) + state.get(i.SUBNET_ALPHA_OUT, netuid)
-        split = cm.owner_cut_and_pending(
-            terms.alpha_out, owner_cut, cm.root_proportion(root_tao, tao_weight, issuance_after),
-            root_sell)
-        _add(state, e.PENDING_OWNER_CUT, netuid, split.owner_cut)
-        _add(state, e.PENDING_SERVER, netuid, split.pending_server)
-        _add(state, e.PENDING_VALIDATOR, netuid, split.pending_validator)
-        _add(state, e.PENDING_ROOT, netuid, split.pending_root)
-        if split.root_recycled:
-            state.set(i.SUBNET_ALPHA_OUT, netuid,
-                      max(state.get(i.SUBNET_ALPHA_OUT, netuid) - split.root_recycled, 0))
-    return spent
+    def _next_epoch_block(self) -> int:
+        """The first block at which any subnet could be due (cheap test per block)."""
+        due = []
+        for c in self.clocks.values():
+            if c.tempo == 0:
+                continue
+            due.append(c.last_epoch_block + c.tempo)
+            if c.pending_epoch_at:
+                due.append(c.pending_epoch_at)
+            due.append(c.last_epoch_block + cm.MAX_TEMPO + 1)  # safety net, roughly
+        return min(due, default=2**63)
 
+    def block(self, number: int) -> list[dict]:
+        """One block's coinbase; returns the epochs that ran."""
+        credit = self._credit(number)
+        spent = self._emit(credit) if self.emitting else 0
+        if spent == 0:  # no subnet takes TAO: the sandbox credits the root account
+            self.root_credit += credit
+            self.issuance += credit
+        else:
+            self.recycled += credit - spent
+            self.issuance += spent
+        ran = self._epochs(number) if number >= self.next_epoch else self._count_blocks()
+        self._moving_prices(number)
+        return ran
 
-def drain_pending(state: State, subnets: list[int], block: int) -> list[dict]:
-    """Step 3: run the due epochs; returns one record per epoch that ran."""
-    clocks = {n: _clock(state, n, block) for n in subnets}
-    schedule = cm.schedule_epochs(clocks, block, state.get(e.MAX_EPOCHS_PER_BLOCK))
-    for netuid in subnets:
-        _store_clock(state, netuid, clocks[netuid], schedule.clocks[netuid])
-    ran = []
-    for netuid in schedule.run:
-        ran.append(run_subnet_epoch(state, netuid, block, clocks[netuid].last_epoch_block))
-    return ran
+    def _credit(self, number: int) -> int:
+        emission = block_emission_for_issuance(self.issuance)
+        if emission < self.block_emission:
+            self.state.set(s.HALVING_BLOCK, halving_index(self.issuance), number)
+        self.block_emission = emission
+        return mint_amount(self.issuance)
+
+    def _emit(self, credit: int) -> int:
+        prices = {sub.netuid: cm.moving_alpha_price(sub.moving) for sub in self.emitting}
+        shares = cm.subnet_emission_shares(
+            prices, {sub.netuid: sub.miner_burned for sub in self.emitting},
+            {sub.netuid: sub.enabled for sub in self.emitting})
+        tao_emissions = cm.subnet_tao_emissions(shares, credit)
+        root_sell = cm.root_sell_flag(prices.values())
+        spent = 0
+        for sub in self.emitting:
+            issuance = sub.pool.alpha_reserve + sub.alpha_out
+            alpha_emission = block_emission_for_issuance(issuance)
+            price = amm.spot_price(sub.pool)
+            proportion = cm.root_proportion(self.root_tao, self.tao_weight, issuance)
+            terms = cm.subnet_terms(tao_emissions[sub.netuid], alpha_emission, price, proportion)
+            spent += _inject(sub, terms)
+            sub.alpha_out += terms.alpha_out_rao
+            sub.alpha_out_em = terms.alpha_out_rao
+            after = sub.pool.alpha_reserve + sub.alpha_out
+            split = cm.owner_cut_and_pending(
+                terms.alpha_out, self.owner_cut,
+                cm.root_proportion(self.root_tao, self.tao_weight, after), root_sell)
+            sub.pending_owner += split.owner_cut
+            sub.pending_server += split.pending_server
+            sub.pending_validator += split.pending_validator
+            sub.pending_root += split.pending_root
+            sub.alpha_out = max(sub.alpha_out - split.root_recycled, 0)
+        return spent
+
+    def _count_blocks(self) -> list[dict]:
+        """No epoch can be due: only `BlocksSinceLastStep` moves (kept in memory)."""
+        self.pending_steps = getattr(self, "pending_steps", 0) + 1
+        return []
+
+    def _sync_steps(self) -> None:
+        steps = getattr(self, "pending_steps", 0)
+        if steps:
+            self.clocks = {n: cm.EpochClock(c.tempo, c.last_epoch_block, c.pending_epoch_at,
+                                            min(c.blocks_since_last_step + steps, 2**64 - 1),
+                                            c.epoch_index) for n, c in self.clocks.items()}
+            self.pending_steps = 0
+
+    def _epochs(self, number: int) -> list[dict]:
+        self._sync_steps()
+        schedule = cm.schedule_epochs(self.clocks, number, self.max_epochs)
+        previous = self.clocks
+        self.clocks = schedule.clocks
+        ran = []
+        for netuid in schedule.run:
+            sub = self.by_netuid.get(netuid)
+            if sub is not None:
+                self._flush_subnet(sub, number)
+            ran.append(run_subnet_epoch(self.state, netuid, number,
+                                        previous[netuid].last_epoch_block))
+            if sub is not None:
+                sub.load(self.state)
+                sub.miner_burned = self.state.get(e.MINER_BURNED, netuid)
+        self.next_epoch = self._next_epoch_block()
+        return ran
+
+    def _moving_prices(self, number: int) -> None:
+        for sub in self.emitting:
+            spot = amm.spot_price(sub.pool)
+            since = cm.blocks_since_start_call(number, sub.first_emission)
+            sub.moving = cm.update_moving_price(sub.moving, spot, since,
+                                                is_root_or_stable=sub.stable)
+
+    def _flush_subnet(self, sub: _Subnet, number: int) -> None:
+        sub.flush(self.state, number)
+
+    def finish(self, last: int) -> None:
+        """Write everything held in memory back to the state."""
+        state = self.state
+        for sub in self.emitting:
+            sub.flush(state, last)
+        self._sync_steps()
+        for netuid in self.subnets:
+            _store_clock(state, netuid, self.stored_clocks[netuid], self.clocks[netuid])
+        if self.root_credit:
+            deposit_minted(state, subnet_account(ROOT_NETUID), self.root_credit)
+        if self.recycled:
+            state.set(s.MINTED, state.get(s.MINTED) + self.recycled)
+            state.set(s.RECYCLED, state.get(s.RECYCLED) + self.recycled)
+            state.set(e.COINBASE_RECYCLED, state.get(e.COINBASE_RECYCLED) + self.recycled)
+        state.set(s.BLOCK_EMISSION, self.block_emission)
 
 
 def run_subnet_epoch(state: State, netuid: int, block: int, last_epoch_block: int) -> dict:
@@ -226,45 +338,33 @@ def run_subnet_epoch(state: State, netuid: int, block: int, last_epoch_block: in
     paid = epoch.distribute(state, netuid, outputs, pending)
     drained = pending.server + pending.validator + pending.root + pending.owner_cut
     state.set(e.EPOCHS_RUN, state.get(e.EPOCHS_RUN) + 1)
-    _add(state, e.EPOCH_DRAINED, netuid, drained)
-    _add(state, e.EPOCH_PAID, netuid, paid)
+    if drained:
+        state.set(e.EPOCH_DRAINED, netuid, state.get(e.EPOCH_DRAINED, netuid) + drained)
+    if paid:
+        state.set(e.EPOCH_PAID, netuid, state.get(e.EPOCH_PAID, netuid) + paid)
     return {"netuid": netuid, "block": block, "drained_rao": drained, "paid_rao": paid}
 
 
-def update_moving_prices(state: State, emitting: list[int], block: int) -> None:
-    """Step 4: `update_moving_price` for each emitting subnet."""
-    for netuid in emitting:
-        moving = state.get(i.SUBNET_MOVING_PRICE, netuid)
-        spot = amm.spot_price(su.read_pool(state, netuid))
-        since = cm.blocks_since_start_call(block, state.get(i.FIRST_EMISSION_BLOCK, netuid))
-        new = cm.update_moving_price(moving, spot, since, is_root_or_stable=su.is_stable(
-            state, netuid))
-        if new != moving:
-            state.set(i.SUBNET_MOVING_PRICE, netuid, new)
+def run_blocks(state: State, first: int, last: int) -> list[dict]:
+    """The coinbase of blocks first..last, block by block, hot items kept in memory."""
+    run = Run(state)
+    ran = []
+    for number in range(first, last + 1):
+        ran += run.block(number)
+    run.finish(last)
+    return ran
 
 
 def run_block(state: State, block: int) -> list[dict]:
     """The coinbase of one block (module docstring); returns the epochs that ran."""
-    credit = _mint_credit(state, block)
-    subnets = all_subnets(state)
-    emitting = [n for n in subnets if emits(state, n)]
-    if emitting:
-        spent = emit_to_subnets(state, emitting, credit)
-        if spent == 0 and credit:
-            deposit_minted(state, subnet_account(ROOT_NETUID), credit)  # nobody takes TAO
-        else:
-            _recycle_credit(state, credit - spent)
-    elif credit:
-        deposit_minted(state, subnet_account(ROOT_NETUID), credit)
-    ran = drain_pending(state, sorted(subnets, key=storage_order), block)
-    update_moving_prices(state, emitting, block)
-    return ran
+    return run_blocks(state, block, block)
 
 
-# -- the hook ---------------------------------------------------------------------------------------
+# -- the hook ------------------------------------------------------------------------------------
 class Coinbase:
-    """Start-of-block hook: `run_block`; a run of blocks with no emitting subnet is skipped in
-    closed form (see the module docstring)."""
+    """Start-of-block hook. Runs of empty blocks are handed to `skip`, which goes block by block
+    with the hot items in memory (`run_blocks`) when a subnet emits, and in closed form when none
+    does (see the module docstring)."""
 
     name = "coinbase"
 
@@ -274,11 +374,12 @@ class Coinbase:
                      drained=record["drained_rao"], paid=record["paid_rao"])
 
     def next_block_needing_work(self, state: State, first: int) -> int | None:
-        if any(emits(state, n) for n in all_subnets(state)):
-            return first
-        return None
+        return None  # `skip` itself goes block by block when it must
 
     def skip(self, state: State, first: int, last: int) -> None:
+        if any(emits(state, n) for n in all_subnets(state)):
+            run_blocks(state, first, last)
+            return
         issuance = state.get(s.BALANCES_ISSUANCE)
         minted = emit_blocks(issuance, last - first + 1)
         for k, block in halvings_in_run(issuance, first, last - first + 1):

@@ -34,7 +34,7 @@ ALPHA_SIGMOID_STEEPNESS = declare(SM, "AlphaSigmoidSteepness", (NETUID,), "i64",
 ACTIVITY_CUTOFF_FACTOR_MILLI = declare(SM, "ActivityCutoffFactorMilli", (NETUID,), "u64", 13_889)
 MAX_EPOCHS_PER_BLOCK = declare(SM, "MaxEpochsPerBlock", (), "u16", 2)
 
-# -- epoch outputs ----------------------------------------------------------------------------------
+# -- epoch outputs -----------------------------------------------------------------------------
 BONDS = declare(SM, "Bonds", (NETUID, "u16"), "json", [])
 INCENTIVE = declare(SM, "Incentive", (NETUID,), "json", [])
 DIVIDENDS = declare(SM, "Dividends", (NETUID,), "json", [])

@@ -1,0 +1,97 @@
+"""`taoctl subnet metagraph`: btcli's `subnets show` columns from the epoch's stored outputs --
+UID, hotkey, stake, incentive, dividends, emission, validator trust, permit, active, updated.
+
+Its own `app` with the one command `metagraph`, to be merged into the `subnet` group by the lead
+(cli/subnet.py belongs to the subnet CLI). Proportions are the chain's u16 values over 65535.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from cli.netopts import ChainDbOpt, NetworkOpt
+from cli.output import JsonOpt, Output
+from cli.stakeopts import NetuidOpt
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  help="The metagraph of a subnet.")
+
+U16_MAX = 65_535
+_VECTORS = ("Incentive", "Dividends", "Consensus", "ValidatorTrust", "Emission", "Active",
+            "ValidatorPermit", "LastUpdate")
+
+
+def metagraph_rows(backend, netuid: int) -> list[dict]:
+    """One dict per UID: the `neurons` query joined with the epoch's stored vectors."""
+    from cli.chainview import neurons
+
+    rows = neurons(backend, netuid)
+    vectors = {name: backend.read(f"SubtensorModule.{name}", netuid) for name in _VECTORS}
+
+    def at(name: str, uid: int, default=0):
+        values = vectors[name]
+        return values[uid] if uid < len(values) else default
+
+    out = []
+    for r in rows:
+        uid = r["uid"]
+        out.append({
+            "uid": uid, "hotkey": r["hotkey"], "coldkey": r.get("coldkey"),
+            "stake_rao": r["stake_rao"],
+            "incentive": at("Incentive", uid) / U16_MAX,
+            "dividends": at("Dividends", uid) / U16_MAX,
+            "consensus": at("Consensus", uid) / U16_MAX,
+            "validator_trust": at("ValidatorTrust", uid) / U16_MAX,
+            "emission_rao": int(at("Emission", uid)),
+            "validator_permit": bool(at("ValidatorPermit", uid, False)),
+            "active": bool(at("Active", uid, False)),
+            "last_update": int(at("LastUpdate", uid)),
+        })
+    return out
+
+
+@app.command("metagraph")
+def metagraph(
+    netuid: NetuidOpt = None,
+    network: NetworkOpt = "sandbox",
+    chain_db: ChainDbOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """UID, hotkey, stake, incentive, dividends, emission, validator trust, permit, active,
+    updated -- as the last epoch left them."""
+    from cli.chainview import require_subnet, subnet_info
+    from cli.netopts import open_backend
+    from cli.stakeopts import parse_netuid
+
+    out = Output(json_out)
+    n = parse_netuid(netuid if netuid is not None else out.prompt("Netuid", what="--netuid"))
+    backend = open_backend(network, chain_db)
+    try:
+        require_subnet(backend, n)
+        info = subnet_info(backend, n)
+        rows = metagraph_rows(backend, n)
+        block = backend.block_info().number
+    finally:
+        backend.close()
+    data = {"netuid": n, "block": block, "symbol": info.get("symbol"), "neurons": rows}
+
+    def render(console) -> None:
+        from rich.table import Table
+
+        from chain.units import format_alpha
+
+        sym = info.get("symbol") or ""
+        table = Table(title=f"Subnet {n} metagraph at block {block}", title_justify="left")
+        for col in ("UID", "Hotkey", "Stake", "Incentive", "Dividends", "Emission", "VTrust",
+                    "Permit", "Active", "Updated"):
+            table.add_column(col, justify="left" if col == "Hotkey" else "right")
+        for r in rows:
+            table.add_row(str(r["uid"]), r["hotkey"][:12] + "…",
+                          format_alpha(r["stake_rao"], symbol=sym, decimals=4),
+                          f"{r['incentive']:.4f}", f"{r['dividends']:.4f}",
+                          format_alpha(r["emission_rao"], symbol=sym, decimals=4),
+                          f"{r['validator_trust']:.4f}", "*" if r["validator_permit"] else "",
+                          "*" if r["active"] else "", str(block - r["last_update"]))
+        console.print(table)
+
+    out.result(data, render)

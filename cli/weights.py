@@ -1,0 +1,191 @@
+"""`taoctl weights set | show`: a validator's weights on a subnet (`set_weights`).
+
+`set` parses `--uids 1,2,3 --weights 0.5,0.3,0.2` (any non-negative numbers: they are scaled so
+the largest is 65535, as the chain stores them), dry-runs the call (a refusal is reported with
+subtensor's error name, nothing signed), confirms unless -y, signs with the wallet's HOTKEY (as
+on chain, weights come from the validator's hotkey) and submits. `show` lists the stored rows
+of a subnet (or of one UID) as UID -> weight fractions. Heavy modules load inside the commands.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli.netopts import ChainDbOpt, NetworkOpt
+from cli.output import JsonOpt, NoPromptOpt, Output
+from cli.stakeopts import NetuidOpt
+from cli.walletopts import PasswordFileOpt, PasswordStdinOpt, WalletNameOpt, WalletPathOpt
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  help="Set and show validator weights.")
+
+U16_MAX = 65_535
+
+
+class WeightsUsageError(Exception):
+    """Malformed --uids / --weights."""
+
+    name = "WeightsUsageError"
+    exit_code = 2
+
+
+class WeightsRefused(Exception):
+    """The chain refuses (dry run) or refused the call; name = subtensor's error."""
+
+    name = "WeightsRefused"
+    exit_code = 4
+
+    def __init__(self, error: str, message: str) -> None:
+        super().__init__(message)
+        self.name = error
+
+
+def parse_list(text: str, what: str, *, integers: bool) -> list:
+    """`1,2,3` (or space separated) as numbers; WeightsUsageError on anything else."""
+    from decimal import Decimal, InvalidOperation
+
+    parts = [p for p in text.replace(",", " ").split() if p]
+    if not parts:
+        raise WeightsUsageError(f"{what} is empty")
+    values = []
+    for part in parts:
+        try:
+            value = int(part) if integers else Decimal(part)
+        except (ValueError, InvalidOperation):
+            raise WeightsUsageError(f"{what}: {part!r} is not a "
+                                    f"{'UID' if integers else 'number'}") from None
+        if value < 0 or (integers and value > U16_MAX) or (not integers and not value.is_finite()):
+            raise WeightsUsageError(f"{what}: {part!r} is out of range")
+        values.append(value)
+    return values
+
+
+def to_u16(weights: list) -> list[int]:
+    """Non-negative numbers as u16 values with the largest at 65535 (floored, exact decimals)."""
+    top = max(weights)
+    if top == 0:
+        raise WeightsUsageError("--weights are all zero")
+    return [int(w * U16_MAX / top) for w in weights]
+
+
+@app.command("set")
+def set_weights(
+    netuid: NetuidOpt = None,
+    uids: Annotated[str | None, typer.Option("--uids", help="Destination UIDs: 1,2,3")] = None,
+    weights: Annotated[str | None, typer.Option("--weights", help="Weights (any scale): "
+                                                "0.5,0.3,0.2")] = None,
+    version_key: Annotated[int, typer.Option("--version-key", min=0)] = 0,
+    wallet_name: WalletNameOpt = None,
+    wallet_path: WalletPathOpt = None,
+    wallet_hotkey: Annotated[str | None, typer.Option("--wallet-hotkey", "--hotkey",
+                                                      help="Hotkey name in the wallet")] = None,
+    password_file: PasswordFileOpt = None,
+    password_stdin: PasswordStdinOpt = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the call only.")] = False,
+    network: NetworkOpt = "sandbox",
+    chain_db: ChainDbOpt = None,
+    json_out: JsonOpt = False,
+    no_prompt: NoPromptOpt = False,
+) -> None:
+    """Set this wallet hotkey's weights on a subnet (signed by the hotkey)."""
+    from cli.netopts import open_backend
+    from cli.stakeopts import parse_netuid
+    from cli.walletopts import resolve_wallet
+
+    out = Output(json_out, no_prompt)
+    n = parse_netuid(netuid if netuid is not None else out.prompt("Netuid", what="--netuid"))
+    dests = parse_list(uids if uids is not None else out.prompt("UIDs", what="--uids"),
+                       "--uids", integers=True)
+    values = parse_list(weights if weights is not None else out.prompt("Weights",
+                        what="--weights"), "--weights", integers=False)
+    if len(dests) != len(values):
+        raise WeightsUsageError(f"{len(dests)} UIDs but {len(values)} weights")
+    scaled = to_u16(values)
+    wallet = resolve_wallet(wallet_name, wallet_path, wallet_hotkey)
+    from cli.wallet_chain import as_signer, ss58
+    from cli.walletopts import unlock_hotkey
+
+    signer = as_signer(unlock_hotkey(wallet, out, None, password_file, password_stdin))
+    hotkey = signer.public_key
+    args = {"netuid": n, "dests": dests, "weights": scaled, "version_key": version_key}
+    backend = open_backend(network, chain_db)
+    try:
+        from chain.local.errors import DispatchError
+
+        try:
+            backend.dry_run(hotkey, "SubtensorModule", "set_weights", args)
+        except DispatchError as exc:
+            raise WeightsRefused(exc.name, f"set_weights refused ({exc.name}): {exc}") from None
+        summary = {"netuid": n, "hotkey": ss58(hotkey), "uids": dests, "weights_u16": scaled,
+                   "version_key": version_key}
+        if dry_run:
+            out.result({**summary, "dry_run": True}, lambda c: c.print(
+                f"set_weights on subnet {n} would succeed: " +
+                ", ".join(f"{d}:{w}" for d, w in zip(dests, scaled, strict=True))))
+            return
+        out.confirm(f"Set {len(dests)} weights on subnet {n} from hotkey {ss58(hotkey)}?")
+        with out.status("Submitting set_weights..."):
+            receipt = backend.submit_call(signer, "SubtensorModule", "set_weights", args)
+    finally:
+        backend.close()
+    if not receipt.success:
+        raise WeightsRefused(receipt.error or "DispatchError",
+                             f"set_weights failed ({receipt.error}): {receipt.message}")
+    data = {**summary, "block": receipt.block_number,
+            "extrinsic": "0x" + receipt.extrinsic_hash.hex()}
+    out.result(data, lambda c: c.print(
+        f"Weights set on subnet {n} at block {receipt.block_number}: " +
+        ", ".join(f"{d}:{w / U16_MAX:.4f}" for d, w in zip(dests, scaled, strict=True))))
+
+
+@app.command("show")
+def show(
+    netuid: NetuidOpt = None,
+    uid: Annotated[int | None, typer.Option("--uid", min=0, help="Only this validator")] = None,
+    network: NetworkOpt = "sandbox",
+    chain_db: ChainDbOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """The weights stored on a subnet: one row per validator that set them."""
+    from cli.chainview import require_subnet
+    from cli.netopts import open_backend
+    from cli.stakeopts import parse_netuid
+
+    out = Output(json_out)
+    n = parse_netuid(netuid if netuid is not None else out.prompt("Netuid", what="--netuid"))
+    backend = open_backend(network, chain_db)
+    try:
+        require_subnet(backend, n)
+        count = backend.read("SubtensorModule.SubnetworkN", n)
+        wanted = [uid] if uid is not None else list(range(count))
+        rows = backend.read_many("SubtensorModule.Weights", [(n, u) for u in wanted])
+        last = backend.read("SubtensorModule.LastUpdate", n)
+    finally:
+        backend.close()
+    validators = []
+    for u, row in zip(wanted, rows, strict=True):
+        if not row:
+            continue
+        total = sum(w for _, w in row) or 1
+        validators.append({"uid": u, "last_update": last[u] if u < len(last) else 0,
+                           "weights": [{"uid": d, "weight_u16": w, "weight": w / total}
+                                       for d, w in row]})
+    data = {"netuid": n, "validators": validators}
+
+    def render(console) -> None:
+        from rich.table import Table
+
+        if not validators:
+            console.print(f"No weights set on subnet {n}.")
+            return
+        table = Table(title=f"Weights on subnet {n}", title_justify="left")
+        for col in ("Validator UID", "Updated", "Weights (UID: share)"):
+            table.add_column(col)
+        for v in validators:
+            table.add_row(str(v["uid"]), str(v["last_update"]), ", ".join(
+                f"{w['uid']}: {w['weight']:.4f}" for w in v["weights"]))
+        console.print(table)
+
+    out.result(data, render)
