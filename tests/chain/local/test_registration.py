@@ -14,9 +14,10 @@ from tests.chain.local.subnet_fixtures import BOB, TAO, free, key, read, submit
 ALICE_S, BOB_S = dev_signer("Alice"), dev_signer("Bob")
 
 
-def _subnet(chain) -> None:
+def _subnet(chain, *, start: bool = True) -> None:
     assert submit(chain, ALICE_S, "register_network", hotkey=key("owner-hot")).success
-    assert submit(chain, ALICE_S, "start_call", netuid=1).success
+    if start:
+        assert submit(chain, ALICE_S, "start_call", netuid=1).success
 
 
 def test_burned_register_buys_and_destroys_alpha(dev_chain):
@@ -77,8 +78,8 @@ def test_burn_decays_per_block_and_skip_equals_block_by_block(tmp_path):
 
 
 def test_burn_rests_at_the_floor_over_long_advances(dev_chain):
-    _subnet(dev_chain)
-    dev_chain.advance(2_000_000)
+    _subnet(dev_chain, start=False)  # not emitting: the coinbase lets the run be skipped
+    dev_chain.advance(200_000)
     assert read(dev_chain, i.BURN, 1) == read(dev_chain, i.MIN_BURN, 1) == 500_000
 
 
