@@ -194,6 +194,10 @@ def advance(
             raise ChainUsageError(
                 f"nothing to advance: the open block is {start:,}" if to_block is not None
                 else "the number of blocks must be at least 1")
+        from chain.local.coinbase import check_run_length
+
+        with backend.chain.reading() as state:
+            check_run_length(state, count)
         done, interrupted = 0, False
         chunk = ADVANCE_CHUNK_SLOW if block_by_block else ADVANCE_CHUNK
         t0 = time.perf_counter()

@@ -44,8 +44,32 @@ from chain.local.emission import (
     halvings_in_run,
     mint_amount,
 )
+from chain.local.errors import ChainError
 from chain.local.network_lock import storage_order
 from chain.local.state import State
+
+MAX_SUBNET_BLOCKS = 50_000_000
+"""The longest block-by-block run accepted in one advance, in emitting-subnet blocks (blocks
+times emitting subnets): about four years of 32 subnets. Longer runs are refused rather than
+left to run for hours."""
+
+
+class AdvanceTooLong(ChainError):
+    """A run of blocks too long to compute block by block with subnets emitting."""
+
+    name = "AdvanceTooLong"
+    exit_code = 2
+
+
+def check_run_length(state: State, blocks: int) -> None:
+    """Refuse `blocks` empty blocks when emitting subnets make them block-by-block work
+    beyond `MAX_SUBNET_BLOCKS`."""
+    emitting = sum(1 for n in all_subnets(state) if emits(state, n))
+    if emitting and blocks * emitting > MAX_SUBNET_BLOCKS:
+        raise AdvanceTooLong(
+            f"{blocks:,} blocks with {emitting} emitting subnets run block by block (about "
+            f"{blocks * emitting // 40_000 // 60:,} minutes); advance at most "
+            f"{MAX_SUBNET_BLOCKS // emitting:,} blocks at a time")
 
 
 # -- which subnets -------------------------------------------------------------------------------
@@ -378,6 +402,7 @@ class Coinbase:
 
     def skip(self, state: State, first: int, last: int) -> None:
         if any(emits(state, n) for n in all_subnets(state)):
+            check_run_length(state, last - first + 1)
             run_blocks(state, first, last)
             return
         issuance = state.get(s.BALANCES_ISSUANCE)
