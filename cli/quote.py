@@ -22,6 +22,7 @@ import typer
 from cli.errors import UsageError
 from cli.netopts import ChainDbOpt, NetworkOpt
 from cli.output import JsonOpt, Output
+from cli.staking_view import parse_tolerance
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -72,7 +73,13 @@ ModelOpt = Annotated[
     str, typer.Option("--model", help="Pool model: weighted (current) or constant-product.")
 ]
 ToleranceOpt = Annotated[
-    str, typer.Option("--tolerance", help="Price tolerance in percent for the limit price.")
+    str | None,
+    typer.Option(
+        "--tolerance",
+        "--rate-tolerance",
+        help="Price tolerance for the limit price, as btcli reads it: 0.005 or 0.5% (the default).",
+        show_default=False,
+    ),
 ]
 PartialOpt = Annotated[
     bool, typer.Option("--allow-partial", help="Quote a partial fill when the limit binds.")
@@ -104,7 +111,7 @@ def stake(
     weights: WeightsOpt = "0.5",
     fee_rate: FeeRateOpt = 33,
     model: ModelOpt = "weighted",
-    tolerance: ToleranceOpt = "0.5",
+    tolerance: ToleranceOpt = None,
     allow_partial: PartialOpt = False,
     curve: CurveOpt = False,
     max_amount: MaxAmountOpt = None,
@@ -128,7 +135,7 @@ def unstake(
     weights: WeightsOpt = "0.5",
     fee_rate: FeeRateOpt = 33,
     model: ModelOpt = "weighted",
-    tolerance: ToleranceOpt = "0.5",
+    tolerance: ToleranceOpt = None,
     allow_partial: PartialOpt = False,
     curve: CurveOpt = False,
     max_amount: MaxAmountOpt = None,
@@ -195,16 +202,6 @@ def _decimal(text: str, what: str) -> Decimal:
     return value
 
 
-def _tolerance(text: str, direction: str) -> Decimal:
-    """--tolerance in percent as a fraction; a sell cannot tolerate more than 100 %."""
-    pct = _decimal(text, "--tolerance")
-    if direction == "sell" and pct > 100:
-        raise UsageError("--tolerance for an unstake must be at most 100 %")
-    if pct > 10_000:
-        raise UsageError("--tolerance must be at most 10000 %")
-    return pct / 100
-
-
 # --- the quote -------------------------------------------------------------------------------
 
 
@@ -227,7 +224,7 @@ def _quote(direction: str, opts: dict) -> None:
         )
     in_name = "TAO" if direction == "buy" else "alpha"
     out_name = "alpha" if direction == "buy" else "TAO"
-    tolerance = _tolerance(opts["tolerance"], direction)
+    tolerance = parse_tolerance(opts["tolerance"], selling=direction == "sell", out=out)
     amount_text, want_text = opts["amount"], opts["want"]
     if opts["reverse"]:
         if want_text is not None:

@@ -68,6 +68,8 @@ def _steps() -> list[Step]:
         Step("Stake 2 TAO on the validator (add_stake_limit at 0.5% tolerance)",
              lambda s: ["stake", "add", "--netuid", "1", "--amount", "2", "--hotkey",
                         "validator", "-y"]),
+        Step("Advance one tempo (360 blocks): the first epoch hands out validator permits",
+             lambda s: ["chain", "advance", "360"]),
         Step("The validator weights the miner (UID 1: the owner's hotkey holds UID 0)",
              lambda s: ["weights", "set", "--netuid", "1", "--uids", "1",
                         "--weights", "1", "--hotkey", "validator", "-y"]),

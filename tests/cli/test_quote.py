@@ -41,7 +41,7 @@ def test_stake_json_equals_the_amm_api(taoctl):
         "--fee-rate",
         "100",
         "--tolerance",
-        "10",
+        "10%",
     )
     pool = amm.Pool(100 * 10**9, 400 * 10**9, tao_weight=6 * 10**17, fee_rate=100)
     expected = amm.buy(pool, 2_500_000_000)
