@@ -18,6 +18,9 @@
    + SubnetProtocolAlpha, those that this chain declares).
 9. Share pools: for every (hotkey, netuid) the nominators' values sum to at most
    `TotalHotkeyAlpha` (truncation only ever loses, never creates, alpha).
+10. Epoch payouts (part 3): on every subnet the alpha epochs paid into stake never exceeds what
+   they drained from the pending accumulators (`Taoctl.EpochPaid <= Taoctl.EpochDrained`), and
+   the per-UID epoch vectors have one entry per UID.
 
 `check(chain)` returns a list of failures (empty when all hold); each is one readable line.
 """
@@ -35,7 +38,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from chain.local.chain import LocalChain
 
 CHECKS = ("issuance_equals_balances", "issuance_cap", "issuance_moves", "block_links", "nonces",
-          "existential_deposit", "subnet_accounts", "alpha_out", "share_pools")
+          "existential_deposit", "subnet_accounts", "alpha_out", "share_pools",
+          "epoch_payouts")
 
 
 def check(chain: LocalChain) -> dict[str, list[str]]:
@@ -67,6 +71,7 @@ def check(chain: LocalChain) -> dict[str, list[str]]:
         from chain.local import pool_invariants
 
         pool_invariants.check_into(state, accounts, results)
+        results["epoch_payouts"] += _epoch_payouts(state)
     return results
 
 
@@ -114,6 +119,28 @@ def _issuance_by_rows(conn, state) -> list[str]:
     if recycled != state.get(s.RECYCLED) - coinbase_recycled:
         failures.append(f"issuance fell by {recycled} inside blocks, the Recycled ledger says "
                         f"{state.get(s.RECYCLED) - coinbase_recycled} (coinbase credit aside)")
+    return failures
+
+
+def _epoch_payouts(state) -> list[str]:
+    """Check 10: epochs pay at most what they drained; epoch vectors match SubnetworkN."""
+    from chain.local import epoch_items as e
+    from chain.local import items as i
+
+    failures = []
+    for (netuid,), added in state.iter(s.NETWORKS_ADDED):
+        if not added or netuid == 0:
+            continue
+        paid, drained = state.get(e.EPOCH_PAID, netuid), state.get(e.EPOCH_DRAINED, netuid)
+        if paid > drained:
+            failures.append(f"subnet {netuid}: epochs paid {paid} alpha rao, more than the "
+                            f"{drained} they drained")
+        n = state.get(i.SUBNETWORK_N, netuid)
+        for item in (e.INCENTIVE, e.DIVIDENDS, e.VALIDATOR_PERMIT):
+            vector = state.get(item, netuid)
+            if vector and len(vector) > n:
+                failures.append(f"subnet {netuid}: {item.name} has {len(vector)} entries for "
+                                f"{n} UIDs")
     return failures
 
 
