@@ -17,4 +17,19 @@ Map of the package (each module's docstring says more):
 - `invariants` what `taoctl chain check` verifies
 - `backend`   `LocalBackend`, the `chain.backend.ChainBackend` seam over a chain file
 - `errors`    one exception type per failure, with subtensor's names
+
+Part 2, subnets and staking (`README.md` in this directory is the contract for the CLI):
+
+- `items`     their storage items (pools, subnets, neurons, burn, share pools)
+- `subtensor_errors` `SubtensorError(name, message)` with subtensor's error names
+- `stake_utils` pools as `amm.Pool`, share pools in storage, the executing swaps
+- `staking`   add/remove (limit), unstake_all, move/transfer/swap (limit), take
+- `subnets`   register_network, start_call, the subnet limit, dissolution
+- `neurons`   UIDs: append, replace, which UID a full subnet prunes
+- `registration` burned_register, register_limit, root_register
+- `registration_hook` the per-block burn decay; `registration_price`, `network_lock` kernels
+- `admin`     AdminUtils sudo setters (emission on, limits, delays)
+- `genesis`   preset subnets, pools, stakes and parameters at genesis
+- `queries`   runtime queries (pool, subnets, stake info, quote = dry run)
+- `pool_invariants` the part-2 checks of `chain check`
 """
