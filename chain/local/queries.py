@@ -28,10 +28,10 @@ import amm
 from chain.local import items as i
 from chain.local import neurons as nrn
 from chain.local import stake_utils as su
-from chain.local import storage as s
 from chain.local.accounts import ROOT_NETUID
 from chain.local.state import State
 from chain.local.subtensor_errors import fail
+
 
 def _hex(key: bytes | None) -> str | None:
     return None if key is None else "0x" + key.hex()

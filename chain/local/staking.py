@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import amm
 from chain.local import items as i
-from chain.local import storage as s
 from chain.local import stake_utils as su
+from chain.local import storage as s
 from chain.local.accounts import ROOT_NETUID
 from chain.local.calls import Env, call
 from chain.local.state import State

@@ -221,7 +221,7 @@ def _text(value) -> str:
     raise fail("InvalidValue", "expected text")
 
 
-# -- dissolving a subnet ----------------------------------------------------------------------------
+# -- dissolving a subnet ---------------------------------------------------------------------
 # u16-keyed items whose key is not a netuid
 _NOT_NETUID_KEYED = {"Taoctl.HalvingBlock"}
 
@@ -265,7 +265,7 @@ def dissolve_network(env: Env, netuid: int) -> None:
     """Pay stakers out of `SubnetTAO`, recycle the rest of the subnet account, clear the subnet."""
     state = env.state
     stakes = []  # (hotkey, coldkey, alpha)
-    for (hotkey, coldkey, n), raw in list(state.iter(i.ALPHA)):
+    for (hotkey, coldkey, n), _share in list(state.iter(i.ALPHA)):
         if n == netuid:
             alpha = su.stake_of(state, hotkey, coldkey, netuid)
             stakes.append((hotkey, coldkey, alpha))

@@ -1,4 +1,4 @@
-"""Dispatch errors of the subtensor pallet, named exactly as `pallets/subtensor/src/macros/errors.rs`.
+"""Dispatch errors of the subtensor pallet, named as `pallets/subtensor/src/macros/errors.rs`.
 
 Subtensor has well over a hundred error variants; rather than a class per variant, a failed call
 raises `SubtensorError(name, message)`, a `DispatchError` whose `name` is the variant's name
@@ -21,7 +21,8 @@ NeedWaitingMoreBlocksToStarCall TransferDisallowed SameNetuid NoNeuronIdAvailabl
 TooManyRegistrationsThisBlock StakeTooLowForRoot DelegateTakeTooLow DelegateTakeTooHigh
 SubNetRegistrationDisabled NotRootSubnet RootNetworkDoesNotExist InvalidValue Overflow
 HotKeyNotRegisteredInNetwork ReservesTooLow SwapInputTooLarge PriceLimitExceeded
-InvalidPool InvalidWeights RegistrationPriceLimitExceeded NotEnoughBalanceToPayLockCost InvalidIdentity
+InvalidPool InvalidWeights RegistrationPriceLimitExceeded NotEnoughBalanceToPayLockCost
+InvalidIdentity
 """.split())
 
 

@@ -83,8 +83,8 @@ def _submit_step(chain, step):
         amount = _held(chain, name, HOTKEYS[h], n) * pct // 100
         args = {"hotkey": HOTKEYS[h], "netuid": n, "amount_unstaked": amount}
         if limit:
-            return submit(chain, signer, "remove_stake_limit", limit_price=TAO // 10, allow_partial=True,
-                   **args)
+            return submit(chain, signer, "remove_stake_limit", limit_price=TAO // 10,
+                          allow_partial=True, **args)
         else:
             return submit(chain, signer, "remove_stake", **args)
     elif kind == "move":
