@@ -36,8 +36,6 @@ from chain.local.calls import Env, call
 from chain.local.state import State
 from chain.local.subtensor_errors import SubtensorError, fail, from_amm
 
-MAX_PRICE = amm.MAX_PRICE_RAO
-
 
 def _ensure_subtoken(state: State, netuid: int) -> None:
     if not state.get(i.SUBTOKEN_ENABLED, netuid):
@@ -81,9 +79,8 @@ def _pool_swap(simulate, pool: amm.Pool, amount: int, limit_price: int | None,
 
 
 def swap_json(swap: amm.SwapResult) -> dict:
-    """A swap as the quote/result shows it (amounts rao, prices rao per alpha)."""
-    data = swap.to_json()
-    return data
+    """A swap as quotes and results show it: `amm.SwapResult.to_json()` (amounts in rao)."""
+    return swap.to_json()
 
 
 # -- add ----------------------------------------------------------------------------------------
