@@ -33,7 +33,7 @@ def build(path: Path, subnets: int, uids: int, validators: int = 64):
     from chain.local import stake_utils as su
     from chain.local import storage as s
     from chain.local.accounts import DEV_ACCOUNTS, subnet_account
-    from chain.local.balances import deposit_minted
+    from chain.local.balances import free_balance, set_free
     from chain.local.chain import LocalChain
     from chain.local.subnets import create_subnet
 
@@ -43,7 +43,7 @@ def build(path: Path, subnets: int, uids: int, validators: int = 64):
     with chain.writing() as state:
         block = state.get(s.NUMBER)
         for netuid in range(1, subnets + 1):
-            tao = rng.randint(1_000, 20_000) * TAO
+            tao = rng.randint(1_000, 20_000) * TAO // max(1, subnets // 32)
             create_subnet(state, netuid, owner, key(f"owner-{netuid}"), tao, block)
             state.set(i.SUBNET_ALPHA_IN, netuid, tao * rng.randint(20, 200))
             state.set(i.SUBNET_MOVING_PRICE, netuid, (1 << 32) // rng.randint(20, 200))
@@ -51,7 +51,10 @@ def build(path: Path, subnets: int, uids: int, validators: int = 64):
             state.set(i.SUBNET_EMISSION_ENABLED, netuid, True)
             state.set(i.FIRST_EMISSION_BLOCK, netuid, block)
             state.set(i.MAX_ALLOWED_UIDS, netuid, uids)
-            deposit_minted(state, subnet_account(netuid), tao)
+            # the pool's TAO comes from Alice (issuance unchanged, so `chain check` holds)
+            set_free(state, owner, free_balance(state, owner) - tao)
+            set_free(state, subnet_account(netuid), free_balance(state, subnet_account(netuid))
+                     + tao)
             hotkeys = [key(f"hot-{netuid}-{u}") for u in range(1, uids)]
             staked = 0
             for uid, hotkey in enumerate(hotkeys, start=1):

@@ -210,7 +210,7 @@ class Run:
     """Blocks first..last of the coinbase with the hot items of every emitting subnet in memory;
     written back before each epoch of a subnet and at the end (`finish`)."""
 
-    def __init__(self, state: State) -> None:
+    def __init__(self, state: State, first: int) -> None:
         self.state = state
         self.subnets = sorted(all_subnets(state), key=storage_order)
         self.emitting = [_Subnet(state, n) for n in sorted(self.subnets) if emits(state, n)]
@@ -219,7 +219,7 @@ class Run:
         self.tao_weight = state.get(i.TAO_WEIGHT)
         self.owner_cut = state.get(i.SUBNET_OWNER_CUT)
         self.max_epochs = state.get(e.MAX_EPOCHS_PER_BLOCK)
-        self.clocks = {n: _clock(state, n, 0) for n in self.subnets}
+        self.clocks = {n: _clock(state, n, first) for n in self.subnets}
         self.stored_clocks = dict(self.clocks)
         self.issuance = state.get(s.BALANCES_ISSUANCE)
         self.block_emission = state.get(s.BLOCK_EMISSION)
@@ -371,7 +371,7 @@ def run_subnet_epoch(state: State, netuid: int, block: int, last_epoch_block: in
 
 def run_blocks(state: State, first: int, last: int) -> list[dict]:
     """The coinbase of blocks first..last, block by block, hot items kept in memory."""
-    run = Run(state)
+    run = Run(state, first)
     ran = []
     for number in range(first, last + 1):
         ran += run.block(number)
