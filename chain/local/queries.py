@@ -7,6 +7,7 @@ amounts as integers of rao (`_rao`), except `pool`, which returns an `amm.Pool`.
     subnet(netuid)                    -> dict: name, symbol, owner, reserves, price, market cap,
                                          emission share, tempo, burn, trading/emission flags
     subnets()                         -> [subnet(n) for every netuid]
+    netuids()                         -> every existing netuid, ascending (root first)
     hyperparameters(netuid)           -> dict of the subnet's settings
     neurons(netuid)                   -> [{uid, hotkey, coldkey, registered_at, emission, immune,
                                           immortal}]
@@ -168,6 +169,10 @@ def answer(state: State, block: int, method: str, *args: Any) -> Any:
         return subnet(state, *args)
     if method == "subnets":
         return subnets(state)
+    if method == "netuids":
+        from chain.local.subnets import netuids
+
+        return netuids(state)
     if method == "hyperparameters":
         return hyperparameters(state, *args)
     if method == "neurons":

@@ -10,8 +10,8 @@ SubnetAlphaIn = floor(lock / median spot price of the other dynamic subnets) (1 
 When `SubnetLimit` non-root subnets exist, the non-immune subnet with the lowest
 `SubnetMovingPrice` (ties: earliest registered, then lowest netuid) is dissolved first and its
 netuid reused. Dissolution pays `SubnetTAO` out pro rata to every staker's alpha (largest
-remainder), the protocol's share (`SubnetAlphaIn`) and the rest of the subnet account are
-recycled. Not modelled: the per-coldkey network rate limit, the owner's lock refund.
+remainder); the protocol's share (`SubnetAlphaIn` + `SubnetProtocolAlpha`) and the rest of the
+subnet account are recycled. Not modelled: the network rate limit, the owner's lock refund.
 """
 
 from __future__ import annotations
@@ -269,7 +269,10 @@ def dissolve_network(env: Env, netuid: int) -> None:
         if n == netuid:
             alpha = su.stake_of(state, hotkey, coldkey, netuid)
             stakes.append((hotkey, coldkey, alpha))
-    protocol = state.get(i.SUBNET_ALPHA_IN, netuid)
+    protocol = state.get(i.SUBNET_ALPHA_IN, netuid)  # the pool's and the chain-bought alpha
+    bought = s.REGISTRY.get("SubtensorModule.SubnetProtocolAlpha")
+    if bought is not None:
+        protocol += state.get(bought, netuid)
     pot = state.get(s.SUBNET_TAO, netuid)
     parts = _largest_remainder(pot, [a for _, _, a in stakes] + [protocol])
     account = subnet_account(netuid)
