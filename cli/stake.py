@@ -626,6 +626,21 @@ def transfer(
         session.close()
 
 
+def _add_earnings(backend, coldkey: bytes, stakes, rows: list[dict]) -> None:
+    """`earned_rao` per row on the bundled chain: alpha held minus net alpha staked by this
+    coldkey's stake calls (None when moves/transfers/genesis leave no baseline, or remotely)."""
+    chain = getattr(backend, "chain", None)
+    earned = [None] * len(rows)
+    if chain is not None:
+        from chain.local.earnings import earned as earned_of
+
+        with chain.reading():
+            earned = earned_of(chain.conn, coldkey, [(h, n, a) for h, n, a in stakes],
+                               genesis_stakes=chain.preset != "dev")
+    for row, value in zip(rows, earned, strict=True):
+        row["earned_rao"] = value
+
+
 @app.command("list")
 def list_stakes(
     ss58: Annotated[str | None, typer.Option("--ss58", "--coldkey-ss58", "-k", "--key",
@@ -678,6 +693,7 @@ def list_stakes(
                          "value_rao": value, "value": tao_str(value),
                          "unstake_value_rao": unstake, "unstake_value": tao_str(unstake),
                          "slippage_rao": max(value - unstake, 0), "note": note})
+        _add_earnings(backend, coldkey, stakes, rows)
         free = backend.read("System.Account", coldkey).free
     finally:
         backend.close()
@@ -692,14 +708,16 @@ def list_stakes(
 
         table = Table(title=f"Stakes of {address} at block {block:,}", title_justify="left")
         for col in ("Hotkey", "Netuid", "Alpha", "Price", "Value (spot)", "Unstake now gives",
-                    "Slippage"):
+                    "Slippage", "Earned since staking"):
             table.add_column(col, justify="left" if col == "Hotkey" else "right")
         for r in rows:
+            earned = r.get("earned_rao")
             table.add_row(r["hotkey"], str(r["netuid"]),
                           format_alpha(r["alpha_rao"], symbol=r["symbol"]),
                           f"{tao_str(r['price_rao'])} τ/{r['symbol']}",
                           format_tao(r["value_rao"]), format_tao(r["unstake_value_rao"]),
-                          format_tao(r["slippage_rao"]))
+                          format_tao(r["slippage_rao"]),
+                          "?" if earned is None else format_alpha(earned, symbol=r["symbol"]))
         console.print(table)
         console.print(f"Free balance {format_tao(free)}; staked value "
                       f"{format_tao(data['total_value_rao'])} at spot, "

@@ -77,6 +77,10 @@ def test_weights_epochs_metagraph_and_simulate(taoctl, subnet):
     after = taoctl.json("stake", "list", "--wallet-name", "miner")
     assert sum(r["alpha_rao"] for r in after["stakes"]) > \
         sum(r["alpha_rao"] for r in before["stakes"])
+    # the miner never staked: everything it holds was earned
+    assert [r["earned_rao"] for r in after["stakes"]] == [r["alpha_rao"] for r in after["stakes"]]
+    val = taoctl.json("stake", "list", "--wallet-name", "val")["stakes"]
+    assert len(val) == 1 and 0 < val[0]["earned_rao"] < val[0]["alpha_rao"]
 
     from typer.testing import CliRunner
 
