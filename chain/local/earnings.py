@@ -20,7 +20,8 @@ def net_staked_alpha(conn: sqlite3.Connection,
     when a move, transfer or swap touched the pair."""
     who = "0x" + coldkey.hex()
     net: dict[tuple[bytes, int], int | None] = {}
-    rows = conn.execute("SELECT events FROM extrinsics WHERE success = 1 ORDER BY block, idx")
+    rows = conn.execute("SELECT events FROM extrinsics WHERE success = 1 AND (signer = ? OR "
+                        "instr(events, ?) > 0) ORDER BY block, idx", (coldkey, coldkey.hex()))
     for (text,) in rows:
         if "Stake" not in text:
             continue
