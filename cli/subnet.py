@@ -200,7 +200,14 @@ def show(
     out.result(data, render)
 
 
-app.command("metagraph", hidden=True)(show)
+def _register_metagraph() -> None:
+    """`subnet metagraph`: the epoch's outputs per UID (cli/metagraph.py, issue 6)."""
+    from cli.metagraph import metagraph
+
+    app.command("metagraph")(metagraph)
+
+
+_register_metagraph()
 
 
 @app.command("burn-cost")

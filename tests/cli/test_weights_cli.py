@@ -82,14 +82,8 @@ def test_weights_epochs_metagraph_and_simulate(taoctl, subnet):
     val = taoctl.json("stake", "list", "--wallet-name", "val")["stakes"]
     assert len(val) == 1 and 0 < val[0]["earned_rao"] < val[0]["alpha_rao"]
 
-    from typer.testing import CliRunner
-
-    from cli.metagraph import app
-
-    result = CliRunner().invoke(app, ["--netuid", str(netuid), "--chain-db", str(db), "--json"])
-    import json
-
-    rows = {r["uid"]: r for r in json.loads(result.stdout)["neurons"]}
+    meta = taoctl.json("subnet", "metagraph", "--netuid", str(netuid))
+    rows = {r["uid"]: r for r in meta["neurons"]}
     assert rows[miner_uid]["incentive"] == 1.0 and rows[val_uid]["dividends"] == 1.0
     assert rows[val_uid]["validator_permit"] and rows[val_uid]["active"]
     assert rows[miner_uid]["emission_rao"] > 0
@@ -101,6 +95,15 @@ def test_weights_epochs_metagraph_and_simulate(taoctl, subnet):
     assert sim["stakes"] and sim["total_earned_rao"] > 0
     assert sim["subnets"][0]["paid_rao"] > 0
     assert taoctl.json("chain", "status")["block"] == status["block"]  # nothing committed
+
+    for args in (("subnet", "metagraph", "--netuid", str(netuid)),
+                 ("weights", "show", "--netuid", str(netuid)),
+                 ("simulate", "--blocks", "15", "--wallet-name", "val", "--points", "3"),
+                 ("chain", "advance", "10")):
+        proc = taoctl.run(*args)
+        assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+        assert {"subnet": "VTrust", "weights": "Weights on subnet", "simulate": "Your alpha",
+                "chain": "Epochs fired"}[args[0]] in proc.stdout, proc.stdout
 
 
 @pytest.mark.parametrize("extra, error", [
