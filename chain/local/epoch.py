@@ -81,14 +81,20 @@ def _vector(values: list, n: int, fill=0) -> list:
 
 def _dense(rows: list[list], n: int):
     """Sparse `[[uid, u16], ...]` rows as a dense (n, n) float64 matrix."""
+    from itertools import chain
+
     import numpy as np
 
     matrix = np.zeros((n, n), dtype=np.float64)
-    for row_index, row in enumerate(rows):
-        if row:
-            pairs = np.asarray(row, dtype=np.int64)
-            keep = pairs[:, 0] < n
-            matrix[row_index, pairs[keep, 0]] = pairs[keep, 1]
+    lengths = [len(row) for row in rows]
+    total = sum(lengths)
+    if total == 0:
+        return matrix
+    flat = np.fromiter(chain.from_iterable(chain.from_iterable(rows)), dtype=np.int64,
+                       count=2 * total).reshape(total, 2)
+    row_of = np.repeat(np.arange(len(rows)), lengths)
+    keep = flat[:, 0] < n
+    matrix[row_of[keep], flat[keep, 0]] = flat[keep, 1]
     return matrix
 
 
@@ -165,9 +171,12 @@ def run_epoch(state: State, netuid: int, rao_emission: int, block: int,
     state.set(e.VALIDATOR_PERMIT, netuid, new_permits.tolist())
     stored = quantise_u16(result.bonds).astype(np.int64)
     for uid in range(n):
-        row = stored[uid]
-        nonzero = np.flatnonzero(row) if new_permits[uid] else ()
-        value = np.stack([nonzero, row[nonzero]], axis=1).tolist() if len(nonzero) else []
+        value = []
+        if new_permits[uid]:
+            row = stored[uid]
+            nonzero = np.flatnonzero(row)
+            value = [list(pair) for pair in zip(nonzero.tolist(), row[nonzero].tolist(),
+                                                strict=True)]
         if value or state.get(e.BONDS, netuid, uid):
             state.set(e.BONDS, netuid, uid, value)
     return EpochOutputs(hotkeys, server_l, validator_l)
