@@ -33,8 +33,9 @@ class RemoteRefused(RemoteError):
     exit_code = 4
 
 
-class SandboxOnly(RemoteError):
-    """A sandbox-only operation asked of a real node."""
+class SandboxOnly(RemoteError, AttributeError):
+    """A sandbox-only operation asked of a real node. Also an AttributeError, so duck-typed
+    probes such as `getattr(backend, "chain", None)` see "not there"."""
 
     name = "SandboxOnly"
 
