@@ -22,6 +22,8 @@ app = typer.Typer(help="The bundled sandbox chain: init, status, advance, check.
 
 ADVANCE_CHUNK = 1_000_000  # blocks per committed transaction when hooks allow skipping
 ADVANCE_CHUNK_SLOW = 2_000  # blocks per transaction when every block runs its hooks
+COARSE_STEPS = 32  # committed steps of a --coarse run (each: emission batches, one epoch round)
+MIN_COARSE_STEP = 360  # blocks: a coarse step never merges less than a default tempo
 MAX_ADVANCE = 1_000_000_000  # blocks per command: keeps every date within the calendar
 
 
@@ -161,6 +163,11 @@ def advance(
     to_halving: Annotated[bool, typer.Option("--to-halving", help="Advance to the first block "
                                              "after the next halving.")] = False,
     block_by_block: Annotated[bool, typer.Option("--block-by-block", hidden=True)] = False,
+    coarse: Annotated[bool, typer.Option(
+        "--coarse", help="Fast-forward runs too long to compute block by block (years with "
+        "subnets emitting): emission in closed-form batches, one merged epoch per subnet per "
+        "step. Issuance, halvings and every ledger invariant stay exact; the path of prices "
+        "and payouts is approximate.")] = False,
     chain_db: ChainDbOpt = None,
     network: NetworkOpt = "sandbox",
     json_out: JsonOpt = False,
@@ -196,20 +203,25 @@ def advance(
                 else "the number of blocks must be at least 1")
         from chain.local.coinbase import check_run_length
 
-        with backend.chain.reading() as state:
-            check_run_length(state, count)
+        if block_by_block and coarse:
+            raise ChainUsageError("--coarse and --block-by-block exclude each other")
+        if not coarse:
+            with backend.chain.reading() as state:
+                check_run_length(state, count)
         done, interrupted = 0, False
         chunk = ADVANCE_CHUNK_SLOW if block_by_block else ADVANCE_CHUNK
+        if coarse:  # each committed chunk is one coarse step: emission batches, then epochs
+            chunk = max(-(-count // COARSE_STEPS), MIN_COARSE_STEP)
         t0 = time.perf_counter()
         with out.progress("Advancing", count) as progress:
             try:
                 while done < count:
                     step = min(chunk, count - done)
                     started = time.perf_counter()
-                    backend.advance(step, block_by_block=block_by_block)
+                    backend.advance(step, block_by_block=block_by_block, coarse=coarse)
                     done += step
                     progress(step)
-                    if time.perf_counter() - started < 0.1:
+                    if not coarse and time.perf_counter() - started < 0.1:
                         chunk = min(chunk * 4, MAX_ADVANCE)  # cheap chunks: commit less often
             except KeyboardInterrupt:
                 interrupted = True
@@ -236,6 +248,7 @@ def advance(
         "epoch_paid_by_subnet": {str(n): paid - epochs_before[1].get(n, 0)
                                  for n, paid in epochs_after[1].items()
                                  if paid != epochs_before[1].get(n, 0)},
+        "mode": "coarse" if coarse else "exact",
         "seconds": round(elapsed, 3),
     }
 

@@ -56,7 +56,7 @@ class Taoctl:
         """Run with --json and parse stdout, which must be exactly one JSON document."""
         proc = self.run(*args, "--json", **kw)
         if ok and proc.returncode != 0:
-            raise AssertionError(f"taoctl {' '.join(args)} failed ({proc.returncode}): "
+            raise AssertionError(f"taoctl {' '.join(map(str, args))} failed ({proc.returncode}): "
                                  f"{proc.stderr}")
         return json.loads(proc.stdout)
 

@@ -114,8 +114,9 @@ class LocalBackend:
         with self.chain.reading() as state:
             return dispatch(state, origin, Call(pallet, name, args), self.chain.open_number())
 
-    def advance(self, count: int, *, block_by_block: bool = False) -> AdvanceResult:
-        return self.chain.advance(count, block_by_block=block_by_block)
+    def advance(self, count: int, *, block_by_block: bool = False,
+                coarse: bool = False) -> AdvanceResult:
+        return self.chain.advance(count, block_by_block=block_by_block, coarse=coarse)
 
     def check(self) -> dict[str, list[str]]:
         from chain.local.invariants import check

@@ -251,7 +251,8 @@ class LocalChain:
         return BlockInfo(number, self.timestamp_of(number), number - 1, head or b"",
                          self.genesis_hash, self.genesis_number)
 
-    def advance(self, count: int, *, block_by_block: bool = False) -> AdvanceResult:
+    def advance(self, count: int, *, block_by_block: bool = False,
+                coarse: bool = False) -> AdvanceResult:
         """Seal the open block and open `count` more, all in one transaction.
 
         Blocks in between are empty: their start-of-block work runs (in closed form where every
@@ -265,7 +266,8 @@ class LocalChain:
             target = start + count
             blocks.close_open(self.conn, start, target - 1, before)
             run_empty_blocks(state, start + 1, target - 1, (self.genesis_number,
-                             self.genesis_time), block_by_block=block_by_block)
+                             self.genesis_time), block_by_block=block_by_block,
+                             coarse=coarse)
             events = open_block(state, target, self.timestamp_of(target))
             parent = blocks.hash_at(self.conn, target - 1)
             after = state.get(s.BALANCES_ISSUANCE)

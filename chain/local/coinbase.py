@@ -69,7 +69,8 @@ def check_run_length(state: State, blocks: int) -> None:
         raise AdvanceTooLong(
             f"{blocks:,} blocks with {emitting} emitting subnets run block by block (about "
             f"{blocks * emitting // 40_000 // 60:,} minutes); advance at most "
-            f"{MAX_SUBNET_BLOCKS // emitting:,} blocks at a time")
+            f"{MAX_SUBNET_BLOCKS // emitting:,} blocks at a time, or pass --coarse (emission "
+            "in batches, merged epochs: fast, not block-exact)")
 
 
 # -- which subnets -------------------------------------------------------------------------------
@@ -260,7 +261,26 @@ class Run:
         self.block_emission = emission
         return mint_amount(self.issuance)
 
-    def _emit(self, credit: int) -> int:
+    def batch(self, number: int, blocks: int) -> None:
+        """`blocks` blocks from `number` on as one coarse step (`coarse_blocks`): their TAO
+        credit in closed form, shared once at the step's EMA prices, alpha emission for the
+        whole step, one closed-form EMA move. Epoch clocks are left to the caller."""
+        before = self.issuance
+        credit = emit_blocks(before, blocks)
+        for k, block in halvings_in_run(before, number, blocks):
+            self.state.set(s.HALVING_BLOCK, k, block)
+        spent = self._emit(credit, blocks) if self.emitting else 0
+        if spent == 0:
+            self.root_credit += credit
+            self.issuance += credit
+        else:
+            self.recycled += credit - spent
+            self.issuance += spent
+        # what the batch's last block minted at, so the next block's drop records a halving
+        self.block_emission = block_emission_for_issuance(before + emit_blocks(before, blocks - 1))
+        self._moving_prices(number + blocks // 2, blocks)
+
+    def _emit(self, credit: int, blocks: int = 1) -> int:
         prices = {sub.netuid: cm.moving_alpha_price(sub.moving) for sub in self.emitting}
         shares = cm.subnet_emission_shares(
             prices, {sub.netuid: sub.miner_burned for sub in self.emitting},
@@ -270,7 +290,8 @@ class Run:
         spent = 0
         for sub in self.emitting:
             issuance = sub.pool.alpha_reserve + sub.alpha_out
-            alpha_emission = block_emission_for_issuance(issuance)
+            alpha_emission = block_emission_for_issuance(issuance) if blocks == 1 else \
+                emit_blocks(issuance, blocks)
             price = amm.spot_price(sub.pool)
             proportion = cm.root_proportion(self.root_tao, self.tao_weight, issuance)
             terms = cm.subnet_terms(tao_emissions[sub.netuid], alpha_emission, price, proportion)
@@ -319,12 +340,16 @@ class Run:
         self.next_epoch = self._next_epoch_block()
         return ran
 
-    def _moving_prices(self, number: int) -> None:
+    def _moving_prices(self, number: int, blocks: int = 1) -> None:
         for sub in self.emitting:
             spot = amm.spot_price(sub.pool)
             since = cm.blocks_since_start_call(number, sub.first_emission)
-            sub.moving = cm.update_moving_price(sub.moving, spot, since,
-                                                is_root_or_stable=sub.stable)
+            if blocks == 1:
+                sub.moving = cm.update_moving_price(sub.moving, spot, since,
+                                                    is_root_or_stable=sub.stable)
+            else:
+                sub.moving = cm.update_moving_price_blocks(sub.moving, spot, since, blocks,
+                                                           is_root_or_stable=sub.stable)
 
     def _flush_subnet(self, sub: _Subnet, number: int) -> None:
         sub.flush(self.state, number)
@@ -379,6 +404,37 @@ def run_blocks(state: State, first: int, last: int) -> list[dict]:
     return ran
 
 
+COARSE_SUBSTEPS = 16
+"""Emission batches per coarse run (`coarse_blocks`)."""
+
+
+def coarse_blocks(state: State, first: int, last: int) -> list[dict]:
+    """Blocks first..last fast-forwarded coarsely: emission in `COARSE_SUBSTEPS` closed-form
+    batches (`Run.batch`), then one epoch per emitting subnet at `last` paying everything
+    pending, and every epoch clock moved as if its slots had passed.
+
+    Issuance, halvings and every ledger invariant are kept exactly; what is approximate is the
+    path (prices and shares are held for a batch, epochs are merged), so the result is not the
+    block-by-block chain's. `chain advance --coarse` uses it for runs too long to compute block
+    by block (years of a mainnet-shaped chain)."""
+    run = Run(state, first)
+    size = -(-(last - first + 1) // COARSE_SUBSTEPS)
+    for start in range(first, last + 1, size):
+        run.batch(start, min(size, last - start + 1))
+    ran = []
+    for sub in run.emitting:
+        clock = run.clocks[sub.netuid]
+        if not clock.tempo:
+            continue
+        sub.flush(state, last)
+        ran.append(run_subnet_epoch(state, sub.netuid, last, clock.last_epoch_block))
+        sub.load(state)
+    run.finish(last)
+    for netuid in run.subnets:
+        _skip_clock(state, netuid, first, last)
+    return ran
+
+
 def run_block(state: State, block: int) -> list[dict]:
     """The coinbase of one block (module docstring); returns the epochs that ran."""
     return run_blocks(state, block, block)
@@ -400,8 +456,11 @@ class Coinbase:
     def next_block_needing_work(self, state: State, first: int) -> int | None:
         return None  # `skip` itself goes block by block when it must
 
-    def skip(self, state: State, first: int, last: int) -> None:
+    def skip(self, state: State, first: int, last: int, coarse: bool = False) -> None:
         if any(emits(state, n) for n in all_subnets(state)):
+            if coarse:
+                coarse_blocks(state, first, last)
+                return
             check_run_length(state, last - first + 1)
             run_blocks(state, first, last)
             return

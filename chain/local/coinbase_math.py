@@ -48,6 +48,7 @@ __all__ = [
     "legacy_should_run_epoch",
     "miner_burned",
     "moving_alpha_price",
+    "update_moving_price_blocks",
     "owner_cut_and_pending",
     "owner_cut_fraction",
     "parent_contribution",
@@ -385,6 +386,44 @@ def update_moving_price(
     previous = moving_alpha_price(moving_price_i96f32, is_root_or_stable)
     moving_term = U64F64.saturating_mul(one_minus_alpha, previous)
     return convert(U64F64.clamp(price_term + moving_term), U64F64, I96F32)
+
+
+def update_moving_price_blocks(
+    moving_price_i96f32: int,
+    spot_price_u64f64: int,
+    blocks_since_start: int,
+    blocks: int,
+    halving_blocks: int = EMA_PRICE_HALVING_BLOCKS,
+    moving_alpha_i96f32: int = MOVING_ALPHA,
+    is_root_or_stable: bool = False,
+) -> int:
+    """`blocks` applications of `update_moving_price` at a constant spot price, in closed form,
+    for the coarse fast-forward (not bit-exact with the block-by-block EMA):
+
+        new = target + (previous - target) * (1 - alpha)^blocks,   target = min(spot, 1.0)
+
+    `alpha` is taken at `blocks_since_start`; the power is U64F64 by squaring (products floor).
+    """
+    if blocks <= 1:
+        return update_moving_price(moving_price_i96f32, spot_price_u64f64, blocks_since_start,
+                                   halving_blocks, moving_alpha_i96f32, is_root_or_stable)
+    one = U64F64.one
+    b = U64F64.from_int(blocks_since_start)
+    ramp = _checked_div(U64F64, b, U64F64.clamp(b + U64F64.from_int(halving_blocks))) or 0
+    alpha = U64F64.saturating_mul(convert(moving_alpha_i96f32, I96F32, U64F64), ramp)
+    base, factor, n = max(one - alpha, 0), one, blocks
+    while n:
+        if n & 1:
+            factor = U64F64.saturating_mul(factor, base)
+        base = U64F64.saturating_mul(base, base)
+        n >>= 1
+    target = min(spot_price_u64f64, one)
+    previous = moving_alpha_price(moving_price_i96f32, is_root_or_stable)
+    if previous >= target:
+        new = target + U64F64.saturating_mul(previous - target, factor)
+    else:
+        new = target - U64F64.saturating_mul(target - previous, factor)
+    return convert(U64F64.clamp(new), U64F64, I96F32)
 
 
 # --- Distributing an epoch's output (§7.10) ----------------------------------------------------

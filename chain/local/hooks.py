@@ -5,7 +5,8 @@ Each hook is an object with:
 - `on_initialize(env)`: the work for the block `env.block_number`, run before its extrinsics;
 - `next_block_needing_work(state, first)`: the first block >= `first` that must run block by
   block, or None if every block from `first` on can be skipped in closed form;
-- `skip(state, first, last)`: the combined effect of blocks first..last, in closed form.
+- `skip(state, first, last, coarse=False)`: the combined effect of blocks first..last, in
+  closed form (`coarse`: an approximate fast-forward is acceptable where no closed form exists).
 
 The runtime skips a run of empty blocks only up to the smallest `next_block_needing_work` of all
 hooks, so a later hook (coinbase, epochs every tempo) can demand block-by-block work from a given
@@ -54,7 +55,7 @@ class EmissionStandIn:
     def next_block_needing_work(self, state: State, first: int) -> int | None:
         return None  # emission is constant between thresholds: always skippable
 
-    def skip(self, state: State, first: int, last: int) -> None:
+    def skip(self, state: State, first: int, last: int, coarse: bool = False) -> None:
         issuance = state.get(s.BALANCES_ISSUANCE)
         minted = emit_blocks(issuance, last - first + 1)
         for k, block in halvings_in_run(issuance, first, last - first + 1):

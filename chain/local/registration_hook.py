@@ -46,5 +46,5 @@ class RegistrationPriceDecay:
     def next_block_needing_work(self, state: State, first: int) -> int | None:
         return None  # a run's decay is computed directly in `skip`
 
-    def skip(self, state: State, first: int, last: int) -> None:
+    def skip(self, state: State, first: int, last: int, coarse: bool = False) -> None:
         _decay_all(state, first, last)

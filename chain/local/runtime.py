@@ -96,12 +96,12 @@ def open_block(state: State, number: int, timestamp_ms: int) -> list[dict]:
 
 
 def run_empty_blocks(state: State, first: int, last: int, genesis: tuple[int, int],
-                     *, block_by_block: bool = False) -> None:
+                     *, block_by_block: bool = False, coarse: bool = False) -> None:
     """Run blocks first..last (inclusive) with no extrinsics, skipping in closed form.
 
     `genesis` is (genesis block number, genesis timestamp ms), to date the blocks. A run is
     skipped only up to the first block some hook needs block by block; `block_by_block` forces
-    the slow path (tests compare the two).
+    the slow path (tests compare the two); `coarse` lets hooks fast-forward approximately.
     """
     number = first
     while number <= last:
@@ -114,7 +114,7 @@ def run_empty_blocks(state: State, first: int, last: int, genesis: tuple[int, in
         if stop > number:  # number..min(stop-1, last) can be skipped
             end = min(stop - 1, last)
             for hook in BLOCK_HOOKS:
-                hook.skip(state, number, end)
+                hook.skip(state, number, end, coarse=coarse)
             number = end + 1
             continue
         open_block(state, number, genesis[1] + (number - genesis[0]) * BLOCK_TIME_MS)

@@ -44,6 +44,7 @@ from chain.local.coinbase_math import (
     subnet_terms,
     tao_weight,
     update_moving_price,
+    update_moving_price_blocks,
     validator_pool,
     validator_take_split,
 )
@@ -581,3 +582,20 @@ def test_schedule_orders_subnets_as_storage_does():
 def test_safety_net_fires_after_max_tempo_blocks_without_a_step():
     clocks = {1: EpochClock(tempo=60_000, last_epoch_block=0, blocks_since_last_step=MAX_TEMPO)}
     assert schedule_epochs(clocks, block=1).run == [1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(moving=st.integers(0, 4 * I96F32.one), spot=st.integers(0, 3 * ONE64),
+       since=st.integers(1, 10**7), blocks=st.integers(1, 300))
+def test_moving_price_in_closed_form_tracks_repeated_blocks(moving, spot, since, blocks):
+    """The coarse fast-forward's EMA equals `blocks` block-by-block updates at the same ramp
+    (`since` held), up to the floors of each step: within one part in a million of 1.0."""
+    stepped = moving
+    for _ in range(blocks):
+        stepped = update_moving_price(stepped, spot, since)
+    closed = update_moving_price_blocks(moving, spot, since, blocks)
+    assert abs(closed - stepped) <= I96F32.one // 10**6 + blocks
+    target = min(spot, ONE64) >> 32
+    previous = min(moving, I96F32.one) if moving else moving
+    # it moves toward the target and never overshoots it
+    assert min(target, previous) - blocks <= closed <= max(target, previous, moving) + blocks

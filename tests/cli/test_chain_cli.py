@@ -126,8 +126,14 @@ def test_mainnet_preset_halving_table(taoctl, tmp_path):
     assert past[0]["date"].startswith("2025-12-15")
     assert upcoming[0]["threshold_rao"] == 15_750_000 * TAO
     assert upcoming[0]["date"].startswith("2029-12-1")
-    doc = taoctl.json("chain", "advance", "--to-halving", "--chain-db", db)
+    proc = taoctl.run("chain", "advance", "--to-halving", "--chain-db", db, "--json")
+    assert proc.returncode == 2 and "--coarse" in _error(proc)["message"]
+    assert taoctl.json("chain", "status", "--chain-db", db)["block"] == doc["block"]
+    doc = taoctl.json("chain", "advance", "--to-halving", "--coarse", "--chain-db", db)
     assert doc["block"] == upcoming[0]["block"] and doc["block_emission_rao"] == TAO // 4
+    assert doc["mode"] == "coarse" and [h["k"] for h in doc["halvings"]] == [2]
+    assert doc["epochs_fired"] >= 32 * 128  # one merged epoch per subnet per step
+    assert taoctl.json("chain", "check", "--chain-db", db)["ok"]
     proc = taoctl.run("chain", "fund", ALICE, "1", "--chain-db", db, "--json")
     assert proc.returncode == 2 and "dev preset" in _error(proc)["message"]
 

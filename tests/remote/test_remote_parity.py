@@ -59,7 +59,7 @@ STAKING = [
 ]
 # what legitimately differs: hashes of differently signed extrinsics, free text, and
 # `earned_rao`, which only the bundled chain can compute (from its extrinsic history)
-VOLATILE = {"network", "extrinsic_hash", "message", "earned_rao"}
+VOLATILE = {"network", "extrinsic_hash", "extrinsic", "message", "earned_rao"}
 
 
 def normalise(doc):

@@ -30,7 +30,7 @@ class EveryTempo:
     def next_block_needing_work(self, state, first: int) -> int | None:
         return -(-first // TEMPO) * TEMPO
 
-    def skip(self, state, first: int, last: int) -> None:
+    def skip(self, state, first: int, last: int, coarse: bool = False) -> None:
         assert not any(b % TEMPO == 0 for b in range(first, last + 1))
 
 
