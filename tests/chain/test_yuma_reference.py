@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.chain.test_yuma_math import chain_weighted_median_col
 
 from chain.yuma import ONE_BITS, YumaParams, yuma_epoch
+from tests.chain.test_yuma_math import chain_weighted_median_col
 
 
 def floor_bits(x: float) -> int:
