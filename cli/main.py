@@ -80,8 +80,7 @@ class LazyGroup(TyperGroup):
         """Plain help for the top level: listing groups must not import them (or rich)."""
         self.format_usage(ctx, formatter)
         self.format_help_text(ctx, formatter)
-        self.format_options(ctx, formatter)
-        self.format_commands(ctx, formatter)
+        self.format_options(ctx, formatter)  # a group's options section lists its commands too
         self.format_epilog(ctx, formatter)
 
 
