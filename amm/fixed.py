@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 MAX_U64 = 2**64 - 1
 
@@ -38,22 +39,25 @@ class Format:
     width: int
     signed: bool
 
-    @property
+    # cached: the coinbase and the epoch payout clamp millions of times per simulated day
+    @cached_property
     def one(self) -> int:
         """The bits of 1.0."""
         return 1 << self.frac
 
-    @property
+    @cached_property
     def max_bits(self) -> int:
         return (1 << (self.width - 1)) - 1 if self.signed else (1 << self.width) - 1
 
-    @property
+    @cached_property
     def min_bits(self) -> int:
         return -(1 << (self.width - 1)) if self.signed else 0
 
     def clamp(self, bits: int) -> int:
         """Saturate raw bits into this format's range."""
-        return max(self.min_bits, min(self.max_bits, bits))
+        if bits > self.max_bits:
+            return self.max_bits
+        return self.min_bits if bits < self.min_bits else bits
 
     def from_int(self, n: int) -> int:
         """Exact conversion of an integer (no saturation check: callers pass in-range values)."""
@@ -68,7 +72,10 @@ class Format:
         return (a * b) >> self.frac
 
     def saturating_mul(self, a: int, b: int) -> int:
-        return self.clamp(self.mul(a, b))
+        bits = (a * b) >> self.frac
+        if bits > self.max_bits:
+            return self.max_bits
+        return self.min_bits if bits < self.min_bits else bits
 
     def div(self, a: int, b: int) -> int:
         """Quotient `a / b`, truncated toward zero. Division by zero returns 0 (`safe_div`)."""

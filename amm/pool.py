@@ -8,7 +8,7 @@ slippage as the chain's `SimSwapResult` defines it, and the pool afterwards.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from amm.balancer import ACCURACY, HALF, MAX_U64, weights_valid
@@ -59,7 +59,8 @@ class Pool:
 
     def with_reserves(self, tao_reserve: int, alpha_reserve: int) -> Pool:
         """The same pool with new reserves (weights, fee and model unchanged)."""
-        return replace(self, tao_reserve=tao_reserve, alpha_reserve=alpha_reserve)
+        return Pool(tao_reserve, alpha_reserve, self.tao_weight, self.fee_rate, self.model,
+                    self.stable)  # not dataclasses.replace: the coinbase calls this per block
 
     def to_json(self) -> dict:
         return {

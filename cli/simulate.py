@@ -17,7 +17,6 @@ from cli.output import JsonOpt, Output
 from cli.walletopts import WalletNameOpt, WalletPathOpt
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
-                  invoke_without_command=True,
                   help="Run a copy of the chain forward and report earnings.")
 
 
@@ -26,7 +25,7 @@ class SimulateUsageError(Exception):
     exit_code = 2
 
 
-@app.callback(invoke_without_command=True)
+@app.command()
 def simulate(
     blocks: Annotated[int | None, typer.Option("--blocks", min=1, help="Blocks to run")] = None,
     epochs: Annotated[int | None, typer.Option("--epochs", min=1, help="Tempos to run (of the "

@@ -80,6 +80,7 @@ def set_weights(
     wallet_name: WalletNameOpt = None,
     wallet_path: WalletPathOpt = None,
     wallet_hotkey: Annotated[str | None, typer.Option("--wallet-hotkey", "--hotkey",
+                                                      "--wallet.hotkey", "-H",
                                                       help="Hotkey name in the wallet")] = None,
     password_file: PasswordFileOpt = None,
     password_stdin: PasswordStdinOpt = False,

@@ -15,6 +15,23 @@ from typing import Any
 from chain.local.storage import StorageItem
 
 _MISSING = object()  # "no entry": reads as the item's default, flushes as a DELETE
+_SLOTS: dict[tuple, tuple[str, str]] = {}  # (pallet, name, key) -> (item id, key text)
+_SLOTS_MAX = 1 << 20
+
+
+def _slot(item: StorageItem, key: tuple) -> tuple[str, str]:
+    """(item id, key text) of `item[key]`, memoised: epochs and the coinbase read the same
+    few thousand slots over and over, and encoding a key costs more than the dict lookup."""
+    memo = (item.pallet, item.name, key)
+    try:
+        slot = _SLOTS.get(memo)
+    except TypeError:  # an unhashable key part (a list or bytearray): encode every time
+        return item.id, item.encode_key(key)
+    if slot is None:
+        if len(_SLOTS) >= _SLOTS_MAX:
+            _SLOTS.clear()
+        slot = _SLOTS[memo] = (item.id, item.encode_key(key))
+    return slot
 
 
 class State:
@@ -29,7 +46,7 @@ class State:
     # reads and writes -----------------------------------------------------------------------
     def get(self, item: StorageItem, *key: Any) -> Any:
         """The value of `item[key]`, or the item's default when there is no entry."""
-        slot = (item.id, item.encode_key(key))
+        slot = _slot(item, key)
         value = self._dirty.get(slot, _MISSING)
         if value is _MISSING and slot not in self._dirty:
             value = self._cache.get(slot, _MISSING)
@@ -44,11 +61,11 @@ class State:
     def set(self, item: StorageItem, *key_and_value: Any) -> None:
         """Write `item[key] = value` (the last argument is the value)."""
         *key, value = key_and_value
-        self._write((item.id, item.encode_key(tuple(key))), value)
+        self._write(_slot(item, tuple(key)), value)
 
     def remove(self, item: StorageItem, *key: Any) -> None:
         """Delete `item[key]`; it then reads as the default."""
-        self._write((item.id, item.encode_key(key)), _MISSING)
+        self._write(_slot(item, key), _MISSING)
 
     def _write(self, slot: tuple[str, str], value: Any) -> None:
         if self._journal and slot not in self._journal[-1]:
