@@ -358,6 +358,14 @@ def blocks_since_start_call(current_block: int, first_emission_block: int | None
     return max(current_block - start_call_block, 0)
 
 
+def _ema_alpha(blocks_since_start: int, halving_blocks: int, moving_alpha_i96f32: int) -> int:
+    """The EMA's per-block weight, U64F64: `SubnetMovingAlpha * (b / (b + halving_blocks))`,
+    the quotient first (truncating), then the product (floored, saturating)."""
+    b = U64F64.from_int(blocks_since_start)
+    ramp = _checked_div(U64F64, b, U64F64.clamp(b + U64F64.from_int(halving_blocks))) or 0
+    return U64F64.saturating_mul(convert(moving_alpha_i96f32, I96F32, U64F64), ramp)
+
+
 def update_moving_price(
     moving_price_i96f32: int,
     spot_price_u64f64: int,
@@ -376,11 +384,7 @@ def update_moving_price(
     floor, sums saturate. `previous` is `moving_alpha_price` (1.0 for root and stable subnets).
     """
     one = U64F64.one
-    b = U64F64.from_int(blocks_since_start)
-    b_plus_h = U64F64.clamp(b + U64F64.from_int(halving_blocks))
-    ramp = _checked_div(U64F64, b, b_plus_h) or 0
-    ma = convert(moving_alpha_i96f32, I96F32, U64F64)
-    alpha = U64F64.saturating_mul(ma, ramp)
+    alpha = _ema_alpha(blocks_since_start, halving_blocks, moving_alpha_i96f32)
     one_minus_alpha = max(one - alpha, 0)
     price_term = U64F64.saturating_mul(alpha, min(spot_price_u64f64, one))
     previous = moving_alpha_price(moving_price_i96f32, is_root_or_stable)
@@ -408,9 +412,7 @@ def update_moving_price_blocks(
         return update_moving_price(moving_price_i96f32, spot_price_u64f64, blocks_since_start,
                                    halving_blocks, moving_alpha_i96f32, is_root_or_stable)
     one = U64F64.one
-    b = U64F64.from_int(blocks_since_start)
-    ramp = _checked_div(U64F64, b, U64F64.clamp(b + U64F64.from_int(halving_blocks))) or 0
-    alpha = U64F64.saturating_mul(convert(moving_alpha_i96f32, I96F32, U64F64), ramp)
+    alpha = _ema_alpha(blocks_since_start, halving_blocks, moving_alpha_i96f32)
     base, factor, n = max(one - alpha, 0), one, blocks
     while n:
         if n & 1:
