@@ -15,23 +15,25 @@ from typing import Any
 from chain.local.storage import StorageItem
 
 _MISSING = object()  # "no entry": reads as the item's default, flushes as a DELETE
-_SLOTS: dict[tuple, tuple[str, str]] = {}  # (pallet, name, key) -> (item id, key text)
-_SLOTS_MAX = 1 << 20
+_ABSENT = object()  # a dict lookup's "not there" (distinct from a stored _MISSING)
 
 
 def _slot(item: StorageItem, key: tuple) -> tuple[str, str]:
-    """(item id, key text) of `item[key]`, memoised: epochs and the coinbase read the same
-    few thousand slots over and over, and encoding a key costs more than the dict lookup."""
-    memo = (item.pallet, item.name, key)
+    """(item id, key text) of `item[key]`, memoised on the item: epochs and the coinbase read
+    the same few thousand slots over and over, and encoding a key costs more than a lookup."""
+    memo = item.slots
     try:
-        slot = _SLOTS.get(memo)
+        slot = memo.get(key)
     except TypeError:  # an unhashable key part (a list or bytearray): encode every time
         return item.id, item.encode_key(key)
     if slot is None:
-        if len(_SLOTS) >= _SLOTS_MAX:
-            _SLOTS.clear()
-        slot = _SLOTS[memo] = (item.id, item.encode_key(key))
+        if len(memo) >= _SLOTS_PER_ITEM:
+            memo.clear()
+        slot = memo[key] = (item.id, item.encode_key(key))
     return slot
+
+
+_SLOTS_PER_ITEM = 1 << 18
 
 
 class State:
@@ -47,10 +49,10 @@ class State:
     def get(self, item: StorageItem, *key: Any) -> Any:
         """The value of `item[key]`, or the item's default when there is no entry."""
         slot = _slot(item, key)
-        value = self._dirty.get(slot, _MISSING)
-        if value is _MISSING and slot not in self._dirty:
-            value = self._cache.get(slot, _MISSING)
-            if value is _MISSING and slot not in self._cache:
+        value = self._dirty.get(slot, _ABSENT)
+        if value is _ABSENT:
+            value = self._cache.get(slot, _ABSENT)
+            if value is _ABSENT:
                 row = self._conn.execute(
                     "SELECT value FROM storage WHERE item = ? AND key = ?", slot
                 ).fetchone()

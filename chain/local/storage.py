@@ -45,6 +45,10 @@ class StorageItem:
     value: str
     default: Any
 
+    def __post_init__(self) -> None:
+        # key tuple -> (id, key text), filled by `State` (not part of the item's identity)
+        object.__setattr__(self, "slots", {})
+
     @property
     def id(self) -> str:
         return f"{self.pallet}.{self.name}"
