@@ -60,7 +60,12 @@ class Pool:
     def with_reserves(self, tao_reserve: int, alpha_reserve: int) -> Pool:
         """The same pool with new reserves (weights, fee and model unchanged)."""
         return Pool(tao_reserve, alpha_reserve, self.tao_weight, self.fee_rate, self.model,
-                    self.stable)  # not dataclasses.replace: the coinbase calls this per block
+                    self.stable)  # not dataclasses.replace (3x slower): the coinbase calls this
+
+    def with_tao_weight(self, tao_weight: int) -> Pool:
+        """The same pool with a new TAO weight (validated: [0.01, 0.99])."""
+        return Pool(self.tao_reserve, self.alpha_reserve, tao_weight, self.fee_rate, self.model,
+                    self.stable)
 
     def to_json(self) -> dict:
         return {

@@ -598,9 +598,7 @@ def adjust_protocol_liquidity(pool: Pool, tao: int, alpha: int) -> tuple[Pool, i
     )
     if weight is None:
         return pool, 0, 0
-    from dataclasses import replace
-
-    return replace(pool, tao_weight=weight), tao, alpha
+    return pool.with_tao_weight(weight), tao, alpha
 
 
 def inject_liquidity(pool: Pool, tao: int, alpha: int) -> tuple[Pool, int, int]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from amm.fixed import I96F32, U64F64, U96F32, Format, convert, f64_literal
 from chain.local.network_lock import storage_order
@@ -489,6 +490,7 @@ def split_dividends(
     return alpha_out, root_out
 
 
+@lru_cache(maxsize=1024)
 def take_fraction(take_u16: int) -> int:
     """`get_hotkey_take_float`: `U96F32(Delegates[h]) / U96F32(65535)`, truncated."""
     return U96F32.div(U96F32.from_int(take_u16), U96F32.from_int(U16_MAX))

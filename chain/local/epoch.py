@@ -219,9 +219,9 @@ def distribute(state: State, netuid: int, outputs: EpochOutputs, pending: es.Pen
                 continue  # nobody to share with: the alpha stays as dust in SubnetAlphaOut
             _grow_pool(state, op.hotkey, netuid, op.amount)
         else:
-            if op.coldkey is None or not su.can_credit(state, op.hotkey, netuid, op.amount):
+            if op.coldkey is None or not su.credit_stake_if_possible(
+                    state, op.hotkey, op.coldkey, netuid, op.amount):
                 continue
-            su.credit_stake(state, op.hotkey, op.coldkey, netuid, op.amount)
         paid += op.amount
     for hotkey, amount in plan.alpha_dividends.items():
         state.set(e.ALPHA_DIVIDENDS_PER_SUBNET, netuid, hotkey, amount)

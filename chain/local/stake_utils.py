@@ -127,6 +127,19 @@ def credit_stake(state: State, hotkey: bytes, coldkey: bytes, netuid: int, alpha
     _remember_staking_hotkey(state, coldkey, hotkey)
 
 
+def credit_stake_if_possible(state: State, hotkey: bytes, coldkey: bytes, netuid: int,
+                             alpha: int) -> bool:
+    """`can_credit` then `credit_stake` with one pool read and one precision guard (the epoch
+    payout's hot path); False, changing nothing, when `alpha` would buy no share."""
+    pool = hotkey_pool(state, hotkey, netuid)
+    if not sp.can_update_one(pool, alpha):
+        return False
+    pool, share = sp.credit_stake(pool, share_of(state, hotkey, coldkey, netuid), alpha)
+    _store_pool(state, hotkey, coldkey, netuid, pool, share)
+    _remember_staking_hotkey(state, coldkey, hotkey)
+    return True
+
+
 def debit_stake(state: State, hotkey: bytes, coldkey: bytes, netuid: int, alpha: int) -> None:
     """Remove alpha from a coldkey's stake (NotEnoughStakeToWithdraw if it holds less)."""
     pool, share = hotkey_pool(state, hotkey, netuid), share_of(state, hotkey, coldkey, netuid)
