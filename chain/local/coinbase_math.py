@@ -101,6 +101,7 @@ HALF_U96F32 = U96F32.one >> 1
 # --- Weights and proportions -------------------------------------------------------------------
 
 
+@lru_cache(maxsize=64)
 def tao_weight(tao_weight_u64: int) -> int:
     """`get_tao_weight`: `U96F32(TaoWeight) / U96F32(u64::MAX)`, truncated (U96F32 bits)."""
     return U96F32.div(U96F32.from_int(tao_weight_u64), U96F32.from_int(MAX_U64))
@@ -302,6 +303,7 @@ class AlphaSplit:
     root_recycled: int
 
 
+@lru_cache(maxsize=64)
 def owner_cut_fraction(owner_cut_u16: int) -> int:
     """`get_float_subnet_owner_cut`: `U96F32(SubnetOwnerCut) / U96F32(65535)`, truncated."""
     return U96F32.div(U96F32.from_int(owner_cut_u16), U96F32.from_int(U16_MAX))
