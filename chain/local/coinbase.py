@@ -227,6 +227,7 @@ class Run:
         self.root_credit = 0
         self.recycled = 0
         self.next_epoch = self._next_epoch_block()
+        self.neurons: dict = {}  # netuid -> epoch.NeuronCache, valid while no extrinsic runs
 
     def _next_epoch_block(self) -> int:
         """The first block at which any subnet could be due (cheap test per block)."""
@@ -333,7 +334,7 @@ class Run:
             if sub is not None:
                 self._flush_subnet(sub, number)
             ran.append(run_subnet_epoch(self.state, netuid, number,
-                                        previous[netuid].last_epoch_block))
+                                        previous[netuid].last_epoch_block, self.neurons))
             if sub is not None:
                 sub.load(self.state)
                 sub.miner_burned = self.state.get(e.MINER_BURNED, netuid)
@@ -371,8 +372,10 @@ class Run:
         state.set(s.BLOCK_EMISSION, self.block_emission)
 
 
-def run_subnet_epoch(state: State, netuid: int, block: int, last_epoch_block: int) -> dict:
-    """Drain the subnet's accumulators, run its epoch and pay it out."""
+def run_subnet_epoch(state: State, netuid: int, block: int, last_epoch_block: int,
+                     neurons: dict | None = None) -> dict:
+    """Drain the subnet's accumulators, run its epoch and pay it out. `neurons` is a run's
+    `epoch.NeuronCache` per subnet (see `epoch.run_epoch`)."""
     from chain.local import epoch
 
     pending = es.Pending(server=state.get(e.PENDING_SERVER, netuid),
@@ -383,7 +386,7 @@ def run_subnet_epoch(state: State, netuid: int, block: int, last_epoch_block: in
         if state.get(item, netuid):
             state.set(item, netuid, 0)
     outputs = epoch.run_epoch(state, netuid, pending.server + pending.validator + pending.root,
-                              block, last_epoch_block)
+                              block, last_epoch_block, memo=neurons)
     paid = epoch.distribute(state, netuid, outputs, pending)
     drained = pending.server + pending.validator + pending.root + pending.owner_cut
     state.set(e.EPOCHS_RUN, state.get(e.EPOCHS_RUN) + 1)
@@ -427,7 +430,8 @@ def coarse_blocks(state: State, first: int, last: int) -> list[dict]:
         if not clock.tempo:
             continue
         sub.flush(state, last)
-        ran.append(run_subnet_epoch(state, sub.netuid, last, clock.last_epoch_block))
+        ran.append(run_subnet_epoch(state, sub.netuid, last, clock.last_epoch_block,
+                                    run.neurons))
         sub.load(state)
     run.finish(last)
     for netuid in run.subnets:
