@@ -247,7 +247,7 @@ def swap(
         net_in=net_in,
         amount_out=out,
         price_before=current,
-        price_after=_price(pool, tao_after, alpha_after),
+        price_after=_price(pool, tao_after, alpha_after) if partial else target,
         slippage=_slippage(buying, net_in + fee, current, out),
         partial=partial,
         pool_before=pool,

@@ -218,6 +218,7 @@ class Run:
         self.by_netuid = {sub.netuid: sub for sub in self.emitting}
         self.root_tao = state.get(s.SUBNET_TAO, ROOT_NETUID)
         self.tao_weight = state.get(i.TAO_WEIGHT)
+        self.weighted_root = cm.weighted_root_tao(self.root_tao, self.tao_weight)
         self.owner_cut = state.get(i.SUBNET_OWNER_CUT)
         self.max_epochs = state.get(e.MAX_EPOCHS_PER_BLOCK)
         self.clocks = {n: _clock(state, n, first) for n in self.subnets}
@@ -294,7 +295,7 @@ class Run:
             alpha_emission = block_emission_for_issuance(issuance) if blocks == 1 else \
                 emit_blocks(issuance, blocks)
             price = amm.spot_price(sub.pool)
-            proportion = cm.root_proportion(self.root_tao, self.tao_weight, issuance)
+            proportion = cm.root_proportion_of(self.weighted_root, issuance)
             terms = cm.subnet_terms(tao_emissions[sub.netuid], alpha_emission, price, proportion)
             spent += _inject(sub, terms)
             sub.alpha_out += terms.alpha_out_rao
@@ -302,7 +303,7 @@ class Run:
             after = sub.pool.alpha_reserve + sub.alpha_out
             split = cm.owner_cut_and_pending(
                 terms.alpha_out, self.owner_cut,
-                cm.root_proportion(self.root_tao, self.tao_weight, after), root_sell)
+                cm.root_proportion_of(self.weighted_root, after), root_sell)
             sub.pending_owner += split.owner_cut
             sub.pending_server += split.pending_server
             sub.pending_validator += split.pending_validator

@@ -111,11 +111,21 @@ def root_proportion(root_tao: int, tao_weight_u64: int, alpha_issuance: int) -> 
     """`root_proportion(n)` as U96F32 bits: `w*tau / (w*tau + alpha_issuance)` where
     `tau = SubnetTAO[ROOT]`, `w = tao_weight(TaoWeight)`, and `alpha_issuance = SubnetAlphaIn[n] +
     SubnetAlphaOut[n]`. The product floors, the quotient truncates; 0 if the denominator is 0."""
-    weighted = U96F32.saturating_mul(U96F32.from_int(root_tao), tao_weight(tao_weight_u64))
-    denominator = U96F32.clamp(weighted + U96F32.from_int(alpha_issuance))
+    return root_proportion_of(weighted_root_tao(root_tao, tao_weight_u64), alpha_issuance)
+
+
+def weighted_root_tao(root_tao: int, tao_weight_u64: int) -> int:
+    """`w * tau` of `root_proportion` (U96F32 bits, the product floors): constant over a run of
+    blocks, so the coinbase computes it once."""
+    return U96F32.saturating_mul(U96F32.from_int(root_tao), tao_weight(tao_weight_u64))
+
+
+def root_proportion_of(weighted_root: int, alpha_issuance: int) -> int:
+    """`root_proportion` from `weighted_root_tao`: `wt / (wt + alpha_issuance)`, truncated."""
+    denominator = U96F32.clamp(weighted_root + U96F32.from_int(alpha_issuance))
     if denominator == 0:
         return 0
-    return U96F32.div(weighted, denominator)
+    return U96F32.div(weighted_root, denominator)
 
 
 def moving_alpha_price(moving_price_i96f32: int, is_root_or_stable: bool = False) -> int:
