@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from amm.fixed import I96F32, U96F32
 from chain.local.coinbase_math import (
+    ChildkeySplit,
     ParentShare,
     childkey_dividend_split,
     miner_burned,
@@ -231,7 +232,10 @@ def _append(ops: list[Credit | GrowPool], op: Credit | GrowPool) -> None:
 
 
 def _childkey_split(hotkey, dividend, ck, alpha_stake, root_stake, hotkey_owner, w):
-    """One hotkey's dividend through `get_parent_child_dividends_distribution`."""
+    """One hotkey's dividend through `get_parent_child_dividends_distribution`. Without
+    parents the whole dividend stays with the hotkey (the split's own result then, exactly)."""
+    if not ck.parents.get(hotkey):
+        return ChildkeySplit(to_parents=[], to_child=max(min(dividend, MAX_U64), 0), recycled=0)
     own = self_contribution(
         alpha_stake.get(hotkey, 0),
         root_stake.get(hotkey, 0),

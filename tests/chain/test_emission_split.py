@@ -162,3 +162,20 @@ def test_staking_on_root_does_not_claim_past_dividends(rate, stake, claimed, add
         rate, stake + added, root_claimed_after_stake_change(claimed, rate, added, True)
     )
     assert before <= after < before + I96F32.one
+
+
+@settings(max_examples=200, deadline=None)
+@given(dividend=st.integers(0, 2**64 - 1), alpha=st.integers(0, 2**64 - 1),
+       root=st.integers(0, 2**64 - 1), weight=st.integers(0, 2**64 - 1),
+       burn=st.integers(0, 2**64 - 1), take=st.integers(0, 65535))
+def test_a_hotkey_without_parents_keeps_its_whole_dividend(dividend, alpha, root, weight, burn,
+                                                          take):
+    """The payout's shortcut for hotkeys with no parents equals the full childkey split."""
+    from chain.local.coinbase_math import childkey_dividend_split, self_contribution, tao_weight
+    from chain.local.emission_split import Childkeys, _childkey_split
+
+    w = tao_weight(weight)
+    full = childkey_dividend_split(dividend, self_contribution(alpha, root, [], w), [], burn,
+                                   take)
+    ck = Childkeys(ck_burn=burn, childkey_take={b"h": take})
+    assert _childkey_split(b"h", dividend, ck, {b"h": alpha}, {b"h": root}, {}, w) == full
