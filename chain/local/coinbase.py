@@ -358,7 +358,11 @@ class Run:
 
     def finish(self, last: int) -> None:
         """Write everything held in memory back to the state."""
+        from chain.local.epoch import write_bonds
+
         state = self.state
+        for netuid, neurons in self.neurons.items():
+            write_bonds(state, netuid, neurons)
         for sub in self.emitting:
             sub.flush(state, last)
         self._sync_steps()

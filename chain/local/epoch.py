@@ -110,7 +110,8 @@ class NeuronCache:
     last_update: object  # np.ndarray (n,) int64
     registered: object  # np.ndarray (n,) int64
     weights: object  # np.ndarray (n, n) float64, raw u16 values, before any mask
-    bonds: object  # np.ndarray (n, n) float64, the stored u16 values
+    bonds: object  # np.ndarray (n, n) float64, the u16 values as stored (or still to store)
+    unwritten: bool = False  # `bonds` differ from storage until `write_bonds`
 
 
 def _read_neurons(state: State, netuid: int, n: int) -> NeuronCache:
@@ -205,16 +206,29 @@ def run_epoch(state: State, netuid: int, rao_emission: int, block: int,
     state.set(e.VALIDATOR_PERMIT, netuid, new_permits.tolist())
     stored = quantise_u16(result.bonds).astype(np.int64)
     neurons.bonds = np.where(new_permits[:, None], stored, 0).astype(np.float64)
-    for uid in range(n):
-        value = []
-        if new_permits[uid]:
-            row = stored[uid]
-            nonzero = np.flatnonzero(row)
-            value = [list(pair) for pair in zip(nonzero.tolist(), row[nonzero].tolist(),
-                                                strict=True)]
+    neurons.unwritten = True
+    if memo is None:  # no run to write them at its end
+        write_bonds(state, netuid, neurons)
+    return EpochOutputs(hotkeys, server_l, validator_l)
+
+
+def write_bonds(state: State, netuid: int, neurons: NeuronCache) -> None:
+    """Store the bonds an epoch computed: u16 rows of `[uid, value]` pairs for permit holders,
+    empty rows for the rest (only where something was stored before). A run of empty blocks
+    calls this once at its end rather than after each of its epochs: building the rows costs
+    more than the epoch's Yuma step, and nothing reads them in between."""
+    import numpy as np
+
+    if not neurons.unwritten:
+        return
+    stored = neurons.bonds.astype(np.int64)
+    for uid in range(neurons.n):
+        row = stored[uid]
+        nonzero = np.flatnonzero(row)
+        value = list(map(list, zip(nonzero.tolist(), row[nonzero].tolist(), strict=True)))
         if value or state.get(e.BONDS, netuid, uid):
             state.set(e.BONDS, netuid, uid, value)
-    return EpochOutputs(hotkeys, server_l, validator_l)
+    neurons.unwritten = False
 
 
 # -- payout ---------------------------------------------------------------------------------------

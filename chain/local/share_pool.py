@@ -258,7 +258,8 @@ def can_update_one(pool: SharePool, amount: int) -> bool:
     return not shares_per_update(pool, amount).is_zero()
 
 
-def update_one(pool: SharePool, share: SafeFloat, amount: int) -> tuple[SharePool, SafeFloat]:
+def update_one(pool: SharePool, share: SafeFloat, amount: int,
+               spu: SafeFloat | None = None) -> tuple[SharePool, SafeFloat]:
     """Change one coldkey's stake by `amount` rao (positive buys shares, negative sells them),
     as `update_value_for_one` does. Returns the new pool and the coldkey's new share.
 
@@ -267,13 +268,15 @@ def update_one(pool: SharePool, share: SafeFloat, amount: int) -> tuple[SharePoo
       share and the denominator with SafeFloat truncation; a failed SafeFloat step keeps the old
       value, as on chain.
     - Then `shared` moves by `amount`, saturating within u64.
-    `amount` is the chain's i64: callers pass stake amounts (always < 2**63).
+    `amount` is the chain's i64: callers pass stake amounts (always < 2**63). `spu` may be
+    passed when the caller already computed `shares_per_update(pool, amount)`.
     """
     if pool.denominator.is_zero():
         first = SafeFloat.from_u64(abs(amount))
         new_denominator, new_share = first, first
     else:
-        spu = shares_per_update(pool, amount)
+        if spu is None:
+            spu = shares_per_update(pool, amount)
         if amount > 0:
             new_denominator = pool.denominator.add(spu) or pool.denominator
             new_share = share.add(spu) or share

@@ -132,9 +132,12 @@ def credit_stake_if_possible(state: State, hotkey: bytes, coldkey: bytes, netuid
     """`can_credit` then `credit_stake` with one pool read and one precision guard (the epoch
     payout's hot path); False, changing nothing, when `alpha` would buy no share."""
     pool = hotkey_pool(state, hotkey, netuid)
-    if not sp.can_update_one(pool, alpha):
-        return False
-    pool, share = sp.credit_stake(pool, share_of(state, hotkey, coldkey, netuid), alpha)
+    spu = None
+    if not pool.denominator.is_zero():  # the guard of `can_update_one`, its spu kept
+        spu = sp.shares_per_update(pool, alpha)
+        if spu.is_zero():
+            return False
+    pool, share = sp.update_one(pool, share_of(state, hotkey, coldkey, netuid), alpha, spu)
     _store_pool(state, hotkey, coldkey, netuid, pool, share)
     _remember_staking_hotkey(state, coldkey, hotkey)
     return True
