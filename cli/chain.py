@@ -21,6 +21,8 @@ app = typer.Typer(help="The bundled sandbox chain: init, status, advance, check.
                   no_args_is_help=True)
 
 ADVANCE_CHUNK = 1_000_000  # blocks per committed transaction when hooks allow skipping
+ADVANCE_CHUNK_EMITTING = 7_200  # with subnets emitting: a day per transaction (Ctrl-C keeps
+#                                 every finished day; the bar moves inside each day)
 ADVANCE_CHUNK_SLOW = 2_000  # blocks per transaction when every block runs its hooks
 COARSE_STEPS = 32  # committed steps of a --coarse run (each: emission batches, one epoch round)
 MIN_COARSE_STEP = 360  # blocks: a coarse step never merges less than a default tempo
@@ -205,11 +207,15 @@ def advance(
 
         if block_by_block and coarse:
             raise ChainUsageError("--coarse and --block-by-block exclude each other")
-        if not coarse:
-            with backend.chain.reading() as state:
+        from chain.local.coinbase import all_subnets, emits
+
+        with backend.chain.reading() as state:
+            if not coarse:
                 check_run_length(state, count)
+            emitting = any(emits(state, n) for n in all_subnets(state))
         done, interrupted = 0, False
-        chunk = ADVANCE_CHUNK_SLOW if block_by_block else ADVANCE_CHUNK
+        chunk = ADVANCE_CHUNK_SLOW if block_by_block else \
+            ADVANCE_CHUNK_EMITTING if emitting else ADVANCE_CHUNK
         if coarse:  # each committed chunk is one coarse step: emission batches, then epochs
             chunk = max(-(-count // COARSE_STEPS), MIN_COARSE_STEP)
         t0 = time.perf_counter()
@@ -218,10 +224,17 @@ def advance(
                 while done < count:
                     step = min(chunk, count - done)
                     started = time.perf_counter()
-                    backend.advance(step, block_by_block=block_by_block, coarse=coarse)
+                    inside = [0]  # blocks the run reported itself (emitting subnets)
+
+                    def report(n: int, inside=inside) -> None:
+                        inside[0] += n
+                        progress(n)
+
+                    backend.advance(step, block_by_block=block_by_block, coarse=coarse,
+                                    on_progress=report)
                     done += step
-                    progress(step)
-                    if not coarse and time.perf_counter() - started < 0.1:
+                    progress(step - inside[0])
+                    if not coarse and not emitting and time.perf_counter() - started < 0.1:
                         chunk = min(chunk * 4, MAX_ADVANCE)  # cheap chunks: commit less often
             except KeyboardInterrupt:
                 interrupted = True

@@ -114,9 +114,13 @@ class LocalBackend:
         with self.chain.reading() as state:
             return dispatch(state, origin, Call(pallet, name, args), self.chain.open_number())
 
-    def advance(self, count: int, *, block_by_block: bool = False,
-                coarse: bool = False) -> AdvanceResult:
-        return self.chain.advance(count, block_by_block=block_by_block, coarse=coarse)
+    def advance(self, count: int, *, block_by_block: bool = False, coarse: bool = False,
+                on_progress=None) -> AdvanceResult:
+        """`on_progress(n)` hears of blocks done inside a long block-by-block run."""
+        from chain.local.coinbase import reporting_progress
+
+        with reporting_progress(on_progress):
+            return self.chain.advance(count, block_by_block=block_by_block, coarse=coarse)
 
     def check(self) -> dict[str, list[str]]:
         from chain.local.invariants import check

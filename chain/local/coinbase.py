@@ -28,6 +28,10 @@ and epoch clocks jump to their last due block without running epochs (nothing is
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import amm
 from chain.local import coinbase_math as cm
 from chain.local import emission_split as es
@@ -52,6 +56,26 @@ MAX_SUBNET_BLOCKS = 50_000_000
 """The longest block-by-block run accepted in one advance, in emitting-subnet blocks (blocks
 times emitting subnets): about four years of 32 subnets. Longer runs are refused rather than
 left to run for hours."""
+
+
+PROGRESS_EVERY = 64
+"""Blocks between two progress reports of a block-by-block run."""
+
+_progress: ContextVar[Callable[[int], None] | None] = ContextVar("coinbase_progress",
+                                                                default=None)
+
+
+@contextmanager
+def reporting_progress(report: Callable[[int], None] | None) -> Iterator[None]:
+    """Within this block, block-by-block coinbase runs call `report(n)` every
+    `PROGRESS_EVERY` blocks (n blocks done since the last call), so a long advance inside one
+    transaction can still move a progress bar. A KeyboardInterrupt raised by `report`
+    abandons the run; the caller's transaction then rolls back."""
+    token = _progress.set(report)
+    try:
+        yield
+    finally:
+        _progress.reset(token)
 
 
 class AdvanceTooLong(ChainError):
@@ -406,8 +430,11 @@ def run_blocks(state: State, first: int, last: int) -> list[dict]:
     """The coinbase of blocks first..last, block by block, hot items kept in memory."""
     run = Run(state, first)
     ran = []
+    report = _progress.get()
     for number in range(first, last + 1):
         ran += run.block(number)
+        if report is not None and (number - first + 1) % PROGRESS_EVERY == 0:
+            report(PROGRESS_EVERY)
     run.finish(last)
     return ran
 
