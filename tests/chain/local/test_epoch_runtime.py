@@ -214,3 +214,27 @@ def test_kill_9_during_epoch_heavy_advance_leaves_a_consistent_chain(tmp_path):
         _ok(chain)
         chain.advance(5)
         _ok(chain)
+
+
+def test_a_long_run_reports_progress_and_an_interrupt_keeps_the_committed_chain(tmp_path):
+    """Emitting subnets make a run block by block inside one transaction: it reports every
+    64 blocks, and a KeyboardInterrupt from the report rolls the whole run back."""
+    from chain.local.backend import LocalBackend
+
+    chain = LocalChain.create(tmp_path / "p.db", "dev")
+    emitting_subnet(chain)
+    chain.close()
+    backend = LocalBackend(tmp_path / "p.db")
+    reports: list[int] = []
+    backend.advance(200, on_progress=reports.append)
+    assert reports == [64, 64, 64]  # blocks 2..199 run in memory, the 200th opens
+    before = backend.chain.open_number()
+
+    def interrupt(n: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        backend.advance(500, on_progress=interrupt)
+    assert backend.chain.open_number() == before
+    assert not any(check(backend.chain).values())
+    backend.close()
