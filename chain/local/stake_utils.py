@@ -137,9 +137,11 @@ def credit_stake_if_possible(state: State, hotkey: bytes, coldkey: bytes, netuid
         spu = sp.shares_per_update(pool, alpha)
         if spu.is_zero():
             return False
-    pool, share = sp.update_one(pool, share_of(state, hotkey, coldkey, netuid), alpha, spu)
+    held = share_of(state, hotkey, coldkey, netuid)
+    pool, share = sp.update_one(pool, held, alpha, spu)
     _store_pool(state, hotkey, coldkey, netuid, pool, share)
-    _remember_staking_hotkey(state, coldkey, hotkey)
+    if held.is_zero():  # a share only ever comes from a credit, which remembered the hotkey
+        _remember_staking_hotkey(state, coldkey, hotkey)
     return True
 
 
