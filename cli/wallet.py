@@ -456,23 +456,8 @@ def regen_coldkey(
     """Rebuild a coldkey from its mnemonic, seed or Polkadot-JS JSON backup."""
     out = _out(json_mode, no_prompt)
     wallet = resolve_wallet(wallet_name, wallet_path, None)
-    crypto = _crypto(crypto_type)
-    _check_targets(out, wallet.coldkey_targets(), overwrite)
-    keypair = _keypair_from_inputs(out, mnemonic, seed, backup, backup_password, uri, crypto)
-    password = None
-    if _want_password(use_password, True, uri):
-        password = new_password(
-            wallet,
-            out,
-            wallet.coldkey_file,
-            f"coldkey of wallet {wallet.name!r}",
-            password_file,
-            password_stdin,
-        )
-    with out.status("Encrypting the coldkey (Argon2i takes a few seconds)..."):
-        wallet.write_coldkey(keypair, password, overwrite=True)
-    doc = _key_doc("coldkey", keypair, password is not None, wallet.coldkey_file, None, False)
-    _report_created(out, wallet, [doc], [])
+    _regen(out, wallet, "coldkey", (mnemonic, seed, backup, backup_password, uri), crypto_type,
+           use_password, overwrite, password_file, password_stdin)
 
 
 @app.command("regen-hotkey")
@@ -496,21 +481,36 @@ def regen_hotkey(
     """Rebuild a hotkey from its mnemonic, seed or Polkadot-JS JSON backup."""
     out = _out(json_mode, no_prompt)
     wallet = resolve_wallet(wallet_name, wallet_path, hotkey)
+    _regen(out, wallet, "hotkey", (mnemonic, seed, backup, backup_password, uri), crypto_type,
+           use_password, overwrite, password_file, password_stdin)
+
+
+def _regen(out: Output, wallet, role: str, secrets: tuple, crypto_type: str,
+           use_password: bool | None, overwrite: bool, password_file, password_stdin) -> None:
+    """`regen-coldkey` / `regen-hotkey`: refuse an existing key unless `overwrite`, rebuild
+    the keypair from `secrets` (mnemonic, seed, backup, backup password, URI), encrypt it
+    (coldkeys by default, hotkeys on request; dev URIs never by default) and write it."""
+    from contextlib import nullcontext
+
+    coldkey = role == "coldkey"
     crypto = _crypto(crypto_type)
-    _check_targets(out, wallet.hotkey_targets(), overwrite)
-    keypair = _keypair_from_inputs(out, mnemonic, seed, backup, backup_password, uri, crypto)
+    _check_targets(out, wallet.coldkey_targets() if coldkey else wallet.hotkey_targets(),
+                   overwrite)
+    keypair = _keypair_from_inputs(out, *secrets, crypto)
+    path = wallet.coldkey_file if coldkey else wallet.hotkey_file()
+    label = f"coldkey of wallet {wallet.name!r}" if coldkey else \
+        f"hotkey {wallet.hotkey_str!r} of wallet {wallet.name!r}"
     password = None
-    if _want_password(use_password, False, uri):
-        password = new_password(
-            wallet,
-            out,
-            wallet.hotkey_file(),
-            f"hotkey {wallet.hotkey_str!r} of wallet {wallet.name!r}",
-            password_file,
-            password_stdin,
-        )
-    wallet.write_hotkey(keypair, password=password, overwrite=True)
-    doc = _key_doc("hotkey", keypair, password is not None, wallet.hotkey_file(), None, False)
+    if _want_password(use_password, coldkey, secrets[-1]):
+        password = new_password(wallet, out, path, label, password_file, password_stdin)
+    busy = out.status(f"Encrypting the {role} (Argon2i takes a few seconds)...") if password \
+        else nullcontext()
+    with busy:
+        if coldkey:
+            wallet.write_coldkey(keypair, password, overwrite=True)
+        else:
+            wallet.write_hotkey(keypair, password=password, overwrite=True)
+    doc = _key_doc(role, keypair, password is not None, path, None, False)
     _report_created(out, wallet, [doc], [])
 
 

@@ -1,32 +1,3 @@
-"""Fixtures: a dev chain file served by a node in a thread on a free loopback port."""
+"""Fixtures: the node tests' served dev chain (`node`) and substrate-interface client."""
 
-from __future__ import annotations
-
-import pytest
-
-from chain.local.chain import LocalChain
-from chain.node.server import NodeServer
-
-
-@pytest.fixture()
-def node(tmp_path):
-    """(server, url, chain path); the server is stopped at the end of the test."""
-    path = tmp_path / "chain.db"
-    LocalChain.create(path, "dev").close()
-    server = NodeServer(path, "127.0.0.1", 0)
-    _, stop = server.start_thread()
-    try:
-        yield server, f"ws://127.0.0.1:{server.port}", path
-    finally:
-        stop()
-
-
-@pytest.fixture()
-def substrate(node):
-    """A plain substrate-interface client connected to the node."""
-    from substrateinterface import SubstrateInterface
-
-    client = SubstrateInterface(url=node[1], type_registry={"types": {"Balance": "u64"}},
-                                ws_options={"timeout": 10})
-    yield client
-    client.close()
+from tests.node.conftest import node, substrate  # noqa: F401  (fixtures shared as they are)
