@@ -33,6 +33,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 import amm
+from amm.injection import inject_and_buy
 from chain.local import coinbase_math as cm
 from chain.local import emission_split as es
 from chain.local import epoch_items as e
@@ -204,30 +205,19 @@ def _credit(state: State, account: bytes, amount: int) -> None:
 
 def _inject(sub: _Subnet, terms: cm.SubnetTerms) -> int:
     """`inject_and_maybe_swap` for one subnet; returns the TAO credited (injected + bought)."""
-    weighted, tao_in, alpha_in = amm.adjust_protocol_liquidity(
-        sub.pool, terms.tao_in_rao, terms.alpha_in_rao)
     excess = terms.excess_tao_rao
-    spent = bought = 0
-    if excess > 0:
-        try:
-            swap = amm.swap(weighted, amm.BUY, excess, drop_fees=True)
-        except amm.AmmError:
-            swap = None
-        if swap is not None:
-            weighted, bought = swap.pool_after, swap.amount_out
-            spent += excess
-            sub.protocol += bought
-            sub.alpha_out += bought
-    if tao_in or alpha_in:
-        weighted = weighted.with_reserves(weighted.tao_reserve + tao_in,
-                                          weighted.alpha_reserve + alpha_in)
-    spent += tao_in
+    step = inject_and_buy(sub.pool, terms.tao_in_rao, terms.alpha_in_rao, excess)
+    tao_in, bought = step.tao_in, step.bought
+    spent = tao_in + (excess if bought else 0)
+    if bought:
+        sub.protocol += bought
+        sub.alpha_out += bought
     sub.minted += spent
     sub.injected += tao_in
-    if weighted is not sub.pool:
-        sub.pool = weighted
+    if step.pool is not sub.pool:
+        sub.pool = step.pool
         sub.pool_moved = True
-    sub.tao_in_em, sub.alpha_in_em, sub.excess = tao_in, alpha_in, excess if bought else 0
+    sub.tao_in_em, sub.alpha_in_em, sub.excess = tao_in, step.alpha_in, excess if bought else 0
     return spent
 
 
