@@ -479,6 +479,10 @@ def split_dividends(
     for hotkey, dividend in dividends.items():
         if hotkey not in stakes:
             continue
+        if dividend == 0:  # nothing to split (most UIDs: miners); the sums do not move
+            alpha_divs.setdefault(hotkey, 0)
+            root_divs.setdefault(hotkey, 0)
+            continue
         alpha_stake, root_stake = stakes[hotkey]
         root_alpha = U96F32.saturating_mul(U96F32.from_int(root_stake), tao_weight_u96f32)
         total_stake = U96F32.clamp(U96F32.from_int(alpha_stake) + root_alpha)
@@ -493,11 +497,11 @@ def split_dividends(
     pending_root_fixed = U96F32.from_int(pending_root)
     alpha_out = {
         h: U96F32.saturating_mul(pending_validator_fixed, _checked_div(U96F32, d, total_alpha) or 0)
-        for h, d in alpha_divs.items()
+        if d else 0 for h, d in alpha_divs.items()
     }
     root_out = {
         h: U96F32.saturating_mul(pending_root_fixed, _checked_div(U96F32, d, total_root) or 0)
-        for h, d in root_divs.items()
+        if d else 0 for h, d in root_divs.items()
     }
     return alpha_out, root_out
 

@@ -195,6 +195,9 @@ def plan_epoch_payout(
     # 3. alpha dividends: the validator's take to its owner, the rest grows the pool
     alpha_record: dict[Hotkey, int] = {}
     for hotkey, amount in alpha_divs.items():
+        if amount == 0:  # no take, no growth: only the zero record
+            alpha_record[hotkey] = 0
+            continue
         take, rest = validator_take_split(amount, takes.get(hotkey, DEFAULT_DELEGATE_TAKE))
         _append(ops, Credit(hotkey, hotkey_owner.get(hotkey), take))
         _append(ops, GrowPool(hotkey, rest))
@@ -205,6 +208,9 @@ def plan_epoch_payout(
     root_record: dict[Hotkey, int] = {}
     claimable: dict[Hotkey, int] = {}
     for hotkey, amount in root_divs.items():
+        if amount == 0:  # as below with take = rest = 0 (0 never exceeds a root stake)
+            claimable[hotkey] = root_record[hotkey] = 0
+            continue
         take, rest = validator_take_split(amount, takes.get(hotkey, DEFAULT_DELEGATE_TAKE))
         _append(ops, Credit(hotkey, hotkey_owner.get(hotkey), take))
         if root_claimable_increment(rest, root_stake.get(hotkey, 0)) is None:

@@ -272,10 +272,10 @@ def distribute(state: State, netuid: int, outputs: EpochOutputs, pending: es.Pen
                     state, op.hotkey, op.coldkey, netuid, op.amount):
                 continue
         paid += op.amount
-    for hotkey, amount in plan.alpha_dividends.items():
-        state.set(e.ALPHA_DIVIDENDS_PER_SUBNET, netuid, hotkey, amount)
-    for hotkey, amount in plan.root_alpha_dividends.items():
-        state.set(e.ROOT_ALPHA_DIVIDENDS_PER_SUBNET, netuid, hotkey, amount)
+    for item, record in ((e.ALPHA_DIVIDENDS_PER_SUBNET, plan.alpha_dividends),
+                         (e.ROOT_ALPHA_DIVIDENDS_PER_SUBNET, plan.root_alpha_dividends)):
+        for hotkey, amount in record.items():
+            state.set_if_changed(item, netuid, hotkey, amount)  # mostly the same zeros
     for hotkey, amount in plan.root_claimable.items():
         rate = es.root_claimable_increment(amount, state.get(i.TOTAL_HOTKEY_ALPHA, hotkey, 0))
         if rate:

@@ -48,7 +48,11 @@ class State:
     # reads and writes -----------------------------------------------------------------------
     def get(self, item: StorageItem, *key: Any) -> Any:
         """The value of `item[key]`, or the item's default when there is no entry."""
-        slot = _slot(item, key)
+        value = self._entry(item, _slot(item, key))
+        return item.default if value is _MISSING else value
+
+    def _entry(self, item: StorageItem, slot: tuple[str, str]) -> Any:
+        """The entry at `slot` (overlay, then cache, then SQLite), `_MISSING` if none."""
         value = self._dirty.get(slot, _ABSENT)
         if value is _ABSENT:
             value = self._cache.get(slot, _ABSENT)
@@ -58,7 +62,16 @@ class State:
                 ).fetchone()
                 value = _MISSING if row is None else item.decode_value(row[0])
                 self._cache[slot] = value
-        return item.default if value is _MISSING else value
+        return value
+
+    def set_if_changed(self, item: StorageItem, *key_and_value: Any) -> None:
+        """`set`, skipped when the entry already holds exactly this value (an absent entry
+        is written even if the value is the default, as `set` would)."""
+        *key, value = key_and_value
+        slot = _slot(item, tuple(key))
+        current = self._entry(item, slot)
+        if current is _MISSING or current != value:
+            self._write(slot, value)
 
     def set(self, item: StorageItem, *key_and_value: Any) -> None:
         """Write `item[key] = value` (the last argument is the value)."""
