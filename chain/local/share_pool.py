@@ -199,16 +199,34 @@ class SafeFloat:
 ZERO = SafeFloat(0, 0)
 
 
+_POW10 = [10**k for k in range(128)]
+
+
 def _normalize(mantissa: int, exponent: int) -> SafeFloat | None:
-    """Bring a non-negative mantissa into (1e20, 1e21], truncating on the way down."""
+    """Bring a non-negative mantissa into (1e20, 1e21], truncating on the way down.
+
+    The chain divides (or multiplies) by 10 one step at a time while the mantissa is above
+    1e21, then multiplies while it is at most 1e20. Floor divisions compose, so this jumps to
+    21 digits by the digit count and then takes the chain's last step if one is left; a
+    property test holds it to the step-by-step loop."""
     if mantissa == 0:
         return ZERO
-    while mantissa > SAFE_FLOAT_MAX:
-        mantissa //= 10
-        exponent += 1
-    while mantissa <= _SAFE_FLOAT_MIN:
-        mantissa *= 10
-        exponent -= 1
+    if mantissa > SAFE_FLOAT_MAX or mantissa <= _SAFE_FLOAT_MIN:
+        digits = len(str(mantissa))
+        if digits > 22:
+            mantissa //= _POW10[digits - 22] if digits < 150 else 10 ** (digits - 22)
+            exponent += digits - 22
+        while mantissa > SAFE_FLOAT_MAX:  # at most once from 22 digits
+            mantissa //= 10
+            exponent += 1
+        if mantissa <= _SAFE_FLOAT_MIN:
+            digits = len(str(mantissa))
+            if digits < 21:
+                mantissa *= _POW10[21 - digits]
+                exponent -= 21 - digits
+            if mantissa <= _SAFE_FLOAT_MIN:  # exactly 1e20
+                mantissa *= 10
+                exponent -= 1
     if not I64_MIN <= exponent <= I64_MAX:
         return None
     return SafeFloat(mantissa, exponent)

@@ -57,6 +57,27 @@ def test_normalize_matches_chain(m, e, em, ee):
     assert sf(m, e) == SafeFloat(em, ee)
 
 
+def _normalize_step_by_step(m: int, e: int) -> SafeFloat | None:
+    """The chain's loops, one power of ten at a time (the reference for the digit jump)."""
+    if m == 0:
+        return ZERO
+    while m > SAFE_FLOAT_MAX:
+        m, e = m // 10, e + 1
+    while m <= SAFE_FLOAT_MAX // 10:
+        m, e = m * 10, e - 1
+    return SafeFloat(m, e) if -(2**63) <= e <= 2**63 - 1 else None
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(st.integers(0, 10**60), st.integers(0, 10**25),
+                 st.sampled_from([10**k + d for k in range(60) for d in (-1, 0, 1, 5)])),
+       st.one_of(st.integers(-100, 100), st.sampled_from([2**63 - 5, -(2**63) + 5])))
+def test_normalize_equals_the_chain_loop(m, e):
+    from chain.local.share_pool import _normalize
+
+    assert _normalize(m, e) == _normalize_step_by_step(m, e)
+
+
 def test_new_refuses_mantissa_above_max():
     assert SafeFloat.new(SAFE_FLOAT_MAX + 1, 0) is None
 
