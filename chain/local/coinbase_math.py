@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from amm.fixed import I96F32, U64F64, U96F32, Format, convert, f64_literal
 from chain.local.network_lock import storage_order
@@ -296,8 +297,7 @@ def subnet_terms(
     return SubnetTerms(tao_in=tao_in, alpha_in=alpha_in, alpha_out=alpha_out, excess_tao=excess)
 
 
-@dataclass(frozen=True)
-class AlphaSplit:
+class AlphaSplit(NamedTuple):
     """Where one block's `alpha_out` goes (`emit_to_subnets`), in rao (each floored separately).
 
     `alpha_created` is minted into `SubnetAlphaOut` up front. `pending_root` is added to
@@ -339,26 +339,34 @@ def owner_cut_and_pending(
     (SubnetAlphaIn and SubnetAlphaOut have grown), so pass that value, not the one used by
     `subnet_terms`.
     """
+    # U96F32 inlined (this runs for every subnet in every block): products floor and
+    # saturate, subtractions saturate at 0, each amount floors to rao (`_mul96`, `_rao96`)
     rest = alpha_out
     owner_cut = 0
     if owner_cut_enabled:
-        owner_cut = U96F32.saturating_mul(rest, owner_cut_fraction(owner_cut_u16))
+        owner_cut = _mul96(rest, owner_cut_fraction(owner_cut_u16))
         rest = max(rest - owner_cut, 0)
-    root_alpha = U96F32.saturating_mul(
-        U96F32.saturating_mul(root_proportion_u96f32, rest), HALF_U96F32
-    )
-    pending_server = U96F32.saturating_mul(rest, HALF_U96F32)
+    root_alpha = _mul96(_mul96(root_proportion_u96f32, rest), HALF_U96F32)
+    pending_server = _mul96(rest, HALF_U96F32)
     pending_validator = max(max(rest - pending_server, 0) - root_alpha, 0)
-    root_rao = U96F32.to_u64(root_alpha)
-    return AlphaSplit(
-        alpha_created=U96F32.to_u64(alpha_out),
-        owner_cut=U96F32.to_u64(owner_cut),
-        pending_server=U96F32.to_u64(pending_server),
-        pending_validator=U96F32.to_u64(pending_validator),
-        root_alpha=root_rao,
-        pending_root=root_rao if root_sell else 0,
-        root_recycled=0 if root_sell else root_rao,
-    )
+    root_rao = _rao96(root_alpha)
+    return AlphaSplit(_rao96(alpha_out), _rao96(owner_cut), _rao96(pending_server),
+                      _rao96(pending_validator), root_rao, root_rao if root_sell else 0,
+                      0 if root_sell else root_rao)
+
+
+_MAX_U128 = 2**128 - 1
+
+
+def _mul96(a: int, b: int) -> int:
+    """`U96F32::saturating_mul`: the product floored to 32 fractional bits, in [0, u128::MAX]."""
+    bits = (a * b) >> 32
+    return 0 if bits < 0 else (_MAX_U128 if bits > _MAX_U128 else bits)
+
+
+def _rao96(bits: int) -> int:
+    """`U96F32::saturating_to_num::<u64>()`: floor to an integer in [0, u64::MAX]."""
+    return 0 if bits <= 0 else min(bits >> 32, MAX_U64)
 
 
 # --- Moving price (§3.5) -----------------------------------------------------------------------
