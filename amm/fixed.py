@@ -72,10 +72,7 @@ class Format:
         return (a * b) >> self.frac
 
     def saturating_mul(self, a: int, b: int) -> int:
-        bits = (a * b) >> self.frac
-        if bits > self.max_bits:
-            return self.max_bits
-        return self.min_bits if bits < self.min_bits else bits
+        return self.clamp((a * b) >> self.frac)
 
     def div(self, a: int, b: int) -> int:
         """Quotient `a / b`, truncated toward zero. Division by zero returns 0 (`safe_div`)."""

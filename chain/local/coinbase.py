@@ -259,13 +259,7 @@ class Run:
     def block(self, number: int) -> list[dict]:
         """One block's coinbase; returns the epochs that ran."""
         credit = self._credit(number)
-        spent = self._emit(credit) if self.emitting else 0
-        if spent == 0:  # no subnet takes TAO: the sandbox credits the root account
-            self.root_credit += credit
-            self.issuance += credit
-        else:
-            self.recycled += credit - spent
-            self.issuance += spent
+        self._settle(credit, self._emit(credit) if self.emitting else 0)
         ran = self._epochs(number) if number >= self.next_epoch else self._count_blocks()
         self._moving_prices(number)
         return ran
@@ -277,6 +271,15 @@ class Run:
         self.block_emission = emission
         return mint_amount(self.issuance)
 
+    def _settle(self, credit: int, spent: int) -> None:
+        """Account for a block's (or batch's) TAO credit of which the pools took `spent`."""
+        if spent == 0:  # no subnet takes TAO: the sandbox credits the root account
+            self.root_credit += credit
+            self.issuance += credit
+        else:
+            self.recycled += credit - spent
+            self.issuance += spent
+
     def batch(self, number: int, blocks: int) -> None:
         """`blocks` blocks from `number` on as one coarse step (`coarse_blocks`): their TAO
         credit in closed form, shared once at the step's EMA prices, alpha emission for the
@@ -285,13 +288,7 @@ class Run:
         credit = emit_blocks(before, blocks)
         for k, block in halvings_in_run(before, number, blocks):
             self.state.set(s.HALVING_BLOCK, k, block)
-        spent = self._emit(credit, blocks) if self.emitting else 0
-        if spent == 0:
-            self.root_credit += credit
-            self.issuance += credit
-        else:
-            self.recycled += credit - spent
-            self.issuance += spent
+        self._settle(credit, self._emit(credit, blocks) if self.emitting else 0)
         # what the batch's last block minted at, so the next block's drop records a halving
         self.block_emission = block_emission_for_issuance(before + emit_blocks(before, blocks - 1))
         self._moving_prices(number + blocks // 2, blocks)
@@ -343,17 +340,21 @@ class Run:
         schedule = cm.schedule_epochs(self.clocks, number, self.max_epochs)
         previous = self.clocks
         self.clocks = schedule.clocks
-        ran = []
-        for netuid in schedule.run:
-            sub = self.by_netuid.get(netuid)
-            if sub is not None:
-                self._flush_subnet(sub, number)
-            ran.append(run_subnet_epoch(self.state, netuid, number,
-                                        previous[netuid].last_epoch_block, self.neurons))
-            if sub is not None:
-                sub.load(self.state)
-                sub.miner_burned = self.state.get(e.MINER_BURNED, netuid)
+        ran = [self.epoch(netuid, number, previous[netuid].last_epoch_block)
+               for netuid in schedule.run]
         self.next_epoch = self._next_epoch_block()
+        return ran
+
+    def epoch(self, netuid: int, number: int, last_epoch_block: int) -> dict:
+        """Run one subnet's epoch at block `number`, its hot items written back before and
+        read again after."""
+        sub = self.by_netuid.get(netuid)
+        if sub is not None:
+            sub.flush(self.state, number)
+        ran = run_subnet_epoch(self.state, netuid, number, last_epoch_block, self.neurons)
+        if sub is not None:
+            sub.load(self.state)
+            sub.miner_burned = self.state.get(e.MINER_BURNED, netuid)
         return ran
 
     def _moving_prices(self, number: int, blocks: int = 1) -> None:
@@ -366,9 +367,6 @@ class Run:
             else:
                 sub.moving = cm.update_moving_price_blocks(sub.moving, spot, since, blocks,
                                                            is_root_or_stable=sub.stable)
-
-    def _flush_subnet(self, sub: _Subnet, number: int) -> None:
-        sub.flush(self.state, number)
 
     def finish(self, last: int) -> None:
         """Write everything held in memory back to the state."""
@@ -446,15 +444,8 @@ def coarse_blocks(state: State, first: int, last: int) -> list[dict]:
     size = -(-(last - first + 1) // COARSE_SUBSTEPS)
     for start in range(first, last + 1, size):
         run.batch(start, min(size, last - start + 1))
-    ran = []
-    for sub in run.emitting:
-        clock = run.clocks[sub.netuid]
-        if not clock.tempo:
-            continue
-        sub.flush(state, last)
-        ran.append(run_subnet_epoch(state, sub.netuid, last, clock.last_epoch_block,
-                                    run.neurons))
-        sub.load(state)
+    ran = [run.epoch(sub.netuid, last, run.clocks[sub.netuid].last_epoch_block)
+           for sub in run.emitting if run.clocks[sub.netuid].tempo]
     run.finish(last)
     for netuid in run.subnets:
         _skip_clock(state, netuid, first, last)

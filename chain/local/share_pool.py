@@ -199,7 +199,11 @@ class SafeFloat:
 ZERO = SafeFloat(0, 0)
 
 
-_POW10 = [10**k for k in range(128)]
+_POW10 = [10**k for k in range(64)]  # mantissas stay under 10**43 (products of 21 digits)
+
+
+def _pow10(k: int) -> int:
+    return _POW10[k] if k < 64 else 10**k
 
 
 def _normalize(mantissa: int, exponent: int) -> SafeFloat | None:
@@ -214,7 +218,7 @@ def _normalize(mantissa: int, exponent: int) -> SafeFloat | None:
     if mantissa > SAFE_FLOAT_MAX or mantissa <= _SAFE_FLOAT_MIN:
         digits = len(str(mantissa))
         if digits > 22:
-            mantissa //= _POW10[digits - 22] if digits < 150 else 10 ** (digits - 22)
+            mantissa //= _pow10(digits - 22)
             exponent += digits - 22
         while mantissa > SAFE_FLOAT_MAX:  # at most once from 22 digits
             mantissa //= 10

@@ -111,26 +111,11 @@ def _store_pool(state: State, hotkey: bytes, coldkey: bytes, netuid: int,
         state.set(i.ALPHA, hotkey, coldkey, netuid, raw)
 
 
-def can_credit(state: State, hotkey: bytes, netuid: int, alpha: int) -> bool:
-    """The precision guard: would `alpha` buy at least one share of this hotkey's pool?"""
-    return sp.can_update_one(hotkey_pool(state, hotkey, netuid), alpha)
-
-
-def credit_stake(state: State, hotkey: bytes, coldkey: bytes, netuid: int, alpha: int) -> None:
-    """Add alpha to a coldkey's stake (InsufficientLiquidity if it buys no share)."""
-    pool, share = hotkey_pool(state, hotkey, netuid), share_of(state, hotkey, coldkey, netuid)
-    try:
-        pool, share = sp.add_stake(pool, share, alpha)
-    except sp.InsufficientLiquidity as exc:
-        raise fail("InsufficientLiquidity", str(exc)) from None
-    _store_pool(state, hotkey, coldkey, netuid, pool, share)
-    _remember_staking_hotkey(state, coldkey, hotkey)
-
-
 def credit_stake_if_possible(state: State, hotkey: bytes, coldkey: bytes, netuid: int,
                              alpha: int) -> bool:
-    """`can_credit` then `credit_stake` with one pool read and one precision guard (the epoch
-    payout's hot path); False, changing nothing, when `alpha` would buy no share."""
+    """Add alpha to a coldkey's stake with one pool read and one precision guard (the chain's
+    `try_increase_stake_for_hotkey_and_coldkey_on_subnet`); False, changing nothing, when
+    `alpha` would buy no share (the emission payout then skips the credit)."""
     pool = hotkey_pool(state, hotkey, netuid)
     spu = None
     if not pool.denominator.is_zero():  # the guard of `can_update_one`, its spu kept
@@ -143,6 +128,14 @@ def credit_stake_if_possible(state: State, hotkey: bytes, coldkey: bytes, netuid
     if held.is_zero():  # a share only ever comes from a credit, which remembered the hotkey
         _remember_staking_hotkey(state, coldkey, hotkey)
     return True
+
+
+def credit_stake(state: State, hotkey: bytes, coldkey: bytes, netuid: int, alpha: int) -> None:
+    """Add alpha to a coldkey's stake (InsufficientLiquidity if it buys no share)."""
+    if alpha < 0:
+        raise ValueError("credit_stake takes a non-negative amount")
+    if not credit_stake_if_possible(state, hotkey, coldkey, netuid, alpha):
+        raise fail("InsufficientLiquidity", str(sp.InsufficientLiquidity()))
 
 
 def debit_stake(state: State, hotkey: bytes, coldkey: bytes, netuid: int, alpha: int) -> None:

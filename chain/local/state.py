@@ -21,7 +21,7 @@ _ABSENT = object()  # a dict lookup's "not there" (distinct from a stored _MISSI
 def _slot(item: StorageItem, key: tuple) -> tuple[str, str]:
     """(item id, key text) of `item[key]`, memoised on the item: epochs and the coinbase read
     the same few thousand slots over and over, and encoding a key costs more than a lookup."""
-    memo = item.slots
+    memo = item.key_slots
     try:
         slot = memo.get(key)
     except TypeError:  # an unhashable key part (a list or bytearray): encode every time
@@ -47,21 +47,8 @@ class State:
 
     # reads and writes -----------------------------------------------------------------------
     def get(self, item: StorageItem, *key: Any) -> Any:
-        """The value of `item[key]`, or the item's default when there is no entry.
-
-        (`_slot` and `_entry` inlined on the hit path: a simulated day makes millions of reads.)
-        """
-        try:
-            slot = item.slots.get(key)
-        except TypeError:  # an unhashable key part: `_slot` encodes it every time
-            slot = None
-        if slot is None:
-            slot = _slot(item, key)
-        value = self._dirty.get(slot, _ABSENT)
-        if value is _ABSENT:
-            value = self._cache.get(slot, _ABSENT)
-            if value is _ABSENT:
-                value = self._entry(item, slot)
+        """The value of `item[key]`, or the item's default when there is no entry."""
+        value = self._entry(item, _slot(item, key))
         return item.default if value is _MISSING else value
 
     def _entry(self, item: StorageItem, slot: tuple[str, str]) -> Any:

@@ -47,7 +47,7 @@ class StorageItem:
 
     def __post_init__(self) -> None:
         # key tuple -> (id, key text), filled by `State` (not part of the item's identity)
-        object.__setattr__(self, "slots", {})
+        object.__setattr__(self, "key_slots", {})
 
     @property
     def id(self) -> str:
