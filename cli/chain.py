@@ -203,11 +203,9 @@ def advance(
             raise ChainUsageError(
                 f"nothing to advance: the open block is {start:,}" if to_block is not None
                 else "the number of blocks must be at least 1")
-        from chain.local.coinbase import check_run_length
-
         if block_by_block and coarse:
             raise ChainUsageError("--coarse and --block-by-block exclude each other")
-        from chain.local.coinbase import all_subnets, emits
+        from chain.local.coinbase import all_subnets, check_run_length, emits
 
         with backend.chain.reading() as state:
             if not coarse:
@@ -220,20 +218,21 @@ def advance(
             chunk = max(-(-count // COARSE_STEPS), MIN_COARSE_STEP)
         t0 = time.perf_counter()
         with out.progress("Advancing", count) as progress:
+            reported = 0  # blocks a run reported from inside (emitting subnets)
+
+            def report(n: int) -> None:
+                nonlocal reported
+                reported += n
+                progress(n)
+
             try:
                 while done < count:
                     step = min(chunk, count - done)
-                    started = time.perf_counter()
-                    inside = [0]  # blocks the run reported itself (emitting subnets)
-
-                    def report(n: int, inside=inside) -> None:
-                        inside[0] += n
-                        progress(n)
-
+                    started, before = time.perf_counter(), reported
                     backend.advance(step, block_by_block=block_by_block, coarse=coarse,
                                     on_progress=report)
                     done += step
-                    progress(step - inside[0])
+                    progress(step - (reported - before))
                     if not coarse and not emitting and time.perf_counter() - started < 0.1:
                         chunk = min(chunk * 4, MAX_ADVANCE)  # cheap chunks: commit less often
             except KeyboardInterrupt:

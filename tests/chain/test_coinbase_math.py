@@ -596,9 +596,8 @@ def test_moving_price_in_closed_form_tracks_repeated_blocks(moving, spot, since,
     closed = update_moving_price_blocks(moving, spot, since, blocks)
     assert abs(closed - stepped) <= I96F32.one // 10**6 + blocks
     target = min(spot, ONE64) >> 32
-    previous = min(moving, I96F32.one) if moving else moving
-    # it moves toward the target and never overshoots it
-    assert min(target, previous) - blocks <= closed <= max(target, previous, moving) + blocks
+    # it moves from the old price toward the target and never overshoots it
+    assert min(target, moving) - blocks <= closed <= max(target, moving) + blocks
 
 
 def _owner_cut_and_pending_reference(alpha_out, cut_u16, rp, root_sell, enabled=True):

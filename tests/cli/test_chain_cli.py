@@ -107,7 +107,8 @@ def test_advance_forms(taoctl, chain):
 
 
 @pytest.mark.parametrize("args", [(), ("0",), ("-5",), ("5", "--to-halving"),
-                                  ("--to-block", "1"), ("abc",)])
+                                  ("--to-block", "1"), ("abc",),
+                                  ("5", "--coarse", "--block-by-block")])
 def test_advance_bad_input(taoctl, chain, args):
     proc = taoctl.run("chain", "advance", *args, "--json")
     assert proc.returncode == 2

@@ -55,7 +55,7 @@ def test_weights_epochs_metagraph_and_simulate(taoctl, subnet):
     miner_uid = _uid(db, netuid, keys["miner"]["hotkey_ss58"])
     val_uid = _uid(db, netuid, keys["val"]["hotkey_ss58"])
     args = ("weights", "set", "--netuid", str(netuid), "--uids", str(miner_uid), "--weights",
-            "1", "--wallet-name", "val", "-y")
+            "1", "--wallet-name", "val", "-H", "default", "-y")
     refused = taoctl.run(*args, "--json")
     assert refused.returncode == 4 and "NeuronNoValidatorPermit" in refused.stdout
 
