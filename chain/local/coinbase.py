@@ -169,6 +169,15 @@ class _Subnet:
         self.minted = 0  # TAO credited to the subnet account during the run
         self.injected = 0  # TAO that entered SubnetTAO (TotalStake grows by it)
         self.pool_moved = False
+        self._priced: tuple[amm.Pool, int] | None = None
+
+    def spot_price(self) -> int:
+        """`amm.spot_price` of the pool, remembered for the pool object it was computed on: the
+        price after a block's injection is the next block's price before it."""
+        priced = self._priced
+        if priced is None or priced[0] is not self.pool:
+            priced = self._priced = (self.pool, amm.spot_price(self.pool))
+        return priced[1]
 
     def load(self, state: State) -> None:
         self.saved = {name: state.get(item, self.netuid) for name, item in self.FIELDS}
@@ -305,7 +314,7 @@ class Run:
             issuance = sub.pool.alpha_reserve + sub.alpha_out
             alpha_emission = block_emission_for_issuance(issuance) if blocks == 1 else \
                 emit_blocks(issuance, blocks)
-            price = amm.spot_price(sub.pool)
+            price = sub.spot_price()
             proportion = cm.root_proportion_of(self.weighted_root, issuance)
             terms = cm.subnet_terms(tao_emissions[sub.netuid], alpha_emission, price, proportion)
             spent += _inject(sub, terms)
@@ -359,7 +368,7 @@ class Run:
 
     def _moving_prices(self, number: int, blocks: int = 1) -> None:
         for sub in self.emitting:
-            spot = amm.spot_price(sub.pool)
+            spot = sub.spot_price()
             since = cm.blocks_since_start_call(number, sub.first_emission)
             if blocks == 1:
                 sub.moving = cm.update_moving_price(sub.moving, spot, since,

@@ -243,10 +243,10 @@ def root_sell_flag(moving_prices: Iterable[int]) -> bool:
 # --- Subnet terms and the alpha split (§3.4) --------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SubnetTerms:
+class SubnetTerms(NamedTuple):
     """One subnet's injection for a block, U96F32 bits (`get_subnet_terms`). The chain floors
-    each to rao when it uses it; the `*_rao` properties do that."""
+    each to rao when it uses it; the `*_rao` properties do that. (A NamedTuple: one is built
+    per subnet per block.)"""
 
     tao_in: int
     alpha_in: int
@@ -379,9 +379,11 @@ def blocks_since_start_call(current_block: int, first_emission_block: int | None
     return max(current_block - start_call_block, 0)
 
 
+@lru_cache(maxsize=1024)
 def _ema_alpha(blocks_since_start: int, halving_blocks: int, moving_alpha_i96f32: int) -> int:
     """The EMA's per-block weight, U64F64: `SubnetMovingAlpha * (b / (b + halving_blocks))`,
-    the quotient first (truncating), then the product (floored, saturating)."""
+    the quotient first (truncating), then the product (floored, saturating). Cached: subnets
+    started at the same block share it in every block."""
     b = U64F64.from_int(blocks_since_start)
     ramp = _checked_div(U64F64, b, U64F64.clamp(b + U64F64.from_int(halving_blocks))) or 0
     return U64F64.saturating_mul(convert(moving_alpha_i96f32, I96F32, U64F64), ramp)

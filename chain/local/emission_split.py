@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 
 from amm.fixed import I96F32, U96F32
 from chain.local.coinbase_math import (
-    ChildkeySplit,
     ParentShare,
     childkey_dividend_split,
     miner_burned,
@@ -161,6 +160,10 @@ def plan_epoch_payout(
     for hotkey, incentive, dividend in hotkey_emission:
         incentive_sum = min(incentive_sum + incentive, MAX_U64)
         incentives[hotkey] = min(incentives.get(hotkey, 0) + incentive, MAX_U64)
+        if not ck.parents.get(hotkey):  # the whole dividend stays with the hotkey
+            dividends[hotkey] = U96F32.clamp(dividends.get(hotkey, 0) +
+                                             U96F32.from_int(max(min(dividend, MAX_U64), 0)))
+            continue
         split = _childkey_split(hotkey, dividend, ck, alpha_stake, root_stake, hotkey_owner, w)
         recycled += split.recycled
         for receiver, amount in [*split.to_parents, (hotkey, split.to_child)]:
@@ -238,10 +241,8 @@ def _append(ops: list[Credit | GrowPool], op: Credit | GrowPool) -> None:
 
 
 def _childkey_split(hotkey, dividend, ck, alpha_stake, root_stake, hotkey_owner, w):
-    """One hotkey's dividend through `get_parent_child_dividends_distribution`. Without
-    parents the whole dividend stays with the hotkey (the split's own result then, exactly)."""
-    if not ck.parents.get(hotkey):
-        return ChildkeySplit(to_parents=[], to_child=max(min(dividend, MAX_U64), 0), recycled=0)
+    """One hotkey's dividend through `get_parent_child_dividends_distribution` (a hotkey with
+    parents; without, the whole dividend stays with it, exactly the split's own result)."""
     own = self_contribution(
         alpha_stake.get(hotkey, 0),
         root_stake.get(hotkey, 0),

@@ -232,10 +232,16 @@ def write_bonds(state: State, netuid: int, neurons: NeuronCache) -> None:
 
 
 # -- payout ---------------------------------------------------------------------------------------
-def _grow_pool(state: State, hotkey: bytes, netuid: int, amount: int) -> None:
-    """`increase_stake_for_hotkey_on_subnet`: every nominator of the hotkey gains pro rata."""
-    pool = sp.increase_shared(su.hotkey_pool(state, hotkey, netuid), amount)
-    state.set(i.TOTAL_HOTKEY_ALPHA, hotkey, netuid, pool.shared)
+def _grow_pool(state: State, hotkey: bytes, netuid: int, amount: int) -> bool:
+    """`increase_stake_for_hotkey_on_subnet`: every nominator of the hotkey gains pro rata.
+    False, changing nothing, when the pool holds nothing (nobody to share with: the alpha then
+    stays as dust in `SubnetAlphaOut`). Only the shared value moves, so the shares are not read."""
+    shared = state.get(i.TOTAL_HOTKEY_ALPHA, hotkey, netuid)
+    if shared == 0:
+        return False
+    state.set(i.TOTAL_HOTKEY_ALPHA, hotkey, netuid,
+              sp.increase_shared(sp.SharePool(shared), amount).shared)
+    return True
 
 
 def distribute(state: State, netuid: int, outputs: EpochOutputs, pending: es.Pending) -> int:
@@ -264,13 +270,11 @@ def distribute(state: State, netuid: int, outputs: EpochOutputs, pending: es.Pen
     paid = 0
     for op in plan.operations:
         if isinstance(op, es.GrowPool):
-            if su.hotkey_pool(state, op.hotkey, netuid).shared == 0:
-                continue  # nobody to share with: the alpha stays as dust in SubnetAlphaOut
-            _grow_pool(state, op.hotkey, netuid, op.amount)
-        else:
-            if op.coldkey is None or not su.credit_stake_if_possible(
-                    state, op.hotkey, op.coldkey, netuid, op.amount):
+            if not _grow_pool(state, op.hotkey, netuid, op.amount):
                 continue
+        elif op.coldkey is None or not su.credit_stake_if_possible(
+                state, op.hotkey, op.coldkey, netuid, op.amount):
+            continue
         paid += op.amount
     for item, record in ((e.ALPHA_DIVIDENDS_PER_SUBNET, plan.alpha_dividends),
                          (e.ROOT_ALPHA_DIVIDENDS_PER_SUBNET, plan.root_alpha_dividends)):

@@ -39,6 +39,7 @@ __all__ = [
     "SharePool",
     "add_stake",
     "can_update_one",
+    "credit_parts",
     "credit_stake",
     "decrease_shared",
     "increase_shared",
@@ -126,9 +127,8 @@ class SafeFloat:
             return other
         if other.is_zero():
             return self
-        big, small = (self, other) if self.exponent >= other.exponent else (other, self)
-        aligned = small.mantissa // _cappow10(big.exponent - small.exponent)
-        return _normalize(big.mantissa + aligned, big.exponent)
+        parts = _add_parts((self.mantissa, self.exponent), (other.mantissa, other.exponent))
+        return None if parts is None else SafeFloat(*parts)
 
     def sub(self, other: SafeFloat) -> SafeFloat | None:
         """Difference, aligned like `add`, saturating at zero. None when subtracting a non-zero
@@ -207,14 +207,23 @@ def _pow10(k: int) -> int:
 
 
 def _normalize(mantissa: int, exponent: int) -> SafeFloat | None:
-    """Bring a non-negative mantissa into (1e20, 1e21], truncating on the way down.
+    """Bring a non-negative mantissa into (1e20, 1e21], truncating on the way down (`_norm`)."""
+    parts = _norm(mantissa, exponent)
+    if parts is None:
+        return None
+    return ZERO if parts[0] == 0 else SafeFloat(*parts)
+
+
+def _norm(mantissa: int, exponent: int) -> tuple[int, int] | None:
+    """`_normalize` on plain (mantissa, exponent) pairs; (0, 0) for zero, None when the
+    exponent leaves i64.
 
     The chain divides (or multiplies) by 10 one step at a time while the mantissa is above
     1e21, then multiplies while it is at most 1e20. Floor divisions compose, so this jumps to
     21 digits by the digit count and then takes the chain's last step if one is left; a
     property test holds it to the step-by-step loop."""
     if mantissa == 0:
-        return ZERO
+        return 0, 0
     if mantissa > SAFE_FLOAT_MAX or mantissa <= _SAFE_FLOAT_MIN:
         digits = len(str(mantissa))
         if digits > 22:
@@ -233,7 +242,7 @@ def _normalize(mantissa: int, exponent: int) -> SafeFloat | None:
                 exponent -= 1
     if not I64_MIN <= exponent <= I64_MAX:
         return None
-    return SafeFloat(mantissa, exponent)
+    return mantissa, exponent
 
 
 def read_shares(legacy_u64f64: int | None, v2: SafeFloat | None) -> SafeFloat:
@@ -306,6 +315,41 @@ def update_one(pool: SharePool, share: SafeFloat, amount: int,
             new_denominator = _or_keep(pool.denominator.sub(spu), pool.denominator)
             new_share = _or_keep(share.sub(spu), share)
     return SharePool(_saturating_u64(pool.shared + amount), new_denominator), new_share
+
+
+def credit_parts(shared: int, denominator: tuple[int, int], share: tuple[int, int],
+                 amount: int) -> tuple[int, tuple[int, int], tuple[int, int]] | None:
+    """`update_one` for a credit of `amount` >= 0 rao behind the precision guard
+    (`can_update_one`), on the stored (mantissa, exponent) pairs: the new (shared, denominator,
+    share), or None when the pool has shares and `amount` would buy none of them.
+
+    The emission payout credits every UID of every epoch, so this skips the SafeFloat objects
+    of the generic path; each step truncates exactly as `SafeFloat.add` / `mul_div` do, and a
+    property test holds it to `can_update_one` + `update_one`."""
+    dm, de = denominator
+    if dm == 0:  # the first key gets everything
+        first = _norm(amount, 0)
+        return _saturating_u64(shared + amount), first, first
+    am, ae = _norm(amount, 0)
+    sm, se = _norm(shared, 0)
+    if sm == 0 or am == 0:  # nothing to divide by, or nothing bought
+        return None
+    exponent = ae + de
+    if not I64_MIN <= exponent <= I64_MAX or not I64_MIN <= exponent - se <= I64_MAX:
+        return None
+    spu = _norm(am * dm // sm, exponent - se)
+    if spu is None or spu[0] == 0:
+        return None
+    return (_saturating_u64(shared + amount), _add_parts(denominator, spu) or denominator,
+            (_add_parts(share, spu) or share) if share[0] else spu)
+
+
+def _add_parts(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int] | None:
+    """`SafeFloat.add` of two non-zero pairs: the smaller exponent's mantissa is truncated to
+    the larger one's, then the sum normalised."""
+    if a[1] < b[1]:
+        a, b = b, a
+    return _norm(a[0] + b[0] // _cappow10(a[1] - b[1]), a[1])
 
 
 def _or_keep(result: SafeFloat | None, old: SafeFloat) -> SafeFloat:

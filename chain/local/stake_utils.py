@@ -115,19 +115,33 @@ def credit_stake_if_possible(state: State, hotkey: bytes, coldkey: bytes, netuid
                              alpha: int) -> bool:
     """Add alpha to a coldkey's stake with one pool read and one precision guard (the chain's
     `try_increase_stake_for_hotkey_and_coldkey_on_subnet`); False, changing nothing, when
-    `alpha` would buy no share (the emission payout then skips the credit)."""
-    pool = hotkey_pool(state, hotkey, netuid)
-    spu = None
-    if not pool.denominator.is_zero():  # the guard of `can_update_one`, its spu kept
-        spu = sp.shares_per_update(pool, alpha)
-        if spu.is_zero():
-            return False
-    held = share_of(state, hotkey, coldkey, netuid)
-    pool, share = sp.update_one(pool, held, alpha, spu)
-    _store_pool(state, hotkey, coldkey, netuid, pool, share)
-    if held.is_zero():  # a share only ever comes from a credit, which remembered the hotkey
+    `alpha` (>= 0) would buy no share (the emission payout then skips the credit)."""
+    denominator = state.get(i.TOTAL_HOTKEY_SHARES, hotkey, netuid)
+    held = _parts(state.get(i.ALPHA, hotkey, coldkey, netuid))
+    credited = sp.credit_parts(state.get(i.TOTAL_HOTKEY_ALPHA, hotkey, netuid),
+                               _parts(denominator), held, alpha)
+    if credited is None:
+        return False
+    shared, denominator, share = credited
+    state.set(i.TOTAL_HOTKEY_ALPHA, hotkey, netuid, shared)
+    _store_parts(state, i.TOTAL_HOTKEY_SHARES, (hotkey, netuid), denominator)
+    _store_parts(state, i.ALPHA, (hotkey, coldkey, netuid), share)
+    if held[0] == 0:  # a share only ever comes from a credit, which remembered the hotkey
         _remember_staking_hotkey(state, coldkey, hotkey)
     return True
+
+
+def _parts(raw) -> tuple[int, int]:
+    """A stored SafeFloat (`[mantissa, exponent]`, or None) as a plain pair."""
+    return (0, 0) if raw is None else (int(raw[0]), int(raw[1]))
+
+
+def _store_parts(state: State, item, key: tuple, parts: tuple[int, int]) -> None:
+    """Store a SafeFloat pair; zero deletes the entry."""
+    if parts[0] == 0:
+        state.remove(item, *key)
+    else:
+        state.set(item, *key, list(parts))
 
 
 def credit_stake(state: State, hotkey: bytes, coldkey: bytes, netuid: int, alpha: int) -> None:

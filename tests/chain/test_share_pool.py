@@ -17,6 +17,7 @@ from chain.local.share_pool import (
     SharePool,
     add_stake,
     can_update_one,
+    credit_parts,
     credit_stake,
     increase_shared,
     read_shares,
@@ -324,6 +325,30 @@ def test_shares_per_update_is_amount_times_denominator_over_shared(update, share
         Fraction(spu.mantissa * shared) * Fraction(10) ** shift / (update * denominator.mantissa)
     )
     assert 1 - Fraction(2, 10**20) < ratio <= 1
+
+
+def _safe_floats():
+    """Zero, or normalised SafeFloats over a wide exponent range (including the i64 edges)."""
+    exponents = st.one_of(st.integers(-60, 30), st.sampled_from([-(2**63) + 5, 2**63 - 5]))
+    return st.one_of(st.just(ZERO),
+                     st.builds(lambda m, e: SafeFloat.new(m, e) or ZERO,
+                               st.integers(1, SAFE_FLOAT_MAX), exponents))
+
+
+@settings(max_examples=600)
+@given(shared=st.one_of(st.just(0), st.integers(0, MAX_U64)), denominator=_safe_floats(),
+       share=_safe_floats(), amount=st.one_of(st.integers(0, 10), st.integers(0, 2**63 - 1)))
+def test_credit_parts_is_the_guarded_update_one(shared, denominator, share, amount):
+    """The payout's integer fast path equals `can_update_one` then `update_one`."""
+    pool = SharePool(shared, denominator)
+    got = credit_parts(shared, (denominator.mantissa, denominator.exponent),
+                       (share.mantissa, share.exponent), amount)
+    if not can_update_one(pool, amount):
+        assert got is None
+        return
+    new_pool, new_share = update_one(pool, share, amount)
+    assert got == (new_pool.shared, (new_pool.denominator.mantissa, new_pool.denominator.exponent),
+                   (new_share.mantissa, new_share.exponent))
 
 
 # --- Precision guard and the stake-level operations ------------------------------------------
