@@ -27,13 +27,14 @@ alpha is integer rao with the chain's floors.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from chain.local import emission_split as es
 from chain.local import epoch_items as e
 from chain.local import items as i
 from chain.local import share_pool as sp
 from chain.local import stake_utils as su
+from chain.local.accounts import ROOT_NETUID
 from chain.local.state import State
 
 MAX_U64 = 2**64 - 1
@@ -46,6 +47,7 @@ class EpochOutputs:
     hotkeys: list[bytes]
     server: list[int]
     validator: list[int]
+    neurons: NeuronCache | None = None  # what the epoch read, handed on to its payout
 
     @property
     def total(self) -> int:
@@ -111,20 +113,52 @@ class NeuronCache:
     registered: object  # np.ndarray (n,) int64
     weights: object  # np.ndarray (n, n) float64, raw u16 values, before any mask
     bonds: object  # np.ndarray (n, n) float64, the u16 values as stored (or still to store)
+    root_stake: list  # TotalHotkeyAlpha[hotkey, ROOT] per UID (only extrinsics move it)
     unwritten: bool = False  # `bonds` differ from storage until `write_bonds`
+    payees: Payees | None = None  # read by the first payout of the run
+
+
+@dataclass
+class Payees:
+    """What a payout reads about the hotkeys it pays and that no block of a run changes: the
+    subnet's owner and owner hotkeys, each hotkey's owning coldkey and take, and the dividend
+    records already written (`AlphaDividendsPerSubnet` and `RootAlphaDividendsPerSubnet`, which
+    only payouts write), so an unchanged record is not written again."""
+
+    owner: bytes | None
+    owner_hotkey: bytes | None
+    owner_hotkeys: set
+    hotkey_owner: dict
+    delegate_take: dict
+    records: dict = field(default_factory=dict)  # (item id, hotkey) -> amount in storage
+
+
+def _read_payees(state: State, netuid: int, hotkeys) -> Payees:
+    owner = state.get(i.SUBNET_OWNER, netuid)
+    owner_hotkey = state.get(i.SUBNET_OWNER_HOTKEY, netuid)
+    owner_hotkeys = set()
+    if owner is not None:
+        owner_hotkeys = {bytes.fromhex(h) for h in state.get(i.OWNED_HOTKEYS, owner)}
+    if owner_hotkey is not None:
+        owner_hotkeys.add(owner_hotkey)
+    return Payees(owner, owner_hotkey, owner_hotkeys,
+                  hotkey_owner={h: state.get(i.OWNER, h) for h in hotkeys},
+                  delegate_take={h: state.get(i.DELEGATES, h) for h in hotkeys})
 
 
 def _read_neurons(state: State, netuid: int, n: int) -> NeuronCache:
     import numpy as np
 
+    hotkeys = [state.get(i.KEYS, netuid, uid) for uid in range(n)]
     return NeuronCache(
         n=n,
-        hotkeys=[state.get(i.KEYS, netuid, uid) for uid in range(n)],
+        hotkeys=hotkeys,
         last_update=np.array(_vector(state.get(i.LAST_UPDATE, netuid), n), dtype=np.int64),
         registered=np.array([state.get(i.BLOCK_AT_REGISTRATION, netuid, uid)
                              for uid in range(n)], dtype=np.int64),
         weights=_dense([state.get(e.WEIGHTS, netuid, uid) for uid in range(n)], n),
         bonds=_dense([state.get(e.BONDS, netuid, uid) for uid in range(n)], n),
+        root_stake=[state.get(i.TOTAL_HOTKEY_ALPHA, h, ROOT_NETUID) for h in hotkeys],
     )
 
 
@@ -160,9 +194,8 @@ def run_epoch(state: State, netuid: int, rao_emission: int, block: int,
     tao_weight = state.get(i.TAO_WEIGHT)
     threshold = state.get(e.STAKE_THRESHOLD)
     stakes = []
-    for uid, hotkey in enumerate(hotkeys):
-        amount = state.get(i.TOTAL_HOTKEY_ALPHA, hotkey, netuid) + \
-            state.get(i.TOTAL_HOTKEY_ALPHA, hotkey, 0) * tao_weight // MAX_U64
+    for uid, (hotkey, root) in enumerate(zip(hotkeys, neurons.root_stake, strict=True)):
+        amount = state.get(i.TOTAL_HOTKEY_ALPHA, hotkey, netuid) + root * tao_weight // MAX_U64
         stakes.append(0 if amount < threshold and uid != owner_uid else amount)
     stake = stake_vector(stakes)
 
@@ -209,7 +242,7 @@ def run_epoch(state: State, netuid: int, rao_emission: int, block: int,
     neurons.unwritten = True
     if memo is None:  # no run to write them at its end
         write_bonds(state, netuid, neurons)
-    return EpochOutputs(hotkeys, server_l, validator_l)
+    return EpochOutputs(hotkeys, server_l, validator_l, neurons)
 
 
 def write_bonds(state: State, netuid: int, neurons: NeuronCache) -> None:
@@ -248,24 +281,27 @@ def distribute(state: State, netuid: int, outputs: EpochOutputs, pending: es.Pen
     """Carry out `plan_epoch_payout` for the epoch's outputs; returns the alpha paid into stake
     (credits and pool growth). Burned incentive stays in `SubnetAlphaOut`; recycled alpha
     leaves it; what floors away stays in it as dust."""
-    owner = state.get(i.SUBNET_OWNER, netuid)
-    owner_hotkey = state.get(i.SUBNET_OWNER_HOTKEY, netuid)
-    owner_hotkeys = set()
-    if owner is not None:
-        owner_hotkeys = {bytes.fromhex(h) for h in state.get(i.OWNED_HOTKEYS, owner)}
-    if owner_hotkey is not None:
-        owner_hotkeys.add(owner_hotkey)
     emission = [(h, s, v) for h, s, v in zip(outputs.hotkeys, outputs.server, outputs.validator,
                                              strict=True) if h is not None]
     receivers = {h for h, _, _ in emission}
+    neurons = outputs.neurons
+    payees = neurons.payees if neurons is not None else None
+    if payees is None:
+        payees = _read_payees(state, netuid, receivers)
+        if neurons is not None:
+            neurons.payees = payees
+    if neurons is not None:
+        root_stake = dict(zip(neurons.hotkeys, neurons.root_stake, strict=True))
+    else:
+        root_stake = {h: state.get(i.TOTAL_HOTKEY_ALPHA, h, ROOT_NETUID) for h in receivers}
     plan = es.plan_epoch_payout(
         emission, pending,
-        subnet_owner=owner, subnet_owner_hotkey=owner_hotkey, owner_hotkeys=owner_hotkeys,
-        hotkey_owner={h: state.get(i.OWNER, h) for h in receivers},
+        subnet_owner=payees.owner, subnet_owner_hotkey=payees.owner_hotkey,
+        owner_hotkeys=payees.owner_hotkeys, hotkey_owner=payees.hotkey_owner,
         alpha_stake={h: state.get(i.TOTAL_HOTKEY_ALPHA, h, netuid) for h in receivers},
-        root_stake={h: state.get(i.TOTAL_HOTKEY_ALPHA, h, 0) for h in receivers},
+        root_stake=root_stake,
         tao_weight_u64=state.get(i.TAO_WEIGHT),
-        delegate_take={h: state.get(i.DELEGATES, h) for h in receivers},
+        delegate_take=payees.delegate_take,
     )
     paid = 0
     for op in plan.operations:
@@ -276,12 +312,18 @@ def distribute(state: State, netuid: int, outputs: EpochOutputs, pending: es.Pen
                 state, op.hotkey, op.coldkey, netuid, op.amount):
             continue
         paid += op.amount
+    written = payees.records
     for item, record in ((e.ALPHA_DIVIDENDS_PER_SUBNET, plan.alpha_dividends),
                          (e.ROOT_ALPHA_DIVIDENDS_PER_SUBNET, plan.root_alpha_dividends)):
-        for hotkey, amount in record.items():
-            state.set_if_changed(item, netuid, hotkey, amount)  # mostly the same zeros
+        for hotkey, amount in record.items():  # mostly the same zeros as last time
+            if written.get((item.id, hotkey)) != amount:
+                state.set_if_changed(item, netuid, hotkey, amount)
+                written[item.id, hotkey] = amount
     for hotkey, amount in plan.root_claimable.items():
-        rate = es.root_claimable_increment(amount, state.get(i.TOTAL_HOTKEY_ALPHA, hotkey, 0))
+        stake = root_stake.get(hotkey)
+        if stake is None:
+            stake = state.get(i.TOTAL_HOTKEY_ALPHA, hotkey, ROOT_NETUID)
+        rate = es.root_claimable_increment(amount, stake)
         if rate:
             state.set(e.ROOT_CLAIMABLE, hotkey, netuid,
                       state.get(e.ROOT_CLAIMABLE, hotkey, netuid) + rate)
