@@ -62,8 +62,13 @@ def inject_and_buy(pool: Pool, tao: int, alpha: int, excess: int) -> Injection:
             moved = True
     if not moved:
         return Injection(pool, 0, 0, 0)
-    return Injection(Pool(tao_reserve + tao, alpha_reserve + alpha, weight, pool.fee_rate,
-                          pool.model, pool.stable), tao, alpha, bought)
+    tao_reserve, alpha_reserve = tao_reserve + tao, alpha_reserve + alpha
+    # the weight passed `weights_valid`, the rest is the input pool's: only the reserves
+    # could (in theory) leave u64, and then the checked constructor raises as before
+    build = Pool.unchecked if tao_reserve <= bal.MAX_U64 and alpha_reserve <= bal.MAX_U64 \
+        else Pool
+    return Injection(build(tao_reserve, alpha_reserve, weight, pool.fee_rate, pool.model,
+                           pool.stable), tao, alpha, bought)
 
 
 def _buy(weight: int, tao_reserve: int, alpha_reserve: int, amount: int):

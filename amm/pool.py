@@ -52,6 +52,22 @@ class Pool:
                 f"TAO weight {weight_str(self.tao_weight)} is outside [0.01, 0.99]"
             )
 
+    @classmethod
+    def unchecked(cls, tao_reserve: int, alpha_reserve: int, tao_weight: int, fee_rate: int,
+                  model: str, stable: bool) -> Pool:
+        """A pool built from values the caller has already validated, without `__post_init__`
+        (the coinbase builds one per subnet per block, and the checks cost as much as the
+        arithmetic of that step)."""
+        pool = object.__new__(cls)
+        setattr_ = object.__setattr__
+        setattr_(pool, "tao_reserve", tao_reserve)
+        setattr_(pool, "alpha_reserve", alpha_reserve)
+        setattr_(pool, "tao_weight", tao_weight)
+        setattr_(pool, "fee_rate", fee_rate)
+        setattr_(pool, "model", model)
+        setattr_(pool, "stable", stable)
+        return pool
+
     @property
     def alpha_weight(self) -> int:
         """w1 = 1 - w2, Perquintill parts."""

@@ -212,10 +212,10 @@ def _credit(state: State, account: bytes, amount: int) -> None:
     state.set(s.MINTED, state.get(s.MINTED) + amount)
 
 
-def _inject(sub: _Subnet, terms: cm.SubnetTerms) -> int:
+def _inject(sub: _Subnet, terms: cm.TermsRao) -> int:
     """`inject_and_maybe_swap` for one subnet; returns the TAO credited (injected + bought)."""
-    excess = terms.excess_tao_rao
-    step = inject_and_buy(sub.pool, terms.tao_in_rao, terms.alpha_in_rao, excess)
+    excess = terms.excess_tao
+    step = inject_and_buy(sub.pool, terms.tao_in, terms.alpha_in, excess)
     tao_in, bought = step.tao_in, step.bought
     spent = tao_in + (excess if bought else 0)
     if bought:
@@ -314,15 +314,14 @@ class Run:
             issuance = sub.pool.alpha_reserve + sub.alpha_out
             alpha_emission = block_emission_for_issuance(issuance) if blocks == 1 else \
                 emit_blocks(issuance, blocks)
-            price = sub.spot_price()
-            proportion = cm.root_proportion_of(self.weighted_root, issuance)
-            terms = cm.subnet_terms(tao_emissions[sub.netuid], alpha_emission, price, proportion)
+            terms = cm.subnet_terms_rao(tao_emissions[sub.netuid], alpha_emission,
+                                        sub.spot_price(), self.weighted_root, issuance)
             spent += _inject(sub, terms)
-            sub.alpha_out += terms.alpha_out_rao
-            sub.alpha_out_em = terms.alpha_out_rao
+            sub.alpha_out += terms.alpha_out
+            sub.alpha_out_em = terms.alpha_out
             after = sub.pool.alpha_reserve + sub.alpha_out
             split = cm.owner_cut_and_pending(
-                terms.alpha_out, self.owner_cut,
+                terms.alpha_out_bits, self.owner_cut,
                 cm.root_proportion_of(self.weighted_root, after), root_sell)
             sub.pending_owner += split.owner_cut
             sub.pending_server += split.pending_server

@@ -66,7 +66,9 @@ __all__ = [
     "subnet_emission_shares",
     "subnet_tao_emissions",
     "subnet_terms",
+    "subnet_terms_rao",
     "SubnetTerms",
+    "TermsRao",
     "take_fraction",
     "tao_weight",
     "update_moving_price",
@@ -295,6 +297,40 @@ def subnet_terms(
         tao_in = U96F32.saturating_mul(alpha_in, price)
     excess = max(tao_emission - tao_in, 0)
     return SubnetTerms(tao_in=tao_in, alpha_in=alpha_in, alpha_out=alpha_out, excess_tao=excess)
+
+
+class TermsRao(NamedTuple):
+    """`SubnetTerms` floored to rao, plus `alpha_out` in U96F32 bits (what the owner split
+    takes)."""
+
+    tao_in: int
+    alpha_in: int
+    alpha_out: int
+    excess_tao: int
+    alpha_out_bits: int
+
+
+def subnet_terms_rao(tao_emission: int, alpha_emission: int, price_u64f64: int,
+                     weighted_root: int, alpha_issuance: int) -> TermsRao:
+    """`subnet_terms(tao_emission, alpha_emission, price, root_proportion_of(weighted_root,
+    alpha_issuance))` with each amount floored to rao: the coinbase's form, run for every
+    subnet in every block, so the U96F32 steps are inlined (same truncations, same saturation;
+    a property test holds it to the composition)."""
+    denominator = min(weighted_root + (alpha_issuance << 32), _MAX_U128)
+    proportion = (weighted_root << 32) // denominator if denominator else 0
+    price = min(price_u64f64 >> 32, _MAX_U128)
+    alpha_out = alpha_emission << 32
+    alpha_in = 0
+    if price:
+        quotient = (tao_emission << 32) // price
+        alpha_in = quotient if quotient <= _MAX_U128 else 0  # checked_div fails: 0
+    tao_in = tao_emission
+    cap = _mul96(proportion, alpha_out)
+    if alpha_in > cap:
+        alpha_in = cap
+        tao_in = _mul96(alpha_in, price)
+    return TermsRao(_rao96(tao_in), _rao96(alpha_in), _rao96(alpha_out),
+                    _rao96(max(tao_emission - tao_in, 0)), alpha_out)
 
 
 class AlphaSplit(NamedTuple):

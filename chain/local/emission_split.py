@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from amm.fixed import I96F32, U96F32
 from chain.local.coinbase_math import (
@@ -71,17 +72,16 @@ class Pending:
     owner_cut: int = 0
 
 
-@dataclass(frozen=True)
-class Credit:
-    """Credit `amount` alpha to the (hotkey, coldkey) stake (`credit_stake`)."""
+class Credit(NamedTuple):
+    """Credit `amount` alpha to the (hotkey, coldkey) stake (`credit_stake`). (Operations are
+    NamedTuples: an epoch plans one or two per UID.)"""
 
     hotkey: Hotkey
     coldkey: Coldkey
     amount: int
 
 
-@dataclass(frozen=True)
-class GrowPool:
+class GrowPool(NamedTuple):
     """Grow `hotkey`'s pool by `amount`: every nominator gains pro rata (`increase_shared`)."""
 
     hotkey: Hotkey

@@ -48,6 +48,7 @@ class EpochOutputs:
     server: list[int]
     validator: list[int]
     neurons: NeuronCache | None = None  # what the epoch read, handed on to its payout
+    alpha_stake: list[int] | None = None  # TotalHotkeyAlpha[hotkey, netuid] per UID, as read
 
     @property
     def total(self) -> int:
@@ -141,15 +142,29 @@ def _read_payees(state: State, netuid: int, hotkeys) -> Payees:
         owner_hotkeys = {bytes.fromhex(h) for h in state.get(i.OWNED_HOTKEYS, owner)}
     if owner_hotkey is not None:
         owner_hotkeys.add(owner_hotkey)
-    return Payees(owner, owner_hotkey, owner_hotkeys,
-                  hotkey_owner={h: state.get(i.OWNER, h) for h in hotkeys},
-                  delegate_take={h: state.get(i.DELEGATES, h) for h in hotkeys})
+    for item in (i.OWNER, i.DELEGATES):
+        state.prefetch(item, [(h,) for h in hotkeys])
+    payees = Payees(owner, owner_hotkey, owner_hotkeys,
+                    hotkey_owner={h: state.get(i.OWNER, h) for h in hotkeys},
+                    delegate_take={h: state.get(i.DELEGATES, h) for h in hotkeys})
+    # what the payout's credits and records read next
+    for item in (i.TOTAL_HOTKEY_ALPHA, i.TOTAL_HOTKEY_SHARES):
+        state.prefetch(item, [(h, netuid) for h in hotkeys])
+    state.prefetch(i.ALPHA, [(h, c, netuid) for h, c in payees.hotkey_owner.items()
+                             if c is not None])
+    for item in (e.ALPHA_DIVIDENDS_PER_SUBNET, e.ROOT_ALPHA_DIVIDENDS_PER_SUBNET):
+        state.prefetch(item, [(netuid, h) for h in hotkeys])
+    return payees
 
 
 def _read_neurons(state: State, netuid: int, n: int) -> NeuronCache:
     import numpy as np
 
+    slots = [(netuid, uid) for uid in range(n)]
+    for item in (i.KEYS, i.BLOCK_AT_REGISTRATION, e.WEIGHTS, e.BONDS):
+        state.prefetch(item, slots)
     hotkeys = [state.get(i.KEYS, netuid, uid) for uid in range(n)]
+    state.prefetch(i.TOTAL_HOTKEY_ALPHA, [(h, ROOT_NETUID) for h in hotkeys if h is not None])
     return NeuronCache(
         n=n,
         hotkeys=hotkeys,
@@ -193,9 +208,10 @@ def run_epoch(state: State, netuid: int, rao_emission: int, block: int,
     owner_uid = state.get(i.UIDS, netuid, owner_hotkey) if owner_hotkey is not None else None
     tao_weight = state.get(i.TAO_WEIGHT)
     threshold = state.get(e.STAKE_THRESHOLD)
+    alpha_stake = [state.get(i.TOTAL_HOTKEY_ALPHA, h, netuid) for h in hotkeys]
     stakes = []
-    for uid, (hotkey, root) in enumerate(zip(hotkeys, neurons.root_stake, strict=True)):
-        amount = state.get(i.TOTAL_HOTKEY_ALPHA, hotkey, netuid) + root * tao_weight // MAX_U64
+    for uid, (alpha, root) in enumerate(zip(alpha_stake, neurons.root_stake, strict=True)):
+        amount = alpha + root * tao_weight // MAX_U64
         stakes.append(0 if amount < threshold and uid != owner_uid else amount)
     stake = stake_vector(stakes)
 
@@ -242,7 +258,7 @@ def run_epoch(state: State, netuid: int, rao_emission: int, block: int,
     neurons.unwritten = True
     if memo is None:  # no run to write them at its end
         write_bonds(state, netuid, neurons)
-    return EpochOutputs(hotkeys, server_l, validator_l, neurons)
+    return EpochOutputs(hotkeys, server_l, validator_l, neurons, alpha_stake)
 
 
 def write_bonds(state: State, netuid: int, neurons: NeuronCache) -> None:
@@ -255,10 +271,11 @@ def write_bonds(state: State, netuid: int, neurons: NeuronCache) -> None:
     if not neurons.unwritten:
         return
     stored = neurons.bonds.astype(np.int64)
+    rows, cols = np.nonzero(stored)  # row-major: each UID's pairs are one slice
+    pairs = np.column_stack((cols, stored[rows, cols])).tolist()
+    bounds = np.searchsorted(rows, np.arange(neurons.n + 1)).tolist()
     for uid in range(neurons.n):
-        row = stored[uid]
-        nonzero = np.flatnonzero(row)
-        value = list(map(list, zip(nonzero.tolist(), row[nonzero].tolist(), strict=True)))
+        value = pairs[bounds[uid]:bounds[uid + 1]]
         if value or state.get(e.BONDS, netuid, uid):
             state.set(e.BONDS, netuid, uid, value)
     neurons.unwritten = False
@@ -294,11 +311,15 @@ def distribute(state: State, netuid: int, outputs: EpochOutputs, pending: es.Pen
         root_stake = dict(zip(neurons.hotkeys, neurons.root_stake, strict=True))
     else:
         root_stake = {h: state.get(i.TOTAL_HOTKEY_ALPHA, h, ROOT_NETUID) for h in receivers}
+    if outputs.alpha_stake is not None:  # nothing moved stake since the epoch read it
+        alpha_stake = dict(zip(outputs.hotkeys, outputs.alpha_stake, strict=True))
+    else:
+        alpha_stake = {h: state.get(i.TOTAL_HOTKEY_ALPHA, h, netuid) for h in receivers}
     plan = es.plan_epoch_payout(
         emission, pending,
         subnet_owner=payees.owner, subnet_owner_hotkey=payees.owner_hotkey,
         owner_hotkeys=payees.owner_hotkeys, hotkey_owner=payees.hotkey_owner,
-        alpha_stake={h: state.get(i.TOTAL_HOTKEY_ALPHA, h, netuid) for h in receivers},
+        alpha_stake=alpha_stake,
         root_stake=root_stake,
         tao_weight_u64=state.get(i.TAO_WEIGHT),
         delegate_take=payees.delegate_take,

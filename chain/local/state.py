@@ -9,7 +9,7 @@ block or batch of blocks, just before it commits. Nested snapshots (`begin` / `c
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from chain.local.storage import StorageItem
@@ -34,6 +34,7 @@ def _slot(item: StorageItem, key: tuple) -> tuple[str, str]:
 
 
 _SLOTS_PER_ITEM = 1 << 18
+_PREFETCH_CHUNK = 500  # keys per query (well under SQLite's bound on parameters)
 
 
 class State:
@@ -63,6 +64,26 @@ class State:
                 value = _MISSING if row is None else item.decode_value(row[0])
                 self._cache[slot] = value
         return value
+
+    def prefetch(self, item: StorageItem, keys: Iterable[tuple]) -> None:
+        """Bring many entries of one item into the read cache with a few queries (an epoch's
+        first read of a subnet touches every UID's rows; one SELECT each costs more than the
+        rest of the read). Entries already read or written are left alone."""
+        wanted: dict[str, tuple[str, str]] = {}
+        for key in keys:
+            slot = _slot(item, key)
+            if slot not in self._dirty and slot not in self._cache:
+                wanted[slot[1]] = slot
+        texts = list(wanted)
+        for start in range(0, len(texts), _PREFETCH_CHUNK):
+            chunk = texts[start:start + _PREFETCH_CHUNK]
+            rows = self._conn.execute(
+                "SELECT key, value FROM storage WHERE item = ? AND key IN "
+                f"({','.join('?' * len(chunk))})", (item.id, *chunk))
+            for key_text, value_text in rows:
+                self._cache[wanted[key_text]] = item.decode_value(value_text)
+        for slot in wanted.values():
+            self._cache.setdefault(slot, _MISSING)
 
     def set_if_changed(self, item: StorageItem, *key_and_value: Any) -> None:
         """`set`, skipped when the entry already holds exactly this value (an absent entry

@@ -623,3 +623,20 @@ def _owner_cut_and_pending_reference(alpha_out, cut_u16, rp, root_sell, enabled=
 def test_owner_split_equals_the_generic_fixed_point_form(alpha, cut, rp, sell, enabled):
     got = owner_cut_and_pending(alpha, cut, rp, sell, enabled)
     assert tuple(got) == _owner_cut_and_pending_reference(alpha, cut, rp, sell, enabled)
+
+
+@settings(max_examples=400, deadline=None)
+@given(tao=st.one_of(st.integers(0, 2**64), st.integers(0, 2**128 - 1)),
+       alpha_emission=st.integers(0, 2 * 10**9),
+       price=st.one_of(st.just(0), st.integers(0, 2**70), st.integers(0, 2**128 - 1)),
+       weighted_root=st.one_of(st.just(0), st.integers(0, 2**100)),
+       issuance=st.one_of(st.just(0), st.integers(0, 21 * 10**15)))
+def test_subnet_terms_rao_equals_terms_of_the_root_proportion(tao, alpha_emission, price,
+                                                              weighted_root, issuance):
+    """The coinbase's inlined form is `subnet_terms` at `root_proportion_of`, floored to rao."""
+    from chain.local.coinbase_math import root_proportion_of, subnet_terms, subnet_terms_rao
+
+    terms = subnet_terms(tao, alpha_emission, price, root_proportion_of(weighted_root, issuance))
+    got = subnet_terms_rao(tao, alpha_emission, price, weighted_root, issuance)
+    assert got == (terms.tao_in_rao, terms.alpha_in_rao, terms.alpha_out_rao,
+                   terms.excess_tao_rao, terms.alpha_out)

@@ -93,3 +93,33 @@ def test_key_text_is_the_json_of_the_key():
             assert item.decode_key(item.encode_key(key)) == key
 
     check()
+
+
+def test_prefetch_reads_what_get_would_and_keeps_pending_writes(conn, monkeypatch):
+    stored = State(conn)
+    for netuid in range(1, 1200):  # more keys than one prefetch query takes
+        stored.set(s.SUBNET_TAO, netuid, netuid * 10)
+    stored.set(s.ACCOUNT, A, s.AccountInfo(free=9))
+    stored.flush()
+    state = State(conn)
+    state.set(s.SUBNET_TAO, 5, 1)  # a pending write wins over storage
+    state.remove(s.SUBNET_TAO, 6)  # and so does a pending delete
+    keys = [(n,) for n in range(1, 1500)]
+    state.prefetch(s.SUBNET_TAO, keys)
+    state.prefetch(s.ACCOUNT, [(A,), (B,)])
+    queries = []
+    monkeypatch.setattr(state, "_conn", _Recorder(conn, queries))
+    assert [state.get(s.SUBNET_TAO, *k) for k in keys] == \
+        [1 if n == 5 else 0 if n == 6 or n >= 1200 else n * 10 for n in range(1, 1500)]
+    assert state.get(s.ACCOUNT, A) == s.AccountInfo(free=9)
+    assert state.get(s.ACCOUNT, B) == s.AccountInfo()
+    assert queries == []  # every read, present or absent, came from the cache
+
+
+class _Recorder:
+    def __init__(self, conn, log):
+        self._conn, self._log = conn, log
+
+    def execute(self, *args):
+        self._log.append(args)
+        return self._conn.execute(*args)
