@@ -3,7 +3,7 @@ out, and the price EMA (`coinbase/run_coinbase.rs`, `block_step.rs`; ECONOMICS.m
 
 Per block (`run_block`), for the subnets that emit (started, trading, registration allowed):
 
-1. TAO: the block emission is shared by EMA price (`coinbase_math.subnet_emission_shares`, the
+1. TAO: the block emission is shared by EMA price (`coinbase_math.block_tao_emissions`, the
    HEAD rule: weighted by 1 - MinerBurned, emission-disabled subnets renormalised away);
    `get_subnet_terms` caps the alpha injected at `root_proportion * alpha_emission`; the TAO that
    cannot be injected buys alpha fee-less (the "chain buy", held as `SubnetProtocolAlpha`). The
@@ -303,18 +303,16 @@ class Run:
         self._moving_prices(number + blocks // 2, blocks)
 
     def _emit(self, credit: int, blocks: int = 1) -> int:
-        prices = {sub.netuid: cm.moving_alpha_price(sub.moving) for sub in self.emitting}
-        shares = cm.subnet_emission_shares(
-            prices, {sub.netuid: sub.miner_burned for sub in self.emitting},
-            {sub.netuid: sub.enabled for sub in self.emitting})
-        tao_emissions = cm.subnet_tao_emissions(shares, credit)
-        root_sell = cm.root_sell_flag(prices.values())
+        emitting = self.emitting
+        tao_emissions, root_sell = cm.block_tao_emissions(
+            [sub.moving for sub in emitting], [sub.miner_burned for sub in emitting],
+            [sub.enabled for sub in emitting], credit)
         spent = 0
-        for sub in self.emitting:
+        for sub, tao_emission in zip(emitting, tao_emissions, strict=True):
             issuance = sub.pool.alpha_reserve + sub.alpha_out
             alpha_emission = block_emission_for_issuance(issuance) if blocks == 1 else \
                 emit_blocks(issuance, blocks)
-            terms = cm.subnet_terms_rao(tao_emissions[sub.netuid], alpha_emission,
+            terms = cm.subnet_terms_rao(tao_emission, alpha_emission,
                                         sub.spot_price(), self.weighted_root, issuance)
             spent += _inject(sub, terms)
             sub.alpha_out += terms.alpha_out

@@ -20,7 +20,7 @@ subnet_emissions.rs,block_step.rs}`, `staking/stake_utils.rs` (`update_moving_pr
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -59,6 +59,7 @@ __all__ = [
     "proportion_u64",
     "root_proportion",
     "root_sell_flag",
+    "block_tao_emissions",
     "schedule_epochs",
     "self_contribution",
     "should_run_epoch",
@@ -234,6 +235,41 @@ def subnet_tao_emissions(shares: Mapping[int, int], block_emission: int) -> dict
         n: convert(U64F64.saturating_mul(emission, shares[n]), U64F64, U96F32)
         for n in sorted(shares)
     }
+
+
+def block_tao_emissions(moving_prices_i96f32: Sequence[int], miner_burned: Sequence[int],
+                        enabled: Sequence[bool], block_emission: int) -> tuple[list[int], bool]:
+    """One block's TAO emission per emitting subnet (U96F32 bits, in the order given) and the
+    root sell flag: `subnet_tao_emissions(subnet_emission_shares(..), block_emission)` and
+    `root_sell_flag` over `moving_alpha_price` of each stored price, the HEAD rule. The
+    coinbase runs this every block, so the three share passes work on lists with the U64F64
+    steps inlined (same truncations and saturations; a property test holds it to the
+    composition)."""
+    one, top = U64F64.one, U64F64.max_bits
+    prices = [0 if m < 0 else min(m << 32, top) for m in moving_prices_i96f32]
+    price_sum = sum(prices)
+    total = min(price_sum, top)
+    shares = [_div64(p, total) for p in prices]
+    weighted = [min((share * (one - min(min(max(b, 0) << 32, top), one))) >> 64, top)
+                for share, b in zip(shares, miner_burned, strict=True)]
+    total = min(sum(weighted), top)
+    if total:
+        shares = [_div64(w, total) for w in weighted]
+    if not all(enabled):
+        total = min(sum(s for s, on in zip(shares, enabled, strict=True) if on), top)
+        shares = [_div64(s, total) if on and total else 0
+                  for s, on in zip(shares, enabled, strict=True)]
+    emission = block_emission << 64
+    return ([min(min((emission * share) >> 64, top) >> 32, _MAX_U128) for share in shares],
+            price_sum > one)
+
+
+def _div64(a: int, b: int) -> int:
+    """`checked_div(..).unwrap_or(0)` of non-negative U64F64 bits."""
+    if not b:
+        return 0
+    quotient = (a << 64) // b
+    return quotient if quotient <= _MAX_U128 else 0
 
 
 def root_sell_flag(moving_prices: Iterable[int]) -> bool:
@@ -442,13 +478,17 @@ def update_moving_price(
     `b` is `blocks_since_start_call`; the quotient is taken first and truncates, the products
     floor, sums saturate. `previous` is `moving_alpha_price` (1.0 for root and stable subnets).
     """
-    one = U64F64.one
+    # U64F64 inlined (every subnet, every block): operands are non-negative, so each
+    # saturating product is the floored product capped at the format's top
+    one, top = U64F64.one, U64F64.max_bits
     alpha = _ema_alpha(blocks_since_start, halving_blocks, moving_alpha_i96f32)
-    one_minus_alpha = max(one - alpha, 0)
-    price_term = U64F64.saturating_mul(alpha, min(spot_price_u64f64, one))
-    previous = moving_alpha_price(moving_price_i96f32, is_root_or_stable)
-    moving_term = U64F64.saturating_mul(one_minus_alpha, previous)
-    return convert(U64F64.clamp(price_term + moving_term), U64F64, I96F32)
+    price_term = min((alpha * min(spot_price_u64f64, one)) >> 64, top)
+    if is_root_or_stable:
+        previous = one
+    else:  # `moving_alpha_price`
+        previous = 0 if moving_price_i96f32 < 0 else min(moving_price_i96f32 << 32, top)
+    moving_term = min((max(one - alpha, 0) * previous) >> 64, top)
+    return min(min(price_term + moving_term, top) >> 32, I96F32.max_bits)
 
 
 def update_moving_price_blocks(

@@ -640,3 +640,47 @@ def test_subnet_terms_rao_equals_terms_of_the_root_proportion(tao, alpha_emissio
     got = subnet_terms_rao(tao, alpha_emission, price, weighted_root, issuance)
     assert got == (terms.tao_in_rao, terms.alpha_in_rao, terms.alpha_out_rao,
                    terms.excess_tao_rao, terms.alpha_out)
+
+
+@settings(max_examples=400, deadline=None)
+@given(subnets=st.lists(st.tuples(
+           st.one_of(st.integers(-(2**40), 2**40), st.integers(0, 2**127 - 1),
+                     st.sampled_from([0, 1 << 32])),
+           st.one_of(st.just(0), st.integers(0, 1 << 33), st.integers(-(2**40), 2**100)),
+           st.booleans()), min_size=1, max_size=12),
+       credit=st.one_of(st.integers(0, 10**9), st.integers(0, 2**64 - 1)))
+def test_block_tao_emissions_equals_the_share_passes(subnets, credit):
+    """The coinbase's list form equals `subnet_tao_emissions(subnet_emission_shares(..))` and
+    `root_sell_flag` (netuids 1..n, in order)."""
+    from chain.local.coinbase_math import (
+        block_tao_emissions,
+        subnet_emission_shares,
+        subnet_tao_emissions,
+    )
+
+    netuids = range(1, len(subnets) + 1)
+    prices = {n: moving_alpha_price(m) for n, (m, _, _) in zip(netuids, subnets, strict=True)}
+    shares = subnet_emission_shares(prices, {n: b for n, (_, b, _) in zip(netuids, subnets, strict=True)},
+                                    {n: on for n, (_, _, on) in zip(netuids, subnets, strict=True)})
+    expected = subnet_tao_emissions(shares, credit)
+    got, sell = block_tao_emissions([m for m, _, _ in subnets], [b for _, b, _ in subnets],
+                                    [on for _, _, on in subnets], credit)
+    assert got == [expected[n] for n in netuids]
+    assert sell == root_sell_flag(prices.values())
+
+
+@settings(max_examples=400, deadline=None)
+@given(moving=st.one_of(st.integers(-(2**40), 2**40), st.integers(-(2**127), 2**127 - 1)),
+       spot=st.one_of(st.integers(0, 2**66), st.integers(0, 2**128 - 1)),
+       since=st.integers(0, 10**8), stable=st.booleans())
+def test_moving_price_equals_the_generic_fixed_point_form(moving, spot, since, stable):
+    """`update_moving_price`'s inlined U64F64 against §3.5 written with the generic types."""
+    from amm.fixed import convert
+    from chain.local.coinbase_math import EMA_PRICE_HALVING_BLOCKS, _ema_alpha
+
+    alpha = _ema_alpha(since, EMA_PRICE_HALVING_BLOCKS, MOVING_ALPHA)
+    price_term = U64F64.saturating_mul(alpha, min(spot, U64F64.one))
+    moving_term = U64F64.saturating_mul(max(U64F64.one - alpha, 0),
+                                        moving_alpha_price(moving, stable))
+    expected = convert(U64F64.clamp(price_term + moving_term), U64F64, I96F32)
+    assert update_moving_price(moving, spot, since, is_root_or_stable=stable) == expected
