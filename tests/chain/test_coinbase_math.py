@@ -659,9 +659,10 @@ def test_block_tao_emissions_equals_the_share_passes(subnets, credit):
     )
 
     netuids = range(1, len(subnets) + 1)
-    prices = {n: moving_alpha_price(m) for n, (m, _, _) in zip(netuids, subnets, strict=True)}
-    shares = subnet_emission_shares(prices, {n: b for n, (_, b, _) in zip(netuids, subnets, strict=True)},
-                                    {n: on for n, (_, _, on) in zip(netuids, subnets, strict=True)})
+    rows = list(zip(netuids, subnets, strict=True))
+    prices = {n: moving_alpha_price(m) for n, (m, _, _) in rows}
+    shares = subnet_emission_shares(prices, {n: b for n, (_, b, _) in rows},
+                                    {n: on for n, (_, _, on) in rows})
     expected = subnet_tao_emissions(shares, credit)
     got, sell = block_tao_emissions([m for m, _, _ in subnets], [b for _, b, _ in subnets],
                                     [on for _, _, on in subnets], credit)
