@@ -272,10 +272,7 @@ def advance(
                       f"(+{format_tao(data['emission_paid_rao'])}), emission now "
                       f"{format_tao(emission)} per block")
         if data["epochs_fired"]:
-            console.print(f"Epochs fired: {data['epochs_fired']:,}, paying "
-                          f"{data['emission_paid_alpha_rao'] / 1e9:,.4f} alpha into stake ("
-                          + ", ".join(f"subnet {n}: {v / 1e9:,.4f}" for n, v in
-                                      data["epoch_paid_by_subnet"].items()) + ")")
+            _render_epochs(console, data)
         for h in crossed:
             console.print(f"Halving {h['k']} at block {h['block']:,} ({h['date']}): emission "
                           f"{format_tao(h['emission_before_rao'])} -> "
@@ -284,6 +281,19 @@ def advance(
     out.result(data, render)
     if interrupted:
         raise typer.Exit(130)
+
+
+def _render_epochs(console, data: dict) -> None:
+    """The epochs line, then the alpha each subnet's epochs paid, in columns across the
+    terminal (a mainnet-shaped chain has a hundred subnets)."""
+    from rich.columns import Columns
+
+    from chain.units import format_alpha
+
+    console.print(f"Epochs fired: {data['epochs_fired']:,}, paying "
+                  f"{format_alpha(data['emission_paid_alpha_rao'], decimals=4)} into stake")
+    console.print(Columns([f"[bold]SN{n}[/] {format_alpha(v, decimals=4)}"
+                           for n, v in data["epoch_paid_by_subnet"].items()], padding=(0, 3)))
 
 
 def _epoch_ledger(backend) -> tuple[int, dict[int, int]]:

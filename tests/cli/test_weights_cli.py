@@ -104,6 +104,8 @@ def test_weights_epochs_metagraph_and_simulate(taoctl, subnet):
         assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
         assert {"subnet": "VTrust", "weights": "Weights on subnet", "simulate": "Your alpha",
                 "chain": "Epochs fired"}[args[0]] in proc.stdout, proc.stdout
+        if args[0] == "chain":  # each subnet's payout, in alpha floored to 4 decimals
+            assert f"SN{netuid} α" in proc.stdout, proc.stdout
 
 
 @pytest.mark.parametrize("extra, error", [
