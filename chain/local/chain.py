@@ -38,7 +38,13 @@ from chain.local.errors import (
 )
 from chain.local.extrinsic import Call, SignedExtrinsic, sign
 from chain.local.presets import preset as get_preset
-from chain.local.runtime import BLOCK_TIME_MS, apply_extrinsic, open_block, run_empty_blocks
+from chain.local.runtime import (
+    BLOCK_TIME_MS,
+    apply_extrinsic,
+    fewer_collections,
+    open_block,
+    run_empty_blocks,
+)
 from chain.local.state import State
 
 SCHEMA_VERSION = 1
@@ -260,7 +266,7 @@ class LocalChain:
         """
         if count < 1:
             raise ValueError("advance needs at least one block")
-        with self.writing() as state:
+        with fewer_collections(), self.writing() as state:
             start = self.open_number()
             before = state.get(s.BALANCES_ISSUANCE)
             target = start + count

@@ -15,6 +15,8 @@ hook allows it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from chain.local import storage as s
@@ -93,6 +95,26 @@ def open_block(state: State, number: int, timestamp_ms: int) -> list[dict]:
     for hook in BLOCK_HOOKS:
         hook.on_initialize(env)
     return env.events
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Raise the cyclic garbage collector's first threshold for a long run of blocks. The run
+    allocates millions of short-lived ints, tuples and lists and no reference cycles, while a
+    chain's read cache holds millions of tracked objects (every UID's weights rows); at the
+    default threshold (700) the full collections that follow cost about 5% of a simulated
+    day. The thresholds are restored afterwards."""
+    import gc
+
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(thresholds[0], GC_THRESHOLD), *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+GC_THRESHOLD = 100_000
 
 
 def run_empty_blocks(state: State, first: int, last: int, genesis: tuple[int, int],

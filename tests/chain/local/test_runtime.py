@@ -163,3 +163,30 @@ def test_extrinsics_land_in_the_open_block_and_blocks_link(dev_chain, alice, acc
     assert (r1.block_number, r2.block_number) == (1, 4)
     dev_chain.advance(1)
     _ok(dev_chain)
+
+
+def test_advance_raises_the_collector_threshold_only_while_it_runs(dev_chain, monkeypatch):
+    import gc
+
+    from chain.local import runtime
+
+    seen = []
+    real = runtime.run_empty_blocks
+
+    def spy(*args, **kwargs):
+        seen.append(gc.get_threshold()[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("chain.local.chain.run_empty_blocks", spy)
+    before = gc.get_threshold()
+    dev_chain.advance(10)
+    assert seen == [max(before[0], runtime.GC_THRESHOLD)]
+    assert gc.get_threshold() == before
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("chain.local.chain.run_empty_blocks", fail)
+    with pytest.raises(RuntimeError):
+        dev_chain.advance(10)
+    assert gc.get_threshold() == before  # restored on the way out of a failed run too
