@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from amm import balancer as bal
 from amm.errors import AmmError
-from amm.pool import BUY, WEIGHTED, Pool
+from amm.pool import BUY, RAO_PER_TAO, WEIGHTED, Pool
 from amm.swap import (
     MAX_PRICE_RAO,
     MAX_SWAP_INPUT_RESERVE_MULTIPLIER,
@@ -29,6 +29,16 @@ from amm.swap import (
 )
 
 _BUY_LIMIT = limit_to_bits(MAX_PRICE_RAO)  # the chain buy's (default) limit price, U64F64
+_MAX_WEIGHT_RATIO = (bal.ACCURACY - bal.MIN_WEIGHT) // bal.MIN_WEIGHT  # w1/w2 <= 99
+
+
+def _under_limit(weight: int, alpha_reserve: int, tao_reserve: int) -> bool:
+    """`price_bits(weight, alpha, tao) < _BUY_LIMIT`, without the divisions when the reserves
+    settle it: that price is at most (w1/w2)(y/x) <= 99 y/x (each step floors), so
+    99 y / x below the limit of 1e6 TAO per alpha is enough."""
+    if tao_reserve * _MAX_WEIGHT_RATIO * RAO_PER_TAO < MAX_PRICE_RAO * alpha_reserve:
+        return True
+    return bal.price_bits(weight, alpha_reserve, tao_reserve) < _BUY_LIMIT
 
 
 class Injection(NamedTuple):
@@ -79,14 +89,13 @@ def _buy(weight: int, tao_reserve: int, alpha_reserve: int, amount: int):
         return ()
     if alpha_reserve < MINIMUM_RESERVE:
         return ()
-    current = bal.price_bits(weight, alpha_reserve, tao_reserve) if alpha_reserve else 0
-    if not current < _BUY_LIMIT:
+    if alpha_reserve and not _under_limit(weight, alpha_reserve, tao_reserve):
         return ()
     out = bal.alpha_out_for_tao_in(weight, tao_reserve, alpha_reserve, amount)
     tao_after = min(tao_reserve + amount, bal.MAX_U64)
     alpha_after = max(alpha_reserve - out, 0)
-    target = bal.price_bits(weight, alpha_after, tao_after) if alpha_after else 0
-    if not target <= _BUY_LIMIT:
+    if alpha_after and not (_under_limit(weight, alpha_after, tao_after)
+                            or bal.price_bits(weight, alpha_after, tao_after) == _BUY_LIMIT):
         return None
     if not out or out > alpha_reserve:
         return ()
