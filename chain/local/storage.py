@@ -67,11 +67,18 @@ class StorageItem:
         return tuple(_decode_part(kind, part) for kind, part in zip(self.keys, raw, strict=True))
 
     def encode_value(self, value: Any) -> str:
+        if self.value in INT_KINDS and type(value) is int:  # what json.dumps writes, faster
+            return str(value)
         if self.value == "AccountInfo":
             return json.dumps(asdict(value), separators=(",", ":"))
         return json.dumps(_encode_part(self.value, value), separators=(",", ":"))
 
     def decode_value(self, text: str) -> Any:
+        if self.value in INT_KINDS:  # a JSON integer is plain decimal digits
+            try:
+                return int(text)
+            except ValueError:
+                pass
         raw = json.loads(text)
         if self.value == "AccountInfo":
             return AccountInfo(**raw)
