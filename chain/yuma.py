@@ -112,9 +112,23 @@ def quantise_u16(x: np.ndarray) -> np.ndarray:
 
 def u16_to_float(u: np.ndarray) -> np.ndarray:
     """`u16_proportion_to_fixed`: a stored u16 as the chain's I32F32 `u / 65535` (truncated to
-    the I32F32 grid), returned as float64. Yuma3 reads stored bonds this way."""
-    bits = (np.asarray(u, dtype=np.int64) << 32) // U16_MAX
-    return bits / ONE_BITS
+    the I32F32 grid), returned as float64. Yuma3 reads stored bonds this way, every epoch, so
+    the 65,536 possible values are computed once and looked up (an int64 floor division of a
+    whole matrix costs about as much as the rest of a 256-UID epoch)."""
+    u = np.asarray(u, dtype=np.int64)
+    if u.size and (u.min() < 0 or u.max() > U16_MAX):
+        raise ValueError("u16_to_float takes values in [0, 65535]")
+    return _u16_fixed()[u]
+
+
+_U16_FIXED: list[np.ndarray] = []
+
+
+def _u16_fixed() -> np.ndarray:
+    """`(u << 32) // 65535 / 2**32` for every u16 u (built on first use)."""
+    if not _U16_FIXED:
+        _U16_FIXED.append(((np.arange(U16_MAX + 1, dtype=np.int64) << 32) // U16_MAX) / ONE_BITS)
+    return _U16_FIXED[0]
 
 
 def stake_vector(stake: list[int] | np.ndarray) -> np.ndarray:

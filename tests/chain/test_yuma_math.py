@@ -229,6 +229,12 @@ def test_u16_conversions_match_fixed_proportion_to_u16():
     assert np.all((values - back >= 0) & (values - back <= 1))
     assert u16_to_float(np.array([65535])).tolist() == [1.0]
     assert u16_to_float(np.array([32767]))[0] == ((32767 << 32) // 65535) / 2**32
+    every = np.arange(65536).reshape(256, 256)  # the looked-up table is the I32F32 formula
+    assert u16_to_float(every).tolist() == [[((u << 32) // 65535) / 2**32 for u in row]
+                                            for row in every.tolist()]
+    for bad in ([-1], [65536]):
+        with pytest.raises(ValueError):
+            u16_to_float(np.array(bad))
 
 
 def test_params_in_chain_scale():
