@@ -88,16 +88,53 @@ def _dense(rows: list[list], n: int):
 
     import numpy as np
 
-    matrix = np.zeros((n, n), dtype=np.float64)
     lengths = [len(row) for row in rows]
-    total = sum(lengths)
-    if total == 0:
-        return matrix
     flat = np.fromiter(chain.from_iterable(chain.from_iterable(rows)), dtype=np.int64,
-                       count=2 * total).reshape(total, 2)
-    row_of = np.repeat(np.arange(len(rows)), lengths)
-    keep = flat[:, 0] < n
-    matrix[row_of[keep], flat[keep, 0]] = flat[keep, 1]
+                       count=2 * sum(lengths))
+    return _fill(flat, lengths, n)
+
+
+_PAIR_PUNCTUATION = str.maketrans("[],", "   ")
+
+
+def _dense_texts(texts: list[str | None], n: int):
+    """`_dense` of rows given as their stored JSON (`[[uid,value],...]`, None for no row),
+    parsed by numpy in one pass: a subnet's weights are tens of thousands of pairs, and
+    decoding them into Python lists cost most of an epoch's first read. Text it cannot parse
+    whole goes through `json`."""
+    import json
+    import warnings
+
+    import numpy as np
+
+    rows = [t or "[]" for t in texts]
+    lengths = [row.count("[") - 1 for row in rows]  # one bracket per pair, one for the row
+    numbers = " ".join(rows).translate(_PAIR_PUNCTUATION)
+    digits = numbers.replace(" ", "")
+    flat = None
+    if digits.isascii() and (digits.isdigit() or not digits):  # else numpy could misread it
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")  # numpy only warns about text it stopped at
+                flat = np.fromstring(numbers, dtype=np.int64, sep=" ")
+        except (ValueError, DeprecationWarning):
+            flat = None
+    if flat is None or flat.size != 2 * sum(lengths):
+        return _dense([json.loads(row) for row in rows], n)
+    return _fill(flat, lengths, n)
+
+
+def _fill(flat, lengths: list[int], n: int):
+    """The (n, n) float64 matrix of flat `uid, value` pairs, `lengths[r]` of them in row r
+    (uids past the matrix are dropped)."""
+    import numpy as np
+
+    matrix = np.zeros((n, n), dtype=np.float64)
+    if flat.size:
+        flat = flat.reshape(-1, 2)
+        row_of = np.repeat(np.arange(len(lengths)), lengths)
+        keep = flat[:, 0] < n
+        matrix[row_of[keep], flat[keep, 0]] = flat[keep, 1]
     return matrix
 
 
@@ -161,7 +198,7 @@ def _read_neurons(state: State, netuid: int, n: int) -> NeuronCache:
     import numpy as np
 
     slots = [(netuid, uid) for uid in range(n)]
-    for item in (i.KEYS, i.BLOCK_AT_REGISTRATION, e.WEIGHTS, e.BONDS):
+    for item in (i.KEYS, i.BLOCK_AT_REGISTRATION):
         state.prefetch(item, slots)
     hotkeys = [state.get(i.KEYS, netuid, uid) for uid in range(n)]
     state.prefetch(i.TOTAL_HOTKEY_ALPHA, [(h, ROOT_NETUID) for h in hotkeys if h is not None])
@@ -171,8 +208,8 @@ def _read_neurons(state: State, netuid: int, n: int) -> NeuronCache:
         last_update=np.array(_vector(state.get(i.LAST_UPDATE, netuid), n), dtype=np.int64),
         registered=np.array([state.get(i.BLOCK_AT_REGISTRATION, netuid, uid)
                              for uid in range(n)], dtype=np.int64),
-        weights=_dense([state.get(e.WEIGHTS, netuid, uid) for uid in range(n)], n),
-        bonds=_dense([state.get(e.BONDS, netuid, uid) for uid in range(n)], n),
+        weights=_dense_texts(state.texts(e.WEIGHTS, slots), n),
+        bonds=_dense_texts(state.texts(e.BONDS, slots), n),
         root_stake=[state.get(i.TOTAL_HOTKEY_ALPHA, h, ROOT_NETUID) for h in hotkeys],
     )
 

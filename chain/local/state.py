@@ -74,16 +74,37 @@ class State:
             slot = _slot(item, key)
             if slot not in self._dirty and slot not in self._cache:
                 wanted[slot[1]] = slot
-        texts = list(wanted)
-        for start in range(0, len(texts), _PREFETCH_CHUNK):
-            chunk = texts[start:start + _PREFETCH_CHUNK]
-            rows = self._conn.execute(
-                "SELECT key, value FROM storage WHERE item = ? AND key IN "
-                f"({','.join('?' * len(chunk))})", (item.id, *chunk))
-            for key_text, value_text in rows:
-                self._cache[wanted[key_text]] = item.decode_value(value_text)
+        for key_text, value_text in self._select(item, list(wanted)):
+            self._cache[wanted[key_text]] = item.decode_value(value_text)
         for slot in wanted.values():
             self._cache.setdefault(slot, _MISSING)
+
+    def texts(self, item: StorageItem, keys: Iterable[tuple]) -> list[str | None]:
+        """The stored JSON text of each entry (None where there is none), read with a few
+        queries and neither decoded nor cached: for a caller that parses a large item in bulk
+        (an epoch reads a subnet's weights rows straight into one matrix). An entry written or
+        read earlier in this state is given as its value's encoding."""
+        slots = [_slot(item, key) for key in keys]
+        found: dict[str, str | None] = {}
+        unread = []
+        for slot in slots:
+            value = self._dirty.get(slot, _ABSENT)
+            if value is _ABSENT:
+                value = self._cache.get(slot, _ABSENT)
+            if value is _ABSENT:
+                unread.append(slot[1])
+            else:
+                found[slot[1]] = None if value is _MISSING else item.encode_value(value)
+        found.update(self._select(item, unread))
+        return [found.get(slot[1]) for slot in slots]
+
+    def _select(self, item: StorageItem, key_texts: list[str]) -> Iterator[tuple[str, str]]:
+        """(key text, value text) of the stored entries among `key_texts`, a chunk a query."""
+        for start in range(0, len(key_texts), _PREFETCH_CHUNK):
+            chunk = key_texts[start:start + _PREFETCH_CHUNK]
+            yield from self._conn.execute(
+                "SELECT key, value FROM storage WHERE item = ? AND key IN "
+                f"({','.join('?' * len(chunk))})", (item.id, *chunk))
 
     def set_if_changed(self, item: StorageItem, *key_and_value: Any) -> None:
         """`set`, skipped when the entry already holds exactly this value (an absent entry

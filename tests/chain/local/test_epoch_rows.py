@@ -1,0 +1,52 @@
+"""An epoch's weights and bonds rows, read straight from their stored JSON into a matrix,
+equal the rows decoded one by one; and `State.texts` gives what storage holds."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chain.local import epoch_items as e
+from chain.local.epoch import _dense, _dense_texts
+from chain.local.state import State
+
+_rows = st.lists(st.one_of(st.none(), st.lists(st.tuples(st.integers(0, 40),
+                                                         st.integers(0, 65_535)),
+                                               max_size=12)), max_size=24)
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=_rows, n=st.integers(1, 32))
+def test_rows_parsed_from_text_equal_the_decoded_rows(rows, n):
+    n = max(n, len(rows))  # a row per UID at most
+    texts = [None if row is None else json.dumps([list(p) for p in row], separators=(",", ":"))
+             for row in rows]
+    decoded = [[] if row is None else [list(p) for p in row] for row in rows]
+    assert (_dense_texts(texts, n) == _dense(decoded, n)).all()
+
+
+def test_text_numpy_cannot_parse_goes_through_json():
+    for texts in (['[[0,5],[1,7]]', '[[0,1.5]]', None], ['[[1,-2]]', '[]']):  # float, sign
+        decoded = [json.loads(t or "[]") for t in texts]
+        assert (_dense_texts(texts, 3) == _dense(decoded, 3)).all()
+    assert _dense_texts(['[[1,-2]]', '[]'], 2).tolist() == [[0.0, -2.0], [0.0, 0.0]]
+
+
+def test_state_texts_reads_storage_and_encodes_what_it_holds():
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.execute("CREATE TABLE storage (item TEXT, key TEXT, value TEXT, "
+                 "PRIMARY KEY (item, key))")
+    stored = State(conn)
+    stored.set(e.WEIGHTS, 1, 0, [[1, 9]])
+    stored.set(e.WEIGHTS, 1, 1, [[2, 3]])
+    stored.flush()
+    state = State(conn)
+    state.set(e.WEIGHTS, 1, 1, [[0, 4]])  # pending: wins over storage
+    state.remove(e.WEIGHTS, 1, 0)
+    assert state.texts(e.WEIGHTS, [(1, 0), (1, 1), (1, 2)]) == [None, "[[0,4]]", None]
+    fresh = State(conn)
+    assert fresh.texts(e.WEIGHTS, [(1, 0), (1, 1), (1, 2)]) == ["[[1,9]]", "[[2,3]]", None]
+    assert fresh.get(e.WEIGHTS, 1, 0) == [[1, 9]]  # nothing was cached on the way
