@@ -340,8 +340,12 @@ def credit_parts(shared: int, denominator: tuple[int, int], share: tuple[int, in
     spu = _norm(am * dm // sm, exponent - se)
     if spu is None or spu[0] == 0:
         return None
-    return (_saturating_u64(shared + amount), _add_parts(denominator, spu) or denominator,
-            (_add_parts(share, spu) or share) if share[0] else spu)
+    new_denominator = _add_parts(denominator, spu) or denominator
+    if share == denominator:  # the only holder (a miner's own pool): the same sum
+        new_share = new_denominator
+    else:
+        new_share = (_add_parts(share, spu) or share) if share[0] else spu
+    return _saturating_u64(shared + amount), new_denominator, new_share
 
 
 def _add_parts(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int] | None:

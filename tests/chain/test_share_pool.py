@@ -337,9 +337,13 @@ def _safe_floats():
 
 @settings(max_examples=600)
 @given(shared=st.one_of(st.just(0), st.integers(0, MAX_U64)), denominator=_safe_floats(),
-       share=_safe_floats(), amount=st.one_of(st.integers(0, 10), st.integers(0, 2**63 - 1)))
-def test_credit_parts_is_the_guarded_update_one(shared, denominator, share, amount):
+       share=_safe_floats(), amount=st.one_of(st.integers(0, 10), st.integers(0, 2**63 - 1)),
+       sole_holder=st.booleans())
+def test_credit_parts_is_the_guarded_update_one(shared, denominator, share, amount,
+                                                sole_holder):
     """The payout's integer fast path equals `can_update_one` then `update_one`."""
+    if sole_holder:
+        share = denominator
     pool = SharePool(shared, denominator)
     got = credit_parts(shared, (denominator.mantissa, denominator.exponent),
                        (share.mantissa, share.exponent), amount)
