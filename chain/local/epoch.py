@@ -97,12 +97,21 @@ def _dense(rows: list[list], n: int):
 _PAIR_PUNCTUATION = str.maketrans("[],", "   ")
 
 
-def _dense_texts(texts: list[str | None], n: int):
-    """`_dense` of rows given as their stored JSON (`[[uid,value],...]`, None for no row),
-    parsed by numpy in one pass: a subnet's weights are tens of thousands of pairs, and
-    decoding them into Python lists cost most of an epoch's first read. Text it cannot parse
-    whole goes through `json`."""
-    import json
+def _dense_rows(state: State, item, netuid: int, n: int):
+    """`_dense` of a subnet's stored rows of `item` (weights or bonds), parsed from their JSON
+    by numpy in one pass (`_parse_rows`): a subnet's weights are tens of thousands of pairs,
+    and decoding them into Python lists cost most of an epoch's first read. Rows that are not
+    plain digits are decoded one by one (the state then names an entry it cannot read)."""
+    slots = [(netuid, uid) for uid in range(n)]
+    matrix = _parse_rows(state.texts(item, slots), n)
+    if matrix is None:
+        matrix = _dense([state.get(item, *slot) for slot in slots], n)
+    return matrix
+
+
+def _parse_rows(texts: list[str | None], n: int):
+    """The (n, n) matrix of rows given as `[[uid,value],...]` JSON (None for no row), or None
+    when the text holds anything but brackets, commas and digits."""
     import warnings
 
     import numpy as np
@@ -111,16 +120,18 @@ def _dense_texts(texts: list[str | None], n: int):
     lengths = [row.count("[") - 1 for row in rows]  # one bracket per pair, one for the row
     numbers = " ".join(rows).translate(_PAIR_PUNCTUATION)
     digits = numbers.replace(" ", "")
-    flat = None
-    if digits.isascii() and (digits.isdigit() or not digits):  # else numpy could misread it
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error")  # numpy only warns about text it stopped at
-                flat = np.fromstring(numbers, dtype=np.int64, sep=" ")
-        except (ValueError, DeprecationWarning):
-            flat = None
-    if flat is None or flat.size != 2 * sum(lengths):
-        return _dense([json.loads(row) for row in rows], n)
+    if not digits and not any(lengths):  # no pairs at all
+        return _fill(np.zeros(0, dtype=np.int64), lengths, n)
+    if not (digits.isascii() and digits.isdigit()):  # numpy could misread it
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # numpy only warns about text it stopped at
+            flat = np.fromstring(numbers, dtype=np.int64, sep=" ")
+    except (ValueError, DeprecationWarning):
+        return None
+    if flat.size != 2 * sum(lengths):
+        return None
     return _fill(flat, lengths, n)
 
 
@@ -208,8 +219,8 @@ def _read_neurons(state: State, netuid: int, n: int) -> NeuronCache:
         last_update=np.array(_vector(state.get(i.LAST_UPDATE, netuid), n), dtype=np.int64),
         registered=np.array([state.get(i.BLOCK_AT_REGISTRATION, netuid, uid)
                              for uid in range(n)], dtype=np.int64),
-        weights=_dense_texts(state.texts(e.WEIGHTS, slots), n),
-        bonds=_dense_texts(state.texts(e.BONDS, slots), n),
+        weights=_dense_rows(state, e.WEIGHTS, netuid, n),
+        bonds=_dense_rows(state, e.BONDS, netuid, n),
         root_stake=[state.get(i.TOTAL_HOTKEY_ALPHA, h, ROOT_NETUID) for h in hotkeys],
     )
 

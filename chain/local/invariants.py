@@ -21,6 +21,9 @@
 10. Epoch payouts (part 3): on every subnet the alpha epochs paid into stake never exceeds what
    they drained from the pending accumulators (`Taoctl.EpochPaid <= Taoctl.EpochDrained`), and
    the per-UID epoch vectors have one entry per UID.
+11. Storage decodes: every entry of a declared item has a key and a value this taoctl can read
+   (a file damaged or edited by hand fails here, naming the entries, rather than in the middle
+   of a later command).
 
 `check(chain)` returns a list of failures (empty when all hold); each is one readable line.
 """
@@ -33,18 +36,34 @@ from chain.local import blocks
 from chain.local import storage as s
 from chain.local.balances import EXISTENTIAL_DEPOSIT
 from chain.local.emission import TOTAL_SUPPLY, emit_blocks
+from chain.local.errors import ChainCorrupt
 
 if TYPE_CHECKING:  # pragma: no cover
     from chain.local.chain import LocalChain
 
 CHECKS = ("issuance_equals_balances", "issuance_cap", "issuance_moves", "block_links", "nonces",
           "existential_deposit", "subnet_accounts", "alpha_out", "share_pools",
-          "epoch_payouts")
+          "epoch_payouts", "storage_decodes")
 
 
 def check(chain: LocalChain) -> dict[str, list[str]]:
     """Run every invariant in one read transaction; maps check name -> failures (empty = ok)."""
     results: dict[str, list[str]] = {name: [] for name in CHECKS}
+    results["storage_decodes"] += _storage_decodes(chain.conn)
+    try:
+        _check_ledger(chain, results)
+    except ChainCorrupt as exc:  # an entry the checks need does not decode
+        if not results["storage_decodes"]:
+            results["storage_decodes"].append(str(exc))
+        for name, failures in results.items():
+            if name != "storage_decodes" and not failures:
+                failures.append("not checked: an entry it reads does not decode (see storage "
+                                "decodes)")
+    return results
+
+
+def _check_ledger(chain: LocalChain, results: dict[str, list[str]]) -> None:
+    """Checks 1-10, into `results`."""
     with chain.reading() as state:
         conn = chain.conn
         accounts = dict(state.iter(s.ACCOUNT))
@@ -72,7 +91,6 @@ def check(chain: LocalChain) -> dict[str, list[str]]:
 
         pool_invariants.check_into(state, accounts, results)
         results["epoch_payouts"] += _epoch_payouts(state)
-    return results
 
 
 def _issuance_by_rows(conn, state) -> list[str]:
@@ -120,6 +138,30 @@ def _issuance_by_rows(conn, state) -> list[str]:
         failures.append(f"issuance fell by {recycled} inside blocks, the Recycled ledger says "
                         f"{state.get(s.RECYCLED) - coinbase_recycled} (coinbase credit aside)")
     return failures
+
+
+_REPORTED = 20  # undecodable entries named before the rest are counted
+
+
+def _storage_decodes(conn) -> list[str]:
+    """Check 11: decode every stored key and value of the declared items."""
+    from chain.local import epoch_items, items  # noqa: F401 - they declare the items
+
+    bad, count = [], 0
+    for item_id, key_text, value_text in conn.execute("SELECT item, key, value FROM storage"):
+        item = s.REGISTRY.get(item_id)
+        if item is None:
+            continue
+        try:
+            item.decode_key(key_text)
+            item.decode_value(value_text)
+        except (ValueError, TypeError):
+            count += 1
+            if len(bad) < _REPORTED:
+                bad.append(f"{item_id}{key_text} holds {value_text[:40]!r}, not a valid value")
+    if count > len(bad):
+        bad.append(f"... and {count - len(bad)} more")
+    return bad
 
 
 def _epoch_payouts(state) -> list[str]:

@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from chain.local.errors import ChainCorrupt
 from chain.local.storage import StorageItem
 
 _MISSING = object()  # "no entry": reads as the item's default, flushes as a DELETE
@@ -31,6 +32,17 @@ def _slot(item: StorageItem, key: tuple) -> tuple[str, str]:
             memo.clear()
         slot = memo[key] = (item.id, item.encode_key(key))
     return slot
+
+
+def decode(item: StorageItem, key_text: str, value_text: str) -> Any:
+    """A stored value, or ChainCorrupt naming the entry when the text is not one (a damaged
+    file, or one edited by hand): a clear error instead of a JSON parser's."""
+    try:
+        return item.decode_value(value_text)
+    except (ValueError, TypeError):
+        raise ChainCorrupt(
+            f"the chain file is corrupt: {item.id}{key_text} holds {value_text[:40]!r}, not a "
+            f"valid value") from None
 
 
 _SLOTS_PER_ITEM = 1 << 18
@@ -61,7 +73,7 @@ class State:
                 row = self._conn.execute(
                     "SELECT value FROM storage WHERE item = ? AND key = ?", slot
                 ).fetchone()
-                value = _MISSING if row is None else item.decode_value(row[0])
+                value = _MISSING if row is None else decode(item, slot[1], row[0])
                 self._cache[slot] = value
         return value
 
@@ -75,7 +87,7 @@ class State:
             if slot not in self._dirty and slot not in self._cache:
                 wanted[slot[1]] = slot
         for key_text, value_text in self._select(item, list(wanted)):
-            self._cache[wanted[key_text]] = item.decode_value(value_text)
+            self._cache[wanted[key_text]] = decode(item, key_text, value_text)
         for slot in wanted.values():
             self._cache.setdefault(slot, _MISSING)
 
@@ -137,7 +149,7 @@ class State:
             "SELECT key, value FROM storage WHERE item = ?", (item.id,)
         ):
             merged[key_text] = value_text
-        decoded = {k: item.decode_value(v) for k, v in merged.items()}
+        decoded = {k: decode(item, k, v) for k, v in merged.items()}
         for (item_id, key_text), value in self._dirty.items():
             if item_id == item.id:
                 decoded[key_text] = value

@@ -88,6 +88,32 @@ def test_missing_corrupt_foreign_and_newer_chain_files(taoctl, tmp_path):
         assert _contents(path) == before
 
 
+def test_a_damaged_entry_is_named_and_changes_nothing(taoctl, tmp_path):
+    path = tmp_path / "damaged.db"
+    taoctl.json("chain", "init", "--chain-db", path)
+    alice = '["d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d"]'
+    with sqlite3.connect(path) as conn:  # Alice's account cut short, as by a bad edit
+        assert conn.execute("UPDATE storage SET value = '{\"nonce\":1' WHERE item = "
+                            "'System.Account' AND key = ?", (alice,)).rowcount == 1
+    bob = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty"
+    for command in (("wallet", "balance", "--ss58", ALICE), ("chain", "fund", bob, "1", "-y"),
+                    ("chain", "advance", "5")):
+        before = _contents(path)
+        proc = taoctl.run(*command, "--chain-db", path, "--json")
+        if command[:2] != ("chain", "advance"):  # these two read Alice's account
+            assert proc.returncode == 5, proc.stderr
+        if proc.returncode:
+            error = _error(proc)
+            assert error["type"] == "ChainCorrupt" and proc.returncode == 5, command
+            assert f"System.Account{alice}" in error["message"], error
+            assert "Traceback" not in proc.stderr and _contents(path) == before, command
+    report = taoctl.json("chain", "check", "--chain-db", path, ok=False)
+    assert not report["ok"]
+    assert report["checks"]["storage_decodes"]["failures"] == [
+        f"System.Account{alice} holds '{{\"nonce\":1', not a valid value"]
+    assert report["checks"]["nonces"]["failures"][0].startswith("not checked")
+
+
 def test_advance_forms(taoctl, chain):
     doc = taoctl.json("chain", "advance", "100")
     assert doc["blocks_advanced"] == 100 and doc["block"] == 101
