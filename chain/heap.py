@@ -11,17 +11,16 @@ musl) are left alone: the call is a no-op where `mallopt` is missing.
 
 from __future__ import annotations
 
+from functools import cache
+
 MMAP_THRESHOLD = 32 << 20  # blocks below this come from the heap
 TRIM_THRESHOLD = 128 << 20  # free memory at the top of the heap kept before trimming
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's <malloc.h> parameter numbers
-_done: list[bool] = []
 
 
+@cache
 def keep_freed_memory() -> None:
     """Set glibc's mmap and trim thresholds (see the module docstring), once per process."""
-    if _done:
-        return
-    _done.append(True)
     try:
         import ctypes
 

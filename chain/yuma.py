@@ -45,6 +45,7 @@ the result is `epoch_dense`'s.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -123,14 +124,10 @@ def u16_to_float(u: np.ndarray) -> np.ndarray:
     return _u16_fixed()[u]
 
 
-_U16_FIXED: list[np.ndarray] = []
-
-
+@cache
 def _u16_fixed() -> np.ndarray:
     """`(u << 32) // 65535 / 2**32` for every u16 u (built on first use)."""
-    if not _U16_FIXED:
-        _U16_FIXED.append(((np.arange(U16_MAX + 1, dtype=np.int64) << 32) // U16_MAX) / ONE_BITS)
-    return _U16_FIXED[0]
+    return ((np.arange(U16_MAX + 1, dtype=np.int64) << 32) // U16_MAX) / ONE_BITS
 
 
 def stake_vector(stake: list[int] | np.ndarray) -> np.ndarray:

@@ -492,16 +492,17 @@ def _regen(out: Output, wallet, role: str, secrets: tuple, crypto_type: str,
     (coldkeys by default, hotkeys on request; dev URIs never by default) and write it."""
     from contextlib import nullcontext
 
+    mnemonic, seed, backup, backup_password, uri = secrets
     coldkey = role == "coldkey"
     crypto = _crypto(crypto_type)
     _check_targets(out, wallet.coldkey_targets() if coldkey else wallet.hotkey_targets(),
                    overwrite)
-    keypair = _keypair_from_inputs(out, *secrets, crypto)
+    keypair = _keypair_from_inputs(out, mnemonic, seed, backup, backup_password, uri, crypto)
     path = wallet.coldkey_file if coldkey else wallet.hotkey_file()
     label = f"coldkey of wallet {wallet.name!r}" if coldkey else \
         f"hotkey {wallet.hotkey_str!r} of wallet {wallet.name!r}"
     password = None
-    if _want_password(use_password, coldkey, secrets[-1]):
+    if _want_password(use_password, coldkey, uri):
         password = new_password(wallet, out, path, label, password_file, password_stdin)
     busy = out.status(f"Encrypting the {role} (Argon2i takes a few seconds)...") if password \
         else nullcontext()

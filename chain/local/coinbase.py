@@ -239,9 +239,8 @@ class Run:
         self.subnets = sorted(all_subnets(state), key=storage_order)
         self.emitting = [_Subnet(state, n) for n in sorted(self.subnets) if emits(state, n)]
         self.by_netuid = {sub.netuid: sub for sub in self.emitting}
-        self.root_tao = state.get(s.SUBNET_TAO, ROOT_NETUID)
-        self.tao_weight = state.get(i.TAO_WEIGHT)
-        self.weighted_root = cm.weighted_root_tao(self.root_tao, self.tao_weight)
+        self.weighted_root = cm.weighted_root_tao(state.get(s.SUBNET_TAO, ROOT_NETUID),
+                                                  state.get(i.TAO_WEIGHT))
         self.owner_cut = state.get(i.SUBNET_OWNER_CUT)
         self.max_epochs = state.get(e.MAX_EPOCHS_PER_BLOCK)
         self.clocks = {n: _clock(state, n, first) for n in self.subnets}
@@ -251,6 +250,7 @@ class Run:
         self.root_credit = 0
         self.recycled = 0
         self.next_epoch = self._next_epoch_block()
+        self.pending_steps = 0  # blocks whose `BlocksSinceLastStep` is not yet in `clocks`
         self.neurons: dict = {}  # netuid -> epoch.NeuronCache, valid while no extrinsic runs
 
     def _next_epoch_block(self) -> int:
@@ -330,11 +330,11 @@ class Run:
 
     def _count_blocks(self) -> list[dict]:
         """No epoch can be due: only `BlocksSinceLastStep` moves (kept in memory)."""
-        self.pending_steps = getattr(self, "pending_steps", 0) + 1
+        self.pending_steps += 1
         return []
 
     def _sync_steps(self) -> None:
-        steps = getattr(self, "pending_steps", 0)
+        steps = self.pending_steps
         if steps:
             self.clocks = {n: cm.EpochClock(c.tempo, c.last_epoch_block, c.pending_epoch_at,
                                             min(c.blocks_since_last_step + steps, 2**64 - 1),

@@ -80,6 +80,7 @@ __all__ = [
 
 
 MAX_U64 = 2**64 - 1
+_MAX_U128 = 2**128 - 1
 U16_MAX = 65_535
 MAX_TEMPO = 50_400
 """Safety net of the epoch scheduler: an epoch is forced after this many blocks without one."""
@@ -137,7 +138,9 @@ def moving_alpha_price(moving_price_i96f32: int, is_root_or_stable: bool = False
     otherwise the stored `SubnetMovingPrice` (I96F32) converted, saturating (negatives -> 0)."""
     if is_root_or_stable:
         return U64F64.one
-    return convert(moving_price_i96f32, I96F32, U64F64)
+    # `convert(.., I96F32, U64F64)` for this one case (every subnet, every block): 32 more
+    # fractional bits, negatives to 0, capped at the top of U64F64
+    return 0 if moving_price_i96f32 < 0 else min(moving_price_i96f32 << 32, U64F64.max_bits)
 
 
 def _saturating_sum(values: Iterable[int], fmt: Format) -> int:
@@ -246,7 +249,7 @@ def block_tao_emissions(moving_prices_i96f32: Sequence[int], miner_burned: Seque
     steps inlined (same truncations and saturations; a property test holds it to the
     composition)."""
     one, top = U64F64.one, U64F64.max_bits
-    prices = [0 if m < 0 else min(m << 32, top) for m in moving_prices_i96f32]
+    prices = [moving_alpha_price(m) for m in moving_prices_i96f32]
     price_sum = sum(prices)
     total = min(price_sum, top)
     shares = [_div64(p, total) for p in prices]
@@ -350,10 +353,9 @@ def subnet_terms_rao(tao_emission: int, alpha_emission: int, price_u64f64: int,
                      weighted_root: int, alpha_issuance: int) -> TermsRao:
     """`subnet_terms(tao_emission, alpha_emission, price, root_proportion_of(weighted_root,
     alpha_issuance))` with each amount floored to rao: the coinbase's form, run for every
-    subnet in every block, so the U96F32 steps are inlined (same truncations, same saturation;
-    a property test holds it to the composition)."""
-    denominator = min(weighted_root + (alpha_issuance << 32), _MAX_U128)
-    proportion = (weighted_root << 32) // denominator if denominator else 0
+    subnet in every block, so the terms' U96F32 steps are inlined (same truncations, same
+    saturation; a property test holds it to the composition)."""
+    proportion = root_proportion_of(weighted_root, alpha_issuance)
     price = min(price_u64f64 >> 32, _MAX_U128)
     alpha_out = alpha_emission << 32
     alpha_in = 0
@@ -361,12 +363,13 @@ def subnet_terms_rao(tao_emission: int, alpha_emission: int, price_u64f64: int,
         quotient = (tao_emission << 32) // price
         alpha_in = quotient if quotient <= _MAX_U128 else 0  # checked_div fails: 0
     tao_in = tao_emission
-    cap = _mul96(proportion, alpha_out)
+    cap = U96F32.saturating_mul(proportion, alpha_out)
     if alpha_in > cap:
         alpha_in = cap
-        tao_in = _mul96(alpha_in, price)
-    return TermsRao(_rao96(tao_in), _rao96(alpha_in), _rao96(alpha_out),
-                    _rao96(max(tao_emission - tao_in, 0)), alpha_out)
+        tao_in = U96F32.saturating_mul(alpha_in, price)
+    rao = U96F32.to_u64
+    return TermsRao(rao(tao_in), rao(alpha_in), rao(alpha_out),
+                    rao(max(tao_emission - tao_in, 0)), alpha_out)
 
 
 class AlphaSplit(NamedTuple):
@@ -411,34 +414,21 @@ def owner_cut_and_pending(
     (SubnetAlphaIn and SubnetAlphaOut have grown), so pass that value, not the one used by
     `subnet_terms`.
     """
-    # U96F32 inlined (this runs for every subnet in every block): products floor and
-    # saturate, subtractions saturate at 0, each amount floors to rao (`_mul96`, `_rao96`)
+    # products floor and saturate, subtractions saturate at 0, each amount floors to rao
     rest = alpha_out
     owner_cut = 0
     if owner_cut_enabled:
-        owner_cut = _mul96(rest, owner_cut_fraction(owner_cut_u16))
+        owner_cut = U96F32.saturating_mul(rest, owner_cut_fraction(owner_cut_u16))
         rest = max(rest - owner_cut, 0)
-    root_alpha = _mul96(_mul96(root_proportion_u96f32, rest), HALF_U96F32)
-    pending_server = _mul96(rest, HALF_U96F32)
+    root_alpha = U96F32.saturating_mul(U96F32.saturating_mul(root_proportion_u96f32, rest),
+                                       HALF_U96F32)
+    pending_server = U96F32.saturating_mul(rest, HALF_U96F32)
     pending_validator = max(max(rest - pending_server, 0) - root_alpha, 0)
-    root_rao = _rao96(root_alpha)
-    return AlphaSplit(_rao96(alpha_out), _rao96(owner_cut), _rao96(pending_server),
-                      _rao96(pending_validator), root_rao, root_rao if root_sell else 0,
+    rao = U96F32.to_u64
+    root_rao = rao(root_alpha)
+    return AlphaSplit(rao(alpha_out), rao(owner_cut), rao(pending_server),
+                      rao(pending_validator), root_rao, root_rao if root_sell else 0,
                       0 if root_sell else root_rao)
-
-
-_MAX_U128 = 2**128 - 1
-
-
-def _mul96(a: int, b: int) -> int:
-    """`U96F32::saturating_mul`: the product floored to 32 fractional bits, in [0, u128::MAX]."""
-    bits = (a * b) >> 32
-    return 0 if bits < 0 else (_MAX_U128 if bits > _MAX_U128 else bits)
-
-
-def _rao96(bits: int) -> int:
-    """`U96F32::saturating_to_num::<u64>()`: floor to an integer in [0, u64::MAX]."""
-    return 0 if bits <= 0 else min(bits >> 32, MAX_U64)
 
 
 # --- Moving price (§3.5) -----------------------------------------------------------------------
@@ -483,10 +473,7 @@ def update_moving_price(
     one, top = U64F64.one, U64F64.max_bits
     alpha = _ema_alpha(blocks_since_start, halving_blocks, moving_alpha_i96f32)
     price_term = min((alpha * min(spot_price_u64f64, one)) >> 64, top)
-    if is_root_or_stable:
-        previous = one
-    else:  # `moving_alpha_price`
-        previous = 0 if moving_price_i96f32 < 0 else min(moving_price_i96f32 << 32, top)
+    previous = moving_alpha_price(moving_price_i96f32, is_root_or_stable)
     moving_term = min((max(one - alpha, 0) * previous) >> 64, top)
     return min(min(price_term + moving_term, top) >> 32, I96F32.max_bits)
 

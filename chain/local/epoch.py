@@ -16,7 +16,7 @@ and the payout of its result into stake (`distribute_emission`, via `emission_sp
 - stored as u16 (`Incentive`, `Dividends`, `Consensus`, `ValidatorTrust`), `Emission` in rao,
   `Active`, `ValidatorPermit`, `Bonds`.
 
-`distribute(state, netuid, outputs, pending, block)` applies `plan_epoch_payout`: the owner cut
+`distribute(state, netuid, outputs, pending)` applies `plan_epoch_payout`: the owner cut
 to (SubnetOwnerHotkey, SubnetOwner), incentives to miners (owner hotkeys' withheld and burned),
 alpha dividends (take to the validator's owner, the rest grows its pool for every nominator),
 root dividends (take staked, the rest claimable in `RootClaimable`). Not modelled: childkeys,
@@ -47,8 +47,9 @@ class EpochOutputs:
     hotkeys: list[bytes]
     server: list[int]
     validator: list[int]
+    alpha_stake: list[int]  # TotalHotkeyAlpha[hotkey, netuid] per UID, as the epoch read it
+    root_stake: list[int]  # TotalHotkeyAlpha[hotkey, ROOT] per UID
     neurons: NeuronCache | None = None  # what the epoch read, handed on to its payout
-    alpha_stake: list[int] | None = None  # TotalHotkeyAlpha[hotkey, netuid] per UID, as read
 
     @property
     def total(self) -> int:
@@ -245,7 +246,7 @@ def run_epoch(state: State, netuid: int, rao_emission: int, block: int,
 
     n = state.get(i.SUBNETWORK_N, netuid)
     if n == 0:
-        return EpochOutputs([], [], [])
+        return EpochOutputs([], [], [], [], [])
     neurons = memo.get(netuid) if memo is not None else None
     if neurons is None or neurons.n != n:
         neurons = _read_neurons(state, netuid, n)
@@ -283,8 +284,8 @@ def run_epoch(state: State, netuid: int, rao_emission: int, block: int,
     weights[last_update[:, None] <= registered[None, :]] = 0.0
 
     params = yuma_params(state, netuid)
-    bonds_u16 = neurons.bonds.copy()
-    bonds_prev = u16_to_float(bonds_u16.astype(np.int64)) if params.yuma3 else bonds_u16
+    bonds_prev = u16_to_float(neurons.bonds.astype(np.int64)) if params.yuma3 else \
+        neurons.bonds.copy()  # masked below: the cache keeps what is stored
     tempo = state.get(i.TEMPO, netuid)
     last_tempo = (last_epoch_block + 1) if last_epoch_block else max(block - tempo, 0)
     bonds_prev[:, registered >= last_tempo] = 0.0
@@ -306,7 +307,8 @@ def run_epoch(state: State, netuid: int, rao_emission: int, block: int,
     neurons.unwritten = True
     if memo is None:  # no run to write them at its end
         write_bonds(state, netuid, neurons)
-    return EpochOutputs(hotkeys, server_l, validator_l, neurons, alpha_stake)
+    return EpochOutputs(hotkeys, server_l, validator_l, alpha_stake, neurons.root_stake,
+                        neurons)
 
 
 def write_bonds(state: State, netuid: int, neurons: NeuronCache) -> None:
@@ -348,21 +350,15 @@ def distribute(state: State, netuid: int, outputs: EpochOutputs, pending: es.Pen
     leaves it; what floors away stays in it as dust."""
     emission = [(h, s, v) for h, s, v in zip(outputs.hotkeys, outputs.server, outputs.validator,
                                              strict=True) if h is not None]
-    receivers = {h for h, _, _ in emission}
     neurons = outputs.neurons
     payees = neurons.payees if neurons is not None else None
     if payees is None:
-        payees = _read_payees(state, netuid, receivers)
+        payees = _read_payees(state, netuid, {h for h, _, _ in emission})
         if neurons is not None:
             neurons.payees = payees
-    if neurons is not None:
-        root_stake = dict(zip(neurons.hotkeys, neurons.root_stake, strict=True))
-    else:
-        root_stake = {h: state.get(i.TOTAL_HOTKEY_ALPHA, h, ROOT_NETUID) for h in receivers}
-    if outputs.alpha_stake is not None:  # nothing moved stake since the epoch read it
-        alpha_stake = dict(zip(outputs.hotkeys, outputs.alpha_stake, strict=True))
-    else:
-        alpha_stake = {h: state.get(i.TOTAL_HOTKEY_ALPHA, h, netuid) for h in receivers}
+    # nothing has moved stake since the epoch read it
+    alpha_stake = dict(zip(outputs.hotkeys, outputs.alpha_stake, strict=True))
+    root_stake = dict(zip(outputs.hotkeys, outputs.root_stake, strict=True))
     plan = es.plan_epoch_payout(
         emission, pending,
         subnet_owner=payees.owner, subnet_owner_hotkey=payees.owner_hotkey,
@@ -388,11 +384,8 @@ def distribute(state: State, netuid: int, outputs: EpochOutputs, pending: es.Pen
             if written.get((item.id, hotkey)) != amount:
                 state.set_if_changed(item, netuid, hotkey, amount)
                 written[item.id, hotkey] = amount
-    for hotkey, amount in plan.root_claimable.items():
-        stake = root_stake.get(hotkey)
-        if stake is None:
-            stake = state.get(i.TOTAL_HOTKEY_ALPHA, hotkey, ROOT_NETUID)
-        rate = es.root_claimable_increment(amount, stake)
+    for hotkey, amount in plan.root_claimable.items():  # the epoch's hotkeys (no childkeys)
+        rate = es.root_claimable_increment(amount, root_stake[hotkey])
         if rate:
             state.set(e.ROOT_CLAIMABLE, hotkey, netuid,
                       state.get(e.ROOT_CLAIMABLE, hotkey, netuid) + rate)

@@ -151,15 +151,11 @@ class SafeFloat:
 
     def mul_div(self, a: SafeFloat, b: SafeFloat) -> SafeFloat | None:
         """`self * a / b` with one truncating integer division of the mantissas; None if b is 0."""
-        if b.mantissa == 0:
+        parts = _mul_div_parts((self.mantissa, self.exponent), (a.mantissa, a.exponent),
+                               (b.mantissa, b.exponent))
+        if parts is None:
             return None
-        exponent = self.exponent + a.exponent
-        if not I64_MIN <= exponent <= I64_MAX:
-            return None
-        exponent -= b.exponent
-        if not I64_MIN <= exponent <= I64_MAX:
-            return None
-        return _normalize(self.mantissa * a.mantissa // b.mantissa, exponent)
+        return ZERO if parts[0] == 0 else SafeFloat(*parts)
 
     def div(self, other: SafeFloat) -> SafeFloat | None:
         """`self / other` keeping 21 digits: floor(m1 * 1e21 / m2); None if other is 0."""
@@ -326,19 +322,11 @@ def credit_parts(shared: int, denominator: tuple[int, int], share: tuple[int, in
     The emission payout credits every UID of every epoch, so this skips the SafeFloat objects
     of the generic path; each step truncates exactly as `SafeFloat.add` / `mul_div` do, and a
     property test holds it to `can_update_one` + `update_one`."""
-    dm, de = denominator
-    if dm == 0:  # the first key gets everything
+    if denominator[0] == 0:  # the first key gets everything
         first = _norm(amount, 0)
         return _saturating_u64(shared + amount), first, first
-    am, ae = _norm(amount, 0)
-    sm, se = _norm(shared, 0)
-    if sm == 0 or am == 0:  # nothing to divide by, or nothing bought
-        return None
-    exponent = ae + de
-    if not I64_MIN <= exponent <= I64_MAX or not I64_MIN <= exponent - se <= I64_MAX:
-        return None
-    spu = _norm(am * dm // sm, exponent - se)
-    if spu is None or spu[0] == 0:
+    spu = _mul_div_parts(_norm(amount, 0), denominator, _norm(shared, 0))  # shares_per_update
+    if spu is None or spu[0] == 0:  # nothing to divide by, or nothing bought
         return None
     new_denominator = _add_parts(denominator, spu) or denominator
     if share == denominator:  # the only holder (a miner's own pool): the same sum
@@ -346,6 +334,21 @@ def credit_parts(shared: int, denominator: tuple[int, int], share: tuple[int, in
     else:
         new_share = (_add_parts(share, spu) or share) if share[0] else spu
     return _saturating_u64(shared + amount), new_denominator, new_share
+
+
+def _mul_div_parts(x: tuple[int, int], a: tuple[int, int],
+                   b: tuple[int, int]) -> tuple[int, int] | None:
+    """`SafeFloat.mul_div` on pairs: `x * a / b` with one truncating division of the
+    mantissas, then normalised; None if b is 0 or an exponent leaves i64."""
+    if b[0] == 0:
+        return None
+    exponent = x[1] + a[1]
+    if not I64_MIN <= exponent <= I64_MAX:
+        return None
+    exponent -= b[1]
+    if not I64_MIN <= exponent <= I64_MAX:
+        return None
+    return _norm(x[0] * a[0] // b[0], exponent)
 
 
 def _add_parts(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int] | None:

@@ -70,12 +70,13 @@ def record_price(state: State, netuid: int) -> None:
 
 
 # -- share pools ----------------------------------------------------------------------------------
+def _parts(raw) -> tuple[int, int]:
+    """A stored SafeFloat (`[mantissa, exponent]`, or None) as a plain pair."""
+    return (0, 0) if raw is None else (int(raw[0]), int(raw[1]))
+
+
 def _safe(raw) -> sp.SafeFloat:
-    return sp.ZERO if raw is None else sp.SafeFloat(int(raw[0]), int(raw[1]))
-
-
-def _raw(value: sp.SafeFloat) -> list[int] | None:
-    return None if value.is_zero() else [value.mantissa, value.exponent]
+    return sp.SafeFloat(*_parts(raw))
 
 
 def hotkey_pool(state: State, hotkey: bytes, netuid: int) -> sp.SharePool:
@@ -96,19 +97,17 @@ def stake_of(state: State, hotkey: bytes, coldkey: bytes, netuid: int) -> int:
     return sp.value(hotkey_pool(state, hotkey, netuid), share)
 
 
-def _store_pool(state: State, hotkey: bytes, coldkey: bytes, netuid: int,
-                pool: sp.SharePool, share: sp.SafeFloat) -> None:
-    state.set(i.TOTAL_HOTKEY_ALPHA, hotkey, netuid, pool.shared)
-    raw = _raw(pool.denominator)
-    if raw is None:
-        state.remove(i.TOTAL_HOTKEY_SHARES, hotkey, netuid)
-    else:
-        state.set(i.TOTAL_HOTKEY_SHARES, hotkey, netuid, raw)
-    raw = _raw(share)
-    if raw is None:
-        state.remove(i.ALPHA, hotkey, coldkey, netuid)
-    else:
-        state.set(i.ALPHA, hotkey, coldkey, netuid, raw)
+def _store_stake(state: State, hotkey: bytes, coldkey: bytes, netuid: int, shared: int,
+                 denominator: tuple[int, int], share: tuple[int, int]) -> None:
+    """Write a pool (`TotalHotkeyAlpha`, `TotalHotkeySharesV2`) and one coldkey's share
+    (`AlphaV2`); a zero SafeFloat deletes its entry."""
+    state.set(i.TOTAL_HOTKEY_ALPHA, hotkey, netuid, shared)
+    for item, key, parts in ((i.TOTAL_HOTKEY_SHARES, (hotkey, netuid), denominator),
+                             (i.ALPHA, (hotkey, coldkey, netuid), share)):
+        if parts[0] == 0:
+            state.remove(item, *key)
+        else:
+            state.set(item, *key, list(parts))
 
 
 def credit_stake_if_possible(state: State, hotkey: bytes, coldkey: bytes, netuid: int,
@@ -116,32 +115,16 @@ def credit_stake_if_possible(state: State, hotkey: bytes, coldkey: bytes, netuid
     """Add alpha to a coldkey's stake with one pool read and one precision guard (the chain's
     `try_increase_stake_for_hotkey_and_coldkey_on_subnet`); False, changing nothing, when
     `alpha` (>= 0) would buy no share (the emission payout then skips the credit)."""
-    denominator = state.get(i.TOTAL_HOTKEY_SHARES, hotkey, netuid)
     held = _parts(state.get(i.ALPHA, hotkey, coldkey, netuid))
     credited = sp.credit_parts(state.get(i.TOTAL_HOTKEY_ALPHA, hotkey, netuid),
-                               _parts(denominator), held, alpha)
+                               _parts(state.get(i.TOTAL_HOTKEY_SHARES, hotkey, netuid)), held,
+                               alpha)
     if credited is None:
         return False
-    shared, denominator, share = credited
-    state.set(i.TOTAL_HOTKEY_ALPHA, hotkey, netuid, shared)
-    _store_parts(state, i.TOTAL_HOTKEY_SHARES, (hotkey, netuid), denominator)
-    _store_parts(state, i.ALPHA, (hotkey, coldkey, netuid), share)
+    _store_stake(state, hotkey, coldkey, netuid, *credited)
     if held[0] == 0:  # a share only ever comes from a credit, which remembered the hotkey
         _remember_staking_hotkey(state, coldkey, hotkey)
     return True
-
-
-def _parts(raw) -> tuple[int, int]:
-    """A stored SafeFloat (`[mantissa, exponent]`, or None) as a plain pair."""
-    return (0, 0) if raw is None else (int(raw[0]), int(raw[1]))
-
-
-def _store_parts(state: State, item, key: tuple, parts: tuple[int, int]) -> None:
-    """Store a SafeFloat pair; zero deletes the entry."""
-    if parts[0] == 0:
-        state.remove(item, *key)
-    else:
-        state.set(item, *key, list(parts))
 
 
 def credit_stake(state: State, hotkey: bytes, coldkey: bytes, netuid: int, alpha: int) -> None:
@@ -160,7 +143,9 @@ def debit_stake(state: State, hotkey: bytes, coldkey: bytes, netuid: int, alpha:
                    f"the coldkey holds {sp.value(pool, share)} alpha rao on subnet {netuid} "
                    f"through this hotkey, less than {alpha}")
     pool, share = sp.remove_stake(pool, share, alpha)
-    _store_pool(state, hotkey, coldkey, netuid, pool, share)
+    _store_stake(state, hotkey, coldkey, netuid, pool.shared,
+                 (pool.denominator.mantissa, pool.denominator.exponent),
+                 (share.mantissa, share.exponent))
 
 
 def _remember_staking_hotkey(state: State, coldkey: bytes, hotkey: bytes) -> None:

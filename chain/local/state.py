@@ -84,7 +84,7 @@ class State:
         wanted: dict[str, tuple[str, str]] = {}
         for key in keys:
             slot = _slot(item, key)
-            if slot not in self._dirty and slot not in self._cache:
+            if not self._holds(slot):
                 wanted[slot[1]] = slot
         for key_text, value_text in self._select(item, list(wanted)):
             self._cache[wanted[key_text]] = decode(item, key_text, value_text)
@@ -100,15 +100,17 @@ class State:
         found: dict[str, str | None] = {}
         unread = []
         for slot in slots:
-            value = self._dirty.get(slot, _ABSENT)
-            if value is _ABSENT:
-                value = self._cache.get(slot, _ABSENT)
-            if value is _ABSENT:
-                unread.append(slot[1])
-            else:
+            if self._holds(slot):
+                value = self._entry(item, slot)
                 found[slot[1]] = None if value is _MISSING else item.encode_value(value)
+            else:
+                unread.append(slot[1])
         found.update(self._select(item, unread))
         return [found.get(slot[1]) for slot in slots]
+
+    def _holds(self, slot: tuple[str, str]) -> bool:
+        """Whether the entry at `slot` is written or already read (no query needed)."""
+        return slot in self._dirty or slot in self._cache
 
     def _select(self, item: StorageItem, key_texts: list[str]) -> Iterator[tuple[str, str]]:
         """(key text, value text) of the stored entries among `key_texts`, a chunk a query."""

@@ -600,31 +600,6 @@ def test_moving_price_in_closed_form_tracks_repeated_blocks(moving, spot, since,
     assert min(target, moving) - blocks <= closed <= max(target, moving) + blocks
 
 
-def _owner_cut_and_pending_reference(alpha_out, cut_u16, rp, root_sell, enabled=True):
-    """§3.4's split written with the generic U96F32 type (the inlined version's reference)."""
-    from chain.local.coinbase_math import HALF_U96F32, owner_cut_fraction
-
-    rest, owner_cut = alpha_out, 0
-    if enabled:
-        owner_cut = U96F32.saturating_mul(rest, owner_cut_fraction(cut_u16))
-        rest = max(rest - owner_cut, 0)
-    root_alpha = U96F32.saturating_mul(U96F32.saturating_mul(rp, rest), HALF_U96F32)
-    server = U96F32.saturating_mul(rest, HALF_U96F32)
-    validator = max(max(rest - server, 0) - root_alpha, 0)
-    root = U96F32.to_u64(root_alpha)
-    return (U96F32.to_u64(alpha_out), U96F32.to_u64(owner_cut), U96F32.to_u64(server),
-            U96F32.to_u64(validator), root, root if root_sell else 0, 0 if root_sell else root)
-
-
-@settings(max_examples=300, deadline=None)
-@given(alpha=st.one_of(st.integers(0, 2**64 - 1), st.integers(0, 2**128 - 1)),
-       cut=st.integers(0, 65535), rp=st.integers(0, 2**33), sell=st.booleans(),
-       enabled=st.booleans())
-def test_owner_split_equals_the_generic_fixed_point_form(alpha, cut, rp, sell, enabled):
-    got = owner_cut_and_pending(alpha, cut, rp, sell, enabled)
-    assert tuple(got) == _owner_cut_and_pending_reference(alpha, cut, rp, sell, enabled)
-
-
 @settings(max_examples=400, deadline=None)
 @given(tao=st.one_of(st.integers(0, 2**64), st.integers(0, 2**128 - 1)),
        alpha_emission=st.integers(0, 2 * 10**9),

@@ -170,12 +170,11 @@ def test_staking_on_root_does_not_claim_past_dividends(rate, stake, claimed, add
        burn=st.integers(0, 2**64 - 1), take=st.integers(0, 65535))
 def test_a_hotkey_without_parents_keeps_its_whole_dividend(dividend, alpha, root, weight, burn,
                                                           take):
-    """The payout's shortcut for hotkeys with no parents equals the full childkey split."""
+    """`plan_epoch_payout` skips the childkey split for hotkeys without parents and keeps the
+    whole dividend with the hotkey: what the full split gives them, whatever the burn and take."""
     from chain.local.coinbase_math import childkey_dividend_split, self_contribution, tao_weight
-    from chain.local.emission_split import Childkeys, _childkey_split
 
     w = tao_weight(weight)
     full = childkey_dividend_split(dividend, self_contribution(alpha, root, [], w), [], burn,
                                    take)
-    ck = Childkeys(ck_burn=burn, childkey_take={b"h": take})
-    assert _childkey_split(b"h", dividend, ck, {b"h": alpha}, {b"h": root}, {}, w) == full
+    assert (full.to_parents, full.to_child, full.recycled) == ([], dividend, 0)
