@@ -55,8 +55,6 @@ def main() -> None:
         print(f"taoctl chain advance 100000 (dev, CLI incl. start-up): "
               f"{_cli('chain', 'advance', '100000', '--chain-db', str(dev)):.2f} s")
         LocalChain.create(main_db, "mainnet").close()
-        with LocalChain.open(main_db) as chain:
-            start = chain.open_number()
         seconds = _cli("chain", "advance", "7200", "--chain-db", str(main_db))
         print(f"taoctl chain advance 7200 (mainnet, 128 emitting subnets, block by block, CLI): "
               f"{seconds:.2f} s")
