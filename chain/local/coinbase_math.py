@@ -252,27 +252,19 @@ def block_tao_emissions(moving_prices_i96f32: Sequence[int], miner_burned: Seque
     prices = [moving_alpha_price(m) for m in moving_prices_i96f32]
     price_sum = sum(prices)
     total = min(price_sum, top)
-    shares = [_div64(p, total) for p in prices]
+    shares = [_checked_div(U64F64, p, total) or 0 for p in prices]
     weighted = [min((share * (one - min(min(max(b, 0) << 32, top), one))) >> 64, top)
                 for share, b in zip(shares, miner_burned, strict=True)]
     total = min(sum(weighted), top)
     if total:
-        shares = [_div64(w, total) for w in weighted]
+        shares = [_checked_div(U64F64, w, total) or 0 for w in weighted]
     if not all(enabled):
         total = min(sum(s for s, on in zip(shares, enabled, strict=True) if on), top)
-        shares = [_div64(s, total) if on and total else 0
+        shares = [(_checked_div(U64F64, s, total) or 0) if on and total else 0
                   for s, on in zip(shares, enabled, strict=True)]
     emission = block_emission << 64
     return ([min(min((emission * share) >> 64, top) >> 32, _MAX_U128) for share in shares],
             price_sum > one)
-
-
-def _div64(a: int, b: int) -> int:
-    """`checked_div(..).unwrap_or(0)` of non-negative U64F64 bits."""
-    if not b:
-        return 0
-    quotient = (a << 64) // b
-    return quotient if quotient <= _MAX_U128 else 0
 
 
 def root_sell_flag(moving_prices: Iterable[int]) -> bool:
