@@ -18,7 +18,7 @@ limit order fill only what fits. Heavy modules (amm, rich, sqlite3) load inside 
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -40,6 +40,9 @@ from cli.walletopts import (
     WalletNameOpt,
     WalletPathOpt,
 )
+
+if TYPE_CHECKING:
+    from chain.backend import CallQuote, ChainBackend
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Stake and unstake through the subnet pools, slippage shown first.")
@@ -85,16 +88,17 @@ def _amount(text: str | None, out: Output, what: str) -> int:
     return parse_tao(text, what="--amount")
 
 
-def _dry_run(backend, coldkey: bytes, quote) -> list[dict]:
-    """Run the quoted call on a throw-away view of the open block; refusals raise StakeRefused.
-    `quote` is an OpQuote or a QuoteRefused (both name the pallet, call and arguments)."""
-    from chain.local.errors import DispatchError
+def _chain_verdict(backend: ChainBackend, coldkey: bytes, pallet: str, call: str,
+                   args: dict) -> CallQuote:
+    """The chain's quote of the call (its dry run, or its checks restated); a refusal raises
+    StakeRefused with the chain's error name."""
+    from chain.backend import Call
 
-    args = getattr(quote, "call_args", None) or quote.args
-    try:
-        return backend.dry_run(coldkey, quote.pallet, quote.call, args)
-    except DispatchError as exc:
-        raise StakeRefused(exc.name, f"{quote.call} refused ({exc.name}): {exc}") from None
+    answer = backend.quote_call(coldkey, Call(pallet, call, args))
+    if not answer.success:
+        error = answer.error or "DispatchError"
+        raise StakeRefused(error, f"{call} refused ({error}): {answer.message}")
+    return answer
 
 
 def _event_amount(events: list[dict], name: str, token: str) -> int | None:
@@ -132,18 +136,10 @@ def _received_from_result(result: dict | None, quote) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def _chain_quote(backend, coldkey: bytes, quote) -> dict | None:
-    """The runtime's own quote (the call run on a throw-away view, always rolled back), when
-    the backend has one: its `result` record; a refusal raises StakeRefused."""
-    from cli.chainview import _query
-
-    answer = _query(backend, "quote", coldkey, quote.pallet, quote.call, quote.args)
-    if not isinstance(answer, dict):
-        return None
-    if not answer.get("success", True):
-        error = answer.get("error") or "DispatchError"
-        raise StakeRefused(error, f"{quote.call} refused ({error}): {answer.get('message')}")
-    return answer.get("result") or {}
+def _chain_quote(backend: ChainBackend, coldkey: bytes, quote) -> dict:
+    """The chain's result record of the quoted call; a refusal raises StakeRefused."""
+    answer = _chain_verdict(backend, coldkey, quote.pallet, quote.call, quote.args)
+    return answer.result or {}
 
 
 def _settle_quote(quote, events: list[dict], result: dict | None = None) -> None:
@@ -170,7 +166,7 @@ class Session:
         self.wallet = resolve_wallet(wallet_name, wallet_path, wallet_hotkey)
         self.coldkey, self.coldkey_ss58 = coldkey_of(self.wallet)
         self._hotkey_args = (hotkey_ss58, wallet_hotkey)
-        self._hotkey = None
+        self._hotkey: tuple[bytes, str] | None = None
         self.backend = open_backend(network, chain_db)
 
     @property
@@ -237,7 +233,7 @@ def _finish(session: Session, quotes: list, title: str, *, dry_run: bool, passwo
                               f"(extrinsic {receipt.extrinsic_id})")
         after = measure(q)
         by_state = after - before
-        received = _received_from_result(getattr(receipt, "result", None), q)
+        received = _received_from_result(receipt.result, q)
         if received is None:
             received = _received_from_events(receipt.events, q)
         executed.append({"call": f"{q.pallet}.{q.call}", "extrinsic_id": receipt.extrinsic_id,
@@ -294,9 +290,7 @@ def add(
     try:
         hotkey, hotkey_address = session.hotkey
         if stake_all:
-            from chain.local.balances import EXISTENTIAL_DEPOSIT
-
-            value = session.free() - EXISTENTIAL_DEPOSIT
+            value = session.free() - session.backend.existential_deposit()
             if value <= 0:
                 raise StakeRefused("NotEnoughBalanceToStake", "nothing to stake: the free "
                                    "balance is at most the existential deposit")
@@ -330,11 +324,9 @@ def _quote_checked(session: Session, make_quote):
     except QuoteRefused as exc:
         # the pool refuses the order (SlippageTooHigh, ...); the chain's verdict comes first,
         # since its checks (balance, hotkey, subnet) may fail before the pool's
-        _dry_run(session.backend, session.coldkey, exc)
+        _chain_verdict(session.backend, session.coldkey, exc.pallet, exc.call, exc.call_args)
         raise StakeRefused(exc.name, f"{exc.call} refused ({exc.name}): {exc}") from None
-    result = _chain_quote(session.backend, session.coldkey, q)
-    events = _dry_run(session.backend, session.coldkey, q) if result is None else []
-    _settle_quote(q, events, result)
+    _settle_quote(q, [], _chain_quote(session.backend, session.coldkey, q))
     return q
 
 
@@ -429,10 +421,7 @@ def _unstake_all(session: Session, dry_run: bool, password_file, password_stdin)
                     sum(q.fee for q in rows), "alpha", 0, sum(q.slippage for q in rows),
                     sum(q.ideal_out for q in rows), None, None, None, False, False,
                     sum(q.amount_in for q in rows), hotkey=hotkey_address)
-    result = _chain_quote(session.backend, session.coldkey, total)
-    if result is None:
-        _dry_run(session.backend, session.coldkey, total)
-    _settle_quote(total, [], result)
+    _settle_quote(total, [], _chain_quote(session.backend, session.coldkey, total))
     _finish(session, [total], f"Unstake everything on {hotkey_address}", dry_run=dry_run,
             password_file=password_file, password_stdin=password_stdin,
             measure=lambda q: session.free(), extra={"hotkey": hotkey_address}, shown=rows)
@@ -626,17 +615,10 @@ def transfer(
         session.close()
 
 
-def _add_earnings(backend, coldkey: bytes, stakes, rows: list[dict]) -> None:
-    """`earned_rao` per row on the bundled chain: alpha held minus net alpha staked by this
-    coldkey's stake calls (None when moves/transfers/genesis leave no baseline, or remotely)."""
-    chain = getattr(backend, "chain", None)
-    earned = [None] * len(rows)
-    if chain is not None:
-        from chain.local.earnings import earned as earned_of
-
-        with chain.reading():
-            earned = earned_of(chain.conn, coldkey, [(h, n, a) for h, n, a in stakes],
-                               genesis_stakes=chain.preset != "dev")
+def _add_earnings(backend: ChainBackend, coldkey: bytes, stakes, rows: list[dict]) -> None:
+    """`earned_rao` per row: alpha held minus net alpha staked by this coldkey's stake calls
+    (None when moves/transfers/genesis leave no baseline, or where the chain cannot say)."""
+    earned = backend.earnings(coldkey, [(h, n, a) for h, n, a in stakes])
     for row, value in zip(rows, earned, strict=True):
         row["earned_rao"] = value
 

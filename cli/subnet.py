@@ -57,14 +57,14 @@ def _signed_call(out: Output, backend, wallet, coldkey: bytes, pallet: str, name
                  password_stdin) -> dict:
     """Dry-run, show, confirm, sign and submit one call; returns the receipt's JSON (or None
     under --dry-run). Refusals raise SubnetRefused with the chain's error name."""
-    from chain.local.errors import DispatchError
+    from chain.backend import Call
 
-    try:
-        events = backend.dry_run(coldkey, pallet, name, args)
-    except DispatchError as exc:
-        raise SubnetRefused(exc.name, f"{name} refused ({exc.name}): {exc}") from None
+    verdict = backend.quote_call(coldkey, Call(pallet, name, args))
+    if not verdict.success:
+        error = verdict.error or "DispatchError"
+        raise SubnetRefused(error, f"{name} refused ({error}): {verdict.message}")
     if dry_run:
-        return {"dry_run": True, "events": _plain_events(events)}
+        return {"dry_run": True, "events": _plain_events(verdict.events)}
     if not out.json_mode:
         _print_summary(out.err, title, summary)
     out.confirm(f"Sign and submit {pallet}.{name}?")
@@ -84,9 +84,9 @@ def _signed_call(out: Output, backend, wallet, coldkey: bytes, pallet: str, name
 
 
 def _plain_events(events: list[dict]) -> list[dict]:
-    from chain.local.extrinsic import _canonical
+    from chain.backend import canonical
 
-    return _canonical(events)
+    return canonical(events)
 
 
 def _print_summary(console, title: str, summary: dict) -> None:
@@ -285,14 +285,10 @@ def hyperparameters(
     backend = _backend(network, chain_db)
     try:
         require_subnet(backend, n)
-        values = {}
-        for key, item, _ in HYPERPARAMETERS:
-            try:
-                values[key] = backend.read(f"SubtensorModule.{item}", n)
-            except KeyError:  # an item this chain does not declare
-                continue
-        values["fee_rate"] = backend.read("Swap.FeeRate", n)
-        values["tao_weight_parts"] = backend.read("Swap.SwapBalancer", n)
+        stored = backend.hyperparameters(n)
+        values = {key: stored[item] for key, item, _ in HYPERPARAMETERS if item in stored}
+        values["fee_rate"] = stored["FeeRate"]
+        values["tao_weight_parts"] = stored["SwapBalancer"]
         owner = backend.read("SubtensorModule.SubnetOwner", n)
     finally:
         backend.close()

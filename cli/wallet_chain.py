@@ -26,11 +26,9 @@ from cli.walletopts import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from chain.local.accounts import Signer
+    from chain.backend import ChainBackend, Signer
 
 app = typer.Typer()
-
-EXISTENTIAL_DEPOSIT = 500  # rao; the chain's rule lives in chain.local.balances
 
 
 class TransferFailed(Exception):
@@ -82,19 +80,13 @@ def ss58(public_key: bytes) -> str:
     return ss58_encode(public_key)
 
 
-def _free(backend, account: bytes) -> int:
-    return backend.read("System.Account", account).free
+def _free(backend: ChainBackend, account: bytes) -> int:
+    return backend.free_balance(account)
 
 
-def _staked(backend, coldkey: bytes) -> int | None:
-    """TAO value of the coldkey's stake at spot prices (None where the chain cannot say)."""
-    try:
-        return sum(row["value_rao"] for row in backend.query("stake_info", coldkey))
-    except Exception as exc:  # noqa: BLE001 - a backend without the query: show n/a
-        if getattr(type(exc), "name", "") in ("UnsupportedQuery", "SandboxOnly") or \
-                isinstance(exc, (ValueError, KeyError)):
-            return None
-        raise
+def _staked(backend: ChainBackend, coldkey: bytes) -> int | None:
+    """TAO value of the coldkey's stake at spot prices."""
+    return sum(row["value_rao"] for row in backend.stake_info(coldkey))
 
 
 def _call_for(dest: bytes, value: int, keep_alive: bool, transfer_all: bool) -> tuple[str, dict]:
@@ -107,16 +99,17 @@ def _call_for(dest: bytes, value: int, keep_alive: bool, transfer_all: bool) -> 
 def preview_transfer(backend, source: bytes, dest: bytes, value: int, *, keep_alive: bool,
                      transfer_all: bool) -> dict:
     """Dry-run the transfer and describe it; raises TransferRefused if the chain would refuse."""
-    from chain.local.errors import DispatchError
+    from chain.backend import Call
 
     if source == dest:
         raise TransferRefused("SameAccount", "the destination is the sending account")
     name, args = _call_for(dest, value, keep_alive, transfer_all)
     source_free, dest_free = _free(backend, source), _free(backend, dest)
-    try:
-        events = backend.dry_run(source, "Balances", name, args)
-    except DispatchError as exc:
-        raise TransferRefused(exc.name, f"transfer refused ({exc.name}): {exc}") from None
+    verdict = backend.quote_call(source, Call("Balances", name, args))
+    if not verdict.success:
+        error = verdict.error or "DispatchError"
+        raise TransferRefused(error, f"transfer refused ({error}): {verdict.message}")
+    events = verdict.events
     moved = sum(e["args"]["amount"] for e in events
                 if e["pallet"] == "Balances" and e["name"] == "Transfer")
     if moved == 0:
@@ -159,12 +152,12 @@ class UnsupportedKeyType(Exception):
 
 def as_signer(keypair: Any) -> Signer:
     """A wallet Keypair as the chain's Signer (public key + sr25519 signing)."""
-    from chain.local.accounts import Signer
+    from chain.factory import keypair_signer
 
     if getattr(keypair, "crypto_type", 1) != 1:  # substrate-interface: 1 == sr25519
         raise UnsupportedKeyType("this coldkey is not sr25519; taoctl signs extrinsics with "
                                  "sr25519 keys only")
-    return Signer.from_keypair(keypair)
+    return keypair_signer(keypair)
 
 
 @app.command("balance")
@@ -184,6 +177,7 @@ def balance(
     """Free, staked and total TAO of the wallet's coldkey, of every wallet (--all) or of
     --ss58 addresses."""
     out = Output(json_out)
+    targets: list[tuple[str | None, str, bytes]]
     if ss58_addresses:
         targets = [(None, a, decode_address(a, what="--ss58")) for a in ss58_addresses]
     elif all_wallets:
@@ -211,7 +205,7 @@ def balance(
         rows.append({"wallet": name, "ss58": address, "free_rao": info.free,
                      "staked_rao": stake, "total_rao": total, "free": format_tao(info.free),
                      "total": format_tao(total)})
-    data = {"network": getattr(backend, "network", network), "block": block, "balances": rows,
+    data = {"network": backend.network, "block": block, "balances": rows,
             "total_free_rao": sum(r["free_rao"] for r in rows),
             "total_rao": sum(r["total_rao"] for r in rows)}
 

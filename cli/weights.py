@@ -9,7 +9,7 @@ of a subnet (or of one UID) as UID -> weight fractions. Heavy modules load insid
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -56,7 +56,8 @@ def parse_list(text: str, what: str, *, integers: bool) -> list:
         except (ValueError, InvalidOperation):
             raise WeightsUsageError(f"{what}: {part!r} is not a "
                                     f"{'UID' if integers else 'number'}") from None
-        if value < 0 or (integers and value > U16_MAX) or (not integers and not value.is_finite()):
+        if value < 0 or (integers and value > U16_MAX) or \
+                (isinstance(value, Decimal) and not value.is_finite()):
             raise WeightsUsageError(f"{what}: {part!r} is out of range")
         values.append(value)
     return values
@@ -113,12 +114,12 @@ def set_weights(
     args = {"netuid": n, "dests": dests, "weights": scaled, "version_key": version_key}
     backend = open_backend(network, chain_db)
     try:
-        from chain.local.errors import DispatchError
+        from chain.backend import Call
 
-        try:
-            backend.dry_run(hotkey, "SubtensorModule", "set_weights", args)
-        except DispatchError as exc:
-            raise WeightsRefused(exc.name, f"set_weights refused ({exc.name}): {exc}") from None
+        verdict = backend.quote_call(hotkey, Call("SubtensorModule", "set_weights", args))
+        if not verdict.success:
+            error = verdict.error or "DispatchError"
+            raise WeightsRefused(error, f"set_weights refused ({error}): {verdict.message}")
         summary = {"netuid": n, "hotkey": ss58(hotkey), "uids": dests, "weights_u16": scaled,
                    "version_key": version_key}
         if dry_run:
@@ -165,7 +166,7 @@ def show(
         last = backend.read("SubtensorModule.LastUpdate", n)
     finally:
         backend.close()
-    validators = []
+    validators: list[dict[str, Any]] = []
     for u, row in zip(wanted, rows, strict=True):
         if not row:
             continue

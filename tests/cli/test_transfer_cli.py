@@ -114,7 +114,7 @@ def test_balance_includes_stake_at_spot_value(taoctl, tmp_path):
                       db)["balances"][0]
     backend = LocalBackend(db)
     try:
-        expected = sum(r["value_rao"] for r in backend.query("stake_info", holder))
+        expected = sum(r["value_rao"] for r in backend.stake_info(holder))
         free = backend.read("System.Account", holder).free
     finally:
         backend.close()
