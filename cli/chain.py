@@ -366,11 +366,13 @@ def fund(
     network: NetworkOpt = "sandbox",
     json_out: JsonOpt = False,
     no_prompt: NoPromptOpt = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Quote the transfer; sign "
+                                          "nothing.")] = False,
 ) -> None:
     """Dev preset only: send play TAO to an address with a signed transfer from //Alice.
 
     It asks nothing (play money), so -y is accepted only for scripts that pass it everywhere."""
-    from cli.wallet_chain import decode_address, submit_transfer
+    from cli.wallet_chain import decode_address, quote_transfer, submit_transfer
 
     out = Output(json_out)
     dest = decode_address(address, what="ADDRESS")
@@ -380,7 +382,17 @@ def fund(
         if backend.preset() != "dev":
             raise ChainUsageError(f"chain fund works on the dev preset only (this chain is "
                                   f"{backend.preset()!r}); use `taoctl wallet transfer`")
-        data = submit_transfer(backend, backend.dev_signer("Alice"), dest, value,
+        alice = backend.dev_signer("Alice")
+        if dry_run:
+            from cli.pipeline import show_dry_run
+            from cli.wallet_chain import _render_quote
+
+            quote = quote_transfer(backend, bytes(alice.public_key), dest, value,
+                                   keep_alive=True, transfer_all=False)
+            show_dry_run(out, {"dry_run": True, "quote": quote},
+                         lambda c: _render_quote(c, quote))
+            return
+        data = submit_transfer(backend, alice, dest, value,
                                keep_alive=True,
                                transfer_all=False)
     finally:

@@ -215,8 +215,10 @@ def _finish(session: Session, quotes: list, title: str, *, dry_run: bool, passwo
     if shown is not quotes:
         doc["per_subnet"] = [q.to_json() for q in shown]
     if dry_run:
-        out.result(doc, lambda console: render_quotes(console, shown, title + " (dry run: "
-                                                      "nothing signed)"))
+        from cli.pipeline import show_dry_run
+
+        show_dry_run(out, doc, lambda console: render_quotes(console, shown, title + " (dry "
+                                                              "run: nothing signed)"))
         return
     if not out.json_mode:
         render_quotes(out.err, shown, title)
@@ -297,9 +299,9 @@ def add(
         quotes = []
         for n in netuids:
             require_subnet(session.backend, n)
-            q = _quote_checked(session, lambda n=n: quote_add(
-                pool(session.backend, n), n, hotkey, value, safe=safe, partial=partial,
-                tolerance=tol))
+            q = _quote_checked(session, lambda n=n, **kw: quote_add(
+                pool(session.backend, n), n, hotkey, value,
+                **{"safe": safe, "partial": partial, "tolerance": tol, **kw}), dry_run)
             q.hotkey = hotkey_address
             quotes.append(q)
 
@@ -314,20 +316,57 @@ def add(
         session.close()
 
 
-def _quote_checked(session: Session, make_quote):
-    """Dry-run first (the chain's checks and error names), then quote; the dry run is the
-    number of record when the two differ."""
+def _quote_checked(session: Session, make_quote, dry_run: bool = False):
+    """Quote, then ask the chain (its checks and error names, in its order); the chain's
+    answer is the number of record when the two differ. Under --dry-run a refusal becomes
+    part of the quote (`q.refusal`, with the largest fill the limit lets through) instead of
+    stopping: the user sees the numbers exactly when they matter."""
+    from cli.pipeline import refusal
     from cli.staking_view import QuoteRefused
 
     try:
         q = make_quote()
     except QuoteRefused as exc:
         # the pool refuses the order (SlippageTooHigh, ...); the chain's verdict comes first,
-        # since its checks (balance, hotkey, subnet) may fail before the pool's
-        _chain_verdict(session.backend, session.coldkey, exc.pallet, exc.call, exc.call_args)
-        raise StakeRefused(exc.name, f"{exc.call} refused ({exc.name}): {exc}") from None
-    _settle_quote(q, [], _chain_quote(session.backend, session.coldkey, q))
+        # since its checks (subnet, amount, balance) may fail before the pool's
+        answer = session.backend.quote_call(session.coldkey, _call(exc.pallet, exc.call,
+                                                                   exc.call_args))
+        error = exc.name if answer.success else answer.error or "DispatchError"
+        why = str(exc) if answer.success else answer.message
+        if not dry_run:
+            raise StakeRefused(error, f"{exc.call} refused ({error}): {why}") from None
+        try:
+            q = make_quote(partial=True)  # what the limit lets through: the largest fill
+            largest = q.amount_in
+        except QuoteRefused:
+            q, largest = make_quote(safe=False), 0
+        q.call, q.args = exc.call, exc.call_args
+        q.refusal = refusal(error, why, largest)
+        return q
+    answer = session.backend.quote_call(session.coldkey, _call(q.pallet, q.call, q.args))
+    if not answer.success:
+        error = answer.error or "DispatchError"
+        if not dry_run:
+            raise StakeRefused(error, f"{q.call} refused ({error}): {answer.message}")
+        q.refusal = refusal(error, answer.message, _largest_passing(session, q, error))
+        return q
+    _settle_quote(q, [], answer.result or {})
     return q
+
+
+def _call(pallet: str, name: str, args: dict):
+    from chain.backend import Call
+
+    return Call(pallet, name, args)
+
+
+def _largest_passing(session: Session, q, error: str) -> int | None:
+    """The largest amount the chain would take for the refusals that have one."""
+    if error == "NotEnoughBalanceToStake":
+        return max(session.free() - session.backend.existential_deposit(), 0)
+    if error == "NotEnoughStakeToWithdraw":
+        return session.stake(session.hotkey[0], q.netuid)
+    return None
 
 
 @app.command("remove")
@@ -385,9 +424,9 @@ def remove(
         if value == 0 or value > held:
             raise NotEnoughStake(f"the coldkey holds {held} rao of alpha on this hotkey in "
                                  f"subnet {n}; cannot unstake {value} (NotEnoughStakeToWithdraw)")
-        q = _quote_checked(session, lambda: quote_remove(
-            pool(session.backend, n), n, hotkey, value, safe=safe, partial=partial,
-            tolerance=tol))
+        q = _quote_checked(session, lambda **kw: quote_remove(
+            pool(session.backend, n), n, hotkey, value,
+            **{"safe": safe, "partial": partial, "tolerance": tol, **kw}), dry_run)
         q.hotkey = hotkey_address
         _finish(session, [q], f"Unstake from subnet {n} on {hotkey_address}", dry_run=dry_run,
                 password_file=password_file, password_stdin=password_stdin,
@@ -456,10 +495,10 @@ def _move_like(operation: str, *, origin: int, destination: int, amount: str | N
     if operation == "swap" and origin == destination:
         raise UsageError("a swap moves stake between two different subnets (use stake move "
                          "to change hotkey)")
-    q = _quote_checked(session, lambda: quote_swap(
+    q = _quote_checked(session, lambda **kw: quote_swap(
         pool(session.backend, origin), pool(session.backend, destination), operation, origin,
-        destination, hotkey, value, safe=safe, partial=partial, tolerance=tol,
-        destination_hotkey=dest_hot, destination_coldkey=dest_cold))
+        destination, hotkey, value, destination_hotkey=dest_hot, destination_coldkey=dest_cold,
+        **{"safe": safe, "partial": partial, "tolerance": tol, **kw}), dry_run)
     q.hotkey = hotkey_address
     if destination_hotkey:
         q.destination_hotkey = destination_hotkey

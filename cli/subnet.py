@@ -64,7 +64,11 @@ def _signed_call(out: Output, backend, wallet, coldkey: bytes, pallet: str, name
         error = verdict.error or "DispatchError"
         raise SubnetRefused(error, f"{name} refused ({error}): {verdict.message}")
     if dry_run:
-        return {"dry_run": True, "events": _plain_events(verdict.events)}
+        return {"dry_run": True, "events": _plain_events(verdict.events),
+                "quote": {"call": f"{pallet}.{name}", "summary": {k: str(v) for k, v
+                                                                   in summary.items()},
+                          "fee_rao": backend.estimate_fee(coldkey, Call(pallet, name, args)),
+                          "chain": verdict.to_json(), "refusal": None}}
     if not out.json_mode:
         _print_summary(out.err, title, summary)
     out.confirm(f"Sign and submit {pallet}.{name}?")

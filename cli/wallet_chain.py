@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from chain.units import format_tao, parse_tao
-from cli.netopts import ChainDbOpt, NetworkOpt, open_backend
+from cli.netopts import ChainDbOpt, NetworkOpt, PeriodOpt, open_backend
 from cli.output import JsonOpt, NoPromptOpt, Output
 from cli.walletopts import (
     HotkeyOpt,
@@ -43,10 +43,11 @@ class TransferFailed(Exception):
 
 
 class TransferRefused(ValueError):
-    """The transfer would fail on chain, so it was not signed (nothing changed)."""
+    """The transfer would fail on chain, so it was not signed (nothing changed): the chain
+    refused (exit 4, README)."""
 
     name = "TransferRefused"
-    exit_code = 2
+    exit_code = 4
 
     def __init__(self, error: str, message: str) -> None:
         super().__init__(message)
@@ -123,6 +124,36 @@ def preview_transfer(backend, source: bytes, dest: bytes, value: int, *, keep_al
             "source_balance_after_rao": source_free - moved - dust,
             "dest_balance_after_rao": dest_free + moved, "reaped": any(
                 e["name"] == "KilledAccount" for e in events), "dust_recycled_rao": dust}
+
+
+def quote_transfer(backend: ChainBackend, source: bytes, dest: bytes, value: int, *,
+                   keep_alive: bool, transfer_all: bool) -> dict:
+    """The whole quote, the refusal included: what a dry run shows."""
+    from cli.pipeline import refusal
+
+    try:
+        quote = preview_transfer(backend, source, dest, value, keep_alive=keep_alive,
+                                 transfer_all=transfer_all)
+        quote["refusal"] = None
+    except TransferRefused as exc:
+        free = _free(backend, source)
+        largest = max(free - backend.existential_deposit(), 0) if keep_alive else free
+        name, _ = _call_for(dest, value, keep_alive, transfer_all)
+        quote = {"call": f"Balances.{name}", "from": ss58(source), "to": ss58(dest),
+                 "amount_rao": value, "amount": format_tao(value), "fee_rao": 0,
+                 "source_balance_rao": free, "dest_balance_rao": _free(backend, dest),
+                 "refusal": refusal(exc.name, str(exc), largest)}
+    return quote
+
+
+def _render_quote(console, quote: dict) -> None:
+    console.print(f"Transfer {format_tao(quote['amount_rao'])} from {quote['from']} to "
+                  f"{quote['to']} ({quote['call']}), fee {format_tao(quote['fee_rao'])} "
+                  "(dry run: nothing signed)")
+    if quote["refusal"]:
+        r = quote["refusal"]
+        console.print(f"[red]The chain would refuse this ({r['error']}):[/red] {r['why']}; "
+                      f"the most that passes is {format_tao(r['largest_passing_rao'])}")
 
 
 def submit_transfer(backend, signer, dest: bytes, value: int, *, keep_alive: bool,
@@ -247,6 +278,10 @@ def transfer(
     password_stdin: PasswordStdinOpt = False,
     network: NetworkOpt = "sandbox",
     chain_db: ChainDbOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Quote the transfer (amount, fee, "
+                                          "balances after, the chain's verdict); sign "
+                                          "nothing.")] = False,
+    period: PeriodOpt = None,
     no_prompt: NoPromptOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
@@ -256,7 +291,9 @@ def transfer(
         dest = out.prompt("Destination ss58 address", what="--dest")
     dest_key = decode_address(dest, what="--dest")
     if transfer_all and amount is not None:
-        raise TransferRefused("UsageError", "give either --amount or --all, not both")
+        from cli.errors import UsageError
+
+        raise UsageError("give either --amount or --all, not both")
     value = 0
     if not transfer_all:
         if amount is None:
@@ -264,8 +301,15 @@ def transfer(
         value = parse_tao(amount)
     wallet = resolve_wallet(wallet_name, wallet_path, wallet_hotkey)
     source = decode_address(wallet.coldkeypub_ss58)
-    backend = open_backend(network, chain_db)
+    backend = open_backend(network, chain_db, period=period)
     try:
+        if dry_run:
+            from cli.pipeline import show_dry_run
+
+            quote = quote_transfer(backend, source, dest_key, value,
+                                   keep_alive=not allow_death, transfer_all=transfer_all)
+            show_dry_run(out, {"dry_run": True, "quote": quote}, lambda c: _render_quote(c, quote))
+            return
         preview = preview_transfer(backend, source, dest_key, value, keep_alive=not allow_death,
                                    transfer_all=transfer_all)
         _confirm(out, preview)

@@ -123,7 +123,10 @@ def set_weights(
         summary = {"netuid": n, "hotkey": ss58(hotkey), "uids": dests, "weights_u16": scaled,
                    "version_key": version_key}
         if dry_run:
-            out.result({**summary, "dry_run": True}, lambda c: c.print(
+            quote = {"call": "SubtensorModule.set_weights", "fee_rao": backend.estimate_fee(
+                hotkey, Call("SubtensorModule", "set_weights", args)),
+                "chain": verdict.to_json(), "refusal": None}
+            out.result({**summary, "dry_run": True, "quote": quote}, lambda c: c.print(
                 f"set_weights on subnet {n} would succeed: " +
                 ", ".join(f"{d}:{w}" for d, w in zip(dests, scaled, strict=True))))
             return
