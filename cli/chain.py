@@ -16,6 +16,7 @@ import typer
 from chain.units import format_tao, parse_tao
 from cli.netopts import ChainDbOpt, NetworkOpt, chain_path, open_sandbox_backend, require_sandbox
 from cli.output import JsonOpt, NoPromptOpt, Output
+from cli.pipeline import Signing, signed_command
 
 if TYPE_CHECKING:
     from chain.backend import SandboxBackend
@@ -359,44 +360,34 @@ def check(chain_db: ChainDbOpt = None, network: NetworkOpt = "sandbox",
 
 
 @app.command("fund")
+@signed_command(wallet=False)
 def fund(
     address: Annotated[str, typer.Argument(help="ss58 address to fund.")],
     amount: Annotated[str, typer.Argument(help="TAO to send, e.g. 100 or 0.5.")],
-    chain_db: ChainDbOpt = None,
-    network: NetworkOpt = "sandbox",
-    json_out: JsonOpt = False,
-    no_prompt: NoPromptOpt = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Quote the transfer; sign "
-                                          "nothing.")] = False,
+    *,
+    signing: Signing,
 ) -> None:
     """Dev preset only: send play TAO to an address with a signed transfer from //Alice.
 
     It asks nothing (play money), so -y is accepted only for scripts that pass it everywhere."""
-    from cli.wallet_chain import decode_address, quote_transfer, submit_transfer
+    from cli.wallet_chain import decode_address, run_transfer
 
-    out = Output(json_out)
+    out = signing.output()
     dest = decode_address(address, what="ADDRESS")
     value = parse_tao(amount)
-    backend = open_sandbox_backend(network, chain_db, "taoctl chain fund")
+    backend = open_sandbox_backend(signing.network, signing.chain_db, "taoctl chain fund")
     try:
         if backend.preset() != "dev":
             raise ChainUsageError(f"chain fund works on the dev preset only (this chain is "
                                   f"{backend.preset()!r}); use `taoctl wallet transfer`")
         alice = backend.dev_signer("Alice")
-        if dry_run:
-            from cli.pipeline import show_dry_run
-            from cli.wallet_chain import _render_quote
-
-            quote = quote_transfer(backend, bytes(alice.public_key), dest, value,
-                                   keep_alive=True, transfer_all=False)
-            show_dry_run(out, {"dry_run": True, "quote": quote},
-                         lambda c: _render_quote(c, quote))
-            return
-        data = submit_transfer(backend, alice, dest, value,
-                               keep_alive=True,
-                               transfer_all=False)
+        data = run_transfer(out, backend, bytes(alice.public_key), dest, value, keep_alive=True,
+                            transfer_all=False, dry_run=signing.dry_run, unlock=lambda: alice,
+                            confirm=False)
     finally:
         backend.close()
+    if data is None:
+        return
 
     def render(console) -> None:
         console.print(f"Funded {address} with {format_tao(value)} from //Alice in block "

@@ -14,16 +14,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from chain.units import format_tao, parse_tao
-from cli.netopts import ChainDbOpt, NetworkOpt, PeriodOpt, open_backend
-from cli.output import JsonOpt, NoPromptOpt, Output
-from cli.walletopts import (
-    HotkeyOpt,
-    PasswordFileOpt,
-    PasswordStdinOpt,
-    WalletNameOpt,
-    WalletPathOpt,
-    resolve_wallet,
-)
+from cli.netopts import ChainDbOpt, NetworkOpt, open_backend
+from cli.output import JsonOpt, Output
+from cli.pipeline import Signing, signed_command
+from cli.walletopts import HotkeyOpt, WalletNameOpt, WalletPathOpt, resolve_wallet
 
 if TYPE_CHECKING:  # pragma: no cover
     from chain.backend import ChainBackend, Signer
@@ -48,6 +42,17 @@ class TransferRefused(ValueError):
 
     name = "TransferRefused"
     exit_code = 4
+
+    def __init__(self, error: str, message: str) -> None:
+        super().__init__(message)
+        self.name = error
+
+
+class NothingToTransfer(ValueError):
+    """A transfer that would move nothing (taoctl's check, not the chain's): a usage error."""
+
+    name = "NothingToTransfer"
+    exit_code = 2
 
     def __init__(self, error: str, message: str) -> None:
         super().__init__(message)
@@ -103,18 +108,18 @@ def preview_transfer(backend, source: bytes, dest: bytes, value: int, *, keep_al
     from chain.backend import Call
 
     if source == dest:
-        raise TransferRefused("SameAccount", "the destination is the sending account")
+        raise NothingToTransfer("SameAccount", "the destination is the sending account")
     name, args = _call_for(dest, value, keep_alive, transfer_all)
     source_free, dest_free = _free(backend, source), _free(backend, dest)
     verdict = backend.quote_call(source, Call("Balances", name, args))
     if not verdict.success:
         error = verdict.error or "DispatchError"
-        raise TransferRefused(error, f"transfer refused ({error}): {verdict.message}")
+        raise TransferRefused(error, verdict.message or error)
     events = verdict.events
     moved = sum(e["args"]["amount"] for e in events
                 if e["pallet"] == "Balances" and e["name"] == "Transfer")
     if moved == 0:
-        raise TransferRefused("NothingToTransfer", "nothing to transfer: the amount is zero "
+        raise NothingToTransfer("NothingToTransfer", "nothing to transfer: the amount is zero "
                               "(or the whole balance is the existential deposit)")
     dust = sum(e["args"]["amount"] for e in events
                if e["pallet"] == "Balances" and e["name"] == "DustLost")
@@ -144,34 +149,6 @@ def quote_transfer(backend: ChainBackend, source: bytes, dest: bytes, value: int
                  "source_balance_rao": free, "dest_balance_rao": _free(backend, dest),
                  "refusal": refusal(exc.name, str(exc), largest)}
     return quote
-
-
-def _render_quote(console, quote: dict) -> None:
-    console.print(f"Transfer {format_tao(quote['amount_rao'])} from {quote['from']} to "
-                  f"{quote['to']} ({quote['call']}), fee {format_tao(quote['fee_rao'])} "
-                  "(dry run: nothing signed)")
-    if quote["refusal"]:
-        r = quote["refusal"]
-        console.print(f"[red]The chain would refuse this ({r['error']}):[/red] {r['why']}; "
-                      f"the most that passes is {format_tao(r['largest_passing_rao'])}")
-
-
-def submit_transfer(backend, signer, dest: bytes, value: int, *, keep_alive: bool,
-                    transfer_all: bool, preview: dict | None = None) -> dict:
-    """Sign and submit a transfer; returns the preview plus the receipt (raises if it failed)."""
-    source = bytes(signer.public_key)
-    if preview is None:
-        preview = preview_transfer(backend, source, dest, value, keep_alive=keep_alive,
-                                   transfer_all=transfer_all)
-    name, args = _call_for(dest, value, keep_alive, transfer_all)
-    receipt = backend.submit_call(signer, "Balances", name, args)
-    if not receipt.success:
-        raise TransferFailed(receipt.error or "DispatchError",
-                             f"the transfer failed on chain ({receipt.error}): {receipt.message}"
-                             f" (extrinsic {receipt.extrinsic_id})")
-    return preview | {"receipt": receipt.to_json(),
-                      "source_balance_after_rao": _free(backend, source),
-                      "dest_balance_after_rao": _free(backend, dest)}
 
 
 class UnsupportedKeyType(Exception):
@@ -259,6 +236,7 @@ def balance(
 
 
 @app.command("transfer")
+@signed_command()
 def transfer(
     dest: Annotated[str | None, typer.Option("--dest", "-d", "--destination",
                                                 help="ss58 address to send to.",
@@ -271,22 +249,11 @@ def transfer(
     allow_death: Annotated[bool, typer.Option("--allow-death", help="Allow the sending account "
                                               "to fall below the existential deposit and be "
                                               "reaped.")] = False,
-    wallet_name: WalletNameOpt = None,
-    wallet_path: WalletPathOpt = None,
-    wallet_hotkey: HotkeyOpt = None,
-    password_file: PasswordFileOpt = None,
-    password_stdin: PasswordStdinOpt = False,
-    network: NetworkOpt = "sandbox",
-    chain_db: ChainDbOpt = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Quote the transfer (amount, fee, "
-                                          "balances after, the chain's verdict); sign "
-                                          "nothing.")] = False,
-    period: PeriodOpt = None,
-    no_prompt: NoPromptOpt = False,
-    json_out: JsonOpt = False,
+    *,
+    signing: Signing,
 ) -> None:
     """Send TAO from the wallet's coldkey: a confirmation table, then a signed transfer."""
-    out = Output(json_out, no_prompt)
+    out = signing.output()
     if dest is None:
         dest = out.prompt("Destination ss58 address", what="--dest")
     dest_key = decode_address(dest, what="--dest")
@@ -299,32 +266,17 @@ def transfer(
         if amount is None:
             amount = out.prompt("Amount of TAO to send", what="--amount")
         value = parse_tao(amount)
-    wallet = resolve_wallet(wallet_name, wallet_path, wallet_hotkey)
+    wallet = signing.wallet()
     source = decode_address(wallet.coldkeypub_ss58)
-    backend = open_backend(network, chain_db, period=period)
+    backend = signing.open()
     try:
-        if dry_run:
-            from cli.pipeline import show_dry_run
-
-            quote = quote_transfer(backend, source, dest_key, value,
-                                   keep_alive=not allow_death, transfer_all=transfer_all)
-            show_dry_run(out, {"dry_run": True, "quote": quote}, lambda c: _render_quote(c, quote))
-            return
-        preview = preview_transfer(backend, source, dest_key, value, keep_alive=not allow_death,
-                                   transfer_all=transfer_all)
-        _confirm(out, preview)
-        from cli.walletopts import unlock_coldkey
-
-        keypair = unlock_coldkey(wallet, out, password_file, password_stdin)
-        signer = as_signer(keypair)
-        if signer.public_key != source:
-            raise AddressError("the coldkey does not match the wallet's coldkeypub file")
-        with out.status("Transferring..."):
-            data = submit_transfer(backend, signer, dest_key, value,
-                                   keep_alive=not allow_death, transfer_all=transfer_all,
-                                   preview=preview)
+        data = run_transfer(out, backend, source, dest_key, value, keep_alive=not allow_death,
+                            transfer_all=transfer_all, dry_run=signing.dry_run,
+                            unlock=lambda: signing.coldkey_signer(out, wallet, source))
     finally:
         backend.close()
+    if data is None:
+        return
 
     def render(console) -> None:
         receipt = data["receipt"]
@@ -337,21 +289,49 @@ def transfer(
     out.result(data, render)
 
 
-def _confirm(out: Output, preview: dict) -> None:
-    if out.no_prompt:
-        return
+def run_transfer(out: Output, backend: ChainBackend, source: bytes, dest: bytes, value: int, *,
+                 keep_alive: bool, transfer_all: bool, dry_run: bool, unlock,
+                 confirm: bool = True) -> dict | None:
+    """A transfer through the pipeline: quote, show, confirm, sign, submit; the preview plus
+    the receipt and the balances after (None after a dry run, which printed the quote)."""
+    from chain.backend import Call
+    from cli.pipeline import run
+
+    quote = quote_transfer(backend, source, dest, value, keep_alive=keep_alive,
+                           transfer_all=transfer_all)
+    name, args = _call_for(dest, value, keep_alive, transfer_all)
+    executed = run(out, backend, title="this transfer", doc={"quote": quote},
+                   render=lambda console: _render_quote(console, quote, dry_run),
+                   calls=[Call("Balances", name, args)], unlock=unlock, dry_run=dry_run,
+                   confirm=confirm)
+    if dry_run:
+        return None
+    return {k: v for k, v in quote.items() if k != "refusal"} | {
+        "receipt": executed[0]["receipt"], "source_balance_after_rao": _free(backend, source),
+        "dest_balance_after_rao": _free(backend, dest)}
+
+
+def _render_quote(console, quote: dict, dry_run: bool = True) -> None:
+    """The transfer's table (what the confirmation shows), with the chain's verdict."""
     from rich.table import Table
 
-    table = Table(title="Transfer (transferring is not the same as staking)", show_header=False)
+    title = "Transfer (transferring is not the same as staking)" + \
+        (" -- dry run: nothing signed" if dry_run else "")
+    table = Table(title=title, show_header=False)
     table.add_column(style="bold")
     table.add_column()
-    for key, value in (("From", preview["from"]), ("To", preview["to"]),
-                       ("Amount", format_tao(preview["amount_rao"])),
-                       ("Fee", format_tao(preview["fee_rao"])),
-                       ("Balance after", format_tao(preview["source_balance_after_rao"])),
-                       ("Call", preview["call"])):
+    rows = [("From", quote["from"]), ("To", quote["to"]),
+            ("Amount", format_tao(quote["amount_rao"])), ("Fee", format_tao(quote["fee_rao"]))]
+    if "source_balance_after_rao" in quote:
+        rows.append(("Balance after", format_tao(quote["source_balance_after_rao"])))
+    rows.append(("Call", quote["call"]))
+    for key, value in rows:
         table.add_row(key, value)
-    out.err.print(table)
-    if preview["reaped"]:
-        out.warn("the sending account will be reaped (it falls below the existential deposit)")
-    out.confirm("Sign and submit this transfer?")
+    console.print(table)
+    if quote.get("reaped"):
+        console.print("[yellow]Warning:[/yellow] the sending account will be reaped (it falls "
+                      "below the existential deposit)")
+    if quote["refusal"]:
+        r = quote["refusal"]
+        console.print(f"[red]The chain would refuse this ({r['error']}):[/red] {r['why']}; "
+                      f"the most that passes is {format_tao(r['largest_passing_rao'])}")

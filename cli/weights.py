@@ -14,9 +14,9 @@ from typing import Annotated, Any
 import typer
 
 from cli.netopts import ChainDbOpt, NetworkOpt
-from cli.output import JsonOpt, NoPromptOpt, Output
+from cli.output import JsonOpt, Output
+from cli.pipeline import Signing, signed_command
 from cli.stakeopts import NetuidOpt
-from cli.walletopts import PasswordFileOpt, PasswordStdinOpt, WalletNameOpt, WalletPathOpt
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Set and show validator weights.")
@@ -72,31 +72,23 @@ def to_u16(weights: list) -> list[int]:
 
 
 @app.command("set")
+@signed_command()
 def set_weights(
     netuid: NetuidOpt = None,
     uids: Annotated[str | None, typer.Option("--uids", help="Destination UIDs: 1,2,3")] = None,
     weights: Annotated[str | None, typer.Option("--weights", help="Weights (any scale): "
                                                 "0.5,0.3,0.2")] = None,
     version_key: Annotated[int, typer.Option("--version-key", min=0)] = 0,
-    wallet_name: WalletNameOpt = None,
-    wallet_path: WalletPathOpt = None,
-    wallet_hotkey: Annotated[str | None, typer.Option("--wallet-hotkey", "--hotkey",
-                                                      "--wallet.hotkey", "-H",
-                                                      help="Hotkey name in the wallet")] = None,
-    password_file: PasswordFileOpt = None,
-    password_stdin: PasswordStdinOpt = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the call only.")] = False,
-    network: NetworkOpt = "sandbox",
-    chain_db: ChainDbOpt = None,
-    json_out: JsonOpt = False,
-    no_prompt: NoPromptOpt = False,
+    *,
+    signing: Signing,
 ) -> None:
     """Set this wallet hotkey's weights on a subnet (signed by the hotkey)."""
-    from cli.netopts import open_backend
+    from chain.backend import Call
+    from cli.pipeline import call_quote, run
     from cli.stakeopts import parse_netuid
-    from cli.walletopts import resolve_wallet
+    from cli.wallet_chain import ss58
 
-    out = Output(json_out, no_prompt)
+    out = signing.output()
     n = parse_netuid(netuid if netuid is not None else out.prompt("Netuid", what="--netuid"))
     dests = parse_list(uids if uids is not None else out.prompt("UIDs", what="--uids"),
                        "--uids", integers=True)
@@ -105,43 +97,34 @@ def set_weights(
     if len(dests) != len(values):
         raise WeightsUsageError(f"{len(dests)} UIDs but {len(values)} weights")
     scaled = to_u16(values)
-    wallet = resolve_wallet(wallet_name, wallet_path, wallet_hotkey)
-    from cli.wallet_chain import as_signer, ss58
-    from cli.walletopts import unlock_hotkey
+    wallet = signing.wallet()
+    from cli.stakeopts import resolve_hotkey
 
-    signer = as_signer(unlock_hotkey(wallet, out, None, password_file, password_stdin))
-    hotkey = signer.public_key
+    hotkey, _ = resolve_hotkey(wallet, None, signing.wallet_hotkey)
     args = {"netuid": n, "dests": dests, "weights": scaled, "version_key": version_key}
-    backend = open_backend(network, chain_db)
+    summary = {"netuid": n, "hotkey": ss58(hotkey), "uids": dests, "weights_u16": scaled,
+               "version_key": version_key}
+    backend = signing.open()
     try:
-        from chain.backend import Call
-
-        verdict = backend.quote_call(hotkey, Call("SubtensorModule", "set_weights", args))
-        if not verdict.success:
-            error = verdict.error or "DispatchError"
-            raise WeightsRefused(error, f"set_weights refused ({error}): {verdict.message}")
-        summary = {"netuid": n, "hotkey": ss58(hotkey), "uids": dests, "weights_u16": scaled,
-                   "version_key": version_key}
-        if dry_run:
-            quote = {"call": "SubtensorModule.set_weights", "fee_rao": backend.estimate_fee(
-                hotkey, Call("SubtensorModule", "set_weights", args)),
-                "chain": verdict.to_json(), "refusal": None}
-            out.result({**summary, "dry_run": True, "quote": quote}, lambda c: c.print(
-                f"set_weights on subnet {n} would succeed: " +
-                ", ".join(f"{d}:{w}" for d, w in zip(dests, scaled, strict=True))))
-            return
-        out.confirm(f"Set {len(dests)} weights on subnet {n} from hotkey {ss58(hotkey)}?")
-        with out.status("Submitting set_weights..."):
-            receipt = backend.submit_call(signer, "SubtensorModule", "set_weights", args)
+        call = Call("SubtensorModule", "set_weights", args)
+        quote = call_quote(backend, hotkey, call)
+        executed = run(out, backend, title=f"set_weights on subnet {n}",
+                       doc={**summary, "quote": quote}, render=lambda c: c.print(
+                           f"set_weights on subnet {n}: " + ", ".join(
+                               f"{d}:{w}" for d, w in zip(dests, scaled, strict=True))
+                           + (f" (the chain would refuse: {quote['refusal']['error']})"
+                              if quote["refusal"] else "")),
+                       calls=[call], unlock=lambda: signing.hotkey_signer(out, wallet, hotkey),
+                       dry_run=signing.dry_run)
     finally:
         backend.close()
-    if not receipt.success:
-        raise WeightsRefused(receipt.error or "DispatchError",
-                             f"set_weights failed ({receipt.error}): {receipt.message}")
-    data = {**summary, "block": receipt.block_number,
-            "extrinsic": "0x" + receipt.extrinsic_hash.hex()}
+    if signing.dry_run:
+        return
+    receipt = executed[0]["receipt"]
+    data = {**summary, "block": receipt["block_number"], "extrinsic": receipt["extrinsic_hash"],
+            "receipt": receipt}
     out.result(data, lambda c: c.print(
-        f"Weights set on subnet {n} at block {receipt.block_number}: " +
+        f"Weights set on subnet {n} at block {receipt['block_number']}: " +
         ", ".join(f"{d}:{w / U16_MAX:.4f}" for d, w in zip(dests, scaled, strict=True))))
 
 
