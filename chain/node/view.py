@@ -27,16 +27,15 @@ from chain.local import blocks
 from chain.local import storage as s
 from chain.local.chain import LocalChain
 from chain.local.extrinsic import Call
-from chain.node.extrinsic import (
+from chain.substrate.era import era_birth, era_decode
+from chain.substrate.extrinsic import (
     DecodedExtrinsic,
     SigningContext,
     additional_bytes,
     decode_signed,
-    era_birth,
-    era_decode,
     verify_signature,
 )
-from chain.node.mapping import (
+from chain.substrate.mapping import (
     encode_value,
     from_scale,
     key_from_scale,
@@ -44,8 +43,8 @@ from chain.node.mapping import (
     storage_key,
     to_scale,
 )
-from chain.node.metadata import Metadata
-from chain.node.scale import ScaleError, encode_compact
+from chain.substrate.metadata import Metadata
+from chain.substrate.scale import ScaleError, encode_compact
 
 _TABLE = """CREATE TABLE IF NOT EXISTS node_extrinsics (hash BLOB PRIMARY KEY,
     block INTEGER NOT NULL, idx INTEGER NOT NULL, raw BLOB NOT NULL, events BLOB)"""
@@ -195,13 +194,13 @@ class NodeView:
 
     def _ext_items(self) -> dict[bytes, Any]:
         """Local items the metadata lacks, by their 32-byte prefix."""
-        from chain.node.metadata import storage_prefix
+        from chain.substrate.hashing import storage_prefix
 
         return {storage_prefix(i.pallet, i.name): i for i in list(self.registry.values())
                 if not self.md.has_storage(i.pallet, i.name)}
 
     def _ext_storage(self, key: bytes) -> bytes | None:
-        from chain.node.mapping import ext_decode_key, ext_value
+        from chain.substrate.mapping import ext_decode_key, ext_value
 
         item = self._ext_items().get(bytes(key[:32]))
         if item is None:
@@ -221,8 +220,8 @@ class NodeView:
         """Every storage key starting with `prefix`, sorted (served items only)."""
         out = []
         with self.chain.reading() as state:
-            from chain.node.mapping import ext_key
-            from chain.node.metadata import storage_prefix
+            from chain.substrate.mapping import ext_key
+            from chain.substrate.hashing import storage_prefix
 
             for _item_id, item in list(self.registry.items()):
                 if not item.keys:

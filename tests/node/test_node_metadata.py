@@ -12,19 +12,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chain.node import metadata as m
-from chain.node.extrinsic import (
+from chain.substrate import metadata as m
+from chain.substrate.era import era_birth, era_decode, era_encode
+from chain.substrate.extrinsic import (
     SigningContext,
     additional_bytes,
     build_signed,
     decode_signed,
-    era_birth,
-    era_decode,
-    era_encode,
     verify_signature,
 )
-from chain.node.mapping import decode_value, encode_value, local_registry, storage_key
-from chain.node.scale import ScaleError
+from chain.substrate.mapping import decode_value, encode_value, local_registry, storage_key
+from chain.substrate.scale import ScaleError
 
 ALICE = bytes.fromhex("d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d")
 BOB = bytes.fromhex("8eaf04151687736326c9fea17e25fc5287613693c912909cb226aa4794f26a48")

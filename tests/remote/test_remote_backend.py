@@ -81,7 +81,7 @@ def test_compose_call_is_the_metadata_encoding(remote):
 
 
 def test_call_the_runtime_does_not_have(remote):
-    from chain.node.metadata import MetadataError
+    from chain.substrate.metadata import MetadataError
 
     backend, local = remote
     with pytest.raises(MetadataError, match="no call"):

@@ -142,9 +142,9 @@ def test_start_call_waits_for_the_delay(dev_chain):
 def _errors_in_metadata() -> set[str]:
     from pathlib import Path
 
-    import chain.node
+    import chain.substrate
 
-    path = Path(chain.node.__file__).parent / "metadata" / "metadata_v14_spec343.json"
+    path = Path(chain.substrate.__file__).parent / "metadata" / "metadata_v14_spec343.json"
     meta = json.loads(path.read_text())
     types = {t["id"]: t["type"] for t in meta["types"]}
     pallet = next(p for p in meta["pallets"] if p["name"] == "SubtensorModule")

@@ -21,7 +21,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from chain.node.metadata import Metadata
+from chain.substrate.hashing import blake2, storage_prefix
+from chain.substrate.metadata import Metadata
 
 NEW_LOGIC_FLAG = 1 << 127  # pallet_balances ExtraFlags: the account uses the new reserve logic
 
@@ -185,8 +186,6 @@ def storage_key(md: Metadata, item: Any, key: tuple) -> bytes:
 
 def ext_key(item: Any, key: tuple) -> bytes:
     """The storage key of an extension item's entry (see the module docstring)."""
-    from chain.node.metadata import blake2, storage_prefix
-
     text = item.encode_key(tuple(key)).encode()
     return storage_prefix(item.pallet, item.name) + blake2(text, 128) + text
 
