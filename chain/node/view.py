@@ -24,9 +24,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from chain.local import blocks
-from chain.local import storage as s
 from chain.local.chain import LocalChain
 from chain.local.extrinsic import Call
+from chain.pallets import system
+from chain.pallets.registry import REGISTRY
 from chain.substrate.era import era_birth, era_decode
 from chain.substrate.extrinsic import (
     DecodedExtrinsic,
@@ -39,7 +40,6 @@ from chain.substrate.mapping import (
     encode_value,
     from_scale,
     key_from_scale,
-    local_registry,
     storage_key,
     to_scale,
 )
@@ -93,7 +93,7 @@ class NodeView:
     def __init__(self, chain: LocalChain, md: Metadata) -> None:
         self.chain = chain
         self.md = md
-        self.registry = local_registry()
+        self.registry = REGISTRY
         self._numbers: dict[bytes, int] = {chain.genesis_hash: chain.genesis_number}
         chain.conn.execute(_TABLE)
         columns = {row[1] for row in chain.conn.execute("PRAGMA table_info(node_extrinsics)")}
@@ -220,8 +220,8 @@ class NodeView:
         """Every storage key starting with `prefix`, sorted (served items only)."""
         out = []
         with self.chain.reading() as state:
-            from chain.substrate.mapping import ext_key
             from chain.substrate.hashing import storage_prefix
+            from chain.substrate.mapping import ext_key
 
             for _item_id, item in list(self.registry.items()):
                 if not item.keys:
@@ -333,7 +333,7 @@ class NodeView:
 
     def nonce(self, account: bytes) -> int:
         with self.chain.reading() as state:
-            return state.get(s.ACCOUNT, account).nonce
+            return state.get(system.ACCOUNT, account).nonce
 
     def include(self, raw: bytes) -> Included:
         """Validate, dispatch and record a SCALE extrinsic in the open block (no sealing)."""
@@ -360,7 +360,7 @@ class NodeView:
                 birth_hash = found
             if not verify_signature(xt, additional_bytes(self.md, self.ctx, birth_hash)):
                 raise invalid("Transaction has a bad signature")
-            info = state.get(s.ACCOUNT, xt.signer)
+            info = state.get(system.ACCOUNT, xt.signer)
             if xt.nonce < info.nonce:
                 raise invalid("Transaction is outdated")
             if xt.nonce > info.nonce:
@@ -370,7 +370,7 @@ class NodeView:
                 args = decode_args(spec, self._local_args(spec, xt.args))
             except CallUnknown as exc:
                 raise invalid(f"Transaction call is not expected ({exc})") from None
-            state.set(s.ACCOUNT, xt.signer, replace(info, nonce=info.nonce + 1))
+            state.set(system.ACCOUNT, xt.signer, replace(info, nonce=info.nonce + 1))
             call = Call(xt.pallet, xt.name, args)
             try:
                 events = dispatch(state, xt.signer, call, number)

@@ -36,7 +36,7 @@ class RemoteBackend(RemoteQueries):
 
     def __init__(self, url: str, substrate, md, facts: dict, *, name: str,
                  timeout: float, period: int) -> None:
-        from chain.substrate.mapping import local_registry
+        from chain.pallets.registry import REGISTRY
 
         self.url = url
         self.network = name
@@ -45,7 +45,7 @@ class RemoteBackend(RemoteQueries):
         self.facts = facts
         self.timeout = timeout
         self.period = period
-        self.registry = local_registry()
+        self.registry = REGISTRY
         self.genesis_hash = bytes.fromhex(facts["genesis_hash"][2:])
 
     def __getattr__(self, attr: str) -> Any:
@@ -75,7 +75,7 @@ class RemoteBackend(RemoteQueries):
         item = self.registry.get(item_id)
         if item is None:
             pallet, _, name = item_id.partition(".")
-            from chain.local.storage import StorageItem
+            from chain.pallets.storage import StorageItem
 
             entry = self.md.storage(pallet, name)
             item = StorageItem(pallet, name, tuple("json" for _ in self.md.key_types(entry)),
@@ -138,8 +138,8 @@ class RemoteBackend(RemoteQueries):
 
     def iter(self, item: str) -> list[tuple[tuple, Any]]:
         """Every entry of a map item (keys decoded), read page by page."""
-        from chain.substrate.mapping import ext_decode_key, key_from_scale
         from chain.substrate.hashing import storage_prefix
+        from chain.substrate.mapping import ext_decode_key, key_from_scale
 
         declared = self._item(item)
         prefix = "0x" + storage_prefix(declared.pallet, declared.name).hex()

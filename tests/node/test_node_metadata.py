@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chain.pallets.registry import REGISTRY
 from chain.substrate import metadata as m
 from chain.substrate.era import era_birth, era_decode, era_encode
 from chain.substrate.extrinsic import (
@@ -21,7 +22,7 @@ from chain.substrate.extrinsic import (
     decode_signed,
     verify_signature,
 )
-from chain.substrate.mapping import decode_value, encode_value, local_registry, storage_key
+from chain.substrate.mapping import decode_value, encode_value, storage_key
 from chain.substrate.scale import ScaleError
 
 ALICE = bytes.fromhex("d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d")
@@ -139,10 +140,10 @@ def test_unknown_call_and_bad_args_are_clear(md):
 
 
 def test_account_info_value_roundtrip_and_matches_scalecodec(md, reference):
-    from chain.local.storage import AccountInfo
+    from chain.pallets.storage import AccountInfo
 
     config, _ = reference
-    item = local_registry()["System.Account"]
+    item = REGISTRY["System.Account"]
     info = AccountInfo(nonce=7, free=1_000_000_000_123, reserved=5, frozen=0)
     data = encode_value(md, item, info)
     ref = config.create_scale_object("scale_info::3")
