@@ -1,4 +1,5 @@
-"""Offline checks of storage keys, composed calls and extrinsics against the recorded metadata.
+"""Offline checks of the codec (`chain.substrate`): storage keys, composed calls and extrinsics
+against the recorded metadata.
 
 References: the facts in fixtures/subtensor/README.md (call indices, hashers) and scalecodec /
 substrate-interface composing the same things from the same metadata bytes.
