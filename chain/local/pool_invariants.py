@@ -10,13 +10,12 @@ from collections import defaultdict
 from chain.local import share_pool as sp
 from chain.local.accounts import subnet_account
 from chain.local.state import State
-from chain.pallets import registry
 from chain.pallets import subtensor_module as sm
 from chain.pallets.storage import AccountInfo
 
-# alpha minted but not yet staked (issue 6 declares these; counted when they exist)
-_PENDING = ("PendingServerEmission", "PendingValidatorEmission", "PendingRootAlphaDivs",
-            "PendingOwnerCut", "SubnetProtocolAlpha")
+# alpha minted but not yet staked
+_PENDING = (sm.PENDING_SERVER, sm.PENDING_VALIDATOR, sm.PENDING_ROOT, sm.PENDING_OWNER_CUT,
+            sm.SUBNET_PROTOCOL_ALPHA)
 
 
 def check_into(state: State, accounts: dict, results: dict[str, list[str]]) -> None:
@@ -33,11 +32,9 @@ def check_into(state: State, accounts: dict, results: dict[str, list[str]]) -> N
     for (_hotkey, netuid), total in state.iter(sm.TOTAL_HOTKEY_ALPHA):
         staked[netuid] += total
     pending: dict[int, int] = defaultdict(int)
-    for name in _PENDING:
-        declared = registry.REGISTRY.get(f"SubtensorModule.{name}")
-        if declared is not None and declared.keys == ("u16",):
-            for (netuid,), amount in state.iter(declared):
-                pending[netuid] += int(amount)
+    for item in _PENDING:
+        for (netuid,), amount in state.iter(item):
+            pending[netuid] += int(amount)
     for netuid in netuids:
         out = state.get(sm.SUBNET_ALPHA_OUT, netuid)
         need = staked[netuid] + pending[netuid]

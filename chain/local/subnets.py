@@ -269,10 +269,8 @@ def dissolve_network(env: Env, netuid: int) -> None:
         if n == netuid:
             alpha = su.stake_of(state, hotkey, coldkey, netuid)
             stakes.append((hotkey, coldkey, alpha))
-    protocol = state.get(sm.SUBNET_ALPHA_IN, netuid)  # the pool's and the chain-bought alpha
-    bought = registry.REGISTRY.get("SubtensorModule.SubnetProtocolAlpha")
-    if bought is not None:
-        protocol += state.get(bought, netuid)
+    # the pool's and the chain-bought alpha
+    protocol = state.get(sm.SUBNET_ALPHA_IN, netuid) + state.get(sm.SUBNET_PROTOCOL_ALPHA, netuid)
     pot = state.get(sm.SUBNET_TAO, netuid)
     parts = _largest_remainder(pot, [a for _, _, a in stakes] + [protocol])
     account = subnet_account(netuid)
