@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chain.backend import BlockInfo, Call, CallQuote, Receipt, Signed, Signer
-from chain.local import storage as s
 from chain.local.chain import AdvanceResult, LocalChain
 from chain.local.emission import (
     block_emission_for_issuance,
@@ -22,6 +21,7 @@ from chain.local.emission import (
     halvings_in_run,
 )
 from chain.local.extrinsic import Call as LocalCall
+from chain.pallets import balances, registry, system, taoctl
 
 if TYPE_CHECKING:
     import amm
@@ -47,11 +47,11 @@ class LocalBackend:
 
     def read(self, item: str, *key: Any) -> Any:
         with self.chain.reading() as state:
-            return state.get(s.item(item), *key)
+            return state.get(registry.item(item), *key)
 
     def read_many(self, item: str, keys: list[tuple]) -> list[Any]:
         with self.chain.reading() as state:
-            declared = s.item(item)
+            declared = registry.item(item)
             return [state.get(declared, *key) for key in keys]
 
     def query(self, method: str, *args: Any) -> Any:
@@ -174,7 +174,7 @@ class LocalBackend:
 
     def counts(self) -> dict[str, int]:
         with self.chain.reading() as state:
-            accounts = sum(1 for _ in state.iter(s.ACCOUNT))
+            accounts = sum(1 for _ in state.iter(system.ACCOUNT))
             extrinsics = self.chain.conn.execute("SELECT COUNT(*) FROM extrinsics").fetchone()[0]
         return {"accounts": accounts, "extrinsics": int(extrinsics)}
 
@@ -209,8 +209,8 @@ class LocalBackend:
         A halving's block is the first block minting at the halved rate.
         """
         with self.chain.reading() as state:
-            issuance = state.get(s.BALANCES_ISSUANCE)
-            past = {k: block for (k,), block in state.iter(s.HALVING_BLOCK)}
+            issuance = state.get(balances.TOTAL_ISSUANCE)
+            past = {k: block for (k,), block in state.iter(taoctl.HALVING_BLOCK)}
             number = self.chain.open_number()
         rows = []
         for k in sorted(past):

@@ -21,7 +21,7 @@ def call_hex(pallet: str, name: str, args: dict, backend: Any = None) -> str:
     metadata, or the recorded finney metadata for the sandbox. Accounts are 32 bytes."""
     if isinstance(backend, RemoteBackend):
         return "0x" + backend.compose_call(pallet, name, args).hex()
-    from chain.node import metadata as m
+    from chain.substrate import metadata as m
 
     offline = RemoteBackend.__new__(RemoteBackend)
     offline.md = m.recorded()
@@ -72,14 +72,14 @@ class RemoteBackend(RemoteQueries):
         return self.md.has_storage(item.pallet, item.name)
 
     def _key(self, item, key: tuple) -> bytes:
-        from chain.node.mapping import ext_key, storage_key
+        from chain.substrate.mapping import ext_key, storage_key
 
         if not self._known(item):
             return ext_key(item, key)
         return storage_key(self.md, item, key)
 
     def _decode(self, item, data: bytes | None) -> Any:
-        from chain.node.mapping import decode_value, ext_decode_value
+        from chain.substrate.mapping import decode_value, ext_decode_value
 
         if not self._known(item):
             return item.default if data is None else ext_decode_value(item, data)
@@ -123,8 +123,8 @@ class RemoteBackend(RemoteQueries):
 
     def iter(self, item: str) -> list[tuple[tuple, Any]]:
         """Every entry of a map item (keys decoded), read page by page."""
-        from chain.node.mapping import ext_decode_key, key_from_scale
-        from chain.node.metadata import storage_prefix
+        from chain.substrate.hashing import storage_prefix
+        from chain.substrate.mapping import ext_decode_key, key_from_scale
 
         declared = self._item(item)
         prefix = "0x" + storage_prefix(declared.pallet, declared.name).hex()
@@ -178,7 +178,7 @@ class RemoteBackend(RemoteQueries):
         return self.md.encode_call(pallet, name, {**args, **scale_args})
 
     def _arg(self, type_id: int, value: Any) -> Any:
-        from chain.node.mapping import to_scale
+        from chain.substrate.mapping import to_scale
 
         path = self.md.registry.types[type_id].get("path") or []
         if path and path[-1] == "MultiAddress" and isinstance(value, (bytes, bytearray)):
@@ -196,7 +196,7 @@ class RemoteBackend(RemoteQueries):
     def estimate_fee(self, origin: bytes, call: Call) -> int:
         """`TransactionPaymentApi.query_info` over the call signed by a placeholder key (the
         fee depends on the call and the extrinsic's length, not on the signature)."""
-        from chain.node.extrinsic import SigningContext, build_signed
+        from chain.substrate.extrinsic import SigningContext, build_signed
 
         class _Placeholder:
             public_key = bytes(origin)
@@ -217,13 +217,13 @@ class RemoteBackend(RemoteQueries):
 
     def sign(self, signer: Signer, call: Call) -> Signed:
         """Sign with the next nonce and a mortal era of `period` blocks."""
-        from chain.node.extrinsic import SigningContext, build_signed, era_encode
+        from chain.substrate.era import era_birth, era_decode, era_encode
+        from chain.substrate.extrinsic import SigningContext, build_signed
 
         data = self.call_data(call)
         nonce = self.nonce(bytes(signer.public_key))
         number, _ = self.head()
         era = era_encode(self.period, number)
-        from chain.node.extrinsic import era_birth, era_decode
 
         period, phase = era_decode(era)
         birth_hash = self.rpc("chain_getBlockHash", [era_birth(period, phase, number)])
@@ -293,7 +293,7 @@ class RemoteBackend(RemoteQueries):
         return found["hash"]
 
     def _receipt(self, raw: bytes, block_hash: str) -> Receipt:
-        from chain.node.extrinsic import blake2_256
+        from chain.substrate.hashing import blake2_256
 
         xt_hash = blake2_256(raw)
         block = self.rpc("chain_getBlock", [block_hash])["block"]

@@ -11,9 +11,9 @@ from typing import Any
 
 def declared() -> dict[str, Any]:
     """Every storage item taoctl declares, by "Pallet.Name"."""
-    from chain.node.mapping import local_registry
+    from chain.pallets.registry import REGISTRY
 
-    return local_registry()
+    return REGISTRY
 
 
 @dataclass(frozen=True)
