@@ -107,3 +107,32 @@ def test_a_transfer_refused_for_insufficient_balance_exits_4(chain):
     proc = t.run(*args, "--dry-run", "--json")
     assert proc.returncode == 4
     assert json.loads(proc.stdout)["quote"]["refusal"]["error"] == "InsufficientBalance"
+
+
+def test_refusals_of_the_other_commands_are_part_of_their_quote(chain):
+    """subnet start of a started subnet, a fund larger than //Alice holds: the dry run prints
+    the quote with the chain's error in it and exits 4; without --dry-run nothing is signed."""
+    t, nets, _, _ = chain
+    for args in (["subnet", "start", "--netuid", str(nets[0]), "--wallet-name", "owner"],
+                 ["chain", "fund", BOB, "100000000"]):
+        proc = t.run(*args, "--dry-run", "--json")
+        assert proc.returncode == 4, (args, proc.stdout, proc.stderr)
+        refusal = json.loads(proc.stdout)["quote"]["refusal"]
+        assert refusal["error"] and refusal["why"], args
+        done = t.run(*args, "-y", "--json")
+        assert done.returncode == 4
+        assert json.loads(done.stdout)["error"]["type"] == refusal["error"]
+
+
+def test_every_signed_command_takes_the_one_option_bundle(chain):
+    t, _, _, _ = chain
+    bundle = ("--wallet-name", "--wallet-path", "--hotkey", "--password-file",
+              "--password-stdin", "--network", "--chain-db", "--period", "--dry-run", "--yes",
+              "--json")
+    for command in (["stake", "add"], ["stake", "remove"], ["stake", "move"],
+                    ["stake", "transfer"], ["stake", "swap"], ["wallet", "transfer"],
+                    ["subnet", "create"], ["subnet", "start"], ["subnet", "register"],
+                    ["weights", "set"], ["chain", "fund"]):
+        text = t.run(*command, "--help", env={"COLUMNS": "300"}).stdout
+        wanted = bundle[5:] if command == ["chain", "fund"] else bundle
+        assert all(option in text for option in wanted), (command, text)
