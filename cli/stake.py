@@ -288,6 +288,12 @@ def _quote_checked(session: Session, make_quote, dry_run: bool = False):
         except QuoteRefused:
             q, largest = make_quote(safe=False), 0
         q.call, q.args = exc.call, exc.call_args
+        if q.operation == "add":  # the balance bounds what passes too (checked after the limit)
+            spendable = max(session.free() - session.backend.existential_deposit(), 0)
+            if q.amount > spendable:
+                q.notes.append(f"the coldkey can spend {spendable} rao: past the limit price "
+                               "the chain checks the balance next (NotEnoughBalanceToStake)")
+            largest = min(largest, spendable)
         q.refusal = refusal(error, why, largest)
         return q
     answer = session.backend.quote_call(session.coldkey, _call(q.pallet, q.call, q.args))

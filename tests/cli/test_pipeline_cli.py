@@ -84,6 +84,20 @@ def test_an_over_tolerance_dry_run_prints_its_quote_and_exits_4(chain):
     assert q["limit_price_rao"] and q["received_rao"] > 0 and q["call"].endswith("_limit")
 
 
+def test_over_balance_and_over_tolerance_follows_the_chain_order(chain):
+    """subtensor's validate_add_stake checks the limit before the balance: the refusal is
+    SlippageTooHigh, the quote notes the balance and bounds the largest amount by it."""
+    t, nets, _, _ = chain
+    free = t.json("wallet", "balance", "--wallet-name", "staker")["balances"][0]["free_rao"]
+    proc = t.run("stake", "add", "--netuid", str(nets[0]), "--amount", "5000", "--wallet-name",
+                 "staker", "--dry-run", "--json")
+    assert proc.returncode == 4
+    q, = json.loads(proc.stdout)["quotes"]
+    assert q["refusal"]["error"] == "SlippageTooHigh"
+    assert q["refusal"]["largest_passing_rao"] <= free - 500
+    assert any("NotEnoughBalanceToStake" in note for note in q["notes"])
+
+
 def test_an_over_balance_stake_says_not_enough_balance(chain):
     t, nets, _, _ = chain
     free = t.json("wallet", "balance", "--wallet-name", "staker")["balances"][0]["free_rao"]
