@@ -6,7 +6,7 @@ quotes) and the submission steps (build a call, estimate its fee, sign it, submi
 for its receipt). `SandboxBackend` adds what only the bundled chain can do (advance, check,
 fund from the dev accounts, presets, halvings, history). `chain.local.backend.LocalBackend`
 implements both; `chain.remote.RemoteBackend` implements `ChainBackend` only, and mypy checks
-both against these protocols (`tests/test_contract_types.py`).
+both against these protocols (`chain/contract_check.py`, run by `.ci/run`).
 
 The CLI opens a backend through `chain.factory` and never imports a backend package itself.
 This module is light (stdlib only) so CLI modules can import it at start-up.
