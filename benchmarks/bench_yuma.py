@@ -3,7 +3,7 @@
 Weights are sparse-ish and mostly in agreement, so that consensus is non-zero and every path
 (clipping, liquid alpha) does real work: about 30 % of the miners have a quality, each validator
 weights those with 20 % noise and drops one in ten; stake is random, previous bonds random in
-[0, 1]. Three modes: Yuma3, Yuma3 with liquid alpha, legacy. Targets from issue 6: 2 ms at
+[0, 1]. Three modes: Yuma3, Yuma3 with liquid alpha, legacy. Targets: 2 ms at
 256, 50 ms at 1024, 1.5 s at 4096 (opentensor's yuma-simulation, float32 on 2 cores: about
 2 ms and 96 ms). Both wall-clock and CPU time are printed: on a machine shared with other
 jobs the wall clock of this single-threaded function stretches while its CPU time does not.

@@ -1,4 +1,4 @@
-"""Storage items of part 3: weights, the epoch's stored outputs, the coinbase's accumulators and
+"""Storage items of the epoch: weights, the epoch's stored outputs, the coinbase's accumulators and
 the epoch scheduler. Names, keys and defaults are subtensor's (`pallets/subtensor/src/lib.rs`).
 
 Per-UID outputs (`Incentive`, `Dividends`, `Consensus`, `ValidatorTrust`, `Active`,

@@ -1,4 +1,4 @@
-"""Storage items of part 2: subnets, pools, neurons, stake share pools, registration prices.
+"""Storage items of subnets: pools, neurons, stake share pools, registration prices.
 
 Names, keys and defaults are subtensor's (`pallets/subtensor/src/lib.rs`, the swap pallet for
 the pool's fee and weights). Where the recorded spec-343 metadata differs from subtensor's main

@@ -1,4 +1,4 @@
-"""The invariants of part 2 that `chain check` adds (see `invariants.py`, checks 7-9):
+"""The pool and stake invariants that `chain check` adds (see `invariants.py`, checks 7-9):
 subnet accounts cover `SubnetTAO`, `SubnetAlphaOut` covers stake and pending alpha, and share
 pools never hand out more than the hotkey holds. One pass over the stake maps.
 """
@@ -13,7 +13,7 @@ from chain.local import storage as s
 from chain.local.accounts import subnet_account
 from chain.local.state import State
 
-# alpha minted but not yet staked (issue 6 declares these; counted when they exist)
+# alpha minted but not yet staked (each counted where this chain declares it)
 _PENDING = ("PendingServerEmission", "PendingValidatorEmission", "PendingRootAlphaDivs",
             "PendingOwnerCut", "SubnetProtocolAlpha")
 

@@ -2,13 +2,13 @@
 
 Items carry subtensor's pallet and storage names (`System.Account`, `Balances.TotalIssuance`,
 `SubtensorModule.SubnetTAO`, ...), the kinds of their keys and of their value, and the default a
-missing entry reads as. The same names are used by the runtime, the backend seam and (later) the
+missing entry reads as. The same names are used by the runtime, the backend seam and the
 JSON-RPC node, which maps them to SCALE.
 
 Encoding in SQLite (table `storage(item, key, value)`): `item` is "Pallet.Name"; `key` is the
 JSON list of the encoded keys (accounts as lowercase hex of the 32-byte public key, numbers as
 JSON integers); `value` is JSON. JSON integers are exact at any size, so u64/u128 values never
-pass through SQLite's int64. Part 2 adds items with `declare(...)`.
+pass through SQLite's int64. Each room declares its items with `declare(...)`.
 """
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ def item(item_id: str) -> StorageItem:
         raise KeyError(f"unknown storage item {item_id}") from None
 
 
-# -- part 1 items -----------------------------------------------------------------------------
+# -- System, Timestamp, Balances ---------------------------------------------------------------
 ACCOUNT = declare("System", "Account", (ACCOUNT_ID,), "AccountInfo", AccountInfo())
 NUMBER = declare("System", "Number", (), "u64", 0)  # the open block's number
 TIMESTAMP_NOW = declare("Timestamp", "Now", (), "u64", 0)  # the open block's time (ms)

@@ -15,7 +15,7 @@ EPOCHS = s.declare("TestPallet", "Epochs", (), "u64", 0)
 
 
 class EveryTempo:
-    """A stand-in for part 3's epochs: must run in blocks that are multiples of TEMPO."""
+    """A hook like the epochs: must run in blocks that are multiples of TEMPO."""
 
     name = "every_tempo"
 
