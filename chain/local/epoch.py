@@ -346,8 +346,8 @@ def _grow_pool(state: State, hotkey: bytes, netuid: int, amount: int) -> bool:
 
 def distribute(state: State, netuid: int, outputs: EpochOutputs, pending: es.Pending) -> int:
     """Carry out `plan_epoch_payout` for the epoch's outputs; returns the alpha paid into stake
-    (credits and pool growth). Burned incentive stays in `SubnetAlphaOut`; recycled alpha
-    leaves it; what floors away stays in it as dust."""
+    (credits and pool growth). Burned incentive stays in `SubnetAlphaOut`, and so does what
+    floors away, as dust."""
     emission = [(h, s, v) for h, s, v in zip(outputs.hotkeys, outputs.server, outputs.validator,
                                              strict=True) if h is not None]
     neurons = outputs.neurons
@@ -389,8 +389,5 @@ def distribute(state: State, netuid: int, outputs: EpochOutputs, pending: es.Pen
         if rate:
             state.set(e.ROOT_CLAIMABLE, hotkey, netuid,
                       state.get(e.ROOT_CLAIMABLE, hotkey, netuid) + rate)
-    if plan.recycled:
-        out = state.get(i.SUBNET_ALPHA_OUT, netuid)
-        state.set(i.SUBNET_ALPHA_OUT, netuid, max(out - plan.recycled, 0))
     state.set(e.MINER_BURNED, netuid, plan.miner_burned)
     return paid
