@@ -20,6 +20,7 @@ import time
 
 import numpy as np
 
+from chain.heap import keep_freed_memory
 from chain.yuma import YumaParams, yuma_epoch
 
 MODES = {
@@ -58,6 +59,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="256,1024,4096")
     parser.add_argument("--repeat", type=int, default=0, help="runs per case (default by size)")
     args = parser.parse_args()
+    keep_freed_memory()  # as the CLI entry point does (chain.heap)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"numpy {np.__version__}; {os.cpu_count()} cores, load average {load:.2f}")
     print("median of N runs in ms: wall clock, and CPU time of this process (what an idle")
