@@ -616,8 +616,6 @@ class EpochSchedule:
     """Every subnet's clock after the block."""
     run: list[int]
     """Subnets whose epoch runs (and whose pending emission is drained), in order."""
-    skipped: list[int]
-    """Due subnets whose epoch input was inconsistent: slot consumed, pending kept."""
     deferred: list[int]
     """Due subnets beyond the per-block cap, pushed to `PendingEpochAt = block + 1`."""
 
@@ -626,17 +624,15 @@ def schedule_epochs(
     clocks: Mapping[int, EpochClock],
     block: int,
     max_epochs_per_block: int = 2,
-    inconsistent: Iterable[int] = (),
 ) -> EpochSchedule:
     """`drain_pending`'s scheduling, per subnet in storage order (`network_lock.storage_order`):
-    `BlocksSinceLastStep += 1`; if `should_run_epoch`, either defer it (cap reached), or run it
-    (reset `BlocksSinceLastStep`) or skip it when its input state is inconsistent; a run or a
-    skip consumes the slot: `LastEpochBlock = block`, `PendingEpochAt = 0`, index + 1. Skips do
-    not count toward the cap. Root (netuid 0) is not passed in by the chain."""
-    bad = set(inconsistent)
+    `BlocksSinceLastStep += 1`; if `should_run_epoch`, either defer it (cap reached) or run it
+    (reset `BlocksSinceLastStep`); a run consumes the slot: `LastEpochBlock = block`,
+    `PendingEpochAt = 0`, index + 1. Root (netuid 0) is not passed in by the chain. (The chain
+    also skips, slot consumed and pending kept, a subnet whose epoch input is inconsistent: the
+    bundled chain's input always is.)"""
     out: dict[int, EpochClock] = {}
     run: list[int] = []
-    skipped: list[int] = []
     deferred: list[int] = []
     for netuid in sorted(clocks, key=storage_order):
         c = clocks[netuid]
@@ -649,10 +645,6 @@ def schedule_epochs(
             out[netuid] = EpochClock(c.tempo, c.last_epoch_block, block + 1, since, c.epoch_index)
             deferred.append(netuid)
             continue
-        if netuid in bad:
-            skipped.append(netuid)
-        else:
-            run.append(netuid)
-            since = 0
-        out[netuid] = EpochClock(c.tempo, block, 0, since, c.epoch_index + 1)
-    return EpochSchedule(clocks=out, run=run, skipped=skipped, deferred=deferred)
+        run.append(netuid)
+        out[netuid] = EpochClock(c.tempo, block, 0, 0, c.epoch_index + 1)
+    return EpochSchedule(clocks=out, run=run, deferred=deferred)

@@ -443,20 +443,13 @@ def test_schedule_runs_due_subnets_up_to_the_cap_and_defers_the_rest():
     clocks = {n: EpochClock(tempo=10, last_epoch_block=0) for n in (1, 2, 3, 4)}
     clocks[4] = EpochClock(tempo=10, last_epoch_block=5)  # not due yet
     s = schedule_epochs(clocks, block=10, max_epochs_per_block=2)
-    assert s.run == [1, 2] and s.deferred == [3] and s.skipped == []
+    assert s.run == [1, 2] and s.deferred == [3]
     assert s.clocks[1] == EpochClock(10, 10, 0, 0, 1)
     assert s.clocks[3] == EpochClock(10, 0, 11, 1, 0)
     assert s.clocks[4] == EpochClock(10, 5, 0, 1, 0)
     nxt = schedule_epochs(s.clocks, block=11, max_epochs_per_block=2)
     assert nxt.run == [3]
     assert nxt.clocks[3].last_epoch_block == 11 and nxt.clocks[3].pending_epoch_at == 0
-
-
-def test_inconsistent_subnet_consumes_its_slot_without_counting_toward_the_cap():
-    clocks = {n: EpochClock(tempo=5, last_epoch_block=0, blocks_since_last_step=4) for n in (1, 2)}
-    s = schedule_epochs(clocks, block=5, max_epochs_per_block=1, inconsistent={1})
-    assert s.skipped == [1] and s.run == [2]
-    assert s.clocks[1] == EpochClock(5, 5, 0, 5, 1)  # BlocksSinceLastStep keeps counting
 
 
 def test_schedule_orders_subnets_as_storage_does():
