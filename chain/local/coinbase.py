@@ -5,25 +5,26 @@ out, and the price EMA (`block_step.rs`, `coinbase/run_coinbase.rs`; ECONOMICS.m
 (step 1, registration prices, is its own hook: `hooks.BLOCK_HOOKS`), with `run_coinbase`'s steps
 inside, one named method each:
 
-- block_step 2, `get_block_emission`: what this block may mint, by total issuance (its own
-  halvings, `emission`).
-- run_coinbase 1-2, the subnets to emit to (`emits`: started, trading, open to registration).
-  `Run` reads them once: no extrinsic runs inside a run of empty blocks.
-- run_coinbase 3, `get_subnet_block_emissions`: the block emission shared by EMA price,
-  weighted by 1 - MinerBurned, emission-disabled subnets renormalised away; with the root sell
-  flag (`coinbase_math.block_tao_emissions`, held by a property test to its reference).
-- run_coinbase 4, `emit_to_subnets`, per subnet: `get_subnet_terms` caps the alpha injected at
-  `root_proportion * alpha_emission`; `inject_and_maybe_swap` re-weights the pool against the
-  pre-block reserves (`amm.adjust_protocol_liquidity`), grows the reserves, and buys alpha
-  fee-less with the TAO that cannot be injected (held as `SubnetProtocolAlpha`); then all of
-  `alpha_out` is minted into `SubnetAlphaOut` and split into the owner cut, the miners' and
-  validators' halves and root's part (`owner_cut_and_pending`), root's part recycled when the
-  moving prices sum to at most 1. Only the TAO actually credited is minted; the rest of the
-  block emission (floor dust, a rejected re-weighting) is recycled: counted in `Minted` and
-  `Recycled` and in taoctl's `CoinbaseRecycled` ledger, so `chain check` can account for it.
-- run_coinbase 5-6, `drain_pending`: the epochs due (at most `MaxEpochsPerBlock` per block,
-  `coinbase_math.schedule_epochs`); each drains its subnet's four accumulators, runs
-  `epoch.run_epoch` on server + validator + root pending and pays out (`epoch.distribute`).
+- block_step 2, `get_block_emission`: what this block may mint, by total issuance (halvings
+  come by issuance, `emission`).
+- block_step 4, `run_coinbase`, in its steps:
+  - 1-2, the subnets to emit to (`emits`: started, trading, open to registration). `Run` reads
+    them once: no extrinsic runs inside a run of empty blocks.
+  - 3, `get_subnet_block_emissions`: the block emission shared by EMA price, weighted by
+    1 - MinerBurned, emission-disabled subnets renormalised away; with the root sell flag
+    (`coinbase_math.block_tao_emissions`, held by a property test to its reference).
+  - 4, `emit_to_subnets`, per subnet: `get_subnet_terms` caps the alpha injected at
+    `root_proportion * alpha_emission`; `inject_and_maybe_swap` re-weights the pool against the
+    pre-block reserves (`amm.adjust_protocol_liquidity`), grows the reserves, and buys alpha
+    fee-less with the TAO that cannot be injected (held as `SubnetProtocolAlpha`); then all of
+    `alpha_out` is minted into `SubnetAlphaOut` and split into the owner cut, the miners' and
+    validators' halves and root's part (`owner_cut_and_pending`), root's part recycled when the
+    moving prices sum to at most 1. Only the TAO actually credited is minted; the rest of the
+    block emission (floor dust, a rejected re-weighting) is recycled: counted in `Minted` and
+    `Recycled` and in taoctl's `CoinbaseRecycled` ledger, so `chain check` can account for it.
+  - 5-6, `drain_pending`: the epochs due (at most `MaxEpochsPerBlock` per block,
+    `coinbase_math.schedule_epochs`); each drains its subnet's four accumulators, runs
+    `epoch.run_epoch` on server + validator + root pending and pays out (`epoch.distribute`).
 - block_step 5, `update_moving_prices`: `SubnetMovingPrice` of each emitting subnet moves
   toward min(spot, 1).
 

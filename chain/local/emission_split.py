@@ -13,7 +13,8 @@ AccountId bytes, so pass hotkeys as their 32-byte public keys to get the chain's
 
 Not modelled here: childkeys (`get_parent_child_dividends_distribution`: every dividend stays
 with its hotkey), auto-stake destinations, recycling owner incentive, root claims, subnet leases
-(`distribute_leased_network_dividends`) and the owner-cut auto-lock. Arithmetic and rounding are those of `coinbase_math` (U96F32, floors to rao).
+(`distribute_leased_network_dividends`) and the owner-cut auto-lock. Arithmetic and rounding
+are those of `coinbase_math` (U96F32, floors to rao).
 
 Source: opentensor/subtensor `pallets/subtensor/src/coinbase/run_coinbase.rs`
 (`distribute_emission`, `calculate_dividends_and_incentives`,
@@ -117,8 +118,9 @@ def plan_epoch_payout(
 
     `hotkey_emission`: (hotkey, incentive, dividend) per UID, from the epoch run on
     `server + validator + root` pending alpha. `owner_hotkeys`: the owner coldkey's registered
-    hotkeys plus `SubnetOwnerHotkey` (their incentive is withheld and burned). `alpha_stake` / `root_stake`: `TotalHotkeyAlpha` on this subnet and
-    on root. `delegate_take`: `Delegates` (missing = 11796). The owner cut goes to
+    hotkeys plus `SubnetOwnerHotkey` (their incentive is withheld and burned).
+    `alpha_stake` / `root_stake`: `TotalHotkeyAlpha` on this subnet and on root.
+    `delegate_take`: `Delegates` (missing = 11796). The owner cut goes to
     (subnet_owner_hotkey, subnet_owner) when both are set.
     """
     takes = delegate_take or {}
