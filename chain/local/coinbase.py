@@ -437,7 +437,7 @@ class Run:
 
 
 def run_subnet_epoch(state: State, netuid: int, block: int, last_epoch_block: int,
-                     neurons: dict | None = None) -> dict:
+                     neurons: dict) -> dict:
     """Drain the subnet's accumulators, run its epoch and pay it out. `neurons` is a run's
     `epoch.NeuronCache` per subnet (see `epoch.run_epoch`)."""
     from chain.local import epoch
@@ -450,7 +450,7 @@ def run_subnet_epoch(state: State, netuid: int, block: int, last_epoch_block: in
         if state.get(item, netuid):
             state.set(item, netuid, 0)
     outputs = epoch.run_epoch(state, netuid, pending.server + pending.validator + pending.root,
-                              block, last_epoch_block, memo=neurons)
+                              block, last_epoch_block, neurons)
     paid = epoch.distribute(state, netuid, outputs, pending)
     drained = pending.server + pending.validator + pending.root + pending.owner_cut
     state.set(e.EPOCHS_RUN, state.get(e.EPOCHS_RUN) + 1)

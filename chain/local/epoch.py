@@ -226,12 +226,12 @@ def _read_neurons(state: State, netuid: int, n: int) -> NeuronCache:
     )
 
 
-def run_epoch(state: State, netuid: int, rao_emission: int, block: int,
-              last_epoch_block: int | None = None,
-              memo: dict[int, NeuronCache] | None = None) -> EpochOutputs:
+def run_epoch(state: State, netuid: int, rao_emission: int, block: int, last_epoch_block: int,
+              memo: dict[int, NeuronCache]) -> EpochOutputs:
     """One epoch of the subnet over `rao_emission` alpha (server + validator + root pending);
     stores the outputs and returns the rao per UID (see the module docstring). `memo` keeps
-    each subnet's `NeuronCache` across the epochs of one run of empty blocks."""
+    each subnet's `NeuronCache` across the epochs of one run of empty blocks; the run writes
+    the bonds at its end (`write_bonds`)."""
     import numpy as np
 
     from chain.yuma import (
@@ -247,11 +247,9 @@ def run_epoch(state: State, netuid: int, rao_emission: int, block: int,
     n = state.get(i.SUBNETWORK_N, netuid)
     if n == 0:
         return EpochOutputs([], [], [], [], [])
-    neurons = memo.get(netuid) if memo is not None else None
+    neurons = memo.get(netuid)
     if neurons is None or neurons.n != n:
-        neurons = _read_neurons(state, netuid, n)
-        if memo is not None:
-            memo[netuid] = neurons
+        neurons = memo[netuid] = _read_neurons(state, netuid, n)
     hotkeys = neurons.hotkeys
     owner_hotkey = state.get(i.SUBNET_OWNER_HOTKEY, netuid)
     owner_uid = state.get(i.UIDS, netuid, owner_hotkey) if owner_hotkey is not None else None
@@ -287,6 +285,7 @@ def run_epoch(state: State, netuid: int, rao_emission: int, block: int,
     bonds_prev = u16_to_float(neurons.bonds.astype(np.int64)) if params.yuma3 else \
         neurons.bonds.copy()  # masked below: the cache keeps what is stored
     tempo = state.get(i.TEMPO, netuid)
+    # bonds to UIDs registered since the last epoch go (0: none ran yet, then a tempo back)
     last_tempo = (last_epoch_block + 1) if last_epoch_block else max(block - tempo, 0)
     bonds_prev[:, registered >= last_tempo] = 0.0
 
@@ -305,8 +304,6 @@ def run_epoch(state: State, netuid: int, rao_emission: int, block: int,
     stored = quantise_u16(result.bonds).astype(np.int64)
     neurons.bonds = np.where(new_permits[:, None], stored, 0).astype(np.float64)
     neurons.unwritten = True
-    if memo is None:  # no run to write them at its end
-        write_bonds(state, netuid, neurons)
     return EpochOutputs(hotkeys, server_l, validator_l, alpha_stake, neurons.root_stake,
                         neurons)
 
