@@ -22,7 +22,6 @@ from __future__ import annotations
 
 
 def _hooks() -> list:
-    from chain.local import weights  # noqa: F401  (registers SubtensorModule.set_weights)
     from chain.local.coinbase import Coinbase
     from chain.local.registration_hook import RegistrationPriceDecay
 
