@@ -329,7 +329,7 @@ def _write_genesis(conn: sqlite3.Connection, name: str, spec: dict) -> None:
         state.set(sudo.KEY, bytes.fromhex(spec["sudo"]))
     from chain.local import genesis
 
-    genesis.write(state, spec, spec["genesis_number"])  # subnets, pools, stakes (part 2)
+    genesis.write(state, spec, spec["genesis_number"])  # subnets, pools, stakes
     from chain.local.emission import block_emission_for_issuance
 
     state.set(sm.BLOCK_EMISSION, block_emission_for_issuance(issuance))

@@ -18,7 +18,7 @@
    + SubnetProtocolAlpha, those that this chain declares).
 9. Share pools: for every (hotkey, netuid) the nominators' values sum to at most
    `TotalHotkeyAlpha` (truncation only ever loses, never creates, alpha).
-10. Epoch payouts (part 3): on every subnet the alpha epochs paid into stake never exceeds what
+10. Epoch payouts: on every subnet the alpha epochs paid into stake never exceeds what
    they drained from the pending accumulators (`Taoctl.EpochPaid <= Taoctl.EpochDrained`), and
    the per-UID epoch vectors have one entry per UID.
 11. Storage decodes: every entry of a declared item has a key and a value this taoctl can read
