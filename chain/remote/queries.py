@@ -205,8 +205,8 @@ class RemoteQueries:
 
         try:
             if call.pallet == "SubtensorModule" and call.name in staking.STAKE_CALLS:
-                return CallQuote(True, result=staking.check(self, origin, call.name, call.args),
-                                 source="rules")
+                result = staking.check(self, origin, call.name, call.args)
+                return CallQuote(True, result=self._with_runtime_swap(result), source="rules")
             if call.pallet == "Balances" and call.name in balances.TRANSFER_CALLS:
                 return CallQuote(True, events=balances.transfer(self, origin, call.name,
                                                                 call.args), source="rules")
@@ -214,6 +214,21 @@ class RemoteQueries:
             return CallQuote(False, refusal.error, refusal.message, source="rules")
         return CallQuote(True, message="the node offers no dry run of this call: a refusal "
                          "would come with the receipt", source="none")
+
+    def _with_runtime_swap(self, result: dict) -> dict:
+        """A stake or unstake's amount out as the runtime's own swap gives it (`sim_swap`),
+        where the node has the API: its pool model is the truth, taoctl's `amm` a model."""
+        swap = result.get("swap")
+        if result.get("call") not in ("add_stake", "remove_stake") or not swap:
+            return result
+        buying = result["call"] == "add_stake"
+        chain = self.sim_swap(result["netuid"], "buy" if buying else "sell",
+                              swap["amount_in_rao"])
+        if chain is None:
+            return result
+        key, out = ("alpha_received_rao", "alpha_amount") if buying else \
+            ("tao_received_rao", "tao_amount")
+        return result | {key: chain[out], "runtime_sim_swap": chain}
 
     def _runtime_dry_run(self, origin: bytes, call: Call) -> CallQuote | None:
         """`TaoctlDryRunApi.dry_run_call(origin, call)`: the node's runtime runs the call on a

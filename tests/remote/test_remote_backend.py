@@ -9,7 +9,7 @@ from chain.local.accounts import DEV_ACCOUNTS, dev_signer
 from chain.local.backend import LocalBackend
 from chain.backend import Call
 from chain.local.errors import DispatchError
-from chain.remote import RemoteRefused, SandboxOnly, forget, open_remote
+from chain.remote import RemoteError, RemoteRefused, SandboxOnly, forget, open_remote
 
 TAO = 10**9
 ALICE, BOB = DEV_ACCOUNTS["Alice"], DEV_ACCOUNTS["Bob"]
@@ -176,6 +176,22 @@ def test_quotes_from_the_runtime_beside_the_local_model(node):
         finally:
             local.close()
         assert backend.stake(BOB, ALICE, 1) == 0
+        # without the node's dry-run API, the rules judge the stake and the runtime's
+        # sim_swap gives the amount out
+        real = backend.runtime_call
+
+        def no_dry_run(method, params=b""):
+            if method.startswith("TaoctlDryRunApi"):
+                raise RemoteError("Exported method is not found")
+            return real(method, params)
+
+        backend.runtime_call = no_dry_run
+        stake = Call("SubtensorModule", "add_stake", {"hotkey": BOB, "netuid": 1,
+                                                      "amount_staked": TAO})
+        verdict = backend.quote_call(ALICE, stake)
+        assert verdict.source == "rules" and verdict.success
+        assert verdict.result["alpha_received_rao"] == chain_quote["alpha_amount"]
+        assert verdict.result["runtime_sim_swap"] == chain_quote
     finally:
         forget(url)
 
