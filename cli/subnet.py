@@ -1,10 +1,10 @@
 """`taoctl subnet list | show | create | start | register | burn-cost | price | hyperparameters`.
 
-Reads go through `cli.chainview` (the backend seam, subtensor's storage names). The changing
+Reads go through `cli.chainview` (the backend contract, subtensor's storage names). The changing
 commands (`create` = register_network, `start` = start_call, `register` = burned_register /
-register_limit / root_register) follow the stake commands' steps: dry-run the exact call (a
-refusal is reported with subtensor's error name, nothing signed), show what it costs, confirm
-unless -y, unlock the coldkey, sign, submit, report. `--dry-run` stops before the password.
+register_limit / root_register) go through `cli.pipeline`: the quote holds what it costs and the
+chain's verdict (a refusal exits 4 with subtensor's error name, nothing signed), confirm unless
+-y, unlock the coldkey, sign, submit, report. `--dry-run` prints the quote before any password.
 Heavy modules load inside the commands.
 """
 

@@ -1,10 +1,11 @@
 """`taoctl wallet balance` and `taoctl wallet transfer`: TAO balances and signed transfers.
 
-Merged into the `wallet` group with `cli/wallet.py`. Balances are read through the backend seam
-(`System.Account`); a transfer is checked first by a dry run of the very call that will be
-submitted (so a refusal -- too little balance, the existential deposit -- is reported before
-anything is signed, with nothing changed), confirmed with a table unless -y, signed with the
-unlocked coldkey and submitted; the receipt is shown.
+Merged into the `wallet` group with `cli/wallet.py`. Balances are read through the backend
+contract (`free_balance`, `stake_info`); a transfer goes through `cli.pipeline`: the chain's
+verdict on the very call that will be submitted is part of its quote (a refusal -- too little
+balance, the existential deposit -- exits 4 with nothing signed; `--dry-run` prints the quote
+with it), confirmed with a table unless -y, signed with the unlocked coldkey and submitted; the
+receipt is shown. `chain fund` uses the same steps from //Alice.
 """
 
 from __future__ import annotations
@@ -23,17 +24,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from chain.backend import ChainBackend, Signer
 
 app = typer.Typer()
-
-
-class TransferFailed(Exception):
-    """The chain included the transfer but the call failed (name = the chain's error name)."""
-
-    name = "TransferFailed"
-    exit_code = 4
-
-    def __init__(self, error: str, message: str) -> None:
-        super().__init__(message)
-        self.name = error
 
 
 class TransferRefused(ValueError):

@@ -1,9 +1,10 @@
 """`taoctl weights set | show`: a validator's weights on a subnet (`set_weights`).
 
 `set` parses `--uids 1,2,3 --weights 0.5,0.3,0.2` (any non-negative numbers: they are scaled so
-the largest is 65535, as the chain stores them), dry-runs the call (a refusal is reported with
-subtensor's error name, nothing signed), confirms unless -y, signs with the wallet's HOTKEY (as
-on chain, weights come from the validator's hotkey) and submits. `show` lists the stored rows
+the largest is 65535, as the chain stores them) and goes through `cli.pipeline`: the quote holds
+the chain's verdict (a refusal exits 4 with subtensor's error name, nothing signed), confirmed
+unless -y, signed with the wallet's HOTKEY (as on chain, weights come from the validator's
+hotkey) and submitted. `show` lists the stored rows
 of a subnet (or of one UID) as UID -> weight fractions. Heavy modules load inside the commands.
 """
 
@@ -29,17 +30,6 @@ class WeightsUsageError(Exception):
 
     name = "WeightsUsageError"
     exit_code = 2
-
-
-class WeightsRefused(Exception):
-    """The chain refuses (dry run) or refused the call; name = subtensor's error."""
-
-    name = "WeightsRefused"
-    exit_code = 4
-
-    def __init__(self, error: str, message: str) -> None:
-        super().__init__(message)
-        self.name = error
 
 
 def parse_list(text: str, what: str, *, integers: bool) -> list:
