@@ -93,9 +93,46 @@ BackupOpt = Annotated[
 BackupPasswordOpt = Annotated[
     str | None,
     typer.Option(
-        "--json-password", help="The password of the Polkadot-JS backup.", show_default=False
+        "--json-password",
+        help="The password of the Polkadot-JS backup (visible to other processes: prefer "
+        "--json-password-file).",
+        show_default=False,
     ),
 ]
+BackupPasswordFileOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--json-password-file",
+        help="Read the Polkadot-JS backup's password from this file ('-': from stdin).",
+        show_default=False,
+    ),
+]
+
+
+def _backup_password(out: Output, given: str | None, file: str | None) -> str | None:
+    """The backup password from --json-password-file (a file, or '-' for stdin) or, with a
+    warning, from --json-password itself; None when neither was given (a prompt may ask)."""
+    from wallet.passwords import check_password, read_password_file
+
+    if given is not None and file is not None:
+        from cli.errors import UsageError
+
+        raise UsageError("give either --json-password or --json-password-file, not both")
+    if file == "-":
+        return check_password(_secret_from_stdin("--json-password-file -"),
+                              "the JSON backup password on stdin")
+    if file is not None:
+        return read_password_file(file, "--json-password-file")
+    if given is not None:
+        warn_secret_on_command_line(out, "--json-password", "--json-password-file")
+    return given
+
+
+def warn_secret_on_command_line(out: Output, flag: str, instead: str) -> None:
+    """A secret typed as an argument is visible to every process (ps, /proc) and kept in the
+    shell's history: say so, once, on stderr."""
+    out.warn(f"{flag} on the command line is visible to other processes and kept in shell "
+             f"history; use {instead} instead")
 
 
 def _esc(text: str) -> str:
@@ -377,6 +414,9 @@ def _keypair_from_inputs(
     from cli.errors import UsageError
     from wallet import keys
 
+    for flag, value in (("--mnemonic", mnemonic), ("--seed", seed)):
+        if value not in (None, "-"):
+            warn_secret_on_command_line(out, flag, f"{flag} - (stdin)")
     if mnemonic == "-":
         mnemonic = _secret_from_stdin("--mnemonic -")
     if seed == "-":
@@ -409,7 +449,8 @@ def _keypair_from_inputs(
         if backup_password is None:
             if not _can_prompt(out):
                 raise UsageError(
-                    "--json-password is required (no prompt under -y or without a terminal)"
+                    "--json-password-file (or --json-password) is required (no prompt under -y "
+                    "or without a terminal)"
                 )
             import getpass
 
@@ -444,6 +485,7 @@ def regen_coldkey(
     seed: SeedOpt = None,
     backup: BackupOpt = None,
     backup_password: BackupPasswordOpt = None,
+    backup_password_file: BackupPasswordFileOpt = None,
     uri: UriOpt = None,
     use_password: UsePasswordOpt = None,
     overwrite: OverwriteOpt = False,
@@ -456,6 +498,7 @@ def regen_coldkey(
     """Rebuild a coldkey from its mnemonic, seed or Polkadot-JS JSON backup."""
     out = _out(json_mode, no_prompt)
     wallet = resolve_wallet(wallet_name, wallet_path, None)
+    backup_password = _backup_password(out, backup_password, backup_password_file)
     _regen(out, wallet, "coldkey", (mnemonic, seed, backup, backup_password, uri), crypto_type,
            use_password, overwrite, password_file, password_stdin)
 
@@ -469,6 +512,7 @@ def regen_hotkey(
     seed: SeedOpt = None,
     backup: BackupOpt = None,
     backup_password: BackupPasswordOpt = None,
+    backup_password_file: BackupPasswordFileOpt = None,
     uri: UriOpt = None,
     use_password: UsePasswordOpt = None,
     overwrite: OverwriteOpt = False,
@@ -481,6 +525,7 @@ def regen_hotkey(
     """Rebuild a hotkey from its mnemonic, seed or Polkadot-JS JSON backup."""
     out = _out(json_mode, no_prompt)
     wallet = resolve_wallet(wallet_name, wallet_path, hotkey)
+    backup_password = _backup_password(out, backup_password, backup_password_file)
     _regen(out, wallet, "hotkey", (mnemonic, seed, backup, backup_password, uri), crypto_type,
            use_password, overwrite, password_file, password_stdin)
 

@@ -60,6 +60,19 @@ def read_keyfile(path: Path, what: str) -> bytes:
     return data
 
 
+def check_name(value: object, label: str = "wallet name") -> str:
+    """A wallet or hotkey name must be one plain file name: not empty, no '/', not '.' or '..',
+    and no control character (a newline or an escape in a directory name misleads every
+    listing and terminal that shows it). InvalidWalletName (exit 2) otherwise."""
+    if not isinstance(value, str) or not value:
+        raise InvalidWalletName(f"the {label} is empty")
+    if "/" in value or value in (".", "..") or any(
+            ord(c) < 32 or 127 <= ord(c) < 160 for c in value):
+        raise InvalidWalletName(f"invalid {label} {value!r} (no '/', control characters, "
+                                "'.' or '..')")
+    return value
+
+
 def _candidates(passwords: Passwords, path: Path, role: str) -> Iterable[str]:
     if passwords is None:
         return ()
@@ -94,8 +107,7 @@ class Wallet:
         hotkey: str = DEFAULT_HOTKEY,
     ) -> None:
         for label, value in (("wallet name", name), ("hotkey name", hotkey)):
-            if not value or "/" in value or "\0" in value or value in (".", ".."):
-                raise InvalidWalletName(f"invalid {label} {value!r}")
+            check_name(value, label)
         self.name = name
         self.path = Path(os.path.expanduser(str(path))).absolute()
         self.hotkey_str = hotkey
@@ -117,10 +129,13 @@ class Wallet:
         return self.root / "coldkeypub.txt"
 
     def hotkey_file(self, name: str | None = None) -> Path:
-        return self.root / "hotkeys" / (name or self.hotkey_str)
+        return self.root / "hotkeys" / self._hotkey_name(name)
 
     def hotkeypub_file(self, name: str | None = None) -> Path:
-        return self.root / "hotkeys" / f"{name or self.hotkey_str}pub.txt"
+        return self.root / "hotkeys" / f"{self._hotkey_name(name)}pub.txt"
+
+    def _hotkey_name(self, name: str | None) -> str:
+        return self.hotkey_str if name is None else check_name(name, "hotkey name")
 
     def exists(self) -> bool:
         return self.root.is_dir()
