@@ -150,21 +150,27 @@ def _can_prompt(out: Output) -> bool:
     return not out.no_prompt and sys.stdin.isatty()
 
 
-def _check_targets(out: Output, paths: list[Path], overwrite: bool) -> None:
-    """Refuse to replace existing keys unless --overwrite, or a yes typed on a terminal."""
+def _check_targets(out: Output, paths: list[Path], overwrite: bool) -> bool:
+    """Refuse to replace existing keys unless --overwrite, or a yes typed on a terminal.
+
+    Returns whether the write may replace keys: False when nothing existed, so that a key
+    another process creates meanwhile is refused (KeyExists) by the write, never replaced.
+    """
     from wallet.errors import KeyExists, KeyFileError
 
     for path in paths:
         if os.path.isdir(path):
             raise KeyFileError(f"{path} is a directory, not a keyfile")
     existing = [p for p in paths if os.path.lexists(p)]
-    if not existing or overwrite:
-        return
+    if overwrite:
+        return True
+    if not existing:
+        return False
     if _can_prompt(out):
         from rich.prompt import Confirm
 
         if Confirm.ask(f"{existing[0]} already exists. Overwrite?", default=False, console=out.err):
-            return
+            return True
     raise KeyExists(f"{existing[0]} already exists; pass --overwrite to replace it")
 
 
@@ -253,7 +259,7 @@ def create(
     targets = wallet.hotkey_targets()
     if make_coldkey:
         targets = wallet.coldkey_targets() + targets
-    _check_targets(out, targets, overwrite)
+    replace = _check_targets(out, targets, overwrite)
     docs, shown = [], []
     cold_password = None
     if make_coldkey:
@@ -270,7 +276,7 @@ def create(
     hot_keypair, hot_mnemonic = _new_keypair(n_words, uri, hot_crypto)
     if make_coldkey:
         with out.status("Encrypting the coldkey (Argon2i takes a few seconds)..."):
-            wallet.write_coldkey(cold_keypair, cold_password, overwrite=True)
+            wallet.write_coldkey(cold_keypair, cold_password, overwrite=replace)
         docs.append(
             _key_doc(
                 "coldkey",
@@ -284,7 +290,7 @@ def create(
         shown.append(("coldkey", cold_mnemonic))
     else:
         out.info(f"Using the existing coldkey of wallet {_esc(repr(wallet.name))}.")
-    wallet.write_hotkey(hot_keypair, overwrite=True)
+    wallet.write_hotkey(hot_keypair, overwrite=replace)
     docs.append(
         _key_doc("hotkey", hot_keypair, False, wallet.hotkey_file(), hot_mnemonic, print_mnemonic)
     )
@@ -337,7 +343,7 @@ def new_coldkey(
     out = _out(json_mode, no_prompt)
     wallet = resolve_wallet(wallet_name, wallet_path, None)
     crypto = _crypto(crypto_type)
-    _check_targets(out, wallet.coldkey_targets(), overwrite)
+    replace = _check_targets(out, wallet.coldkey_targets(), overwrite)
     keypair, mnemonic = _new_keypair(n_words, uri, crypto)
     password = None
     if _want_password(use_password, True, uri):
@@ -350,7 +356,7 @@ def new_coldkey(
             password_stdin,
         )
     with out.status("Encrypting the coldkey (Argon2i takes a few seconds)..."):
-        wallet.write_coldkey(keypair, password, overwrite=True)
+        wallet.write_coldkey(keypair, password, overwrite=replace)
     doc = _key_doc(
         "coldkey", keypair, password is not None, wallet.coldkey_file, mnemonic, print_mnemonic
     )
@@ -377,7 +383,7 @@ def new_hotkey(
     out = _out(json_mode, no_prompt)
     wallet = resolve_wallet(wallet_name, wallet_path, hotkey)
     crypto = _crypto(crypto_type)
-    _check_targets(out, wallet.hotkey_targets(), overwrite)
+    replace = _check_targets(out, wallet.hotkey_targets(), overwrite)
     keypair, mnemonic = _new_keypair(n_words, uri, crypto)
     password = None
     if _want_password(use_password, False, uri):
@@ -390,7 +396,7 @@ def new_hotkey(
             password_stdin,
         )
     with out.status("Writing the hotkey..."):
-        wallet.write_hotkey(keypair, password=password, overwrite=True)
+        wallet.write_hotkey(keypair, password=password, overwrite=replace)
     doc = _key_doc(
         "hotkey", keypair, password is not None, wallet.hotkey_file(), mnemonic, print_mnemonic
     )
@@ -540,8 +546,8 @@ def _regen(out: Output, wallet, role: str, secrets: tuple, crypto_type: str,
     mnemonic, seed, backup, backup_password, uri = secrets
     coldkey = role == "coldkey"
     crypto = _crypto(crypto_type)
-    _check_targets(out, wallet.coldkey_targets() if coldkey else wallet.hotkey_targets(),
-                   overwrite)
+    replace = _check_targets(out, wallet.coldkey_targets() if coldkey else
+                             wallet.hotkey_targets(), overwrite)
     keypair = _keypair_from_inputs(out, mnemonic, seed, backup, backup_password, uri, crypto)
     path = wallet.coldkey_file if coldkey else wallet.hotkey_file()
     label = f"coldkey of wallet {wallet.name!r}" if coldkey else \
@@ -553,9 +559,9 @@ def _regen(out: Output, wallet, role: str, secrets: tuple, crypto_type: str,
         else nullcontext()
     with busy:
         if coldkey:
-            wallet.write_coldkey(keypair, password, overwrite=True)
+            wallet.write_coldkey(keypair, password, overwrite=replace)
         else:
-            wallet.write_hotkey(keypair, password=password, overwrite=True)
+            wallet.write_hotkey(keypair, password=password, overwrite=replace)
     doc = _key_doc(role, keypair, password is not None, path, None, False)
     _report_created(out, wallet, [doc], [])
 
@@ -610,8 +616,8 @@ def regen_coldkeypub(
     out = _out(json_mode, no_prompt)
     wallet = resolve_wallet(wallet_name, wallet_path, None)
     keypair = _public_keypair(ss58, public_key, _crypto(crypto_type))
-    _check_targets(out, wallet.coldkey_targets(pub_only=True), overwrite)
-    wallet.write_coldkeypub(keypair, overwrite=True)
+    replace = _check_targets(out, wallet.coldkey_targets(pub_only=True), overwrite)
+    wallet.write_coldkeypub(keypair, overwrite=replace)
     doc = _key_doc("coldkeypub", keypair, False, wallet.coldkeypub_file, None, False)
     _report_created(out, wallet, [doc], [])
 
@@ -632,8 +638,8 @@ def regen_hotkeypub(
     out = _out(json_mode, no_prompt)
     wallet = resolve_wallet(wallet_name, wallet_path, hotkey)
     keypair = _public_keypair(ss58, public_key, _crypto(crypto_type))
-    _check_targets(out, wallet.hotkey_targets(pub_only=True), overwrite)
-    wallet.write_hotkeypub(keypair, overwrite=True)
+    replace = _check_targets(out, wallet.hotkey_targets(pub_only=True), overwrite)
+    wallet.write_hotkeypub(keypair, overwrite=replace)
     doc = _key_doc("hotkeypub", keypair, False, wallet.hotkeypub_file(), None, False)
     _report_created(out, wallet, [doc], [])
 

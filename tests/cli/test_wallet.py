@@ -438,6 +438,7 @@ def test_legacy_ansible_vault_coldkey_opens_with_a_warning(taoctl):
     coldkey = wallets(taoctl) / "legacy" / "coldkey"
     key = keys.keydata_of(keys.keypair_from_mnemonic(MNEMONIC))
     coldkey.write_bytes(ansible_vault(keyfile_json(key), "vault-pw"))
+    (coldkey.parent / "coldkeypub.txt").write_bytes(keyfile_json(key, public_only=True))
     proc = taoctl.run(
         "wallet",
         "sign",
