@@ -1,4 +1,8 @@
-"""Shared fixtures: run the installed `taoctl` command in an isolated home directory."""
+"""Shared fixtures: run the installed `taoctl` command in an isolated home directory.
+
+The commands run with tests/fastkdf on PYTHONPATH (a cheap stand-in for Argon2i, see its
+sitecustomize.py) unless the test is marked `real_kdf`.
+"""
 
 from __future__ import annotations
 
@@ -23,10 +27,13 @@ def taoctl_path() -> str:
     return found
 
 
+FAST_KDF = str(Path(__file__).resolve().parent / "fastkdf")
+
+
 class Taoctl:
     """Runs `taoctl ...` as a subprocess with HOME and data directories under a temp dir."""
 
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, *, real_kdf: bool = False) -> None:
         self.home = home
         self.env = {
             k: v for k, v in os.environ.items() if not k.startswith(("TAOCTL_", "BT_"))
@@ -39,6 +46,16 @@ class Taoctl:
             NO_COLOR="1",
             COLUMNS="200",
         )
+        if not real_kdf:
+            self.env["PYTHONPATH"] = os.pathsep.join(
+                p for p in (FAST_KDF, self.env.get("PYTHONPATH")) if p)
+
+    def environment(self, env: dict | None = None) -> dict:
+        """self.env with `env` on top; a PYTHONPATH in `env` is put before ours, not instead."""
+        merged = {**self.env, **(env or {})}
+        if env and env.get("PYTHONPATH") and self.env.get("PYTHONPATH"):
+            merged["PYTHONPATH"] = env["PYTHONPATH"] + os.pathsep + self.env["PYTHONPATH"]
+        return merged
 
     def run(self, *args: str, input: str | None = None, env: dict | None = None,
             timeout: float = 120) -> subprocess.CompletedProcess:
@@ -47,7 +64,7 @@ class Taoctl:
             input=input,
             capture_output=True,
             text=True,
-            env={**self.env, **(env or {})},
+            env=self.environment(env),
             timeout=timeout,
             stdin=None if input is not None else subprocess.DEVNULL,
         )
@@ -62,7 +79,7 @@ class Taoctl:
 
 
 @pytest.fixture
-def taoctl(tmp_path: Path) -> Taoctl:
+def taoctl(tmp_path: Path, request) -> Taoctl:
     home = tmp_path / "home"
     home.mkdir()
-    return Taoctl(home)
+    return Taoctl(home, real_kdf=request.node.get_closest_marker("real_kdf") is not None)
