@@ -84,7 +84,7 @@ def t(tmp_path_factory):
     them: every command is refused)."""
     home = tmp_path_factory.mktemp("numbers") / "home"
     home.mkdir()
-    t = Taoctl(home)
+    t = Taoctl(home, in_process=True)
     t.env["TAOCTL_CHAIN_DB"] = str(home / "sandbox.db")
     t.json("chain", "init")
     keypair = keypair_from_uri("//NumberTester")
