@@ -158,5 +158,7 @@ def run_in_process(args: list[str], input: str | None, env: dict,
 def taoctl(tmp_path: Path, request) -> Taoctl:
     home = tmp_path / "home"
     home.mkdir()
-    return Taoctl(home, real_kdf=request.node.get_closest_marker("real_kdf") is not None,
-                  in_process=request.node.get_closest_marker("in_process") is not None)
+    real_kdf = request.node.get_closest_marker("real_kdf") is not None
+    # a real_kdf test is about the installed command: it always runs as a subprocess
+    in_process = request.node.get_closest_marker("in_process") is not None and not real_kdf
+    return Taoctl(home, real_kdf=real_kdf, in_process=in_process)

@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+pytestmark = pytest.mark.in_process
+
 from tests.wallet.vectors import POLKADOT_JS_BACKUP
 from wallet.directory import Wallet
 from wallet.errors import InvalidWalletName

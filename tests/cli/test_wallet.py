@@ -1,7 +1,9 @@
-"""`taoctl wallet` end to end: the installed command in a temporary HOME, parsed as JSON.
+"""`taoctl wallet` end to end in a temporary HOME, parsed as JSON: in process (the commands are
+under test; test_entrypoint and the tty tests run the installed binary), except the tests that
+load a keyring module through PYTHONPATH and the real_kdf test, which run the installed command.
 
-Encrypted keys use the cheap test KDF (tests/fastkdf) except in the test marked real_kdf, which
-pays the real Argon2i cost once each way through the installed command.
+Encrypted keys use the cheap test KDF except in the test marked real_kdf, which pays the real
+Argon2i cost once each way.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import stat
 from pathlib import Path
 
 import pytest
+
+pytestmark = pytest.mark.in_process
 
 MNEMONIC = "old leopard transfer rib spatial phone calm indicate online fire caution review"
 MNEMONIC_SS58 = "5HDvhV6WDCjCKyrXqGQSDYqQAzkzabNhctmiDYEqgBC66BsX"
