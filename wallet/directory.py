@@ -310,9 +310,9 @@ class Wallet:
         key = _keydata(keypair)
         self.refuse_existing(self.coldkey_targets(), overwrite)
         self._prepare_dirs(self.root)
+        pub = kf.keyfile_json(key, public_only=True)
         self._write_pair("coldkey", [(self.coldkey_file, self._encode(key, password)),
-                                     (self.coldkeypub_file, kf.keyfile_json(key, public_only=True))],
-                         overwrite)
+                                     (self.coldkeypub_file, pub)], overwrite)
 
     def write_coldkeypub(self, key: Keypair | kf.KeyData, overwrite: bool = False) -> None:
         """Write only coldkeypub.txt (a watch-only wallet)."""

@@ -4,8 +4,9 @@ btcli keeps a key in two files (`coldkey` + `coldkeypub.txt`, `hotkeys/hk` + `hk
 POSIX can rename only one file at a time. So a pair is written like a tiny journal:
 
 1. under the wallet's lock (an flock on the wallet directory itself: no lock file is left
-   behind, and the kernel releases it if the process dies), refuse when a target exists and overwriting was not asked (`KeyExists`: of
-   two concurrent creators the second one fails, it never replaces the first one's key);
+   behind, and the kernel releases it if the process dies), refuse when a target exists and
+   overwriting was not asked (`KeyExists`: of two concurrent creators the second one fails, it
+   never replaces the first one's key);
 2. every new file goes to a temporary file beside its target, fsync'ed;
 3. the commit point: a small intent file (`<wallet>/.taoctl-pending-<what>`) naming the
    temporary files and their targets is renamed into place;
