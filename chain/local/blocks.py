@@ -13,7 +13,7 @@ Hashes (blake2b-256):
 - an empty block n in the run after row r:  H(b"taoctl/empty" || hash(r) || u64 n)
 So every parent link is checkable: inside a run by construction, and at each row by comparing
 its stored parent with the hash derived for the block before it. An empty block's events are
-its hooks' (the emission stand-in) and are not stored. Timestamps are genesis time + 12 s per
+its start-of-block hooks' and are not stored. Timestamps are genesis time + 12 s per
 block, so every block maps to a date.
 """
 

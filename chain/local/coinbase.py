@@ -1,29 +1,40 @@
 """The coinbase: each block's TAO and alpha emission into the subnet pools, the epochs that pay it
-out, and the price EMA (`coinbase/run_coinbase.rs`, `block_step.rs`; ECONOMICS.md §2.2, §3).
+out, and the price EMA (`block_step.rs`, `coinbase/run_coinbase.rs`; ECONOMICS.md §2.2, §3).
 
-Per block (`run_block`), for the subnets that emit (started, trading, registration allowed):
+`Run.block` is the specification: it reads top to bottom as subtensor's `block_step` from step 2
+(step 1, registration prices, is its own hook: `hooks.BLOCK_HOOKS`), with `run_coinbase`'s steps
+inside, one named method each:
 
-1. TAO: the block emission is shared by EMA price (`coinbase_math.block_tao_emissions`, the
-   HEAD rule: weighted by 1 - MinerBurned, emission-disabled subnets renormalised away);
-   `get_subnet_terms` caps the alpha injected at `root_proportion * alpha_emission`; the TAO that
-   cannot be injected buys alpha fee-less (the "chain buy", held as `SubnetProtocolAlpha`). The
-   injection re-weights the pool against the pre-block reserves (`amm.adjust_protocol_liquidity`),
-   then reserves grow. Only the TAO actually credited is minted; the unspent credit (floor
-   dust, a rejected re-weighting) is recycled: counted in `Minted` and `Recycled` and in
-   taoctl's `CoinbaseRecycled` ledger so `chain check` can account for it.
-2. Alpha: `alpha_emission = block_emission_for_issuance(SubnetAlphaIn + SubnetAlphaOut)` (its
-   own halvings), all minted into `SubnetAlphaOut`; the owner cut, miners' and validators'
-   halves and root's part go to the pending accumulators (`owner_cut_and_pending`); root's part
-   is recycled when the sum of moving prices is at most 1.
-3. Epochs (`drain_pending`): `coinbase_math.schedule_epochs` over every subnet (at most
-   `MaxEpochsPerBlock` per block); a running epoch drains the four accumulators, runs
-   `epoch.run_epoch` on server + validator + root pending and `epoch.distribute`.
-4. `SubnetMovingPrice` of each emitting subnet moves toward min(spot, 1).
+- block_step 2, `get_block_emission`: what this block may mint, by total issuance (halvings
+  come by issuance, `emission`).
+- block_step 4, `run_coinbase`, in its steps:
+  - 1-2, the subnets to emit to (`emits`: started, trading, open to registration). `Run` reads
+    them once: no extrinsic runs inside a run of empty blocks.
+  - 3, `get_subnet_block_emissions`: the block emission shared by EMA price, weighted by
+    1 - MinerBurned, emission-disabled subnets renormalised away; with the root sell flag
+    (`coinbase_math.block_tao_emissions`, held by a property test to its reference).
+  - 4, `emit_to_subnets`, per subnet: `get_subnet_terms` caps the alpha injected at
+    `root_proportion * alpha_emission`; `inject_and_maybe_swap` re-weights the pool against the
+    pre-block reserves (`amm.adjust_protocol_liquidity`), grows the reserves, and buys alpha
+    fee-less with the TAO that cannot be injected (held as `SubnetProtocolAlpha`); then all of
+    `alpha_out` is minted into `SubnetAlphaOut` and split into the owner cut, the miners' and
+    validators' halves and root's part (`owner_cut_and_pending`), root's part recycled when the
+    moving prices sum to at most 1. Only the TAO actually credited is minted; the rest of the
+    block emission (floor dust, a rejected re-weighting) is recycled: counted in `Minted` and
+    `Recycled` and in taoctl's `CoinbaseRecycled` ledger, so `chain check` can account for it.
+  - 5-6, `drain_pending`: the epochs due (at most `MaxEpochsPerBlock` per block,
+    `coinbase_math.schedule_epochs`); each drains its subnet's four accumulators, runs
+    `epoch.run_epoch` on server + validator + root pending and pays out (`epoch.distribute`).
+- block_step 5, `update_moving_prices`: `SubnetMovingPrice` of each emitting subnet moves
+  toward min(spot, 1).
 
-When no subnet emits, the whole run is skipped in closed form: the block emission then goes
-to the root subnet account, as part 1 did, so issuance and halvings still follow the schedule
-on a sandbox with no running subnet (a taoctl convention: the chain would recycle that credit),
-and epoch clocks jump to their last due block without running epochs (nothing is pending).
+Not modelled: commit-reveal weights (block_step 3), `RootProp` (6, display only), pending
+childkeys (7), root-claim auto claims (8).
+
+When no subnet emits, a run of blocks is skipped in closed form: the block emission then goes
+to the root subnet account (a taoctl convention: the chain would recycle it), so issuance and
+halvings still follow the schedule on a sandbox with no running subnet, and epoch clocks jump to
+their last due block without running epochs (nothing is pending).
 """
 
 from __future__ import annotations
@@ -36,10 +47,7 @@ import amm
 from amm.injection import inject_and_buy
 from chain.local import coinbase_math as cm
 from chain.local import emission_split as es
-from chain.local import epoch_items as e
-from chain.local import items as i
 from chain.local import stake_utils as su
-from chain.local import storage as s
 from chain.local.accounts import ROOT_NETUID, subnet_account
 from chain.local.balances import change_issuance, deposit_minted, free_balance, set_free
 from chain.local.emission import (
@@ -52,6 +60,8 @@ from chain.local.emission import (
 from chain.local.errors import ChainError
 from chain.local.network_lock import storage_order
 from chain.local.state import State
+from chain.pallets import balances, swap, taoctl
+from chain.pallets import subtensor_module as sm
 
 MAX_SUBNET_BLOCKS = 50_000_000
 """The longest block-by-block run accepted in one advance, in emitting-subnet blocks (blocks
@@ -101,15 +111,15 @@ def check_run_length(state: State, blocks: int) -> None:
 # -- which subnets -------------------------------------------------------------------------------
 def all_subnets(state: State) -> list[int]:
     """Every non-root netuid, ascending."""
-    return sorted(n for (n,), added in state.iter(s.NETWORKS_ADDED) if added and n != ROOT_NETUID)
+    return sorted(n for (n,), added in state.iter(sm.NETWORKS_ADDED) if added and n != ROOT_NETUID)
 
 
 def emits(state: State, netuid: int) -> bool:
     """`get_subnets_to_emit_to`: started (`FirstEmissionBlockNumber` set), trading and open to
     registration."""
-    return (state.get(i.FIRST_EMISSION_BLOCK, netuid) is not None
-            and bool(state.get(i.SUBTOKEN_ENABLED, netuid))
-            and bool(state.get(i.NETWORK_REGISTRATION_ALLOWED, netuid)))
+    return (state.get(sm.FIRST_EMISSION_BLOCK, netuid) is not None
+            and bool(state.get(sm.SUBTOKEN_ENABLED, netuid))
+            and bool(state.get(sm.NETWORK_REGISTRATION_ALLOWED, netuid)))
 
 
 # -- epoch clocks -------------------------------------------------------------------------------
@@ -117,30 +127,30 @@ def seeded_last_epoch(state: State, netuid: int, block: int) -> int:
     """`LastEpochBlock`, seeded on first use as a new subnet gets it (`registered - netuid mod
     tempo`, which staggers subnets), then moved forward by whole tempos to the latest block of
     that phase not after `block`, so a long-lived preset subnet does not start with a backlog."""
-    stored = state.get(e.LAST_EPOCH_BLOCK, netuid)
+    stored = state.get(sm.LAST_EPOCH_BLOCK, netuid)
     if stored is not None:
         return stored
-    tempo = state.get(i.TEMPO, netuid)
-    seed = cm.initial_last_epoch_block(netuid, tempo, state.get(i.NETWORK_REGISTERED_AT, netuid))
+    tempo = state.get(sm.TEMPO, netuid)
+    seed = cm.initial_last_epoch_block(netuid, tempo, state.get(sm.NETWORK_REGISTERED_AT, netuid))
     if tempo and block - seed >= tempo:
         seed += (block - seed) // tempo * tempo
-    state.set(e.LAST_EPOCH_BLOCK, netuid, seed)
+    state.set(sm.LAST_EPOCH_BLOCK, netuid, seed)
     return seed
 
 
 def _clock(state: State, netuid: int, block: int) -> cm.EpochClock:
-    return cm.EpochClock(state.get(i.TEMPO, netuid), seeded_last_epoch(state, netuid, block),
-                         state.get(e.PENDING_EPOCH_AT, netuid),
-                         state.get(e.BLOCKS_SINCE_LAST_STEP, netuid),
-                         state.get(e.SUBNET_EPOCH_INDEX, netuid))
+    return cm.EpochClock(state.get(sm.TEMPO, netuid), seeded_last_epoch(state, netuid, block),
+                         state.get(sm.PENDING_EPOCH_AT, netuid),
+                         state.get(sm.BLOCKS_SINCE_LAST_STEP, netuid),
+                         state.get(sm.SUBNET_EPOCH_INDEX, netuid))
 
 
 def _store_clock(state: State, netuid: int, old: cm.EpochClock, new: cm.EpochClock) -> None:
-    for item, a, b in ((e.LAST_EPOCH_BLOCK, old.last_epoch_block, new.last_epoch_block),
-                       (e.PENDING_EPOCH_AT, old.pending_epoch_at, new.pending_epoch_at),
-                       (e.BLOCKS_SINCE_LAST_STEP, old.blocks_since_last_step,
+    for item, a, b in ((sm.LAST_EPOCH_BLOCK, old.last_epoch_block, new.last_epoch_block),
+                       (sm.PENDING_EPOCH_AT, old.pending_epoch_at, new.pending_epoch_at),
+                       (sm.BLOCKS_SINCE_LAST_STEP, old.blocks_since_last_step,
                         new.blocks_since_last_step),
-                       (e.SUBNET_EPOCH_INDEX, old.epoch_index, new.epoch_index)):
+                       (sm.SUBNET_EPOCH_INDEX, old.epoch_index, new.epoch_index)):
         if a != b:
             state.set(item, netuid, b)
 
@@ -149,22 +159,22 @@ def _store_clock(state: State, netuid: int, old: cm.EpochClock, new: cm.EpochClo
 class _Subnet:
     """One emitting subnet's hot items, held in plain ints for a run of blocks."""
 
-    FIELDS = (("tao", s.SUBNET_TAO), ("alpha_in", i.SUBNET_ALPHA_IN),
-              ("alpha_out", i.SUBNET_ALPHA_OUT), ("moving", i.SUBNET_MOVING_PRICE),
-              ("pending_server", e.PENDING_SERVER), ("pending_validator", e.PENDING_VALIDATOR),
-              ("pending_root", e.PENDING_ROOT), ("pending_owner", e.PENDING_OWNER_CUT),
-              ("protocol", e.SUBNET_PROTOCOL_ALPHA), ("tao_in_em", e.SUBNET_TAO_IN_EMISSION),
-              ("alpha_in_em", e.SUBNET_ALPHA_IN_EMISSION),
-              ("alpha_out_em", e.SUBNET_ALPHA_OUT_EMISSION), ("excess", e.SUBNET_EXCESS_TAO))
+    FIELDS = (("tao", sm.SUBNET_TAO), ("alpha_in", sm.SUBNET_ALPHA_IN),
+              ("alpha_out", sm.SUBNET_ALPHA_OUT), ("moving", sm.SUBNET_MOVING_PRICE),
+              ("pending_server", sm.PENDING_SERVER), ("pending_validator", sm.PENDING_VALIDATOR),
+              ("pending_root", sm.PENDING_ROOT), ("pending_owner", sm.PENDING_OWNER_CUT),
+              ("protocol", sm.SUBNET_PROTOCOL_ALPHA), ("tao_in_em", sm.SUBNET_TAO_IN_EMISSION),
+              ("alpha_in_em", sm.SUBNET_ALPHA_IN_EMISSION),
+              ("alpha_out_em", sm.SUBNET_ALPHA_OUT_EMISSION), ("excess", sm.SUBNET_EXCESS_TAO))
 
     def __init__(self, state: State, netuid: int) -> None:
         self.netuid = netuid
         self.load(state)
         self.pool = su.read_pool(state, netuid)
         self.stable = su.is_stable(state, netuid)
-        self.first_emission = state.get(i.FIRST_EMISSION_BLOCK, netuid)
-        self.enabled = bool(state.get(i.SUBNET_EMISSION_ENABLED, netuid))
-        self.miner_burned = state.get(e.MINER_BURNED, netuid)
+        self.first_emission = state.get(sm.FIRST_EMISSION_BLOCK, netuid)
+        self.enabled = bool(state.get(sm.SUBNET_EMISSION_ENABLED, netuid))
+        self.miner_burned = state.get(sm.MINER_BURNED, netuid)
         self.account = subnet_account(netuid)
         self.minted = 0  # TAO credited to the subnet account during the run
         self.injected = 0  # TAO that entered SubnetTAO (TotalStake grows by it)
@@ -192,16 +202,16 @@ class _Subnet:
             if value != self.saved[name]:
                 state.set(item, self.netuid, value)
         self.saved = {name: getattr(self, name) for name, _ in self.FIELDS}
-        if self.pool.tao_weight != state.get(i.SWAP_BALANCER, self.netuid):
-            state.set(i.SWAP_BALANCER, self.netuid, self.pool.tao_weight)
+        if self.pool.tao_weight != state.get(swap.SWAP_BALANCER, self.netuid):
+            state.set(swap.SWAP_BALANCER, self.netuid, self.pool.tao_weight)
         if self.pool_moved:
-            state.set(i.PRICE_AT, self.netuid, block, amm.price_rao(self.pool))
+            state.set(taoctl.PRICE_AT, self.netuid, block, amm.price_rao(self.pool))
             self.pool_moved = False
         if self.minted:
             _credit(state, self.account, self.minted)
             self.minted = 0
         if self.injected:
-            state.set(i.TOTAL_STAKE, state.get(i.TOTAL_STAKE) + self.injected)
+            state.set(sm.TOTAL_STAKE, state.get(sm.TOTAL_STAKE) + self.injected)
             self.injected = 0
 
 
@@ -209,11 +219,12 @@ def _credit(state: State, account: bytes, amount: int) -> None:
     """Mint `amount` into an account (spend_tao of the block's credit)."""
     set_free(state, account, free_balance(state, account) + amount)
     change_issuance(state, amount)
-    state.set(s.MINTED, state.get(s.MINTED) + amount)
+    state.set(taoctl.MINTED, state.get(taoctl.MINTED) + amount)
 
 
-def _inject(sub: _Subnet, terms: cm.TermsRao) -> int:
-    """`inject_and_maybe_swap` for one subnet; returns the TAO credited (injected + bought)."""
+def inject_and_maybe_swap(sub: _Subnet, terms: cm.TermsRao) -> int:
+    """`inject_and_maybe_swap` for one subnet (ECONOMICS.md §3.4); returns the TAO credited
+    (injected + spent on the fee-less buy)."""
     excess = terms.excess_tao
     step = inject_and_buy(sub.pool, terms.tao_in, terms.alpha_in, excess)
     tao_in, bought = step.tao_in, step.bought
@@ -239,82 +250,69 @@ class Run:
         self.subnets = sorted(all_subnets(state), key=storage_order)
         self.emitting = [_Subnet(state, n) for n in sorted(self.subnets) if emits(state, n)]
         self.by_netuid = {sub.netuid: sub for sub in self.emitting}
-        self.weighted_root = cm.weighted_root_tao(state.get(s.SUBNET_TAO, ROOT_NETUID),
-                                                  state.get(i.TAO_WEIGHT))
-        self.owner_cut = state.get(i.SUBNET_OWNER_CUT)
-        self.max_epochs = state.get(e.MAX_EPOCHS_PER_BLOCK)
+        self.weighted_root = cm.weighted_root_tao(state.get(sm.SUBNET_TAO, ROOT_NETUID),
+                                                  state.get(sm.TAO_WEIGHT))
+        self.owner_cut = state.get(sm.SUBNET_OWNER_CUT)
+        self.max_epochs = state.get(sm.MAX_EPOCHS_PER_BLOCK)
         self.clocks = {n: _clock(state, n, first) for n in self.subnets}
         self.stored_clocks = dict(self.clocks)
-        self.issuance = state.get(s.BALANCES_ISSUANCE)
-        self.block_emission = state.get(s.BLOCK_EMISSION)
+        self.issuance = state.get(balances.TOTAL_ISSUANCE)
+        self.block_emission = state.get(sm.BLOCK_EMISSION)
         self.root_credit = 0
         self.recycled = 0
         self.next_epoch = self._next_epoch_block()
         self.pending_steps = 0  # blocks whose `BlocksSinceLastStep` is not yet in `clocks`
         self.neurons: dict = {}  # netuid -> epoch.NeuronCache, valid while no extrinsic runs
 
-    def _next_epoch_block(self) -> int:
-        """The first block at which any subnet could be due (cheap test per block)."""
-        due = []
-        for c in self.clocks.values():
-            if c.tempo == 0:
-                continue
-            due.append(c.last_epoch_block + c.tempo)
-            if c.pending_epoch_at:
-                due.append(c.pending_epoch_at)
-            due.append(c.last_epoch_block + cm.MAX_TEMPO + 1)  # safety net, roughly
-        return min(due, default=2**63)
-
     def block(self, number: int) -> list[dict]:
-        """One block's coinbase; returns the epochs that ran."""
-        credit = self._credit(number)
-        self._settle(credit, self._emit(credit) if self.emitting else 0)
-        ran = self._epochs(number) if number >= self.next_epoch else self._count_blocks()
-        self._moving_prices(number)
+        """Block `number`, step by step as subtensor runs it (the module docstring); returns
+        the epochs that ran."""
+        # block_step 2: the block emission
+        block_emission = self.get_block_emission(number)
+        if self.emitting:
+            # run_coinbase 3: its share for each subnet to emit to, and the root sell flag
+            tao_emissions, root_sell = self.get_subnet_block_emissions(block_emission)
+            # run_coinbase 4: into the pools and the pending accumulators
+            spent = self.emit_to_subnets(tao_emissions, root_sell)
+        else:
+            spent = 0
+        self.settle_block_emission(block_emission, spent)
+        # run_coinbase 5-6: the epochs due, each paid out
+        ran = self.drain_pending(number)
+        # block_step 5: the price EMA, after the prices were used
+        self.update_moving_prices(number)
         return ran
 
-    def _credit(self, number: int) -> int:
+    def get_block_emission(self, number: int) -> int:
+        """`get_block_emission` at the run's issuance: what block `number` mints (recording a
+        halving when the rate drops)."""
         emission = block_emission_for_issuance(self.issuance)
         if emission < self.block_emission:
-            self.state.set(s.HALVING_BLOCK, halving_index(self.issuance), number)
+            self.state.set(taoctl.HALVING_BLOCK, halving_index(self.issuance), number)
         self.block_emission = emission
         return mint_amount(self.issuance)
 
-    def _settle(self, credit: int, spent: int) -> None:
-        """Account for a block's (or batch's) TAO credit of which the pools took `spent`."""
-        if spent == 0:  # no subnet takes TAO: the sandbox credits the root account
-            self.root_credit += credit
-            self.issuance += credit
-        else:
-            self.recycled += credit - spent
-            self.issuance += spent
-
-    def batch(self, number: int, blocks: int) -> None:
-        """`blocks` blocks from `number` on as one coarse step (`coarse_blocks`): their TAO
-        credit in closed form, shared once at the step's EMA prices, alpha emission for the
-        whole step, one closed-form EMA move. Epoch clocks are left to the caller."""
-        before = self.issuance
-        credit = emit_blocks(before, blocks)
-        for k, block in halvings_in_run(before, number, blocks):
-            self.state.set(s.HALVING_BLOCK, k, block)
-        self._settle(credit, self._emit(credit, blocks) if self.emitting else 0)
-        # what the batch's last block minted at, so the next block's drop records a halving
-        self.block_emission = block_emission_for_issuance(before + emit_blocks(before, blocks - 1))
-        self._moving_prices(number + blocks // 2, blocks)
-
-    def _emit(self, credit: int, blocks: int = 1) -> int:
+    def get_subnet_block_emissions(self, block_emission: int) -> tuple[list[int], bool]:
+        """Each emitting subnet's TAO emission (U96F32 bits, in `self.emitting`'s order) and the
+        root sell flag (`coinbase_math.block_tao_emissions`)."""
         emitting = self.emitting
-        tao_emissions, root_sell = cm.block_tao_emissions(
+        return cm.block_tao_emissions(
             [sub.moving for sub in emitting], [sub.miner_burned for sub in emitting],
-            [sub.enabled for sub in emitting], credit)
+            [sub.enabled for sub in emitting], block_emission)
+
+    def emit_to_subnets(self, tao_emissions: list[int], root_sell: bool,
+                        blocks: int = 1) -> int:
+        """`emit_to_subnets`: per subnet `get_subnet_terms`, `inject_and_maybe_swap`, the
+        alpha_out mint and its split into the pending accumulators (`blocks` blocks' alpha
+        emission at once for a coarse batch). Returns the TAO the pools took."""
         spent = 0
-        for sub, tao_emission in zip(emitting, tao_emissions, strict=True):
+        for sub, tao_emission in zip(self.emitting, tao_emissions, strict=True):
             issuance = sub.pool.alpha_reserve + sub.alpha_out
             alpha_emission = block_emission_for_issuance(issuance) if blocks == 1 else \
                 emit_blocks(issuance, blocks)
             terms = cm.subnet_terms_rao(tao_emission, alpha_emission,
                                         sub.spot_price(), self.weighted_root, issuance)
-            spent += _inject(sub, terms)
+            spent += inject_and_maybe_swap(sub, terms)
             sub.alpha_out += terms.alpha_out
             sub.alpha_out_em = terms.alpha_out
             after = sub.pool.alpha_reserve + sub.alpha_out
@@ -328,20 +326,23 @@ class Run:
             sub.alpha_out = max(sub.alpha_out - split.root_recycled, 0)
         return spent
 
-    def _count_blocks(self) -> list[dict]:
-        """No epoch can be due: only `BlocksSinceLastStep` moves (kept in memory)."""
-        self.pending_steps += 1
-        return []
+    def settle_block_emission(self, block_emission: int, spent: int) -> None:
+        """Account for a block's (or batch's) emission of which the pools took `spent`: the
+        rest is recycled; when no subnet takes any, the sandbox credits the root account."""
+        if spent == 0:
+            self.root_credit += block_emission
+            self.issuance += block_emission
+        else:
+            self.recycled += block_emission - spent
+            self.issuance += spent
 
-    def _sync_steps(self) -> None:
-        steps = self.pending_steps
-        if steps:
-            self.clocks = {n: cm.EpochClock(c.tempo, c.last_epoch_block, c.pending_epoch_at,
-                                            min(c.blocks_since_last_step + steps, 2**64 - 1),
-                                            c.epoch_index) for n, c in self.clocks.items()}
-            self.pending_steps = 0
-
-    def _epochs(self, number: int) -> list[dict]:
+    def drain_pending(self, number: int) -> list[dict]:
+        """`drain_pending` + `distribute_emissions_to_subnets`: run the epochs due at block
+        `number`. Most blocks have none: then only `BlocksSinceLastStep` moves (counted in
+        memory, `_sync_steps`)."""
+        if number < self.next_epoch:
+            self.pending_steps += 1
+            return []
         self._sync_steps()
         schedule = cm.schedule_epochs(self.clocks, number, self.max_epochs)
         previous = self.clocks
@@ -350,6 +351,56 @@ class Run:
                for netuid in schedule.run]
         self.next_epoch = self._next_epoch_block()
         return ran
+
+    def update_moving_prices(self, number: int, blocks: int = 1) -> None:
+        """`update_moving_prices` of the emitting subnets (`blocks` > 1: a coarse batch's
+        closed-form move)."""
+        for sub in self.emitting:
+            spot = sub.spot_price()
+            since = cm.blocks_since_start_call(number, sub.first_emission)
+            if blocks == 1:
+                sub.moving = cm.update_moving_price(sub.moving, spot, since,
+                                                    is_root_or_stable=sub.stable)
+            else:
+                sub.moving = cm.update_moving_price_blocks(sub.moving, spot, since, blocks,
+                                                           is_root_or_stable=sub.stable)
+
+    def batch(self, number: int, blocks: int) -> None:
+        """`blocks` blocks from `number` on as one coarse step (`coarse_blocks`): their TAO
+        credit in closed form, shared once at the step's EMA prices, alpha emission for the
+        whole step, one closed-form EMA move. Epoch clocks are left to the caller."""
+        before = self.issuance
+        block_emission = emit_blocks(before, blocks)
+        for k, block in halvings_in_run(before, number, blocks):
+            self.state.set(taoctl.HALVING_BLOCK, k, block)
+        spent = 0
+        if self.emitting:
+            tao_emissions, root_sell = self.get_subnet_block_emissions(block_emission)
+            spent = self.emit_to_subnets(tao_emissions, root_sell, blocks)
+        self.settle_block_emission(block_emission, spent)
+        # what the batch's last block minted at, so the next block's drop records a halving
+        self.block_emission = block_emission_for_issuance(before + emit_blocks(before, blocks - 1))
+        self.update_moving_prices(number + blocks // 2, blocks)
+
+    def _next_epoch_block(self) -> int:
+        """The first block at which any subnet could be due (cheap test per block)."""
+        due = []
+        for c in self.clocks.values():
+            if c.tempo == 0:
+                continue
+            due.append(c.last_epoch_block + c.tempo)
+            if c.pending_epoch_at:
+                due.append(c.pending_epoch_at)
+            due.append(c.last_epoch_block + cm.MAX_TEMPO + 1)  # safety net, roughly
+        return min(due, default=2**63)
+
+    def _sync_steps(self) -> None:
+        steps = self.pending_steps
+        if steps:
+            self.clocks = {n: cm.EpochClock(c.tempo, c.last_epoch_block, c.pending_epoch_at,
+                                            min(c.blocks_since_last_step + steps, 2**64 - 1),
+                                            c.epoch_index) for n, c in self.clocks.items()}
+            self.pending_steps = 0
 
     def epoch(self, netuid: int, number: int, last_epoch_block: int) -> dict:
         """Run one subnet's epoch at block `number`, its hot items written back before and
@@ -360,19 +411,8 @@ class Run:
         ran = run_subnet_epoch(self.state, netuid, number, last_epoch_block, self.neurons)
         if sub is not None:
             sub.load(self.state)
-            sub.miner_burned = self.state.get(e.MINER_BURNED, netuid)
+            sub.miner_burned = self.state.get(sm.MINER_BURNED, netuid)
         return ran
-
-    def _moving_prices(self, number: int, blocks: int = 1) -> None:
-        for sub in self.emitting:
-            spot = sub.spot_price()
-            since = cm.blocks_since_start_call(number, sub.first_emission)
-            if blocks == 1:
-                sub.moving = cm.update_moving_price(sub.moving, spot, since,
-                                                    is_root_or_stable=sub.stable)
-            else:
-                sub.moving = cm.update_moving_price_blocks(sub.moving, spot, since, blocks,
-                                                           is_root_or_stable=sub.stable)
 
     def finish(self, last: int) -> None:
         """Write everything held in memory back to the state."""
@@ -389,34 +429,34 @@ class Run:
         if self.root_credit:
             deposit_minted(state, subnet_account(ROOT_NETUID), self.root_credit)
         if self.recycled:
-            state.set(s.MINTED, state.get(s.MINTED) + self.recycled)
-            state.set(s.RECYCLED, state.get(s.RECYCLED) + self.recycled)
-            state.set(e.COINBASE_RECYCLED, state.get(e.COINBASE_RECYCLED) + self.recycled)
-        state.set(s.BLOCK_EMISSION, self.block_emission)
+            state.set(taoctl.MINTED, state.get(taoctl.MINTED) + self.recycled)
+            state.set(taoctl.RECYCLED, state.get(taoctl.RECYCLED) + self.recycled)
+            state.set(taoctl.COINBASE_RECYCLED, state.get(taoctl.COINBASE_RECYCLED) + self.recycled)
+        state.set(sm.BLOCK_EMISSION, self.block_emission)
 
 
 def run_subnet_epoch(state: State, netuid: int, block: int, last_epoch_block: int,
-                     neurons: dict | None = None) -> dict:
+                     neurons: dict) -> dict:
     """Drain the subnet's accumulators, run its epoch and pay it out. `neurons` is a run's
     `epoch.NeuronCache` per subnet (see `epoch.run_epoch`)."""
     from chain.local import epoch
 
-    pending = es.Pending(server=state.get(e.PENDING_SERVER, netuid),
-                         validator=state.get(e.PENDING_VALIDATOR, netuid),
-                         root=state.get(e.PENDING_ROOT, netuid),
-                         owner_cut=state.get(e.PENDING_OWNER_CUT, netuid))
-    for item in (e.PENDING_SERVER, e.PENDING_VALIDATOR, e.PENDING_ROOT, e.PENDING_OWNER_CUT):
+    pending = es.Pending(server=state.get(sm.PENDING_SERVER, netuid),
+                         validator=state.get(sm.PENDING_VALIDATOR, netuid),
+                         root=state.get(sm.PENDING_ROOT, netuid),
+                         owner_cut=state.get(sm.PENDING_OWNER_CUT, netuid))
+    for item in (sm.PENDING_SERVER, sm.PENDING_VALIDATOR, sm.PENDING_ROOT, sm.PENDING_OWNER_CUT):
         if state.get(item, netuid):
             state.set(item, netuid, 0)
     outputs = epoch.run_epoch(state, netuid, pending.server + pending.validator + pending.root,
-                              block, last_epoch_block, memo=neurons)
+                              block, last_epoch_block, neurons)
     paid = epoch.distribute(state, netuid, outputs, pending)
     drained = pending.server + pending.validator + pending.root + pending.owner_cut
-    state.set(e.EPOCHS_RUN, state.get(e.EPOCHS_RUN) + 1)
+    state.set(taoctl.EPOCHS_RUN, state.get(taoctl.EPOCHS_RUN) + 1)
     if drained:
-        state.set(e.EPOCH_DRAINED, netuid, state.get(e.EPOCH_DRAINED, netuid) + drained)
+        state.set(taoctl.EPOCH_DRAINED, netuid, state.get(taoctl.EPOCH_DRAINED, netuid) + drained)
     if paid:
-        state.set(e.EPOCH_PAID, netuid, state.get(e.EPOCH_PAID, netuid) + paid)
+        state.set(taoctl.EPOCH_PAID, netuid, state.get(taoctl.EPOCH_PAID, netuid) + paid)
     return {"netuid": netuid, "block": block, "drained_rao": drained, "paid_rao": paid}
 
 
@@ -459,7 +499,7 @@ def coarse_blocks(state: State, first: int, last: int) -> list[dict]:
 
 
 def run_block(state: State, block: int) -> list[dict]:
-    """The coinbase of one block (module docstring); returns the epochs that ran."""
+    """The coinbase of one block (`Run.block`); returns the epochs that ran."""
     return run_blocks(state, block, block)
 
 
@@ -487,14 +527,14 @@ class Coinbase:
             check_run_length(state, last - first + 1)
             run_blocks(state, first, last)
             return
-        issuance = state.get(s.BALANCES_ISSUANCE)
+        issuance = state.get(balances.TOTAL_ISSUANCE)
         minted = emit_blocks(issuance, last - first + 1)
         for k, block in halvings_in_run(issuance, first, last - first + 1):
-            state.set(s.HALVING_BLOCK, k, block)
+            state.set(taoctl.HALVING_BLOCK, k, block)
         if minted:
             deposit_minted(state, subnet_account(ROOT_NETUID), minted)
         before_last = issuance + emit_blocks(issuance, last - first)
-        state.set(s.BLOCK_EMISSION, block_emission_for_issuance(before_last))
+        state.set(sm.BLOCK_EMISSION, block_emission_for_issuance(before_last))
         for netuid in all_subnets(state):
             _skip_clock(state, netuid, first, last)
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("chain.local.staking", reason="the staking runtime has not landed yet")
-
 TAO = 10**9
 
 

@@ -7,9 +7,7 @@ import sys
 
 import pytest
 
-pytest.importorskip("chain.local.staking", reason="the staking runtime has not landed yet")
-
-from tests.conftest import Taoctl  # noqa: E402 - the shared fixture class, for a module-scoped chain
+from tests.conftest import Taoctl  # the shared fixture class, for a module-scoped chain
 
 TAO = 10**9
 
