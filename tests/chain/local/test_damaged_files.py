@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 
-from chain.local import storage as s
+from chain.pallets import system
 from chain.local.accounts import DEV_ACCOUNTS, dev_signer
 from chain.local.chain import LocalChain
 from chain.local.errors import ChainCorrupt, ChainUnavailable
@@ -53,7 +53,7 @@ def _use(path):
     with LocalChain.open(path) as chain:
         chain.block_info()
         with chain.reading() as state:
-            dict(state.iter(s.ACCOUNT))
+            dict(state.iter(system.ACCOUNT))
         failures = check(chain)
         _transfer(chain)
     return failures
@@ -133,7 +133,7 @@ def test_a_damaged_storage_key_is_named(base, tmp_path):
                            "('System.Account', '[\"zz\"]', '{\"nonce\":0,\"free\":1,"
                            "\"reserved\":0,\"frozen\":0}')")
         with pytest.raises(ChainCorrupt) as info, chain.reading() as state:
-            dict(state.iter(s.ACCOUNT))
+            dict(state.iter(system.ACCOUNT))
         assert "System.Account" in str(info.value)
         assert check(chain)["storage_decodes"]
 
