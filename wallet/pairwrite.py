@@ -28,8 +28,11 @@ from pathlib import Path
 from wallet.errors import KeyExists, KeyFileError
 from wallet.fsio import FILE_MODE, atomic_write, fsync_dir
 
+PENDING_PREFIX = ".taoctl-pending-"
+
+
 def _intent(root: Path, what: str) -> Path:
-    return root / f".taoctl-pending-{what}"
+    return root / f"{PENDING_PREFIX}{what}"
 
 
 @contextlib.contextmanager

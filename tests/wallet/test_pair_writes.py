@@ -98,6 +98,26 @@ def test_a_crash_between_the_renames_leaves_the_new_pair(tmp_path, monkeypatch):
     assert not [p for p in (tmp_path / "w").rglob(".*")]
 
 
+def test_a_listing_after_a_crash_shows_the_new_pair(tmp_path, monkeypatch):
+    from wallet.listing import inspect_wallet
+
+    Wallet("w", tmp_path).write_coldkey(OLD)
+    real = os.replace
+    calls = []
+
+    def crash_after_first(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise KeyboardInterrupt("killed between the two renames")
+        return real(src, dst)
+
+    monkeypatch.setattr(pairwrite.os, "replace", crash_after_first)
+    with pytest.raises(KeyboardInterrupt):
+        Wallet("w", tmp_path).write_coldkey(NEW, overwrite=True)
+    monkeypatch.setattr(pairwrite.os, "replace", real)
+    assert inspect_wallet(tmp_path, "w")["ss58_address"] == NEW.ss58_address
+
+
 def test_a_crash_before_the_commit_leaves_the_old_pair(tmp_path, monkeypatch):
     wallet = Wallet("w", tmp_path)
     wallet.write_coldkey(OLD)

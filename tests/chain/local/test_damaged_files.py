@@ -184,22 +184,29 @@ def test_a_chain_in_a_read_only_directory_is_a_permissions_problem(base, tmp_pat
 
 
 def test_a_busy_chain_says_nothing_changed_and_retry(base, tmp_path, taoctl):
+    from wallet.directory import Wallet
+    from wallet.keys import keypair_from_uri
+
     path = _copy(base, tmp_path)
+    Wallet("default", taoctl.home / ".bittensor" / "wallets").write_coldkey(
+        keypair_from_uri("//Alice"))
+    busy = {"TAOCTL_CHAIN_BUSY_TIMEOUT": "0.2"}
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("BEGIN IMMEDIATE")  # another process is writing
     try:
-        proc = taoctl.run("wallet", "transfer", "--dest", BOB_SS58, "--amount", "1", "-y",
-                          "--chain-db", path, "--json", env={"TAOCTL_CHAIN_BUSY_TIMEOUT": "0.2",
-                                                             "TAOCTL_WALLET_NAME": "x"})
-        advance = taoctl.run("chain", "advance", "1", "--chain-db", path, "--json",
-                             env={"TAOCTL_CHAIN_BUSY_TIMEOUT": "0.2"})
+        procs = [taoctl.run("wallet", "transfer", "--dest", BOB_SS58, "--amount", "1", "-y",
+                            "--chain-db", path, "--json", env=busy),
+                 taoctl.run("chain", "advance", "1", "--chain-db", path, "--json", env=busy)]
     finally:
         conn.execute("ROLLBACK")
         conn.close()
-    assert advance.returncode == 5
-    error = json.loads(advance.stdout)["error"]
-    assert error["type"] == "ChainLocked"
-    assert "nothing was changed" in error["message"] and "retry" in error["message"]
+    for proc in procs:
+        assert proc.returncode == 5, proc.stdout
+        error = json.loads(proc.stdout)["error"]
+        assert error["type"] == "ChainLocked"
+        assert "nothing was changed" in error["message"] and "retry" in error["message"]
+    with LocalChain.open(path) as chain:  # and indeed nothing changed
+        assert chain.nonce(DEV_ACCOUNTS["Alice"]) == 4
 
 
 def test_directories_and_files_taoctl_creates_are_private_under_umask_000(tmp_path):
