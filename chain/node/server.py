@@ -52,7 +52,6 @@ MAX_BATCH = 1000
 MAX_KEYS_PAGE = 1000  # as substrate: state_getKeysPaged returns at most 1000 keys
 BUSY_TIMEOUT_S = 2.0  # how long a write waits for another process's write lock, in all
 BUSY_ATTEMPT_MS = 50  # one attempt's wait; between attempts the worker serves other requests
-WRITES = ("author_submitExtrinsic", "author_submitAndWatchExtrinsic")
 CHAIN_BUSY = -32010  # server error codes (-32000..-32099): the chain file is busy
 CHAIN_UNAVAILABLE = -32011  # the chain file is damaged or cannot be read
 
@@ -147,10 +146,11 @@ class NodeServer:
         chain.conn.execute(f"PRAGMA busy_timeout = {BUSY_ATTEMPT_MS}")
         self.view = NodeView(chain, recorded())
 
-    async def _write(self, request: dict) -> tuple[dict, list[dict]]:
-        """A submission, retried while another process holds the write lock (each attempt
-        waits briefly in the worker, so reads from other connections go on in between), then
-        the busy error. A refused attempt changed nothing, so trying again is safe."""
+    async def _answer(self, request: Any) -> tuple[dict, list[dict]]:
+        """One request, retried while the chain file is busy (a submission while another
+        process holds the write lock, or a rare busy read): each attempt waits briefly in the
+        worker, so requests from other connections go on in between, and after the deadline
+        the busy error is the answer. A busy attempt changed nothing, so trying again is safe."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + float(os.environ.get("TAOCTL_NODE_BUSY_TIMEOUT",
                                                       BUSY_TIMEOUT_S))
@@ -277,10 +277,7 @@ class NodeServer:
         if isinstance(request, dict) and request.get("method") in HEAD_SUBSCRIPTIONS:
             await self._subscribe_heads(ws, request)
             return
-        if isinstance(request, dict) and request.get("method") in WRITES:
-            reply, notifications = await self._write(request)
-        else:
-            reply, notifications = await self._on_chain(self._reply, request)
+        reply, notifications = await self._answer(request)
         await ws.send(json.dumps(reply))
         for note in notifications:
             await ws.send(json.dumps(note))
