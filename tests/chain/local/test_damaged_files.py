@@ -235,3 +235,22 @@ def test_directories_and_files_taoctl_creates_are_private_under_umask_000(tmp_pa
                  tmp_path / "share" / "walk" / ".taoctl-walkthrough",
                  tmp_path / "wallets" / "deep" / "w" / "hotkeys" / "hk"):
         assert mode(file) == 0o600, file
+
+
+def test_cli_transfer_on_a_damaged_block_row_is_chain_corrupt(base, tmp_path, taoctl):
+    from wallet.directory import Wallet
+    from wallet.keys import keypair_from_uri
+
+    path = _copy(base, tmp_path)
+    with LocalChain.open(path) as chain:
+        chain.conn.execute("UPDATE blocks SET extrinsics = '[not json' WHERE number = ?",
+                           (chain.open_number(),))
+    Wallet("default", taoctl.home / ".bittensor" / "wallets").write_coldkey(
+        keypair_from_uri("//Alice"))
+    proc = taoctl.run("wallet", "transfer", "--dest", BOB_SS58, "--amount", "1", "-y",
+                      "--chain-db", path, "--json")
+    assert proc.returncode == 5, proc.stdout
+    error = json.loads(proc.stdout)["error"]
+    assert error["type"] == "ChainCorrupt" and "extrinsics" in error["message"]
+    check = taoctl.run("chain", "check", "--chain-db", path, "--json")
+    assert check.returncode == 1 and not json.loads(check.stdout)["checks"]["rows_decode"]["ok"]
