@@ -199,7 +199,11 @@ class Wallet:
             return
         if not data.strip() or kf.is_encrypted(data):
             return
-        self.check_pair(kf.parse_keyfile_json(data, what).public_key, pub, what, pub_file)
+        try:
+            key = kf.parse_keyfile_json(data, what)
+        except KeyFileError:
+            return  # a damaged key file is reported when it is used, not when its pub is read
+        self.check_pair(key.public_key, pub, what, pub_file)
 
     @property
     def coldkeypub_ss58(self) -> str:
