@@ -23,7 +23,7 @@ def chain(tmp_path_factory):
     root = tmp_path_factory.mktemp("stake-errors")
     home = root / "home"
     home.mkdir()
-    t = Taoctl(home)
+    t = Taoctl(home, in_process=True)
     t.env["TAOCTL_CHAIN_DB"] = str(root / "sandbox.db")
     t.json("chain", "init")
     owner = t.json("wallet", "create", "--wallet-name", "owner", "--no-use-password", "-y")

@@ -11,6 +11,8 @@ import json
 
 import pytest
 
+pytestmark = pytest.mark.in_process
+
 from chain.node.server import NodeServer
 from wallet.directory import Wallet
 from wallet.keys import keypair_from_uri
