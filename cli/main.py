@@ -46,16 +46,20 @@ def _available(modules: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(m for m in modules if importlib.util.find_spec(m) is not None)
 
 
-def plain_help(command) -> None:
-    """One help style for the whole tree: click's plain layout, as the top level has (rich's
-    boxed layout cuts alias lists such as `--tolerance,--rate…` and costs its import)."""
+def finish(command) -> None:
+    """What every command of the tree shares. One help style: click's plain layout, as the top
+    level has (rich's boxed layout cuts alias lists such as `--tolerance,--rate…` and costs its
+    import). `--timeout` wherever `--network` is (cli.netopts.with_timeout)."""
+    from cli.netopts import with_timeout
+
+    with_timeout(command)
     command.rich_markup_mode = None
     command.params = [p for p in command.params  # typer's shell-completion options: not ours
                       if p.name not in ("install_completion", "show_completion")]
     for sub in getattr(command, "commands", {}).values():
         if not sub.short_help and sub.help:  # a group lists its commands' first sentence whole
             sub.short_help = " ".join(sub.help.strip().split("\n\n")[0].split())
-        plain_help(sub)
+        finish(sub)
 
 
 class LazyGroup(TyperGroup):
@@ -81,7 +85,7 @@ class LazyGroup(TyperGroup):
             base.info.help = GROUPS[name][1]  # every group described, as in the top level
         command = typer.main.get_command(base)
         command.name = name
-        plain_help(command)
+        finish(command)
         return command
 
     def format_commands(self, ctx, formatter):  # noqa: D102 - click API
