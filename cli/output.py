@@ -80,6 +80,12 @@ class Output:
         if not self.json_mode:
             self.err.print(message)
 
+    def verbatim(self, line: str) -> None:
+        """A line to copy and paste (a command, an `export`) on stderr, never wrapped at the
+        terminal's width and never read as markup; silent under --json."""
+        if not self.json_mode:
+            self.err.print(line, soft_wrap=True, markup=False, highlight=False)
+
     # interaction ----------------------------------------------------------------------------
     def confirm(self, question: str, default: bool = False) -> None:
         """Ask before an irreversible step; raise `Cancelled` on no.
