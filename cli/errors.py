@@ -76,6 +76,16 @@ def _classify(exc: BaseException) -> tuple[str, str, int]:
     return "InternalError", f"internal error ({type(exc).__name__}): {exc}", EXIT_FAILURE
 
 
+def _red(text: str) -> str:
+    """Red on a colour terminal; plain under NO_COLOR (any value), TERM=dumb or a pipe."""
+    import os
+
+    if os.environ.get("NO_COLOR") is not None or os.environ.get("TERM") == "dumb" \
+            or not sys.stderr.isatty():
+        return text
+    return f"\033[31m{text}\033[0m"
+
+
 def report(exc: BaseException, *, json_mode: bool) -> int:
     """Print `exc` for a user and return the process exit code."""
     name, message, code = _classify(exc)
@@ -87,7 +97,7 @@ def report(exc: BaseException, *, json_mode: bool) -> int:
         print(doc, file=sys.stderr)
         print(doc, file=sys.stdout)
     else:
-        print(f"Error: {message}", file=sys.stderr)
+        print(f"{_red('Error:')} {message}", file=sys.stderr)
     try:
         sys.stdout.flush()
     except BrokenPipeError:

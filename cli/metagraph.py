@@ -1,8 +1,11 @@
 """`taoctl subnet metagraph`: btcli's `subnets show` columns from the epoch's stored outputs --
 UID, hotkey, stake, incentive, dividends, emission, validator trust, permit, active, updated.
 
-Its own `app` with the one command `metagraph`, to be merged into the `subnet` group by the lead
-(cli/subnet.py belongs to the subnet CLI). Proportions are the chain's u16 values over 65535.
+Its own `app` with the one command `metagraph`, merged into the `subnet` group by cli/subnet.py.
+Proportions are the chain's u16 values over 65535. Rows of the subnet owner's own hotkeys (its
+coldkey's, and SubnetOwnerHotkey) are marked: the chain burns the incentive they earn, so their
+emission never turns into stake (`owner_burned` in JSON). "Updated" is blocks since the UID last
+set weights, as in `weights show`.
 """
 
 from __future__ import annotations
@@ -21,11 +24,24 @@ _VECTORS = ("Incentive", "Dividends", "Consensus", "ValidatorTrust", "Emission",
             "ValidatorPermit", "LastUpdate")
 
 
+OWNER_BURN_NOTE = ("† the subnet owner's own hotkey: the chain burns the incentive it earns, so "
+                   "its emission is not added to its stake")
+
+
+def owner_hotkeys(info: dict, rows: list[dict]) -> set[str]:
+    """The hotkeys whose incentive the chain burns: the owner hotkey and every hotkey of the
+    owner's coldkey."""
+    owned = {r["hotkey"] for r in rows if r.get("coldkey") and r["coldkey"] ==
+             info.get("owner_coldkey")}
+    return owned | ({info["owner_hotkey"]} if info.get("owner_hotkey") else set())
+
+
 def metagraph_rows(backend, netuid: int) -> list[dict]:
     """One dict per UID: the `neurons` query joined with the epoch's stored vectors."""
-    from cli.chainview import neurons
+    from cli.chainview import neurons, subnet_info
 
     rows = neurons(backend, netuid)
+    burned = owner_hotkeys(subnet_info(backend, netuid), rows)
     vectors = {name: backend.read(f"SubtensorModule.{name}", netuid) for name in _VECTORS}
 
     def at(name: str, uid: int, default=0):
@@ -46,6 +62,7 @@ def metagraph_rows(backend, netuid: int) -> list[dict]:
             "validator_permit": bool(at("ValidatorPermit", uid, False)),
             "active": bool(at("Active", uid, False)),
             "last_update": int(at("LastUpdate", uid)),
+            "owner_burned": r["hotkey"] in burned,
         })
     return out
 
@@ -83,15 +100,18 @@ def metagraph(
         sym = info.get("symbol") or ""
         table = Table(title=f"Subnet {n} metagraph at block {block}", title_justify="left")
         for col in ("UID", "Hotkey", "Stake", "Incentive", "Dividends", "Emission", "VTrust",
-                    "Permit", "Active", "Updated"):
+                    "Permit", "Active", "Updated (blocks ago)"):
             table.add_column(col, justify="left" if col == "Hotkey" else "right")
         for r in rows:
-            table.add_row(str(r["uid"]), r["hotkey"][:12] + "…",
+            table.add_row(str(r["uid"]), r["hotkey"][:12] + "…" + (" †" if r["owner_burned"]
+                                                                    else ""),
                           format_alpha(r["stake_rao"], symbol=sym, decimals=4),
                           f"{r['incentive']:.4f}", f"{r['dividends']:.4f}",
                           format_alpha(r["emission_rao"], symbol=sym, decimals=4),
                           f"{r['validator_trust']:.4f}", "*" if r["validator_permit"] else "",
                           "*" if r["active"] else "", str(block - r["last_update"]))
         console.print(table)
+        if any(r["owner_burned"] for r in rows):
+            console.print(OWNER_BURN_NOTE)
 
     out.result(data, render)

@@ -53,13 +53,13 @@ def test_the_set_up_is_exactly_the_two_commands():
 
 
 def run_on_a_terminal(env: dict, args: list[str], answers: list[tuple[str, str]],
-                      timeout: float = 120) -> tuple[int, str]:
+                      timeout: float = 120, term: str = "dumb") -> tuple[int, str]:
     """`taoctl args` on a pseudo-terminal; each prompt matching a pattern gets its answer."""
     argv = [taoctl_path(), *args]
     pid, fd = pty.fork()
     if pid == 0:  # pragma: no cover - the child
         try:
-            os.execve(argv[0], argv, {**env, "TERM": "dumb"})
+            os.execve(argv[0], argv, {**env, "TERM": term})
         finally:
             os._exit(127)
     output, answered, deadline = "", 0, time.monotonic() + timeout
