@@ -50,9 +50,12 @@ def flow(taoctl):
     return t
 
 
+WIDE = {"COLUMNS": "120"}
+
+
 @pytest.mark.in_process
-def test_views_at_120_columns(flow):
-    wide = {"COLUMNS": "120"}
+def test_no_amount_is_cut_at_120_columns(flow):
+    wide = WIDE
     for command in (["subnet", "list"], ["subnet", "show", "--netuid", "1"],
                     ["subnet", "metagraph", "--netuid", "1"], ["stake", "list", "--wallet-name",
                                                                  "me"],
@@ -62,7 +65,12 @@ def test_views_at_120_columns(flow):
         assert proc.returncode == 0, proc.stderr
         assert not CUT_AMOUNT.search(proc.stdout), f"{command} cuts an amount:\n{proc.stdout}"
 
-    # the owner burn: the owner's hotkeys are marked and the note says why their stake stays
+
+@pytest.mark.in_process
+def test_the_owner_burn_is_explained_where_it_shows(flow):
+    """Observation 6: the owner's miner earns incentive 1.0 and emission, yet its stake stays
+    0; the rows say the chain burns it."""
+    wide = WIDE
     meta = flow.json("subnet", "metagraph", "--netuid", "1")
     assert all(r["owner_burned"] for r in meta["neurons"])  # both hotkeys are the owner's
     miner = meta["neurons"][1]
@@ -72,7 +80,12 @@ def test_views_at_120_columns(flow):
     assert "burns the incentive" in flow.run("subnet", "show", "--netuid", "1",
                                              env=wide).stdout
 
-    # one meaning of "Updated": blocks ago, in the metagraph and in `weights show`
+
+@pytest.mark.in_process
+def test_updated_means_blocks_ago_everywhere(flow):
+    wide = WIDE
+    meta = flow.json("subnet", "metagraph", "--netuid", "1")
+    shown = flow.run("subnet", "metagraph", "--netuid", "1", env=wide).stdout
     weights = flow.json("weights", "show", "--netuid", "1")
     validator = weights["validators"][0]
     assert validator["blocks_since_update"] == meta["block"] - validator["last_update"]
@@ -80,7 +93,10 @@ def test_views_at_120_columns(flow):
     assert "Updated (blocks ago)" in table and "ago)" in shown
     assert re.search(rf"\b{validator['blocks_since_update']}\b", table)
 
-    # hyperparameters: human units on screen, the raw value in JSON, labelled columns
+
+@pytest.mark.in_process
+def test_hyperparameters_in_human_units(flow):
+    wide = WIDE
     hyper = flow.run("subnet", "hyperparameters", "--netuid", "1", env=wide).stdout
     raw = flow.json("subnet", "hyperparameters", "--netuid", "1")["hyperparameters"]
     assert str(raw["burn_increase_mult"]) not in hyper and "×1.26" in hyper
