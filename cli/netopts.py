@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -134,7 +134,7 @@ def with_timeout(command) -> None:
     command.params.insert(at, _TIMEOUT_PARAM)
 
 
-_TIMEOUT_PARAM = None
+_TIMEOUT_PARAM: Any = None
 
 
 def current_timeout() -> float | None:
@@ -142,7 +142,7 @@ def current_timeout() -> float | None:
     try:
         from typer._click.globals import get_current_context
     except ImportError:  # an older typer: click itself
-        from click import get_current_context
+        from click import get_current_context  # type: ignore[no-redef]
     ctx = get_current_context(silent=True)
     while ctx is not None:
         if "taoctl.timeout" in ctx.meta:
