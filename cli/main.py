@@ -48,8 +48,8 @@ def _available(modules: tuple[str, ...]) -> tuple[str, ...]:
 
 def finish(command) -> None:
     """What every command of the tree shares. One help style: click's plain layout, as the top
-    level has (rich's boxed layout cuts alias lists such as `--tolerance,--rate…` and costs its
-    import). `--timeout` wherever `--network` is (cli.netopts.with_timeout)."""
+    level has (rich's boxed layout cuts long alias lists short and costs its import).
+    `--timeout` wherever `--network` is (cli.netopts.with_timeout)."""
     from cli.netopts import with_timeout
 
     with_timeout(command)

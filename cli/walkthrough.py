@@ -46,8 +46,9 @@ def _steps() -> list[Step]:
     return [
         Step("Create a dev chain: Alice..Ferdie funded, Alice is sudo",
              lambda s: ["chain", "init", "--preset", "dev", "--force"]),
-        Step("Create a wallet: a coldkey and its hotkey 'validator' (unencrypted for the tour; "
-             "drop --no-use-password and set TAOCTL_PASSWORD to encrypt from a script)",
+        Step("Create a wallet: a coldkey and its hotkey 'validator' (unencrypted for the tour: "
+             "`taoctl wallet create --no-use-password`; without that flag the coldkey is "
+             "encrypted, its password asked or read from TAOCTL_PASSWORD)",
              lambda s: ["wallet", "create", "--hotkey", "validator", "--no-use-password", "-y"]),
         Step("A second hotkey that will mine",
              lambda s: ["wallet", "new-hotkey", "--hotkey", "miner", "--no-use-password", "-y"]),
