@@ -184,6 +184,16 @@ def _fold(console, renderable) -> None:
 _AMOUNT = re.compile(r"[≥≤~ ]*[-+]?[τα]?[-+]?[0-9][0-9,.]*( ?%| τ/α| blocks)?( \([^ ]*\))?")
 
 
+def over_tolerance(text: str, slippage_pct, tolerance_pct) -> str:
+    """A slippage cell as rich markup: bold red, and saying so, when the slippage is over the
+    tolerance (percentages as Decimal, str or int; plain under NO_COLOR, rich's rule)."""
+    from decimal import Decimal
+
+    if tolerance_pct is None or Decimal(str(slippage_pct)) <= Decimal(str(tolerance_pct)):
+        return text
+    return f"[bold red]{text} over the tolerance[/bold red]"
+
+
 def summarised(entries: list[tuple[str, int]], limit: int = 12) -> tuple[list[str], int]:
     """A long per-subnet list for a person: the `limit` largest entries (label, value) by
     value, and how many more there are (shown as "… and K more")."""
