@@ -134,3 +134,18 @@ def test_slippage_over_the_tolerance_is_highlighted(taoctl):
     assert "over the tolerance" in line and "\x1b[" in line
     code, plain = run_on_a_terminal({**env, "NO_COLOR": "1"}, args, [])
     assert "\x1b[" not in plain
+
+
+@pytest.mark.in_process
+def test_subnet_price_chart_spans_its_data(flow):
+    """A move of a few parts in a thousand fills the chart (the axis is not 0-based)."""
+    flow.json("stake", "add", "--netuid", "1", "--amount", "3", "--wallet-name", "me",
+              "--hotkey", "validator", "--tolerance", "0.05", "-y")
+    flow.json("chain", "advance", "2")
+    history = flow.json("subnet", "price", "--netuid", "1")["history"]
+    prices = [p["price_rao"] for p in history]
+    assert len(set(prices)) >= 2 and max(prices) < min(prices) * 1.01  # a small move
+    shown = flow.run("subnet", "price", "--netuid", "1", env=WIDE).stdout
+    labels = [line.split("┤")[0].strip() for line in shown.splitlines() if "┤" in line]
+    top, bottom = float(labels[0]), float(labels[-1])
+    assert (top, bottom) == (max(prices) / 1e9, min(prices) / 1e9), shown
