@@ -184,14 +184,21 @@ def _fold(console, renderable) -> None:
 _AMOUNT = re.compile(r"[≥≤~ ]*[-+]?[τα]?[-+]?[0-9][0-9,.]*( ?%| τ/α| blocks)?( \([^ ]*\))?")
 
 
+UNSAFE_HIGHLIGHT_PCT = 5  # with no limit (--unsafe), slippage over 5 % is highlighted
+
+
 def over_tolerance(text: str, slippage_pct, tolerance_pct) -> str:
     """A slippage cell as rich markup: bold red, and saying so, when the slippage is over the
-    tolerance (percentages as Decimal, str or int; plain under NO_COLOR, rich's rule)."""
+    tolerance (or, with no limit, over UNSAFE_HIGHLIGHT_PCT); percentages as Decimal, str or
+    int. Plain under NO_COLOR (rich's rule), the words stay."""
     from decimal import Decimal
 
-    if tolerance_pct is None or Decimal(str(slippage_pct)) <= Decimal(str(tolerance_pct)):
+    limit = UNSAFE_HIGHLIGHT_PCT if tolerance_pct is None else tolerance_pct
+    if Decimal(str(slippage_pct)) <= Decimal(str(limit)):
         return text
-    return f"[bold red]{text} over the tolerance[/bold red]"
+    said = "over the tolerance" if tolerance_pct is not None else \
+        f"over {UNSAFE_HIGHLIGHT_PCT} %, no limit"
+    return f"[bold red]{text} {said}[/bold red]"
 
 
 def summarised(entries: list[tuple[str, int]], limit: int = 12) -> tuple[list[str], int]:

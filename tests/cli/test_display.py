@@ -13,6 +13,7 @@ import pytest
 from cli.chart import line_chart
 from tests.cli.test_readme_flow import run_on_a_terminal
 
+COLOUR = re.compile(r"\x1b\[(?:[0-9]+;)*(?:3[0-9]|9[0-7])(?:;[0-9]+)*m")  # a foreground colour
 CUT_AMOUNT = re.compile(r"[τα][0-9,.]*…|…[0-9,.]+")
 
 
@@ -149,3 +150,15 @@ def test_subnet_price_chart_spans_its_data(flow):
     labels = [line.split("┤")[0].strip() for line in shown.splitlines() if "┤" in line]
     top, bottom = float(labels[0]), float(labels[-1])
     assert (top, bottom) == (max(prices) / 1e9, min(prices) / 1e9), shown
+
+
+@pytest.mark.in_process
+def test_a_stake_quote_highlights_slippage_over_the_tolerance(flow):
+    env = {k: v for k, v in flow.environment().items() if k != "NO_COLOR"}
+    args = ["stake", "add", "--netuid", "1", "--amount", "400", "--wallet-name", "me",
+            "--hotkey", "validator", "--unsafe", "--dry-run"]
+    code, output = run_on_a_terminal(env, args, [], term="xterm")
+    assert code == 0, output
+    assert re.search(r"\x1b\[[0-9;]*m[^\n]*over 5 %, no limit", output), output
+    code, plain = run_on_a_terminal({**env, "NO_COLOR": "1"}, args, [], term="xterm")
+    assert "over 5 %, no limit" in plain and not COLOUR.search(plain)  # bold may stay
