@@ -37,13 +37,13 @@ def _blocks(section: str) -> list[str]:
     return re.findall(r"```bash\n(.*?)```", text, re.S)
 
 
-def using_it() -> list[list[str]]:
-    """The "Using it" block as argument lists (comments dropped)."""
+def using_it(raw: bool = False) -> list:
+    """The "Using it" block as argument lists (comments dropped); with `raw`, (line, words)."""
     lines = []
     for line in _blocks("Using it")[0].splitlines():
         words = shlex.split(line.replace("<your ss58>", YOUR_SS58), comments=True)
         if words:
-            lines.append(words)
+            lines.append((line, words) if raw else words)
     return lines
 
 
@@ -53,15 +53,19 @@ def test_the_set_up_is_exactly_the_two_commands():
 
 
 def run_on_a_terminal(env: dict, args: list[str], answers: list[tuple[str, str]],
-                      timeout: float = 120, term: str = "dumb") -> tuple[int, str]:
-    """`taoctl args` on a pseudo-terminal; each prompt matching a pattern gets its answer."""
-    argv = [taoctl_path(), *args]
+                      timeout: float = 120, term: str = "dumb",
+                      argv: list[str] | None = None, typed: str | None = None) -> tuple[int, str]:
+    """`taoctl args` (or `argv`) on a pseudo-terminal; each prompt matching a pattern gets its
+    answer; `typed` is typed at once (for a prompt that prints nothing)."""
+    argv = argv or [taoctl_path(), *args]
     pid, fd = pty.fork()
     if pid == 0:  # pragma: no cover - the child
         try:
             os.execve(argv[0], argv, {**env, "TERM": term})
         finally:
             os._exit(127)
+    if typed is not None:
+        os.write(fd, typed.encode() + b"\n")
     output, answered, deadline = "", 0, time.monotonic() + timeout
     while time.monotonic() < deadline:
         ready, _, _ = select.select([fd], [], [], 0.5)
@@ -92,10 +96,14 @@ def test_the_readme_flow_with_an_encrypted_wallet(taoctl):
     person = [(r"password[^:\n]*: ?$", PASSWORD), (r"retype[^:\n]*: ?$", PASSWORD),
               (r"\[y/n\][^\n]*$", "y")]
     ran = []
-    for words in using_it():
-        if words[0] == "read":  # the README's password source: the person types it
+    for line, words in using_it(raw=True):
+        if words[0] == "read":  # the README's password source: the person types it, bash runs it
             variable = words[-1]
             assert words[-3:] == ["&&", "export", variable], words
+            code, output = run_on_a_terminal(
+                env, [], [], argv=["/bin/bash", "--norc", "-c", f"{line}\nprintenv {variable}"],
+                typed=PASSWORD)
+            assert code == 0 and output.strip().splitlines()[-1] == PASSWORD, output
             env[variable] = PASSWORD
             ran.append(words)
             continue
