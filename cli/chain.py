@@ -293,7 +293,8 @@ def _render_epochs(console, data: dict) -> None:
                              EPOCH_LIST_LIMIT)
     if more:
         shown.append(f"… and {more} more (--json lists every subnet)")
-    console.print(Columns(shown, padding=(0, 3)))
+    if shown:
+        console.print(Columns(shown, padding=(0, 3)))
 
 
 def _epoch_ledger(backend) -> tuple[int, dict[int, int]]:
