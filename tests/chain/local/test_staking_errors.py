@@ -9,7 +9,7 @@ import pytest
 
 from chain.local import items as i
 from chain.local.accounts import DEV_ACCOUNTS, dev_signer
-from chain.local.subtensor_errors import ERROR_NAMES, SubtensorError
+from chain.local.subtensor_errors import ERROR_NAMES, fail
 from tests.chain.local.subnet_fixtures import (
     ALICE,
     BOB,
@@ -158,7 +158,7 @@ def test_error_names_are_subtensors():
              "NotEnoughBalanceToPayLockCost"}
     assert ERROR_NAMES - newer <= _errors_in_metadata()
     with pytest.raises(ValueError):
-        SubtensorError("NoSuchError", "x")
+        fail("NoSuchError", "x")
 
 
 def test_messages_are_one_line_json_safe(chain):
