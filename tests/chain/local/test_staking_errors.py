@@ -9,7 +9,6 @@ import pytest
 
 from chain.local import items as i
 from chain.local.accounts import DEV_ACCOUNTS, dev_signer
-from chain.local.subtensor_errors import ERROR_NAMES, fail
 from tests.chain.local.subnet_fixtures import (
     ALICE,
     BOB,
@@ -137,28 +136,6 @@ def test_start_call_waits_for_the_delay(dev_chain):
     receipt = submit(dev_chain, alice, "start_call", netuid=1)
     assert receipt.success, receipt.message
     assert read(dev_chain, i.SUBTOKEN_ENABLED, 1) is True
-
-
-def _errors_in_metadata() -> set[str]:
-    from pathlib import Path
-
-    import chain.node
-
-    path = Path(chain.node.__file__).parent / "metadata" / "metadata_v14_spec343.json"
-    meta = json.loads(path.read_text())
-    types = {t["id"]: t["type"] for t in meta["types"]}
-    pallet = next(p for p in meta["pallets"] if p["name"] == "SubtensorModule")
-    return {v["name"] for v in types[pallet["error"]]["def"]["variant"]["variants"]}
-
-
-def test_error_names_are_subtensors():
-    """Every name we raise is a variant of subtensor's Error enum (spec 343 or main)."""
-    newer = {"RegistrationPriceLimitExceeded", "ReservesTooLow", "SwapInputTooLarge",
-             "PriceLimitExceeded", "InvalidPool", "InvalidWeights",
-             "NotEnoughBalanceToPayLockCost"}
-    assert ERROR_NAMES - newer <= _errors_in_metadata()
-    with pytest.raises(ValueError):
-        fail("NoSuchError", "x")
 
 
 def test_messages_are_one_line_json_safe(chain):
