@@ -84,7 +84,7 @@ def _classify(exc: BaseException) -> tuple[str, str, int]:
     try:
         from typer._click import exceptions as click_exc
     except ImportError:  # typer < 0.25 uses click itself
-        from click import exceptions as click_exc
+        from click import exceptions as click_exc  # type: ignore[no-redef]
 
     if isinstance(exc, SystemExit):
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
@@ -93,18 +93,20 @@ def _classify(exc: BaseException) -> tuple[str, str, int]:
         return "", "", exc.exit_code
     if isinstance(exc, (KeyboardInterrupt, typer.Abort)):
         return "Interrupted", "interrupted; nothing more was done", EXIT_INTERRUPTED
-    if type(exc).__name__ == "NoArgsIsHelpError":  # `taoctl group` alone: show its help
-        print(exc.ctx.get_help() if exc.ctx else exc.format_message())
+    if isinstance(exc, click_exc.ClickException) and type(exc).__name__ == "NoArgsIsHelpError":
+        ctx = getattr(exc, "ctx", None)  # `taoctl group` alone: show its help
+        print(ctx.get_help() if ctx else exc.format_message())
         return "", "", EXIT_OK
     if isinstance(exc, click_exc.ClickException):
         code = exc.exit_code if exc.exit_code else EXIT_USAGE
         return "UsageError", exc.format_message(), max(code, EXIT_USAGE)
     if isinstance(exc, BrokenPipeError):
         return "", "", EXIT_OK
-    code = getattr(exc, "exit_code", None)
-    if isinstance(code, int) and not isinstance(code, bool) and code in MEANINGS and code:
+    declared = getattr(exc, "exit_code", None)  # the instance's, else its class's
+    if isinstance(declared, int) and not isinstance(declared, bool) and declared in MEANINGS \
+            and declared != EXIT_OK:
         name = getattr(exc, "name", None) or type(exc).__name__
-        return str(name), _text(exc) or str(name), code
+        return str(name), _text(exc) or str(name), declared
     return ("InternalError", f"internal error ({type(exc).__name__}): {_text(exc)}",
             EXIT_FAILURE)
 
