@@ -21,10 +21,17 @@ from chain.local import epoch_items as e
 from chain.local import items as i
 from chain.local import stake_utils as su
 from chain.local.calls import Env, call
+from chain.local.errors import DispatchError
 from chain.local.state import State
-from chain.local.subtensor_errors import fail
 
 U16_MAX = 65_535
+
+
+def WeightsError(name: str, message: str) -> DispatchError:  # noqa: N802 - raised like a class
+    """A refused `set_weights`: the refusal class of subtensor's `name` (`chain.errors`)."""
+    from chain.errors import fail
+
+    return fail(name, message)
 
 
 def max_upscale(values: list[int]) -> list[int]:
@@ -46,54 +53,54 @@ def root_alpha_stake(state: State, hotkey: bytes, netuid: int) -> int:
 
 def check_and_upscale(state: State, hotkey: bytes, netuid: int, dests: list, weights: list,
                       version_key: int, block: int) -> tuple[int, list[list[int]]]:
-    """Every check of `do_set_weights`; returns (uid, the stored row) or raises the refusal."""
+    """Every check of `do_set_weights`; returns (uid, the stored row) or raises WeightsError."""
     if not isinstance(dests, list) or not isinstance(weights, list):
-        raise fail("WeightVecNotEqualSize", "dests and weights must be lists")
+        raise WeightsError("WeightVecNotEqualSize", "dests and weights must be lists")
     if len(dests) != len(weights):
-        raise fail("WeightVecNotEqualSize",
-                   f"{len(dests)} uids but {len(weights)} weights")
+        raise WeightsError("WeightVecNotEqualSize",
+                           f"{len(dests)} uids but {len(weights)} weights")
     for v in (*dests, *weights):
         if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= U16_MAX:
-            raise fail("UidVecContainInvalidOne",
-                       f"{v!r} is not a u16")
+            raise WeightsError("UidVecContainInvalidOne",
+                               f"{v!r} is not a u16")
     if netuid == 0 or not su.subnet_exists(state, netuid):
-        raise fail("SubnetNotExists", f"subnet {netuid} does not exist")
+        raise WeightsError("SubnetNotExists", f"subnet {netuid} does not exist")
     uid = state.get(i.UIDS, netuid, hotkey)
     if uid is None:
-        raise fail("HotKeyNotRegisteredInSubNet",
-                   f"hotkey 0x{hotkey.hex()} is not registered on subnet {netuid}")
+        raise WeightsError("HotKeyNotRegisteredInSubNet",
+                           f"hotkey 0x{hotkey.hex()} is not registered on subnet {netuid}")
     threshold = state.get(e.STAKE_THRESHOLD)
     if threshold and root_alpha_stake(state, hotkey, netuid) < threshold:
-        raise fail("NotEnoughStakeToSetWeights",
-                   f"the hotkey's stake is below the threshold of {threshold} rao")
+        raise WeightsError("NotEnoughStakeToSetWeights",
+                           f"the hotkey's stake is below the threshold of {threshold} rao")
     if version_key < state.get(e.WEIGHTS_VERSION_KEY, netuid):
-        raise fail("IncorrectWeightVersionKey",
-                   f"version key {version_key} is below the subnet's "
-                   f"{state.get(e.WEIGHTS_VERSION_KEY, netuid)}")
+        raise WeightsError("IncorrectWeightVersionKey",
+                           f"version key {version_key} is below the subnet's "
+                           f"{state.get(e.WEIGHTS_VERSION_KEY, netuid)}")
     last = state.get(i.LAST_UPDATE, netuid)
     last_update = last[uid] if uid < len(last) else 0
     limit = state.get(e.WEIGHTS_SET_RATE_LIMIT, netuid)
     if state.get(e.WEIGHTS, netuid, uid) and block - last_update < limit:
-        raise fail("SettingWeightsTooFast",
-                   f"weights were set at block {last_update}; the next change is "
-                   f"allowed at block {last_update + limit}")
+        raise WeightsError("SettingWeightsTooFast",
+                           f"weights were set at block {last_update}; the next change is "
+                           f"allowed at block {last_update + limit}")
     n = state.get(i.SUBNETWORK_N, netuid)
     if any(d >= n for d in dests):
-        raise fail("UidVecContainInvalidOne",
-                   f"uids must be below {n} (the subnet's neuron count)")
+        raise WeightsError("UidVecContainInvalidOne",
+                           f"uids must be below {n} (the subnet's neuron count)")
     if len(set(dests)) != len(dests):
-        raise fail("DuplicateUids", "a uid appears twice")
+        raise WeightsError("DuplicateUids", "a uid appears twice")
     self_only = dests == [uid]
     permits = state.get(e.VALIDATOR_PERMIT, netuid)
     permitted = uid < len(permits) and bool(permits[uid])
     if not self_only and not permitted:
-        raise fail("NeuronNoValidatorPermit",
-                   f"uid {uid} has no validator permit on subnet {netuid} (permits are "
-                   "given to the top stakes at each epoch)")
+        raise WeightsError("NeuronNoValidatorPermit",
+                           f"uid {uid} has no validator permit on subnet {netuid} (permits are "
+                           "given to the top stakes at each epoch)")
     minimum = min(state.get(i.MIN_ALLOWED_WEIGHTS, netuid), n)
     if not self_only and len(dests) < minimum:
-        raise fail("WeightVecLengthIsLow",
-                   f"{len(dests)} weights, the subnet requires at least {minimum}")
+        raise WeightsError("WeightVecLengthIsLow",
+                           f"{len(dests)} weights, the subnet requires at least {minimum}")
     row = [[d, w] for d, w in zip(dests, max_upscale(weights), strict=True)]
     return uid, row
 

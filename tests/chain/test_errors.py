@@ -59,7 +59,7 @@ def test_the_runtime_raises_only_listed_names():
     """A typo in `fail("...")` anywhere in the chain would be a ValueError at the worst time."""
     raised = set()
     for path in (ROOT / "chain").rglob("*.py"):
-        raised |= set(re.findall(r"\bfail\(\s*\"(\w+)\"", path.read_text()))
+        raised |= set(re.findall(r"\b(?:fail|WeightsError)\(\s*\"(\w+)\"", path.read_text()))
     assert raised and raised <= ce.ERROR_NAMES, raised - ce.ERROR_NAMES
 
 
