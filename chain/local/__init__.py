@@ -21,7 +21,7 @@ Map of the package (each module's docstring says more):
 Part 2, subnets and staking (`README.md` in this directory is the contract for the CLI):
 
 - `items`     their storage items (pools, subnets, neurons, burn, share pools)
-- `subtensor_errors` `fail(name, message)`: the refusal class of that name (`chain.errors`)
+- `subtensor_errors` `SubtensorError(name, message)` with subtensor's error names
 - `stake_utils` pools as `amm.Pool`, share pools in storage, the executing swaps
 - `staking`   add/remove (limit), unstake_all, move/transfer/swap (limit), take
 - `subnets`   register_network, start_call, the subnet limit, dissolution

@@ -9,6 +9,7 @@ import pytest
 
 from chain.local import items as i
 from chain.local.accounts import DEV_ACCOUNTS, dev_signer
+from chain.local.subtensor_errors import ERROR_NAMES, SubtensorError
 from tests.chain.local.subnet_fixtures import (
     ALICE,
     BOB,
@@ -136,6 +137,34 @@ def test_start_call_waits_for_the_delay(dev_chain):
     receipt = submit(dev_chain, alice, "start_call", netuid=1)
     assert receipt.success, receipt.message
     assert read(dev_chain, i.SUBTOKEN_ENABLED, 1) is True
+
+
+def _errors_in_metadata() -> set[str]:
+    from pathlib import Path
+
+    import chain.node
+
+    path = Path(chain.node.__file__).parent / "metadata" / "metadata_v14_spec343.json"
+    meta = json.loads(path.read_text())
+    types = {t["id"]: t["type"] for t in meta["types"]}
+    pallet = next(p for p in meta["pallets"] if p["name"] == "SubtensorModule")
+    return {v["name"] for v in types[pallet["error"]]["def"]["variant"]["variants"]}
+
+
+def test_error_names_are_subtensors():
+    """Every SubtensorModule name of the list is a variant of subtensor's Error enum (spec 343
+    or main); an unlisted name is refused."""
+    from chain.errors import REFUSALS, fail
+
+    newer = {"RegistrationPriceLimitExceeded", "ReservesTooLow", "SwapInputTooLarge",
+             "PriceLimitExceeded", "InvalidPool", "InvalidWeights",
+             "NotEnoughBalanceToPayLockCost"}
+    listed = set(REFUSALS["SubtensorModule"].split()) | set(REFUSALS["Newer"].split())
+    assert listed <= ERROR_NAMES
+    assert listed - newer <= _errors_in_metadata()
+    assert isinstance(fail("SameNetuid", "x"), SubtensorError)
+    with pytest.raises(ValueError):
+        fail("NoSuchError", "x")
 
 
 def test_messages_are_one_line_json_safe(chain):
