@@ -173,3 +173,11 @@ def test_the_sandbox_raises_the_typed_class(dev_chain_path):
 @pytest.fixture
 def dev_chain_path(tmp_path):
     return tmp_path / "dev.db"
+
+
+def test_the_node_encodes_the_same_token_and_bare_names():
+    """`taoctl node serve` turns a refusal back into a DispatchError value by these names."""
+    from chain.node import view
+
+    assert set(ce.REFUSALS["Token"].split()) == set(view.TOKEN_ERRORS)
+    assert set(ce.REFUSALS["System"].split()) == set(view.PLAIN_DISPATCH_ERRORS) - {"Other"}
