@@ -103,8 +103,7 @@ def _classify(exc: BaseException) -> tuple[str, str, int]:
     if isinstance(exc, BrokenPipeError):
         return "", "", EXIT_OK
     declared = getattr(exc, "exit_code", None)  # the instance's, else its class's
-    if isinstance(declared, int) and not isinstance(declared, bool) and declared in MEANINGS \
-            and declared != EXIT_OK:
+    if type(declared) is int and declared in MEANINGS and declared != EXIT_OK:
         name = getattr(exc, "name", None) or type(exc).__name__
         return str(name), _text(exc) or str(name), declared
     return ("InternalError", f"internal error ({type(exc).__name__}): {_text(exc)}",
