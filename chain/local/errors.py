@@ -30,7 +30,7 @@ from chain.errors import (
     NotExpendable,
     Stale,
 )
-from exitcodes import EXIT_USAGE, EXIT_UNAVAILABLE
+from exitcodes import EXIT_UNAVAILABLE, EXIT_USAGE
 
 __all__ = [
     "BadGenesis", "BadOrigin", "BadProof", "CallUnknown", "ChainCorrupt", "ChainError",
