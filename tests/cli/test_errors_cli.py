@@ -146,3 +146,53 @@ def test_a_typed_refusal_is_reported_by_its_name(capsys):
 
     assert report(fail("NotEnoughBalanceToStake", "has 1 rao"), json_mode=True) == 4
     assert json.loads(capsys.readouterr().out)["error"]["type"] == "NotEnoughBalanceToStake"
+
+
+@pytest.fixture
+def boom(monkeypatch):
+    """A command group `boom` whose `go` fails with a bug (a KeyError), run through `main`."""
+    import importlib.machinery
+    import sys
+    import types
+
+    import typer
+
+    import cli.main
+
+    module = types.ModuleType("tests_boom_group")
+    module.__spec__ = importlib.machinery.ModuleSpec("tests_boom_group", None)
+    module.app = typer.Typer()
+
+    @module.app.command()
+    def go() -> None:
+        """Fail as a bug does."""
+        _ = {}["missing"]
+
+    @module.app.command()
+    def other() -> None:
+        """A second command, so `go` stays a subcommand."""
+
+    monkeypatch.setitem(sys.modules, "tests_boom_group", module)
+    monkeypatch.setitem(cli.main.GROUPS, "boom", (("tests_boom_group",), "Fails."))
+
+    def run() -> int:
+        with pytest.raises(SystemExit) as exited:
+            cli.main.main(["boom", "go"])
+        return exited.value.code
+
+    return run
+
+
+def test_a_bug_exits_1_with_one_line_and_no_traceback(boom, capsys, monkeypatch):
+    monkeypatch.delenv("TAOCTL_DEBUG", raising=False)
+    assert boom() == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "internal error (KeyError)" in err and "TAOCTL_DEBUG=1" in err
+
+
+def test_a_bug_under_debug_shows_its_traceback_and_still_exits_1(boom, capsys, monkeypatch):
+    monkeypatch.setenv("TAOCTL_DEBUG", "1")
+    assert boom() == 1
+    captured = capsys.readouterr()
+    assert "Traceback (most recent call last)" in captured.err and "in go" in captured.err
