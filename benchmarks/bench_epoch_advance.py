@@ -27,30 +27,29 @@ def build(path: Path, subnets: int, uids: int, validators: int = 64):
     """A dev chain with running, emitting subnets, stake on validators and weights set."""
     import random
 
-    from chain.local import epoch_items as e
-    from chain.local import items as i
     from chain.local import neurons
     from chain.local import stake_utils as su
-    from chain.local import storage as s
     from chain.local.accounts import DEV_ACCOUNTS, subnet_account
     from chain.local.balances import free_balance, set_free
     from chain.local.chain import LocalChain
     from chain.local.subnets import create_subnet
+    from chain.pallets import subtensor_module as sm
+    from chain.pallets import system
 
     rng = random.Random(7)
     chain = LocalChain.create(path, "dev")
     owner = DEV_ACCOUNTS["Alice"]
     with chain.writing() as state:
-        block = state.get(s.NUMBER)
+        block = state.get(system.NUMBER)
         for netuid in range(1, subnets + 1):
             tao = rng.randint(1_000, 20_000) * TAO // max(1, subnets // 32)
             create_subnet(state, netuid, owner, key(f"owner-{netuid}"), tao, block)
-            state.set(i.SUBNET_ALPHA_IN, netuid, tao * rng.randint(20, 200))
-            state.set(i.SUBNET_MOVING_PRICE, netuid, (1 << 32) // rng.randint(20, 200))
-            state.set(i.SUBTOKEN_ENABLED, netuid, True)
-            state.set(i.SUBNET_EMISSION_ENABLED, netuid, True)
-            state.set(i.FIRST_EMISSION_BLOCK, netuid, block)
-            state.set(i.MAX_ALLOWED_UIDS, netuid, uids)
+            state.set(sm.SUBNET_ALPHA_IN, netuid, tao * rng.randint(20, 200))
+            state.set(sm.SUBNET_MOVING_PRICE, netuid, (1 << 32) // rng.randint(20, 200))
+            state.set(sm.SUBTOKEN_ENABLED, netuid, True)
+            state.set(sm.SUBNET_EMISSION_ENABLED, netuid, True)
+            state.set(sm.FIRST_EMISSION_BLOCK, netuid, block)
+            state.set(sm.MAX_ALLOWED_UIDS, netuid, uids)
             # the pool's TAO comes from Alice (issuance unchanged, so `chain check` holds)
             set_free(state, owner, free_balance(state, owner) - tao)
             set_free(state, subnet_account(netuid), free_balance(state, subnet_account(netuid))
@@ -65,12 +64,12 @@ def build(path: Path, subnets: int, uids: int, validators: int = 64):
                     amount = rng.randint(1_000, 100_000) * TAO
                     su.credit_stake(state, hotkey, coldkey, netuid, amount)
                     staked += amount
-            state.set(i.SUBNET_ALPHA_OUT, netuid, staked)
-            state.set(e.VALIDATOR_PERMIT, netuid, [uid <= validators for uid in range(uids)])
+            state.set(sm.SUBNET_ALPHA_OUT, netuid, staked)
+            state.set(sm.VALIDATOR_PERMIT, netuid, [uid <= validators for uid in range(uids)])
             for uid in range(1, validators + 1):
                 row = [[m, rng.randint(1, 65_535)] for m in range(validators + 1, uids)]
-                state.set(e.WEIGHTS, netuid, uid, row)
-            state.set(i.LAST_UPDATE, netuid, [block + 7_200] * uids)  # active all day
+                state.set(sm.WEIGHTS, netuid, uid, row)
+            state.set(sm.LAST_UPDATE, netuid, [block + 7_200] * uids)  # active all day
     return chain
 
 
@@ -99,8 +98,8 @@ def main() -> None:
     parser.add_argument("--blocks", type=int, default=7200)
     parser.add_argument("--no-yuma", action="store_true")
     args = parser.parse_args()
-    from chain.local import epoch_items as e
     from chain.local import invariants
+    from chain.pallets import taoctl
 
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
@@ -108,13 +107,13 @@ def main() -> None:
         print(f"set-up: {args.subnets} subnets x {args.uids} UIDs in "
               f"{time.perf_counter() - t0:.1f} s")
         with chain.reading() as state:
-            epochs0 = state.get(e.EPOCHS_RUN)
+            epochs0 = state.get(taoctl.EPOCHS_RUN)
         t0 = time.perf_counter()
         result = chain.advance(args.blocks)
         elapsed = time.perf_counter() - t0
         with chain.reading() as state:
-            epochs = state.get(e.EPOCHS_RUN) - epochs0
-            paid = sum(state.get(e.EPOCH_PAID, n) for n in range(1, args.subnets + 1))
+            epochs = state.get(taoctl.EPOCHS_RUN) - epochs0
+            paid = sum(state.get(taoctl.EPOCH_PAID, n) for n in range(1, args.subnets + 1))
         print(f"chain advance {args.blocks}: {elapsed:.2f} s ({epochs} epochs, "
               f"{paid / TAO:,.1f} alpha paid, {result.minted / TAO:,.1f} TAO minted)")
         failures = {k: v for k, v in invariants.check(chain).items() if v}

@@ -37,12 +37,12 @@ def _key(label: str, i: int) -> bytes:
 
 def build(path: Path, subnets: int, stakers: int) -> list[bytes]:
     """The chain file; returns the owner hotkey of every created subnet, by netuid - 1."""
-    from chain.local import items as i
     from chain.local.accounts import DEV_ACCOUNTS
     from chain.local.chain import LocalChain
     from chain.local.extrinsic import Call
     from chain.local.runtime import dispatch
     from chain.local.subnets import netuids
+    from chain.pallets import subtensor_module as sm
 
     alice = DEV_ACCOUNTS["Alice"]
     chain = LocalChain.create(path, "dev", force=True)
@@ -56,9 +56,9 @@ def build(path: Path, subnets: int, stakers: int) -> list[bytes]:
 
             for n in range(1, subnets):
                 owner, hotkey = _key("owner", n), _key("owner-hotkey", n)
-                state.set(i.NETWORK_LAST_LOCK_COST, state.get(i.NETWORK_MIN_LOCK_COST))
+                state.set(sm.NETWORK_LAST_LOCK_COST, state.get(sm.NETWORK_MIN_LOCK_COST))
                 run(alice, "Balances", "transfer_keep_alive", dest=owner,
-                    value=state.get(i.NETWORK_MIN_LOCK_COST) * 2 + 10 * TAO)
+                    value=state.get(sm.NETWORK_MIN_LOCK_COST) * 2 + 10 * TAO)
                 run(owner, "SubtensorModule", "register_network", hotkey=hotkey)
                 netuid = max(netuids(state))
                 run(owner, "SubtensorModule", "start_call", netuid=netuid)

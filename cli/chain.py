@@ -88,14 +88,14 @@ def _ss58(public_key: bytes) -> str:
 
 
 def _status(backend) -> dict:
-    from chain.local import storage as s
     from chain.local.accounts import AUTHOR_ACCOUNT
+    from chain.pallets import system
 
     info = backend.block_info()
     halvings = backend.halvings()
     upcoming = [h for h in halvings["halvings"] if not h["past"]]
     with backend.chain.reading() as state:
-        accounts = sum(1 for _ in state.iter(s.ACCOUNT))
+        accounts = sum(1 for _ in state.iter(system.ACCOUNT))
         extrinsics = backend.chain.conn.execute("SELECT COUNT(*) FROM extrinsics").fetchone()[0]
     return {
         "network": "sandbox",

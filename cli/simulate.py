@@ -66,12 +66,12 @@ def simulate(
     from chain.local.chain import LocalChain
 
     if epochs is not None:
-        from chain.local import items as i
         from chain.local.coinbase import all_subnets
+        from chain.pallets import subtensor_module as sm
 
         with LocalChain.open(path) as chain, chain.reading() as state:
             first = (netuids or all_subnets(state) or [0])[0]
-            blocks = epochs * max(state.get(i.TEMPO, first), 1)
+            blocks = epochs * max(state.get(sm.TEMPO, first), 1)
     from chain.local.simulate import simulate as run
 
     with out.status(f"Simulating {blocks:,} blocks in memory..."):

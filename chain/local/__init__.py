@@ -1,11 +1,11 @@
 """The bundled chain: storage on SQLite, the runtime modules, blocks, signed extrinsics, presets.
 
-Map of the package (each module's docstring says more):
+Map of the package (each module's docstring says more). The storage items and calls it keeps
+and runs are declared per pallet in `chain.pallets`.
 
-- `storage`   the registry of storage items (subtensor's names), `declare(...)` to add items
 - `state`     `State`: items read through an overlay, nested snapshots, flushed per transaction
 - `extrinsic` `Call`, `SignedExtrinsic`, `sign(signer, genesis_hash, nonce, call)`
-- `calls`     the call table: `@call("Pallet", "name", arg=kind)`; `PALLET_MODULES` to extend
+- `calls`     the call table: `@call("Pallet", "name")` binds a function to a declared call
 - `balances`  Balances pallet: transfers, existential deposit, reaping, mint/recycle helpers
 - `hooks`     start-of-block hooks (`BLOCK_HOOKS`); emission stand-in until the coinbase exists
 - `emission`  block emission by issuance (halvings), closed-form sums over many blocks
@@ -20,7 +20,6 @@ Map of the package (each module's docstring says more):
 
 Part 2, subnets and staking (`README.md` in this directory is the contract for the CLI):
 
-- `items`     their storage items (pools, subnets, neurons, burn, share pools)
 - `subtensor_errors` `SubtensorError(name, message)` with subtensor's error names
 - `stake_utils` pools as `amm.Pool`, share pools in storage, the executing swaps
 - `staking`   add/remove (limit), unstake_all, move/transfer/swap (limit), take

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from chain.backend import BlockInfo, Receipt, Signer
-from chain.local import storage as s
 from chain.local.chain import AdvanceResult, LocalChain
 from chain.local.emission import (
     block_emission_for_issuance,
@@ -20,6 +19,7 @@ from chain.local.emission import (
     halvings_in_run,
 )
 from chain.local.extrinsic import Call
+from chain.pallets import balances, registry, taoctl
 
 MAX_HALVINGS = 30  # emission is 0 from the 30th halving on (1e9 >> 30 == 0)
 
@@ -42,11 +42,11 @@ class LocalBackend:
 
     def read(self, item: str, *key: Any) -> Any:
         with self.chain.reading() as state:
-            return state.get(s.item(item), *key)
+            return state.get(registry.item(item), *key)
 
     def read_many(self, item: str, keys: list[tuple]) -> list[Any]:
         with self.chain.reading() as state:
-            declared = s.item(item)
+            declared = registry.item(item)
             return [state.get(declared, *key) for key in keys]
 
     def query(self, method: str, *args: Any) -> Any:
@@ -83,8 +83,8 @@ class LocalBackend:
         A halving's block is the first block minting at the halved rate.
         """
         with self.chain.reading() as state:
-            issuance = state.get(s.BALANCES_ISSUANCE)
-            past = {k: block for (k,), block in state.iter(s.HALVING_BLOCK)}
+            issuance = state.get(balances.TOTAL_ISSUANCE)
+            past = {k: block for (k,), block in state.iter(taoctl.HALVING_BLOCK)}
             number = self.chain.open_number()
         rows = []
         for k in sorted(past):

@@ -15,46 +15,48 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from chain.local import storage as s
 from chain.local.calls import Env, call
 from chain.local.errors import ExistentialDeposit, InsufficientBalance, NotExpendable
 from chain.local.state import State
+from chain.pallets import balances, system, taoctl
+from chain.pallets import subtensor_module as sm
+from chain.pallets.storage import AccountInfo
 
 EXISTENTIAL_DEPOSIT = 500  # rao
 
 
 def free_balance(state: State, who: bytes) -> int:
     """The account's free TAO in rao (0 for an unknown account)."""
-    return state.get(s.ACCOUNT, who).free
+    return state.get(system.ACCOUNT, who).free
 
 
 def set_free(state: State, who: bytes, free: int) -> None:
     """Set an account's free balance, keeping its nonce (an account with nothing is removed)."""
-    info = replace(state.get(s.ACCOUNT, who), free=free)
-    if info == s.AccountInfo():
-        state.remove(s.ACCOUNT, who)
+    info = replace(state.get(system.ACCOUNT, who), free=free)
+    if info == AccountInfo():
+        state.remove(system.ACCOUNT, who)
     else:
-        state.set(s.ACCOUNT, who, info)
+        state.set(system.ACCOUNT, who, info)
 
 
 def deposit_minted(state: State, who: bytes, amount: int) -> None:
     """Credit newly minted TAO: the balance and both TotalIssuance items grow together."""
     set_free(state, who, free_balance(state, who) + amount)
     change_issuance(state, amount)
-    state.set(s.MINTED, state.get(s.MINTED) + amount)
+    state.set(taoctl.MINTED, state.get(taoctl.MINTED) + amount)
 
 
 def recycle(state: State, who: bytes, amount: int) -> None:
     """Withdraw TAO and lower issuance (`recycle_tao`): the only way issuance falls."""
     set_free(state, who, free_balance(state, who) - amount)
     change_issuance(state, -amount)
-    state.set(s.RECYCLED, state.get(s.RECYCLED) + amount)
+    state.set(taoctl.RECYCLED, state.get(taoctl.RECYCLED) + amount)
 
 
 def change_issuance(state: State, delta: int) -> None:
     """Move `Balances.TotalIssuance` and `SubtensorModule.TotalIssuance` together."""
-    state.set(s.BALANCES_ISSUANCE, state.get(s.BALANCES_ISSUANCE) + delta)
-    state.set(s.SUBTENSOR_ISSUANCE, state.get(s.SUBTENSOR_ISSUANCE) + delta)
+    state.set(balances.TOTAL_ISSUANCE, state.get(balances.TOTAL_ISSUANCE) + delta)
+    state.set(sm.TOTAL_ISSUANCE, state.get(sm.TOTAL_ISSUANCE) + delta)
 
 
 def transfer(env: Env, source: bytes, dest: bytes, value: int, *, keep_alive: bool) -> None:
@@ -96,19 +98,19 @@ def reap(env: Env, who: bytes) -> None:
     env.emit("System", "KilledAccount", account=who)
 
 
-@call("Balances", "transfer_keep_alive", dest="AccountId", value="u64")
+@call("Balances", "transfer_keep_alive")
 def transfer_keep_alive(env: Env, origin: bytes, dest: bytes, value: int) -> None:
     """Transfer that never reaps the sender."""
     transfer(env, origin, dest, value, keep_alive=True)
 
 
-@call("Balances", "transfer_allow_death", dest="AccountId", value="u64")
+@call("Balances", "transfer_allow_death")
 def transfer_allow_death(env: Env, origin: bytes, dest: bytes, value: int) -> None:
     """Transfer that may take the sender below the deposit, reaping it."""
     transfer(env, origin, dest, value, keep_alive=False)
 
 
-@call("Balances", "transfer_all", dest="AccountId", keep_alive="bool")
+@call("Balances", "transfer_all")
 def transfer_all(env: Env, origin: bytes, dest: bytes, keep_alive: bool) -> None:
     """Transfer the whole free balance, or all but the existential deposit with keep_alive."""
     free = free_balance(env.state, origin)

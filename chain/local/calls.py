@@ -1,9 +1,12 @@
-"""The call table: which (pallet, call) names exist, their arguments, and the function that runs.
+"""The call table: the function that runs each call `chain.pallets` declares.
 
-Each pallet module registers its calls with `@call("Pallet", "name", arg=kind, ...)`. Argument
-kinds: "AccountId" (32 bytes, or "0x"-hex in JSON), "u16"/"u64"/"u128" (non-negative ints in
-range), "bool". `decode_args` checks and normalises arguments before dispatch, so a malformed call
-is an invalid transaction (refused, nothing changed) rather than a failed dispatch.
+Which (pallet, call) names exist and their arguments are declared once, per pallet, in
+`chain.pallets`; a runtime module binds its function to one with `@call("Pallet", "name")`, and
+`lookup` loads every module of `PALLET_MODULES` first, so the table is whole whatever was
+imported before. Argument kinds: "AccountId" (32 bytes, or "0x"-hex in JSON),
+"u16"/"u64"/"u128" (non-negative ints in range), "bool". `decode_args` checks and normalises
+arguments before dispatch, so a malformed call is an invalid transaction (refused, nothing
+changed) rather than a failed dispatch.
 
 A call function has the signature `fn(env, origin, **args)`: `env` carries the state, the open
 block number and the list of events being recorded; `origin` is the sender's public key.
@@ -17,6 +20,7 @@ from typing import Any
 
 from chain.local.errors import CallUnknown
 from chain.local.state import State
+from chain.pallets.registry import CALLS as DECLARED
 
 _BITS = {"u8": 8, "u16": 16, "u32": 32, "u64": 64, "u128": 128}
 
@@ -46,14 +50,23 @@ class CallSpec:
 CALLS: dict[str, CallSpec] = {}
 
 
-def call(pallet: str, name: str, **params: str) -> Callable:
-    """Decorator registering a dispatchable call under subtensor's pallet and call names."""
+def call(pallet: str, name: str) -> Callable:
+    """Decorator binding the runtime function of a call declared in `chain.pallets`."""
+    decl = DECLARED.get(f"{pallet}.{name}")
+    if decl is None:
+        raise ValueError(f"{pallet}.{name} is not declared in chain.pallets")
 
     def register(fn: Callable) -> Callable:
-        CALLS[f"{pallet}.{name}"] = CallSpec(pallet, name, dict(params), fn)
+        CALLS[decl.id] = CallSpec(pallet, name, dict(decl.params), fn)
         return fn
 
     return register
+
+
+def bound() -> dict[str, CallSpec]:
+    """Every call with its runtime function (all pallet modules loaded)."""
+    _load_pallets()
+    return CALLS
 
 
 def lookup(pallet: str, name: str) -> CallSpec:
@@ -98,7 +111,7 @@ def _decode(spec: CallSpec, name: str, kind: str, value: Any) -> Any:
 
 _LOADED = False
 PALLET_MODULES = ["chain.local.balances", "chain.local.subnets", "chain.local.registration",
-                  "chain.local.staking", "chain.local.admin"]
+                  "chain.local.staking", "chain.local.admin", "chain.local.weights"]
 
 
 def _load_pallets() -> None:

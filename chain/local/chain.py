@@ -1,7 +1,7 @@
 """A bundled chain in one SQLite file: create it from a preset, open it, read it, write blocks.
 
 The file holds four tables: `meta` (genesis hash and number, genesis time, preset), `storage`
-(the storage items, see `storage.py`), `blocks` (see `blocks.py`) and `extrinsics` (each
+(the storage items, declared in `chain.pallets`), `blocks` (see `blocks.py`) and `extrinsics` (each
 included extrinsic: block, index, hash, signer, nonce, call, signature, success, error, events).
 `PRAGMA application_id` marks the file as a taoctl chain and `PRAGMA user_version` is the schema
 version, so a foreign or newer file is refused with a clear error.
@@ -26,7 +26,6 @@ from pathlib import Path
 
 from chain.backend import BlockInfo, Receipt, Signer
 from chain.local import blocks
-from chain.local import storage as s
 from chain.local.accounts import ROOT_NETUID
 from chain.local.errors import (
     ChainCorrupt,
@@ -46,6 +45,9 @@ from chain.local.runtime import (
     run_empty_blocks,
 )
 from chain.local.state import State
+from chain.pallets import balances, sudo, system, taoctl, timestamp
+from chain.pallets import subtensor_module as sm
+from chain.pallets.storage import AccountInfo
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x74616F63  # "taoc"
@@ -268,7 +270,7 @@ class LocalChain:
             raise ValueError("advance needs at least one block")
         with fewer_collections(), self.writing() as state:
             start = self.open_number()
-            before = state.get(s.BALANCES_ISSUANCE)
+            before = state.get(balances.TOTAL_ISSUANCE)
             target = start + count
             blocks.close_open(self.conn, start, target - 1, before)
             run_empty_blocks(state, start + 1, target - 1, (self.genesis_number,
@@ -276,10 +278,10 @@ class LocalChain:
                              coarse=coarse)
             events = open_block(state, target, self.timestamp_of(target))
             parent = blocks.hash_at(self.conn, target - 1)
-            after = state.get(s.BALANCES_ISSUANCE)
+            after = state.get(balances.TOTAL_ISSUANCE)
             blocks.insert_open(self.conn, target, parent, self.timestamp_of(target), events,
                                after)
-            emission = state.get(s.BLOCK_EMISSION)
+            emission = state.get(sm.BLOCK_EMISSION)
         return AdvanceResult(count, start, target, self.timestamp_of(target), before, after,
                              emission)
 
@@ -292,7 +294,7 @@ class LocalChain:
     def submit_call(self, signer: Signer, call: Call) -> Receipt:
         """Sign `call` with the sender's next nonce and include it, under one write lock."""
         with self.writing() as state:
-            nonce = state.get(s.ACCOUNT, bytes(signer.public_key)).nonce
+            nonce = state.get(system.ACCOUNT, bytes(signer.public_key)).nonce
             return self._include(state, sign(signer, self.genesis_hash, nonce, call))
 
     def _include(self, state: State, xt: SignedExtrinsic) -> Receipt:
@@ -311,7 +313,7 @@ class LocalChain:
 
     def nonce(self, account: bytes) -> int:
         with self.reading() as state:
-            return state.get(s.ACCOUNT, account).nonce
+            return state.get(system.ACCOUNT, account).nonce
 
 
 def _write_genesis(conn: sqlite3.Connection, name: str, spec: dict) -> None:
@@ -319,23 +321,23 @@ def _write_genesis(conn: sqlite3.Connection, name: str, spec: dict) -> None:
     state = State(conn)
     issuance = 0
     for key_hex, free in sorted(spec["balances"].items()):
-        state.set(s.ACCOUNT, bytes.fromhex(key_hex), s.AccountInfo(free=free))
+        state.set(system.ACCOUNT, bytes.fromhex(key_hex), AccountInfo(free=free))
         issuance += free
-    for item in (s.BALANCES_ISSUANCE, s.SUBTENSOR_ISSUANCE, s.GENESIS_ISSUANCE):
+    for item in (balances.TOTAL_ISSUANCE, sm.TOTAL_ISSUANCE, taoctl.GENESIS_ISSUANCE):
         state.set(item, issuance)
     if spec.get("sudo"):
-        state.set(s.SUDO_KEY, bytes.fromhex(spec["sudo"]))
+        state.set(sudo.KEY, bytes.fromhex(spec["sudo"]))
     from chain.local import genesis
 
     genesis.write(state, spec, spec["genesis_number"])  # subnets, pools, stakes (part 2)
     from chain.local.emission import block_emission_for_issuance
 
-    state.set(s.BLOCK_EMISSION, block_emission_for_issuance(issuance))
+    state.set(sm.BLOCK_EMISSION, block_emission_for_issuance(issuance))
     for k, block in spec.get("past_halvings", {}).items():
-        state.set(s.HALVING_BLOCK, int(k), block)
+        state.set(taoctl.HALVING_BLOCK, int(k), block)
     number, ts = spec["genesis_number"], spec["genesis_time"]
-    state.set(s.NUMBER, number)
-    state.set(s.TIMESTAMP_NOW, ts)
+    state.set(system.NUMBER, number)
+    state.set(timestamp.NOW, ts)
     state.flush()
     # the genesis block commits to its state: its events are the genesis storage itself
     genesis_state = json.dumps(
@@ -352,5 +354,5 @@ def _write_genesis(conn: sqlite3.Connection, name: str, spec: dict) -> None:
     conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
     events = open_block(state, number + 1, ts + BLOCK_TIME_MS)
     blocks.insert_open(conn, number + 1, genesis_hash, ts + BLOCK_TIME_MS, events,
-                       state.get(s.BALANCES_ISSUANCE))
+                       state.get(balances.TOTAL_ISSUANCE))
     state.flush()

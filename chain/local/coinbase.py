@@ -36,10 +36,7 @@ import amm
 from amm.injection import inject_and_buy
 from chain.local import coinbase_math as cm
 from chain.local import emission_split as es
-from chain.local import epoch_items as e
-from chain.local import items as i
 from chain.local import stake_utils as su
-from chain.local import storage as s
 from chain.local.accounts import ROOT_NETUID, subnet_account
 from chain.local.balances import change_issuance, deposit_minted, free_balance, set_free
 from chain.local.emission import (
@@ -52,6 +49,8 @@ from chain.local.emission import (
 from chain.local.errors import ChainError
 from chain.local.network_lock import storage_order
 from chain.local.state import State
+from chain.pallets import balances, swap, taoctl
+from chain.pallets import subtensor_module as sm
 
 MAX_SUBNET_BLOCKS = 50_000_000
 """The longest block-by-block run accepted in one advance, in emitting-subnet blocks (blocks
@@ -101,15 +100,15 @@ def check_run_length(state: State, blocks: int) -> None:
 # -- which subnets -------------------------------------------------------------------------------
 def all_subnets(state: State) -> list[int]:
     """Every non-root netuid, ascending."""
-    return sorted(n for (n,), added in state.iter(s.NETWORKS_ADDED) if added and n != ROOT_NETUID)
+    return sorted(n for (n,), added in state.iter(sm.NETWORKS_ADDED) if added and n != ROOT_NETUID)
 
 
 def emits(state: State, netuid: int) -> bool:
     """`get_subnets_to_emit_to`: started (`FirstEmissionBlockNumber` set), trading and open to
     registration."""
-    return (state.get(i.FIRST_EMISSION_BLOCK, netuid) is not None
-            and bool(state.get(i.SUBTOKEN_ENABLED, netuid))
-            and bool(state.get(i.NETWORK_REGISTRATION_ALLOWED, netuid)))
+    return (state.get(sm.FIRST_EMISSION_BLOCK, netuid) is not None
+            and bool(state.get(sm.SUBTOKEN_ENABLED, netuid))
+            and bool(state.get(sm.NETWORK_REGISTRATION_ALLOWED, netuid)))
 
 
 # -- epoch clocks -------------------------------------------------------------------------------
@@ -117,30 +116,30 @@ def seeded_last_epoch(state: State, netuid: int, block: int) -> int:
     """`LastEpochBlock`, seeded on first use as a new subnet gets it (`registered - netuid mod
     tempo`, which staggers subnets), then moved forward by whole tempos to the latest block of
     that phase not after `block`, so a long-lived preset subnet does not start with a backlog."""
-    stored = state.get(e.LAST_EPOCH_BLOCK, netuid)
+    stored = state.get(sm.LAST_EPOCH_BLOCK, netuid)
     if stored is not None:
         return stored
-    tempo = state.get(i.TEMPO, netuid)
-    seed = cm.initial_last_epoch_block(netuid, tempo, state.get(i.NETWORK_REGISTERED_AT, netuid))
+    tempo = state.get(sm.TEMPO, netuid)
+    seed = cm.initial_last_epoch_block(netuid, tempo, state.get(sm.NETWORK_REGISTERED_AT, netuid))
     if tempo and block - seed >= tempo:
         seed += (block - seed) // tempo * tempo
-    state.set(e.LAST_EPOCH_BLOCK, netuid, seed)
+    state.set(sm.LAST_EPOCH_BLOCK, netuid, seed)
     return seed
 
 
 def _clock(state: State, netuid: int, block: int) -> cm.EpochClock:
-    return cm.EpochClock(state.get(i.TEMPO, netuid), seeded_last_epoch(state, netuid, block),
-                         state.get(e.PENDING_EPOCH_AT, netuid),
-                         state.get(e.BLOCKS_SINCE_LAST_STEP, netuid),
-                         state.get(e.SUBNET_EPOCH_INDEX, netuid))
+    return cm.EpochClock(state.get(sm.TEMPO, netuid), seeded_last_epoch(state, netuid, block),
+                         state.get(sm.PENDING_EPOCH_AT, netuid),
+                         state.get(sm.BLOCKS_SINCE_LAST_STEP, netuid),
+                         state.get(sm.SUBNET_EPOCH_INDEX, netuid))
 
 
 def _store_clock(state: State, netuid: int, old: cm.EpochClock, new: cm.EpochClock) -> None:
-    for item, a, b in ((e.LAST_EPOCH_BLOCK, old.last_epoch_block, new.last_epoch_block),
-                       (e.PENDING_EPOCH_AT, old.pending_epoch_at, new.pending_epoch_at),
-                       (e.BLOCKS_SINCE_LAST_STEP, old.blocks_since_last_step,
+    for item, a, b in ((sm.LAST_EPOCH_BLOCK, old.last_epoch_block, new.last_epoch_block),
+                       (sm.PENDING_EPOCH_AT, old.pending_epoch_at, new.pending_epoch_at),
+                       (sm.BLOCKS_SINCE_LAST_STEP, old.blocks_since_last_step,
                         new.blocks_since_last_step),
-                       (e.SUBNET_EPOCH_INDEX, old.epoch_index, new.epoch_index)):
+                       (sm.SUBNET_EPOCH_INDEX, old.epoch_index, new.epoch_index)):
         if a != b:
             state.set(item, netuid, b)
 
@@ -149,22 +148,22 @@ def _store_clock(state: State, netuid: int, old: cm.EpochClock, new: cm.EpochClo
 class _Subnet:
     """One emitting subnet's hot items, held in plain ints for a run of blocks."""
 
-    FIELDS = (("tao", s.SUBNET_TAO), ("alpha_in", i.SUBNET_ALPHA_IN),
-              ("alpha_out", i.SUBNET_ALPHA_OUT), ("moving", i.SUBNET_MOVING_PRICE),
-              ("pending_server", e.PENDING_SERVER), ("pending_validator", e.PENDING_VALIDATOR),
-              ("pending_root", e.PENDING_ROOT), ("pending_owner", e.PENDING_OWNER_CUT),
-              ("protocol", e.SUBNET_PROTOCOL_ALPHA), ("tao_in_em", e.SUBNET_TAO_IN_EMISSION),
-              ("alpha_in_em", e.SUBNET_ALPHA_IN_EMISSION),
-              ("alpha_out_em", e.SUBNET_ALPHA_OUT_EMISSION), ("excess", e.SUBNET_EXCESS_TAO))
+    FIELDS = (("tao", sm.SUBNET_TAO), ("alpha_in", sm.SUBNET_ALPHA_IN),
+              ("alpha_out", sm.SUBNET_ALPHA_OUT), ("moving", sm.SUBNET_MOVING_PRICE),
+              ("pending_server", sm.PENDING_SERVER), ("pending_validator", sm.PENDING_VALIDATOR),
+              ("pending_root", sm.PENDING_ROOT), ("pending_owner", sm.PENDING_OWNER_CUT),
+              ("protocol", sm.SUBNET_PROTOCOL_ALPHA), ("tao_in_em", sm.SUBNET_TAO_IN_EMISSION),
+              ("alpha_in_em", sm.SUBNET_ALPHA_IN_EMISSION),
+              ("alpha_out_em", sm.SUBNET_ALPHA_OUT_EMISSION), ("excess", sm.SUBNET_EXCESS_TAO))
 
     def __init__(self, state: State, netuid: int) -> None:
         self.netuid = netuid
         self.load(state)
         self.pool = su.read_pool(state, netuid)
         self.stable = su.is_stable(state, netuid)
-        self.first_emission = state.get(i.FIRST_EMISSION_BLOCK, netuid)
-        self.enabled = bool(state.get(i.SUBNET_EMISSION_ENABLED, netuid))
-        self.miner_burned = state.get(e.MINER_BURNED, netuid)
+        self.first_emission = state.get(sm.FIRST_EMISSION_BLOCK, netuid)
+        self.enabled = bool(state.get(sm.SUBNET_EMISSION_ENABLED, netuid))
+        self.miner_burned = state.get(sm.MINER_BURNED, netuid)
         self.account = subnet_account(netuid)
         self.minted = 0  # TAO credited to the subnet account during the run
         self.injected = 0  # TAO that entered SubnetTAO (TotalStake grows by it)
@@ -192,16 +191,16 @@ class _Subnet:
             if value != self.saved[name]:
                 state.set(item, self.netuid, value)
         self.saved = {name: getattr(self, name) for name, _ in self.FIELDS}
-        if self.pool.tao_weight != state.get(i.SWAP_BALANCER, self.netuid):
-            state.set(i.SWAP_BALANCER, self.netuid, self.pool.tao_weight)
+        if self.pool.tao_weight != state.get(swap.SWAP_BALANCER, self.netuid):
+            state.set(swap.SWAP_BALANCER, self.netuid, self.pool.tao_weight)
         if self.pool_moved:
-            state.set(i.PRICE_AT, self.netuid, block, amm.price_rao(self.pool))
+            state.set(taoctl.PRICE_AT, self.netuid, block, amm.price_rao(self.pool))
             self.pool_moved = False
         if self.minted:
             _credit(state, self.account, self.minted)
             self.minted = 0
         if self.injected:
-            state.set(i.TOTAL_STAKE, state.get(i.TOTAL_STAKE) + self.injected)
+            state.set(sm.TOTAL_STAKE, state.get(sm.TOTAL_STAKE) + self.injected)
             self.injected = 0
 
 
@@ -209,7 +208,7 @@ def _credit(state: State, account: bytes, amount: int) -> None:
     """Mint `amount` into an account (spend_tao of the block's credit)."""
     set_free(state, account, free_balance(state, account) + amount)
     change_issuance(state, amount)
-    state.set(s.MINTED, state.get(s.MINTED) + amount)
+    state.set(taoctl.MINTED, state.get(taoctl.MINTED) + amount)
 
 
 def _inject(sub: _Subnet, terms: cm.TermsRao) -> int:
@@ -239,14 +238,14 @@ class Run:
         self.subnets = sorted(all_subnets(state), key=storage_order)
         self.emitting = [_Subnet(state, n) for n in sorted(self.subnets) if emits(state, n)]
         self.by_netuid = {sub.netuid: sub for sub in self.emitting}
-        self.weighted_root = cm.weighted_root_tao(state.get(s.SUBNET_TAO, ROOT_NETUID),
-                                                  state.get(i.TAO_WEIGHT))
-        self.owner_cut = state.get(i.SUBNET_OWNER_CUT)
-        self.max_epochs = state.get(e.MAX_EPOCHS_PER_BLOCK)
+        self.weighted_root = cm.weighted_root_tao(state.get(sm.SUBNET_TAO, ROOT_NETUID),
+                                                  state.get(sm.TAO_WEIGHT))
+        self.owner_cut = state.get(sm.SUBNET_OWNER_CUT)
+        self.max_epochs = state.get(sm.MAX_EPOCHS_PER_BLOCK)
         self.clocks = {n: _clock(state, n, first) for n in self.subnets}
         self.stored_clocks = dict(self.clocks)
-        self.issuance = state.get(s.BALANCES_ISSUANCE)
-        self.block_emission = state.get(s.BLOCK_EMISSION)
+        self.issuance = state.get(balances.TOTAL_ISSUANCE)
+        self.block_emission = state.get(sm.BLOCK_EMISSION)
         self.root_credit = 0
         self.recycled = 0
         self.next_epoch = self._next_epoch_block()
@@ -276,7 +275,7 @@ class Run:
     def _credit(self, number: int) -> int:
         emission = block_emission_for_issuance(self.issuance)
         if emission < self.block_emission:
-            self.state.set(s.HALVING_BLOCK, halving_index(self.issuance), number)
+            self.state.set(taoctl.HALVING_BLOCK, halving_index(self.issuance), number)
         self.block_emission = emission
         return mint_amount(self.issuance)
 
@@ -296,7 +295,7 @@ class Run:
         before = self.issuance
         credit = emit_blocks(before, blocks)
         for k, block in halvings_in_run(before, number, blocks):
-            self.state.set(s.HALVING_BLOCK, k, block)
+            self.state.set(taoctl.HALVING_BLOCK, k, block)
         self._settle(credit, self._emit(credit, blocks) if self.emitting else 0)
         # what the batch's last block minted at, so the next block's drop records a halving
         self.block_emission = block_emission_for_issuance(before + emit_blocks(before, blocks - 1))
@@ -360,7 +359,7 @@ class Run:
         ran = run_subnet_epoch(self.state, netuid, number, last_epoch_block, self.neurons)
         if sub is not None:
             sub.load(self.state)
-            sub.miner_burned = self.state.get(e.MINER_BURNED, netuid)
+            sub.miner_burned = self.state.get(sm.MINER_BURNED, netuid)
         return ran
 
     def _moving_prices(self, number: int, blocks: int = 1) -> None:
@@ -389,10 +388,10 @@ class Run:
         if self.root_credit:
             deposit_minted(state, subnet_account(ROOT_NETUID), self.root_credit)
         if self.recycled:
-            state.set(s.MINTED, state.get(s.MINTED) + self.recycled)
-            state.set(s.RECYCLED, state.get(s.RECYCLED) + self.recycled)
-            state.set(e.COINBASE_RECYCLED, state.get(e.COINBASE_RECYCLED) + self.recycled)
-        state.set(s.BLOCK_EMISSION, self.block_emission)
+            state.set(taoctl.MINTED, state.get(taoctl.MINTED) + self.recycled)
+            state.set(taoctl.RECYCLED, state.get(taoctl.RECYCLED) + self.recycled)
+            state.set(taoctl.COINBASE_RECYCLED, state.get(taoctl.COINBASE_RECYCLED) + self.recycled)
+        state.set(sm.BLOCK_EMISSION, self.block_emission)
 
 
 def run_subnet_epoch(state: State, netuid: int, block: int, last_epoch_block: int,
@@ -401,22 +400,22 @@ def run_subnet_epoch(state: State, netuid: int, block: int, last_epoch_block: in
     `epoch.NeuronCache` per subnet (see `epoch.run_epoch`)."""
     from chain.local import epoch
 
-    pending = es.Pending(server=state.get(e.PENDING_SERVER, netuid),
-                         validator=state.get(e.PENDING_VALIDATOR, netuid),
-                         root=state.get(e.PENDING_ROOT, netuid),
-                         owner_cut=state.get(e.PENDING_OWNER_CUT, netuid))
-    for item in (e.PENDING_SERVER, e.PENDING_VALIDATOR, e.PENDING_ROOT, e.PENDING_OWNER_CUT):
+    pending = es.Pending(server=state.get(sm.PENDING_SERVER, netuid),
+                         validator=state.get(sm.PENDING_VALIDATOR, netuid),
+                         root=state.get(sm.PENDING_ROOT, netuid),
+                         owner_cut=state.get(sm.PENDING_OWNER_CUT, netuid))
+    for item in (sm.PENDING_SERVER, sm.PENDING_VALIDATOR, sm.PENDING_ROOT, sm.PENDING_OWNER_CUT):
         if state.get(item, netuid):
             state.set(item, netuid, 0)
     outputs = epoch.run_epoch(state, netuid, pending.server + pending.validator + pending.root,
                               block, last_epoch_block, memo=neurons)
     paid = epoch.distribute(state, netuid, outputs, pending)
     drained = pending.server + pending.validator + pending.root + pending.owner_cut
-    state.set(e.EPOCHS_RUN, state.get(e.EPOCHS_RUN) + 1)
+    state.set(taoctl.EPOCHS_RUN, state.get(taoctl.EPOCHS_RUN) + 1)
     if drained:
-        state.set(e.EPOCH_DRAINED, netuid, state.get(e.EPOCH_DRAINED, netuid) + drained)
+        state.set(taoctl.EPOCH_DRAINED, netuid, state.get(taoctl.EPOCH_DRAINED, netuid) + drained)
     if paid:
-        state.set(e.EPOCH_PAID, netuid, state.get(e.EPOCH_PAID, netuid) + paid)
+        state.set(taoctl.EPOCH_PAID, netuid, state.get(taoctl.EPOCH_PAID, netuid) + paid)
     return {"netuid": netuid, "block": block, "drained_rao": drained, "paid_rao": paid}
 
 
@@ -487,14 +486,14 @@ class Coinbase:
             check_run_length(state, last - first + 1)
             run_blocks(state, first, last)
             return
-        issuance = state.get(s.BALANCES_ISSUANCE)
+        issuance = state.get(balances.TOTAL_ISSUANCE)
         minted = emit_blocks(issuance, last - first + 1)
         for k, block in halvings_in_run(issuance, first, last - first + 1):
-            state.set(s.HALVING_BLOCK, k, block)
+            state.set(taoctl.HALVING_BLOCK, k, block)
         if minted:
             deposit_minted(state, subnet_account(ROOT_NETUID), minted)
         before_last = issuance + emit_blocks(issuance, last - first)
-        state.set(s.BLOCK_EMISSION, block_emission_for_issuance(before_last))
+        state.set(sm.BLOCK_EMISSION, block_emission_for_issuance(before_last))
         for netuid in all_subnets(state):
             _skip_clock(state, netuid, first, last)
 

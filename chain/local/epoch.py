@@ -30,12 +30,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from chain.local import emission_split as es
-from chain.local import epoch_items as e
-from chain.local import items as i
 from chain.local import share_pool as sp
 from chain.local import stake_utils as su
 from chain.local.accounts import ROOT_NETUID
 from chain.local.state import State
+from chain.pallets import subtensor_module as sm
 
 MAX_U64 = 2**64 - 1
 
@@ -60,21 +59,21 @@ def yuma_params(state: State, netuid: int):
     """The subnet's hyperparameters as `chain.yuma.YumaParams`."""
     from chain.yuma import YumaParams
 
-    low, high = state.get(e.ALPHA_VALUES, netuid)
+    low, high = state.get(sm.ALPHA_VALUES, netuid)
     return YumaParams(
-        kappa=state.get(e.KAPPA, netuid),
-        bonds_penalty=state.get(e.BONDS_PENALTY, netuid),
-        bonds_moving_average=state.get(e.BONDS_MOVING_AVERAGE, netuid),
-        yuma3=bool(state.get(i.YUMA3_ON, netuid)),
-        liquid_alpha=bool(state.get(e.LIQUID_ALPHA_ON, netuid)),
+        kappa=state.get(sm.KAPPA, netuid),
+        bonds_penalty=state.get(sm.BONDS_PENALTY, netuid),
+        bonds_moving_average=state.get(sm.BONDS_MOVING_AVERAGE, netuid),
+        yuma3=bool(state.get(sm.YUMA3_ON, netuid)),
+        liquid_alpha=bool(state.get(sm.LIQUID_ALPHA_ON, netuid)),
         alpha_low=low, alpha_high=high,
-        alpha_sigmoid_steepness=state.get(e.ALPHA_SIGMOID_STEEPNESS, netuid),
+        alpha_sigmoid_steepness=state.get(sm.ALPHA_SIGMOID_STEEPNESS, netuid),
     )
 
 
 def activity_cutoff(state: State, netuid: int) -> int:
     """`max(1, floor(ActivityCutoffFactorMilli * tempo / 1000))` blocks."""
-    return max(1, state.get(e.ACTIVITY_CUTOFF_FACTOR_MILLI, netuid) * state.get(i.TEMPO, netuid)
+    return max(1, state.get(sm.ACTIVITY_CUTOFF_FACTOR_MILLI, netuid) * state.get(sm.TEMPO, netuid)
                // 1000)
 
 
@@ -184,24 +183,24 @@ class Payees:
 
 
 def _read_payees(state: State, netuid: int, hotkeys) -> Payees:
-    owner = state.get(i.SUBNET_OWNER, netuid)
-    owner_hotkey = state.get(i.SUBNET_OWNER_HOTKEY, netuid)
+    owner = state.get(sm.SUBNET_OWNER, netuid)
+    owner_hotkey = state.get(sm.SUBNET_OWNER_HOTKEY, netuid)
     owner_hotkeys = set()
     if owner is not None:
-        owner_hotkeys = {bytes.fromhex(h) for h in state.get(i.OWNED_HOTKEYS, owner)}
+        owner_hotkeys = {bytes.fromhex(h) for h in state.get(sm.OWNED_HOTKEYS, owner)}
     if owner_hotkey is not None:
         owner_hotkeys.add(owner_hotkey)
-    for item in (i.OWNER, i.DELEGATES):
+    for item in (sm.OWNER, sm.DELEGATES):
         state.prefetch(item, [(h,) for h in hotkeys])
     payees = Payees(owner, owner_hotkey, owner_hotkeys,
-                    hotkey_owner={h: state.get(i.OWNER, h) for h in hotkeys},
-                    delegate_take={h: state.get(i.DELEGATES, h) for h in hotkeys})
+                    hotkey_owner={h: state.get(sm.OWNER, h) for h in hotkeys},
+                    delegate_take={h: state.get(sm.DELEGATES, h) for h in hotkeys})
     # what the payout's credits and records read next
-    for item in (i.TOTAL_HOTKEY_ALPHA, i.TOTAL_HOTKEY_SHARES):
+    for item in (sm.TOTAL_HOTKEY_ALPHA, sm.TOTAL_HOTKEY_SHARES):
         state.prefetch(item, [(h, netuid) for h in hotkeys])
-    state.prefetch(i.ALPHA, [(h, c, netuid) for h, c in payees.hotkey_owner.items()
+    state.prefetch(sm.ALPHA, [(h, c, netuid) for h, c in payees.hotkey_owner.items()
                              if c is not None])
-    for item in (e.ALPHA_DIVIDENDS_PER_SUBNET, e.ROOT_ALPHA_DIVIDENDS_PER_SUBNET):
+    for item in (sm.ALPHA_DIVIDENDS_PER_SUBNET, sm.ROOT_ALPHA_DIVIDENDS_PER_SUBNET):
         state.prefetch(item, [(netuid, h) for h in hotkeys])
     return payees
 
@@ -210,19 +209,19 @@ def _read_neurons(state: State, netuid: int, n: int) -> NeuronCache:
     import numpy as np
 
     slots = [(netuid, uid) for uid in range(n)]
-    for item in (i.KEYS, i.BLOCK_AT_REGISTRATION):
+    for item in (sm.KEYS, sm.BLOCK_AT_REGISTRATION):
         state.prefetch(item, slots)
-    hotkeys = [state.get(i.KEYS, netuid, uid) for uid in range(n)]
-    state.prefetch(i.TOTAL_HOTKEY_ALPHA, [(h, ROOT_NETUID) for h in hotkeys if h is not None])
+    hotkeys = [state.get(sm.KEYS, netuid, uid) for uid in range(n)]
+    state.prefetch(sm.TOTAL_HOTKEY_ALPHA, [(h, ROOT_NETUID) for h in hotkeys if h is not None])
     return NeuronCache(
         n=n,
         hotkeys=hotkeys,
-        last_update=np.array(_vector(state.get(i.LAST_UPDATE, netuid), n), dtype=np.int64),
-        registered=np.array([state.get(i.BLOCK_AT_REGISTRATION, netuid, uid)
+        last_update=np.array(_vector(state.get(sm.LAST_UPDATE, netuid), n), dtype=np.int64),
+        registered=np.array([state.get(sm.BLOCK_AT_REGISTRATION, netuid, uid)
                              for uid in range(n)], dtype=np.int64),
-        weights=_dense_rows(state, e.WEIGHTS, netuid, n),
-        bonds=_dense_rows(state, e.BONDS, netuid, n),
-        root_stake=[state.get(i.TOTAL_HOTKEY_ALPHA, h, ROOT_NETUID) for h in hotkeys],
+        weights=_dense_rows(state, sm.WEIGHTS, netuid, n),
+        bonds=_dense_rows(state, sm.BONDS, netuid, n),
+        root_stake=[state.get(sm.TOTAL_HOTKEY_ALPHA, h, ROOT_NETUID) for h in hotkeys],
     )
 
 
@@ -244,7 +243,7 @@ def run_epoch(state: State, netuid: int, rao_emission: int, block: int,
         yuma_epoch,
     )
 
-    n = state.get(i.SUBNETWORK_N, netuid)
+    n = state.get(sm.SUBNETWORK_N, netuid)
     if n == 0:
         return EpochOutputs([], [], [], [], [])
     neurons = memo.get(netuid) if memo is not None else None
@@ -253,11 +252,11 @@ def run_epoch(state: State, netuid: int, rao_emission: int, block: int,
         if memo is not None:
             memo[netuid] = neurons
     hotkeys = neurons.hotkeys
-    owner_hotkey = state.get(i.SUBNET_OWNER_HOTKEY, netuid)
-    owner_uid = state.get(i.UIDS, netuid, owner_hotkey) if owner_hotkey is not None else None
-    tao_weight = state.get(i.TAO_WEIGHT)
-    threshold = state.get(e.STAKE_THRESHOLD)
-    alpha_stake = [state.get(i.TOTAL_HOTKEY_ALPHA, h, netuid) for h in hotkeys]
+    owner_hotkey = state.get(sm.SUBNET_OWNER_HOTKEY, netuid)
+    owner_uid = state.get(sm.UIDS, netuid, owner_hotkey) if owner_hotkey is not None else None
+    tao_weight = state.get(sm.TAO_WEIGHT)
+    threshold = state.get(sm.STAKE_THRESHOLD)
+    alpha_stake = [state.get(sm.TOTAL_HOTKEY_ALPHA, h, netuid) for h in hotkeys]
     stakes = []
     for uid, (alpha, root) in enumerate(zip(alpha_stake, neurons.root_stake, strict=True)):
         amount = alpha + root * tao_weight // MAX_U64
@@ -266,10 +265,10 @@ def run_epoch(state: State, netuid: int, rao_emission: int, block: int,
 
     last_update, registered = neurons.last_update, neurons.registered
     active = last_update + activity_cutoff(state, netuid) >= block
-    permits = np.array(_vector(state.get(e.VALIDATOR_PERMIT, netuid), n, False), dtype=bool)
+    permits = np.array(_vector(state.get(sm.VALIDATOR_PERMIT, netuid), n, False), dtype=bool)
     if owner_uid is not None:
         permits[owner_uid] = True
-    new_permits = is_topk_nonzero(stake, state.get(i.MAX_ALLOWED_VALIDATORS, netuid))
+    new_permits = is_topk_nonzero(stake, state.get(sm.MAX_ALLOWED_VALIDATORS, netuid))
     if owner_uid is not None:
         new_permits[owner_uid] = True
     active_stake = renormalise(np.where(active & permits, stake, 0.0))
@@ -286,7 +285,7 @@ def run_epoch(state: State, netuid: int, rao_emission: int, block: int,
     params = yuma_params(state, netuid)
     bonds_prev = u16_to_float(neurons.bonds.astype(np.int64)) if params.yuma3 else \
         neurons.bonds.copy()  # masked below: the cache keeps what is stored
-    tempo = state.get(i.TEMPO, netuid)
+    tempo = state.get(sm.TEMPO, netuid)
     last_tempo = (last_epoch_block + 1) if last_epoch_block else max(block - tempo, 0)
     bonds_prev[:, registered >= last_tempo] = 0.0
 
@@ -295,13 +294,13 @@ def run_epoch(state: State, netuid: int, rao_emission: int, block: int,
                                              rao_emission, stake)
     server_l, validator_l = [int(x) for x in server], [int(x) for x in validator]
 
-    state.set(e.INCENTIVE, netuid, quantise_u16(result.incentive).tolist())
-    state.set(e.DIVIDENDS, netuid, quantise_u16(result.dividends).tolist())
-    state.set(e.CONSENSUS, netuid, quantise_u16(result.consensus).tolist())
-    state.set(e.VALIDATOR_TRUST, netuid, quantise_u16(result.validator_trust).tolist())
-    state.set(i.EMISSION, netuid, [s + v for s, v in zip(server_l, validator_l, strict=True)])
-    state.set(e.ACTIVE, netuid, active.tolist())
-    state.set(e.VALIDATOR_PERMIT, netuid, new_permits.tolist())
+    state.set(sm.INCENTIVE, netuid, quantise_u16(result.incentive).tolist())
+    state.set(sm.DIVIDENDS, netuid, quantise_u16(result.dividends).tolist())
+    state.set(sm.CONSENSUS, netuid, quantise_u16(result.consensus).tolist())
+    state.set(sm.VALIDATOR_TRUST, netuid, quantise_u16(result.validator_trust).tolist())
+    state.set(sm.EMISSION, netuid, [s + v for s, v in zip(server_l, validator_l, strict=True)])
+    state.set(sm.ACTIVE, netuid, active.tolist())
+    state.set(sm.VALIDATOR_PERMIT, netuid, new_permits.tolist())
     stored = quantise_u16(result.bonds).astype(np.int64)
     neurons.bonds = np.where(new_permits[:, None], stored, 0).astype(np.float64)
     neurons.unwritten = True
@@ -326,8 +325,8 @@ def write_bonds(state: State, netuid: int, neurons: NeuronCache) -> None:
     bounds = np.searchsorted(rows, np.arange(neurons.n + 1)).tolist()
     for uid in range(neurons.n):
         value = pairs[bounds[uid]:bounds[uid + 1]]
-        if value or state.get(e.BONDS, netuid, uid):
-            state.set(e.BONDS, netuid, uid, value)
+        if value or state.get(sm.BONDS, netuid, uid):
+            state.set(sm.BONDS, netuid, uid, value)
     neurons.unwritten = False
 
 
@@ -336,10 +335,10 @@ def _grow_pool(state: State, hotkey: bytes, netuid: int, amount: int) -> bool:
     """`increase_stake_for_hotkey_on_subnet`: every nominator of the hotkey gains pro rata.
     False, changing nothing, when the pool holds nothing (nobody to share with: the alpha then
     stays as dust in `SubnetAlphaOut`). Only the shared value moves, so the shares are not read."""
-    shared = state.get(i.TOTAL_HOTKEY_ALPHA, hotkey, netuid)
+    shared = state.get(sm.TOTAL_HOTKEY_ALPHA, hotkey, netuid)
     if shared == 0:
         return False
-    state.set(i.TOTAL_HOTKEY_ALPHA, hotkey, netuid,
+    state.set(sm.TOTAL_HOTKEY_ALPHA, hotkey, netuid,
               sp.increase_shared(sp.SharePool(shared), amount).shared)
     return True
 
@@ -365,7 +364,7 @@ def distribute(state: State, netuid: int, outputs: EpochOutputs, pending: es.Pen
         owner_hotkeys=payees.owner_hotkeys, hotkey_owner=payees.hotkey_owner,
         alpha_stake=alpha_stake,
         root_stake=root_stake,
-        tao_weight_u64=state.get(i.TAO_WEIGHT),
+        tao_weight_u64=state.get(sm.TAO_WEIGHT),
         delegate_take=payees.delegate_take,
     )
     paid = 0
@@ -378,8 +377,8 @@ def distribute(state: State, netuid: int, outputs: EpochOutputs, pending: es.Pen
             continue
         paid += op.amount
     written = payees.records
-    for item, record in ((e.ALPHA_DIVIDENDS_PER_SUBNET, plan.alpha_dividends),
-                         (e.ROOT_ALPHA_DIVIDENDS_PER_SUBNET, plan.root_alpha_dividends)):
+    for item, record in ((sm.ALPHA_DIVIDENDS_PER_SUBNET, plan.alpha_dividends),
+                         (sm.ROOT_ALPHA_DIVIDENDS_PER_SUBNET, plan.root_alpha_dividends)):
         for hotkey, amount in record.items():  # mostly the same zeros as last time
             if written.get((item.id, hotkey)) != amount:
                 state.set_if_changed(item, netuid, hotkey, amount)
@@ -387,10 +386,10 @@ def distribute(state: State, netuid: int, outputs: EpochOutputs, pending: es.Pen
     for hotkey, amount in plan.root_claimable.items():  # the epoch's hotkeys (no childkeys)
         rate = es.root_claimable_increment(amount, root_stake[hotkey])
         if rate:
-            state.set(e.ROOT_CLAIMABLE, hotkey, netuid,
-                      state.get(e.ROOT_CLAIMABLE, hotkey, netuid) + rate)
+            state.set(sm.ROOT_CLAIMABLE, hotkey, netuid,
+                      state.get(sm.ROOT_CLAIMABLE, hotkey, netuid) + rate)
     if plan.recycled:
-        out = state.get(i.SUBNET_ALPHA_OUT, netuid)
-        state.set(i.SUBNET_ALPHA_OUT, netuid, max(out - plan.recycled, 0))
-    state.set(e.MINER_BURNED, netuid, plan.miner_burned)
+        out = state.get(sm.SUBNET_ALPHA_OUT, netuid)
+        state.set(sm.SUBNET_ALPHA_OUT, netuid, max(out - plan.recycled, 0))
+    state.set(sm.MINER_BURNED, netuid, plan.miner_burned)
     return paid

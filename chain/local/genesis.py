@@ -16,19 +16,19 @@ Preset keys read here (all optional):
 
 from __future__ import annotations
 
-from chain.local import items as i
 from chain.local import neurons
 from chain.local import stake_utils as su
-from chain.local import storage as s
 from chain.local.accounts import ROOT_NETUID
 from chain.local.state import State
+from chain.pallets import registry, system
+from chain.pallets import subtensor_module as sm
 
 
 def write(state: State, spec: dict, block: int) -> None:
     """Write the part-2 genesis of `spec` into `state` (before the genesis block is sealed)."""
-    state.set(s.NUMBER, block)
+    state.set(system.NUMBER, block)
     for name, value in spec.get("params", {}).items():
-        state.set(s.item(f"SubtensorModule.{name}"), value)
+        state.set(registry.item(f"SubtensorModule.{name}"), value)
     for entry in spec.get("subnets", []):
         if isinstance(entry, int):
             entry = {"netuid": entry}
@@ -45,21 +45,21 @@ def write(state: State, spec: dict, block: int) -> None:
             neurons.append_neuron(state, ROOT_NETUID, hot, block)
         root_total += tao
     if root_total:
-        state.set(s.SUBNET_TAO, ROOT_NETUID, root_total)
-        state.set(i.SUBNET_ALPHA_OUT, ROOT_NETUID, root_total)
-        state.set(i.TOTAL_STAKE, state.get(i.TOTAL_STAKE) + root_total)
+        state.set(sm.SUBNET_TAO, ROOT_NETUID, root_total)
+        state.set(sm.SUBNET_ALPHA_OUT, ROOT_NETUID, root_total)
+        state.set(sm.TOTAL_STAKE, state.get(sm.TOTAL_STAKE) + root_total)
 
 
 def _root(state: State) -> None:
     """Root: the stable mechanism 0, always trading, 64 seats."""
-    state.set(s.NETWORKS_ADDED, ROOT_NETUID, True)
-    state.set(i.TOTAL_NETWORKS, state.get(i.TOTAL_NETWORKS) + 1)
-    state.set(i.SUBNET_MECHANISM, ROOT_NETUID, 0)
-    state.set(i.SUBTOKEN_ENABLED, ROOT_NETUID, True)
-    state.set(i.MAX_ALLOWED_UIDS, ROOT_NETUID, 64)
-    state.set(i.TEMPO, ROOT_NETUID, 360)
-    state.set(i.TOKEN_SYMBOL, ROOT_NETUID, "Τ")
-    state.set(i.SUBNET_IDENTITIES, ROOT_NETUID, {"subnet_name": "root"})
+    state.set(sm.NETWORKS_ADDED, ROOT_NETUID, True)
+    state.set(sm.TOTAL_NETWORKS, state.get(sm.TOTAL_NETWORKS) + 1)
+    state.set(sm.SUBNET_MECHANISM, ROOT_NETUID, 0)
+    state.set(sm.SUBTOKEN_ENABLED, ROOT_NETUID, True)
+    state.set(sm.MAX_ALLOWED_UIDS, ROOT_NETUID, 64)
+    state.set(sm.TEMPO, ROOT_NETUID, 360)
+    state.set(sm.TOKEN_SYMBOL, ROOT_NETUID, "Τ")
+    state.set(sm.SUBNET_IDENTITIES, ROOT_NETUID, {"subnet_name": "root"})
 
 
 def _subnet(state: State, entry: dict, block: int) -> None:
@@ -71,34 +71,34 @@ def _subnet(state: State, entry: dict, block: int) -> None:
     if "owner_coldkey" not in entry:
         return
     cold, hot = bytes.fromhex(entry["owner_coldkey"]), bytes.fromhex(entry["owner_hotkey"])
-    state.set(i.SUBNET_OWNER, netuid, cold)
-    state.set(i.SUBNET_OWNER_HOTKEY, netuid, hot)
+    state.set(sm.SUBNET_OWNER, netuid, cold)
+    state.set(sm.SUBNET_OWNER_HOTKEY, netuid, hot)
     su.create_account_if_non_existent(state, cold, hot)
     neurons.append_neuron(state, netuid, hot, registered)
     for hotkey in entry.get("neurons", []):
         neurons.append_neuron(state, netuid, bytes.fromhex(hotkey), registered)
-    state.set(s.SUBNET_TAO, netuid, entry["tao"])
-    state.set(i.SUBNET_ALPHA_IN, netuid, entry["alpha_in"])
-    state.set(i.SUBNET_LOCKED, netuid, entry.get("locked", 0))
-    state.set(i.TOTAL_STAKE, state.get(i.TOTAL_STAKE) + entry["tao"])
+    state.set(sm.SUBNET_TAO, netuid, entry["tao"])
+    state.set(sm.SUBNET_ALPHA_IN, netuid, entry["alpha_in"])
+    state.set(sm.SUBNET_LOCKED, netuid, entry.get("locked", 0))
+    state.set(sm.TOTAL_STAKE, state.get(sm.TOTAL_STAKE) + entry["tao"])
     out = 0
     for hotkey, coldkey, alpha in entry.get("stakes", []):
         h, c = bytes.fromhex(hotkey), bytes.fromhex(coldkey)
         su.create_account_if_non_existent(state, c, h)
         su.credit_stake(state, h, c, netuid, alpha)
         out += alpha
-    state.set(i.SUBNET_ALPHA_OUT, netuid, out)
+    state.set(sm.SUBNET_ALPHA_OUT, netuid, out)
     su.record_price(state, netuid)
     if entry.get("name"):
-        state.set(i.SUBNET_IDENTITIES, netuid, {"subnet_name": entry["name"]})
+        state.set(sm.SUBNET_IDENTITIES, netuid, {"subnet_name": entry["name"]})
     if entry.get("symbol"):
-        state.set(i.TOKEN_SYMBOL, netuid, entry["symbol"])
+        state.set(sm.TOKEN_SYMBOL, netuid, entry["symbol"])
     if "moving_price" in entry:
-        state.set(i.SUBNET_MOVING_PRICE, netuid, entry["moving_price"])
+        state.set(sm.SUBNET_MOVING_PRICE, netuid, entry["moving_price"])
     if "burn" in entry:
-        state.set(i.BURN, netuid, entry["burn"])
+        state.set(sm.BURN, netuid, entry["burn"])
     if entry.get("started"):
-        state.set(i.SUBTOKEN_ENABLED, netuid, True)
-        state.set(i.FIRST_EMISSION_BLOCK, netuid, registered + 1)
+        state.set(sm.SUBTOKEN_ENABLED, netuid, True)
+        state.set(sm.FIRST_EMISSION_BLOCK, netuid, registered + 1)
     if entry.get("emission_enabled"):
-        state.set(i.SUBNET_EMISSION_ENABLED, netuid, True)
+        state.set(sm.SUBNET_EMISSION_ENABLED, netuid, True)

@@ -21,7 +21,6 @@ kept below for reference and tests; the coinbase does the same only while no sub
 
 from __future__ import annotations
 
-from chain.local import storage as s
 from chain.local.accounts import ROOT_NETUID, subnet_account
 from chain.local.balances import deposit_minted
 from chain.local.calls import Env
@@ -33,6 +32,8 @@ from chain.local.emission import (
     mint_amount,
 )
 from chain.local.state import State
+from chain.pallets import balances, taoctl
+from chain.pallets import subtensor_module as sm
 
 
 class EmissionStandIn:
@@ -41,13 +42,13 @@ class EmissionStandIn:
     name = "emission_stand_in"
 
     def on_initialize(self, env: Env) -> None:
-        issuance = env.state.get(s.BALANCES_ISSUANCE)
+        issuance = env.state.get(balances.TOTAL_ISSUANCE)
         minted = mint_amount(issuance)
         emission = block_emission_for_issuance(issuance)
-        if emission < env.state.get(s.BLOCK_EMISSION):
-            env.state.set(s.HALVING_BLOCK, halving_index(issuance), env.block_number)
+        if emission < env.state.get(sm.BLOCK_EMISSION):
+            env.state.set(taoctl.HALVING_BLOCK, halving_index(issuance), env.block_number)
             env.emit("SubtensorModule", "Halving", k=halving_index(issuance), emission=emission)
-        env.state.set(s.BLOCK_EMISSION, emission)
+        env.state.set(sm.BLOCK_EMISSION, emission)
         if minted:
             deposit_minted(env.state, subnet_account(ROOT_NETUID), minted)
             env.emit("SubtensorModule", "EmissionStandIn", netuid=ROOT_NETUID, amount=minted)
@@ -56,19 +57,18 @@ class EmissionStandIn:
         return None  # emission is constant between thresholds: always skippable
 
     def skip(self, state: State, first: int, last: int, coarse: bool = False) -> None:
-        issuance = state.get(s.BALANCES_ISSUANCE)
+        issuance = state.get(balances.TOTAL_ISSUANCE)
         minted = emit_blocks(issuance, last - first + 1)
         for k, block in halvings_in_run(issuance, first, last - first + 1):
-            state.set(s.HALVING_BLOCK, k, block)
+            state.set(taoctl.HALVING_BLOCK, k, block)
         if minted:
             deposit_minted(state, subnet_account(ROOT_NETUID), minted)
         # BlockEmission is what the last of these blocks minted at (its issuance before minting)
         before_last = issuance + emit_blocks(issuance, last - first)
-        state.set(s.BLOCK_EMISSION, block_emission_for_issuance(before_last))
+        state.set(sm.BLOCK_EMISSION, block_emission_for_issuance(before_last))
 
 
 def _hooks() -> list:
-    from chain.local import weights  # noqa: F401  (registers SubtensorModule.set_weights)
     from chain.local.coinbase import Coinbase
     from chain.local.registration_hook import RegistrationPriceDecay
 

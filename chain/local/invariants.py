@@ -33,10 +33,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chain.local import blocks
-from chain.local import storage as s
 from chain.local.balances import EXISTENTIAL_DEPOSIT
 from chain.local.emission import TOTAL_SUPPLY, emit_blocks
 from chain.local.errors import ChainCorrupt
+from chain.pallets import balances, registry, system, taoctl
+from chain.pallets import subtensor_module as sm
 
 if TYPE_CHECKING:  # pragma: no cover
     from chain.local.chain import LocalChain
@@ -66,17 +67,18 @@ def _check_ledger(chain: LocalChain, results: dict[str, list[str]]) -> None:
     """Checks 1-10, into `results`."""
     with chain.reading() as state:
         conn = chain.conn
-        accounts = dict(state.iter(s.ACCOUNT))
+        accounts = dict(state.iter(system.ACCOUNT))
         total = sum(info.total for info in accounts.values())
-        issuance = state.get(s.BALANCES_ISSUANCE)
-        subtensor_issuance = state.get(s.SUBTENSOR_ISSUANCE)
+        issuance = state.get(balances.TOTAL_ISSUANCE)
+        subtensor_issuance = state.get(sm.TOTAL_ISSUANCE)
         if not issuance == subtensor_issuance == total:
             results["issuance_equals_balances"].append(
                 f"Balances.TotalIssuance {issuance}, SubtensorModule.TotalIssuance "
                 f"{subtensor_issuance}, sum of balances {total}")
         if issuance > TOTAL_SUPPLY:
             results["issuance_cap"].append(f"issuance {issuance} exceeds {TOTAL_SUPPLY}")
-        ledger = state.get(s.GENESIS_ISSUANCE) + state.get(s.MINTED) - state.get(s.RECYCLED)
+        ledger = (state.get(taoctl.GENESIS_ISSUANCE) + state.get(taoctl.MINTED)
+                  - state.get(taoctl.RECYCLED))
         if ledger != issuance:
             results["issuance_moves"].append(
                 f"issuance {issuance} != genesis + minted - recycled = {ledger}")
@@ -104,14 +106,13 @@ def _issuance_by_rows(conn, state) -> list[str]:
     blocks when recycling delayed a halving), exactly the schedule when nothing was recycled,
     and the sums match `Minted - CoinbaseRecycled` and `Recycled - CoinbaseRecycled`.
     """
-    from chain.local import epoch_items as e
     from chain.local.emission import block_emission_for_issuance
 
     failures: list[str] = []
     rows = conn.execute("SELECT number, issuance, issuance_end FROM blocks ORDER BY number")
-    rows = [(n, int(i), int(e_) if e_ is not None else state.get(s.BALANCES_ISSUANCE))
+    rows = [(n, int(i), int(e_) if e_ is not None else state.get(balances.TOTAL_ISSUANCE))
             for n, i, e_ in rows.fetchall()]
-    coinbase_recycled = state.get(e.COINBASE_RECYCLED)
+    coinbase_recycled = state.get(taoctl.COINBASE_RECYCLED)
     minted = recycled = 0
     for number, opened, ended in rows:
         if ended > opened:
@@ -130,13 +131,13 @@ def _issuance_by_rows(conn, state) -> list[str]:
         minted += grown
         if len(failures) > 10:
             break
-    if minted != state.get(s.MINTED) - coinbase_recycled:
+    if minted != state.get(taoctl.MINTED) - coinbase_recycled:
         failures.append(f"issuance grew by {minted} over the blocks, the Minted ledger less the "
                         f"coinbase's recycled credit says "
-                        f"{state.get(s.MINTED) - coinbase_recycled}")
-    if recycled != state.get(s.RECYCLED) - coinbase_recycled:
+                        f"{state.get(taoctl.MINTED) - coinbase_recycled}")
+    if recycled != state.get(taoctl.RECYCLED) - coinbase_recycled:
         failures.append(f"issuance fell by {recycled} inside blocks, the Recycled ledger says "
-                        f"{state.get(s.RECYCLED) - coinbase_recycled} (coinbase credit aside)")
+                        f"{state.get(taoctl.RECYCLED) - coinbase_recycled} (coinbase credit aside)")
     return failures
 
 
@@ -145,11 +146,9 @@ _REPORTED = 20  # undecodable entries named before the rest are counted
 
 def _storage_decodes(conn) -> list[str]:
     """Check 11: decode every stored key and value of the declared items."""
-    from chain.local import epoch_items, items  # noqa: F401 - they declare the items
-
     bad, count = [], 0
     for item_id, key_text, value_text in conn.execute("SELECT item, key, value FROM storage"):
-        item = s.REGISTRY.get(item_id)
+        item = registry.REGISTRY.get(item_id)
         if item is None:
             continue
         try:
@@ -166,19 +165,17 @@ def _storage_decodes(conn) -> list[str]:
 
 def _epoch_payouts(state) -> list[str]:
     """Check 10: epochs pay at most what they drained; epoch vectors match SubnetworkN."""
-    from chain.local import epoch_items as e
-    from chain.local import items as i
-
     failures = []
-    for (netuid,), added in state.iter(s.NETWORKS_ADDED):
+    for (netuid,), added in state.iter(sm.NETWORKS_ADDED):
         if not added or netuid == 0:
             continue
-        paid, drained = state.get(e.EPOCH_PAID, netuid), state.get(e.EPOCH_DRAINED, netuid)
+        paid = state.get(taoctl.EPOCH_PAID, netuid)
+        drained = state.get(taoctl.EPOCH_DRAINED, netuid)
         if paid > drained:
             failures.append(f"subnet {netuid}: epochs paid {paid} alpha rao, more than the "
                             f"{drained} they drained")
-        n = state.get(i.SUBNETWORK_N, netuid)
-        for item in (e.INCENTIVE, e.DIVIDENDS, e.VALIDATOR_PERMIT):
+        n = state.get(sm.SUBNETWORK_N, netuid)
+        for item in (sm.INCENTIVE, sm.DIVIDENDS, sm.VALIDATOR_PERMIT):
             vector = state.get(item, netuid)
             if vector and len(vector) > n:
                 failures.append(f"subnet {netuid}: {item.name} has {len(vector)} entries for "

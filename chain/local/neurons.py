@@ -13,19 +13,19 @@ more than `MinNonImmuneUids` UIDs are non-immune; otherwise the lowest immune ca
 
 from __future__ import annotations
 
-from chain.local import items as i
 from chain.local import registration_price as rp
 from chain.local.state import State
+from chain.pallets import subtensor_module as sm
 
 
 def uid_of(state: State, netuid: int, hotkey: bytes) -> int | None:
     """The hotkey's UID on the subnet, or None when it is not registered there."""
-    return state.get(i.UIDS, netuid, hotkey)
+    return state.get(sm.UIDS, netuid, hotkey)
 
 
 def hotkeys(state: State, netuid: int) -> list[bytes]:
     """Hotkeys by UID (reads `Keys` for each UID in use)."""
-    return [state.get(i.KEYS, netuid, uid) for uid in range(state.get(i.SUBNETWORK_N, netuid))]
+    return [state.get(sm.KEYS, netuid, uid) for uid in range(state.get(sm.SUBNETWORK_N, netuid))]
 
 
 def _set_vector(state: State, item, netuid: int, uid: int, value: int) -> None:
@@ -37,8 +37,8 @@ def _set_vector(state: State, item, netuid: int, uid: int, value: int) -> None:
 
 def append_neuron(state: State, netuid: int, hotkey: bytes, block: int) -> int:
     """Give the hotkey the next UID (the subnet is not full)."""
-    uid = state.get(i.SUBNETWORK_N, netuid)
-    state.set(i.SUBNETWORK_N, netuid, uid + 1)
+    uid = state.get(sm.SUBNETWORK_N, netuid)
+    state.set(sm.SUBNETWORK_N, netuid, uid + 1)
     _assign(state, netuid, uid, hotkey, block)
     return uid
 
@@ -46,46 +46,46 @@ def append_neuron(state: State, netuid: int, hotkey: bytes, block: int) -> int:
 def replace_neuron(state: State, netuid: int, uid: int, hotkey: bytes, block: int) -> bytes:
     """Give `uid` to a new hotkey, clearing the old one's per-neuron state; returns the old
     hotkey. Stake stays with the old hotkey (it is not per UID)."""
-    old = state.get(i.KEYS, netuid, uid)
+    old = state.get(sm.KEYS, netuid, uid)
     if old is not None:
-        state.remove(i.UIDS, netuid, old)
-        state.remove(i.IS_NETWORK_MEMBER, old, netuid)
+        state.remove(sm.UIDS, netuid, old)
+        state.remove(sm.IS_NETWORK_MEMBER, old, netuid)
     _assign(state, netuid, uid, hotkey, block)
     return old
 
 
 def _assign(state: State, netuid: int, uid: int, hotkey: bytes, block: int) -> None:
-    state.set(i.KEYS, netuid, uid, hotkey)
-    state.set(i.UIDS, netuid, hotkey, uid)
-    state.set(i.BLOCK_AT_REGISTRATION, netuid, uid, block)
-    state.set(i.IS_NETWORK_MEMBER, hotkey, netuid, True)
-    _set_vector(state, i.EMISSION, netuid, uid, 0)
-    _set_vector(state, i.LAST_UPDATE, netuid, uid, block)
+    state.set(sm.KEYS, netuid, uid, hotkey)
+    state.set(sm.UIDS, netuid, hotkey, uid)
+    state.set(sm.BLOCK_AT_REGISTRATION, netuid, uid, block)
+    state.set(sm.IS_NETWORK_MEMBER, hotkey, netuid, True)
+    _set_vector(state, sm.EMISSION, netuid, uid, 0)
+    _set_vector(state, sm.LAST_UPDATE, netuid, uid, block)
 
 
 def immortal_uids(state: State, netuid: int) -> list[int]:
     """The owner's UIDs that are never pruned (`get_immune_owner_uids`, via the kernel)."""
-    owner_hotkey = state.get(i.SUBNET_OWNER_HOTKEY, netuid)
-    owner = state.get(i.SUBNET_OWNER, netuid)
+    owner_hotkey = state.get(sm.SUBNET_OWNER_HOTKEY, netuid)
+    owner = state.get(sm.SUBNET_OWNER, netuid)
     owned = []
     if owner is not None:
-        for hex_key in state.get(i.OWNED_HOTKEYS, owner):
+        for hex_key in state.get(sm.OWNED_HOTKEYS, owner):
             uid = uid_of(state, netuid, bytes.fromhex(hex_key))
             if uid is not None:
-                owned.append((uid, state.get(i.BLOCK_AT_REGISTRATION, netuid, uid)))
+                owned.append((uid, state.get(sm.BLOCK_AT_REGISTRATION, netuid, uid)))
     hotkey_uid = uid_of(state, netuid, owner_hotkey) if owner_hotkey is not None else None
-    return rp.immortal_uids(owned, hotkey_uid, state.get(i.IMMUNE_OWNER_UIDS_LIMIT, netuid))
+    return rp.immortal_uids(owned, hotkey_uid, state.get(sm.IMMUNE_OWNER_UIDS_LIMIT, netuid))
 
 
 def neuron_to_prune(state: State, netuid: int, block: int) -> int | None:
     """The UID a registration on a full subnet replaces, or None when every UID is immortal."""
-    emission = list(state.get(i.EMISSION, netuid))
+    emission = list(state.get(sm.EMISSION, netuid))
     immortal = set(immortal_uids(state, netuid))
-    period = state.get(i.IMMUNITY_PERIOD, netuid)
+    period = state.get(sm.IMMUNITY_PERIOD, netuid)
     candidates = []
-    for uid in range(state.get(i.SUBNETWORK_N, netuid)):
-        registered = state.get(i.BLOCK_AT_REGISTRATION, netuid, uid)
+    for uid in range(state.get(sm.SUBNETWORK_N, netuid)):
+        registered = state.get(sm.BLOCK_AT_REGISTRATION, netuid, uid)
         candidates.append(rp.PruneCandidate(
             uid, emission[uid] if uid < len(emission) else 0, registered,
             immune=rp.is_immune(block, registered, period), immortal=uid in immortal))
-    return rp.neuron_to_prune(candidates, state.get(i.MIN_NON_IMMUNE_UIDS, netuid))
+    return rp.neuron_to_prune(candidates, state.get(sm.MIN_NON_IMMUNE_UIDS, netuid))

@@ -26,12 +26,13 @@ from __future__ import annotations
 from typing import Any
 
 import amm
-from chain.local import items as i
 from chain.local import neurons as nrn
 from chain.local import stake_utils as su
 from chain.local.accounts import ROOT_NETUID
 from chain.local.state import State
 from chain.local.subtensor_errors import fail
+from chain.pallets import subtensor_module as sm
+from chain.pallets import swap, taoctl
 
 
 def _hex(key: bytes | None) -> str | None:
@@ -48,10 +49,10 @@ def emission_shares(state: State, netuids: list[int]) -> dict[int, int]:
     moving prices of the started, emission-enabled subnets (root and the others get 0)."""
     weights = {}
     for n in netuids:
-        if n == ROOT_NETUID or not state.get(i.SUBNET_EMISSION_ENABLED, n) \
-                or state.get(i.FIRST_EMISSION_BLOCK, n) is None:
+        if n == ROOT_NETUID or not state.get(sm.SUBNET_EMISSION_ENABLED, n) \
+                or state.get(sm.FIRST_EMISSION_BLOCK, n) is None:
             continue
-        weights[n] = state.get(i.SUBNET_MOVING_PRICE, n)
+        weights[n] = state.get(sm.SUBNET_MOVING_PRICE, n)
     total = sum(weights.values())
     return {n: (w * 10**9 // total if total else 0) for n, w in weights.items()}
 
@@ -60,8 +61,8 @@ def subnet(state: State, netuid: int, shares: dict[int, int] | None = None) -> d
     su.ensure_subnet(state, netuid)
     p = su.read_pool(state, netuid)
     price = amm.price_rao(p)
-    alpha_out = state.get(i.SUBNET_ALPHA_OUT, netuid)
-    identity = state.get(i.SUBNET_IDENTITIES, netuid) or {}
+    alpha_out = state.get(sm.SUBNET_ALPHA_OUT, netuid)
+    identity = state.get(sm.SUBNET_IDENTITIES, netuid) or {}
     if shares is None:
         from chain.local.subnets import netuids
 
@@ -69,27 +70,27 @@ def subnet(state: State, netuid: int, shares: dict[int, int] | None = None) -> d
     return {
         "netuid": netuid,
         "name": identity.get("subnet_name", f"subnet {netuid}"),
-        "symbol": state.get(i.TOKEN_SYMBOL, netuid),
-        "owner_coldkey": _hex(state.get(i.SUBNET_OWNER, netuid)),
-        "owner_hotkey": _hex(state.get(i.SUBNET_OWNER_HOTKEY, netuid)),
+        "symbol": state.get(sm.TOKEN_SYMBOL, netuid),
+        "owner_coldkey": _hex(state.get(sm.SUBNET_OWNER, netuid)),
+        "owner_hotkey": _hex(state.get(sm.SUBNET_OWNER_HOTKEY, netuid)),
         "mechanism": 0 if su.is_stable(state, netuid) else 1,
         "tao_in_rao": p.tao_reserve,
         "alpha_in_rao": p.alpha_reserve,
         "alpha_out_rao": alpha_out,
         "price_rao": price,
         "market_cap_rao": (alpha_out + p.alpha_reserve) * price // 10**9,
-        "moving_price_i96f32": state.get(i.SUBNET_MOVING_PRICE, netuid),
+        "moving_price_i96f32": state.get(sm.SUBNET_MOVING_PRICE, netuid),
         "emission_share_ppb": shares.get(netuid, 0),
-        "tempo": state.get(i.TEMPO, netuid),
-        "burn_rao": state.get(i.BURN, netuid),
-        "neurons": state.get(i.SUBNETWORK_N, netuid),
-        "max_neurons": state.get(i.MAX_ALLOWED_UIDS, netuid),
-        "registered_at": state.get(i.NETWORK_REGISTERED_AT, netuid),
-        "subtoken_enabled": bool(state.get(i.SUBTOKEN_ENABLED, netuid)),
-        "emission_enabled": bool(state.get(i.SUBNET_EMISSION_ENABLED, netuid)),
-        "first_emission_block": state.get(i.FIRST_EMISSION_BLOCK, netuid),
-        "locked_rao": state.get(i.SUBNET_LOCKED, netuid),
-        "volume_rao": state.get(i.SUBNET_VOLUME, netuid),
+        "tempo": state.get(sm.TEMPO, netuid),
+        "burn_rao": state.get(sm.BURN, netuid),
+        "neurons": state.get(sm.SUBNETWORK_N, netuid),
+        "max_neurons": state.get(sm.MAX_ALLOWED_UIDS, netuid),
+        "registered_at": state.get(sm.NETWORK_REGISTERED_AT, netuid),
+        "subtoken_enabled": bool(state.get(sm.SUBTOKEN_ENABLED, netuid)),
+        "emission_enabled": bool(state.get(sm.SUBNET_EMISSION_ENABLED, netuid)),
+        "first_emission_block": state.get(sm.FIRST_EMISSION_BLOCK, netuid),
+        "locked_rao": state.get(sm.SUBNET_LOCKED, netuid),
+        "volume_rao": state.get(sm.SUBNET_VOLUME, netuid),
         "pool": p.to_json(),
     }
 
@@ -104,30 +105,30 @@ def subnets(state: State) -> list[dict]:
 
 def hyperparameters(state: State, netuid: int) -> dict:
     su.ensure_subnet(state, netuid)
-    items = (i.TEMPO, i.MAX_ALLOWED_UIDS, i.MAX_ALLOWED_VALIDATORS, i.MIN_ALLOWED_WEIGHTS,
-             i.IMMUNITY_PERIOD, i.YUMA3_ON, i.IMMUNE_OWNER_UIDS_LIMIT, i.MIN_NON_IMMUNE_UIDS,
-             i.MAX_REGISTRATIONS_PER_BLOCK, i.NETWORK_REGISTRATION_ALLOWED, i.BURN, i.MIN_BURN,
-             i.MAX_BURN, i.BURN_HALF_LIFE, i.BURN_INCREASE_MULT, i.SUBTOKEN_ENABLED,
-             i.SUBNET_EMISSION_ENABLED, i.TRANSFER_TOGGLE, i.FEE_RATE, i.SWAP_BALANCER)
+    items = (sm.TEMPO, sm.MAX_ALLOWED_UIDS, sm.MAX_ALLOWED_VALIDATORS, sm.MIN_ALLOWED_WEIGHTS,
+             sm.IMMUNITY_PERIOD, sm.YUMA3_ON, sm.IMMUNE_OWNER_UIDS_LIMIT, sm.MIN_NON_IMMUNE_UIDS,
+             sm.MAX_REGISTRATIONS_PER_BLOCK, sm.NETWORK_REGISTRATION_ALLOWED, sm.BURN, sm.MIN_BURN,
+             sm.MAX_BURN, sm.BURN_HALF_LIFE, sm.BURN_INCREASE_MULT, sm.SUBTOKEN_ENABLED,
+             sm.SUBNET_EMISSION_ENABLED, sm.TRANSFER_TOGGLE, swap.FEE_RATE, swap.SWAP_BALANCER)
     params = {item.name: state.get(item, netuid) for item in items}
-    params["SubnetOwnerCut"] = state.get(i.SUBNET_OWNER_CUT)
+    params["SubnetOwnerCut"] = state.get(sm.SUBNET_OWNER_CUT)
     return {"netuid": netuid, **params}
 
 
 def neurons(state: State, netuid: int, block: int) -> list[dict]:
     su.ensure_subnet(state, netuid)
-    emission = list(state.get(i.EMISSION, netuid))
+    emission = list(state.get(sm.EMISSION, netuid))
     immortal = set(nrn.immortal_uids(state, netuid)) if netuid != ROOT_NETUID else set()
-    period = state.get(i.IMMUNITY_PERIOD, netuid)
+    period = state.get(sm.IMMUNITY_PERIOD, netuid)
     rows = []
     for uid, hotkey in enumerate(nrn.hotkeys(state, netuid)):
-        registered = state.get(i.BLOCK_AT_REGISTRATION, netuid, uid)
+        registered = state.get(sm.BLOCK_AT_REGISTRATION, netuid, uid)
         rows.append({"uid": uid, "hotkey": _hex(hotkey),
-                     "coldkey": _hex(state.get(i.OWNER, hotkey)) if hotkey else None,
+                     "coldkey": _hex(state.get(sm.OWNER, hotkey)) if hotkey else None,
                      "registered_at": registered,
                      "emission_rao": emission[uid] if uid < len(emission) else 0,
                      "immune": block - registered < period, "immortal": uid in immortal,
-                     "stake_rao": state.get(i.TOTAL_HOTKEY_ALPHA, hotkey, netuid)
+                     "stake_rao": state.get(sm.TOTAL_HOTKEY_ALPHA, hotkey, netuid)
                      if hotkey else 0})
     return rows
 
@@ -138,7 +139,7 @@ def stake_info(state: State, coldkey: bytes) -> list[dict]:
 
     rows = []
     all_netuids = netuids(state)
-    for hex_key in state.get(i.STAKING_HOTKEYS, coldkey):
+    for hex_key in state.get(sm.STAKING_HOTKEYS, coldkey):
         hotkey = bytes.fromhex(hex_key)
         for netuid in all_netuids:
             alpha = su.stake_of(state, hotkey, coldkey, netuid)
@@ -152,13 +153,14 @@ def stake_info(state: State, coldkey: bytes) -> list[dict]:
             rows.append({"hotkey": "0x" + hex_key, "netuid": netuid, "alpha_rao": alpha,
                          "value_rao": su.alpha_value_tao(state, netuid, alpha),
                          "unstake_rao": unstake, "price_rao": amm.price_rao(p),
-                         "symbol": state.get(i.TOKEN_SYMBOL, netuid)})
+                         "symbol": state.get(sm.TOKEN_SYMBOL, netuid)})
     return rows
 
 
 def price_history(state: State, netuid: int) -> list[list[int]]:
     su.ensure_subnet(state, netuid)
-    return sorted([block, price] for (n, block), price in state.iter(i.PRICE_AT) if n == netuid)
+    return sorted([block, price] for (n, block), price in state.iter(taoctl.PRICE_AT)
+                  if n == netuid)
 
 
 def answer(state: State, block: int, method: str, *args: Any) -> Any:
@@ -183,7 +185,7 @@ def answer(state: State, block: int, method: str, *args: Any) -> Any:
         return stake_info(state, *args)
     if method == "burn_cost":
         su.ensure_subnet(state, args[0])
-        return state.get(i.BURN, args[0])
+        return state.get(sm.BURN, args[0])
     if method == "lock_cost":
         from chain.local.subnets import lock_cost
 

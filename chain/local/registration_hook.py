@@ -8,31 +8,30 @@ rests at its floor (a decay step never raises it, so that takes a few thousand s
 
 from __future__ import annotations
 
-from chain.local import items as i
 from chain.local import registration_price as rp
-from chain.local import storage as s
 from chain.local.state import State
+from chain.pallets import subtensor_module as sm
 
 
 def _decay_all(state: State, first: int, last: int) -> None:
     """Apply the start-of-block price update of blocks first..last to every subnet."""
-    for (netuid,), added in list(state.iter(s.NETWORKS_ADDED)):
+    for (netuid,), added in list(state.iter(sm.NETWORKS_ADDED)):
         if not added:
             continue
-        if state.get(i.REGISTRATIONS_THIS_BLOCK, netuid):
-            state.set(i.REGISTRATIONS_THIS_BLOCK, netuid, 0)
+        if state.get(sm.REGISTRATIONS_THIS_BLOCK, netuid):
+            state.set(sm.REGISTRATIONS_THIS_BLOCK, netuid, 0)
         if netuid == 0:
             continue
-        burn = original = state.get(i.BURN, netuid)
-        args = (state.get(i.BURN_HALF_LIFE, netuid), state.get(i.MIN_BURN, netuid),
-                state.get(i.MAX_BURN, netuid))
+        burn = original = state.get(sm.BURN, netuid)
+        args = (state.get(sm.BURN_HALF_LIFE, netuid), state.get(sm.MIN_BURN, netuid),
+                state.get(sm.MAX_BURN, netuid))
         for block in range(first, last + 1):
             nxt = rp.decay_burn(burn, block, *args)
             if nxt == burn and block > 1:
                 break  # at rest: every later block gives the same price
             burn = nxt
         if burn != original:
-            state.set(i.BURN, netuid, burn)
+            state.set(sm.BURN, netuid, burn)
 
 
 class RegistrationPriceDecay:

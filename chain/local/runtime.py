@@ -19,12 +19,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
-from chain.local import storage as s
 from chain.local.calls import Env, decode_args, lookup
 from chain.local.errors import BadGenesis, BadProof, DispatchError, Future, Stale
 from chain.local.extrinsic import Call, SignedExtrinsic
 from chain.local.hooks import BLOCK_HOOKS
 from chain.local.state import State
+from chain.pallets import system, timestamp
 
 BLOCK_TIME_MS = 12_000
 
@@ -46,7 +46,7 @@ def validate(state: State, xt: SignedExtrinsic, genesis_hash: bytes) -> None:
     lookup(xt.call.pallet, xt.call.name)  # CallUnknown before the signature work
     if not xt.verify():
         raise BadProof("bad signature: the extrinsic was not signed by its sender's key")
-    expected = state.get(s.ACCOUNT, xt.signer).nonce
+    expected = state.get(system.ACCOUNT, xt.signer).nonce
     if xt.nonce < expected:
         raise Stale(f"nonce {xt.nonce} was already used (the account's next nonce is {expected})")
     if xt.nonce > expected:
@@ -59,8 +59,8 @@ def apply_extrinsic(state: State, xt: SignedExtrinsic, genesis_hash: bytes,
     validate(state, xt, genesis_hash)
     spec = lookup(xt.call.pallet, xt.call.name)
     args = decode_args(spec, xt.call.args)
-    info = state.get(s.ACCOUNT, xt.signer)
-    state.set(s.ACCOUNT, xt.signer, replace(info, nonce=info.nonce + 1))
+    info = state.get(system.ACCOUNT, xt.signer)
+    state.set(system.ACCOUNT, xt.signer, replace(info, nonce=info.nonce + 1))
     try:
         events = dispatch(state, xt.signer, Call(xt.call.pallet, xt.call.name, args),
                           block_number)
@@ -89,8 +89,8 @@ def dispatch(state: State, origin: bytes, call: Call, block_number: int) -> list
 
 def open_block(state: State, number: int, timestamp_ms: int) -> list[dict]:
     """Start block `number`: set System.Number and Timestamp.Now, run every start-of-block hook."""
-    state.set(s.NUMBER, number)
-    state.set(s.TIMESTAMP_NOW, timestamp_ms)
+    state.set(system.NUMBER, number)
+    state.set(timestamp.NOW, timestamp_ms)
     env = Env(state, number)
     for hook in BLOCK_HOOKS:
         hook.on_initialize(env)
@@ -142,5 +142,5 @@ def run_empty_blocks(state: State, first: int, last: int, genesis: tuple[int, in
         open_block(state, number, genesis[1] + (number - genesis[0]) * BLOCK_TIME_MS)
         number += 1
     if last >= first:
-        state.set(s.NUMBER, last)
-        state.set(s.TIMESTAMP_NOW, genesis[1] + (last - genesis[0]) * BLOCK_TIME_MS)
+        state.set(system.NUMBER, last)
+        state.set(timestamp.NOW, genesis[1] + (last - genesis[0]) * BLOCK_TIME_MS)

@@ -12,10 +12,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from chain.local import epoch_items as e
-from chain.local import items as i
 from chain.local import stake_utils as su
 from chain.local.chain import LocalChain
+from chain.pallets import subtensor_module as sm
+from chain.pallets import taoctl
 
 
 def in_memory_copy(path: str | Path) -> LocalChain:
@@ -32,11 +32,11 @@ def in_memory_copy(path: str | Path) -> LocalChain:
 def _stakes_of(state, coldkey: bytes, netuids: set[int] | None) -> list[tuple[bytes, int]]:
     """The (hotkey, netuid) pairs a coldkey stakes through."""
     pairs = []
-    for hex_key in state.get(i.STAKING_HOTKEYS, coldkey):
+    for hex_key in state.get(sm.STAKING_HOTKEYS, coldkey):
         hotkey = bytes.fromhex(hex_key)
         for netuid in _subnets(state):
             if (netuids is None or netuid in netuids) and \
-                    state.get(i.ALPHA, hotkey, coldkey, netuid) is not None:
+                    state.get(sm.ALPHA, hotkey, coldkey, netuid) is not None:
                 pairs.append((hotkey, netuid))
     return pairs
 
@@ -51,9 +51,9 @@ def _sample(chain: LocalChain, stakes, hotkeys, netuids) -> dict:
     with chain.reading() as state:
         return {
             "stakes": [su.stake_of(state, h, c, n) for h, c, n in stakes],
-            "hotkeys": [state.get(i.TOTAL_HOTKEY_ALPHA, h, n) for h, n in hotkeys],
-            "subnets": [state.get(e.EPOCH_PAID, n) for n in netuids],
-            "epochs": state.get(e.EPOCHS_RUN),
+            "hotkeys": [state.get(sm.TOTAL_HOTKEY_ALPHA, h, n) for h, n in hotkeys],
+            "subnets": [state.get(taoctl.EPOCH_PAID, n) for n in netuids],
+            "epochs": state.get(taoctl.EPOCHS_RUN),
             "prices": [su.spot_price_rao(state, n) for n in netuids],
         }
 
@@ -72,8 +72,8 @@ def simulate(path: str | Path, blocks: int, *, points: int = 20, coldkey: bytes 
             if coldkey is not None:
                 stakes = [(h, coldkey, n) for h, n in _stakes_of(state, coldkey, set(wanted))]
             hotkeys = [] if hotkey is None else [
-                (hotkey, n) for n in wanted if state.get(i.UIDS, n, hotkey) is not None
-                or state.get(i.TOTAL_HOTKEY_ALPHA, hotkey, n)]
+                (hotkey, n) for n in wanted if state.get(sm.UIDS, n, hotkey) is not None
+                or state.get(sm.TOTAL_HOTKEY_ALPHA, hotkey, n)]
         start = chain.open_number()
         steps = max(1, min(points, blocks))
         marks = sorted({blocks * k // steps for k in range(1, steps + 1)})

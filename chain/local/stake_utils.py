@@ -15,13 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import amm
-from chain.local import items as i
 from chain.local import share_pool as sp
-from chain.local import storage as s
 from chain.local.accounts import AUTHOR_ACCOUNT, ROOT_NETUID, subnet_account
 from chain.local.balances import EXISTENTIAL_DEPOSIT, free_balance, set_free
 from chain.local.state import State
 from chain.local.subtensor_errors import fail, from_amm
+from chain.pallets import subtensor_module as sm
+from chain.pallets import swap, system, taoctl
 
 DEFAULT_MIN_STAKE = 2_000_000  # rao: DefaultMinStake (runtime SubtensorInitialMinStake)
 MAX_U64 = 2**64 - 1
@@ -30,7 +30,7 @@ MAX_U64 = 2**64 - 1
 # -- subnets and pools -------------------------------------------------------------------------
 def subnet_exists(state: State, netuid: int) -> bool:
     """`if_subnet_exist`: NetworksAdded[netuid]."""
-    return bool(state.get(s.NETWORKS_ADDED, netuid))
+    return bool(state.get(sm.NETWORKS_ADDED, netuid))
 
 
 def ensure_subnet(state: State, netuid: int) -> None:
@@ -40,33 +40,34 @@ def ensure_subnet(state: State, netuid: int) -> None:
 
 def is_stable(state: State, netuid: int) -> bool:
     """Root and mechanism-0 subnets swap 1:1 without fee."""
-    return netuid == ROOT_NETUID or state.get(i.SUBNET_MECHANISM, netuid) == 0
+    return netuid == ROOT_NETUID or state.get(sm.SUBNET_MECHANISM, netuid) == 0
 
 
 def read_pool(state: State, netuid: int) -> amm.Pool:
     """The subnet's pool as `amm` models it (reads five items, nothing else)."""
     return amm.Pool(
-        tao_reserve=state.get(s.SUBNET_TAO, netuid),
-        alpha_reserve=state.get(i.SUBNET_ALPHA_IN, netuid),
-        tao_weight=state.get(i.SWAP_BALANCER, netuid),
-        fee_rate=state.get(i.FEE_RATE, netuid),
+        tao_reserve=state.get(sm.SUBNET_TAO, netuid),
+        alpha_reserve=state.get(sm.SUBNET_ALPHA_IN, netuid),
+        tao_weight=state.get(swap.SWAP_BALANCER, netuid),
+        fee_rate=state.get(swap.FEE_RATE, netuid),
         stable=is_stable(state, netuid),
     )
 
 
 def write_pool(state: State, netuid: int, pool: amm.Pool) -> None:
     """Store reserves (and the weight, which injections may change); record the new price."""
-    state.set(s.SUBNET_TAO, netuid, pool.tao_reserve)
-    state.set(i.SUBNET_ALPHA_IN, netuid, pool.alpha_reserve)
-    if pool.tao_weight != state.get(i.SWAP_BALANCER, netuid):
-        state.set(i.SWAP_BALANCER, netuid, pool.tao_weight)
+    state.set(sm.SUBNET_TAO, netuid, pool.tao_reserve)
+    state.set(sm.SUBNET_ALPHA_IN, netuid, pool.alpha_reserve)
+    if pool.tao_weight != state.get(swap.SWAP_BALANCER, netuid):
+        state.set(swap.SWAP_BALANCER, netuid, pool.tao_weight)
     record_price(state, netuid)
 
 
 def record_price(state: State, netuid: int) -> None:
     """Remember the spot price at the open block (`Taoctl.PriceAt`, for price charts; the last
     write in a block wins)."""
-    state.set(i.PRICE_AT, netuid, state.get(s.NUMBER), amm.price_rao(read_pool(state, netuid)))
+    state.set(taoctl.PRICE_AT, netuid, state.get(system.NUMBER),
+              amm.price_rao(read_pool(state, netuid)))
 
 
 # -- share pools ----------------------------------------------------------------------------------
@@ -81,12 +82,12 @@ def _safe(raw) -> sp.SafeFloat:
 
 def hotkey_pool(state: State, hotkey: bytes, netuid: int) -> sp.SharePool:
     """The (hotkey, netuid) share pool: TotalHotkeyAlpha over TotalHotkeySharesV2."""
-    return sp.SharePool(state.get(i.TOTAL_HOTKEY_ALPHA, hotkey, netuid),
-                        _safe(state.get(i.TOTAL_HOTKEY_SHARES, hotkey, netuid)))
+    return sp.SharePool(state.get(sm.TOTAL_HOTKEY_ALPHA, hotkey, netuid),
+                        _safe(state.get(sm.TOTAL_HOTKEY_SHARES, hotkey, netuid)))
 
 
 def share_of(state: State, hotkey: bytes, coldkey: bytes, netuid: int) -> sp.SafeFloat:
-    return _safe(state.get(i.ALPHA, hotkey, coldkey, netuid))
+    return _safe(state.get(sm.ALPHA, hotkey, coldkey, netuid))
 
 
 def stake_of(state: State, hotkey: bytes, coldkey: bytes, netuid: int) -> int:
@@ -101,9 +102,9 @@ def _store_stake(state: State, hotkey: bytes, coldkey: bytes, netuid: int, share
                  denominator: tuple[int, int], share: tuple[int, int]) -> None:
     """Write a pool (`TotalHotkeyAlpha`, `TotalHotkeySharesV2`) and one coldkey's share
     (`AlphaV2`); a zero SafeFloat deletes its entry."""
-    state.set(i.TOTAL_HOTKEY_ALPHA, hotkey, netuid, shared)
-    for item, key, parts in ((i.TOTAL_HOTKEY_SHARES, (hotkey, netuid), denominator),
-                             (i.ALPHA, (hotkey, coldkey, netuid), share)):
+    state.set(sm.TOTAL_HOTKEY_ALPHA, hotkey, netuid, shared)
+    for item, key, parts in ((sm.TOTAL_HOTKEY_SHARES, (hotkey, netuid), denominator),
+                             (sm.ALPHA, (hotkey, coldkey, netuid), share)):
         if parts[0] == 0:
             state.remove(item, *key)
         else:
@@ -115,9 +116,9 @@ def credit_stake_if_possible(state: State, hotkey: bytes, coldkey: bytes, netuid
     """Add alpha to a coldkey's stake with one pool read and one precision guard (the chain's
     `try_increase_stake_for_hotkey_and_coldkey_on_subnet`); False, changing nothing, when
     `alpha` (>= 0) would buy no share (the emission payout then skips the credit)."""
-    held = _parts(state.get(i.ALPHA, hotkey, coldkey, netuid))
-    credited = sp.credit_parts(state.get(i.TOTAL_HOTKEY_ALPHA, hotkey, netuid),
-                               _parts(state.get(i.TOTAL_HOTKEY_SHARES, hotkey, netuid)), held,
+    held = _parts(state.get(sm.ALPHA, hotkey, coldkey, netuid))
+    credited = sp.credit_parts(state.get(sm.TOTAL_HOTKEY_ALPHA, hotkey, netuid),
+                               _parts(state.get(sm.TOTAL_HOTKEY_SHARES, hotkey, netuid)), held,
                                alpha)
     if credited is None:
         return False
@@ -149,15 +150,15 @@ def debit_stake(state: State, hotkey: bytes, coldkey: bytes, netuid: int, alpha:
 
 
 def _remember_staking_hotkey(state: State, coldkey: bytes, hotkey: bytes) -> None:
-    hotkeys = state.get(i.STAKING_HOTKEYS, coldkey)
+    hotkeys = state.get(sm.STAKING_HOTKEYS, coldkey)
     if hotkey.hex() not in hotkeys:
-        state.set(i.STAKING_HOTKEYS, coldkey, [*hotkeys, hotkey.hex()])
+        state.set(sm.STAKING_HOTKEYS, coldkey, [*hotkeys, hotkey.hex()])
 
 
 # -- accounts -----------------------------------------------------------------------------------
 def hotkey_exists(state: State, hotkey: bytes) -> bool:
     """`hotkey_account_exists`: the hotkey has an owning coldkey."""
-    return state.get(i.OWNER, hotkey) is not None
+    return state.get(sm.OWNER, hotkey) is not None
 
 
 def ensure_hotkey_exists(state: State, hotkey: bytes) -> None:
@@ -168,17 +169,17 @@ def ensure_hotkey_exists(state: State, hotkey: bytes) -> None:
 
 def create_account_if_non_existent(state: State, coldkey: bytes, hotkey: bytes) -> None:
     """Pair a new hotkey with its coldkey (Owner, OwnedHotkeys, StakingHotkeys)."""
-    if state.get(i.OWNER, hotkey) is not None:
+    if state.get(sm.OWNER, hotkey) is not None:
         return
-    state.set(i.OWNER, hotkey, coldkey)
-    owned = state.get(i.OWNED_HOTKEYS, coldkey)
-    state.set(i.OWNED_HOTKEYS, coldkey, [*owned, hotkey.hex()])
+    state.set(sm.OWNER, hotkey, coldkey)
+    owned = state.get(sm.OWNED_HOTKEYS, coldkey)
+    state.set(sm.OWNED_HOTKEYS, coldkey, [*owned, hotkey.hex()])
     _remember_staking_hotkey(state, coldkey, hotkey)
 
 
 def ensure_owns_hotkey(state: State, coldkey: bytes, hotkey: bytes) -> None:
     """The hotkey must be unowned or owned by `coldkey` (NonAssociatedColdKey otherwise)."""
-    owner = state.get(i.OWNER, hotkey)
+    owner = state.get(sm.OWNER, hotkey)
     if owner is not None and owner != coldkey:
         raise fail("NonAssociatedColdKey",
                    f"hotkey 0x{hotkey.hex()} belongs to another coldkey")
@@ -263,13 +264,13 @@ def stake_into_subnet(state: State, hotkey: bytes, coldkey: bytes, netuid: int,
     account = subnet_account(netuid)
     move_tao(state, payer or coldkey, account, paid)
     if is_stable(state, netuid):
-        state.set(s.SUBNET_TAO, netuid, state.get(s.SUBNET_TAO, netuid) + swap.net_in)
+        state.set(sm.SUBNET_TAO, netuid, state.get(sm.SUBNET_TAO, netuid) + swap.net_in)
     else:
         write_pool(state, netuid, swap.pool_after)
     pay_author(state, account, swap.fee)
-    state.set(i.SUBNET_ALPHA_OUT, netuid, state.get(i.SUBNET_ALPHA_OUT, netuid) + swap.amount_out)
-    state.set(i.TOTAL_STAKE, state.get(i.TOTAL_STAKE) + paid)
-    state.set(i.SUBNET_VOLUME, netuid, state.get(i.SUBNET_VOLUME, netuid) + swap.amount_in)
+    state.set(sm.SUBNET_ALPHA_OUT, netuid, state.get(sm.SUBNET_ALPHA_OUT, netuid) + swap.amount_out)
+    state.set(sm.TOTAL_STAKE, state.get(sm.TOTAL_STAKE) + paid)
+    state.set(sm.SUBNET_VOLUME, netuid, state.get(sm.SUBNET_VOLUME, netuid) + swap.amount_in)
     _flow(state, netuid, swap.net_in)
     credit_stake(state, hotkey, coldkey, netuid, swap.amount_out)
     return Staked(paid, swap.amount_out, swap.fee, swap)
@@ -283,7 +284,7 @@ def unstake_from_subnet(state: State, hotkey: bytes, coldkey: bytes, netuid: int
     account = subnet_account(netuid)
     fee_tao = 0
     if is_stable(state, netuid):
-        state.set(s.SUBNET_TAO, netuid, state.get(s.SUBNET_TAO, netuid) - swap.amount_out)
+        state.set(sm.SUBNET_TAO, netuid, state.get(sm.SUBNET_TAO, netuid) - swap.amount_out)
     else:
         pool = swap.pool_after
         if swap.fee:
@@ -293,8 +294,8 @@ def unstake_from_subnet(state: State, hotkey: bytes, coldkey: bytes, netuid: int
             except amm.AmmError:  # the fee alpha cannot be sold: it is burned
                 fee_tao = 0
         write_pool(state, netuid, pool)
-    state.set(i.SUBNET_ALPHA_OUT, netuid,
-              max(state.get(i.SUBNET_ALPHA_OUT, netuid) - swap.amount_in, 0))
+    state.set(sm.SUBNET_ALPHA_OUT, netuid,
+              max(state.get(sm.SUBNET_ALPHA_OUT, netuid) - swap.amount_in, 0))
     receiver = payee or coldkey
     if 0 < free_balance(state, receiver) + swap.amount_out < EXISTENTIAL_DEPOSIT:
         raise fail("AmountTooLow", f"the unstake would leave the coldkey with "
@@ -302,14 +303,14 @@ def unstake_from_subnet(state: State, hotkey: bytes, coldkey: bytes, netuid: int
                    f"existential deposit of {EXISTENTIAL_DEPOSIT}")
     move_tao(state, account, receiver, swap.amount_out)
     pay_author(state, account, fee_tao)
-    state.set(i.TOTAL_STAKE, max(state.get(i.TOTAL_STAKE) - swap.amount_out - fee_tao, 0))
-    state.set(i.SUBNET_VOLUME, netuid, state.get(i.SUBNET_VOLUME, netuid) + swap.amount_out)
+    state.set(sm.TOTAL_STAKE, max(state.get(sm.TOTAL_STAKE) - swap.amount_out - fee_tao, 0))
+    state.set(sm.SUBNET_VOLUME, netuid, state.get(sm.SUBNET_VOLUME, netuid) + swap.amount_out)
     _flow(state, netuid, -swap.amount_out)
     return Unstaked(swap.amount_in, swap.amount_out, swap.fee, fee_tao, swap)
 
 
 def _flow(state: State, netuid: int, delta: int) -> None:
-    state.set(i.SUBNET_TAO_FLOW, netuid, state.get(i.SUBNET_TAO_FLOW, netuid) + delta)
+    state.set(sm.SUBNET_TAO_FLOW, netuid, state.get(sm.SUBNET_TAO_FLOW, netuid) + delta)
 
 
 def spot_price_rao(state: State, netuid: int) -> int:

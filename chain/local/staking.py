@@ -28,17 +28,16 @@ Pool movements go through `amm` (via `stake_utils`); fees go to the block author
 from __future__ import annotations
 
 import amm
-from chain.local import items as i
 from chain.local import stake_utils as su
-from chain.local import storage as s
 from chain.local.accounts import ROOT_NETUID
 from chain.local.calls import Env, call
 from chain.local.state import State
 from chain.local.subtensor_errors import SubtensorError, fail, from_amm
+from chain.pallets import subtensor_module as sm
 
 
 def _ensure_subtoken(state: State, netuid: int) -> None:
-    if not state.get(i.SUBTOKEN_ENABLED, netuid):
+    if not state.get(sm.SUBTOKEN_ENABLED, netuid):
         raise fail("SubtokenDisabled",
                    f"subnet {netuid} has not started trading yet (its owner runs start_call)")
 
@@ -118,14 +117,13 @@ def do_add_stake(env: Env, coldkey: bytes, hotkey: bytes, netuid: int, amount: i
     return staked
 
 
-@call("SubtensorModule", "add_stake", hotkey="AccountId", netuid="u16", amount_staked="u64")
+@call("SubtensorModule", "add_stake")
 def add_stake(env: Env, origin: bytes, hotkey: bytes, netuid: int, amount_staked: int) -> None:
     """Stake TAO to a hotkey on a subnet at whatever price the pool gives (no limit)."""
     do_add_stake(env, origin, hotkey, netuid, amount_staked)
 
 
-@call("SubtensorModule", "add_stake_limit", hotkey="AccountId", netuid="u16",
-      amount_staked="u64", limit_price="u64", allow_partial="bool")
+@call("SubtensorModule", "add_stake_limit")
 def add_stake_limit(env: Env, origin: bytes, hotkey: bytes, netuid: int, amount_staked: int,
                     limit_price: int, allow_partial: bool) -> None:
     """Stake only up to `limit_price` rao per alpha; all-or-nothing unless `allow_partial`."""
@@ -164,24 +162,21 @@ def do_remove_stake(env: Env, coldkey: bytes, hotkey: bytes, netuid: int, alpha:
     return done
 
 
-@call("SubtensorModule", "remove_stake", hotkey="AccountId", netuid="u16",
-      amount_unstaked="u64")
+@call("SubtensorModule", "remove_stake")
 def remove_stake(env: Env, origin: bytes, hotkey: bytes, netuid: int,
                  amount_unstaked: int) -> None:
     """Unstake alpha for TAO at whatever price the pool gives."""
     do_remove_stake(env, origin, hotkey, netuid, amount_unstaked)
 
 
-@call("SubtensorModule", "remove_stake_limit", hotkey="AccountId", netuid="u16",
-      amount_unstaked="u64", limit_price="u64", allow_partial="bool")
+@call("SubtensorModule", "remove_stake_limit")
 def remove_stake_limit(env: Env, origin: bytes, hotkey: bytes, netuid: int,
                        amount_unstaked: int, limit_price: int, allow_partial: bool) -> None:
     """Unstake only down to `limit_price`; all-or-nothing unless `allow_partial`."""
     do_remove_stake(env, origin, hotkey, netuid, amount_unstaked, limit_price, allow_partial)
 
 
-@call("SubtensorModule", "remove_stake_full_limit", hotkey="AccountId", netuid="u16",
-      limit_price="Option<u64>")
+@call("SubtensorModule", "remove_stake_full_limit")
 def remove_stake_full_limit(env: Env, origin: bytes, hotkey: bytes, netuid: int,
                             limit_price: int | None) -> None:
     """Unstake everything held through `hotkey` on `netuid`, fill-or-kill at the limit."""
@@ -193,7 +188,7 @@ def remove_stake_full_limit(env: Env, origin: bytes, hotkey: bytes, netuid: int,
 
 
 def _staked_netuids(state: State, hotkey: bytes, coldkey: bytes) -> list[int]:
-    return [n for (n,), added in state.iter(s.NETWORKS_ADDED)
+    return [n for (n,), added in state.iter(sm.NETWORKS_ADDED)
             if added and su.stake_of(state, hotkey, coldkey, n) > 0]
 
 
@@ -219,7 +214,7 @@ def _unstake_each(env: Env, coldkey: bytes, hotkey: bytes, skip_root: bool) -> l
     return results
 
 
-@call("SubtensorModule", "unstake_all", hotkey="AccountId")
+@call("SubtensorModule", "unstake_all")
 def unstake_all(env: Env, origin: bytes, hotkey: bytes) -> None:
     """Unstake everything held through `hotkey` on every subnet, to free TAO."""
     results = _unstake_each(env, origin, hotkey, skip_root=False)
@@ -227,7 +222,7 @@ def unstake_all(env: Env, origin: bytes, hotkey: bytes) -> None:
                   "tao_received_rao": sum(r["tao_received_rao"] for r in results)}
 
 
-@call("SubtensorModule", "unstake_all_alpha", hotkey="AccountId")
+@call("SubtensorModule", "unstake_all_alpha")
 def unstake_all_alpha(env: Env, origin: bytes, hotkey: bytes) -> None:
     """Unstake every non-root subnet through `hotkey` and stake the TAO on root."""
     results = _unstake_each(env, origin, hotkey, skip_root=True)
@@ -310,8 +305,8 @@ def transition_stake(env: Env, coldkey: bytes, dest_coldkey: bytes, origin_hotke
                    f"the origin hotkey; asked to move {alpha}")
     if alpha == 0:
         raise fail("AmountTooLow", "move more than 0 alpha")
-    if kind == "transfer" and not (state.get(i.TRANSFER_TOGGLE, origin_netuid)
-                                   and state.get(i.TRANSFER_TOGGLE, dest_netuid)):
+    if kind == "transfer" and not (state.get(sm.TRANSFER_TOGGLE, origin_netuid)
+                                   and state.get(sm.TRANSFER_TOGGLE, dest_netuid)):
         raise fail("TransferDisallowed", "stake transfers are switched off on this subnet")
     if origin_netuid == dest_netuid:
         value = su.alpha_value_tao(state, origin_netuid, alpha)
@@ -352,9 +347,7 @@ def transition_stake(env: Env, coldkey: bytes, dest_coldkey: bytes, origin_hotke
     return env.result
 
 
-@call("SubtensorModule", "move_stake", origin_hotkey="AccountId",
-      destination_hotkey="AccountId", origin_netuid="u16", destination_netuid="u16",
-      alpha_amount="u64")
+@call("SubtensorModule", "move_stake")
 def move_stake(env: Env, origin: bytes, origin_hotkey: bytes, destination_hotkey: bytes,
                origin_netuid: int, destination_netuid: int, alpha_amount: int) -> None:
     """Move the sender's stake to another hotkey and/or subnet."""
@@ -365,8 +358,7 @@ def move_stake(env: Env, origin: bytes, origin_hotkey: bytes, destination_hotkey
              destination_netuid=destination_netuid, tao_amount=result["tao_equivalent_rao"])
 
 
-@call("SubtensorModule", "transfer_stake", destination_coldkey="AccountId", hotkey="AccountId",
-      origin_netuid="u16", destination_netuid="u16", alpha_amount="u64")
+@call("SubtensorModule", "transfer_stake")
 def transfer_stake(env: Env, origin: bytes, destination_coldkey: bytes, hotkey: bytes,
                    origin_netuid: int, destination_netuid: int, alpha_amount: int) -> None:
     """Give stake (same hotkey) to another coldkey, possibly on another subnet."""
@@ -390,16 +382,14 @@ def _swap(env: Env, origin: bytes, hotkey: bytes, origin_netuid: int, destinatio
              tao_amount=result["tao_equivalent_rao"])
 
 
-@call("SubtensorModule", "swap_stake", hotkey="AccountId", origin_netuid="u16",
-      destination_netuid="u16", alpha_amount="u64")
+@call("SubtensorModule", "swap_stake")
 def swap_stake(env: Env, origin: bytes, hotkey: bytes, origin_netuid: int,
                destination_netuid: int, alpha_amount: int) -> None:
     """Move stake of one hotkey from one subnet to another (sell there, buy here)."""
     _swap(env, origin, hotkey, origin_netuid, destination_netuid, alpha_amount, None, False)
 
 
-@call("SubtensorModule", "swap_stake_limit", hotkey="AccountId", origin_netuid="u16",
-      destination_netuid="u16", alpha_amount="u64", limit_price="u64", allow_partial="bool")
+@call("SubtensorModule", "swap_stake_limit")
 def swap_stake_limit(env: Env, origin: bytes, hotkey: bytes, origin_netuid: int,
                      destination_netuid: int, alpha_amount: int, limit_price: int,
                      allow_partial: bool) -> None:
@@ -408,7 +398,7 @@ def swap_stake_limit(env: Env, origin: bytes, hotkey: bytes, origin_netuid: int,
           allow_partial)
 
 
-@call("SubtensorModule", "try_associate_hotkey", hotkey="AccountId")
+@call("SubtensorModule", "try_associate_hotkey")
 def try_associate_hotkey(env: Env, origin: bytes, hotkey: bytes) -> None:
     """Pair an unowned hotkey with the sender (so it can be staked to before registering)."""
     su.ensure_owns_hotkey(env.state, origin, hotkey)
@@ -420,31 +410,31 @@ def try_associate_hotkey(env: Env, origin: bytes, hotkey: bytes) -> None:
 def _set_take(env: Env, origin: bytes, hotkey: bytes, take: int, *, increase: bool) -> None:
     state = env.state
     su.ensure_hotkey_exists(state, hotkey)
-    if state.get(i.OWNER, hotkey) != origin:
+    if state.get(sm.OWNER, hotkey) != origin:
         raise fail("NonAssociatedColdKey", "only the hotkey's coldkey can change its take")
-    current = state.get(i.DELEGATES, hotkey)
+    current = state.get(sm.DELEGATES, hotkey)
     if increase and take <= current or not increase and take >= current:
         raise fail("DelegateTakeTooLow" if increase else "DelegateTakeTooHigh",
                    f"the take is {current}/65535; {take} is not an "
                    f"{'increase' if increase else 'decrease'}")
-    if take < state.get(i.MIN_DELEGATE_TAKE):
+    if take < state.get(sm.MIN_DELEGATE_TAKE):
         raise fail("DelegateTakeTooLow", f"the take must be at least "
-                   f"{state.get(i.MIN_DELEGATE_TAKE)}/65535")
-    if take > state.get(i.MAX_DELEGATE_TAKE):
+                   f"{state.get(sm.MIN_DELEGATE_TAKE)}/65535")
+    if take > state.get(sm.MAX_DELEGATE_TAKE):
         raise fail("DelegateTakeTooHigh", f"the take must be at most "
-                   f"{state.get(i.MAX_DELEGATE_TAKE)}/65535")
-    state.set(i.DELEGATES, hotkey, take)
+                   f"{state.get(sm.MAX_DELEGATE_TAKE)}/65535")
+    state.set(sm.DELEGATES, hotkey, take)
     env.emit("SubtensorModule", "TakeIncreased" if increase else "TakeDecreased",
              coldkey=origin, hotkey=hotkey, take=take)
 
 
-@call("SubtensorModule", "decrease_take", hotkey="AccountId", take="u16")
+@call("SubtensorModule", "decrease_take")
 def decrease_take(env: Env, origin: bytes, hotkey: bytes, take: int) -> None:
     """Lower the validator take (immediate)."""
     _set_take(env, origin, hotkey, take, increase=False)
 
 
-@call("SubtensorModule", "increase_take", hotkey="AccountId", take="u16")
+@call("SubtensorModule", "increase_take")
 def increase_take(env: Env, origin: bytes, hotkey: bytes, take: int) -> None:
     """Raise the validator take (up to MaxDelegateTake; the rate limit is not modelled)."""
     _set_take(env, origin, hotkey, take, increase=True)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from chain.local.errors import ChainCorrupt
-from chain.local.storage import StorageItem
+from chain.pallets.storage import StorageItem
 
 _MISSING = object()  # "no entry": reads as the item's default, flushes as a DELETE
 _ABSENT = object()  # a dict lookup's "not there" (distinct from a stored _MISSING)
@@ -184,7 +184,7 @@ class State:
     # persistence ----------------------------------------------------------------------------
     def flush(self) -> int:
         """Write pending changes to SQLite (inside the caller's transaction); returns the count."""
-        from chain.local.storage import REGISTRY
+        from chain.pallets.registry import REGISTRY
 
         if self._journal:
             raise RuntimeError("flush inside an open snapshot")

@@ -17,16 +17,17 @@ subnet account are recycled. Not modelled: the network rate limit, the owner's l
 from __future__ import annotations
 
 import amm
-from chain.local import items as i
 from chain.local import network_lock as nl
 from chain.local import neurons
 from chain.local import stake_utils as su
-from chain.local import storage as s
 from chain.local.accounts import ROOT_NETUID, subnet_account
 from chain.local.balances import free_balance, recycle
 from chain.local.calls import Env, call
 from chain.local.state import State
 from chain.local.subtensor_errors import fail
+from chain.pallets import registry, sudo
+from chain.pallets import subtensor_module as sm
+from chain.pallets.storage import ACCOUNT_ID
 
 SYMBOLS = ("Τ αβγδεζηθικλμνξοπρστυφχψω" "ΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩ" "אבגדהוזחטיכלמנסעפצקרשת"
            "ابتثجحخدذرزسشصضطظعغفقكلمنهوي" "ᚠᚢᚦᚨᚱᚲᚷᚹᚺᚾᛁᛃᛇᛈᛉᛊᛏᛒᛖᛗᛚᛜᛞᛟ").replace(" ", "")
@@ -41,15 +42,15 @@ def symbol_for(netuid: int) -> str:
 # -- lock cost ------------------------------------------------------------------------------------
 def lock_cost(state: State, block: int) -> int:
     """`get_network_lock_cost` at `block`, in rao (the `network_lock` kernel on storage)."""
-    return nl.lock_cost(state.get(i.NETWORK_LAST_LOCK_COST), state.get(i.NETWORK_LAST_REGISTERED),
-                        block, state.get(i.NETWORK_MIN_LOCK_COST),
-                        state.get(i.NETWORK_LOCK_REDUCTION_INTERVAL), state.get(s.BLOCK_EMISSION))
+    return nl.lock_cost(state.get(sm.NETWORK_LAST_LOCK_COST), state.get(sm.NETWORK_LAST_REGISTERED),
+                        block, state.get(sm.NETWORK_MIN_LOCK_COST),
+                        state.get(sm.NETWORK_LOCK_REDUCTION_INTERVAL), state.get(sm.BLOCK_EMISSION))
 
 
 # -- which subnets exist ---------------------------------------------------------------------------
 def netuids(state: State) -> list[int]:
     """Every existing netuid, root included, ascending."""
-    return sorted(n for (n,), added in state.iter(s.NETWORKS_ADDED) if added)
+    return sorted(n for (n,), added in state.iter(sm.NETWORKS_ADDED) if added)
 
 
 def next_netuid(state: State) -> int:
@@ -65,15 +66,15 @@ def moving_price_u64f64(state: State, netuid: int) -> int:
     """`SubnetMovingPrice` (I96F32 bits) as U64F64 bits; 1.0 for a stable subnet."""
     if su.is_stable(state, netuid):
         return 1 << 64
-    return state.get(i.SUBNET_MOVING_PRICE, netuid) << 32
+    return state.get(sm.SUBNET_MOVING_PRICE, netuid) << 32
 
 
 def network_to_prune(state: State, block: int) -> int | None:
     """`get_network_to_prune`: lowest moving price among non-immune subnets, or None."""
-    subnets = [nl.SubnetForPruning(n, state.get(i.NETWORK_REGISTERED_AT, n),
+    subnets = [nl.SubnetForPruning(n, state.get(sm.NETWORK_REGISTERED_AT, n),
                                    moving_price_u64f64(state, n))
                for n in netuids(state) if n != ROOT_NETUID]
-    return nl.network_to_prune(subnets, block, state.get(i.NETWORK_IMMUNITY_PERIOD))
+    return nl.network_to_prune(subnets, block, state.get(sm.NETWORK_IMMUNITY_PERIOD))
 
 
 def median_price_bits(state: State, exclude: int | None = None) -> int:
@@ -85,20 +86,20 @@ def median_price_bits(state: State, exclude: int | None = None) -> int:
 # -- creating a subnet -----------------------------------------------------------------------------
 def init_new_network(state: State, netuid: int, block: int) -> None:
     """The hyperparameters `init_new_network` sets (and the registration price)."""
-    state.set(s.NETWORKS_ADDED, netuid, True)
-    state.set(i.TOTAL_NETWORKS, state.get(i.TOTAL_NETWORKS) + 1)
-    state.set(i.TEMPO, netuid, INIT_TEMPO)
-    state.set(i.MAX_ALLOWED_UIDS, netuid, 256)
-    state.set(i.MAX_ALLOWED_VALIDATORS, netuid, 64)
-    state.set(i.MIN_ALLOWED_WEIGHTS, netuid, 1)
-    state.set(i.IMMUNITY_PERIOD, netuid, 5000)
-    state.set(i.YUMA3_ON, netuid, True)
-    state.set(i.BURN, netuid, 10**9)
-    state.set(i.NETWORK_REGISTERED_AT, netuid, block)
-    state.set(i.SUBNET_MECHANISM, netuid, 1)
-    state.set(i.SUBTOKEN_ENABLED, netuid, False)
-    state.set(i.SUBNET_EMISSION_ENABLED, netuid, False)
-    state.set(i.TOKEN_SYMBOL, netuid, symbol_for(netuid))
+    state.set(sm.NETWORKS_ADDED, netuid, True)
+    state.set(sm.TOTAL_NETWORKS, state.get(sm.TOTAL_NETWORKS) + 1)
+    state.set(sm.TEMPO, netuid, INIT_TEMPO)
+    state.set(sm.MAX_ALLOWED_UIDS, netuid, 256)
+    state.set(sm.MAX_ALLOWED_VALIDATORS, netuid, 64)
+    state.set(sm.MIN_ALLOWED_WEIGHTS, netuid, 1)
+    state.set(sm.IMMUNITY_PERIOD, netuid, 5000)
+    state.set(sm.YUMA3_ON, netuid, True)
+    state.set(sm.BURN, netuid, 10**9)
+    state.set(sm.NETWORK_REGISTERED_AT, netuid, block)
+    state.set(sm.SUBNET_MECHANISM, netuid, 1)
+    state.set(sm.SUBTOKEN_ENABLED, netuid, False)
+    state.set(sm.SUBNET_EMISSION_ENABLED, netuid, False)
+    state.set(sm.TOKEN_SYMBOL, netuid, symbol_for(netuid))
 
 
 def create_subnet(state: State, netuid: int, coldkey: bytes, hotkey: bytes, lock: int,
@@ -108,19 +109,19 @@ def create_subnet(state: State, netuid: int, coldkey: bytes, hotkey: bytes, lock
     if median is None:
         median = median_price_bits(state, exclude=netuid)
     init_new_network(state, netuid, block)
-    state.set(i.SUBNET_OWNER, netuid, coldkey)
-    state.set(i.SUBNET_OWNER_HOTKEY, netuid, hotkey)
+    state.set(sm.SUBNET_OWNER, netuid, coldkey)
+    state.set(sm.SUBNET_OWNER_HOTKEY, netuid, hotkey)
     su.create_account_if_non_existent(state, coldkey, hotkey)
     neurons.append_neuron(state, netuid, hotkey, block)
-    pool = nl.new_pool(lock, state.get(i.NETWORK_MIN_LOCK_COST), median)
-    state.set(s.SUBNET_TAO, netuid, pool.subnet_tao)
-    state.set(i.SUBNET_ALPHA_IN, netuid, pool.subnet_alpha_in)
-    state.set(i.SUBNET_ALPHA_OUT, netuid, 0)
-    state.set(i.SUBNET_LOCKED, netuid, pool.subnet_locked)
-    state.set(i.TOTAL_STAKE, state.get(i.TOTAL_STAKE) + pool.subnet_tao)
+    pool = nl.new_pool(lock, state.get(sm.NETWORK_MIN_LOCK_COST), median)
+    state.set(sm.SUBNET_TAO, netuid, pool.subnet_tao)
+    state.set(sm.SUBNET_ALPHA_IN, netuid, pool.subnet_alpha_in)
+    state.set(sm.SUBNET_ALPHA_OUT, netuid, 0)
+    state.set(sm.SUBNET_LOCKED, netuid, pool.subnet_locked)
+    state.set(sm.TOTAL_STAKE, state.get(sm.TOTAL_STAKE) + pool.subnet_tao)
     su.record_price(state, netuid)
     name = (identity or {}).get("subnet_name") or f"subnet {netuid}"
-    state.set(i.SUBNET_IDENTITIES, netuid, {**(identity or {}), "subnet_name": name})
+    state.set(sm.SUBNET_IDENTITIES, netuid, {**(identity or {}), "subnet_name": name})
 
 
 def do_register_network(env: Env, coldkey: bytes, hotkey: bytes,
@@ -135,7 +136,7 @@ def do_register_network(env: Env, coldkey: bytes, hotkey: bytes,
                    f"{su.keep_alive_balance(state, coldkey)} rao")
     existing = [n for n in netuids(state) if n != ROOT_NETUID]
     pruned = None
-    if len(existing) >= state.get(i.SUBNET_LIMIT):
+    if len(existing) >= state.get(sm.SUBNET_LIMIT):
         pruned = network_to_prune(state, block)
         if pruned is None:
             raise fail("SubnetLimitReached", f"{len(existing)} subnets exist (the limit) and "
@@ -146,24 +147,23 @@ def do_register_network(env: Env, coldkey: bytes, hotkey: bytes,
         netuid = next_netuid(state)
     median = median_price_bits(state, exclude=netuid)
     su.move_tao(state, coldkey, subnet_account(netuid), cost)
-    state.set(i.NETWORK_LAST_LOCK_COST, cost)
-    state.set(i.NETWORK_LAST_REGISTERED, block)
+    state.set(sm.NETWORK_LAST_LOCK_COST, cost)
+    state.set(sm.NETWORK_LAST_REGISTERED, block)
     create_subnet(state, netuid, coldkey, hotkey, cost, block, identity, median)
     env.emit("SubtensorModule", "NetworkAdded", netuid=netuid, mechanism=1)
     env.result = {"call": "register_network", "netuid": netuid, "lock_cost_rao": cost,
-                  "alpha_in_rao": state.get(i.SUBNET_ALPHA_IN, netuid),
+                  "alpha_in_rao": state.get(sm.SUBNET_ALPHA_IN, netuid),
                   "pruned_netuid": pruned}
     return netuid
 
 
-@call("SubtensorModule", "register_network", hotkey="AccountId")
+@call("SubtensorModule", "register_network")
 def register_network(env: Env, origin: bytes, hotkey: bytes) -> None:
     """Create a subnet owned by the sender, with `hotkey` at UID 0."""
     do_register_network(env, origin, hotkey)
 
 
-@call("SubtensorModule", "register_network_with_identity", hotkey="AccountId",
-      identity="Option<SubnetIdentityOfV3>")
+@call("SubtensorModule", "register_network_with_identity")
 def register_network_with_identity(env: Env, origin: bytes, hotkey: bytes,
                                    identity: dict | None) -> None:
     """`register_network` with a name and links (`identity["subnet_name"]`, ...)."""
@@ -175,29 +175,29 @@ def register_network_with_identity(env: Env, origin: bytes, hotkey: bytes,
 
 
 def _ensure_owner_or_sudo(state: State, origin: bytes, netuid: int) -> None:
-    if origin != state.get(i.SUBNET_OWNER, netuid) and origin != state.get(s.SUDO_KEY):
+    if origin != state.get(sm.SUBNET_OWNER, netuid) and origin != state.get(sudo.KEY):
         raise fail("NotSubnetOwner", f"only the owner of subnet {netuid} can do this")
 
 
-@call("SubtensorModule", "start_call", netuid="u16")
+@call("SubtensorModule", "start_call")
 def start_call(env: Env, origin: bytes, netuid: int) -> None:
     """Start a subnet: trading opens (SubtokenEnabled) and emission may begin next block."""
     state, block = env.state, env.block_number
     su.ensure_subnet(state, netuid)
     _ensure_owner_or_sudo(state, origin, netuid)
-    if state.get(i.FIRST_EMISSION_BLOCK, netuid) is not None:
+    if state.get(sm.FIRST_EMISSION_BLOCK, netuid) is not None:
         raise fail("FirstEmissionBlockNumberAlreadySet", f"subnet {netuid} has already started")
-    ready = state.get(i.NETWORK_REGISTERED_AT, netuid) + state.get(i.START_CALL_DELAY)
+    ready = state.get(sm.NETWORK_REGISTERED_AT, netuid) + state.get(sm.START_CALL_DELAY)
     if block < ready:
         raise fail("NeedWaitingMoreBlocksToStarCall",
                    f"subnet {netuid} can start at block {ready} (now {block})")
-    state.set(i.FIRST_EMISSION_BLOCK, netuid, block + 1)
-    state.set(i.SUBTOKEN_ENABLED, netuid, True)
+    state.set(sm.FIRST_EMISSION_BLOCK, netuid, block + 1)
+    state.set(sm.SUBTOKEN_ENABLED, netuid, True)
     env.emit("SubtensorModule", "FirstEmissionBlockNumberSet", netuid=netuid, block=block + 1)
     env.result = {"call": "start_call", "netuid": netuid, "first_emission_block": block + 1}
 
 
-@call("SubtensorModule", "update_symbol", netuid="u16", symbol="Vec<u8>")
+@call("SubtensorModule", "update_symbol")
 def update_symbol(env: Env, origin: bytes, netuid: int, symbol) -> None:
     """The owner picks another token symbol (unique among subnets)."""
     state = env.state
@@ -207,9 +207,9 @@ def update_symbol(env: Env, origin: bytes, netuid: int, symbol) -> None:
     if not text or len(text) > 8:
         raise fail("InvalidValue", "a symbol is 1 to 8 characters")
     for other in netuids(state):
-        if other != netuid and state.get(i.TOKEN_SYMBOL, other) == text:
+        if other != netuid and state.get(sm.TOKEN_SYMBOL, other) == text:
             raise fail("InvalidValue", f"subnet {other} already uses the symbol {text}")
-    state.set(i.TOKEN_SYMBOL, netuid, text)
+    state.set(sm.TOKEN_SYMBOL, netuid, text)
     env.emit("SubtensorModule", "SymbolUpdated", netuid=netuid, symbol=text)
 
 
@@ -230,14 +230,14 @@ def _clear_netuid_items(state: State, netuid: int) -> None:
     """Remove every entry of every declared item whose first key is this netuid (the subnet's
     pool, hyperparameters, neurons, prices, and what later parts declare: pending emission,
     weights, bonds, ...)."""
-    for item in list(s.REGISTRY.values()):
+    for item in list(registry.REGISTRY.values()):
         if not item.keys or item.id in _NOT_NETUID_KEYED:
             continue
         if item.keys == ("u16",):
             state.remove(item, netuid)
         elif item.keys[0] == "u16":
             position = 0
-        elif item.keys[-1] == "u16" and item.keys[0] == s.ACCOUNT_ID:
+        elif item.keys[-1] == "u16" and item.keys[0] == ACCOUNT_ID:
             position = len(item.keys) - 1  # (hotkey, [coldkey,] netuid) items
         else:
             continue
@@ -265,15 +265,13 @@ def dissolve_network(env: Env, netuid: int) -> None:
     """Pay stakers out of `SubnetTAO`, recycle the rest of the subnet account, clear the subnet."""
     state = env.state
     stakes = []  # (hotkey, coldkey, alpha)
-    for (hotkey, coldkey, n), _share in list(state.iter(i.ALPHA)):
+    for (hotkey, coldkey, n), _share in list(state.iter(sm.ALPHA)):
         if n == netuid:
             alpha = su.stake_of(state, hotkey, coldkey, netuid)
             stakes.append((hotkey, coldkey, alpha))
-    protocol = state.get(i.SUBNET_ALPHA_IN, netuid)  # the pool's and the chain-bought alpha
-    bought = s.REGISTRY.get("SubtensorModule.SubnetProtocolAlpha")
-    if bought is not None:
-        protocol += state.get(bought, netuid)
-    pot = state.get(s.SUBNET_TAO, netuid)
+    # the pool's and the chain-bought alpha
+    protocol = state.get(sm.SUBNET_ALPHA_IN, netuid) + state.get(sm.SUBNET_PROTOCOL_ALPHA, netuid)
+    pot = state.get(sm.SUBNET_TAO, netuid)
     parts = _largest_remainder(pot, [a for _, _, a in stakes] + [protocol])
     account = subnet_account(netuid)
     for (_hotkey, coldkey, _), tao in zip(stakes, parts, strict=False):
@@ -283,8 +281,8 @@ def dissolve_network(env: Env, netuid: int) -> None:
     if leftover:
         recycle(state, account, leftover)
         env.emit("SubtensorModule", "TaoRecycled", account=account, amount=leftover)
-    state.set(i.TOTAL_STAKE, max(state.get(i.TOTAL_STAKE) - pot, 0))
+    state.set(sm.TOTAL_STAKE, max(state.get(sm.TOTAL_STAKE) - pot, 0))
     _clear_netuid_items(state, netuid)
-    state.set(i.TOTAL_NETWORKS, max(state.get(i.TOTAL_NETWORKS) - 1, 0))
+    state.set(sm.TOTAL_NETWORKS, max(state.get(sm.TOTAL_NETWORKS) - 1, 0))
     env.emit("SubtensorModule", "NetworkRemoved", netuid=netuid)
 

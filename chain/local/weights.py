@@ -17,12 +17,11 @@ Not modelled: commit-reveal (weights are set directly, as with `CommitRevealWeig
 
 from __future__ import annotations
 
-from chain.local import epoch_items as e
-from chain.local import items as i
 from chain.local import stake_utils as su
 from chain.local.calls import Env, call
 from chain.local.errors import DispatchError
 from chain.local.state import State
+from chain.pallets import subtensor_module as sm
 
 U16_MAX = 65_535
 
@@ -46,9 +45,9 @@ def max_upscale(values: list[int]) -> list[int]:
 def root_alpha_stake(state: State, hotkey: bytes, netuid: int) -> int:
     """The hotkey's alpha on the subnet plus its root stake weighted by TaoWeight (rao,
     floored): the stake the weights checks and the epoch count."""
-    alpha = state.get(i.TOTAL_HOTKEY_ALPHA, hotkey, netuid)
-    root = state.get(i.TOTAL_HOTKEY_ALPHA, hotkey, 0)
-    return alpha + root * state.get(i.TAO_WEIGHT) // (2**64 - 1)
+    alpha = state.get(sm.TOTAL_HOTKEY_ALPHA, hotkey, netuid)
+    root = state.get(sm.TOTAL_HOTKEY_ALPHA, hotkey, 0)
+    return alpha + root * state.get(sm.TAO_WEIGHT) // (2**64 - 1)
 
 
 def check_and_upscale(state: State, hotkey: bytes, netuid: int, dests: list, weights: list,
@@ -65,39 +64,39 @@ def check_and_upscale(state: State, hotkey: bytes, netuid: int, dests: list, wei
                                f"{v!r} is not a u16")
     if netuid == 0 or not su.subnet_exists(state, netuid):
         raise WeightsError("SubnetNotExists", f"subnet {netuid} does not exist")
-    uid = state.get(i.UIDS, netuid, hotkey)
+    uid = state.get(sm.UIDS, netuid, hotkey)
     if uid is None:
         raise WeightsError("HotKeyNotRegisteredInSubNet",
                            f"hotkey 0x{hotkey.hex()} is not registered on subnet {netuid}")
-    threshold = state.get(e.STAKE_THRESHOLD)
+    threshold = state.get(sm.STAKE_THRESHOLD)
     if threshold and root_alpha_stake(state, hotkey, netuid) < threshold:
         raise WeightsError("NotEnoughStakeToSetWeights",
                            f"the hotkey's stake is below the threshold of {threshold} rao")
-    if version_key < state.get(e.WEIGHTS_VERSION_KEY, netuid):
+    if version_key < state.get(sm.WEIGHTS_VERSION_KEY, netuid):
         raise WeightsError("IncorrectWeightVersionKey",
                            f"version key {version_key} is below the subnet's "
-                           f"{state.get(e.WEIGHTS_VERSION_KEY, netuid)}")
-    last = state.get(i.LAST_UPDATE, netuid)
+                           f"{state.get(sm.WEIGHTS_VERSION_KEY, netuid)}")
+    last = state.get(sm.LAST_UPDATE, netuid)
     last_update = last[uid] if uid < len(last) else 0
-    limit = state.get(e.WEIGHTS_SET_RATE_LIMIT, netuid)
-    if state.get(e.WEIGHTS, netuid, uid) and block - last_update < limit:
+    limit = state.get(sm.WEIGHTS_SET_RATE_LIMIT, netuid)
+    if state.get(sm.WEIGHTS, netuid, uid) and block - last_update < limit:
         raise WeightsError("SettingWeightsTooFast",
                            f"weights were set at block {last_update}; the next change is "
                            f"allowed at block {last_update + limit}")
-    n = state.get(i.SUBNETWORK_N, netuid)
+    n = state.get(sm.SUBNETWORK_N, netuid)
     if any(d >= n for d in dests):
         raise WeightsError("UidVecContainInvalidOne",
                            f"uids must be below {n} (the subnet's neuron count)")
     if len(set(dests)) != len(dests):
         raise WeightsError("DuplicateUids", "a uid appears twice")
     self_only = dests == [uid]
-    permits = state.get(e.VALIDATOR_PERMIT, netuid)
+    permits = state.get(sm.VALIDATOR_PERMIT, netuid)
     permitted = uid < len(permits) and bool(permits[uid])
     if not self_only and not permitted:
         raise WeightsError("NeuronNoValidatorPermit",
                            f"uid {uid} has no validator permit on subnet {netuid} (permits are "
                            "given to the top stakes at each epoch)")
-    minimum = min(state.get(i.MIN_ALLOWED_WEIGHTS, netuid), n)
+    minimum = min(state.get(sm.MIN_ALLOWED_WEIGHTS, netuid), n)
     if not self_only and len(dests) < minimum:
         raise WeightsError("WeightVecLengthIsLow",
                            f"{len(dests)} weights, the subnet requires at least {minimum}")
@@ -105,8 +104,7 @@ def check_and_upscale(state: State, hotkey: bytes, netuid: int, dests: list, wei
     return uid, row
 
 
-@call("SubtensorModule", "set_weights", netuid="u16", dests="Vec<u16>", weights="Vec<u16>",
-      version_key="u64")
+@call("SubtensorModule", "set_weights")
 def set_weights(env: Env, origin: bytes, netuid: int, dests: list, weights: list,
                 version_key: int) -> None:
     """Store the sender hotkey's weights on the subnet (see the module docstring)."""
@@ -114,11 +112,11 @@ def set_weights(env: Env, origin: bytes, netuid: int, dests: list, weights: list
     uid, row = check_and_upscale(state, origin, netuid, list(dests) if isinstance(
         dests, (list, tuple)) else dests, list(weights) if isinstance(weights, (list, tuple))
         else weights, version_key, env.block_number)
-    state.set(e.WEIGHTS, netuid, uid, row)
-    last = list(state.get(i.LAST_UPDATE, netuid))
+    state.set(sm.WEIGHTS, netuid, uid, row)
+    last = list(state.get(sm.LAST_UPDATE, netuid))
     last += [0] * (uid + 1 - len(last))
     last[uid] = env.block_number
-    state.set(i.LAST_UPDATE, netuid, last)
+    state.set(sm.LAST_UPDATE, netuid, last)
     env.emit("SubtensorModule", "WeightsSet", netuid=netuid, uid=uid)
     env.result = {"call": "set_weights", "netuid": netuid, "uid": uid,
                   "weights": row}

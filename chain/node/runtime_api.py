@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from chain.node.metadata import recorded_v15
-from chain.node.scale import decode_compact, encode_compact
 from chain.node.view import NodeView, RpcError, opaque
+from chain.substrate.metadata import recorded_v15
+from chain.substrate.scale import decode_compact, encode_compact
 
 Handler = Callable[[NodeView, bytes], bytes]
 HANDLERS: dict[str, Handler] = {}

@@ -70,7 +70,7 @@ class NodeServer:
     # lifecycle ------------------------------------------------------------------------------
     def open(self) -> None:
         from chain.local.chain import LocalChain
-        from chain.node.metadata import recorded
+        from chain.substrate.metadata import recorded
 
         self.view = NodeView(LocalChain.open(self.path), recorded())
 

@@ -24,28 +24,27 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from chain.local import blocks
-from chain.local import storage as s
 from chain.local.chain import LocalChain
 from chain.local.extrinsic import Call
-from chain.node.extrinsic import (
+from chain.pallets import system
+from chain.pallets.registry import REGISTRY
+from chain.substrate.era import era_birth, era_decode
+from chain.substrate.extrinsic import (
     DecodedExtrinsic,
     SigningContext,
     additional_bytes,
     decode_signed,
-    era_birth,
-    era_decode,
     verify_signature,
 )
-from chain.node.mapping import (
+from chain.substrate.mapping import (
     encode_value,
     from_scale,
     key_from_scale,
-    local_registry,
     storage_key,
     to_scale,
 )
-from chain.node.metadata import Metadata
-from chain.node.scale import ScaleError, encode_compact
+from chain.substrate.metadata import Metadata
+from chain.substrate.scale import ScaleError, encode_compact
 
 _TABLE = """CREATE TABLE IF NOT EXISTS node_extrinsics (hash BLOB PRIMARY KEY,
     block INTEGER NOT NULL, idx INTEGER NOT NULL, raw BLOB NOT NULL, events BLOB)"""
@@ -94,7 +93,7 @@ class NodeView:
     def __init__(self, chain: LocalChain, md: Metadata) -> None:
         self.chain = chain
         self.md = md
-        self.registry = local_registry()
+        self.registry = REGISTRY
         self._numbers: dict[bytes, int] = {chain.genesis_hash: chain.genesis_number}
         chain.conn.execute(_TABLE)
         columns = {row[1] for row in chain.conn.execute("PRAGMA table_info(node_extrinsics)")}
@@ -195,13 +194,13 @@ class NodeView:
 
     def _ext_items(self) -> dict[bytes, Any]:
         """Local items the metadata lacks, by their 32-byte prefix."""
-        from chain.node.metadata import storage_prefix
+        from chain.substrate.hashing import storage_prefix
 
         return {storage_prefix(i.pallet, i.name): i for i in list(self.registry.values())
                 if not self.md.has_storage(i.pallet, i.name)}
 
     def _ext_storage(self, key: bytes) -> bytes | None:
-        from chain.node.mapping import ext_decode_key, ext_value
+        from chain.substrate.mapping import ext_decode_key, ext_value
 
         item = self._ext_items().get(bytes(key[:32]))
         if item is None:
@@ -221,8 +220,8 @@ class NodeView:
         """Every storage key starting with `prefix`, sorted (served items only)."""
         out = []
         with self.chain.reading() as state:
-            from chain.node.mapping import ext_key
-            from chain.node.metadata import storage_prefix
+            from chain.substrate.hashing import storage_prefix
+            from chain.substrate.mapping import ext_key
 
             for _item_id, item in list(self.registry.items()):
                 if not item.keys:
@@ -334,7 +333,7 @@ class NodeView:
 
     def nonce(self, account: bytes) -> int:
         with self.chain.reading() as state:
-            return state.get(s.ACCOUNT, account).nonce
+            return state.get(system.ACCOUNT, account).nonce
 
     def include(self, raw: bytes) -> Included:
         """Validate, dispatch and record a SCALE extrinsic in the open block (no sealing)."""
@@ -361,7 +360,7 @@ class NodeView:
                 birth_hash = found
             if not verify_signature(xt, additional_bytes(self.md, self.ctx, birth_hash)):
                 raise invalid("Transaction has a bad signature")
-            info = state.get(s.ACCOUNT, xt.signer)
+            info = state.get(system.ACCOUNT, xt.signer)
             if xt.nonce < info.nonce:
                 raise invalid("Transaction is outdated")
             if xt.nonce > info.nonce:
@@ -371,7 +370,7 @@ class NodeView:
                 args = decode_args(spec, self._local_args(spec, xt.args))
             except CallUnknown as exc:
                 raise invalid(f"Transaction call is not expected ({exc})") from None
-            state.set(s.ACCOUNT, xt.signer, replace(info, nonce=info.nonce + 1))
+            state.set(system.ACCOUNT, xt.signer, replace(info, nonce=info.nonce + 1))
             call = Call(xt.pallet, xt.name, args)
             try:
                 events = dispatch(state, xt.signer, call, number)

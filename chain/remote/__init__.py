@@ -7,7 +7,7 @@
   version matches, else the node's own (`state_getMetadata`, cached on disk by hash). The
   connection and metadata are cached per process and URL.
 - Reading: storage items by subtensor's names, keys and values mapped per metadata
-  (`chain.node.mapping`), so a command reads a pool the same way from the sandbox and finney.
+  (`chain.substrate.mapping`), so a command reads a pool the same way from the sandbox and finney.
   A missing entry reads as the bundled chain's declared default (what its runtime code
   expects), else the metadata's default. Stakes come from the runtime's StakeInfo API, and the
   bundled chain's queries (pool, subnets, quote, ...) run over a read-through `RemoteState`.

@@ -24,7 +24,7 @@ def call_hex(pallet: str, name: str, args: dict, backend: Any = None) -> str:
     metadata, or the recorded finney metadata for the sandbox. Accounts are 32 bytes."""
     if isinstance(backend, RemoteBackend):
         return "0x" + backend.compose_call(pallet, name, args).hex()
-    from chain.node import metadata as m
+    from chain.substrate import metadata as m
 
     offline = RemoteBackend.__new__(RemoteBackend)
     offline.md = m.recorded()
@@ -36,7 +36,7 @@ class RemoteBackend(RemoteQueries):
 
     def __init__(self, url: str, substrate, md, facts: dict, *, name: str,
                  timeout: float, period: int) -> None:
-        from chain.node.mapping import local_registry
+        from chain.pallets.registry import REGISTRY
 
         self.url = url
         self.network = name
@@ -45,7 +45,7 @@ class RemoteBackend(RemoteQueries):
         self.facts = facts
         self.timeout = timeout
         self.period = period
-        self.registry = local_registry()
+        self.registry = REGISTRY
         self.genesis_hash = bytes.fromhex(facts["genesis_hash"][2:])
 
     def __getattr__(self, attr: str) -> Any:
@@ -75,7 +75,7 @@ class RemoteBackend(RemoteQueries):
         item = self.registry.get(item_id)
         if item is None:
             pallet, _, name = item_id.partition(".")
-            from chain.local.storage import StorageItem
+            from chain.pallets.storage import StorageItem
 
             entry = self.md.storage(pallet, name)
             item = StorageItem(pallet, name, tuple("json" for _ in self.md.key_types(entry)),
@@ -87,14 +87,14 @@ class RemoteBackend(RemoteQueries):
         return self.md.has_storage(item.pallet, item.name)
 
     def _key(self, item, key: tuple) -> bytes:
-        from chain.node.mapping import ext_key, storage_key
+        from chain.substrate.mapping import ext_key, storage_key
 
         if not self._known(item):
             return ext_key(item, key)
         return storage_key(self.md, item, key)
 
     def _decode(self, item, data: bytes | None) -> Any:
-        from chain.node.mapping import decode_value, ext_decode_value
+        from chain.substrate.mapping import decode_value, ext_decode_value
 
         if not self._known(item):
             return item.default if data is None else ext_decode_value(item, data)
@@ -138,8 +138,8 @@ class RemoteBackend(RemoteQueries):
 
     def iter(self, item: str) -> list[tuple[tuple, Any]]:
         """Every entry of a map item (keys decoded), read page by page."""
-        from chain.node.mapping import ext_decode_key, key_from_scale
-        from chain.node.metadata import storage_prefix
+        from chain.substrate.hashing import storage_prefix
+        from chain.substrate.mapping import ext_decode_key, key_from_scale
 
         declared = self._item(item)
         prefix = "0x" + storage_prefix(declared.pallet, declared.name).hex()
@@ -193,7 +193,7 @@ class RemoteBackend(RemoteQueries):
         return self.md.encode_call(pallet, name, {**args, **scale_args})
 
     def _arg(self, type_id: int, value: Any) -> Any:
-        from chain.node.mapping import to_scale
+        from chain.substrate.mapping import to_scale
 
         path = self.md.registry.types[type_id].get("path") or []
         if path and path[-1] == "MultiAddress" and isinstance(value, (bytes, bytearray)):
@@ -202,13 +202,14 @@ class RemoteBackend(RemoteQueries):
 
     def submit_call(self, signer, pallet: str, name: str, args: dict) -> Receipt:
         """Sign with the next nonce and a mortal era, submit, wait for inclusion."""
-        from chain.node.extrinsic import SigningContext, build_signed, era_encode
+        from chain.substrate.era import era_encode
+        from chain.substrate.extrinsic import SigningContext, build_signed
 
         call = self.compose_call(pallet, name, args)
         nonce = self.query("nonce", bytes(signer.public_key))
         number, _ = self.head()
         era = era_encode(self.period, number)
-        from chain.node.extrinsic import era_birth, era_decode
+        from chain.substrate.era import era_birth, era_decode
 
         period, phase = era_decode(era)
         birth_hash = self.rpc("chain_getBlockHash", [era_birth(period, phase, number)])
@@ -271,7 +272,7 @@ class RemoteBackend(RemoteQueries):
         return found["hash"]
 
     def _receipt(self, raw: bytes, block_hash: str) -> Receipt:
-        from chain.node.extrinsic import blake2_256
+        from chain.substrate.hashing import blake2_256
 
         xt_hash = blake2_256(raw)
         block = self.rpc("chain_getBlock", [block_hash])["block"]

@@ -93,7 +93,7 @@ def forget(url: str) -> None:
 def _handshake(url: str, name: str | None, timeout: float) -> tuple[Any, Any, dict]:
     from substrateinterface.exceptions import SubstrateRequestException
 
-    from chain.node import metadata as m
+    from chain.substrate import metadata as m
 
     substrate = _connect(url, timeout)
     try:

@@ -81,7 +81,7 @@ class RemoteQueries:
     def stake_info(self, coldkey: bytes) -> list[dict]:
         """Every position of a coldkey (the runtime's StakeInfo API), valued with the pools."""
         import amm
-        from chain.node.scale import decode_compact
+        from chain.substrate.scale import decode_compact
 
         raw = self.runtime_call("StakeInfoRuntimeApi_get_stake_info_for_coldkey", bytes(coldkey))
         count, offset = decode_compact(raw, 0)
@@ -114,7 +114,7 @@ class RemoteQueries:
     def stake(self, hotkey: bytes, coldkey: bytes, netuid: int) -> int:
         """Alpha (rao) of `coldkey` on `hotkey` in `netuid`, from the runtime's StakeInfo API
         (whatever share-pool storage the runtime uses)."""
-        from chain.node.scale import decode_compact
+        from chain.substrate.scale import decode_compact
 
         raw = self.runtime_call("StakeInfoRuntimeApi_get_stake_info_for_hotkey_coldkey_netuid",
                                 bytes(hotkey) + bytes(coldkey) + int(netuid).to_bytes(2, "little"))

@@ -42,11 +42,11 @@ def subnet(taoctl, tmp_path):
 
 
 def _uid(db, netuid: int, ss58: str) -> int:
-    from chain.local import items as i
+    from chain.pallets import subtensor_module as sm
     from cli.stakeopts import decode_ss58
 
     with LocalChain.open(db) as chain, chain.reading() as state:
-        return state.get(i.UIDS, netuid, decode_ss58(ss58, "hotkey"))
+        return state.get(sm.UIDS, netuid, decode_ss58(ss58, "hotkey"))
 
 
 @pytest.mark.slow

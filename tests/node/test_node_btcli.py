@@ -113,9 +113,9 @@ def test_subnets_list(btcli, served, tmp_path):
     backend = LocalBackend(path)
     try:
         with backend.chain.reading() as state:
-            from chain.local import storage as s
+            from chain.pallets import subtensor_module as sm
 
-            added = sorted(k[0] for k, v in state.iter(s.NETWORKS_ADDED) if v)
+            added = sorted(k[0] for k, v in state.iter(sm.NETWORKS_ADDED) if v)
     finally:
         backend.close()
     listed = sorted(int(n) for n in doc["subnets"])
@@ -144,7 +144,7 @@ def served_subnet(tmp_path):
     from chain.local.extrinsic import Call
 
     pytest.importorskip("chain.local.staking", reason="the staking runtime has not landed yet")
-    from chain.local.items import START_CALL_DELAY
+    from chain.pallets.subtensor_module import START_CALL_DELAY
 
     path = tmp_path / "chain.db"
     hotkey = keypair_from_uri("//AliceHot")

@@ -40,7 +40,7 @@ def test_add_stake_limit_and_slippage_too_high(node, substrate):
     started = submit(substrate, ALICE, "start_call", {"netuid": netuid})
     if not started.is_success:  # the chain has a start-call delay: fast-forward the file
         with LocalChain.open(path) as chain:
-            from chain.local.items import START_CALL_DELAY
+            from chain.pallets.subtensor_module import START_CALL_DELAY
 
             with chain.reading() as state:
                 delay = state.get(START_CALL_DELAY)

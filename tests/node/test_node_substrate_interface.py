@@ -118,8 +118,8 @@ def _refused(substrate, raw: str) -> dict:
 
 
 def test_stale_nonce_forged_signature_wrong_genesis_refused_with_1010(node, substrate):
-    from chain.node import metadata as m
-    from chain.node.extrinsic import SigningContext, build_signed
+    from chain.substrate import metadata as m
+    from chain.substrate.extrinsic import SigningContext, build_signed
 
     _, _, path = node
     xt = transfer(substrate, ALICE, BOB, TAO)
@@ -168,7 +168,7 @@ def test_call_the_runtime_does_not_have_is_refused(node, substrate):
 
 
 def test_runtime_calls_and_metadata_v15(node, substrate):
-    from chain.node.metadata import recorded_v15
+    from chain.substrate.metadata import recorded_v15
 
     _, (alice,) = local_state(node[2], ALICE.public_key)
     nonce = substrate.get_account_nonce(ALICE.ss58_address)
@@ -184,8 +184,9 @@ def test_runtime_calls_and_metadata_v15(node, substrate):
 
 
 def test_era_tip_and_metadata_hash_mode(node, substrate):
-    from chain.node import metadata as m
-    from chain.node.extrinsic import SigningContext, build_signed, era_encode
+    from chain.substrate import metadata as m
+    from chain.substrate.era import era_encode
+    from chain.substrate.extrinsic import SigningContext, build_signed
 
     server, _, path = node
     md = m.recorded()
@@ -212,7 +213,7 @@ def test_era_tip_and_metadata_hash_mode(node, substrate):
     assert refused["code"] == 1010 and "metadata-hash" in refused["data"]
     assert local_state(path, ALICE.public_key) == before
 
-    from chain.node.extrinsic import era_birth, era_decode
+    from chain.substrate.era import era_birth, era_decode
 
     period, phase = era_decode(era)
     birth = view.block_hash(era_birth(period, phase, head + 1))

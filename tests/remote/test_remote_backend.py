@@ -81,7 +81,7 @@ def test_compose_call_is_the_metadata_encoding(remote):
 
 
 def test_call_the_runtime_does_not_have(remote):
-    from chain.node.metadata import MetadataError
+    from chain.substrate.metadata import MetadataError
 
     backend, local = remote
     with pytest.raises(MetadataError, match="no call"):
@@ -103,7 +103,7 @@ def test_quotes_from_the_runtime_beside_the_local_model(node):
     """The node's SwapRuntimeApi answers from the same pool code, so the two agree."""
     pytest.importorskip("chain.local.staking", reason="the staking runtime has not landed yet")
     from chain.local.extrinsic import Call
-    from chain.local.items import START_CALL_DELAY
+    from chain.pallets.subtensor_module import START_CALL_DELAY
 
     server, url, path = node
     from chain.local.chain import LocalChain

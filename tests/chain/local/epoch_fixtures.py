@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from chain.local import items as i
 from chain.local.accounts import dev_signer
 from chain.local.extrinsic import Call
+from chain.pallets import subtensor_module as sm
 
 TAO = 10**9
 
@@ -46,7 +46,7 @@ def emitting_subnet(chain, *, tempo: int = 10, validators: int = 2, miners: int 
 
 def uid(chain, netuid: int, hotkey: bytes) -> int:
     with chain.reading() as state:
-        return state.get(i.UIDS, netuid, hotkey)
+        return state.get(sm.UIDS, netuid, hotkey)
 
 
 def set_all_weights(chain, net: dict) -> None:

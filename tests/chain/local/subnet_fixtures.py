@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 
-from chain.local import items as i
 from chain.local import stake_utils as su
-from chain.local import storage as s
 from chain.local.accounts import DEV_ACCOUNTS, subnet_account
 from chain.local.balances import deposit_minted
 from chain.local.extrinsic import Call
 from chain.local.subnets import create_subnet
+from chain.pallets import subtensor_module as sm
+from chain.pallets import system
 
 TAO = 10**9
 ALICE, BOB, CHARLIE = DEV_ACCOUNTS["Alice"], DEV_ACCOUNTS["Bob"], DEV_ACCOUNTS["Charlie"]
@@ -28,15 +28,15 @@ def add_subnet(chain, netuid: int, tao: int, alpha_in: int, *, owner: bytes = AL
     Returns the owner hotkey."""
     hotkey = owner_hotkey or key(f"owner-hot-{netuid}")
     with chain.writing() as state:
-        block = state.get(s.NUMBER) if registered_at is None else registered_at
+        block = state.get(system.NUMBER) if registered_at is None else registered_at
         create_subnet(state, netuid, owner, hotkey, tao, block)
-        state.set(s.SUBNET_TAO, netuid, tao)
-        state.set(i.SUBNET_ALPHA_IN, netuid, alpha_in)
-        state.set(i.SUBNET_MOVING_PRICE, netuid, moving_price)
+        state.set(sm.SUBNET_TAO, netuid, tao)
+        state.set(sm.SUBNET_ALPHA_IN, netuid, alpha_in)
+        state.set(sm.SUBNET_MOVING_PRICE, netuid, moving_price)
         deposit_minted(state, subnet_account(netuid), tao)
         if started:
-            state.set(i.SUBTOKEN_ENABLED, netuid, True)
-            state.set(i.FIRST_EMISSION_BLOCK, netuid, block + 1)
+            state.set(sm.SUBTOKEN_ENABLED, netuid, True)
+            state.set(sm.FIRST_EMISSION_BLOCK, netuid, block + 1)
     return hotkey
 
 
@@ -45,7 +45,7 @@ def give_stake(chain, hotkey: bytes, coldkey: bytes, netuid: int, alpha: int) ->
     with chain.writing() as state:
         su.create_account_if_non_existent(state, coldkey, hotkey)
         su.credit_stake(state, hotkey, coldkey, netuid, alpha)
-        state.set(i.SUBNET_ALPHA_OUT, netuid, state.get(i.SUBNET_ALPHA_OUT, netuid) + alpha)
+        state.set(sm.SUBNET_ALPHA_OUT, netuid, state.get(sm.SUBNET_ALPHA_OUT, netuid) + alpha)
 
 
 def submit(chain, signer, name: str, pallet: str = "SubtensorModule", **args):
@@ -79,4 +79,4 @@ def stake(chain, hotkey, coldkey, netuid) -> int:
 
 def free(chain, who) -> int:
     with chain.reading() as state:
-        return state.get(s.ACCOUNT, who).free
+        return state.get(system.ACCOUNT, who).free

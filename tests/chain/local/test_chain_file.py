@@ -7,7 +7,6 @@ from datetime import datetime, timezone
 
 import pytest
 
-from chain.local import storage as s
 from chain.local.accounts import DEV_ACCOUNTS, dev_signer, subnet_account
 from chain.local.chain import SCHEMA_VERSION, LocalChain
 from chain.local.errors import (
@@ -19,6 +18,9 @@ from chain.local.errors import (
 )
 from chain.local.extrinsic import Call
 from chain.local.invariants import check
+from chain.pallets import balances, sudo, system, taoctl
+from chain.pallets import subtensor_module as sm
+from chain.pallets.storage import AccountInfo
 
 TAO = 10**9
 
@@ -41,11 +43,11 @@ def test_dev_accounts_are_the_well_known_keys():
 def test_dev_preset(dev_chain):
     with dev_chain.reading() as st:
         for public in DEV_ACCOUNTS.values():
-            assert st.get(s.ACCOUNT, public).free == 1_000_000 * TAO
-        assert st.get(s.SUDO_KEY) == DEV_ACCOUNTS["Alice"]
+            assert st.get(system.ACCOUNT, public).free == 1_000_000 * TAO
+        assert st.get(sudo.KEY) == DEV_ACCOUNTS["Alice"]
         # the open block 1 has already minted its emission to the root subnet account
-        assert st.get(s.BALANCES_ISSUANCE) == 6_000_001 * TAO
-        assert st.get(s.ACCOUNT, subnet_account(0)).free == TAO
+        assert st.get(balances.TOTAL_ISSUANCE) == 6_000_001 * TAO
+        assert st.get(system.ACCOUNT, subnet_account(0)).free == TAO
     assert dev_chain.open_number() == 1
     _ok(dev_chain)
 
@@ -62,8 +64,8 @@ def test_mainnet_preset_halving_lands_near_2029_12_12(tmp_path):
 
     chain = LocalChain.create(tmp_path / "m.db", "mainnet")
     with chain.reading() as st:
-        assert abs(st.get(s.BALANCES_ISSUANCE) - 10_720_000 * TAO) < 10 * TAO
-        assert st.get(s.BLOCK_EMISSION) == TAO // 2
+        assert abs(st.get(balances.TOTAL_ISSUANCE) - 10_720_000 * TAO) < 10 * TAO
+        assert st.get(sm.BLOCK_EMISSION) == TAO // 2
     from chain.local.backend import LocalBackend
 
     backend = LocalBackend(tmp_path / "m.db")
@@ -77,7 +79,7 @@ def test_mainnet_preset_halving_lands_near_2029_12_12(tmp_path):
     result = backend.advance(upcoming[0]["block"] - chain.open_number(), coarse=True)
     assert result.block_emission == TAO // 4
     with chain.reading() as st:
-        assert st.get(s.HALVING_BLOCK, 2) == upcoming[0]["block"] == result.to_block
+        assert st.get(taoctl.HALVING_BLOCK, 2) == upcoming[0]["block"] == result.to_block
     _ok(chain)
     backend.close()
 
@@ -157,8 +159,8 @@ def test_halving_recorded_same_way_fast_and_slow(tmp_path):
     slow.advance(20, block_by_block=True)
     assert _state_dump(fast) == _state_dump(slow)
     with fast.reading() as st:
-        assert st.get(s.HALVING_BLOCK, 1) == 4_500_001
-        assert st.get(s.BLOCK_EMISSION) == TAO // 2
+        assert st.get(taoctl.HALVING_BLOCK, 1) == 4_500_001
+        assert st.get(sm.BLOCK_EMISSION) == TAO // 2
     _ok(fast)
 
 
@@ -176,7 +178,7 @@ def test_check_detects_tampering(dev_chain, alice, accounts):
     conn = dev_chain.conn
     # mint from nowhere: a balance changes without issuance
     with dev_chain.writing() as st:
-        st.set(s.ACCOUNT, accounts["Bob"], s.AccountInfo(free=5))
+        st.set(system.ACCOUNT, accounts["Bob"], AccountInfo(free=5))
     failures = check(dev_chain)
     assert failures["issuance_equals_balances"] and failures["existential_deposit"]
     assert failures["nonces"] == []

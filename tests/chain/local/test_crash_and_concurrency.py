@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from chain.local import storage as s
 from chain.local.accounts import DEV_ACCOUNTS
 from chain.local.chain import LocalChain
 from chain.local.invariants import check
+from chain.pallets import system
 
 WORKER = str(Path(__file__).with_name("transfer_worker.py"))
 ROOT = str(Path(__file__).resolve().parents[3])
@@ -113,8 +113,8 @@ def test_concurrent_writers_lose_no_update(tmp_path):
         assert all(line.endswith(" 1") for line in out.splitlines() if line.startswith("APP"))
     with LocalChain.open(db) as chain:
         with chain.reading() as st:
-            free = {name: st.get(s.ACCOUNT, key).free for name, key in DEV_ACCOUNTS.items()}
-            nonces = {name: st.get(s.ACCOUNT, key).nonce for name, key in DEV_ACCOUNTS.items()}
+            free = {name: st.get(system.ACCOUNT, key).free for name, key in DEV_ACCOUNTS.items()}
+            nonces = {name: st.get(system.ACCOUNT, key).nonce for name, key in DEV_ACCOUNTS.items()}
         failures = check(chain)
     assert not any(failures.values()), failures
     start, value = 1_000_000 * 10**9, 1_000_000

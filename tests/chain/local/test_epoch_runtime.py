@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from chain.local import epoch_items as e
-from chain.local import items as i
-from chain.local import storage as s
 from chain.local.chain import LocalChain
 from chain.local.invariants import check
+from chain.pallets import balances, taoctl
+from chain.pallets import subtensor_module as sm
 from tests.chain.local.epoch_fixtures import (
     TAO,
     call,
@@ -49,9 +48,9 @@ def net(dev_chain):
 def test_first_epoch_gives_permits_to_staked_validators_and_the_owner(dev_chain):
     net = emitting_subnet(dev_chain)
     n = net["netuid"]
-    assert _read(dev_chain, e.VALIDATOR_PERMIT, n) == []
+    assert _read(dev_chain, sm.VALIDATOR_PERMIT, n) == []
     dev_chain.advance(12)
-    permits = _read(dev_chain, e.VALIDATOR_PERMIT, n)
+    permits = _read(dev_chain, sm.VALIDATOR_PERMIT, n)
     vals = {uid(dev_chain, n, v.public_key) for v in net["validators"]}
     assert {u for u, p in enumerate(permits) if p} == vals | {0}  # UID 0: the owner hotkey
     _ok(dev_chain)
@@ -60,17 +59,17 @@ def test_first_epoch_gives_permits_to_staked_validators_and_the_owner(dev_chain)
 def test_weights_turn_into_incentive_dividends_and_stake(dev_chain, net):
     n = net["netuid"]
     miners = [uid(dev_chain, n, m.public_key) for m in net["miners"]]
-    before = {m: _read(dev_chain, i.TOTAL_HOTKEY_ALPHA, h.public_key, n)
+    before = {m: _read(dev_chain, sm.TOTAL_HOTKEY_ALPHA, h.public_key, n)
               for m, h in zip(miners, net["miners"], strict=True)}
     dev_chain.advance(30)
-    incentive = _read(dev_chain, e.INCENTIVE, n)
-    dividends = _read(dev_chain, e.DIVIDENDS, n)
+    incentive = _read(dev_chain, sm.INCENTIVE, n)
+    dividends = _read(dev_chain, sm.DIVIDENDS, n)
     assert all(incentive[m] > 0 for m in miners)
     assert abs(sum(incentive) - 65_535) <= len(incentive)  # sums to 1 in u16, floors aside
     assert abs(sum(dividends) - 65_535) <= len(dividends)
     for m, h in zip(miners, net["miners"], strict=True):
-        assert _read(dev_chain, i.TOTAL_HOTKEY_ALPHA, h.public_key, n) > before[m]
-    bonds = [_read(dev_chain, e.BONDS, n, uid(dev_chain, n, v.public_key))
+        assert _read(dev_chain, sm.TOTAL_HOTKEY_ALPHA, h.public_key, n) > before[m]
+    bonds = [_read(dev_chain, sm.BONDS, n, uid(dev_chain, n, v.public_key))
              for v in net["validators"]]
     assert all(row and all(0 < b <= 65_535 for _, b in row) for row in bonds)
     _ok(dev_chain)
@@ -79,10 +78,11 @@ def test_weights_turn_into_incentive_dividends_and_stake(dev_chain, net):
 def test_each_epoch_pays_its_pending_within_floor_dust(dev_chain, net):
     n = net["netuid"]
     for _ in range(4):
-        drained0, paid0 = _read(dev_chain, e.EPOCH_DRAINED, n), _read(dev_chain, e.EPOCH_PAID, n)
+        drained0 = _read(dev_chain, taoctl.EPOCH_DRAINED, n)
+        paid0 = _read(dev_chain, taoctl.EPOCH_PAID, n)
         dev_chain.advance(10)  # exactly one tempo: one epoch
-        drained = _read(dev_chain, e.EPOCH_DRAINED, n) - drained0
-        paid = _read(dev_chain, e.EPOCH_PAID, n) - paid0
+        drained = _read(dev_chain, taoctl.EPOCH_DRAINED, n) - drained0
+        paid = _read(dev_chain, taoctl.EPOCH_PAID, n) - paid0
         assert drained > 0
         assert drained - 4 * 16 <= paid <= drained  # a few rao of floor dust per UID
     _ok(dev_chain)
@@ -90,11 +90,11 @@ def test_each_epoch_pays_its_pending_within_floor_dust(dev_chain, net):
 
 def test_issuance_grows_by_the_tao_injected_and_alpha_out_covers_stake(dev_chain, net):
     with dev_chain.reading() as state:
-        issuance, recycled = state.get(s.BALANCES_ISSUANCE), state.get(e.COINBASE_RECYCLED)
+        issuance, recycled = state.get(balances.TOTAL_ISSUANCE), state.get(taoctl.COINBASE_RECYCLED)
     result = dev_chain.advance(50)
     with dev_chain.reading() as state:
-        grown = state.get(s.BALANCES_ISSUANCE) - issuance
-        dust = state.get(e.COINBASE_RECYCLED) - recycled
+        grown = state.get(balances.TOTAL_ISSUANCE) - issuance
+        dust = state.get(taoctl.COINBASE_RECYCLED) - recycled
     assert grown + dust == 50 * TAO  # every block's credit: spent into the pool or recycled
     assert 0 <= dust <= 50 * 2 and result.minted == grown
     _ok(dev_chain)
@@ -126,7 +126,7 @@ def test_no_emitting_subnet_skips_in_closed_form_and_keeps_clocks(dev_chain):
     start = time.perf_counter()
     dev_chain.advance(1_000_000)
     assert time.perf_counter() - start < 5
-    last = _read(dev_chain, e.LAST_EPOCH_BLOCK, 1)
+    last = _read(dev_chain, sm.LAST_EPOCH_BLOCK, 1)
     assert dev_chain.open_number() - 360 < last <= dev_chain.open_number()
     _ok(dev_chain)
 
@@ -134,17 +134,17 @@ def test_no_emitting_subnet_skips_in_closed_form_and_keeps_clocks(dev_chain):
 def test_alpha_emission_halves_at_10_5_million_alpha(dev_chain, net):
     n = net["netuid"]
     dev_chain.advance(1)
-    assert _read(dev_chain, e.SUBNET_ALPHA_OUT_EMISSION, n) == TAO
+    assert _read(dev_chain, sm.SUBNET_ALPHA_OUT_EMISSION, n) == TAO
     with dev_chain.writing() as state:  # alpha issuance just below the first threshold
-        issuance = state.get(i.SUBNET_ALPHA_IN, n) + state.get(i.SUBNET_ALPHA_OUT, n)
-        state.set(e.PENDING_OWNER_CUT, n, state.get(e.PENDING_OWNER_CUT, n) +
+        issuance = state.get(sm.SUBNET_ALPHA_IN, n) + state.get(sm.SUBNET_ALPHA_OUT, n)
+        state.set(sm.PENDING_OWNER_CUT, n, state.get(sm.PENDING_OWNER_CUT, n) +
                   10_500_000 * TAO - issuance - TAO // 2)
-        state.set(i.SUBNET_ALPHA_OUT, n, state.get(i.SUBNET_ALPHA_OUT, n) +
+        state.set(sm.SUBNET_ALPHA_OUT, n, state.get(sm.SUBNET_ALPHA_OUT, n) +
                   10_500_000 * TAO - issuance - TAO // 2)
     dev_chain.advance(1)
-    assert _read(dev_chain, e.SUBNET_ALPHA_OUT_EMISSION, n) == TAO
+    assert _read(dev_chain, sm.SUBNET_ALPHA_OUT_EMISSION, n) == TAO
     dev_chain.advance(1)
-    assert _read(dev_chain, e.SUBNET_ALPHA_OUT_EMISSION, n) == TAO // 2
+    assert _read(dev_chain, sm.SUBNET_ALPHA_OUT_EMISSION, n) == TAO // 2
 
 
 @pytest.mark.slow
@@ -188,7 +188,7 @@ def test_random_activity_keeps_every_invariant(dev_chain, net):
     if remaining > 0:
         dev_chain.advance(remaining)
     _ok(dev_chain)
-    assert _read(dev_chain, e.EPOCHS_RUN) > 900
+    assert _read(dev_chain, taoctl.EPOCHS_RUN) > 900
 
 
 @pytest.mark.slow
@@ -210,7 +210,7 @@ def test_kill_9_during_epoch_heavy_advance_leaves_a_consistent_chain(tmp_path):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     with LocalChain.open(db) as chain:
-        assert _read(chain, e.EPOCHS_RUN) > 3
+        assert _read(chain, taoctl.EPOCHS_RUN) > 3
         _ok(chain)
         chain.advance(5)
         _ok(chain)

@@ -6,12 +6,21 @@ from __future__ import annotations
 import pytest
 
 from chain.local import calls, hooks
-from chain.local import storage as s
 from chain.local.chain import LocalChain
 from chain.local.extrinsic import Call
+from chain.pallets import balances, registry
+from chain.pallets.calls import call
+from chain.pallets.storage import StorageItem
 
 TEMPO = 360
-EPOCHS = s.declare("TestPallet", "Epochs", (), "u64", 0)
+EPOCHS = StorageItem("TestPallet", "Epochs", (), "u64", 0)
+
+
+@pytest.fixture(autouse=True)
+def test_pallet(monkeypatch):
+    """TestPallet's item and call, declared for these tests only."""
+    monkeypatch.setitem(registry.REGISTRY, EPOCHS.id, EPOCHS)
+    monkeypatch.setitem(registry.CALLS, "TestPallet.bump", call("TestPallet", "bump", by="u64"))
 
 
 class EveryTempo:
@@ -52,7 +61,7 @@ def test_hook_gets_its_blocks_and_the_rest_is_skipped(tmp_path, tempo_hook):
     assert len(tempo_hook.ran) <= 11
     with chain.reading() as st:
         assert st.get(EPOCHS) == 10
-        assert st.get(s.BALANCES_ISSUANCE) == 6_000_000 * 10**9 + (10 * TEMPO + 1) * 10**9
+        assert st.get(balances.TOTAL_ISSUANCE) == 6_000_000 * 10**9 + (10 * TEMPO + 1) * 10**9
     slow = LocalChain.create(tmp_path / "b.db", "dev")
     slow.advance(10 * TEMPO, block_by_block=True)
     dump = "SELECT item, key, value FROM storage ORDER BY item, key"
@@ -60,7 +69,7 @@ def test_hook_gets_its_blocks_and_the_rest_is_skipped(tmp_path, tempo_hook):
 
 
 def test_call_table_is_extensible(dev_chain, alice):
-    @calls.call("TestPallet", "bump", by="u64")
+    @calls.call("TestPallet", "bump")
     def bump(env, origin, by):
         env.state.set(EPOCHS, env.state.get(EPOCHS) + by)
         env.emit("TestPallet", "Bumped", who=origin, by=by)

@@ -9,12 +9,12 @@ import sr25519
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chain.local import storage as s
 from chain.local.accounts import DEV_NAMES, Signer, dev_signer
 from chain.local.chain import LocalChain
 from chain.local.emission import emit_blocks
 from chain.local.extrinsic import Call
 from chain.local.invariants import check
+from chain.pallets import balances
 
 TAO = 10**9
 FRESH = [Signer(*sr25519.pair_from_seed(bytes([i]) * 32)) for i in range(1, 4)]
@@ -32,7 +32,7 @@ advance = st.tuples(st.just("advance"), st.one_of(st.integers(1, 5), st.integers
 
 def _issuance(chain):
     with chain.reading() as st_:
-        return st_.get(s.BALANCES_ISSUANCE)
+        return st_.get(balances.TOTAL_ISSUANCE)
 
 
 def _call(kind, dest, value):

@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import amm
-from chain.local import items as i
-from chain.local import storage as s
 from chain.local.accounts import AUTHOR_ACCOUNT, dev_signer, subnet_account
 from chain.local.backend import LocalBackend
 from chain.local.chain import LocalChain
+from chain.pallets import balances, system
+from chain.pallets import subtensor_module as sm
 from tests.chain.local.subnet_fixtures import BOB, TAO, add_subnet, free, give_stake, key, stake
 
 HOT = key("validator-hot")
@@ -41,11 +41,11 @@ def _backend(tao: int, alpha: int, second: tuple[int, int] | None = None):
 
 def _state(chain, netuids=(1,)):
     with chain.reading() as state:
-        return ({n: (state.get(s.SUBNET_TAO, n), state.get(i.SUBNET_ALPHA_IN, n),
-                     state.get(i.SUBNET_ALPHA_OUT, n)) for n in netuids},
-                state.get(s.ACCOUNT, BOB).free, state.get(s.ACCOUNT, AUTHOR_ACCOUNT).free,
-                {n: state.get(s.ACCOUNT, subnet_account(n)).free for n in netuids},
-                state.get(s.BALANCES_ISSUANCE))
+        return ({n: (state.get(sm.SUBNET_TAO, n), state.get(sm.SUBNET_ALPHA_IN, n),
+                     state.get(sm.SUBNET_ALPHA_OUT, n)) for n in netuids},
+                state.get(system.ACCOUNT, BOB).free, state.get(system.ACCOUNT, AUTHOR_ACCOUNT).free,
+                {n: state.get(system.ACCOUNT, subnet_account(n)).free for n in netuids},
+                state.get(balances.TOTAL_ISSUANCE))
 
 
 def _execute_and_compare(chain, backend, name, args, netuids=(1,)):

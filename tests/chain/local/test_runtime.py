@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from chain.local import storage as s
 from chain.local.accounts import dev_signer
 from chain.local.errors import BadGenesis, BadProof, CallUnknown, Future, Stale
 from chain.local.extrinsic import Call, SignedExtrinsic, sign
 from chain.local.invariants import check
+from chain.pallets import balances, system, taoctl
+from chain.pallets import subtensor_module as sm
 
 TAO = 10**9
 
 
 def _snapshot(chain):
     with chain.reading() as state:
-        accounts = dict(state.iter(s.ACCOUNT))
-        issuance = state.get(s.BALANCES_ISSUANCE)
+        accounts = dict(state.iter(system.ACCOUNT))
+        issuance = state.get(balances.TOTAL_ISSUANCE)
     blocks = chain.conn.execute("SELECT * FROM blocks").fetchall()
     xts = chain.conn.execute("SELECT COUNT(*) FROM extrinsics").fetchone()[0]
     return accounts, issuance, blocks, xts
@@ -24,7 +25,7 @@ def _snapshot(chain):
 
 def _free(chain, who):
     with chain.reading() as state:
-        return state.get(s.ACCOUNT, who).free
+        return state.get(system.ACCOUNT, who).free
 
 
 def _transfer(dest, value, name="transfer_keep_alive"):
@@ -127,18 +128,18 @@ def test_existential_deposit_rules(dev_chain, alice, accounts):
     assert r.error == "NotExpendable"
     # allow-death does, and the 100 rao dust is recycled from issuance
     with dev_chain.reading() as st:
-        issuance = st.get(s.BALANCES_ISSUANCE)
+        issuance = st.get(balances.TOTAL_ISSUANCE)
     r = dev_chain.submit_call(alice, _transfer(fresh, free - 100, "transfer_allow_death"))
     assert r.success, r
     assert [e["name"] for e in r.events] == ["Transfer", "DustLost", "KilledAccount",
                                               "ExtrinsicSuccess"]
     assert _free(dev_chain, alice.public_key) == 0
     with dev_chain.reading() as st:
-        assert st.get(s.BALANCES_ISSUANCE) == issuance - 100
-        assert st.get(s.SUBTENSOR_ISSUANCE) == issuance - 100
-        assert st.get(s.RECYCLED) == 100
+        assert st.get(balances.TOTAL_ISSUANCE) == issuance - 100
+        assert st.get(sm.TOTAL_ISSUANCE) == issuance - 100
+        assert st.get(taoctl.RECYCLED) == 100
         # the reaped account keeps its nonce, so its old extrinsics stay unreplayable
-        assert st.get(s.ACCOUNT, alice.public_key).nonce == 3
+        assert st.get(system.ACCOUNT, alice.public_key).nonce == 3
     _ok(dev_chain)
 
 

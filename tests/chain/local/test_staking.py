@@ -6,11 +6,10 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chain.local import items as i
-from chain.local import storage as s
 from chain.local.accounts import AUTHOR_ACCOUNT, dev_signer, subnet_account
 from chain.local.invariants import check
 from chain.local.subnets import _largest_remainder
+from chain.pallets import subtensor_module as sm
 from tests.chain.local.subnet_fixtures import (
     ALICE,
     BOB,
@@ -34,7 +33,7 @@ def test_appendix_b_buy_through_the_runtime(dev_chain):
     add_subnet(dev_chain, 1, 100 * TAO, 400 * TAO, owner_hotkey=HOT)
     author = free(dev_chain, AUTHOR_ACCOUNT)
     account = free(dev_chain, subnet_account(1))
-    total_stake = read(dev_chain, i.TOTAL_STAKE)
+    total_stake = read(dev_chain, sm.TOTAL_STAKE)
     receipt = submit(dev_chain, BOB_S, "add_stake", hotkey=HOT, netuid=1, amount_staked=TAO)
     assert receipt.success, receipt.message
     event = receipt.events[0]
@@ -44,13 +43,13 @@ def test_appendix_b_buy_through_the_runtime(dev_chain):
     assert event["args"]["alpha_amount"] == 3_958_421_529
     assert event["args"]["fee"] == 503_547
     assert stake(dev_chain, HOT, BOB, 1) == 3_958_421_529
-    assert read(dev_chain, s.SUBNET_TAO, 1) == 100 * TAO + 999_496_453
-    assert read(dev_chain, i.SUBNET_ALPHA_IN, 1) == 400 * TAO - 3_958_421_529
-    assert read(dev_chain, i.SUBNET_ALPHA_OUT, 1) == 3_958_421_529
+    assert read(dev_chain, sm.SUBNET_TAO, 1) == 100 * TAO + 999_496_453
+    assert read(dev_chain, sm.SUBNET_ALPHA_IN, 1) == 400 * TAO - 3_958_421_529
+    assert read(dev_chain, sm.SUBNET_ALPHA_OUT, 1) == 3_958_421_529
     assert free(dev_chain, AUTHOR_ACCOUNT) - author == 503_547
     assert free(dev_chain, subnet_account(1)) - account == 999_496_453
     assert free(dev_chain, BOB) == 1_000_000 * TAO - TAO
-    assert read(dev_chain, i.TOTAL_STAKE) - total_stake == TAO
+    assert read(dev_chain, sm.TOTAL_STAKE) - total_stake == TAO
 
 
 def test_appendix_b_sell_through_the_runtime(dev_chain):
@@ -71,20 +70,20 @@ def test_appendix_b_sell_through_the_runtime(dev_chain):
     after_sell = amm.sell(amm.Pool(100 * TAO, 400 * TAO), 4 * TAO).pool_after
     fee_sale = amm.swap(after_sell, amm.SELL, 2_014_190, drop_fees=True)
     assert free(dev_chain, AUTHOR_ACCOUNT) == fee_sale.amount_out > 0
-    assert read(dev_chain, s.SUBNET_TAO, 1) == fee_sale.pool_after.tao_reserve
-    assert read(dev_chain, i.SUBNET_ALPHA_IN, 1) == 404 * TAO
-    assert read(dev_chain, i.SUBNET_ALPHA_OUT, 1) == 6 * TAO
+    assert read(dev_chain, sm.SUBNET_TAO, 1) == fee_sale.pool_after.tao_reserve
+    assert read(dev_chain, sm.SUBNET_ALPHA_IN, 1) == 404 * TAO
+    assert read(dev_chain, sm.SUBNET_ALPHA_OUT, 1) == 6 * TAO
 
 
 def test_root_stake_is_one_to_one_without_fee(dev_chain):
     hot = key("root-hot")
     assert submit(dev_chain, BOB_S, "try_associate_hotkey", hotkey=hot).success
-    before = read(dev_chain, s.SUBNET_TAO, 0)
+    before = read(dev_chain, sm.SUBNET_TAO, 0)
     receipt = submit(dev_chain, BOB_S, "add_stake", hotkey=hot, netuid=0, amount_staked=7 * TAO)
     assert receipt.success and receipt.events[0]["args"]["fee"] == 0
     assert stake(dev_chain, hot, BOB, 0) == 7 * TAO
-    assert read(dev_chain, s.SUBNET_TAO, 0) - before == 7 * TAO
-    assert read(dev_chain, i.SUBNET_ALPHA_OUT, 0) == 7 * TAO
+    assert read(dev_chain, sm.SUBNET_TAO, 0) - before == 7 * TAO
+    assert read(dev_chain, sm.SUBNET_ALPHA_OUT, 0) == 7 * TAO
     assert submit(dev_chain, BOB_S, "remove_stake", hotkey=hot, netuid=0,
                   amount_unstaked=3 * TAO).success
     assert free(dev_chain, BOB) == 1_000_000 * TAO - 4 * TAO
@@ -96,18 +95,18 @@ def test_move_within_a_subnet_is_pure_accounting(dev_chain):
     other = key("other-hot")
     assert submit(dev_chain, BOB_S, "try_associate_hotkey", hotkey=other).success
     give_stake(dev_chain, HOT, BOB, 1, 10 * TAO)
-    pool = (read(dev_chain, s.SUBNET_TAO, 1), read(dev_chain, i.SUBNET_ALPHA_IN, 1))
+    pool = (read(dev_chain, sm.SUBNET_TAO, 1), read(dev_chain, sm.SUBNET_ALPHA_IN, 1))
     receipt = submit(dev_chain, BOB_S, "move_stake", origin_hotkey=HOT, destination_hotkey=other,
                      origin_netuid=1, destination_netuid=1, alpha_amount=4 * TAO)
     assert receipt.success, receipt.message
     assert stake(dev_chain, HOT, BOB, 1) == 6 * TAO
     assert stake(dev_chain, other, BOB, 1) == 4 * TAO
-    assert (read(dev_chain, s.SUBNET_TAO, 1), read(dev_chain, i.SUBNET_ALPHA_IN, 1)) == pool
+    assert (read(dev_chain, sm.SUBNET_TAO, 1), read(dev_chain, sm.SUBNET_ALPHA_IN, 1)) == pool
     # a transfer within the subnet gives the alpha to another coldkey, still without a swap
     assert submit(dev_chain, BOB_S, "transfer_stake", destination_coldkey=CHARLIE, hotkey=other,
                   origin_netuid=1, destination_netuid=1, alpha_amount=TAO).success
     assert stake(dev_chain, other, CHARLIE, 1) == TAO
-    assert read(dev_chain, i.STAKING_HOTKEYS, CHARLIE) == [other.hex()]
+    assert read(dev_chain, sm.STAKING_HOTKEYS, CHARLIE) == [other.hex()]
 
 
 def test_transfer_stake_respects_the_toggle(dev_chain):
@@ -151,9 +150,9 @@ def test_unstake_all_alpha_restakes_on_root(dev_chain):
 def test_delegate_take(dev_chain):
     add_subnet(dev_chain, 1, 100 * TAO, 400 * TAO, owner_hotkey=HOT)
     alice = dev_signer("Alice")
-    assert read(dev_chain, i.DELEGATES, HOT) == 11_796  # 18 % by default
+    assert read(dev_chain, sm.DELEGATES, HOT) == 11_796  # 18 % by default
     assert submit(dev_chain, alice, "decrease_take", hotkey=HOT, take=5_000).success
-    assert read(dev_chain, i.DELEGATES, HOT) == 5_000
+    assert read(dev_chain, sm.DELEGATES, HOT) == 5_000
     assert submit(dev_chain, alice, "increase_take", hotkey=HOT, take=11_797).error == \
         "DelegateTakeTooHigh"
     assert submit(dev_chain, BOB_S, "increase_take", hotkey=HOT, take=6_000).error == \

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from chain.local import items as i
 from chain.local.accounts import DEV_ACCOUNTS, dev_signer
 from chain.local.subtensor_errors import ERROR_NAMES, SubtensorError
+from chain.pallets import subtensor_module as sm
 from tests.chain.local.subnet_fixtures import (
     ALICE,
     BOB,
@@ -125,7 +125,7 @@ def test_sudo_calls_need_the_sudo_key(chain):
     assert snapshot(chain) == before
     assert submit(chain, dev_signer("Alice"), "sudo_set_subnet_emission_enabled", "AdminUtils",
                   netuid=1, enabled=True).success
-    assert read(chain, i.SUBNET_EMISSION_ENABLED, 1) is True
+    assert read(chain, sm.SUBNET_EMISSION_ENABLED, 1) is True
 
 
 def test_start_call_waits_for_the_delay(dev_chain):
@@ -136,15 +136,15 @@ def test_start_call_waits_for_the_delay(dev_chain):
     dev_chain.advance(100)
     receipt = submit(dev_chain, alice, "start_call", netuid=1)
     assert receipt.success, receipt.message
-    assert read(dev_chain, i.SUBTOKEN_ENABLED, 1) is True
+    assert read(dev_chain, sm.SUBTOKEN_ENABLED, 1) is True
 
 
 def _errors_in_metadata() -> set[str]:
     from pathlib import Path
 
-    import chain.node
+    import chain.substrate
 
-    path = Path(chain.node.__file__).parent / "metadata" / "metadata_v14_spec343.json"
+    path = Path(chain.substrate.__file__).parent / "metadata" / "metadata_v14_spec343.json"
     meta = json.loads(path.read_text())
     types = {t["id"]: t["type"] for t in meta["types"]}
     pallet = next(p for p in meta["pallets"] if p["name"] == "SubtensorModule")

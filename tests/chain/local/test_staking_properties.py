@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from chain.local import storage as s
 from chain.local.accounts import DEV_ACCOUNTS, dev_signer
 from chain.local.chain import LocalChain
 from chain.local.invariants import check
+from chain.pallets import balances
 from tests.chain.local.subnet_fixtures import TAO, key, stake, submit
 
 NAMES = ("Alice", "Bob", "Charlie")
@@ -118,11 +118,11 @@ def test_random_sessions_keep_every_invariant(steps):
     try:
         for step in steps:
             with chain.reading() as state:
-                issuance = state.get(s.BALANCES_ISSUANCE)
+                issuance = state.get(balances.TOTAL_ISSUANCE)
             _run(chain, step)
             if step[0] != "advance":
                 with chain.reading() as state:
-                    assert state.get(s.BALANCES_ISSUANCE) == issuance, step
+                    assert state.get(balances.TOTAL_ISSUANCE) == issuance, step
         failures = {k: v for k, v in check(chain).items() if v}
         assert not failures, failures
     finally:

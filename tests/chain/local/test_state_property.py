@@ -7,8 +7,8 @@ import sqlite3
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from chain.local import storage as s
 from chain.local.state import State
+from chain.pallets import subtensor_module as sm
 
 keys = st.integers(0, 2)
 ops = st.lists(st.one_of(
@@ -36,10 +36,10 @@ def test_overlay_matches_a_model(operations):
     for op in operations:
         if op[0] == "set":
             model[-1][op[1]] = op[2]
-            state.set(s.SUBNET_TAO, op[1], op[2])
+            state.set(sm.SUBNET_TAO, op[1], op[2])
         elif op[0] == "remove":
             model[-1][op[1]] = 0
-            state.remove(s.SUBNET_TAO, op[1])
+            state.remove(sm.SUBNET_TAO, op[1])
         elif op[0] == "begin":
             model.append(dict(model[-1]))
             state.begin()
@@ -53,10 +53,10 @@ def test_overlay_matches_a_model(operations):
         elif op[0] == "flush" and len(model) == 1:
             state.flush()
         for key in range(3):
-            assert state.get(s.SUBNET_TAO, key) == model[-1].get(key, 0)
+            assert state.get(sm.SUBNET_TAO, key) == model[-1].get(key, 0)
     while len(model) > 1:
         model.pop()
         state.rollback()
     state.flush()
     for key in range(3):
-        assert State(conn).get(s.SUBNET_TAO, key) == model[0].get(key, 0)
+        assert State(conn).get(sm.SUBNET_TAO, key) == model[0].get(key, 0)

@@ -6,13 +6,13 @@ from __future__ import annotations
 import time
 
 import amm
-from chain.local import items as i
 from chain.local import network_lock as nl
-from chain.local import storage as s
 from chain.local.accounts import dev_signer, subnet_account
 from chain.local.backend import LocalBackend
 from chain.local.chain import LocalChain
 from chain.local.invariants import check
+from chain.pallets import subtensor_module as sm
+from chain.pallets import system
 from tests.chain.local.subnet_fixtures import ALICE, BOB, TAO, free, key, read, stake, submit
 
 ALICE_S, BOB_S = dev_signer("Alice"), dev_signer("Bob")
@@ -31,19 +31,19 @@ def test_register_network_creates_a_subnet(dev_chain):
     receipt = _ok(submit(dev_chain, ALICE_S, "register_network", hotkey=hot))
     assert receipt.events[0]["name"] == "NetworkAdded" and receipt.events[0]["args"]["netuid"] == 1
     assert free(dev_chain, ALICE) == 1_000_000 * TAO - cost
-    assert read(dev_chain, s.ACCOUNT, subnet_account(1)).free == cost
-    assert read(dev_chain, s.SUBNET_TAO, 1) == cost
-    assert read(dev_chain, i.SUBNET_ALPHA_IN, 1) == cost  # median price 1.0 with no other subnet
-    assert read(dev_chain, i.SUBNET_ALPHA_OUT, 1) == 0
-    assert read(dev_chain, i.SUBNET_OWNER, 1) == ALICE
-    assert read(dev_chain, i.SUBNET_OWNER_HOTKEY, 1) == hot
-    assert read(dev_chain, i.KEYS, 1, 0) == hot
-    assert read(dev_chain, i.TEMPO, 1) == 360
-    assert read(dev_chain, i.MAX_ALLOWED_UIDS, 1) == 256
-    assert read(dev_chain, i.IMMUNITY_PERIOD, 1) == 5000
-    assert read(dev_chain, i.BURN, 1) == TAO
-    assert read(dev_chain, i.SUBTOKEN_ENABLED, 1) is False
-    assert read(dev_chain, i.SUBNET_EMISSION_ENABLED, 1) is False
+    assert read(dev_chain, system.ACCOUNT, subnet_account(1)).free == cost
+    assert read(dev_chain, sm.SUBNET_TAO, 1) == cost
+    assert read(dev_chain, sm.SUBNET_ALPHA_IN, 1) == cost  # median price 1.0 with no other subnet
+    assert read(dev_chain, sm.SUBNET_ALPHA_OUT, 1) == 0
+    assert read(dev_chain, sm.SUBNET_OWNER, 1) == ALICE
+    assert read(dev_chain, sm.SUBNET_OWNER_HOTKEY, 1) == hot
+    assert read(dev_chain, sm.KEYS, 1, 0) == hot
+    assert read(dev_chain, sm.TEMPO, 1) == 360
+    assert read(dev_chain, sm.MAX_ALLOWED_UIDS, 1) == 256
+    assert read(dev_chain, sm.IMMUNITY_PERIOD, 1) == 5000
+    assert read(dev_chain, sm.BURN, 1) == TAO
+    assert read(dev_chain, sm.SUBTOKEN_ENABLED, 1) is False
+    assert read(dev_chain, sm.SUBNET_EMISSION_ENABLED, 1) is False
     info = backend.query("subnet", 1)
     assert info["symbol"] == "α" and info["price_rao"] == TAO and info["name"] == "subnet 1"
     # the next lock doubles, then decays linearly
@@ -70,7 +70,7 @@ def test_second_subnet_starts_at_the_median_price(dev_chain):
     lock = backend.query("lock_cost")
     _ok(submit(dev_chain, BOB_S, "register_network_with_identity", hotkey=key("o2"),
                identity={"subnet_name": "bobnet"}))
-    assert read(dev_chain, i.SUBNET_ALPHA_IN, 2) == (lock << 64) // price
+    assert read(dev_chain, sm.SUBNET_ALPHA_IN, 2) == (lock << 64) // price
     assert backend.query("subnet", 2)["name"] == "bobnet"
     backend.close()
 
@@ -88,7 +88,7 @@ def test_subnet_limit_prunes_the_lowest_moving_price_non_immune_subnet(dev_chain
     # subnet 3 is still immune (registered 30 blocks ago); 2 has the lowest moving price
     with dev_chain.writing() as state:
         for n, price in ((1, 900), (2, 100), (3, 5)):
-            state.set(i.SUBNET_MOVING_PRICE, n, price)
+            state.set(sm.SUBNET_MOVING_PRICE, n, price)
     _ok(submit(dev_chain, BOB_S, "add_stake", hotkey=key("owner2"), netuid=2,
                amount_staked=50 * TAO))
     bob_before = free(dev_chain, BOB)
@@ -96,12 +96,12 @@ def test_subnet_limit_prunes_the_lowest_moving_price_non_immune_subnet(dev_chain
     receipt = _ok(submit(dev_chain, BOB_S, "register_network", hotkey=key("bob-owner")))
     names = [e["name"] for e in receipt.events]
     assert names[:2] == ["TaoRecycled", "NetworkRemoved"] and "NetworkAdded" in names
-    assert read(dev_chain, i.SUBNET_OWNER, 2) == BOB  # netuid 2 reused
-    assert read(dev_chain, i.SUBNET_OWNER, 1) == ALICE and read(dev_chain, i.SUBNET_OWNER, 3)
+    assert read(dev_chain, sm.SUBNET_OWNER, 2) == BOB  # netuid 2 reused
+    assert read(dev_chain, sm.SUBNET_OWNER, 1) == ALICE and read(dev_chain, sm.SUBNET_OWNER, 3)
     assert stake(dev_chain, key("owner2"), BOB, 2) == 0
     assert bob_alpha > 0
     # Bob got his share of the dissolved pool back, minus the new lock
-    lock = read(dev_chain, i.SUBNET_LOCKED, 2)
+    lock = read(dev_chain, sm.SUBNET_LOCKED, 2)
     refund = free(dev_chain, BOB) - (bob_before - lock)
     assert 0 < refund <= 50 * TAO
     assert not any(check(dev_chain).values())

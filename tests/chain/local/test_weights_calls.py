@@ -7,11 +7,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chain.local import epoch_items as e
-from chain.local import items as i
 from chain.local.accounts import dev_signer
 from chain.local.extrinsic import Call
 from chain.local.weights import max_upscale
+from chain.pallets import subtensor_module as sm
 from tests.chain.local.epoch_fixtures import emitting_subnet, uid
 
 
@@ -46,8 +45,8 @@ def test_accepted_weights_are_upscaled_and_stamp_last_update(dev_chain, net):
     assert receipt.success
     me = uid(dev_chain, n, val.public_key)
     with dev_chain.reading() as state:
-        assert state.get(e.WEIGHTS, n, me) == [[miners[0], 21_845], [miners[1], 65_535]]
-        assert state.get(i.LAST_UPDATE, n)[me] == receipt.block_number
+        assert state.get(sm.WEIGHTS, n, me) == [[miners[0], 21_845], [miners[1], 65_535]]
+        assert state.get(sm.LAST_UPDATE, n)[me] == receipt.block_number
     assert any(ev["name"] == "WeightsSet" for ev in receipt.events)
 
 
@@ -79,18 +78,18 @@ def test_each_refusal_has_its_name_and_changes_nothing(dev_chain, net, case, err
         signer = net["miners"][0]
     elif case == "version":
         with dev_chain.writing() as state:
-            state.set(e.WEIGHTS_VERSION_KEY, n, 5)
+            state.set(sm.WEIGHTS_VERSION_KEY, n, 5)
         args["version_key"] = 4
     elif case == "too_fast":
         assert _try(dev_chain, val, **args).success
     with dev_chain.reading() as state:
-        before = [state.get(e.WEIGHTS, n, u) for u in range(state.get(i.SUBNETWORK_N, n))]
-        last = state.get(i.LAST_UPDATE, n)
+        before = [state.get(sm.WEIGHTS, n, u) for u in range(state.get(sm.SUBNETWORK_N, n))]
+        last = state.get(sm.LAST_UPDATE, n)
     receipt = _try(dev_chain, signer, **args)
     assert not receipt.success and receipt.error == error
     with dev_chain.reading() as state:
-        assert [state.get(e.WEIGHTS, n, u) for u in range(state.get(i.SUBNETWORK_N, n))] == before
-        assert state.get(i.LAST_UPDATE, n) == last
+        assert [state.get(sm.WEIGHTS, n, u) for u in range(state.get(sm.SUBNETWORK_N, n))] == before
+        assert state.get(sm.LAST_UPDATE, n) == last
 
 
 def test_a_self_weight_needs_no_permit(dev_chain, net):

@@ -1,7 +1,7 @@
 """taoctl's Python values <-> the SCALE shapes of subtensor's metadata, per storage item.
 
 Both sides use subtensor's storage names, so the mapping is generic: a local item
-`Pallet.Name` (chain/local/storage.py registry) is the metadata's entry of the same name; keys and
+`Pallet.Name` (`chain.pallets.registry`) is the metadata's entry of the same name; keys and
 values are converted by walking the metadata type. Small adapters cover the places where the
 local value has another shape:
 
@@ -21,23 +21,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from chain.node.metadata import Metadata
+from chain.pallets.storage import AccountInfo
+from chain.substrate.hashing import blake2, storage_prefix
+from chain.substrate.metadata import Metadata
 
 NEW_LOGIC_FLAG = 1 << 127  # pallet_balances ExtraFlags: the account uses the new reserve logic
-
-
-def local_registry() -> dict:
-    """The bundled chain's storage registry with every pallet module's items declared."""
-    import importlib
-
-    from chain.local import calls, storage
-
-    for module in ["chain.local.items", *calls.PALLET_MODULES]:
-        try:
-            importlib.import_module(module)
-        except ImportError:  # a module another engineer is still writing
-            continue
-    return storage.REGISTRY
 
 
 def zero(md: Metadata, type_id: int) -> Any:
@@ -130,8 +118,6 @@ def decode_value(md: Metadata, item: Any, data: bytes) -> Any:
 def from_scale(kind: str, raw: Any) -> Any:
     """A decoded SCALE value in the local registry's shape for value kind `kind`."""
     if kind == "AccountInfo":
-        from chain.local.storage import AccountInfo
-
         data = raw["data"]
         return AccountInfo(nonce=raw["nonce"], free=data["free"], reserved=data["reserved"],
                            frozen=data["frozen"])
@@ -185,8 +171,6 @@ def storage_key(md: Metadata, item: Any, key: tuple) -> bytes:
 
 def ext_key(item: Any, key: tuple) -> bytes:
     """The storage key of an extension item's entry (see the module docstring)."""
-    from chain.node.metadata import blake2, storage_prefix
-
     text = item.encode_key(tuple(key)).encode()
     return storage_prefix(item.pallet, item.name) + blake2(text, 128) + text
 

@@ -19,47 +19,17 @@ than 256 bytes. The extrinsic hash is blake2-256 of the whole encoding (length p
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
-from chain.node.metadata import Metadata, MetadataError
-from chain.node.scale import ScaleError, decode_compact, encode_compact
+from chain.substrate.hashing import blake2_256
+from chain.substrate.metadata import Metadata, MetadataError
+from chain.substrate.scale import ScaleError, decode_compact, encode_compact
 
 SIGNED_V4 = 0x84
 SR25519 = 0x01
 KNOWN_EXTRA = {"CheckMortality", "CheckNonce", "ChargeTransactionPayment", "CheckMetadataHash"}
 KNOWN_ADDITIONAL = {"CheckSpecVersion", "CheckTxVersion", "CheckGenesis", "CheckMortality",
                     "CheckMetadataHash"}
-
-
-def blake2_256(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=32).digest()
-
-
-# -- mortal eras ------------------------------------------------------------------------------
-def era_encode(period: int, current: int) -> bytes:
-    """The 2-byte mortal era for `period` blocks (rounded to a power of two in 4..65536)."""
-    period = max(4, min(1 << 16, 1 << max(period - 1, 1).bit_length()))
-    phase = current % period
-    factor = max(period >> 12, 1)
-    low = min(15, max(1, (period & -period).bit_length() - 2))
-    value = low | ((phase // factor) << 4)
-    return value.to_bytes(2, "little")
-
-
-def era_decode(era: bytes) -> tuple[int, int] | None:
-    """(period, phase) of an era, None when immortal."""
-    if era == b"\x00":
-        return None
-    enc = int.from_bytes(era, "little")
-    period = 2 << (enc & 0xF)
-    phase = (enc >> 4) * max(period >> 12, 1)
-    return period, phase
-
-
-def era_birth(period: int, phase: int, number: int) -> int:
-    """The block an era started at, seen from block `number`."""
-    return (max(number, phase) - phase) // period * period + phase
 
 
 # -- building ---------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ events, errors and constants, and the extrinsic's signed extensions -- is cached
 milliseconds. Metadata fetched from a real node goes through the same path (`from_bytes`).
 
 `Metadata` answers by name: storage keys (with the metadata's hashers), call indices and
-argument types, event and error indices. Values are encoded with `chain.node.scale.Registry`.
+argument types, event and error indices. Values are encoded with `chain.substrate.scale.Registry`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from chain.node.scale import Registry, ScaleError, decode_compact, encode_compact
+from chain.substrate.hashing import CONCAT_PREFIX, blake2, storage_prefix, twox
+from chain.substrate.scale import Registry, ScaleError, decode_compact, encode_compact
 
 METADATA_DIR = Path(__file__).parent / "metadata"
 DEFAULT_SPEC = 343
@@ -33,18 +34,7 @@ class MetadataError(Exception):
     exit_code = 5
 
 
-# -- hashers ----------------------------------------------------------------------------------
-def twox(data: bytes, bits: int) -> bytes:
-    """xxHash64 lanes concatenated (Twox64/128/256), seeds 0, 1, ... as Substrate does."""
-    import xxhash
-
-    return b"".join(xxhash.xxh64(data, seed=i).digest()[::-1] for i in range(bits // 64))
-
-
-def blake2(data: bytes, bits: int) -> bytes:
-    return hashlib.blake2b(data, digest_size=bits // 8).digest()
-
-
+# -- storage hashers --------------------------------------------------------------------------
 def hash_key(hasher: str, data: bytes) -> bytes:
     """Apply a storage hasher by its metadata name."""
     if hasher == "Identity":
@@ -62,14 +52,6 @@ def hash_key(hasher: str, data: bytes) -> bytes:
     if hasher == "Twox256":
         return twox(data, 256)
     raise MetadataError(f"unknown storage hasher {hasher}")
-
-
-CONCAT_PREFIX = {"Identity": 0, "Blake2_128Concat": 16, "Twox64Concat": 8}
-
-
-def storage_prefix(pallet: str, name: str) -> bytes:
-    """twox128(pallet) ++ twox128(item): the first 32 bytes of every key of the item."""
-    return twox(pallet.encode(), 128) + twox(name.encode(), 128)
 
 
 # -- loading ----------------------------------------------------------------------------------

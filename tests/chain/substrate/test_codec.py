@@ -1,4 +1,5 @@
-"""Offline checks of storage keys, composed calls and extrinsics against the recorded metadata.
+"""Offline checks of the codec (`chain.substrate`): storage keys, composed calls and extrinsics
+against the recorded metadata.
 
 References: the facts in fixtures/subtensor/README.md (call indices, hashers) and scalecodec /
 substrate-interface composing the same things from the same metadata bytes.
@@ -12,19 +13,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chain.node import metadata as m
-from chain.node.extrinsic import (
+from chain.pallets.registry import REGISTRY
+from chain.substrate import metadata as m
+from chain.substrate.era import era_birth, era_decode, era_encode
+from chain.substrate.extrinsic import (
     SigningContext,
     additional_bytes,
     build_signed,
     decode_signed,
-    era_birth,
-    era_decode,
-    era_encode,
     verify_signature,
 )
-from chain.node.mapping import decode_value, encode_value, local_registry, storage_key
-from chain.node.scale import ScaleError
+from chain.substrate.mapping import decode_value, encode_value, storage_key
+from chain.substrate.scale import ScaleError
 
 ALICE = bytes.fromhex("d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d")
 BOB = bytes.fromhex("8eaf04151687736326c9fea17e25fc5287613693c912909cb226aa4794f26a48")
@@ -141,10 +141,10 @@ def test_unknown_call_and_bad_args_are_clear(md):
 
 
 def test_account_info_value_roundtrip_and_matches_scalecodec(md, reference):
-    from chain.local.storage import AccountInfo
+    from chain.pallets.storage import AccountInfo
 
     config, _ = reference
-    item = local_registry()["System.Account"]
+    item = REGISTRY["System.Account"]
     info = AccountInfo(nonce=7, free=1_000_000_000_123, reserved=5, frozen=0)
     data = encode_value(md, item, info)
     ref = config.create_scale_object("scale_info::3")

@@ -1,14 +1,13 @@
-"""The registry of storage items: every piece of chain state is declared here once.
-
-Items carry subtensor's pallet and storage names (`System.Account`, `Balances.TotalIssuance`,
-`SubtensorModule.SubnetTAO`, ...), the kinds of their keys and of their value, and the default a
-missing entry reads as. The same names are used by the runtime, the backend seam and (later) the
-JSON-RPC node, which maps them to SCALE.
+"""What a storage item is: subtensor's pallet and storage names (`System.Account`,
+`SubtensorModule.SubnetTAO`, ...), the kinds of its keys and of its value, and the default a
+missing entry reads as. The items themselves are declared per pallet (`chain.pallets.system`,
+...) and collected by `chain.pallets.registry`; the bundled chain stores them, the node and the
+remote backend map them to SCALE.
 
 Encoding in SQLite (table `storage(item, key, value)`): `item` is "Pallet.Name"; `key` is the
 JSON list of the encoded keys (accounts as lowercase hex of the 32-byte public key, numbers as
 JSON integers); `value` is JSON. JSON integers are exact at any size, so u64/u128 values never
-pass through SQLite's int64. Part 2 adds items with `declare(...)`.
+pass through SQLite's int64.
 """
 
 from __future__ import annotations
@@ -110,43 +109,3 @@ def _decode_part(kind: str, raw: Any) -> Any:
     if kind == ACCOUNT_ID:
         return None if raw is None else bytes.fromhex(raw)
     return raw
-
-
-REGISTRY: dict[str, StorageItem] = {}
-
-
-def declare(pallet: str, name: str, keys: tuple[str, ...] = (), value: str = "u64",
-            default: Any = 0) -> StorageItem:
-    """Declare a storage item once; later parts call this for their own items."""
-    item = StorageItem(pallet, name, tuple(keys), value, default)
-    if item.id in REGISTRY and REGISTRY[item.id] != item:
-        raise ValueError(f"storage item {item.id} declared twice differently")
-    REGISTRY[item.id] = item
-    return item
-
-
-def item(item_id: str) -> StorageItem:
-    """Look an item up by "Pallet.Name"."""
-    try:
-        return REGISTRY[item_id]
-    except KeyError:
-        raise KeyError(f"unknown storage item {item_id}") from None
-
-
-# -- part 1 items -----------------------------------------------------------------------------
-ACCOUNT = declare("System", "Account", (ACCOUNT_ID,), "AccountInfo", AccountInfo())
-NUMBER = declare("System", "Number", (), "u64", 0)  # the open block's number
-TIMESTAMP_NOW = declare("Timestamp", "Now", (), "u64", 0)  # the open block's time (ms)
-BALANCES_ISSUANCE = declare("Balances", "TotalIssuance", (), "u128", 0)
-SUBTENSOR_ISSUANCE = declare("SubtensorModule", "TotalIssuance", (), "u64", 0)
-BLOCK_EMISSION = declare("SubtensorModule", "BlockEmission", (), "u64", 1_000_000_000)
-SUBNET_TAO = declare("SubtensorModule", "SubnetTAO", ("u16",), "u64", 0)
-NETWORKS_ADDED = declare("SubtensorModule", "NetworksAdded", ("u16",), "bool", False)
-SUDO_KEY = declare("Sudo", "Key", (), ACCOUNT_ID, None)
-# taoctl's own ledger of how issuance moved, so `chain check` can prove it only grew by
-# emission and only fell by recycling: TotalIssuance == GenesisIssuance + Minted - Recycled.
-GENESIS_ISSUANCE = declare("Taoctl", "GenesisIssuance", (), "u128", 0)
-MINTED = declare("Taoctl", "Minted", (), "u128", 0)
-RECYCLED = declare("Taoctl", "Recycled", (), "u128", 0)
-# the block at which each halving took effect: the first block minting at the k-th rate
-HALVING_BLOCK = declare("Taoctl", "HalvingBlock", ("u16",), "u64", 0)

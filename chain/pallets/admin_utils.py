@@ -1,0 +1,42 @@
+"""AdminUtils (`pallets/admin-utils/src/lib.rs`): the sudo setters the bundled chain offers.
+
+Each setter writes one SubtensorModule item; the tables say which, under subtensor's call and
+argument names. Per-subnet setters take `netuid` first.
+"""
+
+from __future__ import annotations
+
+from chain.pallets import subtensor_module as sm
+from chain.pallets.calls import call
+
+PALLET = "AdminUtils"
+NETUID = "u16"
+
+# (call, the item it sets, argument, kind)
+SUBNET_SETTERS = (
+    ("sudo_set_subnet_emission_enabled", sm.SUBNET_EMISSION_ENABLED, "enabled", "bool"),
+    ("sudo_set_subtoken_enabled", sm.SUBTOKEN_ENABLED, "subtoken_enabled", "bool"),
+    ("sudo_set_max_allowed_uids", sm.MAX_ALLOWED_UIDS, "max_allowed_uids", "u16"),
+    ("sudo_set_immunity_period", sm.IMMUNITY_PERIOD, "immunity_period", "u16"),
+    ("sudo_set_min_burn", sm.MIN_BURN, "min_burn", "u64"),
+    ("sudo_set_max_burn", sm.MAX_BURN, "max_burn", "u64"),
+    ("sudo_set_tempo", sm.TEMPO, "tempo", "u16"),
+    ("sudo_set_network_registration_allowed", sm.NETWORK_REGISTRATION_ALLOWED,
+     "registration_allowed", "bool"),
+    ("sudo_set_toggle_transfer", sm.TRANSFER_TOGGLE, "toggle", "bool"),
+    ("sudo_set_owner_immune_neuron_limit", sm.IMMUNE_OWNER_UIDS_LIMIT, "immune_neurons", "u16"),
+    ("sudo_set_max_registrations_per_block", sm.MAX_REGISTRATIONS_PER_BLOCK,
+     "max_registrations_per_block", "u16"),
+)
+GLOBAL_SETTERS = (
+    ("sudo_set_network_min_lock_cost", sm.NETWORK_MIN_LOCK_COST, "lock_cost", "u64"),
+    ("sudo_set_lock_reduction_interval", sm.NETWORK_LOCK_REDUCTION_INTERVAL, "interval", "u64"),
+    ("sudo_set_subnet_limit", sm.SUBNET_LIMIT, "max_subnets", "u16"),
+    ("sudo_set_network_immunity_period", sm.NETWORK_IMMUNITY_PERIOD, "immunity_period", "u64"),
+    ("sudo_set_start_call_delay", sm.START_CALL_DELAY, "delay", "u64"),
+)
+
+CALLS = (
+    *(call(PALLET, name, netuid=NETUID, **{arg: kind}) for name, _, arg, kind in SUBNET_SETTERS),
+    *(call(PALLET, name, **{arg: kind}) for name, _, arg, kind in GLOBAL_SETTERS),
+)
