@@ -18,18 +18,15 @@ PALLETS = ("Balances", "SubtensorModule", "Swap", "AdminUtils")
 
 
 def _recorded():
-    """Finney's recorded spec-343 metadata (the codec's home moves from `chain.node` to
-    `chain.substrate` in issue 11, item 2; either works)."""
-    try:
-        from chain.substrate.metadata import recorded
-    except ImportError:
-        from chain.node.metadata import recorded
+    """Finney's recorded spec-343 metadata, as the remote backend loads it."""
+    from chain.substrate.metadata import recorded
+
     return recorded()
 
 
 def _metadata_errors() -> dict[str, set[str]]:
     """Error variant names per pallet in finney's recorded spec-343 metadata."""
-    path = next(ROOT.glob("chain/*/metadata/metadata_v14_spec343.json"))
+    path = ROOT / "chain" / "substrate" / "metadata" / "metadata_v14_spec343.json"
     meta = json.loads(path.read_text())
     types = {t["id"]: t["type"] for t in meta["types"]}
     return {p["name"]: {v["name"] for v in types[p["error"]]["def"]["variant"]["variants"]}
