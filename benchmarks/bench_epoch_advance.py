@@ -98,6 +98,9 @@ def main() -> None:
     parser.add_argument("--blocks", type=int, default=7200)
     parser.add_argument("--no-yuma", action="store_true")
     args = parser.parse_args()
+    from chain.heap import keep_freed_memory
+
+    keep_freed_memory()  # as the CLI entry point does (chain.heap)
     from chain.local import invariants
     from chain.pallets import taoctl
 

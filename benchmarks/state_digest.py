@@ -36,6 +36,9 @@ def main() -> None:
     parser.add_argument("--uids", type=int, default=64)
     parser.add_argument("--blocks", type=int, default=1500)
     args = parser.parse_args()
+    from chain.heap import keep_freed_memory
+
+    keep_freed_memory()  # as the CLI entry point does (chain.heap)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "golden.db"
         chain = build(path, args.subnets, args.uids)

@@ -1,4 +1,5 @@
-"""Keep freed heap memory for reuse in processes that run Yuma epochs.
+"""Keep freed heap memory for reuse in processes that run Yuma epochs: a process setting, so the
+entry points call it (`cli.main.main`, the benchmarks), not the epoch itself.
 
 One 256 x 256 epoch allocates and frees about twenty 512 KiB temporaries. By default glibc's
 malloc serves blocks that size with fresh `mmap`s or, once it has raised its threshold, hands

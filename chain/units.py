@@ -19,7 +19,9 @@ ALPHA_SYMBOL = "α"
 MAX_U64 = 2**64 - 1
 
 # "1234", "1,234", "1,234.5", ".5", "5." -- groups of three after the first when commas are used.
-_DECIMAL = re.compile(r"^(?P<int>\d{1,3}(?:,\d{3})+|\d*)(?:\.(?P<frac>\d*))?$")
+# ASCII digits only: `\d` and int() also read fullwidth, Devanagari and Arabic-Indic digits.
+_DECIMAL = re.compile(r"(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.(?P<frac>[0-9]*))?")
+_MAX_TEXT = 64  # longer than any u64 amount can be written; never handed to int()
 _UNIT_SUFFIX = re.compile(r"\s*(tao|τ|rao|ρ|alpha|α)$", re.IGNORECASE)
 
 
@@ -50,24 +52,26 @@ def parse_tao(text: str, *, allow_zero: bool = False, what: str = "amount") -> i
     if not s:
         raise AmountError(f"{what} is empty")
     if s[0] in "+-":
-        raise AmountError(f"{what} must be a plain non-negative number, got {text.strip()!r}")
-    match = _DECIMAL.match(s)
+        raise AmountError(f"{what} must be a plain non-negative number, got {_shown(text)}")
+    match = _DECIMAL.fullmatch(s)
     if match is None or s in (".", ""):
-        raise AmountError(f"{what} {text.strip()!r} is not a decimal number")
-    whole = match.group("int").replace(",", "") or "0"
+        raise AmountError(f"{what} {_shown(text)} is not a decimal number (ASCII digits 0-9)")
+    whole = match.group("int").replace(",", "").lstrip("0") or "0"
     frac = match.group("frac") or ""
+    if len(whole) > _MAX_TEXT:
+        raise AmountError(f"{what} {_shown(text)} is larger than the chain can hold")
     if unit in ("rao", "ρ"):
         if frac.strip("0"):
-            raise AmountError(f"{what} in rao must be a whole number, got {text.strip()!r}")
+            raise AmountError(f"{what} in rao must be a whole number, got {_shown(text)}")
         rao = int(whole)
     else:
         if len(frac) > DECIMALS:
             raise AmountError(
-                f"{what} {text.strip()!r} has more than {DECIMALS} decimals (1 rao = 1e-9 TAO)"
+                f"{what} {_shown(text)} has more than {DECIMALS} decimals (1 rao = 1e-9 TAO)"
             )
         rao = int(whole) * RAO_PER_TAO + int(frac.ljust(DECIMALS, "0"))
     if rao > MAX_U64:
-        raise AmountError(f"{what} {text.strip()!r} is larger than the chain can hold")
+        raise AmountError(f"{what} {_shown(text)} is larger than the chain can hold")
     if rao == 0 and not allow_zero:
         raise AmountError(f"{what} must be greater than zero")
     return rao
@@ -76,9 +80,15 @@ def parse_tao(text: str, *, allow_zero: bool = False, what: str = "amount") -> i
 def parse_rao(text: str, *, allow_zero: bool = False, what: str = "amount") -> int:
     """Parse a whole number of rao ("1000000", "1,000,000")."""
     s = text.strip() if isinstance(text, str) else ""
-    if not re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", s):
-        raise AmountError(f"{what} {text!r} is not a whole number of rao")
+    if not re.fullmatch(r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+", s):
+        raise AmountError(f"{what} {_shown(text)} is not a whole number of rao (ASCII digits)")
     return parse_tao(s + " rao", allow_zero=allow_zero, what=what)
+
+
+def _shown(text: object) -> str:
+    """The user's text for a one-line message, cut short (a 5000-digit amount stays readable)."""
+    shown = repr(text.strip() if isinstance(text, str) else text)
+    return shown if len(shown) <= 40 else shown[:37] + "...'"
 
 
 def tao_str(rao: int) -> str:

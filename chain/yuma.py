@@ -49,8 +49,6 @@ from functools import cache
 
 import numpy as np
 
-from chain.heap import keep_freed_memory
-
 __all__ = [
     "ONE_BITS",
     "YumaInputError",
@@ -605,7 +603,6 @@ def yuma_epoch(
                     `_sparse_bond_entries`). None gives the dense epoch.
     The caller's arrays are never modified.
     """
-    keep_freed_memory()  # the epoch's temporaries reuse the heap instead of fresh pages
     params = params or YumaParams()
     bonds_max = 1.0 if params.yuma3 else np.finfo(np.float64).max
     s, w_raw, b_prev = _checked_inputs(stake, weights, bonds_prev, bonds_max)

@@ -17,6 +17,7 @@ import sys
 import typer
 from typer.core import TyperGroup
 
+from chain.heap import keep_freed_memory
 from cli import typerfast
 
 typerfast.install()
@@ -116,6 +117,7 @@ def _root(
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; map every error to a one-line message and a meaningful exit code."""
     args = sys.argv[1:] if argv is None else argv
+    keep_freed_memory()  # epochs (chain advance, simulate, node) reuse freed heap memory
     command = typer.main.get_command(app)
     try:
         result = command.main(args=args, prog_name="taoctl", standalone_mode=False)

@@ -14,7 +14,7 @@ Only typer and our light modules load at import; amm and rich load in commands.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated
 
 import typer
@@ -193,13 +193,9 @@ def parse_weight(text: str) -> int:
 
 
 def _decimal(text: str, what: str) -> Decimal:
-    try:
-        value = Decimal(text.strip().rstrip("%"))
-    except (InvalidOperation, AttributeError):
-        raise UsageError(f"{what} {text!r} is not a decimal number") from None
-    if not value.is_finite() or value < 0:
-        raise UsageError(f"{what} must be a non-negative decimal number, got {text!r}")
-    return value
+    from cli.numparse import parse_decimal
+
+    return parse_decimal(text.strip().rstrip("%") if isinstance(text, str) else text, what)
 
 
 # --- the quote -------------------------------------------------------------------------------

@@ -62,13 +62,13 @@ def parse_netuids(text: str | None, *, what: str = "--netuid") -> list[int]:
     """"1" or "1,2,3" as netuids; a one-line UsageError for anything else."""
     if text is None:
         raise UsageError(f"{what} is required")
+    from cli.numparse import parse_netuid as netuid_of
+
     values = []
     for part in text.split(","):
-        part = part.strip()
-        if not part.isdigit() or int(part) > 65535:
-            raise UsageError(f"{what} {text!r} is not a netuid (a whole number 0..65535)")
-        if int(part) not in values:
-            values.append(int(part))
+        value = netuid_of(part, what)
+        if value not in values:
+            values.append(value)
     if not values:
         raise UsageError(f"{what} is empty")
     return values

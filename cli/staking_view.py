@@ -36,18 +36,17 @@ def parse_tolerance(text: str | None, *, selling: bool, out=None) -> Decimal:
     A sell (or a swap's rate) cannot tolerate a drop of 100 % or more. A bare fraction of 0.1
     or more gets a warning on `out` (someone may have meant percent, as `taoctl quote` reads).
     """
-    from decimal import InvalidOperation
-
     if text is None:
         return DEFAULT_TOLERANCE
     raw = text.strip()
     percent = raw.endswith("%")
+    from cli.numparse import NumberError, parse_decimal
+
     try:
-        value = Decimal(raw.rstrip("%").strip())
-    except InvalidOperation:
-        raise ToleranceError(f"--tolerance {text!r} is not a number (e.g. 0.005 or 0.5%)") from None
-    if not value.is_finite() or value < 0:
-        raise ToleranceError(f"--tolerance must be a non-negative number, got {text!r}")
+        value = parse_decimal(raw.rstrip("%").strip(), "--tolerance")
+    except NumberError:
+        raise ToleranceError(f"--tolerance {text!r} is not a non-negative number (e.g. 0.005 "
+                             "or 0.5%)") from None
     if percent:
         value = value / 100
     elif value >= Decimal("0.1") and out is not None:

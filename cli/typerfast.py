@@ -11,12 +11,14 @@ without this machinery (older releases) it does nothing.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from dataclasses import dataclass
 from pathlib import Path
 
 _PLAIN = (str, int, bool, Path)
+_WHOLE = re.compile(r"[+-]?[0-9]+")
 
 
 def _plain_kind(annotation) -> tuple[type, bool, bool] | None:
@@ -55,8 +57,10 @@ def install() -> None:
         def _one(self, value, param, ctx):
             if self.base is int and not isinstance(value, int):
                 text = str(value).strip()
-                if not text.lstrip("+-").isdigit():
-                    raise BadParameter(f"{value!r} is not a whole number.", ctx=ctx, param=param)
+                # ASCII digits only (int() reads any Unicode digit) and a length int() can take
+                if not _WHOLE.fullmatch(text) or len(text) > 80:
+                    raise BadParameter(f"{value!r} is not a whole number (ASCII digits 0-9).",
+                                       ctx=ctx, param=param)
                 return int(text)
             if self.base is str:
                 return str(value)

@@ -102,6 +102,18 @@ def _default_dir() -> Path:
     return Path(base) / "taoctl" / "walkthrough"
 
 
+def _private_workspace(workspace: Path) -> None:
+    """The workspace, its wallets folder (0700) and its marker file (0600), whatever the umask:
+    it holds keys and a chain, which are nobody else's business."""
+    from wallet.fsio import ensure_private_dir
+
+    ensure_private_dir(workspace / "wallets")
+    os.chmod(workspace, 0o700)
+    marker = workspace / ".taoctl-walkthrough"
+    os.close(os.open(marker, os.O_WRONLY | os.O_CREAT, 0o600))
+    os.chmod(marker, 0o600)
+
+
 @app.command("walkthrough")
 def walkthrough(
     directory: Annotated[
@@ -118,8 +130,7 @@ def walkthrough(
         if not (workspace / ".taoctl-walkthrough").exists() and any(workspace.iterdir()):
             raise UsageError(f"{workspace} is not empty and is not a walkthrough workspace")
         shutil.rmtree(workspace)
-    (workspace / "wallets").mkdir(parents=True, mode=0o700)
-    (workspace / ".taoctl-walkthrough").touch()
+    _private_workspace(workspace)
     env = {**os.environ, "TAOCTL_CHAIN_DB": str(workspace / "chain.db"),
            "TAOCTL_WALLET_PATH": str(workspace / "wallets"), "TAOCTL_WALLET_NAME": WALLET,
            "TAOCTL_NETWORK": "sandbox"}

@@ -93,9 +93,46 @@ BackupOpt = Annotated[
 BackupPasswordOpt = Annotated[
     str | None,
     typer.Option(
-        "--json-password", help="The password of the Polkadot-JS backup.", show_default=False
+        "--json-password",
+        help="The password of the Polkadot-JS backup (visible to other processes: prefer "
+        "--json-password-file).",
+        show_default=False,
     ),
 ]
+BackupPasswordFileOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--json-password-file",
+        help="Read the Polkadot-JS backup's password from this file ('-': from stdin).",
+        show_default=False,
+    ),
+]
+
+
+def _backup_password(out: Output, given: str | None, file: str | None) -> str | None:
+    """The backup password from --json-password-file (a file, or '-' for stdin) or, with a
+    warning, from --json-password itself; None when neither was given (a prompt may ask)."""
+    from wallet.passwords import check_password, read_password_file
+
+    if given is not None and file is not None:
+        from cli.errors import UsageError
+
+        raise UsageError("give either --json-password or --json-password-file, not both")
+    if file == "-":
+        return check_password(_secret_from_stdin("--json-password-file -"),
+                              "the JSON backup password on stdin")
+    if file is not None:
+        return read_password_file(file, "--json-password-file")
+    if given is not None:
+        warn_secret_on_command_line(out, "--json-password", "--json-password-file")
+    return given
+
+
+def warn_secret_on_command_line(out: Output, flag: str, instead: str) -> None:
+    """A secret typed as an argument is visible to every process (ps, /proc) and kept in the
+    shell's history: say so, once, on stderr."""
+    out.warn(f"{flag} on the command line is visible to other processes and kept in shell "
+             f"history; use {instead} instead")
 
 
 def _esc(text: str) -> str:
@@ -113,21 +150,27 @@ def _can_prompt(out: Output) -> bool:
     return not out.no_prompt and sys.stdin.isatty()
 
 
-def _check_targets(out: Output, paths: list[Path], overwrite: bool) -> None:
-    """Refuse to replace existing keys unless --overwrite, or a yes typed on a terminal."""
+def _check_targets(out: Output, paths: list[Path], overwrite: bool) -> bool:
+    """Refuse to replace existing keys unless --overwrite, or a yes typed on a terminal.
+
+    Returns whether the write may replace keys: False when nothing existed, so that a key
+    another process creates meanwhile is refused (KeyExists) by the write, never replaced.
+    """
     from wallet.errors import KeyExists, KeyFileError
 
     for path in paths:
         if os.path.isdir(path):
             raise KeyFileError(f"{path} is a directory, not a keyfile")
     existing = [p for p in paths if os.path.lexists(p)]
-    if not existing or overwrite:
-        return
+    if overwrite:
+        return True
+    if not existing:
+        return False
     if _can_prompt(out):
         from rich.prompt import Confirm
 
         if Confirm.ask(f"{existing[0]} already exists. Overwrite?", default=False, console=out.err):
-            return
+            return True
     raise KeyExists(f"{existing[0]} already exists; pass --overwrite to replace it")
 
 
@@ -216,7 +259,7 @@ def create(
     targets = wallet.hotkey_targets()
     if make_coldkey:
         targets = wallet.coldkey_targets() + targets
-    _check_targets(out, targets, overwrite)
+    replace = _check_targets(out, targets, overwrite)
     docs, shown = [], []
     cold_password = None
     if make_coldkey:
@@ -233,7 +276,7 @@ def create(
     hot_keypair, hot_mnemonic = _new_keypair(n_words, uri, hot_crypto)
     if make_coldkey:
         with out.status("Encrypting the coldkey (Argon2i takes a few seconds)..."):
-            wallet.write_coldkey(cold_keypair, cold_password, overwrite=True)
+            wallet.write_coldkey(cold_keypair, cold_password, overwrite=replace)
         docs.append(
             _key_doc(
                 "coldkey",
@@ -247,7 +290,7 @@ def create(
         shown.append(("coldkey", cold_mnemonic))
     else:
         out.info(f"Using the existing coldkey of wallet {_esc(repr(wallet.name))}.")
-    wallet.write_hotkey(hot_keypair, overwrite=True)
+    wallet.write_hotkey(hot_keypair, overwrite=replace)
     docs.append(
         _key_doc("hotkey", hot_keypair, False, wallet.hotkey_file(), hot_mnemonic, print_mnemonic)
     )
@@ -300,7 +343,7 @@ def new_coldkey(
     out = _out(json_mode, no_prompt)
     wallet = resolve_wallet(wallet_name, wallet_path, None)
     crypto = _crypto(crypto_type)
-    _check_targets(out, wallet.coldkey_targets(), overwrite)
+    replace = _check_targets(out, wallet.coldkey_targets(), overwrite)
     keypair, mnemonic = _new_keypair(n_words, uri, crypto)
     password = None
     if _want_password(use_password, True, uri):
@@ -313,7 +356,7 @@ def new_coldkey(
             password_stdin,
         )
     with out.status("Encrypting the coldkey (Argon2i takes a few seconds)..."):
-        wallet.write_coldkey(keypair, password, overwrite=True)
+        wallet.write_coldkey(keypair, password, overwrite=replace)
     doc = _key_doc(
         "coldkey", keypair, password is not None, wallet.coldkey_file, mnemonic, print_mnemonic
     )
@@ -340,7 +383,7 @@ def new_hotkey(
     out = _out(json_mode, no_prompt)
     wallet = resolve_wallet(wallet_name, wallet_path, hotkey)
     crypto = _crypto(crypto_type)
-    _check_targets(out, wallet.hotkey_targets(), overwrite)
+    replace = _check_targets(out, wallet.hotkey_targets(), overwrite)
     keypair, mnemonic = _new_keypair(n_words, uri, crypto)
     password = None
     if _want_password(use_password, False, uri):
@@ -353,7 +396,7 @@ def new_hotkey(
             password_stdin,
         )
     with out.status("Writing the hotkey..."):
-        wallet.write_hotkey(keypair, password=password, overwrite=True)
+        wallet.write_hotkey(keypair, password=password, overwrite=replace)
     doc = _key_doc(
         "hotkey", keypair, password is not None, wallet.hotkey_file(), mnemonic, print_mnemonic
     )
@@ -377,6 +420,9 @@ def _keypair_from_inputs(
     from cli.errors import UsageError
     from wallet import keys
 
+    for flag, value in (("--mnemonic", mnemonic), ("--seed", seed)):
+        if value not in (None, "-"):
+            warn_secret_on_command_line(out, flag, f"{flag} - (stdin)")
     if mnemonic == "-":
         mnemonic = _secret_from_stdin("--mnemonic -")
     if seed == "-":
@@ -409,7 +455,8 @@ def _keypair_from_inputs(
         if backup_password is None:
             if not _can_prompt(out):
                 raise UsageError(
-                    "--json-password is required (no prompt under -y or without a terminal)"
+                    "--json-password-file (or --json-password) is required (no prompt under -y "
+                    "or without a terminal)"
                 )
             import getpass
 
@@ -444,6 +491,7 @@ def regen_coldkey(
     seed: SeedOpt = None,
     backup: BackupOpt = None,
     backup_password: BackupPasswordOpt = None,
+    backup_password_file: BackupPasswordFileOpt = None,
     uri: UriOpt = None,
     use_password: UsePasswordOpt = None,
     overwrite: OverwriteOpt = False,
@@ -456,6 +504,7 @@ def regen_coldkey(
     """Rebuild a coldkey from its mnemonic, seed or Polkadot-JS JSON backup."""
     out = _out(json_mode, no_prompt)
     wallet = resolve_wallet(wallet_name, wallet_path, None)
+    backup_password = _backup_password(out, backup_password, backup_password_file)
     _regen(out, wallet, "coldkey", (mnemonic, seed, backup, backup_password, uri), crypto_type,
            use_password, overwrite, password_file, password_stdin)
 
@@ -469,6 +518,7 @@ def regen_hotkey(
     seed: SeedOpt = None,
     backup: BackupOpt = None,
     backup_password: BackupPasswordOpt = None,
+    backup_password_file: BackupPasswordFileOpt = None,
     uri: UriOpt = None,
     use_password: UsePasswordOpt = None,
     overwrite: OverwriteOpt = False,
@@ -481,6 +531,7 @@ def regen_hotkey(
     """Rebuild a hotkey from its mnemonic, seed or Polkadot-JS JSON backup."""
     out = _out(json_mode, no_prompt)
     wallet = resolve_wallet(wallet_name, wallet_path, hotkey)
+    backup_password = _backup_password(out, backup_password, backup_password_file)
     _regen(out, wallet, "hotkey", (mnemonic, seed, backup, backup_password, uri), crypto_type,
            use_password, overwrite, password_file, password_stdin)
 
@@ -495,8 +546,8 @@ def _regen(out: Output, wallet, role: str, secrets: tuple, crypto_type: str,
     mnemonic, seed, backup, backup_password, uri = secrets
     coldkey = role == "coldkey"
     crypto = _crypto(crypto_type)
-    _check_targets(out, wallet.coldkey_targets() if coldkey else wallet.hotkey_targets(),
-                   overwrite)
+    replace = _check_targets(out, wallet.coldkey_targets() if coldkey else
+                             wallet.hotkey_targets(), overwrite)
     keypair = _keypair_from_inputs(out, mnemonic, seed, backup, backup_password, uri, crypto)
     path = wallet.coldkey_file if coldkey else wallet.hotkey_file()
     label = f"coldkey of wallet {wallet.name!r}" if coldkey else \
@@ -508,9 +559,9 @@ def _regen(out: Output, wallet, role: str, secrets: tuple, crypto_type: str,
         else nullcontext()
     with busy:
         if coldkey:
-            wallet.write_coldkey(keypair, password, overwrite=True)
+            wallet.write_coldkey(keypair, password, overwrite=replace)
         else:
-            wallet.write_hotkey(keypair, password=password, overwrite=True)
+            wallet.write_hotkey(keypair, password=password, overwrite=replace)
     doc = _key_doc(role, keypair, password is not None, path, None, False)
     _report_created(out, wallet, [doc], [])
 
@@ -565,8 +616,8 @@ def regen_coldkeypub(
     out = _out(json_mode, no_prompt)
     wallet = resolve_wallet(wallet_name, wallet_path, None)
     keypair = _public_keypair(ss58, public_key, _crypto(crypto_type))
-    _check_targets(out, wallet.coldkey_targets(pub_only=True), overwrite)
-    wallet.write_coldkeypub(keypair, overwrite=True)
+    replace = _check_targets(out, wallet.coldkey_targets(pub_only=True), overwrite)
+    wallet.write_coldkeypub(keypair, overwrite=replace)
     doc = _key_doc("coldkeypub", keypair, False, wallet.coldkeypub_file, None, False)
     _report_created(out, wallet, [doc], [])
 
@@ -587,8 +638,8 @@ def regen_hotkeypub(
     out = _out(json_mode, no_prompt)
     wallet = resolve_wallet(wallet_name, wallet_path, hotkey)
     keypair = _public_keypair(ss58, public_key, _crypto(crypto_type))
-    _check_targets(out, wallet.hotkey_targets(pub_only=True), overwrite)
-    wallet.write_hotkeypub(keypair, overwrite=True)
+    replace = _check_targets(out, wallet.hotkey_targets(pub_only=True), overwrite)
+    wallet.write_hotkeypub(keypair, overwrite=replace)
     doc = _key_doc("hotkeypub", keypair, False, wallet.hotkeypub_file(), None, False)
     _report_created(out, wallet, [doc], [])
 

@@ -176,13 +176,23 @@ def resolve_wallet(
     name: str | None = None, path: str | None = None, hotkey: str | None = None
 ) -> Wallet:
     """The wallet the user means: flags, then environment, then config, then defaults."""
+    from wallet.directory import check_name
+
+    # an empty name given on purpose is an error, not a request for the default wallet
+    for label, value in (("--wallet-name", name), ("--hotkey", hotkey)):
+        if value is not None:
+            check_name(value, label)
+    if path is not None and not path.strip():
+        from cli.errors import UsageError
+
+        raise UsageError("--wallet-path is empty")
     if name and path and hotkey:
         return Wallet(name, path, hotkey)
     defaults = wallet_defaults()
     return Wallet(
-        name or defaults["name"][0],
-        path or defaults["path"][0],
-        hotkey or defaults["hotkey"][0],
+        name if name is not None else defaults["name"][0],
+        path if path is not None else defaults["path"][0],
+        hotkey if hotkey is not None else defaults["hotkey"][0],
     )
 
 

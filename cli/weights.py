@@ -44,22 +44,9 @@ class WeightsRefused(Exception):
 
 def parse_list(text: str, what: str, *, integers: bool) -> list:
     """`1,2,3` (or space separated) as numbers; WeightsUsageError on anything else."""
-    from decimal import Decimal, InvalidOperation
+    from cli.numparse import parse_uid_list, parse_weight_list
 
-    parts = [p for p in text.replace(",", " ").split() if p]
-    if not parts:
-        raise WeightsUsageError(f"{what} is empty")
-    values = []
-    for part in parts:
-        try:
-            value = int(part) if integers else Decimal(part)
-        except (ValueError, InvalidOperation):
-            raise WeightsUsageError(f"{what}: {part!r} is not a "
-                                    f"{'UID' if integers else 'number'}") from None
-        if value < 0 or (integers and value > U16_MAX) or (not integers and not value.is_finite()):
-            raise WeightsUsageError(f"{what}: {part!r} is out of range")
-        values.append(value)
-    return values
+    return parse_uid_list(text, what) if integers else parse_weight_list(text, what)
 
 
 def to_u16(weights: list) -> list[int]:

@@ -30,7 +30,7 @@ from wallet.errors import (
     KeyNotFound,
     PasswordError,
 )
-from wallet.fsio import atomic_write, ensure_private_dir
+from wallet.fsio import ensure_private_dir
 
 if TYPE_CHECKING:  # pragma: no cover
     from substrateinterface import Keypair
@@ -58,6 +58,19 @@ def read_keyfile(path: Path, what: str) -> bytes:
     if not data.strip():
         raise KeyFileError(f"{what} at {path} is empty")
     return data
+
+
+def check_name(value: object, label: str = "wallet name") -> str:
+    """A wallet or hotkey name must be one plain file name: not empty, no '/', not '.' or '..',
+    and no control character (a newline or an escape in a directory name misleads every
+    listing and terminal that shows it). InvalidWalletName (exit 2) otherwise."""
+    if not isinstance(value, str) or not value:
+        raise InvalidWalletName(f"the {label} is empty")
+    if "/" in value or value in (".", "..") or any(
+            ord(c) < 32 or 127 <= ord(c) < 160 for c in value):
+        raise InvalidWalletName(f"invalid {label} {value!r} (no '/', control characters, "
+                                "'.' or '..')")
+    return value
 
 
 def _candidates(passwords: Passwords, path: Path, role: str) -> Iterable[str]:
@@ -94,8 +107,7 @@ class Wallet:
         hotkey: str = DEFAULT_HOTKEY,
     ) -> None:
         for label, value in (("wallet name", name), ("hotkey name", hotkey)):
-            if not value or "/" in value or "\0" in value or value in (".", ".."):
-                raise InvalidWalletName(f"invalid {label} {value!r}")
+            check_name(value, label)
         self.name = name
         self.path = Path(os.path.expanduser(str(path))).absolute()
         self.hotkey_str = hotkey
@@ -117,10 +129,13 @@ class Wallet:
         return self.root / "coldkeypub.txt"
 
     def hotkey_file(self, name: str | None = None) -> Path:
-        return self.root / "hotkeys" / (name or self.hotkey_str)
+        return self.root / "hotkeys" / self._hotkey_name(name)
 
     def hotkeypub_file(self, name: str | None = None) -> Path:
-        return self.root / "hotkeys" / f"{name or self.hotkey_str}pub.txt"
+        return self.root / "hotkeys" / f"{self._hotkey_name(name)}pub.txt"
+
+    def _hotkey_name(self, name: str | None) -> str:
+        return self.hotkey_str if name is None else check_name(name, "hotkey name")
 
     def exists(self) -> bool:
         return self.root.is_dir()
@@ -150,14 +165,45 @@ class Wallet:
     def coldkeypub(self) -> kf.KeyData:
         """The coldkey's public key from coldkeypub.txt (or a plaintext coldkey file)."""
         self._require_wallet()
+        self._settle("coldkey")
         what = f"coldkeypub of wallet {self.name!r}"
         if self.coldkeypub_file.exists() or not self.coldkey_file.is_file():
             data = read_keyfile(self.coldkeypub_file, what)
-            return kf.parse_keyfile_json(data, what).public()
+            pub = kf.parse_keyfile_json(data, what).public()
+            self._check_plain_pair(self.coldkey_file, f"coldkey of wallet {self.name!r}", pub,
+                                   self.coldkeypub_file)
+            return pub
         data = read_keyfile(self.coldkey_file, f"coldkey of wallet {self.name!r}")
         if kf.is_encrypted(data):
             raise KeyNotFound(f"{what} not found at {self.coldkeypub_file} (run regen-coldkeypub)")
         return kf.parse_keyfile_json(data, what).public()
+
+    @staticmethod
+    def check_pair(key_public: bytes, pub: kf.KeyData, what: str, pub_file: Path) -> None:
+        """A key and its pub file must describe the same account; a mismatched pair (a crash
+        in another tool, a hand copy) is an error naming both addresses, never a silent pick."""
+        if key_public != pub.public_key:
+            from wallet.ss58 import ss58_encode as encode
+
+            raise KeyFileError(
+                f"{what} and {pub_file.name} do not match: the key is {encode(key_public)} but "
+                f"{pub_file.name} says {pub.ss58_address}; regenerate the pub file from the key "
+                "(regen-coldkeypub / regen-hotkeypub) or restore the right key")
+
+    def _check_plain_pair(self, key_file: Path, what: str, pub: kf.KeyData,
+                          pub_file: Path) -> None:
+        """When the key file is plaintext its public key is free to read: compare it."""
+        try:
+            data = Path(key_file).read_bytes()
+        except OSError:
+            return
+        if not data.strip() or kf.is_encrypted(data):
+            return
+        try:
+            key = kf.parse_keyfile_json(data, what)
+        except KeyFileError:
+            return  # a damaged key file is reported when it is used, not when its pub is read
+        self.check_pair(key.public_key, pub, what, pub_file)
 
     @property
     def coldkeypub_ss58(self) -> str:
@@ -168,10 +214,13 @@ class Wallet:
         """A hotkey's public key: `<hk>pub.txt`, else the hotkey file when it is plaintext."""
         self._require_wallet()
         name = name or self.hotkey_str
+        self._settle(f"hotkey-{name}")
         what = f"hotkey {name!r} of wallet {self.name!r}"
         pub = self.hotkeypub_file(name)
         if pub.exists():
-            return kf.parse_keyfile_json(read_keyfile(pub, what), what).public()
+            found = kf.parse_keyfile_json(read_keyfile(pub, what), what).public()
+            self._check_plain_pair(self.hotkey_file(name), what, found, pub)
+            return found
         data = read_keyfile(self.hotkey_file(name), what)
         if kf.is_encrypted(data):
             raise KeyFileError(f"{what} is encrypted and has no pub file; unlock it to see it")
@@ -182,26 +231,31 @@ class Wallet:
         return self.hotkeypub(name).ss58_address
 
     # private keys ------------------------------------------------------------------------------
-    def _unlock(self, path: Path, what: str, passwords: Passwords) -> Keypair:
+    def _unlock(self, path: Path, pub_file: Path, what: str, passwords: Passwords) -> Keypair:
         from wallet.keys import keypair_of
 
         self._require_wallet()
+        self._settle("coldkey" if path == self.coldkey_file else f"hotkey-{path.name}")
         data = read_keyfile(path, what)
         key = kf.parse_keyfile_json(decrypt_keyfile(data, path, what, passwords), what)
         if not key.is_private:
             raise KeyFileError(f"{what} at {path} holds no private key")
-        return keypair_of(key, what)
+        keypair = keypair_of(key, what)
+        if pub_file.is_file():  # signing must never use another key than the one shown
+            pub = kf.parse_keyfile_json(read_keyfile(pub_file, what), what)
+            self.check_pair(bytes(keypair.public_key), pub, what, pub_file)
+        return keypair
 
     def coldkey_keypair(self, passwords: Passwords = None) -> Keypair:
         """The coldkey's full keypair (substrateinterface.Keypair), decrypting if needed."""
-        return self._unlock(self.coldkey_file, f"coldkey of wallet {self.name!r}", passwords)
+        return self._unlock(self.coldkey_file, self.coldkeypub_file,
+                            f"coldkey of wallet {self.name!r}", passwords)
 
     def hotkey_keypair(self, name: str | None = None, passwords: Passwords = None) -> Keypair:
         """A hotkey's full keypair (default: this wallet's hotkey), decrypting if needed."""
         name = name or self.hotkey_str
-        return self._unlock(
-            self.hotkey_file(name), f"hotkey {name!r} of wallet {self.name!r}", passwords
-        )
+        return self._unlock(self.hotkey_file(name), self.hotkeypub_file(name),
+                            f"hotkey {name!r} of wallet {self.name!r}", passwords)
 
     def is_encrypted(self, path: Path) -> bool:
         """Whether a keyfile of this wallet is encrypted; KeyNotFound/KeyFileError if unreadable."""
@@ -238,11 +292,20 @@ class Wallet:
         data = kf.keyfile_json(key)
         return kf.encrypt_nacl(data, password) if password is not None else data
 
-    def _write(self, path: Path, data: bytes) -> None:
+    def _write_pair(self, what: str, files: list[tuple[Path, bytes]], overwrite: bool) -> None:
+        """Write a key and/or its pub file as one step (`wallet.pairwrite`): exclusively
+        unless `overwrite`, and so that a crash leaves the old pair or the new one."""
+        from wallet.pairwrite import write_pair
+
         try:
-            atomic_write(path, data)
+            write_pair(self.root, what, files, overwrite)
         except OSError as exc:
-            raise KeyFileError(f"cannot write {path} ({exc.strerror})") from None
+            raise KeyFileError(f"cannot write {files[0][0]} ({exc.strerror})") from None
+
+    def _settle(self, what: str) -> None:
+        from wallet.pairwrite import settle
+
+        settle(self.root, what)
 
     def write_coldkey(
         self, keypair: Keypair | kf.KeyData, password: str | None = None, overwrite: bool = False
@@ -251,15 +314,16 @@ class Wallet:
         key = _keydata(keypair)
         self.refuse_existing(self.coldkey_targets(), overwrite)
         self._prepare_dirs(self.root)
-        data = self._encode(key, password)
-        self._write(self.coldkey_file, data)
-        self._write(self.coldkeypub_file, kf.keyfile_json(key, public_only=True))
+        pub = kf.keyfile_json(key, public_only=True)
+        self._write_pair("coldkey", [(self.coldkey_file, self._encode(key, password)),
+                                     (self.coldkeypub_file, pub)], overwrite)
 
     def write_coldkeypub(self, key: Keypair | kf.KeyData, overwrite: bool = False) -> None:
         """Write only coldkeypub.txt (a watch-only wallet)."""
         self.refuse_existing(self.coldkey_targets(pub_only=True), overwrite)
         self._prepare_dirs(self.root)
-        self._write(self.coldkeypub_file, kf.keyfile_json(_keydata(key), public_only=True))
+        self._write_pair("coldkey", [(self.coldkeypub_file,
+                                      kf.keyfile_json(_keydata(key), public_only=True))], overwrite)
 
     def write_hotkey(
         self,
@@ -270,18 +334,23 @@ class Wallet:
     ) -> None:
         """Write hotkeys/<name> (plaintext unless a password is given) and <name>pub.txt."""
         key = _keydata(keypair)
+        name = self._hotkey_name(name)
         self.refuse_existing(self.hotkey_targets(name), overwrite)
         self._prepare_dirs(self.root, self.root / "hotkeys")
-        self._write(self.hotkey_file(name), self._encode(key, password))
-        self._write(self.hotkeypub_file(name), kf.keyfile_json(key, public_only=True))
+        self._write_pair(f"hotkey-{name}",
+                         [(self.hotkey_file(name), self._encode(key, password)),
+                          (self.hotkeypub_file(name), kf.keyfile_json(key, public_only=True))],
+                         overwrite)
 
     def write_hotkeypub(
         self, key: Keypair | kf.KeyData, name: str | None = None, overwrite: bool = False
     ) -> None:
         """Write only hotkeys/<name>pub.txt."""
+        name = self._hotkey_name(name)
         self.refuse_existing(self.hotkey_targets(name, pub_only=True), overwrite)
         self._prepare_dirs(self.root, self.root / "hotkeys")
-        self._write(self.hotkeypub_file(name), kf.keyfile_json(_keydata(key), public_only=True))
+        self._write_pair(f"hotkey-{name}", [(self.hotkeypub_file(name),
+                         kf.keyfile_json(_keydata(key), public_only=True))], overwrite)
 
     def rewrite_keyfile(
         self, path: Path, what: str, passwords: Passwords, new_password: str | None
@@ -294,7 +363,8 @@ class Wallet:
         key = kf.parse_keyfile_json(decrypt_keyfile(data, path, what, passwords), what)
         if not key.is_private:
             raise KeyFileError(f"{what} at {path} holds no private key")
-        self._write(path, self._encode(key, new_password))
+        pair = "coldkey" if Path(path) == self.coldkey_file else f"hotkey-{Path(path).name}"
+        self._write_pair(pair, [(Path(path), self._encode(key, new_password))], True)
         return key
 
 

@@ -205,6 +205,7 @@ def keypair_of(key: KeyData, where: str = "keyfile") -> Keypair:
         elif key.secret_seed:
             keypair = keypair_from_seed(key.secret_seed, key.crypto_type)
         elif key.private_key:
+            _check_private_key(key)
             keypair = Keypair(
                 public_key=key.public_key,
                 private_key=key.private_key,
@@ -220,6 +221,20 @@ def keypair_of(key: KeyData, where: str = "keyfile") -> Keypair:
     if bytes(keypair.public_key) != key.public_key:
         raise KeyFileError(f"{where} is corrupt (its secret does not match its public key)")
     return keypair
+
+
+def _check_private_key(key: KeyData) -> None:
+    """An sr25519 private key must be a usable scalar whose public key is the stored one.
+
+    substrate-interface accepts any 64 bytes here and only fails when signing (a ValueError far
+    from the keyfile); checking at load time names the file instead. Mismatch: ValueError.
+    """
+    if key.crypto_type != SR25519:  # ed25519 keys are checked by their seed, not here
+        return
+    import sr25519
+
+    if bytes(sr25519.public_from_secret_key(bytes(key.private_key))) != key.public_key:
+        raise ValueError("private key does not match the public key")
 
 
 def sign(keypair: Keypair, message: bytes) -> bytes:

@@ -66,9 +66,26 @@ def describe_key(key_path: str, pub_path: str | None) -> dict:
     return info
 
 
+def _finish_interrupted_writes(root: str) -> None:
+    """A key pair whose write was cut short after its commit point is finished first, so the
+    listing shows the pair that signing will use (see `wallet.pairwrite`)."""
+    from wallet.pairwrite import PENDING_PREFIX, settle
+
+    try:
+        pending = [e for e in os.listdir(root) if e.startswith(PENDING_PREFIX)]
+    except OSError:
+        return
+    for entry in pending:
+        try:
+            settle(Path(root), entry[len(PENDING_PREFIX):])
+        except KeyFileError:
+            pass  # a read-only wallet: listed as it is; unlocking it reports the problem
+
+
 def describe_wallet(path: Path, name: str, coldkeys_only: bool = False) -> dict:
     """One wallet: its coldkey (from coldkeypub.txt) and each hotkey, as plain data."""
     root = os.path.join(path, name)
+    _finish_interrupted_writes(root)
     cold = describe_key(os.path.join(root, "coldkey"), os.path.join(root, "coldkeypub.txt"))
     hotkeys = []
     if not coldkeys_only:

@@ -85,15 +85,15 @@ def env_passwords(
             yield bt_cold_pw_env_name(wallet_name), legacy
 
 
-def read_password_file(path: str | Path) -> str:
+def read_password_file(path: str | Path, flag: str = "--password-file") -> str:
     """A password stored in a file: its text minus one trailing newline; never empty."""
     try:
         text = Path(path).expanduser().read_text(encoding="utf-8")
     except IsADirectoryError:
-        raise PasswordError(f"--password-file {path} is a directory") from None
+        raise PasswordError(f"{flag} {path} is a directory") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise PasswordError(f"cannot read --password-file {path}: {type(exc).__name__}") from None
-    return check_password(strip_newline(text), "the password file")
+        raise PasswordError(f"cannot read {flag} {path}: {type(exc).__name__}") from None
+    return check_password(strip_newline(text), f"the file of {flag}")
 
 
 def strip_newline(text: str) -> str:

@@ -7,7 +7,7 @@ and runs are declared per pallet in `chain.pallets`.
 - `extrinsic` `Call`, `SignedExtrinsic`, `sign(signer, genesis_hash, nonce, call)`
 - `calls`     the call table: `@call("Pallet", "name")` binds a function to a declared call
 - `balances`  Balances pallet: transfers, existential deposit, reaping, mint/recycle helpers
-- `hooks`     start-of-block hooks (`BLOCK_HOOKS`); emission stand-in until the coinbase exists
+- `hooks`     start-of-block hooks (`BLOCK_HOOKS`): `block_step`'s order
 - `emission`  block emission by issuance (halvings), closed-form sums over many blocks
 - `runtime`   `apply_extrinsic`, `dispatch`, `open_block`, `run_empty_blocks`
 - `blocks`    block rows, hashes, runs of empty blocks
@@ -18,7 +18,7 @@ and runs are declared per pallet in `chain.pallets`.
 - `backend`   `LocalBackend`, the `chain.backend.ChainBackend` seam over a chain file
 - `errors`    one exception type per failure, with subtensor's names
 
-Part 2, subnets and staking (`README.md` in this directory is the contract for the CLI):
+Subnets and staking (`README.md` in this directory is the contract for the CLI):
 
 - `subtensor_errors` `SubtensorError(name, message)` with subtensor's error names
 - `stake_utils` pools as `amm.Pool`, share pools in storage, the executing swaps
@@ -30,5 +30,5 @@ Part 2, subnets and staking (`README.md` in this directory is the contract for t
 - `admin`     AdminUtils sudo setters (emission on, limits, delays)
 - `genesis`   preset subnets, pools, stakes and parameters at genesis
 - `queries`   runtime queries (pool, subnets, stake info, quote = dry run)
-- `pool_invariants` the part-2 checks of `chain check`
+- `pool_invariants` the pool and stake checks of `chain check`
 """

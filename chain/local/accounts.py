@@ -27,7 +27,7 @@ def subnet_account(netuid: int) -> bytes:
 
 
 BURN_ACCOUNT = _module_account(BURN_PALLET_ID)
-# The bundled chain's fixed block author (fees go here from part 2 on). A key nobody holds.
+# The bundled chain's fixed block author (transaction fees go here). A key nobody holds.
 AUTHOR_ACCOUNT = hashlib.blake2b(b"taoctl/sandbox/block-author", digest_size=32).digest()
 
 

@@ -13,7 +13,7 @@ Hashes (blake2b-256):
 - an empty block n in the run after row r:  H(b"taoctl/empty" || hash(r) || u64 n)
 So every parent link is checkable: inside a run by construction, and at each row by comparing
 its stored parent with the hash derived for the block before it. An empty block's events are
-its hooks' (the emission stand-in) and are not stored. Timestamps are genesis time + 12 s per
+its start-of-block hooks' and are not stored. Timestamps are genesis time + 12 s per
 block, so every block maps to a date.
 """
 
@@ -23,6 +23,7 @@ import hashlib
 import json
 import sqlite3
 
+from chain.local import rows
 from chain.local.extrinsic import _canonical
 
 
@@ -55,7 +56,11 @@ def hash_at(conn: sqlite3.Connection, number: int) -> bytes | None:
     row = conn.execute(
         "SELECT number, hash, run_end FROM blocks WHERE number <= ? ORDER BY number DESC LIMIT 1",
         (number,)).fetchone()
-    if row is None or row[1] is None or number > row[2]:
+    if row is None or row[1] is None:
+        return None
+    if not isinstance(row[1], bytes) or len(row[1]) != 32 or type(row[2]) is not int:
+        raise rows.corrupt(f"block {row[0]!r}", "has a malformed hash or run end")
+    if number > row[2]:
         return None
     return bytes(row[1]) if row[0] == number else empty_hash(bytes(row[1]), number)
 
@@ -72,9 +77,14 @@ def insert_open(conn: sqlite3.Connection, number: int, parent: bytes, timestamp:
 def close_open(conn: sqlite3.Connection, number: int, run_end: int, issuance_end: int) -> bytes:
     """Seal the open block `number`: store its hash and final issuance; record the empty run
     after it."""
-    parent, timestamp, extrinsics, events = conn.execute(
-        "SELECT parent, timestamp, extrinsics, events FROM blocks WHERE number = ?",
-        (number,)).fetchone()
+    row = conn.execute("SELECT number, hash, parent, timestamp, extrinsics, events, issuance, "
+                       "issuance_end, run_end FROM blocks WHERE number = ?", (number,)).fetchone()
+    if row is None:
+        raise rows.corrupt(f"block {number}", "(the open block) has no row")
+    problem = rows.block_row_problem(row)
+    if problem:
+        raise rows.corrupt(f"block {number}", problem)
+    parent, timestamp, extrinsics, events = row[2:6]
     block_hash = row_hash(number, bytes(parent), timestamp, extrinsics, events)
     conn.execute("UPDATE blocks SET hash = ?, run_end = ?, issuance_end = ? WHERE number = ?",
                  (block_hash, run_end, str(issuance_end), number))
@@ -84,8 +94,10 @@ def close_open(conn: sqlite3.Connection, number: int, run_end: int, issuance_end
 def append_extrinsic(conn: sqlite3.Connection, number: int, xt_hash: bytes,
                      events: list[dict]) -> int:
     """Record an extrinsic hash in the open block's row; returns its index in the block."""
-    (text,) = conn.execute("SELECT extrinsics FROM blocks WHERE number = ?", (number,)).fetchone()
-    hashes = json.loads(text)
+    row = conn.execute("SELECT extrinsics FROM blocks WHERE number = ?", (number,)).fetchone()
+    if row is None:
+        raise rows.corrupt(f"block {number}", "(the open block) has no row")
+    hashes = rows.hash_list(row[0], f"block {number} extrinsics")
     hashes.append("0x" + xt_hash.hex())
     conn.execute("UPDATE blocks SET extrinsics = ? WHERE number = ?",
                  (json.dumps(hashes, separators=(",", ":")), number))

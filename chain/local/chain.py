@@ -32,6 +32,7 @@ from chain.local.errors import (
     ChainExists,
     ChainLocked,
     ChainNotFound,
+    ChainPermissionDenied,
     ChainUnavailable,
     SchemaTooNew,
 )
@@ -103,13 +104,32 @@ def _connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
     return conn
 
 
+_NOTHING_CHANGED = "nothing was changed"
+
+
 def _translate(exc: sqlite3.Error, path: Path) -> ChainUnavailable:
+    """SQLite's error as what it means for the user: busy, a permissions problem, missing, or
+    damaged, each saying that nothing was changed (a failed transaction is rolled back)."""
     text = str(exc)
     if "locked" in text or "busy" in text:
-        return ChainLocked(f"the chain at {path} is busy (locked by another process): {text}")
+        return ChainLocked(f"the chain at {path} is busy: another process is writing to it "
+                           f"(waited {_busy_timeout():g} s); {_NOTHING_CHANGED}; retry")
+    if "readonly" in text or "read-only" in text or _not_writable(path):
+        return ChainPermissionDenied(
+            f"cannot write the chain at {path}: permission denied (the file, or the directory "
+            f"that holds it, is read-only for this user; SQLite writes its journal beside the "
+            f"file); {_NOTHING_CHANGED}")
     if "unable to open" in text:
         return ChainNotFound(f"cannot open the chain at {path}: {text}")
-    return ChainCorrupt(f"the chain file {path} is corrupt or not a taoctl chain: {text}")
+    return ChainCorrupt(f"the chain file {path} is damaged or not a taoctl chain ({text}); "
+                        f"{_NOTHING_CHANGED}; `taoctl chain check` says what is damaged")
+
+
+def _not_writable(path: Path) -> bool:
+    """The file exists but this user cannot write it or create files beside it."""
+    path = Path(path)
+    return path.exists() and not (os.access(path, os.R_OK | os.W_OK)
+                                  and os.access(path.parent, os.W_OK | os.X_OK))
 
 
 class LocalChain:
@@ -177,10 +197,15 @@ class LocalChain:
 
     @classmethod
     def _create(cls, path: Path, preset: str, spec: dict) -> LocalChain:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        from wallet.fsio import ensure_private_dir
+
+        ensure_private_dir(path.parent)  # 0700 whatever the umask
         tmp = path.with_name(path.name + ".init-tmp")
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             leftover.unlink(missing_ok=True)
+        # 0600 before SQLite opens it: SQLite keeps a file's mode and gives it to -wal and -shm
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        os.chmod(tmp, 0o600)
         conn = _connect(tmp, create=True)
         try:
             conn.execute("PRAGMA journal_mode = WAL")
@@ -245,7 +270,15 @@ class LocalChain:
     # blocks ---------------------------------------------------------------------------------
     def open_number(self) -> int:
         """The open block's number (the block extrinsics are applied into)."""
-        return self.conn.execute("SELECT MAX(number) FROM blocks").fetchone()[0]
+        try:
+            number = self.conn.execute("SELECT MAX(number) FROM blocks").fetchone()[0]
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path) from None
+        if type(number) is not int:
+            from chain.local.rows import corrupt
+
+            raise corrupt("table blocks", f"has no open block (highest number {number!r})")
+        return number
 
     def timestamp_of(self, number: int) -> int:
         """Milliseconds since the epoch of block `number` (12 s per block from genesis)."""
@@ -329,7 +362,7 @@ def _write_genesis(conn: sqlite3.Connection, name: str, spec: dict) -> None:
         state.set(sudo.KEY, bytes.fromhex(spec["sudo"]))
     from chain.local import genesis
 
-    genesis.write(state, spec, spec["genesis_number"])  # subnets, pools, stakes (part 2)
+    genesis.write(state, spec, spec["genesis_number"])  # subnets, pools, stakes
     from chain.local.emission import block_emission_for_issuance
 
     state.set(sm.BLOCK_EMISSION, block_emission_for_issuance(issuance))

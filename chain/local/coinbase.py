@@ -1,29 +1,40 @@
 """The coinbase: each block's TAO and alpha emission into the subnet pools, the epochs that pay it
-out, and the price EMA (`coinbase/run_coinbase.rs`, `block_step.rs`; ECONOMICS.md §2.2, §3).
+out, and the price EMA (`block_step.rs`, `coinbase/run_coinbase.rs`; ECONOMICS.md §2.2, §3).
 
-Per block (`run_block`), for the subnets that emit (started, trading, registration allowed):
+`Run.block` is the specification: it reads top to bottom as subtensor's `block_step` from step 2
+(step 1, registration prices, is its own hook: `hooks.BLOCK_HOOKS`), with `run_coinbase`'s steps
+inside, one named method each:
 
-1. TAO: the block emission is shared by EMA price (`coinbase_math.block_tao_emissions`, the
-   HEAD rule: weighted by 1 - MinerBurned, emission-disabled subnets renormalised away);
-   `get_subnet_terms` caps the alpha injected at `root_proportion * alpha_emission`; the TAO that
-   cannot be injected buys alpha fee-less (the "chain buy", held as `SubnetProtocolAlpha`). The
-   injection re-weights the pool against the pre-block reserves (`amm.adjust_protocol_liquidity`),
-   then reserves grow. Only the TAO actually credited is minted; the unspent credit (floor
-   dust, a rejected re-weighting) is recycled: counted in `Minted` and `Recycled` and in
-   taoctl's `CoinbaseRecycled` ledger so `chain check` can account for it.
-2. Alpha: `alpha_emission = block_emission_for_issuance(SubnetAlphaIn + SubnetAlphaOut)` (its
-   own halvings), all minted into `SubnetAlphaOut`; the owner cut, miners' and validators'
-   halves and root's part go to the pending accumulators (`owner_cut_and_pending`); root's part
-   is recycled when the sum of moving prices is at most 1.
-3. Epochs (`drain_pending`): `coinbase_math.schedule_epochs` over every subnet (at most
-   `MaxEpochsPerBlock` per block); a running epoch drains the four accumulators, runs
-   `epoch.run_epoch` on server + validator + root pending and `epoch.distribute`.
-4. `SubnetMovingPrice` of each emitting subnet moves toward min(spot, 1).
+- block_step 2, `get_block_emission`: what this block may mint, by total issuance (halvings
+  come by issuance, `emission`).
+- block_step 4, `run_coinbase`, in its steps:
+  - 1-2, the subnets to emit to (`emits`: started, trading, open to registration). `Run` reads
+    them once: no extrinsic runs inside a run of empty blocks.
+  - 3, `get_subnet_block_emissions`: the block emission shared by EMA price, weighted by
+    1 - MinerBurned, emission-disabled subnets renormalised away; with the root sell flag
+    (`coinbase_math.block_tao_emissions`, held by a property test to its reference).
+  - 4, `emit_to_subnets`, per subnet: `get_subnet_terms` caps the alpha injected at
+    `root_proportion * alpha_emission`; `inject_and_maybe_swap` re-weights the pool against the
+    pre-block reserves (`amm.adjust_protocol_liquidity`), grows the reserves, and buys alpha
+    fee-less with the TAO that cannot be injected (held as `SubnetProtocolAlpha`); then all of
+    `alpha_out` is minted into `SubnetAlphaOut` and split into the owner cut, the miners' and
+    validators' halves and root's part (`owner_cut_and_pending`), root's part recycled when the
+    moving prices sum to at most 1. Only the TAO actually credited is minted; the rest of the
+    block emission (floor dust, a rejected re-weighting) is recycled: counted in `Minted` and
+    `Recycled` and in taoctl's `CoinbaseRecycled` ledger, so `chain check` can account for it.
+  - 5-6, `drain_pending`: the epochs due (at most `MaxEpochsPerBlock` per block,
+    `coinbase_math.schedule_epochs`); each drains its subnet's four accumulators, runs
+    `epoch.run_epoch` on server + validator + root pending and pays out (`epoch.distribute`).
+- block_step 5, `update_moving_prices`: `SubnetMovingPrice` of each emitting subnet moves
+  toward min(spot, 1).
 
-When no subnet emits, the whole run is skipped in closed form: the block emission then goes
-to the root subnet account, as part 1 did, so issuance and halvings still follow the schedule
-on a sandbox with no running subnet (a taoctl convention: the chain would recycle that credit),
-and epoch clocks jump to their last due block without running epochs (nothing is pending).
+Not modelled: commit-reveal weights (block_step 3), `RootProp` (6, display only), pending
+childkeys (7), root-claim auto claims (8).
+
+When no subnet emits, a run of blocks is skipped in closed form: the block emission then goes
+to the root subnet account (a taoctl convention: the chain would recycle it), so issuance and
+halvings still follow the schedule on a sandbox with no running subnet, and epoch clocks jump to
+their last due block without running epochs (nothing is pending).
 """
 
 from __future__ import annotations
@@ -211,8 +222,9 @@ def _credit(state: State, account: bytes, amount: int) -> None:
     state.set(taoctl.MINTED, state.get(taoctl.MINTED) + amount)
 
 
-def _inject(sub: _Subnet, terms: cm.TermsRao) -> int:
-    """`inject_and_maybe_swap` for one subnet; returns the TAO credited (injected + bought)."""
+def inject_and_maybe_swap(sub: _Subnet, terms: cm.TermsRao) -> int:
+    """`inject_and_maybe_swap` for one subnet (ECONOMICS.md §3.4); returns the TAO credited
+    (injected + spent on the fee-less buy)."""
     excess = terms.excess_tao
     step = inject_and_buy(sub.pool, terms.tao_in, terms.alpha_in, excess)
     tao_in, bought = step.tao_in, step.bought
@@ -252,68 +264,55 @@ class Run:
         self.pending_steps = 0  # blocks whose `BlocksSinceLastStep` is not yet in `clocks`
         self.neurons: dict = {}  # netuid -> epoch.NeuronCache, valid while no extrinsic runs
 
-    def _next_epoch_block(self) -> int:
-        """The first block at which any subnet could be due (cheap test per block)."""
-        due = []
-        for c in self.clocks.values():
-            if c.tempo == 0:
-                continue
-            due.append(c.last_epoch_block + c.tempo)
-            if c.pending_epoch_at:
-                due.append(c.pending_epoch_at)
-            due.append(c.last_epoch_block + cm.MAX_TEMPO + 1)  # safety net, roughly
-        return min(due, default=2**63)
-
     def block(self, number: int) -> list[dict]:
-        """One block's coinbase; returns the epochs that ran."""
-        credit = self._credit(number)
-        self._settle(credit, self._emit(credit) if self.emitting else 0)
-        ran = self._epochs(number) if number >= self.next_epoch else self._count_blocks()
-        self._moving_prices(number)
+        """Block `number`, step by step as subtensor runs it (the module docstring); returns
+        the epochs that ran."""
+        # block_step 2: the block emission
+        block_emission = self.get_block_emission(number)
+        if self.emitting:
+            # run_coinbase 3: its share for each subnet to emit to, and the root sell flag
+            tao_emissions, root_sell = self.get_subnet_block_emissions(block_emission)
+            # run_coinbase 4: into the pools and the pending accumulators
+            spent = self.emit_to_subnets(tao_emissions, root_sell)
+        else:
+            spent = 0
+        self.settle_block_emission(block_emission, spent)
+        # run_coinbase 5-6: the epochs due, each paid out
+        ran = self.drain_pending(number)
+        # block_step 5: the price EMA, after the prices were used
+        self.update_moving_prices(number)
         return ran
 
-    def _credit(self, number: int) -> int:
+    def get_block_emission(self, number: int) -> int:
+        """`get_block_emission` at the run's issuance: what block `number` mints (recording a
+        halving when the rate drops)."""
         emission = block_emission_for_issuance(self.issuance)
         if emission < self.block_emission:
             self.state.set(taoctl.HALVING_BLOCK, halving_index(self.issuance), number)
         self.block_emission = emission
         return mint_amount(self.issuance)
 
-    def _settle(self, credit: int, spent: int) -> None:
-        """Account for a block's (or batch's) TAO credit of which the pools took `spent`."""
-        if spent == 0:  # no subnet takes TAO: the sandbox credits the root account
-            self.root_credit += credit
-            self.issuance += credit
-        else:
-            self.recycled += credit - spent
-            self.issuance += spent
-
-    def batch(self, number: int, blocks: int) -> None:
-        """`blocks` blocks from `number` on as one coarse step (`coarse_blocks`): their TAO
-        credit in closed form, shared once at the step's EMA prices, alpha emission for the
-        whole step, one closed-form EMA move. Epoch clocks are left to the caller."""
-        before = self.issuance
-        credit = emit_blocks(before, blocks)
-        for k, block in halvings_in_run(before, number, blocks):
-            self.state.set(taoctl.HALVING_BLOCK, k, block)
-        self._settle(credit, self._emit(credit, blocks) if self.emitting else 0)
-        # what the batch's last block minted at, so the next block's drop records a halving
-        self.block_emission = block_emission_for_issuance(before + emit_blocks(before, blocks - 1))
-        self._moving_prices(number + blocks // 2, blocks)
-
-    def _emit(self, credit: int, blocks: int = 1) -> int:
+    def get_subnet_block_emissions(self, block_emission: int) -> tuple[list[int], bool]:
+        """Each emitting subnet's TAO emission (U96F32 bits, in `self.emitting`'s order) and the
+        root sell flag (`coinbase_math.block_tao_emissions`)."""
         emitting = self.emitting
-        tao_emissions, root_sell = cm.block_tao_emissions(
+        return cm.block_tao_emissions(
             [sub.moving for sub in emitting], [sub.miner_burned for sub in emitting],
-            [sub.enabled for sub in emitting], credit)
+            [sub.enabled for sub in emitting], block_emission)
+
+    def emit_to_subnets(self, tao_emissions: list[int], root_sell: bool,
+                        blocks: int = 1) -> int:
+        """`emit_to_subnets`: per subnet `get_subnet_terms`, `inject_and_maybe_swap`, the
+        alpha_out mint and its split into the pending accumulators (`blocks` blocks' alpha
+        emission at once for a coarse batch). Returns the TAO the pools took."""
         spent = 0
-        for sub, tao_emission in zip(emitting, tao_emissions, strict=True):
+        for sub, tao_emission in zip(self.emitting, tao_emissions, strict=True):
             issuance = sub.pool.alpha_reserve + sub.alpha_out
             alpha_emission = block_emission_for_issuance(issuance) if blocks == 1 else \
                 emit_blocks(issuance, blocks)
             terms = cm.subnet_terms_rao(tao_emission, alpha_emission,
                                         sub.spot_price(), self.weighted_root, issuance)
-            spent += _inject(sub, terms)
+            spent += inject_and_maybe_swap(sub, terms)
             sub.alpha_out += terms.alpha_out
             sub.alpha_out_em = terms.alpha_out
             after = sub.pool.alpha_reserve + sub.alpha_out
@@ -327,20 +326,23 @@ class Run:
             sub.alpha_out = max(sub.alpha_out - split.root_recycled, 0)
         return spent
 
-    def _count_blocks(self) -> list[dict]:
-        """No epoch can be due: only `BlocksSinceLastStep` moves (kept in memory)."""
-        self.pending_steps += 1
-        return []
+    def settle_block_emission(self, block_emission: int, spent: int) -> None:
+        """Account for a block's (or batch's) emission of which the pools took `spent`: the
+        rest is recycled; when no subnet takes any, the sandbox credits the root account."""
+        if spent == 0:
+            self.root_credit += block_emission
+            self.issuance += block_emission
+        else:
+            self.recycled += block_emission - spent
+            self.issuance += spent
 
-    def _sync_steps(self) -> None:
-        steps = self.pending_steps
-        if steps:
-            self.clocks = {n: cm.EpochClock(c.tempo, c.last_epoch_block, c.pending_epoch_at,
-                                            min(c.blocks_since_last_step + steps, 2**64 - 1),
-                                            c.epoch_index) for n, c in self.clocks.items()}
-            self.pending_steps = 0
-
-    def _epochs(self, number: int) -> list[dict]:
+    def drain_pending(self, number: int) -> list[dict]:
+        """`drain_pending` + `distribute_emissions_to_subnets`: run the epochs due at block
+        `number`. Most blocks have none: then only `BlocksSinceLastStep` moves (counted in
+        memory, `_sync_steps`)."""
+        if number < self.next_epoch:
+            self.pending_steps += 1
+            return []
         self._sync_steps()
         schedule = cm.schedule_epochs(self.clocks, number, self.max_epochs)
         previous = self.clocks
@@ -349,6 +351,56 @@ class Run:
                for netuid in schedule.run]
         self.next_epoch = self._next_epoch_block()
         return ran
+
+    def update_moving_prices(self, number: int, blocks: int = 1) -> None:
+        """`update_moving_prices` of the emitting subnets (`blocks` > 1: a coarse batch's
+        closed-form move)."""
+        for sub in self.emitting:
+            spot = sub.spot_price()
+            since = cm.blocks_since_start_call(number, sub.first_emission)
+            if blocks == 1:
+                sub.moving = cm.update_moving_price(sub.moving, spot, since,
+                                                    is_root_or_stable=sub.stable)
+            else:
+                sub.moving = cm.update_moving_price_blocks(sub.moving, spot, since, blocks,
+                                                           is_root_or_stable=sub.stable)
+
+    def batch(self, number: int, blocks: int) -> None:
+        """`blocks` blocks from `number` on as one coarse step (`coarse_blocks`): their TAO
+        credit in closed form, shared once at the step's EMA prices, alpha emission for the
+        whole step, one closed-form EMA move. Epoch clocks are left to the caller."""
+        before = self.issuance
+        block_emission = emit_blocks(before, blocks)
+        for k, block in halvings_in_run(before, number, blocks):
+            self.state.set(taoctl.HALVING_BLOCK, k, block)
+        spent = 0
+        if self.emitting:
+            tao_emissions, root_sell = self.get_subnet_block_emissions(block_emission)
+            spent = self.emit_to_subnets(tao_emissions, root_sell, blocks)
+        self.settle_block_emission(block_emission, spent)
+        # what the batch's last block minted at, so the next block's drop records a halving
+        self.block_emission = block_emission_for_issuance(before + emit_blocks(before, blocks - 1))
+        self.update_moving_prices(number + blocks // 2, blocks)
+
+    def _next_epoch_block(self) -> int:
+        """The first block at which any subnet could be due (cheap test per block)."""
+        due = []
+        for c in self.clocks.values():
+            if c.tempo == 0:
+                continue
+            due.append(c.last_epoch_block + c.tempo)
+            if c.pending_epoch_at:
+                due.append(c.pending_epoch_at)
+            due.append(c.last_epoch_block + cm.MAX_TEMPO + 1)  # safety net, roughly
+        return min(due, default=2**63)
+
+    def _sync_steps(self) -> None:
+        steps = self.pending_steps
+        if steps:
+            self.clocks = {n: cm.EpochClock(c.tempo, c.last_epoch_block, c.pending_epoch_at,
+                                            min(c.blocks_since_last_step + steps, 2**64 - 1),
+                                            c.epoch_index) for n, c in self.clocks.items()}
+            self.pending_steps = 0
 
     def epoch(self, netuid: int, number: int, last_epoch_block: int) -> dict:
         """Run one subnet's epoch at block `number`, its hot items written back before and
@@ -361,17 +413,6 @@ class Run:
             sub.load(self.state)
             sub.miner_burned = self.state.get(sm.MINER_BURNED, netuid)
         return ran
-
-    def _moving_prices(self, number: int, blocks: int = 1) -> None:
-        for sub in self.emitting:
-            spot = sub.spot_price()
-            since = cm.blocks_since_start_call(number, sub.first_emission)
-            if blocks == 1:
-                sub.moving = cm.update_moving_price(sub.moving, spot, since,
-                                                    is_root_or_stable=sub.stable)
-            else:
-                sub.moving = cm.update_moving_price_blocks(sub.moving, spot, since, blocks,
-                                                           is_root_or_stable=sub.stable)
 
     def finish(self, last: int) -> None:
         """Write everything held in memory back to the state."""
@@ -395,7 +436,7 @@ class Run:
 
 
 def run_subnet_epoch(state: State, netuid: int, block: int, last_epoch_block: int,
-                     neurons: dict | None = None) -> dict:
+                     neurons: dict) -> dict:
     """Drain the subnet's accumulators, run its epoch and pay it out. `neurons` is a run's
     `epoch.NeuronCache` per subnet (see `epoch.run_epoch`)."""
     from chain.local import epoch
@@ -408,7 +449,7 @@ def run_subnet_epoch(state: State, netuid: int, block: int, last_epoch_block: in
         if state.get(item, netuid):
             state.set(item, netuid, 0)
     outputs = epoch.run_epoch(state, netuid, pending.server + pending.validator + pending.root,
-                              block, last_epoch_block, memo=neurons)
+                              block, last_epoch_block, neurons)
     paid = epoch.distribute(state, netuid, outputs, pending)
     drained = pending.server + pending.validator + pending.root + pending.owner_cut
     state.set(taoctl.EPOCHS_RUN, state.get(taoctl.EPOCHS_RUN) + 1)
@@ -458,7 +499,7 @@ def coarse_blocks(state: State, first: int, last: int) -> list[dict]:
 
 
 def run_block(state: State, block: int) -> list[dict]:
-    """The coinbase of one block (module docstring); returns the epochs that ran."""
+    """The coinbase of one block (`Run.block`); returns the epochs that ran."""
     return run_blocks(state, block, block)
 
 

@@ -38,30 +38,21 @@ __all__ = [
     "MOVING_ALPHA",
     "AlphaSplit",
     "blocks_since_start_call",
-    "blocks_until_next_epoch",
-    "childkey_dividend_split",
-    "ChildkeySplit",
     "enabled_shares",
     "EpochClock",
     "EpochSchedule",
     "f64_literal",
     "initial_last_epoch_block",
-    "legacy_blocks_until_next_epoch",
-    "legacy_should_run_epoch",
     "miner_burned",
     "moving_alpha_price",
     "update_moving_price_blocks",
     "owner_cut_and_pending",
     "owner_cut_fraction",
-    "parent_contribution",
-    "ParentShare",
     "price_shares",
-    "proportion_u64",
     "root_proportion",
     "root_sell_flag",
     "block_tao_emissions",
     "schedule_epochs",
-    "self_contribution",
     "should_run_epoch",
     "split_dividends",
     "subnet_emission_shares",
@@ -167,24 +158,15 @@ def price_shares(moving_prices: Mapping[int, int]) -> dict[int, int]:
     return {n: _checked_div(U64F64, moving_prices[n], total) or 0 for n in sorted(moving_prices)}
 
 
-def weighted_shares(
-    shares: Mapping[int, int],
-    miner_burned: Mapping[int, int],
-    root_proportions: Mapping[int, int] | None = None,
-) -> dict[int, int]:
-    """`get_shares`: weight each price share by `1 - min(MinerBurned, 1)` (MinerBurned is U96F32
-    bits, missing = 0) and, in releases v3.4.6..v3.4.9, also by `root_proportion` (pass
-    `root_proportions`, U96F32 bits; HEAD passes None). Renormalise by the saturating sum; if the
-    sum is 0, fall back to the unweighted shares. All U64F64, products floor, quotients truncate."""
+def weighted_shares(shares: Mapping[int, int], miner_burned: Mapping[int, int]) -> dict[int, int]:
+    """`get_shares` (HEAD): weight each price share by `1 - min(MinerBurned, 1)` (MinerBurned is
+    U96F32 bits, missing = 0). Renormalise by the saturating sum; if the sum is 0, fall back to
+    the unweighted shares. All U64F64, products floor, quotients truncate."""
     one = U64F64.one
     weighted: dict[int, int] = {}
     for netuid in sorted(shares):
         burned = min(convert(miner_burned.get(netuid, 0), U96F32, U64F64), one)
-        factor = one - burned
-        if root_proportions is not None:
-            rp = convert(root_proportions.get(netuid, 0), U96F32, U64F64)
-            factor = U64F64.saturating_mul(rp, factor)
-        weighted[netuid] = U64F64.saturating_mul(shares[netuid], factor)
+        weighted[netuid] = U64F64.saturating_mul(shares[netuid], one - burned)
     total = _saturating_sum(weighted.values(), U64F64)
     if total == 0:
         return dict(sorted(shares.items()))
@@ -212,21 +194,13 @@ def subnet_emission_shares(
     moving_prices: Mapping[int, int],
     miner_burned: Mapping[int, int] | None = None,
     enabled: Mapping[int, bool] | None = None,
-    weight_by_root_proportion: bool = False,
-    root_proportions: Mapping[int, int] | None = None,
 ) -> dict[int, int]:
-    """Final U64F64 share of the block's TAO emission for each emitting subnet (§3.3).
+    """Final U64F64 share of the block's TAO emission for each emitting subnet (§3.3), HEAD's
+    rule (commit bb3591e7; the releases v3.4.6..v3.4.9 also weighted by root proportion).
 
     `moving_prices`: netuid -> U64F64 bits (`moving_alpha_price`) for the subnets to emit to.
-    `weight_by_root_proportion=True` reproduces the released runtimes (v3.4.6..v3.4.9), which
-    also weight by `root_proportions` (required then); False is HEAD (commit bb3591e7).
     """
-    if weight_by_root_proportion and root_proportions is None:
-        raise ValueError("weight_by_root_proportion needs root_proportions")
-    shares = price_shares(moving_prices)
-    shares = weighted_shares(
-        shares, miner_burned or {}, root_proportions if weight_by_root_proportion else None
-    )
+    shares = weighted_shares(price_shares(moving_prices), miner_burned or {})
     return enabled_shares(shares, enabled or {})
 
 
@@ -527,8 +501,8 @@ def split_dividends(
     """`calculate_dividend_distribution`: share the epoch's alpha and root pots by dividend.
 
     `stakes[h] = (alpha_stake, root_stake)` in rao (TotalHotkeyAlpha on the subnet and on root);
-    `dividends[h]` are U96F32 bits (after the childkey split). Hotkeys without a stake entry are
-    skipped. Per hotkey, in U96F32:
+    `dividends[h]` are U96F32 bits. Hotkeys without a stake entry are skipped. Per hotkey, in
+    U96F32:
 
         root_prop  = root_stake*w / (alpha_stake + root_stake*w)     (0 if the sum is 0)
         root_div   = dividend * root_prop ;  alpha_div = dividend - root_div
@@ -594,109 +568,6 @@ def miner_burned(withheld_incentive: int, total_incentive: int) -> int:
     return q or 0
 
 
-# --- Childkeys: a child's dividend flows up to its parents (§5.5) ------------------------------
-
-
-def proportion_u64(proportion: int) -> int:
-    """A childkey proportion `p / u64::MAX` as U96F32 bits (truncated)."""
-    return U96F32.div(U96F32.from_int(proportion), U96F32.from_int(MAX_U64))
-
-
-def self_contribution(
-    alpha_stake: int, root_stake: int, child_proportions: Iterable[int], tao_weight_u96f32: int
-) -> int:
-    """`get_self_contribution` (rao): the hotkey's own stake not lent to its children,
-    `alpha * r + root * r * w` with `r = 1 - sum(p_child / u64::MAX)` (saturating), in U96F32,
-    floored to an integer."""
-    remaining = U96F32.one
-    for p in child_proportions:
-        remaining = max(remaining - proportion_u64(p), 0)
-    alpha_part = U96F32.saturating_mul(U96F32.from_int(alpha_stake), remaining)
-    root_part = U96F32.saturating_mul(
-        U96F32.saturating_mul(U96F32.from_int(root_stake), remaining), tao_weight_u96f32
-    )
-    return U96F32.to_u64(U96F32.clamp(alpha_part + root_part))
-
-
-def parent_contribution(
-    parent_alpha: int, parent_root: int, proportion: int, tao_weight_u96f32: int
-) -> int:
-    """What one parent lends a child (U96F32 bits): `alpha * p + root * p * w`, p = proportion
-    over u64::MAX; products floor."""
-    p = proportion_u64(proportion)
-    alpha_part = U96F32.saturating_mul(U96F32.from_int(parent_alpha), p)
-    root_part = U96F32.saturating_mul(
-        U96F32.saturating_mul(U96F32.from_int(parent_root), p), tao_weight_u96f32
-    )
-    return U96F32.clamp(alpha_part + root_part)
-
-
-@dataclass(frozen=True)
-class ParentShare:
-    """One parent of a childkey, as the dividend split sees it."""
-
-    parent: object
-    contribution: int
-    """U96F32 bits, from `parent_contribution`."""
-    same_owner: bool
-    """True when the parent hotkey has the same owner coldkey as the child (no take, no burn)."""
-
-
-@dataclass(frozen=True)
-class ChildkeySplit:
-    """A child's dividend split (`get_parent_child_dividends_distribution`), in rao."""
-
-    to_parents: list[tuple[object, int]]
-    """(parent, dividend) in the order the parents were given (the chain's `ParentKeys` order)."""
-    to_child: int
-    """What the child keeps: the unshared remainder plus the childkey takes."""
-    recycled: int
-    """Sum of the per-parent `CKBurn` parts, each floored, recycled from `SubnetAlphaOut`."""
-
-
-def childkey_dividend_split(
-    dividend: int,
-    self_contribution_rao: int,
-    parents: Iterable[ParentShare],
-    ck_burn_u64: int = 0,
-    childkey_take_u16: int = 0,
-) -> ChildkeySplit:
-    """Split a hotkey's epoch dividend (rao) between itself and its parents by contribution:
-
-        total    = self_contribution + sum(parent contributions)
-        parent   = dividend * contribution / total          (U96F32, quotient truncates)
-        if the parent has another owner: burn = CKBurn/u64::MAX * parent,
-            take = ChildkeyTake/65535 * parent; parent -= burn + take; child gets the take
-        child    = floor(dividend - sum(parent before burn/take) + sum(takes))
-
-    Each parent's amount is floored to rao on its own; a burn is floored when recycled.
-    """
-    validating = U96F32.from_int(dividend)
-    remaining = validating
-    burn_fraction = proportion_u64(ck_burn_u64)  # `get_ck_burn`: CKBurn / u64::MAX
-    take_fraction_ = U96F32.div(U96F32.from_int(childkey_take_u16), U96F32.from_int(U16_MAX))
-    parents = list(parents)
-    total = U96F32.from_int(self_contribution_rao)
-    for share in parents:
-        total = U96F32.clamp(total + share.contribution)
-    out: list[tuple[object, int]] = []
-    total_take = 0
-    recycled = 0
-    for share in parents:
-        factor = _checked_div(U96F32, share.contribution, total) or 0
-        emission = U96F32.saturating_mul(validating, factor)
-        remaining = max(remaining - emission, 0)
-        if not share.same_owner:
-            burn = U96F32.saturating_mul(burn_fraction, emission)
-            take = U96F32.saturating_mul(take_fraction_, emission)
-            emission = max(max(emission - burn, 0) - take, 0)
-            total_take = U96F32.clamp(total_take + take)
-            recycled += U96F32.to_u64(burn)
-        out.append((share.parent, U96F32.to_u64(emission)))
-    to_child = U96F32.to_u64(U96F32.clamp(remaining + total_take))
-    return ChildkeySplit(to_parents=out, to_child=to_child, recycled=recycled)
-
-
 # --- Epoch schedule (§3.6) ---------------------------------------------------------------------
 
 
@@ -719,33 +590,10 @@ def should_run_epoch(
     return max(block - last_epoch_block, 0) >= tempo
 
 
-def blocks_until_next_epoch(tempo: int, last_epoch_block: int, block: int) -> int:
-    """`blocks_until_next_auto_epoch`: `(LastEpochBlock + tempo) - block`, saturating at 0;
-    u64::MAX when tempo is 0. Ignores owner triggers, the safety net and per-block deferrals."""
-    if tempo == 0:
-        return MAX_U64
-    return max(min(last_epoch_block + tempo, MAX_U64) - block, 0)
-
-
 def initial_last_epoch_block(netuid: int, tempo: int, block: int) -> int:
     """`LastEpochBlock` given to a new subnet: `block - (netuid mod max(tempo, 1))`, saturating,
     which staggers subnets' epochs."""
     return max(block - netuid % max(tempo, 1), 0)
-
-
-def legacy_blocks_until_next_epoch(netuid: int, tempo: int, block: int) -> int:
-    """The scheduler up to v3.4.7: `tempo - ((block + netuid + 1) % (tempo + 1))` (saturating),
-    period `tempo + 1`; u64::MAX when tempo is 0. An epoch ran when this is 0, i.e. when
-    `(block + netuid + 1) % (tempo + 1) == tempo` -- not `== 0` as the chain's doc comment (and
-    ECONOMICS.md 3.6) say; the comment's own table (tempo 100, netuid 0 -> block 99) agrees."""
-    if tempo == 0:
-        return MAX_U64
-    return max(tempo - (block + netuid + 1) % (tempo + 1), 0)
-
-
-def legacy_should_run_epoch(netuid: int, tempo: int, block: int) -> bool:
-    """The legacy rule: run when `legacy_blocks_until_next_epoch` is 0."""
-    return legacy_blocks_until_next_epoch(netuid, tempo, block) == 0
 
 
 @dataclass(frozen=True)
@@ -768,8 +616,6 @@ class EpochSchedule:
     """Every subnet's clock after the block."""
     run: list[int]
     """Subnets whose epoch runs (and whose pending emission is drained), in order."""
-    skipped: list[int]
-    """Due subnets whose epoch input was inconsistent: slot consumed, pending kept."""
     deferred: list[int]
     """Due subnets beyond the per-block cap, pushed to `PendingEpochAt = block + 1`."""
 
@@ -778,17 +624,15 @@ def schedule_epochs(
     clocks: Mapping[int, EpochClock],
     block: int,
     max_epochs_per_block: int = 2,
-    inconsistent: Iterable[int] = (),
 ) -> EpochSchedule:
     """`drain_pending`'s scheduling, per subnet in storage order (`network_lock.storage_order`):
-    `BlocksSinceLastStep += 1`; if `should_run_epoch`, either defer it (cap reached), or run it
-    (reset `BlocksSinceLastStep`) or skip it when its input state is inconsistent; a run or a
-    skip consumes the slot: `LastEpochBlock = block`, `PendingEpochAt = 0`, index + 1. Skips do
-    not count toward the cap. Root (netuid 0) is not passed in by the chain."""
-    bad = set(inconsistent)
+    `BlocksSinceLastStep += 1`; if `should_run_epoch`, either defer it (cap reached) or run it
+    (reset `BlocksSinceLastStep`); a run consumes the slot: `LastEpochBlock = block`,
+    `PendingEpochAt = 0`, index + 1. Root (netuid 0) is not passed in by the chain. (The chain
+    also skips, slot consumed and pending kept, a subnet whose epoch input is inconsistent: the
+    bundled chain's input always is.)"""
     out: dict[int, EpochClock] = {}
     run: list[int] = []
-    skipped: list[int] = []
     deferred: list[int] = []
     for netuid in sorted(clocks, key=storage_order):
         c = clocks[netuid]
@@ -801,10 +645,6 @@ def schedule_epochs(
             out[netuid] = EpochClock(c.tempo, c.last_epoch_block, block + 1, since, c.epoch_index)
             deferred.append(netuid)
             continue
-        if netuid in bad:
-            skipped.append(netuid)
-        else:
-            run.append(netuid)
-            since = 0
-        out[netuid] = EpochClock(c.tempo, block, 0, since, c.epoch_index + 1)
-    return EpochSchedule(clocks=out, run=run, skipped=skipped, deferred=deferred)
+        run.append(netuid)
+        out[netuid] = EpochClock(c.tempo, block, 0, 0, c.epoch_index + 1)
+    return EpochSchedule(clocks=out, run=run, deferred=deferred)

@@ -17,7 +17,17 @@ import sqlite3
 def net_staked_alpha(conn: sqlite3.Connection,
                      coldkey: bytes) -> dict[tuple[bytes, int], int | None]:
     """(hotkey, netuid) -> alpha staked minus alpha unstaked by this coldkey's calls, or None
-    when a move, transfer or swap touched the pair."""
+    when a move, transfer or swap touched the pair. Damaged event rows are ChainCorrupt."""
+    from chain.local.rows import corrupt
+
+    try:
+        return _net_staked_alpha(conn, coldkey)
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError):
+        raise corrupt("table extrinsics", "has events this taoctl cannot read") from None
+
+
+def _net_staked_alpha(conn: sqlite3.Connection,
+                      coldkey: bytes) -> dict[tuple[bytes, int], int | None]:
     who = "0x" + coldkey.hex()
     net: dict[tuple[bytes, int], int | None] = {}
     rows = conn.execute("SELECT events FROM extrinsics WHERE success = 1 AND (signer = ? OR "

@@ -225,12 +225,12 @@ def _read_neurons(state: State, netuid: int, n: int) -> NeuronCache:
     )
 
 
-def run_epoch(state: State, netuid: int, rao_emission: int, block: int,
-              last_epoch_block: int | None = None,
-              memo: dict[int, NeuronCache] | None = None) -> EpochOutputs:
+def run_epoch(state: State, netuid: int, rao_emission: int, block: int, last_epoch_block: int,
+              memo: dict[int, NeuronCache]) -> EpochOutputs:
     """One epoch of the subnet over `rao_emission` alpha (server + validator + root pending);
     stores the outputs and returns the rao per UID (see the module docstring). `memo` keeps
-    each subnet's `NeuronCache` across the epochs of one run of empty blocks."""
+    each subnet's `NeuronCache` across the epochs of one run of empty blocks; the run writes
+    the bonds at its end (`write_bonds`)."""
     import numpy as np
 
     from chain.yuma import (
@@ -246,11 +246,9 @@ def run_epoch(state: State, netuid: int, rao_emission: int, block: int,
     n = state.get(sm.SUBNETWORK_N, netuid)
     if n == 0:
         return EpochOutputs([], [], [], [], [])
-    neurons = memo.get(netuid) if memo is not None else None
+    neurons = memo.get(netuid)
     if neurons is None or neurons.n != n:
-        neurons = _read_neurons(state, netuid, n)
-        if memo is not None:
-            memo[netuid] = neurons
+        neurons = memo[netuid] = _read_neurons(state, netuid, n)
     hotkeys = neurons.hotkeys
     owner_hotkey = state.get(sm.SUBNET_OWNER_HOTKEY, netuid)
     owner_uid = state.get(sm.UIDS, netuid, owner_hotkey) if owner_hotkey is not None else None
@@ -286,6 +284,7 @@ def run_epoch(state: State, netuid: int, rao_emission: int, block: int,
     bonds_prev = u16_to_float(neurons.bonds.astype(np.int64)) if params.yuma3 else \
         neurons.bonds.copy()  # masked below: the cache keeps what is stored
     tempo = state.get(sm.TEMPO, netuid)
+    # bonds to UIDs registered since the last epoch go (0: none ran yet, then a tempo back)
     last_tempo = (last_epoch_block + 1) if last_epoch_block else max(block - tempo, 0)
     bonds_prev[:, registered >= last_tempo] = 0.0
 
@@ -304,8 +303,6 @@ def run_epoch(state: State, netuid: int, rao_emission: int, block: int,
     stored = quantise_u16(result.bonds).astype(np.int64)
     neurons.bonds = np.where(new_permits[:, None], stored, 0).astype(np.float64)
     neurons.unwritten = True
-    if memo is None:  # no run to write them at its end
-        write_bonds(state, netuid, neurons)
     return EpochOutputs(hotkeys, server_l, validator_l, alpha_stake, neurons.root_stake,
                         neurons)
 
@@ -345,8 +342,8 @@ def _grow_pool(state: State, hotkey: bytes, netuid: int, amount: int) -> bool:
 
 def distribute(state: State, netuid: int, outputs: EpochOutputs, pending: es.Pending) -> int:
     """Carry out `plan_epoch_payout` for the epoch's outputs; returns the alpha paid into stake
-    (credits and pool growth). Burned incentive stays in `SubnetAlphaOut`; recycled alpha
-    leaves it; what floors away stays in it as dust."""
+    (credits and pool growth). Burned incentive stays in `SubnetAlphaOut`, and so does what
+    floors away, as dust."""
     emission = [(h, s, v) for h, s, v in zip(outputs.hotkeys, outputs.server, outputs.validator,
                                              strict=True) if h is not None]
     neurons = outputs.neurons
@@ -388,8 +385,5 @@ def distribute(state: State, netuid: int, outputs: EpochOutputs, pending: es.Pen
         if rate:
             state.set(sm.ROOT_CLAIMABLE, hotkey, netuid,
                       state.get(sm.ROOT_CLAIMABLE, hotkey, netuid) + rate)
-    if plan.recycled:
-        out = state.get(sm.SUBNET_ALPHA_OUT, netuid)
-        state.set(sm.SUBNET_ALPHA_OUT, netuid, max(out - plan.recycled, 0))
     state.set(sm.MINER_BURNED, netuid, plan.miner_burned)
     return paid

@@ -66,6 +66,13 @@ class ChainCorrupt(ChainUnavailable):
     name = "ChainCorrupt"
 
 
+class ChainPermissionDenied(ChainUnavailable):
+    """The chain file or its directory cannot be read or written by this user (a permissions
+    problem, not a damaged file: SQLite needs to write beside the file for its journal)."""
+
+    name = "ChainPermissionDenied"
+
+
 class SchemaTooNew(ChainUnavailable):
     """The chain file was written by a newer taoctl with a schema this version cannot read."""
 

@@ -9,7 +9,7 @@ signing payload:
     call_bytes = canonical JSON of [pallet, name, args] (sorted keys, bytes as "0x" hex)
 
 The extrinsic hash is blake2b-256 of signer || signature || payload, so it identifies one
-signed transaction. The node of issue 7 will decode SCALE extrinsics into the same `Call`.
+signed transaction. The JSON-RPC node (`chain.node`) decodes SCALE extrinsics into the same `Call`.
 """
 
 from __future__ import annotations

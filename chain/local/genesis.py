@@ -1,4 +1,4 @@
-"""Genesis state of part 2: the root subnet, preset subnets with their pools, stakes and
+"""Genesis state of subnets: the root subnet, preset subnets with their pools, stakes and
 neurons, and global parameters, written from a preset's plain data (see `presets.py`).
 
 Preset keys read here (all optional):
@@ -25,7 +25,7 @@ from chain.pallets import subtensor_module as sm
 
 
 def write(state: State, spec: dict, block: int) -> None:
-    """Write the part-2 genesis of `spec` into `state` (before the genesis block is sealed)."""
+    """Write the subnet genesis of `spec` into `state` (before the genesis block is sealed)."""
     state.set(system.NUMBER, block)
     for name, value in spec.get("params", {}).items():
         state.set(registry.item(f"SubtensorModule.{name}"), value)

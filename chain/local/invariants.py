@@ -18,18 +18,25 @@
    + SubnetProtocolAlpha, those that this chain declares).
 9. Share pools: for every (hotkey, netuid) the nominators' values sum to at most
    `TotalHotkeyAlpha` (truncation only ever loses, never creates, alpha).
-10. Epoch payouts (part 3): on every subnet the alpha epochs paid into stake never exceeds what
+10. Epoch payouts: on every subnet the alpha epochs paid into stake never exceeds what
    they drained from the pending accumulators (`Taoctl.EpochPaid <= Taoctl.EpochDrained`), and
    the per-UID epoch vectors have one entry per UID.
 11. Storage decodes: every entry of a declared item has a key and a value this taoctl can read
    (a file damaged or edited by hand fails here, naming the entries, rather than in the middle
    of a later command).
+12. Database integrity: SQLite's own `PRAGMA quick_check` passes (a damaged page, "database
+   disk image is malformed", is a failed check, and the checks that read the file are then
+   reported as not run rather than run on garbage).
+13. Rows decode: every row of `blocks` and `extrinsics` is well formed (`rows.py`: hashes of
+   32 bytes, JSON columns that parse, whole numbers where numbers are), the open block included
+   (its hash does not cover it yet).
 
 `check(chain)` returns a list of failures (empty when all hold); each is one readable line.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from typing import TYPE_CHECKING
 
 from chain.local import blocks
@@ -44,23 +51,71 @@ if TYPE_CHECKING:  # pragma: no cover
 
 CHECKS = ("issuance_equals_balances", "issuance_cap", "issuance_moves", "block_links", "nonces",
           "existential_deposit", "subnet_accounts", "alpha_out", "share_pools",
-          "epoch_payouts", "storage_decodes")
+          "epoch_payouts", "storage_decodes", "database_integrity", "rows_decode")
+_FILE_CHECKS = ("database_integrity", "storage_decodes", "rows_decode")
 
 
 def check(chain: LocalChain) -> dict[str, list[str]]:
     """Run every invariant in one read transaction; maps check name -> failures (empty = ok)."""
     results: dict[str, list[str]] = {name: [] for name in CHECKS}
-    results["storage_decodes"] += _storage_decodes(chain.conn)
+    try:
+        results["database_integrity"] += _integrity(chain.conn)
+        if not results["database_integrity"]:
+            results["storage_decodes"] += _storage_decodes(chain.conn)
+            results["rows_decode"] += _rows_decode(chain.conn)
+    except sqlite3.DatabaseError as exc:  # the file cannot even be scanned
+        results["database_integrity"].append(f"SQLite: {exc}")
+    if results["database_integrity"]:
+        return _not_checked(results, "the database file is damaged (see database integrity)",
+                            keep=("database_integrity",))
+    damaged = any(results[name] for name in _FILE_CHECKS)
     try:
         _check_ledger(chain, results)
-    except ChainCorrupt as exc:  # an entry the checks need does not decode
-        if not results["storage_decodes"]:
+    except (ChainCorrupt, sqlite3.DatabaseError, ValueError, TypeError) as exc:
+        # an entry or row the checks need is damaged; a ValueError on a file that decodes
+        # cleanly would be a bug, and is not hidden
+        if not damaged and not isinstance(exc, (ChainCorrupt, sqlite3.DatabaseError)):
+            raise
+        if not damaged:
             results["storage_decodes"].append(str(exc))
-        for name, failures in results.items():
-            if name != "storage_decodes" and not failures:
-                failures.append("not checked: an entry it reads does not decode (see storage "
-                                "decodes)")
+        _not_checked(results, "an entry it reads does not decode (see storage decodes and "
+                     "rows decode)")
     return results
+
+
+def _not_checked(results: dict[str, list[str]], why: str,
+                 keep: tuple[str, ...] = _FILE_CHECKS) -> dict[str, list[str]]:
+    """Mark every check outside `keep` that found nothing as not run (it could not be)."""
+    for name, failures in results.items():
+        if name not in keep and not failures:
+            failures.append(f"not checked: {why}")
+    return results
+
+
+def _integrity(conn) -> list[str]:
+    """Check 12: SQLite's quick_check over every page and index ("ok" or the problems)."""
+    found = [row[0] for row in conn.execute("PRAGMA quick_check(20)")]
+    return [] if found == ["ok"] else [f"SQLite: {line}" for line in found]
+
+
+def _rows_decode(conn) -> list[str]:
+    """Check 13: every `blocks` and `extrinsics` row is well formed (see `rows.py`)."""
+    from chain.local import rows
+
+    bad = []
+    for row in conn.execute("SELECT number, hash, parent, timestamp, extrinsics, events, "
+                            "issuance, issuance_end, run_end FROM blocks ORDER BY number"):
+        problem = rows.block_row_problem(row)
+        if problem:
+            bad.append(f"block {row[0]!r} {problem}")
+    for row in conn.execute("SELECT block, idx, hash, signer, nonce, call, signature, success, "
+                            "error, events FROM extrinsics ORDER BY block, idx"):
+        problem = rows.extrinsic_row_problem(row)
+        if problem:
+            bad.append(f"extrinsic {row[0]!r}-{row[1]!r} {problem}")
+    if len(bad) > _REPORTED:
+        bad[_REPORTED:] = [f"... and {len(bad) - _REPORTED} more"]
+    return bad
 
 
 def _check_ledger(chain: LocalChain, results: dict[str, list[str]]) -> None:

@@ -1,4 +1,4 @@
-"""The invariants of part 2 that `chain check` adds (see `invariants.py`, checks 7-9):
+"""The pool and stake invariants that `chain check` adds (see `invariants.py`, checks 7-9):
 subnet accounts cover `SubnetTAO`, `SubnetAlphaOut` covers stake and pending alpha, and share
 pools never hand out more than the hotkey holds. One pass over the stake maps.
 """

@@ -1,4 +1,5 @@
-"""Runtime queries of part 2, answered from a `State` at the open block (read-only).
+"""Runtime queries (subnets, pools, stakes, quotes), answered from a `State` at the open block
+(read-only).
 
 `LocalBackend.query(name, *args)` dispatches here; every answer is plain JSON-able data with
 amounts as integers of rao (`_rao`), except `pool`, which returns an `amm.Pool`.

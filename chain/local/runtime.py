@@ -6,7 +6,8 @@ Two layers, as on a Substrate chain:
   signature, nonce; `InvalidTransaction` changes nothing at all), then bumps the nonce and calls
 - `dispatch(state, origin, call, block_number)`, which runs the call inside a snapshot: a
   `DispatchError` rolls back the call's writes and is reported with its subtensor name.
-  The node of issue 7 verifies SCALE extrinsics itself and calls `dispatch` directly.
+  The JSON-RPC node (`chain.node`) verifies SCALE extrinsics itself and calls
+  `dispatch` directly.
 
 Blocks: `open_block` runs the start-of-block hooks for a new block (its number and timestamp are
 set first); `run_empty_blocks` runs many empty blocks, skipping in closed form wherever every

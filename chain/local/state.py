@@ -45,6 +45,15 @@ def decode(item: StorageItem, key_text: str, value_text: str) -> Any:
             f"valid value") from None
 
 
+def decode_key(item: StorageItem, key_text: str) -> tuple:
+    """A stored key, or ChainCorrupt naming the entry when its text is not a key of `item`."""
+    try:
+        return item.decode_key(key_text)
+    except (ValueError, TypeError):
+        raise ChainCorrupt(f"the chain file is corrupt: {item.id} has the key {key_text[:60]!r}, "
+                           "not a valid key") from None
+
+
 _SLOTS_PER_ITEM = 1 << 18
 _PREFETCH_CHUNK = 500  # keys per query (well under SQLite's bound on parameters)
 
@@ -158,7 +167,7 @@ class State:
         for key_text in sorted(decoded):
             value = decoded[key_text]
             if value is not _MISSING:
-                yield item.decode_key(key_text), value
+                yield decode_key(item, key_text), value
 
     # snapshots ------------------------------------------------------------------------------
     def begin(self) -> None:

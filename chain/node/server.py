@@ -1,10 +1,16 @@
 """The JSON-RPC websocket server of `taoctl node serve`: the bundled chain as a Substrate node.
 
-One asyncio loop serves every connection; each request runs to completion against the chain
-file before the next (SQLite work is short, and this keeps the node's view consistent). The RPC
-methods are the ones substrate-interface and btcli call (NODE.md). Submitted extrinsics are
-included in the open block, which is then sealed, so every extrinsic gets its own block; with a
-block time, a timer seals (empty) blocks too.
+One asyncio loop accepts connections and reads requests; the chain work of every request runs
+in one worker thread, one request at a time (this keeps the node's view consistent), so a
+request that waits for the chain file never stops the loop from accepting connections and
+answering handshakes. Writes wait for another process's write lock at most `BUSY_TIMEOUT_S`
+and then fail with a "chain busy" error (`-32010`, nothing changed, retry). Every request that
+cannot be one (not JSON, nested too deep, too large, a batch too long, params of the wrong
+shape) gets a JSON-RPC error (-32700 / -32600 / -32602), never a traceback or a closed socket.
+
+The RPC methods are the ones substrate-interface and btcli call (NODE.md). Submitted extrinsics
+are included in the open block, which is then sealed, so every extrinsic gets its own block;
+with a block time, a timer seals (empty) blocks too.
 
 `NodeServer(path).run(stop)` serves until `stop` is set; `start_thread()` runs it in a daemon
 thread for tests and returns once the port is bound.
@@ -15,7 +21,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +45,66 @@ CHAIN_NAME = "Bittensor"
 HEAD_SUBSCRIPTIONS = {"chain_subscribeNewHeads": "chain_newHead",
                       "chain_subscribeFinalizedHeads": "chain_finalizedHead",
                       "chain_subscribeAllHeads": "chain_allHead"}
+
+
+MAX_REQUEST_BYTES = 4 * 2**20  # an extrinsic is a few hundred bytes; this is generous
+MAX_BATCH = 1000
+MAX_KEYS_PAGE = 1000  # as substrate: state_getKeysPaged returns at most 1000 keys
+BUSY_TIMEOUT_S = 2.0  # how long a write waits for another process's write lock, in all
+BUSY_ATTEMPT_MS = 50  # one attempt's wait; between attempts the worker serves other requests
+CHAIN_BUSY = -32010  # server error codes (-32000..-32099): the chain file is busy
+CHAIN_UNAVAILABLE = -32011  # the chain file is damaged or cannot be read
+
+
+def _error(rid: Any, code: int, message: str) -> dict:
+    return {"jsonrpc": "2.0", "id": rid, "error": {"code": code, "message": message}}
+
+
+def _parse(message: str | bytes) -> Any:
+    """The request's JSON, or an RpcError: -32600 when too large, -32700 when not JSON or
+    nested too deep to parse (Python's parser recurses)."""
+    if len(message) > MAX_REQUEST_BYTES:
+        raise RpcError(-32600, f"Invalid request: larger than {MAX_REQUEST_BYTES} bytes")
+    try:
+        return json.loads(message)
+    except (ValueError, RecursionError):
+        raise RpcError(-32700, "Parse error") from None
+
+
+def _count(value: Any, what: str, limit: int) -> int:
+    """A non-negative count of at most `limit` (JSON booleans and floats are not counts)."""
+    if type(value) is not int or not 0 <= value <= limit:
+        raise RpcError(-32602, f"Invalid params: {what} must be a whole number 0..{limit}")
+    return value
+
+
+def _block_number(value: Any) -> int:
+    """A block number given as an int, a decimal string or a 0x hex string."""
+    if isinstance(value, str):
+        try:
+            value = int(value, 16) if value.startswith("0x") else int(value, 10)
+        except ValueError:
+            raise RpcError(-32602, "Invalid params: not a block number") from None
+    if type(value) is not int or not 0 <= value < 2**32:
+        raise RpcError(-32602, "Invalid params: not a block number")
+    return value
+
+
+def _chain_error(exc: Exception) -> RpcError | None:
+    """The JSON-RPC error for a chain file that is busy, damaged or unreadable."""
+    import sqlite3
+
+    from chain.local.errors import ChainLocked, ChainUnavailable
+
+    if isinstance(exc, ChainLocked):
+        return RpcError(CHAIN_BUSY, "Chain busy: another process holds the chain's write lock; "
+                        "nothing was changed; retry")
+    if isinstance(exc, ChainUnavailable):
+        return RpcError(CHAIN_UNAVAILABLE, f"Chain unavailable: {exc}")
+    if isinstance(exc, sqlite3.DatabaseError):
+        return RpcError(CHAIN_UNAVAILABLE, f"Chain unavailable: the chain file cannot be read "
+                        f"({exc})")
+    return None
 
 
 def _bytes(value: Any, what: str = "hex") -> bytes:
@@ -66,13 +134,36 @@ class NodeServer:
         self.bound = threading.Event()
         self.requests = 0
         self._head_subs: dict[str, tuple[Any, str]] = {}  # id -> (websocket, notification)
+        self._worker = ThreadPoolExecutor(1, thread_name_prefix="taoctl-node-chain")
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     # lifecycle ------------------------------------------------------------------------------
     def open(self) -> None:
         from chain.local.chain import LocalChain
         from chain.substrate.metadata import recorded
 
-        self.view = NodeView(LocalChain.open(self.path), recorded())
+        chain = LocalChain.open(self.path)
+        chain.conn.execute(f"PRAGMA busy_timeout = {BUSY_ATTEMPT_MS}")
+        self.view = NodeView(chain, recorded())
+
+    async def _answer(self, request: Any) -> tuple[dict, list[dict]]:
+        """One request, retried while the chain file is busy (a submission while another
+        process holds the write lock, or a rare busy read): each attempt waits briefly in the
+        worker, so requests from other connections go on in between, and after the deadline
+        the busy error is the answer. A busy attempt changed nothing, so trying again is safe."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + float(os.environ.get("TAOCTL_NODE_BUSY_TIMEOUT",
+                                                      BUSY_TIMEOUT_S))
+        while True:
+            reply, notes = await self._on_chain(self._reply, request)
+            busy = reply.get("error", {}).get("code") == CHAIN_BUSY
+            if not busy or loop.time() >= deadline:
+                return reply, notes
+            await asyncio.sleep(BUSY_ATTEMPT_MS / 1000)
+
+    async def _on_chain(self, fn, *args):
+        """Run blocking chain work in the worker thread; the loop keeps serving meanwhile."""
+        return await asyncio.get_running_loop().run_in_executor(self._worker, fn, *args)
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """Serve until `stop` is set (or forever)."""
@@ -80,6 +171,7 @@ class NodeServer:
 
         if self.view is None:
             self.open()
+        self._loop = asyncio.get_running_loop()
         stop = stop or asyncio.Event()
         async with serve(self._connection, self.host, self.port, max_size=2**26,
                          ping_interval=None, close_timeout=1) as server:
@@ -90,27 +182,31 @@ class NodeServer:
             await stop.wait()
             if timer:
                 timer.cancel()
-        self.view.chain.close()
+        await self._on_chain(self.view.chain.close)
+        self._worker.shutdown(wait=False)
 
     async def _timer(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             await asyncio.sleep(self.block_time)
-            try:
-                self.view.seal()
-            except Exception:  # noqa: BLE001 - a busy chain file skips one tick
-                continue
-            self._announce()
+            await self._on_chain(self._tick)
+
+    def _tick(self) -> None:
+        try:
+            self.view.seal()
+        except Exception:  # noqa: BLE001 - a busy chain file skips one tick
+            return
+        self._announce()
 
     def _announce(self) -> None:
-        """Send the new best block's header to every head subscription (all blocks are final)."""
+        """Send the new best block's header to every head subscription (all blocks are final).
+        Called in the worker thread: the sends are handed to the loop."""
         if not self._head_subs:
             return
         header = self.view.header(self.view.head_number())
-        loop = asyncio.get_running_loop()
         for sub, (ws, method) in list(self._head_subs.items()):
             note = {"jsonrpc": "2.0", "method": method,
                     "params": {"subscription": sub, "result": header}}
-            loop.create_task(self._send_quietly(ws, note))
+            asyncio.run_coroutine_threadsafe(self._send_quietly(ws, note), self._loop)
 
     async def _send_quietly(self, ws, message: dict) -> None:
         try:
@@ -150,22 +246,12 @@ class NodeServer:
         try:
             async for message in ws:
                 try:
-                    request = json.loads(message)
-                except ValueError:
-                    await ws.send(json.dumps({"jsonrpc": "2.0", "id": None, "error": {
-                        "code": -32700, "message": "Parse error"}}))
-                    continue
-                if isinstance(request, list):
-                    replies = [self._reply(r)[0] for r in request]
-                    await ws.send(json.dumps(replies))
-                    continue
-                if isinstance(request, dict) and request.get("method") in HEAD_SUBSCRIPTIONS:
-                    await self._subscribe_heads(ws, request)
-                    continue
-                reply, notifications = self._reply(request)
-                await ws.send(json.dumps(reply))
-                for note in notifications:
-                    await ws.send(json.dumps(note))
+                    await self._message(ws, message)
+                except ConnectionClosed:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - answer, never drop the connection
+                    await ws.send(json.dumps(_error(None, -32603, f"Internal error: "
+                                                    f"{type(exc).__name__}")))
         except ConnectionClosed:
             return
         finally:
@@ -173,24 +259,50 @@ class NodeServer:
                 if other is ws:
                     self._head_subs.pop(sub, None)
 
+    async def _message(self, ws, message: str | bytes) -> None:
+        """One websocket message: a request or a batch, answered on `ws`."""
+        try:
+            request = _parse(message)
+        except RpcError as exc:
+            await ws.send(json.dumps({"jsonrpc": "2.0", "id": None, "error": exc.to_json()}))
+            return
+        if isinstance(request, list):
+            if not request or len(request) > MAX_BATCH:
+                await ws.send(json.dumps(_error(None, -32600, f"Invalid request: a batch "
+                                                f"holds 1..{MAX_BATCH} requests")))
+                return
+            replies = await self._on_chain(lambda: [self._reply(r)[0] for r in request])
+            await ws.send(json.dumps(replies))
+            return
+        if isinstance(request, dict) and request.get("method") in HEAD_SUBSCRIPTIONS:
+            await self._subscribe_heads(ws, request)
+            return
+        reply, notifications = await self._answer(request)
+        await ws.send(json.dumps(reply))
+        for note in notifications:
+            await ws.send(json.dumps(note))
+
     async def _subscribe_heads(self, ws, request: dict) -> None:
         """chain_subscribe{New,Finalized,All}Heads: the current head now, then every new one."""
         sub = f"{next(self._ids):x}"
         self._head_subs[sub] = (ws, HEAD_SUBSCRIPTIONS[request["method"]])
         await ws.send(json.dumps({"jsonrpc": "2.0", "id": request.get("id"), "result": sub}))
-        header = self.view.header(self.view.head_number())
+        header = await self._on_chain(lambda: self.view.header(self.view.head_number()))
         await ws.send(json.dumps({"jsonrpc": "2.0", "method": self._head_subs[sub][1],
                                   "params": {"subscription": sub, "result": header}}))
 
     def _reply(self, request: Any) -> tuple[dict, list[dict]]:
         """(the reply, notifications to send after it)."""
         self.requests += 1
-        if not isinstance(request, dict) or "method" not in request:
-            return {"jsonrpc": "2.0", "id": None, "error": {"code": -32600,
-                                                            "message": "Invalid request"}}, []
+        if not isinstance(request, dict) or not isinstance(request.get("method"), str):
+            return _error(None, -32600, "Invalid request"), []
         rid = request.get("id")
+        if not (rid is None or isinstance(rid, (str, int))) or isinstance(rid, bool):
+            return _error(None, -32600, "Invalid request: id must be a string or a number"), []
         params = request.get("params") or []
         method = request["method"]
+        if not isinstance(params, (list, dict)):
+            return _error(rid, -32602, "Invalid params: params must be a list or an object"), []
         try:
             if method == "author_submitAndWatchExtrinsic":
                 return self._submit_and_watch(rid, params)
@@ -205,17 +317,19 @@ class NodeServer:
         except RpcError as exc:
             return {"jsonrpc": "2.0", "id": rid, "error": exc.to_json()}, []
         except TypeError as exc:
-            return {"jsonrpc": "2.0", "id": rid, "error": {
-                "code": -32602, "message": f"Invalid params: {exc}"}}, []
+            return _error(rid, -32602, f"Invalid params: {exc}"), []
+        except RecursionError:
+            return _error(rid, -32602, "Invalid params: nested too deep"), []
         except Exception as exc:  # noqa: BLE001 - a node answers, it does not die
-            return {"jsonrpc": "2.0", "id": rid, "error": {
-                "code": -32603, "message": f"Internal error: {type(exc).__name__}: {exc}"}}, []
+            known = _chain_error(exc)
+            if known is not None:
+                return {"jsonrpc": "2.0", "id": rid, "error": known.to_json()}, []
+            return _error(rid, -32603, f"Internal error: {type(exc).__name__}: {exc}"), []
 
     def _submit_and_watch(self, rid: Any, params: list) -> tuple[dict, list[dict]]:
         raw = _bytes(params[0] if params else None, "extrinsic")
         included = self.view.include(raw)
-        self.view.seal()
-        self._announce()
+        self._seal()
         # another process may have advanced the file in between: the extrinsic's own block
         block_hash = _hex(self.view.block_hash(included.block_number))
         sub = f"{next(self._ids):x}"
@@ -272,10 +386,10 @@ class NodeServer:
 
     def rpc_chain_getBlockHash(self, number: Any = None) -> Any:
         if isinstance(number, list):
+            if len(number) > MAX_KEYS_PAGE:
+                raise RpcError(-32602, f"Invalid params: at most {MAX_KEYS_PAGE} numbers")
             return [self.rpc_chain_getBlockHash(n) for n in number]
-        if isinstance(number, str):
-            number = int(number, 16) if number.startswith("0x") else int(number)
-        return _hex(self.view.block_hash(number))
+        return _hex(self.view.block_hash(None if number is None else _block_number(number)))
 
     def rpc_chain_getHeader(self, at: Any = None) -> dict:
         return self.view.header(self._number_at(at))
@@ -320,13 +434,17 @@ class NodeServer:
 
     def rpc_state_getKeysPaged(self, prefix: str, count: int, start_key: Any = None,
                                at: Any = None) -> list[str]:
+        count = _count(count, "count", MAX_KEYS_PAGE)
         keys = self.view.keys(_bytes(prefix, "prefix"))
         if start_key:
             start = _bytes(start_key, "start key")
             keys = [k for k in keys if k > start]
-        return [_hex(k) for k in keys[:int(count)]]
+        return [_hex(k) for k in keys[:count]]
 
     def rpc_state_queryStorageAt(self, keys: list, at: Any = None) -> list[dict]:
+        if not isinstance(keys, list) or len(keys) > MAX_KEYS_PAGE:
+            raise RpcError(-32602, f"Invalid params: keys must be a list of at most "
+                           f"{MAX_KEYS_PAGE} keys")
         number = self._number_at(at)
         changes = [[k, _hex(self.view.storage(_bytes(k, "storage key"), number))] for k in keys]
         return [{"block": _hex(self.view.block_hash(number)), "changes": changes}]
@@ -342,9 +460,20 @@ class NodeServer:
 
     def rpc_author_submitExtrinsic(self, extrinsic: str) -> str:
         included = self.view.include(_bytes(extrinsic, "extrinsic"))
-        self.view.seal()
-        self._announce()
+        self._seal()
         return _hex(included.hash)
+
+    def _seal(self) -> None:
+        """Seal the block an extrinsic was just included in. If another process took the write
+        lock in between, the extrinsic stays included in the open block (committed) and is
+        sealed with the next one: the submission itself succeeded."""
+        from chain.local.errors import ChainLocked
+
+        try:
+            self.view.seal()
+        except ChainLocked:
+            return
+        self._announce()
 
     def rpc_author_unwatchExtrinsic(self, sub: Any = None) -> bool:
         return True

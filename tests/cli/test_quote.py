@@ -8,6 +8,8 @@ import pytest
 
 import amm
 
+pytestmark = pytest.mark.in_process  # what the commands do: no process start-up needed
+
 POOL = ("--tao-reserve", "100", "--alpha-reserve", "400")
 
 

@@ -1,4 +1,5 @@
-"""A whole scripted session through the installed CLI, every step with `--json -y`:
+"""A whole scripted session through the CLI (in process: the commands, not the process start-up,
+are under test here), every step with `--json -y`:
 
 init a dev chain, create wallets (unencrypted, and one with a password file), fund them, create
 two subnets and start them, register a hotkey, then stake with a quote, list, remove, move,
@@ -9,8 +10,6 @@ operation received exactly what its dry run quoted.
 from __future__ import annotations
 
 import pytest
-
-pytest.importorskip("chain.local.staking", reason="the staking runtime has not landed yet")
 
 TAO = 10**9
 
@@ -60,7 +59,7 @@ def _dry_then_execute(taoctl, *args) -> tuple[dict, dict]:
     return quoted, done
 
 
-@pytest.mark.slow
+@pytest.mark.in_process  # what the commands do; tests/cli/test_entrypoint.py runs the binary
 def test_scripted_session(taoctl, tmp_path):
     taoctl.env["TAOCTL_CHAIN_DB"] = str(tmp_path / "sandbox.db")
     assert taoctl.json("chain", "init")["preset"] == "dev"

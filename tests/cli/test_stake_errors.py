@@ -11,9 +11,7 @@ import json
 
 import pytest
 
-pytest.importorskip("chain.local.staking", reason="the staking runtime has not landed yet")
-
-from tests.conftest import Taoctl  # noqa: E402 - the shared fixture class, for a module-scoped chain
+from tests.conftest import Taoctl  # the shared fixture class, for a module-scoped chain
 
 TAO = 10**9
 STRANGER = "5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL"  # //Ferdie: never a hotkey here
@@ -25,7 +23,7 @@ def chain(tmp_path_factory):
     root = tmp_path_factory.mktemp("stake-errors")
     home = root / "home"
     home.mkdir()
-    t = Taoctl(home)
+    t = Taoctl(home, in_process=True)
     t.env["TAOCTL_CHAIN_DB"] = str(root / "sandbox.db")
     t.json("chain", "init")
     owner = t.json("wallet", "create", "--wallet-name", "owner", "--no-use-password", "-y")

@@ -9,6 +9,8 @@ import pytest
 from wallet.directory import Wallet
 from wallet.keys import keypair_from_uri
 
+pytestmark = pytest.mark.in_process  # what the commands do: no process start-up needed
+
 TAO = 10**9
 BOB = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty"
 BOB_START = 1_000_000 * TAO

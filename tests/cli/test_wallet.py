@@ -1,6 +1,9 @@
-"""`taoctl wallet` end to end: the installed command in a temporary HOME, parsed as JSON.
+"""`taoctl wallet` end to end in a temporary HOME, parsed as JSON: in process (the commands are
+under test; test_entrypoint and the tty tests run the installed binary), except the tests that
+load a keyring module through PYTHONPATH and the real_kdf test, which run the installed command.
 
-Keys are unencrypted here except in the few tests marked slow, which pay the real Argon2i cost.
+Encrypted keys use the cheap test KDF except in the test marked real_kdf, which pays the real
+Argon2i cost once each way.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import stat
 from pathlib import Path
 
 import pytest
+
+pytestmark = pytest.mark.in_process
 
 MNEMONIC = "old leopard transfer rib spatial phone calm indicate online fire caution review"
 MNEMONIC_SS58 = "5HDvhV6WDCjCKyrXqGQSDYqQAzkzabNhctmiDYEqgBC66BsX"
@@ -438,6 +443,7 @@ def test_legacy_ansible_vault_coldkey_opens_with_a_warning(taoctl):
     coldkey = wallets(taoctl) / "legacy" / "coldkey"
     key = keys.keydata_of(keys.keypair_from_mnemonic(MNEMONIC))
     coldkey.write_bytes(ansible_vault(keyfile_json(key), "vault-pw"))
+    (coldkey.parent / "coldkeypub.txt").write_bytes(keyfile_json(key, public_only=True))
     proc = taoctl.run(
         "wallet",
         "sign",
@@ -483,10 +489,30 @@ def test_legacy_ansible_vault_coldkey_opens_with_a_warning(taoctl):
     assert proc.returncode == 3 and "--password-file" in error_of(proc)["message"]
 
 
-# --- real Argon2i: a few seconds per derivation -------------------------------------------------
+# --- encrypted keys ----------------------------------------------------------------------------
 
 
 @pytest.mark.slow
+@pytest.mark.real_kdf
+def test_real_argon2i_through_the_command(taoctl, tmp_path):
+    """The installed command with the real Argon2i: one derivation to write, one to unlock, and
+    the file opens with the real KDF in this process too (bittensor-wallet's format)."""
+    from wallet import keyfile
+    from wallet.directory import Wallet
+
+    pw_file = tmp_path / "pw"
+    pw_file.write_text("Tr0ub4dor&3\n")
+    doc = taoctl.json("wallet", "regen-coldkey", "--name", "real", "--mnemonic", "-",
+                      "--password-file", pw_file, input=MNEMONIC + "\n")
+    assert doc["keys"][0]["encrypted"] is True
+    signed = taoctl.json("wallet", "sign", "--name", "real", "-m", "m",
+                         env={"TAOCTL_PASSWORD": "Tr0ub4dor&3"})
+    assert signed["signer_address"] == MNEMONIC_SS58
+    keyfile._derived.clear()
+    wallet = Wallet("real", wallets(taoctl))
+    assert wallet.coldkey_keypair("Tr0ub4dor&3").ss58_address == MNEMONIC_SS58
+
+
 def test_encrypted_wallet_from_a_script(taoctl, tmp_path):
     """Create encrypted keys without a prompt, then unlock them from each password source."""
     pw_file = tmp_path / "pw"
@@ -530,7 +556,6 @@ def test_encrypted_wallet_from_a_script(taoctl, tmp_path):
     assert "hunter2-wrong" not in proc.stdout + proc.stderr
 
 
-@pytest.mark.slow
 def test_change_remember_and_forget_password(taoctl, tmp_path):
     here = Path(__file__).resolve().parents[1] / "wallet"
     ring = {

@@ -10,6 +10,8 @@ from chain.local.accounts import dev_signer
 from chain.local.chain import LocalChain
 from chain.local.extrinsic import Call
 
+pytestmark = pytest.mark.in_process  # what the commands do: no process start-up needed
+
 TAO = 10**9
 
 

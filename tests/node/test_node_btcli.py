@@ -143,7 +143,6 @@ def served_subnet(tmp_path):
     from chain.local.accounts import dev_signer
     from chain.local.extrinsic import Call
 
-    pytest.importorskip("chain.local.staking", reason="the staking runtime has not landed yet")
     from chain.pallets.subtensor_module import START_CALL_DELAY
 
     path = tmp_path / "chain.db"

@@ -7,10 +7,8 @@ from __future__ import annotations
 import pytest
 from substrateinterface import Keypair
 
-pytest.importorskip("chain.local.staking", reason="the staking runtime has not landed yet")
-
-from chain.local import stake_utils  # noqa: E402
-from chain.local.chain import LocalChain  # noqa: E402
+from chain.local import stake_utils
+from chain.local.chain import LocalChain
 
 TAO = 10**9
 ALICE = Keypair.create_from_uri("//Alice")
@@ -76,21 +74,8 @@ def test_add_stake_limit_and_slippage_too_high(node, substrate):
                            [ALICE.ss58_address]).value["data"]["free"] == free
 
 
-def _has_call(pallet: str, name: str) -> bool:
-    from chain.local.calls import lookup
-    from chain.local.errors import CallUnknown
-
-    try:
-        lookup(pallet, name)
-        return True
-    except (CallUnknown, ImportError):
-        return False
-
-
 @pytest.mark.slow
 def test_set_weights_through_the_node(node, substrate):
-    if not _has_call("SubtensorModule", "set_weights"):
-        pytest.skip("the weights runtime (set_weights) has not landed yet")
     _, _, path = node
     assert submit(substrate, ALICE, "register_network",
                   {"hotkey": HOTKEY.ss58_address}).is_success
@@ -100,8 +85,7 @@ def test_set_weights_through_the_node(node, substrate):
     assert uid is not None
     receipt = submit(substrate, HOTKEY, "set_weights",
                      {"netuid": netuid, "dests": [uid], "weights": [65535], "version_key": 0})
-    if not receipt.is_success:  # e.g. a stake threshold or start delay on this chain
-        pytest.skip(f"set_weights refused by the runtime: {receipt.error_message['name']}")
+    assert receipt.is_success, f"set_weights refused: {receipt.error_message}"
     names = [(e.value["module_id"], e.value["event_id"]) for e in receipt.triggered_events]
     assert ("SubtensorModule", "WeightsSet") in names
     stored = substrate.query("SubtensorModule", "Weights", [netuid, uid]).value

@@ -101,7 +101,6 @@ def test_sandbox_only_operations_say_so(remote):
 
 def test_quotes_from_the_runtime_beside_the_local_model(node):
     """The node's SwapRuntimeApi answers from the same pool code, so the two agree."""
-    pytest.importorskip("chain.local.staking", reason="the staking runtime has not landed yet")
     from chain.local.extrinsic import Call
     from chain.pallets.subtensor_module import START_CALL_DELAY
 

@@ -11,6 +11,8 @@ import json
 
 import pytest
 
+pytestmark = pytest.mark.in_process
+
 from chain.node.server import NodeServer
 from wallet.directory import Wallet
 from wallet.keys import keypair_from_uri
@@ -156,8 +158,6 @@ def test_balances_and_transfers(taoctl, tmp_path):
 
 @pytest.mark.slow
 def test_subnets_registration_staking_and_weights(taoctl, tmp_path):
-    pytest.importorskip("cli.subnet", reason="the subnet commands have not landed yet")
-    pytest.importorskip("cli.weights", reason="the weights commands have not landed yet")
     paths = setup_chains(taoctl, tmp_path, "owner", "staker")
     sandbox, remote = both_sides(taoctl, paths, STAKING)
     assert_same(STAKING, sandbox, remote)

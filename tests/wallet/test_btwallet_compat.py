@@ -6,15 +6,14 @@ from __future__ import annotations
 import json
 import os
 
+import bittensor_wallet
 import pytest
 
-bittensor_wallet = pytest.importorskip("bittensor_wallet")
-
-from tests.wallet.vectors import MNEMONIC, MNEMONIC_SS58  # noqa: E402
-from wallet import Wallet, keys  # noqa: E402
-from wallet import keyfile as kf  # noqa: E402
-from wallet import passwords as pw  # noqa: E402
-from wallet.keyfile import ED25519, SR25519  # noqa: E402
+from tests.wallet.vectors import MNEMONIC, MNEMONIC_SS58
+from wallet import Wallet, keys
+from wallet import keyfile as kf
+from wallet import passwords as pw
+from wallet.keyfile import ED25519, SR25519
 
 
 def bt_wallet(wallet: Wallet):

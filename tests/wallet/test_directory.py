@@ -192,6 +192,7 @@ def test_legacy_keyfile_is_re_encrypted_as_nacl(wallet):
 
     key = keys.keydata_of(keys.keypair_from_uri("//Bob"))
     wallet.hotkey_file().write_bytes(ansible_vault(keyfile_json(key), "old"))
+    wallet.hotkeypub_file().write_bytes(keyfile_json(key, public_only=True))
     assert wallet.hotkey_keypair(passwords="old").ss58_address == key.ss58_address
     wallet.rewrite_keyfile(wallet.hotkey_file(), "hotkey", "old", "old")
     assert wallet.hotkey_file().read_bytes().startswith(b"$NACL")

@@ -1,5 +1,5 @@
-"""Helpers for the part-3 tests: a running, emitting subnet built through real calls (so every
-`chain check` invariant holds), validators with stake, miners, weights."""
+"""Helpers for the epoch and coinbase tests: a running, emitting subnet built through real calls
+(so every `chain check` invariant holds), validators with stake, miners, weights."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Helpers for the part-2 tests: build subnets with given pools, submit calls, snapshot state."""
+"""Helpers for the subnet and staking tests: build subnets with given pools, submit calls,
+snapshot state."""
 
 from __future__ import annotations
 

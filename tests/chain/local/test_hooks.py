@@ -24,7 +24,7 @@ def test_pallet(monkeypatch):
 
 
 class EveryTempo:
-    """A stand-in for part 3's epochs: must run in blocks that are multiples of TEMPO."""
+    """A hook like the epochs: must run in blocks that are multiples of TEMPO."""
 
     name = "every_tempo"
 

@@ -1,5 +1,6 @@
 """Runtime queries the CLI reads: stake info (value at spot, what an unstake really pays), the
-subnet view, neurons, burn and lock cost, price history, and quotes for every part-2 call."""
+subnet view, neurons, burn and lock cost, price history, and quotes for every
+subnet and staking call."""
 
 from __future__ import annotations
 

@@ -4,19 +4,14 @@ never pays out more alpha than was pending."""
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amm.fixed import I96F32, U96F32
+from amm.fixed import U96F32
 from chain.local.coinbase_math import validator_take_split
 from chain.local.emission_split import (
-    ROOT_CLAIMABLE_THRESHOLD,
-    Childkeys,
     Credit,
     GrowPool,
     Pending,
     plan_epoch_payout,
-    root_claim_amount,
     root_claimable_increment,
-    root_claimed_after_stake_change,
-    root_owed,
 )
 
 MAX_U64 = 2**64 - 1
@@ -52,7 +47,7 @@ def test_miner_and_validator_are_paid_in_chain_order():
     ]
     assert out.root_claimable == {"m": 0, "v": rest_r}
     assert out.alpha_dividends == {"m": 0, "v": rest_a}  # every paid hotkey gets a record
-    assert out.burned == out.recycled == 0
+    assert out.burned == 0
     assert out.miner_burned == 0
 
 
@@ -61,35 +56,13 @@ def test_without_incentive_validators_get_the_miners_half_too():
     assert GrowPool("v", 900) in out.operations
 
 
-def test_owner_hotkey_incentive_is_burned_or_recycled():
+def test_owner_hotkey_incentive_is_burned():
     emission = [("owner-hk", 300, 0), ("m", 100, 0), ("v", 0, 10)]
     out = plan(emission, Pending(server=400, validator=10))
-    assert out.burned == 300 and out.recycled == 0
+    assert out.burned == 300
     assert out.miner_burned == U96F32.div(U96F32.from_int(300), U96F32.from_int(400))
     assert Credit("m", "m-ck", 100) in out.operations
     assert not any(isinstance(op, Credit) and op.amount == 300 for op in out.operations)
-    out = plan(emission, Pending(server=400, validator=10), recycle_owner_incentive=True)
-    assert out.burned == 0 and out.recycled == 300
-
-
-def test_auto_stake_destination_redirects_incentive():
-    out = plan([("m", 100, 0)], Pending(server=100), auto_stake_destination={"m-ck": "v"})
-    assert Credit("v", "m-ck", 100) in out.operations
-
-
-def test_parent_receives_its_share_of_a_child_dividend():
-    ck = Childkeys(parents={"v": [(MAX_U64, "p")]}, children={"p": [(MAX_U64, "v")]})
-    out = plan(
-        [("v", 0, 1_000)],
-        Pending(validator=1_000),
-        alpha_stake={"v": 1_000, "p": 3_000},
-        root_stake={},
-        childkeys=ck,
-        delegate_take={"v": 0, "p": 0},
-    )
-    grown = {op.hotkey: op.amount for op in out.operations if isinstance(op, GrowPool)}
-    # p lends all its 3000 to v, v's own 1000: dividends split 3:1 (each floored)
-    assert grown == {"p": 750, "v": 250}
 
 
 @settings(max_examples=100, deadline=None)
@@ -118,8 +91,8 @@ def test_payout_never_exceeds_pending(emission, server, validator, root, cut, al
     paid = paid_alpha + sum(out.root_claimable.values())
     incentives = sum(i for _, i, _ in emission)
     # incentives come from the epoch (it splits server+validator+root); the rest from pending
-    assert paid + out.burned + out.recycled <= cut + incentives + validator + server + root
-    validator_side = paid - cut - (incentives - out.burned - out.recycled)
+    assert paid + out.burned <= cut + incentives + validator + server + root
+    validator_side = paid - cut - (incentives - out.burned)
     assert validator_side <= validator + root + (server if incentives == 0 else 0)
 
 
@@ -130,51 +103,10 @@ def test_root_dividend_above_the_root_stake_is_staked_instead():
     assert out.root_alpha_dividends == {"v": 1_000}
 
 
-# --- root claims ------------------------------------------------------------------------------
+# --- root dividends become claimable ----------------------------------------------------------
 
 
 def test_root_claimable_increment():
     assert root_claimable_increment(100, 1_000) == (100 << 32) // 1_000
     assert root_claimable_increment(1_001, 1_000) is None
     assert root_claimable_increment(0, 0) == 0
-
-
-def test_root_owed_and_claim_threshold():
-    rate = I96F32.from_ratio(1, 10)
-    owed = root_owed(rate, 10_000_000, 0)
-    assert I96F32.to_u64(owed) == 999_999  # 0.1 is truncated to 32 bits, so a rao short
-    assert root_claim_amount(owed) == 999_999
-    assert root_claim_amount(root_owed(rate, 1_000, 0)) == 0  # below 500_000
-    assert root_claim_amount(root_owed(rate, 1_000, 0), ignore_minimum=True) == 99
-    assert root_claim_amount(root_owed(rate, 1_000, 10**6), ignore_minimum=True) == 0
-    assert ROOT_CLAIMABLE_THRESHOLD == 500_000
-
-
-@given(
-    st.integers(0, I96F32.one),
-    st.integers(0, 10**15),
-    st.integers(0, 10**15),
-    st.integers(0, 10**15),
-)
-def test_staking_on_root_does_not_claim_past_dividends(rate, stake, claimed, added):
-    before = root_owed(rate, stake, claimed)
-    after = root_owed(
-        rate, stake + added, root_claimed_after_stake_change(claimed, rate, added, True)
-    )
-    assert before <= after < before + I96F32.one
-
-
-@settings(max_examples=200, deadline=None)
-@given(dividend=st.integers(0, 2**64 - 1), alpha=st.integers(0, 2**64 - 1),
-       root=st.integers(0, 2**64 - 1), weight=st.integers(0, 2**64 - 1),
-       burn=st.integers(0, 2**64 - 1), take=st.integers(0, 65535))
-def test_a_hotkey_without_parents_keeps_its_whole_dividend(dividend, alpha, root, weight, burn,
-                                                          take):
-    """`plan_epoch_payout` skips the childkey split for hotkeys without parents and keeps the
-    whole dividend with the hotkey: what the full split gives them, whatever the burn and take."""
-    from chain.local.coinbase_math import childkey_dividend_split, self_contribution, tao_weight
-
-    w = tao_weight(weight)
-    full = childkey_dividend_split(dividend, self_contribution(alpha, root, [], w), [], burn,
-                                   take)
-    assert (full.to_parents, full.to_child, full.recycled) == ([], dividend, 0)
