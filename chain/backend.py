@@ -1,17 +1,36 @@
-"""The seam between the CLI and a chain: what a command may ask of any chain.
+"""The contract between the CLI and a chain: what a command may ask of any chain.
 
-The CLI never touches SQLite or websockets directly; it asks a `ChainBackend` to read storage
-items by subtensor's names, run runtime queries, tell it about blocks, and submit a signed call,
-getting a `Receipt` back. `chain.local.backend.LocalBackend` implements it over the bundled chain;
-`chain.remote` will implement it over substrate-interface for finney/test/local nodes.
+`ChainBackend` is every network's contract: typed reads (balances, pools, stakes, subnets,
+neurons, hyperparameters, block info, the existential deposit, earnings, the runtime's own
+quotes) and the submission steps (build a call, estimate its fee, sign it, submit it and wait
+for its receipt). `SandboxBackend` adds what only the bundled chain can do (advance, check,
+fund from the dev accounts, presets, halvings, history). `chain.local.backend.LocalBackend`
+implements both; `chain.remote.RemoteBackend` implements `ChainBackend` only, and mypy checks
+both against these protocols (`chain/contract_check.py`, run by `.ci/run`).
 
+The CLI opens a backend through `chain.factory` and never imports a backend package itself.
 This module is light (stdlib only) so CLI modules can import it at start-up.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    import amm
+
+
+def canonical(value: Any) -> Any:
+    """JSON-able form of events and results: bytes as "0x" hex, tuples as lists."""
+    if isinstance(value, (bytes, bytearray)):
+        return "0x" + bytes(value).hex()
+    if isinstance(value, dict):
+        return {k: canonical(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [canonical(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True)
@@ -32,6 +51,47 @@ class BlockInfo:
                 "genesis_number": self.genesis_number}
 
 
+@dataclass(frozen=True)
+class Call:
+    """A call by subtensor's names, arguments in local shapes (accounts as 32 bytes)."""
+
+    pallet: str
+    name: str
+    args: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return f"{self.pallet}.{self.name}"
+
+
+@dataclass
+class CallQuote:
+    """What a call would do now, nothing sent: the runtime's dry run where the chain offers
+    one (`source` "runtime"), else taoctl's restatement of its checks (`source` "rules"), else
+    unchecked (`source` "none": the refusal, if any, comes with the receipt)."""
+
+    success: bool
+    error: str | None = None  # subtensor's error name when the chain would refuse
+    message: str | None = None
+    result: dict | None = None  # the call's result record (amounts moved, fee, swap)
+    events: list[dict] = field(default_factory=list)
+    source: str = "runtime"
+
+    def to_json(self) -> dict:
+        return {"success": self.success, "error": self.error, "message": self.message,
+                "result": canonical(self.result), "events": canonical(self.events),
+                "source": self.source}
+
+
+@dataclass
+class Signed:
+    """A signed extrinsic ready to submit; `payload` is the backend's own form of it."""
+
+    call: Call
+    signer: bytes
+    payload: Any
+
+
 @dataclass
 class Receipt:
     """What happened to a submitted extrinsic once it was included in a block."""
@@ -44,6 +104,7 @@ class Receipt:
     error: str | None = None  # the subtensor error name when the call failed
     message: str | None = None
     fee_rao: int = 0
+    result: dict | None = None  # the call's result record, where the chain keeps it
 
     @property
     def extrinsic_id(self) -> str:
@@ -51,13 +112,11 @@ class Receipt:
         return f"{self.block_number}-{self.extrinsic_index}"
 
     def to_json(self) -> dict:
-        from chain.local.extrinsic import _canonical
-
         return {"success": self.success, "block_number": self.block_number,
                 "extrinsic_index": self.extrinsic_index, "extrinsic_id": self.extrinsic_id,
                 "extrinsic_hash": "0x" + self.extrinsic_hash.hex(), "error": self.error,
                 "message": self.message, "fee_rao": self.fee_rao,
-                "events": _canonical(self.events)}
+                "events": canonical(self.events)}
 
 
 class Signer(Protocol):
@@ -73,24 +132,157 @@ class ChainBackend(Protocol):
 
     network: str
 
+    # -- reads -------------------------------------------------------------------------------
     def block_info(self) -> BlockInfo:
         """The open block, the last sealed block and the genesis hash."""
+        ...
 
     def read(self, item: str, *key: Any) -> Any:
         """A storage item by subtensor's name, e.g. read("System.Account", pubkey)."""
+        ...
 
     def read_many(self, item: str, keys: list[tuple]) -> list[Any]:
         """Several entries of one item, read at the same block."""
+        ...
 
-    def query(self, method: str, *args: Any) -> Any:
-        """A runtime query, answered at the open block. Names: "block_emission", "halvings",
-        "nonce", and for subnets and staking (chain/local/README.md lists the answers):
-        "pool" (an `amm.Pool`), "subnet", "subnets", "hyperparameters", "neurons", "stake",
-        "stake_info", "burn_cost", "lock_cost", "price_history" and "quote" (origin, pallet,
-        call, args: the call's dry run, `{success, error, message, result, events}`)."""
+    def free_balance(self, account: bytes) -> int:
+        """Free TAO of an account, rao."""
+        ...
+
+    def existential_deposit(self) -> int:
+        """The balance below which an account is reaped, rao."""
+        ...
+
+    def nonce(self, account: bytes) -> int:
+        """The account's next nonce."""
+        ...
+
+    def netuids(self) -> list[int]:
+        """Every existing subnet, ascending (root first)."""
+        ...
+
+    def pool(self, netuid: int) -> amm.Pool:
+        """The subnet's pool as `amm` models it (root: the stable 1:1 pool)."""
+        ...
+
+    def stake(self, hotkey: bytes, coldkey: bytes, netuid: int) -> int:
+        """Alpha (rao) of `coldkey` on `hotkey` in `netuid`."""
+        ...
+
+    def stake_info(self, coldkey: bytes) -> list[dict]:
+        """Every position of a coldkey: {hotkey, netuid, alpha_rao, value_rao (spot),
+        unstake_rao (what an unstake pays now), price_rao, symbol}."""
+        ...
+
+    def neurons(self, netuid: int) -> list[dict]:
+        """The metagraph rows: uid, hotkey, coldkey, stake, registration, immunity, emission."""
+        ...
+
+    def hyperparameters(self, netuid: int) -> dict[str, Any]:
+        """The subnet's settings by subtensor's storage names."""
+        ...
+
+    def burn_cost(self, netuid: int) -> int:
+        """Rao a neuron registration burns now."""
+        ...
+
+    def lock_cost(self) -> int:
+        """Rao registering a subnet locks now."""
+        ...
+
+    def block_emission(self) -> int:
+        """Rao minted per block now."""
+        ...
+
+    def price_history(self, netuid: int) -> list[tuple[int, int]]:
+        """(block, rao per alpha) points, oldest first (the open block's price at least)."""
+        ...
+
+    def earnings(self, coldkey: bytes, stakes: list[tuple[bytes, int, int]]) -> list[int | None]:
+        """Per (hotkey, netuid, alpha): alpha earned since staking, None where unknown."""
+        ...
+
+    def sim_swap(self, netuid: int, direction: str, amount: int) -> dict | None:
+        """The runtime's own swap quote ("buy" TAO->alpha, "sell"), None without one."""
+        ...
+
+    def quote_call(self, origin: bytes, call: Call) -> CallQuote:
+        """What `call` would do for `origin` now; nothing is sent."""
+        ...
+
+    # -- submission --------------------------------------------------------------------------
+    def build_call(self, pallet: str, name: str, args: dict[str, Any]) -> Call:
+        """The call, checked against the runtime's call table (unknown calls raise)."""
+        ...
+
+    def call_data(self, call: Call) -> bytes:
+        """The SCALE bytes of the call, per the runtime's metadata."""
+        ...
+
+    def estimate_fee(self, origin: bytes, call: Call) -> int:
+        """The transaction fee the chain would charge, rao."""
+        ...
+
+    def sign(self, signer: Signer, call: Call) -> Signed:
+        """Sign with the signer's next nonce (and the backend's era)."""
+        ...
+
+    def submit(self, signed: Signed) -> Receipt:
+        """Submit and wait for inclusion; the receipt names a failure by subtensor's name."""
+        ...
 
     def submit_call(self, signer: Signer, pallet: str, name: str, args: dict) -> Receipt:
-        """Sign a call with the sender's next nonce, submit it and wait for inclusion."""
+        """build_call, sign and submit in one step."""
+        ...
 
     def close(self) -> None:
         """Release the connection."""
+        ...
+
+
+@runtime_checkable
+class SandboxBackend(ChainBackend, Protocol):
+    """What only the bundled chain can do."""
+
+    path: Path
+
+    def preset(self) -> str:
+        """The genesis preset the chain was created from (dev, mainnet)."""
+        ...
+
+    def block_author(self) -> bytes:
+        """The account block fees go to."""
+        ...
+
+    def counts(self) -> dict[str, int]:
+        """{"accounts", "extrinsics"} on the chain so far."""
+        ...
+
+    def halvings(self) -> dict:
+        """Past and predicted halvings with the issuance and block emission."""
+        ...
+
+    def plan_advance(self, count: int, *, coarse: bool) -> bool:
+        """Check that `count` blocks may be advanced (raise if not); True when emitting."""
+        ...
+
+    def advance(self, count: int, *, block_by_block: bool = False, coarse: bool = False,
+                on_progress: Any = None) -> Any:
+        """Seal `count` blocks, running the block step and epochs."""
+        ...
+
+    def check(self) -> dict[str, list[str]]:
+        """Every invariant's failures (empty lists when the chain is sound)."""
+        ...
+
+    def dev_signer(self, name: str) -> Signer:
+        """A dev account's signer ("Alice"): the sandbox's funding source."""
+        ...
+
+    def epoch_blocks(self, netuids: list[int] | None) -> int:
+        """Blocks per epoch of the first of `netuids` (default: the first emitting subnet)."""
+        ...
+
+    def simulate(self, blocks: int, **options: Any) -> dict:
+        """Run `blocks` ahead in memory, the chain file unchanged."""
+        ...

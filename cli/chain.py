@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import time
 from datetime import datetime, timezone
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from chain.units import format_tao, parse_tao
-from cli.netopts import ChainDbOpt, NetworkOpt, chain_path, open_backend, require_sandbox
+from cli.netopts import ChainDbOpt, NetworkOpt, chain_path, open_sandbox_backend, require_sandbox
 from cli.output import JsonOpt, NoPromptOpt, Output
+from cli.pipeline import Signing, signed_command
+
+if TYPE_CHECKING:
+    from chain.backend import SandboxBackend
 
 app = typer.Typer(help="The bundled sandbox chain: init, status, advance, check.",
                   no_args_is_help=True)
@@ -60,14 +64,13 @@ def init(
     json_out: JsonOpt = False,
 ) -> None:
     """Create a new sandbox chain from a genesis preset."""
-    from chain.local.chain import LocalChain
+    from chain.factory import create_sandbox
 
     require_sandbox(network, "taoctl chain init")
     out = Output(json_out)
     path = chain_path(chain_db)
-    with LocalChain.create(path, preset, force=force):
-        pass
-    backend = open_backend(network, path)
+    create_sandbox(path, preset, force=force)
+    backend = open_sandbox_backend(network, path, "taoctl chain init")
     try:
         data = _status(backend)
     finally:
@@ -87,20 +90,15 @@ def _ss58(public_key: bytes) -> str:
     return ss58_encode(public_key)
 
 
-def _status(backend) -> dict:
-    from chain.local.accounts import AUTHOR_ACCOUNT
-    from chain.pallets import system
-
+def _status(backend: SandboxBackend) -> dict:
     info = backend.block_info()
     halvings = backend.halvings()
     upcoming = [h for h in halvings["halvings"] if not h["past"]]
-    with backend.chain.reading() as state:
-        accounts = sum(1 for _ in state.iter(system.ACCOUNT))
-        extrinsics = backend.chain.conn.execute("SELECT COUNT(*) FROM extrinsics").fetchone()[0]
+    counts = backend.counts()
     return {
         "network": "sandbox",
         "path": str(backend.path),
-        "preset": backend.chain.preset,
+        "preset": backend.preset(),
         "genesis_hash": _hex(info.genesis_hash),
         "genesis_block": info.genesis_number,
         "block": info.number,
@@ -113,9 +111,9 @@ def _status(backend) -> dict:
         "block_emission_rao": halvings["block_emission_rao"],
         "next_halving": upcoming[0] | {"date": iso_date(upcoming[0]["timestamp_ms"])}
         if upcoming else None,
-        "accounts": accounts,
-        "extrinsics": extrinsics,
-        "block_author": _ss58(AUTHOR_ACCOUNT),
+        "accounts": counts["accounts"],
+        "extrinsics": counts["extrinsics"],
+        "block_author": _ss58(backend.block_author()),
     }
 
 
@@ -124,8 +122,7 @@ def status(chain_db: ChainDbOpt = None, network: NetworkOpt = "sandbox",
            json_out: JsonOpt = False) -> None:
     """Where the chain file is, the open block and its date, issuance and emission."""
     out = Output(json_out)
-    require_sandbox(network, "taoctl chain status")
-    backend = open_backend(network, chain_db)
+    backend = open_sandbox_backend(network, chain_db, "taoctl chain status")
     try:
         data = _status(backend)
     finally:
@@ -181,10 +178,9 @@ def advance(
     out = Output(json_out)
     if sum(x is not None and x is not False for x in (blocks, to_block, to_halving)) != 1:
         raise ChainUsageError("give exactly one of: N (blocks), --to-block B, --to-halving")
-    require_sandbox(network, "taoctl chain advance")
-    backend = open_backend(network, chain_db)
+    backend = open_sandbox_backend(network, chain_db, "taoctl chain advance")
     try:
-        start = backend.chain.block_info().number
+        start = backend.block_info().number
         minted_before = backend.read("Taoctl.Minted") - backend.read("Taoctl.CoinbaseRecycled")
         epochs_before = _epoch_ledger(backend)
         if blocks is not None:
@@ -205,12 +201,7 @@ def advance(
                 else "the number of blocks must be at least 1")
         if block_by_block and coarse:
             raise ChainUsageError("--coarse and --block-by-block exclude each other")
-        from chain.local.coinbase import all_subnets, check_run_length, emits
-
-        with backend.chain.reading() as state:
-            if not coarse:
-                check_run_length(state, count)
-            emitting = any(emits(state, n) for n in all_subnets(state))
+        emitting = backend.plan_advance(count, coarse=coarse)
         done, interrupted = 0, False
         chunk = ADVANCE_CHUNK_SLOW if block_by_block else \
             ADVANCE_CHUNK_EMITTING if emitting else ADVANCE_CHUNK
@@ -243,7 +234,7 @@ def advance(
         minted = backend.read("Taoctl.Minted") - backend.read("Taoctl.CoinbaseRecycled") - \
             minted_before
         epochs_after = _epoch_ledger(backend)
-        emission = backend.query("block_emission")
+        emission = backend.block_emission()
         crossed = [h | {"date": iso_date(h["timestamp_ms"])}
                    for h in backend.halvings()["halvings"]
                    if h["past"] and start < h["block"] <= info.number]
@@ -310,8 +301,7 @@ def halving(chain_db: ChainDbOpt = None, network: NetworkOpt = "sandbox",
             json_out: JsonOpt = False) -> None:
     """Past and next halvings: issuance threshold, block, date, emission before and after."""
     out = Output(json_out)
-    require_sandbox(network, "taoctl chain halving")
-    backend = open_backend(network, chain_db)
+    backend = open_sandbox_backend(network, chain_db, "taoctl chain halving")
     try:
         data = backend.halvings()
     finally:
@@ -345,11 +335,10 @@ def check(chain_db: ChainDbOpt = None, network: NetworkOpt = "sandbox",
           json_out: JsonOpt = False) -> None:
     """Verify the chain's invariants; exits 1 with a report if any fails."""
     out = Output(json_out)
-    require_sandbox(network, "taoctl chain check")
-    backend = open_backend(network, chain_db)
+    backend = open_sandbox_backend(network, chain_db, "taoctl chain check")
     try:
         failures = backend.check()
-        block = backend.chain.open_number()
+        block = backend.block_info().number
     finally:
         backend.close()
     ok = not any(failures.values())
@@ -371,33 +360,34 @@ def check(chain_db: ChainDbOpt = None, network: NetworkOpt = "sandbox",
 
 
 @app.command("fund")
+@signed_command(wallet=False)
 def fund(
     address: Annotated[str, typer.Argument(help="ss58 address to fund.")],
     amount: Annotated[str, typer.Argument(help="TAO to send, e.g. 100 or 0.5.")],
-    chain_db: ChainDbOpt = None,
-    network: NetworkOpt = "sandbox",
-    json_out: JsonOpt = False,
-    no_prompt: NoPromptOpt = False,
+    *,
+    signing: Signing,
 ) -> None:
     """Dev preset only: send play TAO to an address with a signed transfer from //Alice.
 
     It asks nothing (play money), so -y is accepted only for scripts that pass it everywhere."""
-    from chain.local.accounts import dev_signer
-    from cli.wallet_chain import decode_address, submit_transfer
+    from cli.wallet_chain import decode_address, run_transfer
 
-    out = Output(json_out)
+    out = signing.output()
     dest = decode_address(address, what="ADDRESS")
     value = parse_tao(amount)
-    require_sandbox(network, "taoctl chain fund")
-    backend = open_backend(network, chain_db)
+    backend = open_sandbox_backend(signing.network, signing.chain_db, "taoctl chain fund")
     try:
-        if backend.chain.preset != "dev":
+        if backend.preset() != "dev":
             raise ChainUsageError(f"chain fund works on the dev preset only (this chain is "
-                                  f"{backend.chain.preset!r}); use `taoctl wallet transfer`")
-        data = submit_transfer(backend, dev_signer("Alice"), dest, value, keep_alive=True,
-                               transfer_all=False)
+                                  f"{backend.preset()!r}); use `taoctl wallet transfer`")
+        alice = backend.dev_signer("Alice")
+        data = run_transfer(out, backend, bytes(alice.public_key), dest, value, keep_alive=True,
+                            transfer_all=False, dry_run=signing.dry_run, unlock=lambda: alice,
+                            confirm=False)
     finally:
         backend.close()
+    if data is None:
+        return
 
     def render(console) -> None:
         console.print(f"Funded {address} with {format_tao(value)} from //Alice in block "

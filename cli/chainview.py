@@ -1,26 +1,22 @@
-"""What the subnet and stake commands read from a chain, in one place, through the backend seam.
+"""What the subnet and stake commands read from a chain, in one place, through the contract.
 
-Every read goes through `ChainBackend.read/read_many/query/dry_run` with subtensor's storage
-names (`SubtensorModule.SubnetTAO`, `SubnetAlphaIn`, `AlphaV2`, `Swap.SwapBalancer`, ...), so
-the same code reads the bundled chain and, later, a node. A runtime query is used where the
-backend offers one (`pool`, `stake`, `subnets`, `price_history`, `lock_cost`, ...); otherwise the
-value is assembled here from storage items, so the commands work against either.
-
-Contract with the runtime (queries the CLI asks for; all optional, storage is the fallback):
-    query("pool", netuid) -> amm.Pool               the live pool (root/mechanism 0: stable)
-    query("stake", hotkey, coldkey, netuid) -> int  alpha of a coldkey on a hotkey, rao
-    query("lock_cost") -> int                       rao to register a subnet now
-    query("price_history", netuid) -> [(block, price_rao), ...]
-Light module: typer-free, stdlib only at import; amm and chain modules load in the functions.
+Every read is a `ChainBackend` operation: the typed reads (`pool`, `stake`, `netuids`,
+`neurons`, `lock_cost`, `price_history`) and storage items by subtensor's names
+(`SubtensorModule.SubnetTAO`, `TokenSymbol`, ...), so the same code reads the bundled chain
+and a node. What is assembled here is presentation: rows, ss58 addresses, emission shares.
+Light module: typer-free, stdlib only at import; amm loads in the functions.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import amm
+    from chain.backend import ChainBackend
 
 ROOT_NETUID = 0
 SM = "SubtensorModule"
-NETUID_SCAN = 1024  # netuids probed when listing subnets (subtensor's limit is 128)
 
 
 class UnknownNetuid(LookupError):
@@ -28,16 +24,6 @@ class UnknownNetuid(LookupError):
 
     name = "SubnetNotExists"
     exit_code = 4
-
-
-def _query(backend, method: str, *args: Any) -> Any:
-    """A runtime query, or None when this backend does not offer it."""
-    try:
-        return backend.query(method, *args)
-    except Exception as exc:  # noqa: BLE001 - the backend's "no such query", whatever its type
-        if isinstance(exc, NotImplementedError) or "unknown runtime query" in str(exc):
-            return None
-        raise
 
 
 def subnet_exists(backend, netuid: int) -> bool:
@@ -50,56 +36,19 @@ def require_subnet(backend, netuid: int) -> None:
         raise UnknownNetuid(f"subnet {netuid} does not exist (SubnetNotExists)")
 
 
-def pool(backend, netuid: int):
+def pool(backend: ChainBackend, netuid: int) -> amm.Pool:
     """The live pool of `netuid` as an `amm.Pool` (root is a stable 1:1 pool)."""
-    import amm
-
-    found = _query(backend, "pool", netuid)
-    if found is not None:
-        return found
-    tao, alpha, weight, fee, mechanism = (
-        backend.read(f"{SM}.SubnetTAO", netuid), backend.read(f"{SM}.SubnetAlphaIn", netuid),
-        backend.read("Swap.SwapBalancer", netuid), backend.read("Swap.FeeRate", netuid),
-        backend.read(f"{SM}.SubnetMechanism", netuid))
-    stable = netuid == ROOT_NETUID or mechanism == 0
-    return amm.Pool(tao, alpha, tao_weight=weight, fee_rate=fee, stable=stable)
+    return backend.pool(netuid)
 
 
-def stake(backend, hotkey: bytes, coldkey: bytes, netuid: int) -> int:
-    """Alpha (rao) the coldkey holds on the hotkey in `netuid`: its share of the hotkey's pool."""
-    found = _query(backend, "stake", hotkey, coldkey, netuid)
-    if found is not None:
-        return int(found)
-    share = backend.read(f"{SM}.AlphaV2", hotkey, coldkey, netuid)
-    if not share:
-        return 0
-    from chain.local import share_pool as sp
-
-    total = backend.read(f"{SM}.TotalHotkeyAlpha", hotkey, netuid)
-    denominator = backend.read(f"{SM}.TotalHotkeySharesV2", hotkey, netuid)
-    if not denominator:
-        return 0
-    return sp.value(sp.SharePool(total, _safe_float(denominator)), _safe_float(share))
+def stake(backend: ChainBackend, hotkey: bytes, coldkey: bytes, netuid: int) -> int:
+    """Alpha (rao) the coldkey holds on the hotkey in `netuid`."""
+    return backend.stake(hotkey, coldkey, netuid)
 
 
-def _safe_float(raw):
-    from chain.local.share_pool import SafeFloat
-
-    if isinstance(raw, SafeFloat):
-        return raw
-    if isinstance(raw, dict):
-        return SafeFloat(int(raw["mantissa"]), int(raw["exponent"]))
-    mantissa, exponent = raw
-    return SafeFloat(int(mantissa), int(exponent))
-
-
-def netuids(backend) -> list[int]:
+def netuids(backend: ChainBackend) -> list[int]:
     """Every existing subnet's netuid, root first."""
-    found = _query(backend, "netuids")
-    if found is not None:
-        return sorted(found)
-    flags = backend.read_many(f"{SM}.NetworksAdded", [(n,) for n in range(NETUID_SCAN)])
-    return [n for n, added in enumerate(flags) if added]
+    return sorted(backend.netuids())
 
 
 def subnet_name(backend, netuid: int) -> tuple[str, str]:
@@ -207,30 +156,12 @@ def uid_of(backend, netuid: int, hotkey: bytes) -> int | None:
     return backend.read(f"{SM}.Uids", netuid, hotkey)
 
 
-def neurons(backend, netuid: int) -> list[dict]:
+def neurons(backend: ChainBackend, netuid: int) -> list[dict]:
     """The metagraph rows of a subnet: uid, hotkey, coldkey, stake, registration, emission."""
-    n = backend.read(f"{SM}.SubnetworkN", netuid)
-    hotkeys = backend.read_many(f"{SM}.Keys", [(netuid, uid) for uid in range(n)])
-    owners = backend.read_many(f"{SM}.Owner", [(h,) for h in hotkeys if h])
-    owner_of = dict(zip([h for h in hotkeys if h], owners, strict=True))
-    registered = backend.read_many(f"{SM}.BlockAtRegistration", [(netuid, u) for u in range(n)])
-    totals = backend.read_many(f"{SM}.TotalHotkeyAlpha", [(h, netuid) for h in hotkeys if h])
-    total_of = dict(zip([h for h in hotkeys if h], totals, strict=True))
-    emission = backend.read(f"{SM}.Emission", netuid) or []
-    immunity = backend.read(f"{SM}.ImmunityPeriod", netuid)
-    block = backend.block_info().number
-    rows = []
-    for uid, hotkey in enumerate(hotkeys):
-        if not hotkey:
-            continue
-        reg = registered[uid]
-        rows.append({
-            "uid": uid, "hotkey": _ss58(hotkey), "coldkey": _ss58(owner_of.get(hotkey)),
-            "stake_rao": total_of.get(hotkey, 0), "registered_at": reg,
-            "immune": block - reg < immunity,
-            "emission_rao": emission[uid] if uid < len(emission) else 0,
-        })
-    return rows
+    return [{"uid": r["uid"], "hotkey": _ss58(r["hotkey"]), "coldkey": _ss58(r["coldkey"]),
+             "stake_rao": r["stake_rao"], "registered_at": r["registered_at"],
+             "immune": r["immune"], "emission_rao": r["emission_rao"]}
+            for r in backend.neurons(netuid)]
 
 
 def staking_hotkeys(backend, coldkey: bytes) -> list[bytes]:
@@ -257,26 +188,11 @@ def stakes_of_coldkey(backend, coldkey: bytes, only_netuids: list[int] | None = 
     return rows
 
 
-def lock_cost(backend) -> int:
+def lock_cost(backend: ChainBackend) -> int:
     """The TAO (rao) that registering a subnet locks now."""
-    found = _query(backend, "lock_cost")
-    if found is not None:
-        return int(found)
-    from chain.local.network_lock import lock_cost as kernel
-
-    # get_network_lock_cost from its storage items, at the open block
-    return kernel(backend.read(f"{SM}.NetworkLastLockCost"),
-                  backend.read(f"{SM}.NetworkLastRegistered"), backend.block_info().number,
-                  backend.read(f"{SM}.NetworkMinLockCost"),
-                  backend.read(f"{SM}.NetworkLockReductionInterval"),
-                  backend.read(f"{SM}.BlockEmission"))
+    return backend.lock_cost()
 
 
-def price_history(backend, netuid: int) -> list[tuple[int, int]]:
+def price_history(backend: ChainBackend, netuid: int) -> list[tuple[int, int]]:
     """(block, price in rao per alpha) points of a subnet's price, oldest first."""
-    found = _query(backend, "price_history", netuid)
-    if found:
-        return [(int(b), int(p)) for b, p in found]
-    import amm
-
-    return [(backend.block_info().number, amm.price_rao(pool(backend, netuid)))]
+    return backend.price_history(netuid)

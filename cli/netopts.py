@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from chain.backend import ChainBackend, SandboxBackend
 
 SANDBOX = "sandbox"
 REMOTE_NETWORKS = {
@@ -96,15 +99,23 @@ def remote_url(network: str) -> str | None:
                          "ws:// / wss:// URL")
 
 
+def open_sandbox_backend(network: str, chain_db: Path | None, what: str) -> SandboxBackend:
+    """The sandbox contract for a sandbox-only command; remote networks are refused (exit 5)."""
+    require_sandbox(network, what)
+    from chain.factory import open_sandbox
+
+    return open_sandbox(chain_path(chain_db))
+
+
 def open_backend(network: str = SANDBOX, chain_db: Path | None = None, *,
-                 timeout: float | None = None, period: int | None = None):
+                 timeout: float | None = None, period: int | None = None) -> ChainBackend:
     """The `ChainBackend` for these options: the bundled chain, or a remote node."""
     url = remote_url(network)
     if url is None:
-        from chain.local.backend import LocalBackend
+        from chain.factory import open_sandbox
 
-        return LocalBackend(chain_path(chain_db))
-    from chain.remote import DEFAULT_PERIOD, DEFAULT_TIMEOUT_S, open_remote
+        return open_sandbox(chain_path(chain_db))
+    from chain.factory import open_node
 
     try:
         timeout = timeout if timeout is not None else float(os.environ["TAOCTL_TIMEOUT"])
@@ -118,5 +129,4 @@ def open_backend(network: str = SANDBOX, chain_db: Path | None = None, *,
         raise UnknownNetwork("--timeout must be a positive number of seconds")
     if period is not None and not 4 <= period <= 65536:
         raise UnknownNetwork("--period must be between 4 and 65536 blocks")
-    return open_remote(url, name=network.strip(), timeout=timeout or DEFAULT_TIMEOUT_S,
-                       period=period or DEFAULT_PERIOD)
+    return open_node(url, name=network.strip(), timeout=timeout, period=period)

@@ -61,9 +61,9 @@ def serve(
     if host not in LOOPBACK:
         out.warn(f"binding to {host}: anyone who can reach this address can submit "
                  "extrinsics to your sandbox chain")
-    from chain.node.server import NodeServer
+    from chain.factory import node_server
 
-    server = NodeServer(chain_path(chain_db), host, port, block_time=block_time)
+    server = node_server(chain_path(chain_db), host, port, block_time=block_time)
     server.open()  # chain errors (no chain, corrupt file) surface here with their exit codes
 
     async def main() -> None:

@@ -62,21 +62,18 @@ def simulate(
         except Exception:
             if wallet_name is not None:
                 raise
-    path = chain_path(chain_db)
-    from chain.local.chain import LocalChain
+    from chain.factory import open_sandbox
 
-    if epochs is not None:
-        from chain.local.coinbase import all_subnets
-        from chain.pallets import subtensor_module as sm
-
-        with LocalChain.open(path) as chain, chain.reading() as state:
-            first = (netuids or all_subnets(state) or [0])[0]
-            blocks = epochs * max(state.get(sm.TEMPO, first), 1)
-    from chain.local.simulate import simulate as run
-
-    with out.status(f"Simulating {blocks:,} blocks in memory..."):
-        result = run(path, blocks, points=points, coldkey=coldkey, hotkey=hotkey_key,
-                     netuids=netuids)
+    backend = open_sandbox(chain_path(chain_db))
+    try:
+        if epochs is not None:
+            blocks = epochs * backend.epoch_blocks(netuids)
+        assert blocks is not None
+        with out.status(f"Simulating {blocks:,} blocks in memory..."):
+            result = backend.simulate(blocks, points=points, coldkey=coldkey,
+                                      hotkey=hotkey_key, netuids=netuids)
+    finally:
+        backend.close()
     data = _json(result)
     out.result(data, lambda console: _render(console, data))
 

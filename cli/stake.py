@@ -3,13 +3,15 @@
 Every changing command runs the same steps, so a user always sees the price before signing:
 
 1. resolve the wallet's coldkey (its pub file) and the hotkey, read the live pools;
-2. dry-run the exact call on the open block (the chain's own checks: a refusal is reported with
-   subtensor's error name, one line, nothing signed or changed);
-3. quote it with the `amm` functions the chain executes (`cli.staking_view`): amount, spot rate,
-   received, fee, slippage, the limit price from --tolerance and the worst case it accepts;
-4. `--dry-run` stops here (no password is asked). Otherwise the table is shown and confirmed
-   (unless -y), the coldkey is unlocked, the call is signed and submitted, and the result shows
-   what was received next to what was quoted.
+2. quote the call with the `amm` functions the chain executes (`cli.staking_view`): amount,
+   spot rate, received, fee, slippage, the limit price from --tolerance and the worst case it
+   accepts;
+3. ask the chain (`ChainBackend.quote_call`: its dry run, in its order of checks); its result
+   is the number of record, its refusal (subtensor's error name) is part of the quote;
+4. the rest is `cli.pipeline`: `--dry-run` prints the whole quote (exit 4 when refused, no
+   password asked); otherwise a refusal stops here, the table is confirmed (unless -y), the
+   coldkey is unlocked, the call is signed and submitted, and the result shows what was
+   received next to what was quoted. The signing options are the pipeline's one bundle.
 
 Safe staking is on by default (`add_stake_limit`, `remove_stake_limit`, `swap_stake_limit`),
 with btcli's tolerance default of 0.5 %; `--unsafe` uses the plain calls, `--partial` lets a
@@ -18,28 +20,25 @@ limit order fill only what fits. Heavy modules (amm, rich, sqlite3) load inside 
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli.netopts import ChainDbOpt, NetworkOpt
-from cli.output import JsonOpt, NoPromptOpt, Output
+from cli.output import JsonOpt, Output
+from cli.pipeline import Signing, signed_command
 from cli.stakeopts import (
     AmountOpt,
-    DryRunOpt,
     HotkeySs58Opt,
     NetuidOpt,
     PartialOpt,
     SafeOpt,
     ToleranceOpt,
 )
-from cli.walletopts import (
-    HotkeyOpt,
-    PasswordFileOpt,
-    PasswordStdinOpt,
-    WalletNameOpt,
-    WalletPathOpt,
-)
+from cli.walletopts import WalletNameOpt, WalletPathOpt
+
+if TYPE_CHECKING:
+    from chain.backend import CallQuote, ChainBackend, Signer
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Stake and unstake through the subnet pools, slippage shown first.")
@@ -49,17 +48,6 @@ class StakeRefused(Exception):
     """The chain would refuse the call (found by the dry run); nothing was signed."""
 
     name = "StakeRefused"
-    exit_code = 4
-
-    def __init__(self, error: str, message: str) -> None:
-        super().__init__(message)
-        self.name = error
-
-
-class StakeFailed(Exception):
-    """The call was included but failed on chain (its changes were rolled back)."""
-
-    name = "StakeFailed"
     exit_code = 4
 
     def __init__(self, error: str, message: str) -> None:
@@ -83,18 +71,6 @@ def _amount(text: str | None, out: Output, what: str) -> int:
     if text is None:
         text = out.prompt(f"Amount of {what}", what="--amount")
     return parse_tao(text, what="--amount")
-
-
-def _dry_run(backend, coldkey: bytes, quote) -> list[dict]:
-    """Run the quoted call on a throw-away view of the open block; refusals raise StakeRefused.
-    `quote` is an OpQuote or a QuoteRefused (both name the pallet, call and arguments)."""
-    from chain.local.errors import DispatchError
-
-    args = getattr(quote, "call_args", None) or quote.args
-    try:
-        return backend.dry_run(coldkey, quote.pallet, quote.call, args)
-    except DispatchError as exc:
-        raise StakeRefused(exc.name, f"{quote.call} refused ({exc.name}): {exc}") from None
 
 
 def _event_amount(events: list[dict], name: str, token: str) -> int | None:
@@ -132,20 +108,6 @@ def _received_from_result(result: dict | None, quote) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def _chain_quote(backend, coldkey: bytes, quote) -> dict | None:
-    """The runtime's own quote (the call run on a throw-away view, always rolled back), when
-    the backend has one: its `result` record; a refusal raises StakeRefused."""
-    from cli.chainview import _query
-
-    answer = _query(backend, "quote", coldkey, quote.pallet, quote.call, quote.args)
-    if not isinstance(answer, dict):
-        return None
-    if not answer.get("success", True):
-        error = answer.get("error") or "DispatchError"
-        raise StakeRefused(error, f"{quote.call} refused ({error}): {answer.get('message')}")
-    return answer.get("result") or {}
-
-
 def _settle_quote(quote, events: list[dict], result: dict | None = None) -> None:
     """Make the chain's dry run the quote of record; note any difference from the amm quote."""
     chain_says = _received_from_result(result, quote)
@@ -160,18 +122,16 @@ def _settle_quote(quote, events: list[dict], result: dict | None = None) -> None
 class Session:
     """One stake command's wallet, keys and open backend."""
 
-    def __init__(self, out: Output, wallet_name, wallet_path, wallet_hotkey, hotkey_ss58,
-                 network: str, chain_db) -> None:
-        from cli.netopts import open_backend
+    def __init__(self, out: Output, signing: Signing, hotkey_ss58: str | None) -> None:
         from cli.stakeopts import coldkey_of
-        from cli.walletopts import resolve_wallet
 
         self.out = out
-        self.wallet = resolve_wallet(wallet_name, wallet_path, wallet_hotkey)
+        self.signing = signing
+        self.wallet = signing.wallet()
         self.coldkey, self.coldkey_ss58 = coldkey_of(self.wallet)
-        self._hotkey_args = (hotkey_ss58, wallet_hotkey)
-        self._hotkey = None
-        self.backend = open_backend(network, chain_db)
+        self._hotkey_args = (hotkey_ss58, signing.wallet_hotkey)
+        self._hotkey: tuple[bytes, str] | None = None
+        self.backend = signing.open()
 
     @property
     def hotkey(self) -> tuple[bytes, str]:
@@ -192,25 +152,20 @@ class Session:
 
         return stake(self.backend, hotkey, coldkey or self.coldkey, netuid)
 
-    def signer(self, password_file, password_stdin):
-        from cli.wallet_chain import AddressError, as_signer
-        from cli.walletopts import unlock_coldkey
-
-        signer = as_signer(unlock_coldkey(self.wallet, self.out, password_file, password_stdin))
-        if signer.public_key != self.coldkey:
-            raise AddressError("the coldkey does not match the wallet's coldkeypub file")
-        return signer
+    def signer(self) -> Signer:
+        return self.signing.coldkey_signer(self.out, self.wallet, self.coldkey)
 
 
-def _finish(session: Session, quotes: list, title: str, *, dry_run: bool, password_file,
-            password_stdin, measure, extra: dict, shown: list | None = None) -> None:
-    """Show, confirm, sign, submit, and report quoted against received (or stop at a dry run).
+def _finish(session: Session, quotes: list, title: str, *, measure, extra: dict,
+            shown: list | None = None) -> None:
+    """The pipeline after the quote (`cli.pipeline.run`), reporting quoted against received.
 
     `quotes` are the calls submitted; `shown` (default: the same) are the table's rows, e.g.
     one per subnet for a single unstake_all."""
+    from cli.pipeline import run
     from cli.staking_view import render_outcome, render_quotes
 
-    out = session.out
+    out, dry_run = session.out, session.signing.dry_run
     shown = quotes if shown is None else shown
     block = session.backend.block_info().number
     doc = {"dry_run": dry_run, "block": block, "coldkey": session.coldkey_ss58,
@@ -218,32 +173,29 @@ def _finish(session: Session, quotes: list, title: str, *, dry_run: bool, passwo
            "quotes": [q.to_json() for q in quotes]}
     if shown is not quotes:
         doc["per_subnet"] = [q.to_json() for q in shown]
-    if dry_run:
-        out.result(doc, lambda console: render_quotes(console, shown, title + " (dry run: "
-                                                      "nothing signed)"))
-        return
-    if not out.json_mode:
-        render_quotes(out.err, shown, title)
-    out.confirm(f"Sign and submit {len(quotes)} operation{'s' if len(quotes) > 1 else ''}?")
-    signer = session.signer(password_file, password_stdin)
-    executed = []
-    for q in quotes:
+    pending = iter(quotes)
+
+    def measured(call, step) -> dict:
+        q = next(pending)
         before = measure(q)
-        with out.status(f"Submitting {q.call}..."):
-            receipt = session.backend.submit_call(signer, q.pallet, q.call, q.args)
-        if not receipt.success:
-            raise StakeFailed(receipt.error or "DispatchError",
-                              f"{q.call} failed on chain ({receipt.error}): {receipt.message} "
-                              f"(extrinsic {receipt.extrinsic_id})")
-        after = measure(q)
-        by_state = after - before
-        received = _received_from_result(getattr(receipt, "result", None), q)
+        receipt = step()
+        by_state = measure(q) - before
+        received = _received_from_result(receipt.result, q)
         if received is None:
             received = _received_from_events(receipt.events, q)
-        executed.append({"call": f"{q.pallet}.{q.call}", "extrinsic_id": receipt.extrinsic_id,
-                         "output_token": q.output_token, "quoted_rao": q.received,
-                         "received_rao": received if received is not None else by_state,
-                         "state_change_rao": by_state, "receipt": receipt.to_json()})
+        return {"call": f"{q.pallet}.{q.call}", "extrinsic_id": receipt.extrinsic_id,
+                "output_token": q.output_token, "quoted_rao": q.received,
+                "received_rao": received if received is not None else by_state,
+                "state_change_rao": by_state, "receipt": receipt.to_json()}
+
+    executed = run(out, session.backend,
+                   title=f"{len(quotes)} operation{'s' if len(quotes) > 1 else ''}", doc=doc,
+                   render=lambda console: render_quotes(
+                       console, shown, title + (" (dry run: nothing signed)" if dry_run else "")),
+                   calls=[_call(q.pallet, q.call, q.args) for q in quotes],
+                   unlock=session.signer, dry_run=dry_run, around=measured)
+    if dry_run:
+        return
     doc["executed"] = executed
     doc["free_balance_after_rao"] = session.free()
     doc["matches_quote"] = all(e["received_rao"] == e["quoted_rao"] for e in executed)
@@ -254,6 +206,7 @@ def _finish(session: Session, quotes: list, title: str, *, dry_run: bool, passwo
 
 
 @app.command("add")
+@signed_command()
 def add(
     netuid: NetuidOpt = None,
     amount: AmountOpt = None,
@@ -262,17 +215,9 @@ def add(
     tolerance: ToleranceOpt = None,
     safe: SafeOpt = True,
     partial: PartialOpt = False,
-    dry_run: DryRunOpt = False,
     hotkey_ss58: HotkeySs58Opt = None,
-    wallet_name: WalletNameOpt = None,
-    wallet_path: WalletPathOpt = None,
-    wallet_hotkey: HotkeyOpt = None,
-    password_file: PasswordFileOpt = None,
-    password_stdin: PasswordStdinOpt = False,
-    network: NetworkOpt = "sandbox",
-    chain_db: ChainDbOpt = None,
-    no_prompt: NoPromptOpt = False,
-    json_out: JsonOpt = False,
+    *,
+    signing: Signing,
 ) -> None:
     """Stake TAO from the coldkey into subnet pools on a hotkey (add_stake_limit by default)."""
     from cli.chainview import pool, require_subnet
@@ -280,7 +225,8 @@ def add(
     from cli.stakeopts import parse_netuids
     from cli.staking_view import parse_tolerance, quote_add
 
-    out = Output(json_out, no_prompt)
+    out = signing.output()
+    dry_run = signing.dry_run
     netuids = parse_netuids(netuid if netuid is not None else
                             out.prompt("Netuid to stake into", what="--netuid"))
     if stake_all and amount is not None:
@@ -289,23 +235,20 @@ def add(
         raise UsageError("--all stakes the whole balance into one subnet; give one --netuid")
     value = None if stake_all else _amount(amount, out, "TAO to stake")
     tol = parse_tolerance(tolerance, selling=False, out=out)
-    session = Session(out, wallet_name, wallet_path, wallet_hotkey, hotkey_ss58, network,
-                      chain_db)
+    session = Session(out, signing, hotkey_ss58)
     try:
         hotkey, hotkey_address = session.hotkey
         if stake_all:
-            from chain.local.balances import EXISTENTIAL_DEPOSIT
-
-            value = session.free() - EXISTENTIAL_DEPOSIT
+            value = session.free() - session.backend.existential_deposit()
             if value <= 0:
                 raise StakeRefused("NotEnoughBalanceToStake", "nothing to stake: the free "
                                    "balance is at most the existential deposit")
         quotes = []
         for n in netuids:
             require_subnet(session.backend, n)
-            q = _quote_checked(session, lambda n=n: quote_add(
-                pool(session.backend, n), n, hotkey, value, safe=safe, partial=partial,
-                tolerance=tol))
+            q = _quote_checked(session, lambda n=n, **kw: quote_add(
+                pool(session.backend, n), n, hotkey, value,
+                **{"safe": safe, "partial": partial, "tolerance": tol, **kw}), dry_run)
             q.hotkey = hotkey_address
             quotes.append(q)
 
@@ -313,32 +256,74 @@ def add(
             return session.stake(hotkey, q.netuid)
 
         _finish(session, quotes, f"Stake into subnet{'s' if len(quotes) > 1 else ''} "
-                f"{', '.join(map(str, netuids))} on {hotkey_address}", dry_run=dry_run,
-                password_file=password_file, password_stdin=password_stdin, measure=measure,
+                f"{', '.join(map(str, netuids))} on {hotkey_address}",
+                measure=measure,
                 extra={"hotkey": hotkey_address})
     finally:
         session.close()
 
 
-def _quote_checked(session: Session, make_quote):
-    """Dry-run first (the chain's checks and error names), then quote; the dry run is the
-    number of record when the two differ."""
+def _quote_checked(session: Session, make_quote, dry_run: bool = False):
+    """Quote, then ask the chain (its checks and error names, in its order); the chain's
+    answer is the number of record when the two differ. Under --dry-run a refusal becomes
+    part of the quote (`q.refusal`, with the largest fill the limit lets through) instead of
+    stopping: the user sees the numbers exactly when they matter."""
+    from cli.pipeline import refusal
     from cli.staking_view import QuoteRefused
 
     try:
         q = make_quote()
     except QuoteRefused as exc:
         # the pool refuses the order (SlippageTooHigh, ...); the chain's verdict comes first,
-        # since its checks (balance, hotkey, subnet) may fail before the pool's
-        _dry_run(session.backend, session.coldkey, exc)
-        raise StakeRefused(exc.name, f"{exc.call} refused ({exc.name}): {exc}") from None
-    result = _chain_quote(session.backend, session.coldkey, q)
-    events = _dry_run(session.backend, session.coldkey, q) if result is None else []
-    _settle_quote(q, events, result)
+        # since its checks (subnet, amount, balance) may fail before the pool's
+        answer = session.backend.quote_call(session.coldkey, _call(exc.pallet, exc.call,
+                                                                   exc.call_args))
+        error = exc.name if answer.success else answer.error or "DispatchError"
+        why = str(exc) if answer.success else answer.message
+        if not dry_run:
+            raise StakeRefused(error, f"{exc.call} refused ({error}): {why}") from None
+        try:
+            q = make_quote(partial=True)  # what the limit lets through: the largest fill
+            largest = q.amount_in
+        except QuoteRefused:
+            q, largest = make_quote(safe=False), 0
+        q.call, q.args = exc.call, exc.call_args
+        if q.operation == "add":  # the balance bounds what passes too (checked after the limit)
+            spendable = max(session.free() - session.backend.existential_deposit(), 0)
+            if q.amount > spendable:
+                q.notes.append(f"the coldkey can spend {spendable} rao: past the limit price "
+                               "the chain checks the balance next (NotEnoughBalanceToStake)")
+            largest = min(largest, spendable)
+        q.refusal = refusal(error, why, largest)
+        return q
+    answer = session.backend.quote_call(session.coldkey, _call(q.pallet, q.call, q.args))
+    if not answer.success:
+        error = answer.error or "DispatchError"
+        if not dry_run:
+            raise StakeRefused(error, f"{q.call} refused ({error}): {answer.message}")
+        q.refusal = refusal(error, answer.message, _largest_passing(session, q, error))
+        return q
+    _settle_quote(q, [], answer.result or {})
     return q
 
 
+def _call(pallet: str, name: str, args: dict):
+    from chain.backend import Call
+
+    return Call(pallet, name, args)
+
+
+def _largest_passing(session: Session, q, error: str) -> int | None:
+    """The largest amount the chain would take for the refusals that have one."""
+    if error == "NotEnoughBalanceToStake":
+        return max(session.free() - session.backend.existential_deposit(), 0)
+    if error == "NotEnoughStakeToWithdraw":
+        return session.stake(session.hotkey[0], q.netuid)
+    return None
+
+
 @app.command("remove")
+@signed_command()
 def remove(
     netuid: NetuidOpt = None,
     amount: AmountOpt = None,
@@ -349,17 +334,9 @@ def remove(
     tolerance: ToleranceOpt = None,
     safe: SafeOpt = True,
     partial: PartialOpt = False,
-    dry_run: DryRunOpt = False,
     hotkey_ss58: HotkeySs58Opt = None,
-    wallet_name: WalletNameOpt = None,
-    wallet_path: WalletPathOpt = None,
-    wallet_hotkey: HotkeyOpt = None,
-    password_file: PasswordFileOpt = None,
-    password_stdin: PasswordStdinOpt = False,
-    network: NetworkOpt = "sandbox",
-    chain_db: ChainDbOpt = None,
-    no_prompt: NoPromptOpt = False,
-    json_out: JsonOpt = False,
+    *,
+    signing: Signing,
 ) -> None:
     """Unstake alpha back to TAO (remove_stake_limit by default)."""
     from cli.chainview import pool, require_subnet
@@ -367,14 +344,14 @@ def remove(
     from cli.stakeopts import parse_netuid
     from cli.staking_view import parse_tolerance, quote_remove
 
-    out = Output(json_out, no_prompt)
+    out = signing.output()
+    dry_run = signing.dry_run
     if unstake_all and amount is not None:
         raise UsageError("give either --amount or --all, not both")
     if unstake_all and netuid is None:
-        session = Session(out, wallet_name, wallet_path, wallet_hotkey, hotkey_ss58, network,
-                          chain_db)
+        session = Session(out, signing, hotkey_ss58)
         try:
-            _unstake_all(session, dry_run, password_file, password_stdin)
+            _unstake_all(session)
         finally:
             session.close()
         return
@@ -382,8 +359,7 @@ def remove(
                      out.prompt("Netuid to unstake from", what="--netuid"))
     value = None if unstake_all else _amount(amount, out, "alpha to unstake")
     tol = parse_tolerance(tolerance, selling=True, out=out)
-    session = Session(out, wallet_name, wallet_path, wallet_hotkey, hotkey_ss58, network,
-                      chain_db)
+    session = Session(out, signing, hotkey_ss58)
     try:
         hotkey, hotkey_address = session.hotkey
         require_subnet(session.backend, n)
@@ -393,19 +369,18 @@ def remove(
         if value == 0 or value > held:
             raise NotEnoughStake(f"the coldkey holds {held} rao of alpha on this hotkey in "
                                  f"subnet {n}; cannot unstake {value} (NotEnoughStakeToWithdraw)")
-        q = _quote_checked(session, lambda: quote_remove(
-            pool(session.backend, n), n, hotkey, value, safe=safe, partial=partial,
-            tolerance=tol))
+        q = _quote_checked(session, lambda **kw: quote_remove(
+            pool(session.backend, n), n, hotkey, value,
+            **{"safe": safe, "partial": partial, "tolerance": tol, **kw}), dry_run)
         q.hotkey = hotkey_address
-        _finish(session, [q], f"Unstake from subnet {n} on {hotkey_address}", dry_run=dry_run,
-                password_file=password_file, password_stdin=password_stdin,
+        _finish(session, [q], f"Unstake from subnet {n} on {hotkey_address}",
                 measure=lambda q: session.free(),
                 extra={"hotkey": hotkey_address, "stake_rao": held})
     finally:
         session.close()
 
 
-def _unstake_all(session: Session, dry_run: bool, password_file, password_stdin) -> None:
+def _unstake_all(session: Session) -> None:
     """`stake remove --all` without --netuid: one unstake_all(hotkey) call, every subnet sold
     at the pool's price (the call has no limit), shown one row per subnet."""
     from dataclasses import replace
@@ -429,19 +404,25 @@ def _unstake_all(session: Session, dry_run: bool, password_file, password_stdin)
                     sum(q.fee for q in rows), "alpha", 0, sum(q.slippage for q in rows),
                     sum(q.ideal_out for q in rows), None, None, None, False, False,
                     sum(q.amount_in for q in rows), hotkey=hotkey_address)
-    result = _chain_quote(session.backend, session.coldkey, total)
-    if result is None:
-        _dry_run(session.backend, session.coldkey, total)
-    _settle_quote(total, [], result)
-    _finish(session, [total], f"Unstake everything on {hotkey_address}", dry_run=dry_run,
-            password_file=password_file, password_stdin=password_stdin,
+    answer = session.backend.quote_call(session.coldkey, _call(total.pallet, total.call,
+                                                               total.args))
+    if answer.success:
+        _settle_quote(total, [], answer.result or {})
+    elif session.signing.dry_run:
+        from cli.pipeline import refusal
+
+        total.refusal = refusal(answer.error or "DispatchError", answer.message)
+    else:
+        error = answer.error or "DispatchError"
+        raise StakeRefused(error, f"unstake_all refused ({error}): {answer.message}")
+    _finish(session, [total], f"Unstake everything on {hotkey_address}",
             measure=lambda q: session.free(), extra={"hotkey": hotkey_address}, shown=rows)
 
 
 def _move_like(operation: str, *, origin: int, destination: int, amount: str | None,
                move_all: bool, tolerance: str | None, safe: bool, partial: bool, dry_run: bool,
                destination_hotkey: str | None, destination_coldkey: str | None,
-               session: Session, password_file, password_stdin) -> None:
+               session: Session) -> None:
     """swap / move / transfer: the alpha leaves (hotkey, coldkey, origin) for the destination."""
     from cli.chainview import pool, require_subnet, stake
     from cli.errors import UsageError
@@ -467,10 +448,10 @@ def _move_like(operation: str, *, origin: int, destination: int, amount: str | N
     if operation == "swap" and origin == destination:
         raise UsageError("a swap moves stake between two different subnets (use stake move "
                          "to change hotkey)")
-    q = _quote_checked(session, lambda: quote_swap(
+    q = _quote_checked(session, lambda **kw: quote_swap(
         pool(session.backend, origin), pool(session.backend, destination), operation, origin,
-        destination, hotkey, value, safe=safe, partial=partial, tolerance=tol,
-        destination_hotkey=dest_hot, destination_coldkey=dest_cold))
+        destination, hotkey, value, destination_hotkey=dest_hot, destination_coldkey=dest_cold,
+        **{"safe": safe, "partial": partial, "tolerance": tol, **kw}), dry_run)
     q.hotkey = hotkey_address
     if destination_hotkey:
         q.destination_hotkey = destination_hotkey
@@ -483,7 +464,6 @@ def _move_like(operation: str, *, origin: int, destination: int, amount: str | N
         return stake(session.backend, receiver_hot, receiver_cold, destination)
 
     _finish(session, [q], f"{operation.capitalize()} stake: subnet {origin} → {destination}",
-            dry_run=dry_run, password_file=password_file, password_stdin=password_stdin,
             measure=measure, extra={"hotkey": hotkey_address, "stake_rao": held})
 
 
@@ -508,6 +488,7 @@ def _origin_dest(out: Output, origin: str | None, dest: str | None, *, same_defa
 
 
 @app.command("swap")
+@signed_command()
 def swap(
     origin_netuid: OriginOpt = None,
     dest_netuid: DestNetuidOpt = None,
@@ -517,33 +498,25 @@ def swap(
     tolerance: ToleranceOpt = None,
     safe: SafeOpt = True,
     partial: PartialOpt = False,
-    dry_run: DryRunOpt = False,
     hotkey_ss58: HotkeySs58Opt = None,
-    wallet_name: WalletNameOpt = None,
-    wallet_path: WalletPathOpt = None,
-    wallet_hotkey: HotkeyOpt = None,
-    password_file: PasswordFileOpt = None,
-    password_stdin: PasswordStdinOpt = False,
-    network: NetworkOpt = "sandbox",
-    chain_db: ChainDbOpt = None,
-    no_prompt: NoPromptOpt = False,
-    json_out: JsonOpt = False,
+    *,
+    signing: Signing,
 ) -> None:
     """Move stake between subnets, same coldkey and hotkey (swap_stake_limit by default)."""
-    out = Output(json_out, no_prompt)
+    out = signing.output()
+    dry_run = signing.dry_run
     o, d = _origin_dest(out, origin_netuid, dest_netuid, same_default=False)
-    session = Session(out, wallet_name, wallet_path, wallet_hotkey, hotkey_ss58, network,
-                      chain_db)
+    session = Session(out, signing, hotkey_ss58)
     try:
         _move_like("swap", origin=o, destination=d, amount=amount, move_all=swap_all,
                    tolerance=tolerance, safe=safe, partial=partial, dry_run=dry_run,
-                   destination_hotkey=None, destination_coldkey=None, session=session,
-                   password_file=password_file, password_stdin=password_stdin)
+                   destination_hotkey=None, destination_coldkey=None, session=session)
     finally:
         session.close()
 
 
 @app.command("move")
+@signed_command()
 def move(
     dest: Annotated[str | None, typer.Option("--to", "--dest", "--destination-hotkey",
                                              help="The destination hotkey (ss58).",
@@ -559,34 +532,26 @@ def move(
                                                     help="The origin hotkey (ss58) [default: "
                                                     "the wallet's hotkey].",
                                                     show_default=False)] = None,
-    dry_run: DryRunOpt = False,
-    wallet_name: WalletNameOpt = None,
-    wallet_path: WalletPathOpt = None,
-    wallet_hotkey: HotkeyOpt = None,
-    password_file: PasswordFileOpt = None,
-    password_stdin: PasswordStdinOpt = False,
-    network: NetworkOpt = "sandbox",
-    chain_db: ChainDbOpt = None,
-    no_prompt: NoPromptOpt = False,
-    json_out: JsonOpt = False,
+    *,
+    signing: Signing,
 ) -> None:
     """Move stake to another hotkey of the same coldkey, optionally across subnets."""
-    out = Output(json_out, no_prompt)
+    out = signing.output()
+    dry_run = signing.dry_run
     o, d = _origin_dest(out, origin_netuid, dest_netuid, same_default=True)
     if dest is None:
         dest = out.prompt("Destination hotkey ss58", what="--to")
-    session = Session(out, wallet_name, wallet_path, wallet_hotkey, from_hotkey, network,
-                      chain_db)
+    session = Session(out, signing, from_hotkey)
     try:
         _move_like("move", origin=o, destination=d, amount=amount, move_all=move_all,
                    tolerance=None, safe=False, partial=False, dry_run=dry_run,
-                   destination_hotkey=dest, destination_coldkey=None, session=session,
-                   password_file=password_file, password_stdin=password_stdin)
+                   destination_hotkey=dest, destination_coldkey=None, session=session)
     finally:
         session.close()
 
 
 @app.command("transfer")
+@signed_command()
 def transfer(
     dest: Annotated[str | None, typer.Option("--dest", "--destination-coldkey",
                                              help="The destination coldkey (ss58).",
@@ -599,44 +564,28 @@ def transfer(
     transfer_all: Annotated[bool, typer.Option("--all", "--stake-all",
                                                help="Transfer all the alpha held.")] = False,
     hotkey_ss58: HotkeySs58Opt = None,
-    dry_run: DryRunOpt = False,
-    wallet_name: WalletNameOpt = None,
-    wallet_path: WalletPathOpt = None,
-    wallet_hotkey: HotkeyOpt = None,
-    password_file: PasswordFileOpt = None,
-    password_stdin: PasswordStdinOpt = False,
-    network: NetworkOpt = "sandbox",
-    chain_db: ChainDbOpt = None,
-    no_prompt: NoPromptOpt = False,
-    json_out: JsonOpt = False,
+    *,
+    signing: Signing,
 ) -> None:
     """Give stake to another coldkey (same hotkey), optionally across subnets."""
-    out = Output(json_out, no_prompt)
+    out = signing.output()
+    dry_run = signing.dry_run
     o, d = _origin_dest(out, origin_netuid, dest_netuid, same_default=True)
     if dest is None:
         dest = out.prompt("Destination coldkey ss58", what="--dest")
-    session = Session(out, wallet_name, wallet_path, wallet_hotkey, hotkey_ss58, network,
-                      chain_db)
+    session = Session(out, signing, hotkey_ss58)
     try:
         _move_like("transfer", origin=o, destination=d, amount=amount, move_all=transfer_all,
                    tolerance=None, safe=False, partial=False, dry_run=dry_run,
-                   destination_hotkey=None, destination_coldkey=dest, session=session,
-                   password_file=password_file, password_stdin=password_stdin)
+                   destination_hotkey=None, destination_coldkey=dest, session=session)
     finally:
         session.close()
 
 
-def _add_earnings(backend, coldkey: bytes, stakes, rows: list[dict]) -> None:
-    """`earned_rao` per row on the bundled chain: alpha held minus net alpha staked by this
-    coldkey's stake calls (None when moves/transfers/genesis leave no baseline, or remotely)."""
-    chain = getattr(backend, "chain", None)
-    earned = [None] * len(rows)
-    if chain is not None:
-        from chain.local.earnings import earned as earned_of
-
-        with chain.reading():
-            earned = earned_of(chain.conn, coldkey, [(h, n, a) for h, n, a in stakes],
-                               genesis_stakes=chain.preset != "dev")
+def _add_earnings(backend: ChainBackend, coldkey: bytes, stakes, rows: list[dict]) -> None:
+    """`earned_rao` per row: alpha held minus net alpha staked by this coldkey's stake calls
+    (None when moves/transfers/genesis leave no baseline, or where the chain cannot say)."""
+    earned = backend.earnings(coldkey, [(h, n, a) for h, n, a in stakes])
     for row, value in zip(rows, earned, strict=True):
         row["earned_rao"] = value
 

@@ -129,6 +129,7 @@ class OpQuote:
     destination_hotkey: str | None = None
     destination_coldkey: str | None = None
     notes: list[str] = field(default_factory=list)
+    refusal: dict | None = None  # the chain's refusal, shown in a dry run's quote
 
     @property
     def refund(self) -> int:
@@ -171,6 +172,7 @@ class OpQuote:
             "limit_price": tao_str(self.limit_price) if self.limit_price is not None else None,
             "worst_case_rao": self.worst_case,
             "notes": self.notes,
+            "refusal": self.refusal,
         }
         if self.destination_netuid is not None:
             doc["destination_netuid"] = self.destination_netuid
@@ -368,6 +370,12 @@ def render_quotes(console, quotes: list[OpQuote], title: str) -> None:
                           f"of {_money(q.amount, q.input_token)} fills within the limit.")
         for note in q.notes:
             console.print(f"[yellow]Note:[/yellow] {note}")
+        if q.refusal:
+            largest = q.refusal.get("largest_passing_rao")
+            console.print(f"[red]The chain would refuse this ({q.refusal['error']}):[/red] "
+                          f"{q.refusal['why']}" + ("" if largest is None else
+                                                   f"; the most that passes is "
+                                                   f"{_money(largest, q.input_token)}"))
 
 
 def _price_or_rate(q: OpQuote) -> str:

@@ -1,43 +1,29 @@
 """`taoctl subnet list | show | create | start | register | burn-cost | price | hyperparameters`.
 
-Reads go through `cli.chainview` (the backend seam, subtensor's storage names). The changing
+Reads go through `cli.chainview` (the backend contract, subtensor's storage names). The changing
 commands (`create` = register_network, `start` = start_call, `register` = burned_register /
-register_limit / root_register) follow the stake commands' steps: dry-run the exact call (a
-refusal is reported with subtensor's error name, nothing signed), show what it costs, confirm
-unless -y, unlock the coldkey, sign, submit, report. `--dry-run` stops before the password.
+register_limit / root_register) go through `cli.pipeline`: the quote holds what it costs and the
+chain's verdict (a refusal exits 4 with subtensor's error name, nothing signed), confirm unless
+-y, unlock the coldkey, sign, submit, report. `--dry-run` prints the quote before any password.
 Heavy modules load inside the commands.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli.netopts import ChainDbOpt, NetworkOpt
-from cli.output import JsonOpt, NoPromptOpt, Output
-from cli.stakeopts import DryRunOpt, HotkeySs58Opt, NetuidOpt, SafeOpt, ToleranceOpt
-from cli.walletopts import (
-    HotkeyOpt,
-    PasswordFileOpt,
-    PasswordStdinOpt,
-    WalletNameOpt,
-    WalletPathOpt,
-)
+from cli.output import JsonOpt, Output
+from cli.pipeline import Signing, signed_command
+from cli.stakeopts import HotkeySs58Opt, NetuidOpt, SafeOpt, ToleranceOpt
+
+if TYPE_CHECKING:
+    from chain.backend import ChainBackend
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Subnets: list, create, register neurons, prices, metagraph.")
-
-
-class SubnetRefused(Exception):
-    """The chain would refuse the call (dry run) or refused it; name = subtensor's error."""
-
-    name = "SubnetRefused"
-    exit_code = 4
-
-    def __init__(self, error: str, message: str) -> None:
-        super().__init__(message)
-        self.name = error
 
 
 def _backend(network: str, chain_db):
@@ -52,41 +38,38 @@ def _netuid(out: Output, netuid: str | None) -> int:
     return parse_netuid(netuid if netuid is not None else out.prompt("Netuid", what="--netuid"))
 
 
-def _signed_call(out: Output, backend, wallet, coldkey: bytes, pallet: str, name: str,
-                 args: dict, *, dry_run: bool, summary: dict, title: str, password_file,
-                 password_stdin) -> dict:
-    """Dry-run, show, confirm, sign and submit one call; returns the receipt's JSON (or None
-    under --dry-run). Refusals raise SubnetRefused with the chain's error name."""
-    from chain.local.errors import DispatchError
+def _signed_call(out: Output, backend: ChainBackend, signing: Signing, wallet, coldkey: bytes,
+                 pallet: str, name: str, args: dict, *, summary: dict, title: str,
+                 doc: dict) -> dict:
+    """Quote, show, confirm, sign and submit one call through the pipeline; returns
+    {"dry_run", "receipt"} (a dry run prints `doc` with the quote and exits here)."""
+    from chain.backend import Call
+    from cli.pipeline import call_quote, run
 
-    try:
-        events = backend.dry_run(coldkey, pallet, name, args)
-    except DispatchError as exc:
-        raise SubnetRefused(exc.name, f"{name} refused ({exc.name}): {exc}") from None
-    if dry_run:
-        return {"dry_run": True, "events": _plain_events(events)}
-    if not out.json_mode:
-        _print_summary(out.err, title, summary)
-    out.confirm(f"Sign and submit {pallet}.{name}?")
-    from cli.wallet_chain import AddressError, as_signer
-    from cli.walletopts import unlock_coldkey
+    call = Call(pallet, name, args)
+    quote = call_quote(backend, coldkey, call, summary={k: str(v) for k, v in summary.items()})
 
-    signer = as_signer(unlock_coldkey(wallet, out, password_file, password_stdin))
-    if signer.public_key != coldkey:
-        raise AddressError("the coldkey does not match the wallet's coldkeypub file")
-    with out.status(f"Submitting {name}..."):
-        receipt = backend.submit_call(signer, pallet, name, args)
-    if not receipt.success:
-        raise SubnetRefused(receipt.error or "DispatchError",
-                            f"{name} failed on chain ({receipt.error}): {receipt.message} "
-                            f"(extrinsic {receipt.extrinsic_id})")
-    return {"dry_run": False, "receipt": receipt.to_json()}
+    def render(console) -> None:
+        _print_summary(console, title + (" (dry run: nothing signed)" if signing.dry_run
+                                         else ""), summary)
+        if quote["refusal"]:
+            console.print(f"[red]The chain would refuse this ({quote['refusal']['error']}):"
+                          f"[/red] {quote['refusal']['why']}")
+
+    executed = run(out, backend, title=f"{pallet}.{name}",
+                   doc={**doc, "events": _plain_events(quote["chain"]["events"]),
+                        "quote": quote}, render=render, calls=[call],
+                   unlock=lambda: signing.coldkey_signer(out, wallet, coldkey),
+                   dry_run=signing.dry_run)
+    if signing.dry_run:
+        raise typer.Exit(0)
+    return {"dry_run": False, "receipt": executed[0]["receipt"]}
 
 
 def _plain_events(events: list[dict]) -> list[dict]:
-    from chain.local.extrinsic import _canonical
+    from chain.backend import canonical
 
-    return _canonical(events)
+    return list(canonical(events))
 
 
 def _print_summary(console, title: str, summary: dict) -> None:
@@ -100,13 +83,12 @@ def _print_summary(console, title: str, summary: dict) -> None:
     console.print(table)
 
 
-def _wallet_keys(wallet_name, wallet_path, wallet_hotkey, hotkey_ss58):
+def _wallet_keys(signing: Signing, hotkey_ss58: str | None):
     from cli.stakeopts import coldkey_of, resolve_hotkey
-    from cli.walletopts import resolve_wallet
 
-    wallet = resolve_wallet(wallet_name, wallet_path, wallet_hotkey)
+    wallet = signing.wallet()
     coldkey, coldkey_ss58 = coldkey_of(wallet)
-    hotkey, hotkey_address = resolve_hotkey(wallet, hotkey_ss58, wallet_hotkey)
+    hotkey, hotkey_address = resolve_hotkey(wallet, hotkey_ss58, signing.wallet_hotkey)
     return wallet, coldkey, coldkey_ss58, hotkey, hotkey_address
 
 
@@ -285,14 +267,10 @@ def hyperparameters(
     backend = _backend(network, chain_db)
     try:
         require_subnet(backend, n)
-        values = {}
-        for key, item, _ in HYPERPARAMETERS:
-            try:
-                values[key] = backend.read(f"SubtensorModule.{item}", n)
-            except KeyError:  # an item this chain does not declare
-                continue
-        values["fee_rate"] = backend.read("Swap.FeeRate", n)
-        values["tao_weight_parts"] = backend.read("Swap.SwapBalancer", n)
+        stored = backend.hyperparameters(n)
+        values = {key: stored[item] for key, item, _ in HYPERPARAMETERS if item in stored}
+        values["fee_rate"] = stored["FeeRate"]
+        values["tao_weight_parts"] = stored["SwapBalancer"]
         owner = backend.read("SubtensorModule.SubnetOwner", n)
     finally:
         backend.close()
@@ -370,6 +348,7 @@ IdentityOpt = Annotated[str | None, typer.Option(show_default=False)]
 
 
 @app.command("create")
+@signed_command()
 def create(
     subnet_name: Annotated[str | None, typer.Option("--subnet-name", "--name-subnet",
                                                     help="The subnet's name.",
@@ -387,29 +366,20 @@ def create(
     logo_url: Annotated[str | None, typer.Option("--logo-url", show_default=False)] = None,
     additional: Annotated[str | None, typer.Option("--additional-info",
                                                    show_default=False)] = None,
-    dry_run: DryRunOpt = False,
     hotkey_ss58: HotkeySs58Opt = None,
-    wallet_name: WalletNameOpt = None,
-    wallet_path: WalletPathOpt = None,
-    wallet_hotkey: HotkeyOpt = None,
-    password_file: PasswordFileOpt = None,
-    password_stdin: PasswordStdinOpt = False,
-    network: NetworkOpt = "sandbox",
-    chain_db: ChainDbOpt = None,
-    no_prompt: NoPromptOpt = False,
-    json_out: JsonOpt = False,
+    *,
+    signing: Signing,
 ) -> None:
     """Register a new subnet, locking the current lock cost; the hotkey becomes its UID 0."""
     from chain.units import format_tao
     from cli.chainview import lock_cost, netuids
 
-    out = Output(json_out, no_prompt)
-    wallet, coldkey, coldkey_ss58, hotkey, hotkey_address = _wallet_keys(
-        wallet_name, wallet_path, wallet_hotkey, hotkey_ss58)
+    out = signing.output()
+    wallet, coldkey, coldkey_ss58, hotkey, hotkey_address = _wallet_keys(signing, hotkey_ss58)
     identity = {"subnet_name": subnet_name, "github_repo": github_repo,
                 "subnet_contact": subnet_contact, "subnet_url": subnet_url, "discord": discord,
                 "description": description, "logo_url": logo_url, "additional": additional}
-    backend = _backend(network, chain_db)
+    backend = signing.open()
     try:
         cost = lock_cost(backend)
         free = backend.read("System.Account", coldkey).free
@@ -422,9 +392,11 @@ def create(
             name, args = "register_network", {"hotkey": hotkey}
         summary = {"Lock cost": format_tao(cost), "Balance": format_tao(free),
                    "Owner coldkey": coldkey_ss58, "Owner hotkey (UID 0)": hotkey_address}
-        result = _signed_call(out, backend, wallet, coldkey, "SubtensorModule", name, args,
-                              dry_run=dry_run, summary=summary, title="Create a subnet",
-                              password_file=password_file, password_stdin=password_stdin)
+        base = {"call": f"SubtensorModule.{name}", "lock_cost_rao": cost,
+                "lock_cost": format_tao(cost), "coldkey": coldkey_ss58, "hotkey": hotkey_address,
+                "free_balance_rao": free, "free_balance_after_rao": free, "netuid": None}
+        result = _signed_call(out, backend, signing, wallet, coldkey, "SubtensorModule", name,
+                              args, summary=summary, title="Create a subnet", doc=base)
         new = sorted(set(netuids(backend)) - before)
         after = backend.read("System.Account", coldkey).free
     finally:
@@ -448,35 +420,32 @@ def create(
 
 
 @app.command("start")
+@signed_command()
 def start(
     netuid: NetuidOpt = None,
-    dry_run: DryRunOpt = False,
-    wallet_name: WalletNameOpt = None,
-    wallet_path: WalletPathOpt = None,
-    password_file: PasswordFileOpt = None,
-    password_stdin: PasswordStdinOpt = False,
-    network: NetworkOpt = "sandbox",
-    chain_db: ChainDbOpt = None,
-    no_prompt: NoPromptOpt = False,
-    json_out: JsonOpt = False,
+    *,
+    signing: Signing,
 ) -> None:
     """Start a subnet's emission and open staking (start_call, by the owner coldkey)."""
     from cli.chainview import require_subnet
     from cli.stakeopts import coldkey_of
     from cli.walletopts import resolve_wallet
 
-    out = Output(json_out, no_prompt)
+    out = signing.output()
     n = _netuid(out, netuid)
-    wallet = resolve_wallet(wallet_name, wallet_path, None)
+    wallet = resolve_wallet(signing.wallet_name, signing.wallet_path, None)
     coldkey, coldkey_ss58 = coldkey_of(wallet)
-    backend = _backend(network, chain_db)
+    backend = signing.open()
     try:
         require_subnet(backend, n)
-        result = _signed_call(out, backend, wallet, coldkey, "SubtensorModule", "start_call",
-                              {"netuid": n}, dry_run=dry_run,
+        base = {"netuid": n, "call": "SubtensorModule.start_call",
+                "first_emission_block": backend.read("SubtensorModule.FirstEmissionBlockNumber",
+                                                     n),
+                "subtoken_enabled": bool(backend.read("SubtensorModule.SubtokenEnabled", n))}
+        result = _signed_call(out, backend, signing, wallet, coldkey, "SubtensorModule",
+                              "start_call", {"netuid": n},
                               summary={"Netuid": n, "Owner coldkey": coldkey_ss58},
-                              title="Start a subnet", password_file=password_file,
-                              password_stdin=password_stdin)
+                              title="Start a subnet", doc=base)
         first = backend.read("SubtensorModule.FirstEmissionBlockNumber", n)
         enabled = bool(backend.read("SubtensorModule.SubtokenEnabled", n))
     finally:
@@ -494,6 +463,7 @@ def start(
 
 
 @app.command("register")
+@signed_command()
 def register(
     netuid: NetuidOpt = None,
     tolerance: ToleranceOpt = None,
@@ -501,17 +471,9 @@ def register(
     max_burn: Annotated[str | None, typer.Option(
         "--max-burn", help="The most TAO to burn (register_limit's limit) instead of burn x "
         "(1 + tolerance).", show_default=False)] = None,
-    dry_run: DryRunOpt = False,
     hotkey_ss58: HotkeySs58Opt = None,
-    wallet_name: WalletNameOpt = None,
-    wallet_path: WalletPathOpt = None,
-    wallet_hotkey: HotkeyOpt = None,
-    password_file: PasswordFileOpt = None,
-    password_stdin: PasswordStdinOpt = False,
-    network: NetworkOpt = "sandbox",
-    chain_db: ChainDbOpt = None,
-    no_prompt: NoPromptOpt = False,
-    json_out: JsonOpt = False,
+    *,
+    signing: Signing,
 ) -> None:
     """Register the hotkey as a neuron by burning the registration price (register_limit by
     default: refused if the burn rose above burn x (1 + tolerance)); netuid 0 is root."""
@@ -519,7 +481,7 @@ def register(
     from cli.chainview import ROOT_NETUID, require_subnet, uid_of
     from cli.staking_view import parse_tolerance, pct_str
 
-    out = Output(json_out, no_prompt)
+    out = signing.output()
     n = _netuid(out, netuid)
     tol = parse_tolerance(tolerance, selling=False, out=out)
     cap = None
@@ -531,9 +493,8 @@ def register(
 
             raise UsageError("--max-burn sets register_limit's limit: it cannot go with --unsafe")
         cap = parse_tao(max_burn, what="--max-burn")
-    wallet, coldkey, coldkey_ss58, hotkey, hotkey_address = _wallet_keys(
-        wallet_name, wallet_path, wallet_hotkey, hotkey_ss58)
-    backend = _backend(network, chain_db)
+    wallet, coldkey, coldkey_ss58, hotkey, hotkey_address = _wallet_keys(signing, hotkey_ss58)
+    backend = signing.open()
     try:
         require_subnet(backend, n)
         burn = backend.read("SubtensorModule.Burn", n)
@@ -552,9 +513,11 @@ def register(
                        f" (+{pct_str(tol)}%)" if cap is None else " (--max-burn)"),
                    "Balance": format_tao(free), "Hotkey": hotkey_address,
                    "Coldkey": coldkey_ss58}
-        result = _signed_call(out, backend, wallet, coldkey, "SubtensorModule", name, args,
-                              dry_run=dry_run, summary=summary, title="Register a neuron",
-                              password_file=password_file, password_stdin=password_stdin)
+        base = {"netuid": n, "call": f"SubtensorModule.{name}", "hotkey": hotkey_address,
+                "coldkey": coldkey_ss58, "burn_rao": burn, "limit_price_rao": limit,
+                "free_balance_rao": free, "free_balance_after_rao": free, "uid": None}
+        result = _signed_call(out, backend, signing, wallet, coldkey, "SubtensorModule", name,
+                              args, summary=summary, title="Register a neuron", doc=base)
         uid = uid_of(backend, n, hotkey)
         after = backend.read("System.Account", coldkey).free
     finally:

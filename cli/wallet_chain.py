@@ -1,10 +1,11 @@
 """`taoctl wallet balance` and `taoctl wallet transfer`: TAO balances and signed transfers.
 
-Merged into the `wallet` group with `cli/wallet.py`. Balances are read through the backend seam
-(`System.Account`); a transfer is checked first by a dry run of the very call that will be
-submitted (so a refusal -- too little balance, the existential deposit -- is reported before
-anything is signed, with nothing changed), confirmed with a table unless -y, signed with the
-unlocked coldkey and submitted; the receipt is shown.
+Merged into the `wallet` group with `cli/wallet.py`. Balances are read through the backend
+contract (`free_balance`, `stake_info`); a transfer goes through `cli.pipeline`: the chain's
+verdict on the very call that will be submitted is part of its quote (a refusal -- too little
+balance, the existential deposit -- exits 4 with nothing signed; `--dry-run` prints the quote
+with it), confirmed with a table unless -y, signed with the unlocked coldkey and submitted; the
+receipt is shown. `chain fund` uses the same steps from //Alice.
 """
 
 from __future__ import annotations
@@ -15,28 +16,21 @@ import typer
 
 from chain.units import format_tao, parse_tao
 from cli.netopts import ChainDbOpt, NetworkOpt, open_backend
-from cli.output import JsonOpt, NoPromptOpt, Output
-from cli.walletopts import (
-    HotkeyOpt,
-    PasswordFileOpt,
-    PasswordStdinOpt,
-    WalletNameOpt,
-    WalletPathOpt,
-    resolve_wallet,
-)
+from cli.output import JsonOpt, Output
+from cli.pipeline import Signing, signed_command
+from cli.walletopts import HotkeyOpt, WalletNameOpt, WalletPathOpt, resolve_wallet
 
 if TYPE_CHECKING:  # pragma: no cover
-    from chain.local.accounts import Signer
+    from chain.backend import ChainBackend, Signer
 
 app = typer.Typer()
 
-EXISTENTIAL_DEPOSIT = 500  # rao; the chain's rule lives in chain.local.balances
 
+class TransferRefused(ValueError):
+    """The transfer would fail on chain, so it was not signed (nothing changed): the chain
+    refused (exit 4, README)."""
 
-class TransferFailed(Exception):
-    """The chain included the transfer but the call failed (name = the chain's error name)."""
-
-    name = "TransferFailed"
+    name = "TransferRefused"
     exit_code = 4
 
     def __init__(self, error: str, message: str) -> None:
@@ -44,10 +38,10 @@ class TransferFailed(Exception):
         self.name = error
 
 
-class TransferRefused(ValueError):
-    """The transfer would fail on chain, so it was not signed (nothing changed)."""
+class NothingToTransfer(ValueError):
+    """A transfer that would move nothing (taoctl's check, not the chain's): a usage error."""
 
-    name = "TransferRefused"
+    name = "NothingToTransfer"
     exit_code = 2
 
     def __init__(self, error: str, message: str) -> None:
@@ -82,19 +76,13 @@ def ss58(public_key: bytes) -> str:
     return ss58_encode(public_key)
 
 
-def _free(backend, account: bytes) -> int:
-    return backend.read("System.Account", account).free
+def _free(backend: ChainBackend, account: bytes) -> int:
+    return backend.free_balance(account)
 
 
-def _staked(backend, coldkey: bytes) -> int | None:
-    """TAO value of the coldkey's stake at spot prices (None where the chain cannot say)."""
-    try:
-        return sum(row["value_rao"] for row in backend.query("stake_info", coldkey))
-    except Exception as exc:  # noqa: BLE001 - a backend without the query: show n/a
-        if getattr(type(exc), "name", "") in ("UnsupportedQuery", "SandboxOnly") or \
-                isinstance(exc, (ValueError, KeyError)):
-            return None
-        raise
+def _staked(backend: ChainBackend, coldkey: bytes) -> int | None:
+    """TAO value of the coldkey's stake at spot prices."""
+    return sum(row["value_rao"] for row in backend.stake_info(coldkey))
 
 
 def _call_for(dest: bytes, value: int, keep_alive: bool, transfer_all: bool) -> tuple[str, dict]:
@@ -107,20 +95,21 @@ def _call_for(dest: bytes, value: int, keep_alive: bool, transfer_all: bool) -> 
 def preview_transfer(backend, source: bytes, dest: bytes, value: int, *, keep_alive: bool,
                      transfer_all: bool) -> dict:
     """Dry-run the transfer and describe it; raises TransferRefused if the chain would refuse."""
-    from chain.local.errors import DispatchError
+    from chain.backend import Call
 
     if source == dest:
-        raise TransferRefused("SameAccount", "the destination is the sending account")
+        raise NothingToTransfer("SameAccount", "the destination is the sending account")
     name, args = _call_for(dest, value, keep_alive, transfer_all)
     source_free, dest_free = _free(backend, source), _free(backend, dest)
-    try:
-        events = backend.dry_run(source, "Balances", name, args)
-    except DispatchError as exc:
-        raise TransferRefused(exc.name, f"transfer refused ({exc.name}): {exc}") from None
+    verdict = backend.quote_call(source, Call("Balances", name, args))
+    if not verdict.success:
+        error = verdict.error or "DispatchError"
+        raise TransferRefused(error, verdict.message or error)
+    events = verdict.events
     moved = sum(e["args"]["amount"] for e in events
                 if e["pallet"] == "Balances" and e["name"] == "Transfer")
     if moved == 0:
-        raise TransferRefused("NothingToTransfer", "nothing to transfer: the amount is zero "
+        raise NothingToTransfer("NothingToTransfer", "nothing to transfer: the amount is zero "
                               "(or the whole balance is the existential deposit)")
     dust = sum(e["args"]["amount"] for e in events
                if e["pallet"] == "Balances" and e["name"] == "DustLost")
@@ -132,22 +121,24 @@ def preview_transfer(backend, source: bytes, dest: bytes, value: int, *, keep_al
                 e["name"] == "KilledAccount" for e in events), "dust_recycled_rao": dust}
 
 
-def submit_transfer(backend, signer, dest: bytes, value: int, *, keep_alive: bool,
-                    transfer_all: bool, preview: dict | None = None) -> dict:
-    """Sign and submit a transfer; returns the preview plus the receipt (raises if it failed)."""
-    source = bytes(signer.public_key)
-    if preview is None:
-        preview = preview_transfer(backend, source, dest, value, keep_alive=keep_alive,
-                                   transfer_all=transfer_all)
-    name, args = _call_for(dest, value, keep_alive, transfer_all)
-    receipt = backend.submit_call(signer, "Balances", name, args)
-    if not receipt.success:
-        raise TransferFailed(receipt.error or "DispatchError",
-                             f"the transfer failed on chain ({receipt.error}): {receipt.message}"
-                             f" (extrinsic {receipt.extrinsic_id})")
-    return preview | {"receipt": receipt.to_json(),
-                      "source_balance_after_rao": _free(backend, source),
-                      "dest_balance_after_rao": _free(backend, dest)}
+def quote_transfer(backend: ChainBackend, source: bytes, dest: bytes, value: int, *,
+                   keep_alive: bool, transfer_all: bool) -> dict:
+    """The whole quote, the refusal included: what a dry run shows."""
+    from cli.pipeline import refusal
+
+    try:
+        quote = preview_transfer(backend, source, dest, value, keep_alive=keep_alive,
+                                 transfer_all=transfer_all)
+        quote["refusal"] = None
+    except TransferRefused as exc:
+        free = _free(backend, source)
+        largest = max(free - backend.existential_deposit(), 0) if keep_alive else free
+        name, _ = _call_for(dest, value, keep_alive, transfer_all)
+        quote = {"call": f"Balances.{name}", "from": ss58(source), "to": ss58(dest),
+                 "amount_rao": value, "amount": format_tao(value), "fee_rao": 0,
+                 "source_balance_rao": free, "dest_balance_rao": _free(backend, dest),
+                 "refusal": refusal(exc.name, str(exc), largest)}
+    return quote
 
 
 class UnsupportedKeyType(Exception):
@@ -159,12 +150,12 @@ class UnsupportedKeyType(Exception):
 
 def as_signer(keypair: Any) -> Signer:
     """A wallet Keypair as the chain's Signer (public key + sr25519 signing)."""
-    from chain.local.accounts import Signer
+    from chain.factory import keypair_signer
 
     if getattr(keypair, "crypto_type", 1) != 1:  # substrate-interface: 1 == sr25519
         raise UnsupportedKeyType("this coldkey is not sr25519; taoctl signs extrinsics with "
                                  "sr25519 keys only")
-    return Signer.from_keypair(keypair)
+    return keypair_signer(keypair)
 
 
 @app.command("balance")
@@ -184,6 +175,7 @@ def balance(
     """Free, staked and total TAO of the wallet's coldkey, of every wallet (--all) or of
     --ss58 addresses."""
     out = Output(json_out)
+    targets: list[tuple[str | None, str, bytes]]
     if ss58_addresses:
         targets = [(None, a, decode_address(a, what="--ss58")) for a in ss58_addresses]
     elif all_wallets:
@@ -211,7 +203,7 @@ def balance(
         rows.append({"wallet": name, "ss58": address, "free_rao": info.free,
                      "staked_rao": stake, "total_rao": total, "free": format_tao(info.free),
                      "total": format_tao(total)})
-    data = {"network": getattr(backend, "network", network), "block": block, "balances": rows,
+    data = {"network": backend.network, "block": block, "balances": rows,
             "total_free_rao": sum(r["free_rao"] for r in rows),
             "total_rao": sum(r["total_rao"] for r in rows)}
 
@@ -234,6 +226,7 @@ def balance(
 
 
 @app.command("transfer")
+@signed_command()
 def transfer(
     dest: Annotated[str | None, typer.Option("--dest", "-d", "--destination",
                                                 help="ss58 address to send to.",
@@ -246,47 +239,34 @@ def transfer(
     allow_death: Annotated[bool, typer.Option("--allow-death", help="Allow the sending account "
                                               "to fall below the existential deposit and be "
                                               "reaped.")] = False,
-    wallet_name: WalletNameOpt = None,
-    wallet_path: WalletPathOpt = None,
-    wallet_hotkey: HotkeyOpt = None,
-    password_file: PasswordFileOpt = None,
-    password_stdin: PasswordStdinOpt = False,
-    network: NetworkOpt = "sandbox",
-    chain_db: ChainDbOpt = None,
-    no_prompt: NoPromptOpt = False,
-    json_out: JsonOpt = False,
+    *,
+    signing: Signing,
 ) -> None:
     """Send TAO from the wallet's coldkey: a confirmation table, then a signed transfer."""
-    out = Output(json_out, no_prompt)
+    out = signing.output()
     if dest is None:
         dest = out.prompt("Destination ss58 address", what="--dest")
     dest_key = decode_address(dest, what="--dest")
     if transfer_all and amount is not None:
-        raise TransferRefused("UsageError", "give either --amount or --all, not both")
+        from cli.errors import UsageError
+
+        raise UsageError("give either --amount or --all, not both")
     value = 0
     if not transfer_all:
         if amount is None:
             amount = out.prompt("Amount of TAO to send", what="--amount")
         value = parse_tao(amount)
-    wallet = resolve_wallet(wallet_name, wallet_path, wallet_hotkey)
+    wallet = signing.wallet()
     source = decode_address(wallet.coldkeypub_ss58)
-    backend = open_backend(network, chain_db)
+    backend = signing.open()
     try:
-        preview = preview_transfer(backend, source, dest_key, value, keep_alive=not allow_death,
-                                   transfer_all=transfer_all)
-        _confirm(out, preview)
-        from cli.walletopts import unlock_coldkey
-
-        keypair = unlock_coldkey(wallet, out, password_file, password_stdin)
-        signer = as_signer(keypair)
-        if signer.public_key != source:
-            raise AddressError("the coldkey does not match the wallet's coldkeypub file")
-        with out.status("Transferring..."):
-            data = submit_transfer(backend, signer, dest_key, value,
-                                   keep_alive=not allow_death, transfer_all=transfer_all,
-                                   preview=preview)
+        data = run_transfer(out, backend, source, dest_key, value, keep_alive=not allow_death,
+                            transfer_all=transfer_all, dry_run=signing.dry_run,
+                            unlock=lambda: signing.coldkey_signer(out, wallet, source))
     finally:
         backend.close()
+    if data is None:
+        return
 
     def render(console) -> None:
         receipt = data["receipt"]
@@ -299,21 +279,49 @@ def transfer(
     out.result(data, render)
 
 
-def _confirm(out: Output, preview: dict) -> None:
-    if out.no_prompt:
-        return
+def run_transfer(out: Output, backend: ChainBackend, source: bytes, dest: bytes, value: int, *,
+                 keep_alive: bool, transfer_all: bool, dry_run: bool, unlock,
+                 confirm: bool = True) -> dict | None:
+    """A transfer through the pipeline: quote, show, confirm, sign, submit; the preview plus
+    the receipt and the balances after (None after a dry run, which printed the quote)."""
+    from chain.backend import Call
+    from cli.pipeline import run
+
+    quote = quote_transfer(backend, source, dest, value, keep_alive=keep_alive,
+                           transfer_all=transfer_all)
+    name, args = _call_for(dest, value, keep_alive, transfer_all)
+    executed = run(out, backend, title="this transfer", doc={"quote": quote},
+                   render=lambda console: _render_quote(console, quote, dry_run),
+                   calls=[Call("Balances", name, args)], unlock=unlock, dry_run=dry_run,
+                   confirm=confirm)
+    if dry_run:
+        return None
+    return {k: v for k, v in quote.items() if k != "refusal"} | {
+        "receipt": executed[0]["receipt"], "source_balance_after_rao": _free(backend, source),
+        "dest_balance_after_rao": _free(backend, dest)}
+
+
+def _render_quote(console, quote: dict, dry_run: bool = True) -> None:
+    """The transfer's table (what the confirmation shows), with the chain's verdict."""
     from rich.table import Table
 
-    table = Table(title="Transfer (transferring is not the same as staking)", show_header=False)
+    title = "Transfer (transferring is not the same as staking)" + \
+        (" -- dry run: nothing signed" if dry_run else "")
+    table = Table(title=title, show_header=False)
     table.add_column(style="bold")
     table.add_column()
-    for key, value in (("From", preview["from"]), ("To", preview["to"]),
-                       ("Amount", format_tao(preview["amount_rao"])),
-                       ("Fee", format_tao(preview["fee_rao"])),
-                       ("Balance after", format_tao(preview["source_balance_after_rao"])),
-                       ("Call", preview["call"])):
+    rows = [("From", quote["from"]), ("To", quote["to"]),
+            ("Amount", format_tao(quote["amount_rao"])), ("Fee", format_tao(quote["fee_rao"]))]
+    if "source_balance_after_rao" in quote:
+        rows.append(("Balance after", format_tao(quote["source_balance_after_rao"])))
+    rows.append(("Call", quote["call"]))
+    for key, value in rows:
         table.add_row(key, value)
-    out.err.print(table)
-    if preview["reaped"]:
-        out.warn("the sending account will be reaped (it falls below the existential deposit)")
-    out.confirm("Sign and submit this transfer?")
+    console.print(table)
+    if quote.get("reaped"):
+        console.print("[yellow]Warning:[/yellow] the sending account will be reaped (it falls "
+                      "below the existential deposit)")
+    if quote["refusal"]:
+        r = quote["refusal"]
+        console.print(f"[red]The chain would refuse this ({r['error']}):[/red] {r['why']}; "
+                      f"the most that passes is {format_tao(r['largest_passing_rao'])}")

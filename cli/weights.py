@@ -1,22 +1,23 @@
 """`taoctl weights set | show`: a validator's weights on a subnet (`set_weights`).
 
 `set` parses `--uids 1,2,3 --weights 0.5,0.3,0.2` (any non-negative numbers: they are scaled so
-the largest is 65535, as the chain stores them), dry-runs the call (a refusal is reported with
-subtensor's error name, nothing signed), confirms unless -y, signs with the wallet's HOTKEY (as
-on chain, weights come from the validator's hotkey) and submits. `show` lists the stored rows
+the largest is 65535, as the chain stores them) and goes through `cli.pipeline`: the quote holds
+the chain's verdict (a refusal exits 4 with subtensor's error name, nothing signed), confirmed
+unless -y, signed with the wallet's HOTKEY (as on chain, weights come from the validator's
+hotkey) and submitted. `show` lists the stored rows
 of a subnet (or of one UID) as UID -> weight fractions. Heavy modules load inside the commands.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from cli.netopts import ChainDbOpt, NetworkOpt
-from cli.output import JsonOpt, NoPromptOpt, Output
+from cli.output import JsonOpt, Output
+from cli.pipeline import Signing, signed_command
 from cli.stakeopts import NetuidOpt
-from cli.walletopts import PasswordFileOpt, PasswordStdinOpt, WalletNameOpt, WalletPathOpt
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Set and show validator weights.")
@@ -29,17 +30,6 @@ class WeightsUsageError(Exception):
 
     name = "WeightsUsageError"
     exit_code = 2
-
-
-class WeightsRefused(Exception):
-    """The chain refuses (dry run) or refused the call; name = subtensor's error."""
-
-    name = "WeightsRefused"
-    exit_code = 4
-
-    def __init__(self, error: str, message: str) -> None:
-        super().__init__(message)
-        self.name = error
 
 
 def parse_list(text: str, what: str, *, integers: bool) -> list:
@@ -58,31 +48,23 @@ def to_u16(weights: list) -> list[int]:
 
 
 @app.command("set")
+@signed_command()
 def set_weights(
     netuid: NetuidOpt = None,
     uids: Annotated[str | None, typer.Option("--uids", help="Destination UIDs: 1,2,3")] = None,
     weights: Annotated[str | None, typer.Option("--weights", help="Weights (any scale): "
                                                 "0.5,0.3,0.2")] = None,
     version_key: Annotated[int, typer.Option("--version-key", min=0)] = 0,
-    wallet_name: WalletNameOpt = None,
-    wallet_path: WalletPathOpt = None,
-    wallet_hotkey: Annotated[str | None, typer.Option("--wallet-hotkey", "--hotkey",
-                                                      "--wallet.hotkey", "-H",
-                                                      help="Hotkey name in the wallet")] = None,
-    password_file: PasswordFileOpt = None,
-    password_stdin: PasswordStdinOpt = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the call only.")] = False,
-    network: NetworkOpt = "sandbox",
-    chain_db: ChainDbOpt = None,
-    json_out: JsonOpt = False,
-    no_prompt: NoPromptOpt = False,
+    *,
+    signing: Signing,
 ) -> None:
     """Set this wallet hotkey's weights on a subnet (signed by the hotkey)."""
-    from cli.netopts import open_backend
+    from chain.backend import Call
+    from cli.pipeline import call_quote, run
     from cli.stakeopts import parse_netuid
-    from cli.walletopts import resolve_wallet
+    from cli.wallet_chain import ss58
 
-    out = Output(json_out, no_prompt)
+    out = signing.output()
     n = parse_netuid(netuid if netuid is not None else out.prompt("Netuid", what="--netuid"))
     dests = parse_list(uids if uids is not None else out.prompt("UIDs", what="--uids"),
                        "--uids", integers=True)
@@ -91,40 +73,34 @@ def set_weights(
     if len(dests) != len(values):
         raise WeightsUsageError(f"{len(dests)} UIDs but {len(values)} weights")
     scaled = to_u16(values)
-    wallet = resolve_wallet(wallet_name, wallet_path, wallet_hotkey)
-    from cli.wallet_chain import as_signer, ss58
-    from cli.walletopts import unlock_hotkey
+    wallet = signing.wallet()
+    from cli.stakeopts import resolve_hotkey
 
-    signer = as_signer(unlock_hotkey(wallet, out, None, password_file, password_stdin))
-    hotkey = signer.public_key
+    hotkey, _ = resolve_hotkey(wallet, None, signing.wallet_hotkey)
     args = {"netuid": n, "dests": dests, "weights": scaled, "version_key": version_key}
-    backend = open_backend(network, chain_db)
+    summary = {"netuid": n, "hotkey": ss58(hotkey), "uids": dests, "weights_u16": scaled,
+               "version_key": version_key}
+    backend = signing.open()
     try:
-        from chain.local.errors import DispatchError
-
-        try:
-            backend.dry_run(hotkey, "SubtensorModule", "set_weights", args)
-        except DispatchError as exc:
-            raise WeightsRefused(exc.name, f"set_weights refused ({exc.name}): {exc}") from None
-        summary = {"netuid": n, "hotkey": ss58(hotkey), "uids": dests, "weights_u16": scaled,
-                   "version_key": version_key}
-        if dry_run:
-            out.result({**summary, "dry_run": True}, lambda c: c.print(
-                f"set_weights on subnet {n} would succeed: " +
-                ", ".join(f"{d}:{w}" for d, w in zip(dests, scaled, strict=True))))
-            return
-        out.confirm(f"Set {len(dests)} weights on subnet {n} from hotkey {ss58(hotkey)}?")
-        with out.status("Submitting set_weights..."):
-            receipt = backend.submit_call(signer, "SubtensorModule", "set_weights", args)
+        call = Call("SubtensorModule", "set_weights", args)
+        quote = call_quote(backend, hotkey, call)
+        executed = run(out, backend, title=f"set_weights on subnet {n}",
+                       doc={**summary, "quote": quote}, render=lambda c: c.print(
+                           f"set_weights on subnet {n}: " + ", ".join(
+                               f"{d}:{w}" for d, w in zip(dests, scaled, strict=True))
+                           + (f" (the chain would refuse: {quote['refusal']['error']})"
+                              if quote["refusal"] else "")),
+                       calls=[call], unlock=lambda: signing.hotkey_signer(out, wallet, hotkey),
+                       dry_run=signing.dry_run)
     finally:
         backend.close()
-    if not receipt.success:
-        raise WeightsRefused(receipt.error or "DispatchError",
-                             f"set_weights failed ({receipt.error}): {receipt.message}")
-    data = {**summary, "block": receipt.block_number,
-            "extrinsic": "0x" + receipt.extrinsic_hash.hex()}
+    if signing.dry_run:
+        return
+    receipt = executed[0]["receipt"]
+    data = {**summary, "block": receipt["block_number"], "extrinsic": receipt["extrinsic_hash"],
+            "receipt": receipt}
     out.result(data, lambda c: c.print(
-        f"Weights set on subnet {n} at block {receipt.block_number}: " +
+        f"Weights set on subnet {n} at block {receipt['block_number']}: " +
         ", ".join(f"{d}:{w / U16_MAX:.4f}" for d, w in zip(dests, scaled, strict=True))))
 
 
@@ -152,7 +128,7 @@ def show(
         last = backend.read("SubtensorModule.LastUpdate", n)
     finally:
         backend.close()
-    validators = []
+    validators: list[dict[str, Any]] = []
     for u, row in zip(wanted, rows, strict=True):
         if not row:
             continue

@@ -1,16 +1,18 @@
-"""The backend seam (`chain.backend.ChainBackend`) over the bundled chain.
+"""The backend contract (`chain.backend.SandboxBackend`, which includes `ChainBackend`) over
+the bundled chain.
 
-Commands go through this: storage reads by subtensor's item names, runtime queries (the halving
-schedule, invariants), block info, and signed submissions. The sandbox-only operations
-(`advance`, `check`) live here too, since only the bundled chain can do them.
+Commands go through this: storage reads by subtensor's item names, the typed reads (pools,
+stakes, neurons, ...) answered by the chain's own query code, the runtime's dry run as the quote
+of a call, and signed submissions. The sandbox-only operations (`advance`, `check`, dev
+signers, halvings, simulation) live here too, since only the bundled chain can do them.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chain.backend import BlockInfo, Receipt, Signer
+from chain.backend import BlockInfo, Call, CallQuote, Receipt, Signed, Signer
 from chain.local.chain import AdvanceResult, LocalChain
 from chain.local.emission import (
     block_emission_for_issuance,
@@ -18,8 +20,11 @@ from chain.local.emission import (
     halving_threshold,
     halvings_in_run,
 )
-from chain.local.extrinsic import Call
-from chain.pallets import balances, registry, taoctl
+from chain.local.extrinsic import Call as LocalCall
+from chain.pallets import balances, registry, system, taoctl
+
+if TYPE_CHECKING:
+    import amm
 
 MAX_HALVINGS = 30  # emission is 0 from the 30th halving on (1e9 >> 30 == 0)
 
@@ -68,7 +73,7 @@ class LocalBackend:
                 return queries.quote(state, block, *args)
             return queries.answer(state, block, method, *args)
 
-    def pool(self, netuid: int):
+    def pool(self, netuid: int) -> amm.Pool:
         """The subnet's pool as an `amm.Pool` (the same reads the runtime makes)."""
         return self.query("pool", netuid)
 
@@ -76,6 +81,127 @@ class LocalBackend:
         """What the call would do now, from a dry run that is always rolled back:
         {success, error, message, result, events}; submitting it gives the same result."""
         return self.query("quote", origin, pallet, name, args)
+
+    def open_number(self) -> int:
+        return self.chain.open_number()
+
+    # typed reads (the contract) -------------------------------------------------------------
+    def _answer(self, method: str, *args: Any) -> Any:
+        from chain.local import queries
+
+        with self.chain.reading() as state:
+            return queries.answer(state, self.chain.open_number(), method, *args)
+
+    def free_balance(self, account: bytes) -> int:
+        return int(self.read("System.Account", account).free)
+
+    def existential_deposit(self) -> int:
+        from chain.local.balances import EXISTENTIAL_DEPOSIT
+
+        return EXISTENTIAL_DEPOSIT
+
+    def nonce(self, account: bytes) -> int:
+        return self.chain.nonce(account)
+
+    def netuids(self) -> list[int]:
+        return list(self._answer("netuids"))
+
+    def stake(self, hotkey: bytes, coldkey: bytes, netuid: int) -> int:
+        return int(self._answer("stake", hotkey, coldkey, netuid))
+
+    def stake_info(self, coldkey: bytes) -> list[dict]:
+        return list(self._answer("stake_info", coldkey))
+
+    def neurons(self, netuid: int) -> list[dict]:
+        from chain.rules.views import neurons
+
+        return neurons(self, netuid)
+
+    def hyperparameters(self, netuid: int) -> dict[str, Any]:
+        from chain.rules.views import hyperparameters
+
+        return hyperparameters(self, netuid)
+
+    def burn_cost(self, netuid: int) -> int:
+        return int(self._answer("burn_cost", netuid))
+
+    def lock_cost(self) -> int:
+        return int(self._answer("lock_cost"))
+
+    def block_emission(self) -> int:
+        return block_emission_for_issuance(self.read("Balances.TotalIssuance"))
+
+    def price_history(self, netuid: int) -> list[tuple[int, int]]:
+        return [(int(b), int(p)) for b, p in self._answer("price_history", netuid)]
+
+    def earnings(self, coldkey: bytes, stakes: list[tuple[bytes, int, int]]) -> list[int | None]:
+        """From the chain's own record of this coldkey's stake calls (`chain.local.earnings`)."""
+        from chain.local.earnings import earned
+
+        with self.chain.reading():
+            return earned(self.chain.conn, coldkey, list(stakes),
+                          genesis_stakes=self.chain.preset != "dev")
+
+    def sim_swap(self, netuid: int, direction: str, amount: int) -> dict | None:
+        """The runtime's own swap, as `SwapRuntimeApi.sim_swap_*` answers it."""
+        import amm
+
+        pool = self.pool(netuid)
+        try:
+            swap = (amm.buy if direction == "buy" else amm.sell)(pool, amount)
+        except amm.AmmError:
+            return None
+        if direction == "buy":
+            return {"tao_amount": swap.amount_in, "alpha_amount": swap.amount_out,
+                    "tao_fee": swap.fee, "alpha_fee": 0}
+        return {"tao_amount": swap.amount_out, "alpha_amount": swap.amount_in,
+                "tao_fee": 0, "alpha_fee": swap.fee}
+
+    def quote_call(self, origin: bytes, call: Call) -> CallQuote:
+        """The runtime's dry run, always rolled back: submitting now gives the same result."""
+        answer = self.query("quote", origin, call.pallet, call.name, call.args)
+        return CallQuote(bool(answer["success"]), answer["error"], answer["message"],
+                         answer["result"], list(answer["events"]), "runtime")
+
+    # sandbox-only (the SandboxBackend contract) -----------------------------------------------
+    def preset(self) -> str:
+        return str(self.chain.preset)
+
+    def block_author(self) -> bytes:
+        from chain.local.accounts import AUTHOR_ACCOUNT
+
+        return AUTHOR_ACCOUNT
+
+    def counts(self) -> dict[str, int]:
+        with self.chain.reading() as state:
+            accounts = sum(1 for _ in state.iter(system.ACCOUNT))
+            extrinsics = self.chain.conn.execute("SELECT COUNT(*) FROM extrinsics").fetchone()[0]
+        return {"accounts": accounts, "extrinsics": int(extrinsics)}
+
+    def plan_advance(self, count: int, *, coarse: bool) -> bool:
+        from chain.local.coinbase import all_subnets, check_run_length, emits
+
+        with self.chain.reading() as state:
+            if not coarse:
+                check_run_length(state, count)
+            return any(emits(state, n) for n in all_subnets(state))
+
+    def dev_signer(self, name: str) -> Signer:
+        from chain.local.accounts import dev_signer
+
+        return dev_signer(name)
+
+    def epoch_blocks(self, netuids: list[int] | None) -> int:
+        from chain.local.coinbase import all_subnets
+
+        with self.chain.reading() as state:
+            first = (netuids or all_subnets(state) or [0])[0]
+        return max(int(self.read("SubtensorModule.Tempo", first)), 1)
+
+    def simulate(self, blocks: int, **options: Any) -> dict:
+        from chain.local.simulate import simulate
+
+        return simulate(self.path, blocks, **options)
 
     def halvings(self) -> dict:
         """Past halvings (recorded) and future ones (predicted, assuming nothing is recycled).
@@ -103,8 +229,35 @@ class LocalBackend:
                 "emission_after_rao": 1_000_000_000 >> k}
 
     # writes ---------------------------------------------------------------------------------
+    def build_call(self, pallet: str, name: str, args: dict[str, Any]) -> Call:
+        from chain.local.calls import lookup
+
+        lookup(pallet, name)
+        return Call(pallet, name, dict(args))
+
+    def call_data(self, call: Call) -> bytes:
+        """The SCALE bytes per the recorded finney metadata (what a node would be sent)."""
+        from chain.factory import offline_call_data
+
+        return offline_call_data(call)
+
+    def estimate_fee(self, origin: bytes, call: Call) -> int:
+        """The bundled chain charges no transaction fee."""
+        return 0
+
+    def sign(self, signer: Signer, call: Call) -> Signed:
+        from chain.local.extrinsic import sign
+
+        nonce = self.chain.nonce(bytes(signer.public_key))
+        xt = sign(signer, self.chain.genesis_hash, nonce,
+                  LocalCall(call.pallet, call.name, call.args))
+        return Signed(call, bytes(signer.public_key), xt)
+
+    def submit(self, signed: Signed) -> Receipt:
+        return self.chain.submit(signed.payload)
+
     def submit_call(self, signer: Signer, pallet: str, name: str, args: dict) -> Receipt:
-        return self.chain.submit_call(signer, Call(pallet, name, args))
+        return self.chain.submit_call(signer, LocalCall(pallet, name, args))
 
     def dry_run(self, origin: bytes, pallet: str, name: str, args: dict) -> list[dict]:
         """Run a call for `origin` on a throw-away view of the open block: its events, or the
@@ -112,10 +265,11 @@ class LocalBackend:
         from chain.local.runtime import dispatch
 
         with self.chain.reading() as state:
-            return dispatch(state, origin, Call(pallet, name, args), self.chain.open_number())
+            return dispatch(state, origin, LocalCall(pallet, name, args),
+                            self.chain.open_number())
 
     def advance(self, count: int, *, block_by_block: bool = False, coarse: bool = False,
-                on_progress=None) -> AdvanceResult:
+                on_progress: Any = None) -> AdvanceResult:
         """`on_progress(n)` hears of blocks done inside a long block-by-block run."""
         from chain.local.coinbase import reporting_progress
 

@@ -135,8 +135,10 @@ def neurons(state: State, netuid: int, block: int) -> list[dict]:
 
 
 def stake_info(state: State, coldkey: bytes) -> list[dict]:
-    """Every position of a coldkey: per hotkey it stakes through and subnet it holds alpha on."""
+    """Every position of a coldkey: per hotkey it stakes through and subnet it holds alpha on,
+    valued as every chain's positions are (`chain.rules.valuation`)."""
     from chain.local.subnets import netuids
+    from chain.rules.valuation import position
 
     rows = []
     all_netuids = netuids(state)
@@ -146,15 +148,8 @@ def stake_info(state: State, coldkey: bytes) -> list[dict]:
             alpha = su.stake_of(state, hotkey, coldkey, netuid)
             if not alpha:
                 continue
-            p = su.read_pool(state, netuid)
-            try:
-                unstake = amm.sell(p, alpha).amount_out
-            except amm.AmmError:
-                unstake = 0
-            rows.append({"hotkey": "0x" + hex_key, "netuid": netuid, "alpha_rao": alpha,
-                         "value_rao": su.alpha_value_tao(state, netuid, alpha),
-                         "unstake_rao": unstake, "price_rao": amm.price_rao(p),
-                         "symbol": state.get(sm.TOKEN_SYMBOL, netuid)})
+            rows.append(position(su.read_pool(state, netuid), hotkey, netuid, alpha,
+                                 state.get(sm.TOKEN_SYMBOL, netuid)))
     return rows
 
 

@@ -33,6 +33,7 @@ from chain.local.accounts import ROOT_NETUID
 from chain.local.calls import Env, call
 from chain.local.state import State
 from chain.local.subtensor_errors import SubtensorError, fail, from_amm
+from chain.rules.staking import max_amount_move  # the limit of a move, shared with quotes
 from chain.pallets import subtensor_module as sm
 
 
@@ -233,50 +234,12 @@ def unstake_all_alpha(env: Env, origin: bytes, hotkey: bytes) -> None:
 
 
 # -- move, transfer, swap ------------------------------------------------------------------------
-def _ratio_ok(origin_pool: amm.Pool, dest_pool: amm.Pool, limit_price: int) -> bool:
-    """Origin price / destination price (U64F64) at or above the limit (rao-scaled)."""
-    p_o, p_d = amm.spot_price(origin_pool), amm.spot_price(dest_pool)
-    if p_d == 0:
-        return True
-    return (p_o << 64) // p_d >= (limit_price << 64) // 10**9
-
-
 def _simulate_move(origin_pool: amm.Pool, dest_pool: amm.Pool, alpha: int, drop_dest_fee: bool):
     """The two swaps of a cross-subnet move: sell at the origin, buy at the destination."""
     sell = su.simulate_sell(origin_pool, alpha)
     buy = su.simulate_buy(dest_pool, sell.amount_out, drop_fees=drop_dest_fee) \
         if sell.amount_out else None
     return sell, buy
-
-
-def max_amount_move(origin_pool: amm.Pool, dest_pool: amm.Pool, limit_price: int,
-                    upper: int, drop_dest_fee: bool) -> int:
-    """The most alpha (<= upper) whose move keeps origin/destination price >= the limit.
-
-    Subtensor's `get_max_amount_move` uses a constant-product closed form; here the exact
-    swaps are bisected, so the answer is exact for the weighted pool (documented deviation).
-    """
-    if not _ratio_ok(origin_pool, dest_pool, limit_price):
-        return 0
-
-    def fits(alpha: int) -> bool:
-        try:
-            sell, buy = _simulate_move(origin_pool, dest_pool, alpha, drop_dest_fee)
-        except Exception:  # noqa: BLE001 - a move the pools refuse does not fit
-            return False
-        after_dest = buy.pool_after if buy else dest_pool
-        return _ratio_ok(sell.pool_after, after_dest, limit_price)
-
-    if fits(upper):
-        return upper
-    lo, hi = 0, upper
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if fits(mid):
-            lo = mid
-        else:
-            hi = mid
-    return lo
 
 
 def transition_stake(env: Env, coldkey: bytes, dest_coldkey: bytes, origin_hotkey: bytes,

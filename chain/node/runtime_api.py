@@ -311,3 +311,32 @@ def _registration_cost(view: NodeView, params: bytes) -> bytes:
 
     with view.chain.reading() as state:
         return lock_cost(state, view.chain.open_number()).to_bytes(8, "little")
+
+
+@api("TaoctlDryRunApi_dry_run_call")
+def _dry_run_call(view: NodeView, params: bytes) -> bytes:
+    """taoctl's own API: origin (32 bytes) ++ SCALE call -> the runtime's dry run of the call at
+    the open block, always rolled back, as UTF-8 JSON {success, error, message, result,
+    events} (accounts as 0x hex). Real nodes lack it; the remote backend then uses the shared
+    rules (`chain.rules`)."""
+    import json
+
+    from chain.local import queries
+    from chain.local.calls import lookup
+    from chain.local.errors import DispatchError
+    from chain.local.extrinsic import _canonical
+
+    if len(params) < 34:
+        raise ValueError("expected a 32-byte origin and a call")
+    pallet, name, args, end = view.md.decode_call(params, 32)
+    if end != len(params):
+        raise ValueError(f"{len(params) - end} trailing bytes after the call")
+    try:
+        spec = lookup(pallet, name)
+        local_args = view._local_args(spec, args)
+    except DispatchError as exc:
+        raise ValueError(str(exc)) from None
+    with view.chain.reading() as state:
+        answer = queries.quote(state, view.chain.open_number(), params[:32], pallet, name,
+                               local_args)
+    return json.dumps(_canonical(answer)).encode()

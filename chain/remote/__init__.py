@@ -9,21 +9,21 @@
 - Reading: storage items by subtensor's names, keys and values mapped per metadata
   (`chain.substrate.mapping`), so a command reads a pool the same way from the sandbox and finney.
   A missing entry reads as the bundled chain's declared default (what its runtime code
-  expects), else the metadata's default. Stakes come from the runtime's StakeInfo API, and the
-  bundled chain's queries (pool, subnets, quote, ...) run over a read-through `RemoteState`.
+  expects), else the metadata's default. Stakes come from the runtime's StakeInfo API; pools,
+  valuations and the metagraph are read through the shared rules (`chain.rules`).
 - Writing: `submit_call` composes the call from the metadata, signs it with the seam's
   `Signer` (mortal era, `period` blocks, 16 by default), submits with
   `author_submitAndWatchExtrinsic`, waits for inclusion and returns a `Receipt` with the
   extrinsic's events and the decoded module error name (e.g. `SlippageTooHigh`).
-- `dry_run` runs the bundled runtime's own call over a read-through view of the node's state
-  (`RemoteState`): the same refusals as the sandbox, judged on the real chain's values.
+- `quote_call` asks the node's runtime for a dry run where it has one (`taoctl node serve`);
+  on other nodes the shared rules judge stake trades and transfers in the runtime's order.
 - `compose_call` gives the SCALE call bytes (`--dry-run` prints them as hex).
 
 Errors are domain exceptions with exit code 5 (unreachable, timeout, not a Substrate node,
 unexpected chain) and clear one-line messages.
 
 Modules: `connection` (websocket, handshake, metadata, cache), `backend` (`RemoteBackend`),
-`state` (`RemoteState`), `errors`.
+`queries` (the typed reads), `items` (where the storage declarations come from), `errors`.
 """
 
 from chain.remote.backend import INCLUSION_TIMEOUT_S, RemoteBackend, call_hex
@@ -45,11 +45,10 @@ from chain.remote.errors import (
     UnexpectedChain,
     UnsupportedQuery,
 )
-from chain.remote.state import RemoteState
 
 __all__ = [
     "DEFAULT_PERIOD", "DEFAULT_TIMEOUT_S", "EXPECTED_GENESIS", "FINNEY_GENESIS",
     "INCLUSION_TIMEOUT_S", "NodeTimeout", "NodeUnreachable", "NotASubstrateNode",
-    "RemoteBackend", "RemoteError", "RemoteRefused", "RemoteState", "SandboxOnly",
+    "RemoteBackend", "RemoteError", "RemoteRefused", "SandboxOnly",
     "UnexpectedChain", "UnsupportedQuery", "call_hex", "forget", "open_remote",
 ]

@@ -1,19 +1,16 @@
-"""`RemoteBackend`: the `ChainBackend` seam over one node -- reads, runtime queries, composing,
-signing and submitting calls, receipts with decoded events and errors."""
+"""`RemoteBackend`: the `ChainBackend` contract over one node -- reads, the typed reads of
+`RemoteQueries`, composing, signing and submitting calls, receipts with decoded events and
+errors. Sandbox-only operations do not exist here: asking for one is an AttributeError, and
+the CLI checks for the sandbox contract (`chain.factory.sandbox`) before it asks."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from chain.backend import BlockInfo, Receipt
+from chain.backend import BlockInfo, Call, Receipt, Signed, Signer
 from chain.remote.connection import _rpc
-from chain.remote.errors import (
-    NodeTimeout,
-    NodeUnreachable,
-    RemoteError,
-    RemoteRefused,
-    SandboxOnly,
-)
+from chain.remote.errors import NodeTimeout, NodeUnreachable, RemoteError, RemoteRefused
+from chain.remote.items import Undeclared, declared
 from chain.remote.queries import RemoteQueries
 
 INCLUSION_TIMEOUT_S = 120.0
@@ -34,10 +31,8 @@ def call_hex(pallet: str, name: str, args: dict, backend: Any = None) -> str:
 class RemoteBackend(RemoteQueries):
     """The `ChainBackend` over one node."""
 
-    def __init__(self, url: str, substrate, md, facts: dict, *, name: str,
+    def __init__(self, url: str, substrate: Any, md: Any, facts: dict, *, name: str,
                  timeout: float, period: int) -> None:
-        from chain.pallets.registry import REGISTRY
-
         self.url = url
         self.network = name
         self.substrate = substrate
@@ -45,15 +40,8 @@ class RemoteBackend(RemoteQueries):
         self.facts = facts
         self.timeout = timeout
         self.period = period
-        self.registry = REGISTRY
+        self.registry = declared()
         self.genesis_hash = bytes.fromhex(facts["genesis_hash"][2:])
-
-    def __getattr__(self, attr: str) -> Any:
-        """Sandbox-only operations (advance, check, halvings, the chain file) say so clearly."""
-        if attr.startswith("__"):
-            raise AttributeError(attr)
-        raise SandboxOnly(f"this works only on the bundled sandbox chain (--network sandbox), "
-                          f"not on {self.network} ({attr} is not available on a real node)")
 
     def rpc(self, method: str, params: list) -> Any:
         from substrateinterface.exceptions import SubstrateRequestException
@@ -71,15 +59,12 @@ class RemoteBackend(RemoteQueries):
         """The connection stays cached for the rest of the process."""
 
     # reads ----------------------------------------------------------------------------------
-    def _item(self, item_id: str):
+    def _item(self, item_id: str) -> Any:
         item = self.registry.get(item_id)
         if item is None:
             pallet, _, name = item_id.partition(".")
-            from chain.pallets.storage import StorageItem
-
             entry = self.md.storage(pallet, name)
-            item = StorageItem(pallet, name, tuple("json" for _ in self.md.key_types(entry)),
-                               "json", None)
+            item = Undeclared(pallet, name, tuple("json" for _ in self.md.key_types(entry)))
         return item
 
     def _known(self, item) -> bool:
@@ -200,25 +185,61 @@ class RemoteBackend(RemoteQueries):
             return {"Id": bytes(value)}
         return to_scale(self.md, type_id, value)
 
-    def submit_call(self, signer, pallet: str, name: str, args: dict) -> Receipt:
-        """Sign with the next nonce and a mortal era, submit, wait for inclusion."""
-        from chain.substrate.era import era_encode
+    def build_call(self, pallet: str, name: str, args: dict[str, Any]) -> Call:
+        """The call, checked against the runtime's metadata (MetadataError if it has none)."""
+        self.md.call(pallet, name)
+        return Call(pallet, name, dict(args))
+
+    def call_data(self, call: Call) -> bytes:
+        return self.compose_call(call.pallet, call.name, call.args)
+
+    def estimate_fee(self, origin: bytes, call: Call) -> int:
+        """`TransactionPaymentApi.query_info` over the call signed by a placeholder key (the
+        fee depends on the call and the extrinsic's length, not on the signature)."""
         from chain.substrate.extrinsic import SigningContext, build_signed
 
-        call = self.compose_call(pallet, name, args)
-        nonce = self.query("nonce", bytes(signer.public_key))
+        class _Placeholder:
+            public_key = bytes(origin)
+
+            def sign(self, message: bytes) -> bytes:
+                return bytes(64)
+
+        ctx = SigningContext(self.genesis_hash, self.facts["spec_version"],
+                             self.facts["transaction_version"])
+        xt = build_signed(self.md, _Placeholder(), self.call_data(call), ctx, nonce=0,
+                          era=b"\x00", birth_hash=self.genesis_hash)
+        try:
+            raw = self.runtime_call("TransactionPaymentApi_query_info",
+                                    xt + len(xt).to_bytes(4, "little"))
+        except RemoteError:
+            return 0
+        return int.from_bytes(raw[-8:], "little") if len(raw) >= 8 else 0  # partial_fee: u64
+
+    def sign(self, signer: Signer, call: Call) -> Signed:
+        """Sign with the next nonce and a mortal era of `period` blocks."""
+        from chain.substrate.era import era_birth, era_decode, era_encode
+        from chain.substrate.extrinsic import SigningContext, build_signed
+
+        data = self.call_data(call)
+        nonce = self.nonce(bytes(signer.public_key))
         number, _ = self.head()
         era = era_encode(self.period, number)
-        from chain.substrate.era import era_birth, era_decode
 
         period, phase = era_decode(era)
         birth_hash = self.rpc("chain_getBlockHash", [era_birth(period, phase, number)])
         ctx = SigningContext(self.genesis_hash, self.facts["spec_version"],
                              self.facts["transaction_version"])
-        raw = build_signed(self.md, signer, call, ctx, nonce=nonce, era=era,
+        raw = build_signed(self.md, signer, data, ctx, nonce=nonce, era=era,
                            birth_hash=bytes.fromhex(birth_hash[2:]))
-        block_hash = self._submit_and_watch(raw)
-        return self._receipt(raw, block_hash)
+        return Signed(call, bytes(signer.public_key), raw)
+
+    def submit(self, signed: Signed) -> Receipt:
+        """Submit and watch until the extrinsic is in a block; its receipt."""
+        block_hash = self._submit_and_watch(signed.payload)
+        return self._receipt(signed.payload, block_hash)
+
+    def submit_call(self, signer: Signer, pallet: str, name: str, args: dict) -> Receipt:
+        return self.submit(self.sign(signer, self.build_call(pallet, name, args)))
 
     def _submit_and_watch(self, raw: bytes) -> str:
         import time
@@ -324,14 +345,3 @@ class RemoteBackend(RemoteQueries):
         if isinstance(detail, str):
             return detail, f"{kind}.{detail}"
         return kind, f"{kind}: {detail}"
-
-    def dry_run(self, origin: bytes, pallet: str, name: str, args: dict) -> list[dict]:
-        """The bundled runtime's call over the node's current state; DispatchError if it
-        would fail. Nothing is sent."""
-        from chain.local.extrinsic import Call
-        from chain.local.runtime import dispatch
-
-        number, _ = self.head()
-        from chain.remote.state import RemoteState
-
-        return dispatch(RemoteState(self), origin, Call(pallet, name, args), number + 1)

@@ -1,116 +1,107 @@
-"""Runtime queries of the remote backend (a mixin of `RemoteBackend`).
+"""The typed reads of the remote backend (a mixin of `RemoteBackend`).
 
-Where the runtime has an API, it answers (StakeInfo for stakes, SwapRuntimeApi for quotes,
-SubnetRegistrationRuntimeApi for the lock cost); the bundled chain's own query code
-(`chain.local.queries`: pool, subnets, hyperparameters, neurons, quote, ...) runs over a
-read-through `RemoteState` of the node's storage for the rest, so both networks answer in the
-same shapes. The pool model the runtime implements is read from its swap pallet's storage.
+Where the runtime has an API, it answers (StakeInfo for stakes, SwapRuntimeApi for swap quotes,
+SubnetRegistrationRuntimeApi for the lock cost, a dry-run API for the quote of a call);
+otherwise taoctl's shared rules (`chain.rules`) read the node's storage: the pool model, the
+stake valuation, the metagraph and the pre-checks of stake trades and transfers. Nothing of the
+bundled chain's runtime runs here.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import TYPE_CHECKING, Any
 
-from chain.remote.errors import RemoteError, UnsupportedQuery
+from chain.backend import Call, CallQuote
+from chain.remote.errors import RemoteError
 
-LOCAL_QUERIES = ("pool", "subnet", "subnets", "hyperparameters", "neurons", "burn_cost",
-                 "price_history", "quote")
+if TYPE_CHECKING:
+    import amm
+
+DRY_RUN_API = "TaoctlDryRunApi_dry_run_call"  # `taoctl node serve`'s runtime dry run
+DEFAULT_EXISTENTIAL_DEPOSIT = 500  # rao, subtensor's Balances::ExistentialDeposit
 
 
 class RemoteQueries:
-    """`query(method, *args)` and the quote helpers; needs `read`, `iter`, `head`,
-    `runtime_call` and `md` from the backend."""
+    """Typed reads over `read`, `iter`, `head`, `rpc`, `runtime_call` and `md`."""
 
-    def query(self, method: str, *args: Any) -> Any:
-        """Runtime queries: "nonce" (account), "block_emission"; others are sandbox-only."""
-        if method == "nonce":
-            from wallet.ss58 import ss58_encode
+    md: Any
+    registry: dict
 
-            return int(self.rpc("system_accountNextIndex", [ss58_encode(args[0])]))
-        if method == "block_emission":
-            return self.read("SubtensorModule.BlockEmission")
-        if method == "runtime_api":
-            return self.runtime_call(*args)
-        if method == "stake":
-            return self.stake(*args)
-        if method == "netuids":
-            return sorted(k[0] for k, added in self.iter("SubtensorModule.NetworksAdded")
-                          if added)
-        if method == "lock_cost":
-            return int.from_bytes(self.runtime_call(
-                "SubnetRegistrationRuntimeApi_get_network_registration_cost"), "little")
-        if method == "pool_model":
-            return self.pool_model()
-        if method == "sim_swap":
-            return self.sim_swap(*args)
-        if method == "alpha_price":
-            return int.from_bytes(self.runtime_call("SwapRuntimeApi_current_alpha_price",
-                                                    int(args[0]).to_bytes(2, "little")),
-                                  "little")
-        if method == "quote_check":
-            return self.quote_check(*args)
-        if method == "stake_info":
-            return self.stake_info(*args)
-        if method in LOCAL_QUERIES:
-            return self._local_query(method, *args)
-        raise UnsupportedQuery(f"unknown runtime query {method!r} on a remote node (it is only "
-                               "available on the sandbox chain)")
+    if TYPE_CHECKING:  # supplied by RemoteBackend
+        def read(self, item: str, *key: Any) -> Any: ...
 
-    def _local_query(self, method: str, *args: Any) -> Any:
-        """The bundled chain's own query code (`chain.local.queries`) over the node's state."""
+        def read_many(self, item: str, keys: list[tuple]) -> list[Any]: ...
+
+        def iter(self, item: str) -> list[tuple[tuple, Any]]: ...
+
+        def head(self) -> tuple[int, str]: ...
+
+        def rpc(self, method: str, params: list) -> Any: ...
+
+        def runtime_call(self, api_method: str, params: bytes = b"") -> bytes: ...
+
+        def call_data(self, call: Call) -> bytes: ...
+
+    # -- accounts ----------------------------------------------------------------------------
+    def open_number(self) -> int:
+        return self.head()[0] + 1
+
+    def free_balance(self, account: bytes) -> int:
+        return int(self.read("System.Account", account).free)
+
+    def existential_deposit(self) -> int:
+        """The runtime's `Balances.ExistentialDeposit` constant."""
         try:
-            from chain.local import queries
-        except ImportError:
-            raise UnsupportedQuery(f"unknown runtime query {method!r}") from None
-        number, _ = self.head()
-        from chain.remote.state import RemoteState
+            return int(self.md.constant("Balances", "ExistentialDeposit"))
+        except Exception:  # noqa: BLE001 - metadata without the constant: subtensor's value
+            return DEFAULT_EXISTENTIAL_DEPOSIT
 
-        state = RemoteState(self)
-        if method == "quote":
-            return queries.quote(state, number + 1, *args)
-        return queries.answer(state, number + 1, method, *args)
+    def nonce(self, account: bytes) -> int:
+        from wallet.ss58 import ss58_encode
 
-    def pool(self, netuid: int):
-        """The subnet's pool as an `amm.Pool`, from the node's storage."""
-        return self.query("pool", netuid)
+        return int(self.rpc("system_accountNextIndex", [ss58_encode(account)]))
 
-    def quote(self, origin: bytes, pallet: str, name: str, args: dict) -> dict:
-        """What the call would do now (the bundled runtime's dry run over the node's state)."""
-        return self.query("quote", origin, pallet, name, args)
+    # -- subnets -----------------------------------------------------------------------------
+    def netuids(self) -> list[int]:
+        return sorted(k[0] for k, added in self.iter("SubtensorModule.NetworksAdded") if added)
 
-    def stake_info(self, coldkey: bytes) -> list[dict]:
-        """Every position of a coldkey (the runtime's StakeInfo API), valued with the pools."""
+    def pool(self, netuid: int) -> amm.Pool:
+        """The subnet's pool from the node's storage (`chain.rules.pool`)."""
+        from chain.rules.pool import read_pool
+
+        return read_pool(self, netuid)
+
+    def neurons(self, netuid: int) -> list[dict]:
+        from chain.rules.views import neurons
+
+        return neurons(self, netuid)
+
+    def hyperparameters(self, netuid: int) -> dict[str, Any]:
+        from chain.rules.views import hyperparameters
+
+        return hyperparameters(self, netuid)
+
+    def burn_cost(self, netuid: int) -> int:
+        return int(self.read("SubtensorModule.Burn", netuid))
+
+    def lock_cost(self) -> int:
+        return int.from_bytes(self.runtime_call(
+            "SubnetRegistrationRuntimeApi_get_network_registration_cost"), "little")
+
+    def block_emission(self) -> int:
+        return int(self.read("SubtensorModule.BlockEmission"))
+
+    def price_history(self, netuid: int) -> list[tuple[int, int]]:
+        """The node's recorded prices where it keeps them (`taoctl node serve`), else the
+        spot price at the open block."""
         import amm
-        from chain.substrate.scale import decode_compact
 
-        raw = self.runtime_call("StakeInfoRuntimeApi_get_stake_info_for_coldkey", bytes(coldkey))
-        count, offset = decode_compact(raw, 0)
-        positions = []
-        for _ in range(count):
-            hotkey = raw[offset:offset + 32]
-            offset += 64
-            netuid, offset = decode_compact(raw, offset)
-            alpha, offset = decode_compact(raw, offset)
-            for _ in range(4):  # locked, emission, tao_emission, drain
-                _, offset = decode_compact(raw, offset)
-            offset += 1  # is_registered
-            positions.append((hotkey, netuid, alpha))
-        rows = []
-        for hotkey, netuid, alpha in positions:
-            if not alpha:
-                continue
-            pool = self.query("pool", netuid)
-            try:
-                unstake = amm.sell(pool, alpha).amount_out
-            except amm.AmmError:
-                unstake = 0
-            price = amm.price_rao(pool)
-            value = min((alpha * amm.spot_price(pool)) >> 64, 2**64 - 1)
-            rows.append({"hotkey": "0x" + hotkey.hex(), "netuid": netuid, "alpha_rao": alpha,
-                         "value_rao": value, "unstake_rao": unstake, "price_rao": price,
-                         "symbol": self.read("SubtensorModule.TokenSymbol", netuid)})
-        return rows
+        points = sorted((int(block), int(price)) for (n, block), price
+                        in self.iter("Taoctl.PriceAt") if n == netuid)
+        return points or [(self.open_number(), amm.price_rao(self.pool(netuid)))]
 
+    # -- stakes ------------------------------------------------------------------------------
     def stake(self, hotkey: bytes, coldkey: bytes, netuid: int) -> int:
         """Alpha (rao) of `coldkey` on `hotkey` in `netuid`, from the runtime's StakeInfo API
         (whatever share-pool storage the runtime uses)."""
@@ -124,6 +115,32 @@ class RemoteQueries:
         stake, _ = decode_compact(raw, offset)
         return stake
 
+    def stake_info(self, coldkey: bytes) -> list[dict]:
+        """Every position of a coldkey (the runtime's StakeInfo API), valued with the pools."""
+        from chain.substrate.scale import decode_compact
+        from chain.rules.valuation import position
+
+        raw = self.runtime_call("StakeInfoRuntimeApi_get_stake_info_for_coldkey", bytes(coldkey))
+        count, offset = decode_compact(raw, 0)
+        positions = []
+        for _ in range(count):
+            hotkey = raw[offset:offset + 32]
+            offset += 64
+            netuid, offset = decode_compact(raw, offset)
+            alpha, offset = decode_compact(raw, offset)
+            for _ in range(4):  # locked, emission, tao_emission, drain
+                _, offset = decode_compact(raw, offset)
+            offset += 1  # is_registered
+            positions.append((hotkey, netuid, alpha))
+        return [position(self.pool(netuid), hotkey, netuid, alpha,
+                         self.read("SubtensorModule.TokenSymbol", netuid))
+                for hotkey, netuid, alpha in positions if alpha]
+
+    def earnings(self, coldkey: bytes, stakes: list[tuple[bytes, int, int]]) -> list[int | None]:
+        """Unknown on a node: the baseline is the sandbox's own record of stake calls."""
+        return [None] * len(stakes)
+
+    # -- quotes ------------------------------------------------------------------------------
     def pool_model(self) -> str:
         """Which pool the runtime's swap pallet implements, read from its storage items:
         "weighted" (balancer weights), "concentrated-liquidity" (v3 ticks; with only the
@@ -133,6 +150,11 @@ class RemoteQueries:
         if self.md.has_storage("Swap", "AlphaSqrtPrice"):
             return "concentrated-liquidity"
         return "constant-product"
+
+    def alpha_price(self, netuid: int) -> int:
+        """`SwapRuntimeApi.current_alpha_price`, rao per alpha."""
+        return int.from_bytes(self.runtime_call("SwapRuntimeApi_current_alpha_price",
+                                                int(netuid).to_bytes(2, "little")), "little")
 
     def sim_swap(self, netuid: int, direction: str, amount: int) -> dict | None:
         """The runtime's own quote (`SwapRuntimeApi.sim_swap_*`), None when it has none."""
@@ -154,14 +176,11 @@ class RemoteQueries:
         import amm
 
         model = self.pool_model()
-        tao, alpha_in = self.read("SubtensorModule.SubnetTAO", netuid), \
-            self.read("SubtensorModule.SubnetAlphaIn", netuid)
-        fee_rate = self.read("Swap.FeeRate", netuid) if "Swap.FeeRate" in self.registry else 33
         local_model = amm.WEIGHTED if model == "weighted" else amm.CONSTANT_PRODUCT
-        weight = self.read("Swap.SwapBalancer", netuid) if model == "weighted" else amm.HALF
-        stable = self.read("SubtensorModule.SubnetMechanism", netuid) == 0 \
-            if "SubtensorModule.SubnetMechanism" in self.registry else netuid == 0
-        pool = amm.Pool(tao, alpha_in, weight, fee_rate, local_model, stable)
+        pool = self.pool(netuid)
+        if model != "weighted":
+            pool = amm.Pool(pool.tao_reserve, pool.alpha_reserve, amm.HALF, pool.fee_rate,
+                            local_model, pool.stable)
         ours = (amm.buy if direction == "buy" else amm.sell)(pool, amount)
         chain = self.sim_swap(netuid, direction, amount)
         out_key = "alpha_amount" if direction == "buy" else "tao_amount"
@@ -176,3 +195,61 @@ class RemoteQueries:
                                  f"{local_model} model {ours.amount_out} rao "
                                  f"(the runtime's pool model is {model})")
         return result
+
+    def quote_call(self, origin: bytes, call: Call) -> CallQuote:
+        """The runtime's dry run where the node offers one; else the shared rules for stake
+        trades and transfers; else unchecked (the receipt will say)."""
+        answer = self._runtime_dry_run(origin, call)
+        if answer is not None:
+            return answer
+        from chain.rules import balances, staking
+
+        try:
+            if call.pallet == "SubtensorModule" and call.name in staking.STAKE_CALLS:
+                result = staking.check(self, origin, call.name, call.args)
+                return CallQuote(True, result=self._with_runtime_swap(result), source="rules")
+            if call.pallet == "Balances" and call.name in balances.TRANSFER_CALLS:
+                return CallQuote(True, events=balances.transfer(self, origin, call.name,
+                                                                call.args), source="rules")
+        except staking.Refused as refusal:
+            return CallQuote(False, refusal.error, refusal.message, source="rules")
+        return CallQuote(True, message="the node offers no dry run of this call: a refusal "
+                         "would come with the receipt", source="none")
+
+    def _with_runtime_swap(self, result: dict) -> dict:
+        """A stake or unstake's amount out as the runtime's own swap gives it (`sim_swap`),
+        where the node has the API: its pool model is the truth, taoctl's `amm` a model."""
+        swap = result.get("swap")
+        if result.get("call") not in ("add_stake", "remove_stake") or not swap:
+            return result
+        buying = result["call"] == "add_stake"
+        chain = self.sim_swap(result["netuid"], "buy" if buying else "sell",
+                              swap["amount_in_rao"])
+        if chain is None:
+            return result
+        key, out = ("alpha_received_rao", "alpha_amount") if buying else \
+            ("tao_received_rao", "tao_amount")
+        return result | {key: chain[out], "runtime_sim_swap": chain}
+
+    def _runtime_dry_run(self, origin: bytes, call: Call) -> CallQuote | None:
+        """`TaoctlDryRunApi.dry_run_call(origin, call)`: the node's runtime runs the call on a
+        throw-away view of its open block; None when the node has no such API."""
+        try:
+            raw = self.runtime_call(DRY_RUN_API, bytes(origin) + self.call_data(call))
+        except RemoteError:
+            return None
+        answer = json.loads(raw.decode())
+        return CallQuote(bool(answer["success"]), answer.get("error"), answer.get("message"),
+                         _accounts(answer.get("result")), _accounts(answer.get("events") or []),
+                         "runtime")
+
+
+def _accounts(value: Any) -> Any:
+    """The dry run's JSON with 32-byte hex strings back as bytes (the local shapes)."""
+    if isinstance(value, str) and value.startswith("0x") and len(value) == 66:
+        return bytes.fromhex(value[2:])
+    if isinstance(value, dict):
+        return {k: _accounts(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_accounts(v) for v in value]
+    return value

@@ -61,7 +61,7 @@ def _dry_then_execute(t, args: list[str]) -> None:
     done = t.run(*args, "--json", "-y")
     if dry.returncode != 0:
         assert done.returncode == dry.returncode
-        assert json.loads(done.stdout)["error"]["type"] == json.loads(dry.stdout)["error"]["type"]
+        assert json.loads(done.stdout)["error"]["type"] == _error_of(json.loads(dry.stdout))
         assert _state(t) == before
         return
     quoted, executed = json.loads(dry.stdout), json.loads(done.stdout)
@@ -70,6 +70,13 @@ def _dry_then_execute(t, args: list[str]) -> None:
         [e["received_rao"] for e in executed["executed"]]
     assert [q["args"] for q in quoted["quotes"]] == [q["args"] for q in executed["quotes"]]
     assert executed["matches_quote"] is True
+
+
+def _error_of(doc: dict) -> str:
+    """The error a dry run reports: an error document, or the refusal inside its quote."""
+    if "error" in doc:
+        return doc["error"]["type"]
+    return next(q["refusal"]["error"] for q in doc["quotes"] if q.get("refusal"))
 
 
 options = st.fixed_dictionaries({
