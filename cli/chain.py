@@ -17,6 +17,7 @@ from chain.units import format_tao, parse_tao
 from cli.netopts import ChainDbOpt, NetworkOpt, chain_path, open_sandbox_backend, require_sandbox
 from cli.output import JsonOpt, NoPromptOpt, Output
 from cli.pipeline import Signing, signed_command
+from exitcodes import EXIT_USAGE
 
 if TYPE_CHECKING:
     from chain.backend import SandboxBackend
@@ -37,7 +38,7 @@ class ChainUsageError(ValueError):
     """Bad options for a chain command."""
 
     name = "UsageError"
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 def iso_date(timestamp_ms: int) -> str:

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from exitcodes import EXIT_UNAVAILABLE, EXIT_USAGE
+
 if TYPE_CHECKING:
     from chain.backend import ChainBackend, SandboxBackend
 
@@ -50,7 +52,7 @@ class BadNetworkOption(ValueError):
     """A --timeout or --period (or TAOCTL_TIMEOUT / TAOCTL_PERIOD) that is not usable."""
 
     name = "UsageError"
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 def parse_timeout(text: str | float | None, what: str = "--timeout") -> float | None:
@@ -155,14 +157,14 @@ class NetworkUnavailable(Exception):
     """A sandbox-only command asked to run against a remote node."""
 
     name = "NetworkUnavailable"
-    exit_code = 5
+    exit_code = EXIT_UNAVAILABLE
 
 
 class UnknownNetwork(ValueError):
     """A --network value that is neither a known name nor a ws:// URL."""
 
     name = "UnknownNetwork"
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 def default_chain_path() -> Path:

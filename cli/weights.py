@@ -18,6 +18,7 @@ from cli.netopts import ChainDbOpt, NetworkOpt
 from cli.output import JsonOpt, Output
 from cli.pipeline import Signing, signed_command
 from cli.stakeopts import NetuidOpt
+from exitcodes import EXIT_USAGE
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Set and show validator weights.")
@@ -29,7 +30,7 @@ class WeightsUsageError(Exception):
     """Malformed --uids / --weights."""
 
     name = "WeightsUsageError"
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 def parse_list(text: str, what: str, *, integers: bool) -> list:
