@@ -38,7 +38,8 @@ def line_chart(
     """Render a line through the points (sorted by x) as text lines.
 
     The y axis spans the data (a price moving from 1.002 to 1.006 fills the chart's height);
-    `from_zero` starts it at 0 instead when all values are non-negative. Returns the lines without trailing newlines; an empty or single-point series still renders.
+    `from_zero` starts it at 0 instead when all values are non-negative. Returns the lines
+    without trailing newlines; an empty or single-point series still renders.
     """
     if len(xs) != len(ys):
         raise ValueError("xs and ys must have the same length")

@@ -364,8 +364,9 @@ def render_quotes(console, quotes: list[OpQuote], title: str) -> None:
             "refused now" if q.worst_case is None else f"≥ {_money(q.worst_case, q.output_token)}")
         table.add_row(where, _money(q.amount, q.input_token), _rate(q.spot_price),
                       _money(q.received, q.output_token), _money(q.fee, q.fee_token),
-                      over_tolerance(f"{_money(q.slippage, q.output_token)} ({q.slippage_pct}%)",
-                                     q.slippage_pct, q.tolerance and q.tolerance * 100),
+                      over_tolerance(f"{_money(q.slippage, q.output_token)} "
+                                     f"({q.slippage_pct}%)", q.slippage_pct,
+                                     q.tolerance and q.tolerance * 100),
                       limit, worst)
     console.print(table)
     for q in quotes:
