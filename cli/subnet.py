@@ -164,8 +164,9 @@ def show(
         from cli.metagraph import OWNER_BURN_NOTE, owner_hotkeys
 
         sym = info["symbol"]
-        console.print(f"Subnet {n} {info['name']} {sym}: price {tao_str(info['price_rao'])} τ/{sym}"
-                      f", TAO in {format_tao(info['tao_in_rao'])}, alpha in "
+        console.print(f"Subnet {n} {info['name']} {sym}: price "
+                      f"{tao_str(info['price_rao'])} τ/{sym}, TAO in "
+                      f"{format_tao(info['tao_in_rao'])}, alpha in "
                       f"{format_alpha(info['alpha_in_rao'], symbol=sym)}, owner "
                       f"{info['owner_coldkey']}, burn {format_tao(info['burn_rao'])}, "
                       f"{info['subnetwork_n']}/{info['max_allowed_uids']} UIDs")
