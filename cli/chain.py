@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from chain.exitcodes import EXIT_USAGE
 from chain.units import format_tao, parse_tao
 from cli.netopts import ChainDbOpt, NetworkOpt, chain_path, open_sandbox_backend, require_sandbox
 from cli.output import JsonOpt, NoPromptOpt, Output
 from cli.pipeline import Signing, signed_command
-from exitcodes import EXIT_USAGE
 
 if TYPE_CHECKING:
     from chain.backend import SandboxBackend

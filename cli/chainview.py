@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from exitcodes import EXIT_REFUSED
+from chain.exitcodes import EXIT_REFUSED
 
 if TYPE_CHECKING:
     import amm

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from exitcodes import EXIT_UNAVAILABLE, EXIT_USAGE
+from chain.exitcodes import EXIT_UNAVAILABLE, EXIT_USAGE
 
 if TYPE_CHECKING:
     from chain.backend import ChainBackend, SandboxBackend

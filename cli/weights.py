@@ -14,11 +14,11 @@ from typing import Annotated, Any
 
 import typer
 
+from chain.exitcodes import EXIT_USAGE
 from cli.netopts import ChainDbOpt, NetworkOpt
 from cli.output import JsonOpt, Output
 from cli.pipeline import Signing, signed_command
 from cli.stakeopts import NetuidOpt
-from exitcodes import EXIT_USAGE
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Set and show validator weights.")
