@@ -113,8 +113,9 @@ def do_add_stake(env: Env, coldkey: bytes, hotkey: bytes, netuid: int, amount: i
     env.emit("SubtensorModule", "StakeAdded", coldkey=coldkey, hotkey=hotkey,
              tao_amount=paid, alpha_amount=staked.alpha, netuid=netuid, fee=staked.fee)
     env.result = {"call": "add_stake", "netuid": netuid, "tao_paid_rao": paid,
-                  "alpha_received_rao": staked.alpha, "fee_rao": staked.fee,
-                  "limit_price_rao": limit_price, "swap": swap_json(swap)}
+                  "alpha_received_rao": staked.credited, "alpha_bought_rao": staked.alpha,
+                  "fee_rao": staked.fee, "limit_price_rao": limit_price,
+                  "swap": swap_json(swap)}
     return staked
 
 
@@ -277,10 +278,10 @@ def transition_stake(env: Env, coldkey: bytes, dest_coldkey: bytes, origin_hotke
             raise fail("AmountTooLow", f"the moved alpha is worth {value} rao, below the "
                        f"minimum stake of {su.DEFAULT_MIN_STAKE}")
         su.debit_stake(state, origin_hotkey, coldkey, origin_netuid, alpha)
-        su.credit_stake(state, dest_hotkey, dest_coldkey, dest_netuid, alpha)
+        credited = su.credit_stake(state, dest_hotkey, dest_coldkey, dest_netuid, alpha)
         env.result = {"call": kind, "origin_netuid": origin_netuid,
                       "destination_netuid": dest_netuid, "alpha_moved_rao": alpha,
-                      "alpha_received_rao": alpha, "tao_equivalent_rao": value, "fee_rao": 0}
+                      "alpha_received_rao": credited, "tao_equivalent_rao": value, "fee_rao": 0}
         return env.result
     origin_pool, dest_pool = su.read_pool(state, origin_netuid), su.read_pool(state, dest_netuid)
     drop_dest_fee = origin_netuid != ROOT_NETUID
@@ -304,7 +305,8 @@ def transition_stake(env: Env, coldkey: bytes, dest_coldkey: bytes, origin_hotke
                                   sell.amount_out, payer=dest_account)
     env.result = {"call": kind, "origin_netuid": origin_netuid, "destination_netuid": dest_netuid,
                   "alpha_moved_rao": out.alpha, "tao_equivalent_rao": out.tao,
-                  "alpha_received_rao": staked.alpha, "fee_rao": out.fee,
+                  "alpha_received_rao": staked.credited, "alpha_bought_rao": staked.alpha,
+                  "fee_rao": out.fee,
                   "destination_fee_rao": staked.fee, "limit_price_rao": limit_price,
                   "origin_swap": swap_json(sell), "destination_swap": swap_json(buy)}
     return env.result
