@@ -223,8 +223,12 @@ def quote_add(pool, netuid: int, hotkey: bytes, amount: int, *, safe: bool, part
 
 
 def quote_remove(pool, netuid: int, hotkey: bytes, alpha: int, *, safe: bool, partial: bool,
-                 tolerance: Decimal) -> OpQuote:
-    """Unstaking `alpha`: remove_stake_limit when safe, else remove_stake. Fees in alpha."""
+                 tolerance: Decimal, full: bool = False) -> OpQuote:
+    """Unstaking `alpha`: remove_stake_limit when safe, else remove_stake. Fees in alpha.
+
+    `full` (alpha is the whole position): a fill-or-kill limit order is subtensor's
+    `remove_stake_full_limit(hotkey, netuid, limit_price)`, which sells the position as it
+    stands at execution within the limit."""
     import amm
 
     limited = _limited(netuid, pool, safe)
@@ -233,6 +237,9 @@ def quote_remove(pool, netuid: int, hotkey: bytes, alpha: int, *, safe: bool, pa
         args = {"hotkey": hotkey, "netuid": netuid, "amount_unstaked": alpha,
                 "limit_price": limit, "allow_partial": partial}
         name = "remove_stake_limit"
+        if full and not partial:
+            name, args = "remove_stake_full_limit", {"hotkey": hotkey, "netuid": netuid,
+                                                     "limit_price": limit}
         result = _trade(amm.sell, pool, alpha, name, args, limit_price=limit,
                         allow_partial=partial)
         worst = amm.worst_case_out(pool, "sell", alpha, limit)
@@ -247,6 +254,30 @@ def quote_remove(pool, netuid: int, hotkey: bytes, alpha: int, *, safe: bool, pa
                    result.amount_out, result.fee, "alpha", amm.price_rao(pool), result.slippage,
                    result.ideal_out, tolerance if limited else None, limit, worst, limited,
                    partial and limited, result.amount_in, price_after=result.price_after_rao)
+
+
+UNSAFE_WARNING_PCT = Decimal(5)  # --unsafe: warn on stderr when the quoted slippage is over 5 %
+
+
+def trades_through_a_pool(q: OpQuote) -> bool:
+    """Whether the operation swaps at all (a move or transfer within one subnet does not)."""
+    return q.destination_netuid is None or q.destination_netuid != q.netuid or \
+        q.operation == "swap"
+
+
+def unprotected_warnings(quotes: list[OpQuote]) -> list[str]:
+    """One line per quote that trades without a limit at over 5 % quoted slippage."""
+    lines = []
+    for q in quotes:
+        if q.limit_price is not None or not trades_through_a_pool(q) or not q.ideal_out:
+            continue
+        if Decimal(q.slippage) * 100 > UNSAFE_WARNING_PCT * q.ideal_out:
+            where = str(q.netuid) if q.destination_netuid is None else \
+                f"{q.netuid} → {q.destination_netuid}"
+            lines.append(f"{q.call} on subnet {where} has no price limit and a quoted slippage "
+                         f"of {q.slippage_pct} % (over 5 %); drop --unsafe to trade within "
+                         "--tolerance")
+    return lines
 
 
 def swap_rate_limit(origin_pool, destination_pool, tolerance: Decimal) -> int:
@@ -269,14 +300,16 @@ def quote_swap(origin_pool, destination_pool, operation: str, origin_netuid: int
 
     Across subnets the alpha is sold on the origin pool (the fee is charged there, or at the
     destination when the origin is root) and the TAO bought into the destination pool. Within
-    one subnet nothing is swapped: the stake changes hands whole, with no fee. Only `swap`
-    has a limit variant on chain (swap_stake_limit, a limit on the origin/destination rate).
+    one subnet nothing is swapped: the stake changes hands whole, with no fee. A swap and a
+    move have limit variants on chain (swap_stake_limit, move_stake_limit: a limit on the
+    origin/destination rate); a transfer has none (the caller refuses a cross-subnet transfer
+    unless --unsafe).
     """
     import amm
 
     cross = origin_netuid != destination_netuid
-    limited = operation == "swap" and safe and cross and not (origin_pool.stable and
-                                                               destination_pool.stable)
+    limited = operation in ("swap", "move") and safe and cross and \
+        not (origin_pool.stable and destination_pool.stable)
     limit = swap_rate_limit(origin_pool, destination_pool, tolerance) if limited else None
     spot_o, spot_d = amm.price_rao(origin_pool), amm.price_rao(destination_pool)
     fee_at_origin = origin_netuid != ROOT_NETUID
@@ -318,9 +351,12 @@ def _transition_call(operation: str, limited: bool, hotkey: bytes, origin_netuid
             return "swap_stake_limit", base | {"limit_price": limit, "allow_partial": partial}
         return "swap_stake", base
     if operation == "move":
-        return "move_stake", {"origin_hotkey": hotkey, "destination_hotkey": destination_hotkey,
-                              "origin_netuid": origin_netuid,
-                              "destination_netuid": destination_netuid, "alpha_amount": alpha}
+        base = {"origin_hotkey": hotkey, "destination_hotkey": destination_hotkey,
+                "origin_netuid": origin_netuid, "destination_netuid": destination_netuid,
+                "alpha_amount": alpha}
+        if limited:
+            return "move_stake_limit", base | {"limit_price": limit, "allow_partial": partial}
+        return "move_stake", base
     return "transfer_stake", {"destination_coldkey": destination_coldkey, "hotkey": hotkey,
                               "origin_netuid": origin_netuid,
                               "destination_netuid": destination_netuid, "alpha_amount": alpha}
@@ -356,8 +392,8 @@ def render_quotes(console, quotes: list[OpQuote], title: str) -> None:
     for q in quotes:
         where = str(q.netuid) if q.destination_netuid is None else \
             f"{q.netuid} → {q.destination_netuid}"
-        limit = "no limit (unsafe)" if q.limit_price is None else \
-            f"{_price_or_rate(q)} (±{pct_str(q.tolerance)}%)"
+        limit = ("no limit (unsafe)" if trades_through_a_pool(q) else "no swap") \
+            if q.limit_price is None else f"{_price_or_rate(q)} (±{pct_str(q.tolerance)}%)"
         worst = "-" if q.limit_price is None else (
             "refused now" if q.worst_case is None else f"≥ {_money(q.worst_case, q.output_token)}")
         table.add_row(where, _money(q.amount, q.input_token), _rate(q.spot_price),

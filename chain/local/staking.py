@@ -16,6 +16,8 @@ cross-subnet limit call rao-scaled origin price / destination price):
     swap_stake(hotkey, origin_netuid, destination_netuid, alpha_amount)
     swap_stake_limit(hotkey, origin_netuid, destination_netuid, alpha_amount, limit_price,
                      allow_partial)
+    move_stake_limit(origin_hotkey, destination_hotkey, origin_netuid, destination_netuid,
+                     alpha_amount, limit_price, allow_partial)
     decrease_take(hotkey, take) / increase_take(hotkey, take)   take of 65535
     try_associate_hotkey(hotkey)                                 pair a new hotkey with the sender
 
@@ -318,6 +320,23 @@ def move_stake(env: Env, origin: bytes, origin_hotkey: bytes, destination_hotkey
     """Move the sender's stake to another hotkey and/or subnet."""
     result = transition_stake(env, origin, origin, origin_hotkey, destination_hotkey,
                               origin_netuid, destination_netuid, alpha_amount, kind="move_stake")
+    env.emit("SubtensorModule", "StakeMoved", coldkey=origin, origin_hotkey=origin_hotkey,
+             origin_netuid=origin_netuid, destination_hotkey=destination_hotkey,
+             destination_netuid=destination_netuid, tao_amount=result["tao_equivalent_rao"])
+
+
+@call("SubtensorModule", "move_stake_limit")
+def move_stake_limit(env: Env, origin: bytes, origin_hotkey: bytes, destination_hotkey: bytes,
+                     origin_netuid: int, destination_netuid: int, alpha_amount: int,
+                     limit_price: int, allow_partial: bool) -> None:
+    """`move_stake` protected like `swap_stake_limit` (spec 461, call 149): across subnets only
+    while destination alpha per origin alpha (origin price / destination price, x1e9) stays
+    at or above `limit_price`, fill-or-kill unless `allow_partial`; within one subnet there is
+    no swap and the limit is not consulted (`transition_stake_internal` with Some(limit))."""
+    result = transition_stake(env, origin, origin, origin_hotkey, destination_hotkey,
+                              origin_netuid, destination_netuid, alpha_amount, kind="move_stake",
+                              limit_price=limit_price, allow_partial=allow_partial)
+    result["call"] = "move_stake_limit"
     env.emit("SubtensorModule", "StakeMoved", coldkey=origin, origin_hotkey=origin_hotkey,
              origin_netuid=origin_netuid, destination_hotkey=destination_hotkey,
              destination_netuid=destination_netuid, tao_amount=result["tao_equivalent_rao"])
