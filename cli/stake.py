@@ -709,14 +709,6 @@ def transfer(
         session.close()
 
 
-def _add_earnings(backend: ChainBackend, coldkey: bytes, stakes, rows: list[dict]) -> None:
-    """`earned_rao` per row: alpha held minus net alpha staked by this coldkey's stake calls
-    (None when moves/transfers/genesis leave no baseline, or where the chain cannot say)."""
-    earned = backend.earnings(coldkey, [(h, n, a) for h, n, a in stakes])
-    for row, value in zip(rows, earned, strict=True):
-        row["earned_rao"] = value
-
-
 @app.command("list")
 def list_stakes(
     ss58: Annotated[str | None, typer.Option("--ss58", "--coldkey-ss58", "-k", "--key",
@@ -729,13 +721,12 @@ def list_stakes(
     chain_db: ChainDbOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Stake per hotkey and subnet: alpha, its TAO value at the spot price, and what an
-    unstake would actually return after the fee and slippage."""
-    import amm
-    from chain.units import tao_str
-    from cli.chainview import pool, stakes_of_coldkey, subnet_name
+    """Stake per hotkey and subnet: alpha, its spot value (at the pool's price) and its exit
+    value (what unstaking it now pays, after the fee and slippage), and what it earned."""
+    from cli.names import for_wallets
     from cli.netopts import open_backend
     from cli.stakeopts import coldkey_of, decode_ss58, parse_netuids
+    from cli.staking_view import positions, render_positions
     from cli.walletopts import resolve_wallet
 
     out = Output(json_out)
@@ -744,59 +735,29 @@ def list_stakes(
     else:
         coldkey, address = coldkey_of(resolve_wallet(wallet_name, wallet_path, None))
     only = parse_netuids(netuid) if netuid is not None else None
+    names = for_wallets(wallet_path)
     backend = open_backend(network, chain_db)
     try:
         block = backend.block_info().number
-        stakes = stakes_of_coldkey(backend, coldkey, only)
-        pools: dict[int, amm.Pool] = {}
-        rows = []
-        for hotkey, n, alpha in stakes:
-            if n not in pools:
-                pools[n] = pool(backend, n)
-            p = pools[n]
-            price = amm.price_rao(p)
-            value = alpha * price // 10**9 if not p.stable else alpha
-            try:
-                unstake = amm.sell(p, alpha).amount_out
-                note = None
-            except amm.AmmError as exc:
-                unstake, note = 0, f"{exc.name}: {exc}"
-            _, symbol = subnet_name(backend, n)
-            from wallet.ss58 import ss58_encode
-
-            rows.append({"hotkey": ss58_encode(hotkey), "netuid": n, "symbol": symbol,
-                         "alpha_rao": alpha, "alpha": tao_str(alpha), "price_rao": price,
-                         "value_rao": value, "value": tao_str(value),
-                         "unstake_value_rao": unstake, "unstake_value": tao_str(unstake),
-                         "slippage_rao": max(value - unstake, 0), "note": note})
-        _add_earnings(backend, coldkey, stakes, rows)
-        free = backend.read("System.Account", coldkey).free
+        rows = positions(backend, coldkey, names, only)
+        free = backend.free_balance(coldkey)
     finally:
         backend.close()
-    data = {"coldkey": address, "block": block, "free_balance_rao": free, "stakes": rows,
-            "total_value_rao": sum(r["value_rao"] for r in rows),
-            "total_unstake_value_rao": sum(r["unstake_value_rao"] for r in rows)}
+    from chain.rules.valuation import totals
+
+    sums = totals(rows)
+    data = {"coldkey": address, "coldkey_name": names.name(address), "block": block,
+            "free_balance_rao": free, "stakes": rows, **sums,
+            "total_value_rao": sums["total_spot_value_rao"],
+            "total_unstake_value_rao": sums["total_exit_value_rao"]}
 
     def render(console) -> None:
-        from rich.table import Table
+        from chain.units import format_tao
 
-        from chain.units import format_alpha, format_tao
-
-        table = Table(title=f"Stakes of {address} at block {block:,}", title_justify="left")
-        for col in ("Hotkey", "Netuid", "Alpha", "Price", "Value (spot)", "Unstake now gives",
-                    "Slippage", "Earned since staking"):
-            table.add_column(col, justify="left" if col == "Hotkey" else "right")
-        for r in rows:
-            earned = r.get("earned_rao")
-            table.add_row(r["hotkey"], str(r["netuid"]),
-                          format_alpha(r["alpha_rao"], symbol=r["symbol"]),
-                          f"{tao_str(r['price_rao'])} τ/{r['symbol']}",
-                          format_tao(r["value_rao"]), format_tao(r["unstake_value_rao"]),
-                          format_tao(r["slippage_rao"]),
-                          "?" if earned is None else format_alpha(earned, symbol=r["symbol"]))
-        console.print(table)
-        console.print(f"Free balance {format_tao(free)}; staked value "
-                      f"{format_tao(data['total_value_rao'])} at spot, "
-                      f"{format_tao(data['total_unstake_value_rao'])} if unstaked now.")
+        render_positions(console, rows, f"Stakes of {names.label(address)} at block {block:,}")
+        console.print(f"Free balance {format_tao(free)}; staked: spot value "
+                      f"{format_tao(sums['total_spot_value_rao'])}, exit value "
+                      f"{format_tao(sums['total_exit_value_rao'])} (each position unstaked "
+                      "alone, now).")
 
     out.result(data, render)

@@ -435,3 +435,70 @@ def render_outcome(console, rows: list[dict]) -> None:
                       _money(row["received_rao"], token),
                       _money(row["received_rao"] - row["quoted_rao"], token))
     console.print(table)
+
+
+# --- positions (stake list, wallet overview) ------------------------------------------------
+
+
+def positions(backend, coldkey: bytes, names=None, only: list[int] | None = None) -> list[dict]:
+    """A coldkey's positions as the views show them: `ChainBackend.stake_info` rows (valued
+    once, by `chain.rules.valuation`), with the hotkey's ss58 and wallet name, the subnet's
+    symbol, the exit's slippage and what the position earned since staking."""
+    from chain.units import tao_str
+    from wallet.ss58 import ss58_encode
+
+    rows = []
+    for info in backend.stake_info(coldkey):
+        if only is not None and info["netuid"] not in only:
+            continue
+        hotkey = bytes.fromhex(info["hotkey"][2:])
+        address = ss58_encode(hotkey)
+        symbol = info.get("symbol") or _symbol(backend, info["netuid"])
+        if isinstance(symbol, (bytes, bytearray)):
+            symbol = symbol.decode("utf-8", "replace")
+        spot, exit_ = info["spot_value_rao"], info["exit_value_rao"]
+        rows.append({"hotkey": address, "hotkey_name": names.name(address) if names else None,
+                     "netuid": info["netuid"], "symbol": symbol,
+                     "alpha_rao": info["alpha_rao"], "alpha": tao_str(info["alpha_rao"]),
+                     "price_rao": info["price_rao"],
+                     "spot_value_rao": spot, "spot_value": tao_str(spot),
+                     "exit_value_rao": exit_, "exit_value": tao_str(exit_),
+                     "exit_slippage_rao": max(spot - exit_, 0),
+                     # the same two numbers under their earlier names
+                     "value_rao": spot, "unstake_value_rao": exit_,
+                     "slippage_rao": max(spot - exit_, 0), "_hotkey": hotkey})
+    rows.sort(key=lambda r: (r["netuid"], r["hotkey"]))
+    earned = backend.earnings(coldkey, [(r["_hotkey"], r["netuid"], r["alpha_rao"])
+                                        for r in rows])
+    for row, value in zip(rows, earned, strict=True):
+        row["earned_rao"] = value
+        del row["_hotkey"]
+    return rows
+
+
+def _symbol(backend, netuid: int) -> str:
+    from cli.chainview import subnet_name
+
+    return subnet_name(backend, netuid)[1]
+
+
+def render_positions(console, rows: list[dict], title: str) -> None:
+    """The positions table (stake list and overview print the same one)."""
+    from rich.table import Table
+
+    from chain.units import format_alpha, format_tao, tao_str
+
+    table = Table(title=title, title_justify="left")
+    for col in ("Hotkey", "Netuid", "Alpha", "Price", "Spot value", "Exit value",
+                "Exit slippage", "Earned since staking"):
+        table.add_column(col, justify="left" if col == "Hotkey" else "right",
+                         overflow="fold")
+    for r in rows:
+        earned = r.get("earned_rao")
+        who = f"{r['hotkey_name']}\n{r['hotkey']}" if r.get("hotkey_name") else r["hotkey"]
+        table.add_row(who, str(r["netuid"]), format_alpha(r["alpha_rao"], symbol=r["symbol"]),
+                      f"{tao_str(r['price_rao'])} τ/{r['symbol']}",
+                      format_tao(r["spot_value_rao"]), format_tao(r["exit_value_rao"]),
+                      format_tao(r["exit_slippage_rao"]),
+                      "?" if earned is None else format_alpha(earned, symbol=r["symbol"]))
+    console.print(table)

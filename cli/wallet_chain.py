@@ -80,9 +80,12 @@ def _free(backend: ChainBackend, account: bytes) -> int:
     return backend.free_balance(account)
 
 
-def _staked(backend: ChainBackend, coldkey: bytes) -> int | None:
-    """TAO value of the coldkey's stake at spot prices."""
-    return sum(row["value_rao"] for row in backend.stake_info(coldkey))
+def _staked(backend: ChainBackend, coldkey: bytes) -> dict:
+    """The coldkey's stake valued as every view values it (`chain.rules.valuation`): total
+    spot value and total exit value (rao)."""
+    from chain.rules.valuation import totals
+
+    return totals(backend.stake_info(coldkey))
 
 
 def _call_for(dest: bytes, value: int, keep_alive: bool, transfer_all: bool) -> tuple[str, dict]:
@@ -199,30 +202,49 @@ def balance(
         backend.close()
     rows = []
     for (name, address, _), info, stake in zip(targets, infos, staked, strict=True):
-        total = info.free + (stake or 0)
+        spot, exit_ = stake["total_spot_value_rao"], stake["total_exit_value_rao"]
+        total = info.free + spot
         rows.append({"wallet": name, "ss58": address, "free_rao": info.free,
-                     "staked_rao": stake, "total_rao": total, "free": format_tao(info.free),
+                     "staked_rao": spot, "staked_spot_value_rao": spot,
+                     "staked_exit_value_rao": exit_, "total_rao": total,
+                     "total_exit_rao": info.free + exit_, "free": format_tao(info.free),
                      "total": format_tao(total)})
     data = {"network": backend.network, "block": block, "balances": rows,
             "total_free_rao": sum(r["free_rao"] for r in rows),
+            "total_staked_spot_value_rao": sum(r["staked_spot_value_rao"] for r in rows),
+            "total_staked_exit_value_rao": sum(r["staked_exit_value_rao"] for r in rows),
             "total_rao": sum(r["total_rao"] for r in rows)}
 
     def render(console) -> None:
         from rich.table import Table
 
         def amount(rao: int | None) -> str:
-            return "n/a" if rao is None else format_tao(rao, decimals=4)
+            return "n/a" if rao is None else format_tao(rao)
 
         table = Table(title=f"Balances at block {block:,}")
-        for col in ("Wallet", "Coldkey", "Free", "Staked", "Total"):
-            table.add_column(col, justify="right" if col in ("Free", "Staked", "Total")
-                             else "left")
+        money = ("Free", "Staked (spot value)", "Staked (exit value)", "Total (spot)")
+        for col in ("Wallet", "Coldkey", *money):
+            table.add_column(col, justify="right" if col in money else "left",
+                             overflow="fold")
         for r in rows:
             table.add_row(r["wallet"] or "", r["ss58"], amount(r["free_rao"]),
-                          amount(r["staked_rao"]), amount(r["total_rao"]))
+                          amount(r["staked_spot_value_rao"]),
+                          amount(r["staked_exit_value_rao"]), amount(r["total_rao"]))
         console.print(table)
+        console.print("Spot value: the alpha at the pools' prices; exit value: what unstaking "
+                      "each position now pays (fee and slippage taken).")
 
     out.result(data, render)
+
+
+def _register_overview() -> None:
+    """`wallet overview` lives in `cli.overview` (light at import: its reads load inside)."""
+    from cli.overview import overview
+
+    app.command("overview")(overview)
+
+
+_register_overview()
 
 
 @app.command("transfer")
