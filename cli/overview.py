@@ -74,7 +74,7 @@ def overview(
 
 
 def _one(backend: ChainBackend, names: Names, name: str | None, address: str) -> dict:
-    from chain.rules.valuation import totals
+    from cli.staking_view import totals
     from cli.staking_view import positions
     from cli.wallet_chain import decode_address
 

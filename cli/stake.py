@@ -743,7 +743,7 @@ def list_stakes(
         free = backend.free_balance(coldkey)
     finally:
         backend.close()
-    from chain.rules.valuation import totals
+    from cli.staking_view import totals
 
     sums = totals(rows)
     data = {"coldkey": address, "coldkey_name": names.name(address), "block": block,

@@ -476,6 +476,12 @@ def positions(backend, coldkey: bytes, names=None, only: list[int] | None = None
     return rows
 
 
+def totals(rows: list[dict]) -> dict:
+    """The sums under a list of positions (`stake_info` or `positions` rows), in rao."""
+    return {"total_spot_value_rao": sum(r["spot_value_rao"] for r in rows),
+            "total_exit_value_rao": sum(r["exit_value_rao"] for r in rows)}
+
+
 def _symbol(backend, netuid: int) -> str:
     from cli.chainview import subnet_name
 

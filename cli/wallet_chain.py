@@ -83,7 +83,7 @@ def _free(backend: ChainBackend, account: bytes) -> int:
 def _staked(backend: ChainBackend, coldkey: bytes) -> dict:
     """The coldkey's stake valued as every view values it (`chain.rules.valuation`): total
     spot value and total exit value (rao)."""
-    from chain.rules.valuation import totals
+    from cli.staking_view import totals
 
     return totals(backend.stake_info(coldkey))
 

@@ -44,8 +44,3 @@ def position(pool: amm.Pool, hotkey: bytes, netuid: int, alpha: int, symbol: str
             "value_rao": spot, "unstake_rao": exit_,
             "price_rao": amm.price_rao(pool), "symbol": symbol}
 
-
-def totals(rows: list[dict]) -> dict:
-    """The sums every view prints under its positions (spot and exit, rao)."""
-    return {"total_spot_value_rao": sum(r["spot_value_rao"] for r in rows),
-            "total_exit_value_rao": sum(r["exit_value_rao"] for r in rows)}
