@@ -279,8 +279,12 @@ def transition_stake(env: Env, coldkey: bytes, dest_coldkey: bytes, origin_hotke
         if value < su.DEFAULT_MIN_STAKE:
             raise fail("AmountTooLow", f"the moved alpha is worth {value} rao, below the "
                        f"minimum stake of {su.DEFAULT_MIN_STAKE}")
+        # what the destination gains, read around the debit too: on one hotkey's pool the
+        # debit moves the share price the destination's value is read at
+        before = su.stake_of(state, dest_hotkey, dest_coldkey, dest_netuid)
         su.debit_stake(state, origin_hotkey, coldkey, origin_netuid, alpha)
-        credited = su.credit_stake(state, dest_hotkey, dest_coldkey, dest_netuid, alpha)
+        su.credit_stake(state, dest_hotkey, dest_coldkey, dest_netuid, alpha)
+        credited = su.stake_of(state, dest_hotkey, dest_coldkey, dest_netuid) - before
         env.result = {"call": kind, "origin_netuid": origin_netuid,
                       "destination_netuid": dest_netuid, "alpha_moved_rao": alpha,
                       "alpha_received_rao": credited, "tao_equivalent_rao": value, "fee_rao": 0}

@@ -123,3 +123,20 @@ def test_stake_list_names_the_hotkeys(chain):
     t, *_ = chain
     rows = t.json("stake", "list", "--wallet-name", "me")["stakes"]
     assert {r["hotkey_name"] for r in rows} == {"me/validator", "me/miner"}
+
+
+def test_transfer_delivers_what_it_quotes_on_an_earning_hotkey(chain):
+    """Observation 5 through the CLI: the validator's pool has earned dividends, so its alpha
+    per share is no longer 1 and a transferred amount can land one rao short; the quote says
+    so, and the receiving position grows by exactly the quote."""
+    t, n, _ = chain
+    short = 0
+    amounts = ["1"] + [f"{100_000_000 + 37_777_777 * i} rao" for i in range(24)]
+    for amount in amounts:
+        doc = t.json("stake", "transfer", "--dest", "owner", "--origin-netuid", n, "--amount",
+                     amount, "--wallet-name", "me", "--hotkey", "validator", "-y")
+        [e] = doc["executed"]
+        assert e["state_change_rao"] == e["received_rao"] == e["quoted_rao"], amount
+        assert doc["matches_quote"] is True
+        short += e["quoted_rao"] != doc["quotes"][0]["amount_rao"]
+    assert short, "no amount rounded down: the case of observation 5 was not exercised"
