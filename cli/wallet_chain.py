@@ -180,7 +180,10 @@ def balance(
     out = Output(json_out)
     targets: list[tuple[str | None, str, bytes]]
     if ss58_addresses:
-        targets = [(None, a, decode_address(a, what="--ss58")) for a in ss58_addresses]
+        from cli.names import for_wallets
+
+        names = for_wallets(wallet_path)  # an address of one of our wallets shows its name
+        targets = [(names.name(a), a, decode_address(a, what="--ss58")) for a in ss58_addresses]
     elif all_wallets:
         from wallet.listing import list_wallets
 
