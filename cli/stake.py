@@ -57,6 +57,14 @@ class StakeRefused(Exception):
         self.name = error
 
 
+class LimitCallMissing(Exception):
+    """The runtime has no limit variant of the call (e.g. move_stake_limit before spec 461):
+    nothing is signed unprotected unless --unsafe asks for it."""
+
+    name = "LimitCallMissing"
+    exit_code = 4
+
+
 class NotEnoughStake(Exception):
     """Unstaking or moving more alpha than the coldkey holds (subtensor's error name)."""
 
@@ -518,6 +526,8 @@ def _move_like(operation: str, *, origin: int, destination: int, amount: str | N
     if operation == "swap" and origin == destination:
         raise UsageError("a swap moves stake between two different subnets (use stake move "
                          "to change hotkey)")
+    if operation == "move" and safe and origin != destination:
+        _require_call(session, "move_stake_limit", "move_stake")
     q = _quote_checked(session, lambda **kw: quote_swap(
         pool(session.backend, origin), pool(session.backend, destination), operation, origin,
         destination, hotkey, value, destination_hotkey=dest_hot, destination_coldkey=dest_cold,
@@ -547,6 +557,18 @@ def _move_like(operation: str, *, origin: int, destination: int, amount: str | N
 
     _finish(session, [q], f"{operation.capitalize()} stake of {session.label(hotkey_address)} "
             f"from subnet {origin}", measure=measure, extra=extra, destination=where)
+
+
+def _require_call(session: Session, name: str, unprotected: str) -> None:
+    """Refuse (exit 4, nothing signed) when the runtime lacks the limit call `name`."""
+    try:
+        session.backend.build_call("SubtensorModule", name, {})
+    except Exception as exc:  # noqa: BLE001 - the remote backend's MetadataError, by name
+        if type(exc).__name__ != "MetadataError":
+            raise
+        raise LimitCallMissing(f"this chain's runtime has no {name}, so the trade cannot be "
+                               f"price-limited; nothing was signed (pass --unsafe to use "
+                               f"{unprotected} without a limit)") from None
 
 
 def _decode(address: str, what: str) -> bytes:

@@ -182,3 +182,22 @@ def test_remove_all_executes_what_it_quotes(chain):
     [e] = done["executed"]
     assert e["call"] == "SubtensorModule.remove_stake_full_limit"
     assert e["state_change_rao"] == e["received_rao"] - (e["receipt"].get("fee_rao") or 0)
+
+
+def test_a_runtime_without_the_limit_call_is_refused_not_traded_unprotected():
+    """Before spec 461 a runtime has no move_stake_limit: the move is refused (exit 4, nothing
+    signed) rather than sent as move_stake; --unsafe is named as the way to do it anyway."""
+    from types import SimpleNamespace
+
+    from chain.substrate.metadata import MetadataError
+    from cli.stake import LimitCallMissing, _require_call
+
+    def build_call(pallet, name, args):
+        raise MetadataError(f"the runtime has no call {pallet}.{name}")
+
+    session = SimpleNamespace(backend=SimpleNamespace(build_call=build_call))
+    with pytest.raises(LimitCallMissing) as refused:
+        _require_call(session, "move_stake_limit", "move_stake")
+    assert refused.value.exit_code == 4 and "--unsafe" in str(refused.value)
+    session.backend.build_call = lambda pallet, name, args: None  # a runtime that has it
+    _require_call(session, "move_stake_limit", "move_stake")
