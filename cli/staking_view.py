@@ -489,22 +489,35 @@ def _symbol(backend, netuid: int) -> str:
 
 
 def render_positions(console, rows: list[dict], title: str) -> None:
-    """The positions table (stake list and overview print the same one)."""
+    """The positions table (stake list and overview print the same one): hotkeys by their
+    wallet names where known. Amounts are never cut: on a console too narrow for the table,
+    each position is printed as one reflowed line instead."""
     from rich.table import Table
 
     from chain.units import format_alpha, format_tao, tao_str
 
-    table = Table(title=title, title_justify="left")
-    for col in ("Hotkey", "Netuid", "Alpha", "Price", "Spot value", "Exit value",
-                "Exit slippage", "Earned since staking"):
-        table.add_column(col, justify="left" if col == "Hotkey" else "right",
-                         overflow="fold")
+    header = ("Hotkey", "Netuid", "Alpha", "Price", "Spot value", "Exit value",
+              "Exit slippage", "Earned since staking")
+    cells = []
     for r in rows:
         earned = r.get("earned_rao")
-        who = f"{r['hotkey_name']}\n{r['hotkey']}" if r.get("hotkey_name") else r["hotkey"]
-        table.add_row(who, str(r["netuid"]), format_alpha(r["alpha_rao"], symbol=r["symbol"]),
+        cells.append((r.get("hotkey_name") or r["hotkey"], str(r["netuid"]),
+                      format_alpha(r["alpha_rao"], symbol=r["symbol"]),
                       f"{tao_str(r['price_rao'])} τ/{r['symbol']}",
                       format_tao(r["spot_value_rao"]), format_tao(r["exit_value_rao"]),
                       format_tao(r["exit_slippage_rao"]),
-                      "?" if earned is None else format_alpha(earned, symbol=r["symbol"]))
+                      "?" if earned is None else format_alpha(earned, symbol=r["symbol"])))
+    widths = [max([len(h)] + [len(c[i]) for c in cells]) for i, h in enumerate(header)]
+    if sum(widths) + 3 * len(widths) + 1 > console.width:
+        console.print(title)
+        for c in cells:
+            console.print(f"{c[0]} · subnet {c[1]}: {c[2]} at {c[3]}; spot value {c[4]}, exit "
+                          f"value {c[5]} (slippage {c[6]}); earned since staking {c[7]}",
+                          overflow="fold")
+        return
+    table = Table(title=title, title_justify="left")
+    for col in header:
+        table.add_column(col, justify="left" if col == "Hotkey" else "right", no_wrap=True)
+    for c in cells:
+        table.add_row(*c)
     console.print(table)
