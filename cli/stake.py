@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from chain.exitcodes import EXIT_REFUSED
 from cli.netopts import ChainDbOpt, NetworkOpt
 from cli.output import JsonOpt, Output
 from cli.pipeline import Signing, signed_command
@@ -50,7 +51,7 @@ class StakeRefused(Exception):
     """The chain would refuse the call (found by the dry run); nothing was signed."""
 
     name = "StakeRefused"
-    exit_code = 4
+    exit_code = EXIT_REFUSED
 
     def __init__(self, error: str, message: str) -> None:
         super().__init__(message)
@@ -62,14 +63,14 @@ class LimitCallMissing(Exception):
     nothing is signed unprotected unless --unsafe asks for it."""
 
     name = "LimitCallMissing"
-    exit_code = 4
+    exit_code = EXIT_REFUSED
 
 
 class NotEnoughStake(Exception):
     """Unstaking or moving more alpha than the coldkey holds (subtensor's error name)."""
 
     name = "NotEnoughStakeToWithdraw"
-    exit_code = 4
+    exit_code = EXIT_REFUSED
 
 
 # --- shared steps ------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from chain.exitcodes import EXIT_REFUSED, EXIT_USAGE
+
 RAO_PER_TAO = 1_000_000_000
 ROOT_NETUID = 0
 DEFAULT_TOLERANCE = Decimal("0.005")  # btcli's Defaults.rate_tolerance: 0.5 %
@@ -27,7 +29,7 @@ class ToleranceError(ValueError):
     """A --tolerance that is not a usable fraction."""
 
     name = "UsageError"
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 def parse_tolerance(text: str | None, *, selling: bool, out=None) -> Decimal:
@@ -79,7 +81,7 @@ class QuoteRefused(Exception):
     """The pool model refuses the order (SlippageTooHigh, ...); carries the call that was going
     to be made, so the caller can ask the chain's dry run for its own verdict first."""
 
-    exit_code = 4
+    exit_code = EXIT_REFUSED
 
     def __init__(self, error: Exception, pallet: str, call: str, args: dict) -> None:
         super().__init__(str(error))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from chain.exitcodes import EXIT_REFUSED, EXIT_USAGE, EXIT_WALLET
 from chain.units import format_tao, parse_tao
 from cli.netopts import ChainDbOpt, NetworkOpt, open_backend
 from cli.output import JsonOpt, Output
@@ -31,7 +32,7 @@ class TransferRefused(ValueError):
     refused (exit 4, README)."""
 
     name = "TransferRefused"
-    exit_code = 4
+    exit_code = EXIT_REFUSED
 
     def __init__(self, error: str, message: str) -> None:
         super().__init__(message)
@@ -42,7 +43,7 @@ class NothingToTransfer(ValueError):
     """A transfer that would move nothing (taoctl's check, not the chain's): a usage error."""
 
     name = "NothingToTransfer"
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
     def __init__(self, error: str, message: str) -> None:
         super().__init__(message)
@@ -51,7 +52,7 @@ class NothingToTransfer(ValueError):
 
 class AddressError(ValueError):
     name = "InvalidAddress"
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 def decode_address(text: str, *, what: str = "address") -> bytes:
@@ -148,7 +149,7 @@ class UnsupportedKeyType(Exception):
     """The coldkey is not sr25519, the only signature type taoctl submits."""
 
     name = "UnsupportedKeyType"
-    exit_code = 3
+    exit_code = EXIT_WALLET
 
 
 def as_signer(keypair: Any) -> Signer:

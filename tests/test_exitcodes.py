@@ -18,7 +18,7 @@ ROOMS = ("amm", "wallet", "chain", "cli")
 NOT_YET = {
     "chain/local/coinbase.py", "chain/local/share_pool.py", "chain/substrate/metadata.py",
     "chain/yuma.py", "cli/chain.py", "cli/chainview.py", "cli/netopts.py", "cli/pipeline.py",
-    "cli/stake.py", "cli/staking_view.py", "cli/subnet.py", "cli/wallet_chain.py",
+    "cli/subnet.py",
     "cli/weights.py",
 }
 
