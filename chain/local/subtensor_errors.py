@@ -23,7 +23,8 @@ SubNetRegistrationDisabled NotRootSubnet RootNetworkDoesNotExist InvalidValue Ov
 HotKeyNotRegisteredInNetwork ReservesTooLow SwapInputTooLarge PriceLimitExceeded
 InvalidPool InvalidWeights RegistrationPriceLimitExceeded NotEnoughBalanceToPayLockCost
 InvalidIdentity
-""".split())
+LockIdOverFlow CannotUseSystemAccount CommitPayloadTooLarge
+""".split())  # the last line: regqueue (registration queue, staking calls of today)
 
 
 class SubtensorError(DispatchError):
