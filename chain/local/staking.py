@@ -32,6 +32,7 @@ from chain.local import stake_utils as su
 from chain.local.accounts import ROOT_NETUID
 from chain.local.calls import Env, call
 from chain.local.state import State
+from chain.local.staking_transfer import resolve_alpha_amount  # regqueue: u64::MAX sentinel
 from chain.local.subtensor_errors import SubtensorError, fail, from_amm
 from chain.rules.staking import max_amount_move  # the limit of a move, shared with quotes
 from chain.pallets import subtensor_module as sm
@@ -261,6 +262,7 @@ def transition_stake(env: Env, coldkey: bytes, dest_coldkey: bytes, origin_hotke
         _ensure_subtoken(state, netuid)
     su.ensure_hotkey_exists(state, origin_hotkey)
     su.ensure_hotkey_exists(state, dest_hotkey)
+    alpha = resolve_alpha_amount(state, origin_hotkey, coldkey, origin_netuid, alpha)  # regqueue
     available = su.stake_of(state, origin_hotkey, coldkey, origin_netuid)
     if alpha > available:
         raise fail("NotEnoughStakeToWithdraw",
