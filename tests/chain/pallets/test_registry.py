@@ -73,6 +73,9 @@ STORAGE["SubtensorModule"] += """
 
 # "Pallet.call": "its arguments, in order"
 CALLS = {
+    "AdminUtils.sudo_set_collateral_lock_share": "netuid share",  # regqueue
+    "AdminUtils.sudo_set_epoch_consensus": "netuid mode",  # regqueue
+    "AdminUtils.sudo_set_liquid_alpha_consensus_mode": "netuid mode",  # regqueue
     "AdminUtils.sudo_set_immunity_period": "netuid immunity_period",
     "AdminUtils.sudo_set_lock_reduction_interval": "interval",
     "AdminUtils.sudo_set_max_allowed_uids": "netuid max_allowed_uids",
