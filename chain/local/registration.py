@@ -151,6 +151,13 @@ def lock_collateral(state, netuid: int, hotkey: bytes, coldkey: bytes, alpha: in
               state.get(sm.MINER_COLLATERAL, netuid, hotkey, coldkey) + alpha)
 
 
+def available_to_unstake(state, hotkey: bytes, coldkey: bytes, netuid: int) -> int:
+    """The part of a position that may leave it (§5.2 unstake step 3): the stake less the
+    miner collateral locked on it (`MinerCollateral`, 0 unless a share of a burn was locked)."""
+    locked = state.get(sm.MINER_COLLATERAL, netuid, hotkey, coldkey)
+    return max(su.stake_of(state, hotkey, coldkey, netuid) - locked, 0)
+
+
 def burn_cost(state, netuid: int) -> int:
     """The price a registration pays now (`Burn`), for queries."""
     return state.get(sm.BURN, netuid)

@@ -9,8 +9,8 @@ and the whole-position sentinel.
   (a subnet account, the registration escrow, the burn account: anything `modl…`) is refused
   as the destination coldkey (`CannotUseSystemAccount`).
 - The full-position sentinel (spec 470): on move / transfer / swap calls, `alpha_amount =
-  u64::MAX` means the origin position as it stands when the call executes
-  (`resolve_alpha_amount`), so a script can move "everything" without racing its own
+  u64::MAX` means the origin position as it stands when the call executes, less any locked
+  miner collateral (`resolve_alpha_amount`), so a script can move "everything" without racing its own
   emissions.
 
 Argument names and order are subtensor's (`pallets/subtensor/src/macros/dispatches.rs` and the
@@ -36,7 +36,9 @@ def resolve_alpha_amount(state: State, hotkey: bytes, coldkey: bytes, netuid: in
                          alpha: int) -> int:
     """`alpha`, or the live (hotkey, coldkey, netuid) position when it is the sentinel."""
     if alpha == FULL_POSITION:
-        return su.stake_of(state, hotkey, coldkey, netuid)
+        from chain.local.registration import available_to_unstake
+
+        return available_to_unstake(state, hotkey, coldkey, netuid)
     return alpha
 
 

@@ -23,7 +23,7 @@ SubNetRegistrationDisabled NotRootSubnet RootNetworkDoesNotExist InvalidValue Ov
 HotKeyNotRegisteredInNetwork ReservesTooLow SwapInputTooLarge PriceLimitExceeded
 InvalidPool InvalidWeights RegistrationPriceLimitExceeded NotEnoughBalanceToPayLockCost
 InvalidIdentity
-LockIdOverFlow CannotUseSystemAccount CommitPayloadTooLarge
+LockIdOverFlow CannotUseSystemAccount
 """.split())  # the last line: regqueue (registration queue, staking calls of today)
 
 

@@ -76,6 +76,10 @@ def test_a_collateral_share_stakes_and_locks_part_of_the_burn(dev_chain):
     assert read(dev_chain, sm.SUBNET_ALPHA_OUT, 1) == alpha_out + locked  # only it is issued
     assert read(dev_chain, sm.SUBNET_ALPHA_IN, 1) == second.pool_after.alpha_reserve
     _clean(dev_chain)
+    # locked collateral cannot be unstaked (§5.2): nothing of this position is available
+    refused = submit(dev_chain, BOB_S, "remove_stake", hotkey=key("bob-hot"), netuid=1,
+                     amount_unstaked=locked)
+    assert refused.error == "NotEnoughStakeToWithdraw"
 
 
 # -- owner-protected UIDs -------------------------------------------------------------------------

@@ -155,7 +155,8 @@ def test_error_names_are_subtensors():
     """Every name we raise is a variant of subtensor's Error enum (spec 343 or main)."""
     newer = {"RegistrationPriceLimitExceeded", "ReservesTooLow", "SwapInputTooLarge",
              "PriceLimitExceeded", "InvalidPool", "InvalidWeights",
-             "NotEnoughBalanceToPayLockCost"}
+             "NotEnoughBalanceToPayLockCost",
+             "LockIdOverFlow", "CannotUseSystemAccount"}  # regqueue: read in subnet.rs (main)
     assert ERROR_NAMES - newer <= _errors_in_metadata()
     with pytest.raises(ValueError):
         SubtensorError("NoSuchError", "x")
