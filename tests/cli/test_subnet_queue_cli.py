@@ -110,3 +110,18 @@ def test_register_uses_register_limit_and_refuses_past_the_limit_in_the_quote(ch
     assert reg["limit_price_rao"] >= reg["burn_rao"] and reg["uid"] is not None
     assert burn_rao is None or burn_rao == reg["burn_rao"]
     _check(t)
+
+
+def test_hyperparameters_show_the_epoch_mode_set_through_the_sudo_path(chain):
+    t, db = chain
+    netuid = max(s["netuid"] for s in t.json("subnet", "list")["subnets"])
+    before = t.json("subnet", "hyperparameters", "--netuid", netuid)["hyperparameters"]
+    assert before["epoch_consensus"] == 0  # Yuma, the default
+    assert before["liquid_alpha_consensus_mode"] == 2 and before["collateral_lock_share"] == 0
+    _sudo(db, "sudo_set_epoch_consensus", netuid=netuid, mode=1)
+    after = t.json("subnet", "hyperparameters", "--netuid", netuid)["hyperparameters"]
+    assert after["epoch_consensus"] == 1 and after["max_allowed_validators"] == 1
+    proc = t.run("subnet", "hyperparameters", "--netuid", netuid)
+    assert "epoch_consensus" in proc.stdout and "0 Yuma, 1 Null" in proc.stdout
+    _sudo(db, "sudo_set_epoch_consensus", netuid=netuid, mode=0)
+    _check(t)
