@@ -17,7 +17,8 @@ on finney at block 9,234,811. A **Null** epoch (`null_epoch`, the pure kernel, a
   (non-permit and inactive UIDs included);
 - if no UID has stake: the validators' pool goes to the miners too and the root pool is recycled
   (taken back out of `SubnetAlphaOut`);
-- consensus and validator trust are 0; bonds are not read or written (frozen).
+- consensus and validator trust are 0; bonds are not read or written (frozen);
+- only the permit holder may set weights (`weights.check_and_upscale` asks `is_null`).
 
 Integer apportionment (`apportion`): floors, then one rao to each of the largest remainders (ties
 to the lower UID), so every pool is paid exactly (§0.0 item 4). The per-UID amounts then go
@@ -68,6 +69,11 @@ U16_MAX = 65_535
 def mode(state: State, netuid: int) -> int:
     """The subnet's `SubnetEpochConsensus` (0 Yuma, 1 Null)."""
     return state.get(sm.SUBNET_EPOCH_CONSENSUS, netuid)
+
+
+def is_null(state: State, netuid: int) -> bool:
+    """The subnet runs Null epochs (only its permit holder may then set weights)."""
+    return mode(state, netuid) == NULL
 
 
 def mode_name(value: int) -> str:

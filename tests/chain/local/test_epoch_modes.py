@@ -210,3 +210,23 @@ def test_liquid_alpha_previous_consensus_changes_bonds_only_with_liquid_alpha(tm
         _ok(chain)
         chain.close()
     assert results[em.CURRENT] != results[em.AUTO]
+
+
+def test_on_a_null_subnet_only_the_permit_holder_sets_weights(dev_chain, net):
+    from chain.local.extrinsic import Call
+
+    n = net["netuid"]
+    call(dev_chain, dev_signer("Alice"), "sudo_set_epoch_consensus", "AdminUtils", netuid=n,
+         mode=em.NULL)
+    dev_chain.advance(110)  # a Null epoch hands out the one permit; past the rate limit
+    vals = net["validators"]
+    dests = [uid(dev_chain, n, m.public_key) for m in net["miners"]]
+    loser = dev_chain.submit_call(vals[0], Call("SubtensorModule", "set_weights", {
+        "netuid": n, "dests": dests, "weights": [1] * len(dests), "version_key": 0}))
+    assert loser.error == "NeuronNoValidatorPermit"
+    own = uid(dev_chain, n, vals[0].public_key)
+    self_only = dev_chain.submit_call(vals[0], Call("SubtensorModule", "set_weights", {
+        "netuid": n, "dests": [own], "weights": [1], "version_key": 0}))
+    assert self_only.error == "NeuronNoValidatorPermit"  # no self-weight exemption on Null
+    call(dev_chain, vals[-1], "set_weights", netuid=n, dests=dests,
+         weights=[1] * len(dests), version_key=0)
