@@ -31,7 +31,8 @@ epoch until its next Yuma epoch (`yuma_bond_cutoff_block`), so a subnet that nev
 no row.
 
 Switching (`do_set_epoch_consensus`, by the owner or sudo): not on root; the subnet's UIDs must
-fit the target mode's budget (`UID_BUDGET`); to Null saves `MaxAllowedValidators` into
+fit the target mode's budget (`UID_BUDGET`, which also bounds `sudo_set_max_allowed_uids`:
+`check_max_allowed_uids`); to Null saves `MaxAllowedValidators` into
 `SavedYumaMaxAllowedValidators` and sets it to 1; back to Yuma restores it. Not modelled: the
 admin window and owner rate limits, the timelocked-commit precondition (the bundled chain has no
 commit-reveal), `sudo_trim_null_uids_batch`.
@@ -271,6 +272,14 @@ def do_set_epoch_consensus(state: State, netuid: int, target: int) -> None:
             state.set(sm.MAX_ALLOWED_VALIDATORS, netuid, saved)
         state.remove(sm.SAVED_YUMA_MAX_ALLOWED_VALIDATORS, netuid)
         state.remove(sm.SUBNET_EPOCH_CONSENSUS, netuid)
+
+
+def check_max_allowed_uids(state: State, netuid: int, value: int) -> None:
+    """`sudo_set_max_allowed_uids` may not exceed the subnet's epoch mode's UID budget (§6.2)."""
+    budget = UID_BUDGET.get(mode(state, netuid), YUMA_UID_BUDGET)
+    if value > budget:
+        raise fail("InvalidValue", f"a {mode_name(mode(state, netuid))} subnet holds at most "
+                   f"{budget} UIDs; asked for {value}")
 
 
 @call("AdminUtils", "sudo_set_epoch_consensus")

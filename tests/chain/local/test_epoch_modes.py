@@ -230,3 +230,19 @@ def test_on_a_null_subnet_only_the_permit_holder_sets_weights(dev_chain, net):
     assert self_only.error == "NeuronNoValidatorPermit"  # no self-weight exemption on Null
     call(dev_chain, vals[-1], "set_weights", netuid=n, dests=dests,
          weights=[1] * len(dests), version_key=0)
+
+
+def test_max_allowed_uids_is_bounded_by_the_mode_budget(dev_chain, net):
+    from chain.local.extrinsic import Call
+
+    n, alice = net["netuid"], dev_signer("Alice")
+
+    def set_uids(value):
+        return dev_chain.submit_call(alice, Call("AdminUtils", "sudo_set_max_allowed_uids",
+                                                 {"netuid": n, "max_allowed_uids": value}))
+
+    assert set_uids(em.YUMA_UID_BUDGET).success
+    assert set_uids(em.YUMA_UID_BUDGET + 1).error == "InvalidValue"
+    call(dev_chain, alice, "sudo_set_epoch_consensus", "AdminUtils", netuid=n, mode=em.NULL)
+    assert set_uids(em.NULL_UID_BUDGET).success
+    assert set_uids(em.NULL_UID_BUDGET + 1).error == "InvalidValue"
