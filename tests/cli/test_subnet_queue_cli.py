@@ -30,9 +30,10 @@ def _check(t) -> None:
     assert not failures and doc.get("ok", True), doc
 
 
-@pytest.fixture(scope="module")
-def chain(tmp_path_factory):
-    root = tmp_path_factory.mktemp("subnet-queue")
+@pytest.fixture
+def chain(tmp_path):
+    """A dev chain, two funded wallets and subnet 1 created by "first" (each test its own)."""
+    root = tmp_path
     home = root / "home"
     home.mkdir()
     t = Taoctl(home, in_process=True)
@@ -43,12 +44,13 @@ def chain(tmp_path_factory):
     second = t.json("wallet", "create", "--wallet-name", "second", "--no-use-password", "-y")
     for w in (first, second):
         t.json("chain", "fund", w["coldkey_ss58"], "10000")
+    t.made = t.json("subnet", "create", "--wallet-name", "first", "-y")
     return t, db
 
 
 def test_create_queues_when_no_netuid_is_free_and_the_subnet_appears_when_the_queue_says(chain):
     t, db = chain
-    made = t.json("subnet", "create", "--wallet-name", "first", "-y")
+    made = t.made
     assert made["queued"] is False and made["queue_position"] is None and made["netuid"] == 1
     _check(t)
     # one subnet is the limit, and it may be pruned at once
@@ -78,6 +80,7 @@ def test_create_queues_when_no_netuid_is_free_and_the_subnet_appears_when_the_qu
 def test_create_text_output_says_the_queue_position(chain):
     t, db = chain
     _sudo(db, "sudo_set_subnet_limit", max_subnets=1)
+    _sudo(db, "sudo_set_network_immunity_period", immunity_period=0)
     proc = t.run("subnet", "create", "--wallet-name", "first", "--dry-run")
     assert proc.returncode == 0, proc.stderr
     assert "Queue position" in proc.stdout and "from block" in proc.stdout
@@ -85,9 +88,8 @@ def test_create_text_output_says_the_queue_position(chain):
 
 def test_register_uses_register_limit_and_refuses_past_the_limit_in_the_quote(chain):
     t, db = chain
-    netuid = max(s["netuid"] for s in t.json("subnet", "list")["subnets"])
-    owner = "second"
-    t.json("subnet", "start", "--netuid", netuid, "--wallet-name", owner, "-y")
+    netuid = 1
+    t.json("subnet", "start", "--netuid", netuid, "--wallet-name", "first", "-y")
     t.json("wallet", "new-hotkey", "--wallet-name", "first", "--hotkey", "miner",
            "--no-use-password", "-y")
     burn = t.json("subnet", "burn-cost", "--netuid", netuid)
@@ -114,7 +116,7 @@ def test_register_uses_register_limit_and_refuses_past_the_limit_in_the_quote(ch
 
 def test_hyperparameters_show_the_epoch_mode_set_through_the_sudo_path(chain):
     t, db = chain
-    netuid = max(s["netuid"] for s in t.json("subnet", "list")["subnets"])
+    netuid = 1
     before = t.json("subnet", "hyperparameters", "--netuid", netuid)["hyperparameters"]
     assert before["epoch_consensus"] == 0  # Yuma, the default
     assert before["liquid_alpha_consensus_mode"] == 2 and before["collateral_lock_share"] == 0
