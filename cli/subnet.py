@@ -260,6 +260,12 @@ HYPERPARAMETERS = (
     ("transfers_enabled", "TransferToggle", "switch", "stake transfers allowed"),
     ("fee_rate", "FeeRate", "u16", "the pool's swap fee"),
     ("tao_weight_parts", "SwapBalancer", "perquintill", "the pool's TAO weight"),
+    # regqueue: epoch modes and the collateral share (ECONOMICS-2026 §7.0, §7.7, §6.1.2)
+    ("epoch_consensus", "SubnetEpochConsensus", "mode:Yuma,Null", "the epoch's consensus"),
+    ("liquid_alpha_consensus_mode", "LiquidAlphaConsensusMode", "mode:Current,Previous,Auto",
+     "liquid alpha's consensus"),
+    ("collateral_lock_share", "CollateralLockShare", "u16",
+     "burn share staked as miner collateral"),
 )
 
 
@@ -276,6 +282,9 @@ def human_value(unit: str, value) -> str:
         return "on" if value else "off"
     if unit == "blocks":
         return f"{int(value):,} blocks"
+    if unit.startswith("mode:"):  # an enum stored as its index
+        names = unit.removeprefix("mode:").split(",")
+        return f"{names[value]} ({value})" if 0 <= int(value) < len(names) else str(value)
     if unit == "u64f64":
         return f"×{Decimal(int(value)) / (1 << 64):.6f}"
     if unit == "u16":
@@ -423,26 +432,36 @@ def create(
                     "identity": {k: (v or "") for k, v in identity.items()}}
         else:
             name, args = "register_network", {"hotkey": hotkey}
+        queue = _registration_queue(backend, coldkey, name, args)
         summary = {"Lock cost": format_tao(cost), "Balance": format_tao(free),
-                   "Owner coldkey": coldkey_ss58, "Owner hotkey (UID 0)": hotkey_address}
+                   "Owner coldkey": coldkey_ss58, "Owner hotkey (UID 0)": hotkey_address,
+                   **_queue_summary(queue)}
         base = {"call": f"SubtensorModule.{name}", "lock_cost_rao": cost,
                 "lock_cost": format_tao(cost), "coldkey": coldkey_ss58, "hotkey": hotkey_address,
-                "free_balance_rao": free, "free_balance_after_rao": free, "netuid": None}
+                "free_balance_rao": free, "free_balance_after_rao": free, "netuid": None,
+                **queue}
         result = _signed_call(out, backend, signing, wallet, coldkey, "SubtensorModule", name,
                               args, summary=summary, title="Create a subnet", doc=base)
         new = sorted(set(netuids(backend)) - before)
         after = backend.read("System.Account", coldkey).free
     finally:
         backend.close()
+    events = {e["name"] for e in result["receipt"]["events"]}
+    if "NetworkRegistrationQueued" not in events and "NetworkAdded" in events:
+        queue = {**queue, "queued": False, "queue_position": None}
     data = {"call": f"SubtensorModule.{name}", "lock_cost_rao": cost, "lock_cost":
             format_tao(cost), "coldkey": coldkey_ss58, "hotkey": hotkey_address,
             "free_balance_rao": free, "free_balance_after_rao": after,
-            "netuid": new[0] if new else None, **result}
+            "netuid": new[0] if new else None, **queue, **result}
 
     def render(console) -> None:
-        if data["dry_run"]:
-            console.print(f"Dry run: creating a subnet would lock {format_tao(cost)} "
-                          "(nothing signed).")
+        if data["queued"]:
+            console.print(f"[green]Subnet registration queued[/green] at position "
+                          f"{data['queue_position']} (extrinsic "
+                          f"{data['receipt']['extrinsic_id']}): {format_tao(free - after)} "
+                          f"held in escrow; the subnet exists from block "
+                          f"{data['exists_at_block']:,} (`taoctl chain advance 1` on the "
+                          "sandbox), or the escrow is refunded if no netuid is free then.")
         else:
             console.print(f"[green]Created subnet {data['netuid']}[/green], locking "
                           f"{format_tao(free - after)} (extrinsic "
@@ -450,6 +469,32 @@ def create(
                           f"start --netuid {data['netuid']}`.")
 
     out.result(data, render)
+
+
+# -- regqueue: the subnet registration queue (ECONOMICS-2026 §6.3) --------------------------------
+def _registration_queue(backend: ChainBackend, coldkey: bytes, name: str, args: dict) -> dict:
+    """Whether the registration would wait in the queue, where, and from which block the subnet
+    exists, from the chain's dry run (a chain without the queue always creates at once)."""
+    from chain.backend import Call
+    from cli.pipeline import verdict
+
+    result = verdict(backend, coldkey, Call("SubtensorModule", name, args)).result or {}
+    queued = bool(result.get("queued"))
+    return {"queued": queued, "queue_position": result.get("queue_position"),
+            "exists_at_block": result.get("exists_at_block"),
+            "pruned_netuid": result.get("pruned_netuid"),
+            "escrow_account": result.get("escrow_account")}
+
+
+def _queue_summary(queue: dict) -> dict:
+    if not queue["queued"]:
+        return {"Subnet exists": "at once"}
+    rows = {"Queue position": f"{queue['queue_position']} (0 = next)",
+            "Subnet exists": f"from block {queue['exists_at_block']:,} (the lock waits in "
+                             "escrow; refunded if no netuid is free then)"}
+    if queue["pruned_netuid"] is not None:
+        rows["Pruned to make room"] = f"subnet {queue['pruned_netuid']}"
+    return rows
 
 
 @app.command("start")

@@ -16,6 +16,8 @@ cross-subnet limit call rao-scaled origin price / destination price):
     swap_stake(hotkey, origin_netuid, destination_netuid, alpha_amount)
     swap_stake_limit(hotkey, origin_netuid, destination_netuid, alpha_amount, limit_price,
                      allow_partial)
+    move_stake_limit(origin_hotkey, destination_hotkey, origin_netuid, destination_netuid,
+                     alpha_amount, limit_price, allow_partial)
     decrease_take(hotkey, take) / increase_take(hotkey, take)   take of 65535
     try_associate_hotkey(hotkey)                                 pair a new hotkey with the sender
 
@@ -32,6 +34,8 @@ from chain.local import stake_utils as su
 from chain.local.accounts import ROOT_NETUID
 from chain.local.calls import Env, call
 from chain.local.state import State
+from chain.local.registration import available_to_unstake  # regqueue: miner collateral
+from chain.local.staking_transfer import resolve_alpha_amount  # regqueue: u64::MAX sentinel
 from chain.local.subtensor_errors import SubtensorError, fail, from_amm
 from chain.rules.staking import max_amount_move  # the limit of a move, shared with quotes
 from chain.pallets import subtensor_module as sm
@@ -113,8 +117,9 @@ def do_add_stake(env: Env, coldkey: bytes, hotkey: bytes, netuid: int, amount: i
     env.emit("SubtensorModule", "StakeAdded", coldkey=coldkey, hotkey=hotkey,
              tao_amount=paid, alpha_amount=staked.alpha, netuid=netuid, fee=staked.fee)
     env.result = {"call": "add_stake", "netuid": netuid, "tao_paid_rao": paid,
-                  "alpha_received_rao": staked.alpha, "fee_rao": staked.fee,
-                  "limit_price_rao": limit_price, "swap": swap_json(swap)}
+                  "alpha_received_rao": staked.credited, "alpha_bought_rao": staked.alpha,
+                  "fee_rao": staked.fee, "limit_price_rao": limit_price,
+                  "swap": swap_json(swap)}
     return staked
 
 
@@ -140,11 +145,11 @@ def do_remove_stake(env: Env, coldkey: bytes, hotkey: bytes, netuid: int, alpha:
     su.ensure_subnet(state, netuid)
     if alpha == 0:
         raise fail("AmountTooLow", "unstake more than 0 alpha")
-    available = su.stake_of(state, hotkey, coldkey, netuid)
+    available = available_to_unstake(state, hotkey, coldkey, netuid)  # regqueue: collateral
     if alpha > available:
         raise fail("NotEnoughStakeToWithdraw",
-                   f"the coldkey holds {available} alpha rao on subnet {netuid} through this "
-                   f"hotkey; asked to unstake {alpha}")
+                   f"the coldkey can unstake {available} alpha rao on subnet {netuid} through "
+                   f"this hotkey (locked miner collateral stays); asked to unstake {alpha}")
     pool = su.read_pool(state, netuid)
     if limit_price is not None:
         _capped(alpha, _max_amount(pool, amm.SELL, limit_price), allow_partial, "alpha")
@@ -261,7 +266,8 @@ def transition_stake(env: Env, coldkey: bytes, dest_coldkey: bytes, origin_hotke
         _ensure_subtoken(state, netuid)
     su.ensure_hotkey_exists(state, origin_hotkey)
     su.ensure_hotkey_exists(state, dest_hotkey)
-    available = su.stake_of(state, origin_hotkey, coldkey, origin_netuid)
+    alpha = resolve_alpha_amount(state, origin_hotkey, coldkey, origin_netuid, alpha)  # regqueue
+    available = available_to_unstake(state, origin_hotkey, coldkey, origin_netuid)  # regqueue
     if alpha > available:
         raise fail("NotEnoughStakeToWithdraw",
                    f"the coldkey holds {available} alpha rao on subnet {origin_netuid} through "
@@ -276,11 +282,15 @@ def transition_stake(env: Env, coldkey: bytes, dest_coldkey: bytes, origin_hotke
         if value < su.DEFAULT_MIN_STAKE:
             raise fail("AmountTooLow", f"the moved alpha is worth {value} rao, below the "
                        f"minimum stake of {su.DEFAULT_MIN_STAKE}")
+        # what the destination gains, read around the debit too: on one hotkey's pool the
+        # debit moves the share price the destination's value is read at
+        before = su.stake_of(state, dest_hotkey, dest_coldkey, dest_netuid)
         su.debit_stake(state, origin_hotkey, coldkey, origin_netuid, alpha)
         su.credit_stake(state, dest_hotkey, dest_coldkey, dest_netuid, alpha)
+        credited = su.stake_of(state, dest_hotkey, dest_coldkey, dest_netuid) - before
         env.result = {"call": kind, "origin_netuid": origin_netuid,
                       "destination_netuid": dest_netuid, "alpha_moved_rao": alpha,
-                      "alpha_received_rao": alpha, "tao_equivalent_rao": value, "fee_rao": 0}
+                      "alpha_received_rao": credited, "tao_equivalent_rao": value, "fee_rao": 0}
         return env.result
     origin_pool, dest_pool = su.read_pool(state, origin_netuid), su.read_pool(state, dest_netuid)
     drop_dest_fee = origin_netuid != ROOT_NETUID
@@ -304,7 +314,8 @@ def transition_stake(env: Env, coldkey: bytes, dest_coldkey: bytes, origin_hotke
                                   sell.amount_out, payer=dest_account)
     env.result = {"call": kind, "origin_netuid": origin_netuid, "destination_netuid": dest_netuid,
                   "alpha_moved_rao": out.alpha, "tao_equivalent_rao": out.tao,
-                  "alpha_received_rao": staked.alpha, "fee_rao": out.fee,
+                  "alpha_received_rao": staked.credited, "alpha_bought_rao": staked.alpha,
+                  "fee_rao": out.fee,
                   "destination_fee_rao": staked.fee, "limit_price_rao": limit_price,
                   "origin_swap": swap_json(sell), "destination_swap": swap_json(buy)}
     return env.result
@@ -316,6 +327,23 @@ def move_stake(env: Env, origin: bytes, origin_hotkey: bytes, destination_hotkey
     """Move the sender's stake to another hotkey and/or subnet."""
     result = transition_stake(env, origin, origin, origin_hotkey, destination_hotkey,
                               origin_netuid, destination_netuid, alpha_amount, kind="move_stake")
+    env.emit("SubtensorModule", "StakeMoved", coldkey=origin, origin_hotkey=origin_hotkey,
+             origin_netuid=origin_netuid, destination_hotkey=destination_hotkey,
+             destination_netuid=destination_netuid, tao_amount=result["tao_equivalent_rao"])
+
+
+@call("SubtensorModule", "move_stake_limit")
+def move_stake_limit(env: Env, origin: bytes, origin_hotkey: bytes, destination_hotkey: bytes,
+                     origin_netuid: int, destination_netuid: int, alpha_amount: int,
+                     limit_price: int, allow_partial: bool) -> None:
+    """`move_stake` protected like `swap_stake_limit` (spec 461, call 149): across subnets only
+    while destination alpha per origin alpha (origin price / destination price, x1e9) stays
+    at or above `limit_price`, fill-or-kill unless `allow_partial`; within one subnet there is
+    no swap and the limit is not consulted (`transition_stake_internal` with Some(limit))."""
+    result = transition_stake(env, origin, origin, origin_hotkey, destination_hotkey,
+                              origin_netuid, destination_netuid, alpha_amount, kind="move_stake",
+                              limit_price=limit_price, allow_partial=allow_partial)
+    result["call"] = "move_stake_limit"
     env.emit("SubtensorModule", "StakeMoved", coldkey=origin, origin_hotkey=origin_hotkey,
              origin_netuid=origin_netuid, destination_hotkey=destination_hotkey,
              destination_netuid=destination_netuid, tao_amount=result["tao_equivalent_rao"])
