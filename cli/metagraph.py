@@ -15,6 +15,7 @@ import typer
 from cli.netopts import ChainDbOpt, NetworkOpt
 from cli.output import JsonOpt, Output
 from cli.stakeopts import NetuidOpt
+from cli.walletopts import WalletPathOpt
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="The metagraph of a subnet.")
@@ -72,10 +73,11 @@ def metagraph(
     netuid: NetuidOpt = None,
     network: NetworkOpt = "sandbox",
     chain_db: ChainDbOpt = None,
+    wallet_path: WalletPathOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """UID, hotkey, stake, incentive, dividends, emission, validator trust, permit, active,
-    updated -- as the last epoch left them."""
+    updated -- as the last epoch left them. Your own hotkeys show their wallet names."""
     from cli.chainview import require_subnet, subnet_info
     from cli.netopts import open_backend
     from cli.stakeopts import parse_netuid
@@ -90,6 +92,11 @@ def metagraph(
         block = backend.block_info().number
     finally:
         backend.close()
+    from cli.names import for_wallets
+
+    names = for_wallets(wallet_path)
+    for r in rows:
+        r["hotkey_name"] = names.name(r["hotkey"]) if r["hotkey"] in names.hotkeys else None
     data = {"netuid": n, "block": block, "symbol": info.get("symbol"), "neurons": rows}
 
     def render(console) -> None:
@@ -103,8 +110,8 @@ def metagraph(
                     "Permit", "Active", "Updated (blocks ago)"):
             table.add_column(col, justify="left" if col == "Hotkey" else "right")
         for r in rows:
-            table.add_row(str(r["uid"]), r["hotkey"][:12] + "…" + (" †" if r["owner_burned"]
-                                                                    else ""),
+            hotkey = r["hotkey_name"] or r["hotkey"][:12] + "…"
+            table.add_row(str(r["uid"]), hotkey + (" †" if r["owner_burned"] else ""),
                           format_alpha(r["stake_rao"], symbol=sym, decimals=4),
                           f"{r['incentive']:.4f}", f"{r['dividends']:.4f}",
                           format_alpha(r["emission_rao"], symbol=sym, decimals=4),

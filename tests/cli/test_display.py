@@ -162,3 +162,12 @@ def test_a_stake_quote_highlights_slippage_over_the_tolerance(flow):
     assert re.search(r"\x1b\[[0-9;]*m[^\n]*over 5 %, no limit", output), output
     code, plain = run_on_a_terminal({**env, "NO_COLOR": "1"}, args, [], term="xterm")
     assert "over 5 %, no limit" in plain and not COLOUR.search(plain)  # bold may stay
+
+
+@pytest.mark.in_process
+def test_the_metagraph_names_your_own_hotkeys(flow):
+    """Observation 8: your hotkeys by their wallet names wherever an address is shown."""
+    meta = flow.json("subnet", "metagraph", "--netuid", "1")
+    assert [r["hotkey_name"] for r in meta["neurons"]] == ["me/validator", "me/miner"]
+    shown = flow.run("subnet", "metagraph", "--netuid", "1", env=WIDE).stdout
+    assert "me/validator" in shown and "me/miner" in shown
