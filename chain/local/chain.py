@@ -358,6 +358,8 @@ def _write_genesis(conn: sqlite3.Connection, name: str, spec: dict) -> None:
         issuance += free
     for item in (balances.TOTAL_ISSUANCE, sm.TOTAL_ISSUANCE, taoctl.GENESIS_ISSUANCE):
         state.set(item, issuance)
+    if spec.get("fee_schedule"):
+        state.set(taoctl.FEE_SCHEDULE, spec["fee_schedule"])
     if spec.get("sudo"):
         state.set(sudo.KEY, bytes.fromhex(spec["sudo"]))
     from chain.local import genesis

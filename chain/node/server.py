@@ -455,8 +455,16 @@ class NodeServer:
         return _hex(runtime_api.call(self.view, method, _bytes(data or "0x", "call data")))
 
     def rpc_payment_queryInfo(self, extrinsic: str, at: Any = None) -> dict:
-        return {"weight": {"ref_time": 0, "proof_size": 0}, "class": "normal",
-                "partialFee": "0"}
+        """payment_queryInfo (substrate-interface without state_call): the fee as a decimal
+        string, from the same schedule as TransactionPaymentApi_query_info."""
+        from chain.node import runtime_api
+        from chain.rules import fees
+
+        raw = _bytes(extrinsic, "extrinsic")
+        call_id, details = runtime_api.payment_fee_details(
+            self.view, raw + len(raw).to_bytes(4, "little"))
+        return {"weight": {"ref_time": fees.call_weight(call_id), "proof_size": 0},
+                "class": "normal", "partialFee": str(details.partial_fee)}
 
     def rpc_author_submitExtrinsic(self, extrinsic: str) -> str:
         included = self.view.include(_bytes(extrinsic, "extrinsic"))

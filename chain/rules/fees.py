@@ -67,6 +67,8 @@ CALL_WEIGHTS: dict[str, int] = {
     "SubtensorModule.burn_alpha": 912_000_000,
     "SubtensorModule.recycle_alpha": 1_133_000_000,
 }
+# Declared proof sizes, where recorded (query_info reports them; the fee ignores them).
+CALL_PROOF_SIZES: dict[str, int] = {"Balances.transfer_keep_alive": 7_791}
 # Spec-459 caps (§9.2): from 466 the weight charged for is at most these.
 FEE_WEIGHT_CAPS: dict[str, int] = {k: v for k, v in CALL_WEIGHTS.items()
                                    if k.startswith("SubtensorModule.")}
