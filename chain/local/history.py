@@ -34,7 +34,6 @@ DEFAULT_KEEP = 216_000  # blocks: 30 days at 12 s per block
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS history (item TEXT NOT NULL, key TEXT NOT NULL, block INTEGER NOT NULL,
                                     value TEXT, PRIMARY KEY (item, key, block)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS history_by_block ON history (block);
 CREATE TABLE IF NOT EXISTS history_runs (first INTEGER PRIMARY KEY, last INTEGER NOT NULL,
                                          coarse INTEGER NOT NULL);
 """
@@ -110,8 +109,15 @@ def horizon(conn: sqlite3.Connection, head: int) -> int:
 
 def prune(conn: sqlite3.Connection, head: int) -> int:
     """Drop what no kept block needs: rows at or before the horizon (a read at a kept block B
-    only looks at rows after B). Returns the rows dropped."""
+    only looks at rows after B). The table has no index by block (it would cost every write),
+    so this scans it: done when the horizon has moved on by an eighth of what is kept.
+    Returns the rows dropped."""
     oldest = horizon(conn, head)
+    row = conn.execute("SELECT value FROM meta WHERE key = 'history_pruned'").fetchone()
+    if row is not None and oldest - int(row[0]) < max(1, keep(conn) // 8):
+        return 0
+    conn.execute("INSERT INTO meta (key, value) VALUES ('history_pruned', ?) "
+                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(oldest),))
     dropped = conn.execute("DELETE FROM history WHERE block <= ?", (oldest,)).rowcount
     conn.execute("DELETE FROM history_runs WHERE last < ?", (oldest,))
     return dropped

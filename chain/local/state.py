@@ -165,9 +165,7 @@ class State:
             if pre is None:
                 pre = self._pre[self.history_block] = {}
             if slot not in pre:
-                from chain.pallets.registry import REGISTRY
-
-                pre[slot] = self._entry(REGISTRY[slot[0]], slot)
+                pre[slot] = self._pre_image(slot)
         if self._journal and slot not in self._journal[-1]:
             self._journal[-1][slot] = self._dirty.get(slot, _MISSING) if slot in self._dirty \
                 else _UNSET
@@ -184,6 +182,15 @@ class State:
             value = decoded[key_text]
             if value is not _MISSING:
                 yield decode_key(item, key_text), value
+
+    def _pre_image(self, slot: tuple[str, str]) -> Any:
+        """The entry at `slot` before this write (kept once per block for the history)."""
+        value = self._dirty.get(slot, _ABSENT)
+        if value is _ABSENT:
+            from chain.pallets.registry import REGISTRY
+
+            value = self._entry(REGISTRY[slot[0]], slot)
+        return value
 
     def _current(self, slot: tuple[str, str]) -> Any:
         """The entry at `slot` after every write so far (`_MISSING`: none); the slot has been
