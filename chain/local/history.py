@@ -8,11 +8,13 @@ changed since: one indexed lookup (`(item, key, block)` is the primary key), how
 is. Only changes are stored, and they are written by `State.flush` in the same transaction as the
 state itself, so the history is as durable and atomic as the block.
 
-"The state at block N" is the state after block N's start-of-block work and its extrinsics. A run
-of empty blocks that the hooks fast-forward in closed form (`runtime.run_empty_blocks`) is stored
-as its end state plus a row in `history_runs(first, last, coarse)`; a read inside such a run
-replays the closed form from the state before it, which is exact (the closed forms are held to
-block-by-block execution by property tests). A `--coarse` run is approximate by design: only its
+"The state at block N" is the state while N was the last sealed block: after N's extrinsics and
+the start-of-block work of N + 1 (the open block), which is what the node answered for N while N
+was its head. So the start-of-block writes of block b are kept under b - 1, its extrinsics under
+b. A run of empty blocks that the hooks fast-forward in closed form (`runtime.run_empty_blocks`)
+is stored as its end state plus a row in `history_runs(first, last, coarse)` (the kept blocks it
+spans); a read at first <= N < last replays the closed form from the state kept at `first`,
+which is exact (the closed forms are held to block-by-block execution by property tests). A `--coarse` run is approximate by design: only its
 step boundaries are kept, and a read inside a coarse step is refused.
 
 Retention: the last `keep` blocks (meta `history_keep`, default `DEFAULT_KEEP`, about 30 days of
@@ -49,7 +51,9 @@ class StateDiscarded(ChainError):
 def ensure(conn: sqlite3.Connection, since: int) -> None:
     """Create the history tables of a file that lacks them (one written before history
     existed); its history starts at `since`, the last block sealed when it was added."""
-    conn.executescript(SCHEMA)
+    for statement in SCHEMA.split(";"):  # not executescript: it would commit the caller's BEGIN
+        if statement.strip():
+            conn.execute(statement)
     conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('history_since', ?)",
                  (str(since),))
 
@@ -210,6 +214,6 @@ def state_at(conn: sqlite3.Connection, block: int, head: int, genesis: tuple[int
                                            "boundaries)")
     from chain.local.runtime import run_empty_blocks
 
-    state = cls(conn, first - 1)
-    run_empty_blocks(state, first, block, genesis)
+    state = cls(conn, first)  # then the start-of-block work of first + 1 .. block + 1
+    run_empty_blocks(state, first + 1, block + 1, genesis)
     return state

@@ -81,6 +81,10 @@ class State:
         value = self._entry(item, _slot(item, key))
         return item.default if value is _MISSING else value
 
+    def has(self, item: StorageItem, *key: Any) -> bool:
+        """Whether `item[key]` has an entry (a stored default counts; a removed one does not)."""
+        return self._entry(item, _slot(item, key)) is not _MISSING
+
     def _entry(self, item: StorageItem, slot: tuple[str, str]) -> Any:
         """The entry at `slot` (overlay, then cache, then SQLite), `_MISSING` if none."""
         value = self._dirty.get(slot, _ABSENT)
