@@ -185,7 +185,7 @@ class NodeView:
                 return None
             local_key = key_from_scale(item, parts)
             if self.md.storage(pallet, name)["modifier"] == "Optional" and \
-                    not self._exists(item, local_key):
+                    not state.has(item, *local_key):
                 return None
             try:
                 return encode_value(self.md, item, state.get(item, *local_key))
