@@ -158,3 +158,27 @@ def test_history_rows_commit_with_the_block(tmp_path):
             raise RuntimeError("killed")
     assert chain.conn.execute("SELECT COUNT(*) FROM history").fetchone()[0] == before
     chain.close()
+
+
+def test_backend_at_reads_a_past_block_and_refuses_writes(tmp_path):
+    from chain.backend import SandboxBackend
+    from chain.local.backend import LocalBackend
+
+    LocalChain.create(tmp_path / "c.db", "dev").close()
+    backend = LocalBackend(tmp_path / "c.db")
+    alice, eve = dev_signer("Alice"), dev_signer("Eve//at")
+    backend.submit_call(alice, "Balances", "transfer_keep_alive",
+                        {"dest": eve.public_key, "value": 5 * TAO})
+    sealed = backend.block_info().number  # the transfer's block, sealed by the advance
+    backend.advance(10)
+    then = backend.at(sealed - 1)
+    assert isinstance(then, SandboxBackend)
+    assert then.free_balance(eve.public_key) == 0
+    assert backend.at(sealed).free_balance(eve.public_key) == 5 * TAO
+    assert then.block_info().number == sealed
+    with pytest.raises(PermissionError):
+        then.submit_call(alice, "Balances", "transfer_keep_alive",
+                         {"dest": eve.public_key, "value": TAO})
+    assert backend.history_retention() == {"keep": history.DEFAULT_KEEP, "oldest": 0,
+                                           "head": sealed + 9}
+    backend.close()
