@@ -217,3 +217,54 @@ def state_at(conn: sqlite3.Connection, block: int, head: int, genesis: tuple[int
     state = cls(conn, first)  # then the start-of-block work of first + 1 .. block + 1
     run_empty_blocks(state, first + 1, block + 1, genesis)
     return state
+
+
+# -- chain check ------------------------------------------------------------------------------
+CHECKED_ROWS = 1000  # block rows whose kept issuance is compared, the most recent first
+_REPORTED = 20
+
+
+def check(conn: sqlite3.Connection, head: int, genesis: tuple[int, int]) -> list[str]:
+    """The history's failures: every row names a declared item, a key and a value (or none) it
+    can decode, at a block no later than the open one; and the issuance kept for block m - 1
+    equals the issuance the `blocks` row of m recorded when m opened (the state at m - 1 is the
+    state just after m's start-of-block work), and Balances and SubtensorModule agree on it before
+    every kept change of it, for the latest CHECKED_ROWS of each."""
+    from chain.pallets.registry import REGISTRY
+
+    bad = []
+    for item_id, key, block, value in conn.execute(
+            "SELECT item, key, block, value FROM history"):
+        item = REGISTRY.get(item_id)
+        try:
+            if item is None:
+                raise ValueError("no such item")
+            item.decode_key(key)
+            if value is not None:
+                item.decode_value(value)
+            if block > head + 1:
+                raise ValueError(f"is after the open block {head + 1}")
+        except (ValueError, TypeError) as exc:
+            bad.append(f"history row {item_id}{key} at block {block}: {exc}")
+    oldest = horizon(conn, head)
+    issuance = REGISTRY["Balances.TotalIssuance"]
+    for number, recorded in conn.execute(
+            "SELECT number, issuance FROM blocks WHERE number > ? ORDER BY number DESC LIMIT ?",
+            (oldest, CHECKED_ROWS)).fetchall():
+        state = state_at(conn, number - 1, head, genesis)
+        kept = state.get(issuance)
+        if str(kept) != str(recorded):
+            bad.append(f"history: TotalIssuance kept for block {number - 1} is {kept}, the "
+                       f"block row {number} recorded {recorded}")
+    subtensor = REGISTRY["SubtensorModule.TotalIssuance"]
+    for (block,) in conn.execute(
+            "SELECT block FROM history WHERE item = ? AND block > ? + 1 ORDER BY block DESC "
+            "LIMIT ?", (issuance.id, oldest, CHECKED_ROWS)).fetchall():
+        state = state_at(conn, block - 1, head, genesis)
+        if state.get(issuance) != state.get(subtensor):
+            bad.append(f"history: at block {block - 1} Balances.TotalIssuance "
+                       f"{state.get(issuance)} != SubtensorModule.TotalIssuance "
+                       f"{state.get(subtensor)}")
+    if len(bad) > _REPORTED:
+        bad[_REPORTED:] = [f"... and {len(bad) - _REPORTED} more"]
+    return bad

@@ -182,3 +182,24 @@ def test_backend_at_reads_a_past_block_and_refuses_writes(tmp_path):
     assert backend.history_retention() == {"keep": history.DEFAULT_KEEP, "oldest": 0,
                                            "head": sealed + 9}
     backend.close()
+
+
+def test_chain_check_validates_the_history(tmp_path):
+    from chain.local import invariants
+    from tests.chain.local.epoch_fixtures import emitting_subnet
+
+    chain = LocalChain.create(tmp_path / "c.db", "dev")
+    emitting_subnet(chain, tempo=6)
+    chain.advance(50)
+    chain.advance(3)
+    assert not any(invariants.check(chain).values())
+    with chain.writing():
+        chain.conn.execute(
+            "UPDATE history SET value = '999' WHERE item = 'Balances.TotalIssuance' AND block = "
+            "(SELECT MAX(block) FROM history WHERE item = 'Balances.TotalIssuance')")
+    failures = invariants.check(chain)["history"]
+    assert failures and "Balances.TotalIssuance 999" in failures[0]
+    with chain.writing():
+        chain.conn.execute("INSERT INTO history VALUES ('Nope.Item', '[]', 3, '1')")
+    assert any("Nope.Item" in f for f in invariants.check(chain)["history"])
+    chain.close()
