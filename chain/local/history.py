@@ -29,7 +29,8 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from chain.local.errors import EXIT_USAGE, ChainError
+from chain.errors import ChainError
+from chain.exitcodes import EXIT_USAGE
 
 DEFAULT_KEEP = 216_000  # blocks: 30 days at 12 s per block
 
