@@ -19,7 +19,8 @@ step boundaries are kept, and a read inside a coarse step is refused.
 
 Retention: the last `keep` blocks (meta `history_keep`, default `DEFAULT_KEEP`, about 30 days of
 12 s blocks; `taoctl chain history --keep N` changes it); older rows are pruned when blocks are
-advanced. A read before what is kept fails with `StateDiscarded`, whose text is the one the SDK
+advanced, an eighth of the retention at a time. `chain advance --coarse` keeps its 32 step
+boundaries only. A read before what is kept fails with `StateDiscarded`, whose text is the one the SDK
 recognises ("State already discarded for ...").
 """
 
