@@ -165,6 +165,13 @@ class LocalBackend:
             return earned(self.chain.conn, coldkey, list(stakes),
                           genesis_stakes=self.chain.preset != "dev")
 
+    def account_history(self, account: bytes) -> list[dict] | None:
+        """From the chain's `extrinsics` table (`chain.local.account_history`)."""
+        from chain.local.account_history import operations
+
+        with self.chain.reading():
+            return operations(self.chain.conn, account)
+
     def sim_swap(self, netuid: int, direction: str, amount: int) -> dict | None:
         """The runtime's own swap, as `SwapRuntimeApi.sim_swap_*` answers it."""
         import amm

@@ -141,6 +141,10 @@ class RemoteQueries:
         """Unknown on a node: the baseline is the sandbox's own record of stake calls."""
         return [None] * len(stakes)
 
+    def account_history(self, account: bytes) -> list[dict] | None:
+        """None: a node keeps no index of an account's extrinsics (taoctl's journal does)."""
+        return None
+
     # -- quotes ------------------------------------------------------------------------------
     def pool_model(self) -> str:
         """Which pool the runtime's swap pallet implements, read from its storage items:
