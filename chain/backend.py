@@ -210,6 +210,11 @@ class ChainBackend(Protocol):
         it. None where the chain keeps no such record (a node without an indexer)."""
         ...
 
+    def alpha_value(self, netuid: int, alpha: int) -> tuple[int, int]:
+        """(spot value, exit value) of `alpha` rao on `netuid` now, rao: the one valuation
+        (`chain.rules.valuation`) for an amount that is not a whole position."""
+        ...
+
     def sim_swap(self, netuid: int, direction: str, amount: int) -> dict | None:
         """The runtime's own swap quote ("buy" TAO->alpha, "sell"), None without one."""
         ...

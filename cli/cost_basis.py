@@ -84,9 +84,32 @@ def _key(hotkey: str, netuid: int) -> Key:
     return (hotkey.lower(), int(netuid))
 
 
+# A node's events carry their fields by position (subtensor's `Event` variants); the sandbox's
+# by name. These are the variants' field orders.
+FIELDS = {
+    "StakeAdded": ("coldkey", "hotkey", "tao_amount", "alpha_amount", "netuid", "fee"),
+    "StakeRemoved": ("coldkey", "hotkey", "tao_amount", "alpha_amount", "netuid", "fee"),
+    "StakeMoved": ("coldkey", "origin_hotkey", "origin_netuid", "destination_hotkey",
+                   "destination_netuid", "tao_amount"),
+    "StakeTransferred": ("origin_coldkey", "destination_coldkey", "hotkey", "origin_netuid",
+                         "destination_netuid", "tao_amount"),
+    "StakeSwapped": ("coldkey", "hotkey", "origin_netuid", "destination_netuid", "tao_amount"),
+}
+
+
+def event_args(event: dict) -> dict:
+    """An event's fields by name, whether they came named or by position."""
+    args = event.get("args") or {}
+    values = args.get("value") if isinstance(args, dict) and len(args) == 1 else None
+    names = FIELDS.get(str(event.get("name")))
+    if names and isinstance(values, list) and len(values) == len(names):
+        return dict(zip(names, values, strict=True))
+    return args
+
+
 def _events(op: dict, name: str, coldkey_field: str, who: str) -> list[dict]:
-    return [e["args"] for e in op.get("events", [])
-            if e.get("name") == name and str(e["args"].get(coldkey_field, "")).lower() == who]
+    found = (event_args(e) for e in op.get("events", []) if e.get("name") == name)
+    return [a for a in found if str(a.get(coldkey_field, "")).lower() == who]
 
 
 def apply(book: Book, op: dict) -> None:

@@ -138,13 +138,9 @@ def operations(backend: ChainBackend, coldkey: bytes) -> tuple[list[dict], str]:
 
 def _spot(backend: ChainBackend, pools: dict, netuid: int, alpha: int) -> int:
     """Spot value of `alpha` (negative alpha: minus the value of its size)."""
-    from chain.rules.valuation import spot_value
-
     if alpha == 0:
         return 0
-    if netuid not in pools:
-        pools[netuid] = backend.pool(netuid)
-    value = spot_value(pools[netuid], abs(alpha))  # type: ignore[arg-type]
+    value = backend.alpha_value(netuid, abs(alpha))[0]
     return value if alpha > 0 else -value
 
 

@@ -9,7 +9,7 @@ minus the take's credit. So, per epoch, a staker's alpha grows by `dividends / s
 1,000 TAO buys `alpha_in = 1,000 TAO / spot price` (the pool's U64F64 spot, no slippage:
 it is a rate, not a quote); per day that earns `alpha_in * dividends * epochs_per_day //
 stake_before` alpha (epochs_per_day = 7,200 blocks // (tempo + 1)), valued in TAO at spot
-(`chain.rules.valuation.spot_value`). The annualised figure is **simple**: TAO per day x 365 /
+(`ChainBackend.alpha_value`, i.e. `chain.rules.valuation`). The annualised figure is **simple**: TAO per day x 365 /
 1,000 TAO, assuming the last epoch's dividends, the hotkey's stake and the price stay as they
 are and nothing is compounded. All amounts are integer rao, floored.
 
@@ -55,16 +55,15 @@ def per_day(alpha_in: int, dividends: int, base: int, tempo: int) -> int:
     return alpha_in * dividends * (BLOCKS_PER_DAY // (tempo + 1)) // base
 
 
-def entry(pool, tempo: int, dividends: int, base: int) -> dict:
+def entry(backend: ChainBackend, netuid: int, pool, tempo: int, dividends: int,
+          base: int) -> dict:
     """The yield figures of one (dividends, stake) pair on a subnet with this pool."""
     import amm
-
-    from chain.rules.valuation import spot_value
 
     price = amm.spot_price(pool)
     alpha_in = (STAKE_RAO << 64) // price if price else 0
     alpha_day = per_day(alpha_in, dividends, base, tempo)
-    tao_day = spot_value(pool, alpha_day)
+    tao_day = backend.alpha_value(netuid, alpha_day)[0]
     return {"alpha_per_day_rao": alpha_day, "tao_per_day_rao": tao_day,
             "apr": tao_day * DAYS_PER_YEAR / STAKE_RAO,
             "epochs_per_day": BLOCKS_PER_DAY // (tempo + 1)}
@@ -94,12 +93,12 @@ def subnet_yields(backend: ChainBackend, netuid: int, names=None) -> tuple[list[
         rows.append({"netuid": netuid, "hotkey": address,
                      "hotkey_name": names.name(address) if names else None,
                      "take": take / TAKE_ONE, "take_u16": take, "dividends_rao": d,
-                     "stake_rao": base, **entry(pool, tempo, d, base)})
+                     "stake_rao": base, **entry(backend, netuid, pool, tempo, d, base)})
     rows.sort(key=lambda r: (-r["tao_per_day_rao"], r["hotkey"]))
     for rank, r in enumerate(rows, 1):
         r["subnet_rank"] = rank
     subnet = {"netuid": netuid, "validators": len(rows), "dividends_rao": sum_div,
-              "stake_rao": sum_base, **entry(pool, tempo, sum_div, sum_base)}
+              "stake_rao": sum_base, **entry(backend, netuid, pool, tempo, sum_div, sum_base)}
     return rows, subnet
 
 
