@@ -107,14 +107,13 @@ def one(backend: ChainBackend, names: Names | None, name: str | None, address: s
             if value != held[key]["alpha_rao"]:
                 pos.unknown = "no operation on record (stake older than the record?)"
     rows = []
-    pools: dict[int, object] = {}
     for key, pos in book.positions.items():
         now = held.get(key)
         alpha = now["alpha_rao"] if now else 0
         earned_alpha = alpha - pos.costed_alpha
         rows.append(cost_basis.row(pos, alpha, now["spot_value_rao"] if now else 0,
                                    now["exit_value_rao"] if now else 0,
-                                   _spot(backend, pools, key[1], earned_alpha)))
+                                   _spot(backend, key[1], earned_alpha)))
     from wallet.ss58 import ss58_encode
 
     for r in rows:
@@ -136,7 +135,7 @@ def operations(backend: ChainBackend, coldkey: bytes) -> tuple[list[dict], str]:
     return journal.operations(backend.block_info().genesis_hash, coldkey), "journal"
 
 
-def _spot(backend: ChainBackend, pools: dict, netuid: int, alpha: int) -> int:
+def _spot(backend: ChainBackend, netuid: int, alpha: int) -> int:
     """Spot value of `alpha` (negative alpha: minus the value of its size)."""
     if alpha == 0:
         return 0
