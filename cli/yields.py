@@ -14,6 +14,12 @@ stake_before` alpha (epochs_per_day = 7,200 blocks // (tempo + 1)), valued in TA
 are and nothing is compounded. All amounts are integer rao, floored.
 
 Per subnet: the same over all its hotkeys (their dividends over their stakes).
+
+`--epochs K` averages the per-day figures of the subnet's last K epochs (a hotkey absent from
+one counts 0 there), each read from the chain as it was right after that epoch: storage holds
+only the last epoch's record, so K > 1 needs the chain's state history (the sandbox keeps it:
+`SandboxBackend.at`); the epochs are found by `BlocksSinceLastStep`. The average alpha is
+valued at today's spot price.
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ STAKE_RAO = 1_000 * TAO
 BLOCKS_PER_DAY = 7_200
 DAYS_PER_YEAR = 365
 TAKE_ONE = 65_535  # takes are u16 fractions of 65535
-ASSUMPTIONS = ("the last epoch's dividends repeat every epoch; the hotkey's stake and the "
+ASSUMPTIONS = ("the epochs' average dividends repeat every epoch; the hotkey's stake and the "
                "alpha price stay as they are; simple rate, nothing compounded; 1,000 TAO "
                "valued at the spot price (no slippage)")
 
@@ -67,6 +73,72 @@ def entry(backend: ChainBackend, netuid: int, pool, tempo: int, dividends: int,
     return {"alpha_per_day_rao": alpha_day, "tao_per_day_rao": tao_day,
             "apr": tao_day * DAYS_PER_YEAR / STAKE_RAO,
             "epochs_per_day": BLOCKS_PER_DAY // (tempo + 1)}
+
+
+def epoch_views(backend: ChainBackend, netuid: int, epochs: int) -> list[ChainBackend]:
+    """The chain right after each of the subnet's last `epochs` epochs, newest first (fewer
+    when the chain is younger). K > 1 on a network without state history is a usage error."""
+    views = [backend]
+    if epochs <= 1:
+        return views
+    from chain.backend import SandboxBackend
+
+    if not isinstance(backend, SandboxBackend):
+        from cli.errors import UsageError
+
+        raise UsageError("--epochs above 1 reads past epochs from the chain's state history, "
+                         "which only the sandbox keeps here (a node's storage holds the last "
+                         "epoch only)")
+    oldest = backend.history_retention()["oldest"]
+    view: ChainBackend = backend
+    open_block = backend.block_info().number
+    while len(views) < epochs:
+        since = int(view.read(f"{SM}.BlocksSinceLastStep", netuid) or 0)
+        before = open_block - since - 2  # the sealed block whose open successor preceded it
+        if before < oldest:
+            break
+        view = backend.at(before)
+        open_block = before + 1
+        views.append(view)
+    return views
+
+
+def averaged(backend: ChainBackend, netuid: int, epochs: int,
+             names=None) -> tuple[list[dict], dict, int]:
+    """`subnet_yields` averaged over the last `epochs` epochs: (rows, subnet, epochs used)."""
+    views = epoch_views(backend, netuid, epochs)
+    if len(views) == 1:
+        rows, subnet = subnet_yields(backend, netuid, names)
+        return rows, subnet, 1
+    per = [subnet_yields(v, netuid, names) for v in views]
+    k = len(per)
+    rows_by: dict[str, dict] = {}
+    for rows, _ in per:
+        for r in rows:
+            acc = rows_by.setdefault(r["hotkey"], {**r, "alpha_per_day_rao": 0,
+                                                   "dividends_rao": 0})
+            acc["alpha_per_day_rao"] += r["alpha_per_day_rao"]
+            acc["dividends_rao"] += r["dividends_rao"]
+    current = {r["hotkey"]: r for r in per[0][0]}
+    out = []
+    for hotkey, acc in rows_by.items():
+        alpha_day = acc["alpha_per_day_rao"] // k
+        now = current.get(hotkey, acc)
+        out.append({**now, "dividends_rao": acc["dividends_rao"], "alpha_per_day_rao": alpha_day,
+                    **_valued(backend, netuid, alpha_day)})
+    out.sort(key=lambda r: (-r["tao_per_day_rao"], r["hotkey"]))
+    for rank, r in enumerate(out, 1):
+        r["subnet_rank"] = rank
+    subnet = dict(per[0][1])
+    subnet["alpha_per_day_rao"] = sum(s["alpha_per_day_rao"] for _, s in per) // k
+    subnet["dividends_rao"] = sum(s["dividends_rao"] for _, s in per)
+    subnet.update(_valued(backend, netuid, subnet["alpha_per_day_rao"]))
+    return out, subnet, k
+
+
+def _valued(backend: ChainBackend, netuid: int, alpha_day: int) -> dict:
+    tao_day = backend.alpha_value(netuid, alpha_day)[0]
+    return {"tao_per_day_rao": tao_day, "apr": tao_day * DAYS_PER_YEAR / STAKE_RAO}
 
 
 def subnet_yields(backend: ChainBackend, netuid: int, names=None) -> tuple[list[dict], dict]:
@@ -117,6 +189,9 @@ def _hotkey(value) -> bytes:
 def yields(
     netuid: Annotated[int | None, typer.Option("--netuid", help="One subnet (default: every "
                                                "subnet).", show_default=False)] = None,
+    epochs: Annotated[int, typer.Option("--epochs", "-k", min=1, help="Average over the "
+                                        "last K epochs (K > 1: the sandbox's state history).")
+                      ] = 1,
     network: NetworkOpt = "sandbox",
     chain_db: ChainDbOpt = None,
     json_out: JsonOpt = False,
@@ -139,7 +214,8 @@ def yields(
         block = backend.block_info().number
         validators, subnets = [], []
         for n in ([netuid] if netuid is not None else existing):
-            rows, subnet = subnet_yields(backend, n, names)
+            rows, subnet, used = averaged(backend, n, epochs, names)
+            subnet["epochs"] = used
             validators += rows
             subnets.append(subnet)
     finally:
@@ -149,7 +225,7 @@ def yields(
     for rank, r in enumerate(validators, 1):
         r["rank"] = rank
     data = {"network": backend.network, "block": block, "stake_rao": STAKE_RAO,
-            "epochs": 1, "assumptions": ASSUMPTIONS, "validators": validators,
+            "epochs": epochs, "assumptions": ASSUMPTIONS, "validators": validators,
             "subnets": subnets}
     out.result(data, lambda console: _render(console, data))
 
@@ -160,7 +236,8 @@ def _render(console, data: dict) -> None:
     from chain.units import format_alpha, format_tao
 
     console.print(f"What 1,000 TAO staked earned per day at block {data['block']:,} "
-                  f"(last epoch, after take). APR assumes: {data['assumptions']}.")
+                  f"(average of the last {data['epochs']} epoch(s), after take). "
+                  f"APR assumes: {data['assumptions']}.")
     table = Table(title="Validators", title_justify="left")
     for col in ("Rank", "Netuid", "Hotkey", "Take", "Alpha/day", "TAO/day", "APR"):
         table.add_column(col, justify="left" if col == "Hotkey" else "right", overflow="fold")

@@ -125,3 +125,76 @@ def test_through_node_serve_the_same_figures(chain):
         stop()
     for key in ("validators", "subnets", "block"):
         assert remote[key] == local[key]
+
+
+@pytest.fixture(scope="module")
+def earning(tmp_path_factory):
+    """A started subnet whose validator earns dividends from real epochs."""
+    root = tmp_path_factory.mktemp("yields_epochs")
+    home = root / "home"
+    home.mkdir()
+    t = Taoctl(home, in_process=True)
+    db = root / "sandbox.db"
+    t.env["TAOCTL_CHAIN_DB"] = str(db)
+    t.json("chain", "init")
+    owner = t.json("wallet", "create", "--wallet-name", "owner", "--no-use-password", "-y")
+    me = t.json("wallet", "create", "--wallet-name", "me", "--hotkey", "validator",
+                "--no-use-password", "-y")
+    t.json("wallet", "new-hotkey", "--wallet-name", "me", "--hotkey", "miner",
+           "--no-use-password", "-y")
+    lock = t.json("subnet", "burn-cost")["lock_cost_rao"]
+    t.json("chain", "fund", owner["coldkey_ss58"], str(2 * lock // TAO + 10))
+    t.json("chain", "fund", me["coldkey_ss58"], "3000")
+    n = t.json("subnet", "create", "--wallet-name", "owner", "-y")["netuid"]
+    t.json("subnet", "start", "--netuid", n, "--wallet-name", "owner", "-y")
+    for hotkey in ("validator", "miner"):
+        t.json("subnet", "register", "--netuid", n, "--wallet-name", "me", "--hotkey", hotkey,
+               "-y")
+    t.json("stake", "add", "--netuid", n, "--amount", "100", "--wallet-name", "me",
+           "--hotkey", "validator", "--unsafe", "-y")
+    t.json("chain", "advance", "360")
+    rows = t.json("subnet", "metagraph", "--netuid", n)["neurons"]
+    miner_uid = next(r["uid"] for r in rows if r.get("hotkey_name") == "me/miner")
+    t.json("weights", "set", "--netuid", n, "--uids", miner_uid, "--weights", "1",
+           "--wallet-name", "me", "--hotkey", "validator", "-y")
+    t.json("chain", "advance", "720")
+    from chain.local.chain import LocalChain
+    from chain.pallets import subtensor_module as sm
+
+    c = LocalChain.open(db)
+    with c.reading() as state:
+        tempo = state.get(sm.TEMPO, n)
+    c.close()
+    return t, n, tempo, db
+
+
+def test_epochs_average_the_last_k_epochs(earning):
+    t, n, tempo, _ = earning
+    first = t.json("stake", "yields", "--netuid", n)
+    v1 = next(r for r in first["validators"] if r["hotkey_name"] == "me/validator")
+    assert v1["alpha_per_day_rao"] > 0
+    t.json("chain", "advance", str(tempo + 1))  # exactly one more epoch, the same phase
+    second = t.json("stake", "yields", "--netuid", n)
+    v2 = next(r for r in second["validators"] if r["hotkey_name"] == "me/validator")
+    both = t.json("stake", "yields", "--netuid", n, "--epochs", "2")
+    v = next(r for r in both["validators"] if r["hotkey_name"] == "me/validator")
+    assert both["subnets"][0]["epochs"] == 2
+    assert v["alpha_per_day_rao"] == (v1["alpha_per_day_rao"] + v2["alpha_per_day_rao"]) // 2
+    assert v["dividends_rao"] == v1["dividends_rao"] + v2["dividends_rao"]
+    assert both["subnets"][0]["alpha_per_day_rao"] == (
+        first["subnets"][0]["alpha_per_day_rao"] + second["subnets"][0]["alpha_per_day_rao"]) // 2
+
+
+def test_epochs_through_a_node_say_what_they_need(earning):
+    t, n, _, db = earning
+    from chain.node.server import NodeServer
+
+    server = NodeServer(db, "127.0.0.1", 0)
+    _, stop = server.start_thread()
+    try:
+        proc = t.run("stake", "yields", "--netuid", str(n), "--epochs", "3", "--network",
+                     f"ws://127.0.0.1:{server.port}", "--json")
+    finally:
+        stop()
+    assert proc.returncode == 2 and "state history" in proc.stdout
+    assert "Traceback" not in proc.stderr
