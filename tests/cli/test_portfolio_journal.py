@@ -103,3 +103,22 @@ def test_a_torn_line_is_skipped_and_unknown_origin_said(served, tmp_path):
         assert "no operation on record" in row["origin"]
     finally:
         t.env["TAOCTL_JOURNAL"] = str(journal)
+
+
+def test_an_unwritable_journal_warns_and_the_stake_stands(served, tmp_path):
+    t, url, journal = served
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("")
+    t.env["TAOCTL_JOURNAL"] = str(blocked / "journal.jsonl")
+    try:
+        before = t.json("stake", "list", "--wallet-name", "me", "--network", url)
+        proc = t.run("stake", "add", "--netuid", "1", "--amount", "1", "--wallet-name", "me",
+                     "--hotkey-ss58", before["stakes"][0]["hotkey"], "--unsafe", "-y",
+                     "--network", url, "--json")
+        assert proc.returncode == 0, proc.stderr
+        assert "not written to the journal" in proc.stderr
+        assert "Traceback" not in proc.stderr
+        after = t.json("stake", "list", "--wallet-name", "me", "--network", url)
+        assert after["stakes"][0]["alpha_rao"] > before["stakes"][0]["alpha_rao"]
+    finally:
+        t.env["TAOCTL_JOURNAL"] = str(journal)
