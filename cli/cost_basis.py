@@ -16,6 +16,10 @@ METHOD (said in the output and the README): **average cost over bought alpha**.
 - P&L from emission = spot value of the earned alpha still held + the share of unstake proceeds
   that sold earned alpha; P&L from the price = (realized + unrealized) - P&L from emission.
 - Unrealized P&L = spot value - cost basis.
+- A move across subnets whose received alpha the record does not carry (the sandbox's events
+  name none) still carries its basis; only the emission/price split of the destination is
+  unknown (until it sells: then its basis is unknown too). Totals count such a row's P&L as
+  price.
 - Fees of staking calls that failed are a realized loss of the coldkey (`failed_fees_rao`), not
   of a position.
 A position whose origin this record cannot explain (stake received from elsewhere, stake older
@@ -53,9 +57,12 @@ class Ledger:
     fees_rao: int = 0
     operations: int = 0
     unknown: str | None = None  # why the basis is unknown, None when it is known
+    split_unknown: bool = False  # the basis is known, the bought/earned alpha split is not
 
     def draw(self, alpha: int) -> tuple[int, int]:
         """Take `alpha` out: (basis removed, earned alpha in it). Bought alpha goes first."""
+        if self.split_unknown:
+            self.unknown = "sold after a cross-subnet move whose alpha received is not on record"
         costed = min(alpha, max(self.costed_alpha, 0))
         basis = self.basis_rao if costed == self.costed_alpha else \
             self.basis_rao * costed // self.costed_alpha if costed else 0
@@ -193,8 +200,8 @@ def _move(book: Book, op: dict, fee: int) -> None:
     dest.operations += 1
     dest.basis_rao += basis + fee
     dest.fees_rao += fee
-    if alpha_in is None:
-        dest.unknown = "moved in across subnets; the alpha received is not on record"
+    if alpha_in is None:  # the basis arrived whole; which alpha is bought is not known
+        dest.split_unknown = True
         return
     dest.costed_alpha += alpha_in
     dest.alpha_moved_in += alpha_in
@@ -224,6 +231,12 @@ def row(pos: Ledger, held_alpha: int, spot_rao: int, exit_rao: int,
                 "alpha_earned_rao": None, "realized_pnl_rao": None,
                 "unrealized_pnl_rao": None, "emission_pnl_rao": None, "price_pnl_rao": None}
     unrealized = spot_rao - pos.basis_rao
+    if pos.split_unknown:
+        return {**base, "basis_known": True, "origin": "operations (emission split unknown: "
+                "a cross-subnet move's alpha received is not on record)",
+                "cost_basis_rao": pos.basis_rao, "alpha_earned_rao": None,
+                "realized_pnl_rao": pos.realized_rao, "unrealized_pnl_rao": unrealized,
+                "emission_pnl_rao": None, "price_pnl_rao": None}
     emission = earned_spot_rao + pos.realized_emission_rao
     return {**base, "basis_known": True,
             "origin": "operations" if pos.operations else "emission",
@@ -243,7 +256,11 @@ def totals(rows: list[dict], failed_fees_rao: int) -> dict:
     failed calls' fees are a realized loss from the price side, so emission + price =
     realized + unrealized holds for the totals as for every row."""
     known = [r for r in rows if r["basis_known"]]
-    out = {k: sum(r[k] for r in known) for k in TOTALLED}
+    out = {k: sum(r[k] or 0 for r in known) for k in TOTALLED}
+    split = [r for r in known if r["emission_pnl_rao"] is None]
+    out["split_unknown_positions"] = len(split)
+    # emission + price = realized + unrealized over the rows whose split is known
+    out["price_pnl_rao"] += sum(r["realized_pnl_rao"] + r["unrealized_pnl_rao"] for r in split)
     out["fees_rao"] += failed_fees_rao
     out["realized_pnl_rao"] -= failed_fees_rao
     out["price_pnl_rao"] -= failed_fees_rao

@@ -82,6 +82,7 @@ def portfolio(
             "wallets": wallets,
             "totals": {k: sum(w["totals"][k] for w in wallets)
                        for k in (*TOTALLED, "failed_fees_rao", "unknown_positions",
+                                 "split_unknown_positions",
                                  "unknown_spot_value_rao", "unknown_exit_value_rao")}}
     if csv_out:
         _csv(data)

@@ -87,3 +87,35 @@ def test_earned_alpha_sold_after_the_bought_alpha_carries_no_basis():
     assert pos.realized_emission_rao == 160 * 30 // 80
     row = cost_basis.row(pos, 10, 20, 19, 20)  # 10 more earned since, worth 20
     assert row["alpha_earned_rao"] == 40 and row["emission_pnl_rao"] == 60 + 20
+
+
+def _cross_move(result: dict | None) -> list[dict]:
+    add = _op(1, "add_stake", [{"name": "StakeAdded", "args": {
+        "coldkey": ME, "hotkey": HOT[0], "netuid": 1, "tao_amount": 1000,
+        "alpha_amount": 400}}], 10)
+    move = _op(2, "move_stake", [], 5, {
+        "origin_hotkey": HOT[0], "destination_hotkey": HOT[1], "origin_netuid": 1,
+        "destination_netuid": 2, "alpha_amount": 100})
+    move["result"] = result
+    return [add, move]
+
+
+def test_a_cross_subnet_move_carries_its_basis_and_the_split_only_when_known():
+    book = cost_basis.book_of(ME, _cross_move(None))
+    dest = book.positions[(HOT[1], 2)]
+    assert dest.basis_rao == 1010 * 100 // 400 + 5 and dest.split_unknown
+    row = cost_basis.row(dest, 70, 300, 290, 0)
+    assert row["basis_known"] and row["unrealized_pnl_rao"] == 300 - dest.basis_rao
+    assert row["emission_pnl_rao"] is None and row["alpha_earned_rao"] is None
+    tot = cost_basis.totals([row], 0)
+    assert tot["price_pnl_rao"] == row["unrealized_pnl_rao"]
+    assert tot["split_unknown_positions"] == 1
+    # the journal carries the receipt's result: the split is known
+    known = cost_basis.book_of(ME, _cross_move({"alpha_moved_rao": 100,
+                                                "alpha_received_rao": 70})).positions
+    assert known[(HOT[1], 2)].costed_alpha == 70 and not known[(HOT[1], 2)].split_unknown
+    # selling from a position whose split is unknown: its basis becomes unknown
+    ops = _cross_move(None) + [_op(3, "remove_stake", [{"name": "StakeRemoved", "args": {
+        "coldkey": ME, "hotkey": HOT[1], "netuid": 2, "tao_amount": 50, "alpha_amount": 10}}],
+        1)]
+    assert cost_basis.book_of(ME, ops).positions[(HOT[1], 2)].unknown
