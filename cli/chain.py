@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from chain.exitcodes import EXIT_USAGE
 from chain.units import format_tao, parse_tao
 from cli.netopts import ChainDbOpt, NetworkOpt, chain_path, open_sandbox_backend, require_sandbox
 from cli.output import JsonOpt, NoPromptOpt, Output
@@ -37,7 +38,7 @@ class ChainUsageError(ValueError):
     """Bad options for a chain command."""
 
     name = "UsageError"
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 def iso_date(timestamp_ms: int) -> str:
@@ -274,17 +275,27 @@ def advance(
         raise typer.Exit(130)
 
 
+EPOCH_LIST_LIMIT = 12
+
+
 def _render_epochs(console, data: dict) -> None:
     """The epochs line, then the alpha each subnet's epochs paid, in columns across the
-    terminal (a mainnet-shaped chain has a hundred subnets)."""
+    terminal: the largest EPOCH_LIST_LIMIT and "… and K more" (a mainnet-shaped chain has 128
+    subnets; the JSON keeps every one)."""
     from rich.columns import Columns
 
     from chain.units import format_alpha
+    from cli.output import summarised
 
     console.print(f"Epochs fired: {data['epochs_fired']:,}, paying "
                   f"{format_alpha(data['emission_paid_alpha_rao'], decimals=4)} into stake")
-    console.print(Columns([f"[bold]SN{n}[/] {format_alpha(v, decimals=4)}"
-                           for n, v in data["epoch_paid_by_subnet"].items()], padding=(0, 3)))
+    shown, more = summarised([(f"[bold]SN{n}[/] {format_alpha(v, decimals=4)}", v)
+                              for n, v in data["epoch_paid_by_subnet"].items() if v],
+                             EPOCH_LIST_LIMIT)
+    if more:
+        shown.append(f"… and {more} more (--json lists every subnet)")
+    if shown:
+        console.print(Columns(shown, padding=(0, 3)))
 
 
 def _epoch_ledger(backend) -> tuple[int, dict[int, int]]:
