@@ -140,11 +140,11 @@ class NodeServer:
     # lifecycle ------------------------------------------------------------------------------
     def open(self) -> None:
         from chain.local.chain import LocalChain
-        from chain.substrate.metadata import recorded
+        from chain.substrate.metadata import NODE_SPEC, recorded
 
         chain = LocalChain.open(self.path)
         chain.conn.execute(f"PRAGMA busy_timeout = {BUSY_ATTEMPT_MS}")
-        self.view = NodeView(chain, recorded())
+        self.view = NodeView(chain, recorded(NODE_SPEC))
 
     async def _answer(self, request: Any) -> tuple[dict, list[dict]]:
         """One request, retried while the chain file is busy (a submission while another
