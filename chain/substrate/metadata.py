@@ -180,6 +180,25 @@ def recorded_v15(spec: int = DEFAULT_SPEC) -> bytes:
     return read_hex(f"metadata_v15_spec{spec}.hex")
 
 
+def served_v15(spec: int = NODE_SPEC) -> bytes:
+    """The V15 metadata `taoctl node serve` answers for `spec` (the recorded bytes)."""
+    return recorded_v15(spec)
+
+
+@lru_cache(maxsize=2)
+def v15_read(spec: int = NODE_SPEC):
+    """The served V15 metadata read apart (`metadata_reader.Read`: types, runtime APIs)."""
+    from chain.substrate.metadata_reader import read
+
+    return read(served_v15(spec))
+
+
+@lru_cache(maxsize=2)
+def v15_registry(spec: int = NODE_SPEC) -> Registry:
+    """The type registry of the served V15 metadata."""
+    return Registry(v15_read(spec).types)
+
+
 # -- lookups ----------------------------------------------------------------------------------
 class Metadata:
     """Name-based lookups over one runtime's metadata."""
