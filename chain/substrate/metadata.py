@@ -180,9 +180,24 @@ def recorded_v15(spec: int = DEFAULT_SPEC) -> bytes:
     return read_hex(f"metadata_v15_spec{spec}.hex")
 
 
+@lru_cache(maxsize=2)
+def served(spec: int = NODE_SPEC) -> Metadata:
+    """The V14 metadata `taoctl node serve` speaks: the recorded runtime's, extended with the
+    storage entries today's clients look up by name that it lacks (`metadata_extend`)."""
+    from chain.substrate.metadata_extend import extend, extend_data
+
+    base = recorded(spec)
+    data = {"types": [{"id": i, "type": t} for i, t in base.registry.types.items()],
+            "pallets": list(base.pallets.values()), "extrinsic": base.extrinsic}
+    return Metadata(extend_data(data), extend(base.raw))
+
+
+@lru_cache(maxsize=2)
 def served_v15(spec: int = NODE_SPEC) -> bytes:
-    """The V15 metadata `taoctl node serve` answers for `spec` (the recorded bytes)."""
-    return recorded_v15(spec)
+    """The V15 metadata `taoctl node serve` answers for `spec`, extended likewise."""
+    from chain.substrate.metadata_extend import extend
+
+    return extend(recorded_v15(spec))
 
 
 @lru_cache(maxsize=2)
