@@ -248,6 +248,25 @@ def _hyperparams_v3(view: NodeView, params: bytes) -> bytes:
     return _encode(view, method, entries)
 
 
+def _hyperparams(view: NodeView, method: str, params: bytes) -> bytes:
+    """Option<SubnetHyperparams(V2)>: the struct's fields from the served storage."""
+    netuid = _netuid(params)
+    if netuid not in _netuids(view):
+        return b"\x00"
+    return _encode(view, method, fill(view, _inner(view, _out(view, method)),
+                                      _subnet_values(view, netuid)))
+
+
+@api("SubnetInfoRuntimeApi_get_subnet_hyperparams")
+def _hyperparams_v1(view: NodeView, params: bytes) -> bytes:
+    return _hyperparams(view, "SubnetInfoRuntimeApi_get_subnet_hyperparams", params)
+
+
+@api("SubnetInfoRuntimeApi_get_subnet_hyperparams_v2")
+def _hyperparams_v2(view: NodeView, params: bytes) -> bytes:
+    return _hyperparams(view, "SubnetInfoRuntimeApi_get_subnet_hyperparams_v2", params)
+
+
 def _hyper_value(view: NodeView, type_id: int, value: Any) -> dict:
     reg = view.api_registry
     kind, d = reg.kind(type_id)
@@ -267,17 +286,32 @@ def _hyper_value(view: NodeView, type_id: int, value: Any) -> dict:
 
 @api("SubnetInfoRuntimeApi_get_next_epoch_start_block")
 def _next_epoch_start(view: NodeView, params: bytes) -> bytes:
-    """Option<u64>: the next block whose epoch runs, by subtensor's tempo rule
-    (`blocks_until_next_epoch`: (block + netuid + 1) % (tempo + 1) == 0)."""
+    """Option<u64>: the first block after the head whose epoch runs by spec 461's scheduler
+    (`should_run_epoch` over `LastEpochBlock`, `PendingEpochAt`, `BlocksSinceLastStep`, the
+    bundled chain's `coinbase_math`); None for an unknown subnet or tempo 0."""
+    from chain.local import coinbase_math as cm
+    from chain.pallets import subtensor_module as sm
+
     netuid = _netuid(params)
     if netuid not in _netuids(view):
         return b"\x00"
-    tempo = int(_plain(stored(view, "Tempo", netuid)) or 0)
-    block = view.head_number()
-    if tempo == 0:
+    head = view.head_number()
+    with view.chain.reading() as state:
+        tempo = state.get(sm.TEMPO, netuid)
+        last = state.get(sm.LAST_EPOCH_BLOCK, netuid)
+        if last is None:  # not seeded yet: the seed the subnet gets on its first block
+            last = cm.initial_last_epoch_block(netuid, tempo,
+                                               state.get(sm.NETWORK_REGISTERED_AT, netuid))
+            if tempo and head - last >= tempo:  # as `coinbase.seeded_last_epoch` moves it
+                last += (head - last) // tempo * tempo
+        pending = state.get(sm.PENDING_EPOCH_AT, netuid) or 0
+        since = state.get(sm.BLOCKS_SINCE_LAST_STEP, netuid) or 0
+    if not tempo:
         return b"\x00"
-    remaining = tempo - (block + netuid + 1) % (tempo + 1)
-    return b"\x01" + (block + remaining).to_bytes(8, "little")
+    for step in range(1, cm.MAX_TEMPO + 3):
+        if cm.should_run_epoch(tempo, head + step, last, pending, since + step):
+            return b"\x01" + (head + step).to_bytes(8, "little")
+    return b"\x00"
 
 
 @api("SubnetInfoRuntimeApi_get_block_emission")
