@@ -225,7 +225,12 @@ def test_reads_of_spec_461_flows_equal_the_sandbox(btcli, served_subnet, tmp_pat
     doc = as_json(run(btcli, tmp_path, "subnets", "hyperparameters", "--netuid", "1", *net))
     values = {row["hyperparameter"]: row["value"] for row in doc}
     assert values["tempo"] == tempo
-    proc = run(btcli, tmp_path, "wallet", "overview", "--wallet-name", "alice",
-               "--wallet-path", str(wallets), *net)
-    assert proc.returncode == 0 and "Traceback" not in proc.stderr
-    assert "NeuronInfoRuntimeApi_get_neurons_lite" not in proc.stdout + proc.stderr
+    doc = as_json(run(btcli, tmp_path, "wallet", "overview", "--wallet-name", "alice",
+                      "--wallet-path", str(wallets), *net))
+    (subnet,) = doc["subnets"]
+    (neuron,) = subnet["neurons"]
+    with LocalChain.open(path) as chain, chain.reading() as state:
+        total_alpha = state.get(sm.TOTAL_HOTKEY_ALPHA, hotkey, 1)
+    assert (subnet["netuid"], neuron["uid"], neuron["hotkey_ss58"]) == \
+        (1, 0, ss58_encode(hotkey))
+    assert round(neuron["stake"] * TAO) == total_alpha
