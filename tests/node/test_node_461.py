@@ -167,6 +167,9 @@ def test_a_block_lists_cli_and_client_extrinsics_at_their_true_indices(node, sub
         by_index.setdefault(e.value["extrinsic_idx"], []).append(
             (e.value["module_id"], e.value["event_id"]))
     assert by_index[0] == by_index[1] == [("System", "ExtrinsicSuccess")]
+    classes = [e.value["attributes"]["dispatch_info"]["class"] for e in events
+               if e.value["extrinsic_idx"] in (0, 1)]
+    assert classes == ["Mandatory", "Normal"]  # as in the recorded block
     assert by_index[2] == by_index[3] == [("Balances", "Transfer"),
                                           ("System", "ExtrinsicSuccess")]
     amounts = [e.value["attributes"]["amount"] for e in events
