@@ -321,3 +321,20 @@ def test_refused_requests_are_logged_with_method_and_reason_never_params(node, s
     assert "state_call refused (4003)" in lines[0] and "NoSuchApi_method" in lines[0]
     assert "author_submitExtrinsic refused (1002)" in lines[1]
     assert "ab" * 40 not in stream.getvalue()
+
+
+def test_a_transfer_event_record_is_the_recorded_bytes(view, golden):
+    """The node's System.Events record of a local `Balances.Transfer` equals the recorded
+    node's record byte for byte (461's event index, u64 amount, phase ApplyExtrinsic(2))."""
+    md = view.md
+    raw = bytes.fromhex(golden["events"]["raw_hex"][2:])
+    records = md.registry.decode_all(md.events_type(), raw)
+    record_type = md.registry.kind(md.events_type())[1]["type"]
+    recorded = next(r for r in records if r["event"].get("Balances", {}) and
+                    "Transfer" in r["event"]["Balances"])
+    args = recorded["event"]["Balances"]["Transfer"]
+    local = {"pallet": "Balances", "name": "Transfer",
+             "args": {"from": args["from"], "to": args["to"], "amount": args["amount"]}}
+    _, ours = view._record({"ApplyExtrinsic": 2}, view._event(local, "Balances"))
+    assert ours == md.registry.encode(record_type, recorded)
+    assert ours in raw
