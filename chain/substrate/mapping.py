@@ -117,6 +117,10 @@ def decode_value(md: Metadata, item: Any, data: bytes) -> Any:
     """The local Python value of an item from the SCALE bytes a node returned."""
     entry = md.storage(item.pallet, item.name)
     raw = md.registry.decode_all(entry["value"], data)
+    kind, detail = md.registry.kind(entry["value"])
+    if kind == "variant" and isinstance(raw, str) and item.value in ("u8", "u16", "u32"):
+        # a runtime enum the local chain keeps as its variant index (see `to_scale`)
+        raw = next(v["index"] for v in detail["variants"] if v["name"] == raw)
     return from_scale(item.value, raw)
 
 
