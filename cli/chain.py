@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from chain.exitcodes import EXIT_USAGE
 from chain.units import format_tao, parse_tao
 from cli.netopts import ChainDbOpt, NetworkOpt, chain_path, open_sandbox_backend, require_sandbox
 from cli.output import JsonOpt, NoPromptOpt, Output
@@ -37,7 +38,7 @@ class ChainUsageError(ValueError):
     """Bad options for a chain command."""
 
     name = "UsageError"
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 def iso_date(timestamp_ms: int) -> str:
@@ -274,17 +275,27 @@ def advance(
         raise typer.Exit(130)
 
 
+EPOCH_LIST_LIMIT = 12
+
+
 def _render_epochs(console, data: dict) -> None:
     """The epochs line, then the alpha each subnet's epochs paid, in columns across the
-    terminal (a mainnet-shaped chain has a hundred subnets)."""
+    terminal: the largest EPOCH_LIST_LIMIT and "… and K more" (a mainnet-shaped chain has 128
+    subnets; the JSON keeps every one)."""
     from rich.columns import Columns
 
     from chain.units import format_alpha
+    from cli.output import summarised
 
     console.print(f"Epochs fired: {data['epochs_fired']:,}, paying "
                   f"{format_alpha(data['emission_paid_alpha_rao'], decimals=4)} into stake")
-    console.print(Columns([f"[bold]SN{n}[/] {format_alpha(v, decimals=4)}"
-                           for n, v in data["epoch_paid_by_subnet"].items()], padding=(0, 3)))
+    shown, more = summarised([(f"[bold]SN{n}[/] {format_alpha(v, decimals=4)}", v)
+                              for n, v in data["epoch_paid_by_subnet"].items() if v],
+                             EPOCH_LIST_LIMIT)
+    if more:
+        shown.append(f"… and {more} more (--json lists every subnet)")
+    if shown:
+        console.print(Columns(shown, padding=(0, 3)))
 
 
 def _epoch_ledger(backend) -> tuple[int, dict[int, int]]:
@@ -294,6 +305,28 @@ def _epoch_ledger(backend) -> tuple[int, dict[int, int]]:
     subnets = [n for n in netuids(backend) if n != 0]
     paid = backend.read_many("Taoctl.EpochPaid", [(n,) for n in subnets])
     return backend.read("Taoctl.EpochsRun"), dict(zip(subnets, paid, strict=True))
+
+
+# -- state history (histfees) ------------------------------------------------------------------
+@app.command("history")
+def history_cmd(keep: Annotated[int | None, typer.Option(
+        "--keep", min=1, help="Keep the state of the last N blocks (default 216,000: 30 days)")]
+        = None, chain_db: ChainDbOpt = None, network: NetworkOpt = "sandbox",
+        json_out: JsonOpt = False) -> None:
+    """The state history the bundled chain keeps: reads at any of the last N blocks (the node's
+    block-hash reads) answer that block's state; older ones are refused."""
+    out = Output(json_out)
+    backend = open_sandbox_backend(network, chain_db, "taoctl chain history")
+    try:
+        data = backend.set_history_retention(keep) if keep else backend.history_retention()
+    finally:
+        backend.close()
+
+    def render(console) -> None:
+        console.print(f"State history: the last {data['keep']:,} blocks are kept; blocks "
+                      f"{data['oldest']:,}..{data['head']:,} can be read now.")
+
+    out.result(data, render)
 
 
 @app.command("halving")

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from chain.exitcodes import EXIT_REFUSED
+
 if TYPE_CHECKING:
     import amm
     from chain.backend import ChainBackend
@@ -23,7 +25,7 @@ class UnknownNetuid(LookupError):
     """The netuid names no subnet (subtensor: SubnetNotExists)."""
 
     name = "SubnetNotExists"
-    exit_code = 4
+    exit_code = EXIT_REFUSED
 
 
 def subnet_exists(backend, netuid: int) -> bool:

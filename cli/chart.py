@@ -6,7 +6,7 @@ x range underneath. `print_chart` hands those lines to a rich Console without ma
 floats here because this is display only; money never passes through this module as a float
 in any computation that is kept.
 
-Used by `taoctl quote --curve`; `subnet price` and `simulate` can reuse it.
+Used by `taoctl quote --curve` and `taoctl subnet price`.
 """
 
 from __future__ import annotations
@@ -33,11 +33,13 @@ def line_chart(
     y_label: str = "",
     x_format: Callable[[float], str] = _plain,
     y_format: Callable[[float], str] = _plain,
+    from_zero: bool = False,
 ) -> list[str]:
     """Render a line through the points (sorted by x) as text lines.
 
-    The y axis starts at 0 when all values are non-negative (so small slippage looks small).
-    Returns the lines without trailing newlines; an empty or single-point series still renders.
+    The y axis spans the data (a price moving from 1.002 to 1.006 fills the chart's height);
+    `from_zero` starts it at 0 instead when all values are non-negative. Returns the lines
+    without trailing newlines; an empty or single-point series still renders.
     """
     if len(xs) != len(ys):
         raise ValueError("xs and ys must have the same length")
@@ -49,10 +51,11 @@ def line_chart(
     x_min, x_max = points[0][0], points[-1][0]
     y_values = [y for _, y in points]
     y_min, y_max = min(y_values), max(y_values)
-    if y_min >= 0:
+    if from_zero and y_min >= 0:
         y_min = 0.0
-    if y_max == y_min:
-        y_max = y_min + 1.0
+    if y_max == y_min:  # a flat line sits in the middle of a small band around its value
+        pad = abs(y_max) * 0.01 or 1.0
+        y_min, y_max = (y_min if from_zero and y_min == 0 else y_min - pad), y_max + pad
     if x_max == x_min:
         x_max = x_min + 1.0
     dots_w, dots_h = width * 2, height * 4

@@ -138,6 +138,16 @@ def _classify(exc: BaseException) -> tuple[str, str, int]:
             EXIT_FAILURE)
 
 
+def _red(text: str) -> str:
+    """Red on a colour terminal; plain under NO_COLOR (any value), TERM=dumb or a pipe."""
+    import os
+
+    if os.environ.get("NO_COLOR") is not None or os.environ.get("TERM") == "dumb" \
+            or not sys.stderr.isatty():
+        return text
+    return f"\033[31m{text}\033[0m"
+
+
 def report(exc: BaseException, *, json_mode: bool, debug: bool = False) -> int:
     """Print `exc` for a user and return the process exit code (the same with `debug`, which
     first prints the traceback on stderr)."""
@@ -160,7 +170,7 @@ def report(exc: BaseException, *, json_mode: bool, debug: bool = False) -> int:
             print(doc, file=sys.stderr)
             print(doc, file=sys.stdout)
         else:
-            print(f"Error: {message}", file=sys.stderr)
+            print(f"{_red('Error:')} {message}", file=sys.stderr)
         sys.stdout.flush()
     except (BrokenPipeError, ValueError):  # a closed stream: the exit code still tells
         pass

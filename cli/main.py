@@ -46,6 +46,22 @@ def _available(modules: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(m for m in modules if importlib.util.find_spec(m) is not None)
 
 
+def finish(command) -> None:
+    """What every command of the tree shares. One help style: click's plain layout, as the top
+    level has (rich's boxed layout cuts long alias lists short and costs its import).
+    `--timeout` wherever `--network` is (cli.netopts.with_timeout)."""
+    from cli.netopts import with_timeout
+
+    with_timeout(command)
+    command.rich_markup_mode = None
+    command.params = [p for p in command.params  # typer's shell-completion options: not ours
+                      if p.name not in ("install_completion", "show_completion")]
+    for sub in getattr(command, "commands", {}).values():
+        if not sub.short_help and sub.help:  # a group lists its commands' first sentence whole
+            sub.short_help = " ".join(sub.help.strip().split("\n\n")[0].split())
+        finish(sub)
+
+
 class LazyGroup(TyperGroup):
     """A top-level group that imports a command group's module only when that group runs."""
 
@@ -65,10 +81,11 @@ class LazyGroup(TyperGroup):
             base.registered_commands.extend(
                 c for c in extra.registered_commands if c not in base.registered_commands
             )
-        if base.info.help is None:
-            base.info.help = GROUPS[name][1]
+        if not isinstance(base.info.help, str) or not base.info.help.strip():
+            base.info.help = GROUPS[name][1]  # every group described, as in the top level
         command = typer.main.get_command(base)
         command.name = name
+        finish(command)
         return command
 
     def format_commands(self, ctx, formatter):  # noqa: D102 - click API

@@ -5,16 +5,21 @@
 (`~/.local/share/taoctl/sandbox.db`). The names finney, test, local (ws://127.0.0.1:9944, e.g.
 `taoctl node serve`) and any ws:// or wss:// URL open the remote backend (`chain.remote`) over
 substrate-interface; `--timeout` (default 10 s) bounds every node request and `--period` sets the
-mortal era of signed extrinsics (default 16 blocks). Light module: typer and the stdlib only.
+mortal era of signed extrinsics (default 16 blocks). Every command that takes --network takes
+--timeout (`with_timeout`, applied to the whole tree by cli.main; its value travels on the click
+context, so commands need not thread it through); both, and TAOCTL_TIMEOUT / TAOCTL_PERIOD, are
+checked when parsed: a bad value is exit 2. Light module: typer and the stdlib only.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+from chain.exitcodes import EXIT_UNAVAILABLE, EXIT_USAGE
 
 if TYPE_CHECKING:
     from chain.backend import ChainBackend, SandboxBackend
@@ -39,30 +44,127 @@ ChainDbOpt = Annotated[
 ]
 
 
+MAX_TIMEOUT_S = 3600.0
+PERIOD_RANGE = (4, 65536)  # subtensor's mortal eras: a power of two from 4 to 65536 blocks
+
+
+class BadNetworkOption(ValueError):
+    """A --timeout or --period (or TAOCTL_TIMEOUT / TAOCTL_PERIOD) that is not usable."""
+
+    name = "UsageError"
+    exit_code = EXIT_USAGE
+
+
+def parse_timeout(text: str | float | None, what: str = "--timeout") -> float | None:
+    """Seconds as a finite positive number up to an hour; None stays None (the default)."""
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return None
+    try:
+        value = float(str(text).strip())
+    except ValueError:
+        raise BadNetworkOption(f"{what} {text!r} is not a number of seconds") from None
+    if not (0 < value <= MAX_TIMEOUT_S):  # also refuses nan and inf
+        raise BadNetworkOption(f"{what} {text!r} must be more than 0 and at most "
+                               f"{MAX_TIMEOUT_S:g} seconds")
+    return value
+
+
+def parse_period(value: str | int | None, what: str = "--period") -> int | None:
+    """A mortal era length in blocks, 4..65536; None stays None (the default, 16)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        blocks = int(str(value).strip())
+    except ValueError:
+        raise BadNetworkOption(f"{what} {value!r} is not a whole number of blocks") from None
+    low, high = PERIOD_RANGE
+    if not low <= blocks <= high:
+        raise BadNetworkOption(f"{what} must be between {low} and {high} blocks")
+    return blocks
+
+
+def _keep_timeout(ctx, param, value):
+    """--timeout's callback: checked at parse time (exit 2), kept on the context for
+    `open_backend`, so a command need not pass it through its own signature."""
+    try:
+        ctx.meta["taoctl.timeout"] = parse_timeout(value)
+    except BadNetworkOption as exc:
+        raise typer.BadParameter(str(exc).removeprefix("--timeout "), ctx=ctx,
+                                 param=param) from None
+    return None
+
+
+def _check_period(ctx, param, value):
+    try:
+        return parse_period(value)
+    except BadNetworkOption as exc:
+        raise typer.BadParameter(str(exc).removeprefix("--period "), ctx=ctx,
+                                 param=param) from None
+
+
 TimeoutOpt = Annotated[
-    float | None,
-    typer.Option("--timeout", envvar="TAOCTL_TIMEOUT", show_default=False,
+    str | None,
+    typer.Option("--timeout", envvar="TAOCTL_TIMEOUT", show_default=False, expose_value=False,
+                 callback=_keep_timeout,
                  help="Seconds to wait for a remote node before giving up. [default: 10]"),
 ]
 PeriodOpt = Annotated[
     int | None,
     typer.Option("--period", "--era", envvar="TAOCTL_PERIOD", show_default=False,
-                 help="Blocks a signed extrinsic stays valid on a remote node. [default: 16]"),
+                 callback=_check_period,
+                 help="Blocks a signed extrinsic stays valid on a remote node (4 to 65536). "
+                 "[default: 16]"),
 ]
+
+
+def _timeout_holder(timeout: TimeoutOpt = None) -> None:
+    """Only carries TimeoutOpt, so typer builds the option `with_timeout` adds."""
+
+
+def with_timeout(command) -> None:
+    """Give a click command that takes --network the --timeout option (every command that can
+    reach a node takes it; the value reaches `open_backend` through the click context)."""
+    names = {p.name for p in command.params}
+    if "network" not in names or "timeout" in names:
+        return
+    global _TIMEOUT_PARAM
+    if _TIMEOUT_PARAM is None:
+        holder = typer.Typer()
+        holder.command()(_timeout_holder)
+        _TIMEOUT_PARAM = typer.main.get_command(holder).params[0]
+    at = next(i for i, p in enumerate(command.params) if p.name == "network") + 1
+    command.params.insert(at, _TIMEOUT_PARAM)
+
+
+_TIMEOUT_PARAM: Any = None
+
+
+def current_timeout() -> float | None:
+    """The --timeout (or TAOCTL_TIMEOUT) of the running command, checked; None for 10 s."""
+    try:
+        from typer._click.globals import get_current_context
+    except ImportError:  # an older typer: click itself
+        from click import get_current_context  # type: ignore[no-redef]
+    ctx = get_current_context(silent=True)
+    while ctx is not None:
+        if "taoctl.timeout" in ctx.meta:
+            return ctx.meta["taoctl.timeout"]
+        ctx = ctx.parent
+    return parse_timeout(os.environ.get("TAOCTL_TIMEOUT"), "TAOCTL_TIMEOUT")
 
 
 class NetworkUnavailable(Exception):
     """A sandbox-only command asked to run against a remote node."""
 
     name = "NetworkUnavailable"
-    exit_code = 5
+    exit_code = EXIT_UNAVAILABLE
 
 
 class UnknownNetwork(ValueError):
     """A --network value that is neither a known name nor a ws:// URL."""
 
     name = "UnknownNetwork"
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 def default_chain_path() -> Path:
@@ -117,16 +219,7 @@ def open_backend(network: str = SANDBOX, chain_db: Path | None = None, *,
         return open_sandbox(chain_path(chain_db))
     from chain.factory import open_node
 
-    try:
-        timeout = timeout if timeout is not None else float(os.environ["TAOCTL_TIMEOUT"])
-    except (KeyError, ValueError):
-        pass
-    try:
-        period = period if period is not None else int(os.environ["TAOCTL_PERIOD"])
-    except (KeyError, ValueError):
-        pass
-    if timeout is not None and timeout <= 0:
-        raise UnknownNetwork("--timeout must be a positive number of seconds")
-    if period is not None and not 4 <= period <= 65536:
-        raise UnknownNetwork("--period must be between 4 and 65536 blocks")
+    timeout = parse_timeout(timeout) if timeout is not None else current_timeout()
+    period = parse_period(period) if period is not None else \
+        parse_period(os.environ.get("TAOCTL_PERIOD"), "TAOCTL_PERIOD")
     return open_node(url, name=network.strip(), timeout=timeout, period=period)

@@ -5,13 +5,18 @@ Rules every command gets for free:
 - under `--json`, stdout carries one JSON document and nothing else; spinners, progress bars,
   warnings and prompts go to stderr;
 - `-y/--no-prompt` never waits for input; without a TTY a confirmation is an error, not a hang;
-- rich is imported only when something is rendered for a person.
+- rich is imported only when something is rendered for a person;
+- nothing in a table is cut with "…": a column too narrow for its cells folds them onto more
+  lines (an amount is read whole or not at all);
+- colour (red errors, highlighted slippage) only on a terminal, never under NO_COLOR (rich's
+  own rule, and `cli.errors` follows it).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any
@@ -43,19 +48,15 @@ class Output:
     def console(self):
         """The rich console for results (stdout); under --json it writes to stderr instead."""
         if self._console is None:
-            from rich.console import Console
-
-            self._console = Console(stderr=self.json_mode, highlight=False,
-                                    width=_width(sys.stderr if self.json_mode else sys.stdout))
+            self._console = _console(stderr=self.json_mode,
+                                     width=_width(sys.stderr if self.json_mode else sys.stdout))
         return self._console
 
     @property
     def err(self):
         """The rich console for progress, warnings and prompts (always stderr)."""
         if self._err is None:
-            from rich.console import Console
-
-            self._err = Console(stderr=True, highlight=False, width=_width(sys.stderr))
+            self._err = _console(stderr=True, width=_width(sys.stderr))
         return self._err
 
     # results --------------------------------------------------------------------------------
@@ -77,6 +78,12 @@ class Output:
         """A progress note on stderr, silent under --json."""
         if not self.json_mode:
             self.err.print(message)
+
+    def verbatim(self, line: str) -> None:
+        """A line to copy and paste (a command, an `export`) on stderr, never wrapped at the
+        terminal's width and never read as markup; silent under --json."""
+        if not self.json_mode:
+            self.err.print(line, soft_wrap=True, markup=False, highlight=False)
 
     # interaction ----------------------------------------------------------------------------
     def confirm(self, question: str, default: bool = False) -> None:
@@ -135,6 +142,68 @@ class Output:
         ) as bar:
             task = bar.add_task(description, total=total)
             yield lambda n: bar.advance(task, n)
+
+
+def _console(*, stderr: bool, width: int | None):
+    """A rich Console whose tables fold what does not fit instead of cutting it with "…"."""
+    from rich.console import Console
+
+    class WholeConsole(Console):
+        def print(self, *objects, **kwargs):  # noqa: D102 - rich API
+            for item in objects:
+                _fold(self, item)
+            super().print(*objects, **kwargs)
+
+    return WholeConsole(stderr=stderr, highlight=False, width=width)
+
+
+def _fold(console, renderable) -> None:
+    """Amount columns keep their whole width when the table can fit that way (the other
+    columns give way); whatever still does not fit folds onto more lines, never "…"."""
+    from rich.table import Table
+
+    if not isinstance(renderable, Table):
+        return
+    whole = {}
+    for i, column in enumerate(renderable.columns):
+        cells = [c for c in column._cells if isinstance(c, str) and c]
+        if cells and all(_AMOUNT.fullmatch(c) for c in cells):
+            whole[i] = max(len(c) for c in [*cells, *str(column.header).split()])
+        if column.overflow == "ellipsis":
+            column.overflow = "fold"
+    columns = renderable.columns
+    others = sum(max([6, *(len(w) for w in str(c.header).split())])
+                 for i, c in enumerate(columns) if i not in whole)
+    if sum(whole.values()) + others + 3 * len(columns) + 1 <= console.width:
+        for i, cells_width in whole.items():
+            columns[i].min_width = max(columns[i].min_width or 0, cells_width)
+
+
+_AMOUNT = re.compile(r"[≥≤~ ]*[-+]?[τα]?[-+]?[0-9][0-9,.]*( ?%| τ/α| blocks)?( \([^ ]*\))?")
+
+
+UNSAFE_HIGHLIGHT_PCT = 5  # with no limit (--unsafe), slippage over 5 % is highlighted
+
+
+def over_tolerance(text: str, slippage_pct, tolerance_pct) -> str:
+    """A slippage cell as rich markup: bold red, and saying so, when the slippage is over the
+    tolerance (or, with no limit, over UNSAFE_HIGHLIGHT_PCT); percentages as Decimal, str or
+    int. Plain under NO_COLOR (rich's rule), the words stay."""
+    from decimal import Decimal
+
+    limit = UNSAFE_HIGHLIGHT_PCT if tolerance_pct is None else tolerance_pct
+    if Decimal(str(slippage_pct)) <= Decimal(str(limit)):
+        return text
+    said = "over the tolerance" if tolerance_pct is not None else \
+        f"over {UNSAFE_HIGHLIGHT_PCT} %, no limit"
+    return f"[bold red]{text} {said}[/bold red]"
+
+
+def summarised(entries: list[tuple[str, int]], limit: int = 12) -> tuple[list[str], int]:
+    """A long per-subnet list for a person: the `limit` largest entries (label, value) by
+    value, and how many more there are (shown as "… and K more")."""
+    ranked = sorted(entries, key=lambda e: e[1], reverse=True)
+    return [label for label, _ in ranked[:limit]], max(len(ranked) - limit, 0)
 
 
 def _width(stream) -> int | None:

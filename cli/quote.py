@@ -404,7 +404,11 @@ def _render_table(console, doc: dict, result, in_name: str, out_name: str) -> No
     table.add_row("Price after", price(result.price_after_rao, doc["price_after"]))
     table.add_row("Effective price", price(result.effective_price_rao, doc["effective_price"]))
     table.add_row("Price impact", f"{result.price_impact_pct}%")
-    table.add_row("Slippage", f"{money(result.slippage, out_name)}  ({result.slippage_pct}%)")
+    from cli.output import over_tolerance
+
+    table.add_row("Slippage", over_tolerance(f"{money(result.slippage, out_name)}  "
+                                             f"({result.slippage_pct}%)", result.slippage_pct,
+                                             doc["tolerance_pct"]))
     table.add_row("Tolerance", f"{doc['tolerance_pct']}%")
     table.add_row("Limit price", f"{doc['limit_price']} τ/α")
     worst = doc["min_received_rao"]

@@ -387,6 +387,8 @@ def render_quotes(console, quotes: list[OpQuote], title: str) -> None:
     """One table, one row per operation: the numbers to check before signing."""
     from rich.table import Table
 
+    from cli.output import over_tolerance
+
     table = Table(title=title, title_justify="left")
     for col in ("Netuid", "Amount", "Spot rate", "Received", "Fee", "Slippage",
                 "Limit price", "Worst case accepted"):
@@ -400,7 +402,10 @@ def render_quotes(console, quotes: list[OpQuote], title: str) -> None:
             "refused now" if q.worst_case is None else f"≥ {_money(q.worst_case, q.output_token)}")
         table.add_row(where, _money(q.amount, q.input_token), _rate(q.spot_price),
                       _money(q.received, q.output_token), _money(q.fee, q.fee_token),
-                      f"{_money(q.slippage, q.output_token)} ({q.slippage_pct}%)", limit, worst)
+                      over_tolerance(f"{_money(q.slippage, q.output_token)} "
+                                     f"({q.slippage_pct}%)", q.slippage_pct,
+                                     q.tolerance and q.tolerance * 100),
+                      limit, worst)
     console.print(table)
     for q in quotes:
         if q.refund:

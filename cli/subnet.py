@@ -161,10 +161,12 @@ def show(
         from rich.table import Table
 
         from chain.units import format_alpha, format_tao, tao_str
+        from cli.metagraph import OWNER_BURN_NOTE, owner_hotkeys
 
         sym = info["symbol"]
-        console.print(f"Subnet {n} {info['name']} {sym}: price {tao_str(info['price_rao'])} τ/{sym}"
-                      f", TAO in {format_tao(info['tao_in_rao'])}, alpha in "
+        console.print(f"Subnet {n} {info['name']} {sym}: price "
+                      f"{tao_str(info['price_rao'])} τ/{sym}, TAO in "
+                      f"{format_tao(info['tao_in_rao'])}, alpha in "
                       f"{format_alpha(info['alpha_in_rao'], symbol=sym)}, owner "
                       f"{info['owner_coldkey']}, burn {format_tao(info['burn_rao'])}, "
                       f"{info['subnetwork_n']}/{info['max_allowed_uids']} UIDs")
@@ -172,12 +174,16 @@ def show(
         for col in ("UID", "Hotkey", "Coldkey", "Stake", "Registered", "Immune", "Emission"):
             table.add_column(col, justify="right" if col in ("UID", "Stake", "Registered",
                                                              "Emission") else "left")
+        burned = owner_hotkeys(info, rows)
         for r in rows:
-            table.add_row(str(r["uid"]), r["hotkey"], r["coldkey"] or "",
+            table.add_row(str(r["uid"]), r["hotkey"] + (" †" if r["hotkey"] in burned else ""),
+                          r["coldkey"] or "",
                           format_alpha(r["stake_rao"], symbol=sym, decimals=4),
                           str(r["registered_at"]), "yes" if r["immune"] else "",
                           format_alpha(r["emission_rao"], symbol=sym, decimals=4))
         console.print(table)
+        if burned & {r["hotkey"] for r in rows}:
+            console.print(OWNER_BURN_NOTE)
 
     out.result(data, render)
 
@@ -231,30 +237,61 @@ def burn_cost(
 
 app.command("burn_cost", hidden=True)(burn_cost)
 
+# (JSON key, storage item, unit, meaning); the table shows each value in its unit, the JSON
+# keeps the raw stored value.
 HYPERPARAMETERS = (
-    ("tempo", "Tempo", "blocks between epochs"),
-    ("max_allowed_uids", "MaxAllowedUids", "neuron capacity"),
-    ("max_allowed_validators", "MaxAllowedValidators", "validator permits"),
-    ("min_allowed_weights", "MinAllowedWeights", "fewest weights a validator may set"),
-    ("immunity_period", "ImmunityPeriod", "blocks a new neuron cannot be pruned"),
-    ("yuma3_enabled", "Yuma3On", "Yuma3 bonds"),
-    ("burn", "Burn", "current registration burn, rao"),
-    ("min_burn", "MinBurn", "rao"),
-    ("max_burn", "MaxBurn", "rao"),
-    ("burn_half_life", "BurnHalfLife", "blocks for the burn to halve"),
-    ("burn_increase_mult", "BurnIncreaseMult", "U64F64 bits of the bump per registration"),
-    ("immune_owner_uids_limit", "ImmuneOwnerUidsLimit", "owner UIDs never pruned"),
-    ("min_non_immune_uids", "MinNonImmuneUids", ""),
-    ("max_registrations_per_block", "MaxRegistrationsPerBlock", ""),
-    ("registration_allowed", "NetworkRegistrationAllowed", ""),
-    ("subtoken_enabled", "SubtokenEnabled", "staking open (after start_call)"),
-    ("transfers_enabled", "TransferToggle", "stake transfers allowed"),
+    ("tempo", "Tempo", "blocks", "blocks between epochs"),
+    ("max_allowed_uids", "MaxAllowedUids", "count", "neuron capacity"),
+    ("max_allowed_validators", "MaxAllowedValidators", "count", "validator permits"),
+    ("min_allowed_weights", "MinAllowedWeights", "count", "fewest weights a validator may set"),
+    ("immunity_period", "ImmunityPeriod", "blocks", "a new neuron cannot be pruned for"),
+    ("yuma3_enabled", "Yuma3On", "switch", "Yuma3 bonds"),
+    ("burn", "Burn", "tao", "current registration burn"),
+    ("min_burn", "MinBurn", "tao", "lowest registration burn"),
+    ("max_burn", "MaxBurn", "tao", "highest registration burn"),
+    ("burn_half_life", "BurnHalfLife", "blocks", "the burn halves over"),
+    ("burn_increase_mult", "BurnIncreaseMult", "u64f64", "burn multiplier per registration"),
+    ("immune_owner_uids_limit", "ImmuneOwnerUidsLimit", "count", "owner UIDs never pruned"),
+    ("min_non_immune_uids", "MinNonImmuneUids", "count", "UIDs kept open to pruning"),
+    ("max_registrations_per_block", "MaxRegistrationsPerBlock", "count",
+     "registrations a block accepts"),
+    ("registration_allowed", "NetworkRegistrationAllowed", "switch", "burned registration open"),
+    ("subtoken_enabled", "SubtokenEnabled", "switch", "staking open (after start_call)"),
+    ("transfers_enabled", "TransferToggle", "switch", "stake transfers allowed"),
+    ("fee_rate", "FeeRate", "u16", "the pool's swap fee"),
+    ("tao_weight_parts", "SwapBalancer", "perquintill", "the pool's TAO weight"),
     # regqueue: epoch modes and the collateral share (ECONOMICS-2026 §7.0, §7.7, §6.1.2)
-    ("epoch_consensus", "SubnetEpochConsensus", "0 Yuma, 1 Null"),
-    ("liquid_alpha_consensus_mode", "LiquidAlphaConsensusMode", "0 Current, 1 Previous, 2 Auto"),
-    ("collateral_lock_share", "CollateralLockShare",
-     "of 65535: burn share staked as miner collateral"),
+    ("epoch_consensus", "SubnetEpochConsensus", "mode:Yuma,Null", "the epoch's consensus"),
+    ("liquid_alpha_consensus_mode", "LiquidAlphaConsensusMode", "mode:Current,Previous,Auto",
+     "liquid alpha's consensus"),
+    ("collateral_lock_share", "CollateralLockShare", "u16",
+     "burn share staked as miner collateral"),
 )
+
+
+def human_value(unit: str, value) -> str:
+    """A stored hyperparameter in its unit: rao as τ, U64F64 bits and u16 / Perquintill
+    proportions as decimals (display only; exact to the digits shown, rounded half down)."""
+    from decimal import Decimal
+
+    from chain.units import format_tao
+
+    if unit == "tao":
+        return format_tao(int(value))
+    if unit == "switch":
+        return "on" if value else "off"
+    if unit == "blocks":
+        return f"{int(value):,} blocks"
+    if unit.startswith("mode:"):  # an enum stored as its index
+        names = unit.removeprefix("mode:").split(",")
+        return f"{names[value]} ({value})" if 0 <= int(value) < len(names) else str(value)
+    if unit == "u64f64":
+        return f"×{Decimal(int(value)) / (1 << 64):.6f}"
+    if unit == "u16":
+        return f"{Decimal(int(value)) * 100 / 65535:.4f} %"
+    if unit == "perquintill":
+        return f"{Decimal(int(value)) * 100 / 10**18:.4f} %"
+    return f"{int(value):,}" if isinstance(value, int) else str(value)
 
 
 @app.command("hyperparameters")
@@ -273,9 +310,7 @@ def hyperparameters(
     try:
         require_subnet(backend, n)
         stored = backend.hyperparameters(n)
-        values = {key: stored[item] for key, item, _ in HYPERPARAMETERS if item in stored}
-        values["fee_rate"] = stored["FeeRate"]
-        values["tao_weight_parts"] = stored["SwapBalancer"]
+        values = {key: stored[item] for key, item, _, _ in HYPERPARAMETERS if item in stored}
         owner = backend.read("SubtensorModule.SubnetOwner", n)
     finally:
         backend.close()
@@ -286,14 +321,15 @@ def hyperparameters(
     def render(console) -> None:
         from rich.table import Table
 
-        notes = {key: note for key, _, note in HYPERPARAMETERS}
         table = Table(title=f"Subnet {n} hyperparameters (owner {data['owner']})",
                       title_justify="left")
-        for col in ("Name", "Value", ""):
-            table.add_column(col)
-        for key, value in values.items():
-            table.add_row(key, str(value), notes.get(key, ""))
+        for col in ("Hyperparameter", "Value", "Meaning"):
+            table.add_column(col, justify="right" if col == "Value" else "left")
+        for key, _, unit, meaning in HYPERPARAMETERS:
+            if key in values:
+                table.add_row(key, human_value(unit, values[key]), meaning)
         console.print(table)
+        console.print("(--json gives the raw stored values)")
 
     out.result(data, render)
 
@@ -339,8 +375,9 @@ def price(
 
         print_chart(console, [b for b, _ in points], [p / 1e9 for _, p in points],  # display
                     width=min(64, max(console.width - 16, 20)), height=12,
-                    title=f"Subnet {n} price (τ per alpha) by block", y_label="price",
-                    x_label="block", y_format=lambda v: f"{v:.6g}",
+                    title=f"Subnet {n} price (τ per alpha) by block (axis: its range)",
+                    y_label="price",
+                    x_label="block", y_format=lambda v: f"{v:.9f}",
                     x_format=lambda v: f"{int(v):,}")
 
     out.result(data, render)

@@ -46,8 +46,9 @@ def _steps() -> list[Step]:
     return [
         Step("Create a dev chain: Alice..Ferdie funded, Alice is sudo",
              lambda s: ["chain", "init", "--preset", "dev", "--force"]),
-        Step("Create a wallet: a coldkey and its hotkey 'validator' (unencrypted for the tour; "
-             "drop --no-use-password and set TAOCTL_PASSWORD to encrypt from a script)",
+        Step("Create a wallet: a coldkey and its hotkey 'validator' (unencrypted for the tour: "
+             "`taoctl wallet create --no-use-password`; without that flag the coldkey is "
+             "encrypted, its password asked or read from TAOCTL_PASSWORD)",
              lambda s: ["wallet", "create", "--hotkey", "validator", "--no-use-password", "-y"]),
         Step("A second hotkey that will mine",
              lambda s: ["wallet", "new-hotkey", "--hotkey", "miner", "--no-use-password", "-y"]),
@@ -136,7 +137,8 @@ def walkthrough(
            "TAOCTL_NETWORK": "sandbox"}
     exports = (f"export TAOCTL_CHAIN_DB={env['TAOCTL_CHAIN_DB']} "
                f"TAOCTL_WALLET_PATH={env['TAOCTL_WALLET_PATH']} TAOCTL_WALLET_NAME={WALLET}")
-    out.info(f"[bold]Workspace[/bold] {workspace}\n$ {exports}\n")
+    out.info(f"[bold]Workspace[/bold] {workspace}")
+    out.verbatim(f"$ {exports}\n")
     seen: dict = {}
     report = []
     for number, step in enumerate(_steps(), start=1):
@@ -146,7 +148,8 @@ def walkthrough(
             out.info(f"[dim]{number}. {step.title}: skipped ({shown} is not installed)[/dim]\n")
             report.append({"command": shown, "skipped": True})
             continue
-        out.info(f"[bold cyan]{number}. {step.title}[/bold cyan]\n$ {shown}")
+        out.info(f"[bold cyan]{number}. {step.title}[/bold cyan]")
+        out.verbatim(f"$ {shown}")
         document = None
         if json_mode or step.capture:
             proc = subprocess.run([sys.executable, "-m", "cli.main", *args, "--json"], env=env,
@@ -169,6 +172,7 @@ def walkthrough(
                            f"[red]The tour stopped at step {n} ({cmd}).[/red]"))
             raise typer.Exit(proc.returncode)
         out.info("")
-    out.info(f"[bold green]Done.[/bold green] Continue by hand with:\n$ {exports}")
+    out.info("[bold green]Done.[/bold green] Continue by hand with:")
+    out.verbatim(exports)  # one line whatever the width: pasted, it sets every variable
     out.result({"workspace": str(workspace), "exports": exports, "steps": report, "ok": True},
                render=lambda console: None)

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
+from chain.exitcodes import EXIT_USAGE
 from cli.netopts import ChainDbOpt, NetworkOpt
 from cli.output import JsonOpt, Output
 from cli.pipeline import Signing, signed_command
@@ -29,7 +30,7 @@ class WeightsUsageError(Exception):
     """Malformed --uids / --weights."""
 
     name = "WeightsUsageError"
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 def parse_list(text: str, what: str, *, integers: bool) -> list:
@@ -126,6 +127,7 @@ def show(
         wanted = [uid] if uid is not None else list(range(count))
         rows = backend.read_many("SubtensorModule.Weights", [(n, u) for u in wanted])
         last = backend.read("SubtensorModule.LastUpdate", n)
+        block = backend.block_info().number
     finally:
         backend.close()
     validators: list[dict[str, Any]] = []
@@ -133,10 +135,11 @@ def show(
         if not row:
             continue
         total = sum(w for _, w in row) or 1
-        validators.append({"uid": u, "last_update": last[u] if u < len(last) else 0,
+        updated = last[u] if u < len(last) else 0
+        validators.append({"uid": u, "last_update": updated, "blocks_since_update": block - updated,
                            "weights": [{"uid": d, "weight_u16": w, "weight": w / total}
                                        for d, w in row]})
-    data = {"netuid": n, "validators": validators}
+    data = {"netuid": n, "block": block, "validators": validators}
 
     def render(console) -> None:
         from rich.table import Table
@@ -145,10 +148,10 @@ def show(
             console.print(f"No weights set on subnet {n}.")
             return
         table = Table(title=f"Weights on subnet {n}", title_justify="left")
-        for col in ("Validator UID", "Updated", "Weights (UID: share)"):
+        for col in ("Validator UID", "Updated (blocks ago)", "Weights (UID: share)"):
             table.add_column(col)
         for v in validators:
-            table.add_row(str(v["uid"]), str(v["last_update"]), ", ".join(
+            table.add_row(str(v["uid"]), str(v["blocks_since_update"]), ", ".join(
                 f"{w['uid']}: {w['weight']:.4f}" for w in v["weights"]))
         console.print(table)
 

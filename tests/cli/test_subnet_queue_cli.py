@@ -124,6 +124,6 @@ def test_hyperparameters_show_the_epoch_mode_set_through_the_sudo_path(chain):
     after = t.json("subnet", "hyperparameters", "--netuid", netuid)["hyperparameters"]
     assert after["epoch_consensus"] == 1 and after["max_allowed_validators"] == 1
     proc = t.run("subnet", "hyperparameters", "--netuid", netuid)
-    assert "epoch_consensus" in proc.stdout and "0 Yuma, 1 Null" in proc.stdout
+    assert "epoch_consensus" in proc.stdout and "Null (1)" in proc.stdout  # by name (issue 13)
     _sudo(db, "sudo_set_epoch_consensus", netuid=netuid, mode=0)
     _check(t)

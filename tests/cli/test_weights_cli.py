@@ -67,6 +67,7 @@ def test_weights_epochs_metagraph_and_simulate(taoctl, subnet):
     assert done["weights_u16"] == [65535]
     shown = taoctl.json("weights", "show", "--netuid", str(netuid))
     assert shown["validators"] == [{"uid": val_uid, "last_update": done["block"],
+                                    "blocks_since_update": shown["block"] - done["block"],
                                     "weights": [{"uid": miner_uid, "weight_u16": 65535,
                                                  "weight": 1.0}]}]
     again = taoctl.run(*args, "--json")  # the rate limit: 100 blocks between changes
