@@ -378,7 +378,9 @@ def test_an_added_item_serves_the_sandbox_value(node, substrate):
     from chain.pallets import subtensor_module as sm
 
     _, _, path = node
-    with LocalChain.open(path) as chain, chain.writing() as state:
-        state.set(sm.SUBNET_EPOCH_CONSENSUS, 1, 1)
+    with LocalChain.open(path) as chain:
+        with chain.writing() as state:
+            state.set(sm.SUBNET_EPOCH_CONSENSUS, 1, 1)
+        chain.advance(1)  # the best block is the last sealed one
     assert substrate.query("SubtensorModule", "SubnetEpochConsensus", [1]).value == "Null"
     assert substrate.query("SubtensorModule", "SubnetEpochConsensus", [2]).value == "Yuma"
