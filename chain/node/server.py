@@ -145,6 +145,29 @@ class NodeServer:
         chain = LocalChain.open(self.path)
         chain.conn.execute(f"PRAGMA busy_timeout = {BUSY_ATTEMPT_MS}")
         self.view = NodeView(chain, recorded())
+        self._start_shield()  # mevclients: the MEV shield's author keys
+
+    # mevclients: the MEV shield (chain.node.mevshield) --------------------------------------
+    def _start_shield(self) -> None:
+        from chain.node.mevshield import AuthorKeys
+
+        self.shield = AuthorKeys()
+        with self.view.chain.writing() as state:
+            self.shield.start(state, self.view.chain.open_number())
+
+    def _announce_key(self) -> None:
+        """The open block's `announce_next_key` inherent (a busy chain file skips one)."""
+        from chain.local.errors import ChainLocked
+
+        try:
+            with self.view.chain.writing() as state:
+                self.shield.announce(state, self.view.chain.open_number())
+        except ChainLocked:
+            return
+
+    def _include(self, raw: bytes):
+        return self.shield.include(self.view, raw)
+    # end mevclients --------------------------------------------------------------------------
 
     async def _answer(self, request: Any) -> tuple[dict, list[dict]]:
         """One request, retried while the chain file is busy (a submission while another
@@ -195,6 +218,7 @@ class NodeServer:
             self.view.seal()
         except Exception:  # noqa: BLE001 - a busy chain file skips one tick
             return
+        self._announce_key()
         self._announce()
 
     def _announce(self) -> None:
@@ -328,7 +352,7 @@ class NodeServer:
 
     def _submit_and_watch(self, rid: Any, params: list) -> tuple[dict, list[dict]]:
         raw = _bytes(params[0] if params else None, "extrinsic")
-        included = self.view.include(raw)
+        included = self._include(raw)
         self._seal()
         # another process may have advanced the file in between: the extrinsic's own block
         block_hash = _hex(self.view.block_hash(included.block_number))
@@ -459,7 +483,7 @@ class NodeServer:
                 "partialFee": "0"}
 
     def rpc_author_submitExtrinsic(self, extrinsic: str) -> str:
-        included = self.view.include(_bytes(extrinsic, "extrinsic"))
+        included = self._include(_bytes(extrinsic, "extrinsic"))
         self._seal()
         return _hex(included.hash)
 
@@ -473,6 +497,7 @@ class NodeServer:
             self.view.seal()
         except ChainLocked:
             return
+        self._announce_key()
         self._announce()
 
     def rpc_author_unwatchExtrinsic(self, sub: Any = None) -> bool:
