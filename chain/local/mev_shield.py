@@ -54,13 +54,20 @@ def carrier_id(who: bytes, ciphertext: bytes) -> bytes:
     return blake2_256(who + encode_compact(len(ciphertext)) + ciphertext)
 
 
+def _bytes(value: bytes | str) -> bytes:
+    """Call bytes as the node hands them over: raw, "0x" hex, or text (printable bytes)."""
+    if isinstance(value, str):
+        return bytes.fromhex(value[2:]) if value.startswith("0x") else value.encode()
+    return bytes(value)
+
+
 @call("MevShield", "submit_encrypted")
-def submit_encrypted(env: Env, origin: bytes, ciphertext: bytes) -> None:
-    env.emit("MevShield", "EncryptedSubmitted", id=carrier_id(origin, bytes(ciphertext)),
+def submit_encrypted(env: Env, origin: bytes, ciphertext: bytes | str) -> None:
+    env.emit("MevShield", "EncryptedSubmitted", id=carrier_id(origin, _bytes(ciphertext)),
              who=origin)
 
 
 @call("MevShield", "announce_next_key")
-def announce_next_key(env: Env, origin: bytes | None, enc_key: bytes | None) -> None:
-    announce(env.state, SANDBOX_AUTHOR, None if enc_key is None else bytes(enc_key),
+def announce_next_key(env: Env, origin: bytes | None, enc_key: bytes | str | None) -> None:
+    announce(env.state, SANDBOX_AUTHOR, None if enc_key is None else _bytes(enc_key),
              env.block_number)
