@@ -37,6 +37,7 @@ from chain.substrate.era import era_decode
 from chain.substrate.hashing import twox
 
 if TYPE_CHECKING:
+    from chain.local.chain import LocalChain
     from chain.local.state import State
     from chain.node.view import Included, NodeView
     from chain.substrate.extrinsic import DecodedExtrinsic
@@ -114,12 +115,22 @@ def check_carrier(xt: DecodedExtrinsic) -> Shielded:
                       f"(FailedShieldedTxParsing: {exc})") from None
 
 
-class AuthorKeys:
-    """The node's shield keys: public halves in the chain's MevShield storage, secrets here."""
+_TABLE = """CREATE TABLE IF NOT EXISTS node_shield_keys (block INTEGER PRIMARY KEY,
+    key BLOB NOT NULL)"""
 
-    def __init__(self, author: bytes = pallet.SANDBOX_AUTHOR) -> None:
+
+class AuthorKeys:
+    """The node's shield keys: public halves in the chain's MevShield storage and, per block,
+    in `node_shield_keys` (what the block's `announce_next_key` inherent carried); the secret
+    halves here only. It is the key source of `chain.node.inherents`."""
+
+    def __init__(self, chain: LocalChain | None = None,
+                 author: bytes = pallet.SANDBOX_AUTHOR) -> None:
+        self.chain = chain
         self.author = author
         self._secrets: dict[bytes, object] = {}  # key hash -> MLKEM768PrivateKey
+        if chain is not None:
+            chain.conn.execute(_TABLE)
 
     def __repr__(self) -> str:  # never the secrets
         return f"AuthorKeys({len(self._secrets)} live keys)"
@@ -134,17 +145,37 @@ class AuthorKeys:
         return public
 
     def start(self, state: State, number: int) -> None:
-        """Fill every stage of the rotation with keys of this process (a node just opened)."""
+        """Fill every stage of the rotation with keys of this process (a node just opened);
+        the open block `number` is recorded as announcing the last of them."""
         self._secrets.clear()
         for _ in range(4):  # AuthorKeys, then Next, Pending and Current
-            pallet.announce(state, self.author, self._fresh(), number)
+            public = self._fresh()
+            pallet.announce(state, self.author, public, number)
+        self._record(number, public)
 
     def announce(self, state: State, number: int) -> None:
         """The `announce_next_key` inherent of block `number`, with a new key of this node."""
-        pallet.announce(state, self.author, self._fresh(), number)
+        public = self._fresh()
+        pallet.announce(state, self.author, public, number)
+        self._record(number, public)
         live = {key_hash(k) for k in self._live(state) if k is not None}
         for stale in set(self._secrets) - live:
             del self._secrets[stale]
+
+    def _record(self, number: int, public: bytes) -> None:
+        """Within the caller's write transaction: block `number` announced `public`."""
+        if self.chain is not None:
+            self.chain.conn.execute("INSERT OR REPLACE INTO node_shield_keys (block, key) "
+                                    "VALUES (?, ?)", (number, public))
+
+    def announced_key(self, block_number: int) -> bytes | None:
+        """The public key block `block_number`'s inherent announced (None: no announcement,
+        a block this node did not open)."""
+        if self.chain is None:
+            return None
+        row = self.chain.conn.execute("SELECT key FROM node_shield_keys WHERE block = ?",
+                                      (block_number,)).fetchone()
+        return None if row is None else bytes(row[0])
 
     def _live(self, state: State) -> list[bytes | None]:
         return [pallet.key_bytes(state.get(item)) for item in

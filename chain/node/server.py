@@ -140,20 +140,22 @@ class NodeServer:
     # lifecycle ------------------------------------------------------------------------------
     def open(self) -> None:
         from chain.local.chain import LocalChain
-        from chain.substrate.metadata import recorded
+        from chain.substrate.metadata import NODE_SPEC, recorded
 
         chain = LocalChain.open(self.path)
         chain.conn.execute(f"PRAGMA busy_timeout = {BUSY_ATTEMPT_MS}")
-        self.view = NodeView(chain, recorded())
+        self.view = NodeView(chain, recorded(NODE_SPEC))
         self._start_shield()  # mevclients: the MEV shield's author keys
 
     # mevclients: the MEV shield (chain.node.mevshield) --------------------------------------
     def _start_shield(self) -> None:
+        from chain.node import inherents
         from chain.node.mevshield import AuthorKeys
 
-        self.shield = AuthorKeys()
+        self.shield = AuthorKeys(self.view.chain)
         with self.view.chain.writing() as state:
             self.shield.start(state, self.view.chain.open_number())
+        inherents.set_key_source(self.shield)  # the blocks' announce_next_key inherents
 
     def _announce_key(self) -> None:
         """The open block's `announce_next_key` inherent (a busy chain file skips one)."""
@@ -164,6 +166,12 @@ class NodeServer:
                 self.shield.announce(state, self.view.chain.open_number())
         except ChainLocked:
             return
+
+    def _stop_shield(self) -> None:
+        from chain.node import inherents
+
+        if inherents._KEY_SOURCE is self.shield:
+            inherents.set_key_source(None)
 
     def _include(self, raw: bytes):
         return self.shield.include(self.view, raw)
@@ -205,6 +213,7 @@ class NodeServer:
             await stop.wait()
             if timer:
                 timer.cancel()
+        self._stop_shield()  # mevclients
         await self._on_chain(self.view.chain.close)
         self._worker.shutdown(wait=False)
 

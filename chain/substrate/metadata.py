@@ -24,6 +24,7 @@ from chain.substrate.scale import Registry, ScaleError, decode_compact, encode_c
 
 METADATA_DIR = Path(__file__).parent / "metadata"
 DEFAULT_SPEC = 343
+NODE_SPEC = 461  # the runtime `taoctl node serve` speaks: today's clients target it
 CACHE_FORMAT = 1  # bump when the cached JSON's shape changes
 
 

@@ -63,7 +63,7 @@ def test_serve_announces_and_stops_cleanly(taoctl, chain_file):
     proc, info = start(taoctl)
     try:
         assert info["host"] == "127.0.0.1" and info["url"].startswith("ws://127.0.0.1:")
-        assert info["spec_version"] == 343 and info["chain_db"] == str(chain_file)
+        assert info["spec_version"] == 461 and info["chain_db"] == str(chain_file)
         doc = taoctl.json("wallet", "balance", "--ss58",
                           "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY",
                           "--network", info["url"])
