@@ -11,10 +11,11 @@ Carriers (`MevShield.submit_encrypted{ciphertext}`), checked before anything is 
 - mortal with a period of at most 8 blocks (the runtime's CheckMortality wrapper);
 - the ciphertext parses: key_hash(16) ‖ u16 kem_len ‖ kem_ct ‖ nonce(24) ‖ aead_ct, kem_len 1088,
   at most 8192 bytes (CheckShieldedTxValidity: `Custom(23)` FailedShieldedTxParsing);
-- key_hash is twox128 of the open block's PendingKey (the proposer's rule) or NextKey: this node
-  applies a submission in the block open at that moment, one block before a real author would,
-  so a client that just read NextKey is encrypting to the key that is Pending when its carrier
-  would be authored. Another key hash is refused ("invalid": the client reports a changed key).
+- key_hash is twox128 of the open block's PendingKey (the proposer's rule) or NextKey: this
+  node applies a submission in the block open at that moment, one block before a real author
+  would, so a client that just read NextKey is encrypting to the key that is Pending when its
+  carrier would be authored. Another key hash is refused ("invalid": the client reports a
+  changed key).
 
 Then the carrier is applied as any signed extrinsic, and its plaintext (ML-KEM-768 decapsulate,
 XChaCha20-Poly1305 with the shared secret as key and empty aad) is applied as the next extrinsic

@@ -54,9 +54,9 @@ def ensure(name: str) -> tuple[Path, dict]:
         try:
             subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True,
                            timeout=300, capture_output=True, text=True)
-            subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "--disable-pip-version-check",
-                            "-r", str(HERE / f"{name}.txt")], check=True, timeout=1200,
-                           capture_output=True, text=True)
+            subprocess.run([str(venv / "bin" / "pip"), "install", "-q",
+                            "--disable-pip-version-check", "-r", str(HERE / f"{name}.txt")],
+                           check=True, timeout=1200, capture_output=True, text=True)
         except subprocess.CalledProcessError as exc:
             raise VenvError(f"{name}: {' '.join(exc.cmd[:3])} failed: "
                             f"{(exc.stderr or exc.stdout or '')[-800:]}") from None

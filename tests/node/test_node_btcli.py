@@ -1,8 +1,9 @@
 """btcli as an external client of `taoctl node serve`: `wallet balance`, `subnets list`,
 `wallet transfer` and `stake add --no-mev-protection`, each checked against the chain file.
 
-btcli is installed by the test into a venv under ~/.cache/taoctl-tests (reused across runs;
-`TAOCTL_BTCLI` points at another btcli). If it cannot be installed, the tests skip with the reason.
+btcli 9.23.2 comes from its pinned venv (`tests.clients.venvs`, made once under
+~/.cache/taoctl-tests/clients; `TAOCTL_BTCLI` points at another btcli). A venv that cannot be
+made fails these tests: they never skip. The full client flows are in tests/clients/.
 btcli exits 0 on failure and prints nothing under --json-output: it is judged by its JSON and by
 the chain state.
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -29,34 +29,21 @@ pytestmark = pytest.mark.slow
 
 TAO = 10**9
 ALICE, BOB = DEV_ACCOUNTS["Alice"], DEV_ACCOUNTS["Bob"]
-VENV = Path(os.path.expanduser("~/.cache/taoctl-tests/btcli-venv"))
 
 
 def btcli_path() -> str:
-    """An installed btcli, installing bittensor-cli into the cache venv on first use."""
+    """btcli 9.23.2 from its pinned venv (`tests/clients/btcli9.txt`, made once and cached);
+    `TAOCTL_BTCLI` points at another btcli."""
     given = os.environ.get("TAOCTL_BTCLI")
     if given:
         return given
-    import fcntl
+    from tests.clients import venvs
 
-    exe = VENV / "bin" / "btcli"
-    if exe.exists():
-        return str(exe)
-    VENV.parent.mkdir(parents=True, exist_ok=True)
-    with open(VENV.parent / "btcli-venv.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # xdist workers install once, one at a time
-        if exe.exists():
-            return str(exe)
-        try:
-            subprocess.run([sys.executable, "-m", "venv", "--clear", str(VENV)], check=True,
-                           timeout=300, capture_output=True)
-            subprocess.run([str(VENV / "bin" / "pip"), "install", "-q", "bittensor-cli"],
-                           check=True, timeout=1200, capture_output=True)
-        except (subprocess.SubprocessError, OSError) as exc:
-            pytest.skip(f"bittensor-cli could not be installed: {exc}")
-    if not exe.exists():
-        pytest.skip("bittensor-cli installed no btcli executable")
-    return str(exe)
+    try:
+        venv, _ = venvs.ensure("btcli9")
+    except venvs.VenvError as exc:
+        pytest.fail(str(exc))
+    return str(venv / "bin" / "btcli")
 
 
 @pytest.fixture(scope="module")
