@@ -157,9 +157,15 @@ def client_env(home: Path) -> dict[str, str]:
     return env
 
 
-def run(exe: str, home: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([exe, *args], capture_output=True, text=True, timeout=timeout,
-                          env=client_env(home), stdin=subprocess.DEVNULL)
+def run(exe: str, home: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """A client process; one that does not finish within `timeout` is killed and reported as
+    failed (exit -9, "no answer" on stderr): a hung client fails its test quickly."""
+    try:
+        return subprocess.run([exe, *args], capture_output=True, text=True, timeout=timeout,
+                              env=client_env(home), stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired as exc:
+        out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+        return subprocess.CompletedProcess(exc.cmd, -9, out, f"no answer within {timeout} s")
 
 
 def as_json(proc: subprocess.CompletedProcess):

@@ -61,7 +61,7 @@ def reads(sdk11, served, past) -> dict:
     """Every SDK read, in one client session, before anything changes the chain."""
     proc = subprocess.run([str(sdk11 / "bin" / "python"), str(DRIVER), served.url,
                            ss58_encode(ALICE), ss58_encode(served.hotkey), "1", str(past)],
-                          capture_output=True, text=True, timeout=240,
+                          capture_output=True, text=True, timeout=120,
                           env=client_env(served.home), stdin=subprocess.DEVNULL)
     assert proc.returncode == 0, proc.stderr[-2000:]
     doc = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -127,7 +127,7 @@ def test_mev_shield_next_key(reads):
 
 
 # -- btcli v11 -------------------------------------------------------------------------------
-def btcli11(sdk11, served, *args, timeout: float = 120) -> subprocess.CompletedProcess:
+def btcli11(sdk11, served, *args, timeout: float = 60) -> subprocess.CompletedProcess:
     return run(str(sdk11 / "bin" / "btcli"), served.home, "--network", served.url, "--json",
                "--wallet", "alice", "--wallet-hotkey", "default", "--yes", "--fallback-endpoints",
                "none", "--archive-endpoints", "none", *args, timeout=timeout)
@@ -170,7 +170,7 @@ def test_btcli11_shielded_stake_add_is_taoctls_quote(sdk11, served, reads):
     quote = taoctl_json(served.path, "quote", "stake", "--netuid", "1", "--amount", "2")
     free, stake, _, _, _ = sandbox_now(served)
     proc = btcli11(sdk11, served, "stake", "add", "--netuid", "1", "--amount", "2",
-                   timeout=180)
+                   timeout=90)
     assert proc.returncode == 0, (proc.stdout[-1500:], proc.stderr[-1500:])
     from chain.local.backend import LocalBackend
 
