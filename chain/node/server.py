@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import logging
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +29,35 @@ from pathlib import Path
 from typing import Any
 
 from chain.node.view import NodeView, RpcError
+
+LOG = logging.getLogger("taoctl.node")
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+def configure_logging(level: str = "warning", stream=None) -> None:
+    """Log the node's requests to stderr (or `stream`): `debug` every request, `info` also
+    submissions and sealed blocks, `warning` (default) every refused or failed request with
+    its method and why. Parameters are never logged (they may be signed extrinsics or keys
+    of someone's wallet queries); only the method, the error code and the reason."""
+    import sys
+
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s taoctl-node: %(message)s"))
+    LOG.handlers[:] = [handler]
+    LOG.setLevel(getattr(logging, level.upper()))
+    LOG.propagate = False
+
+
+def _log_reply(method: Any, reply: dict) -> None:
+    """One line per refused or failed request (warning), or per answered one (debug)."""
+    error = reply.get("error")
+    if error is None:
+        LOG.debug("%s answered", method)
+        return
+    data = error.get("data")
+    why = error.get("message", "") + (f": {data}" if data else "")
+    LOG.warning("%s refused (%s): %s", method if isinstance(method, str) else "<no method>",
+                error.get("code"), why)
 
 RPC_METHODS = [
     "account_nextIndex", "author_pendingExtrinsics", "author_submitAndWatchExtrinsic",
@@ -140,11 +170,11 @@ class NodeServer:
     # lifecycle ------------------------------------------------------------------------------
     def open(self) -> None:
         from chain.local.chain import LocalChain
-        from chain.substrate.metadata import NODE_SPEC, recorded
+        from chain.substrate.metadata import NODE_SPEC, served
 
         chain = LocalChain.open(self.path)
         chain.conn.execute(f"PRAGMA busy_timeout = {BUSY_ATTEMPT_MS}")
-        self.view = NodeView(chain, recorded(NODE_SPEC))
+        self.view = NodeView(chain, served(NODE_SPEC))
         self._start_shield()  # mevclients: the MEV shield's author keys
 
     # mevclients: the MEV shield (chain.node.mevshield) --------------------------------------
@@ -225,7 +255,8 @@ class NodeServer:
     def _tick(self) -> None:
         try:
             self.view.seal()
-        except Exception:  # noqa: BLE001 - a busy chain file skips one tick
+        except Exception as exc:  # noqa: BLE001 - a busy chain file skips one tick
+            LOG.warning("block timer: no block sealed this tick (%s)", type(exc).__name__)
             return
         self._announce_key()
         self._announce()
@@ -283,6 +314,7 @@ class NodeServer:
                 except ConnectionClosed:
                     raise
                 except Exception as exc:  # noqa: BLE001 - answer, never drop the connection
+                    LOG.error("request failed inside the node: %s", type(exc).__name__)
                     await ws.send(json.dumps(_error(None, -32603, f"Internal error: "
                                                     f"{type(exc).__name__}")))
         except ConnectionClosed:
@@ -297,10 +329,12 @@ class NodeServer:
         try:
             request = _parse(message)
         except RpcError as exc:
+            LOG.warning("request refused (%s): %s", exc.code, exc.message)
             await ws.send(json.dumps({"jsonrpc": "2.0", "id": None, "error": exc.to_json()}))
             return
         if isinstance(request, list):
             if not request or len(request) > MAX_BATCH:
+                LOG.warning("batch refused (-32600): %d requests", len(request))
                 await ws.send(json.dumps(_error(None, -32600, f"Invalid request: a batch "
                                                 f"holds 1..{MAX_BATCH} requests")))
                 return
@@ -325,7 +359,12 @@ class NodeServer:
                                   "params": {"subscription": sub, "result": header}}))
 
     def _reply(self, request: Any) -> tuple[dict, list[dict]]:
-        """(the reply, notifications to send after it)."""
+        """(the reply, notifications to send after it), logged."""
+        reply, notes = self._reply_to(request)
+        _log_reply(request.get("method") if isinstance(request, dict) else None, reply)
+        return reply, notes
+
+    def _reply_to(self, request: Any) -> tuple[dict, list[dict]]:
         self.requests += 1
         if not isinstance(request, dict) or not isinstance(request.get("method"), str):
             return _error(None, -32600, "Invalid request"), []
@@ -363,6 +402,9 @@ class NodeServer:
         raw = _bytes(params[0] if params else None, "extrinsic")
         included = self._include(raw)
         self._seal()
+        LOG.info("author_submitAndWatchExtrinsic: 0x%s in block %d at index %d (%s)",
+                 included.hash.hex(), included.block_number, included.index,
+                 "success" if included.success else f"failed: {included.error}")
         # another process may have advanced the file in between: the extrinsic's own block
         block_hash = _hex(self.view.block_hash(included.block_number))
         sub = f"{next(self._ids):x}"
@@ -494,6 +536,9 @@ class NodeServer:
     def rpc_author_submitExtrinsic(self, extrinsic: str) -> str:
         included = self._include(_bytes(extrinsic, "extrinsic"))
         self._seal()
+        LOG.info("author_submitExtrinsic: 0x%s in block %d at index %d (%s)",
+                 included.hash.hex(), included.block_number, included.index,
+                 "success" if included.success else f"failed: {included.error}")
         return _hex(included.hash)
 
     def _seal(self) -> None:

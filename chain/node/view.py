@@ -104,6 +104,27 @@ class NodeView:
             chain.conn.execute("ALTER TABLE node_extrinsics ADD COLUMN events BLOB")
         self.ctx = SigningContext(chain.genesis_hash, md.spec_version, md.transaction_version)
 
+    @property
+    def v15_raw(self) -> bytes:
+        """`Metadata_metadata_at_version(15)`'s answer: the served runtime's V15 metadata."""
+        from chain.substrate.metadata import served_v15
+
+        return served_v15(self.md.spec_version)
+
+    @property
+    def apis(self) -> dict[str, dict]:
+        """The runtime APIs of the V15 metadata: {"Api_method": {inputs, output}}."""
+        from chain.substrate.metadata import v15_read
+
+        return v15_read(self.md.spec_version).apis
+
+    @property
+    def api_registry(self):
+        """The V15 type registry (runtime-API parameter and result types)."""
+        from chain.substrate.metadata import v15_registry
+
+        return v15_registry(self.md.spec_version)
+
     # blocks ---------------------------------------------------------------------------------
     def head_number(self) -> int:
         """The best (last sealed) block; the open block is not visible to clients."""

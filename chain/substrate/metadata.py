@@ -180,6 +180,40 @@ def recorded_v15(spec: int = DEFAULT_SPEC) -> bytes:
     return read_hex(f"metadata_v15_spec{spec}.hex")
 
 
+@lru_cache(maxsize=2)
+def served(spec: int = NODE_SPEC) -> Metadata:
+    """The V14 metadata `taoctl node serve` speaks: the recorded runtime's, extended with the
+    storage entries today's clients look up by name that it lacks (`metadata_extend`)."""
+    from chain.substrate.metadata_extend import extend, extend_data
+
+    base = recorded(spec)
+    data = {"types": [{"id": i, "type": t} for i, t in base.registry.types.items()],
+            "pallets": list(base.pallets.values()), "extrinsic": base.extrinsic}
+    return Metadata(extend_data(data), extend(base.raw))
+
+
+@lru_cache(maxsize=2)
+def served_v15(spec: int = NODE_SPEC) -> bytes:
+    """The V15 metadata `taoctl node serve` answers for `spec`, extended likewise."""
+    from chain.substrate.metadata_extend import extend
+
+    return extend(recorded_v15(spec))
+
+
+@lru_cache(maxsize=2)
+def v15_read(spec: int = NODE_SPEC):
+    """The served V15 metadata read apart (`metadata_reader.Read`: types, runtime APIs)."""
+    from chain.substrate.metadata_reader import read
+
+    return read(served_v15(spec))
+
+
+@lru_cache(maxsize=2)
+def v15_registry(spec: int = NODE_SPEC) -> Registry:
+    """The type registry of the served V15 metadata."""
+    return Registry(v15_read(spec).types)
+
+
 # -- lookups ----------------------------------------------------------------------------------
 class Metadata:
     """Name-based lookups over one runtime's metadata."""
