@@ -41,6 +41,22 @@ class LocalBackend:
     def close(self) -> None:
         self.chain.close()
 
+    # state history (histfees) ------------------------------------------------------------------
+    def at(self, block: int) -> LocalBackend:
+        """This chain pinned at sealed block `block` (`chain.local.history`), read-only."""
+        pinned = object.__new__(type(self))
+        pinned.__dict__.update(self.__dict__)
+        pinned.chain = self.chain.at(block)  # type: ignore[assignment]  # reads alike
+        return pinned
+
+    def history_retention(self) -> dict[str, int]:
+        from chain.local import history
+
+        with self.chain.reading():
+            head = self.chain.open_number() - 1
+            return {"keep": history.keep(self.chain.conn),
+                    "oldest": history.horizon(self.chain.conn, head), "head": head}
+
     # reads ----------------------------------------------------------------------------------
     def block_info(self) -> BlockInfo:
         return self.chain.block_info()

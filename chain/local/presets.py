@@ -137,6 +137,7 @@ PRESETS: dict[str, dict] = {
                    "TaoWeight": 3_320_413_933_267_719_290},
         # the first halving took effect on 2025-12-15, 440,000 blocks before genesis
         "past_halvings": {1: 7_100_000},
+        "fee_schedule": "spec467",  # today's runtime: the post-467 fee halving (ECONOMICS-2026 §9.2)
     },
 }
 

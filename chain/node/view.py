@@ -250,7 +250,7 @@ class NodeView:
                 return None
             local_key = key_from_scale(item, parts)
             if self.md.storage(pallet, name)["modifier"] == "Optional" and \
-                    not self._exists(item, local_key):
+                    not state.has(item, *local_key):
                 return None
             try:
                 return encode_value(self.md, item, state.get(item, *local_key))
@@ -277,9 +277,27 @@ class NodeView:
             return ext_value(item, state.get(item, *local_key))
 
     def _exists(self, item, key: tuple) -> bool:
-        return self.chain.conn.execute(
-            "SELECT 1 FROM storage WHERE item = ? AND key = ?",
-            (item.id, item.encode_key(key))).fetchone() is not None
+        with self.chain.reading() as state:
+            return state.has(item, *key)
+
+    # history (histfees) ---------------------------------------------------------------------
+    def at(self, number: int, block_hash: bytes | None = None) -> NodeView:
+        """This view pinned at sealed block `number`: storage, keys and runtime APIs answer
+        that block's state (chain.local.history); RpcError "State already discarded for ..."
+        when it is no longer kept."""
+        import copy
+
+        from chain.local.chain import ChainAt
+        from chain.local.history import StateDiscarded
+
+        try:
+            with self.chain.reading_at(number, block_hash):
+                pass
+        except StateDiscarded as exc:
+            raise RpcError(4003, f"Client error: {exc}") from None
+        pinned = copy.copy(self)
+        pinned.chain = ChainAt(self.chain, number)  # type: ignore[assignment]
+        return pinned
 
     def keys(self, prefix: bytes) -> list[bytes]:
         """Every storage key starting with `prefix`, sorted (served items only)."""
