@@ -37,14 +37,15 @@ def rao(tao: float) -> int:
 
 
 def sandbox_now(served):
-    """(free, stake, price, neurons, hyperparameters) of the served chain now."""
+    """(free, stake, price, neurons, hyperparameters, pool) of the served chain now."""
     import amm
     from chain.local.backend import LocalBackend
 
     backend = LocalBackend(served.path)
     try:
+        pool = backend.pool(1)
         return (backend.free_balance(ALICE), backend.stake(served.hotkey, ALICE, 1),
-                amm.price_rao(backend.pool(1)), backend.neurons(1), backend.hyperparameters(1))
+                amm.price_rao(pool), backend.neurons(1), backend.hyperparameters(1), pool)
     finally:
         backend.close()
 
@@ -111,7 +112,8 @@ def test_metagraph_columns(reads):
     assert [n[:4] for n in got["neurons"]] == [
         [n["uid"], ss58_encode(n["hotkey"]), ss58_encode(n["coldkey"]), n["stake_rao"]]
         for n in neurons]
-    assert rao(got["price"]) == reads["now"][2]
+    pool = reads["now"][5]  # the SDK's metagraph price is tao_in / alpha_in, as a float
+    assert got["price"] == pool.tao_reserve / pool.alpha_reserve
 
 
 def test_hyperparameters(reads):
@@ -148,14 +150,14 @@ def test_btcli11_wallet_balance(sdk11, served, reads):
     proc = btcli11(sdk11, served, "wallet", "balance")
     assert proc.returncode == 0, proc.stderr[-1500:]
     (row,) = [d for d in dicts(as_json(proc)) if d.get("coldkey") == ss58_encode(ALICE)]
-    free, _, _, _, _ = sandbox_now(served)
+    free = sandbox_now(served)[0]
     assert rao(row["free_tao"]) == free
 
 
 def test_btcli11_stake_list(sdk11, served, reads):
     proc = btcli11(sdk11, served, "stake", "list")
     assert proc.returncode == 0, proc.stderr[-1500:]
-    _, stake, _, _, _ = sandbox_now(served)
+    stake = sandbox_now(served)[1]
     rows = [d for d in dicts(as_json(proc)) if d.get("netuid") == 1
             and ss58_encode(served.hotkey) in json.dumps(d)]
     assert rows, as_json(proc)
@@ -168,7 +170,7 @@ def test_btcli11_shielded_stake_add_is_taoctls_quote(sdk11, served, reads):
     """btcli v11's `stake add` shields by default: carrier then add_stake_limit in one block,
     the alpha received equal to taoctl's quote for that block, both fees charged."""
     quote = taoctl_json(served.path, "quote", "stake", "--netuid", "1", "--amount", "2")
-    free, stake, _, _, _ = sandbox_now(served)
+    free, stake = sandbox_now(served)[:2]
     proc = btcli11(sdk11, served, "stake", "add", "--netuid", "1", "--amount", "2",
                    timeout=90)
     assert proc.returncode == 0, (proc.stdout[-1500:], proc.stderr[-1500:])
@@ -186,6 +188,6 @@ def test_btcli11_shielded_stake_add_is_taoctls_quote(sdk11, served, reads):
     assert calls[-2:] == ["MevShield.submit_encrypted", "SubtensorModule.add_stake_limit"]
     fees = fees_paid(served.path, ALICE, block)
     assert len(fees) == 2 and all(f > 0 for f in fees)
-    free_after, stake_after, _, _, _ = sandbox_now(served)
+    free_after, stake_after = sandbox_now(served)[:2]
     assert stake_after - stake == quote["amount_out_rao"]
     assert free_after == free - 2 * TAO - sum(fees)
