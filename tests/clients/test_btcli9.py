@@ -158,10 +158,10 @@ def test_stake_add_defaults_safe_and_shielded(btcli9, served):
     (ok,) = doc["staking_success"]["1"].values()
     assert ok is True, doc
     block = _shielded_pair(served, "SubtensorModule.add_stake_limit")
-    fees = fees_paid(served.path, ALICE, block)
-    assert len(fees) == 2 and all(f > 0 for f in fees)  # the carrier's and the inner's
     free_after, stake_after, _ = figures_now(served)
     assert stake_after - stake == quote["amount_out_rao"]
+    fees = fees_paid(served.path, ALICE, block)
+    assert len(fees) == 2 and all(f > 0 for f in fees)  # the carrier's and the inner's
     assert free_after == free - 2 * TAO - sum(fees)
 
 
@@ -172,8 +172,8 @@ def test_stake_remove_defaults_safe_and_shielded(btcli9, served):
                 "--no-prompt")
     assert all(op["success"] for op in doc), doc
     block = _shielded_pair(served, "SubtensorModule.remove_stake_limit")
-    fees = fees_paid(served.path, ALICE, block)
-    assert len(fees) == 2 and all(f > 0 for f in fees)
     free_after, stake_after, _ = figures_now(served)
     assert stake - stake_after == TAO
+    fees = fees_paid(served.path, ALICE, block)
+    assert len(fees) == 2 and all(f > 0 for f in fees)
     assert free_after == free + quote["amount_out_rao"] - sum(fees)

@@ -186,8 +186,8 @@ def test_btcli11_shielded_stake_add_is_taoctls_quote(sdk11, served, reads):
                                                      extrinsic_calls(served.path, b)])
     calls = [c for s, c in extrinsic_calls(served.path, block) if s == ALICE]
     assert calls[-2:] == ["MevShield.submit_encrypted", "SubtensorModule.add_stake_limit"]
-    fees = fees_paid(served.path, ALICE, block)
-    assert len(fees) == 2 and all(f > 0 for f in fees)
     free_after, stake_after = sandbox_now(served)[:2]
     assert stake_after - stake == quote["amount_out_rao"]
+    fees = fees_paid(served.path, ALICE, block)
+    assert len(fees) == 2 and all(f > 0 for f in fees)
     assert free_after == free - 2 * TAO - sum(fees)
