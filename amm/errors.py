@@ -1,15 +1,14 @@
 """Why a swap is refused, named as subtensor names it.
 
 Each error carries the two class attributes `cli.errors` reads by duck typing: `name` (the
-chain's error name, shown to the user) and `exit_code` (4 when the chain would refuse the
-transaction, 2 when the input itself is malformed). Every check runs before anything changes, so
-a refused swap leaves the pool untouched.
+chain's error name, shown to the user) and `exit_code` (from `exitcodes`: 4 when the chain
+would refuse the transaction, 2 when the input itself is malformed). Every check runs before
+anything changes, so a refused swap leaves the pool untouched.
 """
 
 from __future__ import annotations
 
-EXIT_USAGE = 2
-EXIT_REFUSED = 4
+from exitcodes import EXIT_REFUSED, EXIT_USAGE
 
 
 class AmmError(ValueError):

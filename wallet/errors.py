@@ -1,14 +1,13 @@
 """Exceptions of the wallet room.
 
 Each type carries the two class attributes `cli.errors` reads by duck typing: `name` (shown to
-the user) and `exit_code` (2 = bad input, 3 = a wallet problem). Messages never contain a
-secret: no mnemonic, seed, private key or password is ever formatted into one.
+the user) and `exit_code` (from `exitcodes`: 2 = bad input, 3 = a wallet problem). Messages
+never contain a secret: no mnemonic, seed, private key or password is ever formatted into one.
 """
 
 from __future__ import annotations
 
-EXIT_USAGE = 2
-EXIT_WALLET = 3
+from exitcodes import EXIT_USAGE, EXIT_WALLET
 
 
 class WalletError(Exception):
