@@ -258,8 +258,8 @@ class NodeServer:
         except Exception as exc:  # noqa: BLE001 - a busy chain file skips one tick
             LOG.warning("block timer: no block sealed this tick (%s)", type(exc).__name__)
             return
-        self._announce_key()
         self._announce()
+        self._announce_key()  # in the worker, so every request after the new head sees it
 
     def _announce(self) -> None:
         """Send the new best block's header to every head subscription (all blocks are final).
@@ -572,8 +572,8 @@ class NodeServer:
             self.view.seal()
         except ChainLocked:
             return
-        self._announce_key()
         self._announce()
+        self._announce_key()  # in the worker, so every request after the new head sees it
 
     def rpc_author_unwatchExtrinsic(self, sub: Any = None) -> bool:
         return True
