@@ -11,12 +11,13 @@ is there. Handlers register into `runtime_api.HANDLERS` (importing this module d
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from chain.node import runtime_api
 from chain.node.runtime_api import api
 from chain.node.view import NodeView
 from chain.substrate.mapping import to_scale, zero
+from chain.substrate.metadata import Metadata
 from chain.substrate.scale import decode_compact
 
 SM = "SubtensorModule"
@@ -56,11 +57,16 @@ SUBNET_FIELDS = {
 VALUE_KIND = {"bool": "Bool", "u16": "U16", "u32": "U32", "u64": "U64", "u128": "U128"}
 
 
-class _Types:
-    """The V15 registry in the shape `chain.substrate.mapping` walks (`.registry`)."""
+class _V15Types:
+    """The V15 registry in the shape `chain.substrate.mapping` walks (it reads `.registry`
+    only)."""
 
     def __init__(self, view: NodeView) -> None:
         self.registry = view.api_registry
+
+
+def _Types(view: NodeView) -> Metadata:  # noqa: N802 - reads as the type it stands for
+    return cast(Metadata, _V15Types(view))
 
 
 def _out(view: NodeView, method: str) -> int:

@@ -26,6 +26,7 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from chain.node.view import NodeView, RpcError
@@ -280,7 +281,7 @@ class NodeServer:
                 if other is ws:
                     self._head_subs.pop(sub, None)
 
-    def start_thread(self) -> tuple[threading.Thread, callable]:
+    def start_thread(self) -> tuple[threading.Thread, Callable[[], None]]:
         """Run in a daemon thread; returns (thread, stop function). The port is then bound."""
         loop = asyncio.new_event_loop()
         stop_event: list[asyncio.Event] = []
@@ -398,8 +399,10 @@ class NodeServer:
                 return {"jsonrpc": "2.0", "id": rid, "error": known.to_json()}, []
             return _error(rid, -32603, f"Internal error: {type(exc).__name__}: {exc}"), []
 
-    def _submit_and_watch(self, rid: Any, params: list) -> tuple[dict, list[dict]]:
-        raw = _bytes(params[0] if params else None, "extrinsic")
+    def _submit_and_watch(self, rid: Any, params: list | dict) -> tuple[dict, list[dict]]:
+        given = params.get("extrinsic") if isinstance(params, dict) else \
+            (params[0] if params else None)
+        raw = _bytes(given, "extrinsic")
         included = self._include(raw)
         self._seal()
         LOG.info("author_submitAndWatchExtrinsic: 0x%s in block %d at index %d (%s)",

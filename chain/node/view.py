@@ -58,6 +58,7 @@ PLAIN_DISPATCH_ERRORS = ("Other", "CannotLookup", "BadOrigin", "ConsumerRemainin
 DISPATCH_INFO = {"weight": {"ref_time": 0, "proof_size": 0}, "class": "Normal", "pays_fee": "Yes"}
 MANDATORY_INFO = {"weight": {"ref_time": 0, "proof_size": 0}, "class": "Mandatory",
                   "pays_fee": "Yes"}
+INHERENT_INFO = (MANDATORY_INFO, DISPATCH_INFO)  # Timestamp.set, MevShield.announce_next_key
 
 
 class RpcError(Exception):
@@ -335,10 +336,10 @@ class NodeView:
                 encoded = self._event(ev, None)
                 if encoded is not None:
                     records.append(self._record("Initialization", encoded))
-        if number > self.chain.genesis_number:
-            for position in range(inherents.COUNT):
+        if number > self.chain.genesis_number:  # as recorded: Timestamp.set's class is
+            for position, info in enumerate(INHERENT_INFO):  # Mandatory, the key's Normal
                 records.append(self._record({"ApplyExtrinsic": position}, {"System": {
-                    "ExtrinsicSuccess": {"dispatch_info": MANDATORY_INFO}}}))
+                    "ExtrinsicSuccess": {"dispatch_info": info}}}))
         for xt in self._applied(number):
             pallet = json.loads(xt[4])[0]
             for ev in json.loads(xt[8]):

@@ -1,6 +1,8 @@
 """Runtime metadata of subtensor: loading, and the lookups the node and the remote backend need.
 
-The recorded finney metadata (spec 343, `metadata/*.hex`, package data) is decoded once with
+The recorded metadata (finney's spec 343 and a spec-461 node's, `metadata/*.hex`, package data;
+`taoctl node serve` speaks `served()`, spec 461 plus a few storage entries, see
+`metadata_extend`) is decoded once with
 scalecodec (V14) and its useful part -- the type registry, pallets with their storage, calls,
 events, errors and constants, and the extrinsic's signed extensions -- is cached as JSON under
 `$XDG_CACHE_HOME/taoctl/metadata/` keyed by the bytes' hash, so later processes load it in tens of

@@ -167,6 +167,9 @@ def test_a_block_lists_cli_and_client_extrinsics_at_their_true_indices(node, sub
         by_index.setdefault(e.value["extrinsic_idx"], []).append(
             (e.value["module_id"], e.value["event_id"]))
     assert by_index[0] == by_index[1] == [("System", "ExtrinsicSuccess")]
+    classes = [e.value["attributes"]["dispatch_info"]["class"] for e in events
+               if e.value["extrinsic_idx"] in (0, 1)]
+    assert classes == ["Mandatory", "Normal"]  # as in the recorded block
     assert by_index[2] == by_index[3] == [("Balances", "Transfer"),
                                           ("System", "ExtrinsicSuccess")]
     amounts = [e.value["attributes"]["amount"] for e in events
@@ -318,3 +321,20 @@ def test_refused_requests_are_logged_with_method_and_reason_never_params(node, s
     assert "state_call refused (4003)" in lines[0] and "NoSuchApi_method" in lines[0]
     assert "author_submitExtrinsic refused (1002)" in lines[1]
     assert "ab" * 40 not in stream.getvalue()
+
+
+def test_a_transfer_event_record_is_the_recorded_bytes(view, golden):
+    """The node's System.Events record of a local `Balances.Transfer` equals the recorded
+    node's record byte for byte (461's event index, u64 amount, phase ApplyExtrinsic(2))."""
+    md = view.md
+    raw = bytes.fromhex(golden["events"]["raw_hex"][2:])
+    records = md.registry.decode_all(md.events_type(), raw)
+    record_type = md.registry.kind(md.events_type())[1]["type"]
+    recorded = next(r for r in records if r["event"].get("Balances", {}) and
+                    "Transfer" in r["event"]["Balances"])
+    args = recorded["event"]["Balances"]["Transfer"]
+    local = {"pallet": "Balances", "name": "Transfer",
+             "args": {"from": args["from"], "to": args["to"], "amount": args["amount"]}}
+    _, ours = view._record({"ApplyExtrinsic": 2}, view._event(local, "Balances"))
+    assert ours == md.registry.encode(record_type, recorded)
+    assert ours in raw

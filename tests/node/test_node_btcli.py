@@ -180,3 +180,44 @@ def test_stake_add_without_mev_protection(btcli, served_subnet, tmp_path):
     assert ok is True, doc
     assert read_free(path, ALICE)[0] == before - 5 * TAO
     assert stake_in_file(path, hotkey, ALICE, 1) > 0
+
+
+def test_reads_of_spec_461_flows_equal_the_sandbox(btcli, served_subnet, tmp_path):
+    """`stake list`, `subnets show`, `subnets hyperparameters` and `wallet overview` (the
+    flows that failed at spec 343: get_coldkey_lock, RootClaimType, hyperparams v3,
+    neurons lite) answer, each equal to the chain file's figures."""
+    from chain.local.accounts import dev_signer
+    from chain.local.extrinsic import Call
+    from chain.pallets import subtensor_module as sm
+
+    url, path, wallets, hotkey = served_subnet
+    with LocalChain.open(path) as chain:  # taoctl's own command, in the served file
+        assert chain.submit_call(dev_signer("Alice"), Call(
+            "SubtensorModule", "add_stake",
+            {"hotkey": hotkey, "netuid": 1, "amount_staked": 7 * TAO})).success
+        chain.advance(1)
+        with chain.reading() as state:
+            tempo = state.get(sm.TEMPO, 1)
+    stake = stake_in_file(path, hotkey, ALICE, 1)
+    net = ["--network", url, "--json-output"]
+    doc = as_json(run(btcli, tmp_path, "stake", "list", "--ss58", ss58_encode(ALICE),
+                      "--no-prompt", *net))
+    (rows,) = doc["stake_info"].values()
+    assert [(r["netuid"], round(r["stake_value"] * TAO)) for r in rows] == [(1, stake)]
+    doc = as_json(run(btcli, tmp_path, "subnets", "show", "--netuid", "1", "--no-prompt",
+                      *net))
+    (uid,) = doc["uids"]
+    assert uid["hotkey"] == ss58_encode(hotkey) and uid["coldkey"] == ss58_encode(ALICE)
+    assert doc["tempo"]["tempo"] == tempo
+    doc = as_json(run(btcli, tmp_path, "subnets", "hyperparameters", "--netuid", "1", *net))
+    values = {row["hyperparameter"]: row["value"] for row in doc}
+    assert values["tempo"] == tempo
+    doc = as_json(run(btcli, tmp_path, "wallet", "overview", "--wallet-name", "alice",
+                      "--wallet-path", str(wallets), *net))
+    (subnet,) = doc["subnets"]
+    (neuron,) = subnet["neurons"]
+    with LocalChain.open(path) as chain, chain.reading() as state:
+        total_alpha = state.get(sm.TOTAL_HOTKEY_ALPHA, hotkey, 1)
+    assert (subnet["netuid"], neuron["uid"], neuron["hotkey_ss58"]) == \
+        (1, 0, ss58_encode(hotkey))
+    assert round(neuron["stake"] * TAO) == total_alpha
