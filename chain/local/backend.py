@@ -258,8 +258,15 @@ class LocalBackend:
         return offline_call_data(call)
 
     def estimate_fee(self, origin: bytes, call: Call) -> int:
-        """The bundled chain charges no transaction fee."""
-        return 0
+        """The transaction fee a signed `call` from `origin` pays now (recycled), as the chain
+        charges it (`chain.local.transaction_payment`): the quote's fee is the execution's."""
+        from chain.local import transaction_payment
+
+        local = LocalCall(call.pallet, call.name, dict(call.args))
+        with self.chain.reading() as state:
+            nonce = state.get(system.ACCOUNT, origin).nonce
+            return transaction_payment.fee_details(
+                state, local.id, transaction_payment.fee_length(local, nonce)).total
 
     def sign(self, signer: Signer, call: Call) -> Signed:
         from chain.local.extrinsic import sign

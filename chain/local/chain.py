@@ -389,7 +389,7 @@ class LocalChain:
              xt.signature, int(result.success), result.error,
              blocks.record_json(result.events)))
         return Receipt(result.success, number, blocks.INHERENTS + index, xt_hash,
-                       result.events, result.error, result.message)
+                       result.events, result.error, result.message, result.fee)
 
     def nonce(self, account: bytes) -> int:
         with self.reading() as state:
