@@ -16,7 +16,7 @@ is shared by both backends: it imports nothing of `chain.local` or `chain.remote
 
 from __future__ import annotations
 
-from exitcodes import EXIT_REFUSED
+from chain.exitcodes import EXIT_REFUSED
 
 
 class ChainError(Exception):

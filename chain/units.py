@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from exitcodes import EXIT_USAGE
+from chain.exitcodes import EXIT_USAGE
 
 RAO_PER_TAO = 1_000_000_000
 DECIMALS = 9

@@ -5,7 +5,10 @@ Every room raises its own small exception types named as the chain names them
 read here by duck typing so that `amm/`, `wallet/` and `chain/` never import the CLI:
 
     name       the error's name as shown to the user (the subtensor error name where one exists)
-    exit_code  one of the codes of `exitcodes` (the README's table), re-exported below
+    exit_code  one of the codes of `chain.exitcodes` (the README's table), re-exported below
+
+`amm/` and `wallet/` may import neither `chain/` nor `cli/`, so their errors carry only `name`;
+`ROOM_EXIT_CODES` below gives their codes, looked up along the exception's class hierarchy.
 
 A user sees one line on stderr. Under any spelling of the JSON flag (`JSON_FLAGS`) that line is a
 JSON error object, and the same object is also the one JSON document on stdout, so a script that
@@ -19,7 +22,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from exitcodes import (  # noqa: F401 - re-exported: the CLI names its codes from here
+from chain.exitcodes import (  # noqa: F401 - re-exported: the CLI names its codes from here
     EXIT_CANCELLED,
     EXIT_FAILURE,
     EXIT_INTERRUPTED,
@@ -30,6 +33,20 @@ from exitcodes import (  # noqa: F401 - re-exported: the CLI names its codes fro
     EXIT_WALLET,
     MEANINGS,
 )
+
+ROOM_EXIT_CODES: dict[tuple[str, str], int] = {
+    ("amm", "AmmError"): EXIT_REFUSED,  # a swap the chain would refuse
+    ("amm", "InvalidWeights"): EXIT_USAGE,  # an offline quote's malformed input
+    ("amm", "AmountTooLow"): EXIT_USAGE,
+    ("amm", "InvalidPool"): EXIT_USAGE,
+    ("wallet", "WalletError"): EXIT_WALLET,  # a missing key, wrong password, corrupt keyfile
+    ("wallet", "InvalidAddress"): EXIT_USAGE,
+    ("wallet", "InvalidMnemonic"): EXIT_USAGE,
+    ("wallet", "InvalidSeed"): EXIT_USAGE,
+    ("wallet", "InvalidWalletName"): EXIT_USAGE,
+    ("wallet", "EmptyPassword"): EXIT_USAGE,
+}
+"""(room, class name) -> exit code for the errors of the rooms that know no exit codes."""
 
 JSON_FLAGS = ("--json", "--json-output", "--json-out")
 """Every spelling of the JSON flag (taoctl's and btcli's); `cli.output.JsonOpt` accepts these."""
@@ -64,6 +81,15 @@ class Cancelled(Exception):
 
     name = "Cancelled"
     exit_code = EXIT_CANCELLED
+
+
+def room_exit_code(cls: type) -> int | None:
+    """The code `ROOM_EXIT_CODES` gives the nearest class of `cls`'s hierarchy, if any."""
+    for klass in cls.__mro__:
+        code = ROOM_EXIT_CODES.get((klass.__module__.partition(".")[0], klass.__name__))
+        if code is not None:
+            return code
+    return None
 
 
 def _one_line(text: str) -> str:
@@ -103,6 +129,8 @@ def _classify(exc: BaseException) -> tuple[str, str, int]:
     if isinstance(exc, BrokenPipeError):
         return "", "", EXIT_OK
     declared = getattr(exc, "exit_code", None)  # the instance's, else its class's
+    if declared is None:
+        declared = room_exit_code(type(exc))
     if type(declared) is int and declared in MEANINGS and declared != EXIT_OK:
         name = getattr(exc, "name", None) or type(exc).__name__
         return str(name), _text(exc) or str(name), declared

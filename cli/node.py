@@ -15,7 +15,7 @@ import typer
 
 from cli.netopts import ChainDbOpt, chain_path
 from cli.output import JsonOpt, Output
-from exitcodes import EXIT_UNAVAILABLE, EXIT_USAGE
+from chain.exitcodes import EXIT_UNAVAILABLE, EXIT_USAGE
 
 app = typer.Typer(no_args_is_help=True)
 

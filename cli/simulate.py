@@ -15,7 +15,7 @@ import typer
 from cli.netopts import ChainDbOpt, NetworkOpt
 from cli.output import JsonOpt, Output
 from cli.walletopts import WalletNameOpt, WalletPathOpt
-from exitcodes import EXIT_USAGE
+from chain.exitcodes import EXIT_USAGE
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
                   help="Run a copy of the chain forward and report earnings.")

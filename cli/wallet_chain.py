@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from chain.exitcodes import EXIT_REFUSED, EXIT_USAGE, EXIT_WALLET
 from chain.units import format_tao, parse_tao
 from cli.netopts import ChainDbOpt, NetworkOpt, open_backend
 from cli.output import JsonOpt, Output
@@ -31,7 +32,7 @@ class TransferRefused(ValueError):
     refused (exit 4, README)."""
 
     name = "TransferRefused"
-    exit_code = 4
+    exit_code = EXIT_REFUSED
 
     def __init__(self, error: str, message: str) -> None:
         super().__init__(message)
@@ -42,7 +43,7 @@ class NothingToTransfer(ValueError):
     """A transfer that would move nothing (taoctl's check, not the chain's): a usage error."""
 
     name = "NothingToTransfer"
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
     def __init__(self, error: str, message: str) -> None:
         super().__init__(message)
@@ -51,7 +52,7 @@ class NothingToTransfer(ValueError):
 
 class AddressError(ValueError):
     name = "InvalidAddress"
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 def decode_address(text: str, *, what: str = "address") -> bytes:
@@ -80,9 +81,12 @@ def _free(backend: ChainBackend, account: bytes) -> int:
     return backend.free_balance(account)
 
 
-def _staked(backend: ChainBackend, coldkey: bytes) -> int | None:
-    """TAO value of the coldkey's stake at spot prices."""
-    return sum(row["value_rao"] for row in backend.stake_info(coldkey))
+def _staked(backend: ChainBackend, coldkey: bytes) -> dict:
+    """The coldkey's stake valued as every view values it (`chain.rules.valuation`): total
+    spot value and total exit value (rao)."""
+    from cli.staking_view import totals
+
+    return totals(backend.stake_info(coldkey))
 
 
 def _call_for(dest: bytes, value: int, keep_alive: bool, transfer_all: bool) -> tuple[str, dict]:
@@ -145,7 +149,7 @@ class UnsupportedKeyType(Exception):
     """The coldkey is not sr25519, the only signature type taoctl submits."""
 
     name = "UnsupportedKeyType"
-    exit_code = 3
+    exit_code = EXIT_WALLET
 
 
 def as_signer(keypair: Any) -> Signer:
@@ -177,7 +181,10 @@ def balance(
     out = Output(json_out)
     targets: list[tuple[str | None, str, bytes]]
     if ss58_addresses:
-        targets = [(None, a, decode_address(a, what="--ss58")) for a in ss58_addresses]
+        from cli.names import for_wallets
+
+        names = for_wallets(wallet_path)  # an address of one of our wallets shows its name
+        targets = [(names.name(a), a, decode_address(a, what="--ss58")) for a in ss58_addresses]
     elif all_wallets:
         from wallet.listing import list_wallets
 
@@ -199,30 +206,49 @@ def balance(
         backend.close()
     rows = []
     for (name, address, _), info, stake in zip(targets, infos, staked, strict=True):
-        total = info.free + (stake or 0)
+        spot, exit_ = stake["total_spot_value_rao"], stake["total_exit_value_rao"]
+        total = info.free + spot
         rows.append({"wallet": name, "ss58": address, "free_rao": info.free,
-                     "staked_rao": stake, "total_rao": total, "free": format_tao(info.free),
+                     "staked_rao": spot, "staked_spot_value_rao": spot,
+                     "staked_exit_value_rao": exit_, "total_rao": total,
+                     "total_exit_rao": info.free + exit_, "free": format_tao(info.free),
                      "total": format_tao(total)})
     data = {"network": backend.network, "block": block, "balances": rows,
             "total_free_rao": sum(r["free_rao"] for r in rows),
+            "total_staked_spot_value_rao": sum(r["staked_spot_value_rao"] for r in rows),
+            "total_staked_exit_value_rao": sum(r["staked_exit_value_rao"] for r in rows),
             "total_rao": sum(r["total_rao"] for r in rows)}
 
     def render(console) -> None:
         from rich.table import Table
 
         def amount(rao: int | None) -> str:
-            return "n/a" if rao is None else format_tao(rao, decimals=4)
+            return "n/a" if rao is None else format_tao(rao)
 
         table = Table(title=f"Balances at block {block:,}")
-        for col in ("Wallet", "Coldkey", "Free", "Staked", "Total"):
-            table.add_column(col, justify="right" if col in ("Free", "Staked", "Total")
-                             else "left")
+        money = ("Free", "Staked (spot value)", "Staked (exit value)", "Total (spot)")
+        for col in ("Wallet", "Coldkey", *money):
+            table.add_column(col, justify="right" if col in money else "left",
+                             overflow="fold")
         for r in rows:
             table.add_row(r["wallet"] or "", r["ss58"], amount(r["free_rao"]),
-                          amount(r["staked_rao"]), amount(r["total_rao"]))
+                          amount(r["staked_spot_value_rao"]),
+                          amount(r["staked_exit_value_rao"]), amount(r["total_rao"]))
         console.print(table)
+        console.print("Spot value: the alpha at the pools' prices; exit value: what unstaking "
+                      "each position now pays (fee and slippage taken).")
 
     out.result(data, render)
+
+
+def _register_overview() -> None:
+    """`wallet overview` lives in `cli.overview` (light at import: its reads load inside)."""
+    from cli.overview import overview
+
+    app.command("overview")(overview)
+
+
+_register_overview()
 
 
 @app.command("transfer")

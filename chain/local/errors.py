@@ -11,7 +11,8 @@ Refusals are the chain's own (`chain.errors`, shared with real nodes) and are re
 What is the bundled chain's alone is defined here: `ChainUnavailable` (`ChainNotFound`,
 `ChainLocked`, `ChainCorrupt`, `SchemaTooNew`): the chain file cannot be opened or written.
 
-Every type carries `name` (shown to the user) and `exit_code` (`exitcodes`), read by `cli.errors`.
+Every type carries `name` (shown to the user) and `exit_code` (`chain.exitcodes`), read by
+`cli.errors`.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from chain.errors import (
     NotExpendable,
     Stale,
 )
-from exitcodes import EXIT_UNAVAILABLE, EXIT_USAGE
+from chain.exitcodes import EXIT_UNAVAILABLE, EXIT_USAGE
 
 __all__ = [
     "BadGenesis", "BadOrigin", "BadProof", "CallUnknown", "ChainCorrupt", "ChainError",

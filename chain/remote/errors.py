@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from chain.errors import DispatchError, InvalidTransaction, refusal
-from exitcodes import EXIT_REFUSED, EXIT_UNAVAILABLE, EXIT_USAGE
+from chain.exitcodes import EXIT_REFUSED, EXIT_UNAVAILABLE, EXIT_USAGE
 
 
 class RemoteError(Exception):

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 DEFAULT_MIN_STAKE = 2_000_000  # rao: DefaultMinStake
 STAKE_CALLS = ("add_stake", "add_stake_limit", "remove_stake", "remove_stake_limit",
-               "move_stake", "transfer_stake", "swap_stake", "swap_stake_limit")
+               "move_stake", "transfer_stake", "swap_stake", "swap_stake_limit",
+               "move_stake_limit", "remove_stake_full_limit")
 
 
 class StakeReader(StorageReader, Protocol):
@@ -271,10 +272,16 @@ def check(reader: StakeReader, origin: bytes, name: str, args: dict[str, Any]) -
     if name in ("remove_stake", "remove_stake_limit"):
         return remove_stake(reader, origin, a["hotkey"], a["netuid"], a["amount_unstaked"],
                             a.get("limit_price"), bool(a.get("allow_partial", False)))
-    if name == "move_stake":
-        return transition(reader, origin, origin, a["origin_hotkey"], a["destination_hotkey"],
-                          a["origin_netuid"], a["destination_netuid"], a["alpha_amount"],
-                          kind="move_stake")
+    if name == "remove_stake_full_limit":
+        alpha = reader.stake(a["hotkey"], origin, a["netuid"])
+        return remove_stake(reader, origin, a["hotkey"], a["netuid"], alpha,
+                            a.get("limit_price"), False) | {"call": name}
+    if name in ("move_stake", "move_stake_limit"):
+        result = transition(reader, origin, origin, a["origin_hotkey"], a["destination_hotkey"],
+                            a["origin_netuid"], a["destination_netuid"], a["alpha_amount"],
+                            kind="move_stake", limit_price=a.get("limit_price"),
+                            allow_partial=bool(a.get("allow_partial", False)))
+        return result | {"call": name}
     if name == "transfer_stake":
         result = transition(reader, origin, a["destination_coldkey"], a["hotkey"], a["hotkey"],
                             a["origin_netuid"], a["destination_netuid"], a["alpha_amount"],

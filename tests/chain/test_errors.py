@@ -12,7 +12,7 @@ import pytest
 
 import chain.errors as ce
 from chain.errors import DispatchError
-from exitcodes import EXIT_REFUSED
+from chain.exitcodes import EXIT_REFUSED
 
 ROOT = Path(__file__).resolve().parents[2]
 PALLETS = ("Balances", "SubtensorModule", "Swap", "AdminUtils")

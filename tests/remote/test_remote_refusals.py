@@ -8,7 +8,7 @@ import pytest
 
 import chain.errors as ce
 from chain.errors import DispatchError
-from exitcodes import EXIT_REFUSED
+from chain.exitcodes import EXIT_REFUSED
 
 PALLETS = ("Balances", "SubtensorModule", "Swap", "AdminUtils")
 

@@ -104,7 +104,13 @@ def test_stake_trades_match_the_runtime(chain, amount, limit, partial, which):
                        **limited}),
                  Call("SubtensorModule", "swap_stake_limit",
                       {"hotkey": hotkey, "origin_netuid": a, "destination_netuid": netuid,
-                       "alpha_amount": amount, **limited})]
+                       "alpha_amount": amount, **limited}),
+                 Call("SubtensorModule", "move_stake_limit",
+                      {"origin_hotkey": hotkey, "destination_hotkey": other_hotkey,
+                       "origin_netuid": a, "destination_netuid": netuid, "alpha_amount": amount,
+                       **limited}),
+                 Call("SubtensorModule", "remove_stake_full_limit",
+                      {"hotkey": hotkey, "netuid": netuid, "limit_price": limit})]
     for call in calls:
         assert_same(backend, coldkey, call)
 
