@@ -207,6 +207,27 @@ def fees_paid(path: Path, signer: bytes, block: int) -> list[int]:
     return out
 
 
+def schedule_fees(path: Path, signer: bytes, block: int) -> list[int]:
+    """What the chain's fee schedule (`chain.rules.fees`, spec 461) charges each of `signer`'s
+    extrinsics in `block`, from its call and its length as submitted."""
+    import sqlite3
+
+    from chain.rules import fees
+
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute("SELECT e.call, n.raw FROM extrinsics e JOIN node_extrinsics n "
+                            "ON n.hash = e.hash WHERE e.block = ? AND e.signer = ? "
+                            "ORDER BY e.idx", (block, signer)).fetchall()
+    finally:
+        conn.close()
+    out = []
+    for call, raw in rows:
+        pallet, name, _ = json.loads(call)
+        out.append(fees.transaction_fee(f"{pallet}.{name}", len(raw)))
+    return out
+
+
 def extrinsic_calls(path: Path, block: int) -> list[tuple[bytes, str]]:
     """(signer, "Pallet.name") of every extrinsic of `block`, in block order."""
     import sqlite3

@@ -19,6 +19,7 @@ from tests.clients.conftest import (
     extrinsic_calls,
     fees_paid,
     run,
+    schedule_fees,
     taoctl_json,
 )
 from wallet.ss58 import ss58_encode
@@ -135,7 +136,7 @@ def test_wallet_transfer_charges_the_fee(btcli9, served):
     assert doc.get("success") is True, doc
     block = head(served)
     (fee,) = fees_paid(served.path, ALICE, block)
-    assert fee > 0
+    assert [fee] == schedule_fees(served.path, ALICE, block)
     after, _, _ = figures_now(served)
     assert after == before - TAO - fee
 
@@ -161,7 +162,8 @@ def test_stake_add_defaults_safe_and_shielded(btcli9, served):
     free_after, stake_after, _ = figures_now(served)
     assert stake_after - stake == quote["amount_out_rao"]
     fees = fees_paid(served.path, ALICE, block)
-    assert len(fees) == 2 and all(f > 0 for f in fees)  # the carrier's and the inner's
+    # the carrier's and the inner's, each the schedule's fee for its call and length
+    assert len(fees) == 2 and fees == schedule_fees(served.path, ALICE, block)
     assert free_after == free - 2 * TAO - sum(fees)
 
 
@@ -175,5 +177,5 @@ def test_stake_remove_defaults_safe_and_shielded(btcli9, served):
     free_after, stake_after, _ = figures_now(served)
     assert stake - stake_after == TAO
     fees = fees_paid(served.path, ALICE, block)
-    assert len(fees) == 2 and all(f > 0 for f in fees)
+    assert len(fees) == 2 and fees == schedule_fees(served.path, ALICE, block)
     assert free_after == free + quote["amount_out_rao"] - sum(fees)

@@ -21,6 +21,7 @@ from chain.local.accounts import DEV_ACCOUNTS
 from chain.local.backend import LocalBackend
 from chain.local.chain import LocalChain
 from chain.node.server import NodeServer
+from tests.clients.conftest import fees_paid
 from wallet.directory import Wallet
 from wallet.keys import keypair_from_uri
 from wallet.ss58 import ss58_encode
@@ -77,6 +78,11 @@ def as_json(proc: subprocess.CompletedProcess) -> dict:
     return json.loads(proc.stdout)
 
 
+def head(path: Path) -> int:
+    with LocalChain.open(path) as chain:
+        return chain.open_number() - 1
+
+
 def read_free(path: Path, *keys: bytes) -> list[int]:
     backend = LocalBackend(path)
     try:
@@ -121,7 +127,9 @@ def test_wallet_transfer(btcli, served, tmp_path):
     doc = as_json(proc)
     assert doc.get("success") is True, doc
     after = read_free(path, ALICE, BOB)
-    assert after == [before[0] - 2_500_000_000, before[1] + 2_500_000_000]
+    (fee,) = fees_paid(path, ALICE, head(path))  # the chain's fee, paid by the sender
+    assert fee > 0
+    assert after == [before[0] - 2_500_000_000 - fee, before[1] + 2_500_000_000]
 
 
 @pytest.fixture()
@@ -178,7 +186,8 @@ def test_stake_add_without_mev_protection(btcli, served_subnet, tmp_path):
     doc = as_json(run(btcli, tmp_path, "stake", "add", *common, "--unsafe"))
     (ok,) = doc["staking_success"]["1"].values()
     assert ok is True, doc
-    assert read_free(path, ALICE)[0] == before - 5 * TAO
+    (fee,) = fees_paid(path, ALICE, head(path))
+    assert read_free(path, ALICE)[0] == before - 5 * TAO - fee
     assert stake_in_file(path, hotkey, ALICE, 1) > 0
 
 
