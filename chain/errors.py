@@ -146,7 +146,8 @@ REFUSALS: dict[str, str] = {
     "Newer": """
         RegistrationPriceLimitExceeded NotEnoughBalanceToPayLockCost SwapInputTooLarge
         InvalidPool InvalidWeights
-    """,
+        LockIdOverFlow CannotUseSystemAccount
+    """,  # the last line: regqueue (registration queue, transfer_stake_and_hotkey)
 }
 
 NAMES: tuple[str, ...] = tuple(n for names in REFUSALS.values() for n in names.split())

@@ -589,6 +589,7 @@ def yuma_epoch(
     params: YumaParams | None = None,
     *,
     weight_entries: np.ndarray | None = None,
+    alpha_consensus: np.ndarray | None = None,
 ) -> YumaResult:
     """Run one Yuma epoch on a validators x miners view.
 
@@ -601,6 +602,8 @@ def yuma_epoch(
                     masks), for the production sparse epoch's one difference: with liquid alpha
                     a bond survives only where its bonds-weight entry exists (see
                     `_sparse_bond_entries`). None gives the dense epoch.
+    alpha_consensus optional (M,) consensus that feeds liquid alpha's `alpha_sigmoid` instead of
+                    this epoch's (`LiquidAlphaConsensusMode` Previous, ECONOMICS-2026 §7.7).
     The caller's arrays are never modified.
     """
     params = params or YumaParams()
@@ -642,9 +645,11 @@ def yuma_epoch(
     ema_alpha = params.ema_alpha_bits / ONE_BITS
     if params.yuma3:
         b = b_prev if b_prev is not None else np.zeros((n_val, n_miner))
-        if params.liquid_alpha and np.any(consensus != 0):
+        sigmoid_consensus = consensus if alpha_consensus is None else \
+            np.asarray(alpha_consensus, dtype=np.float64)
+        if params.liquid_alpha and np.any(sigmoid_consensus != 0):
             alpha = _alpha_sigmoid_into(
-                consensus,
+                sigmoid_consensus,
                 w_bonds,
                 b,
                 params.alpha_low_float,

@@ -17,7 +17,8 @@ Safe staking is on by default on every path that trades through a pool (`add_sta
 `remove_stake_limit`, `remove_stake_full_limit` per subnet for `--all`, `swap_stake_limit`,
 `move_stake_limit`), with btcli's tolerance default of 0.5 %; `--unsafe` uses the plain calls
 and warns on stderr when the quoted slippage is over 5 %; a cross-subnet transfer has no limit
-call and needs `--unsafe`. `--partial` lets a limit order fill only what fits. Heavy modules (amm, rich, sqlite3) load inside the commands.
+call and needs `--unsafe`. `--partial` lets a limit order fill only what fits. Heavy modules
+(amm, rich, sqlite3) load inside the commands.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import typer
 from chain.exitcodes import EXIT_REFUSED
 from cli.netopts import ChainDbOpt, NetworkOpt
 from cli.output import JsonOpt, Output
-from cli.pipeline import Signing, signed_command
+from cli.pipeline import Signing, chain_refusal, signed_command
 from cli.stakeopts import (
     AmountOpt,
     HotkeySs58Opt,
@@ -41,21 +42,10 @@ from cli.stakeopts import (
 from cli.walletopts import WalletNameOpt, WalletPathOpt
 
 if TYPE_CHECKING:
-    from chain.backend import CallQuote, ChainBackend, Signer
+    from chain.backend import Signer
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Stake and unstake through the subnet pools, slippage shown first.")
-
-
-class StakeRefused(Exception):
-    """The chain would refuse the call (found by the dry run); nothing was signed."""
-
-    name = "StakeRefused"
-    exit_code = EXIT_REFUSED
-
-    def __init__(self, error: str, message: str) -> None:
-        super().__init__(message)
-        self.name = error
 
 
 class LimitCallMissing(Exception):
@@ -63,13 +53,6 @@ class LimitCallMissing(Exception):
     nothing is signed unprotected unless --unsafe asks for it."""
 
     name = "LimitCallMissing"
-    exit_code = EXIT_REFUSED
-
-
-class NotEnoughStake(Exception):
-    """Unstaking or moving more alpha than the coldkey holds (subtensor's error name)."""
-
-    name = "NotEnoughStakeToWithdraw"
     exit_code = EXIT_REFUSED
 
 
@@ -272,7 +255,7 @@ def add(
         if stake_all:
             value = session.free() - session.backend.existential_deposit()
             if value <= 0:
-                raise StakeRefused("NotEnoughBalanceToStake", "nothing to stake: the free "
+                raise chain_refusal("NotEnoughBalanceToStake", "nothing to stake: the free "
                                    "balance is at most the existential deposit")
         quotes = []
         for n in netuids:
@@ -312,7 +295,7 @@ def _quote_checked(session: Session, make_quote, dry_run: bool = False):
         error = exc.name if answer.success else answer.error or "DispatchError"
         why = str(exc) if answer.success else answer.message
         if not dry_run:
-            raise StakeRefused(error, f"{exc.call} refused ({error}): {why}") from None
+            raise chain_refusal(error, f"{exc.call} refused ({error}): {why}") from None
         try:
             q = make_quote(partial=True)  # what the limit lets through: the largest fill
             largest = q.amount_in
@@ -331,7 +314,7 @@ def _quote_checked(session: Session, make_quote, dry_run: bool = False):
     if not answer.success:
         error = answer.error or "DispatchError"
         if not dry_run:
-            raise StakeRefused(error, f"{q.call} refused ({error}): {answer.message}")
+            raise chain_refusal(error, f"{q.call} refused ({error}): {answer.message}")
         q.refusal = refusal(error, answer.message, _largest_passing(session, q, error))
         return q
     _settle_quote(q, [], answer.result or {})
@@ -404,8 +387,9 @@ def remove(
         if unstake_all:
             value = held
         if value == 0 or value > held:
-            raise NotEnoughStake(f"the coldkey holds {held} rao of alpha on this hotkey in "
-                                 f"subnet {n}; cannot unstake {value} (NotEnoughStakeToWithdraw)")
+            raise chain_refusal(
+                "NotEnoughStakeToWithdraw", f"the coldkey holds {held} rao of alpha on this "
+                f"hotkey in subnet {n}; cannot unstake {value} (NotEnoughStakeToWithdraw)")
         q = _quote_checked(session, lambda **kw: quote_remove(
             pool(session.backend, n), n, hotkey, value,
             **{"safe": safe, "partial": partial, "tolerance": tol, "full": unstake_all,
@@ -425,8 +409,8 @@ def _held_through_hotkey(session: Session) -> list[tuple[int, int]]:
     held = [(n, alpha) for h, n, alpha in stakes_of_coldkey(session.backend, session.coldkey)
             if h == hotkey]
     if not held:
-        raise NotEnoughStake(f"the coldkey holds no stake through hotkey {hotkey_address} "
-                             "(NotEnoughStakeToWithdraw)")
+        raise chain_refusal("NotEnoughStakeToWithdraw", f"the coldkey holds no stake through "
+                            f"hotkey {hotkey_address} (NotEnoughStakeToWithdraw)")
     return held
 
 
@@ -481,7 +465,7 @@ def _unstake_all(session: Session) -> None:
         total.refusal = refusal(answer.error or "DispatchError", answer.message)
     else:
         error = answer.error or "DispatchError"
-        raise StakeRefused(error, f"unstake_all refused ({error}): {answer.message}")
+        raise chain_refusal(error, f"unstake_all refused ({error}): {answer.message}")
     _finish(session, [total], f"Unstake everything on {session.label(hotkey_address)}",
             measure=lambda q: session.free(), extra={"hotkey": hotkey_address}, shown=rows)
 
@@ -522,8 +506,9 @@ def _move_like(operation: str, *, origin: int, destination: int, amount: str | N
     if move_all:
         value = held
     if value == 0 or value > held:
-        raise NotEnoughStake(f"the coldkey holds {held} rao of alpha on this hotkey in subnet "
-                             f"{origin}; cannot move {value} (NotEnoughStakeToWithdraw)")
+        raise chain_refusal("NotEnoughStakeToWithdraw", f"the coldkey holds {held} rao of alpha on "
+                            f"this hotkey in subnet {origin}; cannot move {value} "
+                            "(NotEnoughStakeToWithdraw)")
     if operation == "swap" and origin == destination:
         raise UsageError("a swap moves stake between two different subnets (use stake move "
                          "to change hotkey)")

@@ -249,6 +249,11 @@ HYPERPARAMETERS = (
     ("registration_allowed", "NetworkRegistrationAllowed", ""),
     ("subtoken_enabled", "SubtokenEnabled", "staking open (after start_call)"),
     ("transfers_enabled", "TransferToggle", "stake transfers allowed"),
+    # regqueue: epoch modes and the collateral share (ECONOMICS-2026 §7.0, §7.7, §6.1.2)
+    ("epoch_consensus", "SubnetEpochConsensus", "0 Yuma, 1 Null"),
+    ("liquid_alpha_consensus_mode", "LiquidAlphaConsensusMode", "0 Current, 1 Previous, 2 Auto"),
+    ("collateral_lock_share", "CollateralLockShare",
+     "of 65535: burn share staked as miner collateral"),
 )
 
 
@@ -390,26 +395,36 @@ def create(
                     "identity": {k: (v or "") for k, v in identity.items()}}
         else:
             name, args = "register_network", {"hotkey": hotkey}
+        queue = _registration_queue(backend, coldkey, name, args)
         summary = {"Lock cost": format_tao(cost), "Balance": format_tao(free),
-                   "Owner coldkey": coldkey_ss58, "Owner hotkey (UID 0)": hotkey_address}
+                   "Owner coldkey": coldkey_ss58, "Owner hotkey (UID 0)": hotkey_address,
+                   **_queue_summary(queue)}
         base = {"call": f"SubtensorModule.{name}", "lock_cost_rao": cost,
                 "lock_cost": format_tao(cost), "coldkey": coldkey_ss58, "hotkey": hotkey_address,
-                "free_balance_rao": free, "free_balance_after_rao": free, "netuid": None}
+                "free_balance_rao": free, "free_balance_after_rao": free, "netuid": None,
+                **queue}
         result = _signed_call(out, backend, signing, wallet, coldkey, "SubtensorModule", name,
                               args, summary=summary, title="Create a subnet", doc=base)
         new = sorted(set(netuids(backend)) - before)
         after = backend.read("System.Account", coldkey).free
     finally:
         backend.close()
+    events = {e["name"] for e in result["receipt"]["events"]}
+    if "NetworkRegistrationQueued" not in events and "NetworkAdded" in events:
+        queue = {**queue, "queued": False, "queue_position": None}
     data = {"call": f"SubtensorModule.{name}", "lock_cost_rao": cost, "lock_cost":
             format_tao(cost), "coldkey": coldkey_ss58, "hotkey": hotkey_address,
             "free_balance_rao": free, "free_balance_after_rao": after,
-            "netuid": new[0] if new else None, **result}
+            "netuid": new[0] if new else None, **queue, **result}
 
     def render(console) -> None:
-        if data["dry_run"]:
-            console.print(f"Dry run: creating a subnet would lock {format_tao(cost)} "
-                          "(nothing signed).")
+        if data["queued"]:
+            console.print(f"[green]Subnet registration queued[/green] at position "
+                          f"{data['queue_position']} (extrinsic "
+                          f"{data['receipt']['extrinsic_id']}): {format_tao(free - after)} "
+                          f"held in escrow; the subnet exists from block "
+                          f"{data['exists_at_block']:,} (`taoctl chain advance 1` on the "
+                          "sandbox), or the escrow is refunded if no netuid is free then.")
         else:
             console.print(f"[green]Created subnet {data['netuid']}[/green], locking "
                           f"{format_tao(free - after)} (extrinsic "
@@ -417,6 +432,32 @@ def create(
                           f"start --netuid {data['netuid']}`.")
 
     out.result(data, render)
+
+
+# -- regqueue: the subnet registration queue (ECONOMICS-2026 §6.3) --------------------------------
+def _registration_queue(backend: ChainBackend, coldkey: bytes, name: str, args: dict) -> dict:
+    """Whether the registration would wait in the queue, where, and from which block the subnet
+    exists, from the chain's dry run (a chain without the queue always creates at once)."""
+    from chain.backend import Call
+    from cli.pipeline import verdict
+
+    result = verdict(backend, coldkey, Call("SubtensorModule", name, args)).result or {}
+    queued = bool(result.get("queued"))
+    return {"queued": queued, "queue_position": result.get("queue_position"),
+            "exists_at_block": result.get("exists_at_block"),
+            "pruned_netuid": result.get("pruned_netuid"),
+            "escrow_account": result.get("escrow_account")}
+
+
+def _queue_summary(queue: dict) -> dict:
+    if not queue["queued"]:
+        return {"Subnet exists": "at once"}
+    rows = {"Queue position": f"{queue['queue_position']} (0 = next)",
+            "Subnet exists": f"from block {queue['exists_at_block']:,} (the lock waits in "
+                             "escrow; refunded if no netuid is free then)"}
+    if queue["pruned_netuid"] is not None:
+        rows["Pruned to make room"] = f"subnet {queue['pruned_netuid']}"
+    return rows
 
 
 @app.command("start")

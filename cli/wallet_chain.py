@@ -14,29 +14,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from chain.exitcodes import EXIT_REFUSED, EXIT_USAGE, EXIT_WALLET
+from chain.exitcodes import EXIT_USAGE, EXIT_WALLET
 from chain.units import format_tao, parse_tao
 from cli.netopts import ChainDbOpt, NetworkOpt, open_backend
 from cli.output import JsonOpt, Output
-from cli.pipeline import Signing, signed_command
+from cli.pipeline import Signing, chain_refusal, signed_command
 from cli.walletopts import HotkeyOpt, WalletNameOpt, WalletPathOpt, resolve_wallet
 
 if TYPE_CHECKING:  # pragma: no cover
     from chain.backend import ChainBackend, Signer
 
 app = typer.Typer()
-
-
-class TransferRefused(ValueError):
-    """The transfer would fail on chain, so it was not signed (nothing changed): the chain
-    refused (exit 4, README)."""
-
-    name = "TransferRefused"
-    exit_code = EXIT_REFUSED
-
-    def __init__(self, error: str, message: str) -> None:
-        super().__init__(message)
-        self.name = error
 
 
 class NothingToTransfer(ValueError):
@@ -98,7 +86,8 @@ def _call_for(dest: bytes, value: int, keep_alive: bool, transfer_all: bool) -> 
 
 def preview_transfer(backend, source: bytes, dest: bytes, value: int, *, keep_alive: bool,
                      transfer_all: bool) -> dict:
-    """Dry-run the transfer and describe it; raises TransferRefused if the chain would refuse."""
+    """Dry-run the transfer and describe it; raises the chain's typed refusal (`chain.errors`)
+    if the chain would refuse."""
     from chain.backend import Call
 
     if source == dest:
@@ -108,7 +97,7 @@ def preview_transfer(backend, source: bytes, dest: bytes, value: int, *, keep_al
     verdict = backend.quote_call(source, Call("Balances", name, args))
     if not verdict.success:
         error = verdict.error or "DispatchError"
-        raise TransferRefused(error, verdict.message or error)
+        raise chain_refusal(error, verdict.message or error)
     events = verdict.events
     moved = sum(e["args"]["amount"] for e in events
                 if e["pallet"] == "Balances" and e["name"] == "Transfer")
@@ -128,13 +117,14 @@ def preview_transfer(backend, source: bytes, dest: bytes, value: int, *, keep_al
 def quote_transfer(backend: ChainBackend, source: bytes, dest: bytes, value: int, *,
                    keep_alive: bool, transfer_all: bool) -> dict:
     """The whole quote, the refusal included: what a dry run shows."""
+    from chain.errors import DispatchError
     from cli.pipeline import refusal
 
     try:
         quote = preview_transfer(backend, source, dest, value, keep_alive=keep_alive,
                                  transfer_all=transfer_all)
         quote["refusal"] = None
-    except TransferRefused as exc:
+    except DispatchError as exc:  # the chain's typed refusal
         free = _free(backend, source)
         largest = max(free - backend.existential_deposit(), 0) if keep_alive else free
         name, _ = _call_for(dest, value, keep_alive, transfer_all)

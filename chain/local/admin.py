@@ -24,6 +24,8 @@ def _subnet_setter(name: str, item, arg: str) -> None:
     def setter(env: Env, origin: bytes, netuid: int, **value) -> None:
         _ensure_sudo(env, origin)
         su.ensure_subnet(env.state, netuid)
+        if name in _SETTER_CHECKS:  # regqueue
+            _SETTER_CHECKS[name](env.state, netuid, value[arg])
         env.state.set(item, netuid, value[arg])
         env.emit("AdminUtils", name, netuid=netuid, **{arg: value[arg]})
 
@@ -42,6 +44,16 @@ def _global_setter(name: str, item, arg: str) -> None:
     setter.__doc__ = f"Sudo: set `{item.name}`."
     call(admin_utils.PALLET, name)(setter)
 
+
+# -- regqueue: `sudo_set_max_allowed_uids` is bounded by the epoch mode's UID budget (§6.2) ----
+def _max_allowed_uids_check(state, netuid: int, value: int) -> None:
+    from chain.local.epoch_modes import check_max_allowed_uids
+
+    check_max_allowed_uids(state, netuid, value)
+
+
+_SETTER_CHECKS = {"sudo_set_max_allowed_uids": _max_allowed_uids_check}
+# -- end regqueue
 
 for _name, _item, _arg, _ in admin_utils.SUBNET_SETTERS:
     _subnet_setter(_name, _item, _arg)

@@ -254,6 +254,9 @@ class Run:
                                                   state.get(sm.TAO_WEIGHT))
         self.owner_cut = state.get(sm.SUBNET_OWNER_CUT)
         self.max_epochs = state.get(sm.MAX_EPOCHS_PER_BLOCK)
+        # regqueue: Null subnets cap a block's epochs at 1 (`epoch_modes`, §7.0)
+        self.null_subnets = frozenset(n for n in self.subnets
+                                      if state.get(sm.SUBNET_EPOCH_CONSENSUS, n) == 1)
         self.clocks = {n: _clock(state, n, first) for n in self.subnets}
         self.stored_clocks = dict(self.clocks)
         self.issuance = state.get(balances.TOTAL_ISSUANCE)
@@ -344,7 +347,7 @@ class Run:
             self.pending_steps += 1
             return []
         self._sync_steps()
-        schedule = cm.schedule_epochs(self.clocks, number, self.max_epochs)
+        schedule = cm.schedule_epochs(self.clocks, number, self.max_epochs, self.null_subnets)
         previous = self.clocks
         self.clocks = schedule.clocks
         ran = [self.epoch(netuid, number, previous[netuid].last_epoch_block)
@@ -398,7 +401,8 @@ class Run:
         steps = self.pending_steps
         if steps:
             self.clocks = {n: cm.EpochClock(c.tempo, c.last_epoch_block, c.pending_epoch_at,
-                                            min(c.blocks_since_last_step + steps, 2**64 - 1),
+                                            min(c.blocks_since_last_step + steps,
+                                                c.tempo + 1),  # saturates (475)
                                             c.epoch_index) for n, c in self.clocks.items()}
             self.pending_steps = 0
 
@@ -558,5 +562,6 @@ def _skip_clock(state: State, netuid: int, first: int, last: int) -> None:
             index += count
             pending_at = 0
             since = last - last_epoch
+    since = min(since, clock.tempo + 1)  # `BlocksSinceLastStep` saturates at tempo + 1 (475)
     _store_clock(state, netuid, clock, cm.EpochClock(clock.tempo, last_epoch, pending_at, since,
                                                      index))

@@ -53,6 +53,7 @@ __all__ = [
     "root_sell_flag",
     "block_tao_emissions",
     "schedule_epochs",
+    "epoch_cap_for_block",
     "should_run_epoch",
     "split_dividends",
     "subnet_emission_shares",
@@ -579,13 +580,14 @@ def should_run_epoch(
     blocks_since_last_step: int = 0,
 ) -> bool:
     """`should_run_epoch`: never with tempo 0; yes if an owner trigger / deferral is due
-    (`PendingEpochAt > 0` and reached), or after more than MAX_TEMPO blocks without a step, or
-    once `block - LastEpochBlock >= tempo` (saturating)."""
+    (`PendingEpochAt > 0` and reached), or (the safety net, ECONOMICS-2026 §0 item 14) after
+    more than `tempo` blocks without a step, or once `block - LastEpochBlock >= tempo`
+    (saturating)."""
     if tempo == 0:
         return False
     if pending_epoch_at > 0 and block >= pending_epoch_at:
         return True
-    if blocks_since_last_step > MAX_TEMPO:
+    if blocks_since_last_step > tempo:
         return True
     return max(block - last_epoch_block, 0) >= tempo
 
@@ -620,13 +622,27 @@ class EpochSchedule:
     """Due subnets beyond the per-block cap, pushed to `PendingEpochAt = block + 1`."""
 
 
+def epoch_cap_for_block(clocks: Mapping[int, EpochClock], block: int, configured: int,
+                        null_subnets: frozenset[int] | set[int] = frozenset()) -> int:
+    """`epoch_cap_for_block` (475): `MaxEpochsPerBlock`, or at most 1 when any non-root subnet
+    in Null mode (`null_subnets`) is due this block (a large Null epoch takes the block)."""
+    for netuid in null_subnets:
+        c = clocks.get(netuid)
+        if netuid != 0 and c is not None and should_run_epoch(
+                c.tempo, block, c.last_epoch_block, c.pending_epoch_at, c.blocks_since_last_step):
+            return min(configured, 1)
+    return configured
+
+
 def schedule_epochs(
     clocks: Mapping[int, EpochClock],
     block: int,
     max_epochs_per_block: int = 2,
+    null_subnets: frozenset[int] | set[int] = frozenset(),
 ) -> EpochSchedule:
     """`drain_pending`'s scheduling, per subnet in storage order (`network_lock.storage_order`):
-    `BlocksSinceLastStep += 1`; if `should_run_epoch`, either defer it (cap reached) or run it
+    `BlocksSinceLastStep += 1`, saturating at `tempo + 1` (475); if `should_run_epoch`, either
+    defer it (cap reached: `epoch_cap_for_block`, 1 when a Null subnet is due) or run it
     (reset `BlocksSinceLastStep`); a run consumes the slot: `LastEpochBlock = block`,
     `PendingEpochAt = 0`, index + 1. Root (netuid 0) is not passed in by the chain. (The chain
     also skips, slot consumed and pending kept, a subnet whose epoch input is inconsistent: the
@@ -634,9 +650,10 @@ def schedule_epochs(
     out: dict[int, EpochClock] = {}
     run: list[int] = []
     deferred: list[int] = []
+    max_epochs_per_block = epoch_cap_for_block(clocks, block, max_epochs_per_block, null_subnets)
     for netuid in sorted(clocks, key=storage_order):
         c = clocks[netuid]
-        since = min(c.blocks_since_last_step + 1, MAX_U64)
+        since = min(c.blocks_since_last_step + 1, c.tempo + 1)
         c = EpochClock(c.tempo, c.last_epoch_block, c.pending_epoch_at, since, c.epoch_index)
         if not should_run_epoch(c.tempo, block, c.last_epoch_block, c.pending_epoch_at, since):
             out[netuid] = c

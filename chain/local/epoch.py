@@ -19,8 +19,10 @@ and the payout of its result into stake (`distribute_emission`, via `emission_sp
 `distribute(state, netuid, outputs, pending)` applies `plan_epoch_payout`: the owner cut
 to (SubnetOwnerHotkey, SubnetOwner), incentives to miners (owner hotkeys' withheld and burned),
 alpha dividends (take to the validator's owner, the rest grows its pool for every nominator),
-root dividends (take staked, the rest claimable in `RootClaimable`). Not modelled: childkeys,
-auto-stake destinations, root claims (the claimable alpha stays counted in `SubnetAlphaOut`).
+root dividends (take staked, the rest claimable in `RootClaimable`). A subnet whose `SubnetEpochConsensus` is Null runs
+`epoch_modes`' Null epoch instead (ECONOMICS-2026 §7.0); liquid alpha reads its consensus input
+per `LiquidAlphaConsensusMode` and the bond cutoff is `LastYumaStepBlock` (§7.7). Not modelled:
+childkeys, auto-stake destinations, root claims (the claimable alpha stays counted in `SubnetAlphaOut`).
 Arithmetic: the matrix math is float64 on the I32F32 grid (`chain.yuma`); everything that moves
 alpha is integer rao with the chain's floors.
 """
@@ -30,6 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from chain.local import emission_split as es
+from chain.local import epoch_modes
 from chain.local import share_pool as sp
 from chain.local import stake_utils as su
 from chain.local.accounts import ROOT_NETUID
@@ -49,6 +52,7 @@ class EpochOutputs:
     alpha_stake: list[int]  # TotalHotkeyAlpha[hotkey, netuid] per UID, as the epoch read it
     root_stake: list[int]  # TotalHotkeyAlpha[hotkey, ROOT] per UID
     neurons: NeuronCache | None = None  # what the epoch read, handed on to its payout
+    null: object | None = None  # regqueue: a Null epoch's `epoch_modes.NullPlan`
 
     @property
     def total(self) -> int:
@@ -263,6 +267,9 @@ def run_epoch(state: State, netuid: int, rao_emission: int, block: int, last_epo
 
     last_update, registered = neurons.last_update, neurons.registered
     active = last_update + activity_cutoff(state, netuid) >= block
+    if epoch_modes.mode(state, netuid) == epoch_modes.NULL:  # regqueue: ECONOMICS-2026 §7.0
+        return epoch_modes.run_null_epoch(state, netuid, block, last_epoch_block, stakes,
+                                          hotkeys, active.tolist())
     permits = np.array(_vector(state.get(sm.VALIDATOR_PERMIT, netuid), n, False), dtype=bool)
     if owner_uid is not None:
         permits[owner_uid] = True
@@ -284,11 +291,22 @@ def run_epoch(state: State, netuid: int, rao_emission: int, block: int, last_epo
     bonds_prev = u16_to_float(neurons.bonds.astype(np.int64)) if params.yuma3 else \
         neurons.bonds.copy()  # masked below: the cache keeps what is stored
     tempo = state.get(sm.TEMPO, netuid)
-    # bonds to UIDs registered since the last epoch go (0: none ran yet, then a tempo back)
-    last_tempo = (last_epoch_block + 1) if last_epoch_block else max(block - tempo, 0)
+    # bonds to UIDs registered since the last Yuma epoch go (0: none ran yet, then a tempo
+    # back); `LastYumaStepBlock` since 475, which differs only after Null epochs
+    last_yuma = epoch_modes.yuma_bond_cutoff_block(state, netuid, last_epoch_block)
+    last_tempo = (last_yuma + 1) if last_yuma else max(block - tempo, 0)
     bonds_prev[:, registered >= last_tempo] = 0.0
 
-    result = yuma_epoch(active_stake, weights, bonds_prev, params)
+    alpha_consensus = None
+    if params.liquid_alpha:  # `LiquidAlphaConsensusMode` (§7.7): Previous needs the stored one
+        previous = epoch_modes.previous_consensus(state, netuid, n)
+        mode = state.get(sm.LIQUID_ALPHA_CONSENSUS_MODE, netuid)
+        if epoch_modes.liquid_alpha_consensus(mode, params.bonds_penalty, None,
+                                              previous) is previous:
+            alpha_consensus = previous
+    result = yuma_epoch(active_stake, weights, bonds_prev, params,
+                        alpha_consensus=alpha_consensus)
+    epoch_modes.after_yuma_epoch(state, netuid)
     server, validator = epoch_emission_split(result.incentive, result.dividends, active_stake,
                                              rao_emission, stake)
     server_l, validator_l = [int(x) for x in server], [int(x) for x in validator]
@@ -344,6 +362,8 @@ def distribute(state: State, netuid: int, outputs: EpochOutputs, pending: es.Pen
     """Carry out `plan_epoch_payout` for the epoch's outputs; returns the alpha paid into stake
     (credits and pool growth). Burned incentive stays in `SubnetAlphaOut`, and so does what
     floors away, as dust."""
+    if outputs.null is not None:  # regqueue: a Null epoch's amounts need the drained pools
+        return epoch_modes.distribute_null(state, netuid, outputs, pending)
     emission = [(h, s, v) for h, s, v in zip(outputs.hotkeys, outputs.server, outputs.validator,
                                              strict=True) if h is not None]
     neurons = outputs.neurons

@@ -2,6 +2,8 @@
 
 `BLOCK_HOOKS` lists the hooks `runtime.open_block` runs when a block opens (ECONOMICS.md §3.1):
 
+0. `on_idle` of the previous block (the bundled chain has no end-of-block point): dissolution
+   cleanup and the subnet registration queue, `registration_queue.RegistrationQueueHook`;
 1. `update_registration_prices_for_networks`: `registration_hook.RegistrationPriceDecay`;
 2.-5. the block emission, `run_coinbase` and the price EMA: `coinbase.Coinbase` (its `Run.block`
    lists the steps).
@@ -24,8 +26,9 @@ from __future__ import annotations
 def _hooks() -> list:
     from chain.local.coinbase import Coinbase
     from chain.local.registration_hook import RegistrationPriceDecay
+    from chain.local.registration_queue import RegistrationQueueHook
 
-    return [RegistrationPriceDecay(), Coinbase()]
+    return [RegistrationQueueHook(), RegistrationPriceDecay(), Coinbase()]
 
 
 BLOCK_HOOKS: list = _hooks()

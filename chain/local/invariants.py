@@ -55,6 +55,12 @@ CHECKS = ("issuance_equals_balances", "issuance_cap", "issuance_moves", "block_l
           "existential_deposit", "subnet_accounts", "alpha_out", "share_pools",
           "epoch_payouts", "storage_decodes", "database_integrity", "rows_decode",
           "history")
+# -- regqueue: the subnet registration queue's escrow (ECONOMICS-2026 §6.3) ---------------------
+CHECKS += ("registration_escrow",)
+"""14. Registration escrow: every queued subnet registration has its escrow row equal to its
+    lock, every escrow row belongs to a queued registration and its sub-account holds exactly
+    that, and no netuid waiting for cleanup is still added (`registration_queue`)."""
+# -- end regqueue
 _FILE_CHECKS = ("database_integrity", "storage_decodes", "rows_decode")
 
 
@@ -162,6 +168,10 @@ def _check_ledger(chain: LocalChain, results: dict[str, list[str]]) -> None:
 
         pool_invariants.check_into(state, accounts, results)
         results["epoch_payouts"] += _epoch_payouts(state)
+        # regqueue
+        from chain.local.registration_queue import escrow_failures
+
+        results["registration_escrow"] += escrow_failures(state)
 
 
 def _issuance_by_rows(conn, state) -> list[str]:

@@ -32,6 +32,7 @@ __all__ = [
     "NETWORK_IMMUNITY_PERIOD",
     "NETWORK_LOCK_REDUCTION_INTERVAL",
     "NETWORK_MIN_LOCK_COST",
+    "POOL_TAO_SOURCE",
     "RAO_PER_TAO",
     "RUNTIME_NETWORK_LOCK_REDUCTION_INTERVAL",
     "RUNTIME_NETWORK_MIN_LOCK_COST",
@@ -40,6 +41,7 @@ __all__ = [
     "median_price",
     "network_to_prune",
     "new_pool",
+    "pool_tao",
     "NewPool",
     "storage_order",
     "SubnetForPruning",
@@ -117,27 +119,54 @@ def median_price(prices: Iterable[int]) -> int:
     return U64F64.div(U64F64.clamp(lower + upper), U64F64.from_int(2))
 
 
+# -- regqueue: the new pool's TAO (ECONOMICS-2026 §6.3, §0.0 item 3) ---------------------------
+POOL_TAO_SOURCE = "tao_paid"
+"""Which TAO seeds a new subnet's pool, the one place this choice is made:
+
+- "tao_paid" (chosen): `SubnetTAO = the TAO actually paid` (the escrowed lock), as the runtime
+  473/475 audits state for the escrow release;
+- "max_lock_min": `SubnetTAO = max(TAO paid, NetworkMinLockCost)`, as every stored `subnet.rs`
+  (all predating the escrow) reads.
+
+The two differ only when the TAO paid is below `NetworkMinLockCost` (the lock cost never is
+when it is charged; a queued lock can be, if root raises the minimum while it waits)."""
+
+
+def pool_tao(lock: int, min_lock: int, source: str = POOL_TAO_SOURCE) -> int:
+    """The new pool's `SubnetTAO` for `lock` rao paid, under `source` (see POOL_TAO_SOURCE)."""
+    if source == "tao_paid":
+        return lock
+    if source == "max_lock_min":
+        return lock if lock >= min_lock else min_lock
+    raise ValueError(f"unknown pool TAO source {source!r}")
+
+
 @dataclass(frozen=True)
 class NewPool:
     """The reserves a freshly registered subnet starts with, and the lock bookkeeping."""
 
     subnet_tao: int
-    """`SubnetTAO`: the whole lock, at least `NetworkMinLockCost`."""
+    """`SubnetTAO`: `pool_tao(lock, min_lock)`."""
     subnet_alpha_in: int
     """`SubnetAlphaIn`: `floor(SubnetTAO / median price)`."""
     subnet_locked: int
     """`SubnetLocked`: the TAO actually taken from the owner."""
     recycled: int
     """TAO recycled at registration (`lock - SubnetTAO`, saturating): 0 in the current code."""
+    topped_up: int = 0
+    """TAO the pool holds beyond the lock (`SubnetTAO - lock`, saturating): only under
+    "max_lock_min" with a lock below the minimum (nothing pays it: the pre-escrow chain's
+    behaviour, kept only so the alternative reads as the chain did)."""
 
 
 def new_pool(
-    lock: int, min_lock: int = NETWORK_MIN_LOCK_COST, median_u64f64: int = U64F64.one
+    lock: int, min_lock: int = NETWORK_MIN_LOCK_COST, median_u64f64: int = U64F64.one,
+    source: str = POOL_TAO_SOURCE,
 ) -> NewPool:
-    """Seed a new subnet's pool (`do_register_network`): `SubnetTAO = max(lock, min_lock)` and
-    `SubnetAlphaIn = floor(U64F64(SubnetTAO) / median)` (truncating division; 0 if it does not fit
-    U64F64 or the median is 0), saturated into u64. `SubnetAlphaOut` starts at 0."""
-    subnet_tao = lock if lock >= min_lock else min_lock
+    """Seed a new subnet's pool (`set_new_network_state`): `SubnetTAO = pool_tao(lock, min_lock,
+    source)` and `SubnetAlphaIn = floor(U64F64(SubnetTAO) / median)` (truncating division; 0 if it
+    does not fit U64F64 or the median is 0), saturated into u64. `SubnetAlphaOut` starts at 0."""
+    subnet_tao = pool_tao(lock, min_lock, source)
     alpha = 0
     if median_u64f64 > 0:
         q = U64F64.div(U64F64.from_int(subnet_tao), median_u64f64)
@@ -147,6 +176,7 @@ def new_pool(
         subnet_alpha_in=alpha,
         subnet_locked=lock,
         recycled=max(lock - subnet_tao, 0),
+        topped_up=max(subnet_tao - lock, 0),
     )
 
 

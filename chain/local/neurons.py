@@ -5,8 +5,8 @@ Storage (subtensor's): `SubnetworkN[netuid]` UIDs in use, `Keys[netuid, uid]` ->
 netuid]`, and the per-UID vectors `Emission` and `LastUpdate`.
 
 Pruning (`get_neuron_to_prune`, ECONOMICS.md §6.2): the owner's immortal UIDs are skipped (at
-most `ImmuneOwnerUidsLimit`: the `SubnetOwnerHotkey` first, then the owner coldkey's other
-registered hotkeys, oldest registration first); of the rest the lowest `Emission` is pruned,
+most `ImmuneOwnerUidsLimit`: the `SubnetOwnerHotkey` first, then the UIDs whose hotkey the
+owner coldkey owns, `Owner[hotkey]`, oldest registration first; ECONOMICS-2026 §6.2); of the rest the lowest `Emission` is pruned,
 ties to the earliest registration, then the lowest UID. A non-immune candidate is preferred when
 more than `MinNonImmuneUids` UIDs are non-immune; otherwise the lowest immune candidate goes.
 """
@@ -64,14 +64,16 @@ def _assign(state: State, netuid: int, uid: int, hotkey: bytes, block: int) -> N
 
 
 def immortal_uids(state: State, netuid: int) -> list[int]:
-    """The owner's UIDs that are never pruned (`get_immune_owner_uids`, via the kernel)."""
+    """The owner's UIDs that are never pruned (`get_immune_owner_uids`, via the kernel). Since
+    475 the owner's hotkeys are found by scanning the subnet's UIDs for `Owner[hotkey] ==
+    SubnetOwner` (ECONOMICS-2026 §6.2), not by walking `OwnedHotkeys`: the sets agree while the
+    two maps do."""
     owner_hotkey = state.get(sm.SUBNET_OWNER_HOTKEY, netuid)
     owner = state.get(sm.SUBNET_OWNER, netuid)
     owned = []
     if owner is not None:
-        for hex_key in state.get(sm.OWNED_HOTKEYS, owner):
-            uid = uid_of(state, netuid, bytes.fromhex(hex_key))
-            if uid is not None:
+        for uid, hotkey in enumerate(hotkeys(state, netuid)):
+            if hotkey is not None and state.get(sm.OWNER, hotkey) == owner:
                 owned.append((uid, state.get(sm.BLOCK_AT_REGISTRATION, netuid, uid)))
     hotkey_uid = uid_of(state, netuid, owner_hotkey) if owner_hotkey is not None else None
     return rp.immortal_uids(owned, hotkey_uid, state.get(sm.IMMUNE_OWNER_UIDS_LIMIT, netuid))

@@ -110,7 +110,9 @@ def hyperparameters(state: State, netuid: int) -> dict:
              sm.IMMUNITY_PERIOD, sm.YUMA3_ON, sm.IMMUNE_OWNER_UIDS_LIMIT, sm.MIN_NON_IMMUNE_UIDS,
              sm.MAX_REGISTRATIONS_PER_BLOCK, sm.NETWORK_REGISTRATION_ALLOWED, sm.BURN, sm.MIN_BURN,
              sm.MAX_BURN, sm.BURN_HALF_LIFE, sm.BURN_INCREASE_MULT, sm.SUBTOKEN_ENABLED,
-             sm.SUBNET_EMISSION_ENABLED, sm.TRANSFER_TOGGLE, swap.FEE_RATE, swap.SWAP_BALANCER)
+             sm.SUBNET_EMISSION_ENABLED, sm.TRANSFER_TOGGLE, swap.FEE_RATE, swap.SWAP_BALANCER,
+             # regqueue: epoch modes, collateral share
+             sm.SUBNET_EPOCH_CONSENSUS, sm.LIQUID_ALPHA_CONSENSUS_MODE, sm.COLLATERAL_LOCK_SHARE)
     params = {item.name: state.get(item, netuid) for item in items}
     params["SubnetOwnerCut"] = state.get(sm.SUBNET_OWNER_CUT)
     return {"netuid": netuid, **params}

@@ -3,7 +3,10 @@
 
 A registration pays the subnet's current `Burn`: the TAO goes into the subnet account and buys
 alpha through the pool (`amm.swap`, fees on, no limit; the fee stays in the subnet account), and
-that alpha is destroyed (it never enters `SubnetAlphaOut`). Issuance does not change; the price
+that alpha is destroyed (it never enters `SubnetAlphaOut`). A share `CollateralLockShare / 65535`
+of the burn (default 0: none) is bought second and staked to the new neuron as locked miner
+collateral instead (`MinerCollateral`, ECONOMICS-2026 §6.1.2; `registration_price.
+collateral_split` rounds it). Issuance does not change; the price
 rises. The UID is the next free one, or on a full subnet the one `neurons.neuron_to_prune`
 picks. Afterwards the price is bumped by `BurnIncreaseMult` (1.26).
 
@@ -51,17 +54,22 @@ def do_register(env: Env, coldkey: bytes, netuid: int, hotkey: bytes) -> int:
     prune = neurons.neuron_to_prune(state, netuid, block) if full else None
     if full and prune is None:
         raise fail("NoNeuronIdAvailable", f"subnet {netuid} is full and every UID is immortal")
+    burned, collateral = rp.collateral_split(burn, state.get(sm.COLLATERAL_LOCK_SHARE, netuid))
     pool = su.read_pool(state, netuid)
     try:
-        swap = amm.swap(pool, amm.BUY, burn)
+        swap = amm.swap(pool, amm.BUY, burned)
+        locked = amm.swap(swap.pool_after, amm.BUY, collateral) if collateral else None
     except amm.AmmError as exc:
         raise from_amm(exc) from None
     su.create_account_if_non_existent(state, coldkey, hotkey)
     su.move_tao(state, coldkey, subnet_account(netuid), burn)
     if not su.is_stable(state, netuid):
-        su.write_pool(state, netuid, swap.pool_after)
+        su.write_pool(state, netuid, (locked or swap).pool_after)
     state.set(sm.TOTAL_STAKE, state.get(sm.TOTAL_STAKE) + burn)
-    state.set(sm.SUBNET_TAO_FLOW, netuid, state.get(sm.SUBNET_TAO_FLOW, netuid) + swap.net_in)
+    state.set(sm.SUBNET_TAO_FLOW, netuid, state.get(sm.SUBNET_TAO_FLOW, netuid) + swap.net_in
+              + (locked.net_in if locked else 0))
+    if locked is not None:  # the collateral part: staked to the new neuron and locked
+        lock_collateral(state, netuid, hotkey, coldkey, locked.amount_out)
     if full:
         replaced = neurons.replace_neuron(state, netuid, prune, hotkey, block)
         uid = prune
@@ -77,7 +85,10 @@ def do_register(env: Env, coldkey: bytes, netuid: int, hotkey: bytes) -> int:
               state.get(sm.RAO_RECYCLED_FOR_REGISTRATION, netuid) + burn)
     env.emit("SubtensorModule", "NeuronRegistered", netuid=netuid, uid=uid, hotkey=hotkey)
     env.result = {"call": "burned_register", "netuid": netuid, "uid": uid,
-                  "burn_rao": burn, "alpha_burned_rao": swap.amount_out, "fee_rao": swap.fee,
+                  "burn_rao": burn, "alpha_burned_rao": swap.amount_out,
+                  "fee_rao": swap.fee + (locked.fee if locked else 0),
+                  "collateral_tao_rao": collateral,
+                  "collateral_alpha_rao": locked.amount_out if locked else 0,
                   "replaced_hotkey": None if replaced is None else "0x" + replaced.hex(),
                   "next_burn_rao": state.get(sm.BURN, netuid)}
     return uid
@@ -129,6 +140,22 @@ def root_register(env: Env, origin: bytes, hotkey: bytes) -> None:
     state.set(sm.REGISTRATIONS_THIS_BLOCK, ROOT_NETUID, count + 1)
     env.emit("SubtensorModule", "NeuronRegistered", netuid=ROOT_NETUID, uid=uid, hotkey=hotkey)
     env.result = {"call": "root_register", "netuid": ROOT_NETUID, "uid": uid}
+
+
+def lock_collateral(state, netuid: int, hotkey: bytes, coldkey: bytes, alpha: int) -> None:
+    """Stake `alpha` (already bought) to (hotkey, coldkey) and add it to the miner's locked
+    collateral (`MinerCollateral`, ECONOMICS-2026 §5.6)."""
+    state.set(sm.SUBNET_ALPHA_OUT, netuid, state.get(sm.SUBNET_ALPHA_OUT, netuid) + alpha)
+    su.credit_stake(state, hotkey, coldkey, netuid, alpha)
+    state.set(sm.MINER_COLLATERAL, netuid, hotkey, coldkey,
+              state.get(sm.MINER_COLLATERAL, netuid, hotkey, coldkey) + alpha)
+
+
+def available_to_unstake(state, hotkey: bytes, coldkey: bytes, netuid: int) -> int:
+    """The part of a position that may leave it (§5.2 unstake step 3): the stake less the
+    miner collateral locked on it (`MinerCollateral`, 0 unless a share of a burn was locked)."""
+    locked = state.get(sm.MINER_COLLATERAL, netuid, hotkey, coldkey)
+    return max(su.stake_of(state, hotkey, coldkey, netuid) - locked, 0)
 
 
 def burn_cost(state, netuid: int) -> int:

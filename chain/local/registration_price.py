@@ -43,6 +43,7 @@ __all__ = [
     "Q32_ONE",
     "bump_burn",
     "clamp_burn",
+    "collateral_split",
     "decay_burn",
     "decay_factor_q32",
     "immortal_uids",
@@ -145,6 +146,18 @@ def bump_burn(
     mult = max(mult_u64f64, U64F64.one)
     bumped = U64F64.to_u64(U64F64.saturating_mul(U64F64.from_int(burn), mult))
     return clamp_burn(bumped, min_burn, max_burn)
+
+
+# --- regqueue: the collateral share of the burn (ECONOMICS-2026 §6.1.2, §5.6) ----------------
+
+
+def collateral_split(burn: int, collateral_lock_share: int) -> tuple[int, int]:
+    """(burned part, collateral part) of a registration burn: the collateral part is
+    `floor(burn * CollateralLockShare / 65535)` (u16 share; the floor on the collateral side is
+    the reading ECONOMICS-2026 §6.1.2 labels Medium, kept here), the rest is bought and burned.
+    The default share 0 burns everything, as in the baseline."""
+    collateral = burn * min(collateral_lock_share, 65_535) // 65_535
+    return burn - collateral, collateral
 
 
 # --- Pruning -----------------------------------------------------------------------------------

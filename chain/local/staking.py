@@ -34,6 +34,8 @@ from chain.local import stake_utils as su
 from chain.local.accounts import ROOT_NETUID
 from chain.local.calls import Env, call
 from chain.local.state import State
+from chain.local.registration import available_to_unstake  # regqueue: miner collateral
+from chain.local.staking_transfer import resolve_alpha_amount  # regqueue: u64::MAX sentinel
 from chain.local.subtensor_errors import SubtensorError, fail, from_amm
 from chain.rules.staking import max_amount_move  # the limit of a move, shared with quotes
 from chain.pallets import subtensor_module as sm
@@ -143,11 +145,11 @@ def do_remove_stake(env: Env, coldkey: bytes, hotkey: bytes, netuid: int, alpha:
     su.ensure_subnet(state, netuid)
     if alpha == 0:
         raise fail("AmountTooLow", "unstake more than 0 alpha")
-    available = su.stake_of(state, hotkey, coldkey, netuid)
+    available = available_to_unstake(state, hotkey, coldkey, netuid)  # regqueue: collateral
     if alpha > available:
         raise fail("NotEnoughStakeToWithdraw",
-                   f"the coldkey holds {available} alpha rao on subnet {netuid} through this "
-                   f"hotkey; asked to unstake {alpha}")
+                   f"the coldkey can unstake {available} alpha rao on subnet {netuid} through "
+                   f"this hotkey (locked miner collateral stays); asked to unstake {alpha}")
     pool = su.read_pool(state, netuid)
     if limit_price is not None:
         _capped(alpha, _max_amount(pool, amm.SELL, limit_price), allow_partial, "alpha")
@@ -264,7 +266,8 @@ def transition_stake(env: Env, coldkey: bytes, dest_coldkey: bytes, origin_hotke
         _ensure_subtoken(state, netuid)
     su.ensure_hotkey_exists(state, origin_hotkey)
     su.ensure_hotkey_exists(state, dest_hotkey)
-    available = su.stake_of(state, origin_hotkey, coldkey, origin_netuid)
+    alpha = resolve_alpha_amount(state, origin_hotkey, coldkey, origin_netuid, alpha)  # regqueue
+    available = available_to_unstake(state, origin_hotkey, coldkey, origin_netuid)  # regqueue
     if alpha > available:
         raise fail("NotEnoughStakeToWithdraw",
                    f"the coldkey holds {available} alpha rao on subnet {origin_netuid} through "

@@ -5,11 +5,13 @@
 The lock cost, the new pool, the median price and the subnet to prune are the pure kernels of
 `chain.local.network_lock` (ECONOMICS.md §6.3) applied to storage.
 
-The lock moves into the subnet account and seeds the pool: SubnetTAO = lock,
-SubnetAlphaIn = floor(lock / median spot price of the other dynamic subnets) (1 when none).
-When `SubnetLimit` non-root subnets exist, the non-immune subnet with the lowest
-`SubnetMovingPrice` (ties: earliest registered, then lowest netuid) is dissolved first and its
-netuid reused. Dissolution pays `SubnetTAO` out pro rata to every staker's alpha (largest
+The lock moves into the subnet account and seeds the pool: SubnetTAO = the TAO paid
+(`network_lock.POOL_TAO_SOURCE`), SubnetAlphaIn = floor(SubnetTAO / median spot price of the
+other dynamic subnets) (1 when none). When no netuid is free (`SubnetLimit` non-root subnets,
+counting those still in cleanup), the non-immune subnet with the lowest `SubnetMovingPrice`
+(ties: earliest registered, then lowest netuid) is dissolved and the registration queued with
+its lock in escrow; it becomes a subnet in `on_idle` (`registration_queue`, ECONOMICS-2026
+§6.3). Dissolution pays `SubnetTAO` out pro rata to every staker's alpha (largest
 remainder); the protocol's share (`SubnetAlphaIn` + `SubnetProtocolAlpha`) and the rest of the
 subnet account are recycled. Not modelled: the network rate limit, the owner's lock refund.
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 import amm
 from chain.local import network_lock as nl
 from chain.local import neurons
+from chain.local import registration_queue as rq
 from chain.local import stake_utils as su
 from chain.local.accounts import ROOT_NETUID, subnet_account
 from chain.local.balances import free_balance, recycle
@@ -54,8 +57,8 @@ def netuids(state: State) -> list[int]:
 
 
 def next_netuid(state: State) -> int:
-    """The lowest unused netuid above root."""
-    taken = set(netuids(state))
+    """The lowest netuid above root neither in use nor waiting for cleanup (`get_next_netuid`)."""
+    taken = set(netuids(state)) | set(rq.cleanup_queue(state))
     n = 1
     while n in taken:
         n += 1
@@ -104,7 +107,7 @@ def init_new_network(state: State, netuid: int, block: int) -> None:
 
 def create_subnet(state: State, netuid: int, coldkey: bytes, hotkey: bytes, lock: int,
                   block: int, identity: dict | None = None, median: int | None = None) -> None:
-    """Everything `do_register_network` does after taking the lock (also used by presets).
+    """Everything `set_new_network_state` does after taking the lock (also used by presets).
     `median` is the other subnets' median price, snapshotted before the subnet is created."""
     if median is None:
         median = median_price_bits(state, exclude=netuid)
@@ -124,36 +127,70 @@ def create_subnet(state: State, netuid: int, coldkey: bytes, hotkey: bytes, lock
     state.set(sm.SUBNET_IDENTITIES, netuid, {**(identity or {}), "subnet_name": name})
 
 
+def subnet_count(state: State) -> int:
+    """Added non-root subnets."""
+    return sum(1 for n in netuids(state) if n != ROOT_NETUID)
+
+
+def set_new_network_state(env: Env, coldkey: bytes, hotkey: bytes, identity: dict | None,
+                          lock: int, median: int, lock_id: int | None = None) -> int:
+    """Create the subnet at the lowest free netuid, paying `lock` into its account: from the
+    coldkey, or (a queued registration, `lock_id`) from its escrow. The lock pricing is updated
+    here only for a registration that was not queued (a queued one updated it when queued)."""
+    state, block = env.state, env.block_number
+    if subnet_count(state) + len(rq.cleanup_queue(state)) >= state.get(sm.SUBNET_LIMIT):
+        raise fail("SubnetLimitReached", "no netuid is free for the new subnet")
+    netuid = next_netuid(state)
+    if lock_id is None:
+        su.move_tao(state, coldkey, subnet_account(netuid), lock)
+        state.set(sm.NETWORK_LAST_LOCK_COST, lock)
+        state.set(sm.NETWORK_LAST_REGISTERED, block)
+    else:
+        lock = rq.release_escrow(state, lock_id, subnet_account(netuid))
+    create_subnet(state, netuid, coldkey, hotkey, lock, block, identity, median)
+    env.emit("SubtensorModule", "NetworkAdded", netuid=netuid, mechanism=1)
+    return netuid
+
+
 def do_register_network(env: Env, coldkey: bytes, hotkey: bytes,
-                        identity: dict | None = None) -> int:
-    """Pay the lock cost, prune a subnet if the limit is reached, create the new subnet."""
+                        identity: dict | None = None) -> int | None:
+    """Pay the lock cost and create the subnet now, or (no netuid free) prune one if needed and
+    queue the registration with the lock in escrow (`registration_queue`). Returns the netuid,
+    or None when queued."""
     state, block = env.state, env.block_number
     su.ensure_owns_hotkey(state, coldkey, hotkey)
+    if block < state.get(sm.NETWORK_REGISTRATION_START_BLOCK):
+        raise fail("SubNetRegistrationDisabled", "subnet registration opens at block "
+                   f"{state.get(sm.NETWORK_REGISTRATION_START_BLOCK)}")
+    queued, prune = rq.must_queue(subnet_count(state), len(rq.cleanup_queue(state)),
+                                  len(rq.queue(state)), state.get(sm.SUBNET_LIMIT))
+    pruned = None
+    if prune:
+        pruned = network_to_prune(state, block)
+        if pruned is None:
+            raise fail("SubnetLimitReached", f"{subnet_count(state)} subnets exist (the limit) "
+                       "and every one is still immune")
     cost = lock_cost(state, block)
     if su.keep_alive_balance(state, coldkey) < cost:
         raise fail("CannotAffordLockCost",
                    f"creating a subnet locks {cost} rao; the coldkey can spend "
                    f"{su.keep_alive_balance(state, coldkey)} rao")
-    existing = [n for n in netuids(state) if n != ROOT_NETUID]
-    pruned = None
-    if len(existing) >= state.get(sm.SUBNET_LIMIT):
-        pruned = network_to_prune(state, block)
-        if pruned is None:
-            raise fail("SubnetLimitReached", f"{len(existing)} subnets exist (the limit) and "
-                       "every one is still immune")
+    if pruned is not None:
         dissolve_network(env, pruned)
-        netuid = pruned
-    else:
-        netuid = next_netuid(state)
-    median = median_price_bits(state, exclude=netuid)
-    su.move_tao(state, coldkey, subnet_account(netuid), cost)
-    state.set(sm.NETWORK_LAST_LOCK_COST, cost)
-    state.set(sm.NETWORK_LAST_REGISTERED, block)
-    create_subnet(state, netuid, coldkey, hotkey, cost, block, identity, median)
-    env.emit("SubtensorModule", "NetworkAdded", netuid=netuid, mechanism=1)
-    env.result = {"call": "register_network", "netuid": netuid, "lock_cost_rao": cost,
-                  "alpha_in_rao": state.get(sm.SUBNET_ALPHA_IN, netuid),
-                  "pruned_netuid": pruned}
+    result = {"call": "register_network", "lock_cost_rao": cost, "pruned_netuid": pruned}
+    if queued:
+        entry = rq.enqueue(env, coldkey, hotkey, identity, cost, median_price_bits(state))
+        env.result = {**result, "netuid": None, "queued": True,
+                      "queue_position": entry["queue_position"], "lock_id": entry["lock_id"],
+                      "exists_at_block": entry["exists_at_block"],
+                      "escrow_account": "0x" + rq.escrow_account(entry["lock_id"]).hex(),
+                      "median_price_u64f64": entry["median_subnet_alpha_price"]}
+        return None
+    netuid = set_new_network_state(env, coldkey, hotkey, identity, cost,
+                                   median_price_bits(state))
+    env.result = {**result, "netuid": netuid, "queued": False, "queue_position": None,
+                  "exists_at_block": block,
+                  "alpha_in_rao": state.get(sm.SUBNET_ALPHA_IN, netuid)}
     return netuid
 
 
@@ -284,5 +321,7 @@ def dissolve_network(env: Env, netuid: int) -> None:
     state.set(sm.TOTAL_STAKE, max(state.get(sm.TOTAL_STAKE) - pot, 0))
     _clear_netuid_items(state, netuid)
     state.set(sm.TOTAL_NETWORKS, max(state.get(sm.TOTAL_NETWORKS) - 1, 0))
+    # its netuid is free again only after `on_idle`'s cleanup (`registration_queue`)
+    state.set(sm.DISSOLVE_CLEANUP_QUEUE, [*rq.cleanup_queue(state), netuid])
     env.emit("SubtensorModule", "NetworkRemoved", netuid=netuid)
 

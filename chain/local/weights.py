@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from chain.local import stake_utils as su
 from chain.local.calls import Env, call
+from chain.local.epoch_modes import is_null as null_mode  # regqueue
 from chain.local.errors import DispatchError
 from chain.local.state import State
 from chain.pallets import subtensor_module as sm
@@ -92,6 +93,10 @@ def check_and_upscale(state: State, hotkey: bytes, netuid: int, dests: list, wei
     self_only = dests == [uid]
     permits = state.get(sm.VALIDATOR_PERMIT, netuid)
     permitted = uid < len(permits) and bool(permits[uid])
+    if not permitted and null_mode(state, netuid):  # regqueue: §7.0, the permit holder only
+        raise WeightsError("NeuronNoValidatorPermit",
+                           f"subnet {netuid} runs Null epochs: only its one permit holder sets "
+                           "weights")
     if not self_only and not permitted:
         raise WeightsError("NeuronNoValidatorPermit",
                            f"uid {uid} has no validator permit on subnet {netuid} (permits are "

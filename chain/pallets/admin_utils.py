@@ -36,7 +36,16 @@ GLOBAL_SETTERS = (
     ("sudo_set_start_call_delay", sm.START_CALL_DELAY, "delay", "u64"),
 )
 
+# -- regqueue: the collateral share of the burn (§6.1.2) -------------------------------------------
+SUBNET_SETTERS += (
+    ("sudo_set_collateral_lock_share", sm.COLLATERAL_LOCK_SHARE, "share", "u16"),
+)
+# -- end regqueue
+
 CALLS = (
+    # regqueue: epoch modes (owner or sudo; `chain.local.epoch_modes`), calls 111 and 104
+    call(PALLET, "sudo_set_epoch_consensus", netuid=NETUID, mode="u16"),
+    call(PALLET, "sudo_set_liquid_alpha_consensus_mode", netuid=NETUID, mode="u16"),
     *(call(PALLET, name, netuid=NETUID, **{arg: kind}) for name, _, arg, kind in SUBNET_SETTERS),
     *(call(PALLET, name, **{arg: kind}) for name, _, arg, kind in GLOBAL_SETTERS),
 )

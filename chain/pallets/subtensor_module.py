@@ -155,6 +155,29 @@ BLOCKS_SINCE_LAST_STEP = StorageItem(SM, "BlocksSinceLastStep", (NETUID,), "u64"
 PENDING_EPOCH_AT = StorageItem(SM, "PendingEpochAt", (NETUID,), "u64", 0)
 SUBNET_EPOCH_INDEX = StorageItem(SM, "SubnetEpochIndex", (NETUID,), "u64", 0)
 
+# -- regqueue: subnet registration queue and escrow (ECONOMICS-2026 §6.3) ----------------------
+# [NetworkRegistrationInfo as a dict: coldkey, hotkey (hex), mechid, identity, lock_amount,
+#  median_subnet_alpha_price (U64F64 bits), registration_block, lock_id], oldest first
+NETWORK_REGISTRATION_QUEUE = StorageItem(SM, "NetworkRegistrationQueue", (), "json", [])
+NETWORK_REGISTRATION_LOCK_ID = StorageItem(SM, "NetworkRegistrationLockId", (), "u32", 0)
+# lock id -> the rao held in that registration's escrow sub-account ("rges" + lock id)
+NETWORK_REGISTRATION_ESCROW = StorageItem(SM, "NetworkRegistrationEscrow", ("u32",), "u64", 0)
+NETWORK_REGISTRATION_START_BLOCK = StorageItem(SM, "NetworkRegistrationStartBlock", (), "u64", 0)
+DISSOLVE_CLEANUP_QUEUE = StorageItem(SM, "DissolveCleanupQueue", (), "json", [])  # [netuid]
+
+# -- regqueue: neuron registration collateral (§5.6, §6.1.2) ------------------------------------
+COLLATERAL_LOCK_SHARE = StorageItem(SM, "CollateralLockShare", (NETUID,), "u16", 0)
+# (netuid, hotkey, coldkey) -> alpha rao locked as miner collateral
+MINER_COLLATERAL = StorageItem(SM, "MinerCollateral", (NETUID, ACCOUNT_ID, ACCOUNT_ID), "u64", 0)
+
+# -- regqueue: epoch consensus modes (§7.0, §7.7) ------------------------------------------------
+SUBNET_EPOCH_CONSENSUS = StorageItem(SM, "SubnetEpochConsensus", (NETUID,), "u16", 0)  # 0 Yuma
+LIQUID_ALPHA_CONSENSUS_MODE = StorageItem(SM, "LiquidAlphaConsensusMode", (NETUID,), "u16", 2)
+LAST_YUMA_STEP_BLOCK = StorageItem(SM, "LastYumaStepBlock", (NETUID,), "u64", 0)
+SAVED_YUMA_MAX_ALLOWED_VALIDATORS = StorageItem(SM, "SavedYumaMaxAllowedValidators", (NETUID,),
+                                                "u16", 0)
+# -- end regqueue --------------------------------------------------------------------------------
+
 # -- calls --------------------------------------------------------------------------------------
 CALLS = (
     call(SM, "register_network", hotkey=ACCOUNT_ID),
@@ -191,6 +214,10 @@ CALLS = (
     call(SM, "try_associate_hotkey", hotkey=ACCOUNT_ID),
     call(SM, "decrease_take", hotkey=ACCOUNT_ID, take="u16"),
     call(SM, "increase_take", hotkey=ACCOUNT_ID, take="u16"),
+    # regqueue
+    call(SM, "transfer_stake_and_hotkey", destination_coldkey=ACCOUNT_ID,
+         origin_hotkey=ACCOUNT_ID, destination_hotkey=ACCOUNT_ID, origin_netuid=NETUID,
+         destination_netuid=NETUID, alpha_amount="u64"),
     call(SM, "set_weights", netuid=NETUID, dests="Vec<u16>", weights="Vec<u16>",
          version_key="u64"),
 )

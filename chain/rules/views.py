@@ -12,6 +12,8 @@ HYPERPARAMETER_ITEMS = (
     "Yuma3On", "Burn", "MinBurn", "MaxBurn", "BurnHalfLife", "BurnIncreaseMult",
     "ImmuneOwnerUidsLimit", "MinNonImmuneUids", "MaxRegistrationsPerBlock",
     "NetworkRegistrationAllowed", "SubtokenEnabled", "TransferToggle",
+    # regqueue: epoch modes and the collateral share (ECONOMICS-2026 §7.0, §7.7, §6.1.2)
+    "SubnetEpochConsensus", "LiquidAlphaConsensusMode", "CollateralLockShare",
 )
 
 

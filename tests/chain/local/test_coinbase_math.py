@@ -415,8 +415,9 @@ def test_should_run_epoch_rules():
     assert not should_run_epoch(360, 359, 0)
     assert should_run_epoch(360, 100, 0, pending_epoch_at=100)
     assert not should_run_epoch(360, 99, 0, pending_epoch_at=100)
-    assert should_run_epoch(360, 1, 0, blocks_since_last_step=MAX_TEMPO + 1)
-    assert not should_run_epoch(360, 1, 0, blocks_since_last_step=MAX_TEMPO)
+    # the safety net (ECONOMICS-2026 §0 item 14): more than `tempo` blocks without a step
+    assert should_run_epoch(360, 1, 0, blocks_since_last_step=361)
+    assert not should_run_epoch(360, 1, 0, blocks_since_last_step=360)
     assert not should_run_epoch(360, 5, 10)  # saturating
 
 
@@ -457,9 +458,32 @@ def test_schedule_orders_subnets_as_storage_does():
     assert schedule_epochs(clocks, block=1, max_epochs_per_block=1).run == [256]
 
 
-def test_safety_net_fires_after_max_tempo_blocks_without_a_step():
-    clocks = {1: EpochClock(tempo=60_000, last_epoch_block=0, blocks_since_last_step=MAX_TEMPO)}
+def test_safety_net_fires_after_tempo_blocks_without_a_step():
+    """475: `BlocksSinceLastStep > tempo` (the baseline had > MAX_TEMPO = 50,400)."""
+    clocks = {1: EpochClock(tempo=60_000, last_epoch_block=0, blocks_since_last_step=60_000)}
     assert schedule_epochs(clocks, block=1).run == [1]
+    clocks = {1: EpochClock(tempo=100, last_epoch_block=50, blocks_since_last_step=99)}
+    assert schedule_epochs(clocks, block=60).run == []  # 100 after the step: not yet
+    assert MAX_TEMPO == 50_400
+
+
+def test_blocks_since_last_step_saturates_at_tempo_plus_one():
+    """A subnet whose epoch is deferred again and again counts to tempo + 1 and stops."""
+    clocks = {n: EpochClock(tempo=3, last_epoch_block=0, blocks_since_last_step=3)
+              for n in (1, 2)}
+    for block in range(4, 10):  # subnet 2 always behind subnet 1 under a cap of 1
+        clocks = schedule_epochs(clocks, block, max_epochs_per_block=0).clocks
+    assert clocks[1].blocks_since_last_step == 4 and clocks[2].blocks_since_last_step == 4
+
+
+def test_a_due_null_subnet_caps_the_block_at_one_epoch():
+    """§7.0: if any non-root Null subnet is due, only one epoch runs in that block."""
+    clocks = {n: EpochClock(tempo=10, last_epoch_block=0) for n in (1, 2, 3)}
+    assert schedule_epochs(clocks, 10, 2).run == [1, 2]
+    capped = schedule_epochs(clocks, 10, 2, null_subnets=frozenset({3}))
+    assert capped.run == [1] and capped.deferred == [2, 3]
+    later = {**clocks, 3: EpochClock(tempo=10, last_epoch_block=5)}  # Null but not due
+    assert schedule_epochs(later, 10, 2, null_subnets=frozenset({3})).run == [1, 2]
 
 
 @settings(max_examples=60, deadline=None)

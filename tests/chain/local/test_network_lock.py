@@ -2,10 +2,13 @@
 
 from fractions import Fraction
 
+import pytest
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from amm.fixed import U64F64
+from chain.local import network_lock as nl
 from chain.local.network_lock import (
     NETWORK_IMMUNITY_PERIOD,
     NETWORK_LOCK_REDUCTION_INTERVAL,
@@ -107,12 +110,26 @@ def test_new_pool_at_default_price_one():
     )
 
 
-def test_new_pool_tops_up_to_min_lock_and_prices_at_median():
-    pool = new_pool(TAO // 2, min_lock=TAO, median_u64f64=price(2))
+def test_new_pool_before_the_escrow_tops_up_to_min_lock_and_prices_at_median():
+    pool = new_pool(TAO // 2, min_lock=TAO, median_u64f64=price(2), source="max_lock_min")
     assert pool.subnet_tao == TAO
     assert pool.subnet_alpha_in == TAO // 2
     assert pool.subnet_locked == TAO // 2
-    assert pool.recycled == 0
+    assert pool.recycled == 0 and pool.topped_up == TAO // 2
+
+
+def test_new_pool_of_today_holds_exactly_the_tao_paid():
+    """ECONOMICS-2026 §6.3 (473): SubnetTAO = TAO paid, SubnetAlphaIn = floor(paid / median)."""
+    assert nl.POOL_TAO_SOURCE == "tao_paid"
+    pool = new_pool(TAO // 2, min_lock=TAO, median_u64f64=price(2))
+    assert pool == NewPool(subnet_tao=TAO // 2, subnet_alpha_in=TAO // 4,
+                           subnet_locked=TAO // 2, recycled=0, topped_up=0)
+    # a median of 0.3 τ/α (U64F64 of the f64 0.3 as the chain stores prices): floor(1000/0.3)
+    median = int(Fraction(0.3) * 2**64)
+    assert new_pool(1_000 * TAO, median_u64f64=median).subnet_alpha_in == \
+        (1_000 * TAO * 2**64) // median
+    with pytest.raises(ValueError):
+        nl.pool_tao(1, 2, source="neither")
 
 
 @given(st.integers(0, 10**15), st.integers(1, 2**90))

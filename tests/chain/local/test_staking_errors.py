@@ -158,7 +158,8 @@ def test_error_names_are_subtensors():
 
     newer = {"RegistrationPriceLimitExceeded", "ReservesTooLow", "SwapInputTooLarge",
              "PriceLimitExceeded", "InvalidPool", "InvalidWeights",
-             "NotEnoughBalanceToPayLockCost"}
+             "NotEnoughBalanceToPayLockCost",
+             "LockIdOverFlow", "CannotUseSystemAccount"}  # regqueue: read in subnet.rs (main)
     listed = set(REFUSALS["SubtensorModule"].split()) | set(REFUSALS["Newer"].split())
     assert listed <= ERROR_NAMES
     assert listed - newer <= _errors_in_metadata()

@@ -95,7 +95,15 @@ def test_subnet_limit_prunes_the_lowest_moving_price_non_immune_subnet(dev_chain
     bob_alpha = stake(dev_chain, key("owner2"), BOB, 2)
     receipt = _ok(submit(dev_chain, BOB_S, "register_network", hotkey=key("bob-owner")))
     names = [e["name"] for e in receipt.events]
-    assert names[:2] == ["TaoRecycled", "NetworkRemoved"] and "NetworkAdded" in names
+    # 2 is dissolved now; the registration waits for its cleanup, the lock in escrow
+    assert names[:3] == ["TaoRecycled", "NetworkRemoved", "NetworkRegistrationQueued"]
+    assert "NetworkAdded" not in names
+    queued = read(dev_chain, sm.NETWORK_REGISTRATION_QUEUE)
+    assert [e["hotkey"] for e in queued] == [key("bob-owner").hex()]
+    assert read(dev_chain, sm.NETWORKS_ADDED, 2) is False
+    assert not any(check(dev_chain).values())
+    dev_chain.advance(1)  # on_idle: cleanup, then the queue
+    assert read(dev_chain, sm.NETWORK_REGISTRATION_QUEUE) == []
     assert read(dev_chain, sm.SUBNET_OWNER, 2) == BOB  # netuid 2 reused
     assert read(dev_chain, sm.SUBNET_OWNER, 1) == ALICE and read(dev_chain, sm.SUBNET_OWNER, 3)
     assert stake(dev_chain, key("owner2"), BOB, 2) == 0

@@ -66,8 +66,19 @@ STORAGE = {
         Now
     """.split(),
 }
+# -- regqueue: registration queue/escrow, collateral, epoch modes ---------------------------------
+STORAGE["SubtensorModule"] += """
+    NetworkRegistrationQueue NetworkRegistrationLockId NetworkRegistrationEscrow
+    NetworkRegistrationStartBlock DissolveCleanupQueue CollateralLockShare MinerCollateral
+    SubnetEpochConsensus LiquidAlphaConsensusMode LastYumaStepBlock SavedYumaMaxAllowedValidators
+""".split()
+# -- end regqueue
+
 # "Pallet.call": "its arguments, in order"
 CALLS = {
+    "AdminUtils.sudo_set_collateral_lock_share": "netuid share",  # regqueue
+    "AdminUtils.sudo_set_epoch_consensus": "netuid mode",  # regqueue
+    "AdminUtils.sudo_set_liquid_alpha_consensus_mode": "netuid mode",  # regqueue
     "AdminUtils.sudo_set_immunity_period": "netuid immunity_period",
     "AdminUtils.sudo_set_lock_reduction_interval": "interval",
     "AdminUtils.sudo_set_max_allowed_uids": "netuid max_allowed_uids",
@@ -112,6 +123,9 @@ CALLS = {
         "hotkey origin_netuid destination_netuid alpha_amount limit_price allow_partial",
     "SubtensorModule.transfer_stake":
         "destination_coldkey hotkey origin_netuid destination_netuid alpha_amount",
+    "SubtensorModule.transfer_stake_and_hotkey":  # regqueue
+        "destination_coldkey origin_hotkey destination_hotkey origin_netuid destination_netuid "
+        "alpha_amount",
     "SubtensorModule.try_associate_hotkey": "hotkey",
     "SubtensorModule.unstake_all": "hotkey",
     "SubtensorModule.unstake_all_alpha": "hotkey",

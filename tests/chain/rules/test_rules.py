@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chain.backend import Call
+from chain.errors import DispatchError
 from chain.rules import balances, staking
 from tests.conftest import Taoctl
 
@@ -51,8 +52,8 @@ def verdict_by_rules(backend, origin: bytes, call: Call):
         if call.pallet == "Balances":
             return True, balances.transfer(backend, origin, call.name, call.args)
         return True, staking.check(backend, origin, call.name, call.args)
-    except staking.Refused as refusal:
-        return False, refusal.error
+    except DispatchError as refusal:
+        return False, refusal.name
 
 
 def assert_same(backend, origin: bytes, call: Call) -> None:
