@@ -351,12 +351,20 @@ class NodeServer:
             await ws.send(json.dumps(note))
 
     async def _subscribe_heads(self, ws, request: dict) -> None:
-        """chain_subscribe{New,Finalized,All}Heads: the current head now, then every new one."""
+        """chain_subscribe{New,Finalized,All}Heads: the current head now, then every new one.
+        The head is read and the subscription registered in one step of the chain worker
+        (where blocks are sealed and announced), so no block is sent twice or skipped."""
         sub = f"{next(self._ids):x}"
-        self._head_subs[sub] = (ws, HEAD_SUBSCRIPTIONS[request["method"]])
+        method = HEAD_SUBSCRIPTIONS[request["method"]]
         await ws.send(json.dumps({"jsonrpc": "2.0", "id": request.get("id"), "result": sub}))
-        header = await self._on_chain(lambda: self.view.header(self.view.head_number()))
-        await ws.send(json.dumps({"jsonrpc": "2.0", "method": self._head_subs[sub][1],
+
+        def register() -> dict:
+            header = self.view.header(self.view.head_number())
+            self._head_subs[sub] = (ws, method)
+            return header
+
+        header = await self._on_chain(register)
+        await ws.send(json.dumps({"jsonrpc": "2.0", "method": method,
                                   "params": {"subscription": sub, "result": header}}))
 
     def _reply(self, request: Any) -> tuple[dict, list[dict]]:

@@ -338,3 +338,35 @@ def test_a_transfer_event_record_is_the_recorded_bytes(view, golden):
     _, ours = view._record({"ApplyExtrinsic": 2}, view._event(local, "Balances"))
     assert ours == md.registry.encode(record_type, recorded)
     assert ours in raw
+
+
+def test_the_rpc_surface_today_s_clients_use(node, substrate):
+    """NODE-461 §2.1: rpc_methods lists account_nextIndex (btcli refuses to submit without
+    it); maps read by getKeys (btcli) and getKeysPaged (SDK) agree and read back through
+    queryStorageAt; the finalized head is the best block."""
+    server, _, _ = node
+
+    def rpc(method, *params):
+        reply, _ = server._reply({"jsonrpc": "2.0", "id": 1, "method": method,
+                                  "params": list(params)})
+        assert "result" in reply, reply
+        return reply["result"]
+
+    methods = rpc("rpc_methods")["methods"]
+    for name in ("account_nextIndex", "state_getKeys", "state_getKeysPaged",
+                 "state_queryStorageAt", "author_submitAndWatchExtrinsic",
+                 "chain_getFinalizedHead", "chain_subscribeFinalizedHeads", "state_call"):
+        assert name in methods
+    md = server.view.md
+    prefix = "0x" + md.storage_key("SubtensorModule", "NetworksAdded", ()).hex()
+    head = rpc("chain_getHead")
+    keys = rpc("state_getKeys", prefix, head)
+    assert keys and rpc("state_getKeysPaged", prefix, 100, prefix, head) == keys
+    assert rpc("state_getKeysPaged", prefix, 1, keys[0], head) == keys[1:2]
+    (answer,) = rpc("state_queryStorageAt", keys, head)
+    assert answer["block"] == head and [k for k, _ in answer["changes"]] == keys
+    assert all(v == "0x01" for _, v in answer["changes"])  # NetworksAdded = true
+    assert rpc("chain_getFinalizedHead") == head
+    assert rpc("state_getRuntimeVersion", head)["specVersion"] == 461
+    assert rpc("account_nextIndex", "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY") == \
+        server.view.nonce(ALICE)

@@ -230,3 +230,12 @@ def test_reads_of_spec_461_flows_equal_the_sandbox(btcli, served_subnet, tmp_pat
     assert (subnet["netuid"], neuron["uid"], neuron["hotkey_ss58"]) == \
         (1, 0, ss58_encode(hotkey))
     assert round(neuron["stake"] * TAO) == total_alpha
+    # `subnets register --safe-register` submits register_limit (absent before spec 461)
+    second = keypair_from_uri("//AliceHot2")
+    Wallet("alice", wallets).write_hotkey(second, "second", None)
+    doc = as_json(run(btcli, tmp_path, "subnets", "register", "--netuid", "1", "--wallet-name",
+                      "alice", "--wallet-path", str(wallets), "--wallet-hotkey", "second",
+                      "--safe-register", "--no-prompt", *net))
+    assert doc["success"] is True, doc
+    with LocalChain.open(path) as chain, chain.reading() as state:
+        assert state.get(sm.UIDS, 1, second.public_key) == 1
