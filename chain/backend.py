@@ -297,3 +297,8 @@ class SandboxBackend(ChainBackend, Protocol):
     def history_retention(self) -> dict[str, int]:
         """{"keep": blocks kept, "oldest": the oldest block readable with `at`, "head"}."""
         ...
+
+    def set_history_retention(self, blocks: int) -> dict[str, int]:
+        """Keep the state of the last `blocks` blocks from now on (older rows are pruned as
+        blocks advance); returns the new `history_retention()`."""
+        ...

@@ -57,6 +57,13 @@ class LocalBackend:
             return {"keep": history.keep(self.chain.conn),
                     "oldest": history.horizon(self.chain.conn, head), "head": head}
 
+    def set_history_retention(self, blocks: int) -> dict[str, int]:
+        from chain.local import history
+
+        with self.chain.writing():
+            history.set_keep(self.chain.conn, blocks)
+        return self.history_retention()
+
     # reads ----------------------------------------------------------------------------------
     def block_info(self) -> BlockInfo:
         return self.chain.block_info()

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from chain.local.balances import EXISTENTIAL_DEPOSIT, free_balance, recycle
-from chain.local.errors import InvalidTransaction
+from chain.errors import InvalidTransaction
 from chain.pallets import taoctl
 from chain.rules import fees
 

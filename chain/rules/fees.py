@@ -33,7 +33,8 @@ class FeeSchedule:
 
 SPEC_461 = FeeSchedule("spec461", 500_000, PERBILL, caps=False)
 SPEC_467 = FeeSchedule("spec467", 250_000, 500_000_000, caps=True)
-SCHEDULES = {s.name: s for s in (SPEC_461, SPEC_467)}
+NO_FEES = FeeSchedule("none", 0, 0, caps=False)  # a chain that charges nothing (the dev preset)
+SCHEDULES = {s.name: s for s in (SPEC_461, SPEC_467, NO_FEES)}
 
 
 def perbill_mul(parts: int, x: int) -> int:

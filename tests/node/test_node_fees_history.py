@@ -22,7 +22,11 @@ def view(tmp_path):
     from chain.node.view import NodeView
     from chain.substrate.metadata import recorded
 
+    from chain.pallets import taoctl
+
     chain = LocalChain.create(tmp_path / "chain.db", "dev")
+    with chain.writing() as state:
+        state.set(taoctl.FEE_SCHEDULE, "spec461")  # today's runtime (dev charges none)
     try:
         yield NodeView(chain, recorded())
     finally:

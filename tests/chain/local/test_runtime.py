@@ -10,7 +10,6 @@ from chain.local.extrinsic import Call, SignedExtrinsic, sign
 from chain.local.invariants import check
 from chain.pallets import balances, system, taoctl
 from chain.pallets import subtensor_module as sm
-from chain.rules import fees
 
 TAO = 10**9
 
@@ -43,12 +42,10 @@ def test_transfer_moves_balance_and_bumps_nonce(dev_chain, alice, accounts):
     receipt = dev_chain.submit_call(alice, _transfer(bob, 5 * TAO))
     assert receipt.success and receipt.extrinsic_index == 2  # after the two inherents
     assert _free(dev_chain, bob) == 1_000_005 * TAO
-    # the signer also pays the fee of a 146-byte extrinsic (a 6-byte compact value)
-    assert receipt.fee_rao == fees.transaction_fee("Balances.transfer_keep_alive", 146)
-    assert _free(dev_chain, alice.public_key) == 999_995 * TAO - receipt.fee_rao
+    assert _free(dev_chain, alice.public_key) == 999_995 * TAO
     assert dev_chain.nonce(alice.public_key) == 1
     names = [e["name"] for e in receipt.events]
-    assert names == ["Withdraw", "Transfer", "TransactionFeePaid", "ExtrinsicSuccess"]
+    assert names == ["Transfer", "ExtrinsicSuccess"]
     _ok(dev_chain)
 
 
@@ -114,53 +111,33 @@ def test_failed_call_changes_only_the_nonce(dev_chain, alice, accounts):
     receipt = dev_chain.submit_call(alice, _transfer(bob, 2_000_000 * TAO))
     assert not receipt.success and receipt.error == "InsufficientBalance"
     assert receipt.events[-1]["name"] == "ExtrinsicFailed"
-    assert receipt.fee_rao > 0  # a failed call still pays its fee
-    assert _free(dev_chain, alice.public_key) == 1_000_000 * TAO - receipt.fee_rao
+    assert _free(dev_chain, alice.public_key) == 1_000_000 * TAO
     assert _free(dev_chain, bob) == 1_000_000 * TAO
     assert dev_chain.nonce(alice.public_key) == 1
     _ok(dev_chain)
 
 
-def _fee(chain, who: bytes, call: Call) -> int:
-    """The fee `who` pays for `call` as its next extrinsic (paid before the call runs)."""
-    from chain.local import transaction_payment
-
-    with chain.reading() as state:
-        nonce = state.get(system.ACCOUNT, who).nonce
-        return transaction_payment.fee_details(
-            state, call.id, transaction_payment.fee_length(call, nonce)).total
-
-
 def test_existential_deposit_rules(dev_chain, alice, accounts):
     fresh = bytes(32)
+    free = 1_000_000 * TAO
     # a new account below the deposit is refused
     r = dev_chain.submit_call(alice, _transfer(fresh, 499))
     assert r.error == "ExistentialDeposit"
-    paid = r.fee_rao
-    # keep-alive may not leave the sender with 1..499 rao (after the fee, paid first)
-    call = _transfer(fresh, 1_000_000 * TAO - paid - _fee(dev_chain, alice.public_key,
-                                                          _transfer(fresh, 10**15)) - 100)
-    fee = _fee(dev_chain, alice.public_key, call)
-    r = dev_chain.submit_call(alice, call)
-    assert r.error == "NotExpendable" and r.fee_rao == fee
-    paid += fee
+    # keep-alive may not leave the sender with 1..499 rao
+    r = dev_chain.submit_call(alice, _transfer(fresh, free - 100))
+    assert r.error == "NotExpendable"
     # allow-death does, and the 100 rao dust is recycled from issuance
     with dev_chain.reading() as st:
         issuance = st.get(balances.TOTAL_ISSUANCE)
-    free = 1_000_000 * TAO - paid
-    probe = _transfer(fresh, free, "transfer_allow_death")
-    fee = _fee(dev_chain, alice.public_key, probe)
-    r = dev_chain.submit_call(alice, _transfer(fresh, free - fee - 100, "transfer_allow_death"))
+    r = dev_chain.submit_call(alice, _transfer(fresh, free - 100, "transfer_allow_death"))
     assert r.success, r
-    assert r.fee_rao == fee
-    assert [e["name"] for e in r.events] == ["Withdraw", "Transfer", "DustLost",
-                                              "KilledAccount", "TransactionFeePaid",
+    assert [e["name"] for e in r.events] == ["Transfer", "DustLost", "KilledAccount",
                                               "ExtrinsicSuccess"]
     assert _free(dev_chain, alice.public_key) == 0
     with dev_chain.reading() as st:
-        assert st.get(balances.TOTAL_ISSUANCE) == issuance - 100 - fee
-        assert st.get(sm.TOTAL_ISSUANCE) == issuance - 100 - fee
-        assert st.get(taoctl.RECYCLED) == 100 + paid + fee
+        assert st.get(balances.TOTAL_ISSUANCE) == issuance - 100
+        assert st.get(sm.TOTAL_ISSUANCE) == issuance - 100
+        assert st.get(taoctl.RECYCLED) == 100
         # the reaped account keeps its nonce, so its old extrinsics stay unreplayable
         assert st.get(system.ACCOUNT, alice.public_key).nonce == 3
     _ok(dev_chain)
@@ -172,7 +149,7 @@ def test_transfer_all(dev_chain, accounts):
                                         {"dest": fresh, "keep_alive": True}))
     assert r.success
     assert _free(dev_chain, bob.public_key) == 500
-    assert _free(dev_chain, fresh) == 1_000_000 * TAO - r.fee_rao - 500  # the fee paid first
+    assert _free(dev_chain, fresh) == 1_000_000 * TAO - 500
     r = dev_chain.submit_call(eve, Call("Balances", "transfer_all",
                                         {"dest": fresh, "keep_alive": False}))
     assert r.success

@@ -18,6 +18,14 @@ TAO = 10**9
 TRANSFER = "Balances.transfer_keep_alive"
 
 
+def _create(path):
+    """A dev chain that charges today's runtime's fees (the dev preset charges none)."""
+    chain = LocalChain.create(path, "dev")
+    with chain.writing() as state:
+        state.set(taoctl.FEE_SCHEDULE, "spec461")
+    return chain
+
+
 def _free(chain, who):
     with chain.reading() as state:
         return state.get(system.ACCOUNT, who).free
@@ -37,7 +45,7 @@ def test_fee_length_is_the_scale_extrinsics():
 
 
 def test_fee_is_charged_recycled_and_reported(tmp_path):
-    chain = LocalChain.create(tmp_path / "c.db", "dev")
+    chain = _create(tmp_path / "c.db")
     alice, bob = dev_signer("Alice"), dev_signer("Bob")
     before, fees_before = _issuance(chain)
     receipt = chain.submit_call(alice, Call("Balances", "transfer_keep_alive",
@@ -53,7 +61,7 @@ def test_fee_is_charged_recycled_and_reported(tmp_path):
 
 
 def test_a_failed_call_still_pays(tmp_path):
-    chain = LocalChain.create(tmp_path / "c.db", "dev")
+    chain = _create(tmp_path / "c.db")
     alice = dev_signer("Alice")
     receipt = chain.submit_call(alice, Call("SubtensorModule", "add_stake",
                                             {"hotkey": bytes(32), "netuid": 99,
@@ -66,7 +74,7 @@ def test_a_failed_call_still_pays(tmp_path):
 
 
 def test_an_account_that_cannot_pay_is_refused_and_nothing_changes(tmp_path):
-    chain = LocalChain.create(tmp_path / "c.db", "dev")
+    chain = _create(tmp_path / "c.db")
     alice, poor = dev_signer("Alice"), dev_signer("Alice//poor")
     chain.submit_call(alice, Call("Balances", "transfer_keep_alive",
                                   {"dest": poor.public_key, "value": 100_000}))
@@ -78,10 +86,14 @@ def test_an_account_that_cannot_pay_is_refused_and_nothing_changes(tmp_path):
     chain.close()
 
 
-def test_the_mainnet_preset_runs_the_halved_schedule(tmp_path):
+def test_the_presets_schedules(tmp_path):
     chain = LocalChain.create(tmp_path / "c.db", "dev")
     with chain.reading() as state:
-        assert transaction_payment.schedule(state) is fees.SPEC_461
+        assert transaction_payment.schedule(state) is fees.NO_FEES
+    receipt = chain.submit_call(dev_signer("Alice"), Call(
+        "Balances", "transfer_keep_alive", {"dest": dev_signer("Bob").public_key, "value": 1}))
+    assert receipt.fee_rao == 0 and [e["name"] for e in receipt.events] == [
+        "Transfer", "ExtrinsicSuccess"]
     chain.close()
     from chain.local.presets import preset
 
@@ -90,7 +102,7 @@ def test_the_mainnet_preset_runs_the_halved_schedule(tmp_path):
 
 
 def test_estimate_and_quote_equal_the_charged_fee(tmp_path):
-    LocalChain.create(tmp_path / "c.db", "dev").close()
+    _create(tmp_path / "c.db").close()
     backend = LocalBackend(tmp_path / "c.db")
     alice, bob = dev_signer("Alice"), dev_signer("Bob")
     args = {"dest": bob.public_key, "value": 7 * TAO}
@@ -107,7 +119,7 @@ def test_estimate_and_quote_equal_the_charged_fee(tmp_path):
 
 def test_weights_are_free(tmp_path):
     assert fees.fee_details("SubtensorModule.set_weights", 300).total == 0
-    chain = LocalChain.create(tmp_path / "c.db", "dev")
+    chain = _create(tmp_path / "c.db")
     with chain.reading() as state:
         assert transaction_payment.withdraw_fee(
             state, bytes(32), fees.fee_details("SubtensorModule.set_weights", 300)) == []
