@@ -1,5 +1,6 @@
 """Fixtures of the client tests: the pinned client venvs (made once per machine, `venvs`), and a
-served chain with a history, one per test module (one client session per module).
+served chain with a history, one per test module (one client session per module). The chain
+charges spec 461's fees (`Taoctl.FeeSchedule` "spec461"), as the runtime the clients target.
 
 The chain: a dev chain where Alice owns subnet 1 (hotkey //AliceHot, started, 100 TAO staked)
 and Bob stakes every 100 blocks over 1300 blocks, so prices have a real history; the sandbox's
@@ -75,12 +76,15 @@ def build_chain(path: Path) -> dict[int, Figures]:
     from chain.local.backend import LocalBackend
     from chain.local.chain import LocalChain
     from chain.local.extrinsic import Call
+    from chain.pallets import taoctl
     from chain.pallets.subtensor_module import START_CALL_DELAY
     from wallet.keys import keypair_from_uri
 
     hotkey = keypair_from_uri(ALICE_HOT_URI).public_key
     alice, bob = dev_signer("Alice"), dev_signer("Bob")
     with LocalChain.create(path, "dev") as chain:
+        with chain.writing() as state:  # today's runtime's fees (the dev preset charges none)
+            state.set(taoctl.FEE_SCHEDULE, "spec461")
         assert chain.submit_call(alice, Call("SubtensorModule", "register_network",
                                              {"hotkey": hotkey})).success
         with chain.reading() as state:

@@ -57,6 +57,7 @@ def served(tmp_path):
     """A dev chain (a few blocks in, as a live chain is) served on a free port."""
     path = tmp_path / "chain.db"
     with LocalChain.create(path, "dev") as chain:
+        charge_fees(chain)
         chain.advance(3)
     server = NodeServer(path, "127.0.0.1", 0)
     _, stop = server.start_thread()
@@ -76,6 +77,14 @@ def run(btcli: str, home: Path, *args: str) -> subprocess.CompletedProcess:
 def as_json(proc: subprocess.CompletedProcess) -> dict:
     assert proc.stdout.strip(), f"btcli printed nothing (stderr: {proc.stderr[-500:]})"
     return json.loads(proc.stdout)
+
+
+def charge_fees(chain: LocalChain) -> None:
+    """Spec 461's fee schedule, as the runtime btcli targets (the dev preset charges none)."""
+    from chain.pallets import taoctl
+
+    with chain.writing() as state:
+        state.set(taoctl.FEE_SCHEDULE, "spec461")
 
 
 def head(path: Path) -> int:
@@ -144,6 +153,7 @@ def served_subnet(tmp_path):
     hotkey = keypair_from_uri("//AliceHot")
     alice = dev_signer("Alice")
     with LocalChain.create(path, "dev") as chain:
+        charge_fees(chain)
         assert chain.submit_call(alice, Call("SubtensorModule", "register_network",
                                              {"hotkey": hotkey.public_key})).success
         with chain.reading() as state:
