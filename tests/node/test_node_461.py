@@ -370,3 +370,15 @@ def test_the_rpc_surface_today_s_clients_use(node, substrate):
     assert rpc("state_getRuntimeVersion", head)["specVersion"] == 461
     assert rpc("account_nextIndex", "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY") == \
         server.view.nonce(ALICE)
+
+
+def test_an_added_item_serves_the_sandbox_value(node, substrate):
+    """SubnetEpochConsensus (added to 461's metadata for the SDK) serves the sandbox's epoch
+    mode: a local enum index is the variant of that index."""
+    from chain.pallets import subtensor_module as sm
+
+    _, _, path = node
+    with LocalChain.open(path) as chain, chain.writing() as state:
+        state.set(sm.SUBNET_EPOCH_CONSENSUS, 1, 1)
+    assert substrate.query("SubtensorModule", "SubnetEpochConsensus", [1]).value == "Null"
+    assert substrate.query("SubtensorModule", "SubnetEpochConsensus", [2]).value == "Yuma"
