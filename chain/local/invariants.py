@@ -89,7 +89,13 @@ def check(chain: LocalChain) -> dict[str, list[str]]:
             results["storage_decodes"].append(str(exc))
         _not_checked(results, "an entry it reads does not decode (see storage decodes and "
                      "rows decode)")
-    # -- history (histfees) --
+    # -- history and fees (histfees) --
+    if not any(results[name] for name in _FILE_CHECKS):
+        with chain.reading() as state:
+            fees_paid, recycled = state.get(taoctl.FEES_RECYCLED), state.get(taoctl.RECYCLED)
+        if fees_paid > recycled:  # fees are recycled: they are part of Recycled
+            results["issuance_moves"].append(f"transaction fees recycled {fees_paid} exceed "
+                                             f"everything recycled {recycled}")
     if not results["history"]:
         try:
             with chain.reading():
