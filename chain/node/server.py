@@ -176,6 +176,37 @@ class NodeServer:
         chain = LocalChain.open(self.path)
         chain.conn.execute(f"PRAGMA busy_timeout = {BUSY_ATTEMPT_MS}")
         self.view = NodeView(chain, served(NODE_SPEC))
+        self._start_shield()  # mevclients: the MEV shield's author keys
+
+    # mevclients: the MEV shield (chain.node.mevshield) --------------------------------------
+    def _start_shield(self) -> None:
+        from chain.node import inherents
+        from chain.node.mevshield import AuthorKeys
+
+        self.shield = AuthorKeys(self.view.chain)
+        with self.view.chain.writing() as state:
+            self.shield.start(state, self.view.chain.open_number())
+        inherents.set_key_source(self.shield)  # the blocks' announce_next_key inherents
+
+    def _announce_key(self) -> None:
+        """The open block's `announce_next_key` inherent (a busy chain file skips one)."""
+        from chain.local.errors import ChainLocked
+
+        try:
+            with self.view.chain.writing() as state:
+                self.shield.announce(state, self.view.chain.open_number())
+        except ChainLocked:
+            return
+
+    def _stop_shield(self) -> None:
+        from chain.node import inherents
+
+        if inherents._KEY_SOURCE is self.shield:
+            inherents.set_key_source(None)
+
+    def _include(self, raw: bytes):
+        return self.shield.include(self.view, raw)
+    # end mevclients --------------------------------------------------------------------------
 
     async def _answer(self, request: Any) -> tuple[dict, list[dict]]:
         """One request, retried while the chain file is busy (a submission while another
@@ -213,6 +244,7 @@ class NodeServer:
             await stop.wait()
             if timer:
                 timer.cancel()
+        self._stop_shield()  # mevclients
         await self._on_chain(self.view.chain.close)
         self._worker.shutdown(wait=False)
 
@@ -228,6 +260,7 @@ class NodeServer:
             LOG.warning("block timer: no block sealed this tick (%s)", type(exc).__name__)
             return
         self._announce()
+        self._announce_key()  # in the worker, so every request after the new head sees it
 
     def _announce(self) -> None:
         """Send the new best block's header to every head subscription (all blocks are final).
@@ -378,7 +411,7 @@ class NodeServer:
         given = params.get("extrinsic") if isinstance(params, dict) else \
             (params[0] if params else None)
         raw = _bytes(given, "extrinsic")
-        included = self.view.include(raw)
+        included = self._include(raw)
         self._seal()
         LOG.info("author_submitAndWatchExtrinsic: 0x%s in block %d at index %d (%s)",
                  included.hash.hex(), included.block_number, included.index,
@@ -533,7 +566,7 @@ class NodeServer:
                 "class": "normal", "partialFee": str(details.partial_fee)}
 
     def rpc_author_submitExtrinsic(self, extrinsic: str) -> str:
-        included = self.view.include(_bytes(extrinsic, "extrinsic"))
+        included = self._include(_bytes(extrinsic, "extrinsic"))
         self._seal()
         LOG.info("author_submitExtrinsic: 0x%s in block %d at index %d (%s)",
                  included.hash.hex(), included.block_number, included.index,
@@ -551,6 +584,7 @@ class NodeServer:
         except ChainLocked:
             return
         self._announce()
+        self._announce_key()  # in the worker, so every request after the new head sees it
 
     def rpc_author_unwatchExtrinsic(self, sub: Any = None) -> bool:
         return True
