@@ -23,7 +23,7 @@ import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -41,6 +41,14 @@ from cli.walletopts import (
 
 if TYPE_CHECKING:
     from chain.backend import Call, CallQuote, ChainBackend, Receipt, Signer
+
+
+MevShieldOpt = Annotated[
+    bool,
+    typer.Option("--mev-shield/--no-mev-shield",
+                 help="Through a node whose runtime has the MEV shield: send stake trades and "
+                      "subnet creations encrypted to the next block's author (default on)."),
+]
 
 
 def chain_refusal(error: str, message: str) -> Exception:
@@ -66,10 +74,18 @@ def call_quote(backend: ChainBackend, origin: bytes, call: Call, **amounts: Any)
     answer = verdict(backend, origin, call)
     doc = {"call": call.id, "args": _plain(call.args),
            "fee_rao": backend.estimate_fee(origin, call), **amounts,
+           **_shielded(backend, call),
            "chain": answer.to_json(),
            "refusal": None if answer.success else refusal(answer.error or "DispatchError",
                                                             answer.message)}
     return doc
+
+
+def _shielded(backend: ChainBackend, call: Call) -> dict:
+    """`{"mev_shield": True}` when the backend sends the call through the MEV shield (a node
+    whose runtime has it; the fee quoted then includes the carrier's)."""
+    shields = getattr(backend, "shields", None)
+    return {"mev_shield": True} if shields is not None and shields(call) else {}
 
 
 def show_dry_run(out: Output, doc: dict, render: Callable[[Any], None]) -> None:
@@ -123,6 +139,7 @@ class Signing:
     chain_db: Path | None = None
     period: int | None = None
     dry_run: bool = False
+    mev_shield: bool = True
     no_prompt: bool = False
     json_out: bool = False
 
@@ -132,7 +149,10 @@ class Signing:
     def open(self) -> ChainBackend:
         from cli.netopts import open_backend
 
-        return open_backend(self.network, self.chain_db, period=self.period)
+        backend = open_backend(self.network, self.chain_db, period=self.period)
+        if hasattr(backend, "mev_shield"):  # a node: shield stake trades unless told not to
+            backend.mev_shield = self.mev_shield
+        return backend
 
     def wallet(self) -> Any:
         from cli.walletopts import resolve_wallet
@@ -165,6 +185,7 @@ _WALLET_OPTIONS = [("wallet_name", WalletNameOpt, None), ("wallet_path", WalletP
                    ("password_stdin", PasswordStdinOpt, False)]
 _CHAIN_OPTIONS = [("network", NetworkOpt, "sandbox"), ("chain_db", ChainDbOpt, None),
                   ("period", PeriodOpt, None), ("dry_run", DryRunOpt, False),
+                  ("mev_shield", MevShieldOpt, True),  # issue 15: the MEV shield
                   ("no_prompt", NoPromptOpt, False), ("json_out", JsonOpt, False)]
 
 

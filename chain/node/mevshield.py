@@ -187,6 +187,8 @@ class AuthorKeys:
             log.warning("MevShield carrier 0x%s: its inner extrinsic is not valid (%s); the "
                         "carrier is included alone", carrier.hash.hex(), exc.data or exc.message)
             return carrier
-        log.info("MevShield carrier 0x%s: inner 0x%s applied at %d/%d", carrier.hash.hex(),
-                 inner.hash.hex(), inner.block_number, inner.index)
+        call = view.decode(plaintext)
+        log.info("MevShield carrier 0x%s: inner 0x%s (%s.%s) applied at %d/%d",
+                 carrier.hash.hex(), inner.hash.hex(), call.pallet, call.name,
+                 inner.block_number, inner.index)
         return carrier
