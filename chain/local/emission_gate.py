@@ -171,9 +171,7 @@ def gate_bar(shares: Sequence[int], rank: int = DEFAULT_BAR_RANK,
 def gate(share: int, bar: int, exponent: int = DEFAULT_GATE_EXPONENT) -> int:
     """The Hill gate of one positive share, U64F64 bits: `1 / (1 + safe_pow(bar / share, h))`
     with `safe_div` (0 on overflow). Exactly 1/2 at share == bar."""
-    ratio = (bar << 64) // share
-    if ratio > _U128_MAX:
-        ratio = 0
+    ratio = _safe_div(bar, share)
     denominator = min(_ONE64 + safe_pow(ratio, exponent), _U128_MAX)
     return (_ONE64 << 64) // denominator
 
