@@ -202,3 +202,34 @@ def above_bar(share: int, bar: int) -> bool:
     """Whether a share is at or above the bar (its gate is at least 1/2): what `chain status`
     marks. With no bar yet every share counts as above."""
     return bar == 0 or share >= bar
+
+
+# --- what the chain shows --------------------------------------------------------------------------
+def gate_status(state, block: int) -> dict:
+    """The gate as the next block will apply it: its storage, each emitting subnet's share
+    before and after the gate (parts per billion) and whether it is at or above the bar (the
+    bar is the stored one; the next block recomputes it first when it is due or unset)."""
+    from chain.local import coinbase as cb
+    from chain.local import coinbase_math as cm
+    from chain.pallets import subtensor_module as sm
+
+    emitting = [n for n in cb.all_subnets(state) if cb.emits(state, n)]
+    params = cm.GateParams(state.get(sm.EMISSION_GATE_BAR), state.get(sm.EMISSION_BAR_RANK),
+                           state.get(sm.EMISSION_BAR_QUANTILE),
+                           state.get(sm.EMISSION_GATE_EXPONENT))
+    prices = {n: cm.moving_alpha_price(state.get(sm.SUBNET_MOVING_PRICE, n)) for n in emitting}
+    burned = {n: state.get(sm.MINER_BURNED, n) for n in emitting}
+    enabled = {n: bool(state.get(sm.SUBNET_EMISSION_ENABLED, n)) for n in emitting}
+    weighted = cm.weighted_shares(cm.price_shares(prices), burned)
+    gated, bar = cm.gated_shares(weighted, block, params)
+    final = cm.enabled_shares(gated, enabled)
+    ppb = 10**9
+    return {
+        "bar_u64f64": bar, "bar_ppb": bar * ppb >> 64, "rank": params.rank,
+        "quantile_u64f64": params.quantile, "exponent_u64f64": params.exponent,
+        "above": [n for n in emitting if weighted[n] > 0 and above_bar(weighted[n], bar)],
+        "below": [n for n in emitting if not (weighted[n] > 0 and above_bar(weighted[n], bar))],
+        "emission_disabled": [n for n in emitting if not enabled[n]],
+        "shares": {n: {"pre_gate_ppb": weighted[n] * ppb >> 64,
+                       "share_ppb": final[n] * ppb >> 64} for n in emitting},
+    }
