@@ -18,6 +18,7 @@ below the bar is then exactly 2^-31); an `ln` error (x = 0) gives 0 (gate 1).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 EMISSION_BAR_UPDATE_INTERVAL = 360
 """`EMISSION_BAR_UPDATE_INTERVAL`: blocks between two recomputations of the bar."""
@@ -168,9 +169,11 @@ def gate_bar(shares: Sequence[int], rank: int = DEFAULT_BAR_RANK,
     return crossing
 
 
+@lru_cache(maxsize=4096)
 def gate(share: int, bar: int, exponent: int = DEFAULT_GATE_EXPONENT) -> int:
     """The Hill gate of one positive share, U64F64 bits: `1 / (1 + safe_pow(bar / share, h))`
-    with `safe_div` (0 on overflow). Exactly 1/2 at share == bar."""
+    with `safe_div` (0 on overflow). Exactly 1/2 at share == bar. Cached: the bar holds for
+    360 blocks and a subnet whose moving price does not move keeps its share."""
     ratio = _safe_div(bar, share)
     denominator = min(_ONE64 + safe_pow(ratio, exponent), _U128_MAX)
     return (_ONE64 << 64) // denominator
