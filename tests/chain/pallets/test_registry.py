@@ -45,12 +45,15 @@ STORAGE = {
         SubnetVolume SubnetworkN SubtokenEnabled TaoWeight Tempo TokenSymbol TotalHotkeyAlpha
         TotalHotkeySharesV2 TotalIssuance TotalNetworks TotalStake TransferToggle Uids
         ValidatorPermit ValidatorTrust Weights WeightsSetRateLimit WeightsVersionKey Yuma3On
-    """.split(),
+    """.split() + """
+        EmissionBarQuantile EmissionBarRank EmissionGateBar EmissionGateExponent
+    """.split(),  # the emission gate (issue 16)
     "Sudo": """
         Key
     """.split(),
     "Swap": """
         FeeRate SwapBalancer
+        BalancerAlphaReservoir BalancerTaoReservoir
     """.split(),
     "System": """
         Account Number
