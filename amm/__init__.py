@@ -32,7 +32,7 @@ is the dTAO launch pool's pricing (U110F18 k = x*y, output floored, the output r
 same limit-order steps (closed-form square roots) rather than the launch runtime's flat 50_000
 rao fee credited to the pool, so the two models compare like for like.
 
-Errors (`amm.errors`, each with the chain's `name` and an `exit_code`): ReservesTooLow,
+Errors (`amm.errors`, each with the chain's `name`): ReservesTooLow,
 SwapInputTooLarge, PriceLimitExceeded, SlippageTooHigh, InsufficientLiquidity, InvalidWeights,
 AmountTooLow, InvalidPool. Modules: `fixed` (substrate-fixed formats), `bigmath`
 (pow_ratio_scaled), `balancer` (the weighted pool's formulas), `pool` (values), `swap` (the swap

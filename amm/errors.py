@@ -1,22 +1,18 @@
 """Why a swap is refused, named as subtensor names it.
 
-Each error carries the two class attributes `cli.errors` reads by duck typing: `name` (the
-chain's error name, shown to the user) and `exit_code` (4 when the chain would refuse the
-transaction, 2 when the input itself is malformed). Every check runs before anything changes, so
-a refused swap leaves the pool untouched.
+Each error carries `name`, the chain's error name shown to the user. The pure room knows no
+exit codes: `cli.errors.ROOM_EXIT_CODES` gives them (4 when the chain would refuse the
+transaction, 2 when the input itself is malformed). Every check runs before
+anything changes, so a refused swap leaves the pool untouched.
 """
 
 from __future__ import annotations
-
-EXIT_USAGE = 2
-EXIT_REFUSED = 4
 
 
 class AmmError(ValueError):
     """Base of every pool error."""
 
     name = "AmmError"
-    exit_code = EXIT_REFUSED
 
 
 class ReservesTooLow(AmmError):
@@ -53,18 +49,15 @@ class InvalidWeights(AmmError):
     """A pool weight outside [0.01, 0.99] (`Balancer::check_constraints`)."""
 
     name = "InvalidWeights"
-    exit_code = EXIT_USAGE
 
 
 class AmountTooLow(AmmError):
     """A zero (or negative) amount."""
 
     name = "AmountTooLow"
-    exit_code = EXIT_USAGE
 
 
 class InvalidPool(AmmError):
     """A pool description that cannot exist (negative reserves, unknown model, bad fee rate)."""
 
     name = "InvalidPool"
-    exit_code = EXIT_USAGE

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from chain.exitcodes import EXIT_USAGE
+
 RAO_PER_TAO = 1_000_000_000
 DECIMALS = 9
 TAO_SYMBOL = "τ"
@@ -27,7 +29,7 @@ class AmountError(ValueError):
     """A string that is not a valid amount."""
 
     name = "InvalidAmount"
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 def parse_tao(text: str, *, allow_zero: bool = False, what: str = "amount") -> int:

@@ -4,7 +4,7 @@
 beyond the group table. Each group lives in its own module (`cli/<group>.py`, exposing
 `app = typer.Typer(...)`); a group may be assembled from several modules, so that independent
 features (keys vs. balances) stay in separate files. Errors from every room are turned into a
-one-line message (or a JSON error object under `--json`) and an exit code in `cli.errors`.
+one-line message (or a JSON error object under any JSON flag) and an exit code in `cli.errors`.
 """
 
 from __future__ import annotations
@@ -118,17 +118,14 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; map every error to a one-line message and a meaningful exit code."""
     args = sys.argv[1:] if argv is None else argv
     keep_freed_memory()  # epochs (chain advance, simulate, node) reuse freed heap memory
-    json_mode = "--json" in args
     command = typer.main.get_command(app)
     try:
         result = command.main(args=args, prog_name="taoctl", standalone_mode=False)
     except BaseException as exc:  # noqa: BLE001 - the one place errors become exit codes
-        from cli.errors import report
+        from cli.errors import debug_requested, json_requested, report
 
-        code = report(exc, json_mode=json_mode)
-        if os.environ.get("TAOCTL_DEBUG") and code not in (0,):
-            raise
-        sys.exit(code)
+        sys.exit(report(exc, json_mode=json_requested(args),
+                        debug=debug_requested(os.environ.get("TAOCTL_DEBUG"))))
     sys.exit(result if isinstance(result, int) else 0)
 
 

@@ -14,6 +14,7 @@ import typer
 
 from cli.netopts import ChainDbOpt, chain_path
 from cli.output import JsonOpt, Output
+from chain.exitcodes import EXIT_UNAVAILABLE, EXIT_USAGE
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -29,12 +30,12 @@ class NodeServeError(Exception):
     """The node could not start (port taken, bad address)."""
 
     name = "NodeServeError"
-    exit_code = 5
+    exit_code = EXIT_UNAVAILABLE
 
 
 class BadOption(ValueError):
     name = "UsageError"
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 @app.command("serve")

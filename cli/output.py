@@ -18,11 +18,9 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.errors import Cancelled, UsageError
+from cli.errors import JSON_FLAGS, Cancelled, UsageError
 
-JsonOpt = Annotated[
-    bool, typer.Option("--json", "--json-output", "--json-out", help="Print one JSON document.")
-]
+JsonOpt = Annotated[bool, typer.Option(*JSON_FLAGS, help="Print one JSON document.")]
 NoPromptOpt = Annotated[
     bool,
     typer.Option(

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from chain.exitcodes import EXIT_REFUSED
 from cli.netopts import ChainDbOpt, NetworkOpt, PeriodOpt
 from cli.output import JsonOpt, NoPromptOpt, Output
 from cli.stakeopts import DryRunOpt
@@ -41,18 +42,12 @@ from cli.walletopts import (
 if TYPE_CHECKING:
     from chain.backend import Call, CallQuote, ChainBackend, Receipt, Signer
 
-EXIT_REFUSED = 4  # README: the chain refused
 
+def chain_refusal(error: str, message: str) -> Exception:
+    """The chain's refusal as the typed class of its subtensor name (`chain.errors`, exit 4)."""
+    from chain.errors import refusal as typed
 
-class Refused(Exception):
-    """The chain refuses (or refused) the call; `name` is subtensor's error name."""
-
-    name = "Refused"
-    exit_code = EXIT_REFUSED
-
-    def __init__(self, error: str, message: str) -> None:
-        super().__init__(message)
-        self.name = error
+    return typed(error, message)
 
 
 def refusal(error: str, why: str | None, largest_passing_rao: int | None = None) -> dict:
@@ -93,7 +88,7 @@ def refuse_unless_dry_run(doc: dict, what: str) -> None:
     """Without --dry-run, a refusal stops here: nothing is signed."""
     found = doc.get("refusal")
     if found:
-        raise Refused(found["error"], f"{what} refused ({found['error']}): {found['why']}")
+        raise chain_refusal(found["error"], f"{what} refused ({found['error']}): {found['why']}")
 
 
 def submit(out: Output, backend: ChainBackend, signer: Signer, call: Call) -> Receipt:
@@ -101,7 +96,7 @@ def submit(out: Output, backend: ChainBackend, signer: Signer, call: Call) -> Re
     with out.status(f"Submitting {call.name}..."):
         receipt = backend.submit(backend.sign(signer, call))
     if not receipt.success:
-        raise Refused(receipt.error or "DispatchError",
+        raise chain_refusal(receipt.error or "DispatchError",
                       f"{call.name} failed on chain ({receipt.error}): {receipt.message} "
                       f"(extrinsic {receipt.extrinsic_id})")
     return receipt

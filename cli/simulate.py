@@ -15,6 +15,7 @@ import typer
 from cli.netopts import ChainDbOpt, NetworkOpt
 from cli.output import JsonOpt, Output
 from cli.walletopts import WalletNameOpt, WalletPathOpt
+from chain.exitcodes import EXIT_USAGE
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
                   help="Run a copy of the chain forward and report earnings.")
@@ -22,7 +23,7 @@ app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
 
 class SimulateUsageError(Exception):
     name = "SimulateUsageError"
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 @app.command()

@@ -13,9 +13,12 @@ Every changing command runs the same steps, so a user always sees the price befo
    coldkey is unlocked, the call is signed and submitted, and the result shows what was
    received next to what was quoted. The signing options are the pipeline's one bundle.
 
-Safe staking is on by default (`add_stake_limit`, `remove_stake_limit`, `swap_stake_limit`),
-with btcli's tolerance default of 0.5 %; `--unsafe` uses the plain calls, `--partial` lets a
-limit order fill only what fits. Heavy modules (amm, rich, sqlite3) load inside the commands.
+Safe staking is on by default on every path that trades through a pool (`add_stake_limit`,
+`remove_stake_limit`, `remove_stake_full_limit` per subnet for `--all`, `swap_stake_limit`,
+`move_stake_limit`), with btcli's tolerance default of 0.5 %; `--unsafe` uses the plain calls
+and warns on stderr when the quoted slippage is over 5 %; a cross-subnet transfer has no limit
+call and needs `--unsafe`. `--partial` lets a limit order fill only what fits. Heavy modules
+(amm, rich, sqlite3) load inside the commands.
 """
 
 from __future__ import annotations
@@ -24,9 +27,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from chain.exitcodes import EXIT_REFUSED
 from cli.netopts import ChainDbOpt, NetworkOpt
 from cli.output import JsonOpt, Output
-from cli.pipeline import Signing, signed_command
+from cli.pipeline import Signing, chain_refusal, signed_command
 from cli.stakeopts import (
     AmountOpt,
     HotkeySs58Opt,
@@ -38,28 +42,18 @@ from cli.stakeopts import (
 from cli.walletopts import WalletNameOpt, WalletPathOpt
 
 if TYPE_CHECKING:
-    from chain.backend import CallQuote, ChainBackend, Signer
+    from chain.backend import Signer
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Stake and unstake through the subnet pools, slippage shown first.")
 
 
-class StakeRefused(Exception):
-    """The chain would refuse the call (found by the dry run); nothing was signed."""
+class LimitCallMissing(Exception):
+    """The runtime has no limit variant of the call (e.g. move_stake_limit before spec 461):
+    nothing is signed unprotected unless --unsafe asks for it."""
 
-    name = "StakeRefused"
-    exit_code = 4
-
-    def __init__(self, error: str, message: str) -> None:
-        super().__init__(message)
-        self.name = error
-
-
-class NotEnoughStake(Exception):
-    """Unstaking or moving more alpha than the coldkey holds (subtensor's error name)."""
-
-    name = "NotEnoughStakeToWithdraw"
-    exit_code = 4
+    name = "LimitCallMissing"
+    exit_code = EXIT_REFUSED
 
 
 # --- shared steps ------------------------------------------------------------------------------
@@ -131,6 +125,7 @@ class Session:
         self.coldkey, self.coldkey_ss58 = coldkey_of(self.wallet)
         self._hotkey_args = (hotkey_ss58, signing.wallet_hotkey)
         self._hotkey: tuple[bytes, str] | None = None
+        self._names = None
         self.backend = signing.open()
 
     @property
@@ -143,6 +138,18 @@ class Session:
 
     def close(self) -> None:
         self.backend.close()
+
+    @property
+    def names(self):
+        """The wallets directory's names (`cli.names`), read on first use."""
+        if self._names is None:
+            from cli.names import Names
+
+            self._names = Names.scan(self.wallet.path)
+        return self._names
+
+    def label(self, ss58: str) -> str:
+        return self.names.label(ss58)
 
     def free(self) -> int:
         return self.backend.read("System.Account", self.coldkey).free
@@ -157,16 +164,22 @@ class Session:
 
 
 def _finish(session: Session, quotes: list, title: str, *, measure, extra: dict,
-            shown: list | None = None) -> None:
+            shown: list | None = None, destination: str | None = None) -> None:
     """The pipeline after the quote (`cli.pipeline.run`), reporting quoted against received.
 
     `quotes` are the calls submitted; `shown` (default: the same) are the table's rows, e.g.
-    one per subnet for a single unstake_all."""
+    one per subnet for a single unstake_all. `destination` (who receives, by name where
+    known) is part of the table's title and of the confirmation question. A trade without a
+    price limit whose quoted slippage is over 5 % is warned about on stderr."""
     from cli.pipeline import run
-    from cli.staking_view import render_outcome, render_quotes
+    from cli.staking_view import render_outcome, render_quotes, unprotected_warnings
 
     out, dry_run = session.out, session.signing.dry_run
     shown = quotes if shown is None else shown
+    for line in unprotected_warnings(shown):
+        out.warn(line)
+    if destination:
+        title = f"{title} → {destination}"
     block = session.backend.block_info().number
     doc = {"dry_run": dry_run, "block": block, "coldkey": session.coldkey_ss58,
            "free_balance_rao": session.free(), **extra,
@@ -188,8 +201,9 @@ def _finish(session: Session, quotes: list, title: str, *, measure, extra: dict,
                 "received_rao": received if received is not None else by_state,
                 "state_change_rao": by_state, "receipt": receipt.to_json()}
 
+    what = f"{len(quotes)} operation{'s' if len(quotes) > 1 else ''}"
     executed = run(out, session.backend,
-                   title=f"{len(quotes)} operation{'s' if len(quotes) > 1 else ''}", doc=doc,
+                   title=what + (f" → {destination}" if destination else ""), doc=doc,
                    render=lambda console: render_quotes(
                        console, shown, title + (" (dry run: nothing signed)" if dry_run else "")),
                    calls=[_call(q.pallet, q.call, q.args) for q in quotes],
@@ -241,7 +255,7 @@ def add(
         if stake_all:
             value = session.free() - session.backend.existential_deposit()
             if value <= 0:
-                raise StakeRefused("NotEnoughBalanceToStake", "nothing to stake: the free "
+                raise chain_refusal("NotEnoughBalanceToStake", "nothing to stake: the free "
                                    "balance is at most the existential deposit")
         quotes = []
         for n in netuids:
@@ -256,7 +270,7 @@ def add(
             return session.stake(hotkey, q.netuid)
 
         _finish(session, quotes, f"Stake into subnet{'s' if len(quotes) > 1 else ''} "
-                f"{', '.join(map(str, netuids))} on {hotkey_address}",
+                f"{', '.join(map(str, netuids))} on {session.label(hotkey_address)}",
                 measure=measure,
                 extra={"hotkey": hotkey_address})
     finally:
@@ -281,7 +295,7 @@ def _quote_checked(session: Session, make_quote, dry_run: bool = False):
         error = exc.name if answer.success else answer.error or "DispatchError"
         why = str(exc) if answer.success else answer.message
         if not dry_run:
-            raise StakeRefused(error, f"{exc.call} refused ({error}): {why}") from None
+            raise chain_refusal(error, f"{exc.call} refused ({error}): {why}") from None
         try:
             q = make_quote(partial=True)  # what the limit lets through: the largest fill
             largest = q.amount_in
@@ -300,7 +314,7 @@ def _quote_checked(session: Session, make_quote, dry_run: bool = False):
     if not answer.success:
         error = answer.error or "DispatchError"
         if not dry_run:
-            raise StakeRefused(error, f"{q.call} refused ({error}): {answer.message}")
+            raise chain_refusal(error, f"{q.call} refused ({error}): {answer.message}")
         q.refusal = refusal(error, answer.message, _largest_passing(session, q, error))
         return q
     _settle_quote(q, [], answer.result or {})
@@ -329,8 +343,9 @@ def remove(
     amount: AmountOpt = None,
     unstake_all: Annotated[bool, typer.Option("--all", "--unstake-all",
                                               help="Unstake all the alpha held through this "
-                                              "hotkey: on --netuid, or on every subnet "
-                                              "(unstake_all).")] = False,
+                                              "hotkey: on --netuid, or on every subnet (one "
+                                              "limit order per subnet; unstake_all with "
+                                              "--unsafe).")] = False,
     tolerance: ToleranceOpt = None,
     safe: SafeOpt = True,
     partial: PartialOpt = False,
@@ -338,7 +353,8 @@ def remove(
     *,
     signing: Signing,
 ) -> None:
-    """Unstake alpha back to TAO (remove_stake_limit by default)."""
+    """Unstake alpha back to TAO (remove_stake_limit by default; with --all, one
+    remove_stake_full_limit per subnet; --unsafe: remove_stake / unstake_all)."""
     from cli.chainview import pool, require_subnet
     from cli.errors import UsageError
     from cli.stakeopts import parse_netuid
@@ -349,9 +365,13 @@ def remove(
     if unstake_all and amount is not None:
         raise UsageError("give either --amount or --all, not both")
     if unstake_all and netuid is None:
+        tol = parse_tolerance(tolerance, selling=True, out=out)
         session = Session(out, signing, hotkey_ss58)
         try:
-            _unstake_all(session)
+            if safe:
+                _unstake_each(session, tol, partial)
+            else:
+                _unstake_all(session)
         finally:
             session.close()
         return
@@ -367,33 +387,64 @@ def remove(
         if unstake_all:
             value = held
         if value == 0 or value > held:
-            raise NotEnoughStake(f"the coldkey holds {held} rao of alpha on this hotkey in "
-                                 f"subnet {n}; cannot unstake {value} (NotEnoughStakeToWithdraw)")
+            raise chain_refusal(
+                "NotEnoughStakeToWithdraw", f"the coldkey holds {held} rao of alpha on this "
+                f"hotkey in subnet {n}; cannot unstake {value} (NotEnoughStakeToWithdraw)")
         q = _quote_checked(session, lambda **kw: quote_remove(
             pool(session.backend, n), n, hotkey, value,
-            **{"safe": safe, "partial": partial, "tolerance": tol, **kw}), dry_run)
+            **{"safe": safe, "partial": partial, "tolerance": tol, "full": unstake_all,
+               **kw}), dry_run)
         q.hotkey = hotkey_address
-        _finish(session, [q], f"Unstake from subnet {n} on {hotkey_address}",
+        _finish(session, [q], f"Unstake from subnet {n} on {session.label(hotkey_address)}",
                 measure=lambda q: session.free(),
                 extra={"hotkey": hotkey_address, "stake_rao": held})
     finally:
         session.close()
 
 
-def _unstake_all(session: Session) -> None:
-    """`stake remove --all` without --netuid: one unstake_all(hotkey) call, every subnet sold
-    at the pool's price (the call has no limit), shown one row per subnet."""
-    from dataclasses import replace
-
-    from cli.chainview import pool, stakes_of_coldkey
-    from cli.staking_view import DEFAULT_TOLERANCE, OpQuote, quote_remove
+def _held_through_hotkey(session: Session) -> list[tuple[int, int]]:
+    from cli.chainview import stakes_of_coldkey
 
     hotkey, hotkey_address = session.hotkey
     held = [(n, alpha) for h, n, alpha in stakes_of_coldkey(session.backend, session.coldkey)
             if h == hotkey]
     if not held:
-        raise NotEnoughStake(f"the coldkey holds no stake through hotkey {hotkey_address} "
-                             "(NotEnoughStakeToWithdraw)")
+        raise chain_refusal("NotEnoughStakeToWithdraw", f"the coldkey holds no stake through "
+                            f"hotkey {hotkey_address} (NotEnoughStakeToWithdraw)")
+    return held
+
+
+def _unstake_each(session: Session, tol, partial: bool) -> None:
+    """`stake remove --all` without --netuid, safe (the default): one limit order per subnet
+    held, `remove_stake_full_limit(hotkey, netuid, limit_price)` from the tolerance
+    (`remove_stake_limit` with --partial; root, a 1:1 pool, needs no limit). Every order is
+    quoted and checked by the chain before the first is signed."""
+    from cli.chainview import pool
+    from cli.staking_view import quote_remove
+
+    hotkey, hotkey_address = session.hotkey
+    quotes = []
+    for n, alpha in _held_through_hotkey(session):
+        q = _quote_checked(session, lambda n=n, alpha=alpha, **kw: quote_remove(
+            pool(session.backend, n), n, hotkey, alpha,
+            **{"safe": True, "partial": partial, "tolerance": tol, "full": True, **kw}),
+            session.signing.dry_run)
+        q.hotkey = hotkey_address
+        quotes.append(q)
+    _finish(session, quotes, f"Unstake everything on {session.label(hotkey_address)}",
+            measure=lambda q: session.free(), extra={"hotkey": hotkey_address})
+
+
+def _unstake_all(session: Session) -> None:
+    """`stake remove --all --unsafe` without --netuid: one unstake_all(hotkey) call, every
+    subnet sold at the pool's price (the call has no limit), shown one row per subnet."""
+    from dataclasses import replace
+
+    from cli.chainview import pool
+    from cli.staking_view import DEFAULT_TOLERANCE, OpQuote, quote_remove
+
+    hotkey, hotkey_address = session.hotkey
+    held = _held_through_hotkey(session)
     rows = []
     for n, alpha in held:
         q = quote_remove(pool(session.backend, n), n, hotkey, alpha, safe=False, partial=False,
@@ -414,8 +465,8 @@ def _unstake_all(session: Session) -> None:
         total.refusal = refusal(answer.error or "DispatchError", answer.message)
     else:
         error = answer.error or "DispatchError"
-        raise StakeRefused(error, f"unstake_all refused ({error}): {answer.message}")
-    _finish(session, [total], f"Unstake everything on {hotkey_address}",
+        raise chain_refusal(error, f"unstake_all refused ({error}): {answer.message}")
+    _finish(session, [total], f"Unstake everything on {session.label(hotkey_address)}",
             measure=lambda q: session.free(), extra={"hotkey": hotkey_address}, shown=rows)
 
 
@@ -423,48 +474,124 @@ def _move_like(operation: str, *, origin: int, destination: int, amount: str | N
                move_all: bool, tolerance: str | None, safe: bool, partial: bool, dry_run: bool,
                destination_hotkey: str | None, destination_coldkey: str | None,
                session: Session) -> None:
-    """swap / move / transfer: the alpha leaves (hotkey, coldkey, origin) for the destination."""
+    """swap / move / transfer: the alpha leaves (hotkey, coldkey, origin) for the destination.
+
+    Across subnets the alpha is sold and bought again: swap and move use their limit calls
+    (swap_stake_limit, move_stake_limit) unless --unsafe; transfer_stake has no limit call,
+    so a cross-subnet transfer is refused without --unsafe."""
     from cli.chainview import pool, require_subnet, stake
     from cli.errors import UsageError
-    from cli.stakeopts import decode_ss58
     from cli.staking_view import parse_tolerance, quote_swap
 
     out = session.out
     if move_all and amount is not None:
         raise UsageError("give either --amount or --all, not both")
+    if operation == "transfer" and origin != destination and safe:
+        raise UsageError("a transfer across subnets sells and buys alpha and the chain has no "
+                         "limit call for it (transfer_stake): swap within your coldkey first "
+                         "(stake swap, limit-protected), then transfer within one subnet, or "
+                         "pass --unsafe")
     value = None if move_all else _amount(amount, out, "alpha to move")
     tol = parse_tolerance(tolerance, selling=True, out=out)
     hotkey, hotkey_address = session.hotkey
     for n in (origin, destination):
         require_subnet(session.backend, n)
-    dest_hot = decode_ss58(destination_hotkey, "--dest") if destination_hotkey else None
-    dest_cold = decode_ss58(destination_coldkey, "--dest") if destination_coldkey else None
+    dest_hot_ss58 = _destination_hotkey(session, destination_hotkey) if destination_hotkey \
+        else None
+    dest_cold_ss58 = _destination_coldkey(session, destination_coldkey) if destination_coldkey \
+        else None
+    dest_hot = _decode(dest_hot_ss58, "--to") if dest_hot_ss58 else None
+    dest_cold = _decode(dest_cold_ss58, "--dest") if dest_cold_ss58 else None
     held = session.stake(hotkey, origin)
     if move_all:
         value = held
     if value == 0 or value > held:
-        raise NotEnoughStake(f"the coldkey holds {held} rao of alpha on this hotkey in subnet "
-                             f"{origin}; cannot move {value} (NotEnoughStakeToWithdraw)")
+        raise chain_refusal("NotEnoughStakeToWithdraw", f"the coldkey holds {held} rao of alpha on "
+                            f"this hotkey in subnet {origin}; cannot move {value} "
+                            "(NotEnoughStakeToWithdraw)")
     if operation == "swap" and origin == destination:
         raise UsageError("a swap moves stake between two different subnets (use stake move "
                          "to change hotkey)")
+    if operation == "move" and safe and origin != destination:
+        _require_call(session, "move_stake_limit", "move_stake")
     q = _quote_checked(session, lambda **kw: quote_swap(
         pool(session.backend, origin), pool(session.backend, destination), operation, origin,
         destination, hotkey, value, destination_hotkey=dest_hot, destination_coldkey=dest_cold,
         **{"safe": safe, "partial": partial, "tolerance": tol, **kw}), dry_run)
     q.hotkey = hotkey_address
-    if destination_hotkey:
-        q.destination_hotkey = destination_hotkey
-    if destination_coldkey:
-        q.destination_coldkey = destination_coldkey
+    if dest_hot_ss58:
+        q.destination_hotkey = dest_hot_ss58
+    if dest_cold_ss58:
+        q.destination_coldkey = dest_cold_ss58
     receiver_hot = dest_hot or hotkey
     receiver_cold = dest_cold or session.coldkey
+    from wallet.ss58 import ss58_encode
+
+    where = f"hotkey {session.label(ss58_encode(receiver_hot))}"
+    if operation == "transfer":
+        where = f"coldkey {session.label(ss58_encode(receiver_cold))}, {where}"
+    where += f", subnet {destination}"
+    extra = {"hotkey": hotkey_address, "stake_rao": held,
+             "destination": {"hotkey": ss58_encode(receiver_hot),
+                             "hotkey_name": session.names.name(ss58_encode(receiver_hot)),
+                             "coldkey": ss58_encode(receiver_cold),
+                             "coldkey_name": session.names.name(ss58_encode(receiver_cold)),
+                             "netuid": destination}}
 
     def measure(_q):
         return stake(session.backend, receiver_hot, receiver_cold, destination)
 
-    _finish(session, [q], f"{operation.capitalize()} stake: subnet {origin} → {destination}",
-            measure=measure, extra={"hotkey": hotkey_address, "stake_rao": held})
+    _finish(session, [q], f"{operation.capitalize()} stake of {session.label(hotkey_address)} "
+            f"from subnet {origin}", measure=measure, extra=extra, destination=where)
+
+
+def _require_call(session: Session, name: str, unprotected: str) -> None:
+    """Refuse (exit 4, nothing signed) when the runtime lacks the limit call `name`."""
+    try:
+        session.backend.build_call("SubtensorModule", name, {})
+    except Exception as exc:  # noqa: BLE001 - the remote backend's MetadataError, by name
+        if type(exc).__name__ != "MetadataError":
+            raise
+        raise LimitCallMissing(f"this chain's runtime has no {name}, so the trade cannot be "
+                               f"price-limited; nothing was signed (pass --unsafe to use "
+                               f"{unprotected} without a limit)") from None
+
+
+def _decode(address: str, what: str) -> bytes:
+    from cli.stakeopts import decode_ss58
+
+    return decode_ss58(address, what)
+
+
+def _destination_hotkey(session: Session, text: str) -> str:
+    """--to: an ss58 address, or a hotkey name ("miner" of this wallet, or "wallet/miner")."""
+    from cli.errors import UsageError
+    from cli.stakeopts import looks_like_ss58
+
+    if looks_like_ss58(text):
+        _decode(text, "--to")
+        return text
+    found = session.names.find_hotkey(text, session.wallet.name)
+    if found is None:
+        raise UsageError(f"--to {text!r} is neither an ss58 address nor a hotkey of wallet "
+                         f"{session.wallet.name!r} (or \"wallet/hotkey\") under "
+                         f"{session.wallet.path}")
+    return found
+
+
+def _destination_coldkey(session: Session, text: str) -> str:
+    """--dest: an ss58 address, or the name of a wallet (its coldkeypub)."""
+    from cli.errors import UsageError
+    from cli.stakeopts import looks_like_ss58
+
+    if looks_like_ss58(text):
+        _decode(text, "--dest")
+        return text
+    found = session.names.find_coldkey(text)
+    if found is None:
+        raise UsageError(f"--dest {text!r} is neither an ss58 address nor a wallet under "
+                         f"{session.wallet.path}")
+    return found
 
 
 OriginOpt = Annotated[str | None, typer.Option("--origin-netuid", "-o",
@@ -519,7 +646,8 @@ def swap(
 @signed_command()
 def move(
     dest: Annotated[str | None, typer.Option("--to", "--dest", "--destination-hotkey",
-                                             help="The destination hotkey (ss58).",
+                                             help="The destination hotkey: ss58, or a hotkey "
+                                             "name of the wallet (or wallet/hotkey).",
                                              show_default=False)] = None,
     origin_netuid: OriginOpt = None,
     dest_netuid: Annotated[str | None, typer.Option("--dest-netuid",
@@ -532,19 +660,23 @@ def move(
                                                     help="The origin hotkey (ss58) [default: "
                                                     "the wallet's hotkey].",
                                                     show_default=False)] = None,
+    tolerance: ToleranceOpt = None,
+    safe: SafeOpt = True,
+    partial: PartialOpt = False,
     *,
     signing: Signing,
 ) -> None:
-    """Move stake to another hotkey of the same coldkey, optionally across subnets."""
+    """Move stake to another hotkey of the same coldkey, optionally across subnets
+    (move_stake_limit across subnets by default)."""
     out = signing.output()
     dry_run = signing.dry_run
     o, d = _origin_dest(out, origin_netuid, dest_netuid, same_default=True)
     if dest is None:
-        dest = out.prompt("Destination hotkey ss58", what="--to")
+        dest = out.prompt("Destination hotkey (ss58 or name)", what="--to")
     session = Session(out, signing, from_hotkey)
     try:
         _move_like("move", origin=o, destination=d, amount=amount, move_all=move_all,
-                   tolerance=None, safe=False, partial=False, dry_run=dry_run,
+                   tolerance=tolerance, safe=safe, partial=partial, dry_run=dry_run,
                    destination_hotkey=dest, destination_coldkey=None, session=session)
     finally:
         session.close()
@@ -554,7 +686,8 @@ def move(
 @signed_command()
 def transfer(
     dest: Annotated[str | None, typer.Option("--dest", "--destination-coldkey",
-                                             help="The destination coldkey (ss58).",
+                                             help="The destination coldkey: ss58, or a "
+                                             "wallet's name.",
                                              show_default=False)] = None,
     origin_netuid: OriginOpt = None,
     dest_netuid: Annotated[str | None, typer.Option("--dest-netuid",
@@ -564,30 +697,24 @@ def transfer(
     transfer_all: Annotated[bool, typer.Option("--all", "--stake-all",
                                                help="Transfer all the alpha held.")] = False,
     hotkey_ss58: HotkeySs58Opt = None,
+    safe: Annotated[bool, typer.Option("--safe/--unsafe", help="A transfer across subnets "
+                                       "has no limit call on chain: it needs --unsafe.")] = True,
     *,
     signing: Signing,
 ) -> None:
-    """Give stake to another coldkey (same hotkey), optionally across subnets."""
+    """Give stake to another coldkey (same hotkey), optionally across subnets (--unsafe)."""
     out = signing.output()
     dry_run = signing.dry_run
     o, d = _origin_dest(out, origin_netuid, dest_netuid, same_default=True)
     if dest is None:
-        dest = out.prompt("Destination coldkey ss58", what="--dest")
+        dest = out.prompt("Destination coldkey (ss58 or wallet name)", what="--dest")
     session = Session(out, signing, hotkey_ss58)
     try:
         _move_like("transfer", origin=o, destination=d, amount=amount, move_all=transfer_all,
-                   tolerance=None, safe=False, partial=False, dry_run=dry_run,
+                   tolerance=None, safe=safe, partial=False, dry_run=dry_run,
                    destination_hotkey=None, destination_coldkey=dest, session=session)
     finally:
         session.close()
-
-
-def _add_earnings(backend: ChainBackend, coldkey: bytes, stakes, rows: list[dict]) -> None:
-    """`earned_rao` per row: alpha held minus net alpha staked by this coldkey's stake calls
-    (None when moves/transfers/genesis leave no baseline, or where the chain cannot say)."""
-    earned = backend.earnings(coldkey, [(h, n, a) for h, n, a in stakes])
-    for row, value in zip(rows, earned, strict=True):
-        row["earned_rao"] = value
 
 
 @app.command("list")
@@ -602,13 +729,12 @@ def list_stakes(
     chain_db: ChainDbOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Stake per hotkey and subnet: alpha, its TAO value at the spot price, and what an
-    unstake would actually return after the fee and slippage."""
-    import amm
-    from chain.units import tao_str
-    from cli.chainview import pool, stakes_of_coldkey, subnet_name
+    """Stake per hotkey and subnet: alpha, its spot value (at the pool's price) and its exit
+    value (what unstaking it now pays, after the fee and slippage), and what it earned."""
+    from cli.names import for_wallets
     from cli.netopts import open_backend
     from cli.stakeopts import coldkey_of, decode_ss58, parse_netuids
+    from cli.staking_view import positions, render_positions
     from cli.walletopts import resolve_wallet
 
     out = Output(json_out)
@@ -617,59 +743,29 @@ def list_stakes(
     else:
         coldkey, address = coldkey_of(resolve_wallet(wallet_name, wallet_path, None))
     only = parse_netuids(netuid) if netuid is not None else None
+    names = for_wallets(wallet_path)
     backend = open_backend(network, chain_db)
     try:
         block = backend.block_info().number
-        stakes = stakes_of_coldkey(backend, coldkey, only)
-        pools: dict[int, amm.Pool] = {}
-        rows = []
-        for hotkey, n, alpha in stakes:
-            if n not in pools:
-                pools[n] = pool(backend, n)
-            p = pools[n]
-            price = amm.price_rao(p)
-            value = alpha * price // 10**9 if not p.stable else alpha
-            try:
-                unstake = amm.sell(p, alpha).amount_out
-                note = None
-            except amm.AmmError as exc:
-                unstake, note = 0, f"{exc.name}: {exc}"
-            _, symbol = subnet_name(backend, n)
-            from wallet.ss58 import ss58_encode
-
-            rows.append({"hotkey": ss58_encode(hotkey), "netuid": n, "symbol": symbol,
-                         "alpha_rao": alpha, "alpha": tao_str(alpha), "price_rao": price,
-                         "value_rao": value, "value": tao_str(value),
-                         "unstake_value_rao": unstake, "unstake_value": tao_str(unstake),
-                         "slippage_rao": max(value - unstake, 0), "note": note})
-        _add_earnings(backend, coldkey, stakes, rows)
-        free = backend.read("System.Account", coldkey).free
+        rows = positions(backend, coldkey, names, only)
+        free = backend.free_balance(coldkey)
     finally:
         backend.close()
-    data = {"coldkey": address, "block": block, "free_balance_rao": free, "stakes": rows,
-            "total_value_rao": sum(r["value_rao"] for r in rows),
-            "total_unstake_value_rao": sum(r["unstake_value_rao"] for r in rows)}
+    from cli.staking_view import totals
+
+    sums = totals(rows)
+    data = {"coldkey": address, "coldkey_name": names.name(address), "block": block,
+            "free_balance_rao": free, "stakes": rows, **sums,
+            "total_value_rao": sums["total_spot_value_rao"],
+            "total_unstake_value_rao": sums["total_exit_value_rao"]}
 
     def render(console) -> None:
-        from rich.table import Table
+        from chain.units import format_tao
 
-        from chain.units import format_alpha, format_tao
-
-        table = Table(title=f"Stakes of {address} at block {block:,}", title_justify="left")
-        for col in ("Hotkey", "Netuid", "Alpha", "Price", "Value (spot)", "Unstake now gives",
-                    "Slippage", "Earned since staking"):
-            table.add_column(col, justify="left" if col == "Hotkey" else "right")
-        for r in rows:
-            earned = r.get("earned_rao")
-            table.add_row(r["hotkey"], str(r["netuid"]),
-                          format_alpha(r["alpha_rao"], symbol=r["symbol"]),
-                          f"{tao_str(r['price_rao'])} τ/{r['symbol']}",
-                          format_tao(r["value_rao"]), format_tao(r["unstake_value_rao"]),
-                          format_tao(r["slippage_rao"]),
-                          "?" if earned is None else format_alpha(earned, symbol=r["symbol"]))
-        console.print(table)
-        console.print(f"Free balance {format_tao(free)}; staked value "
-                      f"{format_tao(data['total_value_rao'])} at spot, "
-                      f"{format_tao(data['total_unstake_value_rao'])} if unstaked now.")
+        render_positions(console, rows, f"Stakes of {names.label(address)} at block {block:,}")
+        console.print(f"Free balance {format_tao(free)}; staked: spot value "
+                      f"{format_tao(sums['total_spot_value_rao'])}, exit value "
+                      f"{format_tao(sums['total_exit_value_rao'])} (each position unstaked "
+                      "alone, now).")
 
     out.result(data, render)

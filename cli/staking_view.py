@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from chain.exitcodes import EXIT_REFUSED, EXIT_USAGE
+
 RAO_PER_TAO = 1_000_000_000
 ROOT_NETUID = 0
 DEFAULT_TOLERANCE = Decimal("0.005")  # btcli's Defaults.rate_tolerance: 0.5 %
@@ -27,7 +29,7 @@ class ToleranceError(ValueError):
     """A --tolerance that is not a usable fraction."""
 
     name = "UsageError"
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 def parse_tolerance(text: str | None, *, selling: bool, out=None) -> Decimal:
@@ -79,7 +81,7 @@ class QuoteRefused(Exception):
     """The pool model refuses the order (SlippageTooHigh, ...); carries the call that was going
     to be made, so the caller can ask the chain's dry run for its own verdict first."""
 
-    exit_code = 4
+    exit_code = EXIT_REFUSED
 
     def __init__(self, error: Exception, pallet: str, call: str, args: dict) -> None:
         super().__init__(str(error))
@@ -223,8 +225,12 @@ def quote_add(pool, netuid: int, hotkey: bytes, amount: int, *, safe: bool, part
 
 
 def quote_remove(pool, netuid: int, hotkey: bytes, alpha: int, *, safe: bool, partial: bool,
-                 tolerance: Decimal) -> OpQuote:
-    """Unstaking `alpha`: remove_stake_limit when safe, else remove_stake. Fees in alpha."""
+                 tolerance: Decimal, full: bool = False) -> OpQuote:
+    """Unstaking `alpha`: remove_stake_limit when safe, else remove_stake. Fees in alpha.
+
+    `full` (alpha is the whole position): a fill-or-kill limit order is subtensor's
+    `remove_stake_full_limit(hotkey, netuid, limit_price)`, which sells the position as it
+    stands at execution within the limit."""
     import amm
 
     limited = _limited(netuid, pool, safe)
@@ -233,6 +239,9 @@ def quote_remove(pool, netuid: int, hotkey: bytes, alpha: int, *, safe: bool, pa
         args = {"hotkey": hotkey, "netuid": netuid, "amount_unstaked": alpha,
                 "limit_price": limit, "allow_partial": partial}
         name = "remove_stake_limit"
+        if full and not partial:
+            name, args = "remove_stake_full_limit", {"hotkey": hotkey, "netuid": netuid,
+                                                     "limit_price": limit}
         result = _trade(amm.sell, pool, alpha, name, args, limit_price=limit,
                         allow_partial=partial)
         worst = amm.worst_case_out(pool, "sell", alpha, limit)
@@ -247,6 +256,30 @@ def quote_remove(pool, netuid: int, hotkey: bytes, alpha: int, *, safe: bool, pa
                    result.amount_out, result.fee, "alpha", amm.price_rao(pool), result.slippage,
                    result.ideal_out, tolerance if limited else None, limit, worst, limited,
                    partial and limited, result.amount_in, price_after=result.price_after_rao)
+
+
+UNSAFE_WARNING_PCT = Decimal(5)  # --unsafe: warn on stderr when the quoted slippage is over 5 %
+
+
+def trades_through_a_pool(q: OpQuote) -> bool:
+    """Whether the operation swaps at all (a move or transfer within one subnet does not)."""
+    return q.destination_netuid is None or q.destination_netuid != q.netuid or \
+        q.operation == "swap"
+
+
+def unprotected_warnings(quotes: list[OpQuote]) -> list[str]:
+    """One line per quote that trades without a limit at over 5 % quoted slippage."""
+    lines = []
+    for q in quotes:
+        if q.limit_price is not None or not trades_through_a_pool(q) or not q.ideal_out:
+            continue
+        if Decimal(q.slippage) * 100 > UNSAFE_WARNING_PCT * q.ideal_out:
+            where = str(q.netuid) if q.destination_netuid is None else \
+                f"{q.netuid} → {q.destination_netuid}"
+            lines.append(f"{q.call} on subnet {where} has no price limit and a quoted slippage "
+                         f"of {q.slippage_pct} % (over 5 %); drop --unsafe to trade within "
+                         "--tolerance")
+    return lines
 
 
 def swap_rate_limit(origin_pool, destination_pool, tolerance: Decimal) -> int:
@@ -269,14 +302,16 @@ def quote_swap(origin_pool, destination_pool, operation: str, origin_netuid: int
 
     Across subnets the alpha is sold on the origin pool (the fee is charged there, or at the
     destination when the origin is root) and the TAO bought into the destination pool. Within
-    one subnet nothing is swapped: the stake changes hands whole, with no fee. Only `swap`
-    has a limit variant on chain (swap_stake_limit, a limit on the origin/destination rate).
+    one subnet nothing is swapped: the stake changes hands whole, with no fee. A swap and a
+    move have limit variants on chain (swap_stake_limit, move_stake_limit: a limit on the
+    origin/destination rate); a transfer has none (the caller refuses a cross-subnet transfer
+    unless --unsafe).
     """
     import amm
 
     cross = origin_netuid != destination_netuid
-    limited = operation == "swap" and safe and cross and not (origin_pool.stable and
-                                                               destination_pool.stable)
+    limited = operation in ("swap", "move") and safe and cross and \
+        not (origin_pool.stable and destination_pool.stable)
     limit = swap_rate_limit(origin_pool, destination_pool, tolerance) if limited else None
     spot_o, spot_d = amm.price_rao(origin_pool), amm.price_rao(destination_pool)
     fee_at_origin = origin_netuid != ROOT_NETUID
@@ -318,9 +353,12 @@ def _transition_call(operation: str, limited: bool, hotkey: bytes, origin_netuid
             return "swap_stake_limit", base | {"limit_price": limit, "allow_partial": partial}
         return "swap_stake", base
     if operation == "move":
-        return "move_stake", {"origin_hotkey": hotkey, "destination_hotkey": destination_hotkey,
-                              "origin_netuid": origin_netuid,
-                              "destination_netuid": destination_netuid, "alpha_amount": alpha}
+        base = {"origin_hotkey": hotkey, "destination_hotkey": destination_hotkey,
+                "origin_netuid": origin_netuid, "destination_netuid": destination_netuid,
+                "alpha_amount": alpha}
+        if limited:
+            return "move_stake_limit", base | {"limit_price": limit, "allow_partial": partial}
+        return "move_stake", base
     return "transfer_stake", {"destination_coldkey": destination_coldkey, "hotkey": hotkey,
                               "origin_netuid": origin_netuid,
                               "destination_netuid": destination_netuid, "alpha_amount": alpha}
@@ -356,8 +394,8 @@ def render_quotes(console, quotes: list[OpQuote], title: str) -> None:
     for q in quotes:
         where = str(q.netuid) if q.destination_netuid is None else \
             f"{q.netuid} → {q.destination_netuid}"
-        limit = "no limit (unsafe)" if q.limit_price is None else \
-            f"{_price_or_rate(q)} (±{pct_str(q.tolerance)}%)"
+        limit = ("no limit (unsafe)" if trades_through_a_pool(q) else "no swap") \
+            if q.limit_price is None else f"{_price_or_rate(q)} (±{pct_str(q.tolerance)}%)"
         worst = "-" if q.limit_price is None else (
             "refused now" if q.worst_case is None else f"≥ {_money(q.worst_case, q.output_token)}")
         table.add_row(where, _money(q.amount, q.input_token), _rate(q.spot_price),
@@ -398,4 +436,90 @@ def render_outcome(console, rows: list[dict]) -> None:
         table.add_row(row["call"], row["extrinsic_id"], _money(row["quoted_rao"], token),
                       _money(row["received_rao"], token),
                       _money(row["received_rao"] - row["quoted_rao"], token))
+    console.print(table)
+
+
+# --- positions (stake list, wallet overview) ------------------------------------------------
+
+
+def positions(backend, coldkey: bytes, names=None, only: list[int] | None = None) -> list[dict]:
+    """A coldkey's positions as the views show them: `ChainBackend.stake_info` rows (valued
+    once, by `chain.rules.valuation`), with the hotkey's ss58 and wallet name, the subnet's
+    symbol, the exit's slippage and what the position earned since staking."""
+    from chain.units import tao_str
+    from wallet.ss58 import ss58_encode
+
+    rows = []
+    for info in backend.stake_info(coldkey):
+        if only is not None and info["netuid"] not in only:
+            continue
+        hotkey = bytes.fromhex(info["hotkey"][2:])
+        address = ss58_encode(hotkey)
+        symbol = info.get("symbol") or _symbol(backend, info["netuid"])
+        if isinstance(symbol, (bytes, bytearray)):
+            symbol = symbol.decode("utf-8", "replace")
+        spot, exit_ = info["spot_value_rao"], info["exit_value_rao"]
+        rows.append({"hotkey": address, "hotkey_name": names.name(address) if names else None,
+                     "netuid": info["netuid"], "symbol": symbol,
+                     "alpha_rao": info["alpha_rao"], "alpha": tao_str(info["alpha_rao"]),
+                     "price_rao": info["price_rao"],
+                     "spot_value_rao": spot, "spot_value": tao_str(spot),
+                     "exit_value_rao": exit_, "exit_value": tao_str(exit_),
+                     "exit_slippage_rao": max(spot - exit_, 0),
+                     # the same two numbers under their earlier names
+                     "value_rao": spot, "unstake_value_rao": exit_,
+                     "slippage_rao": max(spot - exit_, 0), "_hotkey": hotkey})
+    rows.sort(key=lambda r: (r["netuid"], r["hotkey"]))
+    earned = backend.earnings(coldkey, [(r["_hotkey"], r["netuid"], r["alpha_rao"])
+                                        for r in rows])
+    for row, value in zip(rows, earned, strict=True):
+        row["earned_rao"] = value
+        del row["_hotkey"]
+    return rows
+
+
+def totals(rows: list[dict]) -> dict:
+    """The sums under a list of positions (`stake_info` or `positions` rows), in rao."""
+    return {"total_spot_value_rao": sum(r["spot_value_rao"] for r in rows),
+            "total_exit_value_rao": sum(r["exit_value_rao"] for r in rows)}
+
+
+def _symbol(backend, netuid: int) -> str:
+    from cli.chainview import subnet_name
+
+    return subnet_name(backend, netuid)[1]
+
+
+def render_positions(console, rows: list[dict], title: str) -> None:
+    """The positions table (stake list and overview print the same one): hotkeys by their
+    wallet names where known. Amounts are never cut: on a console too narrow for the table,
+    each position is printed as one reflowed line instead."""
+    from rich.table import Table
+
+    from chain.units import format_alpha, format_tao, tao_str
+
+    header = ("Hotkey", "Netuid", "Alpha", "Price", "Spot value", "Exit value",
+              "Exit slippage", "Earned since staking")
+    cells = []
+    for r in rows:
+        earned = r.get("earned_rao")
+        cells.append((r.get("hotkey_name") or r["hotkey"], str(r["netuid"]),
+                      format_alpha(r["alpha_rao"], symbol=r["symbol"]),
+                      f"{tao_str(r['price_rao'])} τ/{r['symbol']}",
+                      format_tao(r["spot_value_rao"]), format_tao(r["exit_value_rao"]),
+                      format_tao(r["exit_slippage_rao"]),
+                      "?" if earned is None else format_alpha(earned, symbol=r["symbol"])))
+    widths = [max([len(h)] + [len(c[i]) for c in cells]) for i, h in enumerate(header)]
+    if sum(widths) + 3 * len(widths) + 1 > console.width:
+        console.print(title)
+        for c in cells:
+            console.print(f"{c[0]} · subnet {c[1]}: {c[2]} at {c[3]}; spot value {c[4]}, exit "
+                          f"value {c[5]} (slippage {c[6]}); earned since staking {c[7]}",
+                          overflow="fold")
+        return
+    table = Table(title=title, title_justify="left")
+    for col in header:
+        table.add_column(col, justify="left" if col == "Hotkey" else "right", no_wrap=True)
+    for c in cells:
+        table.add_row(*c)
     console.print(table)

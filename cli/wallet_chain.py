@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from chain.exitcodes import EXIT_USAGE, EXIT_WALLET
 from chain.units import format_tao, parse_tao
 from cli.netopts import ChainDbOpt, NetworkOpt, open_backend
 from cli.output import JsonOpt, Output
-from cli.pipeline import Signing, signed_command
+from cli.pipeline import Signing, chain_refusal, signed_command
 from cli.walletopts import HotkeyOpt, WalletNameOpt, WalletPathOpt, resolve_wallet
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -26,23 +27,11 @@ if TYPE_CHECKING:  # pragma: no cover
 app = typer.Typer()
 
 
-class TransferRefused(ValueError):
-    """The transfer would fail on chain, so it was not signed (nothing changed): the chain
-    refused (exit 4, README)."""
-
-    name = "TransferRefused"
-    exit_code = 4
-
-    def __init__(self, error: str, message: str) -> None:
-        super().__init__(message)
-        self.name = error
-
-
 class NothingToTransfer(ValueError):
     """A transfer that would move nothing (taoctl's check, not the chain's): a usage error."""
 
     name = "NothingToTransfer"
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
     def __init__(self, error: str, message: str) -> None:
         super().__init__(message)
@@ -51,7 +40,7 @@ class NothingToTransfer(ValueError):
 
 class AddressError(ValueError):
     name = "InvalidAddress"
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 def decode_address(text: str, *, what: str = "address") -> bytes:
@@ -80,9 +69,12 @@ def _free(backend: ChainBackend, account: bytes) -> int:
     return backend.free_balance(account)
 
 
-def _staked(backend: ChainBackend, coldkey: bytes) -> int | None:
-    """TAO value of the coldkey's stake at spot prices."""
-    return sum(row["value_rao"] for row in backend.stake_info(coldkey))
+def _staked(backend: ChainBackend, coldkey: bytes) -> dict:
+    """The coldkey's stake valued as every view values it (`chain.rules.valuation`): total
+    spot value and total exit value (rao)."""
+    from cli.staking_view import totals
+
+    return totals(backend.stake_info(coldkey))
 
 
 def _call_for(dest: bytes, value: int, keep_alive: bool, transfer_all: bool) -> tuple[str, dict]:
@@ -94,7 +86,8 @@ def _call_for(dest: bytes, value: int, keep_alive: bool, transfer_all: bool) -> 
 
 def preview_transfer(backend, source: bytes, dest: bytes, value: int, *, keep_alive: bool,
                      transfer_all: bool) -> dict:
-    """Dry-run the transfer and describe it; raises TransferRefused if the chain would refuse."""
+    """Dry-run the transfer and describe it; raises the chain's typed refusal (`chain.errors`)
+    if the chain would refuse."""
     from chain.backend import Call
 
     if source == dest:
@@ -104,7 +97,7 @@ def preview_transfer(backend, source: bytes, dest: bytes, value: int, *, keep_al
     verdict = backend.quote_call(source, Call("Balances", name, args))
     if not verdict.success:
         error = verdict.error or "DispatchError"
-        raise TransferRefused(error, verdict.message or error)
+        raise chain_refusal(error, verdict.message or error)
     events = verdict.events
     moved = sum(e["args"]["amount"] for e in events
                 if e["pallet"] == "Balances" and e["name"] == "Transfer")
@@ -124,13 +117,14 @@ def preview_transfer(backend, source: bytes, dest: bytes, value: int, *, keep_al
 def quote_transfer(backend: ChainBackend, source: bytes, dest: bytes, value: int, *,
                    keep_alive: bool, transfer_all: bool) -> dict:
     """The whole quote, the refusal included: what a dry run shows."""
+    from chain.errors import DispatchError
     from cli.pipeline import refusal
 
     try:
         quote = preview_transfer(backend, source, dest, value, keep_alive=keep_alive,
                                  transfer_all=transfer_all)
         quote["refusal"] = None
-    except TransferRefused as exc:
+    except DispatchError as exc:  # the chain's typed refusal
         free = _free(backend, source)
         largest = max(free - backend.existential_deposit(), 0) if keep_alive else free
         name, _ = _call_for(dest, value, keep_alive, transfer_all)
@@ -145,7 +139,7 @@ class UnsupportedKeyType(Exception):
     """The coldkey is not sr25519, the only signature type taoctl submits."""
 
     name = "UnsupportedKeyType"
-    exit_code = 3
+    exit_code = EXIT_WALLET
 
 
 def as_signer(keypair: Any) -> Signer:
@@ -177,7 +171,10 @@ def balance(
     out = Output(json_out)
     targets: list[tuple[str | None, str, bytes]]
     if ss58_addresses:
-        targets = [(None, a, decode_address(a, what="--ss58")) for a in ss58_addresses]
+        from cli.names import for_wallets
+
+        names = for_wallets(wallet_path)  # an address of one of our wallets shows its name
+        targets = [(names.name(a), a, decode_address(a, what="--ss58")) for a in ss58_addresses]
     elif all_wallets:
         from wallet.listing import list_wallets
 
@@ -199,30 +196,49 @@ def balance(
         backend.close()
     rows = []
     for (name, address, _), info, stake in zip(targets, infos, staked, strict=True):
-        total = info.free + (stake or 0)
+        spot, exit_ = stake["total_spot_value_rao"], stake["total_exit_value_rao"]
+        total = info.free + spot
         rows.append({"wallet": name, "ss58": address, "free_rao": info.free,
-                     "staked_rao": stake, "total_rao": total, "free": format_tao(info.free),
+                     "staked_rao": spot, "staked_spot_value_rao": spot,
+                     "staked_exit_value_rao": exit_, "total_rao": total,
+                     "total_exit_rao": info.free + exit_, "free": format_tao(info.free),
                      "total": format_tao(total)})
     data = {"network": backend.network, "block": block, "balances": rows,
             "total_free_rao": sum(r["free_rao"] for r in rows),
+            "total_staked_spot_value_rao": sum(r["staked_spot_value_rao"] for r in rows),
+            "total_staked_exit_value_rao": sum(r["staked_exit_value_rao"] for r in rows),
             "total_rao": sum(r["total_rao"] for r in rows)}
 
     def render(console) -> None:
         from rich.table import Table
 
         def amount(rao: int | None) -> str:
-            return "n/a" if rao is None else format_tao(rao, decimals=4)
+            return "n/a" if rao is None else format_tao(rao)
 
         table = Table(title=f"Balances at block {block:,}")
-        for col in ("Wallet", "Coldkey", "Free", "Staked", "Total"):
-            table.add_column(col, justify="right" if col in ("Free", "Staked", "Total")
-                             else "left")
+        money = ("Free", "Staked (spot value)", "Staked (exit value)", "Total (spot)")
+        for col in ("Wallet", "Coldkey", *money):
+            table.add_column(col, justify="right" if col in money else "left",
+                             overflow="fold")
         for r in rows:
             table.add_row(r["wallet"] or "", r["ss58"], amount(r["free_rao"]),
-                          amount(r["staked_rao"]), amount(r["total_rao"]))
+                          amount(r["staked_spot_value_rao"]),
+                          amount(r["staked_exit_value_rao"]), amount(r["total_rao"]))
         console.print(table)
+        console.print("Spot value: the alpha at the pools' prices; exit value: what unstaking "
+                      "each position now pays (fee and slippage taken).")
 
     out.result(data, render)
+
+
+def _register_overview() -> None:
+    """`wallet overview` lives in `cli.overview` (light at import: its reads load inside)."""
+    from cli.overview import overview
+
+    app.command("overview")(overview)
+
+
+_register_overview()
 
 
 @app.command("transfer")

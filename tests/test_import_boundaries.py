@@ -43,7 +43,9 @@ def test_cli_imports_only_the_contract_and_the_factory():
     assert offending(found, ("chain.local", "chain.node", "chain.remote", "chain.rules")) == {}
     chain_modules = {n for names in found.values() for n in names if n.startswith("chain")}
     # chain.heap: the process's allocator setting, made by the entry point (no backend)
-    allowed = ("chain.backend", "chain.factory", "chain.units", "chain.heap")
+    # chain.exitcodes, chain.errors: the README's exit-code table and the refusal classes
+    allowed = ("chain.backend", "chain.factory", "chain.units", "chain.heap", "chain.exitcodes",
+               "chain.errors")
     assert {n for n in chain_modules if not n.startswith(allowed)} == set()
 
 

@@ -20,7 +20,7 @@ and runs are declared per pallet in `chain.pallets`.
 
 Subnets and staking (`README.md` in this directory is the contract for the CLI):
 
-- `subtensor_errors` `SubtensorError(name, message)` with subtensor's error names
+- `subtensor_errors` `fail(name, message)`: the refusal class of that name (`chain.errors`)
 - `stake_utils` pools as `amm.Pool`, share pools in storage, the executing swaps
 - `staking`   add/remove (limit), unstake_all, move/transfer/swap (limit), take
 - `subnets`   register_network, start_call, the subnet limit, dissolution

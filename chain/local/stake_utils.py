@@ -128,12 +128,16 @@ def credit_stake_if_possible(state: State, hotkey: bytes, coldkey: bytes, netuid
     return True
 
 
-def credit_stake(state: State, hotkey: bytes, coldkey: bytes, netuid: int, alpha: int) -> None:
-    """Add alpha to a coldkey's stake (InsufficientLiquidity if it buys no share)."""
+def credit_stake(state: State, hotkey: bytes, coldkey: bytes, netuid: int, alpha: int) -> int:
+    """Add alpha to a coldkey's stake (InsufficientLiquidity if it buys no share). Returns
+    the position's change as `stake_of` reads it: the shares bought are floored and so is
+    their value, so a credit of `alpha` can show as `alpha - 1` (what the coldkey now has)."""
     if alpha < 0:
         raise ValueError("credit_stake takes a non-negative amount")
+    before = stake_of(state, hotkey, coldkey, netuid)
     if not credit_stake_if_possible(state, hotkey, coldkey, netuid, alpha):
         raise fail("InsufficientLiquidity", str(sp.InsufficientLiquidity()))
+    return stake_of(state, hotkey, coldkey, netuid) - before
 
 
 def debit_stake(state: State, hotkey: bytes, coldkey: bytes, netuid: int, alpha: int) -> None:
@@ -213,12 +217,15 @@ def pay_author(state: State, source: bytes, fee: int) -> None:
 # -- the swaps ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Staked:
-    """What a stake did: TAO taken from the coldkey, alpha credited, fee, the swap itself."""
+    """What a stake did: TAO taken from the coldkey, alpha bought (the swap's output, which
+    the event reports), fee, the swap itself, and `credited`: the position's change as the
+    share pool reads it (the alpha bought, or one rao less where the shares round down)."""
 
     tao_paid: int
     alpha: int
     fee: int
     swap: amm.SwapResult
+    credited: int
 
 
 @dataclass(frozen=True)
@@ -272,8 +279,8 @@ def stake_into_subnet(state: State, hotkey: bytes, coldkey: bytes, netuid: int,
     state.set(sm.TOTAL_STAKE, state.get(sm.TOTAL_STAKE) + paid)
     state.set(sm.SUBNET_VOLUME, netuid, state.get(sm.SUBNET_VOLUME, netuid) + swap.amount_in)
     _flow(state, netuid, swap.net_in)
-    credit_stake(state, hotkey, coldkey, netuid, swap.amount_out)
-    return Staked(paid, swap.amount_out, swap.fee, swap)
+    credited = credit_stake(state, hotkey, coldkey, netuid, swap.amount_out)
+    return Staked(paid, swap.amount_out, swap.fee, swap, credited)
 
 
 def unstake_from_subnet(state: State, hotkey: bytes, coldkey: bytes, netuid: int,

@@ -16,6 +16,8 @@ cross-subnet limit call rao-scaled origin price / destination price):
     swap_stake(hotkey, origin_netuid, destination_netuid, alpha_amount)
     swap_stake_limit(hotkey, origin_netuid, destination_netuid, alpha_amount, limit_price,
                      allow_partial)
+    move_stake_limit(origin_hotkey, destination_hotkey, origin_netuid, destination_netuid,
+                     alpha_amount, limit_price, allow_partial)
     decrease_take(hotkey, take) / increase_take(hotkey, take)   take of 65535
     try_associate_hotkey(hotkey)                                 pair a new hotkey with the sender
 
@@ -113,8 +115,9 @@ def do_add_stake(env: Env, coldkey: bytes, hotkey: bytes, netuid: int, amount: i
     env.emit("SubtensorModule", "StakeAdded", coldkey=coldkey, hotkey=hotkey,
              tao_amount=paid, alpha_amount=staked.alpha, netuid=netuid, fee=staked.fee)
     env.result = {"call": "add_stake", "netuid": netuid, "tao_paid_rao": paid,
-                  "alpha_received_rao": staked.alpha, "fee_rao": staked.fee,
-                  "limit_price_rao": limit_price, "swap": swap_json(swap)}
+                  "alpha_received_rao": staked.credited, "alpha_bought_rao": staked.alpha,
+                  "fee_rao": staked.fee, "limit_price_rao": limit_price,
+                  "swap": swap_json(swap)}
     return staked
 
 
@@ -276,11 +279,15 @@ def transition_stake(env: Env, coldkey: bytes, dest_coldkey: bytes, origin_hotke
         if value < su.DEFAULT_MIN_STAKE:
             raise fail("AmountTooLow", f"the moved alpha is worth {value} rao, below the "
                        f"minimum stake of {su.DEFAULT_MIN_STAKE}")
+        # what the destination gains, read around the debit too: on one hotkey's pool the
+        # debit moves the share price the destination's value is read at
+        before = su.stake_of(state, dest_hotkey, dest_coldkey, dest_netuid)
         su.debit_stake(state, origin_hotkey, coldkey, origin_netuid, alpha)
         su.credit_stake(state, dest_hotkey, dest_coldkey, dest_netuid, alpha)
+        credited = su.stake_of(state, dest_hotkey, dest_coldkey, dest_netuid) - before
         env.result = {"call": kind, "origin_netuid": origin_netuid,
                       "destination_netuid": dest_netuid, "alpha_moved_rao": alpha,
-                      "alpha_received_rao": alpha, "tao_equivalent_rao": value, "fee_rao": 0}
+                      "alpha_received_rao": credited, "tao_equivalent_rao": value, "fee_rao": 0}
         return env.result
     origin_pool, dest_pool = su.read_pool(state, origin_netuid), su.read_pool(state, dest_netuid)
     drop_dest_fee = origin_netuid != ROOT_NETUID
@@ -304,7 +311,8 @@ def transition_stake(env: Env, coldkey: bytes, dest_coldkey: bytes, origin_hotke
                                   sell.amount_out, payer=dest_account)
     env.result = {"call": kind, "origin_netuid": origin_netuid, "destination_netuid": dest_netuid,
                   "alpha_moved_rao": out.alpha, "tao_equivalent_rao": out.tao,
-                  "alpha_received_rao": staked.alpha, "fee_rao": out.fee,
+                  "alpha_received_rao": staked.credited, "alpha_bought_rao": staked.alpha,
+                  "fee_rao": out.fee,
                   "destination_fee_rao": staked.fee, "limit_price_rao": limit_price,
                   "origin_swap": swap_json(sell), "destination_swap": swap_json(buy)}
     return env.result
@@ -316,6 +324,23 @@ def move_stake(env: Env, origin: bytes, origin_hotkey: bytes, destination_hotkey
     """Move the sender's stake to another hotkey and/or subnet."""
     result = transition_stake(env, origin, origin, origin_hotkey, destination_hotkey,
                               origin_netuid, destination_netuid, alpha_amount, kind="move_stake")
+    env.emit("SubtensorModule", "StakeMoved", coldkey=origin, origin_hotkey=origin_hotkey,
+             origin_netuid=origin_netuid, destination_hotkey=destination_hotkey,
+             destination_netuid=destination_netuid, tao_amount=result["tao_equivalent_rao"])
+
+
+@call("SubtensorModule", "move_stake_limit")
+def move_stake_limit(env: Env, origin: bytes, origin_hotkey: bytes, destination_hotkey: bytes,
+                     origin_netuid: int, destination_netuid: int, alpha_amount: int,
+                     limit_price: int, allow_partial: bool) -> None:
+    """`move_stake` protected like `swap_stake_limit` (spec 461, call 149): across subnets only
+    while destination alpha per origin alpha (origin price / destination price, x1e9) stays
+    at or above `limit_price`, fill-or-kill unless `allow_partial`; within one subnet there is
+    no swap and the limit is not consulted (`transition_stake_internal` with Some(limit))."""
+    result = transition_stake(env, origin, origin, origin_hotkey, destination_hotkey,
+                              origin_netuid, destination_netuid, alpha_amount, kind="move_stake",
+                              limit_price=limit_price, allow_partial=allow_partial)
+    result["call"] = "move_stake_limit"
     env.emit("SubtensorModule", "StakeMoved", coldkey=origin, origin_hotkey=origin_hotkey,
              origin_netuid=origin_netuid, destination_hotkey=destination_hotkey,
              destination_netuid=destination_netuid, tao_amount=result["tao_equivalent_rao"])

@@ -26,12 +26,11 @@ from chain.pallets import subtensor_module as sm
 U16_MAX = 65_535
 
 
-class WeightsError(DispatchError):
-    """A refused `set_weights`; `name` is subtensor's error variant."""
+def WeightsError(name: str, message: str) -> DispatchError:  # noqa: N802 - raised like a class
+    """A refused `set_weights`: the refusal class of subtensor's `name` (`chain.errors`)."""
+    from chain.errors import fail
 
-    def __init__(self, name: str, message: str) -> None:
-        super().__init__(message)
-        self.name = name
+    return fail(name, message)
 
 
 def max_upscale(values: list[int]) -> list[int]:

@@ -193,6 +193,11 @@ CALLS = (
          alpha_amount="u64"),
     call(SM, "swap_stake_limit", hotkey=ACCOUNT_ID, origin_netuid=NETUID,
          destination_netuid=NETUID, alpha_amount="u64", limit_price="u64", allow_partial="bool"),
+    # -- issue 13 (safety): move_stake_limit, call_index 149 at spec 461 --
+    call(SM, "move_stake_limit", origin_hotkey=ACCOUNT_ID, destination_hotkey=ACCOUNT_ID,
+         origin_netuid=NETUID, destination_netuid=NETUID, alpha_amount="u64", limit_price="u64",
+         allow_partial="bool"),
+    # -- end issue 13 --
     call(SM, "try_associate_hotkey", hotkey=ACCOUNT_ID),
     call(SM, "decrease_take", hotkey=ACCOUNT_ID, take="u16"),
     call(SM, "increase_take", hotkey=ACCOUNT_ID, take="u16"),

@@ -13,6 +13,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from chain.backend import Call, CallQuote
+from chain.errors import DispatchError
 from chain.remote.errors import RemoteError
 
 if TYPE_CHECKING:
@@ -117,8 +118,8 @@ class RemoteQueries:
 
     def stake_info(self, coldkey: bytes) -> list[dict]:
         """Every position of a coldkey (the runtime's StakeInfo API), valued with the pools."""
-        from chain.substrate.scale import decode_compact
         from chain.rules.valuation import position
+        from chain.substrate.scale import decode_compact
 
         raw = self.runtime_call("StakeInfoRuntimeApi_get_stake_info_for_coldkey", bytes(coldkey))
         count, offset = decode_compact(raw, 0)
@@ -211,8 +212,8 @@ class RemoteQueries:
             if call.pallet == "Balances" and call.name in balances.TRANSFER_CALLS:
                 return CallQuote(True, events=balances.transfer(self, origin, call.name,
                                                                 call.args), source="rules")
-        except staking.Refused as refusal:
-            return CallQuote(False, refusal.error, refusal.message, source="rules")
+        except DispatchError as refusal:  # the rules' verdict, typed by its subtensor name
+            return CallQuote(False, refusal.name, str(refusal), source="rules")
         return CallQuote(True, message="the node offers no dry run of this call: a refusal "
                          "would come with the receipt", source="none")
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from chain.rules.staking import Refused, StakeReader
+from chain.errors import fail
+from chain.rules.staking import StakeReader
 
 TRANSFER_CALLS = ("transfer_keep_alive", "transfer_allow_death", "transfer_all")
 
 
 def transfer(reader: StakeReader, source: bytes, name: str, args: dict[str, Any]) -> list[dict]:
-    """The events the transfer would emit (Transfer, DustLost, KilledAccount), or `Refused`."""
+    """The events the transfer would emit (Transfer, DustLost, KilledAccount); a refusal raises
+    the typed class of its subtensor name (`chain.errors`)."""
     ed = reader.existential_deposit()
     free = reader.free_balance(source)
     dest = args["dest"]
@@ -20,17 +22,17 @@ def transfer(reader: StakeReader, source: bytes, name: str, args: dict[str, Any]
     value = max(free - ed, 0) if name == "transfer_all" and keep_alive else \
         free if name == "transfer_all" else int(args["value"])
     if value > free:
-        raise Refused("InsufficientBalance", f"balance too low: has {free} rao, transfer "
+        raise fail("InsufficientBalance", f"balance too low: has {free} rao, transfer "
                       f"needs {value} rao")
     remaining = free - value
     if keep_alive and remaining < ed:
-        raise Refused("NotExpendable", f"the transfer would leave {remaining} rao, below the "
+        raise fail("NotExpendable", f"the transfer would leave {remaining} rao, below the "
                       f"existential deposit of {ed} rao (transfer less, or allow the account "
                       "to be reaped)")
     if source == dest or value == 0:
         return []
     if reader.free_balance(dest) + value < ed:
-        raise Refused("ExistentialDeposit", f"the destination would hold less than the "
+        raise fail("ExistentialDeposit", f"the destination would hold less than the "
                       f"existential deposit of {ed} rao")
     events = [{"pallet": "Balances", "name": "Transfer",
                "args": {"from": source, "to": dest, "amount": value}}]

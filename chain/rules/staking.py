@@ -9,9 +9,9 @@ returns the refusal (subtensor's error name and why) or the result record the ru
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from chain.errors import DispatchError, fail
 from chain.rules.pool import read_pool
 from chain.rules.reader import MAX_U64, ROOT_NETUID, SM, StorageReader
 
@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 DEFAULT_MIN_STAKE = 2_000_000  # rao: DefaultMinStake
 STAKE_CALLS = ("add_stake", "add_stake_limit", "remove_stake", "remove_stake_limit",
-               "move_stake", "transfer_stake", "swap_stake", "swap_stake_limit")
+               "move_stake", "transfer_stake", "swap_stake", "swap_stake_limit",
+               "move_stake_limit", "remove_stake_full_limit")
 
 
 class StakeReader(StorageReader, Protocol):
@@ -33,38 +34,27 @@ class StakeReader(StorageReader, Protocol):
     def existential_deposit(self) -> int: ...
 
 
-@dataclass
-class Refused(Exception):
-    """The chain would refuse the call: `error` is subtensor's name."""
-
-    error: str
-    message: str
-
-    def __str__(self) -> str:
-        return self.message
-
-
-def _amm_refusal(exc: Exception) -> Refused:
+def _amm_refusal(exc: Exception) -> DispatchError:
     name = getattr(exc, "name", "InsufficientLiquidity")
     if name not in ("SlippageTooHigh", "AmountTooLow", "ZeroMaxStakeAmount"):
         name = "InsufficientLiquidity"
-    return Refused(name, str(exc))
+    return fail(name, str(exc))
 
 
 def _ensure_subnet(reader: StakeReader, netuid: int) -> None:
     if not reader.read(f"{SM}.NetworksAdded", netuid):
-        raise Refused("SubnetNotExists", f"subnet {netuid} does not exist")
+        raise fail("SubnetNotExists", f"subnet {netuid} does not exist")
 
 
 def _ensure_subtoken(reader: StakeReader, netuid: int) -> None:
     if netuid != ROOT_NETUID and not reader.read(f"{SM}.SubtokenEnabled", netuid):
-        raise Refused("SubtokenDisabled",
+        raise fail("SubtokenDisabled",
                       f"subnet {netuid} has not started trading yet (its owner runs start_call)")
 
 
 def _ensure_hotkey(reader: StakeReader, hotkey: bytes) -> None:
     if reader.read(f"{SM}.Owner", hotkey) is None:
-        raise Refused("HotKeyAccountNotExists",
+        raise fail("HotKeyAccountNotExists",
                       f"hotkey 0x{bytes(hotkey).hex()} is not owned by any coldkey")
 
 
@@ -85,11 +75,11 @@ def capped(amount: int, maximum: int, allow_partial: bool, what: str) -> int:
     if amount <= maximum:
         return amount
     if not allow_partial:
-        raise Refused("SlippageTooHigh",
+        raise fail("SlippageTooHigh",
                       f"only {maximum} rao of {what} fill within the limit price (asked "
                       f"{amount}); allow a partial fill or raise the tolerance")
     if maximum == 0:
-        raise Refused("ZeroMaxStakeAmount", "the price is already past the limit: nothing fills")
+        raise fail("ZeroMaxStakeAmount", "the price is already past the limit: nothing fills")
     return maximum
 
 
@@ -154,14 +144,14 @@ def add_stake(reader: StakeReader, coldkey: bytes, hotkey: bytes, netuid: int, a
     pool = read_pool(reader, netuid)
     minimum = DEFAULT_MIN_STAKE + amm.swap_fee(pool, DEFAULT_MIN_STAKE)
     if amount < minimum:
-        raise Refused("AmountTooLow", f"stake at least {minimum} rao (the minimum stake plus "
+        raise fail("AmountTooLow", f"stake at least {minimum} rao (the minimum stake plus "
                       f"its fee); asked {amount}")
     paid = amount
     if limit_price is not None:
         paid = capped(amount, max_amount(pool, amm.BUY, limit_price), allow_partial, "TAO")
     spendable = max(reader.free_balance(coldkey) - reader.existential_deposit(), 0)
     if spendable < paid:
-        raise Refused("NotEnoughBalanceToStake", f"the coldkey can spend {spendable} rao "
+        raise fail("NotEnoughBalanceToStake", f"the coldkey can spend {spendable} rao "
                       f"(keeping the existential deposit), staking needs {paid}")
     _ensure_hotkey(reader, hotkey)
     try:
@@ -169,10 +159,10 @@ def add_stake(reader: StakeReader, coldkey: bytes, hotkey: bytes, netuid: int, a
     except amm.AmmError as exc:
         raise _amm_refusal(exc) from None
     if swap.net_in < DEFAULT_MIN_STAKE:
-        raise Refused("AmountTooLow", f"only {swap.net_in} rao would reach the pool, below "
+        raise fail("AmountTooLow", f"only {swap.net_in} rao would reach the pool, below "
                       f"the minimum stake of {DEFAULT_MIN_STAKE}")
     if swap.amount_out == 0:
-        raise Refused("InsufficientLiquidity", "the pool would pay out no alpha for this amount")
+        raise fail("InsufficientLiquidity", "the pool would pay out no alpha for this amount")
     return {"call": "add_stake", "netuid": netuid, "tao_paid_rao": paid,
             "alpha_received_rao": swap.amount_out, "fee_rao": swap.fee,
             "limit_price_rao": limit_price, "swap": swap.to_json()}
@@ -185,10 +175,10 @@ def remove_stake(reader: StakeReader, coldkey: bytes, hotkey: bytes, netuid: int
 
     _ensure_subnet(reader, netuid)
     if alpha == 0:
-        raise Refused("AmountTooLow", "unstake more than 0 alpha")
+        raise fail("AmountTooLow", "unstake more than 0 alpha")
     available = reader.stake(hotkey, coldkey, netuid)
     if alpha > available:
-        raise Refused("NotEnoughStakeToWithdraw",
+        raise fail("NotEnoughStakeToWithdraw",
                       f"the coldkey holds {available} alpha rao on subnet {netuid} through "
                       f"this hotkey; asked to unstake {alpha}")
     pool = read_pool(reader, netuid)
@@ -199,7 +189,7 @@ def remove_stake(reader: StakeReader, coldkey: bytes, hotkey: bytes, netuid: int
     except amm.AmmError as exc:
         raise _amm_refusal(exc) from None
     if available - swap.amount_in > 0 and swap.amount_out < DEFAULT_MIN_STAKE:
-        raise Refused("AmountTooLow", f"the unstake pays {swap.amount_out} rao, below the "
+        raise fail("AmountTooLow", f"the unstake pays {swap.amount_out} rao, below the "
                       f"minimum of {DEFAULT_MIN_STAKE} (unstake everything, or more)")
     _ensure_hotkey(reader, hotkey)
     return {"call": "remove_stake", "netuid": netuid, "alpha_paid_rao": swap.amount_in,
@@ -214,7 +204,7 @@ def transition(reader: StakeReader, coldkey: bytes, dest_coldkey: bytes, origin_
     import amm
 
     if coldkey == dest_coldkey and origin_hotkey == dest_hotkey and origin_netuid == dest_netuid:
-        raise Refused("SameNetuid", "the origin and the destination are the same stake")
+        raise fail("SameNetuid", "the origin and the destination are the same stake")
     for netuid in (origin_netuid, dest_netuid):
         _ensure_subnet(reader, netuid)
     for netuid in (origin_netuid, dest_netuid):
@@ -223,21 +213,21 @@ def transition(reader: StakeReader, coldkey: bytes, dest_coldkey: bytes, origin_
     _ensure_hotkey(reader, dest_hotkey)
     available = reader.stake(origin_hotkey, coldkey, origin_netuid)
     if alpha > available:
-        raise Refused("NotEnoughStakeToWithdraw",
+        raise fail("NotEnoughStakeToWithdraw",
                       f"the coldkey holds {available} alpha rao on subnet {origin_netuid} "
                       f"through the origin hotkey; asked to move {alpha}")
     if alpha == 0:
-        raise Refused("AmountTooLow", "move more than 0 alpha")
+        raise fail("AmountTooLow", "move more than 0 alpha")
     if kind == "transfer" and not (reader.read(f"{SM}.TransferToggle", origin_netuid)
                                    and reader.read(f"{SM}.TransferToggle", dest_netuid)):
-        raise Refused("TransferDisallowed", "stake transfers are switched off on this subnet")
+        raise fail("TransferDisallowed", "stake transfers are switched off on this subnet")
     origin_pool = read_pool(reader, origin_netuid)
     if origin_netuid == dest_netuid:
         from chain.rules.valuation import spot_value
 
         value = spot_value(origin_pool, alpha)
         if value < DEFAULT_MIN_STAKE:
-            raise Refused("AmountTooLow", f"the moved alpha is worth {value} rao, below the "
+            raise fail("AmountTooLow", f"the moved alpha is worth {value} rao, below the "
                           f"minimum stake of {DEFAULT_MIN_STAKE}")
         return {"call": kind, "origin_netuid": origin_netuid, "destination_netuid": dest_netuid,
                 "alpha_moved_rao": alpha, "alpha_received_rao": alpha,
@@ -251,9 +241,9 @@ def transition(reader: StakeReader, coldkey: bytes, dest_coldkey: bytes, origin_
     try:
         sell, buy = simulate_move(origin_pool, dest_pool, alpha, drop_dest_fee)
     except amm.AmmError as exc:
-        raise Refused("InsufficientLiquidity", str(exc)) from None
+        raise fail("InsufficientLiquidity", str(exc)) from None
     if sell.amount_out <= DEFAULT_MIN_STAKE or buy is None:
-        raise Refused("AmountTooLow", f"the move is worth {sell.amount_out} rao, below the "
+        raise fail("AmountTooLow", f"the move is worth {sell.amount_out} rao, below the "
                       f"minimum stake of {DEFAULT_MIN_STAKE}")
     return {"call": kind, "origin_netuid": origin_netuid, "destination_netuid": dest_netuid,
             "alpha_moved_rao": sell.amount_in, "tao_equivalent_rao": sell.amount_out,
@@ -263,7 +253,8 @@ def transition(reader: StakeReader, coldkey: bytes, dest_coldkey: bytes, origin_
 
 
 def check(reader: StakeReader, origin: bytes, name: str, args: dict[str, Any]) -> dict:
-    """The result record of a stake call (as the runtime's dry run gives it), or `Refused`."""
+    """The result record of a stake call (as the runtime's dry run gives it); a refusal raises
+    the typed class of its subtensor name (`chain.errors`)."""
     a = args
     if name in ("add_stake", "add_stake_limit"):
         return add_stake(reader, origin, a["hotkey"], a["netuid"], a["amount_staked"],
@@ -271,10 +262,16 @@ def check(reader: StakeReader, origin: bytes, name: str, args: dict[str, Any]) -
     if name in ("remove_stake", "remove_stake_limit"):
         return remove_stake(reader, origin, a["hotkey"], a["netuid"], a["amount_unstaked"],
                             a.get("limit_price"), bool(a.get("allow_partial", False)))
-    if name == "move_stake":
-        return transition(reader, origin, origin, a["origin_hotkey"], a["destination_hotkey"],
-                          a["origin_netuid"], a["destination_netuid"], a["alpha_amount"],
-                          kind="move_stake")
+    if name == "remove_stake_full_limit":
+        alpha = reader.stake(a["hotkey"], origin, a["netuid"])
+        return remove_stake(reader, origin, a["hotkey"], a["netuid"], alpha,
+                            a.get("limit_price"), False) | {"call": name}
+    if name in ("move_stake", "move_stake_limit"):
+        result = transition(reader, origin, origin, a["origin_hotkey"], a["destination_hotkey"],
+                            a["origin_netuid"], a["destination_netuid"], a["alpha_amount"],
+                            kind="move_stake", limit_price=a.get("limit_price"),
+                            allow_partial=bool(a.get("allow_partial", False)))
+        return result | {"call": name}
     if name == "transfer_stake":
         result = transition(reader, origin, a["destination_coldkey"], a["hotkey"], a["hotkey"],
                             a["origin_netuid"], a["destination_netuid"], a["alpha_amount"],

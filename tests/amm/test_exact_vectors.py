@@ -9,6 +9,7 @@ import pytest
 import amm
 from amm import balancer as bal
 from amm.swap import limit_to_bits, swap
+from cli.errors import room_exit_code
 
 TAO = 10**9
 
@@ -157,7 +158,8 @@ def test_guards(pool):
         amm.Pool(TAO, TAO, tao_weight=amm.ACCURACY - amm.MIN_WEIGHT + 1)
     with pytest.raises(amm.InvalidPool):
         amm.Pool(-1, TAO)
-    assert amm.InsufficientLiquidity.exit_code == 4 and amm.InvalidWeights.exit_code == 2
+    assert room_exit_code(amm.InsufficientLiquidity) == 4
+    assert room_exit_code(amm.InvalidWeights) == 2
 
 
 def test_swap_of_zero_swaps_nothing(pool):

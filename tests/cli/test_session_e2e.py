@@ -151,13 +151,14 @@ def test_scripted_session(taoctl, tmp_path):
     assert _free(taoctl, "friend") - before == done["executed"][0]["received_rao"]
     assert _stakes(taoctl, "friend") == {}
 
-    # the staker unstakes everything left on its hotkey, every subnet in one unstake_all
+    # the staker unstakes everything left on its hotkey: one limit order per subnet
     before = _free(taoctl, "staker")
-    quoted, done = _dry_then_execute(taoctl, "stake", "remove", "--all", "--wallet-name",
-                                     "staker")
-    assert done["quotes"][0]["call"] == "SubtensorModule.unstake_all"
-    assert [r["netuid"] for r in quoted["per_subnet"]] == [net_a]
-    assert _free(taoctl, "staker") - before == done["executed"][0]["received_rao"]
+    quoted, done = _dry_then_execute(taoctl, "stake", "remove", "--all", "--tolerance", "0.5",
+                                     "--wallet-name", "staker")
+    assert [(q["call"], q["netuid"]) for q in done["quotes"]] == \
+        [("SubtensorModule.remove_stake_full_limit", net_a)]
+    assert _free(taoctl, "staker") - before == \
+        sum(e["received_rao"] - (e["receipt"].get("fee_rao") or 0) for e in done["executed"])
     assert set(_stakes(taoctl, "staker")) == {(second["hotkey_ss58"], net_a)}
 
     assert taoctl.json("chain", "check")["ok"]

@@ -180,10 +180,13 @@ def test_stake_list_values(chain):
     doc = t.json("stake", "list", "--wallet-name", "staker")
     row = next(r for r in doc["stakes"] if r["netuid"] == nets[0])
     assert row["hotkey"] == staker["hotkey_ss58"]
-    assert row["value_rao"] == row["alpha_rao"] * row["price_rao"] // TAO
+    from chain.rules.valuation import exit_value, spot_value
+
     pools = {r["netuid"]: r["pool"] for r in t.json("subnet", "list")["subnets"]}
     p = pools[nets[0]]
     pool = amm.Pool(p["tao_reserve_rao"], p["alpha_reserve_rao"],
                     tao_weight=p["tao_weight_parts"], fee_rate=p["fee_rate"])
-    assert row["unstake_value_rao"] == amm.sell(pool, row["alpha_rao"]).amount_out
-    assert doc["total_value_rao"] == sum(r["value_rao"] for r in doc["stakes"])
+    assert row["spot_value_rao"] == row["value_rao"] == spot_value(pool, row["alpha_rao"])
+    assert row["exit_value_rao"] == row["unstake_value_rao"] == \
+        amm.sell(pool, row["alpha_rao"]).amount_out == exit_value(pool, row["alpha_rao"])
+    assert doc["total_spot_value_rao"] == sum(r["spot_value_rao"] for r in doc["stakes"])

@@ -58,6 +58,9 @@ STAKING = [
     ("read", ["quote", "unstake", "--netuid", "1", "--amount", "3"]),
     ("read", ["wallet", "balance", "--wallet-name", "staker"]),
     ("read", ["wallet", "balance", "--wallet-name", "owner"]),
+    # issue 13: the overview reads the same on every network
+    ("read", ["wallet", "overview", "--wallet-name", "staker"]),
+    ("read", ["wallet", "overview", "--all"]),
 ]
 # what legitimately differs: hashes of differently signed extrinsics, free text, and
 # `earned_rao`, which only the bundled chain can compute (from its extrinsic history)
@@ -166,6 +169,9 @@ def test_subnets_registration_staking_and_weights(taoctl, tmp_path):
     stakes = sandbox[7][1]["stakes"]
     assert stakes and stakes[0]["alpha_rao"] > 0
     assert codes[8] == 0 and codes[9] == 4  # the self-weight set, the other refused
+    overview = sandbox[-2][1]["wallets"][0]  # issue 13: positions and registrations, both sides
+    assert codes[-2:] == [0, 0] and overview["positions"] and overview["registrations"]
+    assert overview["registrations"][0]["hotkey_name"] == "staker/default"
     for side in ("sandbox", "node"):
         taoctl.env["TAOCTL_CHAIN_DB"] = str(paths[side])
         assert taoctl.json("chain", "check")["ok"], side

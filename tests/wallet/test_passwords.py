@@ -7,6 +7,7 @@ import keyring
 import pytest
 from keyring.backends import fail
 
+from cli.errors import room_exit_code
 from tests.wallet.memkeyring import FileKeyring
 from wallet import passwords as pw
 from wallet.errors import KeyringUnavailable, PasswordError
@@ -65,7 +66,7 @@ def test_password_file(tmp_path):
     file.write_text("\n")
     with pytest.raises(PasswordError) as info:
         pw.read_password_file(file)
-    assert info.value.exit_code == 2
+    assert room_exit_code(type(info.value)) == 2  # bad input
     with pytest.raises(PasswordError):
         pw.read_password_file(tmp_path)
     with pytest.raises(PasswordError):

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cli.errors import room_exit_code
 from wallet.errors import InvalidAddress
 from wallet.ss58 import (
     is_valid_ss58,
@@ -55,7 +56,7 @@ def test_malformed_addresses_are_refused(bad):
     assert not is_valid_ss58(bad)
     with pytest.raises(InvalidAddress) as info:
         ss58_decode(bad)
-    assert info.value.exit_code == 2
+    assert room_exit_code(type(info.value)) == 2  # bad input
 
 
 def test_expected_format_is_enforced():

@@ -152,13 +152,19 @@ def _errors_in_metadata() -> set[str]:
 
 
 def test_error_names_are_subtensors():
-    """Every name we raise is a variant of subtensor's Error enum (spec 343 or main)."""
+    """Every SubtensorModule name of the list is a variant of subtensor's Error enum (spec 343
+    or main); an unlisted name is refused."""
+    from chain.errors import REFUSALS, fail
+
     newer = {"RegistrationPriceLimitExceeded", "ReservesTooLow", "SwapInputTooLarge",
              "PriceLimitExceeded", "InvalidPool", "InvalidWeights",
              "NotEnoughBalanceToPayLockCost"}
-    assert ERROR_NAMES - newer <= _errors_in_metadata()
+    listed = set(REFUSALS["SubtensorModule"].split()) | set(REFUSALS["Newer"].split())
+    assert listed <= ERROR_NAMES
+    assert listed - newer <= _errors_in_metadata()
+    assert isinstance(fail("SameNetuid", "x"), SubtensorError)
     with pytest.raises(ValueError):
-        SubtensorError("NoSuchError", "x")
+        fail("NoSuchError", "x")
 
 
 def test_messages_are_one_line_json_safe(chain):

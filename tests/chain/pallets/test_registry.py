@@ -94,6 +94,8 @@ CALLS = {
     "SubtensorModule.increase_take": "hotkey take",
     "SubtensorModule.move_stake":
         "origin_hotkey destination_hotkey origin_netuid destination_netuid alpha_amount",
+    "SubtensorModule.move_stake_limit": "origin_hotkey destination_hotkey origin_netuid "
+    "destination_netuid alpha_amount limit_price allow_partial",
     "SubtensorModule.register_limit": "netuid hotkey limit_price",
     "SubtensorModule.register_network": "hotkey",
     "SubtensorModule.register_network_with_identity": "hotkey identity",

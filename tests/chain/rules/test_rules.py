@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chain.backend import Call
+from chain.errors import DispatchError
 from chain.rules import balances, staking
 from tests.conftest import Taoctl
 
@@ -51,8 +52,8 @@ def verdict_by_rules(backend, origin: bytes, call: Call):
         if call.pallet == "Balances":
             return True, balances.transfer(backend, origin, call.name, call.args)
         return True, staking.check(backend, origin, call.name, call.args)
-    except staking.Refused as refusal:
-        return False, refusal.error
+    except DispatchError as refusal:
+        return False, refusal.name
 
 
 def assert_same(backend, origin: bytes, call: Call) -> None:
@@ -104,7 +105,13 @@ def test_stake_trades_match_the_runtime(chain, amount, limit, partial, which):
                        **limited}),
                  Call("SubtensorModule", "swap_stake_limit",
                       {"hotkey": hotkey, "origin_netuid": a, "destination_netuid": netuid,
-                       "alpha_amount": amount, **limited})]
+                       "alpha_amount": amount, **limited}),
+                 Call("SubtensorModule", "move_stake_limit",
+                      {"origin_hotkey": hotkey, "destination_hotkey": other_hotkey,
+                       "origin_netuid": a, "destination_netuid": netuid, "alpha_amount": amount,
+                       **limited}),
+                 Call("SubtensorModule", "remove_stake_full_limit",
+                      {"hotkey": hotkey, "netuid": netuid, "limit_price": limit})]
     for call in calls:
         assert_same(backend, coldkey, call)
 
