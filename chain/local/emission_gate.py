@@ -50,18 +50,19 @@ class FixedError(ArithmeticError):
 def _log2_at_least_one(x: int) -> int:
     """`log2_inner` for I32F32 bits x >= 1.0: the integer part by halving (rounding shift,
     `rs`), then 32 fractional bits by squaring (the product floors) and halving at >= 2."""
-    result = 0
-    while x >= _TWO:
+    result, two = 0, _TWO
+    while x >= two:
         result += 1
         x = (x >> 1) + (x & 1)
     if x == _ONE:
         return result << 32
     for _ in range(32):
         x = (x * x) >> 32
-        result <<= 1
-        if x >= _TWO:
-            result |= 1
+        if x >= two:
+            result = (result << 1) | 1
             x = (x >> 1) + (x & 1)
+        else:
+            result <<= 1
     return result
 
 
@@ -108,16 +109,16 @@ def exp_i32f32(x: int) -> int:
     result = x + _ONE
     if result > _I64_MAX:
         raise FixedError("exp overflows")
-    term = x
+    term, top = x, _I64_MAX
     for i in range(2, 32):
         term = (term * x) >> 32
-        if term > _I64_MAX:
+        if term > top:
             raise FixedError("exp overflows")
         if term == 0:  # every later term is 0 too
             break
         term //= i
         result += term
-        if result > _I64_MAX:
+        if result > top:
             raise FixedError("exp overflows")
     if neg:
         return (_ONE << 32) // result
