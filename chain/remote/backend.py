@@ -55,11 +55,11 @@ class RemoteBackend(RemoteQueries):
         self._inner: dict[bytes, bytes] = {}  # carrier bytes -> its signed inner extrinsic
 
     def rpc(self, method: str, params: list) -> Any:
-        from substrateinterface.exceptions import SubstrateRequestException
+        from chain.remote.wsrpc import RpcReplyError
 
         try:
             return _rpc(self.substrate, self.url, method, params, self.timeout)
-        except SubstrateRequestException as exc:
+        except RpcReplyError as exc:
             detail = exc.args[0] if exc.args else {}
             if isinstance(detail, dict) and detail.get("code") in (1010, 1002, 1011, 1012):
                 raise RemoteRefused(f"the node refused the extrinsic: "
@@ -348,8 +348,9 @@ class RemoteBackend(RemoteQueries):
     def _submit_and_watch(self, raw: bytes) -> str:
         import time
 
-        from substrateinterface.exceptions import SubstrateRequestException
         from websocket import WebSocketException, WebSocketTimeoutException
+
+        from chain.remote.wsrpc import RpcReplyError
 
         deadline = time.monotonic() + INCLUSION_TIMEOUT_S
         found: dict = {}
@@ -377,7 +378,7 @@ class RemoteBackend(RemoteQueries):
                 sock.settimeout(INCLUSION_TIMEOUT_S)
             outcome = self.substrate.rpc_request("author_submitAndWatchExtrinsic",
                                                  ["0x" + raw.hex()], result_handler=handler)
-        except SubstrateRequestException as exc:
+        except RpcReplyError as exc:
             detail = exc.args[0] if exc.args else {}
             if isinstance(detail, dict):
                 raise RemoteRefused(f"the node refused the extrinsic: {detail.get('message')}"
