@@ -90,7 +90,8 @@ def test_shielded_add_and_remove_equal_their_quotes(taoctl, served, caplog):
     assert executed["received_rao"] == executed["quoted_rao"] == quote["received_rao"]
     after, nonce_after = account(served, who)
     assert balance - after == quote["amount_rao"] + receipt["fee_rao"]
-    assert receipt["fee_rao"] == fee  # the inner extrinsic's fee and the carrier's
+    assert receipt["fee_rao"] == fee == quote["tx_fee_rao"]  # the inner's and carrier's
+    assert quote["mev_shield"] is True and quote["tx_fee_token"] == "TAO"
     assert nonce_after == nonce + 2  # the carrier at n, the inner at n+1
     logged = INNER.findall(caplog.text)
     assert logged == [(receipt["extrinsic_hash"], "add_stake_limit",
@@ -103,6 +104,7 @@ def test_shielded_add_and_remove_equal_their_quotes(taoctl, served, caplog):
     assert executed["received_rao"] == executed["quoted_rao"] == quote["received_rao"]
     final, nonce_final = account(served, who)
     assert final - after == quote["received_rao"] - receipt["fee_rao"]
+    assert receipt["fee_rao"] == quote["tx_fee_rao"] and quote["mev_shield"] is True
     assert nonce_final == nonce + 4
     assert [name for _, name, _, _ in INNER.findall(caplog.text)] == \
         ["add_stake_limit", "remove_stake_limit"]
@@ -116,6 +118,7 @@ def test_no_mev_shield_sends_in_the_clear(taoctl, served, caplog):
     assert code == 0 and dry["quotes"][0]["refusal"] is None
     quote, executed, receipt = trade(taoctl, served, "add", "1", "--no-mev-shield")
     assert executed["received_rao"] == quote["received_rao"]
+    assert quote["mev_shield"] is False and receipt["fee_rao"] == quote["tx_fee_rao"]
     assert account(served, who)[1] == nonce + 1
     assert INNER.findall(caplog.text) == []
 
