@@ -106,13 +106,34 @@ def _decode(spec: CallSpec, name: str, kind: str, value: Any) -> Any:
         if not isinstance(value, bool):
             raise CallUnknown(f"{where}: not a bool")
         return value
+    if kind in ("ProxyType", "Option<ProxyType>", "RuntimeCall"):  # proxyhatch
+        return _decode_proxy_arg(where, kind, value)
+    return value
+
+
+def _decode_proxy_arg(where: str, kind: str, value: Any) -> Any:
+    """The Proxy pallet's kinds: a ProxyType by variant name (None allowed for the Option),
+    a RuntimeCall as {"pallet", "name", "args"} of a call this chain has (args checked)."""
+    from chain.rules.proxy import PROXY_TYPES
+
+    if kind == "RuntimeCall":
+        if not isinstance(value, dict) or set(value) != {"pallet", "name", "args"}:
+            raise CallUnknown(f"{where}: a call is {{pallet, name, args}}")
+        spec = lookup(str(value["pallet"]), str(value["name"]))
+        return {"pallet": spec.pallet, "name": spec.name,
+                "args": decode_args(spec, dict(value["args"]))}
+    if value is None and kind.startswith("Option"):
+        return None
+    if value not in PROXY_TYPES:
+        raise CallUnknown(f"{where}: not a proxy type ({', '.join(PROXY_TYPES)})")
     return value
 
 
 _LOADED = False
 PALLET_MODULES = ["chain.local.balances", "chain.local.subnets", "chain.local.registration",
                   "chain.local.staking", "chain.local.admin", "chain.local.weights",
-                  "chain.local.staking_transfer", "chain.local.epoch_modes"]  # regqueue
+                  "chain.local.staking_transfer", "chain.local.epoch_modes",  # regqueue
+                  "chain.local.proxy"]  # proxyhatch
 
 
 def _load_pallets() -> None:
