@@ -72,3 +72,26 @@ def offline_call_data(call: Call) -> bytes:
     from chain.remote import call_hex
 
     return bytes.fromhex(call_hex(call.pallet, call.name, call.args)[2:])
+
+
+# -- proxyhatch: the Proxy pallet's rules, for --proxy-for's pre-check ----------------------------
+def proxy_types() -> tuple[str, ...]:
+    """Spec 461's ProxyType variants, in order (`chain.rules.proxy`)."""
+    from chain.rules.proxy import PROXY_TYPES
+
+    return PROXY_TYPES
+
+
+def proxy_permits(definitions: list, delegate: bytes, proxy_type: str | None,
+                  call: Call) -> tuple[str | None, str | None]:
+    """(the proxy type that matched, or None; the refusal's name, or None) for `delegate`
+    dispatching `call` through a real account whose Proxies list is `definitions`."""
+    from chain.rules.proxy import allows, find
+
+    found = find(definitions, delegate, proxy_type)
+    if found is None:
+        return None, "NotProxy"
+    kind = str(found["proxy_type"])
+    if not allows(kind, call.pallet, call.name, dict(call.args)):
+        return kind, "CallFiltered"
+    return kind, None
