@@ -34,6 +34,9 @@ GROUPS: dict[str, tuple[tuple[str, ...], str]] = {
     "stake": (("cli.stake",), "Stake and unstake through the subnet pools, slippage shown first."),
     "weights": (("cli.weights",), "Set and show validator weights."),
     "simulate": (("cli.simulate",), "Run a copy of the chain forward and report earnings."),
+    "query": (("cli.query",), "Read any storage item by subtensor's names."),  # proxyhatch
+    "call": (("cli.call",), "Sign and submit any call by subtensor's names."),  # proxyhatch
+    "explain": (("cli.explain",), "What a chain error means and what to do."),  # proxyhatch
     "proxy": (("cli.proxy",), "Proxies: let another account stake for a coldkey."),  # proxyhatch
     "node": (("cli.node",), "Serve the sandbox chain as a Substrate JSON-RPC node."),
     "walkthrough": (("cli.walkthrough",), "A guided tour of the main job on a fresh dev chain."),
