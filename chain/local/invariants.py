@@ -27,6 +27,8 @@
 12. Database integrity: SQLite's own `PRAGMA quick_check` passes (a damaged page, "database
    disk image is malformed", is a failed check, and the checks that read the file are then
    reported as not run rather than run on garbage).
+15. History (histfees): every kept state-history row decodes, and the issuance the history keeps
+   for each recent block equals the issuance its block row recorded (`history.check`).
 13. Rows decode: every row of `blocks` and `extrinsics` is well formed (`rows.py`: hashes of
    32 bytes, JSON columns that parse, whole numbers where numbers are), the open block included
    (its hash does not cover it yet).
@@ -58,6 +60,9 @@ CHECKS += ("registration_escrow",)
     lock, every escrow row belongs to a queued registration and its sub-account holds exactly
     that, and no netuid waiting for cleanup is still added (`registration_queue`)."""
 # -- end regqueue
+# -- histfees: the state history (chain.local.history) -------------------------------------------
+CHECKS += ("history",)
+# -- end histfees
 _FILE_CHECKS = ("database_integrity", "storage_decodes", "rows_decode")
 
 
@@ -86,6 +91,23 @@ def check(chain: LocalChain) -> dict[str, list[str]]:
             results["storage_decodes"].append(str(exc))
         _not_checked(results, "an entry it reads does not decode (see storage decodes and "
                      "rows decode)")
+    # -- history and fees (histfees) --
+    if not any(results[name] for name in _FILE_CHECKS):
+        with chain.reading() as state:
+            fees_paid, recycled = state.get(taoctl.FEES_RECYCLED), state.get(taoctl.RECYCLED)
+        if fees_paid > recycled:  # fees are recycled: they are part of Recycled
+            results["issuance_moves"].append(f"transaction fees recycled {fees_paid} exceed "
+                                             f"everything recycled {recycled}")
+    if not results["history"]:
+        try:
+            with chain.reading():
+                from chain.local import history
+
+                results["history"] += history.check(
+                    chain.conn, chain.open_number() - 1, (chain.genesis_number,
+                                                          chain.genesis_time))
+        except (ChainCorrupt, sqlite3.DatabaseError, ValueError, TypeError) as exc:
+            results["history"].append(f"history: {exc}")
     return results
 
 
