@@ -24,6 +24,11 @@ def chain(tmp_path_factory):
     t = Taoctl(home)
     t.env["TAOCTL_CHAIN_DB"] = str(root / "sandbox.db")
     t.json("chain", "init")
+    from chain.local.chain import LocalChain
+    from chain.pallets import taoctl
+
+    with LocalChain.open(root / "sandbox.db") as chain_file, chain_file.writing() as state:
+        state.set(taoctl.FEE_SCHEDULE, "spec461")  # today's fees (dev charges none)
     owner = t.json("wallet", "create", "--wallet-name", "owner", "--no-use-password", "-y")
     cold = t.json("wallet", "create", "--wallet-name", "cold", "--no-use-password", "-y")
     op = t.json("wallet", "create", "--wallet-name", "op", "--no-use-password", "-y")
@@ -61,7 +66,15 @@ def test_a_proxy_stakes_for_a_coldkey(chain):
     assert dry["proxy"]["refusal"] is None
     quoted = dry["quotes"][0]["received_rao"]
 
+    def free(who):
+        return t.json("query", "System", "Account", who["coldkey_ss58"])["value"]["free"]
+
+    cold_before, op_before = free(cold), free(op)
     done = t.json(*stake, "-y")
+    fee = done["executed"][0]["receipt"]["fee_rao"]
+    assert fee > 0 and fee == dry["proxy"]["wrapped"][0]["fee_rao"]  # quoted fee == charged
+    assert op_before - free(op) == fee  # the proxy pays the fee, and only the fee
+    assert cold_before - free(cold) == 10 * TAO  # the real account pays the stake
     assert done["matches_quote"] is True
     got = done["executed"][0]["received_rao"]
     assert got == quoted
