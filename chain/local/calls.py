@@ -117,6 +117,13 @@ def _decode_proxy_arg(where: str, kind: str, value: Any) -> Any:
     from chain.rules.proxy import PROXY_TYPES
 
     if kind == "RuntimeCall":
+        if isinstance(value, dict) and len(value) == 1:  # SCALE's {Pallet: {name: {args}}}
+            (pallet, inner), = value.items()
+            if isinstance(inner, dict) and len(inner) == 1:
+                (name, args), = inner.items()
+                value = {"pallet": pallet, "name": name, "args": {
+                    k: v["Id"] if isinstance(v, dict) and set(v) == {"Id"} else v
+                    for k, v in (args or {}).items()}}
         if not isinstance(value, dict) or set(value) != {"pallet", "name", "args"}:
             raise CallUnknown(f"{where}: a call is {{pallet, name, args}}")
         spec = lookup(str(value["pallet"]), str(value["name"]))
@@ -124,6 +131,8 @@ def _decode_proxy_arg(where: str, kind: str, value: Any) -> Any:
                 "args": decode_args(spec, dict(value["args"]))}
     if value is None and kind.startswith("Option"):
         return None
+    if isinstance(value, dict) and len(value) == 1 and None in value.values():
+        (value,) = value  # a unit variant as {"Staking": None}
     if value not in PROXY_TYPES:
         raise CallUnknown(f"{where}: not a proxy type ({', '.join(PROXY_TYPES)})")
     return value
