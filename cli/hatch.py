@@ -97,6 +97,10 @@ def query(
     item: Annotated[str, typer.Argument(help="The storage item, e.g. SubnetTAO.")],
     keys: Annotated[list[str] | None, typer.Argument(help="The item's keys, in order.",
                                                      show_default=False)] = None,
+    at_block: Annotated[int | None, typer.Option(
+        "--at-block", min=0, help="Read the state as it was at this sealed block (the sandbox's "
+        "history; a node's past state comes with the --at-block reads of issue 17).",
+        show_default=False)] = None,
     network: NetworkOpt = "sandbox",
     chain_db: ChainDbOpt = None,
     json_out: JsonOpt = False,
@@ -121,8 +125,13 @@ def query(
                    for i, (k, t) in enumerate(zip(kinds, keys, strict=True)))
     backend = open_backend(network, chain_db)
     try:
-        block = backend.block_info().head_number
-        value = backend.read(item_id, *parsed)
+        reader = backend
+        if at_block is not None:
+            from chain.factory import sandbox
+
+            reader = sandbox(backend, "--at-block").at(at_block)
+        block = reader.block_info().head_number
+        value = reader.read(item_id, *parsed)
     finally:
         backend.close()
     doc = {"item": item_id, "keys": [_shown(k, v) for k, v in zip(kinds, parsed, strict=True)],

@@ -37,6 +37,19 @@ def test_query_reads_what_wallet_balance_reads(chain):
     assert t.json("query", "SubtensorModule", "SubnetTAO", "0")["value_kind"] == "u64"
 
 
+def test_query_at_a_past_block(chain):
+    t, me = chain
+    first = t.json("query", "System", "Account", BOB)
+    head, before = first["block"], first["value"]["free"]  # the last sealed block
+    t.json("call", "Balances", "transfer_keep_alive", f"dest={BOB}", f"value={TAO}",
+           "--wallet-name", "me", "-y")
+    t.json("chain", "advance", "1")
+    now = t.json("query", "System", "Account", BOB)["value"]["free"]
+    assert now == before + TAO
+    past = t.json("query", "System", "Account", BOB, "--at-block", str(head))
+    assert past["value"]["free"] == before and past["block"] == head
+
+
 def test_call_signs_through_the_pipeline(chain):
     t, me = chain
     args = ["call", "Balances", "transfer_keep_alive", f"dest={BOB}", f"value={TAO}",
