@@ -287,6 +287,11 @@ class Signing:
         from cli.wallet_chain import AddressError, as_signer
         from cli.walletopts import unlock_hotkey
 
+        if isinstance(wallet, ProxiedWallet):
+            from cli.errors import UsageError
+
+            raise UsageError("--proxy-for acts for a coldkey; this call is signed by the hotkey")
+
         signer = as_signer(unlock_hotkey(wallet, out, None, self.password_file,
                                          self.password_stdin))
         if signer.public_key != expected:
