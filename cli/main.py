@@ -31,7 +31,9 @@ GROUPS: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "chain": (("cli.chain",), "The bundled sandbox chain: init, status, advance, check."),
     "subnet": (("cli.subnet",), "Subnets: list, create, register neurons, prices, metagraph."),
-    "stake": (("cli.stake",), "Stake and unstake through the subnet pools, slippage shown first."),
+    "stake": (("cli.stake", "cli.yields"),
+              "Stake and unstake through the subnet pools, slippage shown first."),
+    "portfolio": (("cli.portfolio",), "Cost basis, value and P&L of a coldkey's positions."),
     "weights": (("cli.weights",), "Set and show validator weights."),
     "simulate": (("cli.simulate",), "Run a copy of the chain forward and report earnings."),
     "query": (("cli.query",), "Read any storage item by subtensor's names."),  # proxyhatch

@@ -108,17 +108,26 @@ def submit(out: Output, backend: ChainBackend, signer: Signer, call: Call) -> Re
     with out.status(f"Submitting {call.name}" + (" through Proxy.proxy" if proxied else "")
                     + "..."):
         receipt = backend.submit(backend.sign(signer, sent))
+    failed = inner_failure(receipt.events) if proxied and receipt.success else None
+    from cli import journal  # issue 17: the cost basis of a real network's positions
+
+    owner = signer.real if isinstance(signer, ProxySigner) else bytes(signer.public_key)
+    try:
+        if failed is None:  # an inner call that failed moved nothing to record
+            journal.record(backend, owner, call, receipt)
+    except OSError as exc:  # the extrinsic is on chain: say the record is missing, go on
+        out.warn(f"the receipt of {receipt.extrinsic_id} was not written to the journal "
+                 f"({journal.path()}): {exc.strerror or exc}; `taoctl portfolio` will not "
+                 "know this operation")
     if not receipt.success:
         raise chain_refusal(receipt.error or "DispatchError",
                       f"{sent.name} failed on chain ({receipt.error}): {receipt.message} "
                       f"(extrinsic {receipt.extrinsic_id})")
-    if proxied:
-        failed = inner_failure(receipt.events)
-        if failed is not None:
-            name, message = failed
-            raise chain_refusal(name, f"the proxy extrinsic {receipt.extrinsic_id} was included "
-                                f"(its fee paid by the proxy) but the inner {call.id} failed "
-                                f"({name}): {message}")
+    if failed is not None:
+        name, message = failed
+        raise chain_refusal(name, f"the proxy extrinsic {receipt.extrinsic_id} was included "
+                            f"(its fee paid by the proxy) but the inner {call.id} failed "
+                            f"({name}): {message}")
     return receipt
 
 

@@ -9,6 +9,7 @@ from types import ModuleType
 from chain.pallets import (
     admin_utils,
     balances,
+    mev_shield,
     proxy,  # proxyhatch
     subtensor_module,
     sudo,
@@ -22,6 +23,7 @@ from chain.pallets.storage import StorageItem
 
 PALLETS: tuple[ModuleType, ...] = (system, timestamp, balances, sudo, subtensor_module, swap,
                                    admin_utils, taoctl,
+                                   mev_shield,  # mevclients: MEV shield (NODE-461 §3)
                                    proxy)  # proxyhatch
 
 

@@ -43,7 +43,7 @@ def test_transfer_and_receipt(taoctl, funded):
     assert doc["receipt"]["success"] and doc["call"] == "Balances.transfer_keep_alive"
     assert doc["amount_rao"] == 1_500_000_000 and doc["fee_rao"] == 0
     assert doc["source_balance_after_rao"] == 98_500_000_000
-    assert doc["receipt"]["extrinsic_id"] == "1-1"
+    assert doc["receipt"]["extrinsic_id"] == "1-3"  # after the two inherents and the fund
     assert _balances(taoctl, funded, BOB) == [98_500_000_000, BOB_START + 1_500_000_000]
     assert taoctl.json("chain", "check")["ok"]
 
