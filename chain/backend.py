@@ -286,3 +286,19 @@ class SandboxBackend(ChainBackend, Protocol):
     def simulate(self, blocks: int, **options: Any) -> dict:
         """Run `blocks` ahead in memory, the chain file unchanged."""
         ...
+
+    # -- state history (issue 14: histfees; `--at-block` reads, issue 17) ----------------------
+    def at(self, block: int) -> SandboxBackend:
+        """A read-only view of the chain as it was at sealed block `block`: every read answers
+        that block's state (the open block is `block + 1`); submissions and advances are
+        refused. `StateDiscarded` (exit code 2) when the block is older than the history kept."""
+        ...
+
+    def history_retention(self) -> dict[str, int]:
+        """{"keep": blocks kept, "oldest": the oldest block readable with `at`, "head"}."""
+        ...
+
+    def set_history_retention(self, blocks: int) -> dict[str, int]:
+        """Keep the state of the last `blocks` blocks from now on (older rows are pruned as
+        blocks advance); returns the new `history_retention()`."""
+        ...

@@ -307,6 +307,28 @@ def _epoch_ledger(backend) -> tuple[int, dict[int, int]]:
     return backend.read("Taoctl.EpochsRun"), dict(zip(subnets, paid, strict=True))
 
 
+# -- state history (histfees) ------------------------------------------------------------------
+@app.command("history")
+def history_cmd(keep: Annotated[int | None, typer.Option(
+        "--keep", min=1, help="Keep the state of the last N blocks (default 216,000: 30 days)")]
+        = None, chain_db: ChainDbOpt = None, network: NetworkOpt = "sandbox",
+        json_out: JsonOpt = False) -> None:
+    """The state history the bundled chain keeps: reads at any of the last N blocks (the node's
+    block-hash reads) answer that block's state; older ones are refused."""
+    out = Output(json_out)
+    backend = open_sandbox_backend(network, chain_db, "taoctl chain history")
+    try:
+        data = backend.set_history_retention(keep) if keep else backend.history_retention()
+    finally:
+        backend.close()
+
+    def render(console) -> None:
+        console.print(f"State history: the last {data['keep']:,} blocks are kept; blocks "
+                      f"{data['oldest']:,}..{data['head']:,} can be read now.")
+
+    out.result(data, render)
+
+
 @app.command("halving")
 def halving(chain_db: ChainDbOpt = None, network: NetworkOpt = "sandbox",
             json_out: JsonOpt = False) -> None:

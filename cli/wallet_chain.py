@@ -94,7 +94,9 @@ def preview_transfer(backend, source: bytes, dest: bytes, value: int, *, keep_al
         raise NothingToTransfer("SameAccount", "the destination is the sending account")
     name, args = _call_for(dest, value, keep_alive, transfer_all)
     source_free, dest_free = _free(backend, source), _free(backend, dest)
-    verdict = backend.quote_call(source, Call("Balances", name, args))
+    call = Call("Balances", name, args)
+    fee = backend.estimate_fee(source, call)  # paid before the transfer, whatever its outcome
+    verdict = backend.quote_call(source, call)
     if not verdict.success:
         error = verdict.error or "DispatchError"
         raise chain_refusal(error, verdict.message or error)
@@ -107,9 +109,9 @@ def preview_transfer(backend, source: bytes, dest: bytes, value: int, *, keep_al
     dust = sum(e["args"]["amount"] for e in events
                if e["pallet"] == "Balances" and e["name"] == "DustLost")
     return {"call": f"Balances.{name}", "from": ss58(source), "to": ss58(dest),
-            "amount_rao": moved, "amount": format_tao(moved), "fee_rao": 0,
+            "amount_rao": moved, "amount": format_tao(moved), "fee_rao": fee,
             "source_balance_rao": source_free, "dest_balance_rao": dest_free,
-            "source_balance_after_rao": source_free - moved - dust,
+            "source_balance_after_rao": source_free - fee - moved - dust,
             "dest_balance_after_rao": dest_free + moved, "reaped": any(
                 e["name"] == "KilledAccount" for e in events), "dust_recycled_rao": dust}
 
@@ -125,11 +127,15 @@ def quote_transfer(backend: ChainBackend, source: bytes, dest: bytes, value: int
                                  transfer_all=transfer_all)
         quote["refusal"] = None
     except DispatchError as exc:  # the chain's typed refusal
+        from chain.backend import Call
+
         free = _free(backend, source)
-        largest = max(free - backend.existential_deposit(), 0) if keep_alive else free
-        name, _ = _call_for(dest, value, keep_alive, transfer_all)
+        name, args = _call_for(dest, value, keep_alive, transfer_all)
+        fee = backend.estimate_fee(source, Call("Balances", name, args))
+        largest = max(free - fee - backend.existential_deposit(), 0) if keep_alive else \
+            max(free - fee, 0)
         quote = {"call": f"Balances.{name}", "from": ss58(source), "to": ss58(dest),
-                 "amount_rao": value, "amount": format_tao(value), "fee_rao": 0,
+                 "amount_rao": value, "amount": format_tao(value), "fee_rao": fee,
                  "source_balance_rao": free, "dest_balance_rao": _free(backend, dest),
                  "refusal": refusal(exc.name, str(exc), largest)}
     return quote

@@ -41,6 +41,29 @@ class LocalBackend:
     def close(self) -> None:
         self.chain.close()
 
+    # state history (histfees) ------------------------------------------------------------------
+    def at(self, block: int) -> LocalBackend:
+        """This chain pinned at sealed block `block` (`chain.local.history`), read-only."""
+        pinned = object.__new__(type(self))
+        pinned.__dict__.update(self.__dict__)
+        pinned.chain = self.chain.at(block)  # type: ignore[assignment]  # reads alike
+        return pinned
+
+    def history_retention(self) -> dict[str, int]:
+        from chain.local import history
+
+        with self.chain.reading():
+            head = self.chain.open_number() - 1
+            return {"keep": history.keep(self.chain.conn),
+                    "oldest": history.horizon(self.chain.conn, head), "head": head}
+
+    def set_history_retention(self, blocks: int) -> dict[str, int]:
+        from chain.local import history
+
+        with self.chain.writing():
+            history.set_keep(self.chain.conn, blocks)
+        return self.history_retention()
+
     # reads ----------------------------------------------------------------------------------
     def block_info(self) -> BlockInfo:
         return self.chain.block_info()
@@ -242,8 +265,15 @@ class LocalBackend:
         return offline_call_data(call)
 
     def estimate_fee(self, origin: bytes, call: Call) -> int:
-        """The bundled chain charges no transaction fee."""
-        return 0
+        """The transaction fee a signed `call` from `origin` pays now (recycled), as the chain
+        charges it (`chain.local.transaction_payment`): the quote's fee is the execution's."""
+        from chain.local import transaction_payment
+
+        local = LocalCall(call.pallet, call.name, dict(call.args))
+        with self.chain.reading() as state:
+            nonce = state.get(system.ACCOUNT, origin).nonce
+            return transaction_payment.fee_details(
+                state, local.id, transaction_payment.fee_length(local, nonce)).total
 
     def sign(self, signer: Signer, call: Call) -> Signed:
         from chain.local.extrinsic import sign

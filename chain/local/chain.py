@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chain.backend import BlockInfo, Receipt, Signer
-from chain.local import blocks
+from chain.local import blocks, history
 from chain.local.accounts import ROOT_NETUID
 from chain.local.errors import (
     ChainCorrupt,
@@ -173,7 +173,26 @@ class LocalChain:
             conn.close()
             raise SchemaTooNew(f"the chain {path} has schema version {version}, newer than this "
                                f"taoctl understands ({SCHEMA_VERSION}); upgrade taoctl")
-        return cls(path, conn)
+        chain = cls(path, conn)
+        chain._ensure_history()
+        return chain
+
+    def _ensure_history(self) -> None:
+        """Give a file made before state history its tables; its history starts now."""
+        try:
+            if self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                                 "name = 'history'").fetchone():
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                history.ensure(self.conn, self.open_number() - 1)
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            self.conn.close()
+            raise _translate(exc, self.path) from None
 
     @classmethod
     def create(cls, path: str | os.PathLike, preset: str = "dev", *,
@@ -210,6 +229,7 @@ class LocalChain:
         try:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.executescript(_SCHEMA)
+            conn.executescript(history.SCHEMA)
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("BEGIN IMMEDIATE")
@@ -248,6 +268,30 @@ class LocalChain:
             raise _translate(exc, self.path) from None
 
     @contextlib.contextmanager
+    def reading_at(self, block: int, block_hash: bytes | None = None) -> Iterator[State]:
+        """A consistent read-only view of the state at sealed block `block`, from the history
+        (StateDiscarded when it is no longer kept)."""
+        try:
+            self.conn.execute("BEGIN")
+            try:
+                yield history.state_at(self.conn, block, self.open_number() - 1,
+                                       (self.genesis_number, self.genesis_time), block_hash)
+            finally:
+                self.conn.execute("ROLLBACK")
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path) from None
+
+    def at(self, block: int) -> ChainAt:
+        """This chain as it was at sealed block `block`: read-only (see `ChainAt`)."""
+        head = self.open_number() - 1
+        if not self.genesis_number <= block <= head:
+            raise ValueError(f"block {block} is not a sealed block of this chain "
+                             f"({self.genesis_number}..{head})")
+        with self.reading_at(block):
+            pass  # StateDiscarded now rather than at the first read
+        return ChainAt(self, block)
+
+    @contextlib.contextmanager
     def writing(self) -> Iterator[State]:
         """One write transaction: state changes are flushed and committed together, or not at all.
         """
@@ -257,7 +301,8 @@ class LocalChain:
             raise _translate(exc, self.path) from None
         try:
             state = State(self.conn)
-            yield state
+            state.history_block = self.open_number()  # writes are the open block's, until
+            yield state                                # the runtime opens another
             state.flush()
             self.conn.execute("COMMIT")
         except BaseException as exc:
@@ -315,6 +360,8 @@ class LocalChain:
             blocks.insert_open(self.conn, target, parent, self.timestamp_of(target), events,
                                after)
             emission = state.get(sm.BLOCK_EMISSION)
+            state.flush()
+            history.prune(self.conn, target - 1)
         return AdvanceResult(count, start, target, self.timestamp_of(target), before, after,
                              emission)
 
@@ -342,7 +389,7 @@ class LocalChain:
              xt.signature, int(result.success), result.error,
              blocks.events_json(result.events)))
         return Receipt(result.success, number, index, xt_hash, result.events, result.error,
-                       result.message)
+                       result.message, result.fee)
 
     def nonce(self, account: bytes) -> int:
         with self.reading() as state:
@@ -358,6 +405,8 @@ def _write_genesis(conn: sqlite3.Connection, name: str, spec: dict) -> None:
         issuance += free
     for item in (balances.TOTAL_ISSUANCE, sm.TOTAL_ISSUANCE, taoctl.GENESIS_ISSUANCE):
         state.set(item, issuance)
+    if spec.get("fee_schedule"):
+        state.set(taoctl.FEE_SCHEDULE, spec["fee_schedule"])
     if spec.get("sudo"):
         state.set(sudo.KEY, bytes.fromhex(spec["sudo"]))
     from chain.local import genesis
@@ -385,7 +434,50 @@ def _write_genesis(conn: sqlite3.Connection, name: str, spec: dict) -> None:
     meta = {"genesis_hash": genesis_hash.hex(), "genesis_number": str(number),
             "genesis_time": str(ts), "preset": name, "root_netuid": str(ROOT_NETUID)}
     conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
+    conn.execute("INSERT INTO meta (key, value) VALUES ('history_since', ?)", (str(number),))
+    state.history_block = number + 1  # from here on, every change is kept (history.py)
     events = open_block(state, number + 1, ts + BLOCK_TIME_MS)
     blocks.insert_open(conn, number + 1, genesis_hash, ts + BLOCK_TIME_MS, events,
                        state.get(balances.TOTAL_ISSUANCE))
     state.flush()
+
+
+class ChainAt:
+    """A `LocalChain` pinned at a past block for reads: `reading()` yields the state at that
+    block (history.py) and `open_number()` is the block after it, as it was while that block
+    was the last sealed one. Anything that writes is refused."""
+
+    def __init__(self, chain: LocalChain, block: int) -> None:
+        self._chain = chain
+        self.block = block
+        self.path, self.conn = chain.path, chain.conn
+        self.genesis_hash, self.genesis_number = chain.genesis_hash, chain.genesis_number
+        self.genesis_time, self.preset = chain.genesis_time, chain.preset
+
+    def reading(self) -> contextlib.AbstractContextManager[State]:
+        return self._chain.reading_at(self.block)
+
+    def open_number(self) -> int:
+        return self.block + 1
+
+    def timestamp_of(self, number: int) -> int:
+        return self._chain.timestamp_of(number)
+
+    def block_info(self) -> BlockInfo:
+        number = self.block + 1
+        head = blocks.hash_at(self.conn, self.block) if self.block > self.genesis_number \
+            else self.genesis_hash
+        return BlockInfo(number, self.timestamp_of(number), self.block, head or b"",
+                         self.genesis_hash, self.genesis_number)
+
+    def nonce(self, account: bytes) -> int:
+        with self.reading() as state:
+            return state.get(system.ACCOUNT, account).nonce
+
+    def close(self) -> None:
+        """The pinned view shares its chain's connection: closing it closes nothing."""
+
+    def __getattr__(self, name: str):
+        if name in ("writing", "advance", "submit", "submit_call"):
+            raise PermissionError(f"the chain at block {self.block} is read-only")
+        raise AttributeError(name)

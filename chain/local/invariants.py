@@ -27,6 +27,8 @@
 12. Database integrity: SQLite's own `PRAGMA quick_check` passes (a damaged page, "database
    disk image is malformed", is a failed check, and the checks that read the file are then
    reported as not run rather than run on garbage).
+14. History (histfees): every kept state-history row decodes, and the issuance the history keeps
+   for each recent block equals the issuance its block row recorded (`history.check`).
 13. Rows decode: every row of `blocks` and `extrinsics` is well formed (`rows.py`: hashes of
    32 bytes, JSON columns that parse, whole numbers where numbers are), the open block included
    (its hash does not cover it yet).
@@ -51,7 +53,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 CHECKS = ("issuance_equals_balances", "issuance_cap", "issuance_moves", "block_links", "nonces",
           "existential_deposit", "subnet_accounts", "alpha_out", "share_pools",
-          "epoch_payouts", "storage_decodes", "database_integrity", "rows_decode")
+          "epoch_payouts", "storage_decodes", "database_integrity", "rows_decode",
+          "history")
 # -- regqueue: the subnet registration queue's escrow (ECONOMICS-2026 §6.3) ---------------------
 CHECKS += ("registration_escrow",)
 """14. Registration escrow: every queued subnet registration has its escrow row equal to its
@@ -86,6 +89,23 @@ def check(chain: LocalChain) -> dict[str, list[str]]:
             results["storage_decodes"].append(str(exc))
         _not_checked(results, "an entry it reads does not decode (see storage decodes and "
                      "rows decode)")
+    # -- history and fees (histfees) --
+    if not any(results[name] for name in _FILE_CHECKS):
+        with chain.reading() as state:
+            fees_paid, recycled = state.get(taoctl.FEES_RECYCLED), state.get(taoctl.RECYCLED)
+        if fees_paid > recycled:  # fees are recycled: they are part of Recycled
+            results["issuance_moves"].append(f"transaction fees recycled {fees_paid} exceed "
+                                             f"everything recycled {recycled}")
+    if not results["history"]:
+        try:
+            with chain.reading():
+                from chain.local import history
+
+                results["history"] += history.check(
+                    chain.conn, chain.open_number() - 1, (chain.genesis_number,
+                                                          chain.genesis_time))
+        except (ChainCorrupt, sqlite3.DatabaseError, ValueError, TypeError) as exc:
+            results["history"].append(f"history: {exc}")
     return results
 
 

@@ -121,6 +121,9 @@ PRESETS: dict[str, dict] = {
         "subnets": [ROOT_NETUID],
         # a sandbox subnet can start trading as soon as it is created
         "params": {"StartCallDelay": 0},
+        # transaction fees off until the exact-balance tests account for them (histfees);
+        # "spec461" charges what today's runtime does
+        "fee_schedule": "none",
     },
     "mainnet": {
         "description": "finney-shaped: 10.72 M TAO issued, 0.5 TAO per block, next halving at "
@@ -137,6 +140,7 @@ PRESETS: dict[str, dict] = {
                    "TaoWeight": 3_320_413_933_267_719_290},
         # the first halving took effect on 2025-12-15, 440,000 blocks before genesis
         "past_halvings": {1: 7_100_000},
+        "fee_schedule": "spec467",  # the post-467 fee halving (ECONOMICS-2026 §9.2)
     },
 }
 

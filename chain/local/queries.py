@@ -198,16 +198,35 @@ def quote(state: State, block: int, origin: bytes, pallet: str, name: str, args:
     from chain.local.calls import Env, decode_args, lookup
     from chain.local.errors import DispatchError
 
+    from chain.local.errors import InvalidTransaction
+
     spec = lookup(pallet, name)
     decoded = decode_args(spec, args)
     env = Env(state, block)
     state.begin()
     try:
+        fee = _charge_fee(state, origin, pallet, name, args)  # first, as the chain does
         spec.fn(env, origin, **decoded)
-    except DispatchError as exc:
+    except (DispatchError, InvalidTransaction) as exc:
         return {"success": False, "error": exc.name, "message": str(exc), "result": None,
                 "events": []}
     finally:
         state.rollback()
     return {"success": True, "error": None, "message": None, "result": env.result,
-            "events": env.events}
+            "events": env.events, "transaction_fee_rao": fee}
+
+
+def _charge_fee(state: State, origin: bytes, pallet: str, name: str, args: dict) -> int:
+    """The transaction fee the signed call would pay now, withdrawn as the runtime does before
+    the call runs (so a dry run sees the balance the call will see); CannotPayFees if it
+    cannot be paid (histfees)."""
+    from chain.local import transaction_payment
+    from chain.local.extrinsic import Call
+    from chain.pallets import system
+
+    nonce = state.get(system.ACCOUNT, origin).nonce
+    call = Call(pallet, name, args)
+    details = transaction_payment.fee_details(state, call.id,
+                                              transaction_payment.fee_length(call, nonce))
+    transaction_payment.withdraw_fee(state, origin, details)
+    return details.total

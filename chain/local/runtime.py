@@ -38,6 +38,7 @@ class ApplyResult:
     events: list[dict] = field(default_factory=list)
     error: str | None = None
     message: str | None = None
+    fee: int = 0  # rao the signer paid (recycled), whatever the call's outcome
 
 
 def validate(state: State, xt: SignedExtrinsic, genesis_hash: bytes) -> None:
@@ -56,21 +57,40 @@ def validate(state: State, xt: SignedExtrinsic, genesis_hash: bytes) -> None:
 
 def apply_extrinsic(state: State, xt: SignedExtrinsic, genesis_hash: bytes,
                     block_number: int) -> ApplyResult:
-    """Validate, bump the nonce, dispatch. Invalid transactions raise; failed calls return."""
+    """Validate, charge the fee, bump the nonce, dispatch. Invalid transactions raise (nothing
+    changed); failed calls return (the fee and the nonce stay)."""
+    from chain.local import transaction_payment
+
     validate(state, xt, genesis_hash)
     spec = lookup(xt.call.pallet, xt.call.name)
     args = decode_args(spec, xt.call.args)
-    info = state.get(system.ACCOUNT, xt.signer)
-    state.set(system.ACCOUNT, xt.signer, replace(info, nonce=info.nonce + 1))
+    length = transaction_payment.fee_length(xt.call, xt.nonce)
+    return apply_validated(state, xt.signer, Call(xt.call.pallet, xt.call.name, args), length,
+                           block_number)
+
+
+def apply_validated(state: State, signer: bytes, call: Call, length: int, block_number: int,
+                    tip: int = 0) -> ApplyResult:
+    """A valid signed extrinsic of `length` encoded bytes: charge its fee (CannotPayFees, an
+    InvalidTransaction, when it cannot be paid; nothing changed), bump the nonce, dispatch.
+    Both doors use it: `apply_extrinsic` and the node's SCALE extrinsics."""
+    from chain.local import transaction_payment
+
+    details = transaction_payment.fee_details(state, call.id, length, tip)
+    withdrawn = transaction_payment.withdraw_fee(state, signer, details)
+    info = state.get(system.ACCOUNT, signer)
+    state.set(system.ACCOUNT, signer, replace(info, nonce=info.nonce + 1))
+    paid = transaction_payment.fee_paid_event(signer, details)
     try:
-        events = dispatch(state, xt.signer, Call(xt.call.pallet, xt.call.name, args),
-                          block_number)
+        events = dispatch(state, signer, call, block_number)
     except DispatchError as exc:
         failed = {"pallet": "System", "name": "ExtrinsicFailed",
                   "args": {"error": exc.name, "message": str(exc)}}
-        return ApplyResult(False, [failed], exc.name, str(exc))
-    events.append({"pallet": "System", "name": "ExtrinsicSuccess", "args": {}})
-    return ApplyResult(True, events)
+        return ApplyResult(False, [*withdrawn, *paid, failed], exc.name, str(exc),
+                           details.total)
+    events = [*withdrawn, *events, *paid,
+              {"pallet": "System", "name": "ExtrinsicSuccess", "args": {}}]
+    return ApplyResult(True, events, fee=details.total)
 
 
 def dispatch(state: State, origin: bytes, call: Call, block_number: int) -> list[dict]:
@@ -90,6 +110,8 @@ def dispatch(state: State, origin: bytes, call: Call, block_number: int) -> list
 
 def open_block(state: State, number: int, timestamp_ms: int) -> list[dict]:
     """Start block `number`: set System.Number and Timestamp.Now, run every start-of-block hook."""
+    if state.history_block is not None:  # kept as the state of the block before (history.py)
+        state.history_block = number - 1
     state.set(system.NUMBER, number)
     state.set(timestamp.NOW, timestamp_ms)
     env = Env(state, number)
@@ -136,6 +158,10 @@ def run_empty_blocks(state: State, first: int, last: int, genesis: tuple[int, in
             stop = min(needs) if needs else last + 1
         if stop > number:  # number..min(stop-1, last) can be skipped
             end = min(stop - 1, last)
+            if state.history_block is not None:  # kept as the run's end state (history.py)
+                state.history_block = end - 1
+                if end > number:
+                    state.history_runs.append((number - 1, end - 1, coarse))
             for hook in BLOCK_HOOKS:
                 hook.skip(state, number, end, coarse=coarse)
             number = end + 1
@@ -143,5 +169,7 @@ def run_empty_blocks(state: State, first: int, last: int, genesis: tuple[int, in
         open_block(state, number, genesis[1] + (number - genesis[0]) * BLOCK_TIME_MS)
         number += 1
     if last >= first:
+        if state.history_block is not None:
+            state.history_block = last - 1
         state.set(system.NUMBER, last)
         state.set(timestamp.NOW, genesis[1] + (last - genesis[0]) * BLOCK_TIME_MS)

@@ -4,6 +4,11 @@ Reads go to the overlay, then to SQLite (inside the caller's transaction, so a w
 the latest committed state). Writes stay in memory until `flush()`, which the chain calls once per
 block or batch of blocks, just before it commits. Nested snapshots (`begin` / `commit` /
 `rollback`, as in ethereum/execution-specs) let a failed call undo exactly its own writes.
+
+History: while `history_block` is set (the runtime sets it to the block whose work is running),
+the first write to an entry in each block keeps the entry's value from before that block (its
+pre-image); `flush` writes those to the history table in the same transaction as the state
+(`chain.local.history`), so a read at a past block is one indexed lookup.
 """
 
 from __future__ import annotations
@@ -66,6 +71,9 @@ class State:
         self._cache: dict[tuple[str, str], Any] = {}  # committed values already read
         self._dirty: dict[tuple[str, str], Any] = {}  # written, not yet flushed
         self._journal: list[dict[tuple[str, str], Any]] = []  # per snapshot: previous dirty
+        self.history_block: int | None = None  # the block writes belong to (None: not kept)
+        self._pre: dict[int, dict[tuple[str, str], Any]] = {}  # block -> slot -> pre-image
+        self.history_runs: list[tuple[int, int, bool]] = []  # fast-forwarded (first, last, coarse)
 
     # reads and writes -----------------------------------------------------------------------
     def get(self, item: StorageItem, *key: Any) -> Any:
@@ -73,18 +81,26 @@ class State:
         value = self._entry(item, _slot(item, key))
         return item.default if value is _MISSING else value
 
+    def has(self, item: StorageItem, *key: Any) -> bool:
+        """Whether `item[key]` has an entry (a stored default counts; a removed one does not)."""
+        return self._entry(item, _slot(item, key)) is not _MISSING
+
     def _entry(self, item: StorageItem, slot: tuple[str, str]) -> Any:
         """The entry at `slot` (overlay, then cache, then SQLite), `_MISSING` if none."""
         value = self._dirty.get(slot, _ABSENT)
         if value is _ABSENT:
             value = self._cache.get(slot, _ABSENT)
             if value is _ABSENT:
-                row = self._conn.execute(
-                    "SELECT value FROM storage WHERE item = ? AND key = ?", slot
-                ).fetchone()
-                value = _MISSING if row is None else decode(item, slot[1], row[0])
+                text = self._stored(slot)
+                value = _MISSING if text is None else decode(item, slot[1], text)
                 self._cache[slot] = value
         return value
+
+    def _stored(self, slot: tuple[str, str]) -> str | None:
+        """The committed text of the entry at `slot` (None: no entry)."""
+        row = self._conn.execute("SELECT value FROM storage WHERE item = ? AND key = ?",
+                                 slot).fetchone()
+        return None if row is None else row[0]
 
     def prefetch(self, item: StorageItem, keys: Iterable[tuple]) -> None:
         """Bring many entries of one item into the read cache with a few queries (an epoch's
@@ -148,6 +164,12 @@ class State:
         self._write(_slot(item, key), _MISSING)
 
     def _write(self, slot: tuple[str, str], value: Any) -> None:
+        if self.history_block is not None:
+            pre = self._pre.get(self.history_block)
+            if pre is None:
+                pre = self._pre[self.history_block] = {}
+            if slot not in pre:
+                pre[slot] = self._pre_image(slot)
         if self._journal and slot not in self._journal[-1]:
             self._journal[-1][slot] = self._dirty.get(slot, _MISSING) if slot in self._dirty \
                 else _UNSET
@@ -155,11 +177,7 @@ class State:
 
     def iter(self, item: StorageItem) -> Iterator[tuple[tuple, Any]]:
         """Every (key, value) entry of a map, committed and pending, in key order."""
-        merged: dict[str, Any] = {}
-        for key_text, value_text in self._conn.execute(
-            "SELECT key, value FROM storage WHERE item = ?", (item.id,)
-        ):
-            merged[key_text] = value_text
+        merged = dict(self._stored_entries(item))
         decoded = {k: decode(item, k, v) for k, v in merged.items()}
         for (item_id, key_text), value in self._dirty.items():
             if item_id == item.id:
@@ -168,6 +186,25 @@ class State:
             value = decoded[key_text]
             if value is not _MISSING:
                 yield decode_key(item, key_text), value
+
+    def _pre_image(self, slot: tuple[str, str]) -> Any:
+        """The entry at `slot` before this write (kept once per block for the history)."""
+        value = self._dirty.get(slot, _ABSENT)
+        if value is _ABSENT:
+            from chain.pallets.registry import REGISTRY
+
+            value = self._entry(REGISTRY[slot[0]], slot)
+        return value
+
+    def _current(self, slot: tuple[str, str]) -> Any:
+        """The entry at `slot` after every write so far (`_MISSING`: none); the slot has been
+        read or written, so no query is needed."""
+        value = self._dirty.get(slot, _ABSENT)
+        return self._cache.get(slot, _MISSING) if value is _ABSENT else value
+
+    def _stored_entries(self, item: StorageItem) -> Iterable[tuple[str, str]]:
+        """(key text, value text) of every committed entry of `item`."""
+        return self._conn.execute("SELECT key, value FROM storage WHERE item = ?", (item.id,))
 
     # snapshots ------------------------------------------------------------------------------
     def begin(self) -> None:
@@ -209,6 +246,16 @@ class State:
                 "ON CONFLICT (item, key) DO UPDATE SET value = excluded.value", upserts)
         if deletes:
             self._conn.executemany("DELETE FROM storage WHERE item = ? AND key = ?", deletes)
+        if self._pre:
+            from chain.local import history
+
+            history.record(self._conn, self._pre, self._current, _MISSING)
+            self._pre = {}
+        if self.history_runs:
+            from chain.local import history
+
+            history.record_runs(self._conn, self.history_runs)
+            self.history_runs = []
         self._cache.update(self._dirty)
         count = len(self._dirty)
         self._dirty.clear()

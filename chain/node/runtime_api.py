@@ -71,20 +71,54 @@ def _account_nonce(view: NodeView, params: bytes) -> bytes:
     return view.nonce(params).to_bytes(4, "little")
 
 
-@api("TransactionPaymentApi_query_info")
-def _query_info(view: NodeView, params: bytes) -> bytes:
-    """RuntimeDispatchInfo {weight {ref_time, proof_size}, class, partial_fee}: the bundled
-    chain charges no fees, so the fee is 0."""
+# -- TransactionPaymentApi (histfees): the fee schedule of `chain.rules.fees` -------------------
+def _payment_params(view: NodeView, params: bytes) -> tuple[str, int, int]:
+    """(call id, length, tip) of `(extrinsic, u32 len)`: the call decoded from the extrinsic
+    (its signature is not checked: clients send a zero one), the length as given."""
     length, offset = decode_compact(params, 0)
     if offset + length + 4 != len(params):
         raise ValueError("expected (extrinsic bytes, u32 length)")
-    return encode_compact(0) + encode_compact(0) + b"\x00" + (0).to_bytes(8, "little")
+    xt = view.decode(params[:offset + length])
+    return f"{xt.pallet}.{xt.name}", int.from_bytes(params[-4:], "little"), xt.tip
+
+
+def payment_fee_details(view: NodeView, params: bytes):
+    """The `chain.rules.fees.FeeDetails` of a query, under the chain's fee schedule."""
+    from chain.rules import fees
+
+    call_id, length, tip = _payment_params(view, params)
+    with view.chain.reading() as state:
+        schedule = fees.SCHEDULES[_fee_schedule_name(view, state)]
+    return call_id, fees.fee_details(call_id, length, schedule, tip)
+
+
+def _fee_schedule_name(view: NodeView, state) -> str:
+    item = view.registry.get("Taoctl.FeeSchedule")
+    return "spec461" if item is None else state.get(item)
+
+
+@api("TransactionPaymentApi_query_info")
+def _query_info(view: NodeView, params: bytes) -> bytes:
+    """RuntimeDispatchInfo {weight {ref_time, proof_size}, class, partial_fee: u64}: the call's
+    declared weight (no base; FRAME adds it only in the event) and the fee without the tip."""
+    from chain.rules import fees
+
+    call_id, details = payment_fee_details(view, params)
+    return (encode_compact(fees.call_weight(call_id)) +
+            encode_compact(fees.CALL_PROOF_SIZES.get(call_id, 0)) + b"\x00" +
+            details.partial_fee.to_bytes(8, "little"))
 
 
 @api("TransactionPaymentApi_query_fee_details")
 def _query_fee_details(view: NodeView, params: bytes) -> bytes:
-    """FeeDetails {inclusion_fee: None, tip: 0}."""
-    return b"\x00" + (0).to_bytes(8, "little")
+    """FeeDetails {inclusion_fee: Option<{base_fee, len_fee, adjusted_weight_fee}>, tip}: None
+    for a call that pays no fee."""
+    _, d = payment_fee_details(view, params)
+    if not d.pays:
+        return b"\x00" + (0).to_bytes(8, "little")
+    return (b"\x01" + b"".join(v.to_bytes(8, "little") for v in
+                               (d.base_fee, d.len_fee, d.adjusted_weight_fee)) +
+            d.tip.to_bytes(8, "little"))
 
 
 # -- subtensor's runtime APIs (btcli) ---------------------------------------------------------

@@ -412,13 +412,23 @@ class NodeServer:
     def rpc_state_getMetadata(self, at: Any = None) -> str:
         return _hex(self.view.md.raw)
 
+    def _view_at(self, at: Any) -> NodeView:
+        """The view a read `at` a block hash answers from: the current state when no hash is
+        given, else the state history at that block (histfees)."""
+        if at is None:
+            return self.view
+        block_hash = _bytes(at, "block hash")
+        return self.view.at(self.view.block_number(block_hash), block_hash)
+
     def rpc_state_getStorage(self, key: str, at: Any = None) -> str | None:
-        return _hex(self.view.storage(_bytes(key, "storage key"), self._number_at(at)))
+        view = self._view_at(at)
+        return _hex(view.storage(_bytes(key, "storage key"), view.head_number()))
 
     rpc_state_getStorageAt = rpc_state_getStorage
 
     def rpc_state_getStorageHash(self, key: str, at: Any = None) -> str | None:
-        value = self.view.storage(_bytes(key, "storage key"), self._number_at(at))
+        view = self._view_at(at)
+        value = view.storage(_bytes(key, "storage key"), view.head_number())
         if value is None:
             return None
         import hashlib
@@ -426,16 +436,17 @@ class NodeServer:
         return "0x" + hashlib.blake2b(value, digest_size=32).hexdigest()
 
     def rpc_state_getStorageSize(self, key: str, at: Any = None) -> int | None:
-        value = self.view.storage(_bytes(key, "storage key"), self._number_at(at))
+        view = self._view_at(at)
+        value = view.storage(_bytes(key, "storage key"), view.head_number())
         return None if value is None else len(value)
 
     def rpc_state_getKeys(self, prefix: str, at: Any = None) -> list[str]:
-        return [_hex(k) for k in self.view.keys(_bytes(prefix, "prefix"))]
+        return [_hex(k) for k in self._view_at(at).keys(_bytes(prefix, "prefix"))]
 
     def rpc_state_getKeysPaged(self, prefix: str, count: int, start_key: Any = None,
                                at: Any = None) -> list[str]:
         count = _count(count, "count", MAX_KEYS_PAGE)
-        keys = self.view.keys(_bytes(prefix, "prefix"))
+        keys = self._view_at(at).keys(_bytes(prefix, "prefix"))
         if start_key:
             start = _bytes(start_key, "start key")
             keys = [k for k in keys if k > start]
@@ -445,18 +456,28 @@ class NodeServer:
         if not isinstance(keys, list) or len(keys) > MAX_KEYS_PAGE:
             raise RpcError(-32602, f"Invalid params: keys must be a list of at most "
                            f"{MAX_KEYS_PAGE} keys")
-        number = self._number_at(at)
-        changes = [[k, _hex(self.view.storage(_bytes(k, "storage key"), number))] for k in keys]
+        view = self._view_at(at)
+        number = view.head_number()
+        changes = [[k, _hex(view.storage(_bytes(k, "storage key"), number))] for k in keys]
         return [{"block": _hex(self.view.block_hash(number)), "changes": changes}]
 
     def rpc_state_call(self, method: str, data: str, at: Any = None) -> str:
         from chain.node import runtime_api
 
-        return _hex(runtime_api.call(self.view, method, _bytes(data or "0x", "call data")))
+        return _hex(runtime_api.call(self._view_at(at), method,
+                                     _bytes(data or "0x", "call data")))
 
     def rpc_payment_queryInfo(self, extrinsic: str, at: Any = None) -> dict:
-        return {"weight": {"ref_time": 0, "proof_size": 0}, "class": "normal",
-                "partialFee": "0"}
+        """payment_queryInfo (substrate-interface without state_call): the fee as a decimal
+        string, from the same schedule as TransactionPaymentApi_query_info."""
+        from chain.node import runtime_api
+        from chain.rules import fees
+
+        raw = _bytes(extrinsic, "extrinsic")
+        call_id, details = runtime_api.payment_fee_details(
+            self.view, raw + len(raw).to_bytes(4, "little"))
+        return {"weight": {"ref_time": fees.call_weight(call_id), "proof_size": 0},
+                "class": "normal", "partialFee": str(details.partial_fee)}
 
     def rpc_author_submitExtrinsic(self, extrinsic: str) -> str:
         included = self.view.include(_bytes(extrinsic, "extrinsic"))

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from chain.local import blocks
@@ -185,7 +185,7 @@ class NodeView:
                 return None
             local_key = key_from_scale(item, parts)
             if self.md.storage(pallet, name)["modifier"] == "Optional" and \
-                    not self._exists(item, local_key):
+                    not state.has(item, *local_key):
                 return None
             try:
                 return encode_value(self.md, item, state.get(item, *local_key))
@@ -212,9 +212,27 @@ class NodeView:
             return ext_value(item, state.get(item, *local_key))
 
     def _exists(self, item, key: tuple) -> bool:
-        return self.chain.conn.execute(
-            "SELECT 1 FROM storage WHERE item = ? AND key = ?",
-            (item.id, item.encode_key(key))).fetchone() is not None
+        with self.chain.reading() as state:
+            return state.has(item, *key)
+
+    # history (histfees) ---------------------------------------------------------------------
+    def at(self, number: int, block_hash: bytes | None = None) -> NodeView:
+        """This view pinned at sealed block `number`: storage, keys and runtime APIs answer
+        that block's state (chain.local.history); RpcError "State already discarded for ..."
+        when it is no longer kept."""
+        import copy
+
+        from chain.local.chain import ChainAt
+        from chain.local.history import StateDiscarded
+
+        try:
+            with self.chain.reading_at(number, block_hash):
+                pass
+        except StateDiscarded as exc:
+            raise RpcError(4003, f"Client error: {exc}") from None
+        pinned = copy.copy(self)
+        pinned.chain = ChainAt(self.chain, number)  # type: ignore[assignment]
+        return pinned
 
     def keys(self, prefix: bytes) -> list[bytes]:
         """Every storage key starting with `prefix`, sorted (served items only)."""
@@ -338,8 +356,7 @@ class NodeView:
     def include(self, raw: bytes) -> Included:
         """Validate, dispatch and record a SCALE extrinsic in the open block (no sealing)."""
         from chain.local.calls import decode_args, lookup
-        from chain.local.errors import CallUnknown, DispatchError
-        from chain.local.runtime import dispatch
+        from chain.local.errors import CallUnknown
 
         xt = self.decode(raw)
         if self.chain.conn.execute("SELECT 1 FROM node_extrinsics WHERE hash = ?",
@@ -370,16 +387,10 @@ class NodeView:
                 args = decode_args(spec, self._local_args(spec, xt.args))
             except CallUnknown as exc:
                 raise invalid(f"Transaction call is not expected ({exc})") from None
-            state.set(system.ACCOUNT, xt.signer, replace(info, nonce=info.nonce + 1))
             call = Call(xt.pallet, xt.name, args)
-            try:
-                events = dispatch(state, xt.signer, call, number)
-                events.append({"pallet": "System", "name": "ExtrinsicSuccess", "args": {}})
-                success, error, message = True, None, None
-            except DispatchError as exc:
-                success, error, message = False, exc.name, str(exc)
-                events = [{"pallet": "System", "name": "ExtrinsicFailed",
-                           "args": {"error": exc.name, "message": str(exc)}}]
+            applied = self._apply_paying(state, xt, call, number)
+            success, events = applied.success, applied.events
+            error, message = applied.error, applied.message
             index = blocks.append_extrinsic(self.chain.conn, number, xt.hash, events)
             self.chain.conn.execute(
                 "INSERT INTO extrinsics (block, idx, hash, signer, nonce, call, signature, "
@@ -394,6 +405,17 @@ class NodeView:
                                            self.encode_extrinsic_events(events, xt.pallet,
                                                                         listed)))
         return Included(number, listed, xt.hash, success, error if not success else message)
+
+    def _apply_paying(self, state, xt: DecodedExtrinsic, call: Call, number: int):
+        """Charge the fee of the extrinsic's real length and tip, bump the nonce, dispatch
+        (`runtime.apply_validated`, histfees); a fee it cannot pay refuses it (1010)."""
+        from chain.local.runtime import apply_validated
+        from chain.local.transaction_payment import CannotPayFees
+
+        try:
+            return apply_validated(state, xt.signer, call, len(xt.raw), number, xt.tip)
+        except CannotPayFees:
+            raise invalid("Inability to pay some fees (e.g. account balance too low)") from None
 
     def _local_args(self, spec, args: dict) -> dict:
         """SCALE call arguments in the local call table's shapes (MultiAddress -> account)."""

@@ -28,3 +28,10 @@ EPOCH_PAID = StorageItem(PALLET, "EpochPaid", (NETUID,), "u128", 0)
 EARNED = StorageItem(PALLET, "Earned", (ACCOUNT_ID, ACCOUNT_ID, NETUID), "u64", 0)
 
 CALLS = ()
+
+# -- fees and history (issue 14, histfees) ----------------------------------------------------
+# the runtime's fee schedule the chain models (`chain.rules.fees.SCHEDULES`): "spec461", or
+# "spec467" (the halving) which the mainnet preset turns on
+FEE_SCHEDULE = StorageItem(PALLET, "FeeSchedule", (), "json", "spec461")
+# TAO recycled as transaction fees (counted in Recycled too), for `chain check` and reports
+FEES_RECYCLED = StorageItem(PALLET, "FeesRecycled", (), "u128", 0)

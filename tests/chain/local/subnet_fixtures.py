@@ -81,3 +81,20 @@ def stake(chain, hotkey, coldkey, netuid) -> int:
 def free(chain, who) -> int:
     with chain.reading() as state:
         return state.get(system.ACCOUNT, who).free
+
+
+def charged(before: dict, who: bytes, fee: int) -> dict:
+    """`before` (a `snapshot`) as it must read after `who` paid a transaction fee of `fee` rao
+    and nothing else changed: the payer's free balance and both TotalIssuance items fall by
+    the fee, which the Recycled and FeesRecycled ledgers count."""
+    import json
+
+    after = dict(before)
+    slot = ("System.Account", f'["{who.hex()}"]')
+    data = json.loads(after[slot])
+    data["free"] -= fee
+    after[slot] = json.dumps(data, sort_keys=True)
+    for item, sign in (("Balances.TotalIssuance", -1), ("SubtensorModule.TotalIssuance", -1),
+                       ("Taoctl.Recycled", 1), ("Taoctl.FeesRecycled", 1)):
+        after[(item, "[]")] = str(int(after.get((item, "[]"), "0")) + sign * fee)
+    return after

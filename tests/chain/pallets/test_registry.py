@@ -57,7 +57,7 @@ STORAGE = {
     """.split(),
     "Taoctl": """
         CoinbaseRecycled Earned EpochDrained EpochPaid EpochsRun GenesisIssuance HalvingBlock
-        Minted PriceAt Recycled
+        Minted PriceAt Recycled FeeSchedule FeesRecycled
     """.split(),
     "Timestamp": """
         Now

@@ -1,0 +1,98 @@
+"""`ChargeTransactionPayment` on the bundled chain: every signed extrinsic pays the runtime's fee
+(`chain.rules.fees`, the schedule the chain stores in `Taoctl.FeeSchedule`) before its call runs,
+whether the call then succeeds or fails, and the fee is recycled: TotalIssuance falls by it
+(ECONOMICS-2026 §9.5; `Taoctl.FeesRecycled` keeps the sum for `chain check`).
+
+The signer pays in TAO with a keep-alive withdrawal: an account that cannot pay and stay above
+the existential deposit makes the extrinsic invalid (`Payment`, "Inability to pay some fees"),
+so it is not included and changes nothing, as on chain.
+
+The fee depends on the extrinsic's encoded length. A node has the SCALE bytes; the bundled
+chain's own extrinsics are JSON, so their length is that of the SCALE extrinsic a node would be
+sent for the same call (`fee_length`: immortal era, the signer's nonce, no tip; the call
+encoded per the recorded metadata), which makes the fee the same whichever door the call
+comes through.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from chain.local.balances import EXISTENTIAL_DEPOSIT, free_balance, recycle
+from chain.errors import InvalidTransaction
+from chain.pallets import taoctl
+from chain.rules import fees
+
+if TYPE_CHECKING:  # pragma: no cover
+    from chain.local.extrinsic import Call
+    from chain.local.state import State
+
+# version (1) + MultiAddress::Id (1 + 32) + MultiSignature::Sr25519 (1 + 64)
+_SIGNED_HEADER = 1 + 33 + 65
+# CheckMortality immortal (1), ChargeTransactionPayment tip 0 (1), CheckMetadataHash mode (1)
+_FIXED_EXTRAS = 3
+
+
+class CannotPayFees(InvalidTransaction):
+    """The signer's free TAO cannot cover the fee and stay above the existential deposit."""
+
+    name = "Payment"
+
+
+def _compact_len(n: int) -> int:
+    return 1 if n < 1 << 6 else 2 if n < 1 << 14 else 4 if n < 1 << 30 else \
+        1 + max(4, (n.bit_length() + 7) // 8)
+
+
+def call_length(call: Call) -> int:
+    """The SCALE length of the call per the recorded metadata (its JSON form's length for a
+    call the metadata does not have, e.g. one of taoctl's own)."""
+    try:
+        from chain.remote import call_hex
+
+        return (len(call_hex(call.pallet, call.name, call.args)) - 2) // 2
+    except Exception:  # noqa: BLE001 - any call the metadata cannot encode
+        return len(call.encode())
+
+
+def fee_length(call: Call, nonce: int, tip: int = 0) -> int:
+    """The encoded length of the signed SCALE extrinsic carrying `call` (prefix included)."""
+    body = _SIGNED_HEADER + _FIXED_EXTRAS + _compact_len(nonce) + _compact_len(tip) - 1 + \
+        call_length(call)
+    return _compact_len(body) + body
+
+
+def schedule(state: State) -> fees.FeeSchedule:
+    return fees.SCHEDULES[state.get(taoctl.FEE_SCHEDULE)]
+
+
+def fee_details(state: State, call_id: str, length: int, tip: int = 0) -> fees.FeeDetails:
+    return fees.fee_details(call_id, length, schedule(state), tip)
+
+
+def can_pay(state: State, who: bytes, fee: int) -> bool:
+    """Whether a keep-alive withdrawal of `fee` succeeds."""
+    return fee == 0 or free_balance(state, who) - fee >= EXISTENTIAL_DEPOSIT
+
+
+def withdraw_fee(state: State, who: bytes, details: fees.FeeDetails) -> list[dict[str, Any]]:
+    """Charge the fee before dispatch (CannotPayFees if it cannot be paid; nothing changes);
+    returns the `Balances.Withdraw` event ([] for a free call)."""
+    fee = details.total
+    if fee == 0:
+        return []
+    if not can_pay(state, who, fee):
+        raise CannotPayFees(f"Inability to pay some fees: the fee is {fee} rao and the account "
+                            f"holds {free_balance(state, who)} rao free (it must keep "
+                            f"{EXISTENTIAL_DEPOSIT} rao)")
+    recycle(state, who, fee)
+    state.set(taoctl.FEES_RECYCLED, state.get(taoctl.FEES_RECYCLED) + fee)
+    return [{"pallet": "Balances", "name": "Withdraw", "args": {"who": who, "amount": fee}}]
+
+
+def fee_paid_event(who: bytes, details: fees.FeeDetails) -> list[dict[str, Any]]:
+    """`TransactionPayment.TransactionFeePaid` after dispatch ([] for a free call)."""
+    if details.total == 0:
+        return []
+    return [{"pallet": "TransactionPayment", "name": "TransactionFeePaid",
+             "args": {"who": who, "actual_fee": details.total, "tip": details.tip}}]

@@ -1,0 +1,150 @@
+"""The transaction fee of a signed extrinsic, as subtensor's runtime charges it (ECONOMICS-2026 §9).
+
+    fee = WeightToFee(base_extrinsic) + WeightToFee(fee_weight(call)) + LengthToFee(length) + tip
+
+`WeightToFee(w) = Perbill(per_ref_time) * w.ref_time` and `LengthToFee(n) = Perbill(per_byte) * n`;
+each term is rounded on its own, to the nearest with ties down (sp-arithmetic's Perbill times an
+integer), which is what reproduces the recorded receipt: 54,078 + 112,025 + 144 = 166,247 rao for a
+144-byte `transfer_keep_alive` of weight 224,051,000 at spec 461 (§0.0 item 2, §9.4).
+
+The schedule is the runtime's: `SPEC_461` (0.0005 rao per ref_time, 1 rao per byte) up to spec 466,
+`SPEC_467` (halved: 0.00025 and 0.5) from 467 on. The fee weight of a call is its declared weight,
+capped at spec-459 weights from 466 on (§9.2). The fee is recycled (TotalIssuance falls); it does
+not go to a block author (§9.5). Stdlib only: both backends and the node use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PERBILL = 10**9
+BASE_EXTRINSIC_REF_TIME = 108_157_000  # frame_system BlockWeights, normal class
+
+
+@dataclass(frozen=True)
+class FeeSchedule:
+    """The runtime's fee constants: Perbill parts per ref_time unit and per byte."""
+
+    name: str
+    weight_fee_parts: int  # Perbill parts of a rao per ref_time unit
+    length_fee_parts: int  # Perbill parts of a rao per byte
+    caps: bool  # spec >= 466: per-call fee-weight caps (§9.2)
+
+
+SPEC_461 = FeeSchedule("spec461", 500_000, PERBILL, caps=False)
+SPEC_467 = FeeSchedule("spec467", 250_000, 500_000_000, caps=True)
+NO_FEES = FeeSchedule("none", 0, 0, caps=False)  # a chain that charges nothing (the dev preset)
+SCHEDULES = {s.name: s for s in (SPEC_461, SPEC_467, NO_FEES)}
+
+
+def perbill_mul(parts: int, x: int) -> int:
+    """`Perbill::from_parts(parts) * x`: rounded to the nearest integer, ties down."""
+    q, r = divmod(parts * x, PERBILL)
+    return q + 1 if 2 * r > PERBILL else q
+
+
+# Declared call weights (ref_time) of spec 461. Balances.transfer_keep_alive is the recorded
+# `payment_info` weight (call plus extensions); the SubtensorModule rows are the spec-459 weights
+# ECONOMICS-2026 §9.2 lists as caps (the declared weights those calls had). Calls declared
+# `Pays::No` (weights, serving, inherents) are in FREE_CALLS.
+CALL_WEIGHTS: dict[str, int] = {
+    "Balances.transfer_keep_alive": 224_051_000,
+    "Balances.transfer_allow_death": 224_051_000,
+    "SubtensorModule.burned_register": 4_175_124_000,
+    "SubtensorModule.register_limit": 4_155_012_000,
+    "SubtensorModule.register": 4_174_683_000,
+    "SubtensorModule.swap_hotkey": 672_080_000_000,
+    "SubtensorModule.swap_coldkey": 27_790_000_000,
+    "SubtensorModule.remove_stake": 2_409_000_000,
+    "SubtensorModule.remove_stake_limit": 2_472_000_000,
+    "SubtensorModule.remove_stake_full_limit": 2_500_000_000,
+    "SubtensorModule.move_stake": 1_370_000_000,
+    "SubtensorModule.move_stake_limit": 4_194_000_000,
+    "SubtensorModule.transfer_stake": 1_427_000_000,
+    "SubtensorModule.swap_stake": 4_073_000_000,
+    "SubtensorModule.swap_stake_limit": 4_169_000_000,
+    "SubtensorModule.unstake_all": 225_000_000,
+    "SubtensorModule.unstake_all_alpha": 4_069_000_000,
+    "SubtensorModule.burn_alpha": 912_000_000,
+    "SubtensorModule.recycle_alpha": 1_133_000_000,
+}
+# Declared proof sizes, where recorded (query_info reports them; the fee ignores them).
+CALL_PROOF_SIZES: dict[str, int] = {"Balances.transfer_keep_alive": 7_791}
+# Spec-459 caps (§9.2): from 466 the weight charged for is at most these.
+FEE_WEIGHT_CAPS: dict[str, int] = {k: v for k, v in CALL_WEIGHTS.items()
+                                   if k.startswith("SubtensorModule.")}
+# A call the tables above do not list is charged this weight: an `add_stake` sized weight
+# (no source gives add_stake's declared weight; §9.2 says it has no cap). UNVERIFIED.
+DEFAULT_CALL_WEIGHT = 2_409_000_000
+FREE_CALLS = frozenset({
+    "SubtensorModule.set_weights", "SubtensorModule.commit_weights",
+    "SubtensorModule.reveal_weights", "SubtensorModule.batch_set_weights",
+    "SubtensorModule.serve_axon", "SubtensorModule.serve_prometheus",
+    "SubtensorModule.pow_register", "Timestamp.set", "MevShield.announce_next_key",
+})
+# Staking calls whose fee may be paid in alpha when free TAO cannot cover it (§9.3).
+ALPHA_FEE_CALLS = frozenset({
+    "SubtensorModule.remove_stake", "SubtensorModule.remove_stake_limit",
+    "SubtensorModule.remove_stake_full_limit", "SubtensorModule.unstake_all",
+    "SubtensorModule.unstake_all_alpha", "SubtensorModule.move_stake",
+    "SubtensorModule.move_stake_limit", "SubtensorModule.transfer_stake",
+    "SubtensorModule.transfer_stake_and_hotkey", "SubtensorModule.swap_stake",
+    "SubtensorModule.swap_stake_limit", "SubtensorModule.swap_hotkey",
+    "SubtensorModule.recycle_alpha", "SubtensorModule.burn_alpha",
+})
+
+
+def pays_fee(call_id: str) -> bool:
+    """Whether the call is declared `Pays::Yes` (sudo and admin calls pay too, as on chain)."""
+    return call_id not in FREE_CALLS
+
+
+def call_weight(call_id: str) -> int:
+    """The declared ref_time weight of a call ("Pallet.name"), what `query_info` reports."""
+    return CALL_WEIGHTS.get(call_id, DEFAULT_CALL_WEIGHT)
+
+
+def fee_weight(call_id: str, schedule: FeeSchedule) -> int:
+    """The weight the fee is computed from: the declared one, capped from spec 466 (§9.2)."""
+    weight = call_weight(call_id)
+    cap = FEE_WEIGHT_CAPS.get(call_id) if schedule.caps else None
+    return weight if cap is None else min(weight, cap)
+
+
+@dataclass(frozen=True)
+class FeeDetails:
+    """`FeeDetails`: the inclusion fee's three terms (None for a free call) and the tip."""
+
+    base_fee: int
+    len_fee: int
+    adjusted_weight_fee: int
+    tip: int = 0
+    pays: bool = True
+
+    @property
+    def partial_fee(self) -> int:
+        """`query_info`'s partial_fee: the inclusion fee without the tip."""
+        return self.base_fee + self.len_fee + self.adjusted_weight_fee if self.pays else 0
+
+    @property
+    def total(self) -> int:
+        """What the signer is charged: partial fee plus tip (0 for a `Pays::No` call)."""
+        return self.partial_fee + self.tip if self.pays else 0
+
+
+def fee_details(call_id: str, length: int, schedule: FeeSchedule = SPEC_461,
+                tip: int = 0) -> FeeDetails:
+    """The fee of a signed extrinsic of `length` bytes (the whole encoded extrinsic, its compact
+    length prefix included) carrying `call_id`."""
+    if not pays_fee(call_id):
+        return FeeDetails(0, 0, 0, 0, pays=False)
+    return FeeDetails(perbill_mul(schedule.weight_fee_parts, BASE_EXTRINSIC_REF_TIME),
+                      perbill_mul(schedule.length_fee_parts, length),
+                      perbill_mul(schedule.weight_fee_parts, fee_weight(call_id, schedule)),
+                      tip)
+
+
+def transaction_fee(call_id: str, length: int, schedule: FeeSchedule = SPEC_461,
+                    tip: int = 0) -> int:
+    """The rao a signed extrinsic pays (recycled out of issuance)."""
+    return fee_details(call_id, length, schedule, tip).total
