@@ -163,7 +163,8 @@ class LocalBackend:
 
         with self.chain.reading():
             return earned(self.chain.conn, coldkey, list(stakes),
-                          genesis_stakes=self.chain.preset != "dev")
+                          genesis_stakes=self.chain.preset != "dev",
+                          until=getattr(self.chain, "block", None))  # `at`: its calls only
 
     def sim_swap(self, netuid: int, direction: str, amount: int) -> dict | None:
         """The runtime's own swap, as `SwapRuntimeApi.sim_swap_*` answers it."""
