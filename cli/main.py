@@ -36,6 +36,8 @@ GROUPS: dict[str, tuple[tuple[str, ...], str]] = {
     "simulate": (("cli.simulate",), "Run a copy of the chain forward and report earnings."),
     "node": (("cli.node",), "Serve the sandbox chain as a Substrate JSON-RPC node."),
     "walkthrough": (("cli.walkthrough",), "A guided tour of the main job on a fresh dev chain."),
+    # -- watch (issue 17) --
+    "watch": (("cli.watch",), "Live views refreshed every block: positions, metagraph, prices."),
 }
 # btcli's group aliases, accepted but not listed.
 ALIASES = {"w": "wallet", "wallets": "wallet", "st": "stake", "s": "subnet", "subnets": "subnet",
