@@ -31,7 +31,7 @@ GROUPS: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "chain": (("cli.chain",), "The bundled sandbox chain: init, status, advance, check."),
     "subnet": (("cli.subnet",), "Subnets: list, create, register neurons, prices, metagraph."),
-    "stake": (("cli.stake",), "Stake and unstake through the subnet pools, slippage shown first."),
+    "stake": (("cli.stake", "cli.stake_chart"), "Stake and unstake through the subnet pools, slippage shown first."),
     "weights": (("cli.weights",), "Set and show validator weights."),
     "simulate": (("cli.simulate",), "Run a copy of the chain forward and report earnings."),
     "node": (("cli.node",), "Serve the sandbox chain as a Substrate JSON-RPC node."),

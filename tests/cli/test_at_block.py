@@ -140,3 +140,40 @@ def test_beyond_the_kept_history_names_the_retention(tmp_path):
     message = json.loads(proc.stdout)["error"]["message"]
     assert "State already discarded for block 5" in message
     assert "last 10 blocks" in message
+
+
+# -- charts from the history (issue 17, item 5) --------------------------------------------------
+def test_stake_chart_samples_are_the_at_block_figures(history):
+    t, n, b, then = history
+    chart = t.json("stake", "chart", "--wallet-name", "me", "--points", "5", "--blocks", "400")
+    blocks = [p["block"] for p in chart["points"]]
+    assert blocks == sorted(set(blocks)) and len(blocks) == 5
+    for point in chart["points"][::2]:
+        listed = t.json("stake", "list", "--wallet-name", "me", "--at-block",
+                        str(point["block"]))
+        assert point["exit_value_rao"] == sum(r["exit_value_rao"] for r in listed["stakes"])
+        assert point["spot_value_rao"] == sum(r["spot_value_rao"] for r in listed["stakes"])
+    human = t.run("stake", "chart", "--wallet-name", "me", "--blocks", "400")
+    assert human.returncode == 0 and "Exit value of me's stake" in human.stdout
+    assert any(ch in human.stdout for ch in "⠁⠂⠄⡀⢀⠤⠒⠉")  # the braille curve
+
+
+def test_yield_chart_is_the_growth_of_alpha_per_share(history):
+    from fractions import Fraction
+
+    from cli.stake_chart import alpha_per_share
+
+    t, n, b, then = history
+    chart = t.json("stake", "yield-chart", "--netuid", str(n), "--wallet-name", "me",
+                   "--hotkey", "validator", "--points", "4", "--blocks", "400")
+    points = chart["points"]
+    assert len(points) >= 2 and points[0]["alpha_per_1000"] == 1000
+
+    def per_share(p):
+        num, den = alpha_per_share(p["total_hotkey_shares"])
+        return Fraction(p["total_hotkey_alpha_rao"] * den, num)
+
+    for p in points:
+        want = 1000 * per_share(p) / per_share(points[0])
+        assert abs(Fraction(p["alpha_per_1000"]) - want) < Fraction(1, 10**6)
+    assert points[-1]["alpha_per_1000"] > 1000  # epochs paid the validator's stakers
