@@ -177,3 +177,28 @@ def test_yield_chart_is_the_growth_of_alpha_per_share(history):
         want = 1000 * per_share(p) / per_share(points[0])
         assert abs(Fraction(p["alpha_per_1000"]) - want) < Fraction(1, 10**6)
     assert points[-1]["alpha_per_1000"] > 1000  # epochs paid the validator's stakers
+
+
+def test_a_node_that_discarded_the_state_says_so(tmp_path):
+    """Through `taoctl node serve` with a short retention: the node's "State already
+    discarded" becomes one line naming the archive node a read that old needs, exit 5."""
+    from chain.node.server import NodeServer
+
+    home = tmp_path / "home"
+    home.mkdir()
+    t = Taoctl(home, in_process=True)
+    t.env["TAOCTL_CHAIN_DB"] = str(tmp_path / "sandbox.db")
+    t.json("chain", "init")
+    t.json("chain", "history", "--keep", "10")
+    t.json("chain", "advance", "40")
+    server = NodeServer(tmp_path / "sandbox.db", "127.0.0.1", 0)
+    _, stop = server.start_thread()
+    try:
+        url = f"ws://127.0.0.1:{server.port}"
+        assert t.json("subnet", "list", "--at-block", "35", "--network", url)["block"] == 36
+        proc = t.run("subnet", "list", "--at-block", "5", "--network", url)
+        assert proc.returncode == 5, proc.stderr
+        assert "has discarded the state of block 5" in proc.stderr
+        assert "archive node" in proc.stderr and "Traceback" not in proc.stderr
+    finally:
+        stop()
