@@ -49,6 +49,8 @@ from functools import cache
 
 import numpy as np
 
+from chain.exitcodes import EXIT_USAGE
+
 __all__ = [
     "ONE_BITS",
     "YumaInputError",
@@ -76,7 +78,7 @@ class YumaInputError(ValueError):
     """Inputs that Yuma cannot run on: wrong shapes, negative or non-finite values."""
 
     name = "InvalidYumaInput"
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 # --------------------------------------------------------------------------------------------

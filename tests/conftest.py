@@ -162,3 +162,46 @@ def taoctl(tmp_path: Path, request) -> Taoctl:
     # a real_kdf test is about the installed command: it always runs as a subprocess
     in_process = request.node.get_closest_marker("in_process") is not None and not real_kdf
     return Taoctl(home, real_kdf=real_kdf, in_process=in_process)
+
+
+# --- a module's sandbox session: the set-up the CLI test modules share ----------------------
+
+TAO = 10**9
+
+
+def sandbox_session(tmp_path_factory, name: str, *, in_process: bool = True) -> Taoctl:
+    """A fresh HOME and an initialised sandbox chain file, for one test module's session."""
+    root = tmp_path_factory.mktemp(name)
+    home = root / "home"
+    home.mkdir()
+    t = Taoctl(home, in_process=in_process)
+    t.env["TAOCTL_CHAIN_DB"] = str(root / "sandbox.db")
+    t.root = root
+    t.json("chain", "init")
+    return t
+
+
+def new_wallets(t: Taoctl, *names: str) -> list[dict]:
+    """Unencrypted wallets (coldkey and the default hotkey) under these names."""
+    return [t.json("wallet", "create", "--wallet-name", n, "--no-use-password", "-y")
+            for n in names]
+
+
+def owned_subnets(t: Taoctl, owner: dict, count: int, *, funded_locks: int = 4) -> list[int]:
+    """`owner` is funded with `funded_locks` lock costs (+10 TAO) and creates and starts
+    `count` subnets; their netuids."""
+    lock = t.json("subnet", "burn-cost")["lock_cost_rao"]
+    t.json("chain", "fund", owner["coldkey_ss58"], str(funded_locks * lock // TAO + 10))
+    nets = []
+    for _ in range(count):
+        n = t.json("subnet", "create", "--wallet-name", "owner", "-y")["netuid"]
+        t.json("subnet", "start", "--netuid", n, "--wallet-name", "owner", "-y")
+        nets.append(n)
+    return nets
+
+
+def staker_on(t: Taoctl, netuid: int, *, amount: str = "20", wallet: str = "staker") -> None:
+    """`wallet`'s default hotkey registered on `netuid` with `amount` TAO staked (unsafe)."""
+    t.json("subnet", "register", "--netuid", netuid, "--wallet-name", wallet, "-y")
+    t.json("stake", "add", "--netuid", netuid, "--amount", amount, "--wallet-name", wallet,
+           "--unsafe", "-y")

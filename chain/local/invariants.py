@@ -27,7 +27,7 @@
 12. Database integrity: SQLite's own `PRAGMA quick_check` passes (a damaged page, "database
    disk image is malformed", is a failed check, and the checks that read the file are then
    reported as not run rather than run on garbage).
-14. History (histfees): every kept state-history row decodes, and the issuance the history keeps
+15. History (histfees): every kept state-history row decodes, and the issuance the history keeps
    for each recent block equals the issuance its block row recorded (`history.check`).
 13. Rows decode: every row of `blocks` and `extrinsics` is well formed (`rows.py`: hashes of
    32 bytes, JSON columns that parse, whole numbers where numbers are), the open block included
@@ -53,14 +53,16 @@ if TYPE_CHECKING:  # pragma: no cover
 
 CHECKS = ("issuance_equals_balances", "issuance_cap", "issuance_moves", "block_links", "nonces",
           "existential_deposit", "subnet_accounts", "alpha_out", "share_pools",
-          "epoch_payouts", "storage_decodes", "database_integrity", "rows_decode",
-          "history")
+          "epoch_payouts", "storage_decodes", "database_integrity", "rows_decode")
 # -- regqueue: the subnet registration queue's escrow (ECONOMICS-2026 §6.3) ---------------------
 CHECKS += ("registration_escrow",)
 """14. Registration escrow: every queued subnet registration has its escrow row equal to its
     lock, every escrow row belongs to a queued registration and its sub-account holds exactly
     that, and no netuid waiting for cleanup is still added (`registration_queue`)."""
 # -- end regqueue
+# -- histfees: the state history (chain.local.history) -------------------------------------------
+CHECKS += ("history",)
+# -- end histfees
 _FILE_CHECKS = ("database_integrity", "storage_decodes", "rows_decode")
 
 

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from chain.exitcodes import EXIT_REFUSED
+
 __all__ = [
     "EMPTY_POOL",
     "SAFE_FLOAT_MAX",
@@ -65,7 +67,7 @@ class InsufficientLiquidity(Exception):
     guard in `try_increase_stake_for_hotkey_and_coldkey_on_subnet`)."""
 
     name = "InsufficientLiquidity"
-    exit_code = 1
+    exit_code = EXIT_REFUSED  # the chain refuses the stake (subtensor's name)
 
     def __init__(
         self, message: str = "the amount is too small to buy any share of this hotkey's pool"

@@ -5,7 +5,6 @@ and the owner burn explained where it shows."""
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest

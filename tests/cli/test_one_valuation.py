@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import Taoctl
+from tests.conftest import new_wallets, sandbox_session
 
 TAO = 10**9
 
@@ -19,13 +19,8 @@ TAO = 10**9
 def chain(tmp_path_factory):
     """A started subnet at an uneven price; 'me' (hotkeys validator and miner, both
     registered) stakes on both hotkeys; the chain runs two tempos after weights are set."""
-    root = tmp_path_factory.mktemp("valuation")
-    home = root / "home"
-    home.mkdir()
-    t = Taoctl(home, in_process=True)
-    t.env["TAOCTL_CHAIN_DB"] = str(root / "sandbox.db")
-    t.json("chain", "init")
-    owner = t.json("wallet", "create", "--wallet-name", "owner", "--no-use-password", "-y")
+    t = sandbox_session(tmp_path_factory, "valuation")
+    (owner,) = new_wallets(t, "owner")
     me = t.json("wallet", "create", "--wallet-name", "me", "--hotkey", "validator",
                 "--no-use-password", "-y")
     t.json("wallet", "new-hotkey", "--wallet-name", "me", "--hotkey", "miner",

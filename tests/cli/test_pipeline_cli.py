@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tests.conftest import Taoctl
+from tests.conftest import new_wallets, owned_subnets, sandbox_session, staker_on
 
 TAO = 10**9
 BOB = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty"
@@ -18,25 +18,11 @@ BOB = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty"
 def chain(tmp_path_factory):
     """A dev chain: 'owner' owns two started subnets, 'staker' is registered on the first and
     holds stake there, with 200 TAO funded."""
-    root = tmp_path_factory.mktemp("pipeline-cli")
-    home = root / "home"
-    home.mkdir()
-    t = Taoctl(home)
-    t.env["TAOCTL_CHAIN_DB"] = str(root / "sandbox.db")
-    t.json("chain", "init")
-    owner = t.json("wallet", "create", "--wallet-name", "owner", "--no-use-password", "-y")
-    staker = t.json("wallet", "create", "--wallet-name", "staker", "--no-use-password", "-y")
-    lock = t.json("subnet", "burn-cost")["lock_cost_rao"]
-    t.json("chain", "fund", owner["coldkey_ss58"], str(32 * lock // TAO + 10))
+    t = sandbox_session(tmp_path_factory, "pipeline-cli", in_process=False)
+    owner, staker = new_wallets(t, "owner", "staker")
     t.json("chain", "fund", staker["coldkey_ss58"], "200")
-    nets = []
-    for _ in range(2):
-        n = t.json("subnet", "create", "--wallet-name", "owner", "-y")["netuid"]
-        t.json("subnet", "start", "--netuid", n, "--wallet-name", "owner", "-y")
-        nets.append(n)
-    t.json("subnet", "register", "--netuid", nets[0], "--wallet-name", "staker", "-y")
-    t.json("stake", "add", "--netuid", nets[0], "--amount", "20", "--wallet-name", "staker",
-           "--unsafe", "-y")
+    nets = owned_subnets(t, owner, 2, funded_locks=32)
+    staker_on(t, nets[0])
     t.json("subnet", "create", "--wallet-name", "owner", "-y")  # a third subnet, not started
     return t, nets, staker, owner
 

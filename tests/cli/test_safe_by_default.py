@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from tests.conftest import Taoctl
+from tests.conftest import new_wallets, owned_subnets, sandbox_session
 
 TAO = 10**9
 
@@ -20,25 +20,13 @@ TAO = 10**9
 def chain(tmp_path_factory):
     """Two started subnets; 'staker' (hotkeys default and miner, both registered on the first)
     holds 300 TAO of stake on each subnet: big positions, so unstaking all slips past 5 %."""
-    root = tmp_path_factory.mktemp("safe-cli")
-    home = root / "home"
-    home.mkdir()
-    t = Taoctl(home, in_process=True)
-    t.env["TAOCTL_CHAIN_DB"] = str(root / "sandbox.db")
-    t.json("chain", "init")
-    owner = t.json("wallet", "create", "--wallet-name", "owner", "--no-use-password", "-y")
-    staker = t.json("wallet", "create", "--wallet-name", "staker", "--no-use-password", "-y")
+    t = sandbox_session(tmp_path_factory, "safe-cli")
+    owner, staker = new_wallets(t, "owner", "staker")
     miner = t.json("wallet", "new-hotkey", "--wallet-name", "staker", "--hotkey", "miner",
                    "--no-use-password", "-y")
-    other = t.json("wallet", "create", "--wallet-name", "other", "--no-use-password", "-y")
-    lock = t.json("subnet", "burn-cost")["lock_cost_rao"]
-    t.json("chain", "fund", owner["coldkey_ss58"], str(4 * lock // TAO + 10))
+    (other,) = new_wallets(t, "other")
     t.json("chain", "fund", staker["coldkey_ss58"], "2000")
-    nets = []
-    for _ in range(2):
-        n = t.json("subnet", "create", "--wallet-name", "owner", "-y")["netuid"]
-        t.json("subnet", "start", "--netuid", n, "--wallet-name", "owner", "-y")
-        nets.append(n)
+    nets = owned_subnets(t, owner, 2)
     for hotkey in ("default", "miner"):
         t.json("subnet", "register", "--netuid", nets[0], "--wallet-name", "staker",
                "--hotkey", hotkey, "-y")

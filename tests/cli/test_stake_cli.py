@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import Taoctl  # the shared fixture class, for a module-scoped chain
+from tests.conftest import new_wallets, owned_subnets, sandbox_session, staker_on
 
 TAO = 10**9
 
@@ -20,30 +20,16 @@ TAO = 10**9
 def chain(tmp_path_factory):
     """A dev chain with two started subnets; 'staker' registered on the first, 200 TAO free;
     'locked' has an encrypted coldkey (password in a file) and 50 TAO."""
-    root = tmp_path_factory.mktemp("stake-cli")
-    home = root / "home"
-    home.mkdir()
-    t = Taoctl(home, in_process=True)
-    t.env["TAOCTL_CHAIN_DB"] = str(root / "sandbox.db")
-    t.json("chain", "init")
-    owner = t.json("wallet", "create", "--wallet-name", "owner", "--no-use-password", "-y")
-    staker = t.json("wallet", "create", "--wallet-name", "staker", "--no-use-password", "-y")
-    t.password = root / "pw.txt"
+    t = sandbox_session(tmp_path_factory, "stake-cli")
+    owner, staker = new_wallets(t, "owner", "staker")
+    t.password = t.root / "pw.txt"
     t.password.write_text("a long enough password\n")
     locked = t.json("wallet", "create", "--wallet-name", "locked", "--password-file",
                     str(t.password), "-y")
-    lock = t.json("subnet", "burn-cost")["lock_cost_rao"]
-    t.json("chain", "fund", owner["coldkey_ss58"], str(4 * lock // TAO + 10))
     t.json("chain", "fund", staker["coldkey_ss58"], "200")
     t.json("chain", "fund", locked["coldkey_ss58"], "50")
-    nets = []
-    for _ in range(2):
-        n = t.json("subnet", "create", "--wallet-name", "owner", "-y")["netuid"]
-        t.json("subnet", "start", "--netuid", n, "--wallet-name", "owner", "-y")
-        nets.append(n)
-    t.json("subnet", "register", "--netuid", nets[0], "--wallet-name", "staker", "-y")
-    t.json("stake", "add", "--netuid", nets[0], "--amount", "20", "--wallet-name", "staker",
-           "--unsafe", "-y")
+    nets = owned_subnets(t, owner, 2)
+    staker_on(t, nets[0])
     return t, nets, staker
 
 

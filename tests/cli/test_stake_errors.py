@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from tests.conftest import Taoctl  # the shared fixture class, for a module-scoped chain
+from tests.conftest import new_wallets, sandbox_session
 
 TAO = 10**9
 STRANGER = "5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL"  # //Ferdie: never a hotkey here
@@ -20,15 +20,8 @@ STRANGER = "5CiPPseXPECbkjWCa6MnjNokrgYjMqmKndv2rSnekmSK2DjL"  # //Ferdie: never
 @pytest.fixture(scope="module")
 def chain(tmp_path_factory):
     """A dev chain with a started subnet, the staker's hotkey registered and 10 TAO staked."""
-    root = tmp_path_factory.mktemp("stake-errors")
-    home = root / "home"
-    home.mkdir()
-    t = Taoctl(home, in_process=True)
-    t.env["TAOCTL_CHAIN_DB"] = str(root / "sandbox.db")
-    t.json("chain", "init")
-    owner = t.json("wallet", "create", "--wallet-name", "owner", "--no-use-password", "-y")
-    staker = t.json("wallet", "create", "--wallet-name", "staker", "--no-use-password", "-y")
-    poor = t.json("wallet", "create", "--wallet-name", "poor", "--no-use-password", "-y")
+    t = sandbox_session(tmp_path_factory, "stake-errors")
+    owner, staker, poor = new_wallets(t, "owner", "staker", "poor")
     lock = t.json("subnet", "burn-cost")["lock_cost_rao"]
     t.json("chain", "fund", owner["coldkey_ss58"], str(lock // TAO + 100))
     t.json("chain", "fund", staker["coldkey_ss58"], "100")

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.conftest import Taoctl  # the shared fixture class, for a module-scoped chain
+from tests.conftest import new_wallets, sandbox_session
 
 TAO = 10**9
 
@@ -15,14 +15,8 @@ TAO = 10**9
 @pytest.fixture(scope="module")
 def chain(tmp_path_factory):
     """A dev chain: one subnet created by 'owner' and started, 'staker' registered on it."""
-    root = tmp_path_factory.mktemp("subnet-cli")
-    home = root / "home"
-    home.mkdir()
-    t = Taoctl(home, in_process=True)
-    t.env["TAOCTL_CHAIN_DB"] = str(root / "sandbox.db")
-    t.json("chain", "init")
-    owner = t.json("wallet", "create", "--wallet-name", "owner", "--no-use-password", "-y")
-    staker = t.json("wallet", "create", "--wallet-name", "staker", "--no-use-password", "-y")
+    t = sandbox_session(tmp_path_factory, "subnet-cli")
+    owner, staker = new_wallets(t, "owner", "staker")
     t.lock_before = t.json("subnet", "burn-cost")["lock_cost_rao"]
     t.json("chain", "fund", owner["coldkey_ss58"], str(3 * t.lock_before // TAO + 10))
     t.json("chain", "fund", staker["coldkey_ss58"], "500")

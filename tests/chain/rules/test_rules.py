@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from chain.backend import Call
 from chain.errors import DispatchError
 from chain.rules import balances, staking
-from tests.conftest import Taoctl
+from tests.conftest import new_wallets, owned_subnets, sandbox_session, staker_on
 
 TAO = 10**9
 BOB = bytes.fromhex("8eaf04151687736326c9fea17e25fc5287613693c912909cb226aa4794f26a48")
@@ -23,25 +23,12 @@ def chain(tmp_path_factory):
     from chain.factory import open_sandbox
     from wallet.ss58 import ss58_decode
 
-    root = tmp_path_factory.mktemp("rules")
-    (root / "home").mkdir()
-    t = Taoctl(root / "home")
-    t.env["TAOCTL_CHAIN_DB"] = str(root / "sandbox.db")
-    t.json("chain", "init")
-    owner = t.json("wallet", "create", "--wallet-name", "owner", "--no-use-password", "-y")
-    staker = t.json("wallet", "create", "--wallet-name", "staker", "--no-use-password", "-y")
-    lock = t.json("subnet", "burn-cost")["lock_cost_rao"]
-    t.json("chain", "fund", owner["coldkey_ss58"], str(8 * lock // TAO + 10))
+    t = sandbox_session(tmp_path_factory, "rules", in_process=False)
+    owner, staker = new_wallets(t, "owner", "staker")
     t.json("chain", "fund", staker["coldkey_ss58"], "200")
-    nets = []
-    for _ in range(2):
-        n = t.json("subnet", "create", "--wallet-name", "owner", "-y")["netuid"]
-        t.json("subnet", "start", "--netuid", n, "--wallet-name", "owner", "-y")
-        nets.append(n)
-    t.json("subnet", "register", "--netuid", nets[0], "--wallet-name", "staker", "-y")
-    t.json("stake", "add", "--netuid", nets[0], "--amount", "20", "--wallet-name", "staker",
-           "--unsafe", "-y")
-    backend = open_sandbox(root / "sandbox.db")
+    nets = owned_subnets(t, owner, 2, funded_locks=8)
+    staker_on(t, nets[0])
+    backend = open_sandbox(t.root / "sandbox.db")
     yield (backend, nets, ss58_decode(staker["coldkey_ss58"]),
            ss58_decode(staker["hotkey_ss58"]), ss58_decode(owner["hotkey_ss58"]))
     backend.close()
