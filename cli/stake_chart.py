@@ -18,6 +18,7 @@ from typing import Annotated, Any
 
 import typer
 
+from chain.exitcodes import EXIT_USAGE
 from cli.netopts import ChainDbOpt, NetworkOpt
 from cli.output import JsonOpt, Output
 from cli.stakeopts import HotkeySs58Opt, NetuidOpt
@@ -35,7 +36,7 @@ WEEK = 50_400
 
 class NoHistory(ValueError):
     name = "UsageError"
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 def sample_blocks(backend: Any, blocks: int | None, points: int) -> list[int]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from chain.exitcodes import EXIT_USAGE
 from chain.remote.errors import RemoteError
 
 # method -> where the block hash goes in its params (substrate's optional trailing `at`)
@@ -31,7 +32,7 @@ class StateDiscarded(RemoteError):
 
 class NotSealed(RemoteError, ValueError):
     name = "UsageError"
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 def pinned(backend: Any, block: int) -> Any:
