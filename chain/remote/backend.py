@@ -58,6 +58,12 @@ class RemoteBackend(RemoteQueries):
     def close(self) -> None:
         """The connection stays cached for the rest of the process."""
 
+    def at(self, block: int) -> RemoteBackend:
+        """Reads at sealed block `block` (an archive node's state; `chain.remote.at_block`)."""
+        from chain.remote.at_block import pinned
+
+        return pinned(self, block)
+
     # reads ----------------------------------------------------------------------------------
     def _item(self, item_id: str) -> Any:
         item = self.registry.get(item_id)
