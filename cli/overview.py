@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.netopts import ChainDbOpt, NetworkOpt
+from cli.netopts import AtBlockOpt, ChainDbOpt, NetworkOpt
 from cli.output import JsonOpt, Output
 from cli.walletopts import WalletNameOpt, WalletPathOpt
 
@@ -37,6 +37,7 @@ def overview(
                                              show_default=False)] = None,
     network: NetworkOpt = "sandbox",
     chain_db: ChainDbOpt = None,
+    at_block: AtBlockOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """A coldkey at a glance: free balance, every position (spot value, exit value, earned)
@@ -60,7 +61,7 @@ def overview(
     else:
         wallet = resolve_wallet(wallet_name, wallet_path, None)
         targets = [(wallet.name, wallet.coldkeypub_ss58)]
-    backend = open_backend(network, chain_db)
+    backend = open_backend(network, chain_db, at_block=at_block)
     try:
         block = backend.block_info().number
         wallets = [_one(backend, names, name, address) for name, address in targets]

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from chain.exitcodes import EXIT_REFUSED
-from cli.netopts import ChainDbOpt, NetworkOpt
+from cli.netopts import AtBlockOpt, ChainDbOpt, NetworkOpt
 from cli.output import JsonOpt, Output
 from cli.pipeline import Signing, chain_refusal, signed_command
 from cli.stakeopts import (
@@ -727,6 +727,7 @@ def list_stakes(
     wallet_path: WalletPathOpt = None,
     network: NetworkOpt = "sandbox",
     chain_db: ChainDbOpt = None,
+    at_block: AtBlockOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Stake per hotkey and subnet: alpha, its spot value (at the pool's price) and its exit
@@ -744,7 +745,7 @@ def list_stakes(
         coldkey, address = coldkey_of(resolve_wallet(wallet_name, wallet_path, None))
     only = parse_netuids(netuid) if netuid is not None else None
     names = for_wallets(wallet_path)
-    backend = open_backend(network, chain_db)
+    backend = open_backend(network, chain_db, at_block=at_block)
     try:
         block = backend.block_info().number
         rows = positions(backend, coldkey, names, only)

@@ -58,6 +58,12 @@ class RemoteBackend(RemoteQueries):
     def close(self) -> None:
         """The connection stays cached for the rest of the process."""
 
+    def at(self, block: int) -> RemoteBackend:
+        """Reads at sealed block `block` (an archive node's state; `chain.remote.at_block`)."""
+        from chain.remote.at_block import pinned
+
+        return pinned(self, block)
+
     # reads ----------------------------------------------------------------------------------
     def _item(self, item_id: str) -> Any:
         item = self.registry.get(item_id)
@@ -183,7 +189,17 @@ class RemoteBackend(RemoteQueries):
         path = self.md.registry.types[type_id].get("path") or []
         if path and path[-1] == "MultiAddress" and isinstance(value, (bytes, bytearray)):
             return {"Id": bytes(value)}
+        if isinstance(value, dict) and set(value) == {"pallet", "name", "args"}:  # proxyhatch
+            return self._nested_call(value)
         return to_scale(self.md, type_id, value)
+
+    def _nested_call(self, call: dict) -> dict:
+        """A call inside a call (Proxy.proxy's `call`), as the RuntimeCall enum's value:
+        {Pallet: {name: {field: value}}}, each field converted by its own type."""
+        _, variant = self.md.call(call["pallet"], call["name"])
+        fields = {f["name"]: self._arg(f["type"], call["args"][f["name"]])
+                  for f in variant["fields"] if f["name"] in call["args"]}
+        return {call["pallet"]: {call["name"]: fields}}
 
     def build_call(self, pallet: str, name: str, args: dict[str, Any]) -> Call:
         """The call, checked against the runtime's metadata (MetadataError if it has none)."""
