@@ -53,7 +53,7 @@ def test_tao_is_conserved_through_the_injection_with_reservoirs(
     delta_tao = sub.pool.tao_reserve - tao_reserve
     assert spent == delta_tao + (sub.tao_reservoir - parked_tao)
     recycled = tao_in + excess - spent
-    assert recycled in (0, excess)
+    assert 0 <= recycled <= excess  # a failed buy recycles all, a partial fill the unspent
     bought = sub.protocol
     assert sub.pool.alpha_reserve - alpha_reserve + bought == sub.alpha_in_em
     assert sub.alpha_in_em + sub.alpha_reservoir == alpha_in + parked_alpha
