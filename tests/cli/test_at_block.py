@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from tests.conftest import Taoctl
+from tests.conftest import Taoctl, new_wallets, owned_subnets, sandbox_session
 
 TAO = 10**9
 
@@ -33,27 +33,20 @@ def _diff(a, b, path="") -> list[str]:
         return [d for k in sorted(set(a) | set(b), key=str)
                 for d in _diff(a.get(k), b.get(k), f"{path}.{k}")]
     if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        return [d for i, (x, y) in enumerate(zip(a, b)) for d in _diff(x, y, f"{path}[{i}]")]
+        return [d for i, (x, y) in enumerate(zip(a, b, strict=True))
+                for d in _diff(x, y, f"{path}[{i}]")]
     return [] if a == b else [f"{path}: {a!r} != {b!r}"]
 
 
 @pytest.fixture(scope="module")
 def history(tmp_path_factory):
     """(taoctl, netuid, B, {read: JSON at B}) after the chain has moved on from B."""
-    root = tmp_path_factory.mktemp("atblock")
-    home = root / "home"
-    home.mkdir()
-    t = Taoctl(home, in_process=True)
-    t.env["TAOCTL_CHAIN_DB"] = str(root / "sandbox.db")
-    t.json("chain", "init")
-    owner = t.json("wallet", "create", "--wallet-name", "owner", "--no-use-password", "-y")
+    t = sandbox_session(tmp_path_factory, "atblock")
+    (owner,) = new_wallets(t, "owner")
     me = t.json("wallet", "create", "--wallet-name", "me", "--hotkey", "validator",
                 "--no-use-password", "-y")
-    lock = t.json("subnet", "burn-cost")["lock_cost_rao"]
-    t.json("chain", "fund", owner["coldkey_ss58"], str(2 * lock // TAO + 10))
     t.json("chain", "fund", me["coldkey_ss58"], "3000")
-    n = t.json("subnet", "create", "--wallet-name", "owner", "-y")["netuid"]
-    t.json("subnet", "start", "--netuid", n, "--wallet-name", "owner", "-y")
+    (n,) = owned_subnets(t, owner, 1, funded_locks=2)
     t.json("subnet", "register", "--netuid", n, "--wallet-name", "me", "--hotkey",
            "validator", "-y")
     t.json("stake", "add", "--netuid", n, "--amount", "123.456789", "--wallet-name", "me",

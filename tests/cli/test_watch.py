@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from tests.conftest import Taoctl, taoctl_path
+from tests.conftest import new_wallets, owned_subnets, sandbox_session, taoctl_path
 
 TAO = 10**9
 
@@ -22,20 +22,12 @@ TAO = 10**9
 @pytest.fixture(scope="module")
 def chain(tmp_path_factory):
     """An emitting subnet with 'me' registered and staked (prices move every block)."""
-    root = tmp_path_factory.mktemp("watch")
-    home = root / "home"
-    home.mkdir()
-    t = Taoctl(home, in_process=True)
-    t.env["TAOCTL_CHAIN_DB"] = str(root / "sandbox.db")
-    t.json("chain", "init")
-    owner = t.json("wallet", "create", "--wallet-name", "owner", "--no-use-password", "-y")
+    t = sandbox_session(tmp_path_factory, "watch")
+    (owner,) = new_wallets(t, "owner")
     me = t.json("wallet", "create", "--wallet-name", "me", "--hotkey", "validator",
                 "--no-use-password", "-y")
-    lock = t.json("subnet", "burn-cost")["lock_cost_rao"]
-    t.json("chain", "fund", owner["coldkey_ss58"], str(2 * lock // TAO + 10))
     t.json("chain", "fund", me["coldkey_ss58"], "3000")
-    n = t.json("subnet", "create", "--wallet-name", "owner", "-y")["netuid"]
-    t.json("subnet", "start", "--netuid", n, "--wallet-name", "owner", "-y")
+    (n,) = owned_subnets(t, owner, 1, funded_locks=2)
     t.json("subnet", "register", "--netuid", n, "--wallet-name", "me", "--hotkey",
            "validator", "-y")
     t.json("stake", "add", "--netuid", n, "--amount", "100", "--wallet-name", "me",
