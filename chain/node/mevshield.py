@@ -32,17 +32,11 @@ from typing import TYPE_CHECKING
 
 from chain.local import mev_shield as pallet
 from chain.pallets import mev_shield as ms
-from chain.shield import (  # noqa: F401  (the format's names, as the node has always had them)
+from chain.shield import (
     FAILED_SHIELDED_TX_PARSING,
-    KEM_CT_BYTES,
-    KEY_HASH_BYTES,
-    MAX_CIPHERTEXT,
     MAX_PERIOD,
-    NONCE_BYTES,
-    TAG_BYTES,
     Shielded,
     ShieldError,
-    encrypt,
     key_hash,
     parse,
 )
