@@ -456,13 +456,8 @@ class RemoteBackend(RemoteQueries):
         return out
 
     def error_name(self, dispatch_error: Any) -> tuple[str, str]:
-        """(error name, message) of a decoded DispatchError."""
-        if isinstance(dispatch_error, str):
-            return dispatch_error, dispatch_error
-        (kind, detail), = dispatch_error.items()
-        if kind == "Module":
-            pallet, name = self.md.error_name(detail["index"], bytes(detail["error"]))
-            return name, f"{pallet}.{name}"
-        if isinstance(detail, str):
-            return detail, f"{kind}.{detail}"
-        return kind, f"{kind}: {detail}"
+        """(error name, message) of a decoded DispatchError (`decode_refusal`'s typed class)."""
+        from chain.remote.errors import decode_refusal
+
+        refusal = decode_refusal(self.md, dispatch_error)
+        return refusal.name, str(refusal)
