@@ -569,7 +569,6 @@ class Coinbase:
             if coarse:
                 coarse_blocks(state, first, last)
                 return
-            check_run_length(state, last - first + 1)
             run_blocks(state, first, last)
             return
         issuance = state.get(balances.TOTAL_ISSUANCE)

@@ -156,6 +156,10 @@ def run_empty_blocks(state: State, first: int, last: int, genesis: tuple[int, in
     skipped only up to the first block some hook needs block by block; `block_by_block` forces
     the slow path (tests compare the two); `coarse` lets hooks fast-forward approximately.
     """
+    if not (block_by_block or coarse):  # the whole run, before any piece of it is cut off
+        from chain.local.coinbase import check_run_length
+
+        check_run_length(state, last - first + 1)
     number = first
     while number <= last:
         if block_by_block:
