@@ -3,10 +3,12 @@
 that must not alter any result prints the same digest before and after.
 
     .venv/bin/python benchmarks/state_digest.py [--subnets 8] [--uids 64] [--blocks 1500]
-    .venv/bin/python benchmarks/state_digest.py --mainnet [--blocks 2000]
+    .venv/bin/python benchmarks/state_digest.py --mainnet [--runs] [--blocks 2000]
 
 `--mainnet` digests the `mainnet` preset (128 emitting subnets, the emission gate in force)
-advanced block by block instead: the run that exercises the gate's bar and every share.
+advanced block by block instead: the run that exercises the gate's bar and every share;
+`--runs` advances it as `chain advance` does (the coinbase's runs of blocks, cut into history
+pieces), the path `bench_advance.py`'s mainnet day times.
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ def main() -> None:
     parser.add_argument("--blocks", type=int, default=None)
     parser.add_argument("--mainnet", action="store_true",
                         help="the mainnet preset block by block (default 2000 blocks)")
+    parser.add_argument("--runs", action="store_true",
+                        help="with --mainnet: advance as `chain advance` does (the coinbase's "
+                             "runs of blocks, history pieces) instead of one block at a time")
     args = parser.parse_args()
     from chain.heap import keep_freed_memory
 
@@ -52,8 +57,8 @@ def main() -> None:
 
             blocks = args.blocks or 2000
             chain = LocalChain.create(path, "mainnet")
-            chain.advance(blocks, block_by_block=True)
-            label = "mainnet preset"
+            chain.advance(blocks, block_by_block=not args.runs)
+            label = "mainnet preset" + (" (runs)" if args.runs else "")
         else:
             blocks = args.blocks or 1500
             chain = build(path, args.subnets, args.uids)
