@@ -2,7 +2,7 @@
 `bench_epoch_advance`) advanced 1,500 blocks, and the sha256 over every storage row. A change
 that must not alter any result prints the same digest before and after.
 
-    .venv/bin/python benchmarks/state_digest.py [--subnets 8] [--uids 64] [--blocks 1500]
+    .venv/bin/python benchmarks/state_digest.py [--subnets 8] [--uids 64] [--blocks 1500] [--history]
     .venv/bin/python benchmarks/state_digest.py --mainnet [--runs] [--blocks 2000]
 
 `--mainnet` digests the `mainnet` preset (128 emitting subnets, the emission gate in force)
@@ -24,14 +24,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
-def digest(path: Path) -> tuple[str, int]:
-    """sha256 over every (item, key, value) row of the storage table, in key order."""
+def digest(path: Path, history: bool = False) -> tuple[str, int]:
+    """sha256 over every (item, key, value) row of the storage table, in key order (with
+    `history`, then every row of the history tables too: the kept past states)."""
     h = hashlib.sha256()
+    queries = ["SELECT item, key, value FROM storage ORDER BY item, key"]
+    if history:
+        queries += ["SELECT item, key, block, value FROM history ORDER BY item, key, block",
+                    "SELECT first, last, coarse FROM history_runs ORDER BY first"]
+    count = 0
     with sqlite3.connect(path) as db:
-        rows = db.execute("SELECT item, key, value FROM storage ORDER BY item, key").fetchall()
-    for row in rows:
-        h.update(repr(row).encode())
-    return h.hexdigest(), len(rows)
+        for query in queries:
+            rows = db.execute(query).fetchall()
+            for row in rows:
+                h.update(repr(row).encode())
+            count += len(rows)
+    return h.hexdigest(), count
 
 
 def main() -> None:
@@ -46,6 +54,8 @@ def main() -> None:
     parser.add_argument("--runs", action="store_true",
                         help="with --mainnet: advance as `chain advance` does (the coinbase's "
                              "runs of blocks, history pieces) instead of one block at a time")
+    parser.add_argument("--history", action="store_true",
+                        help="digest the kept history (tables history, history_runs) too")
     args = parser.parse_args()
     from chain.heap import keep_freed_memory
 
@@ -65,7 +75,8 @@ def main() -> None:
             chain.advance(blocks)
             label = f"{args.subnets} subnets x {args.uids} UIDs"
         chain.close()
-        value, rows = digest(path)
+        value, rows = digest(path, args.history)
+    label += " with history" if args.history else ""
     print(f"{label}, {blocks} blocks: {rows} rows, sha256 {value}")
 
 

@@ -95,6 +95,25 @@ def reporting_progress(report: Callable[[int], None] | None) -> Iterator[None]:
         _progress.reset(token)
 
 
+_shared_reads: ContextVar[dict | None] = ContextVar("coinbase_shared_reads", default=None)
+
+
+@contextmanager
+def sharing_epoch_reads() -> Iterator[dict]:
+    """Within this block, the coinbase runs of one run of empty blocks (cut into history
+    pieces, `runtime.HISTORY_STRIDE`) share what their epochs read (`epoch.NeuronCache` per
+    subnet: keys, weights, bonds, payees), as the epochs of one run already do: only the
+    coinbase changes state between two pieces, and it keeps each cache true (the bonds are
+    written at each piece's end). Re-reading them cost most of a run's epochs. The caller
+    clears the returned dict before anything else runs (an opened block's hooks)."""
+    shared: dict = {}
+    token = _shared_reads.set(shared)
+    try:
+        yield shared
+    finally:
+        _shared_reads.reset(token)
+
+
 class AdvanceTooLong(ChainError):
     """A run of blocks too long to compute block by block with subnets emitting."""
 
@@ -297,7 +316,10 @@ class Run:
         self.recycled = 0
         self.next_epoch = self._next_epoch_block()
         self.pending_steps = 0  # blocks whose `BlocksSinceLastStep` is not yet in `clocks`
-        self.neurons: dict = {}  # netuid -> epoch.NeuronCache, valid while no extrinsic runs
+        # netuid -> epoch.NeuronCache, valid while no extrinsic runs (shared by the pieces of
+        # one run of empty blocks: `sharing_epoch_reads`)
+        shared = _shared_reads.get()
+        self.neurons: dict = {} if shared is None else shared
 
     def block(self, number: int) -> list[dict]:
         """Block `number`, step by step as subtensor runs it (the module docstring); returns

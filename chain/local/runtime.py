@@ -156,10 +156,23 @@ def run_empty_blocks(state: State, first: int, last: int, genesis: tuple[int, in
     skipped only up to the first block some hook needs block by block; `block_by_block` forces
     the slow path (tests compare the two); `coarse` lets hooks fast-forward approximately.
     """
-    if not (block_by_block or coarse):  # the whole run, before any piece of it is cut off
-        from chain.local.coinbase import check_run_length
+    from chain.local.coinbase import check_run_length, sharing_epoch_reads
 
+    if not (block_by_block or coarse):  # the whole run, before any piece of it is cut off
         check_run_length(state, last - first + 1)
+    with sharing_epoch_reads() as shared:
+        _run_pieces(state, first, last, genesis, shared, block_by_block, coarse)
+    if last >= first:
+        if state.history_block is not None:
+            state.history_block = last - 1
+        state.set(system.NUMBER, last)
+        state.set(timestamp.NOW, genesis[1] + (last - genesis[0]) * BLOCK_TIME_MS)
+
+
+def _run_pieces(state: State, first: int, last: int, genesis: tuple[int, int], shared: dict,
+                block_by_block: bool, coarse: bool) -> None:
+    """`run_empty_blocks`' loop: skipped pieces, and blocks opened where a hook needs them
+    (`shared`, the coinbase's epoch reads, is dropped before each: its hooks may change them)."""
     number = first
     while number <= last:
         if block_by_block:
@@ -180,10 +193,6 @@ def run_empty_blocks(state: State, first: int, last: int, genesis: tuple[int, in
                 hook.skip(state, number, end, coarse=coarse)
             number = end + 1
             continue
+        shared.clear()
         open_block(state, number, genesis[1] + (number - genesis[0]) * BLOCK_TIME_MS)
         number += 1
-    if last >= first:
-        if state.history_block is not None:
-            state.history_block = last - 1
-        state.set(system.NUMBER, last)
-        state.set(timestamp.NOW, genesis[1] + (last - genesis[0]) * BLOCK_TIME_MS)
