@@ -72,17 +72,26 @@ def record(conn: sqlite3.Connection, pre: dict[int, dict[tuple[str, str], Any]],
 
     later: dict[tuple[str, str], Any] = {}  # slot -> value at the end of the block in hand
     rows = []
+    append = rows.append
     for block in sorted(pre, reverse=True):
         for slot, value in pre[block].items():
-            end = later[slot] if slot in later else current(slot)
+            end = later.get(slot, _UNSEEN)
+            if end is _UNSEEN:
+                end = current(slot)
             later[slot] = value
             if value is end or (value is not missing and end is not missing and value == end):
                 continue
             text = None if value is missing else REGISTRY[slot[0]].encode_value(value)
-            rows.append((slot[0], slot[1], block, text))
+            append((slot[0], slot[1], block, text))
+    # in the table's key order, so the B-tree grows at its end instead of splitting pages; the
+    # (item, key, block) of the rows are distinct, so this orders by them alone
+    rows.sort()
     conn.executemany("INSERT OR IGNORE INTO history (item, key, block, value) "
                      "VALUES (?, ?, ?, ?)", rows)
     return len(rows)
+
+
+_UNSEEN = object()
 
 
 def record_runs(conn: sqlite3.Connection, runs: Iterable[tuple[int, int, bool]]) -> None:

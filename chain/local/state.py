@@ -250,6 +250,7 @@ class State:
             else:
                 upserts.append((item_id, key_text, REGISTRY[item_id].encode_value(value)))
         if upserts:
+            upserts.sort()  # in the table's key order (unique keys): fewer page splits
             self._conn.executemany(
                 "INSERT INTO storage (item, key, value) VALUES (?, ?, ?) "
                 "ON CONFLICT (item, key) DO UPDATE SET value = excluded.value", upserts)

@@ -134,3 +134,27 @@ def test_integer_items_encode_and_decode_as_json_does(value):
     text = json.dumps(value)
     assert item.decode_value(text) == json.loads(text)
     assert type(item.decode_value(text)) is type(json.loads(text))
+
+
+# -- speed2: the json items' encoding fast forms --------------------------------------------------
+_JSON_VALUES = st.recursive(
+    st.one_of(st.integers(), st.none(), st.booleans(), st.text(max_size=4),
+              st.floats(allow_nan=False)),
+    lambda inner: st.lists(inner, max_size=5), max_leaves=12)
+
+
+@given(value=st.one_of(st.lists(st.integers(-2**140, 2**140), max_size=8), _JSON_VALUES))
+def test_json_items_encode_as_json_dumps_does(value):
+    """A `json` item's value (a share pool's `[value, exponent]`, a bonds row, a bool vector,
+    anything JSON) is written exactly as `json.dumps(.., separators=(",", ":"))` writes it:
+    the plain-int-list form and the shared encoder restate that call; each decodes back."""
+    for item in (sm.ALPHA, sm.BONDS):  # json items with and without a default
+        text = item.encode_value(value)
+        assert text == json.dumps(value, separators=(",", ":"))
+        assert item.decode_value(text) == json.loads(text)
+
+
+def test_an_integer_list_is_not_a_value_of_an_integer_item():
+    """The list fast form is only for `json` items: an integer item still refuses a list."""
+    with pytest.raises(TypeError):
+        sm.SUBNET_TAO.encode_value([1, 2])
