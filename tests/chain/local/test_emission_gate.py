@@ -209,3 +209,72 @@ def test_a_share_a_thousand_times_the_bar_overflows_exp_as_on_chain():
     bar = ONE64 >> 12
     assert eg.gate(bar * 500, bar) > ONE64 * 99 // 100
     assert eg.gate(bar * 2000, bar) == ONE64 >> 31
+
+
+# --- speed2: the fast forms beside the reference -------------------------------------------------
+_I64 = st.integers(-(2**63), 2**63 - 1)
+_EXP_INPUTS = st.one_of(
+    _I64,
+    st.integers(-40 * ONE32, 40 * ONE32),  # where the series runs long and overflow begins
+    st.integers(-(16 * ONE32) - 4, -(16 * ONE32) + 4),  # the unchecked form's bound
+    st.integers(16 * ONE32 - 4, 16 * ONE32 + 4),
+    st.sampled_from([0, 1, -1, ONE32, -ONE32, ONE32 - 1, ONE32 + 1]))
+
+
+def _exp_or_none(x):
+    try:
+        return eg.exp_i32f32(x)
+    except eg.FixedError:
+        return None
+
+
+@settings(max_examples=3000, deadline=None)
+@given(x=_EXP_INPUTS)
+def test_fast_exp_is_the_reference_exp(x):
+    """`fast_exp` is `exp_i32f32` (None where it raises) over all of I32F32."""
+    assert eg.fast_exp(x) == _exp_or_none(x)
+
+
+_SHARES = st.integers(0, ONE64)  # U64F64 shares: 0 .. 1.0
+
+
+@st.composite
+def _share_and_bar(draw):
+    """A share and a bar: anywhere in U64F64 (and beyond), or near each other (the ratios the
+    coinbase meets: 2^-40 .. 2^40, and the ln and exp edges around them)."""
+    kind = draw(st.integers(0, 2))
+    if kind == 0:
+        return draw(st.integers(0, 2**128 - 1)), draw(st.integers(0, 2**128 - 1))
+    share = draw(st.integers(1, ONE64))
+    if kind == 1:
+        scale = draw(st.integers(-40, 40))
+        bar = share << scale if scale >= 0 else share >> -scale
+        return share, max(0, bar + draw(st.integers(-(2**40), 2**40)))
+    return share, draw(_SHARES)
+
+
+_EXPONENTS = st.one_of(st.just(eg.DEFAULT_GATE_EXPONENT), st.integers(0, 8 << 64),
+                       st.integers(0, 2**128 - 1))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(pair=_share_and_bar(), exponent=_EXPONENTS)
+def test_fast_gate_is_the_reference_gate(pair, exponent):
+    """`fast_gate` restates `gate` (the ratio, `safe_pow` through `ln`/`exp`, the quotient)
+    bit for bit, saturations and errors included."""
+    share, bar = pair
+    assert eg.fast_gate(share, bar, exponent) == eg.gate.__wrapped__(share, bar, exponent)
+
+
+@settings(max_examples=300, deadline=None)
+@given(shares=st.lists(_SHARES, min_size=1, max_size=40), bar=_SHARES, exponent=_EXPONENTS)
+def test_apply_gate_is_its_definition_with_the_reference_gate(shares, bar, exponent):
+    """`apply_gate` (with `fast_gate`) equals its definition written with `gate`."""
+    if bar <= 0:
+        want = list(shares)
+    else:
+        gated = [min((s * eg.gate.__wrapped__(s, bar, exponent)) >> 64, 2**128 - 1) if s > 0
+                 else s for s in shares]
+        total = min(sum(gated), 2**128 - 1)
+        want = list(shares) if total == 0 else [eg._safe_div(s, total) for s in gated]
+    assert eg.apply_gate(shares, bar, exponent) == want
