@@ -490,7 +490,15 @@ def update_moving_price(
     # U64F64 inlined (every subnet, every block): operands are non-negative, so each
     # saturating product is the floored product capped at the format's top
     one, top = U64F64.one, U64F64.max_bits
-    alpha = _ema_alpha(blocks_since_start, halving_blocks, moving_alpha_i96f32)
+    # `_ema_alpha` inlined (its cache missed: `blocks_since_start` moves every block): the
+    # ramp b / (b + halving_blocks) in U64F64, truncated (0 on a zero or overflowing
+    # quotient), times the moving alpha converted to U64F64 (negatives 0), floored, saturated
+    ramp_den = min((blocks_since_start + halving_blocks) << 64, top)
+    ramp = (blocks_since_start << 128) // ramp_den if ramp_den else 0
+    if ramp > top:
+        ramp = 0
+    moving_alpha = min(moving_alpha_i96f32 << 32, top) if moving_alpha_i96f32 > 0 else 0
+    alpha = min((moving_alpha * ramp) >> 64, top)
     price_term = min((alpha * min(spot_price_u64f64, one)) >> 64, top)
     previous = moving_alpha_price(moving_price_i96f32, is_root_or_stable)
     moving_term = min((max(one - alpha, 0) * previous) >> 64, top)

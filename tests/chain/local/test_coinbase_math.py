@@ -5,7 +5,7 @@ the dividend split and validator take, and the epoch schedule."""
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from amm.fixed import I96F32, U64F64, U96F32
@@ -577,3 +577,21 @@ def test_moving_price_equals_the_generic_fixed_point_form(moving, spot, since, s
                                         moving_alpha_price(moving, stable))
     expected = convert(U64F64.clamp(price_term + moving_term), U64F64, I96F32)
     assert update_moving_price(moving, spot, since, is_root_or_stable=stable) == expected
+
+
+# -- speed2: update_moving_price inlines _ema_alpha -----------------------------------------------
+@example(ONE64, ONE64, 0, 0, MOVING_ALPHA)  # no ramp at all (b + halving blocks = 0)
+@example(ONE64, 2 * ONE64, 2**64, 0, MOVING_ALPHA)  # a saturated ramp denominator
+@given(st.integers(0, 2 * I96F32.one), st.integers(0, 3 * ONE64), st.integers(0, 2**70),
+       st.integers(0, 2**70), st.one_of(st.just(MOVING_ALPHA), st.integers(-(2**40), 2**100)))
+def test_moving_price_is_its_definition_through_ema_alpha(moving, spot, b, h, alpha):
+    """`update_moving_price`, with the EMA weight inlined, is the composition written with the
+    readable `_ema_alpha` (zero and saturating ramps, any moving alpha included)."""
+    from chain.local.coinbase_math import _ema_alpha, moving_alpha_price
+
+    one, top = ONE64, 2**128 - 1
+    weight = _ema_alpha.__wrapped__(b, h, alpha)
+    price_term = min((weight * min(spot, one)) >> 64, top)
+    moving_term = min((max(one - weight, 0) * moving_alpha_price(moving)) >> 64, top)
+    want = min(min(price_term + moving_term, top) >> 32, I96F32.max_bits)
+    assert update_moving_price(moving, spot, b, h, alpha) == want
