@@ -122,7 +122,14 @@ def weighted_root_tao(root_tao: int, tao_weight_u64: int) -> int:
 
 
 def root_proportion_of(weighted_root: int, alpha_issuance: int) -> int:
-    """`root_proportion` from `weighted_root_tao`: `wt / (wt + alpha_issuance)`, truncated."""
+    """`root_proportion` from `weighted_root_tao`: `wt / (wt + alpha_issuance)`, truncated.
+    (Twice per subnet per block: for non-negative operands, the U96F32 clamp and division are
+    inlined; a property test holds them to `U96F32.clamp` / `U96F32.div`.)"""
+    if weighted_root >= 0 and alpha_issuance >= 0:
+        denominator = weighted_root + (alpha_issuance << 32)
+        if denominator > _MAX_U128:
+            denominator = _MAX_U128
+        return (weighted_root << 32) // denominator if denominator else 0
     denominator = U96F32.clamp(weighted_root + U96F32.from_int(alpha_issuance))
     if denominator == 0:
         return 0
@@ -273,7 +280,10 @@ def block_tao_emissions(moving_prices_i96f32: Sequence[int], miner_burned: Seque
     prices = [moving_alpha_price(m) for m in moving_prices_i96f32]
     price_sum = sum(prices)
     total = min(price_sum, top)
-    shares = [_checked_div(U64F64, p, total) or 0 for p in prices]
+    # `_checked_div(U64F64, p, total) or 0` of non-negative prices: truncated, 0 when the
+    # total is 0 or the quotient leaves U64F64
+    shares = [q if q <= top else 0 for q in ((p << 64) // total for p in prices)] if total \
+        else [0] * len(prices)
     weighted = [min((share * (one - min(min(max(b, 0) << 32, top), one))) >> 64, top)
                 for share, b in zip(shares, miner_burned, strict=True)]
     total = min(sum(weighted), top)

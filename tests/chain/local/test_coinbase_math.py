@@ -595,3 +595,17 @@ def test_moving_price_is_its_definition_through_ema_alpha(moving, spot, b, h, al
     moving_term = min((max(one - weight, 0) * moving_alpha_price(moving)) >> 64, top)
     want = min(min(price_term + moving_term, top) >> 32, I96F32.max_bits)
     assert update_moving_price(moving, spot, b, h, alpha) == want
+
+
+@given(st.one_of(st.integers(0, 2**128 - 1), st.integers(-(2**70), 2**70)),
+       st.one_of(st.integers(0, 2**64 - 1), st.integers(0, 2**100), st.integers(-(2**40), 0)))
+def test_root_proportion_of_is_its_u96f32_definition(weighted_root, issuance):
+    """`root_proportion_of`'s inlined form: `U96F32.div(wt, clamp(wt + U96F32(issuance)))`,
+    0 on a zero denominator (negative operands take the generic steps)."""
+    from amm.fixed import U96F32
+
+    from chain.local.coinbase_math import root_proportion_of
+
+    denominator = U96F32.clamp(weighted_root + U96F32.from_int(issuance))
+    want = 0 if denominator == 0 else U96F32.div(weighted_root, denominator)
+    assert root_proportion_of(weighted_root, issuance) == want
