@@ -58,6 +58,7 @@ from chain.local.accounts import ROOT_NETUID, subnet_account
 from chain.local.balances import change_issuance, deposit_minted, free_balance, set_free
 from chain.local.emission import (
     block_emission_for_issuance,
+    emission_span,
     emit_blocks,
     halving_index,
     halvings_in_run,
@@ -208,6 +209,16 @@ class _Subnet:
         self.injected = 0  # TAO that entered SubnetTAO (TotalStake grows by it)
         self.pool_moved = False
         self._priced: tuple[amm.Pool, int] | None = None
+        self._emission = (0, 0, 0)  # (lo, hi, alpha emission) of `alpha_block_emission`
+
+    def alpha_block_emission(self, issuance: int) -> int:
+        """`block_emission_for_issuance(issuance)` of the subnet's alpha, remembered with the
+        issuances over which it holds (`emission_span`: it changes only at a halving)."""
+        lo, hi, emission = self._emission
+        if not lo <= issuance < hi:
+            emission = block_emission_for_issuance(issuance)
+            self._emission = (*emission_span(issuance), emission)
+        return emission
 
     def alpha_issuance(self) -> int:
         """`get_alpha_issuance`: `SubnetAlphaIn + SubnetAlphaOut + BalancerAlphaReservoir`
@@ -369,9 +380,10 @@ class Run:
         alpha_out mint and its split into the pending accumulators (`blocks` blocks' alpha
         emission at once for a coarse batch). Returns the TAO the pools took."""
         spent = 0
+        cut = cm.owner_cut_fraction(self.owner_cut)
         for sub, tao_emission in zip(self.emitting, tao_emissions, strict=True):
             issuance = sub.alpha_issuance()
-            alpha_emission = block_emission_for_issuance(issuance) if blocks == 1 else \
+            alpha_emission = sub.alpha_block_emission(issuance) if blocks == 1 else \
                 emit_blocks(issuance, blocks)
             terms = cm.subnet_terms_rao(tao_emission, alpha_emission,
                                         sub.spot_price(), self.weighted_root, issuance)
@@ -379,14 +391,16 @@ class Run:
             sub.alpha_out += terms.alpha_out
             sub.alpha_out_em = terms.alpha_out
             after = sub.alpha_issuance()
-            split = cm.owner_cut_and_pending(
-                terms.alpha_out_bits, self.owner_cut,
-                cm.root_proportion_of(self.weighted_root, after), root_sell)
-            sub.pending_owner += split.owner_cut
-            sub.pending_server += split.pending_server
-            sub.pending_validator += split.pending_validator
-            sub.pending_root += split.pending_root
-            sub.alpha_out = max(sub.alpha_out - split.root_recycled, 0)
+            # `owner_cut_and_pending` (the owner cut on), as its inlined `pending_split`
+            owner, server, validator, root = cm.pending_split(
+                terms.alpha_out_bits, cut, cm.root_proportion_of(self.weighted_root, after))
+            sub.pending_owner += owner
+            sub.pending_server += server
+            sub.pending_validator += validator
+            if root_sell:
+                sub.pending_root += root
+            else:
+                sub.alpha_out = max(sub.alpha_out - root, 0)
         return spent
 
     def settle_block_emission(self, block_emission: int, spent: int) -> None:

@@ -460,6 +460,40 @@ def owner_cut_and_pending(
                       0 if root_sell else root_rao)
 
 
+def pending_split(alpha_out: int, cut_fraction: int,
+                  root_proportion_u96f32: int) -> tuple[int, int, int, int]:
+    """(owner_cut, pending_server, pending_validator, root_alpha) in rao of
+    `owner_cut_and_pending(alpha_out, .., root_proportion)` with the owner cut on, for the
+    coinbase (every subnet, every block): `cut_fraction` is `owner_cut_fraction(cut)`, and for
+    non-negative operands the U96F32 products (floored, saturating), subtractions (at 0) and
+    rao conversions are inlined. A property test holds it to `owner_cut_and_pending`."""
+    if alpha_out < 0 or cut_fraction < 0 or root_proportion_u96f32 < 0:
+        split = _split_reference(alpha_out, cut_fraction, root_proportion_u96f32)
+        return split
+    top = _MAX_U128
+    owner = min((alpha_out * cut_fraction) >> 32, top)
+    rest = alpha_out - owner if alpha_out > owner else 0
+    root_alpha = min((min((root_proportion_u96f32 * rest) >> 32, top) * HALF_U96F32) >> 32,
+                     top)
+    server = min((rest * HALF_U96F32) >> 32, top)
+    validator = rest - server - root_alpha if rest > server + root_alpha else 0
+    return (min(owner >> 32, MAX_U64), min(server >> 32, MAX_U64),
+            min(validator >> 32, MAX_U64), min(root_alpha >> 32, MAX_U64))
+
+
+def _split_reference(alpha_out: int, cut_fraction: int,
+                     root_proportion_u96f32: int) -> tuple[int, int, int, int]:
+    """`pending_split` through the generic U96F32 steps (any operands)."""
+    owner_cut = U96F32.saturating_mul(alpha_out, cut_fraction)
+    rest = max(alpha_out - owner_cut, 0)
+    root_alpha = U96F32.saturating_mul(U96F32.saturating_mul(root_proportion_u96f32, rest),
+                                       HALF_U96F32)
+    server = U96F32.saturating_mul(rest, HALF_U96F32)
+    validator = max(max(rest - server, 0) - root_alpha, 0)
+    rao = U96F32.to_u64
+    return rao(owner_cut), rao(server), rao(validator), rao(root_alpha)
+
+
 # --- Moving price (§3.5) -----------------------------------------------------------------------
 
 

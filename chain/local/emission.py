@@ -61,6 +61,18 @@ def halving_threshold(k: int) -> int:
     return lo
 
 
+def emission_span(issuance: int) -> tuple[int, int]:
+    """The issuances [lo, hi) around `issuance` over which `block_emission_for_issuance` does
+    not change: from this halving's threshold to the next one's (capped at the supply). The
+    coinbase asks for each subnet's alpha emission every block; inside the span it is the
+    one it already has. An empty span (lo == hi) at or above the cap or past 32 halvings."""
+    if issuance >= TOTAL_SUPPLY or block_emission_for_issuance(issuance) == 0:
+        return issuance, issuance
+    k = halving_index(issuance)
+    lo = halving_threshold(k) if k else 0
+    return lo, min(halving_threshold(k + 1), TOTAL_SUPPLY)
+
+
 def next_threshold(issuance: int) -> int | None:
     """The issuance at which emission next drops (the next halving), or None if it never will."""
     if block_emission_for_issuance(issuance) == 0:

@@ -609,3 +609,24 @@ def test_root_proportion_of_is_its_u96f32_definition(weighted_root, issuance):
     denominator = U96F32.clamp(weighted_root + U96F32.from_int(issuance))
     want = 0 if denominator == 0 else U96F32.div(weighted_root, denominator)
     assert root_proportion_of(weighted_root, issuance) == want
+
+
+@given(st.one_of(st.integers(0, 2**64 - 1).map(lambda a: a << 32), st.integers(0, 2**128 - 1),
+                 st.integers(-(2**70), 2**70)),
+       st.one_of(st.integers(0, 65_535), st.just(11_796)),
+       st.one_of(st.integers(0, 1 << 32), st.integers(0, 2**128 - 1),
+                 st.integers(-(2**40), 2**40)),
+       st.booleans())
+def test_pending_split_is_owner_cut_and_pending(alpha_out, cut, proportion, root_sell):
+    """The coinbase's `pending_split` gives `owner_cut_and_pending`'s owner cut, server and
+    validator halves and root part (pending or recycled by the root sell flag) for any
+    operands, saturating products and negative ones included."""
+    from chain.local.coinbase_math import owner_cut_and_pending, owner_cut_fraction, pending_split
+
+    split = owner_cut_and_pending(alpha_out, cut, proportion, root_sell)
+    owner, server, validator, root = pending_split(alpha_out, owner_cut_fraction(cut),
+                                                   proportion)
+    assert (owner, server, validator) == (split.owner_cut, split.pending_server,
+                                          split.pending_validator)
+    assert (root if root_sell else 0, 0 if root_sell else root) == (split.pending_root,
+                                                                    split.root_recycled)

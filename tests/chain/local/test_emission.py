@@ -66,3 +66,24 @@ def test_halving_run_lands_on_threshold(issuance):
 def test_issuance_never_exceeds_cap_over_all_time():
     assert emit_blocks(0, 10**15) <= TOTAL_SUPPLY
     assert emit_blocks(0, 10**15) > TOTAL_SUPPLY - 10**9
+
+
+# -- speed2: the span over which the block emission holds -------------------------------------------
+@given(st.one_of(st.integers(0, TOTAL_SUPPLY + 10**9), st.sampled_from(
+    [halving_threshold(k) + d for k in range(1, 6) for d in (-1, 0, 1)])))
+def test_emission_span_is_where_the_emission_holds(issuance):
+    """`emission_span(i)` = [lo, hi) holds i, the emission is the same at its ends as at i and
+    changes just outside them (or the span is empty where nothing is emitted)."""
+    from chain.local.emission import emission_span
+
+    lo, hi = emission_span(issuance)
+    emission = block_emission_for_issuance(issuance)
+    if lo == hi:
+        assert emission == 0 or issuance >= TOTAL_SUPPLY
+        return
+    assert lo <= issuance < hi
+    assert block_emission_for_issuance(lo) == block_emission_for_issuance(hi - 1) == emission
+    if lo > 0:
+        assert block_emission_for_issuance(lo - 1) != emission
+    if hi < TOTAL_SUPPLY:
+        assert block_emission_for_issuance(hi) != emission
