@@ -278,3 +278,24 @@ def test_apply_gate_is_its_definition_with_the_reference_gate(shares, bar, expon
         total = min(sum(gated), 2**128 - 1)
         want = list(shares) if total == 0 else [eg._safe_div(s, total) for s in gated]
     assert eg.apply_gate(shares, bar, exponent) == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(mantissas=st.lists(st.one_of(st.integers(ONE32, 2 * ONE32 - 1),
+                                    st.sampled_from([ONE32, ONE32 + 1, 2 * ONE32 - 1])),
+                          max_size=70))
+def test_log2_fractions_are_the_reference_squarings(mantissas):
+    """numpy's side-by-side squarings give `_log2_at_least_one`'s 32 bits for each mantissa."""
+    assert eg.log2_fractions(mantissas) == [eg._log2_at_least_one(m) for m in mantissas]
+
+
+@settings(max_examples=200, deadline=None)
+@given(pairs=st.lists(_share_and_bar(), min_size=eg.VECTOR_MIN, max_size=eg.VECTOR_MIN + 90),
+       bar=st.one_of(st.none(), _SHARES), exponent=_EXPONENTS)
+def test_fast_gates_of_many_shares_are_the_reference_gates(pairs, bar, exponent):
+    """`fast_gates` over `VECTOR_MIN` shares or more (the numpy log2) is `gate` of each, one
+    bar for all (drawn, or the first pair's)."""
+    bar = pairs[0][1] if bar is None else bar
+    shares = [share for share, _ in pairs]
+    assert eg.fast_gates(shares, bar, exponent) == \
+        [eg.gate.__wrapped__(s, bar, exponent) for s in shares]
