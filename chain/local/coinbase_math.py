@@ -77,6 +77,8 @@ __all__ = [
 
 MAX_U64 = 2**64 - 1
 _MAX_U128 = 2**128 - 1
+_ONE64 = 1 << 64  # U64F64 1.0
+_MAX_I96 = 2**127 - 1  # I96F32's largest bits
 U16_MAX = 65_535
 MAX_TEMPO = 50_400
 """Safety net of the epoch scheduler: an epoch is forced after this many blocks without one."""
@@ -284,21 +286,25 @@ def block_tao_emissions(moving_prices_i96f32: Sequence[int], miner_burned: Seque
     # total is 0 or the quotient leaves U64F64
     shares = [q if q <= top else 0 for q in ((p << 64) // total for p in prices)] if total \
         else [0] * len(prices)
-    weighted = [min((share * (one - min(min(max(b, 0) << 32, top), one))) >> 64, top)
-                for share, b in zip(shares, miner_burned, strict=True)]
+    if any(miner_burned):
+        weighted = [min((share * (one - min(min(max(b, 0) << 32, top), one))) >> 64, top)
+                    for share, b in zip(shares, miner_burned, strict=True)]
+    else:  # nothing burned: each share times exactly 1.0, floored, is itself (<= top)
+        weighted = shares
     total = min(sum(weighted), top)
-    if total:
-        shares = [_checked_div(U64F64, w, total) or 0 for w in weighted]
+    if total:  # `_checked_div(U64F64, w, total) or 0` of non-negative shares
+        shares = [q if q <= top else 0 for q in ((w << 64) // total for w in weighted)]
     bar = 0
     if gate is not None:
         bar = gate.bar
         if eg.bar_due(block, bar):
             bar = eg.gate_bar(shares, gate.rank, gate.quantile) or bar
         shares = eg.apply_gate(shares, bar, gate.exponent)
-    if not all(enabled):
+    if not all(enabled):  # the same division inlined (shares are non-negative)
         total = min(sum(s for s, on in zip(shares, enabled, strict=True) if on), top)
-        shares = [(_checked_div(U64F64, s, total) or 0) if on and total else 0
-                  for s, on in zip(shares, enabled, strict=True)]
+        shares = [(q if q <= top else 0) if on and total else 0
+                  for q, on in zip(((s << 64) // total if total else 0 for s in shares),
+                                   enabled, strict=True)]
     emission = block_emission << 64
     return ([min(min((emission * share) >> 64, top) >> 32, _MAX_U128) for share in shares],
             price_sum > one, bar)
@@ -384,21 +390,35 @@ def subnet_terms_rao(tao_emission: int, alpha_emission: int, price_u64f64: int,
     alpha_issuance))` with each amount floored to rao: the coinbase's form, run for every
     subnet in every block, so the terms' U96F32 steps are inlined (same truncations, same
     saturation; a property test holds it to the composition)."""
+    top = _MAX_U128
     proportion = root_proportion_of(weighted_root, alpha_issuance)
-    price = min(price_u64f64 >> 32, _MAX_U128)
+    price = price_u64f64 >> 32
+    if price > top:
+        price = top
     alpha_out = alpha_emission << 32
     alpha_in = 0
     if price:
         quotient = (tao_emission << 32) // price
-        alpha_in = quotient if quotient <= _MAX_U128 else 0  # checked_div fails: 0
+        alpha_in = quotient if quotient <= top else 0  # checked_div fails: 0
     tao_in = tao_emission
-    cap = U96F32.saturating_mul(proportion, alpha_out)
+    cap = (proportion * alpha_out) >> 32  # U96F32 saturating_mul: clamped to [0, top]
+    cap = top if cap > top else 0 if cap < 0 else cap
     if alpha_in > cap:
         alpha_in = cap
-        tao_in = U96F32.saturating_mul(alpha_in, price)
-    rao = U96F32.to_u64
-    return TermsRao(rao(tao_in), rao(alpha_in), rao(alpha_out),
-                    rao(max(tao_emission - tao_in, 0)), alpha_out)
+        tao_in = (alpha_in * price) >> 32
+        tao_in = top if tao_in > top else 0 if tao_in < 0 else tao_in
+    excess = tao_emission - tao_in
+    # `U96F32.to_u64` of each: floored to rao, 0 below, u64::MAX above
+    return TermsRao(_rao(tao_in), _rao(alpha_in), _rao(alpha_out),
+                    _rao(excess) if excess > 0 else 0, alpha_out)
+
+
+def _rao(bits: int) -> int:
+    """`U96F32.to_u64`."""
+    if bits <= 0:
+        return 0
+    whole = bits >> 32
+    return whole if whole < MAX_U64 else MAX_U64
 
 
 class AlphaSplit(NamedTuple):
@@ -467,18 +487,24 @@ def pending_split(alpha_out: int, cut_fraction: int,
     coinbase (every subnet, every block): `cut_fraction` is `owner_cut_fraction(cut)`, and for
     non-negative operands the U96F32 products (floored, saturating), subtractions (at 0) and
     rao conversions are inlined. A property test holds it to `owner_cut_and_pending`."""
-    if alpha_out < 0 or cut_fraction < 0 or root_proportion_u96f32 < 0:
+    if not 0 <= alpha_out <= _MAX_U128 or cut_fraction < 0 or root_proportion_u96f32 < 0:
         split = _split_reference(alpha_out, cut_fraction, root_proportion_u96f32)
         return split
-    top = _MAX_U128
-    owner = min((alpha_out * cut_fraction) >> 32, top)
+    top, u64 = _MAX_U128, MAX_U64
+    owner = (alpha_out * cut_fraction) >> 32
+    if owner > top:
+        owner = top
     rest = alpha_out - owner if alpha_out > owner else 0
-    root_alpha = min((min((root_proportion_u96f32 * rest) >> 32, top) * HALF_U96F32) >> 32,
-                     top)
-    server = min((rest * HALF_U96F32) >> 32, top)
+    root_alpha = (root_proportion_u96f32 * rest) >> 32
+    if root_alpha > top:
+        root_alpha = top
+    root_alpha = (root_alpha * HALF_U96F32) >> 32  # at most half of top: no cap needed
+    server = (rest * HALF_U96F32) >> 32  # likewise
     validator = rest - server - root_alpha if rest > server + root_alpha else 0
-    return (min(owner >> 32, MAX_U64), min(server >> 32, MAX_U64),
-            min(validator >> 32, MAX_U64), min(root_alpha >> 32, MAX_U64))
+    owner, server, validator, root_alpha = \
+        owner >> 32, server >> 32, validator >> 32, root_alpha >> 32
+    return (owner if owner < u64 else u64, server if server < u64 else u64,
+            validator if validator < u64 else u64, root_alpha if root_alpha < u64 else u64)
 
 
 def _split_reference(alpha_out: int, cut_fraction: int,
@@ -532,21 +558,39 @@ def update_moving_price(
     floor, sums saturate. `previous` is `moving_alpha_price` (1.0 for root and stable subnets).
     """
     # U64F64 inlined (every subnet, every block): operands are non-negative, so each
-    # saturating product is the floored product capped at the format's top
-    one, top = U64F64.one, U64F64.max_bits
+    # saturating product is the floored product capped at the format's top (caps written as
+    # comparisons: the builtin `min` costs more than the arithmetic here)
+    one, top = _ONE64, _MAX_U128
     # `_ema_alpha` inlined (its cache missed: `blocks_since_start` moves every block): the
     # ramp b / (b + halving_blocks) in U64F64, truncated (0 on a zero or overflowing
     # quotient), times the moving alpha converted to U64F64 (negatives 0), floored, saturated
-    ramp_den = min((blocks_since_start + halving_blocks) << 64, top)
+    ramp_den = (blocks_since_start + halving_blocks) << 64
+    if ramp_den > top:
+        ramp_den = top
     ramp = (blocks_since_start << 128) // ramp_den if ramp_den else 0
     if ramp > top:
         ramp = 0
-    moving_alpha = min(moving_alpha_i96f32 << 32, top) if moving_alpha_i96f32 > 0 else 0
-    alpha = min((moving_alpha * ramp) >> 64, top)
-    price_term = min((alpha * min(spot_price_u64f64, one)) >> 64, top)
-    previous = moving_alpha_price(moving_price_i96f32, is_root_or_stable)
-    moving_term = min((max(one - alpha, 0) * previous) >> 64, top)
-    return min(min(price_term + moving_term, top) >> 32, I96F32.max_bits)
+    moving_alpha = moving_alpha_i96f32 << 32 if moving_alpha_i96f32 > 0 else 0
+    if moving_alpha > top:
+        moving_alpha = top
+    alpha = (moving_alpha * ramp) >> 64
+    if alpha > top:
+        alpha = top
+    price_term = (alpha * (spot_price_u64f64 if spot_price_u64f64 < one else one)) >> 64
+    if price_term > top:
+        price_term = top
+    if is_root_or_stable:
+        previous = one
+    else:  # `moving_alpha_price`
+        previous = moving_price_i96f32 << 32 if moving_price_i96f32 > 0 else 0
+        if previous > top:
+            previous = top
+    moving_term = ((one - alpha if alpha < one else 0) * previous) >> 64
+    if moving_term > top:
+        moving_term = top
+    new = price_term + moving_term
+    new = (new if new < top else top) >> 32
+    return new if new < _MAX_I96 else _MAX_I96
 
 
 def update_moving_price_blocks(

@@ -612,7 +612,7 @@ def test_root_proportion_of_is_its_u96f32_definition(weighted_root, issuance):
 
 
 @given(st.one_of(st.integers(0, 2**64 - 1).map(lambda a: a << 32), st.integers(0, 2**128 - 1),
-                 st.integers(-(2**70), 2**70)),
+                 st.integers(-(2**70), 2**70), st.integers(2**128, 2**140)),
        st.one_of(st.integers(0, 65_535), st.just(11_796)),
        st.one_of(st.integers(0, 1 << 32), st.integers(0, 2**128 - 1),
                  st.integers(-(2**40), 2**40)),
