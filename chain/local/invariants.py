@@ -65,6 +65,12 @@ CHECKS += ("registration_escrow",)
     lock, every escrow row belongs to a queued registration and its sub-account holds exactly
     that, and no netuid waiting for cleanup is still added (`registration_queue`)."""
 # -- end regqueue
+# -- econ: UIDs and batched Null pruning (chain.local.null_pruning) -----------------------------
+CHECKS += ("uids",)
+"""16. UIDs: on every subnet `Keys` and `Uids` agree for every UID below `SubnetworkN` and no
+    key is left at or above it; `NullPruningTarget` exists only on a Null subnet still above
+    that target."""
+# -- end econ
 # -- histfees: the state history (chain.local.history) -------------------------------------------
 CHECKS += ("history",)
 # -- end histfees
@@ -186,6 +192,7 @@ def _check_ledger(chain: LocalChain, results: dict[str, list[str]]) -> None:
         from chain.local.registration_queue import escrow_failures
 
         results["registration_escrow"] += escrow_failures(state)
+        results["uids"] += _uids(state)  # econ
 
 
 def _issuance_by_rows(conn, state) -> list[str]:
@@ -355,3 +362,30 @@ def _reservoirs(state, accounts: dict) -> list[str]:
         failures.append(f"EmissionGateBar {bar} (U64F64 bits) is above 1.0, not a share")
     return failures
 # -- end check 14
+
+
+# -- check 16: UIDs and batched Null pruning (econ) -----------------------------------------------
+def _uids(state) -> list[str]:
+    """Check 16 (see CHECKS): `Keys`/`Uids` agree below `SubnetworkN`; a pruning target belongs
+    to a Null subnet above it."""
+    from chain.local.epoch_modes import NULL
+
+    failures = []
+    keys: dict[int, dict[int, bytes]] = {}
+    for (netuid, uid), hotkey in state.iter(sm.KEYS):
+        keys.setdefault(netuid, {})[uid] = hotkey
+    for netuid, by_uid in sorted(keys.items()):
+        n = state.get(sm.SUBNETWORK_N, netuid)
+        for uid, hotkey in sorted(by_uid.items()):
+            if uid >= n:
+                failures.append(f"subnet {netuid}: Keys has UID {uid}, at or above SubnetworkN {n}")
+            elif state.get(sm.UIDS, netuid, hotkey) != uid:
+                failures.append(f"subnet {netuid}: Keys[{uid}] is 0x{hotkey.hex()}, whose Uids "
+                                f"entry is {state.get(sm.UIDS, netuid, hotkey)}")
+    for (netuid,), target in state.iter(sm.NULL_PRUNING_TARGET):
+        n = state.get(sm.SUBNETWORK_N, netuid)
+        if state.get(sm.SUBNET_EPOCH_CONSENSUS, netuid) != NULL or n <= target:
+            failures.append(f"subnet {netuid}: NullPruningTarget {target} with {n} UIDs on a "
+                            f"subnet that is not a Null subnet above it")
+    return failures
+# -- end check 16

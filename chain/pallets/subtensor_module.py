@@ -188,6 +188,12 @@ SAVED_YUMA_MAX_ALLOWED_VALIDATORS = StorageItem(SM, "SavedYumaMaxAllowedValidato
                                                 "u16", 0)
 # -- end regqueue --------------------------------------------------------------------------------
 
+# -- econ: Null pruning (§6.2, §7.0; `subnets/uids.rs`) ---------------------------------------
+MIN_ALLOWED_UIDS = StorageItem(SM, "MinAllowedUids", (NETUID,), "u16", 64)  # runtime default
+# the owner's final UID count while a batched Null trim is under way (absent: none)
+NULL_PRUNING_TARGET = StorageItem(SM, "NullPruningTarget", (NETUID,), "u16", None)
+# -- end econ
+
 # -- calls --------------------------------------------------------------------------------------
 CALLS = (
     call(SM, "register_network", hotkey=ACCOUNT_ID),
