@@ -192,6 +192,10 @@ SAVED_YUMA_MAX_ALLOWED_VALIDATORS = StorageItem(SM, "SavedYumaMaxAllowedValidato
 MIN_ALLOWED_UIDS = StorageItem(SM, "MinAllowedUids", (NETUID,), "u16", 64)  # runtime default
 # the owner's final UID count while a batched Null trim is under way (absent: none)
 NULL_PRUNING_TARGET = StorageItem(SM, "NullPruningTarget", (NETUID,), "u16", None)
+# -- econ: one-off migrations (§5.1, spec 473's dust sweep; `chain.local.dust_migration`) -------
+HAS_MIGRATION_RUN = StorageItem(SM, "HasMigrationRun", ("json",), "bool", False)  # name -> done
+# the dust sweep's counters {scanned, deleted, refunded, burned, pending_burn, kept_collateral}
+ALPHA_V2_MIGRATION = StorageItem(SM, "AlphaV2Migration", (), "json", None)
 # -- end econ
 
 # -- calls --------------------------------------------------------------------------------------

@@ -77,7 +77,8 @@ STORAGE["SubtensorModule"] += """
 """.split()
 # -- end regqueue
 STORAGE["Proxy"] = ["Proxies"]  # proxyhatch
-STORAGE["SubtensorModule"] += ["MinAllowedUids", "NullPruningTarget"]  # econ
+STORAGE["SubtensorModule"] += ["MinAllowedUids", "NullPruningTarget", "HasMigrationRun",
+                               "AlphaV2Migration"]  # econ
 
 # "Pallet.call": "its arguments, in order"
 CALLS = {
