@@ -25,8 +25,10 @@ One call removes at most `NULL_PRUNING_BATCH` (64) UIDs toward the owner's final
   target is reached; event `NullUidsPruningProgress(netuid, target, remaining, removed,
   cleared_commits)`.
 
-The bundled chain has no commit-reveal, so the commit clean-up step always finishes at once
-(`cleared_commits` 0). Not modelled: the owner's rate limit on the first batch and the admin
+Before UIDs move, every queued weights commit of the subnet is dropped (they name the old
+layout; `commit_reveal.clear_subnet_commits`): `cleared_commits` counts the hotkeys' queues
+(the chain clears at most `NULL_UID_BUDGET` keys per call and finishes the clean-up first;
+the bundled chain has no timelocked commits and clears them all at once). Not modelled: the owner's rate limit on the first batch and the admin
 freeze window (as for every owner setter here). Origin: the subnet owner or sudo.
 """
 
@@ -127,6 +129,9 @@ def trim_null_uids_batch(state: State, netuid: int, target: int, block: int) -> 
         raise fail("TrimmingWouldExceedMaxImmunePercentage",
                    f"{len(immune)} of the subnet's UIDs are immune, {MAX_IMMUNE_UIDS_PERCENT}% or "
                    f"more of the target {target}")
+    from chain.local.commit_reveal import clear_subnet_commits
+
+    cleared = clear_subnet_commits(state, netuid)
     keep = max(n - NULL_PRUNING_BATCH, target)
     state.set(sm.MAX_ALLOWED_UIDS, netuid, keep)
     if n > keep:
@@ -137,7 +142,7 @@ def trim_null_uids_batch(state: State, netuid: int, target: int, block: int) -> 
     else:
         state.remove(sm.NULL_PRUNING_TARGET, netuid)
     return {"netuid": netuid, "target": target, "remaining": remaining,
-            "removed": n - remaining, "cleared_commits": 0}
+            "removed": n - remaining, "cleared_commits": cleared}
 
 
 def _trim(state: State, netuid: int, n: int, keep: int, immune: set[int]) -> None:

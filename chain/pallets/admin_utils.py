@@ -53,6 +53,9 @@ CALLS = (
     call(PALLET, "sudo_set_liquid_alpha_consensus_mode", netuid=NETUID, mode="u16"),
     # econ: batched pruning of a Null subnet (call 112; `chain.local.null_pruning`)
     call(PALLET, "sudo_trim_null_uids_batch", netuid=NETUID, target="u16"),
+    # econ: commit-reveal switches (owner or sudo; `chain.local.commit_reveal`)
+    call(PALLET, "sudo_set_commit_reveal_weights_enabled", netuid=NETUID, enabled="bool"),
+    call(PALLET, "sudo_set_commit_reveal_weights_interval", netuid=NETUID, interval="u64"),
     *(call(PALLET, name, netuid=NETUID, **{arg: kind}) for name, _, arg, kind in SUBNET_SETTERS),
     *(call(PALLET, name, **{arg: kind}) for name, _, arg, kind in GLOBAL_SETTERS),
 )

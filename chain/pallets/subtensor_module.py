@@ -196,6 +196,13 @@ NULL_PRUNING_TARGET = StorageItem(SM, "NullPruningTarget", (NETUID,), "u16", Non
 HAS_MIGRATION_RUN = StorageItem(SM, "HasMigrationRun", ("json",), "bool", False)  # name -> done
 # the dust sweep's counters {scanned, deleted, refunded, burned, pending_burn, kept_collateral}
 ALPHA_V2_MIGRATION = StorageItem(SM, "AlphaV2Migration", (), "json", None)
+# -- econ: commit-reveal of weights, hash form (§7.0 on Null subnets; `chain.local.commit_reveal`)
+# finney's default is true; the bundled chain's subnets set weights directly until switched
+COMMIT_REVEAL_WEIGHTS_ENABLED = StorageItem(SM, "CommitRevealWeightsEnabled", (NETUID,), "bool",
+                                            False)
+REVEAL_PERIOD_EPOCHS = StorageItem(SM, "RevealPeriodEpochs", (NETUID,), "u64", 1)
+# (netuid, hotkey) -> [["0x" hash, commit_epoch, commit_block, 0], ...], oldest first
+WEIGHT_COMMITS = StorageItem(SM, "WeightCommits", (NETUID, ACCOUNT_ID), "json", None)
 # -- end econ
 
 # -- calls --------------------------------------------------------------------------------------
@@ -240,4 +247,8 @@ CALLS = (
          destination_netuid=NETUID, alpha_amount="u64"),
     call(SM, "set_weights", netuid=NETUID, dests="Vec<u16>", weights="Vec<u16>",
          version_key="u64"),
+    # econ: commit-reveal (hash form; `chain.local.commit_reveal`)
+    call(SM, "commit_weights", netuid=NETUID, commit_hash="H256"),
+    call(SM, "reveal_weights", netuid=NETUID, uids="Vec<u16>", values="Vec<u16>",
+         salt="Vec<u16>", version_key="u64"),
 )

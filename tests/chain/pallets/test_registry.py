@@ -78,7 +78,8 @@ STORAGE["SubtensorModule"] += """
 # -- end regqueue
 STORAGE["Proxy"] = ["Proxies"]  # proxyhatch
 STORAGE["SubtensorModule"] += ["MinAllowedUids", "NullPruningTarget", "HasMigrationRun",
-                               "AlphaV2Migration"]  # econ
+                               "AlphaV2Migration", "CommitRevealWeightsEnabled",
+                               "RevealPeriodEpochs", "WeightCommits"]  # econ
 
 # "Pallet.call": "its arguments, in order"
 CALLS = {
@@ -87,6 +88,10 @@ CALLS = {
     "AdminUtils.sudo_set_liquid_alpha_consensus_mode": "netuid mode",  # regqueue
     "AdminUtils.sudo_trim_null_uids_batch": "netuid target",  # econ
     "AdminUtils.sudo_set_min_allowed_uids": "netuid min_allowed_uids",  # econ
+    "AdminUtils.sudo_set_commit_reveal_weights_enabled": "netuid enabled",  # econ
+    "AdminUtils.sudo_set_commit_reveal_weights_interval": "netuid interval",  # econ
+    "SubtensorModule.commit_weights": "netuid commit_hash",  # econ
+    "SubtensorModule.reveal_weights": "netuid uids values salt version_key",  # econ
     "AdminUtils.sudo_set_immunity_period": "netuid immunity_period",
     "AdminUtils.sudo_set_lock_reduction_interval": "interval",
     "AdminUtils.sudo_set_max_allowed_uids": "netuid max_allowed_uids",
