@@ -159,3 +159,33 @@ def test_a_pool_that_cannot_sell_the_whole_position_values_it_at_nothing(dev_cha
         pool = su.read_pool(state, net["netuid"])
         assert dm.executable_tao_value(state, 0, 123) == 123  # root: 1:1
         assert dm.executable_tao_value(state, net["netuid"], pool.alpha_reserve * 10**9) is None
+
+
+# -- dust on removals and moves, as the runtime treats it (stake_validation.rs) -------------------
+def test_the_runtime_leaves_dust_behind_and_lets_it_leave_whole(dev_chain):
+    """An unstake may leave a remainder of any size when it pays at least DefaultMinStake
+    (`validate_remove_stake`); the remainder cannot leave in a small piece (AmountTooLow) or be
+    moved (a move's value must exceed DefaultMinStake; within a subnet price x alpha must reach
+    it), but the whole position may always be unstaked (the minimum is waived)."""
+    from chain.local.extrinsic import Call
+
+    net = emitting_subnet(dev_chain)
+    n, hot = net["netuid"], net["validators"][0].public_key
+    charlie = dev_signer("Charlie")
+    dust = _leave(dev_chain, charlie, hot, n, 400)
+    assert 0 < dust
+    piece = dev_chain.submit_call(charlie, Call("SubtensorModule", "remove_stake", {
+        "hotkey": hot, "netuid": n, "amount_unstaked": max(dust // 2, 1)}))
+    assert piece.error == "AmountTooLow"
+    other = net["validators"][1].public_key
+    for dest_hot, dest_n in ((other, n), (hot, 0)):
+        moved = dev_chain.submit_call(charlie, Call("SubtensorModule", "move_stake", {
+            "origin_hotkey": hot, "destination_hotkey": dest_hot, "origin_netuid": n,
+            "destination_netuid": dest_n, "alpha_amount": dust}))
+        assert moved.error == "AmountTooLow", (dest_n, moved.error)
+    whole = dev_chain.submit_call(charlie, Call("SubtensorModule", "remove_stake", {
+        "hotkey": hot, "netuid": n, "amount_unstaked": dust}))
+    assert whole.success, whole.message
+    with dev_chain.reading() as state:
+        assert su.stake_of(state, hot, charlie.public_key, n) == 0
+    _ok(dev_chain)
