@@ -1,5 +1,5 @@
-"""ECONOMICS-2026 Appendix B's figures that no other test holds (the rest are listed in the
-issue-16 audit, docs/issue16-audit.md): the spec-467 fee's three terms, and the acceptance
+"""ECONOMICS-2026 Appendix B's figures that no other test held (the others: test_fees.py and
+test_emission_gate.py): the spec-467 fee's three terms, and the acceptance
 target for a float port of §3.3 (a third-party reproduction agreed with finney to 4.3e-8)
 held against the bit-exact split, with the one place the two must part: a share more than
 about 1,300 times the bar, where the chain's I32F32 `exp` overflows (§3.3 `safe_pow`)."""
