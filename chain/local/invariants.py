@@ -69,7 +69,8 @@ CHECKS += ("registration_escrow",)
 CHECKS += ("uids",)
 """16. UIDs: on every subnet `Keys` and `Uids` agree for every UID below `SubnetworkN` and no
     key is left at or above it; `NullPruningTarget` exists only on a Null subnet still above
-    that target."""
+    that target; every weights commit queue (`WeightCommits`) belongs to an existing subnet and
+    holds at most 10 well-formed commits of epochs that have begun."""
 # -- end econ
 # -- histfees: the state history (chain.local.history) -------------------------------------------
 CHECKS += ("history",)
@@ -387,5 +388,17 @@ def _uids(state) -> list[str]:
         if state.get(sm.SUBNET_EPOCH_CONSENSUS, netuid) != NULL or n <= target:
             failures.append(f"subnet {netuid}: NullPruningTarget {target} with {n} UIDs on a "
                             f"subnet that is not a Null subnet above it")
+    from chain.local.commit_reveal import MAX_UNREVEALED_COMMITS
+
+    for (netuid, hotkey), queue in state.iter(sm.WEIGHT_COMMITS):
+        where = f"subnet {netuid}: WeightCommits of 0x{hotkey.hex()}"
+        if not state.get(sm.NETWORKS_ADDED, netuid):
+            failures.append(f"{where} on a subnet that does not exist")
+        elif not isinstance(queue, list) or not 0 < len(queue) <= MAX_UNREVEALED_COMMITS:
+            failures.append(f"{where}: not 1 to {MAX_UNREVEALED_COMMITS} commits")
+        elif not all(isinstance(c, list) and len(c) == 4 and isinstance(c[0], str)
+                     and len(c[0]) == 66 and isinstance(c[1], int)
+                     and c[1] <= state.get(sm.SUBNET_EPOCH_INDEX, netuid) + 1 for c in queue):
+            failures.append(f"{where}: a commit is malformed or of an epoch not yet begun")
     return failures
 # -- end check 16

@@ -194,3 +194,13 @@ def test_yuma_subnets_without_commit_reveal_set_weights_as_before(dev_chain):
     set_all_weights(dev_chain, net)  # no CommitRevealWeightsEnabled row: direct weights
     with dev_chain.reading() as state:
         assert not [k for k, _ in state.iter(sm.COMMIT_REVEAL_WEIGHTS_ENABLED)]
+
+
+def test_chain_check_sees_a_damaged_commit_queue(dev_chain, cr_net):
+    n, val = cr_net["netuid"], cr_net["validators"][0]
+    assert _commit(dev_chain, val, n, cr_net["dests"], [1, 1, 1], [5]).success
+    _ok(dev_chain)
+    with dev_chain.writing() as state:
+        queue = state.get(sm.WEIGHT_COMMITS, n, val.public_key)
+        state.set(sm.WEIGHT_COMMITS, n, val.public_key, [[queue[0][0], 10**6, 1, 0]])
+    assert check(dev_chain)["uids"]

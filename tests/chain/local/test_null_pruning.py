@@ -183,3 +183,15 @@ def test_min_allowed_uids_setter_checks_the_bounds(dev_chain, null_net):
     assert set_min(8).error == "MinAllowedUidsGreaterThanCurrentUids"
     assert set_min(7).success
     assert uid(dev_chain, n, null_net["miners"][0].public_key) is not None
+
+
+def test_chain_check_sees_a_broken_uid_map_and_a_stray_target(dev_chain, null_net):
+    n = null_net["netuid"]
+    assert not check(dev_chain)["uids"]
+    with dev_chain.writing() as state:
+        state.set(sm.NULL_PRUNING_TARGET, n, 100)  # above the subnet's 8 UIDs
+        hotkey = state.get(sm.KEYS, n, 1)
+        state.set(sm.UIDS, n, hotkey, 2)
+    failures = check(dev_chain)["uids"]
+    assert any("NullPruningTarget" in f for f in failures)
+    assert any("Uids entry is 2" in f for f in failures)
