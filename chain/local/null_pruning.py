@@ -30,6 +30,12 @@ layout; `commit_reveal.clear_subnet_commits`): `cleared_commits` counts the hotk
 (the chain clears at most `NULL_UID_BUDGET` keys per call and finishes the clean-up first;
 the bundled chain has no timelocked commits and clears them all at once). Not modelled: the owner's rate limit on the first batch and the admin
 freeze window (as for every owner setter here). Origin: the subnet owner or sudo.
+
+`AdminUtils.sudo_trim_to_max_allowed_uids(netuid, max_n)` (call 78, §6.2) is the one-shot trim
+the batches share their code with (`trim_uids`): all or nothing (`InvalidValue` when too few
+non-immune UIDs can go), `MaxAllowedUids = max_n`, and on a Yuma subnet the survivors are
+compressed to the left in UID order with every weight and bond row remapped; on a Null subnet
+it may remove at most one batch (64) and clears any `NullPruningTarget`.
 """
 
 from __future__ import annotations
@@ -116,26 +122,19 @@ def trim_null_uids_batch(state: State, netuid: int, target: int, block: int) -> 
     if not epoch_modes.is_null(state, netuid):
         raise fail("InvalidValue", f"subnet {netuid} runs Yuma epochs; batched pruning is for "
                    "Null subnets")
-    low, high = state.get(sm.MIN_ALLOWED_UIDS, netuid), state.get(sm.MAX_ALLOWED_UIDS, netuid)
-    if not low <= target <= high:
-        raise fail("InvalidValue", f"the target must be between MinAllowedUids {low} and "
-                   f"MaxAllowedUids {high}; asked {target}")
+    _ensure_bounds(state, netuid, target, "the target")
     n = state.get(sm.SUBNETWORK_N, netuid)
-    period = state.get(sm.IMMUNITY_PERIOD, netuid)
-    immune = set(nr.immortal_uids(state, netuid)) | {
-        uid for uid in range(n)
-        if rp.is_immune(block, state.get(sm.BLOCK_AT_REGISTRATION, netuid, uid), period)}
-    if n > target and percent_from_rational(len(immune), target) >= MAX_IMMUNE_UIDS_PERCENT:
-        raise fail("TrimmingWouldExceedMaxImmunePercentage",
-                   f"{len(immune)} of the subnet's UIDs are immune, {MAX_IMMUNE_UIDS_PERCENT}% or "
-                   f"more of the target {target}")
+    immune = immune_uids(state, netuid, block)
+    if n > target:
+        _ensure_immune_share(immune, target)
     from chain.local.commit_reveal import clear_subnet_commits
 
     cleared = clear_subnet_commits(state, netuid)
     keep = max(n - NULL_PRUNING_BATCH, target)
+    _ensure_bounds(state, netuid, keep, "this batch's size")
     state.set(sm.MAX_ALLOWED_UIDS, netuid, keep)
     if n > keep:
-        _trim(state, netuid, n, keep, immune)
+        trim_uids(state, netuid, keep, immune)
     remaining = state.get(sm.SUBNETWORK_N, netuid)
     if remaining > target:
         state.set(sm.NULL_PRUNING_TARGET, netuid, target)
@@ -145,7 +144,13 @@ def trim_null_uids_batch(state: State, netuid: int, target: int, block: int) -> 
             "removed": n - remaining, "cleared_commits": cleared}
 
 
-def _trim(state: State, netuid: int, n: int, keep: int, immune: set[int]) -> None:
+def trim_uids(state: State, netuid: int, keep: int, immune: set[int]) -> None:
+    """`trim_uids_impl` once its bounds hold: remove the lowest emitters down to `keep` UIDs
+    and lay the survivors out as the mode says (Null: holes filled from the tail, only the
+    permit holder's weight row kept, permit recomputed; Yuma: compressed to the left in UID
+    order, every row remapped); InvalidValue when too few UIDs may go."""
+    n = state.get(sm.SUBNETWORK_N, netuid)
+    is_null = epoch_modes.is_null(state, netuid)
     emission = (list(state.get(sm.EMISSION, netuid)) + [0] * n)[:n]
     removed = uids_to_remove(emission, immune, keep)
     if removed is None:
@@ -163,7 +168,8 @@ def _trim(state: State, netuid: int, n: int, keep: int, immune: set[int]) -> Non
         state.remove(sm.BLOCK_AT_REGISTRATION, netuid, uid)
         state.remove(sm.WEIGHTS, netuid, uid)
         state.remove(sm.BONDS, netuid, uid)
-    layout = null_layout(n, gone, keep)
+    layout = null_layout(n, gone, keep) if is_null else \
+        [uid for uid in range(n) if uid not in gone]
     mapping = {old: new for new, old in enumerate(layout)}
     for item in PER_UID_VECTORS:
         vector = list(state.get(item, netuid))
@@ -171,29 +177,83 @@ def _trim(state: State, netuid: int, n: int, keep: int, immune: set[int]) -> Non
             fill = False if item is sm.VALIDATOR_PERMIT or item is sm.ACTIVE else 0
             vector += [fill] * (n - len(vector))
             state.set(item, netuid, [vector[old] for old in layout])
-    # rows keyed by UID: read every survivor's first, then write them at their new UIDs
+    # everything keyed by UID is read first, then written at the new UIDs
+    keys = {old: state.get(sm.KEYS, netuid, old) for old in layout}
+    registered = {old: state.get(sm.BLOCK_AT_REGISTRATION, netuid, old) for old in layout}
     weights = {old: state.get(sm.WEIGHTS, netuid, old) for old in layout}
     bonds = {old: state.get(sm.BONDS, netuid, old) for old in layout}
-    moved = [(old, new) for old, new in mapping.items() if old != new]
-    for old, new in moved:
-        hotkey = state.get(sm.KEYS, netuid, old)
-        registered = state.get(sm.BLOCK_AT_REGISTRATION, netuid, old)
-        state.remove(sm.KEYS, netuid, old)
-        state.remove(sm.BLOCK_AT_REGISTRATION, netuid, old)
-        state.set(sm.KEYS, netuid, new, hotkey)
-        state.set(sm.BLOCK_AT_REGISTRATION, netuid, new, registered)
-        state.set(sm.UIDS, netuid, hotkey, new)
     for old in layout:
-        state.remove(sm.WEIGHTS, netuid, old)
-        state.remove(sm.BONDS, netuid, old)
+        for item in (sm.KEYS, sm.BLOCK_AT_REGISTRATION, sm.WEIGHTS, sm.BONDS):
+            state.remove(item, netuid, old)
     for old, new in mapping.items():
-        if permits[old] and weights[old]:  # only the elected row survives, remapped
+        state.set(sm.KEYS, netuid, new, keys[old])
+        state.set(sm.BLOCK_AT_REGISTRATION, netuid, new, registered[old])
+        if keys[old] is not None:
+            state.set(sm.UIDS, netuid, keys[old], new)
+        if weights[old] and (permits[old] or not is_null):  # Null: only the elected row
             state.set(sm.WEIGHTS, netuid, new, _remap_row(weights[old], mapping))
-        if bonds[old]:  # frozen bonds follow their UIDs
+        if bonds[old]:  # on Null, frozen bonds follow their UIDs
             state.set(sm.BONDS, netuid, new, _remap_row(bonds[old], mapping))
     state.set(sm.SUBNETWORK_N, netuid, keep)
-    winner = epoch_modes.null_winner(stake_weights(state, netuid))
-    state.set(sm.VALIDATOR_PERMIT, netuid, [uid == winner for uid in range(keep)])
+    if is_null:
+        winner = epoch_modes.null_winner(stake_weights(state, netuid))
+        state.set(sm.VALIDATOR_PERMIT, netuid, [uid == winner for uid in range(keep)])
+
+
+def immune_uids(state: State, netuid: int, block: int) -> set[int]:
+    """The owner's immortal UIDs and those still inside `ImmunityPeriod`."""
+    period = state.get(sm.IMMUNITY_PERIOD, netuid)
+    return set(nr.immortal_uids(state, netuid)) | {
+        uid for uid in range(state.get(sm.SUBNETWORK_N, netuid))
+        if rp.is_immune(block, state.get(sm.BLOCK_AT_REGISTRATION, netuid, uid), period)}
+
+
+def _ensure_immune_share(immune: set[int], target: int) -> None:
+    if percent_from_rational(len(immune), target) >= MAX_IMMUNE_UIDS_PERCENT:
+        raise fail("TrimmingWouldExceedMaxImmunePercentage",
+                   f"{len(immune)} of the subnet's UIDs are immune, {MAX_IMMUNE_UIDS_PERCENT}% or "
+                   f"more of the target {target}")
+
+
+def _ensure_bounds(state: State, netuid: int, value: int, what: str) -> None:
+    low, high = state.get(sm.MIN_ALLOWED_UIDS, netuid), state.get(sm.MAX_ALLOWED_UIDS, netuid)
+    if not low <= value <= high:
+        raise fail("InvalidValue", f"{what} must be between MinAllowedUids {low} and "
+                   f"MaxAllowedUids {high}; asked {value}")
+
+
+def trim_to_max_allowed_uids(state: State, netuid: int, max_n: int, block: int) -> int:
+    """`trim_to_max_allowed_uids` (AdminUtils 78): trim to `max_n` at once, all or nothing; on
+    a Null subnet at most one batch (64 UIDs) and the queued commits go first. Returns the
+    number of UIDs removed."""
+    if not su.subnet_exists(state, netuid):
+        raise fail("SubnetNotExists", f"subnet {netuid} does not exist")
+    n = state.get(sm.SUBNETWORK_N, netuid)
+    if epoch_modes.is_null(state, netuid):
+        if n - max_n > NULL_PRUNING_BATCH:
+            raise fail("InvalidValue", f"a Null subnet trims at most {NULL_PRUNING_BATCH} UIDs at "
+                       "once: use sudo_trim_null_uids_batch")
+        if n > max_n:
+            from chain.local.commit_reveal import clear_subnet_commits
+
+            clear_subnet_commits(state, netuid)
+    _ensure_bounds(state, netuid, max_n, "max_n")
+    state.set(sm.MAX_ALLOWED_UIDS, netuid, max_n)
+    if n > max_n:
+        immune = immune_uids(state, netuid, block)
+        _ensure_immune_share(immune, max_n)
+        trim_uids(state, netuid, max_n, immune)
+    state.remove(sm.NULL_PRUNING_TARGET, netuid)
+    return n - state.get(sm.SUBNETWORK_N, netuid)
+
+
+@call("AdminUtils", "sudo_trim_to_max_allowed_uids")
+def sudo_trim_to_max_allowed_uids(env: Env, origin: bytes, netuid: int, max_n: int) -> None:
+    """Owner or sudo: set `MaxAllowedUids` to `max_n`, removing the lowest emitters beyond it."""
+    epoch_modes.ensure_owner_or_sudo(env.state, origin, netuid)
+    removed = trim_to_max_allowed_uids(env.state, netuid, max_n, env.block_number)
+    env.result = {"call": "sudo_trim_to_max_allowed_uids", "netuid": netuid, "max_n": max_n,
+                  "removed": removed}
 
 
 @call("AdminUtils", "sudo_trim_null_uids_batch")

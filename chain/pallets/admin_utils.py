@@ -53,6 +53,7 @@ CALLS = (
     call(PALLET, "sudo_set_liquid_alpha_consensus_mode", netuid=NETUID, mode="u16"),
     # econ: batched pruning of a Null subnet (call 112; `chain.local.null_pruning`)
     call(PALLET, "sudo_trim_null_uids_batch", netuid=NETUID, target="u16"),
+    call(PALLET, "sudo_trim_to_max_allowed_uids", netuid=NETUID, max_n="u16"),  # call 78
     # econ: commit-reveal switches (owner or sudo; `chain.local.commit_reveal`)
     call(PALLET, "sudo_set_commit_reveal_weights_enabled", netuid=NETUID, enabled="bool"),
     call(PALLET, "sudo_set_commit_reveal_weights_interval", netuid=NETUID, interval="u64"),

@@ -195,3 +195,60 @@ def test_chain_check_sees_a_broken_uid_map_and_a_stray_target(dev_chain, null_ne
     failures = check(dev_chain)["uids"]
     assert any("NullPruningTarget" in f for f in failures)
     assert any("Uids entry is 2" in f for f in failures)
+
+
+# -- sudo_trim_to_max_allowed_uids (call 78, §6.2) ------------------------------------------------
+def _trim_to(chain, signer, netuid, max_n):
+    return chain.submit_call(signer, Call("AdminUtils", "sudo_trim_to_max_allowed_uids",
+                                          {"netuid": netuid, "max_n": max_n}))
+
+
+def test_a_yuma_trim_compresses_the_survivors_and_remaps_every_row(dev_chain):
+    net = emitting_subnet(dev_chain, validators=2, miners=5)
+    n, alice = net["netuid"], dev_signer("Alice")
+    dev_chain.advance(12)
+    set_all_weights(dev_chain, net)
+    dev_chain.advance(10)  # emission and bonds differ per UID
+    call(dev_chain, alice, "sudo_set_immunity_period", "AdminUtils", netuid=n, immunity_period=0)
+    call(dev_chain, alice, "sudo_set_min_allowed_uids", "AdminUtils", netuid=n,
+         min_allowed_uids=2)
+    size = _read(dev_chain, sm.SUBNETWORK_N, n)
+    hotkeys = [_read(dev_chain, sm.KEYS, n, u) for u in range(size)]
+    emission = _read(dev_chain, sm.EMISSION, n)
+    weights = {hotkeys[u]: _read(dev_chain, sm.WEIGHTS, n, u) for u in range(size)}
+    bonds = {hotkeys[u]: _read(dev_chain, sm.BONDS, n, u) for u in range(size)}
+    with dev_chain.reading() as state:
+        immortal = set(em_immortal(state, n))
+    gone = set(npr.uids_to_remove(emission, immortal, 5))
+    assert _trim_to(dev_chain, dev_signer("Bob"), n, 5).error == "BadOrigin"
+    receipt = _trim_to(dev_chain, alice, n, 5)
+    assert receipt.success, receipt.message
+    survivors = [u for u in range(size) if u not in gone]
+    new_of = {old: new for new, old in enumerate(survivors)}
+    assert _read(dev_chain, sm.SUBNETWORK_N, n) == 5 == _read(dev_chain, sm.MAX_ALLOWED_UIDS, n)
+    assert _read(dev_chain, sm.EMISSION, n) == [emission[u] for u in survivors]
+    for old, new in new_of.items():
+        hotkey = hotkeys[old]
+        assert _read(dev_chain, sm.KEYS, n, new) == hotkey
+        assert _read(dev_chain, sm.UIDS, n, hotkey) == new
+        assert _read(dev_chain, sm.WEIGHTS, n, new) == [
+            [new_of[t], w] for t, w in weights[hotkey] if t in new_of]
+        assert _read(dev_chain, sm.BONDS, n, new) == [
+            [new_of[t], v] for t, v in bonds[hotkey] if t in new_of]
+    for old in gone:
+        assert _read(dev_chain, sm.UIDS, n, hotkeys[old]) is None
+    _ok(dev_chain)
+    dev_chain.advance(10)  # a Yuma epoch on the compressed subnet
+    _ok(dev_chain)
+    assert _trim_to(dev_chain, alice, n, 1).error == "InvalidValue"  # below MinAllowedUids
+
+
+def test_a_null_subnet_trims_at_once_only_one_batch(dev_chain, null_net, monkeypatch):
+    monkeypatch.setattr(npr, "NULL_PRUNING_BATCH", 2)
+    n, alice = null_net["netuid"], dev_signer("Alice")
+    assert _trim_to(dev_chain, alice, n, 5).error == "InvalidValue"  # 3 > one batch
+    receipt = _trim_to(dev_chain, alice, n, 6)
+    assert receipt.success, receipt.message
+    assert _read(dev_chain, sm.SUBNETWORK_N, n) == 6
+    assert _read(dev_chain, sm.VALIDATOR_PERMIT, n).count(True) == 1
+    _ok(dev_chain)

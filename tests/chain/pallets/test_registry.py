@@ -87,6 +87,7 @@ CALLS = {
     "AdminUtils.sudo_set_epoch_consensus": "netuid mode",  # regqueue
     "AdminUtils.sudo_set_liquid_alpha_consensus_mode": "netuid mode",  # regqueue
     "AdminUtils.sudo_trim_null_uids_batch": "netuid target",  # econ
+    "AdminUtils.sudo_trim_to_max_allowed_uids": "netuid max_n",  # econ
     "AdminUtils.sudo_set_min_allowed_uids": "netuid min_allowed_uids",  # econ
     "AdminUtils.sudo_set_commit_reveal_weights_enabled": "netuid enabled",  # econ
     "AdminUtils.sudo_set_commit_reveal_weights_interval": "netuid interval",  # econ
