@@ -145,7 +145,8 @@ PALLET_MODULES = ["chain.local.balances", "chain.local.subnets", "chain.local.re
                   "chain.local.staking_transfer", "chain.local.epoch_modes",  # regqueue
                   "chain.local.proxy"]  # proxyhatch
 PALLET_MODULES += ["chain.local.null_pruning",  # econ: sudo_trim_null_uids_batch
-                   "chain.local.commit_reveal"]  # econ: commit_weights / reveal_weights
+                   "chain.local.commit_reveal",  # econ: commit_weights / reveal_weights
+                   "chain.local.gate_admin"]  # econ: the emission gate's root setters
 
 
 def _load_pallets() -> None:

@@ -54,6 +54,10 @@ CALLS = (
     # econ: batched pruning of a Null subnet (call 112; `chain.local.null_pruning`)
     call(PALLET, "sudo_trim_null_uids_batch", netuid=NETUID, target="u16"),
     call(PALLET, "sudo_trim_to_max_allowed_uids", netuid=NETUID, max_n="u16"),  # call 78
+    # econ: the emission gate's root setters, calls 100-102 (`chain.local.gate_admin`)
+    call(PALLET, "sudo_set_emission_bar_quantile", quantile="u128"),
+    call(PALLET, "sudo_set_emission_gate_exponent", exponent="u128"),
+    call(PALLET, "sudo_set_emission_bar_rank", rank="u16"),
     # econ: commit-reveal switches (owner or sudo; `chain.local.commit_reveal`)
     call(PALLET, "sudo_set_commit_reveal_weights_enabled", netuid=NETUID, enabled="bool"),
     call(PALLET, "sudo_set_commit_reveal_weights_interval", netuid=NETUID, interval="u64"),

@@ -88,6 +88,9 @@ CALLS = {
     "AdminUtils.sudo_set_liquid_alpha_consensus_mode": "netuid mode",  # regqueue
     "AdminUtils.sudo_trim_null_uids_batch": "netuid target",  # econ
     "AdminUtils.sudo_trim_to_max_allowed_uids": "netuid max_n",  # econ
+    "AdminUtils.sudo_set_emission_bar_quantile": "quantile",  # econ
+    "AdminUtils.sudo_set_emission_gate_exponent": "exponent",  # econ
+    "AdminUtils.sudo_set_emission_bar_rank": "rank",  # econ
     "AdminUtils.sudo_set_min_allowed_uids": "netuid min_allowed_uids",  # econ
     "AdminUtils.sudo_set_commit_reveal_weights_enabled": "netuid enabled",  # econ
     "AdminUtils.sudo_set_commit_reveal_weights_interval": "netuid interval",  # econ
