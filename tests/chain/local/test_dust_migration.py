@@ -189,3 +189,23 @@ def test_the_runtime_leaves_dust_behind_and_lets_it_leave_whole(dev_chain):
     with dev_chain.reading() as state:
         assert su.stake_of(state, hot, charlie.public_key, n) == 0
     _ok(dev_chain)
+
+
+def test_root_dust_is_swept_one_to_one(dev_chain):
+    """Root is 1:1: a 500 rao root position is worth 500 rao, deleted, its TAO burned."""
+    from chain.local.extrinsic import Call
+
+    net = emitting_subnet(dev_chain)
+    hot, charlie = net["validators"][0].public_key, dev_signer("Charlie")
+    call(dev_chain, charlie, "add_stake", hotkey=hot, netuid=0, amount_staked=TAO)
+    receipt = dev_chain.submit_call(charlie, Call("SubtensorModule", "remove_stake", {
+        "hotkey": hot, "netuid": 0, "amount_unstaked": TAO - 500}))
+    assert receipt.success, receipt.message
+    with dev_chain.writing() as state:
+        held = su.stake_of(state, hot, charlie.public_key, 0)
+        root_tao = state.get(sm.SUBNET_TAO, 0)
+        progress = dm.migrate_alpha_v2_and_unstake_dust(state)
+        assert progress["deleted"] == 1 and progress["burned"] + progress["pending_burn"] == held
+        assert state.get(sm.SUBNET_TAO, 0) == root_tao - held
+        assert su.stake_of(state, hot, charlie.public_key, 0) == 0
+    _ok(dev_chain)
