@@ -71,6 +71,10 @@ CHECKS += ("uids",)
     key is left at or above it; `NullPruningTarget` exists only on a Null subnet still above
     that target; every weights commit queue (`WeightCommits`) belongs to an existing subnet and
     holds at most 10 well-formed commits of epochs that have begun."""
+CHECKS += ("dust_sweep",)
+"""17. Dust sweep: once spec 473's sweep has run (`HasMigrationRun`), its counters exist and
+    the burns it has not yet moved to the burn account (`pending_burn`) sit in the root subnet
+    account beside `SubnetTAO[0]`."""
 # -- end econ
 # -- histfees: the state history (chain.local.history) -------------------------------------------
 CHECKS += ("history",)
@@ -194,6 +198,7 @@ def _check_ledger(chain: LocalChain, results: dict[str, list[str]]) -> None:
 
         results["registration_escrow"] += escrow_failures(state)
         results["uids"] += _uids(state)  # econ
+        results["dust_sweep"] += _dust_sweep(state, accounts)  # econ
 
 
 def _issuance_by_rows(conn, state) -> list[str]:
@@ -402,3 +407,24 @@ def _uids(state) -> list[str]:
             failures.append(f"{where}: a commit is malformed or of an epoch not yet begun")
     return failures
 # -- end check 16
+
+
+# -- check 17: spec 473's dust sweep (econ) ------------------------------------------------------
+def _dust_sweep(state, accounts: dict) -> list[str]:
+    """Check 17 (see CHECKS)."""
+    from chain.local.accounts import subnet_account
+    from chain.local.dust_migration import MIGRATION_NAME
+    from chain.pallets.storage import AccountInfo
+
+    progress = state.get(sm.ALPHA_V2_MIGRATION)
+    if not state.get(sm.HAS_MIGRATION_RUN, MIGRATION_NAME):
+        return [] if progress is None else ["AlphaV2Migration is set but the sweep never ran"]
+    if not isinstance(progress, dict) or not isinstance(progress.get("pending_burn"), int):
+        return ["the dust sweep ran but AlphaV2Migration has no counters"]
+    held = accounts.get((subnet_account(0),), AccountInfo()).free
+    need = state.get(sm.SUBNET_TAO, 0) + progress["pending_burn"]
+    if held < need:
+        return [f"the root account holds {held} rao, less than SubnetTAO[0] + the dust sweep's "
+                f"pending burn {need}"]
+    return []
+# -- end check 17

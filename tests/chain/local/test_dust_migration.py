@@ -209,3 +209,13 @@ def test_root_dust_is_swept_one_to_one(dev_chain):
         assert state.get(sm.SUBNET_TAO, 0) == root_tao - held
         assert su.stake_of(state, hot, charlie.public_key, 0) == 0
     _ok(dev_chain)
+
+
+def test_chain_check_sees_a_pending_burn_that_is_not_there(dev_chain):
+    with dev_chain.writing() as state:
+        dm.migrate_alpha_v2_and_unstake_dust(state)
+    _ok(dev_chain)
+    with dev_chain.writing() as state:
+        progress = dict(state.get(sm.ALPHA_V2_MIGRATION))
+        state.set(sm.ALPHA_V2_MIGRATION, {**progress, "pending_burn": 10**15})
+    assert check(dev_chain)["dust_sweep"]
