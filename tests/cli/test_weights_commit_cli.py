@@ -6,7 +6,7 @@ refused (exit 4), in its epoch it sets the weights; the client's hash is the cha
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chain.local import commit_reveal as cr
@@ -19,6 +19,7 @@ pytestmark = pytest.mark.in_process
 u16s = st.lists(st.integers(0, 65_535), max_size=80)
 
 
+@settings(deadline=None)
 @given(hotkey=st.binary(min_size=32, max_size=32), netuid=st.integers(0, 65_535), uids=u16s,
        values=u16s, salt=u16s, version_key=st.integers(0, 2**64 - 1))
 def test_the_clients_hash_is_the_chains(hotkey, netuid, uids, values, salt, version_key):
@@ -44,6 +45,9 @@ def test_commit_then_reveal_from_the_cli(taoctl, subnet):  # noqa: F811
     hot = ("--wallet-name", "val", "-H", "default", "-y")
     refused = taoctl.run("weights", "set", "--netuid", n, "--uids", miner, "--weights", "1", *hot)
     assert refused.returncode == 4 and "CommitRevealEnabled" in refused.stderr
+    dry = taoctl.run("weights", "commit", "--netuid", n, "--uids", miner, "--weights", "1",
+                     "--dry-run", *hot)
+    assert dry.returncode == 0 and "commit_weights on subnet" in dry.stdout, dry.stderr
     done = taoctl.json("weights", "commit", "--netuid", n, "--uids", miner, "--weights", "1",
                        *hot)
     salt = ",".join(map(str, done["salt"]))
@@ -54,8 +58,10 @@ def test_commit_then_reveal_from_the_cli(taoctl, subnet):  # noqa: F811
     assert early.returncode == 4 and "RevealTooEarly" in early.stderr
     while _epoch(db, netuid) < done["reveal_epoch"]:
         taoctl.json("chain", "advance", "1")
-    revealed = taoctl.json(*reveal)
-    assert revealed["receipt"]["success"]
+    revealed = taoctl.run(*reveal)  # the human output
+    assert revealed.returncode == 0, revealed.stderr
+    assert f"Weights revealed on subnet {netuid}" in revealed.stdout and f"{miner}:1.0000" in \
+        revealed.stdout
     shown = taoctl.json("weights", "show", "--netuid", n)["validators"]
     val_uid = _uid(db, netuid, keys["val"]["hotkey_ss58"])
     assert [v["weights"][0]["uid"] for v in shown if v["uid"] == val_uid] == [int(miner)]

@@ -7,7 +7,7 @@ the target is reached, the refusals, and `chain check` (its `uids` check) after 
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chain.local import epoch_modes as em
@@ -40,6 +40,7 @@ def test_holes_below_the_new_size_are_filled_from_the_tail_in_order():
     assert npr.null_layout(4, {3}, 3) == [0, 1, 2]
 
 
+@settings(deadline=None)
 @given(st.lists(st.integers(0, 50), min_size=1, max_size=40), st.data())
 def test_a_trim_keeps_exactly_the_survivors_each_once(emission, data):
     n = len(emission)
