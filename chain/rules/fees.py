@@ -148,3 +148,20 @@ def transaction_fee(call_id: str, length: int, schedule: FeeSchedule = SPEC_461,
                     tip: int = 0) -> int:
     """The rao a signed extrinsic pays (recycled out of issuance)."""
     return fee_details(call_id, length, schedule, tip).total
+
+
+# --- feeson: the balance a call sees, its fee withdrawn first ---------------------------------
+class AfterFee:
+    """A reader whose `free_balance(payer)` is the balance after the fee was withdrawn: the
+    runtime charges the fee before dispatch, so the call's checks see what is left (a rule that
+    ignored it would pass a transfer the chain refuses)."""
+
+    def __init__(self, reader: object, payer: bytes, fee: int) -> None:
+        self._reader, self._payer, self._fee = reader, bytes(payer), fee
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._reader, name)
+
+    def free_balance(self, account: bytes) -> int:
+        free: int = self._reader.free_balance(account)  # type: ignore[attr-defined]
+        return max(free - self._fee, 0) if bytes(account) == self._payer else free
