@@ -98,3 +98,18 @@ def charged(before: dict, who: bytes, fee: int) -> dict:
                        ("Taoctl.Recycled", 1), ("Taoctl.FeesRecycled", 1)):
         after[(item, "[]")] = str(int(after.get((item, "[]"), "0")) + sign * fee)
     return after
+
+
+# --- feeson: every signed extrinsic pays its transaction fee (spec 461 on the dev preset) ------
+def call_events(receipt) -> list[dict]:
+    """The call's own events: the receipt's without the fee's Balances.Withdraw (first), the
+    TransactionPayment.TransactionFeePaid and the System.Extrinsic* record. Checks the fee
+    events carry `receipt.fee_rao`, so a test that uses this still sees the fee charged."""
+    assert receipt.fee_rao > 0
+    withdraw, rest = receipt.events[0], receipt.events[1:]
+    assert (withdraw["pallet"], withdraw["name"]) == ("Balances", "Withdraw")
+    assert withdraw["args"]["amount"] == receipt.fee_rao
+    paid = [e for e in rest if e["name"] == "TransactionFeePaid"]
+    assert [e["args"]["actual_fee"] for e in paid] == [receipt.fee_rao]
+    return [e for e in rest if e["name"] not in ("TransactionFeePaid", "ExtrinsicSuccess",
+                                                   "ExtrinsicFailed")]
