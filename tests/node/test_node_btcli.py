@@ -98,6 +98,31 @@ def read_free(path: Path, *keys: bytes) -> list[int]:
         backend.close()
 
 
+def read_nonce(path: Path, key: bytes) -> int:
+    backend = LocalBackend(path)
+    try:
+        return backend.read("System.Account", key).nonce
+    finally:
+        backend.close()
+
+
+def fees_paid(path: Path, signer: bytes, from_nonce: int) -> int:
+    """The transaction fees `signer`'s extrinsics from `from_nonce` on paid, as their
+    TransactionFeePaid events in the chain file record them."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute("SELECT events FROM extrinsics WHERE signer = ? AND nonce >= ?",
+                            (signer, from_nonce)).fetchall()
+    finally:
+        conn.close()
+    paid = [e["args"]["actual_fee"] for (events,) in rows for e in json.loads(events)
+            if e["name"] == "TransactionFeePaid"]
+    assert len(paid) == len(rows) and all(paid)
+    return sum(paid)
+
+
 def test_wallet_balance(btcli, served, tmp_path):
     url, path = served
     doc = as_json(run(btcli, tmp_path, "wallet", "balance", "--ss58", ss58_encode(ALICE),
@@ -128,13 +153,15 @@ def test_wallet_transfer(btcli, served, tmp_path):
     keypair = keypair_from_uri("//Alice")
     Wallet("alice", wallets).write_coldkey(keypair, None)
     before = read_free(path, ALICE, BOB)
+    nonce = read_nonce(path, ALICE)
     proc = run(btcli, tmp_path, "wallet", "transfer", "--dest", ss58_encode(BOB), "--amount",
                "2.5", "--wallet-name", "alice", "--wallet-path", str(wallets), "--network", url,
                "--no-prompt", "--json-output")
     doc = as_json(proc)
     assert doc.get("success") is True, doc
     after = read_free(path, ALICE, BOB)
-    assert after == [before[0] - 2_500_000_000, before[1] + 2_500_000_000]
+    fee = fees_paid(path, ALICE, nonce)
+    assert after == [before[0] - 2_500_000_000 - fee, before[1] + 2_500_000_000]
 
 
 @pytest.fixture()
@@ -187,9 +214,9 @@ def test_stake_add_without_mev_protection(btcli, served_subnet, tmp_path):
     (message,) = doc["error_messages"]["1"].values()
     assert ok is False and "SlippageTooHigh" in message
     assert stake_in_file(path, hotkey, ALICE, 1) == 0
-    before = read_free(path, ALICE)[0]
+    before, nonce = read_free(path, ALICE)[0], read_nonce(path, ALICE)
     doc = as_json(run(btcli, tmp_path, "stake", "add", *common, "--unsafe"))
     (ok,) = doc["staking_success"]["1"].values()
     assert ok is True, doc
-    assert read_free(path, ALICE)[0] == before - 5 * TAO
+    assert read_free(path, ALICE)[0] == before - 5 * TAO - fees_paid(path, ALICE, nonce)
     assert stake_in_file(path, hotkey, ALICE, 1) > 0
