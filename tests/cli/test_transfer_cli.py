@@ -72,10 +72,10 @@ def test_transfer_all_keeps_the_deposit_unless_allow_death(taoctl, funded):
 
 def test_allow_death_recycles_dust(taoctl, funded):
     status = taoctl.json("chain", "status")
-    doc = taoctl.json("wallet", "transfer", "--dest", BOB, "--amount", "99.9997",
+    doc = taoctl.json("wallet", "transfer", "--dest", BOB, "--amount", "99.9998335",
                       "--allow-death", "-y")
     fee = doc["receipt"]["fee_rao"]
-    left = 100 * TAO - fee - 99_999_700_000  # below the 500-rao deposit: dust
+    left = 100 * TAO - fee - 99_999_833_500  # below the 500-rao deposit: dust
     assert 0 < left < 500
     assert doc["reaped"] and doc["dust_recycled_rao"] == left
     assert _balances(taoctl, funded) == [0]
@@ -84,7 +84,9 @@ def test_allow_death_recycles_dust(taoctl, funded):
 
 
 @pytest.mark.parametrize("args,kind", [
-    (("--dest", BOB, "--amount", "100"), "NotExpendable"),  # would leave < 500 rao
+    # leaves 166,400 rao: the fee (about 166,250) is withdrawn first, then < 500 rao is left
+    (("--dest", BOB, "--amount", "99.9998336"), "NotExpendable"),
+    (("--dest", BOB, "--amount", "100"), "InsufficientBalance"),  # the fee comes first
     (("--dest", BOB, "--amount", "500"), "InsufficientBalance"),
     (("--dest", "5NotAnAddress", "--amount", "1"), "InvalidAddress"),
     (("--dest", BOB, "--amount", "0"), "InvalidAmount"),

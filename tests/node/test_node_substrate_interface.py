@@ -179,9 +179,15 @@ def test_runtime_calls_and_metadata_v15(node, substrate):
     _, (alice,) = local_state(node[2], ALICE.public_key)
     nonce = substrate.get_account_nonce(ALICE.ss58_address)
     assert nonce == alice.nonce
-    info = substrate.get_payment_info(substrate.compose_call(
-        "Balances", "transfer_keep_alive", {"dest": BOB.ss58_address, "value": 1}), ALICE)
-    assert info["partialFee"] == 0
+    call = substrate.compose_call("Balances", "transfer_keep_alive",
+                                  {"dest": BOB.ss58_address, "value": 1})
+    info = substrate.get_payment_info(call, ALICE)
+    # spec 461's schedule for this call at the length of the extrinsic the client signs
+    from chain.rules import fees
+
+    length = len(substrate.create_signed_extrinsic(call=call, keypair=ALICE).data)
+    assert info["partialFee"] == fees.transaction_fee("Balances.transfer_keep_alive", length,
+                                                      fees.SPEC_461) == 54_078 + 112_025 + length
     v15 = substrate.rpc_request("state_call", ["Metadata_metadata_at_version", "0f000000"])
     assert bytes.fromhex(v15["result"][2:]) == recorded_v15()
     assert substrate.rpc_request("account_nextIndex", [ALICE.ss58_address])["result"] == nonce
