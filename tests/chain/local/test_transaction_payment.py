@@ -89,11 +89,11 @@ def test_an_account_that_cannot_pay_is_refused_and_nothing_changes(tmp_path):
 def test_the_presets_schedules(tmp_path):
     chain = LocalChain.create(tmp_path / "c.db", "dev")
     with chain.reading() as state:
-        assert transaction_payment.schedule(state) is fees.NO_FEES
+        assert transaction_payment.schedule(state) is fees.SPEC_461  # the default charges
     receipt = chain.submit_call(dev_signer("Alice"), Call(
         "Balances", "transfer_keep_alive", {"dest": dev_signer("Bob").public_key, "value": 1}))
-    assert receipt.fee_rao == 0 and [e["name"] for e in receipt.events] == [
-        "Transfer", "ExtrinsicSuccess"]
+    assert receipt.fee_rao > 0 and [e["name"] for e in receipt.events] == [
+        "Withdraw", "Transfer", "TransactionFeePaid", "ExtrinsicSuccess"]
     chain.close()
     from chain.local.presets import preset
 
