@@ -202,6 +202,19 @@ class ChainBackend(Protocol):
         """Per (hotkey, netuid, alpha): alpha earned since staking, None where unknown."""
         ...
 
+    # -- issue 17 (portfolio): an account's own operations ----------------------------------
+    def account_history(self, account: bytes) -> list[dict] | None:
+        """The signed operations that touched `account`, oldest first, each
+        {block, index, hash, signer, call: {pallet, name, args}, success, error, fee_rao,
+        events} (accounts as "0x" hex): the extrinsics it signed and those whose events name
+        it. None where the chain keeps no such record (a node without an indexer)."""
+        ...
+
+    def alpha_value(self, netuid: int, alpha: int) -> tuple[int, int]:
+        """(spot value, exit value) of `alpha` rao on `netuid` now, rao: the one valuation
+        (`chain.rules.valuation`) for an amount that is not a whole position."""
+        ...
+
     def sim_swap(self, netuid: int, direction: str, amount: int) -> dict | None:
         """The runtime's own swap quote ("buy" TAO->alpha, "sell"), None without one."""
         ...

@@ -53,10 +53,13 @@ def create_sandbox(path: str | Path, preset: str, *, force: bool = False) -> Non
 
 
 def node_server(path: str | Path, host: str, port: int, *,
-                block_time: float | None = None) -> NodeServer:
-    """`taoctl node serve`'s server over a sandbox chain file."""
-    from chain.node.server import NodeServer
+                block_time: float | None = None, log_level: str | None = None) -> NodeServer:
+    """`taoctl node serve`'s server over a sandbox chain file (logging to stderr at
+    `log_level` when given)."""
+    from chain.node.server import NodeServer, configure_logging
 
+    if log_level is not None:
+        configure_logging(log_level)
     return NodeServer(Path(path), host, port, block_time=block_time)
 
 

@@ -1,8 +1,9 @@
 """`taoctl node serve`: the sandbox chain served as a Substrate JSON-RPC node on a websocket.
 
-The node serves the same chain file as `--network sandbox` (`--chain-db`), speaking the recorded
-finney metadata (spec 343), so substrate-interface, btcli and `taoctl --network ws://...` can
-talk to it. It binds to 127.0.0.1 unless --host says otherwise. Ctrl-C (or SIGTERM) stops it.
+The node serves the same chain file as `--network sandbox` (`--chain-db`) as a spec-461 subtensor
+node (the recorded spec-461 metadata), so btcli, the bittensor SDK, substrate-interface and
+`taoctl --network ws://...` can talk to it. `--log-level` says what it logs to stderr (by
+default every refused or failed request, with its method and why). It binds to 127.0.0.1 unless --host says otherwise. Ctrl-C (or SIGTERM) stops it.
 Heavy imports (websockets, the node) happen inside the command.
 """
 
@@ -46,10 +47,14 @@ def serve(
     block_time: Annotated[float | None, typer.Option(
         "--block-time", help="Also seal a block every SECONDS (blocks are always sealed per "
         "extrinsic).", show_default=False)] = None,
+    log_level: Annotated[str, typer.Option(
+        "--log-level", help="What the node logs to stderr: debug (every request), info (also "
+        "submissions), warning (every refused or failed request, with its method and why), "
+        "error.")] = "warning",
     chain_db: ChainDbOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Serve the sandbox chain over JSON-RPC (ws://HOST:PORT) with finney's spec-343 metadata."""
+    """Serve the sandbox chain over JSON-RPC (ws://HOST:PORT) as a spec-461 subtensor node."""
     import asyncio
     import signal
 
@@ -58,12 +63,15 @@ def serve(
         raise BadOption(f"--port {port} is not a TCP port (0..65535)")
     if block_time is not None and block_time <= 0:
         raise BadOption("--block-time must be a positive number of seconds")
+    if log_level.lower() not in ("debug", "info", "warning", "error"):
+        raise BadOption(f"--log-level {log_level!r}: one of debug, info, warning, error")
     if host not in LOOPBACK:
         out.warn(f"binding to {host}: anyone who can reach this address can submit "
                  "extrinsics to your sandbox chain")
     from chain.factory import node_server
 
-    server = node_server(chain_path(chain_db), host, port, block_time=block_time)
+    server = node_server(chain_path(chain_db), host, port, block_time=block_time,
+                         log_level=log_level.lower())
     server.open()  # chain errors (no chain, corrupt file) surface here with their exit codes
 
     async def main() -> None:

@@ -95,6 +95,14 @@ def submit(out: Output, backend: ChainBackend, signer: Signer, call: Call) -> Re
     """Sign, submit, wait for the receipt; a failed call raises its chain error (exit 4)."""
     with out.status(f"Submitting {call.name}..."):
         receipt = backend.submit(backend.sign(signer, call))
+    from cli import journal  # issue 17: the cost basis of a real network's positions
+
+    try:
+        journal.record(backend, bytes(signer.public_key), call, receipt)
+    except OSError as exc:  # the extrinsic is on chain: say the record is missing, go on
+        out.warn(f"the receipt of {receipt.extrinsic_id} was not written to the journal "
+                 f"({journal.path()}): {exc.strerror or exc}; `taoctl portfolio` will not "
+                 "know this operation")
     if not receipt.success:
         raise chain_refusal(receipt.error or "DispatchError",
                       f"{call.name} failed on chain ({receipt.error}): {receipt.message} "

@@ -165,6 +165,20 @@ class LocalBackend:
             return earned(self.chain.conn, coldkey, list(stakes),
                           genesis_stakes=self.chain.preset != "dev")
 
+    def account_history(self, account: bytes) -> list[dict] | None:
+        """From the chain's `extrinsics` table (`chain.local.account_history`)."""
+        from chain.local.account_history import operations
+
+        with self.chain.reading():
+            return operations(self.chain.conn, account)
+
+    def alpha_value(self, netuid: int, alpha: int) -> tuple[int, int]:
+        """`chain.rules.valuation` on the subnet's pool now (issue 17)."""
+        from chain.rules.valuation import exit_value, spot_value
+
+        pool = self.pool(netuid)
+        return spot_value(pool, alpha), exit_value(pool, alpha)
+
     def sim_swap(self, netuid: int, direction: str, amount: int) -> dict | None:
         """The runtime's own swap, as `SwapRuntimeApi.sim_swap_*` answers it."""
         import amm

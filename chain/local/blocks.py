@@ -26,6 +26,10 @@ import sqlite3
 from chain.local import rows
 from chain.local.extrinsic import _canonical
 
+# Every block opens with two inherents (Timestamp.set, MevShield.announce_next_key), as on a
+# spec-461 chain: the signed extrinsic stored at `idx` is the block's extrinsic INHERENTS + idx.
+INHERENTS = 2
+
 
 def _h(*parts: bytes) -> bytes:
     return hashlib.blake2b(b"".join(parts), digest_size=32).digest()
@@ -38,6 +42,12 @@ def _u64(n: int) -> bytes:
 def events_json(events: list[dict]) -> str:
     """Canonical JSON of a list of events (accounts as "0x" hex)."""
     return json.dumps(_canonical(events), sort_keys=True, separators=(",", ":"))
+
+
+def record_json(events: list[dict]) -> str:
+    """JSON of an extrinsic's events in the order the runtime emitted them and their fields
+    (the `extrinsics` rows: a node serves unnamed event fields by position from them)."""
+    return json.dumps(_canonical(events), separators=(",", ":"))
 
 
 def row_hash(number: int, parent: bytes, timestamp: int, extrinsics: str, events: str) -> bytes:
@@ -93,7 +103,8 @@ def close_open(conn: sqlite3.Connection, number: int, run_end: int, issuance_end
 
 def append_extrinsic(conn: sqlite3.Connection, number: int, xt_hash: bytes,
                      events: list[dict]) -> int:
-    """Record an extrinsic hash in the open block's row; returns its index in the block."""
+    """Record an extrinsic hash in the open block's row; returns its place among the block's
+    signed extrinsics (its index in the block is `INHERENTS` more)."""
     row = conn.execute("SELECT extrinsics FROM blocks WHERE number = ?", (number,)).fetchone()
     if row is None:
         raise rows.corrupt(f"block {number}", "(the open block) has no row")

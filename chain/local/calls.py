@@ -112,6 +112,7 @@ def _decode(spec: CallSpec, name: str, kind: str, value: Any) -> Any:
 _LOADED = False
 PALLET_MODULES = ["chain.local.balances", "chain.local.subnets", "chain.local.registration",
                   "chain.local.staking", "chain.local.admin", "chain.local.weights",
+                  "chain.local.mev_shield",  # mevclients: the MEV shield's carrier
                   "chain.local.staking_transfer", "chain.local.epoch_modes"]  # regqueue
 
 

@@ -387,9 +387,9 @@ class LocalChain:
             "error, events) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (number, index, xt_hash, xt.signer, xt.nonce, xt.call.encode().decode(),
              xt.signature, int(result.success), result.error,
-             blocks.events_json(result.events)))
-        return Receipt(result.success, number, index, xt_hash, result.events, result.error,
-                       result.message, result.fee)
+             blocks.record_json(result.events)))
+        return Receipt(result.success, number, blocks.INHERENTS + index, xt_hash,
+                       result.events, result.error, result.message, result.fee)
 
     def nonce(self, account: bytes) -> int:
         with self.reading() as state:

@@ -1,7 +1,8 @@
 """`state_call` runtime APIs answered from the bundled chain's real state.
 
 Each handler takes the SCALE-encoded parameters and returns the SCALE-encoded result, with the
-result types subtensor's spec 343 declares (NODE.md). APIs the local runtime cannot answer yet
+result types of the served runtime (spec 461; its new and re-shaped APIs are in
+`runtime_api_461`). APIs the local runtime cannot answer yet
 raise an RpcError naming the method, as a node without that API does.
 """
 
@@ -10,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from chain.node.view import NodeView, RpcError, opaque
-from chain.substrate.metadata import recorded_v15
 from chain.substrate.scale import decode_compact, encode_compact
 
 Handler = Callable[[NodeView, bytes], bytes]
@@ -27,6 +27,8 @@ def api(name: str) -> Callable[[Handler], Handler]:
 
 def call(view: NodeView, method: str, params: bytes) -> bytes:
     """Run a runtime API by its `Api_method` name."""
+    import chain.node.runtime_api_461  # noqa: F401 - registers spec 461's APIs
+
     handler = HANDLERS.get(method)
     if handler is None:
         raise RpcError(4003, f"Client error: Execution failed: Other: Exported method {method} "
@@ -60,7 +62,7 @@ def _metadata_at_version(view: NodeView, params: bytes) -> bytes:
     if version == 14:
         return b"\x01" + opaque(view.md.raw)
     if version == 15:
-        return recorded_v15(view.md.spec_version)
+        return view.v15_raw
     return b"\x00"
 
 
@@ -290,9 +292,10 @@ def _stake_for_coldkeys(view: NodeView, params: bytes) -> bytes:
 def _stake_for_triple(view: NodeView, params: bytes) -> bytes:
     hotkey, coldkey, netuid = params[:32], params[32:64], _netuid(params[64:])
     with view.chain.reading() as state:
-        stake = _stake_of(view, state, hotkey, coldkey, netuid)
-        if stake <= 0:
+        if netuid not in _netuids(view, state):
             return b"\x00"
+        stake = _stake_of(view, state, hotkey, coldkey, netuid)
+        # Some even without stake, as the runtime answers (zeros, not registered)
         return b"\x01" + _stake_info(view, state, hotkey, coldkey, netuid, stake)
 
 
@@ -310,32 +313,6 @@ def _current_alpha_price(view: NodeView, params: bytes) -> bytes:
     import amm
 
     return amm.price_rao(_pool(view, _netuid(params))).to_bytes(8, "little")
-
-
-def _sim(view: NodeView, params: bytes, buying: bool) -> bytes:
-    """SimSwapResult {tao_amount, alpha_amount, tao_fee, alpha_fee}, from the same pool
-    functions the bundled chain stakes with."""
-    import amm
-
-    pool = _pool(view, _netuid(params))
-    amount = _u64(params, 2)
-    if buying:
-        result = amm.buy(pool, amount)
-        values = (result.amount_in, result.amount_out, result.fee, 0)
-    else:
-        result = amm.sell(pool, amount)
-        values = (result.amount_out, result.amount_in, 0, result.fee)
-    return b"".join(v.to_bytes(8, "little") for v in values)
-
-
-@api("SwapRuntimeApi_sim_swap_tao_for_alpha")
-def _sim_tao_for_alpha(view: NodeView, params: bytes) -> bytes:
-    return _sim(view, params, True)
-
-
-@api("SwapRuntimeApi_sim_swap_alpha_for_tao")
-def _sim_alpha_for_tao(view: NodeView, params: bytes) -> bytes:
-    return _sim(view, params, False)
 
 
 @api("SubnetRegistrationRuntimeApi_get_network_registration_cost")

@@ -21,13 +21,44 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import logging
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from chain.node.view import NodeView, RpcError
+
+LOG = logging.getLogger("taoctl.node")
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+def configure_logging(level: str = "warning", stream=None) -> None:
+    """Log the node's requests to stderr (or `stream`): `debug` every request, `info` also
+    submissions and sealed blocks, `warning` (default) every refused or failed request with
+    its method and why. Parameters are never logged (they may be signed extrinsics or keys
+    of someone's wallet queries); only the method, the error code and the reason."""
+    import sys
+
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s taoctl-node: %(message)s"))
+    LOG.handlers[:] = [handler]
+    LOG.setLevel(getattr(logging, level.upper()))
+    LOG.propagate = False
+
+
+def _log_reply(method: Any, reply: dict) -> None:
+    """One line per refused or failed request (warning), or per answered one (debug)."""
+    error = reply.get("error")
+    if error is None:
+        LOG.debug("%s answered", method)
+        return
+    data = error.get("data")
+    why = error.get("message", "") + (f": {data}" if data else "")
+    LOG.warning("%s refused (%s): %s", method if isinstance(method, str) else "<no method>",
+                error.get("code"), why)
 
 RPC_METHODS = [
     "account_nextIndex", "author_pendingExtrinsics", "author_submitAndWatchExtrinsic",
@@ -140,11 +171,42 @@ class NodeServer:
     # lifecycle ------------------------------------------------------------------------------
     def open(self) -> None:
         from chain.local.chain import LocalChain
-        from chain.substrate.metadata import recorded
+        from chain.substrate.metadata import NODE_SPEC, served
 
         chain = LocalChain.open(self.path)
         chain.conn.execute(f"PRAGMA busy_timeout = {BUSY_ATTEMPT_MS}")
-        self.view = NodeView(chain, recorded())
+        self.view = NodeView(chain, served(NODE_SPEC))
+        self._start_shield()  # mevclients: the MEV shield's author keys
+
+    # mevclients: the MEV shield (chain.node.mevshield) --------------------------------------
+    def _start_shield(self) -> None:
+        from chain.node import inherents
+        from chain.node.mevshield import AuthorKeys
+
+        self.shield = AuthorKeys(self.view.chain)
+        with self.view.chain.writing() as state:
+            self.shield.start(state, self.view.chain.open_number())
+        inherents.set_key_source(self.shield)  # the blocks' announce_next_key inherents
+
+    def _announce_key(self) -> None:
+        """The open block's `announce_next_key` inherent (a busy chain file skips one)."""
+        from chain.local.errors import ChainLocked
+
+        try:
+            with self.view.chain.writing() as state:
+                self.shield.announce(state, self.view.chain.open_number())
+        except ChainLocked:
+            return
+
+    def _stop_shield(self) -> None:
+        from chain.node import inherents
+
+        if inherents._KEY_SOURCE is self.shield:
+            inherents.set_key_source(None)
+
+    def _include(self, raw: bytes):
+        return self.shield.include(self.view, raw)
+    # end mevclients --------------------------------------------------------------------------
 
     async def _answer(self, request: Any) -> tuple[dict, list[dict]]:
         """One request, retried while the chain file is busy (a submission while another
@@ -182,6 +244,7 @@ class NodeServer:
             await stop.wait()
             if timer:
                 timer.cancel()
+        self._stop_shield()  # mevclients
         await self._on_chain(self.view.chain.close)
         self._worker.shutdown(wait=False)
 
@@ -193,9 +256,11 @@ class NodeServer:
     def _tick(self) -> None:
         try:
             self.view.seal()
-        except Exception:  # noqa: BLE001 - a busy chain file skips one tick
+        except Exception as exc:  # noqa: BLE001 - a busy chain file skips one tick
+            LOG.warning("block timer: no block sealed this tick (%s)", type(exc).__name__)
             return
         self._announce()
+        self._announce_key()  # in the worker, so every request after the new head sees it
 
     def _announce(self) -> None:
         """Send the new best block's header to every head subscription (all blocks are final).
@@ -216,7 +281,7 @@ class NodeServer:
                 if other is ws:
                     self._head_subs.pop(sub, None)
 
-    def start_thread(self) -> tuple[threading.Thread, callable]:
+    def start_thread(self) -> tuple[threading.Thread, Callable[[], None]]:
         """Run in a daemon thread; returns (thread, stop function). The port is then bound."""
         loop = asyncio.new_event_loop()
         stop_event: list[asyncio.Event] = []
@@ -250,6 +315,7 @@ class NodeServer:
                 except ConnectionClosed:
                     raise
                 except Exception as exc:  # noqa: BLE001 - answer, never drop the connection
+                    LOG.error("request failed inside the node: %s", type(exc).__name__)
                     await ws.send(json.dumps(_error(None, -32603, f"Internal error: "
                                                     f"{type(exc).__name__}")))
         except ConnectionClosed:
@@ -264,10 +330,12 @@ class NodeServer:
         try:
             request = _parse(message)
         except RpcError as exc:
+            LOG.warning("request refused (%s): %s", exc.code, exc.message)
             await ws.send(json.dumps({"jsonrpc": "2.0", "id": None, "error": exc.to_json()}))
             return
         if isinstance(request, list):
             if not request or len(request) > MAX_BATCH:
+                LOG.warning("batch refused (-32600): %d requests", len(request))
                 await ws.send(json.dumps(_error(None, -32600, f"Invalid request: a batch "
                                                 f"holds 1..{MAX_BATCH} requests")))
                 return
@@ -283,16 +351,29 @@ class NodeServer:
             await ws.send(json.dumps(note))
 
     async def _subscribe_heads(self, ws, request: dict) -> None:
-        """chain_subscribe{New,Finalized,All}Heads: the current head now, then every new one."""
+        """chain_subscribe{New,Finalized,All}Heads: the current head now, then every new one.
+        The head is read and the subscription registered in one step of the chain worker
+        (where blocks are sealed and announced), so no block is sent twice or skipped."""
         sub = f"{next(self._ids):x}"
-        self._head_subs[sub] = (ws, HEAD_SUBSCRIPTIONS[request["method"]])
+        method = HEAD_SUBSCRIPTIONS[request["method"]]
         await ws.send(json.dumps({"jsonrpc": "2.0", "id": request.get("id"), "result": sub}))
-        header = await self._on_chain(lambda: self.view.header(self.view.head_number()))
-        await ws.send(json.dumps({"jsonrpc": "2.0", "method": self._head_subs[sub][1],
+
+        def register() -> dict:
+            header = self.view.header(self.view.head_number())
+            self._head_subs[sub] = (ws, method)
+            return header
+
+        header = await self._on_chain(register)
+        await ws.send(json.dumps({"jsonrpc": "2.0", "method": method,
                                   "params": {"subscription": sub, "result": header}}))
 
     def _reply(self, request: Any) -> tuple[dict, list[dict]]:
-        """(the reply, notifications to send after it)."""
+        """(the reply, notifications to send after it), logged."""
+        reply, notes = self._reply_to(request)
+        _log_reply(request.get("method") if isinstance(request, dict) else None, reply)
+        return reply, notes
+
+    def _reply_to(self, request: Any) -> tuple[dict, list[dict]]:
         self.requests += 1
         if not isinstance(request, dict) or not isinstance(request.get("method"), str):
             return _error(None, -32600, "Invalid request"), []
@@ -326,10 +407,15 @@ class NodeServer:
                 return {"jsonrpc": "2.0", "id": rid, "error": known.to_json()}, []
             return _error(rid, -32603, f"Internal error: {type(exc).__name__}: {exc}"), []
 
-    def _submit_and_watch(self, rid: Any, params: list) -> tuple[dict, list[dict]]:
-        raw = _bytes(params[0] if params else None, "extrinsic")
-        included = self.view.include(raw)
+    def _submit_and_watch(self, rid: Any, params: list | dict) -> tuple[dict, list[dict]]:
+        given = params.get("extrinsic") if isinstance(params, dict) else \
+            (params[0] if params else None)
+        raw = _bytes(given, "extrinsic")
+        included = self._include(raw)
         self._seal()
+        LOG.info("author_submitAndWatchExtrinsic: 0x%s in block %d at index %d (%s)",
+                 included.hash.hex(), included.block_number, included.index,
+                 "success" if included.success else f"failed: {included.error}")
         # another process may have advanced the file in between: the extrinsic's own block
         block_hash = _hex(self.view.block_hash(included.block_number))
         sub = f"{next(self._ids):x}"
@@ -480,8 +566,11 @@ class NodeServer:
                 "class": "normal", "partialFee": str(details.partial_fee)}
 
     def rpc_author_submitExtrinsic(self, extrinsic: str) -> str:
-        included = self.view.include(_bytes(extrinsic, "extrinsic"))
+        included = self._include(_bytes(extrinsic, "extrinsic"))
         self._seal()
+        LOG.info("author_submitExtrinsic: 0x%s in block %d at index %d (%s)",
+                 included.hash.hex(), included.block_number, included.index,
+                 "success" if included.success else f"failed: {included.error}")
         return _hex(included.hash)
 
     def _seal(self) -> None:
@@ -495,6 +584,7 @@ class NodeServer:
         except ChainLocked:
             return
         self._announce()
+        self._announce_key()  # in the worker, so every request after the new head sees it
 
     def rpc_author_unwatchExtrinsic(self, sub: Any = None) -> bool:
         return True

@@ -4,10 +4,10 @@ extrinsics included through the local runtime, and `System.Events` encoded per m
 It wraps the same `LocalChain` (the same SQLite file, the same runtime modules) that
 `--network sandbox` uses. What the local chain does not keep, this adapter adds in one table of
 its own in the same file, `node_extrinsics(hash, block, idx, raw)`: the SCALE bytes of every
-extrinsic it included, so `chain_getBlock` can return them, and its `System.Events` records,
-encoded when it was applied (so the events keep the order the runtime emitted their fields in).
-Extrinsics submitted natively by taoctl have no SCALE form: they are not listed and their events
-are not served.
+extrinsic it included, so `chain_getBlock` returns them as submitted. Blocks are listed as a
+spec-461 node builds them (`inherents`: two v5 bare inherents first), then every extrinsic of
+the local block -- taoctl's own commands' too, re-encoded as v4 signed extrinsics -- at its true
+index, and `System.Events` is encoded from the local events (metadata indices) per extrinsic.
 
 Validity checks (refused with code 1010, nothing changed, not even the nonce): decodable call
 known to the local runtime, metadata-hash mode Disabled, the era's birth block known, the
@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chain.local import blocks
+from chain.node import inherents
 from chain.local.chain import LocalChain
 from chain.local.extrinsic import Call
 from chain.pallets import system
@@ -55,6 +56,9 @@ PLAIN_DISPATCH_ERRORS = ("Other", "CannotLookup", "BadOrigin", "ConsumerRemainin
                          "NoProviders", "TooManyConsumers", "Exhausted", "Corruption",
                          "Unavailable", "RootNotAllowed")
 DISPATCH_INFO = {"weight": {"ref_time": 0, "proof_size": 0}, "class": "Normal", "pays_fee": "Yes"}
+MANDATORY_INFO = {"weight": {"ref_time": 0, "proof_size": 0}, "class": "Mandatory",
+                  "pays_fee": "Yes"}
+INHERENT_INFO = (MANDATORY_INFO, DISPATCH_INFO)  # Timestamp.set, MevShield.announce_next_key
 
 
 class RpcError(Exception):
@@ -100,6 +104,27 @@ class NodeView:
         if "events" not in columns:  # a file served by an earlier taoctl
             chain.conn.execute("ALTER TABLE node_extrinsics ADD COLUMN events BLOB")
         self.ctx = SigningContext(chain.genesis_hash, md.spec_version, md.transaction_version)
+
+    @property
+    def v15_raw(self) -> bytes:
+        """`Metadata_metadata_at_version(15)`'s answer: the served runtime's V15 metadata."""
+        from chain.substrate.metadata import served_v15
+
+        return served_v15(self.md.spec_version)
+
+    @property
+    def apis(self) -> dict[str, dict]:
+        """The runtime APIs of the V15 metadata: {"Api_method": {inputs, output}}."""
+        from chain.substrate.metadata import v15_read
+
+        return v15_read(self.md.spec_version).apis
+
+    @property
+    def api_registry(self):
+        """The V15 type registry (runtime-API parameter and result types)."""
+        from chain.substrate.metadata import v15_registry
+
+        return v15_registry(self.md.spec_version)
 
     # blocks ---------------------------------------------------------------------------------
     def head_number(self) -> int:
@@ -154,9 +179,50 @@ class NodeView:
                 "digest": {"logs": []}}
 
     def block_extrinsics(self, number: int) -> list[bytes]:
-        rows = self.chain.conn.execute(
-            "SELECT raw FROM node_extrinsics WHERE block = ? ORDER BY idx", (number,))
-        return [bytes(r[0]) for r in rows]
+        """A block's extrinsics as a real node lists them: the two v5 bare inherents, then
+        every signed extrinsic applied in it -- through this node or taoctl's own commands --
+        at its index in the block (`inherents.COUNT` + its place in the local block)."""
+        if number <= self.chain.genesis_number:
+            return []  # the genesis block has no extrinsics
+        out = inherents.of_block(self.md, number, self.chain.timestamp_of(number))
+        for row in self._applied(number):
+            out.append(self._scale_of(row))
+        return out
+
+    def _applied(self, number: int) -> list[tuple]:
+        """The local `extrinsics` rows of a block, in index order."""
+        return self.chain.conn.execute(
+            "SELECT idx, hash, signer, nonce, call, signature, success, error, events "
+            "FROM extrinsics WHERE block = ? ORDER BY idx", (number,)).fetchall()
+
+    def _scale_of(self, row: tuple) -> bytes:
+        """The SCALE bytes of an applied extrinsic: as submitted when it came through this
+        node, else (taoctl's own commands sign their calls natively) a v4 signed extrinsic of
+        the same signer, nonce, signature and call, immortal and tip-less. A taoctl-only call
+        the metadata lacks is shown as `System.remark(call JSON)`, so indices stay true."""
+        found = self.chain.conn.execute("SELECT raw FROM node_extrinsics WHERE hash = ?",
+                                        (row[1],)).fetchone()
+        if found is not None:
+            return bytes(found[0])
+        from chain.substrate.extrinsic import SIGNED_V4, SR25519, extra_bytes
+
+        signer, nonce, call_json, signature = bytes(row[2]), row[3], row[4], bytes(row[5])
+        body = bytes([SIGNED_V4, 0]) + signer + bytes([SR25519]) + signature + \
+            extra_bytes(self.md, b"\x00", nonce, 0) + self._native_call(call_json)
+        return encode_compact(len(body)) + body
+
+    def _native_call(self, call_json: str) -> bytes:
+        from chain.local.calls import decode_args, lookup
+        from chain.remote.backend import RemoteBackend
+
+        pallet, name, args = json.loads(call_json)
+        try:
+            typed = decode_args(lookup(pallet, name), args)
+            composer = RemoteBackend.__new__(RemoteBackend)
+            composer.md = self.md
+            return RemoteBackend.compose_call(composer, pallet, name, typed)
+        except Exception:  # noqa: BLE001 - a call the metadata cannot carry: a remark
+            return self.md.encode_call("System", "remark", {"remark": call_json.encode()})
 
     # storage --------------------------------------------------------------------------------
     def storage(self, key: bytes, number: int) -> bytes | None:
@@ -260,7 +326,8 @@ class NodeView:
 
     # events ---------------------------------------------------------------------------------
     def events(self, number: int) -> bytes:
-        """`System.Events` of a block: its start-of-block events and its SCALE extrinsics'."""
+        """`System.Events` of a block: its start-of-block events, the inherents' successes
+        (class Mandatory), then each applied extrinsic's events under its true index."""
         records = []
         row = self.chain.conn.execute("SELECT events FROM blocks WHERE number = ?",
                                       (number,)).fetchone()
@@ -269,12 +336,17 @@ class NodeView:
                 encoded = self._event(ev, None)
                 if encoded is not None:
                     records.append(self._record("Initialization", encoded))
-        for (blob,) in self.chain.conn.execute(
-                "SELECT events FROM node_extrinsics WHERE block = ? ORDER BY idx", (number,)):
-            if blob is None:
-                continue
-            count = int.from_bytes(blob[:4], "little")
-            records.append((count, bytes(blob[4:])))
+        if number > self.chain.genesis_number:  # as recorded: Timestamp.set's class is
+            for position, info in enumerate(INHERENT_INFO):  # Mandatory, the key's Normal
+                records.append(self._record({"ApplyExtrinsic": position}, {"System": {
+                    "ExtrinsicSuccess": {"dispatch_info": info}}}))
+        for xt in self._applied(number):
+            pallet = json.loads(xt[4])[0]
+            for ev in json.loads(xt[8]):
+                encoded = self._event(ev, pallet)
+                if encoded is not None:
+                    records.append(self._record({"ApplyExtrinsic": inherents.COUNT + xt[0]},
+                                                encoded))
         total = sum(c for c, _ in records)
         return encode_compact(total) + b"".join(data for _, data in records)
 
@@ -282,12 +354,6 @@ class NodeView:
         """(1, the SCALE EventRecord) of one event."""
         seq = self.md.registry.kind(self.md.events_type())[1]["type"]
         return 1, self.md.registry.encode(seq, {"phase": phase, "event": event, "topics": []})
-
-    def encode_extrinsic_events(self, events: list[dict], pallet: str, position: int) -> bytes:
-        """The records of one extrinsic's events as stored: u32 count ++ records."""
-        records = [self._record({"ApplyExtrinsic": position}, encoded) for encoded in
-                   (self._event(ev, pallet) for ev in events) if encoded is not None]
-        return len(records).to_bytes(4, "little") + b"".join(r for _, r in records)
 
     def _event(self, ev: dict, call_pallet: str | None) -> dict | None:
         """A local event as the metadata's RuntimeEvent value, or None if it has no match."""
@@ -396,15 +462,12 @@ class NodeView:
                 "INSERT INTO extrinsics (block, idx, hash, signer, nonce, call, signature, "
                 "success, error, events) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (number, index, xt.hash, xt.signer, xt.nonce, call.encode().decode(),
-                 xt.signature, int(success), error, blocks.events_json(events)))
-            listed = self.chain.conn.execute(
-                "SELECT COUNT(*) FROM node_extrinsics WHERE block = ?", (number,)).fetchone()[0]
+                 xt.signature, int(success), error, blocks.record_json(events)))
             self.chain.conn.execute(
-                "INSERT INTO node_extrinsics (hash, block, idx, raw, events) "
-                "VALUES (?, ?, ?, ?, ?)", (xt.hash, number, listed, xt.raw,
-                                           self.encode_extrinsic_events(events, xt.pallet,
-                                                                        listed)))
-        return Included(number, listed, xt.hash, success, error if not success else message)
+                "INSERT INTO node_extrinsics (hash, block, idx, raw) VALUES (?, ?, ?, ?)",
+                (xt.hash, number, index, xt.raw))
+        position = inherents.COUNT + index
+        return Included(number, position, xt.hash, success, error if not success else message)
 
     def _apply_paying(self, state, xt: DecodedExtrinsic, call: Call, number: int):
         """Charge the fee of the extrinsic's real length and tip, bump the nonce, dispatch

@@ -9,6 +9,7 @@ from types import ModuleType
 from chain.pallets import (
     admin_utils,
     balances,
+    mev_shield,
     subtensor_module,
     sudo,
     swap,
@@ -20,7 +21,8 @@ from chain.pallets.calls import CallDecl
 from chain.pallets.storage import StorageItem
 
 PALLETS: tuple[ModuleType, ...] = (system, timestamp, balances, sudo, subtensor_module, swap,
-                                   admin_utils, taoctl)
+                                   admin_utils, taoctl,
+                                   mev_shield)  # mevclients: MEV shield (NODE-461 §3)
 
 
 def collect_storage(pallets: tuple[ModuleType, ...]) -> dict[str, StorageItem]:

@@ -141,6 +141,17 @@ class RemoteQueries:
         """Unknown on a node: the baseline is the sandbox's own record of stake calls."""
         return [None] * len(stakes)
 
+    def account_history(self, account: bytes) -> list[dict] | None:
+        """None: a node keeps no index of an account's extrinsics (taoctl's journal does)."""
+        return None
+
+    def alpha_value(self, netuid: int, alpha: int) -> tuple[int, int]:
+        """`chain.rules.valuation` on the subnet's pool now (issue 17)."""
+        from chain.rules.valuation import exit_value, spot_value
+
+        pool = self.pool(netuid)
+        return spot_value(pool, alpha), exit_value(pool, alpha)
+
     # -- quotes ------------------------------------------------------------------------------
     def pool_model(self) -> str:
         """Which pool the runtime's swap pallet implements, read from its storage items:

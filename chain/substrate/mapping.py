@@ -82,6 +82,11 @@ def to_scale(md: Metadata, type_id: int, value: Any) -> Any:
     if kind == "variant" and reg.is_option(type_id):
         return None if value is None else to_scale(md, d["variants"][1]["fields"][0]["type"],
                                                    value)
+    if kind == "variant" and type(value) is int:  # a local enum kept as its variant index
+        for variant in d["variants"]:
+            if variant["index"] == value and not variant["fields"]:
+                return variant["name"]
+        raise TypeError(f"no fieldless variant {value} in type {type_id}")
     if kind in ("sequence", "array") and not reg.is_u8(d["type"]):
         return [to_scale(md, d["type"], v) for v in value]
     if kind == "tuple":
@@ -112,6 +117,10 @@ def decode_value(md: Metadata, item: Any, data: bytes) -> Any:
     """The local Python value of an item from the SCALE bytes a node returned."""
     entry = md.storage(item.pallet, item.name)
     raw = md.registry.decode_all(entry["value"], data)
+    kind, detail = md.registry.kind(entry["value"])
+    if kind == "variant" and isinstance(raw, str) and item.value in ("u8", "u16", "u32"):
+        # a runtime enum the local chain keeps as its variant index (see `to_scale`)
+        raw = next(v["index"] for v in detail["variants"] if v["name"] == raw)
     return from_scale(item.value, raw)
 
 

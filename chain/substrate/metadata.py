@@ -1,6 +1,8 @@
 """Runtime metadata of subtensor: loading, and the lookups the node and the remote backend need.
 
-The recorded finney metadata (spec 343, `metadata/*.hex`, package data) is decoded once with
+The recorded metadata (finney's spec 343 and a spec-461 node's, `metadata/*.hex`, package data;
+`taoctl node serve` speaks `served()`, spec 461 plus a few storage entries, see
+`metadata_extend`) is decoded once with
 scalecodec (V14) and its useful part -- the type registry, pallets with their storage, calls,
 events, errors and constants, and the extrinsic's signed extensions -- is cached as JSON under
 `$XDG_CACHE_HOME/taoctl/metadata/` keyed by the bytes' hash, so later processes load it in tens of
@@ -24,6 +26,7 @@ from chain.substrate.scale import Registry, ScaleError, decode_compact, encode_c
 
 METADATA_DIR = Path(__file__).parent / "metadata"
 DEFAULT_SPEC = 343
+NODE_SPEC = 461  # the runtime `taoctl node serve` speaks: today's clients target it
 CACHE_FORMAT = 1  # bump when the cached JSON's shape changes
 
 
@@ -177,6 +180,40 @@ def write_extracted(spec: int = DEFAULT_SPEC) -> Path:
 def recorded_v15(spec: int = DEFAULT_SPEC) -> bytes:
     """`Metadata_metadata_at_version(15)` result bytes (Option<OpaqueMetadata>) for `spec`."""
     return read_hex(f"metadata_v15_spec{spec}.hex")
+
+
+@lru_cache(maxsize=2)
+def served(spec: int = NODE_SPEC) -> Metadata:
+    """The V14 metadata `taoctl node serve` speaks: the recorded runtime's, extended with the
+    storage entries today's clients look up by name that it lacks (`metadata_extend`)."""
+    from chain.substrate.metadata_extend import extend, extend_data
+
+    base = recorded(spec)
+    data = {"types": [{"id": i, "type": t} for i, t in base.registry.types.items()],
+            "pallets": list(base.pallets.values()), "extrinsic": base.extrinsic}
+    return Metadata(extend_data(data), extend(base.raw))
+
+
+@lru_cache(maxsize=2)
+def served_v15(spec: int = NODE_SPEC) -> bytes:
+    """The V15 metadata `taoctl node serve` answers for `spec`, extended likewise."""
+    from chain.substrate.metadata_extend import extend
+
+    return extend(recorded_v15(spec))
+
+
+@lru_cache(maxsize=2)
+def v15_read(spec: int = NODE_SPEC):
+    """The served V15 metadata read apart (`metadata_reader.Read`: types, runtime APIs)."""
+    from chain.substrate.metadata_reader import read
+
+    return read(served_v15(spec))
+
+
+@lru_cache(maxsize=2)
+def v15_registry(spec: int = NODE_SPEC) -> Registry:
+    """The type registry of the served V15 metadata."""
+    return Registry(v15_read(spec).types)
 
 
 # -- lookups ----------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ def test_transfer_and_receipt(taoctl, funded):
                                                     "value": 1_500_000_000})
     assert fee == fees.transaction_fee(call.id, fee_length(call, 0), fees.SPEC_461)
     assert doc["source_balance_after_rao"] == 98_500_000_000 - fee
-    assert doc["receipt"]["extrinsic_id"] == "1-1"
+    assert doc["receipt"]["extrinsic_id"] == "1-3"  # after the two inherents and the fund
     assert _balances(taoctl, funded, BOB) == [98_500_000_000 - fee, BOB_START + 1_500_000_000]
     assert taoctl.json("chain", "check")["ok"]
 

@@ -1,8 +1,9 @@
 """btcli as an external client of `taoctl node serve`: `wallet balance`, `subnets list`,
 `wallet transfer` and `stake add --no-mev-protection`, each checked against the chain file.
 
-btcli is installed by the test into a venv under ~/.cache/taoctl-tests (reused across runs;
-`TAOCTL_BTCLI` points at another btcli). If it cannot be installed, the tests skip with the reason.
+btcli 9.23.2 comes from its pinned venv (`tests.clients.venvs`, made once under
+~/.cache/taoctl-tests/clients; `TAOCTL_BTCLI` points at another btcli). A venv that cannot be
+made fails these tests: they never skip. The full client flows are in tests/clients/.
 btcli exits 0 on failure and prints nothing under --json-output: it is judged by its JSON and by
 the chain state.
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,7 @@ from chain.local.accounts import DEV_ACCOUNTS
 from chain.local.backend import LocalBackend
 from chain.local.chain import LocalChain
 from chain.node.server import NodeServer
+from tests.clients.conftest import fees_paid
 from wallet.directory import Wallet
 from wallet.keys import keypair_from_uri
 from wallet.ss58 import ss58_encode
@@ -29,34 +30,21 @@ pytestmark = pytest.mark.slow
 
 TAO = 10**9
 ALICE, BOB = DEV_ACCOUNTS["Alice"], DEV_ACCOUNTS["Bob"]
-VENV = Path(os.path.expanduser("~/.cache/taoctl-tests/btcli-venv"))
 
 
 def btcli_path() -> str:
-    """An installed btcli, installing bittensor-cli into the cache venv on first use."""
+    """btcli 9.23.2 from its pinned venv (`tests/clients/btcli9.txt`, made once and cached);
+    `TAOCTL_BTCLI` points at another btcli."""
     given = os.environ.get("TAOCTL_BTCLI")
     if given:
         return given
-    import fcntl
+    from tests.clients import venvs
 
-    exe = VENV / "bin" / "btcli"
-    if exe.exists():
-        return str(exe)
-    VENV.parent.mkdir(parents=True, exist_ok=True)
-    with open(VENV.parent / "btcli-venv.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # xdist workers install once, one at a time
-        if exe.exists():
-            return str(exe)
-        try:
-            subprocess.run([sys.executable, "-m", "venv", "--clear", str(VENV)], check=True,
-                           timeout=300, capture_output=True)
-            subprocess.run([str(VENV / "bin" / "pip"), "install", "-q", "bittensor-cli"],
-                           check=True, timeout=1200, capture_output=True)
-        except (subprocess.SubprocessError, OSError) as exc:
-            pytest.skip(f"bittensor-cli could not be installed: {exc}")
-    if not exe.exists():
-        pytest.skip("bittensor-cli installed no btcli executable")
-    return str(exe)
+    try:
+        venv, _ = venvs.ensure("btcli9")
+    except venvs.VenvError as exc:
+        pytest.fail(str(exc))
+    return str(venv / "bin" / "btcli")
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +57,7 @@ def served(tmp_path):
     """A dev chain (a few blocks in, as a live chain is) served on a free port."""
     path = tmp_path / "chain.db"
     with LocalChain.create(path, "dev") as chain:
+        charge_fees(chain)
         chain.advance(3)
     server = NodeServer(path, "127.0.0.1", 0)
     _, stop = server.start_thread()
@@ -90,37 +79,25 @@ def as_json(proc: subprocess.CompletedProcess) -> dict:
     return json.loads(proc.stdout)
 
 
+def charge_fees(chain: LocalChain) -> None:
+    """Spec 461's fee schedule, as the runtime btcli targets (the dev preset charges none)."""
+    from chain.pallets import taoctl
+
+    with chain.writing() as state:
+        state.set(taoctl.FEE_SCHEDULE, "spec461")
+
+
+def head(path: Path) -> int:
+    with LocalChain.open(path) as chain:
+        return chain.open_number() - 1
+
+
 def read_free(path: Path, *keys: bytes) -> list[int]:
     backend = LocalBackend(path)
     try:
         return [backend.read("System.Account", k).free for k in keys]
     finally:
         backend.close()
-
-
-def read_nonce(path: Path, key: bytes) -> int:
-    backend = LocalBackend(path)
-    try:
-        return backend.read("System.Account", key).nonce
-    finally:
-        backend.close()
-
-
-def fees_paid(path: Path, signer: bytes, from_nonce: int) -> int:
-    """The transaction fees `signer`'s extrinsics from `from_nonce` on paid, as their
-    TransactionFeePaid events in the chain file record them."""
-    import sqlite3
-
-    conn = sqlite3.connect(path)
-    try:
-        rows = conn.execute("SELECT events FROM extrinsics WHERE signer = ? AND nonce >= ?",
-                            (signer, from_nonce)).fetchall()
-    finally:
-        conn.close()
-    paid = [e["args"]["actual_fee"] for (events,) in rows for e in json.loads(events)
-            if e["name"] == "TransactionFeePaid"]
-    assert len(paid) == len(rows) and all(paid)
-    return sum(paid)
 
 
 def test_wallet_balance(btcli, served, tmp_path):
@@ -153,14 +130,14 @@ def test_wallet_transfer(btcli, served, tmp_path):
     keypair = keypair_from_uri("//Alice")
     Wallet("alice", wallets).write_coldkey(keypair, None)
     before = read_free(path, ALICE, BOB)
-    nonce = read_nonce(path, ALICE)
     proc = run(btcli, tmp_path, "wallet", "transfer", "--dest", ss58_encode(BOB), "--amount",
                "2.5", "--wallet-name", "alice", "--wallet-path", str(wallets), "--network", url,
                "--no-prompt", "--json-output")
     doc = as_json(proc)
     assert doc.get("success") is True, doc
     after = read_free(path, ALICE, BOB)
-    fee = fees_paid(path, ALICE, nonce)
+    (fee,) = fees_paid(path, ALICE, head(path))  # the chain's fee, paid by the sender
+    assert fee > 0
     assert after == [before[0] - 2_500_000_000 - fee, before[1] + 2_500_000_000]
 
 
@@ -176,6 +153,7 @@ def served_subnet(tmp_path):
     hotkey = keypair_from_uri("//AliceHot")
     alice = dev_signer("Alice")
     with LocalChain.create(path, "dev") as chain:
+        charge_fees(chain)
         assert chain.submit_call(alice, Call("SubtensorModule", "register_network",
                                              {"hotkey": hotkey.public_key})).success
         with chain.reading() as state:
@@ -214,9 +192,60 @@ def test_stake_add_without_mev_protection(btcli, served_subnet, tmp_path):
     (message,) = doc["error_messages"]["1"].values()
     assert ok is False and "SlippageTooHigh" in message
     assert stake_in_file(path, hotkey, ALICE, 1) == 0
-    before, nonce = read_free(path, ALICE)[0], read_nonce(path, ALICE)
+    before = read_free(path, ALICE)[0]
     doc = as_json(run(btcli, tmp_path, "stake", "add", *common, "--unsafe"))
     (ok,) = doc["staking_success"]["1"].values()
     assert ok is True, doc
-    assert read_free(path, ALICE)[0] == before - 5 * TAO - fees_paid(path, ALICE, nonce)
+    (fee,) = fees_paid(path, ALICE, head(path))
+    assert read_free(path, ALICE)[0] == before - 5 * TAO - fee
     assert stake_in_file(path, hotkey, ALICE, 1) > 0
+
+
+def test_reads_of_spec_461_flows_equal_the_sandbox(btcli, served_subnet, tmp_path):
+    """`stake list`, `subnets show`, `subnets hyperparameters` and `wallet overview` (the
+    flows that failed at spec 343: get_coldkey_lock, RootClaimType, hyperparams v3,
+    neurons lite) answer, each equal to the chain file's figures."""
+    from chain.local.accounts import dev_signer
+    from chain.local.extrinsic import Call
+    from chain.pallets import subtensor_module as sm
+
+    url, path, wallets, hotkey = served_subnet
+    with LocalChain.open(path) as chain:  # taoctl's own command, in the served file
+        assert chain.submit_call(dev_signer("Alice"), Call(
+            "SubtensorModule", "add_stake",
+            {"hotkey": hotkey, "netuid": 1, "amount_staked": 7 * TAO})).success
+        chain.advance(1)
+        with chain.reading() as state:
+            tempo = state.get(sm.TEMPO, 1)
+    stake = stake_in_file(path, hotkey, ALICE, 1)
+    net = ["--network", url, "--json-output"]
+    doc = as_json(run(btcli, tmp_path, "stake", "list", "--ss58", ss58_encode(ALICE),
+                      "--no-prompt", *net))
+    (rows,) = doc["stake_info"].values()
+    assert [(r["netuid"], round(r["stake_value"] * TAO)) for r in rows] == [(1, stake)]
+    doc = as_json(run(btcli, tmp_path, "subnets", "show", "--netuid", "1", "--no-prompt",
+                      *net))
+    (uid,) = doc["uids"]
+    assert uid["hotkey"] == ss58_encode(hotkey) and uid["coldkey"] == ss58_encode(ALICE)
+    assert doc["tempo"]["tempo"] == tempo
+    doc = as_json(run(btcli, tmp_path, "subnets", "hyperparameters", "--netuid", "1", *net))
+    values = {row["hyperparameter"]: row["value"] for row in doc}
+    assert values["tempo"] == tempo
+    doc = as_json(run(btcli, tmp_path, "wallet", "overview", "--wallet-name", "alice",
+                      "--wallet-path", str(wallets), *net))
+    (subnet,) = doc["subnets"]
+    (neuron,) = subnet["neurons"]
+    with LocalChain.open(path) as chain, chain.reading() as state:
+        total_alpha = state.get(sm.TOTAL_HOTKEY_ALPHA, hotkey, 1)
+    assert (subnet["netuid"], neuron["uid"], neuron["hotkey_ss58"]) == \
+        (1, 0, ss58_encode(hotkey))
+    assert round(neuron["stake"] * TAO) == total_alpha
+    # `subnets register --safe-register` submits register_limit (absent before spec 461)
+    second = keypair_from_uri("//AliceHot2")
+    Wallet("alice", wallets).write_hotkey(second, "second", None)
+    doc = as_json(run(btcli, tmp_path, "subnets", "register", "--netuid", "1", "--wallet-name",
+                      "alice", "--wallet-path", str(wallets), "--wallet-hotkey", "second",
+                      "--safe-register", "--no-prompt", *net))
+    assert doc["success"] is True, doc
+    with LocalChain.open(path) as chain, chain.reading() as state:
+        assert state.get(sm.UIDS, 1, second.public_key) == 1

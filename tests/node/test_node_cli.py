@@ -63,7 +63,7 @@ def test_serve_announces_and_stops_cleanly(taoctl, chain_file):
     proc, info = start(taoctl)
     try:
         assert info["host"] == "127.0.0.1" and info["url"].startswith("ws://127.0.0.1:")
-        assert info["spec_version"] == 343 and info["chain_db"] == str(chain_file)
+        assert info["spec_version"] == 461 and info["chain_db"] == str(chain_file)
         doc = taoctl.json("wallet", "balance", "--ss58",
                           "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY",
                           "--network", info["url"])
@@ -87,6 +87,31 @@ def test_block_time_seals_blocks(taoctl, chain_file):
     assert taoctl.json("chain", "check")["ok"]
 
 
+def test_log_level_info_logs_submissions_and_refusals_without_params(taoctl, chain_file):
+    """The operator sees each refused request (method, code, why) and, at info, each
+    submission; never the request's params."""
+    from substrateinterface import SubstrateInterface
+
+    proc, info = start(taoctl, "--log-level", "info")
+    try:
+        client = SubstrateInterface(url=info["url"], type_registry={"types": {"Balance": "u64"}})
+        try:
+            garbage = "0x" + "5a" * 50
+            with pytest.raises(Exception):
+                client.rpc_request("author_submitExtrinsic", [garbage])
+            doc = taoctl.json("wallet", "balance", "--ss58",
+                              "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY",
+                              "--network", info["url"])
+            assert doc["balances"]
+        finally:
+            client.close()
+    finally:
+        stop(proc)
+    log = proc.stderr.read()
+    assert "author_submitExtrinsic refused (1002)" in log and "5a" * 50 not in log
+    assert "Traceback" not in log
+
+
 def test_non_loopback_host_warns(taoctl, chain_file):
     proc, info = start(taoctl, "--host", "0.0.0.0")
     try:
@@ -97,7 +122,7 @@ def test_non_loopback_host_warns(taoctl, chain_file):
 
 
 def test_bad_options_and_missing_chain(taoctl, tmp_path):
-    for args in (["--port", "70000"], ["--block-time", "0"]):
+    for args in (["--port", "70000"], ["--block-time", "0"], ["--log-level", "loud"]):
         proc = taoctl.run("node", "serve", *args, "--json")
         assert proc.returncode == 2 and "error" in json.loads(proc.stdout), args
     proc = taoctl.run("node", "serve", "--chain-db", str(tmp_path / "none.db"), "--json")

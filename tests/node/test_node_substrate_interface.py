@@ -72,7 +72,7 @@ def test_queries_match_the_chain_file(node, substrate):
     assert substrate.get_block_hash(0) == "0x" + info.genesis_hash.hex()
     assert substrate.query("Balances", "TotalIssuance").value == \
         LocalBackend(path).read("Balances.TotalIssuance")
-    assert substrate.runtime_version == 343
+    assert substrate.runtime_version == 461
     assert substrate.chain == "Bittensor"
     networks = substrate.query_map("SubtensorModule", "NetworksAdded")
     assert [(k.value, v.value) for k, v in networks] == [(0, True)]
@@ -99,7 +99,11 @@ def test_transfer_keep_alive_receipt_with_events(node, substrate):
     assert after_block.head_number == before_block.head_number + 1
     assert substrate.get_block_number(receipt.block_hash) == after_block.head_number
     block = substrate.get_block(receipt.block_hash)
-    assert [x.value["extrinsic_hash"] for x in block["extrinsics"]] == [receipt.extrinsic_hash]
+    listed = [x.value for x in block["extrinsics"]]
+    assert [(x["call"]["call_module"], x["call"]["call_function"]) for x in listed[:2]] == \
+        [("Timestamp", "set"), ("MevShield", "announce_next_key")]  # the v5 bare inherents
+    assert [x["extrinsic_hash"] for x in listed[2:]] == [receipt.extrinsic_hash]
+    assert receipt.extrinsic_idx == 2
     assert free(substrate, BOB) == b1.free
 
 
@@ -140,7 +144,7 @@ def test_stale_nonce_forged_signature_wrong_genesis_refused_with_1010(node, subs
     bad = _refused(substrate, "0x" + bytes(forged).hex())
     assert bad["code"] == 1010 and "bad signature" in bad["data"]
 
-    md = m.recorded()
+    md = m.recorded(m.NODE_SPEC)
     call = md.encode_call("Balances", "transfer_keep_alive",
                           {"dest": {"Id": BOB.public_key}, "value": TAO})
 
@@ -148,7 +152,7 @@ def test_stale_nonce_forged_signature_wrong_genesis_refused_with_1010(node, subs
         public_key = ALICE.public_key
         sign = staticmethod(ALICE.sign)
 
-    other = SigningContext(b"\x99" * 32, 343, 1)  # signed for another chain
+    other = SigningContext(b"\x99" * 32, 461, 1)  # signed for another chain
     raw = build_signed(md, Signer, call, other, nonce=accounts0[0].nonce, era=b"\x00",
                        birth_hash=b"\x99" * 32)
     wrong = _refused(substrate, "0x" + raw.hex())
@@ -174,7 +178,7 @@ def test_call_the_runtime_does_not_have_is_refused(node, substrate):
 
 
 def test_runtime_calls_and_metadata_v15(node, substrate):
-    from chain.substrate.metadata import recorded_v15
+    from chain.substrate.metadata import served_v15
 
     _, (alice,) = local_state(node[2], ALICE.public_key)
     nonce = substrate.get_account_nonce(ALICE.ss58_address)
@@ -189,7 +193,7 @@ def test_runtime_calls_and_metadata_v15(node, substrate):
     assert info["partialFee"] == fees.transaction_fee("Balances.transfer_keep_alive", length,
                                                       fees.SPEC_461) == 54_078 + 112_025 + length
     v15 = substrate.rpc_request("state_call", ["Metadata_metadata_at_version", "0f000000"])
-    assert bytes.fromhex(v15["result"][2:]) == recorded_v15()
+    assert bytes.fromhex(v15["result"][2:]) == served_v15()
     assert substrate.rpc_request("account_nextIndex", [ALICE.ss58_address])["result"] == nonce
     with pytest.raises(SubstrateRequestException):
         substrate.rpc_request("state_call", ["NoSuchApi_method", "0x"])
@@ -201,10 +205,10 @@ def test_era_tip_and_metadata_hash_mode(node, substrate):
     from chain.substrate.extrinsic import SigningContext, build_signed
 
     server, _, path = node
-    md = m.recorded()
+    md = m.recorded(m.NODE_SPEC)
     view = server.view
     head = view.head_number()
-    ctx = SigningContext(view.chain.genesis_hash, 343, 1)
+    ctx = SigningContext(view.chain.genesis_hash, 461, 1)
     call = md.encode_call("Balances", "transfer_keep_alive",
                           {"dest": {"Id": BOB.public_key}, "value": TAO})
 

@@ -40,7 +40,7 @@ def _ok(chain):
 def test_transfer_moves_balance_and_bumps_nonce(dev_chain, alice, accounts):
     bob = accounts["Bob"]
     receipt = dev_chain.submit_call(alice, _transfer(bob, 5 * TAO))
-    assert receipt.success and receipt.extrinsic_index == 0
+    assert receipt.success and receipt.extrinsic_index == 2  # after the two inherents
     assert _free(dev_chain, bob) == 1_000_005 * TAO
     assert _free(dev_chain, alice.public_key) == 999_995 * TAO
     assert dev_chain.nonce(alice.public_key) == 1

@@ -46,6 +46,9 @@ STORAGE = {
         TotalHotkeySharesV2 TotalIssuance TotalNetworks TotalStake TransferToggle Uids
         ValidatorPermit ValidatorTrust Weights WeightsSetRateLimit WeightsVersionKey Yuma3On
     """.split(),
+    "MevShield": """
+        AuthorKeys CurrentKey NextKey NextKeyExpiresAt PendingKey PendingKeyExpiresAt
+    """.split(),  # mevclients
     "Sudo": """
         Key
     """.split(),
@@ -95,6 +98,8 @@ CALLS = {
     "Balances.transfer_all": "dest keep_alive",
     "Balances.transfer_allow_death": "dest value",
     "Balances.transfer_keep_alive": "dest value",
+    "MevShield.announce_next_key": "enc_key",  # mevclients
+    "MevShield.submit_encrypted": "ciphertext",  # mevclients
     "SubtensorModule.add_stake": "hotkey netuid amount_staked",
     "SubtensorModule.add_stake_limit": "hotkey netuid amount_staked limit_price allow_partial",
     "SubtensorModule.burned_register": "netuid hotkey",

@@ -1,0 +1,124 @@
+"""Issue 17: on a real network the cost basis comes from taoctl's journal of receipts.
+
+A node (`taoctl node serve` over a sandbox file) keeps no index of an account's extrinsics, so
+`stake add`/`stake remove` through it journal their receipts (0600, append-only) and
+`portfolio --network ws://...` books them: the same basis and realized P&L as the sandbox finds
+in its own record of the same extrinsics. A torn last line is skipped; positions without a
+journaled operation say their origin is unknown.
+"""
+
+from __future__ import annotations
+
+import json
+import stat
+
+import pytest
+
+from tests.conftest import Taoctl
+
+TAO = 10**9
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    root = tmp_path_factory.mktemp("journal")
+    home = root / "home"
+    home.mkdir()
+    t = Taoctl(home, in_process=True)
+    db = root / "sandbox.db"
+    journal = root / "data" / "journal.jsonl"
+    t.env["TAOCTL_CHAIN_DB"] = str(db)
+    t.env["TAOCTL_JOURNAL"] = str(journal)
+    t.json("chain", "init")
+    from chain.local.chain import LocalChain
+    from chain.pallets import taoctl
+
+    chain = LocalChain.open(db)
+    with chain.writing() as state:
+        state.set(taoctl.FEE_SCHEDULE, "spec461")
+    chain.close()
+    owner = t.json("wallet", "create", "--wallet-name", "owner", "--no-use-password", "-y")
+    me = t.json("wallet", "create", "--wallet-name", "me", "--no-use-password", "-y")
+    lock = t.json("subnet", "burn-cost")["lock_cost_rao"]
+    t.json("chain", "fund", owner["coldkey_ss58"], str(2 * lock // TAO + 10))
+    t.json("chain", "fund", me["coldkey_ss58"], "500")
+    n = t.json("subnet", "create", "--wallet-name", "owner", "-y")["netuid"]
+    t.json("subnet", "start", "--netuid", n, "--wallet-name", "owner", "-y")
+    owner_hotkey = owner.get("hotkey_ss58") or owner["hotkeys"][0]["ss58"]
+    from chain.node.server import NodeServer
+
+    server = NodeServer(db, "127.0.0.1", 0)
+    _, stop = server.start_thread()
+    url = f"ws://127.0.0.1:{server.port}"
+    try:
+        t.json("stake", "add", "--netuid", n, "--amount", "40", "--wallet-name", "me",
+               "--hotkey-ss58", owner_hotkey, "--unsafe", "-y", "--network", url)
+        t.json("stake", "remove", "--netuid", n, "--amount", "3", "--wallet-name", "me",
+               "--hotkey-ss58", owner_hotkey, "--unsafe", "-y", "--network", url)
+        yield t, url, journal
+    finally:
+        stop()
+
+
+def test_journal_is_private_and_append_only(served):
+    _, _, journal = served
+    assert stat.S_IMODE(journal.stat().st_mode) == 0o600
+    lines = journal.read_text().splitlines()
+    assert len(lines) == 2
+    entries = [json.loads(x) for x in lines]
+    assert [e["call"]["name"] for e in entries] == ["add_stake", "remove_stake"]
+    assert all(e["fee_rao"] > 0 and e["success"] for e in entries)
+    assert "secret" not in journal.read_text().lower()
+
+
+def test_node_portfolio_from_the_journal_equals_the_sandbox_record(served):
+    t, url, journal = served
+    remote = t.json("portfolio", "--wallet-name", "me", "--network", url)
+    local = t.json("portfolio", "--wallet-name", "me")
+    assert remote["wallets"][0]["source"] == "journal"
+    assert local["wallets"][0]["source"] == "chain"
+    keys = ("cost_basis_rao", "alpha_bought_rao", "alpha_sold_rao", "realized_pnl_rao",
+            "unrealized_pnl_rao", "fees_rao", "spot_value_rao", "basis_known")
+    r, s = remote["wallets"][0]["positions"][0], local["wallets"][0]["positions"][0]
+    assert {k: r[k] for k in keys} == {k: s[k] for k in keys}
+    entries = [json.loads(x) for x in journal.read_text().splitlines()]
+    assert r["basis_known"] and r["fees_rao"] == sum(e["fee_rao"] for e in entries)
+    bought = r["alpha_bought_rao"]
+    basis0 = 40 * TAO + entries[0]["fee_rao"]  # the fee is in the basis
+    assert r["cost_basis_rao"] == basis0 - basis0 * (3 * TAO) // bought
+
+
+def test_a_torn_line_is_skipped_and_unknown_origin_said(served, tmp_path):
+    t, url, journal = served
+    torn = tmp_path / "journal.jsonl"
+    torn.write_text(journal.read_text().splitlines()[0] + "\n" + '{"genesis": "0x')
+    t.env["TAOCTL_JOURNAL"] = str(torn)
+    try:
+        data = t.json("portfolio", "--wallet-name", "me", "--network", url)
+        assert data["wallets"][0]["operations"] == 1
+        t.env["TAOCTL_JOURNAL"] = str(tmp_path / "empty.jsonl")
+        data = t.json("portfolio", "--wallet-name", "me", "--network", url)
+        row = data["wallets"][0]["positions"][0]
+        assert not row["basis_known"] and row["cost_basis_rao"] is None
+        assert "no operation on record" in row["origin"]
+    finally:
+        t.env["TAOCTL_JOURNAL"] = str(journal)
+
+
+def test_an_unwritable_journal_warns_and_the_stake_stands(served, tmp_path):
+    t, url, journal = served
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("")
+    t.env["TAOCTL_JOURNAL"] = str(blocked / "journal.jsonl")
+    try:
+        before = t.json("stake", "list", "--wallet-name", "me", "--network", url)
+        proc = t.run("stake", "add", "--netuid", "1", "--amount", "1", "--wallet-name", "me",
+                     "--hotkey-ss58", before["stakes"][0]["hotkey"], "--unsafe", "-y",
+                     "--network", url, "--json")
+        assert proc.returncode == 0, proc.stderr
+        assert "not written to the journal" in proc.stderr
+        assert "Traceback" not in proc.stderr
+        after = t.json("stake", "list", "--wallet-name", "me", "--network", url)
+        assert after["stakes"][0]["alpha_rao"] > before["stakes"][0]["alpha_rao"]
+    finally:
+        t.env["TAOCTL_JOURNAL"] = str(journal)
