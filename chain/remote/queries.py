@@ -233,7 +233,7 @@ class RemoteQueries:
         """The node's fee for the call (`TransactionPaymentApi`), withdrawn before it runs;
         0 where the node cannot say (feeson)."""
         try:
-            return int(self.estimate_fee(origin, call))
+            return int(self.estimate_fee(origin, call))  # type: ignore[attr-defined]
         except Exception:  # noqa: BLE001 - a node without the API: the rules see no fee
             return 0
 
