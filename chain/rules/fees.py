@@ -74,7 +74,11 @@ CALL_PROOF_SIZES: dict[str, int] = {"Balances.transfer_keep_alive": 7_791}
 FEE_WEIGHT_CAPS: dict[str, int] = {k: v for k, v in CALL_WEIGHTS.items()
                                    if k.startswith("SubtensorModule.")}
 # A call the tables above do not list is charged this weight: an `add_stake` sized weight
-# (no source gives add_stake's declared weight; §9.2 says it has no cap). UNVERIFIED.
+# (no source gives add_stake's declared weight; §9.2 says it has no cap). UNVERIFIED: the
+# recorded spec-461 conversation holds one fee (transfer_keep_alive's payment_info and
+# TransactionFeePaid 166,247) and add_stake only as encoded call data; subtensor's
+# dispatches.rs declares it `WeightInfo::add_stake()`, a benchmarked figure not in the
+# sources read (feeson, 2026-12-05).
 DEFAULT_CALL_WEIGHT = 2_409_000_000
 FREE_CALLS = frozenset({
     "SubtensorModule.set_weights", "SubtensorModule.commit_weights",
