@@ -29,7 +29,7 @@ def _create_and_start(taoctl, owner: str) -> int:
                           f"{owner}-net", "-y")
     assert created["receipt"]["success"] and created["netuid"] is not None
     assert created["free_balance_rao"] - created["free_balance_after_rao"] == \
-        created["lock_cost_rao"]
+        created["lock_cost_rao"] + created["receipt"]["fee_rao"]
     netuid = created["netuid"]
     proc = taoctl.run("subnet", "start", "--netuid", netuid, "--wallet-name", owner, "-y",
                       "--json")
