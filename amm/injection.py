@@ -1,8 +1,11 @@
-"""The coinbase's per-block pool step in one call: `inject_and_maybe_swap` (§4.2.4, §3.4).
+"""The coinbase's per-block pool step in one call: `inject_pool_liquidity_and_swap_excess`
+(ECONOMICS-2026 §3.4, §4.2.4').
 
-Each block, every emitting subnet's pool is re-weighted for the TAO and alpha the protocol
-injects (`adjust_protocol_liquidity`), the TAO that could not be injected buys alpha fee-less
-(`swap(.., drop_fees=True)`, the "chain buy"), then the injected amounts join the reserves.
+Each block, for every emitting subnet, the TAO that cannot be injected buys alpha fee-less
+first (`swap(.., drop_fees=True)`, the "chain buy"), then the post-buy pool is re-weighted for
+the TAO and alpha the protocol injects plus what earlier blocks parked in the balancer
+reservoirs (`adjust_protocol_liquidity_with_reservoirs`); what cannot be made price-active
+stays parked, and the price-active amounts join the reserves.
 
 `inject_and_buy` gives exactly what that sequence of public calls gives (a property test holds
 it to them), but for the weighted pool it works on plain integers and builds one `Pool` at the
@@ -23,7 +26,8 @@ from amm.swap import (
     MAX_PRICE_RAO,
     MAX_SWAP_INPUT_RESERVE_MULTIPLIER,
     MINIMUM_RESERVE,
-    adjust_protocol_liquidity,
+    RESERVOIR_FALLBACK_ORDER,
+    adjust_protocol_liquidity_with_reservoirs,
     limit_to_bits,
     swap,
 )
@@ -45,40 +49,47 @@ class Injection(NamedTuple):
     """One block's pool step. `pool` is the input object itself when nothing moved."""
 
     pool: Pool
-    tao_in: int  # TAO injected into the reserve (0 when the re-weighting was refused)
-    alpha_in: int  # alpha injected into the reserve
+    tao_in: int  # TAO made price-active (this block's and released reservoir TAO)
+    alpha_in: int  # alpha made price-active
     bought: int  # alpha the excess TAO bought (0: no buy, or it failed)
+    tao_reservoir: int = 0  # `BalancerTaoReservoir` after the step
+    alpha_reservoir: int = 0  # `BalancerAlphaReservoir` after the step
 
 
-def inject_and_buy(pool: Pool, tao: int, alpha: int, excess: int) -> Injection:
-    """Re-weight `pool` for injecting `tao` and `alpha` (rao), buy alpha with `excess` TAO
-    fee-less against the re-weighted pool (skipped when `excess` is 0, or when the swap would
-    fail), then add the injected amounts to the reserves."""
+def inject_and_buy(pool: Pool, tao: int, alpha: int, excess: int, tao_reservoir: int = 0,
+                   alpha_reservoir: int = 0) -> Injection:
+    """`inject_pool_liquidity_and_swap_excess` of specs 461-475 on `pool`: buy alpha with
+    `excess` TAO fee-less first (skipped when 0, or when the swap would fail), then re-weight
+    the post-buy pool for this block's `tao` and `alpha` plus the parked reservoirs
+    (`adjust_protocol_liquidity_with_reservoirs`), then add the price-active amounts."""
     if pool.stable or pool.model != WEIGHTED:
-        return _generic(pool, tao, alpha, excess)
-    weight = bal.weight_after_liquidity(pool.tao_weight, pool.tao_reserve, pool.alpha_reserve,
-                                        tao, alpha)
-    asked = (tao, alpha)
-    moved = weight is not None
-    if weight is None:  # refused: nothing is injected and the weights stay
-        weight, tao, alpha = pool.tao_weight, 0, 0
-    tao_reserve, alpha_reserve, bought = pool.tao_reserve, pool.alpha_reserve, 0
+        return _generic(pool, tao, alpha, excess, tao_reservoir, alpha_reservoir)
+    weight, tao_reserve, alpha_reserve, bought = pool.tao_weight, pool.tao_reserve, \
+        pool.alpha_reserve, 0
     if excess > 0:
         fill = _buy(weight, tao_reserve, alpha_reserve, excess)
         if fill is None:  # a partial fill: let the full swap decide
-            return _generic(pool, *asked, excess)
+            return _generic(pool, tao, alpha, excess, tao_reservoir, alpha_reservoir)
         if fill:
             bought, tao_reserve, alpha_reserve = fill
-            moved = True
-    if not moved:
-        return Injection(pool, 0, 0, 0)
-    tao_reserve, alpha_reserve = tao_reserve + tao, alpha_reserve + alpha
+    pend_tao, pend_alpha = tao_reservoir + tao, alpha_reservoir + alpha
+    active, new_weight = (0, 0), None
+    for take_tao, take_alpha in RESERVOIR_FALLBACK_ORDER:
+        t, a = (pend_tao if take_tao else 0), (pend_alpha if take_alpha else 0)
+        new_weight = bal.weight_after_liquidity(weight, tao_reserve, alpha_reserve, t, a)
+        if new_weight is not None:
+            weight, active = new_weight, (t, a)
+            break
+    t, a = active
+    if not bought and new_weight is None:
+        return Injection(pool, 0, 0, 0, pend_tao, pend_alpha)
+    tao_reserve, alpha_reserve = tao_reserve + t, alpha_reserve + a
     # the weight passed `weights_valid`, the rest is the input pool's: only the reserves
     # could (in theory) leave u64, and then the checked constructor raises as before
     build = Pool.unchecked if tao_reserve <= bal.MAX_U64 and alpha_reserve <= bal.MAX_U64 \
         else Pool
     return Injection(build(tao_reserve, alpha_reserve, weight, pool.fee_rate, pool.model,
-                           pool.stable), tao, alpha, bought)
+                           pool.stable), t, a, bought, pend_tao - t, pend_alpha - a)
 
 
 def _buy(weight: int, tao_reserve: int, alpha_reserve: int, amount: int):
@@ -102,18 +113,22 @@ def _buy(weight: int, tao_reserve: int, alpha_reserve: int, amount: int):
     return out, tao_after, alpha_after
 
 
-def _generic(pool: Pool, tao: int, alpha: int, excess: int) -> Injection:
-    """The same step through the public calls (any pool model)."""
-    weighted, tao_in, alpha_in = adjust_protocol_liquidity(pool, tao, alpha)
-    bought = 0
+def _generic(pool: Pool, tao: int, alpha: int, excess: int, tao_reservoir: int = 0,
+             alpha_reservoir: int = 0) -> Injection:
+    """The same step through the public calls (any pool model): the reference."""
+    bought, after_buy = 0, pool
     if excess > 0:
         try:
-            result = swap(weighted, BUY, excess, drop_fees=True)
+            result = swap(pool, BUY, excess, drop_fees=True)
         except AmmError:
             result = None
         if result is not None:
-            weighted, bought = result.pool_after, result.amount_out
-    if tao_in or alpha_in:
-        weighted = weighted.with_reserves(weighted.tao_reserve + tao_in,
-                                          weighted.alpha_reserve + alpha_in)
-    return Injection(weighted, tao_in, alpha_in, bought)
+            after_buy, bought = result.pool_after, result.amount_out
+    step = adjust_protocol_liquidity_with_reservoirs(after_buy, tao, alpha, tao_reservoir,
+                                                     alpha_reservoir)
+    weighted = step.pool
+    if step.tao_active or step.alpha_active:
+        weighted = weighted.with_reserves(weighted.tao_reserve + step.tao_active,
+                                          weighted.alpha_reserve + step.alpha_active)
+    return Injection(weighted, step.tao_active, step.alpha_active, bought, step.tao_reservoir,
+                     step.alpha_reservoir)

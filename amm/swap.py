@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
+from typing import NamedTuple
 
 from amm import balancer as bal
 from amm.errors import (
@@ -599,6 +600,45 @@ def adjust_protocol_liquidity(pool: Pool, tao: int, alpha: int) -> tuple[Pool, i
     if weight is None:
         return pool, 0, 0
     return pool.with_tao_weight(weight), tao, alpha
+
+
+class ReservoirAdjustment(NamedTuple):
+    """What `adjust_protocol_liquidity_with_reservoirs` decided: the pool re-weighted (reserves
+    not yet changed), the price-active amounts, and what stays parked."""
+
+    pool: Pool
+    tao_active: int
+    alpha_active: int
+    tao_reservoir: int
+    alpha_reservoir: int
+
+
+def adjust_protocol_liquidity_with_reservoirs(pool: Pool, tao: int, alpha: int,
+                                              tao_reservoir: int,
+                                              alpha_reservoir: int) -> ReservoirAdjustment:
+    """The swap pallet's `adjust_protocol_liquidity` of specs 461-475 (ECONOMICS-2026
+    §4.2.4'): the offered amounts join the reservoirs (`BalancerTaoReservoir`,
+    `BalancerAlphaReservoir`), then the first of (both, alpha only, TAO only) whose weight
+    update keeps both weights in [0.01, 0.99] becomes price-active and leaves its reservoir
+    empty; if none does, everything stays parked. The order of the fallbacks is
+    `RESERVOIR_FALLBACK_ORDER`."""
+    pend_tao, pend_alpha = tao_reservoir + tao, alpha_reservoir + alpha
+    if pool.stable or pool.model == CONSTANT_PRODUCT:  # no weights: everything is active
+        return ReservoirAdjustment(pool, pend_tao, pend_alpha, 0, 0)
+    for take_tao, take_alpha in RESERVOIR_FALLBACK_ORDER:
+        t, a = (pend_tao if take_tao else 0), (pend_alpha if take_alpha else 0)
+        weight = bal.weight_after_liquidity(pool.tao_weight, pool.tao_reserve,
+                                            pool.alpha_reserve, t, a)
+        if weight is not None:
+            return ReservoirAdjustment(pool.with_tao_weight(weight), t, a, pend_tao - t,
+                                       pend_alpha - a)
+    return ReservoirAdjustment(pool, 0, 0, pend_tao, pend_alpha)
+
+
+RESERVOIR_FALLBACK_ORDER = ((True, True), (False, True), (True, False))
+"""Which parked amounts `adjust_protocol_liquidity_with_reservoirs` tries to activate, in
+order: both, then alpha alone, then TAO alone (read at swap `impls.rs @63369449`, not at a
+release tag: ECONOMICS-2026 Appendix C.9)."""
 
 
 def inject_liquidity(pool: Pool, tao: int, alpha: int) -> tuple[Pool, int, int]:

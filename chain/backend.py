@@ -275,6 +275,12 @@ class SandboxBackend(ChainBackend, Protocol):
         """Past and predicted halvings with the issuance and block emission."""
         ...
 
+    def emission_gate(self) -> dict:
+        """The emission gate at the open block (issue 16): `bar_ppb`, `rank`, the emitting
+        subnets `above` and `below` the bar, `emission_disabled`, and each subnet's
+        `pre_gate_ppb` / `share_ppb` (`chain.local.emission_gate.gate_status`)."""
+        ...
+
     def plan_advance(self, count: int, *, coarse: bool) -> bool:
         """Check that `count` blocks may be advanced (raise if not); True when emitting."""
         ...

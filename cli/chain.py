@@ -115,6 +115,7 @@ def _status(backend: SandboxBackend) -> dict:
         "accounts": counts["accounts"],
         "extrinsics": counts["extrinsics"],
         "block_author": _ss58(backend.block_author()),
+        "emission_gate": backend.emission_gate(),  # issue 16: which subnets are above the bar
     }
 
 
@@ -147,11 +148,26 @@ def status(chain_db: ChainDbOpt = None, network: NetworkOpt = "sandbox",
              if nxt else "none (emission has ended)"),
             ("Accounts / extrinsics", f"{data['accounts']:,} / {data['extrinsics']:,}"),
         ]
+        rows += _gate_rows(data["emission_gate"])
         for key, value in rows:
             table.add_row(f"[bold]{key}[/bold]", value)
         console.print(table)
 
     out.result(data, render)
+
+
+def _gate_rows(gate: dict) -> list[tuple[str, str]]:
+    """`chain status` rows for the emission gate (issue 16): the bar and the subnets at or
+    above it (they receive about half or more of their price share; those below, much less)."""
+    if not gate["above"] and not gate["below"]:
+        return [("Emission gate", "no emitting subnets")]
+    bar = f"{gate['bar_ppb'] / 1e7:.3f}% share" if gate["bar_ppb"] else "not yet computed"
+    above = ", ".join(str(n) for n in gate["above"]) or "none"
+    return [("Emission gate", f"rank {gate['rank']}, bar {bar}"),
+            (f"Above the bar ({len(gate['above'])})", above),
+            ("Below the bar", f"{len(gate['below'])} subnets"
+                              + (f" ({len(gate['emission_disabled'])} emission-disabled)"
+                                 if gate["emission_disabled"] else ""))]
 
 
 @app.command("advance")

@@ -240,6 +240,12 @@ class LocalBackend:
 
         return simulate(self.path, blocks, **options)
 
+    def emission_gate(self) -> dict:
+        from chain.local.emission_gate import gate_status
+
+        with self.chain.reading() as state:
+            return gate_status(state, self.chain.open_number())
+
     def halvings(self) -> dict:
         """Past halvings (recorded) and future ones (predicted, assuming nothing is recycled).
 

@@ -35,6 +35,7 @@ from chain.local.errors import (
     ChainPermissionDenied,
     ChainUnavailable,
     SchemaTooNew,
+    SchemaTooOld,
 )
 from chain.local.extrinsic import Call, SignedExtrinsic, sign
 from chain.local.presets import preset as get_preset
@@ -50,7 +51,9 @@ from chain.pallets import balances, sudo, system, taoctl, timestamp
 from chain.pallets import subtensor_module as sm
 from chain.pallets.storage import AccountInfo
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""1: up to issue 16; 2: today's economics (emission gate, balancer reservoirs). Opening an
+older file runs `MIGRATIONS` in order (see `_migrate`)."""
 APPLICATION_ID = 0x74616F63  # "taoc"
 DEFAULT_BUSY_TIMEOUT_S = 30.0
 
@@ -173,6 +176,8 @@ class LocalChain:
             conn.close()
             raise SchemaTooNew(f"the chain {path} has schema version {version}, newer than this "
                                f"taoctl understands ({SCHEMA_VERSION}); upgrade taoctl")
+        if version < SCHEMA_VERSION:
+            _migrate(conn, path, version)
         chain = cls(path, conn)
         chain._ensure_history()
         return chain
@@ -394,6 +399,43 @@ class LocalChain:
     def nonce(self, account: bytes) -> int:
         with self.reading() as state:
             return state.get(system.ACCOUNT, account).nonce
+
+
+# -- schema migrations (issue 16, branch gate) ------------------------------------------------------
+def _v1_to_v2(state: State) -> None:
+    """Today's economics (ECONOMICS-2026 §3.3, §3.4): nothing to rewrite. The new items read
+    as their defaults: the gate's parameters as finney's (rank 32, exponent 3), no bar yet
+    (the next block computes it: the gate is in force from then on), empty reservoirs. Blocks
+    already sealed keep the economics they were made with."""
+
+
+MIGRATIONS = {1: _v1_to_v2}
+"""schema version -> the step that brings a file of that version to the next one."""
+
+
+def _migrate(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    """Bring a chain file written by an older taoctl to `SCHEMA_VERSION`, all steps in one
+    write transaction (a kill leaves the old file as it was); refuse, saying how to start
+    fresh, when there is no path from its version."""
+    if any(v not in MIGRATIONS for v in range(version, SCHEMA_VERSION)):
+        conn.close()
+        raise SchemaTooOld(f"the chain {path} has schema version {version}, from an older taoctl "
+                           f"that this one ({SCHEMA_VERSION}) cannot migrate; start a fresh "
+                           "chain with `taoctl chain init --force` (this replaces the file) or "
+                           "give another --chain-db")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        state = State(conn)
+        for v in range(version, SCHEMA_VERSION):
+            MIGRATIONS[v](state)
+        state.flush()
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except sqlite3.DatabaseError as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.close()
+        raise _translate(exc, path) from None
 
 
 def _write_genesis(conn: sqlite3.Connection, name: str, spec: dict) -> None:

@@ -1,5 +1,6 @@
 """The coinbase: each block's TAO and alpha emission into the subnet pools, the epochs that pay it
-out, and the price EMA (`block_step.rs`, `coinbase/run_coinbase.rs`; ECONOMICS.md §2.2, §3).
+out, and the price EMA (`block_step.rs`, `coinbase/run_coinbase.rs`; ECONOMICS.md §2.2, §3, as
+updated for specs 461-475 by ECONOMICS-2026.md §3).
 
 `Run.block` is the specification: it reads top to bottom as subtensor's `block_step` from step 2
 (step 1, registration prices, is its own hook: `hooks.BLOCK_HOOKS`), with `run_coinbase`'s steps
@@ -10,17 +11,22 @@ inside, one named method each:
 - block_step 4, `run_coinbase`, in its steps:
   - 1-2, the subnets to emit to (`emits`: started, trading, open to registration). `Run` reads
     them once: no extrinsic runs inside a run of empty blocks.
-  - 3, `get_subnet_block_emissions`: the block emission shared by EMA price, weighted by
-    1 - MinerBurned, emission-disabled subnets renormalised away; with the root sell flag
-    (`coinbase_math.block_tao_emissions`, held by a property test to its reference).
+  - 3, `get_subnet_block_emissions` (ECONOMICS-2026 §3.3): the block emission shared by EMA
+    price, weighted by 1 - MinerBurned, passed through the emission gate (`emission_gate`: the
+    bar theta recomputed every 360 blocks or when unset, each share times 1/(1+(theta/s)^3),
+    renormalised), emission-disabled subnets then renormalised away (their alpha is still
+    minted, step 4); with the root sell flag (`coinbase_math.block_tao_emissions`, held by a
+    property test to its reference `emission_shares_and_bar`).
   - 4, `emit_to_subnets`, per subnet: `get_subnet_terms` caps the alpha injected at
-    `root_proportion * alpha_emission`; `inject_and_maybe_swap` re-weights the pool against the
-    pre-block reserves (`amm.adjust_protocol_liquidity`), grows the reserves, and buys alpha
-    fee-less with the TAO that cannot be injected (held as `SubnetProtocolAlpha`); then all of
-    `alpha_out` is minted into `SubnetAlphaOut` and split into the owner cut, the miners' and
+    `root_proportion * alpha_emission` (alpha issuance includes the reservoir);
+    `inject_and_maybe_swap` (§3.4) buys alpha fee-less with the TAO that cannot be injected
+    first (held as `SubnetProtocolAlpha`), then re-weights the post-buy pool for this block's
+    injection plus the balancer reservoirs and adds what can be made price-active; the rest is
+    parked in `BalancerTaoReservoir` / `BalancerAlphaReservoir` (minted, not recycled); then all
+    of `alpha_out` is minted into `SubnetAlphaOut` and split into the owner cut, the miners' and
     validators' halves and root's part (`owner_cut_and_pending`), root's part recycled when the
     moving prices sum to at most 1. Only the TAO actually credited is minted; the rest of the
-    block emission (floor dust, a rejected re-weighting) is recycled: counted in `Minted` and
+    block emission (floor dust, a failed chain buy) is recycled: counted in `Minted` and
     `Recycled` and in taoctl's `CoinbaseRecycled` ledger, so `chain check` can account for it.
   - 5-6, `drain_pending`: the epochs due (at most `MaxEpochsPerBlock` per block,
     `coinbase_math.schedule_epochs`); each drains its subnet's four accumulators, runs
@@ -165,7 +171,10 @@ class _Subnet:
               ("pending_root", sm.PENDING_ROOT), ("pending_owner", sm.PENDING_OWNER_CUT),
               ("protocol", sm.SUBNET_PROTOCOL_ALPHA), ("tao_in_em", sm.SUBNET_TAO_IN_EMISSION),
               ("alpha_in_em", sm.SUBNET_ALPHA_IN_EMISSION),
-              ("alpha_out_em", sm.SUBNET_ALPHA_OUT_EMISSION), ("excess", sm.SUBNET_EXCESS_TAO))
+              ("alpha_out_em", sm.SUBNET_ALPHA_OUT_EMISSION), ("excess", sm.SUBNET_EXCESS_TAO),
+              ("tao_reservoir", swap.BALANCER_TAO_RESERVOIR),
+              ("alpha_reservoir", swap.BALANCER_ALPHA_RESERVOIR))
+    RESERVOIRS = ("tao_reservoir", "alpha_reservoir")  # removed, not stored, at 0
 
     def __init__(self, state: State, netuid: int) -> None:
         self.netuid = netuid
@@ -180,6 +189,11 @@ class _Subnet:
         self.injected = 0  # TAO that entered SubnetTAO (TotalStake grows by it)
         self.pool_moved = False
         self._priced: tuple[amm.Pool, int] | None = None
+
+    def alpha_issuance(self) -> int:
+        """`get_alpha_issuance`: `SubnetAlphaIn + SubnetAlphaOut + BalancerAlphaReservoir`
+        (ECONOMICS-2026 §2.3: parked alpha is minted, so it counts toward the halving)."""
+        return self.pool.alpha_reserve + self.alpha_out + self.alpha_reservoir
 
     def spot_price(self) -> int:
         """`amm.spot_price` of the pool, remembered for the pool object it was computed on: the
@@ -200,7 +214,10 @@ class _Subnet:
         for name, item in self.FIELDS:
             value = getattr(self, name)
             if value != self.saved[name]:
-                state.set(item, self.netuid, value)
+                if value == 0 and name in self.RESERVOIRS:
+                    state.remove(item, self.netuid)
+                else:
+                    state.set(item, self.netuid, value)
         self.saved = {name: getattr(self, name) for name, _ in self.FIELDS}
         if self.pool.tao_weight != state.get(swap.SWAP_BALANCER, self.netuid):
             state.set(swap.SWAP_BALANCER, self.netuid, self.pool.tao_weight)
@@ -223,21 +240,29 @@ def _credit(state: State, account: bytes, amount: int) -> None:
 
 
 def inject_and_maybe_swap(sub: _Subnet, terms: cm.TermsRao) -> int:
-    """`inject_and_maybe_swap` for one subnet (ECONOMICS.md §3.4); returns the TAO credited
-    (injected + spent on the fee-less buy)."""
+    """`inject_pool_liquidity_and_swap_excess` for one subnet (ECONOMICS-2026 §3.4), in its
+    order: (1) the chain buy of the excess TAO, fee-less, on the pre-block pool; (2) this
+    block's tao_in is materialised in the subnet account; (3) the post-buy pool is re-weighted
+    for it and this block's alpha_in plus the reservoirs, and what cannot be made price-active
+    stays parked (`amm.injection.inject_and_buy`); (4) all of alpha_in is minted, the
+    price-active amounts join the reserves. Returns the TAO minted (tao_in, parked or not, and
+    the excess a successful buy spent); a failed buy's excess is left to be recycled."""
     excess = terms.excess_tao
-    step = inject_and_buy(sub.pool, terms.tao_in, terms.alpha_in, excess)
-    tao_in, bought = step.tao_in, step.bought
-    spent = tao_in + (excess if bought else 0)
+    step = inject_and_buy(sub.pool, terms.tao_in, terms.alpha_in, excess, sub.tao_reservoir,
+                          sub.alpha_reservoir)
+    bought = step.bought
+    spent = terms.tao_in + (excess if bought else 0)
     if bought:
         sub.protocol += bought
         sub.alpha_out += bought
     sub.minted += spent
-    sub.injected += tao_in
+    sub.injected += step.tao_in
+    sub.tao_reservoir, sub.alpha_reservoir = step.tao_reservoir, step.alpha_reservoir
     if step.pool is not sub.pool:
         sub.pool = step.pool
         sub.pool_moved = True
-    sub.tao_in_em, sub.alpha_in_em, sub.excess = tao_in, step.alpha_in, excess if bought else 0
+    sub.tao_in_em, sub.alpha_in_em, sub.excess = step.tao_in, step.alpha_in, \
+        excess if bought else 0
     return spent
 
 
@@ -261,6 +286,10 @@ class Run:
         self.stored_clocks = dict(self.clocks)
         self.issuance = state.get(balances.TOTAL_ISSUANCE)
         self.block_emission = state.get(sm.BLOCK_EMISSION)
+        self.gate = cm.GateParams(state.get(sm.EMISSION_GATE_BAR), state.get(sm.EMISSION_BAR_RANK),
+                                  state.get(sm.EMISSION_BAR_QUANTILE),
+                                  state.get(sm.EMISSION_GATE_EXPONENT))
+        self.stored_bar = self.gate.bar
         self.root_credit = 0
         self.recycled = 0
         self.next_epoch = self._next_epoch_block()
@@ -273,8 +302,9 @@ class Run:
         # block_step 2: the block emission
         block_emission = self.get_block_emission(number)
         if self.emitting:
-            # run_coinbase 3: its share for each subnet to emit to, and the root sell flag
-            tao_emissions, root_sell = self.get_subnet_block_emissions(block_emission)
+            # run_coinbase 3: its share for each subnet to emit to (price EMA x (1 -
+            # MinerBurned), the emission gate, emission-disabled subnets at 0), root sell flag
+            tao_emissions, root_sell = self.get_subnet_block_emissions(block_emission, number)
             # run_coinbase 4: into the pools and the pending accumulators
             spent = self.emit_to_subnets(tao_emissions, root_sell)
         else:
@@ -295,13 +325,18 @@ class Run:
         self.block_emission = emission
         return mint_amount(self.issuance)
 
-    def get_subnet_block_emissions(self, block_emission: int) -> tuple[list[int], bool]:
+    def get_subnet_block_emissions(self, block_emission: int,
+                                   number: int) -> tuple[list[int], bool]:
         """Each emitting subnet's TAO emission (U96F32 bits, in `self.emitting`'s order) and the
-        root sell flag (`coinbase_math.block_tao_emissions`)."""
+        root sell flag at block `number` (`coinbase_math.block_tao_emissions`); the emission
+        gate's bar is recomputed when due and kept in `self.gate`."""
         emitting = self.emitting
-        return cm.block_tao_emissions(
+        emissions, root_sell, bar = cm.block_tao_emissions(
             [sub.moving for sub in emitting], [sub.miner_burned for sub in emitting],
-            [sub.enabled for sub in emitting], block_emission)
+            [sub.enabled for sub in emitting], block_emission, number, self.gate)
+        if bar != self.gate.bar:
+            self.gate = self.gate._replace(bar=bar)
+        return emissions, root_sell
 
     def emit_to_subnets(self, tao_emissions: list[int], root_sell: bool,
                         blocks: int = 1) -> int:
@@ -310,7 +345,7 @@ class Run:
         emission at once for a coarse batch). Returns the TAO the pools took."""
         spent = 0
         for sub, tao_emission in zip(self.emitting, tao_emissions, strict=True):
-            issuance = sub.pool.alpha_reserve + sub.alpha_out
+            issuance = sub.alpha_issuance()
             alpha_emission = block_emission_for_issuance(issuance) if blocks == 1 else \
                 emit_blocks(issuance, blocks)
             terms = cm.subnet_terms_rao(tao_emission, alpha_emission,
@@ -318,7 +353,7 @@ class Run:
             spent += inject_and_maybe_swap(sub, terms)
             sub.alpha_out += terms.alpha_out
             sub.alpha_out_em = terms.alpha_out
-            after = sub.pool.alpha_reserve + sub.alpha_out
+            after = sub.alpha_issuance()
             split = cm.owner_cut_and_pending(
                 terms.alpha_out_bits, self.owner_cut,
                 cm.root_proportion_of(self.weighted_root, after), root_sell)
@@ -378,7 +413,7 @@ class Run:
             self.state.set(taoctl.HALVING_BLOCK, k, block)
         spent = 0
         if self.emitting:
-            tao_emissions, root_sell = self.get_subnet_block_emissions(block_emission)
+            tao_emissions, root_sell = self.get_subnet_block_emissions(block_emission, number)
             spent = self.emit_to_subnets(tao_emissions, root_sell, blocks)
         self.settle_block_emission(block_emission, spent)
         # what the batch's last block minted at, so the next block's drop records a halving
@@ -437,6 +472,9 @@ class Run:
             state.set(taoctl.RECYCLED, state.get(taoctl.RECYCLED) + self.recycled)
             state.set(taoctl.COINBASE_RECYCLED, state.get(taoctl.COINBASE_RECYCLED) + self.recycled)
         state.set(sm.BLOCK_EMISSION, self.block_emission)
+        if self.gate.bar != self.stored_bar:
+            state.set(sm.EMISSION_GATE_BAR, self.gate.bar)
+            self.stored_bar = self.gate.bar
 
 
 def run_subnet_epoch(state: State, netuid: int, block: int, last_epoch_block: int,

@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from amm.fixed import I96F32, U64F64, U96F32, Format, convert, f64_literal
+from chain.local import emission_gate as eg
 from chain.local.network_lock import storage_order
 
 __all__ = [
@@ -38,7 +39,10 @@ __all__ = [
     "MOVING_ALPHA",
     "AlphaSplit",
     "blocks_since_start_call",
+    "emission_shares_and_bar",
     "enabled_shares",
+    "GateParams",
+    "gated_shares",
     "EpochClock",
     "EpochSchedule",
     "f64_literal",
@@ -191,13 +195,54 @@ def enabled_shares(shares: Mapping[int, int], enabled: Mapping[int, bool]) -> di
     return out
 
 
+class GateParams(NamedTuple):
+    """The emission gate's storage as a block reads it (`emission_gate`): `EmissionGateBar`
+    (U64F64 bits, 0 = unset), `EmissionBarRank`, `EmissionBarQuantile`, `EmissionGateExponent`
+    (U64F64 bits)."""
+
+    bar: int = 0
+    rank: int = eg.DEFAULT_BAR_RANK
+    quantile: int = eg.DEFAULT_BAR_QUANTILE
+    exponent: int = eg.DEFAULT_GATE_EXPONENT
+
+
+def gated_shares(shares: Mapping[int, int], block: int,
+                 params: GateParams) -> tuple[dict[int, int], int]:
+    """`maybe_update_emission_gate_bar` then `apply_emission_gate` on the miner-burn-weighted
+    shares of block `block`: returns the gated, renormalised shares and the bar in force
+    (recomputed at multiples of 360 or when unset; a zero recomputation keeps the old bar)."""
+    ordered = sorted(shares)
+    values = [shares[n] for n in ordered]
+    bar = params.bar
+    if eg.bar_due(block, bar):
+        bar = eg.gate_bar(values, params.rank, params.quantile) or bar
+    return dict(zip(ordered, eg.apply_gate(values, bar, params.exponent), strict=True)), bar
+
+
+def emission_shares_and_bar(
+    moving_prices: Mapping[int, int],
+    miner_burned: Mapping[int, int] | None,
+    enabled: Mapping[int, bool] | None,
+    block: int,
+    gate: GateParams,
+) -> tuple[dict[int, int], int]:
+    """`get_shares` + `get_subnet_block_emissions`' renormalisation at spec 461-475
+    (ECONOMICS-2026 §3.3): price shares, weighted by 1 - MinerBurned and renormalised, then the
+    emission gate, then emission-disabled subnets zeroed and the rest renormalised (the gate
+    sees disabled subnets: they can hold a rank and move the bar). Returns the final U64F64
+    shares and the bar in force (`EmissionGateBar` after the block)."""
+    shares = weighted_shares(price_shares(moving_prices), miner_burned or {})
+    shares, bar = gated_shares(shares, block, gate)
+    return enabled_shares(shares, enabled or {}), bar
+
+
 def subnet_emission_shares(
     moving_prices: Mapping[int, int],
     miner_burned: Mapping[int, int] | None = None,
     enabled: Mapping[int, bool] | None = None,
 ) -> dict[int, int]:
-    """Final U64F64 share of the block's TAO emission for each emitting subnet (§3.3), HEAD's
-    rule (commit bb3591e7; the releases v3.4.6..v3.4.9 also weighted by root proportion).
+    """Final U64F64 share of the block's TAO emission for each emitting subnet WITHOUT the
+    emission gate (the spec-425 rule, HEAD bb3591e7): `emission_shares_and_bar` is today's.
 
     `moving_prices`: netuid -> U64F64 bits (`moving_alpha_price`) for the subnets to emit to.
     """
@@ -216,13 +261,14 @@ def subnet_tao_emissions(shares: Mapping[int, int], block_emission: int) -> dict
 
 
 def block_tao_emissions(moving_prices_i96f32: Sequence[int], miner_burned: Sequence[int],
-                        enabled: Sequence[bool], block_emission: int) -> tuple[list[int], bool]:
-    """One block's TAO emission per emitting subnet (U96F32 bits, in the order given) and the
-    root sell flag: `subnet_tao_emissions(subnet_emission_shares(..), block_emission)` and
-    `root_sell_flag` over `moving_alpha_price` of each stored price, the HEAD rule. The
-    coinbase runs this every block, so the three share passes work on lists with the U64F64
-    steps inlined (same truncations and saturations; a property test holds it to the
-    composition)."""
+                        enabled: Sequence[bool], block_emission: int, block: int = 0,
+                        gate: GateParams | None = None) -> tuple[list[int], bool, int]:
+    """One block's TAO emission per emitting subnet (U96F32 bits, in the order given), the
+    root sell flag and the gate bar in force: `subnet_tao_emissions` of
+    `emission_shares_and_bar(..)` (without the gate when `gate` is None: the bar is then 0)
+    and `root_sell_flag` over `moving_alpha_price` of each stored price. The coinbase runs
+    this every block, so the share passes work on lists with the U64F64 steps inlined (same
+    truncations and saturations; a property test holds it to the composition)."""
     one, top = U64F64.one, U64F64.max_bits
     prices = [moving_alpha_price(m) for m in moving_prices_i96f32]
     price_sum = sum(prices)
@@ -233,13 +279,19 @@ def block_tao_emissions(moving_prices_i96f32: Sequence[int], miner_burned: Seque
     total = min(sum(weighted), top)
     if total:
         shares = [_checked_div(U64F64, w, total) or 0 for w in weighted]
+    bar = 0
+    if gate is not None:
+        bar = gate.bar
+        if eg.bar_due(block, bar):
+            bar = eg.gate_bar(shares, gate.rank, gate.quantile) or bar
+        shares = eg.apply_gate(shares, bar, gate.exponent)
     if not all(enabled):
         total = min(sum(s for s, on in zip(shares, enabled, strict=True) if on), top)
         shares = [(_checked_div(U64F64, s, total) or 0) if on and total else 0
                   for s, on in zip(shares, enabled, strict=True)]
     emission = block_emission << 64
     return ([min(min((emission * share) >> 64, top) >> 32, _MAX_U128) for share in shares],
-            price_sum > one)
+            price_sum > one, bar)
 
 
 def root_sell_flag(moving_prices: Iterable[int]) -> bool:

@@ -80,6 +80,12 @@ class SchemaTooNew(ChainUnavailable):
     name = "SchemaTooNew"
 
 
+class SchemaTooOld(ChainUnavailable):
+    """The chain file was written by an older taoctl that this version cannot migrate."""
+
+    name = "SchemaTooOld"
+
+
 class ChainExists(ChainError):
     """`chain init` over an existing chain without --force."""
 

@@ -12,6 +12,8 @@ Preset keys read here (all optional):
   their sum). Each subnet account must already hold `tao` in the preset's `balances`.
 - `root_stakes`: [[hotkey hex, coldkey hex, tao], ...] staked on root 1:1 (SubnetTAO[0] and
   SubnetAlphaOut[0] are their sum; the root account must hold it).
+- `emission_gate_bar`: true to compute `EmissionGateBar` from the genesis shares
+  (`genesis_gate_bar`), so the emission gate is in force from the first block.
 """
 
 from __future__ import annotations
@@ -48,6 +50,24 @@ def write(state: State, spec: dict, block: int) -> None:
         state.set(sm.SUBNET_TAO, ROOT_NETUID, root_total)
         state.set(sm.SUBNET_ALPHA_OUT, ROOT_NETUID, root_total)
         state.set(sm.TOTAL_STAKE, state.get(sm.TOTAL_STAKE) + root_total)
+    if spec.get("emission_gate_bar"):
+        state.set(sm.EMISSION_GATE_BAR, genesis_gate_bar(state, block))
+
+
+def genesis_gate_bar(state: State, block: int) -> int:
+    """The emission gate's bar over the genesis subnets' shares (what the first block would
+    compute, `maybe_update_emission_gate_bar`), so a preset starts with the gate in force."""
+    from chain.local import coinbase as cb
+    from chain.local import coinbase_math as cm
+
+    emitting = [n for n in cb.all_subnets(state) if cb.emits(state, n)]
+    _, _, bar = cm.block_tao_emissions(
+        [state.get(sm.SUBNET_MOVING_PRICE, n) for n in emitting],
+        [state.get(sm.MINER_BURNED, n) for n in emitting],
+        [bool(state.get(sm.SUBNET_EMISSION_ENABLED, n)) for n in emitting], 0, block,
+        cm.GateParams(0, state.get(sm.EMISSION_BAR_RANK), state.get(sm.EMISSION_BAR_QUANTILE),
+                      state.get(sm.EMISSION_GATE_EXPONENT)))
+    return bar
 
 
 def _root(state: State) -> None:

@@ -32,6 +32,10 @@
 13. Rows decode: every row of `blocks` and `extrinsics` is well formed (`rows.py`: hashes of
    32 bytes, JSON columns that parse, whole numbers where numbers are), the open block included
    (its hash does not cover it yet).
+14. Reservoirs (issue 16, ECONOMICS-2026 §8.1.5, §8.2): every subnet account holds at least
+   `SubnetTAO + BalancerTaoReservoir` (parked TAO was minted into it: checks 1-3 then account
+   for it as issuance), reservoirs exist only for existing non-root subnets, and the
+   emission gate's bar is a share (at most 1.0).
 
 `check(chain)` returns a list of failures (empty when all hold); each is one readable line.
 """
@@ -53,7 +57,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 CHECKS = ("issuance_equals_balances", "issuance_cap", "issuance_moves", "block_links", "nonces",
           "existential_deposit", "subnet_accounts", "alpha_out", "share_pools",
-          "epoch_payouts", "storage_decodes", "database_integrity", "rows_decode")
+          "epoch_payouts", "storage_decodes", "database_integrity", "rows_decode",
+          "reservoirs")
 # -- regqueue: the subnet registration queue's escrow (ECONOMICS-2026 §6.3) ---------------------
 CHECKS += ("registration_escrow",)
 """14. Registration escrow: every queued subnet registration has its escrow row equal to its
@@ -176,6 +181,7 @@ def _check_ledger(chain: LocalChain, results: dict[str, list[str]]) -> None:
 
         pool_invariants.check_into(state, accounts, results)
         results["epoch_payouts"] += _epoch_payouts(state)
+        results["reservoirs"] += _reservoirs(state, accounts)
         # regqueue
         from chain.local.registration_queue import escrow_failures
 
@@ -316,3 +322,36 @@ def _nonces(conn, accounts: dict) -> list[str]:
         if (key,) not in accounts:
             failures.append(f"account 0x{key.hex()} sent {n} extrinsics but has no nonce")
     return failures
+
+
+# -- check 14: balancer reservoirs and the emission gate (issue 16, branch gate) ----------------
+def _reservoirs(state, accounts: dict) -> list[str]:
+    """Check 14: parked TAO sits in the subnet account beside `SubnetTAO`; reservoirs belong
+    to existing non-root subnets; the bar is a share. (TAO conservation through a block is
+    `issuance_moves`: the coinbase mints exactly what it credits to subnet accounts, reservoir
+    TAO included, and counts the rest of the block emission as recycled; a separate
+    fee-recycling term joins it there as one more entry of the Recycled ledger.)"""
+    from chain.local.accounts import subnet_account
+    from chain.pallets import swap
+    from chain.pallets.storage import AccountInfo
+
+    failures = []
+    added = {n for (n,), on in state.iter(sm.NETWORKS_ADDED) if on}
+    parked_tao = {n: amount for (n,), amount in state.iter(swap.BALANCER_TAO_RESERVOIR)}
+    parked_alpha = {n: amount for (n,), amount in state.iter(swap.BALANCER_ALPHA_RESERVOIR)}
+    for netuid in sorted(set(parked_tao) | set(parked_alpha)):
+        if netuid not in added or netuid == 0:
+            failures.append(f"subnet {netuid}: balancer reservoirs hold {parked_tao.get(netuid, 0)}"
+                            f" TAO rao and {parked_alpha.get(netuid, 0)} alpha rao, but it is "
+                            "not an existing non-root subnet")
+    for netuid in sorted(added):
+        tao = state.get(sm.SUBNET_TAO, netuid) + parked_tao.get(netuid, 0)
+        held = accounts.get((subnet_account(netuid),), AccountInfo()).free
+        if held < tao:
+            failures.append(f"subnet {netuid}: account holds {held} rao, less than SubnetTAO + "
+                            f"BalancerTaoReservoir {tao}")
+    bar = state.get(sm.EMISSION_GATE_BAR)
+    if bar > 1 << 64:
+        failures.append(f"EmissionGateBar {bar} (U64F64 bits) is above 1.0, not a share")
+    return failures
+# -- end check 14

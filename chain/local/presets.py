@@ -11,8 +11,9 @@ follow every 12 s), `balances` (hex public key -> free rao), `sudo` (hex key or 
   10.72 M TAO issued at block 7,540,000, emission 0.5 TAO per block. 0.22 M TAO after the
   halving at 3,600 TAO per day puts genesis on 2026-02-14; the next halving (15.75 M) then comes
   10,060,000 blocks later, on 2029-12-12 (see the tests). Balances: a handful of large holders,
-  128 subnets with running pools (`_mainnet_subnets`, generated from a seed) and the rest
-  staked on root by eight validators. `params`, `subnets` as dicts and `root_stakes` are read
+  128 subnets with running pools (`_mainnet_subnets`, generated from a seed; six of them
+  emission-disabled as on finney) and the rest staked on root by eight validators; the
+  emission gate as finney runs it (`MAINNET_GATE`), its bar computed at genesis. `params`, `subnets` as dicts and `root_stakes` are read
   by `chain.local.genesis`.
 """
 
@@ -90,7 +91,8 @@ def _mainnet_subnets() -> tuple[dict, list[dict], list]:
             "registered_at": rng.randint(4_920_000, 7_530_000),
             "locked": rng.randint(1, 2_000) * TAO,
             "moving_price": (moving << 32) // TAO,  # I96F32 bits
-            "burn": rng.randint(500_000, 2 * TAO), "started": True, "emission_enabled": True,
+            "burn": rng.randint(500_000, 2 * TAO), "started": True,
+            "emission_enabled": netuid not in MAINNET_EMISSION_DISABLED,
         })
         subnet_tao += tao
     held = sum(_MAINNET_HOLDERS.values())
@@ -109,6 +111,17 @@ def _key(tag: bytes, n: int) -> str:
     return hashlib.blake2b(b"taoctl/mainnet/" + tag + b"/%d" % n, digest_size=32).hexdigest()
 
 
+MAINNET_EMISSION_DISABLED = frozenset({29, 35, 36, 82, 108, 116})
+"""Subnets with `SubnetEmissionEnabled = false` on finney at spec 475 (Atlas, ECONOMICS-2026
+§3.3): they receive no TAO but their alpha is still minted and paid out."""
+
+MAINNET_GATE = {"EmissionBarRank": 32, "EmissionGateExponent": 3 << 64,
+                "EmissionBarQuantile": 13_835_058_055_282_163_712}
+"""The emission gate as finney runs it (ECONOMICS-2026 §3.3): rank 32, exponent 3; the live
+quantile 0.75 (U64F64 bits of the f64) is inert while the rank is above 0. The bar itself is
+computed at genesis from the preset's prices (`genesis.write`), so it is in force from the
+first block."""
+
 _MAINNET_BALANCES, _MAINNET_SUBNETS, _MAINNET_ROOT_STAKES = _mainnet_subnets()
 
 PRESETS: dict[str, dict] = {
@@ -126,7 +139,8 @@ PRESETS: dict[str, dict] = {
     },
     "mainnet": {
         "description": "finney-shaped: 10.72 M TAO issued, 0.5 TAO per block, next halving at "
-                       "15.75 M (about 2029-12-12)",
+                       "15.75 M (about 2029-12-12); 128 subnets, the emission gate (rank 32) "
+                       "in force, 6 emission-disabled",
         "genesis_number": 7_540_000,
         "genesis_time": _ts("2026-02-14T02:40:00"),
         "balances": _MAINNET_BALANCES,
@@ -136,7 +150,8 @@ PRESETS: dict[str, dict] = {
         "params": {"NetworkMinLockCost": 1 * TAO, "NetworkLockReductionInterval": 57_600,
                    "NetworkLastLockCost": 1_400 * TAO, "NetworkLastRegistered": 7_521_000,
                    "SubnetLimit": 128, "StartCallDelay": 50_400,
-                   "TaoWeight": 3_320_413_933_267_719_290},
+                   "TaoWeight": 3_320_413_933_267_719_290, **MAINNET_GATE},
+        "emission_gate_bar": True,
         # the first halving took effect on 2025-12-15, 440,000 blocks before genesis
         "past_halvings": {1: 7_100_000},
         "fee_schedule": "spec467",  # the post-467 fee halving (ECONOMICS-2026 §9.2)

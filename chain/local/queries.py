@@ -46,16 +46,14 @@ def pool(state: State, netuid: int) -> amm.Pool:
 
 
 def emission_shares(state: State, netuids: list[int]) -> dict[int, int]:
-    """Each subnet's share of TAO emission in parts per billion: moving price over the sum of
-    moving prices of the started, emission-enabled subnets (root and the others get 0)."""
-    weights = {}
-    for n in netuids:
-        if n == ROOT_NETUID or not state.get(sm.SUBNET_EMISSION_ENABLED, n) \
-                or state.get(sm.FIRST_EMISSION_BLOCK, n) is None:
-            continue
-        weights[n] = state.get(sm.SUBNET_MOVING_PRICE, n)
-    total = sum(weights.values())
-    return {n: (w * 10**9 // total if total else 0) for n, w in weights.items()}
+    """Each subnet's share of TAO emission in parts per billion, as the next block splits it
+    (ECONOMICS-2026 §3.3: EMA price x (1 - MinerBurned), the emission gate, emission-disabled
+    subnets at 0; `emission_gate.gate_status`); subnets that do not emit get 0."""
+    from chain.local.emission_gate import gate_status
+    from chain.pallets import system
+
+    shares = gate_status(state, state.get(system.NUMBER))["shares"]
+    return {n: shares[n]["share_ppb"] for n in netuids if n in shares}
 
 
 def subnet(state: State, netuid: int, shares: dict[int, int] | None = None) -> dict:

@@ -149,6 +149,16 @@ SUBNET_ALPHA_OUT_EMISSION = StorageItem(SM, "SubnetAlphaOutEmission", (NETUID,),
 SUBNET_TAO_IN_EMISSION = StorageItem(SM, "SubnetTaoInEmission", (NETUID,), "u64", 0)
 SUBNET_EXCESS_TAO = StorageItem(SM, "SubnetExcessTao", (NETUID,), "u64", 0)
 
+# -- emission gate (issue 16, branch gate; ECONOMICS-2026 §3.3) -----------------------------------
+# theta, U64F64 bits; 0 = never computed (recomputed at the next block)
+EMISSION_GATE_BAR = StorageItem(SM, "EmissionGateBar", (), "u128", 0)
+EMISSION_BAR_RANK = StorageItem(SM, "EmissionBarRank", (), "u16", 32)
+# U64F64 bits of the f64 0.61 (used only when the rank is 0)
+EMISSION_BAR_QUANTILE = StorageItem(SM, "EmissionBarQuantile", (), "u128",
+                                    11_252_513_884_962_826_240)
+EMISSION_GATE_EXPONENT = StorageItem(SM, "EmissionGateExponent", (), "u128", 3 << 64)  # U64F64
+# -- end emission gate ---------------------------------------------------------------------------
+
 # -- epoch scheduler ------------------------------------------------------------------------------
 LAST_EPOCH_BLOCK = StorageItem(SM, "LastEpochBlock", (NETUID,), "u64", None)  # None: not seeded
 BLOCKS_SINCE_LAST_STEP = StorageItem(SM, "BlocksSinceLastStep", (NETUID,), "u64", 0)

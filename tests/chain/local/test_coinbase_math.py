@@ -525,12 +525,20 @@ def test_subnet_terms_rao_equals_terms_of_the_root_proportion(tao, alpha_emissio
                      st.sampled_from([0, 1 << 32])),
            st.one_of(st.just(0), st.integers(0, 1 << 33), st.integers(-(2**40), 2**100)),
            st.booleans()), min_size=1, max_size=12),
-       credit=st.one_of(st.integers(0, 10**9), st.integers(0, 2**64 - 1)))
-def test_block_tao_emissions_equals_the_share_passes(subnets, credit):
-    """The coinbase's list form equals `subnet_tao_emissions(subnet_emission_shares(..))` and
-    `root_sell_flag` (netuids 1..n, in order)."""
+       credit=st.one_of(st.integers(0, 10**9), st.integers(0, 2**64 - 1)),
+       gate=st.one_of(st.none(), st.tuples(
+           st.one_of(st.just(0), st.integers(1, 2**64)), st.integers(0, 40),
+           st.one_of(st.just(11_252_513_884_962_826_240), st.integers(0, 2**65)),
+           st.one_of(st.just(3 << 64), st.integers(0, 8 << 64)))),
+       block=st.one_of(st.just(7_200), st.integers(0, 10**7)))
+def test_block_tao_emissions_equals_the_share_passes(subnets, credit, gate, block):
+    """The coinbase's list form equals `subnet_tao_emissions(emission_shares_and_bar(..))`
+    (with the gate; `subnet_emission_shares` without it) and `root_sell_flag` (netuids 1..n,
+    in order)."""
     from chain.local.coinbase_math import (
+        GateParams,
         block_tao_emissions,
+        emission_shares_and_bar,
         subnet_emission_shares,
         subnet_tao_emissions,
     )
@@ -538,13 +546,20 @@ def test_block_tao_emissions_equals_the_share_passes(subnets, credit):
     netuids = range(1, len(subnets) + 1)
     rows = list(zip(netuids, subnets, strict=True))
     prices = {n: moving_alpha_price(m) for n, (m, _, _) in rows}
-    shares = subnet_emission_shares(prices, {n: b for n, (_, b, _) in rows},
-                                    {n: on for n, (_, _, on) in rows})
+    burned = {n: b for n, (_, b, _) in rows}
+    enabled = {n: on for n, (_, _, on) in rows}
+    params = None if gate is None else GateParams(*gate)
+    if params is None:
+        shares, bar = subnet_emission_shares(prices, burned, enabled), 0
+    else:
+        shares, bar = emission_shares_and_bar(prices, burned, enabled, block, params)
     expected = subnet_tao_emissions(shares, credit)
-    got, sell = block_tao_emissions([m for m, _, _ in subnets], [b for _, b, _ in subnets],
-                                    [on for _, _, on in subnets], credit)
+    got, sell, got_bar = block_tao_emissions([m for m, _, _ in subnets],
+                                             [b for _, b, _ in subnets],
+                                             [on for _, _, on in subnets], credit, block, params)
     assert got == [expected[n] for n in netuids]
     assert sell == root_sell_flag(prices.values())
+    assert got_bar == bar
 
 
 @settings(max_examples=400, deadline=None)

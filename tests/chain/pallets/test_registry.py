@@ -45,7 +45,9 @@ STORAGE = {
         SubnetVolume SubnetworkN SubtokenEnabled TaoWeight Tempo TokenSymbol TotalHotkeyAlpha
         TotalHotkeySharesV2 TotalIssuance TotalNetworks TotalStake TransferToggle Uids
         ValidatorPermit ValidatorTrust Weights WeightsSetRateLimit WeightsVersionKey Yuma3On
-    """.split(),
+    """.split() + """
+        EmissionBarQuantile EmissionBarRank EmissionGateBar EmissionGateExponent
+    """.split(),  # the emission gate (issue 16)
     "MevShield": """
         AuthorKeys CurrentKey NextKey NextKeyExpiresAt PendingKey PendingKeyExpiresAt
     """.split(),  # mevclients
@@ -54,6 +56,7 @@ STORAGE = {
     """.split(),
     "Swap": """
         FeeRate SwapBalancer
+        BalancerAlphaReservoir BalancerTaoReservoir
     """.split(),
     "System": """
         Account Number

@@ -1,0 +1,239 @@
+"""The emission gate: only about the `EmissionBarRank` largest subnets by share receive
+meaningful TAO (ECONOMICS-2026.md §3.3, §0.0 item 6; `coinbase/subnet_emissions.rs`
+`maybe_update_emission_gate_bar`, `apply_emission_gate`, `safe_pow` at f8ff769a).
+
+Each positive share s is multiplied by the Hill gate `1 / (1 + (theta/s)^h)` and the shares
+are renormalised. theta (`EmissionGateBar`) is the `EmissionBarRank`-th largest positive
+share (rank 0: the share at which the descending cumulative sum first reaches
+`EmissionBarQuantile`), recomputed when the block is a multiple of 360 or the stored bar is 0.
+
+Arithmetic is the chain's: shares, the ratio and the gate are U64F64 (products floor,
+quotients truncate, `safe_div` gives 0 on a zero divisor or an overflow); the power is
+`exp(h * ln x)` in I32F32 through substrate-fixed's own `ln` (base-2 logarithm by repeated
+squaring, divided by a 23-bit log2(e)) and `exp` (30 Taylor terms, floors each step), so the
+gate is bit-exact, not merely close. `exp` overflowing gives 2^31 - 1 (the gate of a share far
+below the bar is then exactly 2^-31); an `ln` error (x = 0) gives 0 (gate 1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+EMISSION_BAR_UPDATE_INTERVAL = 360
+"""`EMISSION_BAR_UPDATE_INTERVAL`: blocks between two recomputations of the bar."""
+DEFAULT_BAR_RANK = 32
+DEFAULT_BAR_QUANTILE = 11_252_513_884_962_826_240
+"""`EmissionBarQuantile` default: U64F64 bits of the f64 0.61."""
+DEFAULT_GATE_EXPONENT = 3 << 64
+"""`EmissionGateExponent` default: 3.0 in U64F64."""
+
+_ONE64 = 1 << 64  # U64F64 1.0
+_U128_MAX = (1 << 128) - 1
+_ONE = 1 << 32  # I32F32 1.0
+_TWO = 2 << 32
+_I64_MAX = (1 << 63) - 1
+_I64_MIN = -(1 << 63)
+_LOG2_E = 12_102_203 << 9
+"""substrate-fixed's `LOG2_E` (I9F23: log2(e) * 2^23 floored), as I32F32 bits."""
+_E = 22_802_600 << 9
+"""substrate-fixed's `E` (I9F23), as I32F32 bits: `exp(1)` returns exactly this."""
+_EXP_OVERFLOW = (2**31 - 1) << 32
+"""What `safe_pow` uses when `exp` overflows: `I32F32::saturating_from_num(i32::MAX)`."""
+
+
+class FixedError(ArithmeticError):
+    """substrate-fixed's `Err(())` (a non-positive `ln` operand, an overflowing `exp`)."""
+
+
+# --- substrate-fixed transcendental, I32F32 ------------------------------------------------------
+def _log2_at_least_one(x: int) -> int:
+    """`log2_inner` for I32F32 bits x >= 1.0: the integer part by halving (rounding shift,
+    `rs`), then 32 fractional bits by squaring (the product floors) and halving at >= 2."""
+    result, two = 0, _TWO
+    while x >= two:
+        result += 1
+        x = (x >> 1) + (x & 1)
+    if x == _ONE:
+        return result << 32
+    for _ in range(32):
+        x = (x * x) >> 32
+        if x >= two:
+            result = (result << 1) | 1
+            x = (x >> 1) + (x & 1)
+        else:
+            result <<= 1
+    return result
+
+
+def log2_i32f32(x: int) -> int:
+    """`transcendental::log2` for I32F32 bits. Below 1.0 it is `-log2(1/x)` with the
+    reciprocal truncated; x <= 0 is an error. The chain unwraps that reciprocal, so x of 1 or 2
+    bits (1/x above I32F32's range) would panic there: `ln_operand_too_small` says what taoctl
+    does instead."""
+    if x <= 0:
+        raise FixedError("log2 of a non-positive value")
+    if x < _ONE:
+        inverse = (_ONE << 32) // x
+        if inverse > _I64_MAX:
+            raise ln_operand_too_small(x)
+        return -_log2_at_least_one(inverse)
+    return _log2_at_least_one(x)
+
+
+def ln_operand_too_small(x: int) -> FixedError:
+    """The one place taoctl departs from the chain: `ln` of 2^-32 or 2^-31 panics on chain (an
+    `unwrap` of an overflowing reciprocal). taoctl treats it as an `ln` error, which `safe_pow`
+    maps to 0 (gate 1): a ratio theta/s that small means s is over 10^9 times the bar."""
+    return FixedError(f"ln of {x} bits of I32F32 (the chain's reciprocal overflows)")
+
+
+def ln_i32f32(x: int) -> int:
+    """`transcendental::ln`: `log2(x) / LOG2_E`, the quotient truncated toward zero."""
+    numerator = log2_i32f32(x)
+    q = (abs(numerator) << 32) // _LOG2_E
+    return q if numerator >= 0 else -q
+
+
+def exp_i32f32(x: int) -> int:
+    """`transcendental::exp` for I32F32 bits: exactly 1 at 0 and `E` at 1.0; otherwise the
+    Taylor sum 1 + |x| + sum_{i=2}^{31} term_i with term_i = floor(term_{i-1} * |x|) / i
+    (truncated), checked: any overflow is an error; a negative x gives 1 / sum (truncated)."""
+    if x == 0:
+        return _ONE
+    if x == _ONE:
+        return _E
+    neg = x < 0
+    if neg:
+        x = -x
+    result = x + _ONE
+    if result > _I64_MAX:
+        raise FixedError("exp overflows")
+    term, top = x, _I64_MAX
+    for i in range(2, 32):
+        term = (term * x) >> 32
+        if term > top:
+            raise FixedError("exp overflows")
+        if term == 0:  # every later term is 0 too
+            break
+        term //= i
+        result += term
+        if result > top:
+            raise FixedError("exp overflows")
+    if neg:
+        return (_ONE << 32) // result
+    return result
+
+
+def safe_pow(value_u64f64: int, exponent_u64f64: int) -> int:
+    """`safe_pow(val, p)` (U64F64 bits in and out): `exp(I32F32(p) * ln(I32F32(val)))`.
+    Each conversion to I32F32 drops 32 fractional bits and saturates at 2^31 - 2^-32; the
+    product floors and saturates; an `ln` error gives 0, an `exp` overflow 2^31 - 1."""
+    x = min(value_u64f64 >> 32, _I64_MAX)
+    try:
+        ln = ln_i32f32(x)
+    except FixedError:
+        return 0
+    p = min(exponent_u64f64 >> 32, _I64_MAX)
+    product = max(min((p * ln) >> 32, _I64_MAX), _I64_MIN)
+    try:
+        y = exp_i32f32(product)
+    except FixedError:
+        y = _EXP_OVERFLOW
+    return 0 if y < 0 else y << 32
+
+
+# --- the bar and the gate ------------------------------------------------------------------------
+def bar_due(block: int, stored_bar: int) -> bool:
+    """`maybe_update_emission_gate_bar`'s test: recompute at multiples of 360 or when unset."""
+    return stored_bar == 0 or block % EMISSION_BAR_UPDATE_INTERVAL == 0
+
+
+def gate_bar(shares: Sequence[int], rank: int = DEFAULT_BAR_RANK,
+             quantile: int = DEFAULT_BAR_QUANTILE) -> int:
+    """theta for these shares (U64F64 bits): the `rank`-th largest positive share, or the
+    smallest positive one when fewer are positive; with rank 0, the share at which the
+    descending cumulative (saturating) sum first reaches `quantile` (zeros not skipped).
+    0 means "keep the stored bar" (the chain never stores a zero bar)."""
+    ordered = sorted(shares, reverse=True)
+    if rank > 0:
+        positive = [s for s in ordered if s > 0]
+        if not positive:
+            return 0
+        return positive[rank - 1] if len(positive) >= rank else positive[-1]
+    cumulative = crossing = 0
+    for share in ordered:
+        cumulative = min(cumulative + share, _U128_MAX)
+        crossing = share
+        if cumulative >= quantile:
+            break
+    return crossing
+
+
+@lru_cache(maxsize=4096)
+def gate(share: int, bar: int, exponent: int = DEFAULT_GATE_EXPONENT) -> int:
+    """The Hill gate of one positive share, U64F64 bits: `1 / (1 + safe_pow(bar / share, h))`
+    with `safe_div` (0 on overflow). Exactly 1/2 at share == bar. Cached: the bar holds for
+    360 blocks and a subnet whose moving price does not move keeps its share."""
+    ratio = _safe_div(bar, share)
+    denominator = min(_ONE64 + safe_pow(ratio, exponent), _U128_MAX)
+    return (_ONE64 << 64) // denominator
+
+
+def apply_gate(shares: Sequence[int], bar: int,
+               exponent: int = DEFAULT_GATE_EXPONENT) -> list[int]:
+    """`apply_emission_gate`: each positive share times its gate (the product floors), then
+    all divided by their saturating sum (truncating); a zero bar leaves the shares as they are,
+    and a sum that underflowed to 0 restores them (so no emission is stranded)."""
+    if bar <= 0:
+        return list(shares)
+    gated = [min((s * gate(s, bar, exponent)) >> 64, _U128_MAX) if s > 0 else s for s in shares]
+    total = min(sum(gated), _U128_MAX)
+    if total == 0:
+        return list(shares)
+    return [_safe_div(s, total) for s in gated]
+
+
+def _safe_div(a: int, b: int) -> int:
+    """U64F64 `safe_div`: a / b truncated, 0 on a zero divisor or a quotient out of range."""
+    if b == 0:
+        return 0
+    q = (a << 64) // b
+    return q if q <= _U128_MAX else 0
+
+
+def above_bar(share: int, bar: int) -> bool:
+    """Whether a share is at or above the bar (its gate is at least 1/2): what `chain status`
+    marks. With no bar yet every share counts as above."""
+    return bar == 0 or share >= bar
+
+
+# --- what the chain shows --------------------------------------------------------------------------
+def gate_status(state, block: int) -> dict:
+    """The gate as the next block will apply it: its storage, each emitting subnet's share
+    before and after the gate (parts per billion) and whether it is at or above the bar (the
+    bar is the stored one; the next block recomputes it first when it is due or unset)."""
+    from chain.local import coinbase as cb
+    from chain.local import coinbase_math as cm
+    from chain.pallets import subtensor_module as sm
+
+    emitting = [n for n in cb.all_subnets(state) if cb.emits(state, n)]
+    params = cm.GateParams(state.get(sm.EMISSION_GATE_BAR), state.get(sm.EMISSION_BAR_RANK),
+                           state.get(sm.EMISSION_BAR_QUANTILE),
+                           state.get(sm.EMISSION_GATE_EXPONENT))
+    prices = {n: cm.moving_alpha_price(state.get(sm.SUBNET_MOVING_PRICE, n)) for n in emitting}
+    burned = {n: state.get(sm.MINER_BURNED, n) for n in emitting}
+    enabled = {n: bool(state.get(sm.SUBNET_EMISSION_ENABLED, n)) for n in emitting}
+    weighted = cm.weighted_shares(cm.price_shares(prices), burned)
+    gated, bar = cm.gated_shares(weighted, block, params)
+    final = cm.enabled_shares(gated, enabled)
+    ppb = 10**9
+    return {
+        "bar_u64f64": bar, "bar_ppb": bar * ppb >> 64, "rank": params.rank,
+        "quantile_u64f64": params.quantile, "exponent_u64f64": params.exponent,
+        "above": [n for n in emitting if weighted[n] > 0 and above_bar(weighted[n], bar)],
+        "below": [n for n in emitting if not (weighted[n] > 0 and above_bar(weighted[n], bar))],
+        "emission_disabled": [n for n in emitting if not enabled[n]],
+        "shares": {n: {"pre_gate_ppb": weighted[n] * ppb >> 64,
+                       "share_ppb": final[n] * ppb >> 64} for n in emitting},
+    }

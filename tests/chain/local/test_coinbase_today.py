@@ -1,0 +1,156 @@
+"""Today's coinbase (ECONOMICS-2026 §3.3, §3.4, §2.3, §8): TAO conserved through the injection
+with reservoirs, alpha issuance including the parked alpha, a block-by-block day of the
+`mainnet` preset under the emission gate, and a chain file from an older taoctl."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from amm import Pool
+from amm.balancer import ACCURACY
+from chain.local import coinbase as cb
+from chain.local import coinbase_math as cm
+from chain.local.accounts import subnet_account
+from chain.local.balances import free_balance
+from chain.local.chain import LocalChain
+from chain.local.emission import block_emission_for_issuance, halving_threshold
+from chain.local.errors import SchemaTooOld
+from chain.local.invariants import check
+from chain.pallets import swap
+from chain.pallets import subtensor_module as sm
+
+TAO = 10**9
+
+
+def _bare_subnet(pool: Pool, tao_reservoir: int, alpha_reservoir: int) -> cb._Subnet:
+    sub = cb._Subnet.__new__(cb._Subnet)
+    sub.pool, sub.protocol, sub.alpha_out, sub.minted, sub.injected = pool, 0, 10**15, 0, 0
+    sub.tao_reservoir, sub.alpha_reservoir, sub.pool_moved, sub._priced = \
+        tao_reservoir, alpha_reservoir, False, None
+    return sub
+
+
+amounts = st.one_of(st.just(0), st.integers(1, 10**9), st.integers(10**9, 10**16))
+
+
+@settings(max_examples=300, deadline=None)
+@given(tao_reserve=st.integers(10**9, 10**17), alpha_reserve=st.integers(10**9, 10**18),
+       weight=st.integers(ACCURACY // 100, ACCURACY * 99 // 100), tao_in=amounts,
+       alpha_in=amounts, excess=amounts, parked_tao=amounts, parked_alpha=amounts)
+def test_tao_is_conserved_through_the_injection_with_reservoirs(
+        tao_reserve, alpha_reserve, weight, tao_in, alpha_in, excess, parked_tao, parked_alpha):
+    """minted = delta SubnetTAO + delta BalancerTaoReservoir, and the block's offer = minted +
+    recycled (the excess of a failed chain buy); alpha offered is active or parked."""
+    pool = Pool(tao_reserve, alpha_reserve, weight)
+    sub = _bare_subnet(pool, parked_tao, parked_alpha)
+    terms = cm.TermsRao(tao_in, alpha_in, 0, excess, 0)
+    spent = cb.inject_and_maybe_swap(sub, terms)
+    assert spent == sub.minted
+    delta_tao = sub.pool.tao_reserve - tao_reserve
+    assert spent == delta_tao + (sub.tao_reservoir - parked_tao)
+    recycled = tao_in + excess - spent
+    assert recycled in (0, excess)
+    bought = sub.protocol
+    assert sub.pool.alpha_reserve - alpha_reserve + bought == sub.alpha_in_em
+    assert sub.alpha_in_em + sub.alpha_reservoir == alpha_in + parked_alpha
+    assert sub.injected == sub.tao_in_em
+
+
+@pytest.fixture(scope="module")
+def mainnet(tmp_path_factory):
+    path = tmp_path_factory.mktemp("mainnet") / "m.db"
+    LocalChain.create(path, "mainnet").close()
+    return path
+
+
+def test_alpha_issuance_includes_the_reservoir_and_halves_on_schedule(mainnet, tmp_path):
+    """A subnet whose SubnetAlphaIn + SubnetAlphaOut is just under the first halving threshold
+    mints 1 alpha per block; the same subnet with parked alpha taking it over the threshold
+    mints 0.5 (ECONOMICS-2026 §2.3)."""
+    minted = {}
+    for parked in (0, 10 * TAO):
+        path = tmp_path / f"h{parked}.db"
+        path.write_bytes(mainnet.read_bytes())
+        with LocalChain.open(path) as chain:
+            with chain.writing() as state:
+                alpha_in = state.get(sm.SUBNET_ALPHA_IN, 1)
+                state.set(sm.SUBNET_ALPHA_OUT, 1, halving_threshold(1) - alpha_in - 5 * TAO)
+                if parked:
+                    state.set(swap.BALANCER_ALPHA_RESERVOIR, 1, parked)
+                    # parked alpha counts toward issuance: the bar of alpha_out is unchanged
+            chain.advance(1, block_by_block=True)
+            with chain.reading() as state:
+                minted[parked] = state.get(sm.SUBNET_ALPHA_OUT_EMISSION, 1)
+    assert minted[0] == block_emission_for_issuance(0) == TAO
+    assert minted[10 * TAO] == TAO // 2
+
+
+def test_a_day_of_the_mainnet_preset_under_the_gate(mainnet, tmp_path):
+    """7,200 blocks block by block: each enabled subnet receives the TAO share the gate gives
+    it at the start (prices move little in a day), subnets below the bar get a small fraction
+    of what those above it get, disabled subnets get none (their alpha still minted), and
+    `chain check` passes."""
+    path = tmp_path / "day.db"
+    path.write_bytes(mainnet.read_bytes())
+    with LocalChain.open(path) as chain:
+        gate = None
+        with chain.reading() as state:
+            from chain.local.emission_gate import gate_status
+
+            gate = gate_status(state, chain.open_number())
+            before = {n: free_balance(state, subnet_account(n)) for n in gate["shares"]}
+            out_before = {n: state.get(sm.SUBNET_ALPHA_OUT, n) for n in gate["shares"]}
+        chain.advance(7_200, block_by_block=True)
+        with chain.reading() as state:
+            got = {n: free_balance(state, subnet_account(n)) - before[n] for n in before}
+            out_after = {n: state.get(sm.SUBNET_ALPHA_OUT, n) for n in before}
+        assert not any(check(chain).values()), check(chain)
+    total = sum(got.values())
+    assert 0.99 * 3_600 * TAO <= total <= 3_600 * TAO  # 0.5 TAO per block, a little recycled
+    for n in gate["emission_disabled"]:
+        assert got[n] == 0 and out_after[n] > out_before[n]
+    above, below = gate["above"], [n for n in gate["below"] if n not in gate["emission_disabled"]]
+    assert len(above) == 32 and len(below) == 128 - 32 - len(gate["emission_disabled"])
+    for n, share in gate["shares"].items():
+        if share["share_ppb"] > 10**6:  # at least 0.1%: within 5% of the formula's share
+            assert abs(got[n] / total - share["share_ppb"] / 1e9) <= 0.05 * share["share_ppb"] / 1e9
+    mean_above = sum(got[n] for n in above) / len(above)
+    mean_below = sum(got[n] for n in below) / len(below)
+    predicted = (sum(gate["shares"][n]["share_ppb"] for n in below) / len(below)) / \
+        (sum(gate["shares"][n]["share_ppb"] for n in above) / len(above))
+    assert mean_below < 0.2 * mean_above
+    assert abs(mean_below / mean_above - predicted) <= 0.1 * predicted
+
+
+def test_a_chain_from_an_older_taoctl_is_migrated_on_open(mainnet, tmp_path):
+    path = tmp_path / "old.db"
+    path.write_bytes(mainnet.read_bytes())
+    conn = sqlite3.connect(path)
+    conn.execute("DELETE FROM storage WHERE item LIKE 'SubtensorModule.Emission%'")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    with LocalChain.open(path) as chain:
+        assert chain.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        chain.advance(3, block_by_block=True)
+        with chain.reading() as state:
+            assert state.get(sm.EMISSION_GATE_BAR) > 0  # computed by the first block
+        assert not any(check(chain).values())
+
+
+def test_a_chain_too_old_to_migrate_is_refused_with_how_to_start_fresh(mainnet, tmp_path):
+    path = tmp_path / "ancient.db"
+    path.write_bytes(mainnet.read_bytes())
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 0")
+    conn.commit()
+    conn.close()
+    with pytest.raises(SchemaTooOld, match="chain init --force"):
+        LocalChain.open(path)
+    conn = sqlite3.connect(path)  # nothing changed
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 0
+    conn.close()

@@ -1,0 +1,211 @@
+"""The emission gate as the chain computes it (ECONOMICS-2026 §3.3, §0.0 item 6, Appendix B):
+hand-worked values of substrate-fixed's I32F32 `ln`/`exp`, the gate at, above and below the
+bar, the bar's two modes, and the shares' properties."""
+
+import math
+from fractions import Fraction
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chain.local import emission_gate as eg
+from chain.local.coinbase_math import GateParams, gated_shares
+
+ONE64 = 1 << 64
+ONE32 = 1 << 32
+
+
+# --- substrate-fixed ln / exp, worked by hand ----------------------------------------------------
+def test_log2_of_powers_of_two_is_exact():
+    assert eg.log2_i32f32(ONE32) == 0
+    assert eg.log2_i32f32(2 * ONE32) == ONE32  # one halving, then x == 1: the integer alone
+    assert eg.log2_i32f32(8 * ONE32) == 3 * ONE32
+    assert eg.log2_i32f32(ONE32 // 2) == -ONE32  # below 1: -log2(1/x)
+
+
+def test_ln_divides_by_the_23_bit_log2_e():
+    # ln 2 = 1.0 / (12102203 / 2^23), the quotient truncated in I32F32
+    assert eg.ln_i32f32(2 * ONE32) == (ONE32 << 32) // (12_102_203 << 9)
+    assert eg.ln_i32f32(ONE32) == 0
+    assert eg.ln_i32f32(ONE32 // 2) == -((ONE32 << 32) // (12_102_203 << 9))
+
+
+def test_exp_special_cases_and_series():
+    assert eg.exp_i32f32(0) == ONE32
+    assert eg.exp_i32f32(ONE32) == 22_802_600 << 9  # the I9F23 constant e, not the series
+    # exp(2^-32): 1 + x, every later term floors to 0
+    assert eg.exp_i32f32(1) == ONE32 + 1
+    # exp(-x) is the truncated reciprocal of exp(x)
+    assert eg.exp_i32f32(-2 * ONE32) == (ONE32 << 32) // eg.exp_i32f32(2 * ONE32)
+
+
+def test_exp_overflow_and_ln_of_zero_are_errors():
+    import pytest
+
+    with pytest.raises(eg.FixedError):
+        eg.exp_i32f32(30 * ONE32)  # e^30 > 2^31
+    with pytest.raises(eg.FixedError):
+        eg.ln_i32f32(0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.floats(min_value=1e-6, max_value=2e9))
+def test_ln_is_close_to_the_real_logarithm(value):
+    """23 bits of log2(e) limit ln to about 1.3e-8 relative (plus 2^-32 absolute)."""
+    x = int(value * ONE32)
+    if x < 3:
+        return
+    got = eg.ln_i32f32(x) / ONE32
+    want = math.log(x / ONE32)
+    assert abs(got - want) <= 2e-8 * abs(want) + 2e-9
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.floats(min_value=-20, max_value=9))
+def test_exp_is_close_to_the_real_exponential(value):
+    x = int(value * ONE32)
+    if x == ONE32:  # exp(1) is the 23-bit constant e (test_exp_special_cases_and_series)
+        return
+    want = math.exp(x / ONE32)
+    got = eg.exp_i32f32(x) / ONE32
+    assert abs(got - want) <= 1e-8 * want + 4e-9 * max(1.0, 1 / want) * want + 2 ** -31
+
+
+# --- the gate (Appendix B) ----------------------------------------------------------------------
+def test_gate_is_exactly_one_half_at_the_bar():
+    for bar in (1, ONE64 // 32, ONE64 // 7, ONE64 - 1):
+        assert eg.gate(bar, bar) == ONE64 // 2
+
+
+def test_gate_at_half_and_twice_the_bar_is_one_ninth_and_eight_ninths():
+    bar = ONE64 // 32
+    below, above = eg.gate(bar // 2, bar), eg.gate(bar * 2, bar)
+    assert abs(Fraction(below, ONE64) - Fraction(1, 9)) < Fraction(1, 10**8)
+    assert abs(Fraction(above, ONE64) - Fraction(8, 9)) < Fraction(1, 10**8)
+    # hand-worked: (2)^3 = exp(3 * ln 2) in I32F32, then 1 / (1 + that) in U64F64
+    ln2 = (ONE32 << 32) // (12_102_203 << 9)
+    cube = eg.exp_i32f32(3 * ln2) << 32
+    assert below == (ONE64 << 64) // (ONE64 + cube)
+
+
+def test_gate_far_below_the_bar_is_exactly_two_to_the_minus_31():
+    """(theta/s)^3 overflows exp, which then reads as 2^31 - 1: 1 / (1 + 2^31 - 1) = 2^-31."""
+    bar = ONE64 // 4
+    assert eg.gate(bar // 10**4, bar) == ONE64 >> 31
+
+
+def test_gate_far_above_the_bar_is_exactly_one():
+    """theta/s under 2^-32 becomes 0 in I32F32, ln fails, safe_pow gives 0: gate 1."""
+    assert eg.gate(ONE64 // 2, ONE64 >> 40) == ONE64
+
+
+def test_tiny_ratio_where_the_chain_would_panic_is_gate_one():
+    # theta/s of 2 bits of I32F32: the chain's reciprocal overflows; taoctl: gate 1
+    share = ONE64 // 2
+    bar = (2 << 32) * share >> 64  # ratio 2^-31
+    assert eg.gate(share, bar) == ONE64
+
+
+# --- the bar --------------------------------------------------------------------------------------
+def test_bar_by_rank_is_the_nth_largest_positive_share():
+    shares = [5, 0, 9, 7, 3, 0]
+    assert eg.gate_bar(shares, rank=2) == 7
+    assert eg.gate_bar(shares, rank=4) == 3
+    assert eg.gate_bar(shares, rank=10) == 3  # fewer positive: the smallest positive
+    assert eg.gate_bar([0, 0], rank=3) == 0
+
+
+def test_bar_by_quantile_when_the_rank_is_zero():
+    q = eg.DEFAULT_BAR_QUANTILE  # 0.61
+    shares = [ONE64 * 40 // 100, ONE64 * 30 // 100, ONE64 * 20 // 100, ONE64 * 10 // 100]
+    assert eg.gate_bar(shares, rank=0, quantile=q) == ONE64 * 30 // 100  # 0.4 + 0.3 >= 0.61
+    assert eg.gate_bar(shares, rank=0, quantile=ONE64 // 2) == ONE64 * 30 // 100
+    assert eg.gate_bar(shares, rank=0, quantile=ONE64 * 2) == ONE64 * 10 // 100  # never reached
+
+
+def test_quantile_default_is_the_f64_061():
+    from amm.fixed import U64F64, f64_literal
+
+    assert eg.DEFAULT_BAR_QUANTILE == f64_literal("0.61", U64F64) == 11_252_513_884_962_826_240
+
+
+def test_bar_is_recomputed_every_360_blocks_or_when_unset():
+    shares = {1: ONE64 // 2, 2: ONE64 // 4, 3: ONE64 // 4}
+    stale = GateParams(bar=ONE64 // 8, rank=1)
+    _, bar = gated_shares(shares, 361, stale)
+    assert bar == ONE64 // 8  # frozen between updates
+    _, bar = gated_shares(shares, 720, stale)
+    assert bar == ONE64 // 2
+    _, bar = gated_shares(shares, 361, GateParams(bar=0, rank=2))
+    assert bar == ONE64 // 4
+
+
+# --- properties of the gated shares ---------------------------------------------------------------
+share_lists = st.lists(st.one_of(st.just(0), st.integers(1, ONE64)), min_size=1, max_size=40)
+
+
+def _normalised(raw):
+    total = sum(raw)
+    if total == 0:
+        return raw
+    return [(r << 64) // total for r in raw]
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw=share_lists, rank=st.integers(0, 40), block=st.integers(0, 10**6))
+def test_gated_shares_sum_to_one_or_zero(raw, rank, block):
+    shares = _normalised(raw)
+    out, _ = gated_shares(dict(enumerate(shares, 1)), block, GateParams(rank=rank))
+    total = sum(out.values())
+    if sum(shares) == 0:
+        assert total == 0
+    else:  # each quotient truncates: at most one unit of 2^-64 lost per subnet
+        assert ONE64 - len(shares) <= total <= ONE64
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw=share_lists, rank=st.integers(0, 40))
+def test_a_gated_share_exceeds_its_raw_share_only_by_the_renormalisation(raw, rank):
+    """gated_i = s_i g_i / sum_j s_j g_j <= s_i / sum_j s_j g_j: a subnet gains only by the
+    renormalisation (the total the gate removed), never by its own gate (g <= 1)."""
+    shares = _normalised(raw)
+    if sum(shares) == 0:
+        return
+    bar = eg.gate_bar(shares, rank)
+    out = eg.apply_gate(shares, bar)
+    gated_total = sum(min((s * eg.gate(s, bar)) >> 64, 2**128 - 1) if s else 0 for s in shares)
+    if gated_total == 0:
+        assert out == shares
+        return
+    for s, g in zip(shares, out, strict=True):
+        assert g <= (s << 64) // gated_total + 1
+        if s == 0:
+            assert g == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(raw=st.lists(st.integers(1, ONE64), min_size=33, max_size=128))
+def test_subnets_below_the_bar_get_a_small_fraction_of_their_share(raw):
+    """With rank 32: a subnet at half the bar keeps at most ~1/9 of its pre-gate weight
+    relative to one at the bar (gate 1/9 vs 1/2), as the formula says."""
+    shares = _normalised(raw)
+    bar = eg.gate_bar(shares, 32)
+    above = sum(1 for s in shares if s >= bar)
+    assert above >= 32 or above == len([s for s in shares if s > 0])
+    for s in shares:
+        g = eg.gate(s, bar)
+        if 0 < s and s * 2 <= bar:
+            assert g <= ONE64 // 9 + ONE64 // 10**7
+        if bar <= s <= 500 * bar:
+            assert g >= ONE64 // 2
+
+
+def test_a_share_a_thousand_times_the_bar_overflows_exp_as_on_chain():
+    """exp(-x) is 1/exp(x), and exp(x) overflows I32F32 (checked_mul) for x above about 20.8:
+    theta/s under about 1/1000 makes 3 ln(theta/s) < -20.8, safe_pow then reads 2^31 - 1 and
+    the gate is 2^-31, as for a share far BELOW the bar. This follows the code as read
+    (subnet_emissions.rs @f8ff769a, substrate-fixed transcendental.rs); ECONOMICS-2026 says
+    "gate 1" for such shares, which holds only once theta/s < 2^-32."""
+    bar = ONE64 >> 12
+    assert eg.gate(bar * 500, bar) > ONE64 * 99 // 100
+    assert eg.gate(bar * 2000, bar) == ONE64 >> 31
