@@ -54,6 +54,7 @@ class Injection(NamedTuple):
     bought: int  # alpha the excess TAO bought (0: no buy, or it failed)
     tao_reservoir: int = 0  # `BalancerTaoReservoir` after the step
     alpha_reservoir: int = 0  # `BalancerAlphaReservoir` after the step
+    paid_in: int | None = None  # TAO the buy consumed when a partial fill left some unspent
 
 
 def inject_and_buy(pool: Pool, tao: int, alpha: int, excess: int, tao_reservoir: int = 0,
@@ -116,7 +117,7 @@ def _buy(weight: int, tao_reserve: int, alpha_reserve: int, amount: int):
 def _generic(pool: Pool, tao: int, alpha: int, excess: int, tao_reservoir: int = 0,
              alpha_reservoir: int = 0) -> Injection:
     """The same step through the public calls (any pool model): the reference."""
-    bought, after_buy = 0, pool
+    bought, after_buy, paid_in = 0, pool, None
     if excess > 0:
         try:
             result = swap(pool, BUY, excess, drop_fees=True)
@@ -124,6 +125,7 @@ def _generic(pool: Pool, tao: int, alpha: int, excess: int, tao_reservoir: int =
             result = None
         if result is not None:
             after_buy, bought = result.pool_after, result.amount_out
+            paid_in = result.amount_in if result.amount_in < excess else None
     step = adjust_protocol_liquidity_with_reservoirs(after_buy, tao, alpha, tao_reservoir,
                                                      alpha_reservoir)
     weighted = step.pool
@@ -131,4 +133,4 @@ def _generic(pool: Pool, tao: int, alpha: int, excess: int, tao_reservoir: int =
         weighted = weighted.with_reserves(weighted.tao_reserve + step.tao_active,
                                           weighted.alpha_reserve + step.alpha_active)
     return Injection(weighted, step.tao_active, step.alpha_active, bought, step.tao_reservoir,
-                     step.alpha_reservoir)
+                     step.alpha_reservoir, paid_in)

@@ -252,6 +252,13 @@ class ChainBackend(Protocol):
         """Release the connection."""
         ...
 
+    # -- history (issue 17: `--at-block`) --------------------------------------------------------
+    def at(self, block: int) -> ChainBackend:
+        """A read-only backend answering every read as of sealed block `block`: the sandbox
+        from its kept history, a node from its state at that block's hash (an archive node).
+        `StateDiscarded` when that state is no longer kept."""
+        ...
+
 
 @runtime_checkable
 class SandboxBackend(ChainBackend, Protocol):

@@ -143,6 +143,10 @@ REFUSALS: dict[str, str] = {
         MinAllowedUidsGreaterThanCurrentUids MinAllowedUidsGreaterThanMaxAllowedUids
         MaxAllowedUidsLessThanMinAllowedUids MaxAllowedUidsGreaterThanDefaultMaxAllowedUids
     """,
+    "Proxy": """
+        TooMany NotFound NotProxy Unproxyable Duplicate NoPermission Unannounced NoSelfProxy
+        CallFiltered
+    """,  # proxyhatch: pallet_subtensor_proxy (spec 461); CallFiltered is frame_system's
     "Newer": """
         RegistrationPriceLimitExceeded NotEnoughBalanceToPayLockCost SwapInputTooLarge
         InvalidPool InvalidWeights

@@ -75,3 +75,73 @@ def offline_call_data(call: Call) -> bytes:
     from chain.remote import call_hex
 
     return bytes.fromhex(call_hex(call.pallet, call.name, call.args)[2:])
+
+
+# -- proxyhatch: the Proxy pallet's rules, for --proxy-for's pre-check ----------------------------
+def proxy_types() -> tuple[str, ...]:
+    """Spec 461's ProxyType variants, in order (`chain.rules.proxy`)."""
+    from chain.rules.proxy import PROXY_TYPES
+
+    return PROXY_TYPES
+
+
+def proxy_permits(definitions: list, delegate: bytes, proxy_type: str | None,
+                  call: Call) -> tuple[str | None, str | None]:
+    """(the proxy type that matched, or None; the refusal's name, or None) for `delegate`
+    dispatching `call` through a real account whose Proxies list is `definitions`."""
+    from chain.rules.proxy import allows, find
+
+    found = find(definitions, delegate, proxy_type)
+    if found is None:
+        return None, "NotProxy"
+    kind = str(found["proxy_type"])
+    if not allows(kind, call.pallet, call.name, dict(call.args)):
+        return kind, "CallFiltered"
+    return kind, None
+
+
+def error_docs(spec: int = 461) -> dict[str, list[tuple[str, str]]]:
+    """Every error name of runtime `spec`'s recorded metadata -> [(pallet, its doc text)],
+    with frame_system's DispatchError variants (Token, Arithmetic, ...) under "System"."""
+    from chain.substrate.metadata import from_bytes, read_hex
+
+    md = from_bytes(read_hex(f"metadata_v14_spec{spec}.hex"))
+    found: dict[str, list[tuple[str, str]]] = {}
+    for pallet, p in md.pallets.items():
+        for v in md.variants(p["error"]):
+            found.setdefault(v["name"], []).append((pallet, " ".join(v.get("docs") or [])))
+    outer = {("sp_runtime", "DispatchError"): "System", ("sp_runtime", "TokenError"): "Token",
+             ("sp_runtime", "ArithmeticError"): "Arithmetic",
+             ("sp_runtime", "TransactionalError"): "Transactional"}
+    for ty in md.registry.types.values():
+        where = outer.get(tuple(ty.get("path") or ()))
+        if where is None or "variant" not in ty["def"]:
+            continue
+        for v in ty["def"]["variant"]["variants"]:
+            if where == "System" and v["fields"]:
+                continue  # Module, Token, Arithmetic, ...: the families listed on their own
+            found.setdefault(v["name"], []).append((where, " ".join(v.get("docs") or [])))
+    return found
+
+
+def declared_item(item_id: str) -> tuple[tuple[str, ...], str] | None:
+    """(key kinds, value kind) of a storage item taoctl declares ("Pallet.Name"), or None."""
+    from chain.pallets.registry import REGISTRY
+
+    item = REGISTRY.get(item_id)
+    return None if item is None else (item.keys, item.value)
+
+
+def declared_call(call_id: str) -> dict[str, str] | None:
+    """The argument kinds, in order, of a call taoctl declares ("Pallet.name"), or None."""
+    from chain.pallets.registry import CALLS
+
+    decl = CALLS.get(call_id)
+    return None if decl is None else dict(decl.params)
+
+
+def declared_names() -> tuple[list[str], list[str]]:
+    """Every declared storage item and call id (for "did you mean")."""
+    from chain.pallets.registry import CALLS, REGISTRY
+
+    return sorted(REGISTRY), sorted(CALLS)

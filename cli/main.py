@@ -31,13 +31,19 @@ GROUPS: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "chain": (("cli.chain",), "The bundled sandbox chain: init, status, advance, check."),
     "subnet": (("cli.subnet",), "Subnets: list, create, register neurons, prices, metagraph."),
-    "stake": (("cli.stake", "cli.yields"),
+    "stake": (("cli.stake", "cli.yields", "cli.stake_chart"),
               "Stake and unstake through the subnet pools, slippage shown first."),
     "portfolio": (("cli.portfolio",), "Cost basis, value and P&L of a coldkey's positions."),
     "weights": (("cli.weights",), "Set and show validator weights."),
     "simulate": (("cli.simulate",), "Run a copy of the chain forward and report earnings."),
+    "query": (("cli.query",), "Read any storage item by subtensor's names."),  # proxyhatch
+    "call": (("cli.call",), "Sign and submit any call by subtensor's names."),  # proxyhatch
+    "explain": (("cli.explain",), "What a chain error means and what to do."),  # proxyhatch
+    "proxy": (("cli.proxy",), "Proxies: let another account stake for a coldkey."),  # proxyhatch
     "node": (("cli.node",), "Serve the sandbox chain as a Substrate JSON-RPC node."),
     "walkthrough": (("cli.walkthrough",), "A guided tour of the main job on a fresh dev chain."),
+    # -- watch (issue 17) --
+    "watch": (("cli.watch",), "Live views refreshed every block: positions, metagraph, prices."),
 }
 # btcli's group aliases, accepted but not listed.
 ALIASES = {"w": "wallet", "wallets": "wallet", "st": "stake", "s": "subnet", "subnets": "subnet",

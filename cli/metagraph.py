@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import typer
 
-from cli.netopts import ChainDbOpt, NetworkOpt
+from cli.netopts import AtBlockOpt, ChainDbOpt, NetworkOpt
 from cli.output import JsonOpt, Output
 from cli.stakeopts import NetuidOpt
 from cli.walletopts import WalletPathOpt
@@ -73,6 +73,7 @@ def metagraph(
     netuid: NetuidOpt = None,
     network: NetworkOpt = "sandbox",
     chain_db: ChainDbOpt = None,
+    at_block: AtBlockOpt = None,
     wallet_path: WalletPathOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -84,7 +85,7 @@ def metagraph(
 
     out = Output(json_out)
     n = parse_netuid(netuid if netuid is not None else out.prompt("Netuid", what="--netuid"))
-    backend = open_backend(network, chain_db)
+    backend = open_backend(network, chain_db, at_block=at_block)
     try:
         require_subnet(backend, n)
         info = subnet_info(backend, n)

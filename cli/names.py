@@ -111,3 +111,23 @@ def for_wallets(wallet_path: str | None) -> Names:
 
         wallet_path = wallet_defaults()["path"][0]
     return Names.scan(wallet_path)
+
+
+def coldkey_targets(wallet_name: str | None, wallet_path: str | None, ss58: str | None,
+                    all_wallets: bool) -> tuple[Names, list[tuple[str | None, str]]]:
+    """The names under the wallets directory and the coldkeys a view is about, as (wallet
+    name or None, ss58): `--ss58`, every wallet (`--all`), or the chosen wallet."""
+    from cli.wallet_chain import AddressError, decode_address
+    from cli.walletopts import resolve_wallet
+
+    wallet = resolve_wallet(wallet_name, wallet_path, None)
+    names = Names.scan(wallet.path)
+    if ss58:
+        decode_address(ss58, what="--ss58")
+        return names, [(names.name(ss58), ss58)]
+    if all_wallets:
+        targets = sorted(((w, a) for a, w in names.coldkeys.items()), key=lambda t: t[0] or "")
+        if not targets:
+            raise AddressError(f"no wallet with a readable coldkeypub.txt under {wallet.path}")
+        return names, targets
+    return names, [(wallet.name, wallet.coldkeypub_ss58)]

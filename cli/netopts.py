@@ -210,8 +210,43 @@ def open_sandbox_backend(network: str, chain_db: Path | None, what: str) -> Sand
 
 
 def open_backend(network: str = SANDBOX, chain_db: Path | None = None, *,
-                 timeout: float | None = None, period: int | None = None) -> ChainBackend:
-    """The `ChainBackend` for these options: the bundled chain, or a remote node."""
+                 timeout: float | None = None, period: int | None = None,
+                 at_block: int | None = None) -> ChainBackend:
+    """The `ChainBackend` for these options: the bundled chain, or a remote node; with
+    `at_block`, that backend as of the sealed block (`at_past_block`)."""
+    backend = _open_backend(network, chain_db, timeout=timeout, period=period)
+    return backend if at_block is None else at_past_block(backend, at_block)
+
+
+# -- `--at-block B` (issue 17): every read command, one option, one resolution path ------------
+AtBlockOpt = Annotated[
+    int | None,
+    typer.Option("--at-block", min=0, show_default=False, metavar="BLOCK",
+                 help="Read the chain as it was at this sealed block (the sandbox's kept "
+                 "history, see `taoctl chain history`; on a real network an archive node)."),
+]
+
+
+class BadAtBlock(ValueError):
+    """An --at-block that names no sealed block."""
+
+    name = "UsageError"
+    exit_code = EXIT_USAGE
+
+
+def at_past_block(backend: ChainBackend, block: int) -> ChainBackend:
+    """The backend's read-only view at `block` (the contract's `at`); a block not sealed yet
+    is a usage error, a block older than the kept history `StateDiscarded` naming it."""
+    try:
+        return backend.at(block)
+    except ValueError as exc:
+        if getattr(exc, "exit_code", None) is not None:
+            raise
+        raise BadAtBlock(f"--at-block {block}: {exc}") from None
+
+
+def _open_backend(network: str, chain_db: Path | None, *, timeout: float | None,
+                  period: int | None) -> ChainBackend:
     url = remote_url(network)
     if url is None:
         from chain.factory import open_sandbox

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.netopts import ChainDbOpt, NetworkOpt
+from cli.netopts import AtBlockOpt, ChainDbOpt, NetworkOpt
 from cli.output import JsonOpt, Output
 from cli.walletopts import WalletNameOpt, WalletPathOpt
 
@@ -37,30 +37,17 @@ def overview(
                                              show_default=False)] = None,
     network: NetworkOpt = "sandbox",
     chain_db: ChainDbOpt = None,
+    at_block: AtBlockOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """A coldkey at a glance: free balance, every position (spot value, exit value, earned)
     and the hotkeys' registrations (UID, incentive, dividends, emission)."""
-    from cli.names import Names
+    from cli.names import coldkey_targets
     from cli.netopts import open_backend
-    from cli.wallet_chain import AddressError, decode_address
-    from cli.walletopts import resolve_wallet
 
     out = Output(json_out)
-    path = resolve_wallet(wallet_name, wallet_path, None).path
-    names = Names.scan(path)
-    targets: list[tuple[str | None, str]]
-    if ss58:
-        decode_address(ss58, what="--ss58")
-        targets = [(names.name(ss58), ss58)]
-    elif all_wallets:
-        targets = sorted(((w, a) for a, w in names.coldkeys.items()), key=lambda t: t[0])
-        if not targets:
-            raise AddressError(f"no wallet with a readable coldkeypub.txt under {path}")
-    else:
-        wallet = resolve_wallet(wallet_name, wallet_path, None)
-        targets = [(wallet.name, wallet.coldkeypub_ss58)]
-    backend = open_backend(network, chain_db)
+    names, targets = coldkey_targets(wallet_name, wallet_path, ss58, all_wallets)
+    backend = open_backend(network, chain_db, at_block=at_block)
     try:
         block = backend.block_info().number
         wallets = [_one(backend, names, name, address) for name, address in targets]
@@ -74,8 +61,7 @@ def overview(
 
 
 def _one(backend: ChainBackend, names: Names, name: str | None, address: str) -> dict:
-    from cli.staking_view import totals
-    from cli.staking_view import positions
+    from cli.staking_view import positions, totals
     from cli.wallet_chain import decode_address
 
     coldkey = decode_address(address, what="the coldkey")

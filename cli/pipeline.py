@@ -13,17 +13,24 @@ refusal (`{"error", "why", "largest_passing_rao"}`: subtensor's error name, its 
 the largest amount that would pass within the tolerance where one can be said) and the command
 exits 4 after printing it. Without --dry-run a refusal stops before signing with the chain's
 error (exit 4); a call the chain includes but fails is the same error, from the receipt.
+--proxy-for ADDRESS [--proxy-type T] (every command signed by a coldkey): the wallet's coldkey
+acts as a proxy of ADDRESS. The command reads and quotes for ADDRESS (`Signing.wallet` gives
+a wallet whose coldkeypub is ADDRESS); `submit` wraps each call in `Proxy.proxy(real,
+force_proxy_type, call)`, signed and paid by the proxy; the dry run shows the wrapped call, who
+pays the fee and whether the chain's Proxies list allows it; the receipt is the inner call's
+outcome from `ProxyExecuted` (an included proxy whose inner call failed exits 4 and says so).
 Light module: stdlib and typer only at import.
 """
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -41,6 +48,14 @@ from cli.walletopts import (
 
 if TYPE_CHECKING:
     from chain.backend import Call, CallQuote, ChainBackend, Receipt, Signer
+
+
+MevShieldOpt = Annotated[
+    bool,
+    typer.Option("--mev-shield/--no-mev-shield",
+                 help="Through a node whose runtime has the MEV shield: send stake trades and "
+                      "subnet creations encrypted to the next block's author (default on)."),
+]
 
 
 def chain_refusal(error: str, message: str) -> Exception:
@@ -66,10 +81,18 @@ def call_quote(backend: ChainBackend, origin: bytes, call: Call, **amounts: Any)
     answer = verdict(backend, origin, call)
     doc = {"call": call.id, "args": _plain(call.args),
            "fee_rao": backend.estimate_fee(origin, call), **amounts,
+           **_shielded(backend, call),
            "chain": answer.to_json(),
            "refusal": None if answer.success else refusal(answer.error or "DispatchError",
                                                             answer.message)}
     return doc
+
+
+def _shielded(backend: ChainBackend, call: Call) -> dict:
+    """`{"mev_shield": True}` when the backend sends the call through the MEV shield (a node
+    whose runtime has it; the fee quoted then includes the carrier's)."""
+    shields = getattr(backend, "shields", None)
+    return {"mev_shield": True} if shields is not None and shields(call) else {}
 
 
 def show_dry_run(out: Output, doc: dict, render: Callable[[Any], None]) -> None:
@@ -81,7 +104,8 @@ def show_dry_run(out: Output, doc: dict, render: Callable[[Any], None]) -> None:
 
 def refused(doc: dict) -> bool:
     quotes = doc.get("quotes") or [doc.get("quote") or {}]
-    return any(isinstance(q, dict) and q.get("refusal") for q in [doc, *quotes])
+    return any(isinstance(q, dict) and q.get("refusal")
+               for q in [doc, *quotes, doc.get("proxy")])
 
 
 def refuse_unless_dry_run(doc: dict, what: str) -> None:
@@ -92,22 +116,125 @@ def refuse_unless_dry_run(doc: dict, what: str) -> None:
 
 
 def submit(out: Output, backend: ChainBackend, signer: Signer, call: Call) -> Receipt:
-    """Sign, submit, wait for the receipt; a failed call raises its chain error (exit 4)."""
-    with out.status(f"Submitting {call.name}..."):
-        receipt = backend.submit(backend.sign(signer, call))
+    """Sign, submit, wait for the receipt; a failed call raises its chain error (exit 4).
+    A proxy signer's call goes wrapped in Proxy.proxy; its receipt is the inner call's."""
+    proxied = isinstance(signer, ProxySigner)
+    sent = proxy_call(backend, call, signer.real, signer.proxy_type) if isinstance(
+        signer, ProxySigner) else call
+    with out.status(f"Submitting {call.name}" + (" through Proxy.proxy" if proxied else "")
+                    + "..."):
+        receipt = backend.submit(backend.sign(signer, sent))
+    failed = inner_failure(receipt.events) if proxied and receipt.success else None
     from cli import journal  # issue 17: the cost basis of a real network's positions
 
+    owner = signer.real if isinstance(signer, ProxySigner) else bytes(signer.public_key)
     try:
-        journal.record(backend, bytes(signer.public_key), call, receipt)
+        if failed is None:  # an inner call that failed moved nothing to record
+            journal.record(backend, owner, call, receipt)
     except OSError as exc:  # the extrinsic is on chain: say the record is missing, go on
         out.warn(f"the receipt of {receipt.extrinsic_id} was not written to the journal "
                  f"({journal.path()}): {exc.strerror or exc}; `taoctl portfolio` will not "
                  "know this operation")
     if not receipt.success:
         raise chain_refusal(receipt.error or "DispatchError",
-                      f"{call.name} failed on chain ({receipt.error}): {receipt.message} "
+                      f"{sent.name} failed on chain ({receipt.error}): {receipt.message} "
                       f"(extrinsic {receipt.extrinsic_id})")
+    if failed is not None:
+        name, message = failed
+        raise chain_refusal(name, f"the proxy extrinsic {receipt.extrinsic_id} was included "
+                            f"(its fee paid by the proxy) but the inner {call.id} failed "
+                            f"({name}): {message}")
     return receipt
+
+
+# -- --proxy-for ------------------------------------------------------------------------------
+ProxyForOpt = Annotated[str | None, typer.Option(
+    "--proxy-for", help="Act for this account (ss58) as its proxy: the call is wrapped in "
+    "Proxy.proxy, signed and paid for by your coldkey.", show_default=False)]
+ProxyTypeOpt = Annotated[str | None, typer.Option(
+    "--proxy-type", help="With --proxy-for: the proxy type to use (Staking, Transfer, "
+    "NonTransfer, Any, ...) [default: the first that matches].", show_default=False)]
+
+_PROXYING: contextvars.ContextVar[Signing | None] = contextvars.ContextVar(  # noqa: F821
+    "proxying", default=None)
+
+
+class ProxySigner:
+    """The proxy's signer, carrying the account it acts for (`submit` wraps its calls)."""
+
+    def __init__(self, signer: Signer, real: bytes, proxy_type: str | None) -> None:
+        self.inner, self.real, self.proxy_type = signer, real, proxy_type
+        self.public_key = signer.public_key
+
+    def sign(self, message: bytes) -> bytes:
+        return self.inner.sign(message)
+
+
+class ProxiedWallet:
+    """A wallet acting for another account: its coldkeypub reads as the real account's, so the
+    command reads and quotes for it; `own_coldkeypub_ss58` is the proxy's own key."""
+
+    def __init__(self, wallet: Any, real_ss58: str) -> None:
+        self._wallet = wallet
+        self.coldkeypub_ss58 = real_ss58
+        self.own_coldkeypub_ss58 = wallet.coldkeypub_ss58
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._wallet, name)
+
+
+def proxy_call(backend: ChainBackend, call: Call, real: bytes, proxy_type: str | None) -> Call:
+    """`Proxy.proxy(real, force_proxy_type, call)` around `call`."""
+    return backend.build_call("Proxy", "proxy", {
+        "real": real, "force_proxy_type": proxy_type,
+        "call": {"pallet": call.pallet, "name": call.name, "args": dict(call.args)}})
+
+
+def inner_failure(events: list[dict]) -> tuple[str, str] | None:
+    """(error name, message) when the receipt's ProxyExecuted says the inner call failed."""
+    for event in events:
+        if event.get("pallet") == "Proxy" and event.get("name") == "ProxyExecuted":
+            result = (event.get("args") or {}).get("result")
+            if isinstance(result, dict) and "Err" in result:
+                err = result["Err"]
+                if isinstance(err, dict) and "error" in err:
+                    return str(err["error"]), str(err.get("message") or err["error"])
+                return "DispatchError", str(err)
+    return None
+
+
+def proxy_check(backend: ChainBackend, signing: Signing, real: bytes, delegate: bytes,
+                calls: list[Call]) -> dict:
+    """What the dry run shows under --proxy-for: the wrapped calls, who pays the fee, and the
+    refusal the chain would give (NotProxy, CallFiltered) read from its Proxies list."""
+    from chain.factory import proxy_permits
+    from cli.wallet_chain import ss58
+
+    doc: dict[str, Any] = {"real": ss58(real), "delegate": ss58(delegate),
+                           "proxy_type": signing.proxy_type, "fee_payer": ss58(delegate),
+                           "wrapped": [], "refusal": None}
+    try:
+        definitions = backend.read("Proxy.Proxies", real)[0]
+    except Exception:  # noqa: BLE001 - a runtime without the pallet: nobody is a proxy there
+        definitions = []
+    for call in calls:
+        wrapped = proxy_call(backend, call, real, signing.proxy_type)
+        entry = {"call": wrapped.id, "inner": call.id,
+                 "fee_rao": backend.estimate_fee(delegate, wrapped)}
+        try:
+            entry["call_hex"] = "0x" + backend.call_data(wrapped).hex()
+        except Exception:  # noqa: BLE001 - offline encoding needs the Proxy pallet's metadata
+            entry["call_hex"] = None
+        doc["wrapped"].append(entry)
+        kind, refused_as = proxy_permits(definitions, delegate, signing.proxy_type, call)
+        doc["proxy_type"] = kind or signing.proxy_type
+        if refused_as == "NotProxy" and doc["refusal"] is None:
+            doc["refusal"] = refusal("NotProxy", f"{doc['delegate']} is not a proxy of "
+                                     f"{doc['real']}" + (f" of type {signing.proxy_type}"
+                                                         if signing.proxy_type else ""))
+        elif refused_as and doc["refusal"] is None:
+            doc["refusal"] = refusal(refused_as, f"a {kind} proxy may not call {call.id}")
+    return doc
 
 
 @dataclass
@@ -123,8 +250,11 @@ class Signing:
     chain_db: Path | None = None
     period: int | None = None
     dry_run: bool = False
+    mev_shield: bool = True
     no_prompt: bool = False
     json_out: bool = False
+    proxy_for: str | None = None
+    proxy_type: str | None = None
 
     def output(self) -> Output:
         return Output(self.json_out, self.no_prompt)
@@ -132,18 +262,51 @@ class Signing:
     def open(self) -> ChainBackend:
         from cli.netopts import open_backend
 
-        return open_backend(self.network, self.chain_db, period=self.period)
+        backend = open_backend(self.network, self.chain_db, period=self.period)
+        if hasattr(backend, "mev_shield"):  # a node: shield stake trades unless told not to
+            backend.mev_shield = self.mev_shield
+        return backend
 
     def wallet(self) -> Any:
         from cli.walletopts import resolve_wallet
 
-        return resolve_wallet(self.wallet_name, self.wallet_path, self.wallet_hotkey)
+        wallet = resolve_wallet(self.wallet_name, self.wallet_path, self.wallet_hotkey)
+        if self.proxy_for is None:
+            return wallet
+        return ProxiedWallet(wallet, self.proxy_for)
+
+    def check_proxy_options(self) -> None:
+        """--proxy-for must be an address; --proxy-type a ProxyType and only with it."""
+        from chain.factory import proxy_types
+        from cli.errors import UsageError
+
+        PROXY_TYPES = proxy_types()
+
+        if self.proxy_type is not None:
+            if self.proxy_for is None:
+                raise UsageError("--proxy-type needs --proxy-for")
+            if self.proxy_type not in PROXY_TYPES:
+                raise UsageError(f"--proxy-type: not a proxy type: {self.proxy_type!r} "
+                                 f"(one of {', '.join(PROXY_TYPES)})")
+        if self.proxy_for is not None:
+            from cli.stakeopts import decode_ss58
+
+            decode_ss58(self.proxy_for, "--proxy-for")
 
     def coldkey_signer(self, out: Output, wallet: Any, expected: bytes) -> Signer:
         """Unlock the wallet's coldkey; it must be the key the quote was made for."""
         from cli.wallet_chain import AddressError, as_signer
         from cli.walletopts import unlock_coldkey
 
+        if isinstance(wallet, ProxiedWallet):
+            from cli.stakeopts import decode_ss58
+
+            own = decode_ss58(wallet.own_coldkeypub_ss58, "the wallet's coldkey")
+            signer = as_signer(unlock_coldkey(wallet._wallet, out, self.password_file,
+                                              self.password_stdin))
+            if signer.public_key != own:
+                raise AddressError("the coldkey does not match the wallet's coldkeypub file")
+            return ProxySigner(signer, expected, self.proxy_type)
         signer = as_signer(unlock_coldkey(wallet, out, self.password_file, self.password_stdin))
         if signer.public_key != expected:
             raise AddressError("the coldkey does not match the wallet's coldkeypub file")
@@ -152,6 +315,11 @@ class Signing:
     def hotkey_signer(self, out: Output, wallet: Any, expected: bytes) -> Signer:
         from cli.wallet_chain import AddressError, as_signer
         from cli.walletopts import unlock_hotkey
+
+        if isinstance(wallet, ProxiedWallet):
+            from cli.errors import UsageError
+
+            raise UsageError("--proxy-for acts for a coldkey; this call is signed by the hotkey")
 
         signer = as_signer(unlock_hotkey(wallet, out, None, self.password_file,
                                          self.password_stdin))
@@ -165,14 +333,18 @@ _WALLET_OPTIONS = [("wallet_name", WalletNameOpt, None), ("wallet_path", WalletP
                    ("password_stdin", PasswordStdinOpt, False)]
 _CHAIN_OPTIONS = [("network", NetworkOpt, "sandbox"), ("chain_db", ChainDbOpt, None),
                   ("period", PeriodOpt, None), ("dry_run", DryRunOpt, False),
+                  ("mev_shield", MevShieldOpt, True),  # issue 15: the MEV shield
                   ("no_prompt", NoPromptOpt, False), ("json_out", JsonOpt, False)]
+
+
+_PROXY_OPTIONS: list[tuple[str, Any, Any]] = [("proxy_for", ProxyForOpt, None), ("proxy_type", ProxyTypeOpt, None)]
 
 
 def signed_command(*, wallet: bool = True) -> Callable[[Callable[..., None]],
                                                        Callable[..., None]]:
     """Give a command the signing bundle: its `signing: Signing` parameter is replaced by the
     bundle's options (without the wallet's for commands that sign with a dev key)."""
-    bundle = (_WALLET_OPTIONS if wallet else []) + _CHAIN_OPTIONS
+    bundle = (_WALLET_OPTIONS + _PROXY_OPTIONS if wallet else []) + _CHAIN_OPTIONS
 
     def decorate(fn: Callable[..., None]) -> Callable[..., None]:
         own = [p for p in inspect.signature(fn, eval_str=True).parameters.values()
@@ -183,7 +355,12 @@ def signed_command(*, wallet: bool = True) -> Callable[[Callable[..., None]],
         @functools.wraps(fn)
         def command(**kwargs: Any) -> None:
             signing = Signing(**{name: kwargs.pop(name) for name, _, _ in bundle})
-            fn(signing=signing, **kwargs)
+            signing.check_proxy_options()
+            token = _PROXYING.set(signing if signing.proxy_for else None)
+            try:
+                fn(signing=signing, **kwargs)
+            finally:
+                _PROXYING.reset(token)
 
         command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
             [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own] + added)
@@ -200,11 +377,29 @@ def run(out: Output, backend: ChainBackend, *, title: str, doc: dict,
         around: Callable[[Call, Callable[[], Receipt]], dict] | None = None) -> list[dict]:
     """The steps after the quote. Returns one entry per submitted call (`{"receipt": ...}`,
     plus what `around` measured); under --dry-run prints the quote and returns []."""
+    proxying = _PROXYING.get()
+    if proxying is not None and calls:
+        from cli.stakeopts import decode_ss58
+
+        wallet = proxying.wallet()
+        doc = {**doc, "proxy": proxy_check(
+            backend, proxying, decode_ss58(proxying.proxy_for or "", "--proxy-for"),
+            decode_ss58(wallet.own_coldkeypub_ss58, "the wallet's coldkey"), calls)}
+        shown = render
+
+        def render(console: Any) -> None:
+            shown(console)
+            p = doc["proxy"]
+            console.print(f"As proxy ({p['proxy_type'] or 'any type'}): {p['delegate']} signs "
+                          f"Proxy.proxy for {p['real']} and pays the fee "
+                          f"({sum(w['fee_rao'] for w in p['wrapped'])} rao)")
     if dry_run:
         show_dry_run(out, {"dry_run": True, **doc}, render)
         return []
     for quote in doc.get("quotes") or [doc.get("quote") or doc]:
         refuse_unless_dry_run(quote, title)
+    if "proxy" in doc:
+        refuse_unless_dry_run(doc["proxy"], title)
     if not out.json_mode:
         render(out.err)
     if confirm:

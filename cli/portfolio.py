@@ -47,29 +47,15 @@ def portfolio(
 ) -> None:
     """Cost basis, value and P&L of every position (average cost; emission vs price)."""
     from cli.cost_basis import METHOD
-    from cli.names import Names
+    from cli.names import coldkey_targets
     from cli.netopts import open_backend
-    from cli.wallet_chain import AddressError, decode_address
-    from cli.walletopts import resolve_wallet
 
     out = Output(json_out)
     if json_out and csv_out:
         from cli.errors import UsageError
 
         raise UsageError("choose one of --json and --csv")
-    path = resolve_wallet(wallet_name, wallet_path, None).path
-    names = Names.scan(path)
-    targets: list[tuple[str | None, str]]
-    if ss58:
-        decode_address(ss58, what="--ss58")
-        targets = [(names.name(ss58), ss58)]
-    elif all_wallets:
-        targets = sorted(((w, a) for a, w in names.coldkeys.items()), key=lambda t: t[0])
-        if not targets:
-            raise AddressError(f"no wallet with a readable coldkeypub.txt under {path}")
-    else:
-        wallet = resolve_wallet(wallet_name, wallet_path, None)
-        targets = [(wallet.name, wallet.coldkeypub_ss58)]
+    names, targets = coldkey_targets(wallet_name, wallet_path, ss58, all_wallets)
     backend = open_backend(network, chain_db)
     try:
         info = backend.block_info()

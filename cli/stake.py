@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from chain.exitcodes import EXIT_REFUSED
-from cli.netopts import ChainDbOpt, NetworkOpt
+from cli.netopts import AtBlockOpt, ChainDbOpt, NetworkOpt
 from cli.output import JsonOpt, Output
 from cli.pipeline import Signing, chain_refusal, signed_command
 from cli.stakeopts import (
@@ -183,7 +183,7 @@ def _finish(session: Session, quotes: list, title: str, *, measure, extra: dict,
     block = session.backend.block_info().number
     doc = {"dry_run": dry_run, "block": block, "coldkey": session.coldkey_ss58,
            "free_balance_rao": session.free(), **extra,
-           "quotes": [q.to_json() for q in quotes]}
+           "quotes": [{**q.to_json(), **_tx_fee(session, q)} for q in quotes]}
     if shown is not quotes:
         doc["per_subnet"] = [q.to_json() for q in shown]
     pending = iter(quotes)
@@ -319,6 +319,16 @@ def _quote_checked(session: Session, make_quote, dry_run: bool = False):
         return q
     _settle_quote(q, [], answer.result or {})
     return q
+
+
+def _tx_fee(session: Session, q) -> dict:
+    """Issue 15: the extrinsic's own fee (the node's `TransactionPaymentApi`, the sandbox's
+    schedule), paid in TAO by the coldkey, and whether the call goes through the MEV shield
+    (then the fee is its inner extrinsic's and its carrier's)."""
+    call = _call(q.pallet, q.call, q.args)
+    shields = getattr(session.backend, "shields", None)
+    return {"tx_fee_rao": session.backend.estimate_fee(session.coldkey, call),
+            "tx_fee_token": "TAO", "mev_shield": bool(shields is not None and shields(call))}
 
 
 def _call(pallet: str, name: str, args: dict):
@@ -727,6 +737,7 @@ def list_stakes(
     wallet_path: WalletPathOpt = None,
     network: NetworkOpt = "sandbox",
     chain_db: ChainDbOpt = None,
+    at_block: AtBlockOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Stake per hotkey and subnet: alpha, its spot value (at the pool's price) and its exit
@@ -744,7 +755,7 @@ def list_stakes(
         coldkey, address = coldkey_of(resolve_wallet(wallet_name, wallet_path, None))
     only = parse_netuids(netuid) if netuid is not None else None
     names = for_wallets(wallet_path)
-    backend = open_backend(network, chain_db)
+    backend = open_backend(network, chain_db, at_block=at_block)
     try:
         block = backend.block_info().number
         rows = positions(backend, coldkey, names, only)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.netopts import ChainDbOpt, NetworkOpt
+from cli.netopts import AtBlockOpt, ChainDbOpt, NetworkOpt
 from cli.output import JsonOpt, Output
 from cli.pipeline import Signing, signed_command
 from cli.stakeopts import HotkeySs58Opt, NetuidOpt, SafeOpt, ToleranceOpt
@@ -26,10 +26,10 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_
                   help="Subnets: list, create, register neurons, prices, metagraph.")
 
 
-def _backend(network: str, chain_db):
+def _backend(network: str, chain_db, at_block: int | None = None):
     from cli.netopts import open_backend
 
-    return open_backend(network, chain_db)
+    return open_backend(network, chain_db, at_block=at_block)
 
 
 def _netuid(out: Output, netuid: str | None) -> int:
@@ -99,13 +99,14 @@ def _wallet_keys(signing: Signing, hotkey_ss58: str | None):
 def list_subnets(
     network: NetworkOpt = "sandbox",
     chain_db: ChainDbOpt = None,
+    at_block: AtBlockOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Every subnet: price, TAO and alpha reserves, market cap, emission share, tempo."""
     from cli.chainview import all_subnets
 
     out = Output(json_out)
-    backend = _backend(network, chain_db)
+    backend = _backend(network, chain_db, at_block)
     try:
         block = backend.block_info().number
         rows = all_subnets(backend)
@@ -141,6 +142,7 @@ def show(
     netuid: NetuidOpt = None,
     network: NetworkOpt = "sandbox",
     chain_db: ChainDbOpt = None,
+    at_block: AtBlockOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """One subnet and its metagraph (UID, hotkey, coldkey, stake, registration, immunity)."""
@@ -148,7 +150,7 @@ def show(
 
     out = Output(json_out)
     n = _netuid(out, netuid)
-    backend = _backend(network, chain_db)
+    backend = _backend(network, chain_db, at_block)
     try:
         require_subnet(backend, n)
         info = subnet_info(backend, n)
@@ -343,6 +345,7 @@ def price(
     current: Annotated[bool, typer.Option("--current", help="Only the current price.")] = False,
     network: NetworkOpt = "sandbox",
     chain_db: ChainDbOpt = None,
+    at_block: AtBlockOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """A subnet's price history on the bundled chain, as a terminal chart."""
@@ -352,7 +355,7 @@ def price(
 
     out = Output(json_out)
     n = _netuid(out, netuid)
-    backend = _backend(network, chain_db)
+    backend = _backend(network, chain_db, at_block)
     try:
         require_subnet(backend, n)
         now = amm.price_rao(pool(backend, n))
@@ -360,6 +363,7 @@ def price(
         points = [] if current else price_history(backend, n)
     finally:
         backend.close()
+    points = [(b, p) for b, p in points if b <= block]  # --at-block: nothing after it
     if points and points[-1][0] != block:
         points.append((block, now))
     data = {"netuid": n, "block": block, "price_rao": now, "price": tao_str(now),

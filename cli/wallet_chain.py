@@ -16,7 +16,7 @@ import typer
 
 from chain.exitcodes import EXIT_USAGE, EXIT_WALLET
 from chain.units import format_tao, parse_tao
-from cli.netopts import ChainDbOpt, NetworkOpt, open_backend
+from cli.netopts import AtBlockOpt, ChainDbOpt, NetworkOpt, open_backend
 from cli.output import JsonOpt, Output
 from cli.pipeline import Signing, chain_refusal, signed_command
 from cli.walletopts import HotkeyOpt, WalletNameOpt, WalletPathOpt, resolve_wallet
@@ -170,6 +170,7 @@ def balance(
     wallet_hotkey: HotkeyOpt = None,
     network: NetworkOpt = "sandbox",
     chain_db: ChainDbOpt = None,
+    at_block: AtBlockOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Free, staked and total TAO of the wallet's coldkey, of every wallet (--all) or of
@@ -193,7 +194,7 @@ def balance(
         wallet = resolve_wallet(wallet_name, wallet_path, wallet_hotkey)
         address = wallet.coldkeypub_ss58
         targets = [(wallet.name, address, decode_address(address))]
-    backend = open_backend(network, chain_db)
+    backend = open_backend(network, chain_db, at_block=at_block)
     try:
         block = backend.block_info().number
         infos = backend.read_many("System.Account", [(key,) for _, _, key in targets])

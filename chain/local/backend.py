@@ -163,7 +163,8 @@ class LocalBackend:
 
         with self.chain.reading():
             return earned(self.chain.conn, coldkey, list(stakes),
-                          genesis_stakes=self.chain.preset != "dev")
+                          genesis_stakes=self.chain.preset != "dev",
+                          until=getattr(self.chain, "block", None))  # `at`: its calls only
 
     def account_history(self, account: bytes) -> list[dict] | None:
         """From the chain's `extrinsics` table (`chain.local.account_history`)."""

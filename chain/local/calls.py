@@ -106,6 +106,35 @@ def _decode(spec: CallSpec, name: str, kind: str, value: Any) -> Any:
         if not isinstance(value, bool):
             raise CallUnknown(f"{where}: not a bool")
         return value
+    if kind in ("ProxyType", "Option<ProxyType>", "RuntimeCall"):  # proxyhatch
+        return _decode_proxy_arg(where, kind, value)
+    return value
+
+
+def _decode_proxy_arg(where: str, kind: str, value: Any) -> Any:
+    """The Proxy pallet's kinds: a ProxyType by variant name (None allowed for the Option),
+    a RuntimeCall as {"pallet", "name", "args"} of a call this chain has (args checked)."""
+    from chain.rules.proxy import PROXY_TYPES
+
+    if kind == "RuntimeCall":
+        if isinstance(value, dict) and len(value) == 1:  # SCALE's {Pallet: {name: {args}}}
+            (pallet, inner), = value.items()
+            if isinstance(inner, dict) and len(inner) == 1:
+                (name, args), = inner.items()
+                value = {"pallet": pallet, "name": name, "args": {
+                    k: v["Id"] if isinstance(v, dict) and set(v) == {"Id"} else v
+                    for k, v in (args or {}).items()}}
+        if not isinstance(value, dict) or set(value) != {"pallet", "name", "args"}:
+            raise CallUnknown(f"{where}: a call is {{pallet, name, args}}")
+        spec = lookup(str(value["pallet"]), str(value["name"]))
+        return {"pallet": spec.pallet, "name": spec.name,
+                "args": decode_args(spec, dict(value["args"]))}
+    if value is None and kind.startswith("Option"):
+        return None
+    if isinstance(value, dict) and len(value) == 1 and None in value.values():
+        (value,) = value  # a unit variant as {"Staking": None}
+    if value not in PROXY_TYPES:
+        raise CallUnknown(f"{where}: not a proxy type ({', '.join(PROXY_TYPES)})")
     return value
 
 
@@ -113,7 +142,8 @@ _LOADED = False
 PALLET_MODULES = ["chain.local.balances", "chain.local.subnets", "chain.local.registration",
                   "chain.local.staking", "chain.local.admin", "chain.local.weights",
                   "chain.local.mev_shield",  # mevclients: the MEV shield's carrier
-                  "chain.local.staking_transfer", "chain.local.epoch_modes"]  # regqueue
+                  "chain.local.staking_transfer", "chain.local.epoch_modes",  # regqueue
+                  "chain.local.proxy"]  # proxyhatch
 
 
 def _load_pallets() -> None:

@@ -495,9 +495,19 @@ class ChainAt:
         self.path, self.conn = chain.path, chain.conn
         self.genesis_hash, self.genesis_number = chain.genesis_hash, chain.genesis_number
         self.genesis_time, self.preset = chain.genesis_time, chain.preset
+        self._state: State | None = None
 
-    def reading(self) -> contextlib.AbstractContextManager[State]:
-        return self._chain.reading_at(self.block)
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[State]:
+        """The state at the block, built once (a read inside a fast-forwarded run replays up
+        to `runtime.HISTORY_STRIDE` blocks) and kept: a past block's state never changes."""
+        if self._state is None:
+            with self._chain.reading_at(self.block) as state:
+                self._state = state
+                yield state
+            return
+        with self._chain.reading():  # one read transaction, as every reading() is
+            yield self._state
 
     def open_number(self) -> int:
         return self.block + 1

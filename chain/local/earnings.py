@@ -14,24 +14,26 @@ import json
 import sqlite3
 
 
-def net_staked_alpha(conn: sqlite3.Connection,
-                     coldkey: bytes) -> dict[tuple[bytes, int], int | None]:
-    """(hotkey, netuid) -> alpha staked minus alpha unstaked by this coldkey's calls, or None
-    when a move, transfer or swap touched the pair. Damaged event rows are ChainCorrupt."""
+def net_staked_alpha(conn: sqlite3.Connection, coldkey: bytes,
+                     until: int | None = None) -> dict[tuple[bytes, int], int | None]:
+    """(hotkey, netuid) -> alpha staked minus alpha unstaked by this coldkey's calls (those
+    in blocks up to `until`, all by default), or None when a move, transfer or swap touched
+    the pair. Damaged event rows are ChainCorrupt."""
     from chain.local.rows import corrupt
 
     try:
-        return _net_staked_alpha(conn, coldkey)
+        return _net_staked_alpha(conn, coldkey, until)
     except (ValueError, TypeError, KeyError, AttributeError, IndexError):
         raise corrupt("table extrinsics", "has events this taoctl cannot read") from None
 
 
-def _net_staked_alpha(conn: sqlite3.Connection,
-                      coldkey: bytes) -> dict[tuple[bytes, int], int | None]:
+def _net_staked_alpha(conn: sqlite3.Connection, coldkey: bytes,
+                      until: int | None = None) -> dict[tuple[bytes, int], int | None]:
     who = "0x" + coldkey.hex()
     net: dict[tuple[bytes, int], int | None] = {}
     rows = conn.execute("SELECT events FROM extrinsics WHERE success = 1 AND (signer = ? OR "
-                        "instr(events, ?) > 0) ORDER BY block, idx", (coldkey, coldkey.hex()))
+                        "instr(events, ?) > 0) AND block <= ? ORDER BY block, idx",
+                        (coldkey, coldkey.hex(), 2**62 if until is None else until))
     for (text,) in rows:
         if "Stake" not in text:
             continue
@@ -58,11 +60,11 @@ def _net_staked_alpha(conn: sqlite3.Connection,
 
 
 def earned(conn: sqlite3.Connection, coldkey: bytes, holdings: list[tuple[bytes, int, int]],
-           *, genesis_stakes: bool = False) -> list[int | None]:
+           *, genesis_stakes: bool = False, until: int | None = None) -> list[int | None]:
     """For (hotkey, netuid, alpha held now) rows: alpha held minus net alpha staked, or None.
     A pair never touched by a stake call was all earned (incentive to a miner), unless the
     chain began with stakes (`genesis_stakes`, e.g. the mainnet preset): then it is unknown."""
-    net = net_staked_alpha(conn, coldkey)
+    net = net_staked_alpha(conn, coldkey, until)
     out: list[int | None] = []
     for hotkey, netuid, alpha in holdings:
         if (hotkey, netuid) not in net:

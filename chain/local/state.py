@@ -70,6 +70,9 @@ class State:
         self._conn = conn
         self._cache: dict[tuple[str, str], Any] = {}  # committed values already read
         self._dirty: dict[tuple[str, str], Any] = {}  # written, not yet flushed
+        # item id -> key texts written since the flush (a superset of `_dirty`'s keys of that
+        # item after a rollback): `iter` reads one item's writes without scanning them all
+        self._dirty_keys: dict[str, set[str]] = {}
         self._journal: list[dict[tuple[str, str], Any]] = []  # per snapshot: previous dirty
         self.history_block: int | None = None  # the block writes belong to (None: not kept)
         self._pre: dict[int, dict[tuple[str, str], Any]] = {}  # block -> slot -> pre-image
@@ -174,13 +177,19 @@ class State:
             self._journal[-1][slot] = self._dirty.get(slot, _MISSING) if slot in self._dirty \
                 else _UNSET
         self._dirty[slot] = value
+        keys = self._dirty_keys.get(slot[0])
+        if keys is None:
+            keys = self._dirty_keys[slot[0]] = set()
+        keys.add(slot[1])
 
     def iter(self, item: StorageItem) -> Iterator[tuple[tuple, Any]]:
         """Every (key, value) entry of a map, committed and pending, in key order."""
         merged = dict(self._stored_entries(item))
         decoded = {k: decode(item, k, v) for k, v in merged.items()}
-        for (item_id, key_text), value in self._dirty.items():
-            if item_id == item.id:
+        dirty = self._dirty
+        for key_text in self._dirty_keys.get(item.id, ()):
+            value = dirty.get((item.id, key_text), _ABSENT)
+            if value is not _ABSENT:
                 decoded[key_text] = value
         for key_text in sorted(decoded):
             value = decoded[key_text]
@@ -259,6 +268,7 @@ class State:
         self._cache.update(self._dirty)
         count = len(self._dirty)
         self._dirty.clear()
+        self._dirty_keys.clear()
         return count
 
 

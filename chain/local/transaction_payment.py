@@ -47,12 +47,26 @@ def _compact_len(n: int) -> int:
 def call_length(call: Call) -> int:
     """The SCALE length of the call per the recorded metadata (its JSON form's length for a
     call the metadata does not have, e.g. one of taoctl's own)."""
+    if call.pallet == "Proxy" and call.name == "proxy":  # proxyhatch: spec 461's layout
+        return proxy_call_length(call)
     try:
         from chain.remote import call_hex
 
         return (len(call_hex(call.pallet, call.name, call.args)) - 2) // 2
     except Exception:  # noqa: BLE001 - any call the metadata cannot encode
         return len(call.encode())
+
+
+def proxy_call_length(call: Call) -> int:
+    """Proxy.proxy's SCALE length at spec 461: pallet and call index (2), `real` as
+    MultiAddress::Id (33), `force_proxy_type` Option<ProxyType> (1, or 2 with a type), then
+    the inner call's own bytes."""
+    from chain.local.extrinsic import Call as LocalCall
+
+    inner = call.args["call"]
+    forced = 1 if call.args.get("force_proxy_type") is None else 2
+    return 2 + 33 + forced + call_length(LocalCall(inner["pallet"], inner["name"],
+                                                   dict(inner["args"])))
 
 
 def fee_length(call: Call, nonce: int, tip: int = 0) -> int:

@@ -10,6 +10,7 @@ from chain.pallets import (
     admin_utils,
     balances,
     mev_shield,
+    proxy,  # proxyhatch
     subtensor_module,
     sudo,
     swap,
@@ -22,7 +23,8 @@ from chain.pallets.storage import StorageItem
 
 PALLETS: tuple[ModuleType, ...] = (system, timestamp, balances, sudo, subtensor_module, swap,
                                    admin_utils, taoctl,
-                                   mev_shield)  # mevclients: MEV shield (NODE-461 §3)
+                                   mev_shield,  # mevclients: MEV shield (NODE-461 §3)
+                                   proxy)  # proxyhatch
 
 
 def collect_storage(pallets: tuple[ModuleType, ...]) -> dict[str, StorageItem]:

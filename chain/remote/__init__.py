@@ -1,5 +1,5 @@
 """The `ChainBackend` seam over a real Substrate node (finney, test, a local subtensor, or
-`taoctl node serve`), through substrate-interface's websocket transport.
+`taoctl node serve`), through a light websocket JSON-RPC client (`wsrpc`).
 
 - Connecting: `open_remote(url)` connects with a timeout (10 s by default), checks that the
   peer is a Substrate node running subtensor (`state_getRuntimeVersion` spec name, and the
@@ -15,6 +15,10 @@
   `Signer` (mortal era, `period` blocks, 16 by default), submits with
   `author_submitAndWatchExtrinsic`, waits for inclusion and returns a `Receipt` with the
   extrinsic's events and the decoded module error name (e.g. `SlippageTooHigh`).
+- MEV shield (issue 15): on a runtime with MevShield, stake trades and subnet creation are
+  signed at nonce n+1, encrypted to `MevShield.NextKey` (`chain.shield`) and carried by
+  `submit_encrypted` at nonce n; the receipt is the inner extrinsic's, or a failed one
+  (`ShieldedInnerNotIncluded`) when only the carrier landed. `mev_shield = False` turns it off.
 - `quote_call` asks the node's runtime for a dry run where it has one (`taoctl node serve`);
   on other nodes the shared rules judge stake trades and transfers in the runtime's order.
 - `compose_call` gives the SCALE call bytes (`--dry-run` prints them as hex).
@@ -23,7 +27,7 @@ Errors are domain exceptions with exit code 5 (unreachable, timeout, not a Subst
 unexpected chain) and clear one-line messages.
 
 Modules: `connection` (websocket, handshake, metadata, cache), `backend` (`RemoteBackend`),
-`queries` (the typed reads), `items` (where the storage declarations come from), `errors`.
+`queries` (the typed reads), `wsrpc` (the JSON-RPC client), `items` (where the storage declarations come from), `errors`.
 """
 
 from chain.remote.backend import INCLUSION_TIMEOUT_S, RemoteBackend, call_hex

@@ -14,6 +14,15 @@ from chain.remote.items import Undeclared, declared
 from chain.remote.queries import RemoteQueries
 
 INCLUSION_TIMEOUT_S = 120.0
+SHIELD_PERIOD = 8  # both real clients sign carrier and inner with a mortal era of 8 blocks
+SHIELD_WAIT_BLOCKS = 2  # btcli looks for the inner extrinsic in the carrier's block and 2 more
+SHIELD_MISSING = "ShieldedInnerNotIncluded"  # the receipt's error when only the carrier landed
+# the stake trades and subnet creations btcli v11 and the 11.3 SDK shield by default
+SHIELDED_CALLS = frozenset(("SubtensorModule", name) for name in (
+    "add_stake", "add_stake_limit", "remove_stake", "remove_stake_limit",
+    "remove_stake_full_limit", "unstake_all", "unstake_all_alpha", "move_stake",
+    "move_stake_limit", "transfer_stake", "swap_stake", "swap_stake_limit", "register_network",
+    "register_network_with_identity"))
 
 
 def call_hex(pallet: str, name: str, args: dict, backend: Any = None) -> str:
@@ -42,13 +51,15 @@ class RemoteBackend(RemoteQueries):
         self.period = period
         self.registry = declared()
         self.genesis_hash = bytes.fromhex(facts["genesis_hash"][2:])
+        self.mev_shield = True  # `--no-mev-shield` turns it off
+        self._inner: dict[bytes, bytes] = {}  # carrier bytes -> its signed inner extrinsic
 
     def rpc(self, method: str, params: list) -> Any:
-        from substrateinterface.exceptions import SubstrateRequestException
+        from chain.remote.wsrpc import RpcReplyError
 
         try:
             return _rpc(self.substrate, self.url, method, params, self.timeout)
-        except SubstrateRequestException as exc:
+        except RpcReplyError as exc:
             detail = exc.args[0] if exc.args else {}
             if isinstance(detail, dict) and detail.get("code") in (1010, 1002, 1011, 1012):
                 raise RemoteRefused(f"the node refused the extrinsic: "
@@ -57,6 +68,12 @@ class RemoteBackend(RemoteQueries):
 
     def close(self) -> None:
         """The connection stays cached for the rest of the process."""
+
+    def at(self, block: int) -> RemoteBackend:
+        """Reads at sealed block `block` (an archive node's state; `chain.remote.at_block`)."""
+        from chain.remote.at_block import pinned
+
+        return pinned(self, block)
 
     # reads ----------------------------------------------------------------------------------
     def _item(self, item_id: str) -> Any:
@@ -183,7 +200,17 @@ class RemoteBackend(RemoteQueries):
         path = self.md.registry.types[type_id].get("path") or []
         if path and path[-1] == "MultiAddress" and isinstance(value, (bytes, bytearray)):
             return {"Id": bytes(value)}
+        if isinstance(value, dict) and set(value) == {"pallet", "name", "args"}:  # proxyhatch
+            return self._nested_call(value)
         return to_scale(self.md, type_id, value)
+
+    def _nested_call(self, call: dict) -> dict:
+        """A call inside a call (Proxy.proxy's `call`), as the RuntimeCall enum's value:
+        {Pallet: {name: {field: value}}}, each field converted by its own type."""
+        _, variant = self.md.call(call["pallet"], call["name"])
+        fields = {f["name"]: self._arg(f["type"], call["args"][f["name"]])
+                  for f in variant["fields"] if f["name"] in call["args"]}
+        return {call["pallet"]: {call["name"]: fields}}
 
     def build_call(self, pallet: str, name: str, args: dict[str, Any]) -> Call:
         """The call, checked against the runtime's metadata (MetadataError if it has none)."""
@@ -194,8 +221,25 @@ class RemoteBackend(RemoteQueries):
         return self.compose_call(call.pallet, call.name, call.args)
 
     def estimate_fee(self, origin: bytes, call: Call) -> int:
-        """`TransactionPaymentApi.query_info` over the call signed by a placeholder key (the
-        fee depends on the call and the extrinsic's length, not on the signature)."""
+        """`TransactionPaymentApi.query_info`'s partial fee of the extrinsic `sign` will send,
+        signed by a placeholder key of the same shape (mortal era, the origin's next nonce):
+        the fee depends on the call and the extrinsic's length, not on the signature. A
+        shielded call pays for two extrinsics: its inner one and the carrier of its
+        ciphertext."""
+        from chain.shield import ciphertext_len
+
+        nonce = self.nonce(bytes(origin))
+        data = self.call_data(call)
+        if not self.shields(call):
+            return self._query_fee(origin, data, nonce, self.period)
+        inner = self._placeholder(origin, data, nonce + 1, SHIELD_PERIOD)
+        carrier = self.compose_call("MevShield", "submit_encrypted",
+                                    {"ciphertext": bytes(ciphertext_len(len(inner)))})
+        return self._query_fee(origin, data, nonce + 1, SHIELD_PERIOD) + \
+            self._query_fee(origin, carrier, nonce, SHIELD_PERIOD)
+
+    def _placeholder(self, origin: bytes, data: bytes, nonce: int, period: int) -> bytes:
+        from chain.substrate.era import era_encode
         from chain.substrate.extrinsic import SigningContext, build_signed
 
         class _Placeholder:
@@ -206,8 +250,11 @@ class RemoteBackend(RemoteQueries):
 
         ctx = SigningContext(self.genesis_hash, self.facts["spec_version"],
                              self.facts["transaction_version"])
-        xt = build_signed(self.md, _Placeholder(), self.call_data(call), ctx, nonce=0,
-                          era=b"\x00", birth_hash=self.genesis_hash)
+        return build_signed(self.md, _Placeholder(), data, ctx, nonce=nonce,
+                            era=era_encode(period, 0), birth_hash=self.genesis_hash)
+
+    def _query_fee(self, origin: bytes, data: bytes, nonce: int, period: int) -> int:
+        xt = self._placeholder(origin, data, nonce, period)
         try:
             raw = self.runtime_call("TransactionPaymentApi_query_info",
                                     xt + len(xt).to_bytes(4, "little"))
@@ -215,28 +262,101 @@ class RemoteBackend(RemoteQueries):
             return 0
         return int.from_bytes(raw[-8:], "little") if len(raw) >= 8 else 0  # partial_fee: u64
 
+    def shields(self, call: Call) -> bool:
+        """True when `call` goes through the MEV shield: on, a stake trade or subnet creation,
+        and a runtime with the MevShield pallet."""
+        if not self.mev_shield or (call.pallet, call.name) not in SHIELDED_CALLS:
+            return False
+        from chain.substrate.metadata import MetadataError
+
+        try:
+            self.md.call("MevShield", "submit_encrypted")
+        except MetadataError:
+            return False
+        return self.md.has_storage("MevShield", "NextKey")
+
+    def next_key(self) -> bytes:
+        """`MevShield.NextKey` at the best block (what the clients encrypt to)."""
+        from chain.substrate.scale import decode_compact
+
+        key = self.md.storage_key("MevShield", "NextKey", [])
+        raw = self.rpc("state_getStorage", ["0x" + key.hex()])
+        if raw is None:
+            raise RemoteRefused("the node's MevShield has no NextKey yet: retry in a block, or "
+                                "submit in the clear with --no-mev-shield")
+        data = bytes.fromhex(raw[2:])
+        size, at = decode_compact(data, 0)
+        return data[at:at + size]
+
     def sign(self, signer: Signer, call: Call) -> Signed:
-        """Sign with the next nonce and a mortal era of `period` blocks."""
+        """Sign with the node's next nonce and a mortal era of `period` blocks; a shielded
+        call (`shields`) is signed at nonce n+1, encrypted to `MevShield.NextKey` and carried
+        by `submit_encrypted` signed at nonce n (NODE-461 §3.2-3.3). Nonces come from the
+        node every time, so none is reused after a shielded submission."""
+        data = self.call_data(call)
+        nonce = self.nonce(bytes(signer.public_key))
+        if not self.shields(call):
+            return Signed(call, bytes(signer.public_key),
+                          self._signed(signer, data, nonce, self.period))
+        from chain.shield import encrypt
+
+        inner = self._signed(signer, data, nonce + 1, SHIELD_PERIOD)
+        carrier_call = self.compose_call("MevShield", "submit_encrypted",
+                                         {"ciphertext": encrypt(self.next_key(), inner)})
+        carrier = self._signed(signer, carrier_call, nonce, SHIELD_PERIOD)
+        self._inner[carrier] = inner
+        return Signed(call, bytes(signer.public_key), carrier)
+
+    def _signed(self, signer: Signer, data: bytes, nonce: int, period: int) -> bytes:
         from chain.substrate.era import era_birth, era_decode, era_encode
         from chain.substrate.extrinsic import SigningContext, build_signed
 
-        data = self.call_data(call)
-        nonce = self.nonce(bytes(signer.public_key))
         number, _ = self.head()
-        era = era_encode(self.period, number)
-
-        period, phase = era_decode(era)
+        era = era_encode(period, number)
+        period, phase = era_decode(era)  # type: ignore[misc]  # a mortal era
         birth_hash = self.rpc("chain_getBlockHash", [era_birth(period, phase, number)])
         ctx = SigningContext(self.genesis_hash, self.facts["spec_version"],
                              self.facts["transaction_version"])
-        raw = build_signed(self.md, signer, data, ctx, nonce=nonce, era=era,
-                           birth_hash=bytes.fromhex(birth_hash[2:]))
-        return Signed(call, bytes(signer.public_key), raw)
+        return build_signed(self.md, signer, data, ctx, nonce=nonce, era=era,
+                            birth_hash=bytes.fromhex(birth_hash[2:]))
 
     def submit(self, signed: Signed) -> Receipt:
-        """Submit and watch until the extrinsic is in a block; its receipt."""
+        """Submit and watch until the extrinsic is in a block; its receipt. For a shielded
+        call, the receipt of the inner extrinsic (with the carrier's fee added), or, when the
+        carrier landed but its inner extrinsic is not in its block or the next two, a failed
+        receipt of the carrier whose error is `ShieldedInnerNotIncluded`."""
+        inner = self._inner.pop(signed.payload, None)
         block_hash = self._submit_and_watch(signed.payload)
-        return self._receipt(signed.payload, block_hash)
+        carrier = self._receipt(signed.payload, block_hash)
+        if inner is None:
+            return carrier
+        from dataclasses import replace
+
+        from chain.substrate.hashing import blake2_256
+
+        found = self._find(inner, carrier.block_number)
+        if found is None:
+            return replace(carrier, success=False, error=SHIELD_MISSING, message=(
+                f"the MEV shield carrier landed ({carrier.extrinsic_id}, its fee "
+                f"{carrier.fee_rao} rao paid) but its inner extrinsic 0x"
+                f"{blake2_256(inner).hex()} is not in blocks {carrier.block_number}.."
+                f"{carrier.block_number + SHIELD_WAIT_BLOCKS}: the call was not executed"))
+        receipt = self._receipt(inner, found)
+        return replace(receipt, fee_rao=receipt.fee_rao + carrier.fee_rao)
+
+    def _find(self, raw: bytes, first: int) -> str | None:
+        """The hash of the block among `first`..`first`+2 that holds extrinsic `raw`."""
+        from chain.substrate.hashing import blake2_256
+
+        wanted = blake2_256(raw)
+        for number in range(first, first + SHIELD_WAIT_BLOCKS + 1):
+            block_hash = self.rpc("chain_getBlockHash", [number])
+            if block_hash is None:
+                return None  # not produced (yet): the node authors as it applies
+            block = self.rpc("chain_getBlock", [block_hash])["block"]
+            if any(blake2_256(bytes.fromhex(x[2:])) == wanted for x in block["extrinsics"]):
+                return block_hash
+        return None
 
     def submit_call(self, signer: Signer, pallet: str, name: str, args: dict) -> Receipt:
         return self.submit(self.sign(signer, self.build_call(pallet, name, args)))
@@ -244,8 +364,9 @@ class RemoteBackend(RemoteQueries):
     def _submit_and_watch(self, raw: bytes) -> str:
         import time
 
-        from substrateinterface.exceptions import SubstrateRequestException
         from websocket import WebSocketException, WebSocketTimeoutException
+
+        from chain.remote.wsrpc import RpcReplyError
 
         deadline = time.monotonic() + INCLUSION_TIMEOUT_S
         found: dict = {}
@@ -273,7 +394,7 @@ class RemoteBackend(RemoteQueries):
                 sock.settimeout(INCLUSION_TIMEOUT_S)
             outcome = self.substrate.rpc_request("author_submitAndWatchExtrinsic",
                                                  ["0x" + raw.hex()], result_handler=handler)
-        except SubstrateRequestException as exc:
+        except RpcReplyError as exc:
             detail = exc.args[0] if exc.args else {}
             if isinstance(detail, dict):
                 raise RemoteRefused(f"the node refused the extrinsic: {detail.get('message')}"
@@ -335,13 +456,8 @@ class RemoteBackend(RemoteQueries):
         return out
 
     def error_name(self, dispatch_error: Any) -> tuple[str, str]:
-        """(error name, message) of a decoded DispatchError."""
-        if isinstance(dispatch_error, str):
-            return dispatch_error, dispatch_error
-        (kind, detail), = dispatch_error.items()
-        if kind == "Module":
-            pallet, name = self.md.error_name(detail["index"], bytes(detail["error"]))
-            return name, f"{pallet}.{name}"
-        if isinstance(detail, str):
-            return detail, f"{kind}.{detail}"
-        return kind, f"{kind}: {detail}"
+        """(error name, message) of a decoded DispatchError (`decode_refusal`'s typed class)."""
+        from chain.remote.errors import decode_refusal
+
+        refusal = decode_refusal(self.md, dispatch_error)
+        return refusal.name, str(refusal)

@@ -1,4 +1,4 @@
-"""Connecting to a node: the websocket (substrate-interface's transport), the handshake that
+"""Connecting to a node: the websocket (`wsrpc`, a light JSON-RPC client), the handshake that
 checks the peer runs subtensor, the runtime metadata, and the per-process cache of all three."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ import threading
 from typing import Any
 
 from chain.remote.errors import NodeTimeout, NodeUnreachable, NotASubstrateNode, UnexpectedChain
+from chain.remote.wsrpc import RpcClient, RpcReplyError
 
 DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_PERIOD = 16
@@ -17,9 +18,8 @@ _LOCK = threading.Lock()
 
 
 def _connect(url: str, timeout: float):
-    """A SubstrateInterface over a websocket, or a clear RemoteError."""
+    """An `RpcClient` over a websocket, or a clear RemoteError."""
 
-    from substrateinterface import SubstrateInterface
     from websocket import (
         WebSocketBadStatusException,
         WebSocketException,
@@ -27,10 +27,7 @@ def _connect(url: str, timeout: float):
     )
 
     try:
-        return SubstrateInterface(url=url, ws_options={"timeout": timeout},
-                                  type_registry={"types": {"Balance": "u64"}},
-                                  auto_discover=False, use_remote_preset=False,
-                                  auto_reconnect=False)
+        return RpcClient(url, timeout)
     except (TimeoutError, WebSocketTimeoutException):
         raise NodeTimeout(f"no answer from {url} within {timeout:g} s") from None
     except ConnectionRefusedError:
@@ -46,12 +43,11 @@ def _connect(url: str, timeout: float):
 def _rpc(substrate, url: str, method: str, params: list, timeout: float) -> Any:
     """One JSON-RPC request; transport problems become RemoteErrors."""
 
-    from substrateinterface.exceptions import SubstrateRequestException
     from websocket import WebSocketException, WebSocketTimeoutException
 
     try:
         reply = substrate.rpc_request(method, params)
-    except SubstrateRequestException:
+    except RpcReplyError:
         raise  # a JSON-RPC error reply: the caller decides what it means
     except (WebSocketTimeoutException, TimeoutError):
         raise NodeTimeout(f"{url} did not answer {method} within {timeout:g} s") from None
@@ -91,15 +87,13 @@ def forget(url: str) -> None:
 
 
 def _handshake(url: str, name: str | None, timeout: float) -> tuple[Any, Any, dict]:
-    from substrateinterface.exceptions import SubstrateRequestException
-
     from chain.substrate import metadata as m
 
     substrate = _connect(url, timeout)
     try:
         version = _rpc(substrate, url, "state_getRuntimeVersion", [], timeout)
         genesis = _rpc(substrate, url, "chain_getBlockHash", [0], timeout)
-    except SubstrateRequestException as exc:
+    except RpcReplyError as exc:
         raise NotASubstrateNode(f"{url} does not answer Substrate RPC: {exc}") from None
     if not isinstance(version, dict) or "specVersion" not in version:
         raise NotASubstrateNode(f"{url} does not answer state_getRuntimeVersion like a "

@@ -50,11 +50,15 @@ def served(tmp_path_factory):
     server = NodeServer(db, "127.0.0.1", 0)
     _, stop = server.start_thread()
     url = f"ws://127.0.0.1:{server.port}"
+    # in the clear (issue 15): the chain record (`source: chain`) does not yet attribute a
+    # MEV shield carrier's fee to its inner trade, which the journal's receipt includes
     try:
         t.json("stake", "add", "--netuid", n, "--amount", "40", "--wallet-name", "me",
-               "--hotkey-ss58", owner_hotkey, "--unsafe", "-y", "--network", url)
+               "--hotkey-ss58", owner_hotkey, "--unsafe", "-y", "--network", url,
+               "--no-mev-shield")
         t.json("stake", "remove", "--netuid", n, "--amount", "3", "--wallet-name", "me",
-               "--hotkey-ss58", owner_hotkey, "--unsafe", "-y", "--network", url)
+               "--hotkey-ss58", owner_hotkey, "--unsafe", "-y", "--network", url,
+               "--no-mev-shield")
         yield t, url, journal
     finally:
         stop()

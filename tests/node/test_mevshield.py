@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chain import shield
 from chain.local import mev_shield as pallet
 from chain.local.accounts import DEV_ACCOUNTS
 from chain.local.chain import LocalChain
@@ -53,8 +54,8 @@ def test_the_clients_encryption_decrypts(client):
     assert out.returncode == 0, out.stderr[-1000:]
     blob = bytes.fromhex(out.stdout.strip())
     assert len(blob) == 16 + 2 + 1088 + 24 + len(plaintext) + 16
-    shielded = mevshield.parse(blob)
-    assert shielded.key_hash == mevshield.key_hash(public)
+    shielded = shield.parse(blob)
+    assert shielded.key_hash == shield.key_hash(public)
     assert keys.decrypt(shielded) == plaintext
 
 
@@ -63,30 +64,30 @@ def test_the_clients_encryption_decrypts(client):
 def test_encrypt_then_decrypt(plaintext):
     keys = mevshield.AuthorKeys()
     public = keys._fresh()
-    assert keys.decrypt(mevshield.parse(mevshield.encrypt(public, plaintext))) == plaintext
+    assert keys.decrypt(shield.parse(shield.encrypt(public, plaintext))) == plaintext
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.binary(max_size=1200))
 def test_short_or_foreign_bytes_do_not_parse(data):
-    with pytest.raises(mevshield.ShieldError):
-        mevshield.parse(data)  # shorter than an envelope around an empty plaintext
+    with pytest.raises(shield.ShieldError):
+        shield.parse(data)  # shorter than an envelope around an empty plaintext
 
 
 def test_envelope_bounds():
-    blob = mevshield.encrypt(mevshield.AuthorKeys()._fresh(), b"x")
+    blob = shield.encrypt(mevshield.AuthorKeys()._fresh(), b"x")
     wrong_len = blob[:16] + (1087).to_bytes(2, "little") + blob[18:]
-    with pytest.raises(mevshield.ShieldError, match="1088"):
-        mevshield.parse(wrong_len)
-    with pytest.raises(mevshield.ShieldError, match="8192"):
-        mevshield.parse(blob + bytes(8192))
+    with pytest.raises(shield.ShieldError, match="1088"):
+        shield.parse(wrong_len)
+    with pytest.raises(shield.ShieldError, match="8192"):
+        shield.parse(blob + bytes(8192))
 
 
 def test_a_tampered_ciphertext_does_not_decrypt():
     keys = mevshield.AuthorKeys()
-    blob = bytearray(mevshield.encrypt(keys._fresh(), b"inner extrinsic"))
+    blob = bytearray(shield.encrypt(keys._fresh(), b"inner extrinsic"))
     blob[-1] ^= 1
-    assert keys.decrypt(mevshield.parse(bytes(blob))) is None
+    assert keys.decrypt(shield.parse(bytes(blob))) is None
 
 
 # -- rotation -----------------------------------------------------------------------------------
@@ -161,7 +162,7 @@ def account(server, who: bytes):
 def test_the_inner_extrinsic_follows_its_carrier(node):
     nonce = account(node, ALICE).nonce
     inner = transfer(node, nonce + 1)
-    ciphertext = mevshield.encrypt(next_key(node), inner)
+    ciphertext = shield.encrypt(next_key(node), inner)
     carrier = carrier_of(node, ciphertext, nonce)
     bob = account(node, BOB).free
     included = node._include(carrier)
@@ -190,7 +191,7 @@ def test_the_inner_extrinsic_follows_its_carrier(node):
 def test_carriers_the_pallet_refuses_change_nothing(node, case):
     nonce = account(node, ALICE).nonce
     inner = transfer(node, nonce + 1)
-    era, ciphertext = None, mevshield.encrypt(next_key(node), inner)
+    era, ciphertext = None, shield.encrypt(next_key(node), inner)
     if case == "immortal":
         era = b"\x00"
     elif case == "period 16":
@@ -198,7 +199,7 @@ def test_carriers_the_pallet_refuses_change_nothing(node, case):
     elif case == "unparseable":
         ciphertext = b"\x01" * 300
     else:
-        ciphertext = mevshield.encrypt(mevshield.AuthorKeys()._fresh(), inner)
+        ciphertext = shield.encrypt(mevshield.AuthorKeys()._fresh(), inner)
     before = account(node, ALICE)
     with pytest.raises(RpcError) as refused:
         node._include(carrier_of(node, ciphertext, nonce, era))
@@ -210,7 +211,7 @@ def test_carriers_the_pallet_refuses_change_nothing(node, case):
 
 def test_a_carrier_that_does_not_decrypt_is_included_alone(node):
     nonce = account(node, ALICE).nonce
-    blob = bytearray(mevshield.encrypt(next_key(node), transfer(node, nonce + 1)))
+    blob = bytearray(shield.encrypt(next_key(node), transfer(node, nonce + 1)))
     blob[-1] ^= 1
     bob = account(node, BOB).free
     included = node._include(carrier_of(node, bytes(blob), nonce))
@@ -226,19 +227,18 @@ def test_keys_rotate_with_every_block_and_stay_decryptable(node):
     assert next_key(node) != key
     nonce = account(node, ALICE).nonce
     inner = transfer(node, nonce + 1)
-    assert node._include(carrier_of(node, mevshield.encrypt(key, inner), nonce)).success
+    assert node._include(carrier_of(node, shield.encrypt(key, inner), nonce)).success
     assert account(node, ALICE).nonce == nonce + 2
     node._seal()
     node._seal()  # two more blocks: that key is Current now, no longer accepted
     nonce += 2
     with pytest.raises(RpcError):
-        node._include(carrier_of(node, mevshield.encrypt(key, transfer(node, nonce + 1)),
+        node._include(carrier_of(node, shield.encrypt(key, transfer(node, nonce + 1)),
                                  nonce))
 
 
 def test_no_secret_key_reaches_the_chain_file(node, tmp_path):
-    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, \
-        PrivateFormat
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
     secrets = [k.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
                for k in node.shield._secrets.values()]

@@ -24,6 +24,7 @@ from chain.pallets import swap
 from chain.pallets import subtensor_module as sm
 
 TAO = 10**9
+BLOCKS = 720  # two of the gate bar's 360-block periods: a day took minutes of CI
 
 
 def _bare_subnet(pool: Pool, tao_reservoir: int, alpha_reservoir: int) -> cb._Subnet:
@@ -53,7 +54,7 @@ def test_tao_is_conserved_through_the_injection_with_reservoirs(
     delta_tao = sub.pool.tao_reserve - tao_reserve
     assert spent == delta_tao + (sub.tao_reservoir - parked_tao)
     recycled = tao_in + excess - spent
-    assert recycled in (0, excess)
+    assert 0 <= recycled <= excess  # a failed buy recycles all, a partial fill the unspent
     bought = sub.protocol
     assert sub.pool.alpha_reserve - alpha_reserve + bought == sub.alpha_in_em
     assert sub.alpha_in_em + sub.alpha_reservoir == alpha_in + parked_alpha
@@ -104,17 +105,18 @@ def test_a_day_of_the_mainnet_preset_under_the_gate(mainnet, tmp_path):
             gate = gate_status(state, chain.open_number())
             before = {n: free_balance(state, subnet_account(n)) for n in gate["shares"]}
             out_before = {n: state.get(sm.SUBNET_ALPHA_OUT, n) for n in gate["shares"]}
-        chain.advance(7_200, block_by_block=True)
+        chain.advance(BLOCKS, block_by_block=True)
         with chain.reading() as state:
             got = {n: free_balance(state, subnet_account(n)) - before[n] for n in before}
             out_after = {n: state.get(sm.SUBNET_ALPHA_OUT, n) for n in before}
         assert not any(check(chain).values()), check(chain)
     total = sum(got.values())
-    assert 0.99 * 3_600 * TAO <= total <= 3_600 * TAO  # 0.5 TAO per block, a little recycled
+    assert 0.99 * BLOCKS * TAO // 2 <= total <= BLOCKS * TAO // 2  # 0.5 TAO a block
     for n in gate["emission_disabled"]:
         assert got[n] == 0 and out_after[n] > out_before[n]
     above, below = gate["above"], [n for n in gate["below"] if n not in gate["emission_disabled"]]
-    assert len(above) == 32 and len(below) == 128 - 32 - len(gate["emission_disabled"])
+    assert len(above) == 32
+    assert set(below) == set(gate["shares"]) - set(above) - set(gate["emission_disabled"])
     for n, share in gate["shares"].items():
         if share["share_ppb"] > 10**6:  # at least 0.1%: within 5% of the formula's share
             assert abs(got[n] / total - share["share_ppb"] / 1e9) <= 0.05 * share["share_ppb"] / 1e9

@@ -1,4 +1,5 @@
-"""Hypothesis: the overlay with nested snapshots behaves like a stack of plain dicts."""
+"""Hypothesis: the overlay with nested snapshots behaves like a stack of plain dicts (reads by
+key and `iter` over the map, with writes to another map interleaved)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ keys = st.integers(0, 2)
 ops = st.lists(st.one_of(
     st.tuples(st.just("set"), keys, st.integers(0, 2**80)),
     st.tuples(st.just("remove"), keys),
+    st.tuples(st.just("other"), keys, st.integers(0, 2**80)),
     st.tuples(st.just("begin")),
     st.tuples(st.just("commit")),
     st.tuples(st.just("rollback")),
@@ -32,14 +34,16 @@ def test_overlay_matches_a_model(operations):
     conn.execute("CREATE TABLE storage (item TEXT, key TEXT, value TEXT, "
                  "PRIMARY KEY (item, key))")
     state = State(conn)
-    model: list[dict[int, int]] = [{}]  # model[0] committed view, then one dict per snapshot
+    model: list[dict[int, int | None]] = [{}]  # model[0] committed view, then one dict per snapshot
     for op in operations:
         if op[0] == "set":
             model[-1][op[1]] = op[2]
             state.set(sm.SUBNET_TAO, op[1], op[2])
         elif op[0] == "remove":
-            model[-1][op[1]] = 0
+            model[-1][op[1]] = None
             state.remove(sm.SUBNET_TAO, op[1])
+        elif op[0] == "other":
+            state.set(sm.SUBNET_ALPHA_IN, op[1], op[2])
         elif op[0] == "begin":
             model.append(dict(model[-1]))
             state.begin()
@@ -53,10 +57,12 @@ def test_overlay_matches_a_model(operations):
         elif op[0] == "flush" and len(model) == 1:
             state.flush()
         for key in range(3):
-            assert state.get(sm.SUBNET_TAO, key) == model[-1].get(key, 0)
+            assert state.get(sm.SUBNET_TAO, key) == (model[-1].get(key) or 0)
+        assert list(state.iter(sm.SUBNET_TAO)) == [
+            ((key,), value) for key, value in sorted(model[-1].items()) if value is not None]
     while len(model) > 1:
         model.pop()
         state.rollback()
     state.flush()
     for key in range(3):
-        assert State(conn).get(sm.SUBNET_TAO, key) == model[0].get(key, 0)
+        assert State(conn).get(sm.SUBNET_TAO, key) == (model[0].get(key) or 0)

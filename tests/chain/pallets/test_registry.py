@@ -76,6 +76,7 @@ STORAGE["SubtensorModule"] += """
     SubnetEpochConsensus LiquidAlphaConsensusMode LastYumaStepBlock SavedYumaMaxAllowedValidators
 """.split()
 # -- end regqueue
+STORAGE["Proxy"] = ["Proxies"]  # proxyhatch
 
 # "Pallet.call": "its arguments, in order"
 CALLS = {
@@ -133,6 +134,9 @@ CALLS = {
     "SubtensorModule.unstake_all": "hotkey",
     "SubtensorModule.unstake_all_alpha": "hotkey",
     "SubtensorModule.update_symbol": "netuid symbol",
+    "Proxy.add_proxy": "delegate proxy_type delay",  # proxyhatch
+    "Proxy.proxy": "real force_proxy_type call",  # proxyhatch
+    "Proxy.remove_proxy": "delegate proxy_type delay",  # proxyhatch
 }
 
 # what the fresh process reports: the declared registry, and the bundled chain's bound calls
