@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.netopts import ChainDbOpt, NetworkOpt
+from cli.netopts import AtBlockOpt, ChainDbOpt, NetworkOpt
 from cli.output import JsonOpt, Output
 from cli.walletopts import WalletNameOpt, WalletPathOpt
 
@@ -44,6 +44,7 @@ def portfolio(
     chain_db: ChainDbOpt = None,
     json_out: JsonOpt = False,
     csv_out: Annotated[bool, typer.Option("--csv", help="Print the rows as CSV (rao).")] = False,
+    at_block: AtBlockOpt = None,
 ) -> None:
     """Cost basis, value and P&L of every position (average cost; emission vs price)."""
     from cli.cost_basis import METHOD
@@ -56,10 +57,10 @@ def portfolio(
 
         raise UsageError("choose one of --json and --csv")
     names, targets = coldkey_targets(wallet_name, wallet_path, ss58, all_wallets)
-    backend = open_backend(network, chain_db)
+    backend = open_backend(network, chain_db, at_block=at_block)
     try:
         info = backend.block_info()
-        wallets = [one(backend, names, name, address) for name, address in targets]
+        wallets = [one(backend, names, name, address, at_block) for name, address in targets]
     finally:
         backend.close()
     from cli.cost_basis import TOTALLED
@@ -76,13 +77,15 @@ def portfolio(
     out.result(data, lambda console: _render(console, data))
 
 
-def one(backend: ChainBackend, names: Names | None, name: str | None, address: str) -> dict:
-    """One coldkey's portfolio: rows (known basis first by netuid) and their totals."""
+def one(backend: ChainBackend, names: Names | None, name: str | None, address: str,
+        until: int | None = None) -> dict:
+    """One coldkey's portfolio: rows (known basis first by netuid) and their totals; `until`:
+    the block of an --at-block view (the operations up to it)."""
     from cli import cost_basis
     from cli.wallet_chain import decode_address
 
     coldkey = decode_address(address, what="the coldkey")
-    ops, source = operations(backend, coldkey)
+    ops, source = operations(backend, coldkey, until)
     book = cost_basis.book_of("0x" + coldkey.hex(), ops)
     held = {(r["hotkey"].lower(), int(r["netuid"])): r for r in backend.stake_info(coldkey)}
     untouched = [k for k in held if k not in book.positions]
@@ -111,15 +114,17 @@ def one(backend: ChainBackend, names: Names | None, name: str | None, address: s
             "positions": rows, "totals": cost_basis.totals(rows, book.failed_fees_rao)}
 
 
-def operations(backend: ChainBackend, coldkey: bytes) -> tuple[list[dict], str]:
-    """The coldkey's operations and where they came from: the chain's own record, else the
-    journal."""
+def operations(backend: ChainBackend, coldkey: bytes,
+               until: int | None = None) -> tuple[list[dict], str]:
+    """The coldkey's operations and where they came from: the chain's own record (a view at a
+    past block gives its own), else the journal's entries (up to block `until`, --at-block)."""
     ops = backend.account_history(coldkey)
     if ops is not None:
         return ops, "chain"
     from cli import journal
 
-    return journal.operations(backend.block_info().genesis_hash, coldkey), "journal"
+    ops = journal.operations(backend.block_info().genesis_hash, coldkey)
+    return [op for op in ops if until is None or op["block"] <= until], "journal"
 
 
 def _spot(backend: ChainBackend, netuid: int, alpha: int) -> int:

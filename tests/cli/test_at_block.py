@@ -24,7 +24,8 @@ def _reads(n: int) -> list[tuple[str, ...]]:
             ("subnet", "list"),
             ("subnet", "show", "--netuid", str(n)),
             ("subnet", "metagraph", "--netuid", str(n)),
-            ("subnet", "price", "--netuid", str(n))]
+            ("subnet", "price", "--netuid", str(n)),
+            ("portfolio", "--wallet-name", "me")]
 
 
 def _diff(a, b, path="") -> list[str]:
@@ -67,7 +68,7 @@ def test_the_chain_moved_on(history):
     assert now["block"] > then[_reads(n)[0]]["block"]
 
 
-@pytest.mark.parametrize("index", range(7))
+@pytest.mark.parametrize("index", range(8))
 def test_at_block_gives_the_earlier_figures_on_the_sandbox(history, index):
     t, n, b, then = history
     args = _reads(n)[index]

@@ -56,16 +56,21 @@ def served(tmp_path_factory):
         t.json("stake", "add", "--netuid", n, "--amount", "40", "--wallet-name", "me",
                "--hotkey-ss58", owner_hotkey, "--unsafe", "-y", "--network", url,
                "--no-mev-shield")
+        then = {"block": t.json("chain", "history")["head"],
+                "node": t.json("portfolio", "--wallet-name", "me", "--network", url),
+                "sandbox": t.json("portfolio", "--wallet-name", "me")}
+        t.json("chain", "advance", "3")
         t.json("stake", "remove", "--netuid", n, "--amount", "3", "--wallet-name", "me",
                "--hotkey-ss58", owner_hotkey, "--unsafe", "-y", "--network", url,
                "--no-mev-shield")
-        yield t, url, journal
+        t.json("chain", "advance", "3")
+        yield t, url, journal, then
     finally:
         stop()
 
 
 def test_journal_is_private_and_append_only(served):
-    _, _, journal = served
+    _, _, journal, _ = served
     assert stat.S_IMODE(journal.stat().st_mode) == 0o600
     lines = journal.read_text().splitlines()
     assert len(lines) == 2
@@ -76,7 +81,7 @@ def test_journal_is_private_and_append_only(served):
 
 
 def test_node_portfolio_from_the_journal_equals_the_sandbox_record(served):
-    t, url, journal = served
+    t, url, journal, _ = served
     remote = t.json("portfolio", "--wallet-name", "me", "--network", url)
     local = t.json("portfolio", "--wallet-name", "me")
     assert remote["wallets"][0]["source"] == "journal"
@@ -93,7 +98,7 @@ def test_node_portfolio_from_the_journal_equals_the_sandbox_record(served):
 
 
 def test_a_torn_line_is_skipped_and_unknown_origin_said(served, tmp_path):
-    t, url, journal = served
+    t, url, journal, _ = served
     torn = tmp_path / "journal.jsonl"
     torn.write_text(journal.read_text().splitlines()[0] + "\n" + '{"genesis": "0x')
     t.env["TAOCTL_JOURNAL"] = str(torn)
@@ -110,7 +115,7 @@ def test_a_torn_line_is_skipped_and_unknown_origin_said(served, tmp_path):
 
 
 def test_an_unwritable_journal_warns_and_the_stake_stands(served, tmp_path):
-    t, url, journal = served
+    t, url, journal, _ = served
     blocked = tmp_path / "not-a-dir"
     blocked.write_text("")
     t.env["TAOCTL_JOURNAL"] = str(blocked / "journal.jsonl")
@@ -126,3 +131,19 @@ def test_an_unwritable_journal_warns_and_the_stake_stands(served, tmp_path):
         assert after["stakes"][0]["alpha_rao"] > before["stakes"][0]["alpha_rao"]
     finally:
         t.env["TAOCTL_JOURNAL"] = str(journal)
+
+
+def test_portfolio_at_block_gives_the_earlier_figures(served):
+    """`--at-block B` after an unstake and more blocks: the figures taken while B was the head,
+    through the node (the journal's entries up to B, the state at B's hash) and on the
+    sandbox (its record and history at B)."""
+    t, url, _, then = served
+    b = str(then["block"])
+    now = t.json("portfolio", "--wallet-name", "me", "--network", url)
+    assert now["wallets"][0]["positions"][0]["alpha_sold_rao"] > 0  # the chain moved on
+    assert now != then["node"]
+    assert t.json("portfolio", "--wallet-name", "me", "--network", url, "--at-block", b) == \
+        then["node"]
+    assert t.json("portfolio", "--wallet-name", "me", "--at-block", b) == then["sandbox"]
+    row = then["node"]["wallets"][0]["positions"][0]
+    assert row["basis_known"] and row["alpha_sold_rao"] == 0 and row["realized_pnl_rao"] == 0
