@@ -174,6 +174,17 @@ class LocalBackend:
         with self.chain.reading():
             return operations(self.chain.conn, account, getattr(self.chain, "block", None))
 
+    def account_operations(self, account: bytes, first: int, last: int,
+                           progress: Any = None) -> list[dict]:
+        """The chain's own record of blocks first..last (`chain.local.account_history`)."""
+        from chain.local.account_history import operations
+
+        with self.chain.reading():
+            found = operations(self.chain.conn, account, last)
+        if progress is not None:
+            progress(last - first + 1)
+        return [op for op in found if op["block"] >= first]
+
     def alpha_value(self, netuid: int, alpha: int) -> tuple[int, int]:
         """`chain.rules.valuation` on the subnet's pool now (issue 17)."""
         from chain.rules.valuation import exit_value, spot_value

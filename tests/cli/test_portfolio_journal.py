@@ -147,3 +147,59 @@ def test_portfolio_at_block_gives_the_earlier_figures(served):
     assert t.json("portfolio", "--wallet-name", "me", "--at-block", b) == then["sandbox"]
     row = then["node"]["wallets"][0]["positions"][0]
     assert row["basis_known"] and row["alpha_sold_rao"] == 0 and row["realized_pnl_rao"] == 0
+
+
+def test_archive_completes_the_journal_with_operations_made_elsewhere(served, tmp_path):
+    """Stake, unstake and a move made on the sandbox directly (another tool, as far as the
+    journal knows): through the node the positions are of unknown origin until `--archive`
+    reads the node's blocks; then the figures are the sandbox's own record's, the journal holds
+    the operations, and the next run needs no scan. A scan too short says which blocks it
+    read."""
+    t, url, _, _ = served
+    hotkey = t.json("stake", "list", "--wallet-name", "me")["stakes"][0]["hotkey"]
+    netuid = t.json("stake", "list", "--wallet-name", "me")["stakes"][0]["netuid"]
+    them = t.json("wallet", "create", "--wallet-name", "them", "--hotkey", "second",
+                  "--no-use-password", "-y")
+    t.json("chain", "fund", them["coldkey_ss58"], "200")
+    t.json("chain", "advance", "2")
+    for args in (("stake", "add", "--amount", "30", "--hotkey-ss58", hotkey),
+                 ("stake", "remove", "--amount", "4", "--hotkey-ss58", hotkey)):
+        t.json(*args, "--netuid", str(netuid), "--wallet-name", "them", "--unsafe", "-y")
+        t.json("chain", "advance", "2")
+    t.json("chain", "advance", "5")
+    journal = tmp_path / "journal.jsonl"
+    t.env["TAOCTL_JOURNAL"] = str(journal)
+    keys = ("cost_basis_rao", "alpha_bought_rao", "alpha_sold_rao", "realized_pnl_rao",
+            "unrealized_pnl_rao", "emission_pnl_rao", "price_pnl_rao", "fees_rao",
+            "spot_value_rao", "basis_known", "netuid", "hotkey")
+    try:
+        local = t.json("portfolio", "--wallet-name", "them")["wallets"][0]
+        assert local["source"] == "chain" and local["positions"][0]["fees_rao"] > 0
+        bare = t.json("portfolio", "--wallet-name", "them", "--network", url)["wallets"][0]
+        (row,) = bare["positions"]
+        assert not row["basis_known"] and "--archive" in row["origin"]
+        short = t.run("portfolio", "--wallet-name", "them", "--network", url, "--archive",
+                      url, "--archive-blocks", "3", "--json")
+        assert short.returncode == 0, short.stderr
+        wallet = json.loads(short.stdout)["wallets"][0]
+        head = wallet["archive"]["last_block"]
+        assert wallet["archive"] == {"network": url, "first_block": head - 2,
+                                     "last_block": head, "found": 0, "added": 0}
+        assert f"blocks {head - 2:,}..{head:,} of {url}" in wallet["positions"][0]["origin"]
+        assert not journal.exists()
+        full = t.json("portfolio", "--wallet-name", "them", "--network", url, "--archive", url)
+        wallet = full["wallets"][0]
+        assert wallet["source"] == "journal+archive"
+        assert wallet["archive"]["found"] == wallet["archive"]["added"] == 3  # with the funding
+        assert [{k: r[k] for k in keys} for r in wallet["positions"]] == \
+            [{k: r[k] for k in keys} for r in local["positions"]]
+        entries = [json.loads(x) for x in journal.read_text().splitlines()]
+        assert [e["source"] for e in entries] == ["archive"] * 3
+        assert [e["call"]["name"] for e in entries][1:] == ["add_stake", "remove_stake"]
+        again = t.json("portfolio", "--wallet-name", "them", "--network", url, "--archive", url)
+        assert again["wallets"][0]["archive"] is None  # the journal explains every position
+        assert again["wallets"][0]["positions"] == wallet["positions"]
+        proc = t.run("portfolio", "--wallet-name", "them", "--archive", url)
+        assert proc.returncode == 2 and "both --network and --archive" in proc.stderr
+    finally:
+        t.env["TAOCTL_JOURNAL"] = str(served[2])
