@@ -15,6 +15,7 @@ import stat
 import pytest
 
 from tests.conftest import Taoctl
+from tests.node.conftest import serving
 
 TAO = 10**9
 
@@ -45,14 +46,9 @@ def served(tmp_path_factory):
     n = t.json("subnet", "create", "--wallet-name", "owner", "-y")["netuid"]
     t.json("subnet", "start", "--netuid", n, "--wallet-name", "owner", "-y")
     owner_hotkey = owner.get("hotkey_ss58") or owner["hotkeys"][0]["ss58"]
-    from chain.node.server import NodeServer
-
-    server = NodeServer(db, "127.0.0.1", 0)
-    _, stop = server.start_thread()
-    url = f"ws://127.0.0.1:{server.port}"
     # in the clear (issue 15): the chain record (`source: chain`) does not yet attribute a
     # MEV shield carrier's fee to its inner trade, which the journal's receipt includes
-    try:
+    with serving(db) as (_, url, _):
         t.json("stake", "add", "--netuid", n, "--amount", "40", "--wallet-name", "me",
                "--hotkey-ss58", owner_hotkey, "--unsafe", "-y", "--network", url,
                "--no-mev-shield")
@@ -65,8 +61,6 @@ def served(tmp_path_factory):
                "--no-mev-shield")
         t.json("chain", "advance", "3")
         yield t, url, journal, then
-    finally:
-        stop()
 
 
 def test_journal_is_private_and_append_only(served):
