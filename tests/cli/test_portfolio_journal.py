@@ -197,3 +197,26 @@ def test_archive_completes_the_journal_with_operations_made_elsewhere(served, tm
         assert proc.returncode == 2 and "both --network and --archive" in proc.stderr
     finally:
         t.env["TAOCTL_JOURNAL"] = str(served[2])
+
+
+def test_an_archive_scan_across_a_runtime_upgrade_is_refused(served, tmp_path, monkeypatch):
+    """Blocks that ran an older runtime would be decoded with today's metadata: refused, one
+    line, exit 2, the journal unchanged."""
+    from chain.node.server import NodeServer
+
+    t, url, _, _ = served
+    real = NodeServer.rpc_state_getRuntimeVersion
+
+    def older_in_the_past(self, at=None):
+        version = dict(real(self, at))
+        if at is not None and at != "0x" + self.view.block_hash(None).hex():
+            version["specVersion"] -= 1
+        return version
+
+    monkeypatch.setattr(NodeServer, "rpc_state_getRuntimeVersion", older_in_the_past)
+    journal = tmp_path / "journal.jsonl"
+    monkeypatch.setitem(t.env, "TAOCTL_JOURNAL", str(journal))
+    proc = t.run("portfolio", "--wallet-name", "me", "--network", url, "--archive", url)
+    assert proc.returncode == 2, proc.stderr
+    assert "cross a runtime upgrade" in proc.stderr and "--archive-blocks" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and not journal.exists()
