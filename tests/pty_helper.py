@@ -15,8 +15,10 @@ from tests.conftest import taoctl_path
 def run_on_a_terminal(env: dict, args: list[str], answers: list[tuple[str, str]],
                       timeout: float = 120, term: str = "dumb",
                       argv: list[str] | None = None, typed: str | None = None) -> tuple[int, str]:
-    """`taoctl args` (or `argv`) on a pseudo-terminal; each prompt matching a pattern gets its
-    answer; `typed` is typed at once (for a prompt that prints nothing)."""
+    """`taoctl args` (or `argv`) on a pseudo-terminal; each prompt matching a pattern (a regular
+    expression, case-insensitive) gets its answer; `typed` is typed at once (for a prompt that
+    prints nothing). A child still running `timeout` seconds on (waiting for an answer no
+    pattern gave) is killed, so the test fails on its exit code instead of hanging."""
     argv = argv or [taoctl_path(), *args]
     pid, fd = pty.fork()
     if pid == 0:  # pragma: no cover - the child
@@ -45,6 +47,10 @@ def run_on_a_terminal(env: dict, args: list[str], answers: list[tuple[str, str]]
                 os.write(fd, answer.encode() + b"\n")
                 answered += found.end()
                 break
-    _, status = os.waitpid(pid, 0)
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done == 0 and time.monotonic() >= deadline:
+        os.kill(pid, 9)
+    if done == 0:
+        _, status = os.waitpid(pid, 0)
     os.close(fd)
     return os.waitstatus_to_exitcode(status), output
