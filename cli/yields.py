@@ -82,6 +82,8 @@ def epoch_views(backend: ChainBackend, netuid: int, epochs: int) -> list[ChainBa
     block's hash). Fewer when the chain is younger or the older state is no longer kept (a
     pruned node: `StateDiscarded`); the caller says how many it found."""
     views = [backend]
+    if epochs <= 1:
+        return views
     info = backend.block_info()
     view, open_block = backend, info.number
     since = _since(view, netuid)
