@@ -85,11 +85,13 @@ def _shown(kind: str, value: Any) -> Any:
     return canonical(value)
 
 
-def _near(name: str, names: list[str]) -> str:
+def near(name: str, names: list[str]) -> str:
+    """" (did you mean A, B?)" for names close to `name` or starting with it, else ""."""
     import difflib
 
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
-    return f" (did you mean {', '.join(close)}?)" if close else ""
+    close += [n for n in names if n.lower().startswith(name.lower()) and n not in close]
+    return f" (did you mean {', '.join(close[:3])}?)" if close else ""
 
 
 def query(
@@ -115,7 +117,7 @@ def query(
     item_id = f"{pallet}.{item}"
     shape = declared_item(item_id)
     if shape is None:
-        raise UsageError(f"no storage item {item_id}" + _near(item_id, declared_names()[0]))
+        raise UsageError(f"no storage item {item_id}" + near(item_id, declared_names()[0]))
     kinds, value_kind = shape
     keys = keys or []
     if len(keys) != len(kinds):
@@ -160,7 +162,7 @@ def call(
     call_id = f"{pallet}.{function}"
     params = declared_call(call_id)
     if params is None:
-        raise UsageError(f"no call {call_id}" + _near(call_id, declared_names()[1]))
+        raise UsageError(f"no call {call_id}" + near(call_id, declared_names()[1]))
     given: dict[str, str] = {}
     for arg in args or []:
         name, sep, text = arg.partition("=")
@@ -267,7 +269,7 @@ def explain(
     names = {n.lower(): n for n in [*docs, *BY_NAME]}
     name = names.get(error.lower())
     if name is None:
-        raise UsageError(f"no error named {error!r}" + _near(error, sorted(set(names.values()))))
+        raise UsageError(f"no error named {error!r}" + near(error, sorted(set(names.values()))))
     meanings = [{"pallet": p, "doc": d} for p, d in docs.get(name, [])]
     listed = next((p for p, ns in REFUSALS.items() if name in ns.split()), None)
     doc = {"error": name, "in_metadata": bool(meanings), "meanings": meanings,
