@@ -1,9 +1,10 @@
 """The escape hatch: `taoctl query`, `taoctl call` and `taoctl explain`, for what no wrapped
 command covers.
 
-- `query PALLET ITEM [KEY...]`: one storage entry by subtensor's names, keys parsed against
-  the item's declared key kinds (ss58 for AccountId, ASCII integers within the type's bounds,
-  true/false), on any network (a node maps it through its metadata).
+- `query PALLET ITEM [KEY...] [--at-block B]`: one storage entry by subtensor's names, keys
+  parsed against the item's declared key kinds (ss58 for AccountId, ASCII integers within the
+  type's bounds, true/false), on any network (a node maps it through its metadata; at B, its
+  state at B's hash).
 - `call PALLET FUNCTION name=value...`: any declared call through the one pipeline (dry run
   with the call's SCALE hex and fee, confirmation, receipt; --proxy-for works here too).
 - `explain ERROR`: what a subtensor error means (the spec-461 metadata's own doc text, else
@@ -18,7 +19,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.netopts import ChainDbOpt, NetworkOpt
+from cli.netopts import AtBlockOpt, ChainDbOpt, NetworkOpt
 from cli.output import JsonOpt
 from cli.pipeline import Signing, signed_command
 
@@ -99,10 +100,7 @@ def query(
     item: Annotated[str, typer.Argument(help="The storage item, e.g. SubnetTAO.")],
     keys: Annotated[list[str] | None, typer.Argument(help="The item's keys, in order.",
                                                      show_default=False)] = None,
-    at_block: Annotated[int | None, typer.Option(
-        "--at-block", min=0, help="Read the state as it was at this sealed block (the sandbox's "
-        "history; a node's past state comes with the --at-block reads of issue 17).",
-        show_default=False)] = None,
+    at_block: AtBlockOpt = None,
     network: NetworkOpt = "sandbox",
     chain_db: ChainDbOpt = None,
     json_out: JsonOpt = False,
@@ -125,15 +123,10 @@ def query(
                          f"got {len(keys)}")
     parsed = tuple(parse_value(k, t, f"key {i + 1} ({k})")
                    for i, (k, t) in enumerate(zip(kinds, keys, strict=True)))
-    backend = open_backend(network, chain_db)
+    backend = open_backend(network, chain_db, at_block=at_block)  # a node: at B's hash
     try:
-        reader = backend
-        if at_block is not None:
-            from chain.factory import sandbox
-
-            reader = sandbox(backend, "--at-block").at(at_block)
-        block = reader.block_info().head_number
-        value = reader.read(item_id, *parsed)
+        block = backend.block_info().head_number
+        value = backend.read(item_id, *parsed)
     finally:
         backend.close()
     doc = {"item": item_id, "keys": [_shown(k, v) for k, v in zip(kinds, parsed, strict=True)],

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
 from chain.local.chain import LocalChain
@@ -30,3 +34,20 @@ def substrate(node):
                                 ws_options={"timeout": 10})
     yield client
     client.close()
+
+
+# -- hatch (issue 15): a node over a chain file a test set up itself -----------------------------
+@contextlib.contextmanager
+def serving(path: str | Path) -> Iterator[str]:
+    """`taoctl node serve`'s server over an existing chain file, in a thread on a free
+    loopback port; yields its URL and stops it (and forgets the cached connection) after."""
+    from chain.remote import forget
+
+    server = NodeServer(Path(path), "127.0.0.1", 0)
+    _, stop = server.start_thread()
+    url = f"ws://127.0.0.1:{server.port}"
+    try:
+        yield url
+    finally:
+        forget(url)
+        stop()
