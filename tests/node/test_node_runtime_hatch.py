@@ -134,3 +134,27 @@ def test_query_beyond_the_kept_history(tmp_path):
     assert proc.returncode == 2
     assert "State already discarded for block 5" in proc.stderr
     assert "last 10 blocks" in proc.stderr
+
+
+def test_the_readme_commands_run_as_written(served):
+    """The README's `taoctl runtime` block, its placeholders filled in: the sandbox's and
+    the served node's (port, block) where it names them."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    t, url, n, me, owner, b = served
+    assert n == 1  # the README's examples name subnet 1
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("<!-- runtime APIs and the hatch's --at-block")[1].split(
+        "<!-- end hatch -->")[0]
+    (block,) = re.findall(r"```bash\n(.*?)```", section, re.S)
+    lines = [shlex.split(line, comments=True) for line in block.splitlines()]
+    assert len(lines) == 5
+    for words in lines:
+        assert words[:2] == ["taoctl", "runtime"]
+        args = [{"<ss58>": me["coldkey_ss58"], "ws://127.0.0.1:9944": url,
+                 "1200": str(b)}.get(w, w) for w in words[1:]]
+        proc = t.run(*args)
+        assert proc.returncode == 0, (words, proc.stderr)
+        assert proc.stdout.strip()
