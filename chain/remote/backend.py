@@ -195,7 +195,13 @@ class RemoteBackend(RemoteQueries):
         key = (self.facts["genesis_hash"], self.facts["spec_version"])
         found = _CATALOGUES.get(key)
         if found is None:
-            raw = self.runtime_call("Metadata_metadata_at_version", (15).to_bytes(4, "little"))
+            try:
+                raw = self.runtime_call("Metadata_metadata_at_version",
+                                        (15).to_bytes(4, "little"))
+            except RemoteError as exc:
+                if type(exc) is not RemoteError:  # unreachable, timeout, state discarded
+                    raise
+                raw = b""  # a runtime older than the V15 metadata API
             if not raw or raw[0] == 0:
                 raise RuntimeCallFailed(f"{self.url} offers no V15 metadata: its runtime APIs "
                                         "and their types are unknown")

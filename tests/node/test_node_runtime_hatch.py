@@ -158,3 +158,21 @@ def test_the_readme_commands_run_as_written(served):
         proc = t.run(*args)
         assert proc.returncode == 0, (words, proc.stderr)
         assert proc.stdout.strip()
+
+
+@pytest.mark.in_process
+def test_a_node_without_v15_metadata_is_one_line(node, taoctl, monkeypatch):
+    """A runtime older than the V15 metadata API answers None: its APIs' types are unknown,
+    so nothing is called (exit 5), and the listing says the same."""
+    import chain.remote.backend as remote_backend
+    from chain.node import runtime_api
+
+    _, url, _ = node
+    monkeypatch.setattr(remote_backend, "_CATALOGUES", {})
+    monkeypatch.setitem(runtime_api.HANDLERS, "Metadata_metadata_at_version",
+                        lambda view, params: b"\x00")
+    for args in (["runtime"], ["runtime", "SwapRuntimeApi", "current_alpha_price", "0"]):
+        proc = taoctl.run(*args, "--network", url)
+        assert proc.returncode == 5, proc.stderr
+        assert "offers no V15 metadata" in proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1
