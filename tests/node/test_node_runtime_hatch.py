@@ -176,3 +176,27 @@ def test_a_node_without_v15_metadata_is_one_line(node, taoctl, monkeypatch):
         assert proc.returncode == 5, proc.stderr
         assert "offers no V15 metadata" in proc.stderr
         assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_end_to_end_with_the_installed_commands(served):
+    """The installed `taoctl` against a `taoctl node serve` process over the same file: a
+    runtime call and a storage read at block B give what the sandbox gives."""
+    from tests.node.test_node_cli import start, stop
+
+    t, _, n, me, owner, b = served
+    user = Taoctl(t.home)  # a subprocess per command, as a user runs them
+    user.env.update({k: v for k, v in t.env.items() if k.startswith("TAOCTL_")})
+    proc, info = start(user)
+    try:
+        url = info["url"]
+        call = ("runtime", "StakeInfoRuntimeApi", "get_stake_info_for_coldkey",
+                me["coldkey_ss58"])
+        assert user.json(*call, "--network", url) == t.json(*call)
+        item = ("query", "SubtensorModule", "SubnetTAO", str(n), "--at-block", str(b))
+        assert user.json(*item, "--network", url) == t.json(*item)
+        human = user.run("runtime", "SwapRuntimeApi", "current_alpha_price", str(n),
+                         "--network", url)
+        assert human.returncode == 0 and human.stdout.startswith(
+            f"SwapRuntimeApi.current_alpha_price({n}) -> u64")
+    finally:
+        assert stop(proc) == 0
