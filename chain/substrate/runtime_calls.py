@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from decimal import ROUND_DOWN, Decimal, localcontext
 from typing import Any
 
 from chain.backend import RuntimeAnswer, RuntimeMethod
@@ -346,6 +347,10 @@ class RuntimeCatalogue:
             return _text_or_hex(bytes(value)) if display else "0x" + bytes(value).hex()
         if kind == "compact":
             return value
+        if display and isinstance(value, (dict, int)):
+            fixed = self._fixed(type_id, value)
+            if fixed is not None:
+                return fixed
         if kind == "composite":
             fields = d["fields"]
             if fields and fields[0].get("name") and isinstance(value, dict):
@@ -384,6 +389,31 @@ class RuntimeCatalogue:
             return [self.readable(t, v, display=display) for t, v in zip(d, value, strict=True)]
         return value
 
+    def _fixed(self, type_id: int, value: Any) -> str | None:
+        """A fixed-point value as a decimal (display only): substrate_fixed's types (`bits`
+        over 2^Frac, Frac read from the type's typenum parameter) and sp_arithmetic's
+        FixedU128 (over 10^18); exact to 18 places, truncated toward zero."""
+        ty = self.registry.types[type_id]
+        path = ty.get("path") or []
+        if path[:1] == ["substrate_fixed"] and isinstance(value, dict) and "bits" in value:
+            frac = dict(ty.get("params") or []).get("Frac")
+            if frac is None:
+                return None
+            return _decimal(value["bits"], 2 ** self._typenum(frac))
+        if path == ["sp_arithmetic", "fixed_point", "FixedU128"] and isinstance(value, int):
+            return _decimal(value, 10**18)
+        return None
+
+    def _typenum(self, type_id: int) -> int:
+        """The number a typenum type stands for: UInt<msb, lsb> = 2 msb + lsb, UTerm = 0,
+        B0 = 0, B1 = 1."""
+        ty = self.registry.types[type_id]
+        name = (ty.get("path") or [""])[-1]
+        if name == "UInt":
+            msb, lsb = (f["type"] for f in ty["def"]["composite"]["fields"])
+            return 2 * self._typenum(msb) + self._typenum(lsb)
+        return 1 if name == "B1" else 0
+
     def answer(self, api: str, method: str, args: list[str], run: Any) -> RuntimeAnswer:
         """Parse and encode `args`, `run(Api_method, params) -> result bytes`, decode."""
         spec = self.method(api, method)
@@ -391,6 +421,16 @@ class RuntimeCatalogue:
         raw = run(f"{api}_{method}", params)
         return RuntimeAnswer(spec, shown, params, raw, self.decode(api, method, raw),
                              self.decode(api, method, raw, display=True))
+
+
+def _decimal(numerator: int, denominator: int) -> str:
+    """numerator / denominator in decimal, 18 places at most, truncated toward zero."""
+    with localcontext() as ctx:
+        ctx.prec = 100  # a 128-bit numerator and 18 places fit exactly
+        shown = (Decimal(numerator) / Decimal(denominator)).quantize(
+            Decimal(1).scaleb(-18), rounding=ROUND_DOWN)
+    text = f"{shown:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _text_or_hex(raw: bytes) -> str:

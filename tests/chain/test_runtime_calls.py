@@ -107,3 +107,23 @@ def test_bad_input_names_the_parameter(call, says):
         _served().encode_args(*call)
     assert says in str(refused.value)
     assert refused.value.exit_code == 2
+
+
+@given(bits=st.integers(-(2**127), 2**127 - 1))
+def test_fixed_point_values_display_as_their_decimal(bits):
+    """substrate_fixed values (I96F32: Frac = 32, read from the typenum parameter) show as
+    bits / 2^32, truncated toward zero at 18 places; the JSON form keeps the bits."""
+    from decimal import Decimal, localcontext
+
+    cat = _served()
+    i96f32 = next(i for i, t in cat.registry.types.items()
+                  if t.get("path") == ["substrate_fixed", "FixedI128"] and
+                  cat._typenum(dict(t["params"])["Frac"]) == 32)
+    shown = cat.readable(i96f32, {"bits": bits}, display=True)
+    with localcontext() as ctx:
+        ctx.prec = 100
+        exact = Decimal(bits) / Decimal(2**32)
+        assert abs(Decimal(shown) - exact) < Decimal(10) ** -18
+        assert abs(Decimal(shown)) <= abs(exact)
+    assert cat.readable(i96f32, {"bits": bits}) == {"bits": bits}
+    assert cat.readable(i96f32, {"bits": 7 * 2**32 + 2**31}, display=True) == "7.5"

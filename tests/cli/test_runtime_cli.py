@@ -6,6 +6,7 @@ the README's exit code."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 
 import pytest
@@ -90,6 +91,8 @@ def test_human_output_is_the_decoded_structure(chain):
     dyn = t.run("runtime", "SubnetInfoRuntimeApi", "get_dynamic_info", str(n)).stdout
     assert "subnet_identity:" in dyn or "subnet_identity: none" in dyn
     assert "token_symbol: " in dyn and "[" not in dyn.split("token_symbol: ")[1].split()[0]
+    moving = next(line for line in dyn.splitlines() if line.startswith("moving_price"))
+    assert re.fullmatch(r"moving_price: -?\d+(\.\d+)?", moving)  # the decimal, not its bits
 
 
 def test_at_a_past_block(chain):
