@@ -247,6 +247,17 @@ ADVICE: dict[str, str] = {
 }
 
 
+# -- hatch: the names taoctl itself gives a receipt (exit 4), which no metadata lists ---------
+OWN_ERRORS: dict[str, tuple[str, str]] = {
+    "ShieldedInnerNotIncluded": (
+        "A MEV-shielded submission: the submit_encrypted carrier was included (its fee paid, "
+        "its nonce used) but the encrypted inner extrinsic was not in that block or the next "
+        "two, so the call itself did not run.",
+        "Check with `taoctl stake list` / `taoctl wallet balance` that nothing moved, then "
+        "re-run the command (it takes fresh nonces); --no-mev-shield sends it in the clear."),
+}
+
+
 def explain(
     error: Annotated[str, typer.Argument(help="A subtensor error name, e.g. SlippageTooHigh.")],
     json_out: JsonOpt = False,
@@ -259,20 +270,25 @@ def explain(
 
     out = Output(json_out, True)
     docs = error_docs()
-    names = {n.lower(): n for n in [*docs, *BY_NAME]}
+    names = {n.lower(): n for n in [*docs, *BY_NAME, *OWN_ERRORS]}
     name = names.get(error.lower())
     if name is None:
         raise UsageError(f"no error named {error!r}" + near(error, sorted(set(names.values()))))
     meanings = [{"pallet": p, "doc": d} for p, d in docs.get(name, [])]
+    in_metadata = bool(meanings)
+    if name in OWN_ERRORS:
+        meanings = [{"pallet": "taoctl", "doc": OWN_ERRORS[name][0]}]
     listed = next((p for p, ns in REFUSALS.items() if name in ns.split()), None)
-    doc = {"error": name, "in_metadata": bool(meanings), "meanings": meanings,
-           "taoctl_pallet": listed,
-           "advice": ADVICE.get(name) or _generic(name, meanings), "exit_code": 4}
+    advice = OWN_ERRORS[name][1] if name in OWN_ERRORS else \
+        ADVICE.get(name) or _generic(name, meanings)
+    doc = {"error": name, "in_metadata": in_metadata, "meanings": meanings,
+           "taoctl_pallet": listed, "advice": advice, "exit_code": 4}
 
     def render(console) -> None:
         console.print(f"[bold]{name}[/bold]")
         for m in meanings:
-            console.print(f"  {m['pallet']}: {m['doc'] or '(no text in the metadata)'}")
+            console.print(f"  {m['pallet']}: {m['doc'] or '(no text in the metadata)'}",
+                          markup=False)
         if not meanings:
             console.print("  (not in the spec-461 metadata: an older runtime's name)")
         console.print(f"What to do: {doc['advice']}")
@@ -284,5 +300,6 @@ def _generic(name: str, meanings: list[dict]) -> str:
     pallets = {m["pallet"] for m in meanings}
     if "AdminUtils" in pallets or "Sudo" in pallets:
         return "An administrative call was refused: only root or the subnet owner may make it."
-    return ("The chain refused the call and nothing changed; read the meaning above, adjust "
-            "the command and re-run it with --dry-run first.")
+    return ("The chain refused the call: nothing it would have done happened (an extrinsic "
+            "that was included still paid its fee). Read the meaning above, adjust the command "
+            "and re-run it with --dry-run first.")

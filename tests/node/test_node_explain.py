@@ -53,3 +53,16 @@ def test_the_shielded_carriers_errors_are_explained(served_errors, capsys):
         with pytest.raises(SystemExit):
             main(["explain", name])
         assert name in capsys.readouterr().out
+
+
+def test_taoctls_own_receipt_error_is_explained(capsys):
+    """ShieldedInnerNotIncluded (a carrier whose inner extrinsic never came) is no runtime's
+    name, but a receipt says it with exit 4: explain knows it too."""
+    from cli.main import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["explain", "shieldedinnernotincluded", "--json"])
+    assert done.value.code == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["error"] == "ShieldedInnerNotIncluded" and not doc["in_metadata"]
+    assert "carrier" in doc["meanings"][0]["doc"] and "--no-mev-shield" in doc["advice"]
