@@ -352,14 +352,7 @@ class RuntimeCatalogue:
             if fixed is not None:
                 return fixed
         if kind == "composite":
-            fields = d["fields"]
-            if fields and fields[0].get("name") and isinstance(value, dict):
-                return {f["name"]: self.readable(f["type"], value[f["name"]], display=display)
-                        for f in fields}
-            if len(fields) == 1:
-                return self.readable(fields[0]["type"], value, display=display)
-            return [self.readable(f["type"], v, display=display)
-                    for f, v in zip(fields, value, strict=True)]
+            return self._readable_fields(d["fields"], value, display)
         if kind == "variant":
             if reg.is_option(type_id):
                 if value is None:
@@ -369,16 +362,7 @@ class RuntimeCatalogue:
             if isinstance(value, dict):
                 (name, inner), = value.items()
                 variant = next(v for v in d["variants"] if v["name"] == name)
-                fields = variant["fields"]
-                if fields and fields[0].get("name"):
-                    shown = {f["name"]: self.readable(f["type"], inner[f["name"]],
-                                                      display=display) for f in fields}
-                elif len(fields) == 1:
-                    shown = self.readable(fields[0]["type"], inner, display=display)
-                else:
-                    shown = [self.readable(f["type"], v, display=display)
-                             for f, v in zip(fields, inner, strict=True)]
-                return {name: shown}
+                return {name: self._readable_fields(variant["fields"], inner, display)}
             return value
         if kind in ("sequence", "array"):
             if display and reg.kind(d["type"])[0] == "compact" and \
@@ -388,6 +372,19 @@ class RuntimeCatalogue:
         if kind == "tuple":
             return [self.readable(t, v, display=display) for t, v in zip(d, value, strict=True)]
         return value
+
+    def _readable_fields(self, fields: list[dict], value: Any, display: bool) -> Any:
+        """A struct's or an enum variant's fields: named as an object, one unnamed as
+        itself, several unnamed as a list."""
+        if not fields:
+            return value
+        if fields[0].get("name"):
+            return {f["name"]: self.readable(f["type"], value[f["name"]], display=display)
+                    for f in fields}
+        if len(fields) == 1:
+            return self.readable(fields[0]["type"], value, display=display)
+        return [self.readable(f["type"], v, display=display)
+                for f, v in zip(fields, value, strict=True)]
 
     def _fixed(self, type_id: int, value: Any) -> str | None:
         """A fixed-point value as a decimal (display only): substrate_fixed's types (`bits`
