@@ -15,5 +15,6 @@ no backend.
 - `era`: mortal eras;
 - `extrinsic`: signed v4 extrinsics, their signing payload, and their verification;
 - `runtime_calls`: runtime API methods by name per a V15 metadata (`taoctl runtime`): the
-  catalogue with type names, arguments parsed from text and encoded, answers decoded.
+  catalogue with type names, arguments encoded, answers decoded; `typed_text`: a value of a
+  metadata type from command-line text (its arguments).
 """

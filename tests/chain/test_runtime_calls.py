@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from chain.substrate.metadata import recorded_v15, served_v15
 from chain.substrate.metadata_reader import read
-from chain.substrate.runtime_calls import BadRuntimeCall, RuntimeCatalogue
+from chain.substrate.runtime_calls import RuntimeCatalogue
+from chain.substrate.typed_text import BadValue
 from wallet.ss58 import ss58_encode
 
 # the recorded node's runtime calls (`recorded_spec461_node.json`, copied whole into the excerpt)
@@ -103,7 +104,7 @@ def _served() -> RuntimeCatalogue:
      "is not the SCALE encoding"),
 ])
 def test_bad_input_names_the_parameter(call, says):
-    with pytest.raises(BadRuntimeCall) as refused:
+    with pytest.raises(BadValue) as refused:
         _served().encode_args(*call)
     assert says in str(refused.value)
     assert refused.value.exit_code == 2
