@@ -128,11 +128,12 @@ class RuntimeMethod:
     method: str
     inputs: tuple[tuple[str, str], ...]  # (parameter name, type name), in order
     output: str
+    answered: bool | None = None  # whether the runtime implements it (None: not known)
 
     def to_json(self) -> dict:
         return {"api": self.api, "method": self.method,
                 "inputs": [{"name": n, "type": t} for n, t in self.inputs],
-                "output": self.output}
+                "output": self.output, "answered": self.answered}
 
 
 @dataclass(frozen=True)
@@ -284,7 +285,8 @@ class ChainBackend(Protocol):
     # -- issue 15 (hatch): runtime APIs by name ------------------------------------------------
     def runtime_methods(self) -> list[RuntimeMethod]:
         """Every runtime API method of the network's V15 metadata (the sandbox: the spec-461
-        metadata `taoctl node serve` serves)."""
+        metadata `taoctl node serve` serves, each marked `answered` or not; a node cannot say
+        which it implements short of calling it)."""
         ...
 
     def runtime_api(self, api: str, method: str, args: list[str]) -> RuntimeAnswer:

@@ -95,7 +95,8 @@ def _listing(out, methods: list, api: str | None) -> None:
     def render_methods(console) -> None:
         for m in mine:
             params = ", ".join(f"{n}: {t}" for n, t in m.inputs)
-            console.print(f"{m.method}({params}) -> {m.output}", markup=False,
+            missing = "  (not answered by the sandbox)" if m.answered is False else ""
+            console.print(f"{m.method}({params}) -> {m.output}{missing}", markup=False,
                           highlight=False)
 
     out.result(doc, render_methods)

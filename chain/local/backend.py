@@ -218,8 +218,15 @@ class LocalBackend:
         return RuntimeCatalogue(v15_read(NODE_SPEC), served(NODE_SPEC).ss58_prefix)
 
     def runtime_methods(self) -> list[RuntimeMethod]:
-        """The methods of the spec-461 V15 metadata `taoctl node serve` serves."""
-        return self._runtime_catalogue().methods()
+        """The methods of the spec-461 V15 metadata `taoctl node serve` serves, marked
+        `answered` where its runtime-API code implements them."""
+        from dataclasses import replace
+
+        from chain.node.runtime_api import implemented
+
+        answered = implemented()
+        return [replace(m, answered=f"{m.api}_{m.method}" in answered)
+                for m in self._runtime_catalogue().methods()]
 
     def runtime_api(self, api: str, method: str, args: list[str]) -> RuntimeAnswer:
         """Answered by `chain.node.runtime_api` (what `taoctl node serve` answers

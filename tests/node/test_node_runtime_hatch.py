@@ -10,6 +10,7 @@ import json
 
 import pytest
 
+from chain.remote import open_remote
 from tests.conftest import Taoctl, new_wallets, owned_subnets, sandbox_session
 from tests.node.conftest import serving
 
@@ -53,10 +54,32 @@ def _calls(n: int, me: dict, owner: dict) -> list[tuple[str, ...]]:
 
 
 def test_the_node_lists_what_the_sandbox_lists(served):
+    """The same metadata both ways; the sandbox also marks which methods its runtime-API
+    code answers, and the node (that same code) answers exactly those."""
+    from chain.remote import RemoteError
+
     t, url, *_ = served
     assert t.json("runtime", "--network", url) == t.json("runtime")
-    assert t.json("runtime", "SubnetInfoRuntimeApi", "--network", url) == \
-        t.json("runtime", "SubnetInfoRuntimeApi")
+    apis = [a["api"] for a in t.json("runtime")["apis"]]
+    answered = {}
+    for api in apis:
+        here = t.json("runtime", api)["methods"]
+        there = t.json("runtime", api, "--network", url)["methods"]
+        assert [{**m, "answered": None} for m in here] == there
+        answered.update({f"{api}_{m['method']}": m["answered"] for m in here})
+    assert 40 < sum(answered.values()) < len(answered) == 122
+    node = open_remote(url)
+    for name, yes in answered.items():
+        try:
+            node.runtime_call(name, b"")
+            missing = False
+        except RemoteError as exc:
+            missing = "is not found" in str(exc)
+        assert missing is not yes, name
+    human = t.run("runtime", "SubnetInfoRuntimeApi").stdout
+    assert "get_subnets_info() -> Vec<Option<SubnetInfo>>  (not answered by the sandbox)" \
+        in human
+    assert "get_dynamic_info(netuid: NetUid) -> Option<DynamicInfo>\n" in human
 
 
 def test_every_call_through_the_node_is_the_sandboxs_answer(served):
