@@ -86,11 +86,15 @@ def test_transfer_keep_alive_receipt_with_events(node, substrate):
                                          wait_for_inclusion=True)
     assert receipt.is_success
     names = [(e.value["module_id"], e.value["event_id"]) for e in receipt.triggered_events]
-    assert names == [("Balances", "Transfer"), ("System", "ExtrinsicSuccess")]
-    transfer_event = receipt.triggered_events[0].value["attributes"]
+    assert names == [("Balances", "Withdraw"), ("Balances", "Transfer"),
+                     ("TransactionPayment", "TransactionFeePaid"), ("System", "ExtrinsicSuccess")]
+    fee = receipt.total_fee_amount
+    assert fee > 0 and receipt.triggered_events[0].value["attributes"]["amount"] == fee
+    transfer_event = receipt.triggered_events[1].value["attributes"]
     assert transfer_event["amount"] == 3 * TAO and transfer_event["to"] == BOB.ss58_address
     after_block, (a1, b1) = local_state(path, ALICE.public_key, BOB.public_key)
-    assert (a1.free, b1.free, a1.nonce) == (a0.free - 3 * TAO, b0.free + 3 * TAO, a0.nonce + 1)
+    assert (a1.free, b1.free, a1.nonce) == (a0.free - 3 * TAO - fee, b0.free + 3 * TAO,
+                                            a0.nonce + 1)
     # the extrinsic got a block of its own, which is now the best block
     assert after_block.head_number == before_block.head_number + 1
     assert substrate.get_block_number(receipt.block_hash) == after_block.head_number
@@ -112,7 +116,9 @@ def test_failed_dispatch_is_decoded_and_changes_only_the_nonce(node, substrate):
     assert receipt.error_message["name"] == "InsufficientBalance"
     assert receipt.error_message["type"] == "Module"
     _, (c1, d1) = local_state(path, CHARLIE.public_key, BOB.public_key)
-    assert (c1.free, d1.free, c1.nonce) == (c0.free, d0.free, c0.nonce + 1)
+    fee = receipt.total_fee_amount  # the fee is charged before dispatch and kept
+    assert fee > 0
+    assert (c1.free, d1.free, c1.nonce) == (c0.free - fee, d0.free, c0.nonce + 1)
 
 
 def _refused(substrate, raw: str) -> dict:
@@ -177,9 +183,15 @@ def test_runtime_calls_and_metadata_v15(node, substrate):
     _, (alice,) = local_state(node[2], ALICE.public_key)
     nonce = substrate.get_account_nonce(ALICE.ss58_address)
     assert nonce == alice.nonce
-    info = substrate.get_payment_info(substrate.compose_call(
-        "Balances", "transfer_keep_alive", {"dest": BOB.ss58_address, "value": 1}), ALICE)
-    assert info["partialFee"] == 0
+    call = substrate.compose_call("Balances", "transfer_keep_alive",
+                                  {"dest": BOB.ss58_address, "value": 1})
+    info = substrate.get_payment_info(call, ALICE)
+    # spec 461's schedule for this call at the length of the extrinsic the client signs
+    from chain.rules import fees
+
+    length = len(substrate.create_signed_extrinsic(call=call, keypair=ALICE).data)
+    assert info["partialFee"] == fees.transaction_fee("Balances.transfer_keep_alive", length,
+                                                      fees.SPEC_461) == 54_078 + 112_025 + length
     v15 = substrate.rpc_request("state_call", ["Metadata_metadata_at_version", "0f000000"])
     assert bytes.fromhex(v15["result"][2:]) == served_v15()
     assert substrate.rpc_request("account_nextIndex", [ALICE.ss58_address])["result"] == nonce
