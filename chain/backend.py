@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import amm
 
 
@@ -119,6 +121,36 @@ class Receipt:
                 "events": canonical(self.events)}
 
 
+# -- issue 15 (hatch): runtime API calls by name ---------------------------------------------
+@dataclass(frozen=True)
+class RuntimeMethod:
+    """One runtime API method of a network's V15 metadata, types spelled as in Rust."""
+
+    api: str
+    method: str
+    inputs: tuple[tuple[str, str], ...]  # (parameter name, type name), in order
+    output: str
+    answered: bool | None = None  # whether the runtime implements it (None: not known)
+
+    def to_json(self) -> dict:
+        return {"api": self.api, "method": self.method,
+                "inputs": [{"name": n, "type": t} for n, t in self.inputs],
+                "output": self.output, "answered": self.answered}
+
+
+@dataclass(frozen=True)
+class RuntimeAnswer:
+    """A runtime API call's answer: the arguments as parsed, the SCALE bytes both ways, and
+    the result decoded (`value`: the clients' JSON form; `display`: byte strings as text)."""
+
+    method: RuntimeMethod
+    args: list
+    params: bytes
+    raw: bytes
+    value: Any
+    display: Any
+
+
 class Signer(Protocol):
     """Anything that can sign for an account: a 32-byte `public_key` and `sign(message)`."""
 
@@ -210,6 +242,14 @@ class ChainBackend(Protocol):
         it. None where the chain keeps no such record (a node without an indexer)."""
         ...
 
+    def account_operations(self, account: bytes, first: int, last: int,
+                           progress: Callable[[int], None] | None = None) -> list[dict]:
+        """The operations of sealed blocks `first`..`last` that touched `account`, read from
+        the chain's own blocks and events (old blocks: an archive node), in
+        `account_history`'s shape; `progress(1)` after each block. Costs a request or more a
+        block on a node: the caller bounds the range."""
+        ...
+
     def alpha_value(self, netuid: int, alpha: int) -> tuple[int, int]:
         """(spot value, exit value) of `alpha` rao on `netuid` now, rao: the one valuation
         (`chain.rules.valuation`) for an amount that is not a whole position."""
@@ -250,6 +290,20 @@ class ChainBackend(Protocol):
 
     def close(self) -> None:
         """Release the connection."""
+        ...
+
+    # -- issue 15 (hatch): runtime APIs by name ------------------------------------------------
+    def runtime_methods(self) -> list[RuntimeMethod]:
+        """Every runtime API method of the network's V15 metadata (the sandbox: the spec-461
+        metadata `taoctl node serve` serves, each marked `answered` or not; a node cannot say
+        which it implements short of calling it)."""
+        ...
+
+    def runtime_api(self, api: str, method: str, args: list[str]) -> RuntimeAnswer:
+        """Call runtime API method `api`.`method` with `args` given as text, parsed and
+        encoded per the network's V15 metadata (`chain.substrate.runtime_calls`), and decode
+        its answer. An unknown API or method or a bad argument raises a usage error (exit 2);
+        a method the runtime cannot answer, an error of exit 5. Reads only."""
         ...
 
     # -- history (issue 17: `--at-block`) --------------------------------------------------------

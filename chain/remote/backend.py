@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chain.backend import BlockInfo, Call, Receipt, Signed, Signer
+from chain.backend import BlockInfo, Call, Receipt, RuntimeAnswer, RuntimeMethod, Signed, Signer
 from chain.remote.connection import _rpc
 from chain.remote.errors import NodeTimeout, NodeUnreachable, RemoteError, RemoteRefused
 from chain.remote.items import Undeclared, declared
@@ -16,6 +16,7 @@ from chain.remote.queries import RemoteQueries
 INCLUSION_TIMEOUT_S = 120.0
 SHIELD_PERIOD = 8  # both real clients sign carrier and inner with a mortal era of 8 blocks
 SHIELD_WAIT_BLOCKS = 2  # btcli looks for the inner extrinsic in the carrier's block and 2 more
+_CATALOGUES: dict[tuple, Any] = {}  # (genesis hash, spec version) -> RuntimeCatalogue
 SHIELD_MISSING = "ShieldedInnerNotIncluded"  # the receipt's error when only the carrier landed
 # the stake trades and subnet creations btcli v11 and the 11.3 SDK shield by default
 SHIELDED_CALLS = frozenset(("SubtensorModule", name) for name in (
@@ -74,6 +75,13 @@ class RemoteBackend(RemoteQueries):
         from chain.remote.at_block import pinned
 
         return pinned(self, block)
+
+    def account_operations(self, account: bytes, first: int, last: int,
+                           progress: Any = None) -> list[dict]:
+        """Read from the node's blocks first..last (`chain.remote.scan`)."""
+        from chain.remote.scan import account_operations
+
+        return account_operations(self, account, first, last, progress)
 
     # reads ----------------------------------------------------------------------------------
     def _item(self, item_id: str) -> Any:
@@ -182,6 +190,60 @@ class RemoteBackend(RemoteQueries):
         """`state_call` of a runtime API; the raw SCALE result."""
         result = self.rpc("state_call", [api_method, "0x" + params.hex()])
         return bytes.fromhex(result[2:])
+
+    # -- issue 15 (hatch): runtime APIs by name, per the node's own V15 metadata ---------------
+    def runtime_catalogue(self) -> Any:
+        """The node's runtime APIs (`Metadata_metadata_at_version(15)`, read once per
+        process and runtime)."""
+        from chain.substrate.metadata_reader import read
+        from chain.substrate.runtime_calls import RuntimeCallFailed, RuntimeCatalogue
+        from chain.substrate.scale import ScaleError
+
+        key = (self.facts["genesis_hash"], self.facts["spec_version"])
+        found = _CATALOGUES.get(key)
+        if found is None:
+            try:
+                raw = self.runtime_call("Metadata_metadata_at_version",
+                                        (15).to_bytes(4, "little"))
+            except RemoteError as exc:
+                if type(exc) is not RemoteError:  # unreachable, timeout, state discarded
+                    raise
+                raw = b""  # a runtime older than the V15 metadata API
+            if not raw or raw[0] == 0:
+                raise RuntimeCallFailed(f"{self.url} offers no V15 metadata: its runtime APIs "
+                                        "and their types are unknown")
+            try:
+                found = RuntimeCatalogue(read(raw), self.md.ss58_prefix)
+            except ScaleError as exc:
+                raise RuntimeCallFailed(f"{self.url}'s V15 metadata does not read: {exc}"
+                                        ) from None
+            _CATALOGUES[key] = found
+        return found
+
+    def runtime_methods(self) -> list[RuntimeMethod]:
+        return self.runtime_catalogue().methods()
+
+    def runtime_api(self, api: str, method: str, args: list[str]) -> RuntimeAnswer:
+        """`state_call` with the arguments encoded per the node's V15 metadata; the answer
+        decoded with the method's output type."""
+        import ast
+
+        from chain.substrate.runtime_calls import failure
+
+        def run(name: str, params: bytes) -> bytes:
+            try:
+                return self.runtime_call(name, params)
+            except RemoteError as exc:
+                if type(exc) is not RemoteError:  # unreachable, timeout, state discarded
+                    raise
+                detail = str(exc).partition("with an error: ")[2]
+                try:
+                    detail = ast.literal_eval(detail).get("message", detail)
+                except (ValueError, SyntaxError, AttributeError):
+                    pass
+                raise failure(name, str(detail)) from None
+
+        return self.runtime_catalogue().answer(api, method, args, run)
 
     # writes ---------------------------------------------------------------------------------
     def compose_call(self, pallet: str, name: str, args: dict) -> bytes:
@@ -424,6 +486,11 @@ class RemoteBackend(RemoteQueries):
         if index is None:
             raise RemoteError(f"the extrinsic is not in block {block_hash}")
         events = self.events_at(block_hash, index)
+        success, error, message, fee = self.outcome(events)
+        return Receipt(success, number, index, xt_hash, events, error, message, fee)
+
+    def outcome(self, events: list[dict]) -> tuple[bool, str | None, str | None, int]:
+        """(success, error name, message, fee rao) of an extrinsic from its own events."""
         success = any(e["pallet"] == "System" and e["name"] == "ExtrinsicSuccess"
                       for e in events)
         error = message = None
@@ -432,7 +499,7 @@ class RemoteBackend(RemoteQueries):
                 error, message = self.error_name(e["args"]["dispatch_error"])
         fee = sum(int(e["args"].get("actual_fee", 0)) for e in events
                   if e["pallet"] == "TransactionPayment" and e["name"] == "TransactionFeePaid")
-        return Receipt(success, number, index, xt_hash, events, error, message, fee)
+        return success, error, message, fee
 
     def events_at(self, block_hash: str, index: int | None = None) -> list[dict]:
         """The block's events as {"pallet", "name", "args"} (only extrinsic `index`'s if given)."""
