@@ -432,12 +432,13 @@ class Run:
     def update_moving_prices(self, number: int, blocks: int = 1) -> None:
         """`update_moving_prices` of the emitting subnets (`blocks` > 1: a coarse batch's
         closed-form move)."""
+        update, halving, alpha = cm.update_moving_price, cm.EMA_PRICE_HALVING_BLOCKS, \
+            cm.MOVING_ALPHA
         for sub in self.emitting:
             spot = sub.spot_price()
             since = cm.blocks_since_start_call(number, sub.first_emission)
             if blocks == 1:
-                sub.moving = cm.update_moving_price(sub.moving, spot, since,
-                                                    is_root_or_stable=sub.stable)
+                sub.moving = update(sub.moving, spot, since, halving, alpha, sub.stable)
             else:
                 sub.moving = cm.update_moving_price_blocks(sub.moving, spot, since, blocks,
                                                            is_root_or_stable=sub.stable)
