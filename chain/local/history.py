@@ -71,7 +71,7 @@ def record(conn: sqlite3.Connection, pre: dict[int, dict[tuple[str, str], Any]],
     from chain.pallets.registry import REGISTRY
 
     later: dict[tuple[str, str], Any] = {}  # slot -> value at the end of the block in hand
-    rows = []
+    rows: list[tuple[str, str, int, str | None]] = []
     append = rows.append
     for block in sorted(pre, reverse=True):
         for slot, value in pre[block].items():
