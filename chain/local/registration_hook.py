@@ -22,14 +22,10 @@ def _decay_all(state: State, first: int, last: int) -> None:
             state.set(sm.REGISTRATIONS_THIS_BLOCK, netuid, 0)
         if netuid == 0:
             continue
-        burn = original = state.get(sm.BURN, netuid)
-        args = (state.get(sm.BURN_HALF_LIFE, netuid), state.get(sm.MIN_BURN, netuid),
-                state.get(sm.MAX_BURN, netuid))
-        for block in range(first, last + 1):
-            nxt = rp.decay_burn(burn, block, *args)
-            if nxt == burn and block > 1:
-                break  # at rest: every later block gives the same price
-            burn = nxt
+        original = state.get(sm.BURN, netuid)
+        burn = rp.decay_burn_blocks(original, first, last, state.get(sm.BURN_HALF_LIFE, netuid),
+                                    state.get(sm.MIN_BURN, netuid),
+                                    state.get(sm.MAX_BURN, netuid))
         if burn != original:
             state.set(sm.BURN, netuid, burn)
 

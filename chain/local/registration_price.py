@@ -135,6 +135,29 @@ def decay_burn(
     return clamp_burn(new_burn, min_burn, max_burn)
 
 
+def decay_burn_blocks(burn: int, first: int, last: int, half_life: int = BURN_HALF_LIFE,
+                      min_burn: int = MIN_BURN, max_burn: int = MAX_BURN) -> int:
+    """`decay_burn` applied for blocks first..last in turn, stopping once the price rests
+    (a step that changes nothing after block 1 changes nothing later either). The start-of-
+    block hook runs this for every subnet over every run of empty blocks, so the step is
+    inlined (the factor taken once; a property test holds it to the loop of `decay_burn`)."""
+    factor = decay_factor_q32(half_life) if half_life > 0 else 0
+    for block in range(first, last + 1):
+        nxt = burn
+        if half_life > 0 and block > 1:
+            nxt = (burn * factor) >> 32
+            if nxt > MAX_U64:
+                nxt = MAX_U64
+        if nxt < min_burn:
+            nxt = min_burn
+        if nxt > max_burn:
+            nxt = max_burn
+        if nxt == burn and block > 1:
+            break  # at rest: every later block gives the same price
+        burn = nxt
+    return burn
+
+
 def bump_burn(
     burn: int,
     mult_u64f64: int = BURN_INCREASE_MULT,

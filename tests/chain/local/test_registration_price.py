@@ -173,3 +173,25 @@ def test_immortal_uids_owner_hotkey_first_then_oldest():
     assert immortal_uids(owned, owner_hotkey_uid=7, limit=2) == [2, 7]
     assert immortal_uids(owned, owner_hotkey_uid=None, limit=2) == [2, 7]
     assert immortal_uids(owned, owner_hotkey_uid=0, limit=0) == []
+
+
+
+# -- speed2: the hook's run of decays ---------------------------------------------------------------
+@given(burn=st.integers(0, 2**64 - 1), first=st.integers(0, 5), length=st.integers(0, 400),
+       half_life=st.one_of(st.just(0), st.integers(1, 400), st.just(360)),
+       bounds=st.tuples(st.integers(0, 2**40), st.integers(0, 2**64 - 1)))
+def test_decay_burn_blocks_is_decay_burn_block_after_block(burn, first, length, half_life,
+                                                            bounds):
+    """`decay_burn_blocks` = `decay_burn` of each block in turn, stopped where the price
+    rests (crossed bounds, no decay and saturation included)."""
+    from chain.local.registration_price import decay_burn_blocks
+
+    min_burn, max_burn = bounds
+    want = burn
+    for block in range(first, first + length):
+        nxt = decay_burn(want, block, half_life, min_burn, max_burn)
+        if nxt == want and block > 1:
+            break
+        want = nxt
+    assert decay_burn_blocks(burn, first, first + length - 1, half_life, min_burn,
+                             max_burn) == want
