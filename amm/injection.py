@@ -77,7 +77,7 @@ def inject_and_buy(pool: Pool, tao: int, alpha: int, excess: int, tao_reservoir:
     active, new_weight = (0, 0), None
     for take_tao, take_alpha in RESERVOIR_FALLBACK_ORDER:
         t, a = (pend_tao if take_tao else 0), (pend_alpha if take_alpha else 0)
-        new_weight = bal.weight_after_liquidity(weight, tao_reserve, alpha_reserve, t, a)
+        new_weight = _weight_after(weight, tao_reserve, alpha_reserve, t, a)
         if new_weight is not None:
             weight, active = new_weight, (t, a)
             break
@@ -91,6 +91,32 @@ def inject_and_buy(pool: Pool, tao: int, alpha: int, excess: int, tao_reservoir:
         else Pool
     return Injection(build(tao_reserve, alpha_reserve, weight, pool.fee_rate, pool.model,
                            pool.stable), t, a, bought, pend_tao - t, pend_alpha - a)
+
+
+def _weight_after(tao_weight: int, tao_reserve: int, alpha_reserve: int, tao_delta: int,
+                  alpha_delta: int) -> int | None:
+    """`bal.weight_after_liquidity` with `mul_perquintill_round`, `perquintill_from_rational`
+    and `weights_valid` inlined and its caps written as comparisons (every subnet, every
+    block); a property test holds the two equal."""
+    top, accuracy = bal.MAX_U128, bal.ACCURACY
+    value = tao_reserve * (alpha_reserve + alpha_delta)
+    q1 = ((value if value < top else top) * (accuracy - tao_weight) + bal.HALF) // accuracy
+    value = alpha_reserve * (tao_reserve + tao_delta)
+    q2 = ((value if value < top else top) * tao_weight + bal.HALF) // accuracy
+    if q1 > top:
+        q1 = top
+    if q2 > top:
+        q2 = top
+    q_sum = q1 + q2
+    if q_sum > top:
+        q_sum = top
+    if q_sum:
+        new_weight = accuracy if q2 > q_sum else q2 * accuracy // q_sum
+    else:
+        new_weight = bal.HALF
+    min_weight = bal.MIN_WEIGHT
+    return new_weight if new_weight >= min_weight and accuracy - new_weight >= min_weight \
+        else None
 
 
 def _buy(weight: int, tao_reserve: int, alpha_reserve: int, amount: int):

@@ -80,3 +80,19 @@ def test_what_cannot_be_made_price_active_is_parked_then_released():
     released = inject_and_buy(deep, 0, 0, 0, 0, huge_alpha)
     assert released.alpha_in == huge_alpha and released.alpha_reservoir == 0
     assert released.pool.alpha_reserve == deep.alpha_reserve + huge_alpha
+
+
+
+# -- speed2: the re-weighting inlined --------------------------------------------------------------
+@given(weight=st.one_of(st.integers(0, 10**18), st.integers(-(10**18), 2 * 10**18)),
+       reserves=st.tuples(st.integers(0, 2**64 - 1), st.integers(0, 2**64 - 1)),
+       deltas=st.tuples(st.one_of(st.integers(0, 2**64 - 1), st.integers(-(2**40), 2**70)),
+                        st.one_of(st.integers(0, 2**64 - 1), st.integers(-(2**40), 2**70))))
+def test_weight_after_is_the_balancer_reweighting(weight, reserves, deltas):
+    """`_weight_after` is `balancer.weight_after_liquidity` for any operands (saturating
+    products, weights out of range, zero sums)."""
+    from amm import balancer as bal
+    from amm.injection import _weight_after
+
+    assert _weight_after(weight, *reserves, *deltas) == \
+        bal.weight_after_liquidity(weight, *reserves, *deltas)
