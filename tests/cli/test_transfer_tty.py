@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import pty
-import select
+import re
 import sys
-import time
 
 import pytest
 
-from tests.conftest import taoctl_path
+from tests.pty_helper import run_on_a_terminal
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
 
@@ -33,31 +30,7 @@ def funded(taoctl, tmp_path):
 
 def run_in_pty(taoctl, args: list[str], question: str, answer: str) -> tuple[int, str]:
     """Run taoctl on a pseudo-terminal, answer one question, return (exit code, output)."""
-    argv = [taoctl_path(), *args]
-    pid, fd = pty.fork()
-    if pid == 0:  # pragma: no cover - the child
-        try:
-            os.execve(argv[0], argv, {**taoctl.env, "TERM": "dumb"})
-        finally:
-            os._exit(127)
-    output, asked, deadline = b"", False, time.monotonic() + 30
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 1.0)
-        if not ready:
-            continue
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        output += chunk
-        if not asked and question.encode() in output:
-            os.write(fd, answer.encode() + b"\n")
-            asked = True
-    _, status = os.waitpid(pid, 0)
-    os.close(fd)
-    return os.waitstatus_to_exitcode(status), output.decode(errors="replace")
+    return run_on_a_terminal(taoctl.env, args, [(re.escape(question), answer)], timeout=30)
 
 
 def _dry_run_fee(taoctl) -> int:

@@ -12,6 +12,7 @@ from substrateinterface import Keypair
 from substrateinterface.exceptions import SubstrateRequestException
 
 from chain.local.backend import LocalBackend
+from tests.node.conftest import dev_chain, serving, substrate_client
 
 TAO = 10**9
 ALICE = Keypair.create_from_uri("//Alice")
@@ -20,28 +21,13 @@ CHARLIE = Keypair.create_from_uri("//Charlie")
 
 
 @pytest.fixture(scope="module")
-def node(tmp_path_factory):
-    from chain.local.chain import LocalChain
-    from chain.node.server import NodeServer
-
-    path = tmp_path_factory.mktemp("node") / "chain.db"
-    LocalChain.create(path, "dev").close()
-    server = NodeServer(path, "127.0.0.1", 0)
-    _, stop = server.start_thread()
-    try:
-        yield server, f"ws://127.0.0.1:{server.port}", path
-    finally:
-        stop()
+def node(shared_node):
+    return shared_node  # one node and one client for the module (tests/node/conftest.py)
 
 
 @pytest.fixture(scope="module")
-def substrate(node):
-    from substrateinterface import SubstrateInterface
-
-    client = SubstrateInterface(url=node[1], type_registry={"types": {"Balance": "u64"}},
-                                ws_options={"timeout": 10})
-    yield client
-    client.close()
+def substrate(shared_substrate):
+    return shared_substrate
 
 
 def local_state(path, *keys):
@@ -241,45 +227,22 @@ def test_era_tip_and_metadata_hash_mode(node, substrate):
 
 def test_mainnet_preset_far_from_block_zero(tmp_path):
     """A chain whose genesis is block 7,540,000: block hashes, runtime and queries work."""
-    from substrateinterface import SubstrateInterface
+    from chain.local.presets import PRESETS
 
-    from chain.local.chain import LocalChain
-    from chain.node.server import NodeServer
-
-    path = tmp_path / "mainnet.db"
-    LocalChain.create(path, "mainnet").close()
-    server = NodeServer(path, "127.0.0.1", 0)
-    _, stop = server.start_thread()
-    try:
-        client = SubstrateInterface(url=f"ws://127.0.0.1:{server.port}",
-                                    type_registry={"types": {"Balance": "u64"}})
+    with serving(dev_chain(tmp_path, "mainnet")) as (server, url, _):
+        client = substrate_client(url)
         head = client.get_block_number(client.get_chain_head())
         assert head >= 7_540_000
         assert client.get_block_hash(0) == "0x" + server.view.chain.genesis_hash.hex()
-        holder = bytes.fromhex(next(iter(
-            __import__("chain.local.presets", fromlist=["PRESETS"]).PRESETS["mainnet"]
-            ["balances"])))
+        holder = bytes.fromhex(next(iter(PRESETS["mainnet"]["balances"])))
         assert client.query("System", "Account", ["0x" + holder.hex()]).value["data"]["free"] > 0
         client.close()
-    finally:
-        stop()
 
 
 def test_new_heads_subscription_follows_sealed_blocks(tmp_path):
     """chain_subscribeNewHeads: the current head, then each block the timer seals."""
-    from substrateinterface import SubstrateInterface
-
-    from chain.local.chain import LocalChain
-    from chain.node.server import NodeServer
-
-    path = tmp_path / "chain.db"
-    LocalChain.create(path, "dev").close()
-    server = NodeServer(path, "127.0.0.1", 0, block_time=0.2)
-    _, stop = server.start_thread()
-    try:
-        client = SubstrateInterface(url=f"ws://127.0.0.1:{server.port}",
-                                    type_registry={"types": {"Balance": "u64"}},
-                                    ws_options={"timeout": 10})
+    with serving(dev_chain(tmp_path), block_time=0.2) as (server, url, _):
+        client = substrate_client(url)
         seen = []
 
         def handler(block, update_nr, subscription_id):
@@ -290,5 +253,3 @@ def test_new_heads_subscription_follows_sealed_blocks(tmp_path):
         assert seen == sorted(seen) and len(set(seen)) == 3
         assert not server._head_subs  # unsubscribed
         client.close()
-    finally:
-        stop()
