@@ -348,7 +348,11 @@ def _largest_passing(session: Session, q, error: str) -> int | None:
     if error == "NotEnoughBalanceToStake":
         return max(session.free() - session.backend.existential_deposit(), 0)
     if error == "NotEnoughStakeToWithdraw":
-        return session.stake(session.hotkey[0], q.netuid)
+        held = session.stake(session.hotkey[0], q.netuid)
+        paid = session.backend.fee_payment(session.coldkey, _call(q.pallet, q.call, q.args))
+        if paid.get("fee_payer") == "alpha" and paid.get("fee_netuid") == q.netuid:
+            held -= int(paid["fee_alpha_rao"])  # the fee's alpha is sold before the call runs
+        return max(held, 0)
     return None
 
 

@@ -110,3 +110,26 @@ def test_add_stake_cannot_pay_in_alpha(chain):
     done = t.run(*args, "-y", "--json")
     assert done.returncode != 0
     assert _position(t, nets[0]) == held and _free(t) == free
+
+
+def test_unstaking_everything_leaves_room_for_the_fees_alpha(chain):
+    """With alpha paying, the fee's alpha is sold first: unstaking the whole position is
+    refused (NotEnoughStakeToWithdraw, nothing changes) and the dry run names the most that
+    passes, the position less that alpha, which then executes as quoted."""
+    t, nets = chain
+    _drain(t)
+    held, free = _position(t, nets[0]), _free(t)
+    args = ["stake", "remove", "--netuid", str(nets[0]), "--amount", f"{held} rao",
+            "--wallet-name", "staker", "--unsafe"]
+    (quote,) = t.json(*args, "--dry-run", ok=False)["quotes"]  # exit 4: a refusal
+    assert quote["refusal"]["error"] == "NotEnoughStakeToWithdraw"
+    assert quote["fee_payer"] == "alpha"
+    largest = quote["refusal"]["largest_passing_rao"]
+    assert largest == held - quote["fee_alpha_rao"]
+    assert t.run(*args, "-y", "--json").returncode == 4
+    assert (_position(t, nets[0]), _free(t)) == (held, free)
+    args[5] = f"{largest} rao"
+    quote, executed = _alpha_paid(t, args)
+    assert _position(t, nets[0]) == 0
+    assert _free(t) == free + executed["received_rao"]
+    assert t.json("chain", "check")["ok"]
