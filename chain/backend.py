@@ -134,6 +134,36 @@ class Receipt:
                 "events": canonical(self.events)}
 
 
+# -- issue 15 (hatch): runtime API calls by name ---------------------------------------------
+@dataclass(frozen=True)
+class RuntimeMethod:
+    """One runtime API method of a network's V15 metadata, types spelled as in Rust."""
+
+    api: str
+    method: str
+    inputs: tuple[tuple[str, str], ...]  # (parameter name, type name), in order
+    output: str
+    answered: bool | None = None  # whether the runtime implements it (None: not known)
+
+    def to_json(self) -> dict:
+        return {"api": self.api, "method": self.method,
+                "inputs": [{"name": n, "type": t} for n, t in self.inputs],
+                "output": self.output, "answered": self.answered}
+
+
+@dataclass(frozen=True)
+class RuntimeAnswer:
+    """A runtime API call's answer: the arguments as parsed, the SCALE bytes both ways, and
+    the result decoded (`value`: the clients' JSON form; `display`: byte strings as text)."""
+
+    method: RuntimeMethod
+    args: list
+    params: bytes
+    raw: bytes
+    value: Any
+    display: Any
+
+
 class Signer(Protocol):
     """Anything that can sign for an account: a 32-byte `public_key` and `sign(message)`."""
 
@@ -280,6 +310,20 @@ class ChainBackend(Protocol):
 
     def close(self) -> None:
         """Release the connection."""
+        ...
+
+    # -- issue 15 (hatch): runtime APIs by name ------------------------------------------------
+    def runtime_methods(self) -> list[RuntimeMethod]:
+        """Every runtime API method of the network's V15 metadata (the sandbox: the spec-461
+        metadata `taoctl node serve` serves, each marked `answered` or not; a node cannot say
+        which it implements short of calling it)."""
+        ...
+
+    def runtime_api(self, api: str, method: str, args: list[str]) -> RuntimeAnswer:
+        """Call runtime API method `api`.`method` with `args` given as text, parsed and
+        encoded per the network's V15 metadata (`chain.substrate.runtime_calls`), and decode
+        its answer. An unknown API or method or a bad argument raises a usage error (exit 2);
+        a method the runtime cannot answer, an error of exit 5. Reads only."""
         ...
 
     # -- history (issue 17: `--at-block`) --------------------------------------------------------
