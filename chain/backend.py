@@ -113,11 +113,24 @@ class Receipt:
         """btcli's id form: "<block>-<index>"."""
         return f"{self.block_number}-{self.extrinsic_index}"
 
+    @property
+    def fee_payment(self) -> dict:
+        """Who paid the fee, from the events (both backends' receipts carry the runtime's):
+        `SubtensorModule.TransactionFeePaidWithAlpha` says alpha paid, and how much."""
+        for event in self.events:
+            if (event.get("pallet"), event.get("name")) == ("SubtensorModule",
+                                                            "TransactionFeePaidWithAlpha"):
+                args = event.get("args") or {}
+                return {"fee_payer": "alpha", "fee_netuid": int(args["netuid"]),
+                        "fee_alpha_rao": int(args["alpha_fee"]),
+                        "fee_alpha_tao_rao": int(args["tao_amount"])}
+        return {"fee_payer": "tao"}
+
     def to_json(self) -> dict:
         return {"success": self.success, "block_number": self.block_number,
                 "extrinsic_index": self.extrinsic_index, "extrinsic_id": self.extrinsic_id,
                 "extrinsic_hash": "0x" + self.extrinsic_hash.hex(), "error": self.error,
-                "message": self.message, "fee_rao": self.fee_rao,
+                "message": self.message, "fee_rao": self.fee_rao, **self.fee_payment,
                 "events": canonical(self.events)}
 
 
@@ -274,6 +287,13 @@ class ChainBackend(Protocol):
 
     def estimate_fee(self, origin: bytes, call: Call) -> int:
         """The transaction fee the chain would charge, rao."""
+        ...
+
+    def fee_payment(self, origin: bytes, call: Call) -> dict:
+        """The fee and who pays it now (`chain.rules.fee_payer`): {fee_rao, fee_payer} with
+        fee_payer "tao", or "alpha" (then fee_netuid, fee_hotkey, fee_alpha_rao: the alpha sold,
+        fee_alpha_tao_rao: the TAO its sale gives, recycled), or "none" (fee_why: nothing can
+        pay; the chain refuses the extrinsic)."""
         ...
 
     def sign(self, signer: Signer, call: Call) -> Signed:

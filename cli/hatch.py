@@ -147,7 +147,6 @@ def call(
     """Sign and submit any call by subtensor's names: dry run (call hex, fee), confirm, receipt."""
     from chain.backend import Call
     from chain.factory import declared_call, declared_names
-    from chain.units import format_tao
     from cli.errors import UsageError
     from cli.pipeline import call_quote, run
     from cli.stakeopts import decode_ss58
@@ -185,7 +184,9 @@ def call(
         def render(console) -> None:
             console.print(f"{call_id}({', '.join(f'{n}={given[n]}' for n in params)})")
             console.print(f"call hex: {quote['call_hex'] or '(not in the recorded metadata)'}")
-            console.print(f"fee: {format_tao(quote['fee_rao'])}; signed by "
+            from cli.feeview import fee_text
+
+            console.print(f"fee: {fee_text(quote)}; signed by "
                           f"{wallet.coldkeypub_ss58}")
             if quote["refusal"]:
                 r = quote["refusal"]

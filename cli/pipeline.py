@@ -79,7 +79,7 @@ def call_quote(backend: ChainBackend, origin: bytes, call: Call, **amounts: Any)
     (events, result) and the refusal if any."""
     answer = verdict(backend, origin, call)
     doc = {"call": call.id, "args": _plain(call.args),
-           "fee_rao": backend.estimate_fee(origin, call), **amounts,
+           **backend.fee_payment(origin, call), **amounts,  # fee_rao, fee_payer (feeson)
            **_shielded(backend, call),
            "chain": answer.to_json(),
            "refusal": None if answer.success else refusal(answer.error or "DispatchError",

@@ -354,6 +354,24 @@ class LocalBackend:
             return transaction_payment.fee_details(
                 state, local.id, transaction_payment.fee_length(local, nonce)).total
 
+    def fee_payment(self, origin: bytes, call: Call) -> dict:
+        """The fee and who pays it, decided by the rule the runtime executes
+        (`chain.rules.fee_payer.who_pays` over this state)."""
+        from chain.local import transaction_payment
+        from chain.errors import ChainError
+        from chain.local.calls import decode_args, lookup
+        from chain.rules import fee_payer
+
+        local = LocalCall(call.pallet, call.name, dict(call.args))
+        fee = self.estimate_fee(origin, call)
+        try:
+            args = decode_args(lookup(call.pallet, call.name), dict(call.args))
+        except ChainError:  # a call the chain refuses to parse: its dry run says why
+            args = dict(call.args)
+        with self.chain.reading() as state:
+            return fee_payer.payment_json(transaction_payment.StateReader(state), origin,
+                                          local.id, args, fee)
+
     def sign(self, signer: Signer, call: Call) -> Signed:
         from chain.local.extrinsic import sign
 
@@ -389,3 +407,4 @@ class LocalBackend:
         from chain.local.invariants import check
 
         return check(self.chain)
+

@@ -300,6 +300,20 @@ class RemoteBackend(RemoteQueries):
         return self._query_fee(origin, data, nonce + 1, SHIELD_PERIOD) + \
             self._query_fee(origin, carrier, nonce, SHIELD_PERIOD)
 
+    def fee_payment(self, origin: bytes, call: Call) -> dict:
+        """The fee and who pays it (`chain.rules.fee_payer`, over the node's state). A shielded
+        call's carrier is no staking call: it pays in TAO only, so when TAO cannot pay the
+        whole the shielded submission cannot be paid (in the clear, alpha may pay)."""
+        from chain.rules import fee_payer
+
+        fee = self.estimate_fee(origin, call)
+        if self.shields(call) and not fee_payer.can_pay_in_tao(self, origin, fee):
+            return {"fee_rao": fee, "fee_payer": "none",
+                    "fee_why": "Inability to pay some fees: the MEV shield's carrier pays its "
+                               "fee in TAO only (send it in the clear with --no-mev-shield to "
+                               "let the position's alpha pay)"}
+        return fee_payer.payment_json(self, origin, call.id, call.args, fee)
+
     def _placeholder(self, origin: bytes, data: bytes, nonce: int, period: int) -> bytes:
         from chain.substrate.era import era_encode
         from chain.substrate.extrinsic import SigningContext, build_signed
