@@ -188,6 +188,14 @@ SAVED_YUMA_MAX_ALLOWED_VALIDATORS = StorageItem(SM, "SavedYumaMaxAllowedValidato
                                                 "u16", 0)
 # -- end regqueue --------------------------------------------------------------------------------
 
+# -- clients (issue 14): what the sandbox's mechanisms are, as the clients read them ------------
+# The bundled chain has no commit-reveal (`chain.local.weights`: weights are set directly), so
+# the item is off on every subnet; the metadata's default (true) made the clients choose
+# `commit_timelocked_mechanism_weights`, a call this chain does not have.
+COMMIT_REVEAL_WEIGHTS_ENABLED = StorageItem(SM, "CommitRevealWeightsEnabled", (NETUID,), "bool",
+                                            False)
+# -- end clients -----------------------------------------------------------------------------------
+
 # -- calls --------------------------------------------------------------------------------------
 CALLS = (
     call(SM, "register_network", hotkey=ACCOUNT_ID),
@@ -231,3 +239,10 @@ CALLS = (
     call(SM, "set_weights", netuid=NETUID, dests="Vec<u16>", weights="Vec<u16>",
          version_key="u64"),
 )
+
+# -- clients (issue 14): the call bittensor 11.3's SetWeights sends when commit-reveal is off ---
+CALLS += (
+    call(SM, "set_mechanism_weights", netuid=NETUID, mecid="u8", dests="Vec<u16>",
+         weights="Vec<u16>", version_key="u64"),
+)
+# -- end clients --

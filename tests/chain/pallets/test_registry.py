@@ -77,6 +77,7 @@ STORAGE["SubtensorModule"] += """
 """.split()
 # -- end regqueue
 STORAGE["Proxy"] = ["Proxies"]  # proxyhatch
+STORAGE["SubtensorModule"] += ["CommitRevealWeightsEnabled"]  # clients (issue 14)
 
 # "Pallet.call": "its arguments, in order"
 CALLS = {
@@ -121,6 +122,7 @@ CALLS = {
     "SubtensorModule.remove_stake_limit": "hotkey netuid amount_unstaked limit_price allow_partial",
     "SubtensorModule.root_register": "hotkey",
     "SubtensorModule.set_weights": "netuid dests weights version_key",
+    "SubtensorModule.set_mechanism_weights": "netuid mecid dests weights version_key",  # clients
     "SubtensorModule.start_call": "netuid",
     "SubtensorModule.swap_stake": "hotkey origin_netuid destination_netuid alpha_amount",
     "SubtensorModule.swap_stake_limit":
