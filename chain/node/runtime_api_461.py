@@ -26,7 +26,7 @@ PER_UID = ("Active", "ValidatorPermit", "LastUpdate", "Emission", "Dividends", "
 # Metagraph / hyperparameter fields and the storage item (keyed by netuid) holding each.
 SUBNET_FIELDS = {
     "network_registered_at": "NetworkRegisteredAt", "tempo": "Tempo",
-    "last_step": "LastMechansimStepBlock", "blocks_since_last_step": "BlocksSinceLastStep",
+    "blocks_since_last_step": "BlocksSinceLastStep",
     "subnet_emission": "EmissionValues", "alpha_in": "SubnetAlphaIn",
     "alpha_out": "SubnetAlphaOut", "tao_in": "SubnetTAO",
     "alpha_out_emission": "SubnetAlphaOutEmission", "alpha_in_emission": "SubnetAlphaInEmission",
@@ -146,6 +146,8 @@ def _per_uid(view: NodeView, name: str, netuid: int, n: int) -> list[Any] | None
 def _subnet_values(view: NodeView, netuid: int) -> dict[str, Any]:
     """Subnet-level fields by their runtime-API names, from the served storage."""
     out: dict[str, Any] = {"netuid": netuid, "block": view.head_number()}
+    with view.chain.reading() as state:
+        out["last_step"] = runtime_api.last_step(view, state, netuid)
     for fieldname, item in SUBNET_FIELDS.items():
         value = stored(view, item, netuid)
         if value is not None:
