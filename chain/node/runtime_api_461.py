@@ -135,11 +135,19 @@ def _hotkeys(view: NodeView, netuid: int) -> list[bytes]:
         return [bytes(h) for h in neurons.hotkeys(state, netuid)]
 
 
+# What `append_neuron` pushes onto each per-UID vector for a new UID (0 for the others).
+APPENDED = {"Active": True, "ValidatorPermit": False}
+
+
 def _per_uid(view: NodeView, name: str, netuid: int, n: int) -> list[Any] | None:
+    """A per-UID vector of `n` entries. The bundled chain writes the epoch's vectors when an
+    epoch runs, so a UID registered since is past their end: it gets what the runtime's
+    `append_neuron` pushes at registration (true for `Active`, zero otherwise)."""
     value = stored(view, name, netuid)
     if not isinstance(value, list):
         return None
     value = [_plain(v) for v in value][:n]
+    value += [APPENDED.get(name, 0)] * (n - len(value))
     return value
 
 
