@@ -384,19 +384,6 @@ def test_shielded_add_stake_intent_is_taoctls_quote(sdk, served, reads):
     assert reads_now(served) == (free - TAO - sum(fees), stake + quote["amount_out_rao"])
 
 
-def test_next_epoch_start_block_is_when_the_sandbox_runs_it(reads, served):
-    """The block the SDK was told is the one at which the sandbox runs subnet 1's epoch."""
-    start = answer(reads, "next_epoch_start_block")
-    ran = item(served, "SubnetEpochIndex", 1)
-    open_now = sandbox(served, "open_number")
-    assert start > open_now
-    sandbox(served, "advance", start - 1 - open_now)
-    assert item(served, "SubnetEpochIndex", 1) == ran
-    sandbox(served, "advance", 1)
-    assert item(served, "SubnetEpochIndex", 1) == ran + 1
-    assert item(served, "LastEpochBlock", 1) == start
-
-
 def reads_now(served) -> tuple[int, int]:
     """(Alice's free balance, her stake on //AliceHot in subnet 1) now."""
     return (sandbox(served, "free_balance", ALICE),
@@ -466,3 +453,122 @@ def test_btcli11_shielded_stake_add_is_taoctls_quote(sdk11, served, reads):
     fees = fees_paid(served.path, ALICE, block)
     assert len(fees) == 2 and fees == schedule_fees(served.path, ALICE, block)
     assert free_after == free - 2 * TAO - sum(fees)
+
+
+def btcli11_json(sdk11, served, *args):
+    proc = btcli11(sdk11, served, *args)
+    assert proc.returncode == 0, (proc.stdout[-1500:], proc.stderr[-1500:])
+    return as_json(proc)
+
+
+def test_btcli11_subnets_list(sdk11, served, reads):
+    """Every subnet's price (the pool's, root none), tempo, burn and neuron counts, as the
+    sandbox holds them (map entries it does not hold read 0, as the SDK enumerates keys)."""
+    import amm
+
+    rows = btcli11_json(sdk11, served, "subnets", "list")
+    assert [r["netuid"] for r in rows] == sandbox(served, "netuids")
+    for r in rows:
+        n = r["netuid"]
+        price = None if n == 0 else amm.price_rao(sandbox(served, "pool", n))
+        assert (None if r["price_tao_per_alpha"] is None else rao(r["price_tao_per_alpha"])) \
+            == price, r
+        assert (r["tempo"], rao(r["burn_tao"]), r["neurons"], r["max_neurons"]) == (
+            stored(served, "Tempo", n), stored(served, "Burn", n),
+            stored(served, "SubnetworkN", n), stored(served, "MaxAllowedUids", n)), r
+
+
+def test_btcli11_subnets_show(sdk11, served, reads):
+    doc = btcli11_json(sdk11, served, "subnets", "show", "1")
+    assert (doc["owner_coldkey"], doc["owner_hotkey"]) == (ss58_encode(ALICE),
+                                                           ss58_encode(served.hotkey))
+    assert (doc["registered_at"], doc["tempo"], rao(doc["burn_tao"]), doc["neurons"],
+            doc["max_neurons"]) == tuple(item(served, name, 1) for name in (
+                "NetworkRegisteredAt", "Tempo", "Burn", "SubnetworkN", "MaxAllowedUids"))
+    assert doc["identity"]["subnet_name"] == doc["name"] == \
+        item(served, "SubnetIdentitiesV3", 1)["subnet_name"]
+
+
+def test_btcli11_subnets_metagraph(sdk11, served, reads):
+    """get_metagraph: the pool, the epoch clock and every UID's columns, each the sandbox's (a
+    UID registered after the last epoch has what registration gives it: active, no permit)."""
+    doc = btcli11_json(sdk11, served, "subnets", "metagraph", "1")
+    neurons = sandbox(served, "neurons", 1)
+    pool = sandbox(served, "pool", 1)
+    assert (doc["tao_in"], doc["alpha_in"]) == (pool.tao_reserve, pool.alpha_reserve)
+    assert doc["alpha_out"] == item(served, "SubnetAlphaOut", 1)
+    assert (doc["num_uids"], doc["burn"]) == (len(neurons), sandbox(served, "burn_cost", 1))
+    assert doc["last_step"] == item(served, "LastEpochBlock", 1)
+    assert doc["blocks_since_last_step"] == item(served, "BlocksSinceLastStep", 1)
+    assert doc["hotkeys"] == [ss58_encode(n["hotkey"]) for n in neurons]
+    assert doc["coldkeys"] == [ss58_encode(n["coldkey"]) for n in neurons]
+    assert doc["alpha_stake"] == [n["stake_rao"] for n in neurons]
+    assert doc["emission"] == [n["emission_rao"] for n in neurons]
+    assert doc["block_at_registration"] == [n["registered_at"] for n in neurons]
+    assert doc["last_update"] == item(served, "LastUpdate", 1)
+    for column, name, appended in (("active", "Active", True),
+                                   ("validator_permit", "ValidatorPermit", False)):
+        ran = item(served, name, 1)
+        assert 0 < len(ran) < len(neurons)  # UIDs registered since the last epoch
+        assert doc[column] == ran + [appended] * (len(neurons) - len(ran)), column
+
+
+def test_btcli11_subnets_hyperparameters(sdk11, served, reads):
+    doc = btcli11_json(sdk11, served, "subnets", "hyperparameters", "1")
+    ours = sandbox(served, "hyperparameters", 1)
+    assert (doc["tempo"], doc["immunity_period"], doc["min_allowed_weights"],
+            doc["max_allowed_uids"], doc["max_validators"], doc["min_burn"], doc["max_burn"],
+            doc["burn_half_life"], doc["burn_increase_mult"], doc["registration_allowed"],
+            doc["max_regs_per_block"], doc["owner_immune_neuron_limit"],
+            doc["collateral_lock_share"], doc["yuma3_enabled"], doc["transfers_enabled"],
+            doc["subnet_is_active"]) == (
+        ours["Tempo"], ours["ImmunityPeriod"], ours["MinAllowedWeights"],
+        ours["MaxAllowedUids"], ours["MaxAllowedValidators"], ours["MinBurn"], ours["MaxBurn"],
+        ours["BurnHalfLife"], ours["BurnIncreaseMult"], ours["NetworkRegistrationAllowed"],
+        ours["MaxRegistrationsPerBlock"], ours["ImmuneOwnerUidsLimit"],
+        ours["CollateralLockShare"], ours["Yuma3On"], ours["TransferToggle"],
+        ours["SubtokenEnabled"])
+    assert doc["commit_reveal_weights_enabled"] is False  # the sandbox has no commit-reveal
+
+
+def test_btcli11_wallet_overview(sdk11, served, reads):
+    """Free balance and every position's alpha (all of it available: no locks)."""
+    (row,) = [d for d in btcli11_json(sdk11, served, "wallet", "overview")
+              if d["coldkey"] == ss58_encode(ALICE)]
+    assert rao(row["free_tao"]) == sandbox(served, "free_balance", ALICE)
+    got = sorted((s["netuid"], s["hotkey"], rao(s["stake_amount"]), rao(s["available_amount"]))
+                 for s in row["stakes"])
+    positions = [p for p in sandbox(served, "stake_info", ALICE) if p["alpha_rao"] > 0]
+    assert got == sorted((p["netuid"], ss58_encode(bytes.fromhex(p["hotkey"][2:])),
+                          p["alpha_rao"], p["alpha_rao"]) for p in positions)
+    assert row["positions"] == len(positions) and rao(row["locked_value_tao"]) == 0
+
+
+def test_btcli11_shielded_stake_remove_is_taoctls_quote(sdk11, served, reads):
+    """`stake remove` (shielded by default): carrier then remove_stake_limit in one block; the
+    TAO received is taoctl's quote for that block; the fee it reports is the inner's."""
+    quote = taoctl_json(served.path, "quote", "unstake", "--netuid", "1", "--amount", "1")
+    free, stake = reads_now(served)
+    doc = btcli11_json(sdk11, served, "stake", "remove", "--netuid", "1", "--amount", "1",
+                       "--hotkey", ss58_encode(served.hotkey))
+    assert doc["success"] is True and doc["data"]["shielded"] is True, doc
+    block = int(doc["extrinsic_id"].split("-")[0])
+    assert _calls(served, block) == ["MevShield.submit_encrypted",
+                                     "SubtensorModule.remove_stake_limit"]
+    fees = _fees(served, block, 2)
+    assert rao(doc["fee_tao"]) == fees[1]
+    assert reads_now(served) == (free + quote["amount_out_rao"] - sum(fees), stake - TAO)
+
+
+def test_next_epoch_start_block_is_when_the_sandbox_runs_it(reads, served):
+    """The block the SDK was told (at the session's start) is the one at which the sandbox
+    runs subnet 1's epoch. Last in the module: it advances the chain to that block."""
+    start = answer(reads, "next_epoch_start_block")
+    ran = item(served, "SubnetEpochIndex", 1)
+    open_now = sandbox(served, "open_number")
+    assert start > open_now
+    sandbox(served, "advance", start - 1 - open_now)
+    assert item(served, "SubnetEpochIndex", 1) == ran
+    sandbox(served, "advance", 1)
+    assert item(served, "SubnetEpochIndex", 1) == ran + 1
+    assert item(served, "LastEpochBlock", 1) == start
