@@ -70,6 +70,7 @@ class Served:
 
 ALICE_HOT_URI = "//AliceHot"
 SECOND_HOT_URI = "//AliceHot2"  # the wallet's hotkey "second": unregistered until a client registers it
+THIRD_HOT_URI = "//AliceHot3"  # and "third"
 ALICE_TAKE = 9_000  # of 65535: //AliceHot's take, below the default 11_796
 
 
@@ -140,6 +141,7 @@ def served(tmp_path_factory):
     hot = keypair_from_uri(ALICE_HOT_URI)
     Wallet("alice", wallets).write_hotkey(hot, "default", None)
     Wallet("alice", wallets).write_hotkey(keypair_from_uri(SECOND_HOT_URI), "second", None)
+    Wallet("alice", wallets).write_hotkey(keypair_from_uri(THIRD_HOT_URI), "third", None)
     server = NodeServer(path, "127.0.0.1", 0)
     _, stop = server.start_thread()
     try:

@@ -21,6 +21,7 @@ from tests.clients.conftest import (
     ALICE_TAKE,
     SECOND_HOT_URI,
     TAO,
+    THIRD_HOT_URI,
     as_json,
     client_env,
     extrinsic_calls,
@@ -36,6 +37,7 @@ pytestmark = pytest.mark.slow
 
 ALICE, BOB = DEV_ACCOUNTS["Alice"], DEV_ACCOUNTS["Bob"]
 SECOND = keypair_from_uri(SECOND_HOT_URI).public_key  # the wallet's hotkey "second"
+THIRD = keypair_from_uri(THIRD_HOT_URI).public_key  # and "third"
 DRIVER = Path(__file__).with_name("sdk_driver.py")
 
 
@@ -391,9 +393,10 @@ def reads_now(served) -> tuple[int, int]:
 
 
 # -- btcli v11 -------------------------------------------------------------------------------
-def btcli11(sdk11, served, *args, timeout: float = 60) -> subprocess.CompletedProcess:
+def btcli11(sdk11, served, *args, timeout: float = 60,
+            hotkey: str = "default") -> subprocess.CompletedProcess:
     return run(str(sdk11 / "bin" / "btcli"), served.home, "--network", served.url, "--json",
-               "--wallet", "alice", "--wallet-hotkey", "default", "--yes", "--fallback-endpoints",
+               "--wallet", "alice", "--wallet-hotkey", hotkey, "--yes", "--fallback-endpoints",
                "none", "--archive-endpoints", "none", *args, timeout=timeout)
 
 
@@ -455,8 +458,8 @@ def test_btcli11_shielded_stake_add_is_taoctls_quote(sdk11, served, reads):
     assert free_after == free - 2 * TAO - sum(fees)
 
 
-def btcli11_json(sdk11, served, *args):
-    proc = btcli11(sdk11, served, *args)
+def btcli11_json(sdk11, served, *args, hotkey: str = "default"):
+    proc = btcli11(sdk11, served, *args, hotkey=hotkey)
     assert proc.returncode == 0, (proc.stdout[-1500:], proc.stderr[-1500:])
     return as_json(proc)
 
@@ -560,6 +563,77 @@ def test_btcli11_shielded_stake_remove_is_taoctls_quote(sdk11, served, reads):
     assert reads_now(served) == (free + quote["amount_out_rao"] - sum(fees), stake - TAO)
 
 
+def _shielded(served, doc: dict, inner: str) -> list[int]:
+    """Alice's carrier and `inner` in the block btcli v11 reports; their fees (the schedule's),
+    the reported fee being the inner's."""
+    assert doc["success"] is True and doc["data"]["shielded"] is True, doc
+    block = int(doc["extrinsic_id"].split("-")[0])
+    assert _calls(served, block) == ["MevShield.submit_encrypted", inner]
+    fees = _fees(served, block, 2)
+    assert rao(doc["fee_tao"]) == fees[1]
+    return fees
+
+
+def quote_json(served, *args: str) -> dict:
+    """taoctl's dry-run quote (`taoctl stake ... --dry-run`) of Alice's wallet, this block."""
+    doc = taoctl_json(served.path, *args, "--wallet-name", "alice", "--wallet-path",
+                      str(served.wallets), "--dry-run", "-y")
+    (quote,) = doc["quotes"]
+    return quote
+
+
+def test_btcli11_stake_move_shielded(sdk11, served, reads):
+    """Within subnet 1, //AliceHot to "second": the alpha moves as taoctl quotes it."""
+    quote = quote_json(served, "stake", "move", "--to", ss58_encode(SECOND), "--origin-netuid",
+                       "1", "--amount", "1", "--unsafe")
+    mine, theirs = (sandbox(served, "stake", h, ALICE, 1) for h in (served.hotkey, SECOND))
+    free = sandbox(served, "free_balance", ALICE)
+    doc = btcli11_json(sdk11, served, "stake", "move", "--origin-hotkey",
+                       ss58_encode(served.hotkey), "--dest-hotkey", ss58_encode(SECOND),
+                       "--netuid", "1", "--amount", "1")
+    fees = _shielded(served, doc, "SubtensorModule.move_stake")
+    assert sandbox(served, "stake", served.hotkey, ALICE, 1) == mine - TAO
+    assert sandbox(served, "stake", SECOND, ALICE, 1) == theirs + quote["received_rao"]
+    assert sandbox(served, "free_balance", ALICE) == free - sum(fees)
+
+
+def test_btcli11_stake_transfer_shielded(sdk11, served, reads):
+    mine, bobs = (sandbox(served, "stake", served.hotkey, who, 1) for who in (ALICE, BOB))
+    free = sandbox(served, "free_balance", ALICE)
+    doc = btcli11_json(sdk11, served, "stake", "transfer", "--dest", ss58_encode(BOB),
+                       "--hotkey", ss58_encode(served.hotkey), "--netuid", "1", "--amount", "1")
+    fees = _shielded(served, doc, "SubtensorModule.transfer_stake")
+    assert sandbox(served, "stake", served.hotkey, ALICE, 1) == mine - TAO
+    assert sandbox(served, "stake", served.hotkey, BOB, 1) == bobs + TAO
+    assert sandbox(served, "free_balance", ALICE) == free - sum(fees)
+
+
+def test_btcli11_stake_swap_to_root_shielded(sdk11, served, reads):
+    """Subnet 1 to root with slippage protection (swap_stake_limit): taoctl's quote."""
+    quote = quote_json(served, "stake", "swap", "--origin-netuid", "1", "--dest-netuid", "0",
+                       "--amount", "1")
+    mine, root = (sandbox(served, "stake", served.hotkey, ALICE, n) for n in (1, 0))
+    free = sandbox(served, "free_balance", ALICE)
+    doc = btcli11_json(sdk11, served, "stake", "swap", "--hotkey", ss58_encode(served.hotkey),
+                       "--origin-netuid", "1", "--dest-netuid", "0", "--amount", "1")
+    fees = _shielded(served, doc, "SubtensorModule.swap_stake_limit")
+    assert sandbox(served, "stake", served.hotkey, ALICE, 1) == mine - TAO
+    assert sandbox(served, "stake", served.hotkey, ALICE, 0) == root + quote["received_rao"]
+    assert sandbox(served, "free_balance", ALICE) == free - sum(fees)
+
+
+def test_btcli11_subnets_register_shielded(sdk11, served, reads):
+    """burned_register of "third" inside a carrier: the next UID for the block's burn."""
+    burn = sandbox(served, "burn_cost", 1)
+    uid = item(served, "SubnetworkN", 1)
+    free = sandbox(served, "free_balance", ALICE)
+    doc = btcli11_json(sdk11, served, "subnets", "register", "--netuid", "1", "--hotkey",
+                       ss58_encode(THIRD))
+    fees = _shielded(served, doc, "SubtensorModule.burned_register")
+    assert item(served, "Uids", 1, THIRD) == uid
+    assert sandbox(served, "free_balance", ALICE) == free - burn - sum(fees)
+
+
 def test_next_epoch_start_block_is_when_the_sandbox_runs_it(reads, served):
     """The block the SDK was told (at the session's start) is the one at which the sandbox
     runs subnet 1's epoch. Last in the module: it advances the chain to that block."""
@@ -572,3 +646,19 @@ def test_next_epoch_start_block_is_when_the_sandbox_runs_it(reads, served):
     sandbox(served, "advance", 1)
     assert item(served, "SubnetEpochIndex", 1) == ran + 1
     assert item(served, "LastEpochBlock", 1) == start
+
+
+def test_btcli11_tx_set_weights(sdk11, served, reads):
+    """"second" (no validator permit) sets a self-weight, the one row it may set: stored as
+    the sandbox's row, signed by the hotkey. After the epoch check: the chain has moved past
+    the rate limit since "second" registered (else advanced here)."""
+    uid = item(served, "Uids", 1, SECOND)
+    due = item(served, "LastUpdate", 1)[uid] + item(served, "WeightsSetRateLimit", 1)
+    if due >= sandbox(served, "open_number"):
+        sandbox(served, "advance", due + 1 - sandbox(served, "open_number"))
+    doc = btcli11_json(sdk11, served, "tx", "set-weights", "--netuid", "1", "--uids", str(uid),
+                       "--weights", "1", hotkey="second")
+    assert doc.get("success") is True, doc
+    block = int(doc["extrinsic_id"].split("-")[0])
+    assert _calls(served, block, SECOND) == ["SubtensorModule.set_mechanism_weights"]
+    assert item(served, "Weights", 1, uid) == [[uid, 65535]]
