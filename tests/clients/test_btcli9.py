@@ -113,6 +113,12 @@ def test_subnets_price_history(btcli9, served):
     assert len(set(expected)) > 1
 
 
+def test_subnets_price_current(btcli9, served):
+    doc = btcli(btcli9, served, "subnets", "price", "--netuid", "1", "--current")
+    _, _, price = figures_now(served)
+    assert rao(doc["1"]["stats"]["current_price"]) == price, doc
+
+
 def test_wallet_balance(btcli9, served):
     doc = btcli(btcli9, served, "wallet", "balance", *WALLET[:2])
     (row,) = doc["balances"].values()
@@ -244,6 +250,71 @@ def test_stake_remove_defaults_safe_and_shielded(btcli9, served):
     fees = fees_paid(served.path, ALICE, block)
     assert len(fees) == 2 and fees == schedule_fees(served.path, ALICE, block)
     assert free_after == free + quote["amount_out_rao"] - sum(fees)
+
+
+def _plain(served, call: str) -> int:
+    """The one extrinsic of Alice in the head block is `call`, unshielded; its fee (the
+    schedule's)."""
+    block = head(served)
+    assert [c for s, c in extrinsic_calls(served.path, block) if s == ALICE] == [call]
+    (fee,) = fees_paid(served.path, ALICE, block)
+    assert [fee] == schedule_fees(served.path, ALICE, block)
+    return fee
+
+
+def test_stake_add_unsafe_unshielded(btcli9, served):
+    """`stake add --unsafe --no-mev-protection`: a plain add_stake, taoctl's quote."""
+    quote = taoctl_json(served.path, "quote", "stake", "--netuid", "1", "--amount", "1")
+    free, stake, _ = figures_now(served)
+    doc = btcli(btcli9, served, "stake", "add", "--netuid", "1", "--amount", "1", *WALLET,
+                "--unsafe", "--no-mev-protection", "--no-prompt")
+    (ok,) = doc["staking_success"]["1"].values()
+    assert ok is True, doc
+    fee = _plain(served, "SubtensorModule.add_stake")
+    free_after, stake_after, _ = figures_now(served)
+    assert (free_after, stake_after) == (free - TAO - fee, stake + quote["amount_out_rao"])
+
+
+def test_stake_add_safe_partial_unshielded(btcli9, served):
+    """`stake add --safe --tolerance 0.1 --partial --no-mev-protection`: add_stake_limit with
+    allow_partial; within the tolerance it fills whole, as taoctl quotes."""
+    quote = taoctl_json(served.path, "quote", "stake", "--netuid", "1", "--amount", "1")
+    free, stake, _ = figures_now(served)
+    doc = btcli(btcli9, served, "stake", "add", "--netuid", "1", "--amount", "1", *WALLET,
+                "--safe", "--tolerance", "0.1", "--partial", "--no-mev-protection",
+                "--no-prompt")
+    (ok,) = doc["staking_success"]["1"].values()
+    assert ok is True, doc
+    fee = _plain(served, "SubtensorModule.add_stake_limit")
+    call = read_last_call_args(served)
+    assert call["allow_partial"] is True
+    free_after, stake_after, _ = figures_now(served)
+    assert (free_after, stake_after) == (free - TAO - fee, stake + quote["amount_out_rao"])
+
+
+def test_stake_remove_unsafe_unshielded(btcli9, served):
+    quote = taoctl_json(served.path, "quote", "unstake", "--netuid", "1", "--amount", "1")
+    free, stake, _ = figures_now(served)
+    doc = btcli(btcli9, served, "stake", "remove", "--netuid", "1", "--amount", "1", *WALLET,
+                "--unsafe", "--no-mev-protection", "--no-prompt")
+    assert all(op["success"] for op in doc), doc
+    fee = _plain(served, "SubtensorModule.remove_stake")
+    free_after, stake_after, _ = figures_now(served)
+    assert (free_after, stake_after) == (free + quote["amount_out_rao"] - fee, stake - TAO)
+
+
+def read_last_call_args(served) -> dict:
+    """The arguments of the head block's last extrinsic, as the chain recorded them."""
+    import json
+    import sqlite3
+
+    conn = sqlite3.connect(served.path)
+    try:
+        (call,) = conn.execute("SELECT call FROM extrinsics WHERE block = ? ORDER BY idx DESC "
+                               "LIMIT 1", (head(served),)).fetchone()
+    finally:
+        conn.close()
+    return json.loads(call)[2]
 
 
 def _shielded_fees(served, inner: str) -> list[int]:
