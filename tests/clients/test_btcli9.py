@@ -27,6 +27,7 @@ from tests.clients.conftest import (
 from wallet.keys import keypair_from_uri
 from wallet.ss58 import ss58_encode
 
+# one served chain whose flows run in file order (pyproject: `--dist loadfile`)
 pytestmark = pytest.mark.slow
 
 ALICE, BOB = DEV_ACCOUNTS["Alice"], DEV_ACCOUNTS["Bob"]
