@@ -96,6 +96,9 @@ def reads(sub, alice: str, hotkey: str, netuid: int, past: int) -> dict:
     read("coldkey_lock", lambda: rao_of(sub.read("coldkey_lock", coldkey_ss58=alice,
                                                  netuid=netuid)))
     read("next_epoch_start_block", lambda: sub.read("next_epoch_start_block", netuid=netuid))
+    # a map read at a past block (keys paged and queried at that block's hash)
+    read("subnets_past", lambda: [[s.netuid, s.tempo, s.burn.rao, s.neuron_count]
+                                  for s in sub.at(past).read("subnets")])
     return out
 
 

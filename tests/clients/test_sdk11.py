@@ -61,14 +61,16 @@ def item(served, name: str, *key):
     return sandbox(served, "read", f"SubtensorModule.{name}", *key)
 
 
-def stored(served, name: str, *key) -> int:
-    """A SubtensorModule entry the sandbox holds, or 0 when it holds none."""
+def stored(served, name: str, *key, at: int | None = None) -> int:
+    """A SubtensorModule entry the sandbox holds (now, or at block `at`), or 0 when it holds
+    none."""
     from chain.local.backend import LocalBackend
     from chain.pallets import registry
 
     backend = LocalBackend(served.path)
     try:
-        with backend.chain.reading() as state:
+        view = backend if at is None else backend.at(at)
+        with view.chain.reading() as state:
             declared = registry.item(f"SubtensorModule.{name}")
             return state.get(declared, *key) if state.has(declared, *key) else 0
     finally:
@@ -228,6 +230,22 @@ def test_subnets(reads, served):
     assert answer(reads, "subnets") == [
         [n, stored(served, "Tempo", n), stored(served, "Burn", n),
          stored(served, "SubnetworkN", n)] for n in sandbox(served, "netuids")]
+
+
+def test_subnets_at_a_past_block(reads, served, past):
+    """`client.at(N).read("subnets")`: the maps enumerated and read at block N's hash give
+    block N's burn (it moved since: registrations and its decay)."""
+    from chain.local.backend import LocalBackend
+
+    backend = LocalBackend(served.path)
+    try:
+        netuids = backend.at(past).netuids()
+    finally:
+        backend.close()
+    expected = [[n, stored(served, "Tempo", n, at=past), stored(served, "Burn", n, at=past),
+                 stored(served, "SubnetworkN", n, at=past)] for n in netuids]
+    assert answer(reads, "subnets_past") == expected
+    assert expected != answer(reads, "subnets")
 
 
 def test_neurons_lite_uid_and_stake(reads, served):
