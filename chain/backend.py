@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import amm
 
 
@@ -208,6 +210,14 @@ class ChainBackend(Protocol):
         {block, index, hash, signer, call: {pallet, name, args}, success, error, fee_rao,
         events} (accounts as "0x" hex): the extrinsics it signed and those whose events name
         it. None where the chain keeps no such record (a node without an indexer)."""
+        ...
+
+    def account_operations(self, account: bytes, first: int, last: int,
+                           progress: Callable[[int], None] | None = None) -> list[dict]:
+        """The operations of sealed blocks `first`..`last` that touched `account`, read from
+        the chain's own blocks and events (old blocks: an archive node), in
+        `account_history`'s shape; `progress(1)` after each block. Costs a request or more a
+        block on a node: the caller bounds the range."""
         ...
 
     def alpha_value(self, netuid: int, alpha: int) -> tuple[int, int]:

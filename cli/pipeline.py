@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextvars
 import functools
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -344,17 +343,13 @@ def signed_command(*, wallet: bool = True) -> Callable[[Callable[..., None]],
                                                        Callable[..., None]]:
     """Give a command the signing bundle: its `signing: Signing` parameter is replaced by the
     bundle's options (without the wallet's for commands that sign with a dev key)."""
+    from cli.optbundle import bundled
+
     bundle = (_WALLET_OPTIONS + _PROXY_OPTIONS if wallet else []) + _CHAIN_OPTIONS
 
     def decorate(fn: Callable[..., None]) -> Callable[..., None]:
-        own = [p for p in inspect.signature(fn, eval_str=True).parameters.values()
-               if p.name != "signing"]
-        added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
-                                   annotation=kind) for name, kind, default in bundle]
-
         @functools.wraps(fn)
-        def command(**kwargs: Any) -> None:
-            signing = Signing(**{name: kwargs.pop(name) for name, _, _ in bundle})
+        def command(*, signing: Signing, **kwargs: Any) -> None:
             signing.check_proxy_options()
             token = _PROXYING.set(signing if signing.proxy_for else None)
             try:
@@ -362,11 +357,7 @@ def signed_command(*, wallet: bool = True) -> Callable[[Callable[..., None]],
             finally:
                 _PROXYING.reset(token)
 
-        command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-            [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own] + added)
-        command.__annotations__ = {**{p.name: p.annotation for p in own},
-                                   **{name: kind for name, kind, _ in bundle}}
-        return command
+        return bundled(bundle, "signing", Signing)(command)
 
     return decorate
 

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.netopts import ChainDbOpt, NetworkOpt
+from cli.netopts import AtBlockOpt, ChainDbOpt, NetworkOpt
 from cli.output import JsonOpt, Output
 from cli.walletopts import WalletNameOpt, WalletPathOpt
 
 if TYPE_CHECKING:
     from chain.backend import ChainBackend
+    from cli.archive import Archive
     from cli.names import Names
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
@@ -44,6 +45,15 @@ def portfolio(
     chain_db: ChainDbOpt = None,
     json_out: JsonOpt = False,
     csv_out: Annotated[bool, typer.Option("--csv", help="Print the rows as CSV (rao).")] = False,
+    at_block: AtBlockOpt = None,
+    archive_network: Annotated[str | None, typer.Option(
+        "--archive", metavar="URL", show_default=False,
+        help="An archive node (ws(s):// URL or network name) whose blocks complete the journal "
+        "for positions it cannot explain (a real network only).")] = None,
+    archive_blocks: Annotated[int, typer.Option(
+        "--archive-blocks", min=1, max=1_000_000, metavar="N",
+        help="How many blocks back --archive reads (two or three requests a block).")
+    ] = 7_200,
 ) -> None:
     """Cost basis, value and P&L of every position (average cost; emission vs price)."""
     from cli.cost_basis import METHOD
@@ -56,10 +66,23 @@ def portfolio(
 
         raise UsageError("choose one of --json and --csv")
     names, targets = coldkey_targets(wallet_name, wallet_path, ss58, all_wallets)
-    backend = open_backend(network, chain_db)
+    archive = None
+    if archive_network is not None:
+        from cli.archive import Archive
+        from cli.netopts import remote_url
+
+        if remote_url(network) is None or remote_url(archive_network) is None:
+            from cli.errors import UsageError
+
+            raise UsageError("--archive completes the journal of a real network: both "
+                             "--network and --archive name a node (the sandbox keeps its own "
+                             "record)")
+        archive = Archive(archive_network.strip(), archive_blocks, out)
+    backend = open_backend(network, chain_db, at_block=at_block)
     try:
         info = backend.block_info()
-        wallets = [one(backend, names, name, address) for name, address in targets]
+        wallets = [one(backend, names, name, address, at_block, archive)
+                   for name, address in targets]
     finally:
         backend.close()
     from cli.cost_basis import TOTALLED
@@ -76,15 +99,27 @@ def portfolio(
     out.result(data, lambda console: _render(console, data))
 
 
-def one(backend: ChainBackend, names: Names | None, name: str | None, address: str) -> dict:
-    """One coldkey's portfolio: rows (known basis first by netuid) and their totals."""
+def one(backend: ChainBackend, names: Names | None, name: str | None, address: str,
+        until: int | None = None, archive: Archive | None = None) -> dict:
+    """One coldkey's portfolio: rows (known basis first by netuid) and their totals; `until`:
+    the block of an --at-block view (the operations up to it); `archive`: where to read the
+    operations of positions the journal cannot explain."""
     from cli import cost_basis
     from cli.wallet_chain import decode_address
 
     coldkey = decode_address(address, what="the coldkey")
-    ops, source = operations(backend, coldkey)
+    ops, source = operations(backend, coldkey, until)
     book = cost_basis.book_of("0x" + coldkey.hex(), ops)
     held = {(r["hotkey"].lower(), int(r["netuid"])): r for r in backend.stake_info(coldkey)}
+    scanned = None
+    if archive is not None and source == "journal" and any(k not in book.positions
+                                                           for k in held):
+        from cli import journal
+        from cli.archive import complete
+
+        found, scanned = complete(archive, backend, coldkey, ops, until)
+        ops, source = journal.merge(ops, found), "journal+archive"
+        book = cost_basis.book_of("0x" + coldkey.hex(), ops)
     untouched = [k for k in held if k not in book.positions]
     if untouched:  # never touched by an operation: all earned, or of unknown origin
         earned = backend.earnings(coldkey, [(bytes.fromhex(h[2:]), n, held[(h, n)]["alpha_rao"])
@@ -92,7 +127,7 @@ def one(backend: ChainBackend, names: Names | None, name: str | None, address: s
         for key, value in zip(untouched, earned, strict=True):
             pos = book.at(key)
             if value != held[key]["alpha_rao"]:
-                pos.unknown = "no operation on record (stake older than the record?)"
+                pos.unknown = _unexplained(source, scanned)
     rows = []
     for key, pos in book.positions.items():
         now = held.get(key)
@@ -108,18 +143,33 @@ def one(backend: ChainBackend, names: Names | None, name: str | None, address: s
         r["hotkey_name"] = names.name(r["hotkey"]) if names else None
     rows.sort(key=lambda r: (not r["basis_known"], r["netuid"], r["hotkey"]))
     return {"wallet": name, "coldkey": address, "source": source, "operations": book.operations,
-            "positions": rows, "totals": cost_basis.totals(rows, book.failed_fees_rao)}
+            "archive": scanned, "positions": rows,
+            "totals": cost_basis.totals(rows, book.failed_fees_rao)}
 
 
-def operations(backend: ChainBackend, coldkey: bytes) -> tuple[list[dict], str]:
-    """The coldkey's operations and where they came from: the chain's own record, else the
-    journal."""
+def _unexplained(source: str, scanned: dict | None) -> str:
+    """Why a held position has no basis: where taoctl looked for its operations."""
+    if source == "chain":
+        return "no operation on record (stake older than the record?)"
+    if scanned is None:
+        return ("no operation on record: not in taoctl's journal (made with another tool? "
+                "--archive URL reads them from an archive node's blocks)")
+    return (f"no operation on record: not in the journal nor in blocks "
+            f"{scanned['first_block']:,}..{scanned['last_block']:,} of {scanned['network']} "
+            "(older? --archive-blocks reads further back)")
+
+
+def operations(backend: ChainBackend, coldkey: bytes,
+               until: int | None = None) -> tuple[list[dict], str]:
+    """The coldkey's operations and where they came from: the chain's own record (a view at a
+    past block gives its own), else the journal's entries (up to block `until`, --at-block)."""
     ops = backend.account_history(coldkey)
     if ops is not None:
         return ops, "chain"
     from cli import journal
 
-    return journal.operations(backend.block_info().genesis_hash, coldkey), "journal"
+    ops = journal.operations(backend.block_info().genesis_hash, coldkey)
+    return [op for op in ops if until is None or op["block"] <= until], "journal"
 
 
 def _spot(backend: ChainBackend, netuid: int, alpha: int) -> int:

@@ -75,6 +75,8 @@ def _event_amount(events: list[dict], name: str, token: str) -> int | None:
         if event.get("name") != name:
             continue
         args = event.get("args") or {}
+        if isinstance(args, dict) and list(args) == ["value"]:  # a node's unnamed fields
+            args = args["value"]
         if isinstance(args, dict):
             for key in keys:
                 if isinstance(args.get(key), int):

@@ -14,12 +14,14 @@ kept history, or an archive node's), each sample a read through `ChainBackend.at
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import typer
 
 from chain.exitcodes import EXIT_USAGE
 from cli.netopts import ChainDbOpt, NetworkOpt
+from cli.optbundle import bundled, options_of
 from cli.output import JsonOpt, Output
 from cli.stakeopts import HotkeySs58Opt, NetuidOpt
 from cli.walletopts import HotkeyOpt, WalletNameOpt, WalletPathOpt
@@ -32,6 +34,23 @@ BlocksOpt = Annotated[int | None, typer.Option(
     "--blocks", min=1, show_default=False,
     help="How far back to look. [default: 7 days (50,400 blocks), within the kept history]")]
 WEEK = 50_400
+
+
+@dataclass(frozen=True)
+class ChartOptions:
+    """The options both charts take (one declaration: `cli.optbundle`)."""
+
+    points: PointsOpt = 40
+    blocks: BlocksOpt = None
+    wallet_name: WalletNameOpt = None
+    wallet_path: WalletPathOpt = None
+    wallet_hotkey: HotkeyOpt = None
+    network: NetworkOpt = "sandbox"
+    chain_db: ChainDbOpt = None
+    json_out: JsonOpt = False
+
+
+chart_options = bundled(options_of(ChartOptions), "opts", ChartOptions)
 
 
 class NoHistory(ValueError):
@@ -69,17 +88,8 @@ def _chart(out: Output, data: dict, xs: list[int], ys: list[float], title: str,
 
 
 @app.command("chart")
-def chart(
-    netuid: NetuidOpt = None,
-    points: PointsOpt = 40,
-    blocks: BlocksOpt = None,
-    wallet_name: WalletNameOpt = None,
-    wallet_path: WalletPathOpt = None,
-    wallet_hotkey: HotkeyOpt = None,
-    network: NetworkOpt = "sandbox",
-    chain_db: ChainDbOpt = None,
-    json_out: JsonOpt = False,
-) -> None:
+@chart_options
+def chart(netuid: NetuidOpt = None, *, opts: ChartOptions) -> None:
     """A wallet's stake value over time (spot and exit value, TAO), as a terminal chart."""
     from chain.units import format_tao
     from cli.netopts import open_backend
@@ -87,14 +97,14 @@ def chart(
     from cli.wallet_chain import decode_address
     from cli.walletopts import resolve_wallet
 
-    out = Output(json_out)
+    out = Output(opts.json_out)
     only = parse_netuids(netuid) if netuid is not None else None
-    wallet = resolve_wallet(wallet_name, wallet_path, wallet_hotkey)
+    wallet = resolve_wallet(opts.wallet_name, opts.wallet_path, opts.wallet_hotkey)
     coldkey = decode_address(wallet.coldkeypub_ss58)
-    backend = open_backend(network, chain_db)
+    backend = open_backend(opts.network, opts.chain_db)
     try:
         samples = []
-        for block in sample_blocks(backend, blocks, points):
+        for block in sample_blocks(backend, opts.blocks, opts.points):
             rows = [r for r in backend.at(block).stake_info(coldkey)
                     if only is None or r["netuid"] in only]
             samples.append({"block": block,
@@ -128,39 +138,31 @@ def alpha_per_share(shares: Any) -> tuple[int, int] | None:
 
 
 @app.command("yield-chart")
-def yield_chart(
-    netuid: NetuidOpt = None,
-    hotkey_ss58: HotkeySs58Opt = None,
-    points: PointsOpt = 40,
-    blocks: BlocksOpt = None,
-    wallet_name: WalletNameOpt = None,
-    wallet_path: WalletPathOpt = None,
-    wallet_hotkey: HotkeyOpt = None,
-    network: NetworkOpt = "sandbox",
-    chain_db: ChainDbOpt = None,
-    json_out: JsonOpt = False,
-) -> None:
+@chart_options
+def yield_chart(netuid: NetuidOpt = None, hotkey_ss58: HotkeySs58Opt = None, *,
+                opts: ChartOptions) -> None:
     """What 1,000 alpha staked through a validator grew to over time (its yield after take)."""
     from cli.netopts import open_backend
     from cli.stakeopts import parse_netuid
     from cli.wallet_chain import decode_address
 
-    out = Output(json_out)
+    out = Output(opts.json_out)
     n = parse_netuid(netuid if netuid is not None else out.prompt("Netuid", what="--netuid"))
     if hotkey_ss58:
         address = hotkey_ss58
     else:
         from cli.walletopts import resolve_wallet
 
-        address = resolve_wallet(wallet_name, wallet_path, wallet_hotkey).hotkey_ss58()
+        address = resolve_wallet(opts.wallet_name, opts.wallet_path,
+                                 opts.wallet_hotkey).hotkey_ss58()
     hotkey = decode_address(address, what="--hotkey-ss58")
-    backend = open_backend(network, chain_db)
+    backend = open_backend(opts.network, opts.chain_db)
     try:
         from cli.chainview import require_subnet
 
         require_subnet(backend, n)
         samples = []
-        for block in sample_blocks(backend, blocks, points):
+        for block in sample_blocks(backend, opts.blocks, opts.points):
             past = backend.at(block)
             alpha = past.read("SubtensorModule.TotalHotkeyAlpha", hotkey, n)
             shares = past.read("SubtensorModule.TotalHotkeySharesV2", hotkey, n)

@@ -18,11 +18,13 @@ import json
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import typer
 
 from cli.netopts import ChainDbOpt, NetworkOpt
+from cli.optbundle import bundled, options_of
 from cli.output import JSON_FLAGS, Output
 from cli.stakeopts import NetuidOpt
 from cli.walletopts import HotkeyOpt, WalletNameOpt, WalletPathOpt
@@ -39,6 +41,28 @@ CountOpt = Annotated[int | None, typer.Option(
 JsonLinesOpt = Annotated[bool, typer.Option(
     *JSON_FLAGS, help="Stream JSON Lines: one JSON object per line per refresh (the one "
     "exception to taoctl's single JSON document).")]
+
+
+@dataclass(frozen=True)
+class WatchOptions:
+    """The options every watch takes (one declaration: `cli.optbundle`)."""
+
+    interval: IntervalOpt = 1.0
+    count: CountOpt = None
+    network: NetworkOpt = "sandbox"
+    chain_db: ChainDbOpt = None
+    json_out: JsonLinesOpt = False
+
+    def watch(self, view: View, backend: Any = None) -> None:
+        """Run `view` on `backend` (default: the one --network names) until done."""
+        if backend is None:
+            from cli.netopts import open_backend
+
+            backend = open_backend(self.network, self.chain_db)
+        run(Output(self.json_out), view, backend, interval=self.interval, count=self.count)
+
+
+watch_options = bundled(options_of(WatchOptions), "opts", WatchOptions)
 
 
 class View:
@@ -208,71 +232,45 @@ def _prices_view() -> View:
                  ("Emission", "emission_share_pct", lambda v: f"{v}%")], rows)
 
 
-def _open(network: str, chain_db):
-    from cli.netopts import open_backend
-
-    return open_backend(network, chain_db)
-
-
 @app.command("positions")
-def watch_positions(
-    wallet_name: WalletNameOpt = None,
-    wallet_path: WalletPathOpt = None,
-    wallet_hotkey: HotkeyOpt = None,
-    interval: IntervalOpt = 1.0,
-    count: CountOpt = None,
-    network: NetworkOpt = "sandbox",
-    chain_db: ChainDbOpt = None,
-    json_out: JsonLinesOpt = False,
-) -> None:
+@watch_options
+def watch_positions(wallet_name: WalletNameOpt = None, wallet_path: WalletPathOpt = None,
+                    wallet_hotkey: HotkeyOpt = None, *, opts: WatchOptions) -> None:
     """A wallet's positions and free balance, refreshed every block. With --json: JSON Lines,
     one object per refresh (the one exception to taoctl's single JSON document)."""
     from cli.names import for_wallets
     from cli.wallet_chain import decode_address
     from cli.walletopts import resolve_wallet
 
-    out = Output(json_out)
     wallet = resolve_wallet(wallet_name, wallet_path, wallet_hotkey)
     coldkey = decode_address(wallet.coldkeypub_ss58)
-    view = _positions_view(coldkey, for_wallets(wallet_path))
-    run(out, view, _open(network, chain_db), interval=interval, count=count)
+    opts.watch(_positions_view(coldkey, for_wallets(wallet_path)))
 
 
 @app.command("metagraph")
-def watch_metagraph(
-    netuid: NetuidOpt = None,
-    interval: IntervalOpt = 1.0,
-    count: CountOpt = None,
-    network: NetworkOpt = "sandbox",
-    chain_db: ChainDbOpt = None,
-    json_out: JsonLinesOpt = False,
-) -> None:
+@watch_options
+def watch_metagraph(netuid: NetuidOpt = None, *, opts: WatchOptions) -> None:
     """A subnet's neurons (stake, emission), refreshed every block. With --json: JSON Lines,
     one object per refresh (the one exception to taoctl's single JSON document)."""
+    from cli.chainview import require_subnet
+    from cli.netopts import open_backend
     from cli.stakeopts import parse_netuid
 
-    out = Output(json_out)
+    out = Output(opts.json_out)
     n = parse_netuid(netuid if netuid is not None else out.prompt("Netuid", what="--netuid"))
-    backend = _open(network, chain_db)
-    from cli.chainview import require_subnet
+    backend = open_backend(opts.network, opts.chain_db)
 
     try:
         require_subnet(backend, n)
     except BaseException:
         backend.close()
         raise
-    run(out, _metagraph_view(n), backend, interval=interval, count=count)
+    opts.watch(_metagraph_view(n), backend)
 
 
 @app.command("prices")
-def watch_prices(
-    interval: IntervalOpt = 1.0,
-    count: CountOpt = None,
-    network: NetworkOpt = "sandbox",
-    chain_db: ChainDbOpt = None,
-    json_out: JsonLinesOpt = False,
-) -> None:
+@watch_options
+def watch_prices(*, opts: WatchOptions) -> None:
     """Every subnet's price and reserves, refreshed every block. With --json: JSON Lines, one
     object per refresh (the one exception to taoctl's single JSON document)."""
-    run(Output(json_out), _prices_view(), _open(network, chain_db), interval=interval,
-        count=count)
+    opts.watch(_prices_view())

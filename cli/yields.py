@@ -17,9 +17,10 @@ Per subnet: the same over all its hotkeys (their dividends over their stakes).
 
 `--epochs K` averages the per-day figures of the subnet's last K epochs (a hotkey absent from
 one counts 0 there), each read from the chain as it was right after that epoch: storage holds
-only the last epoch's record, so K > 1 needs the chain's state history (the sandbox keeps it:
-`SandboxBackend.at`); the epochs are found by `BlocksSinceLastStep`. The average alpha is
-valued at today's spot price.
+only the last epoch's record, so K > 1 reads past blocks (`ChainBackend.at`: the sandbox's
+state history, a node's state at a block hash, which an archive node keeps); the epochs are
+found by `BlocksSinceLastStep`. Where fewer than K are readable, the figure averages those
+found and says so. The average alpha is valued at today's spot price.
 """
 
 from __future__ import annotations
@@ -76,31 +77,34 @@ def entry(backend: ChainBackend, netuid: int, pool, tempo: int, dividends: int,
 
 
 def epoch_views(backend: ChainBackend, netuid: int, epochs: int) -> list[ChainBackend]:
-    """The chain right after each of the subnet's last `epochs` epochs, newest first (fewer
-    when the chain is younger). K > 1 on a network without state history is a usage error."""
+    """The chain right after each of the subnet's last `epochs` epochs, newest first: each
+    read at a past block (`ChainBackend.at`: the sandbox's kept history, a node's state at that
+    block's hash). Fewer when the chain is younger or the older state is no longer kept (a
+    pruned node: `StateDiscarded`); the caller says how many it found."""
     views = [backend]
     if epochs <= 1:
         return views
-    from chain.backend import SandboxBackend
-
-    if not isinstance(backend, SandboxBackend):
-        from cli.errors import UsageError
-
-        raise UsageError("--epochs above 1 reads past epochs from the chain's state history, "
-                         "which only the sandbox keeps here (a node's storage holds the last "
-                         "epoch only)")
-    oldest = backend.history_retention()["oldest"]
-    view: ChainBackend = backend
-    open_block = backend.block_info().number
+    info = backend.block_info()
+    view, open_block = backend, info.number
+    since = _since(view, netuid)
     while len(views) < epochs:
-        since = int(view.read(f"{SM}.BlocksSinceLastStep", netuid) or 0)
         before = open_block - since - 2  # the sealed block whose open successor preceded it
-        if before < oldest:
+        if before < info.genesis_number:
             break
-        view = backend.at(before)
-        open_block = before + 1
+        try:
+            view = backend.at(before)
+            since = _since(view, netuid)
+        except Exception as exc:  # noqa: BLE001 - only a discarded state ends the walk
+            if getattr(exc, "name", None) != "StateDiscarded":
+                raise
+            break
         views.append(view)
+        open_block = before + 1
     return views
+
+
+def _since(view: ChainBackend, netuid: int) -> int:
+    return int(view.read(f"{SM}.BlocksSinceLastStep", netuid) or 0)
 
 
 def averaged(backend: ChainBackend, netuid: int, epochs: int,
@@ -190,8 +194,8 @@ def yields(
     netuid: Annotated[int | None, typer.Option("--netuid", help="One subnet (default: every "
                                                "subnet).", show_default=False)] = None,
     epochs: Annotated[int, typer.Option("--epochs", "-k", min=1, help="Average over the "
-                                        "last K epochs (K > 1: the sandbox's state history).")
-                      ] = 1,
+                                        "last K epochs (K > 1 reads past blocks: the sandbox's "
+                                        "history or an archive node).")] = 1,
     network: NetworkOpt = "sandbox",
     chain_db: ChainDbOpt = None,
     json_out: JsonOpt = False,
@@ -220,6 +224,12 @@ def yields(
             subnets.append(subnet)
     finally:
         backend.close()
+    short = [s["netuid"] for s in subnets if s["epochs"] < epochs]
+    if short:
+        out.warn(f"--epochs {epochs}: fewer epochs readable on subnet(s) "
+                 f"{', '.join(map(str, short))} (a young chain, or older state no longer kept: "
+                 "reading past epochs needs the sandbox's history or an archive node); each "
+                 "subnet's `epochs` says how many were averaged")
     validators.sort(key=lambda r: (-r["tao_per_day_rao"], r["netuid"], r["hotkey"]))
     subnets.sort(key=lambda s: (-s["tao_per_day_rao"], s["netuid"]))
     for rank, r in enumerate(validators, 1):

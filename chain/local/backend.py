@@ -167,11 +167,23 @@ class LocalBackend:
                           until=getattr(self.chain, "block", None))  # `at`: its calls only
 
     def account_history(self, account: bytes) -> list[dict] | None:
-        """From the chain's `extrinsics` table (`chain.local.account_history`)."""
+        """From the chain's `extrinsics` table (`chain.local.account_history`); a view `at` a
+        block: the operations up to that block."""
         from chain.local.account_history import operations
 
         with self.chain.reading():
-            return operations(self.chain.conn, account)
+            return operations(self.chain.conn, account, getattr(self.chain, "block", None))
+
+    def account_operations(self, account: bytes, first: int, last: int,
+                           progress: Any = None) -> list[dict]:
+        """The chain's own record of blocks first..last (`chain.local.account_history`)."""
+        from chain.local.account_history import operations
+
+        with self.chain.reading():
+            found = operations(self.chain.conn, account, last)
+        if progress is not None:
+            progress(last - first + 1)
+        return [op for op in found if op["block"] >= first]
 
     def alpha_value(self, netuid: int, alpha: int) -> tuple[int, int]:
         """`chain.rules.valuation` on the subnet's pool now (issue 17)."""

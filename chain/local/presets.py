@@ -134,9 +134,8 @@ PRESETS: dict[str, dict] = {
         "subnets": [ROOT_NETUID],
         # a sandbox subnet can start trading as soon as it is created
         "params": {"StartCallDelay": 0},
-        # transaction fees off until the exact-balance tests account for them (histfees);
-        # "spec461" charges what today's runtime does
-        "fee_schedule": "none",
+        # every signed extrinsic pays what spec 461's runtime charges (ECONOMICS-2026 §9)
+        "fee_schedule": "spec461",
     },
     "mainnet": {
         "description": "finney-shaped: 10.72 M TAO issued, 0.5 TAO per block, next halving at "

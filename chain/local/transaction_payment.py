@@ -8,10 +8,11 @@ the existential deposit makes the extrinsic invalid (`Payment`, "Inability to pa
 so it is not included and changes nothing, as on chain.
 
 The fee depends on the extrinsic's encoded length. A node has the SCALE bytes; the bundled
-chain's own extrinsics are JSON, so their length is that of the SCALE extrinsic a node would be
-sent for the same call (`fee_length`: immortal era, the signer's nonce, no tip; the call
-encoded per the recorded metadata), which makes the fee the same whichever door the call
-comes through.
+chain's own extrinsics are JSON, so their length is that of the SCALE extrinsic taoctl's own
+client sends a node for the same call (`fee_length`: a mortal era, as `chain.remote` signs, the
+signer's nonce, no tip; the call encoded per the recorded metadata), which makes the fee the
+same whichever door the call comes through (the parity session holds it to the rao; an
+immortal era here was one byte, one rao, short of the node's fee).
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # version (1) + MultiAddress::Id (1 + 32) + MultiSignature::Sr25519 (1 + 64)
 _SIGNED_HEADER = 1 + 33 + 65
-# CheckMortality immortal (1), ChargeTransactionPayment tip 0 (1), CheckMetadataHash mode (1)
-_FIXED_EXTRAS = 3
+# CheckMortality mortal (2 bytes whatever the period, as taoctl's client signs; 1 immortal),
+# ChargeTransactionPayment tip 0 (1), CheckMetadataHash mode (1)
+_FIXED_EXTRAS = 2 + 1 + 1
 
 
 class CannotPayFees(InvalidTransaction):
@@ -69,10 +71,11 @@ def proxy_call_length(call: Call) -> int:
                                                    dict(inner["args"])))
 
 
-def fee_length(call: Call, nonce: int, tip: int = 0) -> int:
-    """The encoded length of the signed SCALE extrinsic carrying `call` (prefix included)."""
-    body = _SIGNED_HEADER + _FIXED_EXTRAS + _compact_len(nonce) + _compact_len(tip) - 1 + \
-        call_length(call)
+def fee_length(call: Call, nonce: int, tip: int = 0, *, immortal: bool = False) -> int:
+    """The encoded length of the signed SCALE extrinsic carrying `call` (prefix included):
+    mortal as taoctl signs it, or `immortal` (one byte shorter, as the recorded transfer)."""
+    body = _SIGNED_HEADER + _FIXED_EXTRAS - (1 if immortal else 0) + _compact_len(nonce) + \
+        _compact_len(tip) - 1 + call_length(call)
     return _compact_len(body) + body
 
 

@@ -186,7 +186,7 @@ class NodeView:
             return []  # the genesis block has no extrinsics
         out = inherents.of_block(self.md, number, self.chain.timestamp_of(number))
         for row in self._applied(number):
-            out.append(self._scale_of(row))
+            out.append(self._scale_of(row, number))
         return out
 
     def _applied(self, number: int) -> list[tuple]:
@@ -195,20 +195,24 @@ class NodeView:
             "SELECT idx, hash, signer, nonce, call, signature, success, error, events "
             "FROM extrinsics WHERE block = ? ORDER BY idx", (number,)).fetchall()
 
-    def _scale_of(self, row: tuple) -> bytes:
+    def _scale_of(self, row: tuple, number: int) -> bytes:
         """The SCALE bytes of an applied extrinsic: as submitted when it came through this
         node, else (taoctl's own commands sign their calls natively) a v4 signed extrinsic of
-        the same signer, nonce, signature and call, immortal and tip-less. A taoctl-only call
+        the same signer, nonce, signature and call, tip-less, with the mortal era taoctl's client
+signs with (so its length is the one its fee was charged for). A taoctl-only call
         the metadata lacks is shown as `System.remark(call JSON)`, so indices stay true."""
         found = self.chain.conn.execute("SELECT raw FROM node_extrinsics WHERE hash = ?",
                                         (row[1],)).fetchone()
         if found is not None:
             return bytes(found[0])
+        from chain.remote import DEFAULT_PERIOD
+        from chain.substrate.era import era_encode
         from chain.substrate.extrinsic import SIGNED_V4, SR25519, extra_bytes
 
         signer, nonce, call_json, signature = bytes(row[2]), row[3], row[4], bytes(row[5])
+        era = era_encode(DEFAULT_PERIOD, number)
         body = bytes([SIGNED_V4, 0]) + signer + bytes([SR25519]) + signature + \
-            extra_bytes(self.md, b"\x00", nonce, 0) + self._native_call(call_json)
+            extra_bytes(self.md, era, nonce, 0) + self._native_call(call_json)
         return encode_compact(len(body)) + body
 
     def _native_call(self, call_json: str) -> bytes:

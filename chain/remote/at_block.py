@@ -35,6 +35,16 @@ class NotSealed(RemoteError, ValueError):
     exit_code = EXIT_USAGE
 
 
+def discarded(backend: Any, block: int, block_hash: str,
+              exc: RemoteError) -> StateDiscarded | None:
+    """`exc` as `StateDiscarded` when it is the node saying it no longer keeps that state."""
+    if not any(word in str(exc).lower() for word in _DISCARDED):
+        return None
+    return StateDiscarded(f"{backend.url} has discarded the state of block {block} "
+                          f"({block_hash}): reading an old block needs an archive node "
+                          "(--network wss://<archive endpoint>)")
+
+
 def pinned(backend: Any, block: int) -> Any:
     """A copy of the remote `backend` whose every read answers sealed block `block`."""
     head, _ = backend.head()
@@ -59,12 +69,7 @@ def pinned(backend: Any, block: int) -> Any:
         try:
             return unpinned(method, params)
         except RemoteError as exc:
-            if any(word in str(exc).lower() for word in _DISCARDED):
-                raise StateDiscarded(
-                    f"{backend.url} has discarded the state of block {block} ({block_hash}): "
-                    "reading an old block needs an archive node "
-                    "(--network wss://<archive endpoint>)") from None
-            raise
+            raise discarded(backend, block, block_hash, exc) or exc from None
 
     view.rpc = rpc
     view.at_block = block

@@ -75,6 +75,13 @@ class RemoteBackend(RemoteQueries):
 
         return pinned(self, block)
 
+    def account_operations(self, account: bytes, first: int, last: int,
+                           progress: Any = None) -> list[dict]:
+        """Read from the node's blocks first..last (`chain.remote.scan`)."""
+        from chain.remote.scan import account_operations
+
+        return account_operations(self, account, first, last, progress)
+
     # reads ----------------------------------------------------------------------------------
     def _item(self, item_id: str) -> Any:
         item = self.registry.get(item_id)
@@ -424,6 +431,11 @@ class RemoteBackend(RemoteQueries):
         if index is None:
             raise RemoteError(f"the extrinsic is not in block {block_hash}")
         events = self.events_at(block_hash, index)
+        success, error, message, fee = self.outcome(events)
+        return Receipt(success, number, index, xt_hash, events, error, message, fee)
+
+    def outcome(self, events: list[dict]) -> tuple[bool, str | None, str | None, int]:
+        """(success, error name, message, fee rao) of an extrinsic from its own events."""
         success = any(e["pallet"] == "System" and e["name"] == "ExtrinsicSuccess"
                       for e in events)
         error = message = None
@@ -432,7 +444,7 @@ class RemoteBackend(RemoteQueries):
                 error, message = self.error_name(e["args"]["dispatch_error"])
         fee = sum(int(e["args"].get("actual_fee", 0)) for e in events
                   if e["pallet"] == "TransactionPayment" and e["name"] == "TransactionFeePaid")
-        return Receipt(success, number, index, xt_hash, events, error, message, fee)
+        return success, error, message, fee
 
     def events_at(self, block_hash: str, index: int | None = None) -> list[dict]:
         """The block's events as {"pallet", "name", "args"} (only extrinsic `index`'s if given)."""

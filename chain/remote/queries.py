@@ -217,16 +217,25 @@ class RemoteQueries:
         from chain.rules import balances, staking
 
         try:
+            fee = self._fee_or_zero(origin, call)
             if call.pallet == "SubtensorModule" and call.name in staking.STAKE_CALLS:
-                result = staking.check(self, origin, call.name, call.args)
+                result = staking.check(self, origin, call.name, call.args, fee)
                 return CallQuote(True, result=self._with_runtime_swap(result), source="rules")
             if call.pallet == "Balances" and call.name in balances.TRANSFER_CALLS:
                 return CallQuote(True, events=balances.transfer(self, origin, call.name,
-                                                                call.args), source="rules")
+                                                                call.args, fee), source="rules")
         except DispatchError as refusal:  # the rules' verdict, typed by its subtensor name
             return CallQuote(False, refusal.name, str(refusal), source="rules")
         return CallQuote(True, message="the node offers no dry run of this call: a refusal "
                          "would come with the receipt", source="none")
+
+    def _fee_or_zero(self, origin: bytes, call: Call) -> int:
+        """The node's fee for the call (`TransactionPaymentApi`), withdrawn before it runs;
+        0 where the node cannot say (feeson)."""
+        try:
+            return int(self.estimate_fee(origin, call))  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001 - a node without the API: the rules see no fee
+            return 0
 
     def _with_runtime_swap(self, result: dict) -> dict:
         """A stake or unstake's amount out as the runtime's own swap gives it (`sim_swap`),

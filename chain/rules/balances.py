@@ -11,9 +11,15 @@ from chain.rules.staking import StakeReader
 TRANSFER_CALLS = ("transfer_keep_alive", "transfer_allow_death", "transfer_all")
 
 
-def transfer(reader: StakeReader, source: bytes, name: str, args: dict[str, Any]) -> list[dict]:
+def transfer(reader: StakeReader, source: bytes, name: str, args: dict[str, Any],
+             fee: int = 0) -> list[dict]:
     """The events the transfer would emit (Transfer, DustLost, KilledAccount); a refusal raises
-    the typed class of its subtensor name (`chain.errors`)."""
+    the typed class of its subtensor name (`chain.errors`). `fee` is the transaction fee the
+    runtime withdraws before the call runs: `transfer_all` moves what is left after it."""
+    if fee:
+        from chain.rules.fees import AfterFee
+
+        reader = AfterFee(reader, source, fee)  # type: ignore[assignment]
     ed = reader.existential_deposit()
     free = reader.free_balance(source)
     dest = args["dest"]

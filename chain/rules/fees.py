@@ -74,7 +74,11 @@ CALL_PROOF_SIZES: dict[str, int] = {"Balances.transfer_keep_alive": 7_791}
 FEE_WEIGHT_CAPS: dict[str, int] = {k: v for k, v in CALL_WEIGHTS.items()
                                    if k.startswith("SubtensorModule.")}
 # A call the tables above do not list is charged this weight: an `add_stake` sized weight
-# (no source gives add_stake's declared weight; §9.2 says it has no cap). UNVERIFIED.
+# (no source gives add_stake's declared weight; §9.2 says it has no cap). UNVERIFIED: the
+# recorded spec-461 conversation holds one fee (transfer_keep_alive's payment_info and
+# TransactionFeePaid 166,247) and add_stake only as encoded call data; subtensor's
+# dispatches.rs declares it `WeightInfo::add_stake()`, a benchmarked figure not in the
+# sources read (feeson, 2026-12-05).
 DEFAULT_CALL_WEIGHT = 2_409_000_000
 FREE_CALLS = frozenset({
     "SubtensorModule.set_weights", "SubtensorModule.commit_weights",
@@ -149,3 +153,20 @@ def transaction_fee(call_id: str, length: int, schedule: FeeSchedule = SPEC_461,
                     tip: int = 0) -> int:
     """The rao a signed extrinsic pays (recycled out of issuance)."""
     return fee_details(call_id, length, schedule, tip).total
+
+
+# --- feeson: the balance a call sees, its fee withdrawn first ---------------------------------
+class AfterFee:
+    """A reader whose `free_balance(payer)` is the balance after the fee was withdrawn: the
+    runtime charges the fee before dispatch, so the call's checks see what is left (a rule that
+    ignored it would pass a transfer the chain refuses)."""
+
+    def __init__(self, reader: object, payer: bytes, fee: int) -> None:
+        self._reader, self._payer, self._fee = reader, bytes(payer), fee
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._reader, name)
+
+    def free_balance(self, account: bytes) -> int:
+        free: int = self._reader.free_balance(account)  # type: ignore[attr-defined]
+        return max(free - self._fee, 0) if bytes(account) == self._payer else free

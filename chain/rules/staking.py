@@ -252,9 +252,15 @@ def transition(reader: StakeReader, coldkey: bytes, dest_coldkey: bytes, origin_
             "origin_swap": sell.to_json(), "destination_swap": buy.to_json()}
 
 
-def check(reader: StakeReader, origin: bytes, name: str, args: dict[str, Any]) -> dict:
+def check(reader: StakeReader, origin: bytes, name: str, args: dict[str, Any],
+          fee: int = 0) -> dict:
     """The result record of a stake call (as the runtime's dry run gives it); a refusal raises
-    the typed class of its subtensor name (`chain.errors`)."""
+    the typed class of its subtensor name (`chain.errors`). `fee` (TAO) is withdrawn before the
+    call runs, so the balance checks see what is left."""
+    if fee:
+        from chain.rules.fees import AfterFee
+
+        reader = AfterFee(reader, origin, fee)  # type: ignore[assignment]
     a = args
     if name in ("add_stake", "add_stake_limit"):
         return add_stake(reader, origin, a["hotkey"], a["netuid"], a["amount_staked"],

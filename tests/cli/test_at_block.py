@@ -13,6 +13,7 @@ import json
 import pytest
 
 from tests.conftest import Taoctl, new_wallets, owned_subnets, sandbox_session
+from tests.node.conftest import serving
 
 TAO = 10**9
 
@@ -24,7 +25,8 @@ def _reads(n: int) -> list[tuple[str, ...]]:
             ("subnet", "list"),
             ("subnet", "show", "--netuid", str(n)),
             ("subnet", "metagraph", "--netuid", str(n)),
-            ("subnet", "price", "--netuid", str(n))]
+            ("subnet", "price", "--netuid", str(n)),
+            ("portfolio", "--wallet-name", "me")]
 
 
 def _diff(a, b, path="") -> list[str]:
@@ -67,7 +69,7 @@ def test_the_chain_moved_on(history):
     assert now["block"] > then[_reads(n)[0]]["block"]
 
 
-@pytest.mark.parametrize("index", range(7))
+@pytest.mark.parametrize("index", range(8))
 def test_at_block_gives_the_earlier_figures_on_the_sandbox(history, index):
     t, n, b, then = history
     args = _reads(n)[index]
@@ -77,13 +79,8 @@ def test_at_block_gives_the_earlier_figures_on_the_sandbox(history, index):
 
 def test_at_block_through_node_serve(history):
     """The same reads over a websocket: the remote backend pins B's hash."""
-    from chain.node.server import NodeServer
-
     t, n, b, then = history
-    server = NodeServer(t.env["TAOCTL_CHAIN_DB"], "127.0.0.1", 0)
-    _, stop = server.start_thread()
-    try:
-        url = f"ws://127.0.0.1:{server.port}"
+    with serving(t.env["TAOCTL_CHAIN_DB"]) as (_, url, _):
         for args in [_reads(n)[i] for i in (0, 1, 3, 4)]:
             got = t.json(*args, "--at-block", str(b), "--network", url)
             want = then[args]
@@ -106,8 +103,6 @@ def test_at_block_through_node_serve(history):
         proc = t.run("subnet", "list", "--at-block", "10000000", "--network", url, "--json")
         assert proc.returncode == 2, proc.stderr
         assert "not sealed yet" in json.loads(proc.stdout)["error"]["message"]
-    finally:
-        stop()
 
 
 def test_not_sealed_and_discarded_are_one_clear_line(history):
@@ -175,8 +170,6 @@ def test_yield_chart_is_the_growth_of_alpha_per_share(history):
 def test_a_node_that_discarded_the_state_says_so(tmp_path):
     """Through `taoctl node serve` with a short retention: the node's "State already
     discarded" becomes one line naming the archive node a read that old needs, exit 5."""
-    from chain.node.server import NodeServer
-
     home = tmp_path / "home"
     home.mkdir()
     t = Taoctl(home, in_process=True)
@@ -184,14 +177,9 @@ def test_a_node_that_discarded_the_state_says_so(tmp_path):
     t.json("chain", "init")
     t.json("chain", "history", "--keep", "10")
     t.json("chain", "advance", "40")
-    server = NodeServer(tmp_path / "sandbox.db", "127.0.0.1", 0)
-    _, stop = server.start_thread()
-    try:
-        url = f"ws://127.0.0.1:{server.port}"
+    with serving(tmp_path / "sandbox.db") as (_, url, _):
         assert t.json("subnet", "list", "--at-block", "35", "--network", url)["block"] == 36
         proc = t.run("subnet", "list", "--at-block", "5", "--network", url)
         assert proc.returncode == 5, proc.stderr
         assert "has discarded the state of block 5" in proc.stderr
         assert "archive node" in proc.stderr and "Traceback" not in proc.stderr
-    finally:
-        stop()

@@ -184,7 +184,9 @@ def test_fund_and_balance(taoctl, chain):
     assert doc["from"] == ALICE
     bal = taoctl.json("wallet", "balance", "--ss58", BOB, "--ss58", ALICE)
     free = [r["free_rao"] for r in bal["balances"]]
-    assert free == [1_000_012_500_000_000, 999_987_500_000_000]
+    fee = doc["receipt"]["fee_rao"]  # Alice's transfer pays spec 461's transaction fee
+    assert fee > 0
+    assert free == [1_000_012_500_000_000, 999_987_500_000_000 - fee]
     for bad in (("nonsense", "1"), (BOB, "0"), (BOB, "-1"), (BOB, "2000000")):
         proc = taoctl.run("chain", "fund", *bad, "--json")
         assert proc.returncode in (2, 4), bad

@@ -19,7 +19,7 @@ def test_walkthrough(taoctl):
     advanced = taoctl.json("chain", "advance", "7200")
     assert advanced["date"] == "2026-01-02T00:00:12Z"  # one day of 12 s blocks later
     balances = taoctl.json("wallet", "balance", "--wallet-name", "demo")["balances"]
-    assert balances[0]["free_rao"] == 100 * TAO - 1_500_000_000
+    assert balances[0]["free_rao"] == 100 * TAO - 1_500_000_000 - sent["receipt"]["fee_rao"]
     halvings = taoctl.json("chain", "halving")["halvings"]
     assert halvings[0]["threshold_rao"] == 10_500_000 * TAO
     assert taoctl.json("chain", "check")["ok"]

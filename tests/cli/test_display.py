@@ -10,7 +10,7 @@ import re
 import pytest
 
 from cli.chart import line_chart
-from tests.cli.test_readme_flow import run_on_a_terminal
+from tests.pty_helper import run_on_a_terminal
 
 COLOUR = re.compile(r"\x1b\[(?:[0-9]+;)*(?:3[0-9]|9[0-7])(?:;[0-9]+)*m")  # a foreground colour
 CUT_AMOUNT = re.compile(r"[τα][0-9,.]*…|…[0-9,.]+")

@@ -7,19 +7,16 @@ at all and get the password only from the source the README sets up."""
 from __future__ import annotations
 
 import json
-import os
-import pty
 import re
-import select
 import shlex
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import taoctl_path
+from tests.pty_helper import run_on_a_terminal
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
 
@@ -50,44 +47,6 @@ def using_it(raw: bool = False) -> list:
 def test_the_set_up_is_exactly_the_two_commands():
     blocks = [b.strip() for b in _blocks("Set-up")]
     assert blocks == list(SET_UP)
-
-
-def run_on_a_terminal(env: dict, args: list[str], answers: list[tuple[str, str]],
-                      timeout: float = 120, term: str = "dumb",
-                      argv: list[str] | None = None, typed: str | None = None) -> tuple[int, str]:
-    """`taoctl args` (or `argv`) on a pseudo-terminal; each prompt matching a pattern gets its
-    answer; `typed` is typed at once (for a prompt that prints nothing)."""
-    argv = argv or [taoctl_path(), *args]
-    pid, fd = pty.fork()
-    if pid == 0:  # pragma: no cover - the child
-        try:
-            os.execve(argv[0], argv, {**env, "TERM": term})
-        finally:
-            os._exit(127)
-    if typed is not None:
-        os.write(fd, typed.encode() + b"\n")
-    output, answered, deadline = "", 0, time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.5)
-        if not ready:
-            continue
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        output += chunk.decode(errors="replace")
-        tail = output[answered:]
-        for pattern, answer in answers:
-            found = re.search(pattern, tail, re.I)
-            if found:
-                os.write(fd, answer.encode() + b"\n")
-                answered += found.end()
-                break
-    _, status = os.waitpid(pid, 0)
-    os.close(fd)
-    return os.waitstatus_to_exitcode(status), output
 
 
 def test_the_readme_flow_with_an_encrypted_wallet(taoctl):

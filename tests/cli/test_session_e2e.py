@@ -29,7 +29,7 @@ def _create_and_start(taoctl, owner: str) -> int:
                           f"{owner}-net", "-y")
     assert created["receipt"]["success"] and created["netuid"] is not None
     assert created["free_balance_rao"] - created["free_balance_after_rao"] == \
-        created["lock_cost_rao"]
+        created["lock_cost_rao"] + created["receipt"]["fee_rao"]
     netuid = created["netuid"]
     proc = taoctl.run("subnet", "start", "--netuid", netuid, "--wallet-name", owner, "-y",
                       "--json")
@@ -89,7 +89,7 @@ def test_scripted_session(taoctl, tmp_path):
     before = _free(taoctl, "staker")
     reg = taoctl.json("subnet", "register", "--netuid", net_a, "--wallet-name", "staker", "-y")
     assert reg["receipt"]["success"] and reg["uid"] is not None
-    assert before - _free(taoctl, "staker") == reg["burn_rao"]
+    assert before - _free(taoctl, "staker") == reg["burn_rao"] + reg["receipt"]["fee_rao"]
     shown = taoctl.json("subnet", "show", "--netuid", net_a)
     assert staker["hotkey_ss58"] in [n["hotkey"] for n in shown["neurons"]]
 
@@ -99,7 +99,9 @@ def test_scripted_session(taoctl, tmp_path):
                                      "10", "--wallet-name", "staker", "--partial")
     assert quoted["quotes"][0]["call"] == "SubtensorModule.add_stake_limit"
     paid = quoted["quotes"][0]["amount_in_rao"]
-    assert before - _free(taoctl, "staker") == paid
+    fee = done["executed"][0]["receipt"]["fee_rao"]
+    assert fee > 0
+    assert before - _free(taoctl, "staker") == paid + fee  # the amount and the fee
     hot = staker["hotkey_ss58"]
     alpha = _stakes(taoctl, "staker")[(hot, net_a)]
     assert alpha == done["executed"][0]["received_rao"] > 0
@@ -112,7 +114,8 @@ def test_scripted_session(taoctl, tmp_path):
     quarter = alpha // 4
     _, done = _dry_then_execute(taoctl, "stake", "remove", "--netuid", net_a, "--amount",
                                 f"{quarter} rao", "--wallet-name", "staker")
-    assert _free(taoctl, "staker") - before == done["executed"][0]["received_rao"]
+    assert _free(taoctl, "staker") - before == \
+        done["executed"][0]["received_rao"] - done["executed"][0]["receipt"]["fee_rao"]
     left = _stakes(taoctl, "staker")[(hot, net_a)]
     assert left == alpha - quarter
 
@@ -148,7 +151,8 @@ def test_scripted_session(taoctl, tmp_path):
                        "--wallet-name", "friend", "--password-file", str(password),
                        "--unsafe", "-y")
     assert done["executed"][0]["received_rao"] == done["quotes"][0]["received_rao"]
-    assert _free(taoctl, "friend") - before == done["executed"][0]["received_rao"]
+    assert _free(taoctl, "friend") - before == \
+        done["executed"][0]["received_rao"] - done["executed"][0]["receipt"]["fee_rao"]
     assert _stakes(taoctl, "friend") == {}
 
     # the staker unstakes everything left on its hotkey: one limit order per subnet

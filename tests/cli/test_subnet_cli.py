@@ -34,7 +34,8 @@ def test_create_locks_the_cost_and_the_next_one_doubles(chain):
     t, netuid, owner, _ = chain
     created = t.created
     assert created["lock_cost_rao"] == t.lock_before
-    assert created["free_balance_rao"] - created["free_balance_after_rao"] == t.lock_before
+    assert created["free_balance_rao"] - created["free_balance_after_rao"] == \
+        t.lock_before + created["receipt"]["fee_rao"]  # the lock and the transaction fee
     assert t.lock_after == 2 * t.lock_before  # same block: no decay yet
     assert netuid >= 1
 
@@ -86,7 +87,8 @@ def test_registration_burn_and_its_bump(chain):
     reg = t.registered
     assert reg["call"] == "SubtensorModule.register_limit"
     assert reg["limit_price_rao"] == reg["burn_rao"] * 1005 // 1000
-    assert reg["free_balance_rao"] - reg["free_balance_after_rao"] == reg["burn_rao"]
+    assert reg["free_balance_rao"] - reg["free_balance_after_rao"] == \
+        reg["burn_rao"] + reg["receipt"]["fee_rao"]
     after = t.json("subnet", "burn-cost", "--netuid", netuid)["burn_rao"]
     assert after > reg["burn_rao"]  # the 1.26 bump (less a block's decay at most)
 

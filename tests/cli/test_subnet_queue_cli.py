@@ -65,7 +65,7 @@ def test_create_queues_when_no_netuid_is_free_and_the_subnet_appears_when_the_qu
     assert queued["queued"] is True and queued["queue_position"] == 0
     assert queued["netuid"] is None
     assert queued["free_balance_rao"] - queued["free_balance_after_rao"] == \
-        queued["lock_cost_rao"]  # in escrow
+        queued["lock_cost_rao"] + queued["receipt"]["fee_rao"]  # in escrow, and the fee
     assert [s["netuid"] for s in t.json("subnet", "list")["subnets"]] == [0]
     _check(t)
     t.json("chain", "advance", "1")

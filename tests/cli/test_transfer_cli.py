@@ -41,37 +41,52 @@ def test_balance_of_the_wallet(taoctl, funded):
 def test_transfer_and_receipt(taoctl, funded):
     doc = taoctl.json("wallet", "transfer", "--dest", BOB, "--amount", "1.5", "-y")
     assert doc["receipt"]["success"] and doc["call"] == "Balances.transfer_keep_alive"
-    assert doc["amount_rao"] == 1_500_000_000 and doc["fee_rao"] == 0
-    assert doc["source_balance_after_rao"] == 98_500_000_000
+    fee = doc["fee_rao"]
+    assert doc["amount_rao"] == 1_500_000_000 and fee == doc["receipt"]["fee_rao"] > 0
+    # spec 461's schedule for this call and its encoded length (nonce 0)
+    from chain.local.extrinsic import Call
+    from chain.local.transaction_payment import fee_length
+    from chain.rules import fees
+    from wallet.ss58 import ss58_decode
+
+    call = Call("Balances", "transfer_keep_alive", {"dest": ss58_decode(BOB),
+                                                    "value": 1_500_000_000})
+    assert fee == fees.transaction_fee(call.id, fee_length(call, 0), fees.SPEC_461)
+    assert doc["source_balance_after_rao"] == 98_500_000_000 - fee
     assert doc["receipt"]["extrinsic_id"] == "1-3"  # after the two inherents and the fund
-    assert _balances(taoctl, funded, BOB) == [98_500_000_000, BOB_START + 1_500_000_000]
+    assert _balances(taoctl, funded, BOB) == [98_500_000_000 - fee, BOB_START + 1_500_000_000]
     assert taoctl.json("chain", "check")["ok"]
 
 
 def test_transfer_all_keeps_the_deposit_unless_allow_death(taoctl, funded):
     doc = taoctl.json("wallet", "transfer", "--dest", BOB, "--all", "-y")
-    assert doc["amount_rao"] == 100 * TAO - 500
+    first_fee = doc["receipt"]["fee_rao"]
+    assert first_fee == doc["fee_rao"] > 0
+    assert doc["amount_rao"] == 100 * TAO - first_fee - 500  # the fee is left to pay
     assert _balances(taoctl, funded) == [500]
     proc = taoctl.run("wallet", "transfer", "--dest", BOB, "--all", "-y", "--json")
-    assert proc.returncode == 2  # nothing left to send while keeping the account alive
-    doc = taoctl.json("wallet", "transfer", "--dest", BOB, "--all", "--allow-death", "-y")
-    assert doc["amount_rao"] == 500 and doc["reaped"]
-    assert _balances(taoctl, funded, BOB) == [0, BOB_START + 100 * TAO]
+    assert proc.returncode != 0  # 500 rao cannot even pay the fee
+    assert _balances(taoctl, funded) == [500]
     assert taoctl.json("chain", "check")["ok"]
 
 
 def test_allow_death_recycles_dust(taoctl, funded):
     status = taoctl.json("chain", "status")
-    doc = taoctl.json("wallet", "transfer", "--dest", BOB, "--amount", "99.9999999",
+    doc = taoctl.json("wallet", "transfer", "--dest", BOB, "--amount", "99.9998335",
                       "--allow-death", "-y")
-    assert doc["reaped"] and doc["dust_recycled_rao"] == 100
+    fee = doc["receipt"]["fee_rao"]
+    left = 100 * TAO - fee - 99_999_833_500  # below the 500-rao deposit: dust
+    assert 0 < left < 500
+    assert doc["reaped"] and doc["dust_recycled_rao"] == left
     assert _balances(taoctl, funded) == [0]
-    assert taoctl.json("chain", "status")["issuance_rao"] == status["issuance_rao"] - 100
+    assert taoctl.json("chain", "status")["issuance_rao"] == status["issuance_rao"] - left - fee
     assert taoctl.json("chain", "check")["ok"]
 
 
 @pytest.mark.parametrize("args,kind", [
-    (("--dest", BOB, "--amount", "100"), "NotExpendable"),  # would leave < 500 rao
+    # leaves 166,400 rao: the fee (about 166,250) is withdrawn first, then < 500 rao is left
+    (("--dest", BOB, "--amount", "99.9998336"), "NotExpendable"),
+    (("--dest", BOB, "--amount", "100"), "InsufficientBalance"),  # the fee comes first
     (("--dest", BOB, "--amount", "500"), "InsufficientBalance"),
     (("--dest", "5NotAnAddress", "--amount", "1"), "InvalidAddress"),
     (("--dest", BOB, "--amount", "0"), "InvalidAmount"),

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import pty
-import select
+import re
 import sys
-import time
 
 import pytest
 
-from tests.conftest import taoctl_path
+from tests.pty_helper import run_on_a_terminal
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
 
@@ -33,31 +30,33 @@ def funded(taoctl, tmp_path):
 
 def run_in_pty(taoctl, args: list[str], question: str, answer: str) -> tuple[int, str]:
     """Run taoctl on a pseudo-terminal, answer one question, return (exit code, output)."""
-    argv = [taoctl_path(), *args]
-    pid, fd = pty.fork()
-    if pid == 0:  # pragma: no cover - the child
-        try:
-            os.execve(argv[0], argv, {**taoctl.env, "TERM": "dumb"})
-        finally:
-            os._exit(127)
-    output, asked, deadline = b"", False, time.monotonic() + 30
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 1.0)
-        if not ready:
-            continue
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        output += chunk
-        if not asked and question.encode() in output:
-            os.write(fd, answer.encode() + b"\n")
-            asked = True
-    _, status = os.waitpid(pid, 0)
-    os.close(fd)
-    return os.waitstatus_to_exitcode(status), output.decode(errors="replace")
+    return run_on_a_terminal(taoctl.env, args, [(re.escape(question), answer)], timeout=30)
+
+
+def _dry_run_fee(taoctl) -> int:
+    """The transfer's transaction fee as its dry run quotes it (spec 461 on the sandbox)."""
+    doc = taoctl.json("wallet", "transfer", "--dest", BOB, "--amount", "2", "--dry-run")
+    fee = doc.get("quote", doc)["fee_rao"]
+    assert fee > 0
+    return fee
+
+
+def _last_fee(taoctl, address) -> int:
+    """The fee the account's last extrinsic paid, from the chain file's receipt."""
+    import json
+    import sqlite3
+
+    from wallet.ss58 import ss58_decode
+
+    conn = sqlite3.connect(taoctl.env["TAOCTL_CHAIN_DB"])
+    try:
+        (events,) = conn.execute("SELECT events FROM extrinsics WHERE signer = ? ORDER BY "
+                                 "nonce DESC LIMIT 1", (ss58_decode(address),)).fetchone()
+    finally:
+        conn.close()
+    (fee,) = [e["args"]["actual_fee"] for e in json.loads(events)
+              if e["name"] == "TransactionFeePaid"]
+    return fee
 
 
 def _free(taoctl, address):
@@ -68,7 +67,9 @@ def test_answering_no_signs_nothing(taoctl, funded):
     code, output = run_in_pty(taoctl, ["wallet", "transfer", "--dest", BOB, "--amount", "2"],
                               "Sign and submit this transfer?", "n")
     assert code == 6, output
-    assert "Balance after" in output and BOB in output and "8.000000000" in output
+    fee = _dry_run_fee(taoctl)
+    after = f"{(8 * TAO - fee) // TAO}.{(8 * TAO - fee) % TAO:09d}"  # 8 TAO less the fee
+    assert "Balance after" in output and BOB in output and after in output, (after, output)
     assert _free(taoctl, funded) == 10 * TAO
     assert taoctl.json("chain", "status")["extrinsics"] == 1  # only the funding transfer
 
@@ -77,4 +78,4 @@ def test_answering_yes_transfers(taoctl, funded):
     code, output = run_in_pty(taoctl, ["wallet", "transfer", "--dest", BOB, "--amount", "2"],
                               "Sign and submit this transfer?", "y")
     assert code == 0, output
-    assert _free(taoctl, funded) == 8 * TAO
+    assert _free(taoctl, funded) == 8 * TAO - _last_fee(taoctl, funded)

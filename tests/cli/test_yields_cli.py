@@ -11,9 +11,12 @@ D / S times the epochs per day (7,200 // (tempo + 1)). B ranks first.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.conftest import Taoctl
+from tests.node.conftest import serving
 
 TAO = 10**9
 P, S, TAKE_A = 2 * TAO, 1_000 * TAO, 11_796
@@ -113,16 +116,9 @@ def test_a_missing_subnet_is_one_line(chain):
 
 def test_through_node_serve_the_same_figures(chain):
     t, n, _, db = chain
-    from chain.node.server import NodeServer
-
     local = t.json("stake", "yields", "--netuid", n)
-    server = NodeServer(db, "127.0.0.1", 0)
-    _, stop = server.start_thread()
-    try:
-        remote = t.json("stake", "yields", "--netuid", n, "--network",
-                        f"ws://127.0.0.1:{server.port}")
-    finally:
-        stop()
+    with serving(db) as (_, url, _):
+        remote = t.json("stake", "yields", "--netuid", n, "--network", url)
     for key in ("validators", "subnets", "block"):
         assert remote[key] == local[key]
 
@@ -185,16 +181,35 @@ def test_epochs_average_the_last_k_epochs(earning):
         first["subnets"][0]["alpha_per_day_rao"] + second["subnets"][0]["alpha_per_day_rao"]) // 2
 
 
-def test_epochs_through_a_node_say_what_they_need(earning):
+def test_epochs_through_a_node_read_past_blocks(earning):
+    """K > 1 through `taoctl node serve`: each past epoch read at its block's hash gives the
+    sandbox's figures; more epochs than the chain has are the ones found, said on stderr."""
     t, n, _, db = earning
-    from chain.node.server import NodeServer
-
-    server = NodeServer(db, "127.0.0.1", 0)
-    _, stop = server.start_thread()
-    try:
-        proc = t.run("stake", "yields", "--netuid", str(n), "--epochs", "3", "--network",
-                     f"ws://127.0.0.1:{server.port}", "--json")
-    finally:
-        stop()
-    assert proc.returncode == 2 and "state history" in proc.stdout
+    local = t.json("stake", "yields", "--netuid", n, "--epochs", "2")
+    with serving(db) as (_, url, _):
+        remote = t.json("stake", "yields", "--netuid", n, "--epochs", "2", "--network", url)
+        proc = t.run("stake", "yields", "--netuid", str(n), "--epochs", "50", "--network", url,
+                     "--json")
+    assert remote["subnets"][0]["epochs"] == 2
+    for key in ("validators", "subnets", "block"):
+        assert remote[key] == local[key]
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert 2 <= data["subnets"][0]["epochs"] < 50
+    assert "fewer epochs readable on subnet(s) " + str(n) in " ".join(proc.stderr.split())
     assert "Traceback" not in proc.stderr
+
+
+def test_epochs_past_the_kept_state_are_the_ones_found(earning):
+    """A node that no longer keeps the older state (the history cut to 5 blocks, then an
+    epoch's worth of blocks sealed): the epochs still readable (the state just before the last
+    epoch may be within the 5), a warning naming why, exit 0."""
+    t, n, tempo, db = earning
+    t.json("chain", "history", "--keep", "5")
+    t.json("chain", "advance", str(tempo + 1))  # prunes what is no longer kept
+    with serving(db) as (_, url, _):
+        proc = t.run("stake", "yields", "--netuid", str(n), "--epochs", "3", "--network",
+                     url, "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert 1 <= json.loads(proc.stdout)["subnets"][0]["epochs"] < 3
+    assert "archive node" in proc.stderr and "Traceback" not in proc.stderr

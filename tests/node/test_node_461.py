@@ -170,12 +170,13 @@ def test_a_block_lists_cli_and_client_extrinsics_at_their_true_indices(node, sub
     classes = [e.value["attributes"]["dispatch_info"]["class"] for e in events
                if e.value["extrinsic_idx"] in (0, 1)]
     assert classes == ["Mandatory", "Normal"]  # as in the recorded block
-    assert by_index[2] == by_index[3] == [("Balances", "Transfer"),
-                                          ("System", "ExtrinsicSuccess")]
+    assert by_index[2] == by_index[3] == [  # each signed transfer pays its fee (feeson)
+        ("Balances", "Withdraw"), ("Balances", "Transfer"),
+        ("TransactionPayment", "TransactionFeePaid"), ("System", "ExtrinsicSuccess")]
     amounts = [e.value["attributes"]["amount"] for e in events
                if e.value["event_id"] == "Transfer"]
     assert amounts == [2 * TAO, 3 * TAO]
-    assert [e.value["extrinsic_idx"] for e in client.triggered_events] == [3, 3]
+    assert [e.value["extrinsic_idx"] for e in client.triggered_events] == [3, 3, 3, 3]
 
 
 def test_event_indices_come_from_the_served_metadata(view):

@@ -20,8 +20,8 @@ import pytest
 from chain.local.accounts import DEV_ACCOUNTS
 from chain.local.backend import LocalBackend
 from chain.local.chain import LocalChain
-from chain.node.server import NodeServer
 from tests.clients.conftest import fees_paid
+from tests.node.conftest import serving
 from wallet.directory import Wallet
 from wallet.keys import keypair_from_uri
 from wallet.ss58 import ss58_encode
@@ -59,12 +59,8 @@ def served(tmp_path):
     with LocalChain.create(path, "dev") as chain:
         charge_fees(chain)
         chain.advance(3)
-    server = NodeServer(path, "127.0.0.1", 0)
-    _, stop = server.start_thread()
-    try:
-        yield f"ws://127.0.0.1:{server.port}", path
-    finally:
-        stop()
+    with serving(path) as (_, url, _):
+        yield url, path
 
 
 def run(btcli: str, home: Path, *args: str) -> subprocess.CompletedProcess:
@@ -165,12 +161,8 @@ def served_subnet(tmp_path):
     wallets = tmp_path / "wallets"
     Wallet("alice", wallets).write_coldkey(keypair_from_uri("//Alice"), None)
     Wallet("alice", wallets).write_hotkey(hotkey, "default", None)
-    server = NodeServer(path, "127.0.0.1", 0)
-    _, stop = server.start_thread()
-    try:
-        yield f"ws://127.0.0.1:{server.port}", path, wallets, hotkey.public_key
-    finally:
-        stop()
+    with serving(path) as (_, url, _):
+        yield url, path, wallets, hotkey.public_key
 
 
 def stake_in_file(path: Path, hotkey: bytes, coldkey: bytes, netuid: int) -> int:

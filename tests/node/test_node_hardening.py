@@ -15,18 +15,8 @@ from websockets.sync.client import connect
 
 
 @pytest.fixture(scope="module")
-def node(tmp_path_factory):
-    from chain.local.chain import LocalChain
-    from chain.node.server import NodeServer
-
-    path = tmp_path_factory.mktemp("node") / "chain.db"
-    LocalChain.create(path, "dev").close()
-    server = NodeServer(path, "127.0.0.1", 0)
-    _, stop = server.start_thread()
-    try:
-        yield server, f"ws://127.0.0.1:{server.port}", path
-    finally:
-        stop()
+def node(shared_node):
+    return shared_node  # one node for the module (tests/node/conftest.py)
 
 
 def _ask(ws, message) -> dict | list:

@@ -70,8 +70,10 @@ def test_add_stake_limit_and_slippage_too_high(node, substrate):
     assert failed.error_message["name"] == "SlippageTooHigh"
     assert stake_in_file(path, netuid) == staked
     assert substrate.get_account_nonce(ALICE.ss58_address) == nonce + 1
+    assert failed.total_fee_amount > 0  # a refused call still pays its transaction fee
     assert substrate.query("System", "Account",
-                           [ALICE.ss58_address]).value["data"]["free"] == free
+                           [ALICE.ss58_address]).value["data"]["free"] == \
+        free - failed.total_fee_amount
 
 
 @pytest.mark.slow

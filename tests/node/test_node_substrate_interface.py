@@ -12,6 +12,7 @@ from substrateinterface import Keypair
 from substrateinterface.exceptions import SubstrateRequestException
 
 from chain.local.backend import LocalBackend
+from tests.node.conftest import dev_chain, serving, substrate_client
 
 TAO = 10**9
 ALICE = Keypair.create_from_uri("//Alice")
@@ -20,28 +21,13 @@ CHARLIE = Keypair.create_from_uri("//Charlie")
 
 
 @pytest.fixture(scope="module")
-def node(tmp_path_factory):
-    from chain.local.chain import LocalChain
-    from chain.node.server import NodeServer
-
-    path = tmp_path_factory.mktemp("node") / "chain.db"
-    LocalChain.create(path, "dev").close()
-    server = NodeServer(path, "127.0.0.1", 0)
-    _, stop = server.start_thread()
-    try:
-        yield server, f"ws://127.0.0.1:{server.port}", path
-    finally:
-        stop()
+def node(shared_node):
+    return shared_node  # one node and one client for the module (tests/node/conftest.py)
 
 
 @pytest.fixture(scope="module")
-def substrate(node):
-    from substrateinterface import SubstrateInterface
-
-    client = SubstrateInterface(url=node[1], type_registry={"types": {"Balance": "u64"}},
-                                ws_options={"timeout": 10})
-    yield client
-    client.close()
+def substrate(shared_substrate):
+    return shared_substrate
 
 
 def local_state(path, *keys):
@@ -86,11 +72,15 @@ def test_transfer_keep_alive_receipt_with_events(node, substrate):
                                          wait_for_inclusion=True)
     assert receipt.is_success
     names = [(e.value["module_id"], e.value["event_id"]) for e in receipt.triggered_events]
-    assert names == [("Balances", "Transfer"), ("System", "ExtrinsicSuccess")]
-    transfer_event = receipt.triggered_events[0].value["attributes"]
+    assert names == [("Balances", "Withdraw"), ("Balances", "Transfer"),
+                     ("TransactionPayment", "TransactionFeePaid"), ("System", "ExtrinsicSuccess")]
+    fee = receipt.total_fee_amount
+    assert fee > 0 and receipt.triggered_events[0].value["attributes"]["amount"] == fee
+    transfer_event = receipt.triggered_events[1].value["attributes"]
     assert transfer_event["amount"] == 3 * TAO and transfer_event["to"] == BOB.ss58_address
     after_block, (a1, b1) = local_state(path, ALICE.public_key, BOB.public_key)
-    assert (a1.free, b1.free, a1.nonce) == (a0.free - 3 * TAO, b0.free + 3 * TAO, a0.nonce + 1)
+    assert (a1.free, b1.free, a1.nonce) == (a0.free - 3 * TAO - fee, b0.free + 3 * TAO,
+                                            a0.nonce + 1)
     # the extrinsic got a block of its own, which is now the best block
     assert after_block.head_number == before_block.head_number + 1
     assert substrate.get_block_number(receipt.block_hash) == after_block.head_number
@@ -112,7 +102,9 @@ def test_failed_dispatch_is_decoded_and_changes_only_the_nonce(node, substrate):
     assert receipt.error_message["name"] == "InsufficientBalance"
     assert receipt.error_message["type"] == "Module"
     _, (c1, d1) = local_state(path, CHARLIE.public_key, BOB.public_key)
-    assert (c1.free, d1.free, c1.nonce) == (c0.free, d0.free, c0.nonce + 1)
+    fee = receipt.total_fee_amount  # the fee is charged before dispatch and kept
+    assert fee > 0
+    assert (c1.free, d1.free, c1.nonce) == (c0.free - fee, d0.free, c0.nonce + 1)
 
 
 def _refused(substrate, raw: str) -> dict:
@@ -177,9 +169,15 @@ def test_runtime_calls_and_metadata_v15(node, substrate):
     _, (alice,) = local_state(node[2], ALICE.public_key)
     nonce = substrate.get_account_nonce(ALICE.ss58_address)
     assert nonce == alice.nonce
-    info = substrate.get_payment_info(substrate.compose_call(
-        "Balances", "transfer_keep_alive", {"dest": BOB.ss58_address, "value": 1}), ALICE)
-    assert info["partialFee"] == 0
+    call = substrate.compose_call("Balances", "transfer_keep_alive",
+                                  {"dest": BOB.ss58_address, "value": 1})
+    info = substrate.get_payment_info(call, ALICE)
+    # spec 461's schedule for this call at the length of the extrinsic the client signs
+    from chain.rules import fees
+
+    length = len(substrate.create_signed_extrinsic(call=call, keypair=ALICE).data)
+    assert info["partialFee"] == fees.transaction_fee("Balances.transfer_keep_alive", length,
+                                                      fees.SPEC_461) == 54_078 + 112_025 + length
     v15 = substrate.rpc_request("state_call", ["Metadata_metadata_at_version", "0f000000"])
     assert bytes.fromhex(v15["result"][2:]) == served_v15()
     assert substrate.rpc_request("account_nextIndex", [ALICE.ss58_address])["result"] == nonce
@@ -229,45 +227,22 @@ def test_era_tip_and_metadata_hash_mode(node, substrate):
 
 def test_mainnet_preset_far_from_block_zero(tmp_path):
     """A chain whose genesis is block 7,540,000: block hashes, runtime and queries work."""
-    from substrateinterface import SubstrateInterface
+    from chain.local.presets import PRESETS
 
-    from chain.local.chain import LocalChain
-    from chain.node.server import NodeServer
-
-    path = tmp_path / "mainnet.db"
-    LocalChain.create(path, "mainnet").close()
-    server = NodeServer(path, "127.0.0.1", 0)
-    _, stop = server.start_thread()
-    try:
-        client = SubstrateInterface(url=f"ws://127.0.0.1:{server.port}",
-                                    type_registry={"types": {"Balance": "u64"}})
+    with serving(dev_chain(tmp_path, "mainnet")) as (server, url, _):
+        client = substrate_client(url)
         head = client.get_block_number(client.get_chain_head())
         assert head >= 7_540_000
         assert client.get_block_hash(0) == "0x" + server.view.chain.genesis_hash.hex()
-        holder = bytes.fromhex(next(iter(
-            __import__("chain.local.presets", fromlist=["PRESETS"]).PRESETS["mainnet"]
-            ["balances"])))
+        holder = bytes.fromhex(next(iter(PRESETS["mainnet"]["balances"])))
         assert client.query("System", "Account", ["0x" + holder.hex()]).value["data"]["free"] > 0
         client.close()
-    finally:
-        stop()
 
 
 def test_new_heads_subscription_follows_sealed_blocks(tmp_path):
     """chain_subscribeNewHeads: the current head, then each block the timer seals."""
-    from substrateinterface import SubstrateInterface
-
-    from chain.local.chain import LocalChain
-    from chain.node.server import NodeServer
-
-    path = tmp_path / "chain.db"
-    LocalChain.create(path, "dev").close()
-    server = NodeServer(path, "127.0.0.1", 0, block_time=0.2)
-    _, stop = server.start_thread()
-    try:
-        client = SubstrateInterface(url=f"ws://127.0.0.1:{server.port}",
-                                    type_registry={"types": {"Balance": "u64"}},
-                                    ws_options={"timeout": 10})
+    with serving(dev_chain(tmp_path), block_time=0.2) as (server, url, _):
+        client = substrate_client(url)
         seen = []
 
         def handler(block, update_nr, subscription_id):
@@ -278,5 +253,3 @@ def test_new_heads_subscription_follows_sealed_blocks(tmp_path):
         assert seen == sorted(seen) and len(set(seen)) == 3
         assert not server._head_subs  # unsubscribed
         client.close()
-    finally:
-        stop()

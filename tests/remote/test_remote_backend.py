@@ -48,17 +48,22 @@ def test_submit_transfer_gives_a_receipt_like_the_sandbox(remote):
                                   {"dest": BOB, "value": 2 * TAO})
     assert receipt.success and receipt.error is None
     assert [(e["pallet"], e["name"]) for e in receipt.events] == \
-        [("Balances", "Transfer"), ("System", "ExtrinsicSuccess")]
-    assert receipt.events[0]["args"] == {"from": ALICE, "to": BOB, "amount": 2 * TAO}
+        [("Balances", "Withdraw"), ("Balances", "Transfer"),
+         ("TransactionPayment", "TransactionFeePaid"), ("System", "ExtrinsicSuccess")]
+    fee = receipt.events[0]["args"]["amount"]
+    assert fee > 0 and receipt.events[2]["args"]["actual_fee"] == fee
+    assert receipt.events[1]["args"] == {"from": ALICE, "to": BOB, "amount": 2 * TAO}
     assert receipt.block_number == local.block_info().head_number
     after = local.read_many("System.Account", [(ALICE,), (BOB,)])
-    assert after[0].free == before[0].free - 2 * TAO and after[1].free == before[1].free + 2 * TAO
+    assert after[0].free == before[0].free - 2 * TAO - fee
+    assert after[1].free == before[1].free + 2 * TAO
     assert backend.nonce(ALICE) == 1
 
     failed = backend.submit_call(dev_signer("Bob"), "Balances", "transfer_keep_alive",
                                  {"dest": ALICE, "value": 10**18})
     assert not failed.success and failed.error == "InsufficientBalance"
-    assert local.read("System.Account", BOB).free == after[1].free
+    assert failed.fee_rao > 0  # a failed call keeps its fee, and only that
+    assert local.read("System.Account", BOB).free == after[1].free - failed.fee_rao
 
 
 def test_quote_call_is_the_node_runtime_dry_run(remote):

@@ -98,3 +98,42 @@ def charged(before: dict, who: bytes, fee: int) -> dict:
                        ("Taoctl.Recycled", 1), ("Taoctl.FeesRecycled", 1)):
         after[(item, "[]")] = str(int(after.get((item, "[]"), "0")) + sign * fee)
     return after
+
+
+# --- feeson: every signed extrinsic pays its transaction fee (spec 461 on the dev preset) ------
+def call_events(receipt) -> list[dict]:
+    """The call's own events: the receipt's without the fee's Balances.Withdraw (first), the
+    TransactionPayment.TransactionFeePaid and the System.Extrinsic* record. Checks the fee
+    events carry `receipt.fee_rao`, so a test that uses this still sees the fee charged."""
+    assert receipt.fee_rao > 0
+    withdraw, rest = receipt.events[0], receipt.events[1:]
+    assert (withdraw["pallet"], withdraw["name"]) == ("Balances", "Withdraw")
+    assert withdraw["args"]["amount"] == receipt.fee_rao
+    paid = [e for e in rest if e["name"] == "TransactionFeePaid"]
+    assert [e["args"]["actual_fee"] for e in paid] == [receipt.fee_rao]
+    return [e for e in rest if e["name"] not in ("TransactionFeePaid", "ExtrinsicSuccess",
+                                                   "ExtrinsicFailed")]
+
+
+def assert_only_the_fee_changed(chain, before: dict, receipt, payer: bytes) -> None:
+    """A refused signed call changes nothing but its fee (feeson): compared with `before`
+    (a `snapshot`), the payer's free TAO is `receipt.fee_rao` lower, both issuances are that
+    much lower, Recycled and FeesRecycled that much higher, and no other row differs."""
+    import json
+
+    fee = receipt.fee_rao
+    assert fee > 0
+    after = snapshot(chain)
+    moves = {"Balances.TotalIssuance": -fee, "SubtensorModule.TotalIssuance": -fee,
+             "Taoctl.Recycled": fee, "Taoctl.FeesRecycled": fee}
+    changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+    for item, k in changed:
+        if item == "System.Account":
+            old, new = json.loads(before[(item, k)]), json.loads(after[(item, k)])
+            assert old.pop("free") - new.pop("free") == fee, k
+            assert old == new
+            assert bytes(payer).hex() in str(k), k
+        else:
+            assert item in moves, item
+            old_v, new_v = json.loads(before.get((item, k), "0")), json.loads(after[(item, k)])
+            assert int(new_v) - int(old_v) == moves[item], item

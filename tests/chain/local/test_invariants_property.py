@@ -10,11 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chain.local.accounts import DEV_NAMES, Signer, dev_signer
+from chain.local import transaction_payment as tp
 from chain.local.chain import LocalChain
 from chain.local.emission import emit_blocks
 from chain.local.extrinsic import Call
 from chain.local.invariants import check
-from chain.pallets import balances
+from chain.pallets import balances, system
 
 TAO = 10**9
 FRESH = [Signer(*sr25519.pair_from_seed(bytes([i]) * 32)) for i in range(1, 4)]
@@ -51,12 +52,24 @@ def test_random_transfers_and_advances_keep_invariants(ops):
             before = _issuance(chain)
             if op[0] == "transfer":
                 _, i, j, value, kind = op
-                receipt = chain.submit_call(SIGNERS[i], _call(kind, SIGNERS[j].public_key, value))
+                try:
+                    receipt = chain.submit_call(SIGNERS[i],
+                                                _call(kind, SIGNERS[j].public_key, value))
+                except tp.CannotPayFees:  # invalid: not included, nothing changed
+                    assert _issuance(chain) == before
+                    with chain.reading() as st_:
+                        who = SIGNERS[i].public_key
+                        call = _call(kind, SIGNERS[j].public_key, value)
+                        length = tp.fee_length(call, st_.get(system.ACCOUNT, who).nonce)
+                        fee = tp.fee_details(st_, call.id, length).total
+                        assert not tp.can_pay(st_, who, fee)
+                    continue
                 applied += 1
+                assert receipt.fee_rao > 0
                 dust = sum(e["args"]["amount"] for e in receipt.events
                            if e["name"] == "DustLost")
-                # a transfer never mints; issuance falls only by the recycled dust
-                assert _issuance(chain) == before - dust
+                # a transfer never mints; issuance falls by the recycled fee and dust only
+                assert _issuance(chain) == before - receipt.fee_rao - dust
             else:
                 _, count, slow = op
                 slow = slow and count <= 5

@@ -12,7 +12,8 @@ from chain.local.invariants import check
 from chain.pallets import proxy as px
 from chain.pallets import system
 from chain.rules.proxy import PROXY_TYPES, allows
-from tests.chain.local.subnet_fixtures import ALICE, BOB, TAO, add_subnet, free, key, stake, submit
+from tests.chain.local.subnet_fixtures import (ALICE, BOB, TAO, add_subnet, call_events, free, key,
+                                               stake, submit)
 
 HOT = key("proxy-hot")
 ALICE_S, BOB_S = dev_signer("Alice"), dev_signer("Bob")
@@ -44,19 +45,23 @@ def test_add_and_remove_hold_and_release_the_deposit(dev_chain):
     before = _account(dev_chain, ALICE)
     receipt = _add(dev_chain, ALICE_S, BOB)
     assert receipt.success, receipt.message
-    assert receipt.events[0]["name"] == "ProxyAdded"
+    assert call_events(receipt)[0]["name"] == "ProxyAdded"  # after the fee's Withdraw
     after = _account(dev_chain, ALICE)
     assert after.reserved - before.reserved == 60_000_000 + 33_000_000
-    assert before.free - after.free == 93_000_000
-    assert _add(dev_chain, ALICE_S, BOB, "Transfer").success
+    assert before.free - after.free == 93_000_000 + receipt.fee_rao  # deposit and fee
+    fees = receipt.fee_rao
+    receipt = _add(dev_chain, ALICE_S, BOB, "Transfer")
+    assert receipt.success
+    fees += receipt.fee_rao
     assert _proxies(dev_chain, ALICE)[1] == 60_000_000 + 2 * 33_000_000
     assert _account(dev_chain, ALICE).reserved - before.reserved == 126_000_000
     for kind in ("Staking", "Transfer"):
         r = submit(dev_chain, ALICE_S, "remove_proxy", "Proxy", delegate=BOB, proxy_type=kind,
                    delay=0)
         assert r.success, r.message
+        fees += r.fee_rao
     assert _account(dev_chain, ALICE).reserved == before.reserved
-    assert _account(dev_chain, ALICE).free == before.free
+    assert _account(dev_chain, ALICE).free == before.free - fees  # the deposits came back
     assert _proxies(dev_chain, ALICE) == [[], 0]
     assert not any(check(dev_chain).values())
 

@@ -49,19 +49,28 @@ def _state(chain, netuids=(1,)):
 
 
 def _execute_and_compare(chain, backend, name, args, netuids=(1,)):
+    """Quote, submit, compare. Every signed call pays the chain's transaction fee first, refused
+    or not (spec 461's schedule on the dev preset): the moved state returned has the fee added
+    back to Bob's free TAO and to the issuance, so callers compare the call's own effect."""
     quote = backend.quote(BOB, "SubtensorModule", name, args)
     before = _state(chain, netuids)
     receipt = backend.submit_call(BOB_SIGNER, "SubtensorModule", name, args)
     after = _state(chain, netuids)
+    fee = receipt.fee_rao
+    assert fee > 0
+    assert receipt.events[0] == {"pallet": "Balances", "name": "Withdraw",
+                                 "args": {"who": BOB, "amount": fee}}
     assert receipt.success == quote["success"]
     event(f"{name}: {'executed' if quote['success'] else quote['error']}")
+    unfeed = (after[0], after[1] + fee, after[2], after[3], after[4] + fee)
     if not quote["success"]:
         assert receipt.error == quote["error"]
-        assert after == before  # a refused call changes nothing (the nonce aside)
+        assert unfeed == before  # a refused call changes nothing but the fee (and the nonce)
         return quote, None
-    assert receipt.events[:-1] == quote["events"]  # the same events, to the rao
-    assert after[4] == before[4]  # issuance unchanged
-    return quote, (before, after)
+    assert quote["transaction_fee_rao"] == fee
+    assert receipt.events[1:-2] == quote["events"]  # the same events, to the rao
+    assert after[4] == before[4] - fee  # issuance falls by the recycled fee only
+    return quote, (before, unfeed)
 
 
 @SETTINGS

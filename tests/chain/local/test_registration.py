@@ -9,7 +9,7 @@ from chain.local.accounts import dev_signer, subnet_account
 from chain.local.invariants import check
 from chain.pallets import balances, system
 from chain.pallets import subtensor_module as sm
-from tests.chain.local.subnet_fixtures import BOB, TAO, free, key, read, submit
+from tests.chain.local.subnet_fixtures import BOB, TAO, call_events, free, key, read, submit
 
 ALICE_S, BOB_S = dev_signer("Alice"), dev_signer("Bob")
 
@@ -38,12 +38,13 @@ def test_burned_register_buys_and_destroys_alpha(dev_chain):
     assert read(dev_chain, sm.SUBNET_ALPHA_IN, 1) == bought.pool_after.alpha_reserve
     assert read(dev_chain, sm.SUBNET_ALPHA_OUT, 1) == alpha_out  # the bought alpha is gone
     assert read(dev_chain, system.ACCOUNT, subnet_account(1)).free == account + burn  # fee stays
-    assert read(dev_chain, balances.TOTAL_ISSUANCE) == issuance
-    assert free(dev_chain, BOB) == 1_000_000 * TAO - burn
+    # the burn stays in the pool; only the recycled transaction fee leaves the issuance
+    assert read(dev_chain, balances.TOTAL_ISSUANCE) == issuance - receipt.fee_rao
+    assert free(dev_chain, BOB) == 1_000_000 * TAO - burn - receipt.fee_rao
     assert read(dev_chain, sm.UIDS, 1, key("bob-hot")) == 1
     assert read(dev_chain, sm.OWNER, key("bob-hot")) == BOB
     assert read(dev_chain, sm.BURN, 1) == rp.bump_burn(burn) == 1_260_000_000
-    assert [e["name"] for e in receipt.events][0] == "NeuronRegistered"
+    assert [e["name"] for e in call_events(receipt)][0] == "NeuronRegistered"
     assert not any(check(dev_chain).values())
 
 

@@ -75,7 +75,7 @@ def test_a_full_chain_queues_and_on_idle_creates_the_subnet_at_the_stored_median
     entry, = read(dev_chain, sm.NETWORK_REGISTRATION_QUEUE)
     lock = entry["lock_amount"]
     assert entry["registration_block"] == block and entry["lock_id"] == 0
-    assert free(dev_chain, bob) == before - lock
+    assert free(dev_chain, bob) == before - lock - receipt.fee_rao
     assert free(dev_chain, rq.escrow_account(0)) == lock
     assert read(dev_chain, sm.NETWORK_REGISTRATION_ESCROW, 0) == lock
     assert read(dev_chain, sm.NETWORK_LAST_LOCK_COST) == lock  # pricing moves when queued
@@ -101,11 +101,12 @@ def test_a_registration_that_still_finds_no_netuid_is_refunded_in_full(dev_chain
     _full(dev_chain, 1)
     bob = DEV_ACCOUNTS["Bob"]
     before = free(dev_chain, bob)
-    _ok(submit(dev_chain, dev_signer("Bob"), "register_network", hotkey=key("bob")))
-    assert free(dev_chain, bob) < before
+    queued = _ok(submit(dev_chain, dev_signer("Bob"), "register_network", hotkey=key("bob")))
+    assert free(dev_chain, bob) < before - queued.fee_rao
     _sudo(dev_chain, "sudo_set_subnet_limit", max_subnets=0)  # no room when on_idle runs
     dev_chain.advance(1)
-    assert free(dev_chain, bob) == before  # the escrow came back, to the rao
+    # the escrow came back, to the rao; the transaction fee stays paid
+    assert free(dev_chain, bob) == before - queued.fee_rao
     assert free(dev_chain, rq.escrow_account(0)) == 0
     assert read(dev_chain, sm.NETWORK_REGISTRATION_ESCROW, 0) == 0
     assert read(dev_chain, sm.SUBNET_OWNER, 1) is None
@@ -175,9 +176,12 @@ def test_escrow_and_refund_conserve_every_registrants_tao(existing, registrants,
             _sudo(chain, "sudo_set_subnet_limit", max_subnets=existing + 1)
         names = NAMES[:registrants]
         before = {n: free(chain, DEV_ACCOUNTS[n]) for n in names}
+        fee = {}
         for n in names:
             receipt = submit(chain, dev_signer(n), "register_network", hotkey=key(f"reg-{n}"))
             assert receipt.success or receipt.error == "SubnetLimitReached", receipt.message
+            fee[n] = receipt.fee_rao  # paid whatever the outcome
+            assert fee[n] > 0
         if shrink:
             _sudo(chain, "sudo_set_subnet_limit", max_subnets=max(existing - 1, 0))
         chain.advance(1)
@@ -185,7 +189,7 @@ def test_escrow_and_refund_conserve_every_registrants_tao(existing, registrants,
             owned = {state.get(sm.SUBNET_OWNER, netuid): netuid
                      for (netuid,), added in state.iter(sm.NETWORKS_ADDED) if added}
             for n in names:
-                spent = before[n] - state.get(system.ACCOUNT, DEV_ACCOUNTS[n]).free
+                spent = before[n] - state.get(system.ACCOUNT, DEV_ACCOUNTS[n]).free - fee[n]
                 netuid = owned.get(DEV_ACCOUNTS[n])
                 if netuid is None:
                     assert spent == 0

@@ -41,11 +41,13 @@ def test_transfer_moves_balance_and_bumps_nonce(dev_chain, alice, accounts):
     bob = accounts["Bob"]
     receipt = dev_chain.submit_call(alice, _transfer(bob, 5 * TAO))
     assert receipt.success and receipt.extrinsic_index == 2  # after the two inherents
+    fee = receipt.fee_rao  # spec 461's, withdrawn before the call (feeson)
+    assert fee > 0
     assert _free(dev_chain, bob) == 1_000_005 * TAO
-    assert _free(dev_chain, alice.public_key) == 999_995 * TAO
+    assert _free(dev_chain, alice.public_key) == 999_995 * TAO - fee
     assert dev_chain.nonce(alice.public_key) == 1
     names = [e["name"] for e in receipt.events]
-    assert names == ["Transfer", "ExtrinsicSuccess"]
+    assert names == ["Withdraw", "Transfer", "TransactionFeePaid", "ExtrinsicSuccess"]
     _ok(dev_chain)
 
 
@@ -111,7 +113,8 @@ def test_failed_call_changes_only_the_nonce(dev_chain, alice, accounts):
     receipt = dev_chain.submit_call(alice, _transfer(bob, 2_000_000 * TAO))
     assert not receipt.success and receipt.error == "InsufficientBalance"
     assert receipt.events[-1]["name"] == "ExtrinsicFailed"
-    assert _free(dev_chain, alice.public_key) == 1_000_000 * TAO
+    assert receipt.fee_rao > 0  # the fee stays paid: only it and the nonce change
+    assert _free(dev_chain, alice.public_key) == 1_000_000 * TAO - receipt.fee_rao
     assert _free(dev_chain, bob) == 1_000_000 * TAO
     assert dev_chain.nonce(alice.public_key) == 1
     _ok(dev_chain)
@@ -119,25 +122,39 @@ def test_failed_call_changes_only_the_nonce(dev_chain, alice, accounts):
 
 def test_existential_deposit_rules(dev_chain, alice, accounts):
     fresh = bytes(32)
-    free = 1_000_000 * TAO
     # a new account below the deposit is refused
     r = dev_chain.submit_call(alice, _transfer(fresh, 499))
     assert r.error == "ExistentialDeposit"
-    # keep-alive may not leave the sender with 1..499 rao
-    r = dev_chain.submit_call(alice, _transfer(fresh, free - 100))
-    assert r.error == "NotExpendable"
-    # allow-death does, and the 100 rao dust is recycled from issuance
+    paid = r.fee_rao
+    # keep-alive may not leave the sender with 1..499 rao (after its fee)
+    free = 1_000_000 * TAO - paid
+
+    def fee_of(call, nonce):  # the schedule's fee at the call's SCALE length
+        from chain.local import transaction_payment as tp
+        from chain.rules import fees
+
+        return fees.transaction_fee(call.id, tp.fee_length(call, nonce), fees.SPEC_461)
+
+    fee = fee_of(_transfer(fresh, free - 100), 1)  # a u64-sized value: its compact width
+    r = dev_chain.submit_call(alice, _transfer(fresh, free - fee - 100))
+    assert r.error == "NotExpendable" and r.fee_rao == fee
+    paid += r.fee_rao
+    free -= r.fee_rao
+    # allow-death does, and the 100 rao dust is recycled from issuance, with the fee
     with dev_chain.reading() as st:
         issuance = st.get(balances.TOTAL_ISSUANCE)
-    r = dev_chain.submit_call(alice, _transfer(fresh, free - 100, "transfer_allow_death"))
+    fee = fee_of(_transfer(fresh, free - 100, "transfer_allow_death"), 2)
+    r = dev_chain.submit_call(alice, _transfer(fresh, free - fee - 100, "transfer_allow_death"))
     assert r.success, r
-    assert [e["name"] for e in r.events] == ["Transfer", "DustLost", "KilledAccount",
+    assert r.fee_rao == fee
+    assert [e["name"] for e in r.events] == ["Withdraw", "Transfer", "DustLost",
+                                              "KilledAccount", "TransactionFeePaid",
                                               "ExtrinsicSuccess"]
     assert _free(dev_chain, alice.public_key) == 0
     with dev_chain.reading() as st:
-        assert st.get(balances.TOTAL_ISSUANCE) == issuance - 100
-        assert st.get(sm.TOTAL_ISSUANCE) == issuance - 100
-        assert st.get(taoctl.RECYCLED) == 100
+        assert st.get(balances.TOTAL_ISSUANCE) == issuance - 100 - fee
+        assert st.get(sm.TOTAL_ISSUANCE) == issuance - 100 - fee
+        assert st.get(taoctl.RECYCLED) == 100 + paid + fee
         # the reaped account keeps its nonce, so its old extrinsics stay unreplayable
         assert st.get(system.ACCOUNT, alice.public_key).nonce == 3
     _ok(dev_chain)
@@ -149,7 +166,7 @@ def test_transfer_all(dev_chain, accounts):
                                         {"dest": fresh, "keep_alive": True}))
     assert r.success
     assert _free(dev_chain, bob.public_key) == 500
-    assert _free(dev_chain, fresh) == 1_000_000 * TAO - 500
+    assert _free(dev_chain, fresh) == 1_000_000 * TAO - r.fee_rao - 500  # the fee came first
     r = dev_chain.submit_call(eve, Call("Balances", "transfer_all",
                                         {"dest": fresh, "keep_alive": False}))
     assert r.success

@@ -16,6 +16,7 @@ from tests.chain.local.subnet_fixtures import (
     CHARLIE,
     TAO,
     add_subnet,
+    call_events,
     free,
     give_stake,
     key,
@@ -36,7 +37,7 @@ def test_appendix_b_buy_through_the_runtime(dev_chain):
     total_stake = read(dev_chain, sm.TOTAL_STAKE)
     receipt = submit(dev_chain, BOB_S, "add_stake", hotkey=HOT, netuid=1, amount_staked=TAO)
     assert receipt.success, receipt.message
-    event = receipt.events[0]
+    event = call_events(receipt)[0]
     assert event["name"] == "StakeAdded"
     assert list(event["args"]) == ["coldkey", "hotkey", "tao_amount", "alpha_amount", "netuid",
                                    "fee"]
@@ -48,7 +49,7 @@ def test_appendix_b_buy_through_the_runtime(dev_chain):
     assert read(dev_chain, sm.SUBNET_ALPHA_OUT, 1) == 3_958_421_529
     assert free(dev_chain, AUTHOR_ACCOUNT) - author == 503_547
     assert free(dev_chain, subnet_account(1)) - account == 999_496_453
-    assert free(dev_chain, BOB) == 1_000_000 * TAO - TAO
+    assert free(dev_chain, BOB) == 1_000_000 * TAO - TAO - receipt.fee_rao
     assert read(dev_chain, sm.TOTAL_STAKE) - total_stake == TAO
 
 
@@ -62,10 +63,10 @@ def test_appendix_b_sell_through_the_runtime(dev_chain):
     receipt = submit(dev_chain, BOB_S, "remove_stake", hotkey=HOT, netuid=1,
                      amount_unstaked=4 * TAO)
     assert receipt.success, receipt.message
-    args = receipt.events[0]["args"]
+    args = call_events(receipt)[0]["args"]
     assert (args["tao_amount"], args["alpha_amount"], args["fee"]) == \
         (989_605_381, 4 * TAO, 2_014_190)
-    assert free(dev_chain, BOB) == 1_000_000 * TAO + 989_605_381
+    assert free(dev_chain, BOB) == 1_000_000 * TAO + 989_605_381 - receipt.fee_rao
     assert stake(dev_chain, HOT, BOB, 1) == 6 * TAO
     after_sell = amm.sell(amm.Pool(100 * TAO, 400 * TAO), 4 * TAO).pool_after
     fee_sale = amm.swap(after_sell, amm.SELL, 2_014_190, drop_fees=True)
@@ -77,16 +78,19 @@ def test_appendix_b_sell_through_the_runtime(dev_chain):
 
 def test_root_stake_is_one_to_one_without_fee(dev_chain):
     hot = key("root-hot")
-    assert submit(dev_chain, BOB_S, "try_associate_hotkey", hotkey=hot).success
+    associated = submit(dev_chain, BOB_S, "try_associate_hotkey", hotkey=hot)
+    assert associated.success
     before = read(dev_chain, sm.SUBNET_TAO, 0)
     receipt = submit(dev_chain, BOB_S, "add_stake", hotkey=hot, netuid=0, amount_staked=7 * TAO)
-    assert receipt.success and receipt.events[0]["args"]["fee"] == 0
+    assert receipt.success and call_events(receipt)[0]["args"]["fee"] == 0
     assert stake(dev_chain, hot, BOB, 0) == 7 * TAO
     assert read(dev_chain, sm.SUBNET_TAO, 0) - before == 7 * TAO
     assert read(dev_chain, sm.SUBNET_ALPHA_OUT, 0) == 7 * TAO
-    assert submit(dev_chain, BOB_S, "remove_stake", hotkey=hot, netuid=0,
-                  amount_unstaked=3 * TAO).success
-    assert free(dev_chain, BOB) == 1_000_000 * TAO - 4 * TAO
+    removed = submit(dev_chain, BOB_S, "remove_stake", hotkey=hot, netuid=0,
+                     amount_unstaked=3 * TAO)
+    assert removed.success
+    fees = associated.fee_rao + receipt.fee_rao + removed.fee_rao  # no swap fee on root
+    assert free(dev_chain, BOB) == 1_000_000 * TAO - 4 * TAO - fees
     assert not any(check(dev_chain).values())
 
 
@@ -142,9 +146,9 @@ def test_unstake_all_alpha_restakes_on_root(dev_chain):
     receipt = submit(dev_chain, BOB_S, "unstake_all_alpha", hotkey=HOT)
     assert receipt.success, receipt.message
     assert stake(dev_chain, HOT, BOB, 1) == 0
-    received = receipt.events[0]["args"]["tao_amount"]
+    received = call_events(receipt)[0]["args"]["tao_amount"]
     assert stake(dev_chain, HOT, BOB, 0) == received
-    assert free(dev_chain, BOB) == bob
+    assert free(dev_chain, BOB) == bob - receipt.fee_rao  # only the transaction fee leaves
 
 
 def test_delegate_take(dev_chain):

@@ -19,6 +19,7 @@ from tests.chain.local.subnet_fixtures import (
     give_stake,
     key,
     read,
+    assert_only_the_fee_changed,
     snapshot,
     submit,
 )
@@ -41,7 +42,7 @@ def _refused(chain, signer, name, error, pallet="SubtensorModule", **args):
     assert not receipt.success
     assert receipt.error == error, receipt.message
     assert receipt.message and "\n" not in receipt.message
-    assert snapshot(chain) == before
+    assert_only_the_fee_changed(chain, before, receipt, signer.public_key)
     return receipt
 
 
@@ -104,8 +105,9 @@ def test_bad_input_is_refused_and_changes_nothing(chain, name, error, who, args)
 
 def test_subnet_creation_without_the_lock_cost(dev_chain):
     poor = dev_signer("Eve")
-    submit(dev_chain, poor, "transfer_all", "Balances", dest=ALICE, keep_alive=True)
-    assert free(dev_chain, DEV_ACCOUNTS["Eve"]) == 500
+    sent = submit(dev_chain, poor, "transfer_keep_alive", "Balances", dest=ALICE,
+                  value=999_990 * TAO)  # keeps 10 TAO: the fee, not the 1,000 TAO lock
+    assert free(dev_chain, DEV_ACCOUNTS["Eve"]) == 10 * TAO - sent.fee_rao
     _refused(dev_chain, poor, "register_network", "CannotAffordLockCost", hotkey=key("eve-hot"))
 
 
@@ -122,7 +124,7 @@ def test_sudo_calls_need_the_sudo_key(chain):
     receipt = submit(chain, dev_signer("Bob"), "sudo_set_subnet_emission_enabled", "AdminUtils",
                      netuid=1, enabled=True)
     assert not receipt.success and receipt.error == "BadOrigin"
-    assert snapshot(chain) == before
+    assert_only_the_fee_changed(chain, before, receipt, dev_signer("Bob").public_key)
     assert submit(chain, dev_signer("Alice"), "sudo_set_subnet_emission_enabled", "AdminUtils",
                   netuid=1, enabled=True).success
     assert read(chain, sm.SUBNET_EMISSION_ENABLED, 1) is True

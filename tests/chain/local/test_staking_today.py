@@ -12,6 +12,7 @@ from tests.chain.local.subnet_fixtures import (
     CHARLIE,
     TAO,
     add_subnet,
+    assert_only_the_fee_changed,
     give_stake,
     key,
     snapshot,
@@ -77,7 +78,7 @@ def test_transfer_stake_and_hotkey_refuses_a_module_account_and_changes_nothing(
                      destination_hotkey=HOT, origin_netuid=1, destination_netuid=1,
                      alpha_amount=TAO)
     assert receipt.error == "CannotUseSystemAccount"
-    assert snapshot(dev_chain) == before
+    assert_only_the_fee_changed(dev_chain, before, receipt, BOB)
 
 
 def test_transfer_stake_and_hotkey_respects_the_toggle(dev_chain):

@@ -13,7 +13,8 @@ from chain.local.chain import LocalChain
 from chain.local.invariants import check
 from chain.pallets import subtensor_module as sm
 from chain.pallets import system
-from tests.chain.local.subnet_fixtures import ALICE, BOB, TAO, free, key, read, stake, submit
+from tests.chain.local.subnet_fixtures import (ALICE, BOB, TAO, call_events, free, key, read,
+                                            stake, submit)
 
 ALICE_S, BOB_S = dev_signer("Alice"), dev_signer("Bob")
 
@@ -29,8 +30,9 @@ def test_register_network_creates_a_subnet(dev_chain):
     assert cost == 1_000 * TAO  # runtime defaults: the first lock is NetworkLastLockCost
     hot = key("alice-owner")
     receipt = _ok(submit(dev_chain, ALICE_S, "register_network", hotkey=hot))
-    assert receipt.events[0]["name"] == "NetworkAdded" and receipt.events[0]["args"]["netuid"] == 1
-    assert free(dev_chain, ALICE) == 1_000_000 * TAO - cost
+    added = call_events(receipt)[0]
+    assert added["name"] == "NetworkAdded" and added["args"]["netuid"] == 1
+    assert free(dev_chain, ALICE) == 1_000_000 * TAO - cost - receipt.fee_rao
     assert read(dev_chain, system.ACCOUNT, subnet_account(1)).free == cost
     assert read(dev_chain, sm.SUBNET_TAO, 1) == cost
     assert read(dev_chain, sm.SUBNET_ALPHA_IN, 1) == cost  # median price 1.0 with no other subnet
@@ -94,7 +96,7 @@ def test_subnet_limit_prunes_the_lowest_moving_price_non_immune_subnet(dev_chain
     bob_before = free(dev_chain, BOB)
     bob_alpha = stake(dev_chain, key("owner2"), BOB, 2)
     receipt = _ok(submit(dev_chain, BOB_S, "register_network", hotkey=key("bob-owner")))
-    names = [e["name"] for e in receipt.events]
+    names = [e["name"] for e in call_events(receipt)]
     # 2 is dissolved now; the registration waits for its cleanup, the lock in escrow
     assert names[:3] == ["TaoRecycled", "NetworkRemoved", "NetworkRegistrationQueued"]
     assert "NetworkAdded" not in names
@@ -110,7 +112,7 @@ def test_subnet_limit_prunes_the_lowest_moving_price_non_immune_subnet(dev_chain
     assert bob_alpha > 0
     # Bob got his share of the dissolved pool back, minus the new lock
     lock = read(dev_chain, sm.SUBNET_LOCKED, 2)
-    refund = free(dev_chain, BOB) - (bob_before - lock)
+    refund = free(dev_chain, BOB) - (bob_before - lock - receipt.fee_rao)
     assert 0 < refund <= 50 * TAO
     assert not any(check(dev_chain).values())
 
@@ -121,7 +123,7 @@ def test_subnet_limit_with_every_subnet_immune(dev_chain):
     before = free(dev_chain, BOB)
     receipt = submit(dev_chain, BOB_S, "register_network", hotkey=key("b"))
     assert receipt.error == "SubnetLimitReached"
-    assert free(dev_chain, BOB) == before
+    assert free(dev_chain, BOB) == before - receipt.fee_rao  # a refused call still pays its fee
 
 
 def test_mainnet_preset_has_128_running_subnets_and_keeps_every_invariant(tmp_path):

@@ -37,11 +37,16 @@ def _issuance(chain):
 
 
 def test_fee_length_is_the_scale_extrinsics():
-    """The recorded transfer (1 TAO, immortal, nonce 0) is 144 bytes and pays 166,247 rao."""
+    """The recorded transfer (1 TAO, immortal, nonce 0) is 144 bytes and pays 166,247 rao;
+    taoctl signs with a mortal era (2 bytes), so its own transfer is 145 bytes, 166,248 rao,
+    through a node and on the sandbox alike."""
     call = Call("Balances", "transfer_keep_alive", {"dest": bytes(32), "value": TAO})
-    assert transaction_payment.fee_length(call, 0) == 144
-    assert transaction_payment.fee_length(call, 64) == 145  # a 2-byte compact nonce
-    assert fees.transaction_fee(TRANSFER, transaction_payment.fee_length(call, 0)) == 166_247
+    assert transaction_payment.fee_length(call, 0, immortal=True) == 144
+    assert transaction_payment.fee_length(call, 64, immortal=True) == 145  # a 2-byte nonce
+    assert fees.transaction_fee(
+        TRANSFER, transaction_payment.fee_length(call, 0, immortal=True)) == 166_247
+    assert transaction_payment.fee_length(call, 0) == 145
+    assert fees.transaction_fee(TRANSFER, transaction_payment.fee_length(call, 0)) == 166_248
 
 
 def test_fee_is_charged_recycled_and_reported(tmp_path):
@@ -50,12 +55,13 @@ def test_fee_is_charged_recycled_and_reported(tmp_path):
     before, fees_before = _issuance(chain)
     receipt = chain.submit_call(alice, Call("Balances", "transfer_keep_alive",
                                             {"dest": bob.public_key, "value": TAO}))
-    assert receipt.success and receipt.fee_rao == 166_247
-    assert _free(chain, alice.public_key) == 1_000_000 * TAO - TAO - 166_247
-    assert _issuance(chain) == (before - 166_247, fees_before + 166_247)
+    fee = 166_248  # the recorded receipt's 166,247 plus one byte of mortal era (1 rao)
+    assert receipt.success and receipt.fee_rao == fee
+    assert _free(chain, alice.public_key) == 1_000_000 * TAO - TAO - fee
+    assert _issuance(chain) == (before - fee, fees_before + fee)
     paid = [e for e in receipt.events if e["name"] == "TransactionFeePaid"]
     assert paid == [{"pallet": "TransactionPayment", "name": "TransactionFeePaid",
-                     "args": {"who": alice.public_key, "actual_fee": 166_247, "tip": 0}}]
+                     "args": {"who": alice.public_key, "actual_fee": fee, "tip": 0}}]
     assert not any(check(chain).values())
     chain.close()
 
@@ -89,11 +95,11 @@ def test_an_account_that_cannot_pay_is_refused_and_nothing_changes(tmp_path):
 def test_the_presets_schedules(tmp_path):
     chain = LocalChain.create(tmp_path / "c.db", "dev")
     with chain.reading() as state:
-        assert transaction_payment.schedule(state) is fees.NO_FEES
+        assert transaction_payment.schedule(state) is fees.SPEC_461  # the default charges
     receipt = chain.submit_call(dev_signer("Alice"), Call(
         "Balances", "transfer_keep_alive", {"dest": dev_signer("Bob").public_key, "value": 1}))
-    assert receipt.fee_rao == 0 and [e["name"] for e in receipt.events] == [
-        "Transfer", "ExtrinsicSuccess"]
+    assert receipt.fee_rao > 0 and [e["name"] for e in receipt.events] == [
+        "Withdraw", "Transfer", "TransactionFeePaid", "ExtrinsicSuccess"]
     chain.close()
     from chain.local.presets import preset
 

@@ -3,7 +3,7 @@
 Usage: python transfer_worker.py CHAIN_DB SENDER DEST_HEX COUNT
 Prints "READY", then waits for a line on stdin before it starts, so the parent's `readline()` of
 READY cannot buffer (and then lose to `communicate()`) any of the lines that follow. Prints
-"APPLIED <extrinsic hash hex> <block> <success>" after each receipt (i.e. after the commit),
+"APPLIED <extrinsic hash hex> <block> <success> <fee rao>" after each receipt (i.e. after the commit),
 flushed, so a parent that kills this process knows exactly which transfers were reported as applied.
 """
 
@@ -27,7 +27,7 @@ def main() -> None:
     for _ in range(count):
         receipt = chain.submit_call(signer, call)
         print(f"APPLIED {receipt.extrinsic_hash.hex()} {receipt.block_number} "
-              f"{int(receipt.success)}", flush=True)
+              f"{int(receipt.success)} {receipt.fee_rao}", flush=True)
     chain.close()
 
 

@@ -35,10 +35,13 @@ def chain(tmp_path_factory):
 
 
 def verdict_by_rules(backend, origin: bytes, call: Call):
+    """The rules' verdict, the call's transaction fee withdrawn first as the runtime does."""
+    fee = backend.estimate_fee(origin, call)
+    assert fee > 0  # the sandbox charges spec 461's fees
     try:
         if call.pallet == "Balances":
-            return True, balances.transfer(backend, origin, call.name, call.args)
-        return True, staking.check(backend, origin, call.name, call.args)
+            return True, balances.transfer(backend, origin, call.name, call.args, fee)
+        return True, staking.check(backend, origin, call.name, call.args, fee)
     except DispatchError as refusal:
         return False, refusal.name
 
@@ -117,8 +120,24 @@ def test_transfers_match_the_runtime(chain, value, name, fresh):
 def test_transfer_all_matches_the_runtime(chain):
     backend, _, coldkey, _, _ = chain
     for keep_alive in (True, False):
-        assert_same(backend, coldkey, Call("Balances", "transfer_all",
-                                           {"dest": BOB, "keep_alive": keep_alive}))
+        call = Call("Balances", "transfer_all", {"dest": BOB, "keep_alive": keep_alive})
+        assert_same(backend, coldkey, call)
+        # what moves is the free balance less the fee (less the ED when kept alive)
+        fee = backend.estimate_fee(coldkey, call)
+        moved = backend.free_balance(coldkey) - fee - \
+            (backend.existential_deposit() if keep_alive else 0)
+        assert backend.quote_call(coldkey, call).events[0]["args"]["amount"] == moved
+
+
+def test_the_rules_without_the_fee_would_disagree(chain):
+    """The fee matters: a keep-alive transfer of everything but the ED passes without the fee
+    and is refused once the fee is withdrawn first, as the runtime refuses it."""
+    backend, _, coldkey, _, _ = chain
+    value = backend.free_balance(coldkey) - backend.existential_deposit()
+    call = Call("Balances", "transfer_keep_alive", {"dest": BOB, "value": value})
+    assert balances.transfer(backend, coldkey, call.name, call.args)  # no fee: it would pass
+    assert verdict_by_rules(backend, coldkey, call) == (False, "InsufficientBalance")
+    assert_same(backend, coldkey, call)
 
 
 def test_the_comparison_sees_successes_and_refusals(chain):
