@@ -113,12 +113,55 @@ class Receipt:
         """btcli's id form: "<block>-<index>"."""
         return f"{self.block_number}-{self.extrinsic_index}"
 
+    @property
+    def fee_payment(self) -> dict:
+        """Who paid the fee, from the events (both backends' receipts carry the runtime's):
+        `SubtensorModule.TransactionFeePaidWithAlpha` says alpha paid, and how much."""
+        for event in self.events:
+            if (event.get("pallet"), event.get("name")) == ("SubtensorModule",
+                                                            "TransactionFeePaidWithAlpha"):
+                args = event.get("args") or {}
+                return {"fee_payer": "alpha", "fee_netuid": int(args["netuid"]),
+                        "fee_alpha_rao": int(args["alpha_fee"]),
+                        "fee_alpha_tao_rao": int(args["tao_amount"])}
+        return {"fee_payer": "tao"}
+
     def to_json(self) -> dict:
         return {"success": self.success, "block_number": self.block_number,
                 "extrinsic_index": self.extrinsic_index, "extrinsic_id": self.extrinsic_id,
                 "extrinsic_hash": "0x" + self.extrinsic_hash.hex(), "error": self.error,
-                "message": self.message, "fee_rao": self.fee_rao,
+                "message": self.message, "fee_rao": self.fee_rao, **self.fee_payment,
                 "events": canonical(self.events)}
+
+
+# -- issue 15 (hatch): runtime API calls by name ---------------------------------------------
+@dataclass(frozen=True)
+class RuntimeMethod:
+    """One runtime API method of a network's V15 metadata, types spelled as in Rust."""
+
+    api: str
+    method: str
+    inputs: tuple[tuple[str, str], ...]  # (parameter name, type name), in order
+    output: str
+    answered: bool | None = None  # whether the runtime implements it (None: not known)
+
+    def to_json(self) -> dict:
+        return {"api": self.api, "method": self.method,
+                "inputs": [{"name": n, "type": t} for n, t in self.inputs],
+                "output": self.output, "answered": self.answered}
+
+
+@dataclass(frozen=True)
+class RuntimeAnswer:
+    """A runtime API call's answer: the arguments as parsed, the SCALE bytes both ways, and
+    the result decoded (`value`: the clients' JSON form; `display`: byte strings as text)."""
+
+    method: RuntimeMethod
+    args: list
+    params: bytes
+    raw: bytes
+    value: Any
+    display: Any
 
 
 class Signer(Protocol):
@@ -246,6 +289,13 @@ class ChainBackend(Protocol):
         """The transaction fee the chain would charge, rao."""
         ...
 
+    def fee_payment(self, origin: bytes, call: Call) -> dict:
+        """The fee and who pays it now (`chain.rules.fee_payer`): {fee_rao, fee_payer} with
+        fee_payer "tao", or "alpha" (then fee_netuid, fee_hotkey, fee_alpha_rao: the alpha sold,
+        fee_alpha_tao_rao: the TAO its sale gives, recycled), or "none" (fee_why: nothing can
+        pay; the chain refuses the extrinsic)."""
+        ...
+
     def sign(self, signer: Signer, call: Call) -> Signed:
         """Sign with the signer's next nonce (and the backend's era)."""
         ...
@@ -260,6 +310,20 @@ class ChainBackend(Protocol):
 
     def close(self) -> None:
         """Release the connection."""
+        ...
+
+    # -- issue 15 (hatch): runtime APIs by name ------------------------------------------------
+    def runtime_methods(self) -> list[RuntimeMethod]:
+        """Every runtime API method of the network's V15 metadata (the sandbox: the spec-461
+        metadata `taoctl node serve` serves, each marked `answered` or not; a node cannot say
+        which it implements short of calling it)."""
+        ...
+
+    def runtime_api(self, api: str, method: str, args: list[str]) -> RuntimeAnswer:
+        """Call runtime API method `api`.`method` with `args` given as text, parsed and
+        encoded per the network's V15 metadata (`chain.substrate.runtime_calls`), and decode
+        its answer. An unknown API or method or a bad argument raises a usage error (exit 2);
+        a method the runtime cannot answer, an error of exit 5. Reads only."""
         ...
 
     # -- history (issue 17: `--at-block`) --------------------------------------------------------

@@ -103,9 +103,9 @@ def proxy_permits(definitions: list, delegate: bytes, proxy_type: str | None,
 def error_docs(spec: int = 461) -> dict[str, list[tuple[str, str]]]:
     """Every error name of runtime `spec`'s recorded metadata -> [(pallet, its doc text)],
     with frame_system's DispatchError variants (Token, Arithmetic, ...) under "System"."""
-    from chain.substrate.metadata import from_bytes, read_hex
+    from chain.substrate.metadata import recorded
 
-    md = from_bytes(read_hex(f"metadata_v14_spec{spec}.hex"))
+    md = recorded(spec)  # shipped pre-extracted: no first-run decoding of the hex
     found: dict[str, list[tuple[str, str]]] = {}
     for pallet, p in md.pallets.items():
         for v in md.variants(p["error"]):

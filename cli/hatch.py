@@ -1,9 +1,10 @@
 """The escape hatch: `taoctl query`, `taoctl call` and `taoctl explain`, for what no wrapped
 command covers.
 
-- `query PALLET ITEM [KEY...]`: one storage entry by subtensor's names, keys parsed against
-  the item's declared key kinds (ss58 for AccountId, ASCII integers within the type's bounds,
-  true/false), on any network (a node maps it through its metadata).
+- `query PALLET ITEM [KEY...] [--at-block B]`: one storage entry by subtensor's names, keys
+  parsed against the item's declared key kinds (ss58 for AccountId, ASCII integers within the
+  type's bounds, true/false), on any network (a node maps it through its metadata; at B, its
+  state at B's hash).
 - `call PALLET FUNCTION name=value...`: any declared call through the one pipeline (dry run
   with the call's SCALE hex and fee, confirmation, receipt; --proxy-for works here too).
 - `explain ERROR`: what a subtensor error means (the spec-461 metadata's own doc text, else
@@ -18,7 +19,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.netopts import ChainDbOpt, NetworkOpt
+from cli.netopts import AtBlockOpt, ChainDbOpt, NetworkOpt
 from cli.output import JsonOpt
 from cli.pipeline import Signing, signed_command
 
@@ -85,11 +86,13 @@ def _shown(kind: str, value: Any) -> Any:
     return canonical(value)
 
 
-def _near(name: str, names: list[str]) -> str:
+def near(name: str, names: list[str]) -> str:
+    """" (did you mean A, B?)" for names close to `name` or starting with it, else ""."""
     import difflib
 
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
-    return f" (did you mean {', '.join(close)}?)" if close else ""
+    close += [n for n in names if n.lower().startswith(name.lower()) and n not in close]
+    return f" (did you mean {', '.join(close[:3])}?)" if close else ""
 
 
 def query(
@@ -97,10 +100,7 @@ def query(
     item: Annotated[str, typer.Argument(help="The storage item, e.g. SubnetTAO.")],
     keys: Annotated[list[str] | None, typer.Argument(help="The item's keys, in order.",
                                                      show_default=False)] = None,
-    at_block: Annotated[int | None, typer.Option(
-        "--at-block", min=0, help="Read the state as it was at this sealed block (the sandbox's "
-        "history; a node's past state comes with the --at-block reads of issue 17).",
-        show_default=False)] = None,
+    at_block: AtBlockOpt = None,
     network: NetworkOpt = "sandbox",
     chain_db: ChainDbOpt = None,
     json_out: JsonOpt = False,
@@ -115,7 +115,7 @@ def query(
     item_id = f"{pallet}.{item}"
     shape = declared_item(item_id)
     if shape is None:
-        raise UsageError(f"no storage item {item_id}" + _near(item_id, declared_names()[0]))
+        raise UsageError(f"no storage item {item_id}" + near(item_id, declared_names()[0]))
     kinds, value_kind = shape
     keys = keys or []
     if len(keys) != len(kinds):
@@ -123,15 +123,10 @@ def query(
                          f"got {len(keys)}")
     parsed = tuple(parse_value(k, t, f"key {i + 1} ({k})")
                    for i, (k, t) in enumerate(zip(kinds, keys, strict=True)))
-    backend = open_backend(network, chain_db)
+    backend = open_backend(network, chain_db, at_block=at_block)  # a node: at B's hash
     try:
-        reader = backend
-        if at_block is not None:
-            from chain.factory import sandbox
-
-            reader = sandbox(backend, "--at-block").at(at_block)
-        block = reader.block_info().head_number
-        value = reader.read(item_id, *parsed)
+        block = backend.block_info().head_number
+        value = backend.read(item_id, *parsed)
     finally:
         backend.close()
     doc = {"item": item_id, "keys": [_shown(k, v) for k, v in zip(kinds, parsed, strict=True)],
@@ -152,7 +147,6 @@ def call(
     """Sign and submit any call by subtensor's names: dry run (call hex, fee), confirm, receipt."""
     from chain.backend import Call
     from chain.factory import declared_call, declared_names
-    from chain.units import format_tao
     from cli.errors import UsageError
     from cli.pipeline import call_quote, run
     from cli.stakeopts import decode_ss58
@@ -160,7 +154,7 @@ def call(
     call_id = f"{pallet}.{function}"
     params = declared_call(call_id)
     if params is None:
-        raise UsageError(f"no call {call_id}" + _near(call_id, declared_names()[1]))
+        raise UsageError(f"no call {call_id}" + near(call_id, declared_names()[1]))
     given: dict[str, str] = {}
     for arg in args or []:
         name, sep, text = arg.partition("=")
@@ -190,7 +184,9 @@ def call(
         def render(console) -> None:
             console.print(f"{call_id}({', '.join(f'{n}={given[n]}' for n in params)})")
             console.print(f"call hex: {quote['call_hex'] or '(not in the recorded metadata)'}")
-            console.print(f"fee: {format_tao(quote['fee_rao'])}; signed by "
+            from cli.feeview import fee_text
+
+            console.print(f"fee: {fee_text(quote)}; signed by "
                           f"{wallet.coldkeypub_ss58}")
             if quote["refusal"]:
                 r = quote["refusal"]
@@ -252,6 +248,17 @@ ADVICE: dict[str, str] = {
 }
 
 
+# -- hatch: the names taoctl itself gives a receipt (exit 4), which no metadata lists ---------
+OWN_ERRORS: dict[str, tuple[str, str]] = {
+    "ShieldedInnerNotIncluded": (
+        "A MEV-shielded submission: the submit_encrypted carrier was included (its fee paid, "
+        "its nonce used) but the encrypted inner extrinsic was not in that block or the next "
+        "two, so the call itself did not run.",
+        "Check with `taoctl stake list` / `taoctl wallet balance` that nothing moved, then "
+        "re-run the command (it takes fresh nonces); --no-mev-shield sends it in the clear."),
+}
+
+
 def explain(
     error: Annotated[str, typer.Argument(help="A subtensor error name, e.g. SlippageTooHigh.")],
     json_out: JsonOpt = False,
@@ -264,20 +271,25 @@ def explain(
 
     out = Output(json_out, True)
     docs = error_docs()
-    names = {n.lower(): n for n in [*docs, *BY_NAME]}
+    names = {n.lower(): n for n in [*docs, *BY_NAME, *OWN_ERRORS]}
     name = names.get(error.lower())
     if name is None:
-        raise UsageError(f"no error named {error!r}" + _near(error, sorted(set(names.values()))))
+        raise UsageError(f"no error named {error!r}" + near(error, sorted(set(names.values()))))
     meanings = [{"pallet": p, "doc": d} for p, d in docs.get(name, [])]
+    in_metadata = bool(meanings)
+    if name in OWN_ERRORS:
+        meanings = [{"pallet": "taoctl", "doc": OWN_ERRORS[name][0]}]
     listed = next((p for p, ns in REFUSALS.items() if name in ns.split()), None)
-    doc = {"error": name, "in_metadata": bool(meanings), "meanings": meanings,
-           "taoctl_pallet": listed,
-           "advice": ADVICE.get(name) or _generic(name, meanings), "exit_code": 4}
+    advice = OWN_ERRORS[name][1] if name in OWN_ERRORS else \
+        ADVICE.get(name) or _generic(name, meanings)
+    doc = {"error": name, "in_metadata": in_metadata, "meanings": meanings,
+           "taoctl_pallet": listed, "advice": advice, "exit_code": 4}
 
     def render(console) -> None:
         console.print(f"[bold]{name}[/bold]")
         for m in meanings:
-            console.print(f"  {m['pallet']}: {m['doc'] or '(no text in the metadata)'}")
+            console.print(f"  {m['pallet']}: {m['doc'] or '(no text in the metadata)'}",
+                          markup=False)
         if not meanings:
             console.print("  (not in the spec-461 metadata: an older runtime's name)")
         console.print(f"What to do: {doc['advice']}")
@@ -289,5 +301,6 @@ def _generic(name: str, meanings: list[dict]) -> str:
     pallets = {m["pallet"] for m in meanings}
     if "AdminUtils" in pallets or "Sudo" in pallets:
         return "An administrative call was refused: only root or the subnet owner may make it."
-    return ("The chain refused the call and nothing changed; read the meaning above, adjust "
-            "the command and re-run it with --dry-run first.")
+    return ("The chain refused the call: nothing it would have done happened (an extrinsic "
+            "that was included still paid its fee). Read the meaning above, adjust the command "
+            "and re-run it with --dry-run first.")

@@ -40,6 +40,7 @@ GROUPS: dict[str, tuple[tuple[str, ...], str]] = {
     "call": (("cli.call",), "Sign and submit any call by subtensor's names."),  # proxyhatch
     "explain": (("cli.explain",), "What a chain error means and what to do."),  # proxyhatch
     "proxy": (("cli.proxy",), "Proxies: let another account stake for a coldkey."),  # proxyhatch
+    "runtime": (("cli.runtime",), "Call any runtime API by name, per the metadata."),  # hatch
     "node": (("cli.node",), "Serve the sandbox chain as a Substrate JSON-RPC node."),
     "walkthrough": (("cli.walkthrough",), "A guided tour of the main job on a fresh dev chain."),
     # -- watch (issue 17) --

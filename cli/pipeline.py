@@ -79,7 +79,7 @@ def call_quote(backend: ChainBackend, origin: bytes, call: Call, **amounts: Any)
     (events, result) and the refusal if any."""
     answer = verdict(backend, origin, call)
     doc = {"call": call.id, "args": _plain(call.args),
-           "fee_rao": backend.estimate_fee(origin, call), **amounts,
+           **backend.fee_payment(origin, call), **amounts,  # fee_rao, fee_payer (feeson)
            **_shielded(backend, call),
            "chain": answer.to_json(),
            "refusal": None if answer.success else refusal(answer.error or "DispatchError",
@@ -134,10 +134,14 @@ def submit(out: Output, backend: ChainBackend, signer: Signer, call: Call) -> Re
         out.warn(f"the receipt of {receipt.extrinsic_id} was not written to the journal "
                  f"({journal.path()}): {exc.strerror or exc}; `taoctl portfolio` will not "
                  "know this operation")
-    if not receipt.success:
+    if not receipt.success:  # issue 15 (hatch): the fee the failed extrinsic still paid
+        carried = _shielded(backend, sent) and receipt.error != "ShieldedInnerNotIncluded"
         raise chain_refusal(receipt.error or "DispatchError",
                       f"{sent.name} failed on chain ({receipt.error}): {receipt.message} "
-                      f"(extrinsic {receipt.extrinsic_id})")
+                      f"(extrinsic {receipt.extrinsic_id}"
+                      + (", carried by a MEV-shield submit_encrypted that landed" if carried
+                         else "") + f"; fee paid {receipt.fee_rao} rao"
+                      + (", the carrier's included" if carried else "") + ")")
     if failed is not None:
         name, message = failed
         raise chain_refusal(name, f"the proxy extrinsic {receipt.extrinsic_id} was included "

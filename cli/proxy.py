@@ -35,6 +35,7 @@ def _change(name: str, delegate: str, proxy_type: str, delay: int, signing: Sign
     from chain.backend import Call
     from chain.factory import proxy_types
     from chain.units import format_tao
+    from cli.feeview import fee_text
     from cli.errors import UsageError
     from cli.pipeline import call_quote, run
     from cli.stakeopts import decode_ss58
@@ -59,7 +60,7 @@ def _change(name: str, delegate: str, proxy_type: str, delay: int, signing: Sign
         def render(console) -> None:
             verb = "Add" if name == "add_proxy" else "Remove"
             console.print(f"{verb} proxy {delegate} ({proxy_type}, delay {delay}) for "
-                          f"{wallet.coldkeypub_ss58}; fee {format_tao(quote['fee_rao'])}")
+                          f"{wallet.coldkeypub_ss58}; fee {fee_text(quote)}")
             if "deposit_rao" in result:
                 console.print(f"Deposit held after: {format_tao(result['deposit_rao'])}")
             if quote["refusal"]:

@@ -183,9 +183,11 @@ def _finish(session: Session, quotes: list, title: str, *, measure, extra: dict,
     if destination:
         title = f"{title} → {destination}"
     block = session.backend.block_info().number
+    for q in quotes:
+        q.tx_fee = _tx_fee(session, q)
     doc = {"dry_run": dry_run, "block": block, "coldkey": session.coldkey_ss58,
            "free_balance_rao": session.free(), **extra,
-           "quotes": [{**q.to_json(), **_tx_fee(session, q)} for q in quotes]}
+           "quotes": [{**q.to_json(), **(q.tx_fee or {})} for q in quotes]}
     if shown is not quotes:
         doc["per_subnet"] = [q.to_json() for q in shown]
     pending = iter(quotes)
@@ -324,13 +326,15 @@ def _quote_checked(session: Session, make_quote, dry_run: bool = False):
 
 
 def _tx_fee(session: Session, q) -> dict:
-    """Issue 15: the extrinsic's own fee (the node's `TransactionPaymentApi`, the sandbox's
-    schedule), paid in TAO by the coldkey, and whether the call goes through the MEV shield
-    (then the fee is its inner extrinsic's and its carrier's)."""
+    """Issue 15: the extrinsic's own fee in TAO (the node's `TransactionPaymentApi`, the
+    sandbox's schedule), who pays it (`fee_payer`: "tao", or "alpha" with the alpha sold when
+    the coldkey's free TAO cannot, or "none"), and whether the call goes through the MEV
+    shield (then the fee is its inner extrinsic's and its carrier's)."""
     call = _call(q.pallet, q.call, q.args)
     shields = getattr(session.backend, "shields", None)
-    return {"tx_fee_rao": session.backend.estimate_fee(session.coldkey, call),
-            "tx_fee_token": "TAO", "mev_shield": bool(shields is not None and shields(call))}
+    paid = dict(session.backend.fee_payment(session.coldkey, call))
+    return {"tx_fee_rao": paid.pop("fee_rao"), "tx_fee_token": "TAO", **paid,
+            "mev_shield": bool(shields is not None and shields(call))}
 
 
 def _call(pallet: str, name: str, args: dict):
@@ -344,7 +348,11 @@ def _largest_passing(session: Session, q, error: str) -> int | None:
     if error == "NotEnoughBalanceToStake":
         return max(session.free() - session.backend.existential_deposit(), 0)
     if error == "NotEnoughStakeToWithdraw":
-        return session.stake(session.hotkey[0], q.netuid)
+        held = session.stake(session.hotkey[0], q.netuid)
+        paid = session.backend.fee_payment(session.coldkey, _call(q.pallet, q.call, q.args))
+        if paid.get("fee_payer") == "alpha" and paid.get("fee_netuid") == q.netuid:
+            held -= int(paid["fee_alpha_rao"])  # the fee's alpha is sold before the call runs
+        return max(held, 0)
     return None
 
 

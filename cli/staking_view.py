@@ -132,6 +132,7 @@ class OpQuote:
     destination_coldkey: str | None = None
     notes: list[str] = field(default_factory=list)
     refusal: dict | None = None  # the chain's refusal, shown in a dry run's quote
+    tx_fee: dict | None = None  # the extrinsic's fee and who pays it (`cli.stake._tx_fee`)
 
     @property
     def refund(self) -> int:
@@ -389,7 +390,8 @@ def render_quotes(console, quotes: list[OpQuote], title: str) -> None:
 
     from cli.output import over_tolerance
 
-    table = Table(title=title, title_justify="left")
+    table = Table(title=title, title_justify="left", caption=_tx_fee_caption(quotes),
+                  caption_justify="left")
     for col in ("Netuid", "Amount", "Spot rate", "Received", "Fee", "Slippage",
                 "Limit price", "Worst case accepted"):
         table.add_column(col, justify="left" if col in ("Spot rate",) else "right")
@@ -421,6 +423,25 @@ def render_quotes(console, quotes: list[OpQuote], title: str) -> None:
                                                    f"{_money(largest, q.input_token)}"))
 
 
+def _tx_fee_caption(quotes: list[OpQuote]) -> str | None:
+    """Under the quote table: each extrinsic's own fee and who pays it (the table's "Fee" is
+    the pool's swap fee)."""
+    shown = [q for q in quotes if q.tx_fee]
+    if not shown:
+        return None
+    if len(shown) == 1:
+        return f"Tx fee (paid in): {tx_fee_cell(shown[0].tx_fee)}"
+    return "Tx fee (paid in): " + "; ".join(f"subnet {q.netuid}: {tx_fee_cell(q.tx_fee)}"
+                                            for q in shown)
+
+
+def tx_fee_cell(fee: dict | None) -> str:
+    """The extrinsic's fee and who pays it (`cli.feeview.fee_text`)."""
+    from cli.feeview import fee_text
+
+    return fee_text(fee)
+
+
 def _price_or_rate(q: OpQuote) -> str:
     from chain.units import tao_str
 
@@ -434,13 +455,14 @@ def render_outcome(console, rows: list[dict]) -> None:
     from rich.table import Table
 
     table = Table(title="Executed", title_justify="left")
-    for col in ("Call", "Extrinsic", "Quoted", "Received", "Difference"):
+    for col in ("Call", "Extrinsic", "Quoted", "Received", "Difference", "Tx fee (paid in)"):
         table.add_column(col, justify="left" if col in ("Call", "Extrinsic") else "right")
     for row in rows:
         token = row["output_token"]
         table.add_row(row["call"], row["extrinsic_id"], _money(row["quoted_rao"], token),
                       _money(row["received_rao"], token),
-                      _money(row["received_rao"] - row["quoted_rao"], token))
+                      _money(row["received_rao"] - row["quoted_rao"], token),
+                      tx_fee_cell(row.get("receipt")))
     console.print(table)
 
 

@@ -50,8 +50,11 @@ def _signed_call(out: Output, backend: ChainBackend, signing: Signing, wallet, c
     quote = call_quote(backend, coldkey, call, summary={k: str(v) for k, v in summary.items()})
 
     def render(console) -> None:
+        from cli.feeview import fee_text
+
         _print_summary(console, title + (" (dry run: nothing signed)" if signing.dry_run
                                          else ""), summary)
+        console.print(f"Transaction fee: {fee_text(quote)}")
         if quote["refusal"]:
             console.print(f"[red]The chain would refuse this ({quote['refusal']['error']}):"
                           f"[/red] {quote['refusal']['why']}")

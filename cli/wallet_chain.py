@@ -109,7 +109,7 @@ def preview_transfer(backend, source: bytes, dest: bytes, value: int, *, keep_al
     dust = sum(e["args"]["amount"] for e in events
                if e["pallet"] == "Balances" and e["name"] == "DustLost")
     return {"call": f"Balances.{name}", "from": ss58(source), "to": ss58(dest),
-            "amount_rao": moved, "amount": format_tao(moved), "fee_rao": fee,
+            "amount_rao": moved, "amount": format_tao(moved), "fee_rao": fee, "fee_payer": "tao",
             "source_balance_rao": source_free, "dest_balance_rao": dest_free,
             "source_balance_after_rao": source_free - fee - moved - dust,
             "dest_balance_after_rao": dest_free + moved, "reaped": any(
@@ -136,6 +136,7 @@ def quote_transfer(backend: ChainBackend, source: bytes, dest: bytes, value: int
             max(free - fee, 0)
         quote = {"call": f"Balances.{name}", "from": ss58(source), "to": ss58(dest),
                  "amount_rao": value, "amount": format_tao(value), "fee_rao": fee,
+                 "fee_payer": "tao",
                  "source_balance_rao": free, "dest_balance_rao": _free(backend, dest),
                  "refusal": refusal(exc.name, str(exc), largest)}
     return quote
@@ -328,13 +329,15 @@ def _render_quote(console, quote: dict, dry_run: bool = True) -> None:
     """The transfer's table (what the confirmation shows), with the chain's verdict."""
     from rich.table import Table
 
+    from cli.feeview import fee_text
+
     title = "Transfer (transferring is not the same as staking)" + \
         (" -- dry run: nothing signed" if dry_run else "")
     table = Table(title=title, show_header=False)
     table.add_column(style="bold")
     table.add_column()
     rows = [("From", quote["from"]), ("To", quote["to"]),
-            ("Amount", format_tao(quote["amount_rao"])), ("Fee", format_tao(quote["fee_rao"]))]
+            ("Amount", format_tao(quote["amount_rao"])), ("Fee", fee_text(quote))]
     if "source_balance_after_rao" in quote:
         rows.append(("Balance after", format_tao(quote["source_balance_after_rao"])))
     rows.append(("Call", quote["call"]))

@@ -1,10 +1,13 @@
-"""`taoctl weights set | show`: a validator's weights on a subnet (`set_weights`).
+"""`taoctl weights set | commit | reveal | show`: a validator's weights on a subnet
+(`set_weights`; `commit_weights` / `reveal_weights` on a subnet with commit-reveal on).
 
 `set` parses `--uids 1,2,3 --weights 0.5,0.3,0.2` (any non-negative numbers: they are scaled so
 the largest is 65535, as the chain stores them) and goes through `cli.pipeline`: the quote holds
 the chain's verdict (a refusal exits 4 with subtensor's error name, nothing signed), confirmed
 unless -y, signed with the wallet's HOTKEY (as on chain, weights come from the validator's
-hotkey) and submitted. `show` lists the stored rows
+hotkey) and submitted. `commit` sends the hash of the weights with a salt (random unless
+`--salt`; printed, it is needed to reveal) and says the epoch to reveal in; `reveal` sends the
+same weights, salt and version key then. `show` lists the stored rows
 of a subnet (or of one UID) as UID -> weight fractions. Heavy modules load inside the commands.
 """
 
@@ -156,3 +159,144 @@ def show(
         console.print(table)
 
     out.result(data, render)
+
+
+# -- econ: commit-reveal (ECONOMICS-2026 §7.0; chain.local.commit_reveal) -------------------------
+def weights_commit_hash(hotkey: bytes, netuid: int, uids: list[int], values: list[int],
+                        salt: list[int], version_key: int) -> bytes:
+    """The commit hash a client computes, as btcli's `generate_weight_hash`: blake2b-256 over
+    SCALE(hotkey, u16 netuid, Vec<u16> uids, Vec<u16> values, Vec<u16> salt, u64 version key).
+    The chain's own is `chain.local.commit_reveal.commit_hash` (a test holds them equal)."""
+    import hashlib
+
+    def vec(items: list[int]) -> bytes:
+        n = len(items)  # SCALE compact length: single-, two- or four-byte mode
+        head = (n << 2).to_bytes(1, "little") if n < 1 << 6 else \
+            ((n << 2) | 1).to_bytes(2, "little") if n < 1 << 14 else \
+            ((n << 2) | 2).to_bytes(4, "little")
+        return head + b"".join(i.to_bytes(2, "little") for i in items)
+
+    data = (hotkey + netuid.to_bytes(2, "little") + vec(uids) + vec(values) + vec(salt)
+            + version_key.to_bytes(8, "little"))
+    return hashlib.blake2b(data, digest_size=32).digest()
+
+
+def _weights_inputs(out, netuid, uids, weights):
+    from cli.stakeopts import parse_netuid
+
+    n = parse_netuid(netuid if netuid is not None else out.prompt("Netuid", what="--netuid"))
+    dests = parse_list(uids if uids is not None else out.prompt("UIDs", what="--uids"),
+                       "--uids", integers=True)
+    values = parse_list(weights if weights is not None else out.prompt("Weights",
+                        what="--weights"), "--weights", integers=False)
+    if len(dests) != len(values):
+        raise WeightsUsageError(f"{len(dests)} UIDs but {len(values)} weights")
+    return n, dests, to_u16(values)
+
+
+def _send_hotkey_call(signing: Signing, out, name: str, args: dict, summary: dict,
+                      line: str) -> dict | None:
+    """One weights call signed by the wallet's hotkey through the pipeline; the receipt's
+    document, or None on a dry run."""
+    from chain.backend import Call
+    from cli.pipeline import call_quote, run
+    from cli.stakeopts import resolve_hotkey
+
+    wallet = signing.wallet()
+    hotkey, _ = resolve_hotkey(wallet, None, signing.wallet_hotkey)
+    backend = signing.open()
+    try:
+        call = Call("SubtensorModule", name, args)
+        quote = call_quote(backend, hotkey, call)
+        result = (quote["chain"] or {}).get("result") or {}
+        executed = run(out, backend, title=f"{name} on subnet {args['netuid']}",
+                       doc={**summary, "quote": quote}, render=lambda c: c.print(
+                           line + (f" (the chain would refuse: {quote['refusal']['error']})"
+                                   if quote["refusal"] else "")),
+                       calls=[call], unlock=lambda: signing.hotkey_signer(out, wallet, hotkey),
+                       dry_run=signing.dry_run)
+    finally:
+        backend.close()
+    if signing.dry_run:
+        return None
+    receipt = executed[0]["receipt"]
+    return {**summary, **{k: v for k, v in result.items() if k.endswith("epoch")},
+            "block": receipt["block_number"], "extrinsic": receipt["extrinsic_hash"],
+            "receipt": receipt}
+
+
+SaltOpt = Annotated[str | None, typer.Option(
+    "--salt", help="Salt: u16 numbers, 1,2,3 (default: 8 random ones, printed: keep them)")]
+
+
+@app.command("commit")
+@signed_command()
+def commit_weights(
+    netuid: NetuidOpt = None,
+    uids: Annotated[str | None, typer.Option("--uids", help="Destination UIDs: 1,2,3")] = None,
+    weights: Annotated[str | None, typer.Option("--weights", help="Weights (any scale): "
+                                                "0.5,0.3,0.2")] = None,
+    salt: SaltOpt = None,
+    version_key: Annotated[int, typer.Option("--version-key", min=0)] = 0,
+    *,
+    signing: Signing,
+) -> None:
+    """Commit this hotkey's weights on a commit-reveal subnet (reveal them one period later)."""
+    import secrets
+
+    from cli.stakeopts import resolve_hotkey
+    from cli.wallet_chain import ss58
+
+    out = signing.output()
+    n, dests, scaled = _weights_inputs(out, netuid, uids, weights)
+    salts = parse_list(salt, "--salt", integers=True) if salt is not None else \
+        [secrets.randbelow(65_536) for _ in range(8)]
+    hotkey, _ = resolve_hotkey(signing.wallet(), None, signing.wallet_hotkey)
+    digest = "0x" + weights_commit_hash(hotkey, n, dests, scaled, salts, version_key).hex()
+    summary = {"netuid": n, "hotkey": ss58(hotkey), "uids": dests, "weights_u16": scaled,
+               "salt": salts, "version_key": version_key, "commit_hash": digest}
+    data = _send_hotkey_call(signing, out, "commit_weights",
+                             {"netuid": n, "commit_hash": digest}, summary,
+                             f"commit_weights on subnet {n}: {digest}")
+    if data is None:
+        return
+    salt_text = ",".join(map(str, salts))
+    out.result(data, lambda c: c.print(
+        f"Weights committed on subnet {n} at block {data['block']} (hash {digest}). Reveal in "
+        f"epoch {data.get('reveal_epoch', '?')} with: taoctl weights reveal --netuid {n} "
+        f"--uids {','.join(map(str, dests))} --weights {','.join(map(str, scaled))} "
+        f"--salt {salt_text}" + (f" --version-key {version_key}" if version_key else "")))
+
+
+@app.command("reveal")
+@signed_command()
+def reveal_weights(
+    netuid: NetuidOpt = None,
+    uids: Annotated[str | None, typer.Option("--uids", help="Destination UIDs: 1,2,3")] = None,
+    weights: Annotated[str | None, typer.Option("--weights", help="The committed weights")] = None,
+    salt: Annotated[str | None, typer.Option("--salt", help="The commit's salt: 1,2,3")] = None,
+    version_key: Annotated[int, typer.Option("--version-key", min=0)] = 0,
+    *,
+    signing: Signing,
+) -> None:
+    """Reveal weights committed one reveal period ago (same weights, salt and version key)."""
+    from cli.stakeopts import resolve_hotkey
+    from cli.wallet_chain import ss58
+
+    out = signing.output()
+    n, dests, scaled = _weights_inputs(out, netuid, uids, weights)
+    salts = parse_list(salt if salt is not None else out.prompt("Salt", what="--salt"),
+                       "--salt", integers=True)
+    hotkey, _ = resolve_hotkey(signing.wallet(), None, signing.wallet_hotkey)
+    summary = {"netuid": n, "hotkey": ss58(hotkey), "uids": dests, "weights_u16": scaled,
+               "salt": salts, "version_key": version_key}
+    data = _send_hotkey_call(signing, out, "reveal_weights",
+                             {"netuid": n, "uids": dests, "values": scaled, "salt": salts,
+                              "version_key": version_key}, summary,
+                             f"reveal_weights on subnet {n}")
+    if data is None:
+        return
+    out.result(data, lambda c: c.print(
+        f"Weights revealed on subnet {n} at block {data['block']}: " +
+        ", ".join(f"{d}:{w / U16_MAX:.4f}" for d, w in zip(dests, scaled, strict=True))))
+# -- end econ

@@ -55,6 +55,25 @@ def _max_allowed_uids_check(state, netuid: int, value: int) -> None:
 _SETTER_CHECKS = {"sudo_set_max_allowed_uids": _max_allowed_uids_check}
 # -- end regqueue
 
+
+# -- econ: `sudo_set_min_allowed_uids` (call 79): below MaxAllowedUids and below SubnetworkN ----
+def _min_allowed_uids_check(state, netuid: int, value: int) -> None:
+    from chain.local.subtensor_errors import fail
+    from chain.pallets import subtensor_module as sm
+
+    if value >= state.get(sm.MAX_ALLOWED_UIDS, netuid):
+        raise fail("MinAllowedUidsGreaterThanMaxAllowedUids",
+                   f"MinAllowedUids {value} must be below MaxAllowedUids "
+                   f"{state.get(sm.MAX_ALLOWED_UIDS, netuid)}")
+    if value >= state.get(sm.SUBNETWORK_N, netuid):
+        raise fail("MinAllowedUidsGreaterThanCurrentUids",
+                   f"MinAllowedUids {value} must be below the subnet's "
+                   f"{state.get(sm.SUBNETWORK_N, netuid)} UIDs")
+
+
+_SETTER_CHECKS["sudo_set_min_allowed_uids"] = _min_allowed_uids_check
+# -- end econ
+
 for _name, _item, _arg, _ in admin_utils.SUBNET_SETTERS:
     _subnet_setter(_name, _item, _arg)
 for _name, _item, _arg, _ in admin_utils.GLOBAL_SETTERS:

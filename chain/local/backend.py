@@ -12,7 +12,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from chain.backend import BlockInfo, Call, CallQuote, Receipt, Signed, Signer
+from chain.backend import (
+    BlockInfo,
+    Call,
+    CallQuote,
+    Receipt,
+    RuntimeAnswer,
+    RuntimeMethod,
+    Signed,
+    Signer,
+)
 from chain.local.chain import AdvanceResult, LocalChain
 from chain.local.emission import (
     block_emission_for_issuance,
@@ -213,6 +222,43 @@ class LocalBackend:
         return CallQuote(bool(answer["success"]), answer["error"], answer["message"],
                          answer["result"], list(answer["events"]), "runtime")
 
+    # -- issue 15 (hatch): runtime APIs, answered by the node's own implementation ------------
+    def _runtime_catalogue(self):
+        from chain.substrate.metadata import NODE_SPEC, served, v15_read
+        from chain.substrate.runtime_calls import RuntimeCatalogue
+
+        return RuntimeCatalogue(v15_read(NODE_SPEC), served(NODE_SPEC).ss58_prefix)
+
+    def runtime_methods(self) -> list[RuntimeMethod]:
+        """The methods of the spec-461 V15 metadata `taoctl node serve` serves, marked
+        `answered` where its runtime-API code implements them."""
+        from dataclasses import replace
+
+        from chain.node.runtime_api import implemented
+
+        answered = implemented()
+        return [replace(m, answered=f"{m.api}_{m.method}" in answered)
+                for m in self._runtime_catalogue().methods()]
+
+    def runtime_api(self, api: str, method: str, args: list[str]) -> RuntimeAnswer:
+        """Answered by `chain.node.runtime_api` (what `taoctl node serve` answers
+        `state_call` with) over this chain file, read-only: the same bytes a client of the
+        node gets, decoded with the same metadata."""
+        from chain.node import runtime_api
+        from chain.node.view import NodeView, RpcError
+        from chain.substrate.metadata import NODE_SPEC, served
+        from chain.substrate.runtime_calls import failure
+
+        view = NodeView(self.chain, served(NODE_SPEC), serving=False)  # type: ignore[arg-type]
+
+        def run(name: str, params: bytes) -> bytes:
+            try:
+                return runtime_api.call(view, name, params)
+            except RpcError as exc:
+                raise failure(name, exc.message) from None
+
+        return self._runtime_catalogue().answer(api, method, args, run)
+
     # sandbox-only (the SandboxBackend contract) -----------------------------------------------
     def preset(self) -> str:
         return str(self.chain.preset)
@@ -308,6 +354,24 @@ class LocalBackend:
             return transaction_payment.fee_details(
                 state, local.id, transaction_payment.fee_length(local, nonce)).total
 
+    def fee_payment(self, origin: bytes, call: Call) -> dict:
+        """The fee and who pays it, decided by the rule the runtime executes
+        (`chain.rules.fee_payer.who_pays` over this state)."""
+        from chain.local import transaction_payment
+        from chain.errors import ChainError
+        from chain.local.calls import decode_args, lookup
+        from chain.rules import fee_payer
+
+        local = LocalCall(call.pallet, call.name, dict(call.args))
+        fee = self.estimate_fee(origin, call)
+        try:
+            args = decode_args(lookup(call.pallet, call.name), dict(call.args))
+        except ChainError:  # a call the chain refuses to parse: its dry run says why
+            args = dict(call.args)
+        with self.chain.reading() as state:
+            return fee_payer.payment_json(transaction_payment.StateReader(state), origin,
+                                          local.id, args, fee)
+
     def sign(self, signer: Signer, call: Call) -> Signed:
         from chain.local.extrinsic import sign
 
@@ -343,3 +407,4 @@ class LocalBackend:
         from chain.local.invariants import check
 
         return check(self.chain)
+

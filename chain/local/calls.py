@@ -144,6 +144,9 @@ PALLET_MODULES = ["chain.local.balances", "chain.local.subnets", "chain.local.re
                   "chain.local.mev_shield",  # mevclients: the MEV shield's carrier
                   "chain.local.staking_transfer", "chain.local.epoch_modes",  # regqueue
                   "chain.local.proxy"]  # proxyhatch
+PALLET_MODULES += ["chain.local.null_pruning",  # econ: sudo_trim_null_uids_batch
+                   "chain.local.commit_reveal",  # econ: commit_weights / reveal_weights
+                   "chain.local.gate_admin"]  # econ: the emission gate's root setters
 
 
 def _load_pallets() -> None:

@@ -51,9 +51,9 @@ from chain.pallets import balances, sudo, system, taoctl, timestamp
 from chain.pallets import subtensor_module as sm
 from chain.pallets.storage import AccountInfo
 
-SCHEMA_VERSION = 2
-"""1: up to issue 16; 2: today's economics (emission gate, balancer reservoirs). Opening an
-older file runs `MIGRATIONS` in order (see `_migrate`)."""
+SCHEMA_VERSION = 3  # econ: 3 runs spec 473's dust sweep on open
+"""1: up to issue 16; 2: today's economics (emission gate, balancer reservoirs); 3: spec 473's
+dust sweep has run (`dust_migration`). Opening an older file runs `MIGRATIONS` in order (see `_migrate`)."""
 APPLICATION_ID = 0x74616F63  # "taoc"
 DEFAULT_BUSY_TIMEOUT_S = 30.0
 
@@ -409,7 +409,16 @@ def _v1_to_v2(state: State) -> None:
     already sealed keep the economics they were made with."""
 
 
-MIGRATIONS = {1: _v1_to_v2}
+def _v2_to_v3(state: State) -> None:  # econ
+    """Spec 473's one dust sweep of stake positions (ECONOMICS-2026 §5.1;
+    `dust_migration.migrate_alpha_v2_and_unstake_dust`): positions worth less than 1,000 rao
+    go back to their pools and their TAO to the burn account; issuance is unchanged."""
+    from chain.local.dust_migration import migrate_alpha_v2_and_unstake_dust
+
+    migrate_alpha_v2_and_unstake_dust(state)
+
+
+MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3}
 """schema version -> the step that brings a file of that version to the next one."""
 
 

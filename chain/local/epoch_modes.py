@@ -35,7 +35,8 @@ fit the target mode's budget (`UID_BUDGET`, which also bounds `sudo_set_max_allo
 `check_max_allowed_uids`); to Null saves `MaxAllowedValidators` into
 `SavedYumaMaxAllowedValidators` and sets it to 1; back to Yuma restores it. Not modelled: the
 admin window and owner rate limits, the timelocked-commit precondition (the bundled chain has no
-commit-reveal), `sudo_trim_null_uids_batch`.
+commit-reveal). Batched pruning of a Null subnet (`sudo_trim_null_uids_batch`) is
+`chain.local.null_pruning`.
 
 Liquid alpha's consensus input (`liquid_alpha_consensus`): Current = this epoch's consensus,
 Previous = the stored `Consensus` of the last epoch (u16 / 65535), Auto = Previous when
@@ -245,6 +246,9 @@ def distribute_null(state: State, netuid: int, outputs, pending) -> int:
 def _ensure_owner_or_sudo(state: State, origin: bytes, netuid: int) -> None:
     if origin != state.get(sudo.KEY) and origin != state.get(sm.SUBNET_OWNER, netuid):
         raise BadOrigin(f"only the owner of subnet {netuid} or the sudo key can do this")
+
+
+ensure_owner_or_sudo = _ensure_owner_or_sudo  # econ: also the Null pruning call's origin
 
 
 def do_set_epoch_consensus(state: State, netuid: int, target: int) -> None:

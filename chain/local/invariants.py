@@ -65,6 +65,17 @@ CHECKS += ("registration_escrow",)
     lock, every escrow row belongs to a queued registration and its sub-account holds exactly
     that, and no netuid waiting for cleanup is still added (`registration_queue`)."""
 # -- end regqueue
+# -- econ: UIDs and batched Null pruning (chain.local.null_pruning) -----------------------------
+CHECKS += ("uids",)
+"""16. UIDs: on every subnet `Keys` and `Uids` agree for every UID below `SubnetworkN` and no
+    key is left at or above it; `NullPruningTarget` exists only on a Null subnet still above
+    that target; every weights commit queue (`WeightCommits`) belongs to an existing subnet and
+    holds at most 10 well-formed commits of epochs that have begun."""
+CHECKS += ("dust_sweep",)
+"""17. Dust sweep: once spec 473's sweep has run (`HasMigrationRun`), its counters exist and
+    the burns it has not yet moved to the burn account (`pending_burn`) sit in the root subnet
+    account beside `SubnetTAO[0]`."""
+# -- end econ
 # -- histfees: the state history (chain.local.history) -------------------------------------------
 CHECKS += ("history",)
 # -- end histfees
@@ -186,6 +197,8 @@ def _check_ledger(chain: LocalChain, results: dict[str, list[str]]) -> None:
         from chain.local.registration_queue import escrow_failures
 
         results["registration_escrow"] += escrow_failures(state)
+        results["uids"] += _uids(state)  # econ
+        results["dust_sweep"] += _dust_sweep(state, accounts)  # econ
 
 
 def _issuance_by_rows(conn, state) -> list[str]:
@@ -355,3 +368,63 @@ def _reservoirs(state, accounts: dict) -> list[str]:
         failures.append(f"EmissionGateBar {bar} (U64F64 bits) is above 1.0, not a share")
     return failures
 # -- end check 14
+
+
+# -- check 16: UIDs and batched Null pruning (econ) -----------------------------------------------
+def _uids(state) -> list[str]:
+    """Check 16 (see CHECKS): `Keys`/`Uids` agree below `SubnetworkN`; a pruning target belongs
+    to a Null subnet above it."""
+    from chain.local.epoch_modes import NULL
+
+    failures = []
+    keys: dict[int, dict[int, bytes]] = {}
+    for (netuid, uid), hotkey in state.iter(sm.KEYS):
+        keys.setdefault(netuid, {})[uid] = hotkey
+    for netuid, by_uid in sorted(keys.items()):
+        n = state.get(sm.SUBNETWORK_N, netuid)
+        for uid, hotkey in sorted(by_uid.items()):
+            if uid >= n:
+                failures.append(f"subnet {netuid}: Keys has UID {uid}, at or above SubnetworkN {n}")
+            elif state.get(sm.UIDS, netuid, hotkey) != uid:
+                failures.append(f"subnet {netuid}: Keys[{uid}] is 0x{hotkey.hex()}, whose Uids "
+                                f"entry is {state.get(sm.UIDS, netuid, hotkey)}")
+    for (netuid,), target in state.iter(sm.NULL_PRUNING_TARGET):
+        n = state.get(sm.SUBNETWORK_N, netuid)
+        if state.get(sm.SUBNET_EPOCH_CONSENSUS, netuid) != NULL or n <= target:
+            failures.append(f"subnet {netuid}: NullPruningTarget {target} with {n} UIDs on a "
+                            f"subnet that is not a Null subnet above it")
+    from chain.local.commit_reveal import MAX_UNREVEALED_COMMITS
+
+    for (netuid, hotkey), queue in state.iter(sm.WEIGHT_COMMITS):
+        where = f"subnet {netuid}: WeightCommits of 0x{hotkey.hex()}"
+        if not state.get(sm.NETWORKS_ADDED, netuid):
+            failures.append(f"{where} on a subnet that does not exist")
+        elif not isinstance(queue, list) or not 0 < len(queue) <= MAX_UNREVEALED_COMMITS:
+            failures.append(f"{where}: not 1 to {MAX_UNREVEALED_COMMITS} commits")
+        elif not all(isinstance(c, list) and len(c) == 4 and isinstance(c[0], str)
+                     and len(c[0]) == 66 and isinstance(c[1], int)
+                     and c[1] <= state.get(sm.SUBNET_EPOCH_INDEX, netuid) + 1 for c in queue):
+            failures.append(f"{where}: a commit is malformed or of an epoch not yet begun")
+    return failures
+# -- end check 16
+
+
+# -- check 17: spec 473's dust sweep (econ) ------------------------------------------------------
+def _dust_sweep(state, accounts: dict) -> list[str]:
+    """Check 17 (see CHECKS)."""
+    from chain.local.accounts import subnet_account
+    from chain.local.dust_migration import MIGRATION_NAME
+    from chain.pallets.storage import AccountInfo
+
+    progress = state.get(sm.ALPHA_V2_MIGRATION)
+    if not state.get(sm.HAS_MIGRATION_RUN, MIGRATION_NAME):
+        return [] if progress is None else ["AlphaV2Migration is set but the sweep never ran"]
+    if not isinstance(progress, dict) or not isinstance(progress.get("pending_burn"), int):
+        return ["the dust sweep ran but AlphaV2Migration has no counters"]
+    held = accounts.get((subnet_account(0),), AccountInfo()).free
+    need = state.get(sm.SUBNET_TAO, 0) + progress["pending_burn"]
+    if held < need:
+        return [f"the root account holds {held} rao, less than SubnetTAO[0] + the dust sweep's "
+                f"pending burn {need}"]
+    return []
+# -- end check 17

@@ -201,23 +201,27 @@ def quote(state: State, block: int, origin: bytes, pallet: str, name: str, args:
     spec = lookup(pallet, name)
     decoded = decode_args(spec, args)
     env = Env(state, block)
+    paid: dict = {}  # the fee and who pays it: a call that then fails still pays it
     state.begin()
     try:
-        fee = _charge_fee(state, origin, pallet, name, args)  # first, as the chain does
+        payment = _charge_fee(state, origin, pallet, name, args, decoded)  # first, as on chain
+        paid = {"transaction_fee_rao": payment.fee_rao, "fee_payment": payment.to_json()}
         spec.fn(env, origin, **decoded)
     except (DispatchError, InvalidTransaction) as exc:
         return {"success": False, "error": exc.name, "message": str(exc), "result": None,
-                "events": []}
+                "events": [], **paid}
     finally:
         state.rollback()
     return {"success": True, "error": None, "message": None, "result": env.result,
-            "events": env.events, "transaction_fee_rao": fee}
+            "events": env.events, **paid}
 
 
-def _charge_fee(state: State, origin: bytes, pallet: str, name: str, args: dict) -> int:
-    """The transaction fee the signed call would pay now, withdrawn as the runtime does before
-    the call runs (so a dry run sees the balance the call will see); CannotPayFees if it
-    cannot be paid (histfees)."""
+def _charge_fee(state: State, origin: bytes, pallet: str, name: str, args: dict,
+                decoded: dict):
+    """The fee's payment (`fee_payer.FeePayment`), made as the runtime makes it before the call
+    runs, in TAO or in alpha (so a dry run sees the balance, pool and position the call will
+    see); CannotPayFees if nothing can pay (histfees, feeson). The length is the SCALE
+    extrinsic's (`args` as submitted), the payer's position comes from the decoded arguments."""
     from chain.local import transaction_payment
     from chain.local.extrinsic import Call
     from chain.pallets import system
@@ -226,5 +230,4 @@ def _charge_fee(state: State, origin: bytes, pallet: str, name: str, args: dict)
     call = Call(pallet, name, args)
     details = transaction_payment.fee_details(state, call.id,
                                               transaction_payment.fee_length(call, nonce))
-    transaction_payment.withdraw_fee(state, origin, details)
-    return details.total
+    return transaction_payment.charge(state, origin, call.id, decoded, details).payment

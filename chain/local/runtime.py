@@ -77,10 +77,10 @@ def apply_validated(state: State, signer: bytes, call: Call, length: int, block_
     from chain.local import transaction_payment
 
     details = transaction_payment.fee_details(state, call.id, length, tip)
-    withdrawn = transaction_payment.withdraw_fee(state, signer, details)
+    charged = transaction_payment.charge(state, signer, call.id, call.args, details)
+    withdrawn, paid = charged.before, charged.after
     info = state.get(system.ACCOUNT, signer)
     state.set(system.ACCOUNT, signer, replace(info, nonce=info.nonce + 1))
-    paid = transaction_payment.fee_paid_event(signer, details)
     try:
         events = dispatch(state, signer, call, block_number)
     except DispatchError as exc:

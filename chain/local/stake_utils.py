@@ -111,6 +111,9 @@ def _store_stake(state: State, hotkey: bytes, coldkey: bytes, netuid: int, share
             state.set(item, *key, list(parts))
 
 
+store_stake = _store_stake  # econ: the dust sweep deletes a share (chain.local.dust_migration)
+
+
 def credit_stake_if_possible(state: State, hotkey: bytes, coldkey: bytes, netuid: int,
                              alpha: int) -> bool:
     """Add alpha to a coldkey's stake with one pool read and one precision guard (the chain's

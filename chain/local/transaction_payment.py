@@ -3,9 +3,10 @@
 whether the call then succeeds or fails, and the fee is recycled: TotalIssuance falls by it
 (ECONOMICS-2026 §9.5; `Taoctl.FeesRecycled` keeps the sum for `chain check`).
 
-The signer pays in TAO with a keep-alive withdrawal: an account that cannot pay and stay above
-the existential deposit makes the extrinsic invalid (`Payment`, "Inability to pay some fees"),
-so it is not included and changes nothing, as on chain.
+The signer pays in TAO with a keep-alive withdrawal; when that fails, a staking call pays in
+alpha sold out of the position it touches (`chain.rules.fee_payer`, the one statement of who
+pays; `charge` executes it). Nothing able to pay makes the extrinsic invalid (`Payment`,
+"Inability to pay some fees"), so it is not included and changes nothing, as on chain.
 
 The fee depends on the extrinsic's encoded length. A node has the SCALE bytes; the bundled
 chain's own extrinsics are JSON, so their length is that of the SCALE extrinsic taoctl's own
@@ -17,12 +18,13 @@ immortal era here was one byte, one rao, short of the node's fee).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from chain.local.balances import EXISTENTIAL_DEPOSIT, free_balance, recycle
-from chain.errors import InvalidTransaction
 from chain.pallets import taoctl
-from chain.rules import fees
+from chain.rules import fee_payer, fees
+from chain.rules.fee_payer import CannotPayFees, FeePayment
 
 if TYPE_CHECKING:  # pragma: no cover
     from chain.local.extrinsic import Call
@@ -33,12 +35,6 @@ _SIGNED_HEADER = 1 + 33 + 65
 # CheckMortality mortal (2 bytes whatever the period, as taoctl's client signs; 1 immortal),
 # ChargeTransactionPayment tip 0 (1), CheckMetadataHash mode (1)
 _FIXED_EXTRAS = 2 + 1 + 1
-
-
-class CannotPayFees(InvalidTransaction):
-    """The signer's free TAO cannot cover the fee and stay above the existential deposit."""
-
-    name = "Payment"
 
 
 def _compact_len(n: int) -> int:
@@ -90,6 +86,82 @@ def fee_details(state: State, call_id: str, length: int, tip: int = 0) -> fees.F
 def can_pay(state: State, who: bytes, fee: int) -> bool:
     """Whether a keep-alive withdrawal of `fee` succeeds."""
     return fee == 0 or free_balance(state, who) - fee >= EXISTENTIAL_DEPOSIT
+
+
+class StateReader:
+    """The bundled chain's state as `chain.rules` reads a chain (items by subtensor's names)."""
+
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    def read(self, item: str, *key: Any) -> Any:
+        from chain.pallets import registry
+
+        return self.state.get(registry.item(item), *key)
+
+    def stake(self, hotkey: bytes, coldkey: bytes, netuid: int) -> int:
+        from chain.local.stake_utils import stake_of
+
+        return stake_of(self.state, hotkey, coldkey, netuid)
+
+    def free_balance(self, account: bytes) -> int:
+        return free_balance(self.state, account)
+
+    def existential_deposit(self) -> int:
+        return EXISTENTIAL_DEPOSIT
+
+    def netuids(self) -> list[int]:
+        from chain.pallets import subtensor_module as sm
+
+        return sorted(n for (n,), added in self.state.iter(sm.NETWORKS_ADDED) if added)
+
+
+@dataclass(frozen=True)
+class Charged:
+    """A fee charged before dispatch: how it was paid, and the events it put before the call's
+    (`Balances.Withdraw`, or the alpha sale's `StakeRemoved`) and after them
+    (`TransactionFeePaidWithAlpha`, `TransactionFeePaid`)."""
+
+    payment: FeePayment
+    before: list[dict[str, Any]]
+    after: list[dict[str, Any]]
+
+
+def charge(state: State, who: bytes, call_id: str, args: dict,
+           details: fees.FeeDetails) -> Charged:
+    """`SubtensorTxFeeHandler::withdraw_fee` and its post-dispatch events: TAO if the signer can
+    pay and stay alive, else alpha from the call's one position (`fee_payer.who_pays`, the
+    same rule a quote uses); CannotPayFees (nothing changed) when neither can."""
+    fee = details.total
+    if fee == 0:
+        return Charged(FeePayment(0), [], [])
+    payment = fee_payer.who_pays(StateReader(state), who, call_id, args, fee)
+    if payment.payer == fee_payer.TAO:
+        return Charged(payment, withdraw_fee(state, who, details),
+                       fee_paid_event(who, details))
+    return Charged(payment, sell_alpha_fee(state, who, payment),
+                   [{"pallet": "SubtensorModule", "name": "TransactionFeePaidWithAlpha",
+                     "args": {"who": who, "netuid": payment.netuid,
+                              "alpha_fee": payment.alpha_rao, "tao_amount": payment.tao_rao}},
+                    *fee_paid_event(who, details)])
+
+
+def sell_alpha_fee(state: State, who: bytes, payment: FeePayment) -> list[dict[str, Any]]:
+    """Unstake the fee's alpha fee-free into the subnet account (`unstake_from_subnet` with
+    drop_fees) and recycle all the TAO the sale gave (ECONOMICS-2026 §9.3, §9.5); its
+    `StakeRemoved`, as `unstake_from_subnet` emits it."""
+    from chain.local import stake_utils as su
+    from chain.local.accounts import subnet_account
+
+    assert payment.swap is not None and payment.hotkey is not None and payment.netuid is not None
+    hotkey, netuid = payment.hotkey, payment.netuid
+    account = subnet_account(netuid)
+    done = su.unstake_from_subnet(state, hotkey, who, netuid, payment.swap, payee=account)
+    recycle(state, account, done.tao)
+    state.set(taoctl.FEES_RECYCLED, state.get(taoctl.FEES_RECYCLED) + done.tao)
+    return [{"pallet": "SubtensorModule", "name": "StakeRemoved",
+             "args": {"coldkey": who, "hotkey": hotkey, "tao_amount": done.tao,
+                      "alpha_amount": done.alpha, "netuid": netuid, "fee": 0}}]
 
 
 def withdraw_fee(state: State, who: bytes, details: fees.FeeDetails) -> list[dict[str, Any]]:

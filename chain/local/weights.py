@@ -12,7 +12,9 @@ unless the row is a single self-weight (`NeuronNoValidatorPermit`), and at least
 as `Weights[netuid, uid]` and `LastUpdate[uid]` becomes the current block.
 
 The sender is the hotkey (as on chain, weights are signed by the validator's hotkey).
-Not modelled: commit-reveal (weights are set directly, as with `CommitRevealWeightsEnabled` off).
+A subnet with `CommitRevealWeightsEnabled` refuses `set_weights` (`CommitRevealEnabled`): its
+weights arrive by `commit_weights` / `reveal_weights` (`chain.local.commit_reveal`), whose
+reveal runs these checks without the rate limit (the commit was rate limited).
 """
 
 from __future__ import annotations
@@ -52,8 +54,10 @@ def root_alpha_stake(state: State, hotkey: bytes, netuid: int) -> int:
 
 
 def check_and_upscale(state: State, hotkey: bytes, netuid: int, dests: list, weights: list,
-                      version_key: int, block: int) -> tuple[int, list[list[int]]]:
-    """Every check of `do_set_weights`; returns (uid, the stored row) or raises WeightsError."""
+                      version_key: int, block: int, *,
+                      rate_limited: bool = True) -> tuple[int, list[list[int]]]:
+    """Every check of `do_set_weights`; returns (uid, the stored row) or raises WeightsError.
+    `rate_limited=False`: a reveal (the rate limit was the commit's)."""
     if not isinstance(dests, list) or not isinstance(weights, list):
         raise WeightsError("WeightVecNotEqualSize", "dests and weights must be lists")
     if len(dests) != len(weights):
@@ -80,7 +84,7 @@ def check_and_upscale(state: State, hotkey: bytes, netuid: int, dests: list, wei
     last = state.get(sm.LAST_UPDATE, netuid)
     last_update = last[uid] if uid < len(last) else 0
     limit = state.get(sm.WEIGHTS_SET_RATE_LIMIT, netuid)
-    if state.get(sm.WEIGHTS, netuid, uid) and block - last_update < limit:
+    if rate_limited and state.get(sm.WEIGHTS, netuid, uid) and block - last_update < limit:
         raise WeightsError("SettingWeightsTooFast",
                            f"weights were set at block {last_update}; the next change is "
                            f"allowed at block {last_update + limit}")
@@ -114,6 +118,9 @@ def set_weights(env: Env, origin: bytes, netuid: int, dests: list, weights: list
                 version_key: int) -> None:
     """Store the sender hotkey's weights on the subnet (see the module docstring)."""
     state = env.state
+    if state.get(sm.COMMIT_REVEAL_WEIGHTS_ENABLED, netuid):  # econ: commit-reveal subnets
+        raise WeightsError("CommitRevealEnabled", f"subnet {netuid} takes weights by "
+                           "commit-reveal: commit_weights, then reveal_weights")
     uid, row = check_and_upscale(state, origin, netuid, list(dests) if isinstance(
         dests, (list, tuple)) else dests, list(weights) if isinstance(weights, (list, tuple))
         else weights, version_key, env.block_number)

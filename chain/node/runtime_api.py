@@ -25,6 +25,13 @@ def api(name: str) -> Callable[[Handler], Handler]:
     return register
 
 
+def implemented() -> frozenset[str]:
+    """Every `Api_method` this node answers."""
+    import chain.node.runtime_api_461  # noqa: F401 - registers spec 461's APIs
+
+    return frozenset(HANDLERS)
+
+
 def call(view: NodeView, method: str, params: bytes) -> bytes:
     """Run a runtime API by its `Api_method` name."""
     import chain.node.runtime_api_461  # noqa: F401 - registers spec 461's APIs

@@ -94,15 +94,19 @@ class Included:
 class NodeView:
     """The Substrate face of one local chain file."""
 
-    def __init__(self, chain: LocalChain, md: Metadata) -> None:
+    def __init__(self, chain: LocalChain, md: Metadata, *, serving: bool = True) -> None:
+        """`serving=False`: a reader only (the sandbox's `runtime` command answers runtime
+        APIs through it), which leaves the chain file untouched: no node table is made."""
         self.chain = chain
         self.md = md
         self.registry = REGISTRY
         self._numbers: dict[bytes, int] = {chain.genesis_hash: chain.genesis_number}
-        chain.conn.execute(_TABLE)
-        columns = {row[1] for row in chain.conn.execute("PRAGMA table_info(node_extrinsics)")}
-        if "events" not in columns:  # a file served by an earlier taoctl
-            chain.conn.execute("ALTER TABLE node_extrinsics ADD COLUMN events BLOB")
+        if serving:
+            chain.conn.execute(_TABLE)
+            columns = {row[1] for row in
+                       chain.conn.execute("PRAGMA table_info(node_extrinsics)")}
+            if "events" not in columns:  # a file served by an earlier taoctl
+                chain.conn.execute("ALTER TABLE node_extrinsics ADD COLUMN events BLOB")
         self.ctx = SigningContext(chain.genesis_hash, md.spec_version, md.transaction_version)
 
     @property

@@ -41,11 +41,26 @@ SUBNET_SETTERS += (
     ("sudo_set_collateral_lock_share", sm.COLLATERAL_LOCK_SHARE, "share", "u16"),
 )
 # -- end regqueue
+# -- econ: MinAllowedUids, the floor of a trim (call 79; sudo; `chain.local.null_pruning`) -------
+SUBNET_SETTERS += (
+    ("sudo_set_min_allowed_uids", sm.MIN_ALLOWED_UIDS, "min_allowed_uids", "u16"),
+)
+# -- end econ
 
 CALLS = (
     # regqueue: epoch modes (owner or sudo; `chain.local.epoch_modes`), calls 111 and 104
     call(PALLET, "sudo_set_epoch_consensus", netuid=NETUID, mode="u16"),
     call(PALLET, "sudo_set_liquid_alpha_consensus_mode", netuid=NETUID, mode="u16"),
+    # econ: batched pruning of a Null subnet (call 112; `chain.local.null_pruning`)
+    call(PALLET, "sudo_trim_null_uids_batch", netuid=NETUID, target="u16"),
+    call(PALLET, "sudo_trim_to_max_allowed_uids", netuid=NETUID, max_n="u16"),  # call 78
+    # econ: the emission gate's root setters, calls 100-102 (`chain.local.gate_admin`)
+    call(PALLET, "sudo_set_emission_bar_quantile", quantile="u128"),
+    call(PALLET, "sudo_set_emission_gate_exponent", exponent="u128"),
+    call(PALLET, "sudo_set_emission_bar_rank", rank="u16"),
+    # econ: commit-reveal switches (owner or sudo; `chain.local.commit_reveal`)
+    call(PALLET, "sudo_set_commit_reveal_weights_enabled", netuid=NETUID, enabled="bool"),
+    call(PALLET, "sudo_set_commit_reveal_weights_interval", netuid=NETUID, interval="u64"),
     *(call(PALLET, name, netuid=NETUID, **{arg: kind}) for name, _, arg, kind in SUBNET_SETTERS),
     *(call(PALLET, name, **{arg: kind}) for name, _, arg, kind in GLOBAL_SETTERS),
 )

@@ -188,13 +188,22 @@ SAVED_YUMA_MAX_ALLOWED_VALIDATORS = StorageItem(SM, "SavedYumaMaxAllowedValidato
                                                 "u16", 0)
 # -- end regqueue --------------------------------------------------------------------------------
 
-# -- clients (issue 14): what the sandbox's mechanisms are, as the clients read them ------------
-# The bundled chain has no commit-reveal (`chain.local.weights`: weights are set directly), so
-# the item is off on every subnet; the metadata's default (true) made the clients choose
-# `commit_timelocked_mechanism_weights`, a call this chain does not have.
+# -- econ: Null pruning (§6.2, §7.0; `subnets/uids.rs`) ---------------------------------------
+MIN_ALLOWED_UIDS = StorageItem(SM, "MinAllowedUids", (NETUID,), "u16", 64)  # runtime default
+# the owner's final UID count while a batched Null trim is under way (absent: none)
+NULL_PRUNING_TARGET = StorageItem(SM, "NullPruningTarget", (NETUID,), "u16", None)
+# -- econ: one-off migrations (§5.1, spec 473's dust sweep; `chain.local.dust_migration`) -------
+HAS_MIGRATION_RUN = StorageItem(SM, "HasMigrationRun", ("json",), "bool", False)  # name -> done
+# the dust sweep's counters {scanned, deleted, refunded, burned, pending_burn, kept_collateral}
+ALPHA_V2_MIGRATION = StorageItem(SM, "AlphaV2Migration", (), "json", None)
+# -- econ: commit-reveal of weights, hash form (§7.0 on Null subnets; `chain.local.commit_reveal`)
+# finney's default is true; the bundled chain's subnets set weights directly until switched
 COMMIT_REVEAL_WEIGHTS_ENABLED = StorageItem(SM, "CommitRevealWeightsEnabled", (NETUID,), "bool",
                                             False)
-# -- end clients -----------------------------------------------------------------------------------
+REVEAL_PERIOD_EPOCHS = StorageItem(SM, "RevealPeriodEpochs", (NETUID,), "u64", 1)
+# (netuid, hotkey) -> [["0x" hash, commit_epoch, commit_block, 0], ...], oldest first
+WEIGHT_COMMITS = StorageItem(SM, "WeightCommits", (NETUID, ACCOUNT_ID), "json", None)
+# -- end econ
 
 # -- calls --------------------------------------------------------------------------------------
 CALLS = (
@@ -238,6 +247,10 @@ CALLS = (
          destination_netuid=NETUID, alpha_amount="u64"),
     call(SM, "set_weights", netuid=NETUID, dests="Vec<u16>", weights="Vec<u16>",
          version_key="u64"),
+    # econ: commit-reveal (hash form; `chain.local.commit_reveal`)
+    call(SM, "commit_weights", netuid=NETUID, commit_hash="H256"),
+    call(SM, "reveal_weights", netuid=NETUID, uids="Vec<u16>", values="Vec<u16>",
+         salt="Vec<u16>", version_key="u64"),
 )
 
 # -- clients (issue 14): the call bittensor 11.3's SetWeights sends when commit-reveal is off ---

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chain.backend import BlockInfo, Call, Receipt, Signed, Signer
+from chain.backend import BlockInfo, Call, Receipt, RuntimeAnswer, RuntimeMethod, Signed, Signer
 from chain.remote.connection import _rpc
 from chain.remote.errors import NodeTimeout, NodeUnreachable, RemoteError, RemoteRefused
 from chain.remote.items import Undeclared, declared
@@ -16,6 +16,7 @@ from chain.remote.queries import RemoteQueries
 INCLUSION_TIMEOUT_S = 120.0
 SHIELD_PERIOD = 8  # both real clients sign carrier and inner with a mortal era of 8 blocks
 SHIELD_WAIT_BLOCKS = 2  # btcli looks for the inner extrinsic in the carrier's block and 2 more
+_CATALOGUES: dict[tuple, Any] = {}  # (genesis hash, spec version) -> RuntimeCatalogue
 SHIELD_MISSING = "ShieldedInnerNotIncluded"  # the receipt's error when only the carrier landed
 # the stake trades and subnet creations btcli v11 and the 11.3 SDK shield by default
 SHIELDED_CALLS = frozenset(("SubtensorModule", name) for name in (
@@ -190,6 +191,60 @@ class RemoteBackend(RemoteQueries):
         result = self.rpc("state_call", [api_method, "0x" + params.hex()])
         return bytes.fromhex(result[2:])
 
+    # -- issue 15 (hatch): runtime APIs by name, per the node's own V15 metadata ---------------
+    def runtime_catalogue(self) -> Any:
+        """The node's runtime APIs (`Metadata_metadata_at_version(15)`, read once per
+        process and runtime)."""
+        from chain.substrate.metadata_reader import read
+        from chain.substrate.runtime_calls import RuntimeCallFailed, RuntimeCatalogue
+        from chain.substrate.scale import ScaleError
+
+        key = (self.facts["genesis_hash"], self.facts["spec_version"])
+        found = _CATALOGUES.get(key)
+        if found is None:
+            try:
+                raw = self.runtime_call("Metadata_metadata_at_version",
+                                        (15).to_bytes(4, "little"))
+            except RemoteError as exc:
+                if type(exc) is not RemoteError:  # unreachable, timeout, state discarded
+                    raise
+                raw = b""  # a runtime older than the V15 metadata API
+            if not raw or raw[0] == 0:
+                raise RuntimeCallFailed(f"{self.url} offers no V15 metadata: its runtime APIs "
+                                        "and their types are unknown")
+            try:
+                found = RuntimeCatalogue(read(raw), self.md.ss58_prefix)
+            except ScaleError as exc:
+                raise RuntimeCallFailed(f"{self.url}'s V15 metadata does not read: {exc}"
+                                        ) from None
+            _CATALOGUES[key] = found
+        return found
+
+    def runtime_methods(self) -> list[RuntimeMethod]:
+        return self.runtime_catalogue().methods()
+
+    def runtime_api(self, api: str, method: str, args: list[str]) -> RuntimeAnswer:
+        """`state_call` with the arguments encoded per the node's V15 metadata; the answer
+        decoded with the method's output type."""
+        import ast
+
+        from chain.substrate.runtime_calls import failure
+
+        def run(name: str, params: bytes) -> bytes:
+            try:
+                return self.runtime_call(name, params)
+            except RemoteError as exc:
+                if type(exc) is not RemoteError:  # unreachable, timeout, state discarded
+                    raise
+                detail = str(exc).partition("with an error: ")[2]
+                try:
+                    detail = ast.literal_eval(detail).get("message", detail)
+                except (ValueError, SyntaxError, AttributeError):
+                    pass
+                raise failure(name, str(detail)) from None
+
+        return self.runtime_catalogue().answer(api, method, args, run)
+
     # writes ---------------------------------------------------------------------------------
     def compose_call(self, pallet: str, name: str, args: dict) -> bytes:
         """The SCALE bytes of a call (local argument shapes: accounts as 32 bytes)."""
@@ -244,6 +299,20 @@ class RemoteBackend(RemoteQueries):
                                     {"ciphertext": bytes(ciphertext_len(len(inner)))})
         return self._query_fee(origin, data, nonce + 1, SHIELD_PERIOD) + \
             self._query_fee(origin, carrier, nonce, SHIELD_PERIOD)
+
+    def fee_payment(self, origin: bytes, call: Call) -> dict:
+        """The fee and who pays it (`chain.rules.fee_payer`, over the node's state). A shielded
+        call's carrier is no staking call: it pays in TAO only, so when TAO cannot pay the
+        whole the shielded submission cannot be paid (in the clear, alpha may pay)."""
+        from chain.rules import fee_payer
+
+        fee = self.estimate_fee(origin, call)
+        if self.shields(call) and not fee_payer.can_pay_in_tao(self, origin, fee):
+            return {"fee_rao": fee, "fee_payer": "none",
+                    "fee_why": "Inability to pay some fees: the MEV shield's carrier pays its "
+                               "fee in TAO only (send it in the clear with --no-mev-shield to "
+                               "let the position's alpha pay)"}
+        return fee_payer.payment_json(self, origin, call.id, call.args, fee)
 
     def _placeholder(self, origin: bytes, data: bytes, nonce: int, period: int) -> bytes:
         from chain.substrate.era import era_encode

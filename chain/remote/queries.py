@@ -214,17 +214,20 @@ class RemoteQueries:
         answer = self._runtime_dry_run(origin, call)
         if answer is not None:
             return answer
-        from chain.rules import balances, staking
+        from chain.rules import balances, fee_payer, staking
 
         try:
             fee = self._fee_or_zero(origin, call)
             if call.pallet == "SubtensorModule" and call.name in staking.STAKE_CALLS:
-                result = staking.check(self, origin, call.name, call.args, fee)
+                # the fee first, in TAO or in the position's alpha (feeson)
+                payment = fee_payer.who_pays(self, origin, call.id, call.args, fee)
+                result = staking.check(fee_payer.after(self, origin, payment), origin,
+                                       call.name, call.args)
                 return CallQuote(True, result=self._with_runtime_swap(result), source="rules")
             if call.pallet == "Balances" and call.name in balances.TRANSFER_CALLS:
                 return CallQuote(True, events=balances.transfer(self, origin, call.name,
                                                                 call.args, fee), source="rules")
-        except DispatchError as refusal:  # the rules' verdict, typed by its subtensor name
+        except (DispatchError, fee_payer.CannotPayFees) as refusal:  # the rules' verdict
             return CallQuote(False, refusal.name, str(refusal), source="rules")
         return CallQuote(True, message="the node offers no dry run of this call: a refusal "
                          "would come with the receipt", source="none")

@@ -47,6 +47,43 @@ def perbill_mul(parts: int, x: int) -> int:
 # `payment_info` weight (call plus extensions); the SubtensorModule rows are the spec-459 weights
 # ECONOMICS-2026 §9.2 lists as caps (the declared weights those calls had). Calls declared
 # `Pays::No` (weights, serving, inherents) are in FREE_CALLS.
+#
+# Where those figures come from (feeson, checked 2026-12-05): every cap row that was checked is
+# subtensor's benchmarked `WeightInfo` in `pallets/subtensor/src/weights.rs` @03b1d91a (dated
+# 2026-07-21) at RocksDbWeight (25,000,000 per read, 100,000,000 per write) plus 60,000,000
+# (`WEIGHTS_459` below; tests/chain/rules/test_fees.py holds all ten rows to it). `add_stake` and
+# `add_stake_limit`, declared `WeightInfo::add_stake()` / `add_stake_limit()` in dispatches.rs
+# and without a cap (§9.2), get the same formula from the same file: 2,770,000,000 and
+# 2,855,000,000. Still unverified: that spec 461 shipped that file (the ten caps agreeing is the
+# evidence), and what the constant 60,000,000 is (the transaction extensions' weight, as the
+# recorded transfer's weight includes theirs, is the likely reading; it is the same on every
+# row checked, so it is taken as call-independent).
+READ_REF_TIME, WRITE_REF_TIME = 25_000_000, 100_000_000  # frame_support RocksDbWeight
+EXTENSIONS_REF_TIME = 60_000_000  # the constant every checked row carries over its benchmark
+# weights.rs @03b1d91a: call -> (Weight::from_parts ref_time, reads, writes)
+WEIGHTS_459: dict[str, tuple[int, int, int]] = {
+    "SubtensorModule.register": (364_683_000, 34, 29),
+    "SubtensorModule.add_stake": (310_000_000, 32, 16),
+    "SubtensorModule.add_stake_limit": (395_000_000, 32, 16),
+    "SubtensorModule.remove_stake": (299_000_000, 30, 13),
+    "SubtensorModule.remove_stake_limit": (387_000_000, 29, 13),
+    "SubtensorModule.move_stake": (110_000_000, 20, 7),
+    "SubtensorModule.move_stake_limit": (484_000_000, 50, 24),  # swap_stake_limit + 1 read
+    "SubtensorModule.transfer_stake": (142_000_000, 21, 7),
+    "SubtensorModule.transfer_stake_and_hotkey": (146_000_000, 24, 7),
+    "SubtensorModule.swap_stake": (388_000_000, 49, 24),
+    "SubtensorModule.swap_stake_limit": (484_000_000, 49, 24),
+    "SubtensorModule.set_min_collateral": (21_000_000, 4, 1),
+}
+
+
+def benchmarked_weight(call_id: str) -> int:
+    """A `WEIGHTS_459` row as the runtime declares it: ref_time + reads and writes at
+    RocksDbWeight + the extensions' constant."""
+    base, reads, writes = WEIGHTS_459[call_id]
+    return base + reads * READ_REF_TIME + writes * WRITE_REF_TIME + EXTENSIONS_REF_TIME
+
+
 CALL_WEIGHTS: dict[str, int] = {
     "Balances.transfer_keep_alive": 224_051_000,
     "Balances.transfer_allow_death": 224_051_000,
@@ -61,24 +98,26 @@ CALL_WEIGHTS: dict[str, int] = {
     "SubtensorModule.move_stake": 1_370_000_000,
     "SubtensorModule.move_stake_limit": 4_194_000_000,
     "SubtensorModule.transfer_stake": 1_427_000_000,
+    "SubtensorModule.transfer_stake_and_hotkey": 1_506_000_000,
     "SubtensorModule.swap_stake": 4_073_000_000,
     "SubtensorModule.swap_stake_limit": 4_169_000_000,
     "SubtensorModule.unstake_all": 225_000_000,
     "SubtensorModule.unstake_all_alpha": 4_069_000_000,
     "SubtensorModule.burn_alpha": 912_000_000,
     "SubtensorModule.recycle_alpha": 1_133_000_000,
+    "SubtensorModule.set_min_collateral": 281_000_000,
 }
-# Declared proof sizes, where recorded (query_info reports them; the fee ignores them).
-CALL_PROOF_SIZES: dict[str, int] = {"Balances.transfer_keep_alive": 7_791}
 # Spec-459 caps (§9.2): from 466 the weight charged for is at most these.
 FEE_WEIGHT_CAPS: dict[str, int] = {k: v for k, v in CALL_WEIGHTS.items()
                                    if k.startswith("SubtensorModule.")}
-# A call the tables above do not list is charged this weight: an `add_stake` sized weight
-# (no source gives add_stake's declared weight; §9.2 says it has no cap). UNVERIFIED: the
-# recorded spec-461 conversation holds one fee (transfer_keep_alive's payment_info and
-# TransactionFeePaid 166,247) and add_stake only as encoded call data; subtensor's
-# dispatches.rs declares it `WeightInfo::add_stake()`, a benchmarked figure not in the
-# sources read (feeson, 2026-12-05).
+# No cap for these (§9.2): their declared weight, from the benchmark file the caps come from.
+CALL_WEIGHTS["SubtensorModule.add_stake"] = benchmarked_weight("SubtensorModule.add_stake")
+CALL_WEIGHTS["SubtensorModule.add_stake_limit"] = \
+    benchmarked_weight("SubtensorModule.add_stake_limit")
+# Declared proof sizes, where recorded (query_info reports them; the fee ignores them).
+CALL_PROOF_SIZES: dict[str, int] = {"Balances.transfer_keep_alive": 7_791}
+# A call the tables above do not list (e.g. register_network, transfer_all, taoctl's own) is
+# charged a remove_stake-sized weight: an estimate, not a declared figure.
 DEFAULT_CALL_WEIGHT = 2_409_000_000
 FREE_CALLS = frozenset({
     "SubtensorModule.set_weights", "SubtensorModule.commit_weights",

@@ -13,5 +13,8 @@ no backend.
 - `mapping`: taoctl's Python values <-> SCALE values per storage item (and "extension items",
   modelled items the metadata lacks);
 - `era`: mortal eras;
-- `extrinsic`: signed v4 extrinsics, their signing payload, and their verification.
+- `extrinsic`: signed v4 extrinsics, their signing payload, and their verification;
+- `runtime_calls`: runtime API methods by name per a V15 metadata (`taoctl runtime`): the
+  catalogue with type names, arguments encoded, answers decoded; `typed_text`: a value of a
+  metadata type from command-line text (its arguments).
 """

@@ -5,7 +5,8 @@ the types of their parameters and results. This reader walks the bytes once (sca
 portable registry, pallets, the extrinsic, and for V15 the runtime APIs) and records:
 
 - `types`: the registry in the shape `chain.substrate.scale.Registry` takes
-  (`{"id", "type": {"path", "def"}}`, defs as scalecodec names them);
+  (`{"id", "type": {"path", "params", "def"}}`, defs as scalecodec names them; `params` the
+  generic parameters as (name, type id or None), e.g. a fixed-point type's `Frac`);
 - `apis`: `{"Api_method": {"inputs": [(name, type id)], "output": type id}}` (V15);
 - `storage_spans`: per pallet, the byte span of its storage entries vector, so entries can be
   added (`metadata_extend`) without re-encoding anything else.
@@ -116,10 +117,10 @@ def _typedef(c: _Cursor) -> dict:
 def _type(c: _Cursor) -> dict:
     type_id = c.compact()
     path = c.vec(c.text)
-    c.vec(lambda: (c.text(), c.option(c.compact)))
+    params = c.vec(lambda: (c.text(), c.option(c.compact)))
     definition = _typedef(c)
     c.vec(c.text)
-    return {"id": type_id, "type": {"path": path, "def": definition}}
+    return {"id": type_id, "type": {"path": path, "params": params, "def": definition}}
 
 
 def _entry(c: _Cursor) -> dict:

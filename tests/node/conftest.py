@@ -26,16 +26,21 @@ def dev_chain(directory: Path, preset: str = "dev", name: str = "chain.db") -> P
 
 
 @contextmanager
-def serving(path: Path, **options: Any) -> Iterator[tuple[Any, str, Path]]:
+def serving(path: str | Path, **options: Any) -> Iterator[tuple[Any, str, Path]]:
     """`taoctl node serve` over the chain file at `path` (NodeServer `options`, e.g.
-    block_time) in a thread: (server, url, path); stopped on leaving."""
+    block_time) in a thread: (server, url, path); stopped on leaving, and the remote backend's
+    cached connection to it forgotten (the next test's node may reuse the port)."""
     from chain.node.server import NodeServer
+    from chain.remote import forget
 
+    path = Path(path)
     server = NodeServer(path, "127.0.0.1", 0, **options)
     _, stop = server.start_thread()
+    url = f"ws://127.0.0.1:{server.port}"
     try:
-        yield server, f"ws://127.0.0.1:{server.port}", path
+        yield server, url, path
     finally:
+        forget(url)
         stop()
 
 
@@ -76,3 +81,4 @@ def shared_substrate(shared_node):
     client = substrate_client(shared_node[1])
     yield client
     client.close()
+

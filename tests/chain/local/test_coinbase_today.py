@@ -16,7 +16,7 @@ from chain.local import coinbase as cb
 from chain.local import coinbase_math as cm
 from chain.local.accounts import subnet_account
 from chain.local.balances import free_balance
-from chain.local.chain import LocalChain
+from chain.local.chain import SCHEMA_VERSION, LocalChain
 from chain.local.emission import block_emission_for_issuance, halving_threshold
 from chain.local.errors import SchemaTooOld
 from chain.local.invariants import check
@@ -137,7 +137,7 @@ def test_a_chain_from_an_older_taoctl_is_migrated_on_open(mainnet, tmp_path):
     conn.commit()
     conn.close()
     with LocalChain.open(path) as chain:
-        assert chain.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert chain.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         chain.advance(3, block_by_block=True)
         with chain.reading() as state:
             assert state.get(sm.EMISSION_GATE_BAR) > 0  # computed by the first block

@@ -5,6 +5,7 @@ subnet and staking call."""
 from __future__ import annotations
 
 import amm
+from chain.backend import Call as ContractCall
 from chain.local.accounts import dev_signer
 from chain.local.backend import LocalBackend
 from chain.local.subtensor_errors import SubtensorError
@@ -83,6 +84,11 @@ def test_quotes_of_registration_and_subnet_creation(dev_chain):
     assert quote["result"]["lock_cost_rao"] == lock and quote["result"]["netuid"] == 2
     refused = backend.quote(BOB, "SubtensorModule", "register_limit",
                             {"netuid": 1, "hotkey": key("x"), "limit_price": burn - 1})
+    fee = backend.estimate_fee(BOB, ContractCall("SubtensorModule", "register_limit", {
+        "netuid": 1, "hotkey": key("x"), "limit_price": burn - 1}))
     assert refused == {"success": False, "error": "RegistrationPriceLimitExceeded",
-                       "message": refused["message"], "result": None, "events": []}
+                       "message": refused["message"], "result": None, "events": [],
+                       # the refused call still pays its fee (feeson), in TAO here
+                       "transaction_fee_rao": fee,
+                       "fee_payment": {"fee_rao": fee, "fee_payer": "tao"}}
     backend.close()

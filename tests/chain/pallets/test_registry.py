@@ -77,13 +77,25 @@ STORAGE["SubtensorModule"] += """
 """.split()
 # -- end regqueue
 STORAGE["Proxy"] = ["Proxies"]  # proxyhatch
-STORAGE["SubtensorModule"] += ["CommitRevealWeightsEnabled"]  # clients (issue 14)
+STORAGE["SubtensorModule"] += ["MinAllowedUids", "NullPruningTarget", "HasMigrationRun",
+                               "AlphaV2Migration", "CommitRevealWeightsEnabled",
+                               "RevealPeriodEpochs", "WeightCommits"]  # econ
 
 # "Pallet.call": "its arguments, in order"
 CALLS = {
     "AdminUtils.sudo_set_collateral_lock_share": "netuid share",  # regqueue
     "AdminUtils.sudo_set_epoch_consensus": "netuid mode",  # regqueue
     "AdminUtils.sudo_set_liquid_alpha_consensus_mode": "netuid mode",  # regqueue
+    "AdminUtils.sudo_trim_null_uids_batch": "netuid target",  # econ
+    "AdminUtils.sudo_trim_to_max_allowed_uids": "netuid max_n",  # econ
+    "AdminUtils.sudo_set_emission_bar_quantile": "quantile",  # econ
+    "AdminUtils.sudo_set_emission_gate_exponent": "exponent",  # econ
+    "AdminUtils.sudo_set_emission_bar_rank": "rank",  # econ
+    "AdminUtils.sudo_set_min_allowed_uids": "netuid min_allowed_uids",  # econ
+    "AdminUtils.sudo_set_commit_reveal_weights_enabled": "netuid enabled",  # econ
+    "AdminUtils.sudo_set_commit_reveal_weights_interval": "netuid interval",  # econ
+    "SubtensorModule.commit_weights": "netuid commit_hash",  # econ
+    "SubtensorModule.reveal_weights": "netuid uids values salt version_key",  # econ
     "AdminUtils.sudo_set_immunity_period": "netuid immunity_period",
     "AdminUtils.sudo_set_lock_reduction_interval": "interval",
     "AdminUtils.sudo_set_max_allowed_uids": "netuid max_allowed_uids",

@@ -63,3 +63,20 @@ def test_perbill_mul_rounds_to_nearest_ties_down(parts, x):
     assert abs(2 * (got * fees.PERBILL - exact_num)) <= fees.PERBILL
     if 2 * (exact_num % fees.PERBILL) == fees.PERBILL:
         assert got == exact_num // fees.PERBILL
+
+
+def test_the_caps_are_the_benchmark_file_and_add_stake_comes_from_it():
+    """Every ECONOMICS-2026 §9.2 cap row checked is subtensor's weights.rs @03b1d91a at
+    RocksDbWeight plus the same 60,000,000 (ten rows, each its own mix of reads and writes);
+    `add_stake` / `add_stake_limit`, which have no cap, are declared from that same file."""
+    capped = [c for c in fees.WEIGHTS_459 if c in fees.FEE_WEIGHT_CAPS]
+    assert len(capped) == 10
+    for call in capped:
+        assert fees.benchmarked_weight(call) == fees.FEE_WEIGHT_CAPS[call], call
+    assert "SubtensorModule.add_stake" not in fees.FEE_WEIGHT_CAPS
+    assert fees.call_weight("SubtensorModule.add_stake") == 2_770_000_000
+    assert fees.call_weight("SubtensorModule.add_stake_limit") == 2_855_000_000
+    # no cap at 467 either: the declared weight is charged
+    assert fees.fee_weight("SubtensorModule.add_stake", fees.SPEC_467) == 2_770_000_000
+    assert fees.transaction_fee("SubtensorModule.add_stake", 150, fees.SPEC_461) == \
+        54_078 + 1_385_000 + 150  # base + 0.0005 x 2,770,000,000 + length
