@@ -132,3 +132,17 @@ def set_weights(env: Env, origin: bytes, netuid: int, dests: list, weights: list
     env.emit("SubtensorModule", "WeightsSet", netuid=netuid, uid=uid)
     env.result = {"call": "set_weights", "netuid": netuid, "uid": uid,
                   "weights": row}
+
+
+# -- clients (issue 14) --------------------------------------------------------------------------
+@call("SubtensorModule", "set_mechanism_weights")
+def set_mechanism_weights(env: Env, origin: bytes, netuid: int, mecid: int, dests: list,
+                          weights: list, version_key: int) -> None:
+    """`set_mechanism_weights`: weights for one mechanism of the subnet. The bundled chain runs
+    one mechanism per subnet (`MechanismCountCurrent` 1), whose storage index is the netuid
+    itself, so mechanism 0 is `set_weights` and any other is `MechanismDoesNotExist`."""
+    if mecid != 0:
+        raise WeightsError("MechanismDoesNotExist",
+                           f"subnet {netuid} has one mechanism (0), not {mecid}")
+    set_weights(env, origin, netuid, dests, weights, version_key)
+# -- end clients --

@@ -154,6 +154,15 @@ def _read(view: NodeView, state, item_id: str, *key, default=0):
     return default if value is None else value
 
 
+def last_step(view: NodeView, state, netuid: int) -> int:
+    """`LastMechansimStepBlock`: the block the subnet's last epoch ran at. The bundled chain's
+    scheduler keeps it as `LastEpochBlock`, which before the first epoch holds the seed that
+    staggers subnets, not a run: then 0, as the runtime has nothing there."""
+    if not _read(view, state, f"{SM}.SubnetEpochIndex", netuid):
+        return 0
+    return int(_read(view, state, f"{SM}.LastEpochBlock", netuid))
+
+
 def _u64(data: bytes, offset: int = 0) -> int:
     if len(data) < offset + 8:
         raise ValueError("expected a u64")
@@ -208,7 +217,8 @@ def dynamic_info(view: NodeView, state, netuid: int) -> bytes:
     out += _compact_bytes(_text(name)) + _compact_bytes(_text(r("TokenSymbol", "") or
                                                            default_symbol(netuid)))
     out += encode_compact(r("Tempo", 360))
-    for field in ("LastMechansimStepBlock", "BlocksSinceLastStep", "SubnetTaoInEmission"):
+    out += encode_compact(last_step(view, state, netuid))
+    for field in ("BlocksSinceLastStep", "SubnetTaoInEmission"):
         out += encode_compact(int(r(field) or 0))
     for field in ("SubnetAlphaIn", "SubnetAlphaOut", "SubnetTAO", "SubnetAlphaOutEmission",
                   "SubnetAlphaInEmission", "SubnetTaoInEmission", "PendingEmission",

@@ -26,7 +26,7 @@ PER_UID = ("Active", "ValidatorPermit", "LastUpdate", "Emission", "Dividends", "
 # Metagraph / hyperparameter fields and the storage item (keyed by netuid) holding each.
 SUBNET_FIELDS = {
     "network_registered_at": "NetworkRegisteredAt", "tempo": "Tempo",
-    "last_step": "LastMechansimStepBlock", "blocks_since_last_step": "BlocksSinceLastStep",
+    "blocks_since_last_step": "BlocksSinceLastStep",
     "subnet_emission": "EmissionValues", "alpha_in": "SubnetAlphaIn",
     "alpha_out": "SubnetAlphaOut", "tao_in": "SubnetTAO",
     "alpha_out_emission": "SubnetAlphaOutEmission", "alpha_in_emission": "SubnetAlphaInEmission",
@@ -135,17 +135,27 @@ def _hotkeys(view: NodeView, netuid: int) -> list[bytes]:
         return [bytes(h) for h in neurons.hotkeys(state, netuid)]
 
 
+# What `append_neuron` pushes onto each per-UID vector for a new UID (0 for the others).
+APPENDED = {"Active": True, "ValidatorPermit": False}
+
+
 def _per_uid(view: NodeView, name: str, netuid: int, n: int) -> list[Any] | None:
+    """A per-UID vector of `n` entries. The bundled chain writes the epoch's vectors when an
+    epoch runs, so a UID registered since is past their end: it gets what the runtime's
+    `append_neuron` pushes at registration (true for `Active`, zero otherwise)."""
     value = stored(view, name, netuid)
     if not isinstance(value, list):
         return None
     value = [_plain(v) for v in value][:n]
+    value += [APPENDED.get(name, 0)] * (n - len(value))
     return value
 
 
 def _subnet_values(view: NodeView, netuid: int) -> dict[str, Any]:
     """Subnet-level fields by their runtime-API names, from the served storage."""
     out: dict[str, Any] = {"netuid": netuid, "block": view.head_number()}
+    with view.chain.reading() as state:
+        out["last_step"] = runtime_api.last_step(view, state, netuid)
     for fieldname, item in SUBNET_FIELDS.items():
         value = stored(view, item, netuid)
         if value is not None:

@@ -252,3 +252,10 @@ CALLS = (
     call(SM, "reveal_weights", netuid=NETUID, uids="Vec<u16>", values="Vec<u16>",
          salt="Vec<u16>", version_key="u64"),
 )
+
+# -- clients (issue 14): the call bittensor 11.3's SetWeights sends when commit-reveal is off ---
+CALLS += (
+    call(SM, "set_mechanism_weights", netuid=NETUID, mecid="u8", dests="Vec<u16>",
+         weights="Vec<u16>", version_key="u64"),
+)
+# -- end clients --

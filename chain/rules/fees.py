@@ -124,6 +124,7 @@ FREE_CALLS = frozenset({
     "SubtensorModule.reveal_weights", "SubtensorModule.batch_set_weights",
     "SubtensorModule.serve_axon", "SubtensorModule.serve_prometheus",
     "SubtensorModule.pow_register", "Timestamp.set", "MevShield.announce_next_key",
+    "SubtensorModule.set_mechanism_weights",  # clients (issue 14): Pays::No like set_weights
 })
 # Staking calls whose fee may be paid in alpha when free TAO cannot cover it (§9.3).
 ALPHA_FEE_CALLS = frozenset({

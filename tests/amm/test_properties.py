@@ -83,7 +83,11 @@ def test_output_is_monotone_in_the_input(data, direction, scale, extra):
 @given(st.data(), amounts)
 def test_buy_then_sell_never_returns_more_tao(data, scale):
     pool = data.draw(pools(model=data.draw(any_model)))
-    tao_in = amount_for(pool.tao_reserve, scale)
+    # The pool after the buy stays within MAX_RESERVE (more TAO than will ever exist): beyond
+    # it the 1e-18 grid of the chain's power reaches a rao, and the chain itself, which floors
+    # the power on both legs, pays a round trip of ~3.6e9 TAO one rao more than went in.
+    tao_in = min(amount_for(pool.tao_reserve, scale), MAX_RESERVE - pool.tao_reserve)
+    assume(tao_in > 0)
     try:
         bought = amm.buy(pool, tao_in)
         sold = amm.sell(bought.pool_after, bought.amount_out)

@@ -3,7 +3,8 @@ served chain with a history, one per test module (one client session per module)
 charges spec 461's fees (`Taoctl.FeeSchedule` "spec461"), as the runtime the clients target.
 
 The chain: a dev chain where Alice owns subnet 1 (hotkey //AliceHot, started, 100 TAO staked)
-and Bob stakes every 100 blocks over 1300 blocks, so prices have a real history; the sandbox's
+and Bob stakes every 100 blocks over 1300 blocks, so prices have a real history (Alice also
+lowers //AliceHot's take to `ALICE_TAKE`, which makes it a delegate); the sandbox's
 own price, Alice's free balance and her stake are recorded every 10 blocks while it is built
 (`Served.at[block]`), the figures the clients' reads at a past block must return.
 """
@@ -68,6 +69,9 @@ class Served:
 
 
 ALICE_HOT_URI = "//AliceHot"
+SECOND_HOT_URI = "//AliceHot2"  # the wallet's hotkey "second": unregistered until a client registers it
+THIRD_HOT_URI = "//AliceHot3"  # and "third"
+ALICE_TAKE = 9_000  # of 65535: //AliceHot's take, below the default 11_796
 
 
 def build_chain(path: Path) -> dict[int, Figures]:
@@ -94,6 +98,8 @@ def build_chain(path: Path) -> dict[int, Figures]:
                                              {"netuid": 1})).success
         assert chain.submit_call(alice, Call("SubtensorModule", "add_stake", {
             "hotkey": hotkey, "netuid": 1, "amount_staked": 100 * TAO})).success
+        assert chain.submit_call(alice, Call("SubtensorModule", "decrease_take", {
+            "hotkey": hotkey, "take": ALICE_TAKE})).success
         chain.advance(1)
     backend = LocalBackend(path)
     figures: dict[int, Figures] = {}
@@ -134,6 +140,8 @@ def served(tmp_path_factory):
     Wallet("alice", wallets).write_coldkey(keypair_from_uri("//Alice"), None)
     hot = keypair_from_uri(ALICE_HOT_URI)
     Wallet("alice", wallets).write_hotkey(hot, "default", None)
+    Wallet("alice", wallets).write_hotkey(keypair_from_uri(SECOND_HOT_URI), "second", None)
+    Wallet("alice", wallets).write_hotkey(keypair_from_uri(THIRD_HOT_URI), "third", None)
     server = NodeServer(path, "127.0.0.1", 0)
     _, stop = server.start_thread()
     try:

@@ -14,6 +14,8 @@ import pytest
 
 from chain.local.accounts import DEV_ACCOUNTS
 from tests.clients.conftest import (
+    ALICE_TAKE,
+    SECOND_HOT_URI,
     TAO,
     as_json,
     extrinsic_calls,
@@ -22,12 +24,15 @@ from tests.clients.conftest import (
     schedule_fees,
     taoctl_json,
 )
+from wallet.keys import keypair_from_uri
 from wallet.ss58 import ss58_encode
 
+# one served chain whose flows run in file order (pyproject: `--dist loadfile`)
 pytestmark = pytest.mark.slow
 
 ALICE, BOB = DEV_ACCOUNTS["Alice"], DEV_ACCOUNTS["Bob"]
 WALLET = ("--wallet-name", "alice", "--wallet-hotkey", "default")
+SECOND = keypair_from_uri(SECOND_HOT_URI).public_key  # the wallet's hotkey "second"
 
 
 def btcli(btcli9, served, *args):
@@ -64,6 +69,36 @@ def rao(tao: float) -> int:
     return round(tao * TAO)
 
 
+def read(served, item: str, *key):
+    """A storage item of the served chain now, as the sandbox holds it."""
+    backend = sandbox(served)
+    try:
+        return backend.read(item, *key)
+    finally:
+        backend.close()
+
+
+def sandbox_figure(served, method: str, *args):
+    """One of the sandbox's typed reads (`burn_cost`, `lock_cost`, `neurons`, ...) now."""
+    backend = sandbox(served)
+    try:
+        return getattr(backend, method)(*args)
+    finally:
+        backend.close()
+
+
+def stake_of(served, hotkey: bytes, coldkey: bytes, netuid: int) -> int:
+    return sandbox_figure(served, "stake", hotkey, coldkey, netuid)
+
+
+def quote_json(served, *args: str) -> dict:
+    """taoctl's dry-run quote (`taoctl stake ... --dry-run`) of Alice's wallet, this block."""
+    doc = taoctl_json(served.path, *args, "--wallet-name", "alice", "--wallet-path",
+                      str(served.wallets), "--dry-run", "-y")
+    (quote,) = doc["quotes"]
+    return quote
+
+
 def test_subnets_price_history(btcli9, served):
     """`subnets price` (4 h back, a point every 300 blocks): each point is the sandbox's price at
     that block, and the history is not flat."""
@@ -77,6 +112,12 @@ def test_subnets_price_history(btcli9, served):
     expected = [served.at[b].price_rao for b in points]
     assert [rao(p) for p in prices] == expected
     assert len(set(expected)) > 1
+
+
+def test_subnets_price_current(btcli9, served):
+    doc = btcli(btcli9, served, "subnets", "price", "--netuid", "1", "--current")
+    _, _, price = figures_now(served)
+    assert rao(doc["1"]["stats"]["current_price"]) == price, doc
 
 
 def test_wallet_balance(btcli9, served):
@@ -126,6 +167,37 @@ def test_wallet_overview(btcli9, served):
     doc = btcli(btcli9, served, "wallet", "overview", *WALLET[:2])
     text = str(doc)
     assert ss58_encode(served.hotkey) in text  # Alice's hotkey is UID 0 of subnet 1
+
+
+def test_subnets_show(btcli9, served):
+    """`subnets show` (the metagraph of one subnet): every UID's hotkey, coldkey and alpha
+    stake, the pool's reserves, the price and the burn, each the sandbox's."""
+    doc = btcli(btcli9, served, "subnets", "show", "--netuid", "1", "--no-prompt")
+    neurons = sandbox_figure(served, "neurons", 1)
+    _, _, price = figures_now(served)
+    pool = sandbox_figure(served, "pool", 1)
+    assert doc["netuid"] == 1 and doc["owner"] == ss58_encode(ALICE)
+    assert [(u["uid"], u["hotkey"], u["coldkey"], rao(u["alpha_stake"])) for u in doc["uids"]] \
+        == [(n["uid"], ss58_encode(n["hotkey"]), ss58_encode(n["coldkey"]), n["stake_rao"])
+            for n in neurons]
+    assert rao(doc["rate"]) == price
+    assert (rao(doc["tao_pool"]), rao(doc["alpha_pool"])) == (pool.tao_reserve,
+                                                               pool.alpha_reserve)
+    assert rao(doc["registration_cost"]) == sandbox_figure(served, "burn_cost", 1)
+    assert doc["tempo"]["tempo"] == read(served, "SubtensorModule.Tempo", 1)
+
+
+def test_sudo_get_take(btcli9, served):
+    """`sudo get-take` reads `Delegates`: //AliceHot's take, lowered while the chain was
+    built."""
+    doc = btcli(btcli9, served, "sudo", "get-take", *WALLET)
+    assert read(served, "SubtensorModule.Delegates", served.hotkey) == ALICE_TAKE
+    assert round(doc["current_take"] * 65535) == ALICE_TAKE
+
+
+def test_subnets_burn_cost(btcli9, served):
+    doc = btcli(btcli9, served, "subnets", "burn-cost")
+    assert doc["burn_cost"]["rao"] == sandbox_figure(served, "lock_cost")
 
 
 def test_wallet_transfer_charges_the_fee(btcli9, served):
@@ -179,3 +251,190 @@ def test_stake_remove_defaults_safe_and_shielded(btcli9, served):
     fees = fees_paid(served.path, ALICE, block)
     assert len(fees) == 2 and fees == schedule_fees(served.path, ALICE, block)
     assert free_after == free + quote["amount_out_rao"] - sum(fees)
+
+
+def _plain(served, call: str) -> int:
+    """The one extrinsic of Alice in the head block is `call`, unshielded; its fee (the
+    schedule's)."""
+    block = head(served)
+    assert [c for s, c in extrinsic_calls(served.path, block) if s == ALICE] == [call]
+    (fee,) = fees_paid(served.path, ALICE, block)
+    assert [fee] == schedule_fees(served.path, ALICE, block)
+    return fee
+
+
+def test_stake_add_unsafe_unshielded(btcli9, served):
+    """`stake add --unsafe --no-mev-protection`: a plain add_stake, taoctl's quote."""
+    quote = taoctl_json(served.path, "quote", "stake", "--netuid", "1", "--amount", "1")
+    free, stake, _ = figures_now(served)
+    doc = btcli(btcli9, served, "stake", "add", "--netuid", "1", "--amount", "1", *WALLET,
+                "--unsafe", "--no-mev-protection", "--no-prompt")
+    (ok,) = doc["staking_success"]["1"].values()
+    assert ok is True, doc
+    fee = _plain(served, "SubtensorModule.add_stake")
+    free_after, stake_after, _ = figures_now(served)
+    assert (free_after, stake_after) == (free - TAO - fee, stake + quote["amount_out_rao"])
+
+
+def test_stake_add_safe_partial_unshielded(btcli9, served):
+    """`stake add --safe --tolerance 0.1 --partial --no-mev-protection`: add_stake_limit with
+    allow_partial; within the tolerance it fills whole, as taoctl quotes."""
+    quote = taoctl_json(served.path, "quote", "stake", "--netuid", "1", "--amount", "1")
+    free, stake, _ = figures_now(served)
+    doc = btcli(btcli9, served, "stake", "add", "--netuid", "1", "--amount", "1", *WALLET,
+                "--safe", "--tolerance", "0.1", "--partial", "--no-mev-protection",
+                "--no-prompt")
+    (ok,) = doc["staking_success"]["1"].values()
+    assert ok is True, doc
+    fee = _plain(served, "SubtensorModule.add_stake_limit")
+    call = read_last_call_args(served)
+    assert call["allow_partial"] is True
+    free_after, stake_after, _ = figures_now(served)
+    assert (free_after, stake_after) == (free - TAO - fee, stake + quote["amount_out_rao"])
+
+
+def test_stake_remove_unsafe_unshielded(btcli9, served):
+    quote = taoctl_json(served.path, "quote", "unstake", "--netuid", "1", "--amount", "1")
+    free, stake, _ = figures_now(served)
+    doc = btcli(btcli9, served, "stake", "remove", "--netuid", "1", "--amount", "1", *WALLET,
+                "--unsafe", "--no-mev-protection", "--no-prompt")
+    assert all(op["success"] for op in doc), doc
+    fee = _plain(served, "SubtensorModule.remove_stake")
+    free_after, stake_after, _ = figures_now(served)
+    assert (free_after, stake_after) == (free + quote["amount_out_rao"] - fee, stake - TAO)
+
+
+def read_last_call_args(served) -> dict:
+    """The arguments of the head block's last extrinsic, as the chain recorded them."""
+    import json
+    import sqlite3
+
+    conn = sqlite3.connect(served.path)
+    try:
+        (call,) = conn.execute("SELECT call FROM extrinsics WHERE block = ? ORDER BY idx DESC "
+                               "LIMIT 1", (head(served),)).fetchone()
+    finally:
+        conn.close()
+    return json.loads(call)[2]
+
+
+def _shielded_fees(served, inner: str) -> list[int]:
+    """The fees of Alice's carrier and its inner `inner` call in the head block: each the
+    schedule's fee for its call and length (TransactionFeePaid)."""
+    block = _shielded_pair(served, inner)
+    fees = fees_paid(served.path, ALICE, block)
+    assert len(fees) == 2 and fees == schedule_fees(served.path, ALICE, block)
+    return fees
+
+
+def test_subnets_create_shielded(btcli9, served):
+    """`subnets create` (MEV-shielded by default): register_network_with_identity inside a
+    carrier; Alice pays the sandbox's lock cost of that block and both fees, owns the new
+    subnet with //AliceHot, and its identity is what was given."""
+    before = sandbox_figure(served, "netuids")
+    lock = sandbox_figure(served, "lock_cost")
+    free, _, _ = figures_now(served)
+    doc = btcli(btcli9, served, "subnets", "create", *WALLET, "--subnet-name", "two",
+                "--github-repo", "https://github.com/a/b", "--subnet-contact", "dev@example.com",
+                "--subnet-url", "https://example.com", "--discord-handle", "x",
+                "--description", "d", "--logo-url", "https://example.com/l.png",
+                "--additional-info", "none", "--no-prompt")
+    assert doc.get("success") is True, doc
+    (netuid,) = set(sandbox_figure(served, "netuids")) - set(before)
+    assert doc["netuid"] == netuid
+    fees = _shielded_fees(served, "SubtensorModule.register_network_with_identity")
+    assert read(served, "SubtensorModule.SubnetOwner", netuid) == ALICE
+    assert read(served, "SubtensorModule.SubnetOwnerHotkey", netuid) == served.hotkey
+    identity = read(served, "SubtensorModule.SubnetIdentitiesV3", netuid)
+    assert identity["subnet_name"] == "two", identity
+    free_after, _, _ = figures_now(served)
+    assert free_after == free - lock - sum(fees)
+
+
+def test_subnets_start(btcli9, served):
+    """`subnets start` (no JSON output): start_call, immortal, its fee charged; the sandbox
+    records the subnet's first emission block."""
+    netuid = max(sandbox_figure(served, "netuids"))
+    assert read(served, "SubtensorModule.FirstEmissionBlockNumber", netuid) is None
+    free, _, _ = figures_now(served)
+    proc = run(btcli9, served.home, "subnets", "start", "--netuid", str(netuid), *WALLET,
+               "--no-prompt", "--network", served.url)
+    assert "Successfully started" in proc.stdout, (proc.stdout[-1500:], proc.stderr[-1500:])
+    block = head(served)
+    assert [c for s, c in extrinsic_calls(served.path, block) if s == ALICE] == [
+        "SubtensorModule.start_call"]
+    assert read(served, "SubtensorModule.FirstEmissionBlockNumber", netuid) == block + 1
+    (fee,) = fees_paid(served.path, ALICE, block)
+    assert [fee] == schedule_fees(served.path, ALICE, block)
+    assert figures_now(served)[0] == free - fee
+
+
+def test_subnets_register_safe(btcli9, served):
+    """`subnets register` with its default (safe: register_limit): the hotkey "second" gets
+    the next UID of subnet 1 for the sandbox's burn of that block, plus the fee."""
+    burn = sandbox_figure(served, "burn_cost", 1)
+    uids = len(sandbox_figure(served, "neurons", 1))
+    free, _, _ = figures_now(served)
+    doc = btcli(btcli9, served, "subnets", "register", "--netuid", "1", "--wallet-name",
+                "alice", "--wallet-hotkey", "second", "--no-prompt")
+    assert doc.get("success") is True, doc
+    block = head(served)
+    assert [c for s, c in extrinsic_calls(served.path, block) if s == ALICE] == [
+        "SubtensorModule.register_limit"]
+    assert read(served, "SubtensorModule.Uids", 1, SECOND) == uids
+    assert doc["msg"].endswith(f"UID {uids}")
+    (fee,) = fees_paid(served.path, ALICE, block)
+    assert [fee] == schedule_fees(served.path, ALICE, block)
+    assert figures_now(served)[0] == free - burn - fee
+
+
+def test_stake_move_shielded(btcli9, served):
+    """`stake move` across subnets (//AliceHot on 1 to "second" on the new subnet): 1 alpha
+    leaves, taoctl's quote of the same move for the same block arrives, to the rao."""
+    netuid = max(sandbox_figure(served, "netuids"))
+    quote = quote_json(served, "stake", "move", "--to", ss58_encode(SECOND), "--origin-netuid",
+                       "1", "--dest-netuid", str(netuid), "--amount", "1", "--unsafe")
+    origin = stake_of(served, served.hotkey, ALICE, 1)
+    dest = stake_of(served, SECOND, ALICE, netuid)
+    free, _, _ = figures_now(served)
+    doc = btcli(btcli9, served, "stake", "move", "--wallet-name", "alice", "--hotkey",
+                "default", "--origin-netuid", "1", "--dest-netuid", str(netuid), "--dest",
+                ss58_encode(SECOND), "--amount", "1", "--no-prompt")
+    assert doc.get("success") is True, doc
+    fees = _shielded_fees(served, "SubtensorModule.move_stake")
+    assert origin - stake_of(served, served.hotkey, ALICE, 1) == TAO
+    assert stake_of(served, SECOND, ALICE, netuid) - dest == quote["received_rao"]
+    assert figures_now(served)[0] == free - sum(fees)
+
+
+def test_stake_transfer_shielded(btcli9, served):
+    """`stake transfer` to Bob within subnet 1: the alpha changes coldkey, exactly."""
+    mine = stake_of(served, served.hotkey, ALICE, 1)
+    bobs = stake_of(served, served.hotkey, BOB, 1)
+    free, _, _ = figures_now(served)
+    doc = btcli(btcli9, served, "stake", "transfer", "--wallet-name", "alice", "--hotkey",
+                "default", "--origin-netuid", "1", "--dest-netuid", "1", "--dest",
+                ss58_encode(BOB), "--amount", "1", "--no-prompt")
+    assert doc.get("success") is True, doc
+    fees = _shielded_fees(served, "SubtensorModule.transfer_stake")
+    assert mine - stake_of(served, served.hotkey, ALICE, 1) == TAO
+    assert stake_of(served, served.hotkey, BOB, 1) - bobs == TAO
+    assert figures_now(served)[0] == free - sum(fees)
+
+
+def test_stake_swap_safe_and_shielded(btcli9, served):
+    """`stake swap` with its defaults (swap_stake_limit in a carrier): taoctl's quote of the
+    same swap for the same block, to the rao."""
+    netuid = max(sandbox_figure(served, "netuids"))
+    quote = quote_json(served, "stake", "swap", "--origin-netuid", "1", "--dest-netuid",
+                       str(netuid), "--amount", "1")
+    origin = stake_of(served, served.hotkey, ALICE, 1)
+    dest = stake_of(served, served.hotkey, ALICE, netuid)
+    free, _, _ = figures_now(served)
+    doc = btcli(btcli9, served, "stake", "swap", *WALLET, "--origin-netuid", "1",
+                "--dest-netuid", str(netuid), "--amount", "1", "--no-prompt")
+    assert doc.get("success") is True, doc
+    fees = _shielded_fees(served, "SubtensorModule.swap_stake_limit")
+    assert origin - stake_of(served, served.hotkey, ALICE, 1) == TAO
+    assert stake_of(served, served.hotkey, ALICE, netuid) - dest == quote["received_rao"]
+    assert figures_now(served)[0] == free - sum(fees)

@@ -96,3 +96,24 @@ def test_a_self_weight_needs_no_permit(dev_chain, net):
     n, miner = net["netuid"], net["miners"][0]
     me = uid(dev_chain, n, miner.public_key)
     assert _try(dev_chain, miner, netuid=n, dests=[me], weights=[7]).success
+
+
+# -- clients (issue 14): set_mechanism_weights, what bittensor 11.3's SetWeights sends ------------
+def test_mechanism_zero_is_set_weights_and_another_mechanism_is_refused(dev_chain, net):
+    n, val = net["netuid"], net["validators"][0]
+    miners = [uid(dev_chain, n, m.public_key) for m in net["miners"]]
+    me = uid(dev_chain, n, val.public_key)
+    args = {"netuid": n, "dests": miners, "weights": [1, 3], "version_key": 0}
+    refused = dev_chain.submit_call(val, Call("SubtensorModule", "set_mechanism_weights",
+                                              {**args, "mecid": 1}))
+    assert not refused.success and refused.error == "MechanismDoesNotExist"
+    with dev_chain.reading() as state:
+        assert state.get(sm.WEIGHTS, n, me) == []
+    receipt = dev_chain.submit_call(val, Call("SubtensorModule", "set_mechanism_weights",
+                                              {**args, "mecid": 0}))
+    assert receipt.success
+    with dev_chain.reading() as state:
+        assert state.get(sm.WEIGHTS, n, me) == [[miners[0], 21_845], [miners[1], 65_535]]
+        assert state.get(sm.LAST_UPDATE, n)[me] == receipt.block_number
+    assert [ev["name"] for ev in receipt.events if ev["pallet"] == "SubtensorModule"] == [
+        "WeightsSet"]

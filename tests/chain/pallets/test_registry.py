@@ -134,6 +134,7 @@ CALLS = {
     "SubtensorModule.remove_stake_limit": "hotkey netuid amount_unstaked limit_price allow_partial",
     "SubtensorModule.root_register": "hotkey",
     "SubtensorModule.set_weights": "netuid dests weights version_key",
+    "SubtensorModule.set_mechanism_weights": "netuid mecid dests weights version_key",  # clients
     "SubtensorModule.start_call": "netuid",
     "SubtensorModule.swap_stake": "hotkey origin_netuid destination_netuid alpha_amount",
     "SubtensorModule.swap_stake_limit":
