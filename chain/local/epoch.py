@@ -38,6 +38,7 @@ from chain.local import stake_utils as su
 from chain.local.accounts import ROOT_NETUID
 from chain.local.state import State
 from chain.pallets import subtensor_module as sm
+from chain.pallets.storage import EncodedList
 
 MAX_U64 = 2**64 - 1
 
@@ -336,13 +337,40 @@ def write_bonds(state: State, netuid: int, neurons: NeuronCache) -> None:
         return
     stored = neurons.bonds.astype(np.int64)
     rows, cols = np.nonzero(stored)  # row-major: each UID's pairs are one slice
-    pairs = np.column_stack((cols, stored[rows, cols])).tolist()
+    table = np.column_stack((cols, stored[rows, cols]))
+    pairs = table.tolist()
     bounds = np.searchsorted(rows, np.arange(neurons.n + 1)).tolist()
+    texts = pair_row_texts(table.ravel().tolist(), bounds)
     for uid in range(neurons.n):
-        value = pairs[bounds[uid]:bounds[uid + 1]]
-        if value or state.get(sm.BONDS, netuid, uid):
-            state.set(sm.BONDS, netuid, uid, value)
+        start, end = bounds[uid], bounds[uid + 1]
+        if start < end:
+            state.set(sm.BONDS, netuid, uid, EncodedList(pairs[start:end], texts[uid]))
+        elif state.get(sm.BONDS, netuid, uid):
+            state.set(sm.BONDS, netuid, uid, [])
     neurons.unwritten = False
+
+
+_PAIR_FORMATS: dict[int, str] = {}  # pairs in a row -> its `%` format
+
+
+def pair_row_texts(flat: list[int], bounds: list[int]) -> list[str | None]:
+    """The JSON text of each row of `[uid, value]` pairs (None for an empty row), from the
+    pairs flattened (`uid0, value0, uid1, ...`) and each row's pair bounds: one `%` format a
+    row instead of the JSON encoder walking each pair's list (a property test holds it to
+    `json.dumps(row, separators=(",", ":"))`)."""
+    texts: list[str | None] = []
+    for start, end in zip(bounds, bounds[1:]):
+        if start == end:
+            texts.append(None)
+            continue
+        form = _PAIR_FORMATS.get(end - start)
+        if form is None:
+            if len(_PAIR_FORMATS) >= 256:  # row lengths of a few subnets at a time
+                _PAIR_FORMATS.clear()
+            form = "[" + ",".join(["[%d,%d]"] * (end - start)) + "]"
+            _PAIR_FORMATS[end - start] = form
+        texts.append(form % tuple(flat[2 * start:2 * end]))
+    return texts
 
 
 # -- payout ---------------------------------------------------------------------------------------
