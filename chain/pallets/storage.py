@@ -13,7 +13,7 @@ pass through SQLite's int64.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 ACCOUNT_ID = "AccountId"  # 32-byte public key, encoded as hex
@@ -50,10 +50,10 @@ class StorageItem:
     def __post_init__(self) -> None:
         # key tuple -> (id, key text), filled by `State` (not part of the item's identity)
         object.__setattr__(self, "key_slots", {})
+        # "Pallet.Name", kept (not a property): the payout and the flush ask for it per entry
+        object.__setattr__(self, "id", f"{self.pallet}.{self.name}")
 
-    @property
-    def id(self) -> str:
-        return f"{self.pallet}.{self.name}"
+    id: str = field(init=False, repr=False, compare=False)
 
     def encode_key(self, key: tuple) -> str:
         """The key's JSON text, e.g. `[]`, `[3]`, `["d435..."]` (built by hand: it is hot)."""
