@@ -386,6 +386,71 @@ def _grow_pool(state: State, hotkey: bytes, netuid: int, amount: int) -> bool:
     return True
 
 
+def pay(state: State, netuid: int, operations) -> int:
+    """The reference payout loop: each operation in plan order, through the generic pool
+    growth and `credit_stake_if_possible`; returns the alpha that went into stake."""
+    paid = 0
+    for op in operations:
+        if isinstance(op, es.GrowPool):
+            if not _grow_pool(state, op.hotkey, netuid, op.amount):
+                continue
+        elif op.coldkey is None or not su.credit_stake_if_possible(
+                state, op.hotkey, op.coldkey, netuid, op.amount):
+            continue
+        paid += op.amount
+    return paid
+
+
+def pay_batched(state: State, netuid: int, operations) -> int:
+    """`pay` with each hotkey's pool (`TotalHotkeyAlpha`, `TotalHotkeySharesV2`) read once,
+    carried through the operations in plan order in locals and written once at the end: the
+    same sequence of exact integer steps (`increase_shared`'s saturating add, `credit_parts`),
+    so the same final values; the history keeps a block's first pre-image of each entry and
+    compares it with the end value, so fewer intermediate writes leave the same rows. A
+    property test holds it to `pay` (every storage row after both)."""
+    pools: dict = {}  # hotkey -> [shared, denominator parts, shared moved, shares moved]
+    get, set_, remove = state.get, state.set, state.remove
+    paid = 0
+    for op in operations:
+        hotkey = op.hotkey
+        pool = pools.get(hotkey)
+        if pool is None:
+            pool = pools[hotkey] = [get(sm.TOTAL_HOTKEY_ALPHA, hotkey, netuid),
+                                    su.parts(get(sm.TOTAL_HOTKEY_SHARES, hotkey, netuid)),
+                                    False, False]
+        if isinstance(op, es.GrowPool):  # `_grow_pool`
+            if pool[0] == 0:
+                continue
+            pool[0] = sp.increase_shared(sp.SharePool(pool[0]), op.amount).shared
+            pool[2] = True
+        else:  # `credit_stake_if_possible`
+            coldkey = op.coldkey
+            if coldkey is None:
+                continue
+            held = su.parts(get(sm.ALPHA, hotkey, coldkey, netuid))
+            credited = sp.credit_parts(pool[0], pool[1], held, op.amount)
+            if credited is None:
+                continue
+            pool[0], pool[1], share = credited
+            pool[2] = pool[3] = True
+            if share[0] == 0:
+                remove(sm.ALPHA, hotkey, coldkey, netuid)
+            else:
+                set_(sm.ALPHA, hotkey, coldkey, netuid, list(share))
+            if held[0] == 0:
+                su.remember_staking_hotkey(state, coldkey, hotkey)
+        paid += op.amount
+    for hotkey, (shared, denominator, shared_moved, shares_moved) in pools.items():
+        if shared_moved:
+            set_(sm.TOTAL_HOTKEY_ALPHA, hotkey, netuid, shared)
+        if shares_moved:
+            if denominator[0] == 0:
+                remove(sm.TOTAL_HOTKEY_SHARES, hotkey, netuid)
+            else:
+                set_(sm.TOTAL_HOTKEY_SHARES, hotkey, netuid, list(denominator))
+    return paid
+
+
 def distribute(state: State, netuid: int, outputs: EpochOutputs, pending: es.Pending) -> int:
     """Carry out `plan_epoch_payout` for the epoch's outputs; returns the alpha paid into stake
     (credits and pool growth). Burned incentive stays in `SubnetAlphaOut`, and so does what
@@ -412,15 +477,7 @@ def distribute(state: State, netuid: int, outputs: EpochOutputs, pending: es.Pen
         tao_weight_u64=state.get(sm.TAO_WEIGHT),
         delegate_take=payees.delegate_take,
     )
-    paid = 0
-    for op in plan.operations:
-        if isinstance(op, es.GrowPool):
-            if not _grow_pool(state, op.hotkey, netuid, op.amount):
-                continue
-        elif op.coldkey is None or not su.credit_stake_if_possible(
-                state, op.hotkey, op.coldkey, netuid, op.amount):
-            continue
-        paid += op.amount
+    paid = pay_batched(state, netuid, plan.operations)
     written = payees.records
     for item, record in ((sm.ALPHA_DIVIDENDS_PER_SUBNET, plan.alpha_dividends),
                          (sm.ROOT_ALPHA_DIVIDENDS_PER_SUBNET, plan.root_alpha_dividends)):
