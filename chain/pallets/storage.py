@@ -69,15 +69,21 @@ class StorageItem:
         return tuple(_decode_part(kind, part) for kind, part in zip(self.keys, raw, strict=True))
 
     def encode_value(self, value: Any) -> str:
-        if type(value) is EncodedList:  # its producer wrote the text (speedB)
-            return value.text
-        if self.value in INT_KINDS and type(value) is int:  # what json.dumps writes, faster
+        kind = self.value
+        if kind == "json":  # the history's bulk: share pools' pairs, u16 vectors, bond rows
+            if type(value) is list:
+                if len(value) == 2 and type(value[0]) is int and type(value[1]) is int:
+                    return "[%d,%d]" % (value[0], value[1])  # a SafeFloat (speedB)
+                if all(type(v) is int for v in value):
+                    return int_list_text(value)
+            elif type(value) is EncodedList:  # its producer wrote the text (speedB)
+                return value.text
+            return _JSON(value)
+        if type(value) is int and kind in INT_KINDS:  # what json.dumps writes, faster
             return str(value)
-        if self.value == "AccountInfo":
+        if kind == "AccountInfo":
             return _JSON(asdict(value))
-        if self.value == "json" and type(value) is list and all(type(v) is int for v in value):
-            return int_list_text(value)
-        return _JSON(_encode_part(self.value, value))
+        return _JSON(_encode_part(kind, value))
 
     def decode_value(self, text: str) -> Any:
         if self.value in INT_KINDS:  # a JSON integer is plain decimal digits
