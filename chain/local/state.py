@@ -195,8 +195,13 @@ class State:
             pre = self._pre.get(self.history_block)
             if pre is None:
                 pre = self._pre[self.history_block] = {}
-            if slot not in pre:
-                pre[slot] = self._pre_image(slot)
+            if slot not in pre:  # `_pre_image` with the overlay and cache lookups inlined
+                old = self._dirty.get(slot, _ABSENT)
+                if old is _ABSENT:
+                    old = self._cache.get(slot, _ABSENT)
+                    if old is _ABSENT:
+                        old = self._pre_image(slot)
+                pre[slot] = old
         if self._journal and slot not in self._journal[-1]:
             self._journal[-1][slot] = self._dirty.get(slot, _MISSING) if slot in self._dirty \
                 else _UNSET

@@ -8,7 +8,8 @@ import sqlite3
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from chain.local.state import State
+from chain.local import history
+from chain.local.state import _MISSING, State, _slot
 from chain.pallets import subtensor_module as sm
 
 keys = st.integers(0, 2)
@@ -90,9 +91,15 @@ def test_get_and_set_equal_their_reference(operations):
     conn = sqlite3.connect(":memory:", isolation_level=None)
     conn.execute("CREATE TABLE storage (item TEXT, key TEXT, value TEXT, "
                  "PRIMARY KEY (item, key))")
+    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    history.ensure(conn, 0)
     state = State(conn)
+    state.history_block = 1
     model: dict[tuple, object] = {}
+    before: dict[tuple, object] = {}  # the value each written entry had at the last flush
     for op in operations:
+        if op[0] in ("set", "set_bytearray", "remove"):
+            before.setdefault(("alpha", op[1], op[2]), model.get(("alpha", op[1], op[2])))
         if op[0] == "set":
             state.set(sm.TOTAL_HOTKEY_ALPHA, op[1], op[2], op[3])
             model[("alpha", op[1], op[2])] = op[3]
@@ -105,11 +112,18 @@ def test_get_and_set_equal_their_reference(operations):
         elif op[0] == "pairs":
             state.set(sm.BONDS, 1, op[1], [[v, v] for v in op[2]])
             model[("bonds", op[1])] = [[v, v] for v in op[2]]
-        elif op[0] == "flush":
+        elif op[0] in ("flush", "fresh"):
+            # the pre-images `_write` kept (its inlined `_pre_image`) are the entries' values
+            # from before the first write since the last flush
+            kept = state._pre.get(1, {})
+            for (_, hotkey, netuid), value in before.items():
+                image = kept[_slot(sm.TOTAL_HOTKEY_ALPHA, (hotkey, netuid))]
+                assert (None if image is _MISSING else image) == value
+            before.clear()
             state.flush()
-        else:
-            state.flush()
-            state = State(conn)
+            if op[0] == "fresh":
+                state = State(conn)
+                state.history_block = 1
         for hotkey in (bytes([i]) * 32 for i in range(3)):
             for netuid in range(4):
                 want = model.get(("alpha", hotkey, netuid), 0)
