@@ -89,8 +89,13 @@ def inject_and_buy(pool: Pool, tao: int, alpha: int, excess: int, tao_reservoir:
     # could (in theory) leave u64, and then the checked constructor raises as before
     build = Pool.unchecked if tao_reserve <= bal.MAX_U64 and alpha_reserve <= bal.MAX_U64 \
         else Pool
-    return Injection(build(tao_reserve, alpha_reserve, weight, pool.fee_rate, pool.model,
-                           pool.stable), t, a, bought, pend_tao - t, pend_alpha - a)
+    # `Injection(...)` with every field given, without its Python-level `__new__`
+    return _new_tuple(Injection, (build(tao_reserve, alpha_reserve, weight, pool.fee_rate,
+                                        pool.model, pool.stable),
+                                  t, a, bought, pend_tao - t, pend_alpha - a, None))
+
+
+_new_tuple = tuple.__new__
 
 
 def _weight_after(tao_weight: int, tao_reserve: int, alpha_reserve: int, tao_delta: int,

@@ -188,12 +188,15 @@ def apply_gate(shares: Sequence[int], bar: int,
     `fast_gate`, the restatement of `gate` (every subnet, every block; `fast_gates`)."""
     if bar <= 0:
         return list(shares)
+    top = _U128_MAX
     gates = iter(fast_gates([s for s in shares if s > 0], bar, exponent))
-    gated = [min((s * next(gates)) >> 64, _U128_MAX) if s > 0 else s for s in shares]
-    total = min(sum(gated), _U128_MAX)
+    gated = [(g if (g := (s * next(gates)) >> 64) < top else top) if s > 0 else s
+             for s in shares]
+    total = min(sum(gated), top)
     if total == 0:
         return list(shares)
-    return [_safe_div(s, total) for s in gated]
+    # `_safe_div(s, total)` of each (the divisor is not 0 here)
+    return [q if (q := (s << 64) // total) <= top else 0 for s in gated]
 
 
 # --- the gate's fast form ------------------------------------------------------------------------
