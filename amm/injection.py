@@ -29,6 +29,7 @@ from amm.swap import (
     RESERVOIR_FALLBACK_ORDER,
     adjust_protocol_liquidity_with_reservoirs,
     limit_to_bits,
+    spot_price,
     swap,
 )
 
@@ -96,6 +97,16 @@ def inject_and_buy(pool: Pool, tao: int, alpha: int, excess: int, tao_reservoir:
 
 
 _new_tuple = tuple.__new__
+
+
+def pool_price(pool: Pool) -> int:
+    """`spot_price(pool)` (U64F64), a weighted pool's `price_bits` called directly (the
+    coinbase asks for every subnet's price after each block's injection); a property test
+    holds it to `spot_price`."""
+    if pool.model == WEIGHTED and not pool.stable:
+        alpha = pool.alpha_reserve
+        return bal.price_bits(pool.tao_weight, alpha, pool.tao_reserve) if alpha else 0
+    return spot_price(pool)
 
 
 def _weight_after(tao_weight: int, tao_reserve: int, alpha_reserve: int, tao_delta: int,

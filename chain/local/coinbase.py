@@ -50,7 +50,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 import amm
-from amm.injection import inject_and_buy
+from amm.injection import inject_and_buy, pool_price
 from chain.local import coinbase_math as cm
 from chain.local import emission_split as es
 from chain.local import stake_utils as su
@@ -195,6 +195,22 @@ class _Subnet:
               ("tao_reservoir", swap.BALANCER_TAO_RESERVOIR),
               ("alpha_reservoir", swap.BALANCER_ALPHA_RESERVOIR))
     RESERVOIRS = ("tao_reservoir", "alpha_reservoir")  # removed, not stored, at 0
+    # the FIELDS, each an int set by `load` (declared for the type checker)
+    tao: int
+    alpha_in: int
+    alpha_out: int
+    moving: int
+    pending_server: int
+    pending_validator: int
+    pending_root: int
+    pending_owner: int
+    protocol: int
+    tao_in_em: int
+    alpha_in_em: int
+    alpha_out_em: int
+    excess: int
+    tao_reservoir: int
+    alpha_reservoir: int
     __slots__ = (*(name for name, _ in FIELDS), "netuid", "saved", "pool", "stable",
                  "first_emission", "start_call_block", "enabled", "miner_burned", "account",
                  "minted", "injected", "pool_moved", "_priced", "_emission")
@@ -231,11 +247,11 @@ class _Subnet:
         return self.pool.alpha_reserve + self.alpha_out + self.alpha_reservoir
 
     def spot_price(self) -> int:
-        """`amm.spot_price` of the pool, remembered for the pool object it was computed on: the
+        """`amm.spot_price` of the pool (`pool_price`), remembered for the pool object it was computed on: the
         price after a block's injection is the next block's price before it."""
         priced = self._priced
         if priced is None or priced[0] is not self.pool:
-            priced = self._priced = (self.pool, amm.spot_price(self.pool))
+            priced = self._priced = (self.pool, pool_price(self.pool))
         return priced[1]
 
     def load(self, state: State) -> None:

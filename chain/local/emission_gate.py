@@ -299,8 +299,10 @@ def fast_gates(shares: Sequence[int], bar: int,
         return [fast_gate(s, bar, exponent) for s in shares]
     out = [_GATE_OF_NO_POWER] * len(shares)
     pending, mantissas = [], []
+    scaled_bar, top = bar << 64, _U128_MAX
     for i, share in enumerate(shares):
-        x = _safe_div(bar, share) >> 32
+        # `_safe_div(bar, share) >> 32`
+        x = (q >> 32 if (q := scaled_bar // share) <= top else 0) if share else 0
         if x > _I64_MAX:
             x = _I64_MAX
         if x <= 0:

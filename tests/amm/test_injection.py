@@ -96,3 +96,15 @@ def test_weight_after_is_the_balancer_reweighting(weight, reserves, deltas):
 
     assert _weight_after(weight, *reserves, *deltas) == \
         bal.weight_after_liquidity(weight, *reserves, *deltas)
+
+
+@settings(max_examples=400, deadline=None)
+@given(tao_reserve=reserves, alpha_reserve=reserves, weight=weights,
+       model=st.sampled_from(["weighted", "constant-product"]), stable=st.booleans())
+def test_pool_price_is_the_spot_price(tao_reserve, alpha_reserve, weight, model, stable):
+    """The coinbase's `pool_price` is `spot_price` for every pool model (and a stable pool)."""
+    from amm import spot_price
+    from amm.injection import pool_price
+
+    pool = Pool(tao_reserve, alpha_reserve, weight, model=model, stable=stable)
+    assert pool_price(pool) == spot_price(pool)
