@@ -100,12 +100,18 @@ _new_tuple = tuple.__new__
 
 
 def pool_price(pool: Pool) -> int:
-    """`spot_price(pool)` (U64F64), a weighted pool's `price_bits` called directly (the
-    coinbase asks for every subnet's price after each block's injection); a property test
-    holds it to `spot_price`."""
+    """`spot_price(pool)` (U64F64) with a weighted pool's `price_bits` inlined (the coinbase
+    asks for every subnet's price after each block's injection); a property test holds it to
+    `spot_price`."""
     if pool.model == WEIGHTED and not pool.stable:
-        alpha = pool.alpha_reserve
-        return bal.price_bits(pool.tao_weight, alpha, pool.tao_reserve) if alpha else 0
+        alpha, weight = pool.alpha_reserve, pool.tao_weight
+        if not alpha:
+            return 0
+        # `bal.price_bits` inlined: (w1/w2) * (y/x), each division truncating, the product
+        # floored and capped at u128::MAX
+        ratio_w = ((bal.ACCURACY - weight) << 64) // weight if weight else 0
+        price = (ratio_w * ((pool.tao_reserve << 64) // alpha)) >> 64
+        return price if price < bal.MAX_U128 else bal.MAX_U128
     return spot_price(pool)
 
 

@@ -766,10 +766,10 @@ def initial_last_epoch_block(netuid: int, tempo: int, block: int) -> int:
     return max(block - netuid % max(tempo, 1), 0)
 
 
-@dataclass(frozen=True)
-class EpochClock:
+class EpochClock(NamedTuple):
     """One subnet's epoch-scheduler storage: `Tempo`, `LastEpochBlock`, `PendingEpochAt`,
-    `BlocksSinceLastStep`, `SubnetEpochIndex`."""
+    `BlocksSinceLastStep`, `SubnetEpochIndex`. (A NamedTuple: a block with an epoch due
+    rebuilds every subnet's clock, twice.)"""
 
     tempo: int
     last_epoch_block: int
