@@ -165,6 +165,7 @@ class NodeServer:
         self.bound = threading.Event()
         self.requests = 0
         self._head_subs: dict[str, tuple[Any, str]] = {}  # id -> (websocket, notification)
+        self._pinned: tuple[int, NodeView] | None = None  # the last block read, its view
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="taoctl-node-chain")
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -499,12 +500,21 @@ class NodeServer:
         return _hex(self.view.md.raw)
 
     def _view_at(self, at: Any) -> NodeView:
-        """The view a read `at` a block hash answers from: the current state when no hash is
-        given, else the state history at that block (histfees)."""
+        """The view a read `at` a block hash answers from (the best block when none is given):
+        the state at that block as a Substrate node keeps it -- after its start-of-block work
+        and its extrinsics, without the start-of-block work the open block has already run
+        (`chain.local.history`). The open block's state is the pending block's, which a node
+        does not serve. A sealed block's state never changes, so the last view is kept."""
         if at is None:
-            return self.view
-        block_hash = _bytes(at, "block hash")
-        return self.view.at(self.view.block_number(block_hash), block_hash)
+            number, block_hash = self.view.head_number(), None
+        else:
+            block_hash = _bytes(at, "block hash")
+            number = self.view.block_number(block_hash)
+        if self._pinned is not None and self._pinned[0] == number:
+            return self._pinned[1]
+        view = self.view.at(number, block_hash)
+        self._pinned = (number, view)
+        return view
 
     def rpc_state_getStorage(self, key: str, at: Any = None) -> str | None:
         view = self._view_at(at)
@@ -550,7 +560,9 @@ class NodeServer:
     def rpc_state_call(self, method: str, data: str, at: Any = None) -> str:
         from chain.node import runtime_api
 
-        return _hex(runtime_api.call(self._view_at(at), method,
+        # taoctl's own dry run answers for the open block, where the call would execute
+        view = self.view if at is None and method in runtime_api.PENDING else self._view_at(at)
+        return _hex(runtime_api.call(view, method,
                                      _bytes(data or "0x", "call data")))
 
     def rpc_payment_queryInfo(self, extrinsic: str, at: Any = None) -> dict:
