@@ -30,6 +30,7 @@ from collections.abc import Callable
 from typing import Any
 
 from chain.node.view import NodeView, RpcError
+from chain.substrate.hashing import twox
 
 LOG = logging.getLogger("taoctl.node")
 LOG_LEVELS = ("debug", "info", "warning", "error")
@@ -85,6 +86,9 @@ BUSY_TIMEOUT_S = 2.0  # how long a write waits for another process's write lock,
 BUSY_ATTEMPT_MS = 50  # one attempt's wait; between attempts the worker serves other requests
 CHAIN_BUSY = -32010  # server error codes (-32000..-32099): the chain file is busy
 CHAIN_UNAVAILABLE = -32011  # the chain file is damaged or cannot be read
+
+
+_SHIELD_PREFIX = twox(b"MevShield", 128)
 
 
 def _error(rid: Any, code: int, message: str) -> dict:
@@ -516,15 +520,22 @@ class NodeServer:
         self._pinned = (number, view)
         return view
 
-    def rpc_state_getStorage(self, key: str, at: Any = None) -> str | None:
+    def _storage(self, key: bytes, at: Any) -> bytes | None:
+        """The value at `key` in the state `_view_at(at)`, except the MEV shield's keys at the
+        head: those are this node's own, announced into the open block, and the head's state
+        can hold an earlier run's (whose secrets are gone) or none, so they are read there."""
         view = self._view_at(at)
-        return _hex(view.storage(_bytes(key, "storage key"), view.head_number()))
+        if key[:16] == _SHIELD_PREFIX and view.head_number() == self.view.head_number():
+            view = self.view
+        return view.storage(key, view.head_number())
+
+    def rpc_state_getStorage(self, key: str, at: Any = None) -> str | None:
+        return _hex(self._storage(_bytes(key, "storage key"), at))
 
     rpc_state_getStorageAt = rpc_state_getStorage
 
     def rpc_state_getStorageHash(self, key: str, at: Any = None) -> str | None:
-        view = self._view_at(at)
-        value = view.storage(_bytes(key, "storage key"), view.head_number())
+        value = self._storage(_bytes(key, "storage key"), at)
         if value is None:
             return None
         import hashlib
@@ -532,8 +543,7 @@ class NodeServer:
         return "0x" + hashlib.blake2b(value, digest_size=32).hexdigest()
 
     def rpc_state_getStorageSize(self, key: str, at: Any = None) -> int | None:
-        view = self._view_at(at)
-        value = view.storage(_bytes(key, "storage key"), view.head_number())
+        value = self._storage(_bytes(key, "storage key"), at)
         return None if value is None else len(value)
 
     def rpc_state_getKeys(self, prefix: str, at: Any = None) -> list[str]:
@@ -552,9 +562,8 @@ class NodeServer:
         if not isinstance(keys, list) or len(keys) > MAX_KEYS_PAGE:
             raise RpcError(-32602, f"Invalid params: keys must be a list of at most "
                            f"{MAX_KEYS_PAGE} keys")
-        view = self._view_at(at)
-        number = view.head_number()
-        changes = [[k, _hex(view.storage(_bytes(k, "storage key"), number))] for k in keys]
+        number = self._view_at(at).head_number()
+        changes = [[k, _hex(self._storage(_bytes(k, "storage key"), at))] for k in keys]
         return [{"block": _hex(self.view.block_hash(number)), "changes": changes}]
 
     def rpc_state_call(self, method: str, data: str, at: Any = None) -> str:

@@ -53,8 +53,9 @@ def _fields(args, doc) -> object:
     if args[:2] == ("stake", "list"):
         return [(r["netuid"], r["alpha_rao"], r["spot_value_rao"]) for r in doc["stakes"]]
     if args[:2] == ("subnet", "list"):
-        return [(r["netuid"], r["price_rao"], r["tao_in_rao"]) for r in doc["subnets"]]
-    return doc["price_rao"], doc["tao_in_rao"]
+        return [(r["netuid"], r["price_rao"], r["tao_in_rao"], r.get("alpha_out_rao"))
+                for r in doc["subnets"]]
+    return doc["price_rao"], doc["tao_in_rao"], doc.get("alpha_out_rao")
 
 
 @pytest.fixture(scope="module")
