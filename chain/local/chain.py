@@ -501,8 +501,8 @@ def _write_genesis(conn: sqlite3.Connection, name: str, spec: dict) -> None:
 
 class ChainAt:
     """A `LocalChain` pinned at a past block for reads: `reading()` yields the state at that
-    block (history.py) and `open_number()` is the block after it, as it was while that block
-    was the last sealed one. Anything that writes is refused."""
+    block, its end as a node keeps it (history.py), and `open_number()` is the block after it
+    (the block an extrinsic would have gone into next). Anything that writes is refused."""
 
     def __init__(self, chain: LocalChain, block: int) -> None:
         self._chain = chain
