@@ -218,20 +218,17 @@ def open_backend(network: str = SANDBOX, chain_db: Path | None = None, *,
     return backend if at_block is None else at_past_block(backend, at_block)
 
 
-def open_backend_as_node(network: str = SANDBOX, chain_db: Path | None = None, *,
-                         at_block: int | None = None) -> ChainBackend:
-    """`open_backend` for the commands that answer as a node does (`query`, `runtime`): at B,
-    else at the best block -- on the sandbox its last sealed block, whose state is what
-    `taoctl node serve` answers there; the open block's state is pending, and no node serves
-    it (headfix)."""
-    backend = _open_backend(network, chain_db, timeout=None, period=None)
-    if at_block is None:
-        from chain.backend import SandboxBackend
+def state_block(backend: ChainBackend, at_block: int | None) -> int:
+    """The block whose state `backend`'s reads answer: B with `--at-block B`; a node's best
+    block (the state at its hash); the sandbox's open block, whose start-of-block work and
+    extrinsics so far its reads see (headfix: not the last sealed block, which that state is
+    one block's coinbase ahead of)."""
+    info = backend.block_info()
+    if at_block is not None:
+        return at_block
+    from chain.backend import SandboxBackend
 
-        if not isinstance(backend, SandboxBackend):
-            return backend
-        at_block = backend.block_info().head_number
-    return at_past_block(backend, at_block)
+    return info.number if isinstance(backend, SandboxBackend) else info.head_number
 
 
 # -- `--at-block B` (issue 17): every read command, one option, one resolution path ------------

@@ -3,8 +3,8 @@ hatch), on every network.
 
 The network's V15 metadata says which APIs exist, what each method takes and what it answers
 (the sandbox: the spec-461 metadata `taoctl node serve` serves, answered by the node's own
-runtime-API code at the last sealed block, as the node answers there). With no API the APIs
-are listed; with an API but no method, its methods and their argument types; with both, the
+runtime-API code over the sandbox's open block; `block` names the block whose state answered).
+With no API the APIs are listed; with an API but no method, its methods and their argument types; with both, the
 call: arguments parsed against their types and encoded, the answer decoded into readable
 structures (`--json`: the clients' JSON form).
 """
@@ -37,18 +37,18 @@ def runtime(
     """Call any runtime API method by name, arguments and answer per the metadata."""
     import json
 
-    from cli.netopts import open_backend_as_node
+    from cli.netopts import open_backend, state_block
     from cli.output import Output
 
     out = Output(json_out, True)
-    backend = open_backend_as_node(network, chain_db, at_block=at_block)
+    backend = open_backend(network, chain_db, at_block=at_block)
     try:
         if method is None:
             methods = backend.runtime_methods()
             _listing(out, methods, api)
             return
         answer = backend.runtime_api(api or "", method, list(args or []))
-        block = backend.block_info().head_number
+        block = state_block(backend, at_block)
     finally:
         backend.close()
     spec = answer.method

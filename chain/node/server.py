@@ -390,6 +390,8 @@ class NodeServer:
         if not isinstance(params, (list, dict)):
             return _error(rid, -32602, "Invalid params: params must be a list or an object"), []
         try:
+            if not method.startswith("author_"):
+                self._seal_pending()
             if method == "author_submitAndWatchExtrinsic":
                 return self._submit_and_watch(rid, params)
             handler = getattr(self, "rpc_" + method, None)
@@ -593,6 +595,17 @@ class NodeServer:
                  included.hash.hex(), included.block_number, included.index,
                  "success" if included.success else f"failed: {included.error}")
         return _hex(included.hash)
+
+    def _seal_pending(self) -> None:
+        """Seal the open block first when it holds extrinsics another process included (a
+        sandbox command over the same file): every request is answered at the best block, so
+        without this they would stay invisible to clients until the next submission. As with a
+        submission, the node gives them a block (instant seal)."""
+        conn = self.view.chain.conn
+        row = conn.execute("SELECT extrinsics FROM blocks WHERE number = (SELECT MAX(number) "
+                           "FROM blocks)").fetchone()
+        if row is not None and row[0] != "[]":
+            self._seal()
 
     def _seal(self) -> None:
         """Seal the block an extrinsic was just included in. If another process took the write
