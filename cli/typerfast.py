@@ -2,11 +2,11 @@
 
 typer 0.29 coerces every option value through a pydantic `TypeAdapter`; importing pydantic costs
 more than most of our commands (about 80 ms). Our options are plain `str`, `int`, `bool`, `Path`,
-their `X | None` forms and `list[str]` / `list[int]`, which click already delivers as strings or
-bools. `install()` wraps typer's `build_runtime_param` so those are converted directly and
-everything else (checked paths, enums, ranges, custom parsers) still goes through typer's own
-coercion. On a typer
-without this machinery (older releases) it does nothing.
+their `X | None` forms, `list[str]` / `list[int]` and int ranges (`min=` / `max=`, as `--at-block`),
+which click already delivers as strings or bools. `install()` wraps typer's `build_runtime_param`
+so those are converted directly (integers: ASCII digits only) and everything else (checked paths,
+enums, float ranges, custom parsers) still goes through typer's own coercion. On a typer without
+this machinery (older releases) it does nothing.
 """
 
 from __future__ import annotations
@@ -53,6 +53,23 @@ def install() -> None:
     class PlainRuntimeParam(RuntimeParam):
         base: type = str
         is_list: bool = False
+        low: int | None = None  # an int option's min= / max= (inclusive), clamped if `clamp`
+        high: int | None = None
+        clamp: bool = False
+
+        def _bounded(self, number: int, param, ctx) -> int:
+            """`number` within [low, high], in the words typer's own range check uses."""
+            if self.low is not None and number < self.low:
+                if not self.clamp:
+                    raise BadParameter(f"Input should be greater than or equal to {self.low}",
+                                       ctx=ctx, param=param)
+                number = self.low
+            if self.high is not None and number > self.high:
+                if not self.clamp:
+                    raise BadParameter(f"Input should be less than or equal to {self.high}",
+                                       ctx=ctx, param=param)
+                number = self.high
+            return number
 
         def _one(self, value, param, ctx):
             if self.base is int and not isinstance(value, int):
@@ -61,7 +78,9 @@ def install() -> None:
                 if not _WHOLE.fullmatch(text) or len(text) > 80:
                     raise BadParameter(f"{value!r} is not a whole number (ASCII digits 0-9).",
                                        ctx=ctx, param=param)
-                return int(text)
+                return self._bounded(int(text), param, ctx)
+            if self.base is int:
+                return self._bounded(value, param, ctx)
             if self.base is str:
                 return str(value)
             if self.base is Path:
@@ -77,8 +96,8 @@ def install() -> None:
         info = descriptor.parameter_info
         kind = _plain_kind(descriptor.annotation)
         if (kind is None or getattr(info, "parser", None) is not None
-                or descriptor.file_annotation is not None or descriptor.is_ranged
-                or descriptor.is_choice):
+                or descriptor.file_annotation is not None or descriptor.is_choice
+                or (descriptor.is_ranged and kind[0] is not int)):
             return original(descriptor)
         base, _optional, is_list = kind
         if base is Path and (getattr(info, "exists", False) or getattr(info, "resolve_path", False)
@@ -86,7 +105,9 @@ def install() -> None:
                              or not getattr(info, "dir_okay", True)):
             return original(descriptor)
         return PlainRuntimeParam(parameter_info=info, annotation=descriptor.annotation,
-                                 base=base, is_list=is_list)
+                                 base=base, is_list=is_list, low=getattr(info, "min", None),
+                                 high=getattr(info, "max", None),
+                                 clamp=bool(getattr(info, "clamp", False)))
 
     build._taoctl_plain = True
     core.build_runtime_param = build

@@ -65,18 +65,10 @@ def set_weights(
     """Set this wallet hotkey's weights on a subnet (signed by the hotkey)."""
     from chain.backend import Call
     from cli.pipeline import call_quote, run
-    from cli.stakeopts import parse_netuid
     from cli.wallet_chain import ss58
 
     out = signing.output()
-    n = parse_netuid(netuid if netuid is not None else out.prompt("Netuid", what="--netuid"))
-    dests = parse_list(uids if uids is not None else out.prompt("UIDs", what="--uids"),
-                       "--uids", integers=True)
-    values = parse_list(weights if weights is not None else out.prompt("Weights",
-                        what="--weights"), "--weights", integers=False)
-    if len(dests) != len(values):
-        raise WeightsUsageError(f"{len(dests)} UIDs but {len(values)} weights")
-    scaled = to_u16(values)
+    n, dests, scaled = _weights_inputs(out, netuid, uids, weights)
     wallet = signing.wallet()
     from cli.stakeopts import resolve_hotkey
 
@@ -182,6 +174,7 @@ def weights_commit_hash(hotkey: bytes, netuid: int, uids: list[int], values: lis
 
 
 def _weights_inputs(out, netuid, uids, weights):
+    """The netuid, the UIDs and their weights scaled to u16, from the options or prompts."""
     from cli.stakeopts import parse_netuid
 
     n = parse_netuid(netuid if netuid is not None else out.prompt("Netuid", what="--netuid"))

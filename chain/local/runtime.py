@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from chain.local.calls import Env, decode_args, lookup
 from chain.local.errors import BadGenesis, BadProof, DispatchError, Future, Stale
 from chain.local.extrinsic import Call, SignedExtrinsic
-from chain.local.hooks import BLOCK_HOOKS
+from chain.local import hooks
 from chain.local.state import State
 from chain.pallets import system, timestamp
 
@@ -115,7 +115,7 @@ def open_block(state: State, number: int, timestamp_ms: int) -> list[dict]:
     state.set(system.NUMBER, number)
     state.set(timestamp.NOW, timestamp_ms)
     env = Env(state, number)
-    for hook in BLOCK_HOOKS:
+    for hook in hooks.BLOCK_HOOKS:
         hook.on_initialize(env)
     return env.events
 
@@ -178,7 +178,7 @@ def _run_pieces(state: State, first: int, last: int, genesis: tuple[int, int], s
         if block_by_block:
             stop = number
         else:
-            needs = [h.next_block_needing_work(state, number) for h in BLOCK_HOOKS]
+            needs = [h.next_block_needing_work(state, number) for h in hooks.BLOCK_HOOKS]
             needs = [n for n in needs if n is not None]
             stop = min(needs) if needs else last + 1
             if state.history_block is not None and not coarse:  # issue 17: a kept state
@@ -189,7 +189,7 @@ def _run_pieces(state: State, first: int, last: int, genesis: tuple[int, int], s
                 state.history_block = end
                 if end > number:
                     state.history_runs.append((number - 1, end, coarse))
-            for hook in BLOCK_HOOKS:
+            for hook in hooks.BLOCK_HOOKS:
                 hook.skip(state, number, end, coarse=coarse)
             number = end + 1
             continue

@@ -226,7 +226,11 @@ def test_ctrl_c_stops_at_a_committed_block(taoctl, chain):
     proc = subprocess.Popen([exe, "chain", "advance", "5000000", "--block-by-block",
                              "--json"], env=taoctl.env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
-    time.sleep(2.0)
+    # Ctrl-C once the run has committed blocks, not during start-up on a loaded machine
+    deadline = time.monotonic() + 60
+    while taoctl.json("chain", "status")["block"] == 1:
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+        time.sleep(0.2)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err

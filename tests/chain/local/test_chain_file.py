@@ -18,6 +18,7 @@ from chain.local.errors import (
 )
 from chain.local.extrinsic import Call
 from chain.local.invariants import check
+from tests.chain.local.chain_reads import assert_checks_pass as _ok
 from chain.pallets import balances, sudo, system, taoctl
 from chain.pallets import subtensor_module as sm
 from chain.pallets.storage import AccountInfo
@@ -28,10 +29,6 @@ TAO = 10**9
 def _state_dump(chain):
     return chain.conn.execute("SELECT item, key, value FROM storage ORDER BY item, key").fetchall()
 
-
-def _ok(chain):
-    failures = check(chain)
-    assert not any(failures.values()), failures
 
 
 def test_dev_accounts_are_the_well_known_keys():

@@ -13,6 +13,7 @@ from chain.local import epoch_modes as em
 from chain.local.accounts import DEV_ACCOUNTS, dev_signer
 from chain.local.extrinsic import Call
 from chain.local.invariants import check
+from tests.chain.local.chain_reads import assert_checks_pass as _ok, read_item as _read
 from chain.pallets import subtensor_module as sm
 from tests.chain.local.epoch_fixtures import call, emitting_subnet, set_all_weights, uid
 
@@ -35,14 +36,6 @@ def test_the_commit_hash_is_btclis(args, expected):
     assert cr.commit_hash(ALICE, netuid, uids, values, salt, version_key).hex() == expected
 
 
-def _read(chain, item, *key):
-    with chain.reading() as state:
-        return state.get(item, *key)
-
-
-def _ok(chain) -> None:
-    failures = {k: v for k, v in check(chain).items() if v}
-    assert not failures, failures
 
 
 def _submit(chain, signer, pallet, name, **args):

@@ -17,15 +17,12 @@ from chain.local.accounts import BURN_ACCOUNT, dev_signer, subnet_account
 from chain.local.balances import free_balance
 from chain.local.chain import SCHEMA_VERSION, LocalChain
 from chain.local.invariants import check
+from tests.chain.local.chain_reads import assert_checks_pass as _ok
 from chain.pallets import subtensor_module as sm
 from tests.chain.local.epoch_fixtures import call, emitting_subnet
 
 TAO = 10**9
 
-
-def _ok(chain) -> None:
-    failures = {k: v for k, v in check(chain).items() if v}
-    assert not failures, failures
 
 
 def _leave(chain, signer, hotkey: bytes, netuid: int, keep_value: int) -> int:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from chain.local import epoch_modes as em
 from chain.local.accounts import dev_signer
-from chain.local.invariants import check
+from tests.chain.local.chain_reads import assert_checks_pass as _ok, read_item as _read
 from chain.pallets import subtensor_module as sm
 from chain.pallets import taoctl
 from tests.chain.local.epoch_fixtures import call, emitting_subnet, set_all_weights, uid
@@ -85,14 +85,6 @@ def test_liquid_alpha_consensus_mode():
 
 
 # -- on the chain ---------------------------------------------------------------------------------
-def _read(chain, item, *key):
-    with chain.reading() as state:
-        return state.get(item, *key)
-
-
-def _ok(chain) -> None:
-    failures = {k: v for k, v in check(chain).items() if v}
-    assert not failures, failures
 
 
 @pytest.fixture

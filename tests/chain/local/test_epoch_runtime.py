@@ -16,6 +16,7 @@ import pytest
 
 from chain.local.chain import LocalChain
 from chain.local.invariants import check
+from tests.chain.local.chain_reads import assert_checks_pass as _ok, read_item as _read
 from chain.pallets import balances, taoctl
 from chain.pallets import subtensor_module as sm
 from tests.chain.local.epoch_fixtures import (
@@ -27,14 +28,6 @@ from tests.chain.local.epoch_fixtures import (
 )
 
 
-def _ok(chain) -> None:
-    failures = {k: v for k, v in check(chain).items() if v}
-    assert not failures, failures
-
-
-def _read(chain, item, *key):
-    with chain.reading() as state:
-        return state.get(item, *key)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from chain.local import null_pruning as npr
 from chain.local.accounts import dev_signer
 from chain.local.extrinsic import Call
 from chain.local.invariants import check
+from tests.chain.local.chain_reads import assert_checks_pass as _ok, read_item as _read
 from chain.pallets import subtensor_module as sm
 from tests.chain.local.epoch_fixtures import call, emitting_subnet, set_all_weights, uid
 
@@ -59,14 +60,6 @@ def test_a_trim_keeps_exactly_the_survivors_each_once(emission, data):
 
 
 # -- on a chain -----------------------------------------------------------------------------------
-def _read(chain, item, *key):
-    with chain.reading() as state:
-        return state.get(item, *key)
-
-
-def _ok(chain) -> None:
-    failures = {k: v for k, v in check(chain).items() if v}
-    assert not failures, failures
 
 
 def _trim(chain, signer, netuid, target):

@@ -7,7 +7,7 @@ import pytest
 from chain.local.accounts import dev_signer
 from chain.local.errors import BadGenesis, BadProof, CallUnknown, Future, Stale
 from chain.local.extrinsic import Call, SignedExtrinsic, sign
-from chain.local.invariants import check
+from tests.chain.local.chain_reads import assert_checks_pass as _ok
 from chain.pallets import balances, system, taoctl
 from chain.pallets import subtensor_module as sm
 
@@ -31,10 +31,6 @@ def _free(chain, who):
 def _transfer(dest, value, name="transfer_keep_alive"):
     return Call("Balances", name, {"dest": dest, "value": value})
 
-
-def _ok(chain):
-    failures = check(chain)
-    assert not any(failures.values()), failures
 
 
 def test_transfer_moves_balance_and_bumps_nonce(dev_chain, alice, accounts):
