@@ -89,6 +89,13 @@ CHAIN_UNAVAILABLE = -32011  # the chain file is damaged or cannot be read
 
 
 _SHIELD_PREFIX = twox(b"MevShield", 128)
+# the reads of state or of the best block that first seal extrinsics another process left in
+# the open block (a client pins the best block's hash, then reads at it)
+_STATE_READS = frozenset({"state_getStorage", "state_getStorageAt", "state_getStorageHash",
+                          "state_getStorageSize", "state_getKeys", "state_getKeysPaged",
+                          "state_queryStorageAt", "state_call", "chain_getHead",
+                          "chain_getFinalizedHead", "chain_getFinalisedHead", "chain_getHeader",
+                          "chain_getBlockHash"})
 
 
 def _error(rid: Any, code: int, message: str) -> dict:
@@ -390,7 +397,7 @@ class NodeServer:
         if not isinstance(params, (list, dict)):
             return _error(rid, -32602, "Invalid params: params must be a list or an object"), []
         try:
-            if not method.startswith("author_"):
+            if method in _STATE_READS:
                 self._seal_pending()
             if method == "author_submitAndWatchExtrinsic":
                 return self._submit_and_watch(rid, params)
@@ -597,10 +604,11 @@ class NodeServer:
         return _hex(included.hash)
 
     def _seal_pending(self) -> None:
-        """Seal the open block first when it holds extrinsics another process included (a
-        sandbox command over the same file): every request is answered at the best block, so
+        """Before a read of state or of the best block, seal the open block when it holds extrinsics another process
+        included (a sandbox command over the same file): reads answer at the best block, so
         without this they would stay invisible to clients until the next submission. As with a
-        submission, the node gives them a block (instant seal)."""
+        submission, the node gives them a block (instant seal); a client's own submission
+        arriving first joins them in that block."""
         conn = self.view.chain.conn
         row = conn.execute("SELECT extrinsics FROM blocks WHERE number = (SELECT MAX(number) "
                            "FROM blocks)").fetchone()

@@ -290,3 +290,22 @@ def test_the_state_at_a_hash_is_that_blocks_end(node, substrate):
             local.at(head).read("Balances.TotalIssuance") <= local.read("Balances.TotalIssuance")
     finally:
         local.close()
+
+
+def test_a_sandbox_write_is_sealed_before_a_read(node, substrate):
+    """An extrinsic a sandbox command includes in the open block while the node serves the
+    file is sealed into a block of its own before the next read of state is answered (the
+    node answers at its best block; it would otherwise stay unseen until a submission)."""
+    from chain.local.accounts import dev_signer
+    from chain.local.chain import LocalChain
+    from chain.local.extrinsic import Call
+
+    _, _, path = node
+    head = substrate.get_block_number(substrate.get_chain_head())
+    before = free(substrate, CHARLIE)
+    with LocalChain.open(path) as chain:
+        receipt = chain.submit_call(dev_signer("Alice"), Call(
+            "Balances", "transfer_keep_alive", {"dest": CHARLIE.public_key, "value": TAO}))
+    assert receipt.success and receipt.block_number == head + 1
+    assert free(substrate, CHARLIE) == before + TAO
+    assert substrate.get_block_number(substrate.get_chain_head()) == head + 1
