@@ -29,6 +29,7 @@ from amm.swap import (
     RESERVOIR_FALLBACK_ORDER,
     adjust_protocol_liquidity_with_reservoirs,
     limit_to_bits,
+    spot_price,
     swap,
 )
 
@@ -89,8 +90,29 @@ def inject_and_buy(pool: Pool, tao: int, alpha: int, excess: int, tao_reservoir:
     # could (in theory) leave u64, and then the checked constructor raises as before
     build = Pool.unchecked if tao_reserve <= bal.MAX_U64 and alpha_reserve <= bal.MAX_U64 \
         else Pool
-    return Injection(build(tao_reserve, alpha_reserve, weight, pool.fee_rate, pool.model,
-                           pool.stable), t, a, bought, pend_tao - t, pend_alpha - a)
+    # `Injection(...)` with every field given, without its Python-level `__new__`
+    return _new_tuple(Injection, (build(tao_reserve, alpha_reserve, weight, pool.fee_rate,
+                                        pool.model, pool.stable),
+                                  t, a, bought, pend_tao - t, pend_alpha - a, None))
+
+
+_new_tuple = tuple.__new__
+
+
+def pool_price(pool: Pool) -> int:
+    """`spot_price(pool)` (U64F64) with a weighted pool's `price_bits` inlined (the coinbase
+    asks for every subnet's price after each block's injection); a property test holds it to
+    `spot_price`."""
+    if pool.model == WEIGHTED and not pool.stable:
+        alpha, weight = pool.alpha_reserve, pool.tao_weight
+        if not alpha:
+            return 0
+        # `bal.price_bits` inlined: (w1/w2) * (y/x), each division truncating, the product
+        # floored and capped at u128::MAX
+        ratio_w = ((bal.ACCURACY - weight) << 64) // weight if weight else 0
+        price = (ratio_w * ((pool.tao_reserve << 64) // alpha)) >> 64
+        return price if price < bal.MAX_U128 else bal.MAX_U128
+    return spot_price(pool)
 
 
 def _weight_after(tao_weight: int, tao_reserve: int, alpha_reserve: int, tao_delta: int,

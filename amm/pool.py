@@ -59,13 +59,14 @@ class Pool:
         (the coinbase builds one per subnet per block, and the checks cost as much as the
         arithmetic of that step)."""
         pool = object.__new__(cls)
-        setattr_ = object.__setattr__
-        setattr_(pool, "tao_reserve", tao_reserve)
-        setattr_(pool, "alpha_reserve", alpha_reserve)
-        setattr_(pool, "tao_weight", tao_weight)
-        setattr_(pool, "fee_rate", fee_rate)
-        setattr_(pool, "model", model)
-        setattr_(pool, "stable", stable)
+        # each slot set through its own descriptor (what `object.__setattr__` finds by name)
+        set_tao, set_alpha, set_weight, set_fee, set_model, set_stable = _SLOT_SETTERS
+        set_tao(pool, tao_reserve)
+        set_alpha(pool, alpha_reserve)
+        set_weight(pool, tao_weight)
+        set_fee(pool, fee_rate)
+        set_model(pool, model)
+        set_stable(pool, stable)
         return pool
 
     @property
@@ -94,6 +95,11 @@ class Pool:
             "model": self.model,
             "stable": self.stable,
         }
+
+
+_SLOT_SETTERS = tuple(Pool.__dict__[name].__set__ for name in (
+    "tao_reserve", "alpha_reserve", "tao_weight", "fee_rate", "model", "stable"))
+"""`Pool.unchecked`'s setters: the slots' member descriptors, bound once."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,7 +50,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 import amm
-from amm.injection import inject_and_buy
+from amm.injection import inject_and_buy, pool_price
 from chain.local import coinbase_math as cm
 from chain.local import emission_split as es
 from chain.local import stake_utils as su
@@ -195,6 +195,25 @@ class _Subnet:
               ("tao_reservoir", swap.BALANCER_TAO_RESERVOIR),
               ("alpha_reservoir", swap.BALANCER_ALPHA_RESERVOIR))
     RESERVOIRS = ("tao_reservoir", "alpha_reservoir")  # removed, not stored, at 0
+    # the FIELDS, each an int set by `load` (declared for the type checker)
+    tao: int
+    alpha_in: int
+    alpha_out: int
+    moving: int
+    pending_server: int
+    pending_validator: int
+    pending_root: int
+    pending_owner: int
+    protocol: int
+    tao_in_em: int
+    alpha_in_em: int
+    alpha_out_em: int
+    excess: int
+    tao_reservoir: int
+    alpha_reservoir: int
+    __slots__ = (*(name for name, _ in FIELDS), "netuid", "saved", "pool", "stable",
+                 "first_emission", "start_call_block", "enabled", "miner_burned", "account",
+                 "minted", "injected", "pool_moved", "_priced", "_emission")
 
     def __init__(self, state: State, netuid: int) -> None:
         self.netuid = netuid
@@ -202,6 +221,8 @@ class _Subnet:
         self.pool = su.read_pool(state, netuid)
         self.stable = su.is_stable(state, netuid)
         self.first_emission = state.get(sm.FIRST_EMISSION_BLOCK, netuid)
+        # `blocks_since_start_call(b, first_emission)` is `max(b - start_call_block, 0)`
+        self.start_call_block = cm.start_call_block(self.first_emission)
         self.enabled = bool(state.get(sm.SUBNET_EMISSION_ENABLED, netuid))
         self.miner_burned = state.get(sm.MINER_BURNED, netuid)
         self.account = subnet_account(netuid)
@@ -226,11 +247,11 @@ class _Subnet:
         return self.pool.alpha_reserve + self.alpha_out + self.alpha_reservoir
 
     def spot_price(self) -> int:
-        """`amm.spot_price` of the pool, remembered for the pool object it was computed on: the
+        """`amm.spot_price` of the pool (`pool_price`), remembered for the pool object it was computed on: the
         price after a block's injection is the next block's price before it."""
         priced = self._priced
         if priced is None or priced[0] is not self.pool:
-            priced = self._priced = (self.pool, amm.spot_price(self.pool))
+            priced = self._priced = (self.pool, pool_price(self.pool))
         return priced[1]
 
     def load(self, state: State) -> None:
@@ -381,19 +402,27 @@ class Run:
         emission at once for a coarse batch). Returns the TAO the pools took."""
         spent = 0
         cut = cm.owner_cut_fraction(self.owner_cut)
+        weighted_root = self.weighted_root
+        terms_of, split, proportion_of = cm.subnet_terms_rao, cm.pending_split, \
+            cm.root_proportion_of
         for sub, tao_emission in zip(self.emitting, tao_emissions, strict=True):
             issuance = sub.alpha_issuance()
-            alpha_emission = sub.alpha_block_emission(issuance) if blocks == 1 else \
-                emit_blocks(issuance, blocks)
-            terms = cm.subnet_terms_rao(tao_emission, alpha_emission,
-                                        sub.spot_price(), self.weighted_root, issuance)
+            if blocks == 1:  # `alpha_block_emission`, its remembered span tested here
+                lo, hi, alpha_emission = sub._emission
+                if not lo <= issuance < hi:
+                    alpha_emission = sub.alpha_block_emission(issuance)
+            else:
+                alpha_emission = emit_blocks(issuance, blocks)
+            terms = terms_of(tao_emission, alpha_emission, sub.spot_price(), weighted_root,
+                             issuance)
             spent += inject_and_maybe_swap(sub, terms)
-            sub.alpha_out += terms.alpha_out
-            sub.alpha_out_em = terms.alpha_out
+            alpha_out = terms[2]  # `terms.alpha_out` (rao)
+            sub.alpha_out += alpha_out
+            sub.alpha_out_em = alpha_out
             after = sub.alpha_issuance()
             # `owner_cut_and_pending` (the owner cut on), as its inlined `pending_split`
-            owner, server, validator, root = cm.pending_split(
-                terms.alpha_out_bits, cut, cm.root_proportion_of(self.weighted_root, after))
+            owner, server, validator, root = split(terms[4], cut,
+                                                   proportion_of(weighted_root, after))
             sub.pending_owner += owner
             sub.pending_server += server
             sub.pending_validator += validator
@@ -436,7 +465,9 @@ class Run:
             cm.MOVING_ALPHA
         for sub in self.emitting:
             spot = sub.spot_price()
-            since = cm.blocks_since_start_call(number, sub.first_emission)
+            # `blocks_since_start_call(number, first_emission)`, its start block taken once
+            start = sub.start_call_block
+            since = number - start if number > start else 0
             if blocks == 1:
                 sub.moving = update(sub.moving, spot, since, halving, alpha, sub.stable)
             else:

@@ -279,12 +279,14 @@ def block_tao_emissions(moving_prices_i96f32: Sequence[int], miner_burned: Seque
     this every block, so the share passes work on lists with the U64F64 steps inlined (same
     truncations and saturations; a property test holds it to the composition)."""
     one, top = U64F64.one, U64F64.max_bits
-    prices = [moving_alpha_price(m) for m in moving_prices_i96f32]
+    # `moving_alpha_price` of each (I96F32 to U64F64: negatives 0, capped at the top)
+    prices = [0 if m < 0 else v if (v := m << 32) < top else top
+              for m in moving_prices_i96f32]
     price_sum = sum(prices)
     total = min(price_sum, top)
     # `_checked_div(U64F64, p, total) or 0` of non-negative prices: truncated, 0 when the
     # total is 0 or the quotient leaves U64F64
-    shares = [q if q <= top else 0 for q in ((p << 64) // total for p in prices)] if total \
+    shares = [q if (q := (p << 64) // total) <= top else 0 for p in prices] if total \
         else [0] * len(prices)
     if any(miner_burned):
         weighted = [min((share * (one - min(min(max(b, 0) << 32, top), one))) >> 64, top)
@@ -293,7 +295,7 @@ def block_tao_emissions(moving_prices_i96f32: Sequence[int], miner_burned: Seque
         weighted = shares
     total = min(sum(weighted), top)
     if total:  # `_checked_div(U64F64, w, total) or 0` of non-negative shares
-        shares = [q if q <= top else 0 for q in ((w << 64) // total for w in weighted)]
+        shares = [q if (q := (w << 64) // total) <= top else 0 for w in weighted]
     bar = 0
     if gate is not None:
         bar = gate.bar
@@ -306,7 +308,9 @@ def block_tao_emissions(moving_prices_i96f32: Sequence[int], miner_burned: Seque
                   for q, on in zip(((s << 64) // total if total else 0 for s in shares),
                                    enabled, strict=True)]
     emission = block_emission << 64
-    return ([min(min((emission * share) >> 64, top) >> 32, _MAX_U128) for share in shares],
+    # U96F32(U64F64(emission) * share): the product floored and capped at the top, 32 bits
+    # dropped (below U96F32's top, so its own cap cannot bind)
+    return ([(e if (e := (emission * share) >> 64) < top else top) >> 32 for share in shares],
             price_sum > one, bar)
 
 
@@ -408,9 +412,21 @@ def subnet_terms_rao(tao_emission: int, alpha_emission: int, price_u64f64: int,
         tao_in = (alpha_in * price) >> 32
         tao_in = top if tao_in > top else 0 if tao_in < 0 else tao_in
     excess = tao_emission - tao_in
-    # `U96F32.to_u64` of each: floored to rao, 0 below, u64::MAX above
-    return TermsRao(_rao(tao_in), _rao(alpha_in), _rao(alpha_out),
-                    _rao(excess) if excess > 0 else 0, alpha_out)
+    # `U96F32.to_u64` (`_rao`) of each, inlined: floored to rao, 0 below, u64::MAX above
+    u64 = MAX_U64
+    tao_rao = tao_in >> 32 if tao_in > 0 else 0
+    alpha_rao = alpha_in >> 32 if alpha_in > 0 else 0
+    out_rao = alpha_out >> 32 if alpha_out > 0 else 0
+    excess_rao = excess >> 32 if excess > 0 else 0
+    return _new_tuple(TermsRao, (tao_rao if tao_rao < u64 else u64,
+                                 alpha_rao if alpha_rao < u64 else u64,
+                                 out_rao if out_rao < u64 else u64,
+                                 excess_rao if excess_rao < u64 else u64, alpha_out))
+
+
+_new_tuple = tuple.__new__
+"""`_new_tuple(T, values)` is `T(*values)` for a NamedTuple `T` given every field, without
+its Python-level `__new__` (one per subnet per block)."""
 
 
 def _rao(bits: int) -> int:
@@ -526,8 +542,12 @@ def _split_reference(alpha_out: int, cut_fraction: int,
 def blocks_since_start_call(current_block: int, first_emission_block: int | None) -> int:
     """Blocks since `start_call`: `current_block - (FirstEmissionBlockNumber - 1)`, saturating
     (an unset first emission block counts as 0)."""
-    start_call_block = max((first_emission_block or 0) - 1, 0)
-    return max(current_block - start_call_block, 0)
+    return max(current_block - start_call_block(first_emission_block), 0)
+
+
+def start_call_block(first_emission_block: int | None) -> int:
+    """The block `start_call` ran at: `FirstEmissionBlockNumber - 1`, saturating (unset: 0)."""
+    return max((first_emission_block or 0) - 1, 0)
 
 
 @lru_cache(maxsize=1024)
@@ -746,10 +766,10 @@ def initial_last_epoch_block(netuid: int, tempo: int, block: int) -> int:
     return max(block - netuid % max(tempo, 1), 0)
 
 
-@dataclass(frozen=True)
-class EpochClock:
+class EpochClock(NamedTuple):
     """One subnet's epoch-scheduler storage: `Tempo`, `LastEpochBlock`, `PendingEpochAt`,
-    `BlocksSinceLastStep`, `SubnetEpochIndex`."""
+    `BlocksSinceLastStep`, `SubnetEpochIndex`. (A NamedTuple: a block with an epoch due
+    rebuilds every subnet's clock, twice.)"""
 
     tempo: int
     last_epoch_block: int

@@ -188,12 +188,15 @@ def apply_gate(shares: Sequence[int], bar: int,
     `fast_gate`, the restatement of `gate` (every subnet, every block; `fast_gates`)."""
     if bar <= 0:
         return list(shares)
+    top = _U128_MAX
     gates = iter(fast_gates([s for s in shares if s > 0], bar, exponent))
-    gated = [min((s * next(gates)) >> 64, _U128_MAX) if s > 0 else s for s in shares]
-    total = min(sum(gated), _U128_MAX)
+    gated = [(g if (g := (s * next(gates)) >> 64) < top else top) if s > 0 else s
+             for s in shares]
+    total = min(sum(gated), top)
     if total == 0:
         return list(shares)
-    return [_safe_div(s, total) for s in gated]
+    # `_safe_div(s, total)` of each (the divisor is not 0 here)
+    return [q if (q := (s << 64) // total) <= top else 0 for s in gated]
 
 
 # --- the gate's fast form ------------------------------------------------------------------------
@@ -202,7 +205,7 @@ def apply_gate(shares: Sequence[int], bar: int,
 # with the calls, the exceptions and the overflow checks that cannot fire taken out. A
 # property test (tests/chain/local/test_emission_gate.py) holds it equal to `gate`, and
 # `fast_exp` to `exp_i32f32`, over their whole input domains.
-_EXP_DIVISORS = tuple(i << 32 for i in range(2, 32))
+_EXP_INDICES = tuple(range(2, 32))  # the series' terms 2..31 (divisors i << 32)
 _EXP_NO_OVERFLOW = 16 << 32
 """|x| up to which `exp_i32f32` cannot overflow: every term before its division is at most
 x * e^x < 2^28 (times 2^32 < 2^63) and the sum at most e^x < 2^24 (times 2^32), so the
@@ -212,7 +215,7 @@ checked series is the unchecked one."""
 def fast_exp(x: int) -> int | None:
     """`exp_i32f32(x)`, None where it raises (overflow). Below `_EXP_NO_OVERFLOW` each term is
     `term * |x| // (i << 32)` (the floored product, then the truncated quotient: one floor
-    division), and the series stops at the first zero term (every later one is zero too);
+    division, taken as a shift and a division by i), and the series stops at the first zero term (every later one is zero too);
     above it, the checked reference."""
     if x == 0:
         return _ONE
@@ -226,8 +229,10 @@ def fast_exp(x: int) -> int | None:
             return None
     result = term = a
     result += _ONE
-    for divisor in _EXP_DIVISORS:
-        term = term * a // divisor
+    for i in _EXP_INDICES:
+        # term * a // (i << 32), as the shift then a one-digit division (nested floors of
+        # non-negative integers compose; Python divides by a small int much faster)
+        term = (term * a >> 32) // i
         if not term:
             break
         result += term
@@ -296,8 +301,10 @@ def fast_gates(shares: Sequence[int], bar: int,
         return [fast_gate(s, bar, exponent) for s in shares]
     out = [_GATE_OF_NO_POWER] * len(shares)
     pending, mantissas = [], []
+    scaled_bar, top = bar << 64, _U128_MAX
     for i, share in enumerate(shares):
-        x = _safe_div(bar, share) >> 32
+        # `_safe_div(bar, share) >> 32`
+        x = (q >> 32 if (q := scaled_bar // share) <= top else 0) if share else 0
         if x > _I64_MAX:
             x = _I64_MAX
         if x <= 0:
@@ -334,23 +341,23 @@ def log2_fractions(mantissas: Sequence[int]) -> list[int]:
     and halves rounding up, (x + 1) >> 1, as `rs` does."""
     import numpy as np
 
-    one = np.uint64(_ONE)
+    one, shift = np.uint64(_ONE), np.uint64(32)
     f = np.array(mantissas, dtype=np.uint64) - one
     steps = np.empty((32, len(mantissas)), dtype=bool)
-    square = np.empty_like(f)
-    for k in range(32):
+    square, halve, g = np.empty_like(f), np.empty_like(f), np.empty_like(f)
+    for k in range(32):  # every array reused in place
         np.multiply(f, f, out=square)
-        square >>= np.uint64(32)
-        g = f + f
+        square >>= shift
+        np.add(f, f, out=g)
         g += square  # x^2 >> 32, less 2^32: below 3 * 2^32
-        at_two = g >= one
-        steps[k] = at_two
-        halve = at_two.astype(np.uint64)
+        at_two = steps[k]
+        np.greater_equal(g, one, out=at_two)
+        halve[...] = at_two
         g += one
         g += halve
         g >>= halve  # (x + 1) >> 1 where x >= 2, x elsewhere
         g -= one
-        f = g
+        f, g = g, f
     b = np.packbits(steps, axis=0).astype(np.uint64)  # 4 bytes a mantissa, first step high
     return ((b[0] << np.uint64(24)) | (b[1] << np.uint64(16)) | (b[2] << np.uint64(8))
             | b[3]).tolist()

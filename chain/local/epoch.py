@@ -38,6 +38,7 @@ from chain.local import stake_utils as su
 from chain.local.accounts import ROOT_NETUID
 from chain.local.state import State
 from chain.pallets import subtensor_module as sm
+from chain.pallets.storage import EncodedList
 
 MAX_U64 = 2**64 - 1
 
@@ -336,13 +337,40 @@ def write_bonds(state: State, netuid: int, neurons: NeuronCache) -> None:
         return
     stored = neurons.bonds.astype(np.int64)
     rows, cols = np.nonzero(stored)  # row-major: each UID's pairs are one slice
-    pairs = np.column_stack((cols, stored[rows, cols])).tolist()
+    table = np.column_stack((cols, stored[rows, cols]))
+    pairs = table.tolist()
     bounds = np.searchsorted(rows, np.arange(neurons.n + 1)).tolist()
+    texts = pair_row_texts(table.ravel().tolist(), bounds)
     for uid in range(neurons.n):
-        value = pairs[bounds[uid]:bounds[uid + 1]]
-        if value or state.get(sm.BONDS, netuid, uid):
-            state.set(sm.BONDS, netuid, uid, value)
+        start, end = bounds[uid], bounds[uid + 1]
+        if start < end:
+            state.set(sm.BONDS, netuid, uid, EncodedList(pairs[start:end], texts[uid]))
+        elif state.get(sm.BONDS, netuid, uid):
+            state.set(sm.BONDS, netuid, uid, [])
     neurons.unwritten = False
+
+
+_PAIR_FORMATS: dict[int, str] = {}  # pairs in a row -> its `%` format
+
+
+def pair_row_texts(flat: list[int], bounds: list[int]) -> list[str | None]:
+    """The JSON text of each row of `[uid, value]` pairs (None for an empty row), from the
+    pairs flattened (`uid0, value0, uid1, ...`) and each row's pair bounds: one `%` format a
+    row instead of the JSON encoder walking each pair's list (a property test holds it to
+    `json.dumps(row, separators=(",", ":"))`)."""
+    texts: list[str | None] = []
+    for start, end in zip(bounds, bounds[1:]):
+        if start == end:
+            texts.append(None)
+            continue
+        form = _PAIR_FORMATS.get(end - start)
+        if form is None:
+            if len(_PAIR_FORMATS) >= 256:  # row lengths of a few subnets at a time
+                _PAIR_FORMATS.clear()
+            form = "[" + ",".join(["[%d,%d]"] * (end - start)) + "]"
+            _PAIR_FORMATS[end - start] = form
+        texts.append(form % tuple(flat[2 * start:2 * end]))
+    return texts
 
 
 # -- payout ---------------------------------------------------------------------------------------
@@ -356,6 +384,71 @@ def _grow_pool(state: State, hotkey: bytes, netuid: int, amount: int) -> bool:
     state.set(sm.TOTAL_HOTKEY_ALPHA, hotkey, netuid,
               sp.increase_shared(sp.SharePool(shared), amount).shared)
     return True
+
+
+def pay(state: State, netuid: int, operations) -> int:
+    """The reference payout loop: each operation in plan order, through the generic pool
+    growth and `credit_stake_if_possible`; returns the alpha that went into stake."""
+    paid = 0
+    for op in operations:
+        if isinstance(op, es.GrowPool):
+            if not _grow_pool(state, op.hotkey, netuid, op.amount):
+                continue
+        elif op.coldkey is None or not su.credit_stake_if_possible(
+                state, op.hotkey, op.coldkey, netuid, op.amount):
+            continue
+        paid += op.amount
+    return paid
+
+
+def pay_batched(state: State, netuid: int, operations) -> int:
+    """`pay` with each hotkey's pool (`TotalHotkeyAlpha`, `TotalHotkeySharesV2`) read once,
+    carried through the operations in plan order in locals and written once at the end: the
+    same sequence of exact integer steps (`increase_shared`'s saturating add, `credit_parts`),
+    so the same final values; the history keeps a block's first pre-image of each entry and
+    compares it with the end value, so fewer intermediate writes leave the same rows. A
+    property test holds it to `pay` (every storage row after both)."""
+    pools: dict = {}  # hotkey -> [shared, denominator parts, shared moved, shares moved]
+    get, set_, remove = state.get, state.set, state.remove
+    paid = 0
+    for op in operations:
+        hotkey = op.hotkey
+        pool = pools.get(hotkey)
+        if pool is None:
+            pool = pools[hotkey] = [get(sm.TOTAL_HOTKEY_ALPHA, hotkey, netuid),
+                                    su.parts(get(sm.TOTAL_HOTKEY_SHARES, hotkey, netuid)),
+                                    False, False]
+        if isinstance(op, es.GrowPool):  # `_grow_pool`
+            if pool[0] == 0:
+                continue
+            pool[0] = sp.increase_shared(sp.SharePool(pool[0]), op.amount).shared
+            pool[2] = True
+        else:  # `credit_stake_if_possible`
+            coldkey = op.coldkey
+            if coldkey is None:
+                continue
+            held = su.parts(get(sm.ALPHA, hotkey, coldkey, netuid))
+            credited = sp.credit_parts(pool[0], pool[1], held, op.amount)
+            if credited is None:
+                continue
+            pool[0], pool[1], share = credited
+            pool[2] = pool[3] = True
+            if share[0] == 0:
+                remove(sm.ALPHA, hotkey, coldkey, netuid)
+            else:
+                set_(sm.ALPHA, hotkey, coldkey, netuid, list(share))
+            if held[0] == 0:
+                su.remember_staking_hotkey(state, coldkey, hotkey)
+        paid += op.amount
+    for hotkey, (shared, denominator, shared_moved, shares_moved) in pools.items():
+        if shared_moved:
+            set_(sm.TOTAL_HOTKEY_ALPHA, hotkey, netuid, shared)
+        if shares_moved:
+            if denominator[0] == 0:
+                remove(sm.TOTAL_HOTKEY_SHARES, hotkey, netuid)
+            else:
+                set_(sm.TOTAL_HOTKEY_SHARES, hotkey, netuid, list(denominator))
+    return paid
 
 
 def distribute(state: State, netuid: int, outputs: EpochOutputs, pending: es.Pending) -> int:
@@ -384,15 +477,7 @@ def distribute(state: State, netuid: int, outputs: EpochOutputs, pending: es.Pen
         tao_weight_u64=state.get(sm.TAO_WEIGHT),
         delegate_take=payees.delegate_take,
     )
-    paid = 0
-    for op in plan.operations:
-        if isinstance(op, es.GrowPool):
-            if not _grow_pool(state, op.hotkey, netuid, op.amount):
-                continue
-        elif op.coldkey is None or not su.credit_stake_if_possible(
-                state, op.hotkey, op.coldkey, netuid, op.amount):
-            continue
-        paid += op.amount
+    paid = pay_batched(state, netuid, plan.operations)
     written = payees.records
     for item, record in ((sm.ALPHA_DIVIDENDS_PER_SUBNET, plan.alpha_dividends),
                          (sm.ROOT_ALPHA_DIVIDENDS_PER_SUBNET, plan.root_alpha_dividends)):

@@ -162,6 +162,11 @@ def _remember_staking_hotkey(state: State, coldkey: bytes, hotkey: bytes) -> Non
         state.set(sm.STAKING_HOTKEYS, coldkey, [*hotkeys, hotkey.hex()])
 
 
+# speedB: the epoch's batched payout (`epoch.pay_batched`) restates the credit with these
+parts = _parts
+remember_staking_hotkey = _remember_staking_hotkey
+
+
 # -- accounts -----------------------------------------------------------------------------------
 def hotkey_exists(state: State, hotkey: bytes) -> bool:
     """`hotkey_account_exists`: the hotkey has an owning coldkey."""

@@ -13,7 +13,7 @@ pass through SQLite's int64.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 ACCOUNT_ID = "AccountId"  # 32-byte public key, encoded as hex
@@ -50,10 +50,10 @@ class StorageItem:
     def __post_init__(self) -> None:
         # key tuple -> (id, key text), filled by `State` (not part of the item's identity)
         object.__setattr__(self, "key_slots", {})
+        # "Pallet.Name", kept (not a property): the payout and the flush ask for it per entry
+        object.__setattr__(self, "id", f"{self.pallet}.{self.name}")
 
-    @property
-    def id(self) -> str:
-        return f"{self.pallet}.{self.name}"
+    id: str = field(init=False, repr=False, compare=False)
 
     def encode_key(self, key: tuple) -> str:
         """The key's JSON text, e.g. `[]`, `[3]`, `["d435..."]` (built by hand: it is hot)."""
@@ -69,13 +69,21 @@ class StorageItem:
         return tuple(_decode_part(kind, part) for kind, part in zip(self.keys, raw, strict=True))
 
     def encode_value(self, value: Any) -> str:
-        if self.value in INT_KINDS and type(value) is int:  # what json.dumps writes, faster
+        kind = self.value
+        if kind == "json":  # the history's bulk: share pools' pairs, u16 vectors, bond rows
+            if type(value) is list:
+                if len(value) == 2 and type(value[0]) is int and type(value[1]) is int:
+                    return "[%d,%d]" % (value[0], value[1])  # a SafeFloat (speedB)
+                if all(type(v) is int for v in value):
+                    return int_list_text(value)
+            elif type(value) is EncodedList:  # its producer wrote the text (speedB)
+                return value.text
+            return _JSON(value)
+        if type(value) is int and kind in INT_KINDS:  # what json.dumps writes, faster
             return str(value)
-        if self.value == "AccountInfo":
+        if kind == "AccountInfo":
             return _JSON(asdict(value))
-        if self.value == "json" and type(value) is list and all(type(v) is int for v in value):
-            return int_list_text(value)
-        return _JSON(_encode_part(self.value, value))
+        return _JSON(_encode_part(kind, value))
 
     def decode_value(self, text: str) -> Any:
         if self.value in INT_KINDS:  # a JSON integer is plain decimal digits
@@ -87,6 +95,20 @@ class StorageItem:
         if self.value == "AccountInfo":
             return AccountInfo(**raw)
         return _decode_part(self.value, raw)
+
+
+class EncodedList(list):
+    """A `json` list value that carries its own JSON text, written by its producer in bulk
+    (an epoch's bond rows: one `%` format a row from numpy's flat output, instead of the
+    encoder walking tens of thousands of small lists when the flush and the history store
+    them). Values in the state are never mutated, so the text stays the value's; a property
+    test holds the producer's text to `json.dumps` of the list."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, values: list, text: str) -> None:
+        super().__init__(values)
+        self.text = text
 
 
 def int_list_text(values: list[int]) -> str:

@@ -1,7 +1,7 @@
 """`amm.injection.inject_and_buy` is the coinbase's shortcut for chain buy + re-weight with the
 balancer reservoirs + injection: it must give exactly what the public calls give, for any pool."""
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from amm import Pool
@@ -96,3 +96,17 @@ def test_weight_after_is_the_balancer_reweighting(weight, reserves, deltas):
 
     assert _weight_after(weight, *reserves, *deltas) == \
         bal.weight_after_liquidity(weight, *reserves, *deltas)
+
+
+@settings(max_examples=400, deadline=None)
+@given(tao_reserve=reserves, alpha_reserve=reserves, weight=weights,
+       model=st.sampled_from(["weighted", "constant-product"]), stable=st.booleans())
+@example(tao_reserve=10**18, alpha_reserve=1, weight=ACCURACY // 100, model="weighted",
+         stable=False)  # (w1/w2)(y/x) past u128::MAX: capped
+def test_pool_price_is_the_spot_price(tao_reserve, alpha_reserve, weight, model, stable):
+    """The coinbase's `pool_price` is `spot_price` for every pool model (and a stable pool)."""
+    from amm import spot_price
+    from amm.injection import pool_price
+
+    pool = Pool(tao_reserve, alpha_reserve, weight, model=model, stable=stable)
+    assert pool_price(pool) == spot_price(pool)

@@ -508,6 +508,10 @@ def test_moving_price_in_closed_form_tracks_repeated_blocks(moving, spot, since,
        price=st.one_of(st.just(0), st.integers(0, 2**70), st.integers(0, 2**128 - 1)),
        weighted_root=st.one_of(st.just(0), st.integers(0, 2**100)),
        issuance=st.one_of(st.just(0), st.integers(0, 21 * 10**15)))
+# each rao amount at u64::MAX (its U96F32 bits at 2^96 or more): excess, alpha_in, tao_in
+@example(tao=2**127, alpha_emission=10**9, price=2**64, weighted_root=0, issuance=10**9)
+@example(tao=2**120, alpha_emission=2**66, price=2**84, weighted_root=2**100, issuance=0)
+@example(tao=2**127, alpha_emission=2 * 10**9, price=2**96, weighted_root=2**100, issuance=0)
 def test_subnet_terms_rao_equals_terms_of_the_root_proportion(tao, alpha_emission, price,
                                                               weighted_root, issuance):
     """The coinbase's inlined form is `subnet_terms` at `root_proportion_of`, floored to rao."""

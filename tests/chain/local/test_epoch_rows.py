@@ -74,3 +74,55 @@ def test_state_texts_reads_storage_and_encodes_what_it_holds():
     fresh = State(conn)
     assert fresh.texts(sm.WEIGHTS, [(1, 0), (1, 1), (1, 2)]) == ["[[1,9]]", "[[2,3]]", None]
     assert fresh.get(sm.WEIGHTS, 1, 0) == [[1, 9]]  # nothing was cached on the way
+
+
+# -- speedB: bond rows written with their JSON text ---------------------------------------------
+_matrices = st.integers(1, 12).flatmap(lambda n: st.lists(
+    st.lists(st.one_of(st.just(0), st.integers(0, 65_535)), min_size=n, max_size=n),
+    min_size=n, max_size=n))
+
+
+@settings(max_examples=200, deadline=None)
+@given(matrix=_matrices, previous=st.lists(st.booleans(), max_size=12))
+def test_written_bond_rows_carry_the_json_of_their_pairs(matrix, previous):
+    """`write_bonds` stores each row as `[[uid, value], ...]` over the non-zero entries, an
+    empty row only where one was stored before, and the text it attaches to a row (what the
+    flush and the history store) is `json.dumps` of that row: `pair_row_texts` against the
+    encoder it replaces, and the stored text against the decoded value."""
+    import numpy as np
+
+    from chain.local.epoch import NeuronCache, pair_row_texts, write_bonds
+    from chain.pallets.storage import EncodedList
+
+    n = len(matrix)
+    conn = _conn()
+    before = State(conn)
+    for uid, had in enumerate(previous[:n]):
+        if had:
+            before.set(sm.BONDS, 1, uid, [[0, 1]])
+    before.flush()
+    state = State(conn)
+    cache = NeuronCache(n, [None] * n, None, None, None, np.array(matrix, dtype=np.float64),
+                        [0] * n, unwritten=True)
+    write_bonds(state, 1, cache)
+    state.flush()
+    stored = dict(conn.execute("SELECT key, value FROM storage WHERE item = ?",
+                               ("SubtensorModule.Bonds",)))
+    for uid, row in enumerate(matrix):
+        pairs = [[col, value] for col, value in enumerate(row) if value]
+        had = uid < len(previous) and previous[uid]
+        if pairs:
+            assert isinstance(state.get(sm.BONDS, 1, uid), EncodedList)
+            assert state.get(sm.BONDS, 1, uid) == pairs
+            assert stored[f"[1,{uid}]"] == json.dumps(pairs, separators=(",", ":"))
+        elif had:
+            assert stored[f"[1,{uid}]"] == "[]"
+        else:
+            assert f"[1,{uid}]" not in stored
+    flat = [x for row in matrix for col, value in enumerate(row) if value for x in (col, value)]
+    bounds = [0]
+    for row in matrix:
+        bounds.append(bounds[-1] + sum(1 for value in row if value))
+    rows = [[[col, value] for col, value in enumerate(row) if value] for row in matrix]
+    assert pair_row_texts(flat, bounds) == [
+        json.dumps(row, separators=(",", ":")) if row else None for row in rows]

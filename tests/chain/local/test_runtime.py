@@ -188,13 +188,15 @@ def test_advance_raises_the_collector_threshold_only_while_it_runs(dev_chain, mo
     real = runtime.run_empty_blocks
 
     def spy(*args, **kwargs):
-        seen.append(gc.get_threshold()[0])
+        seen.append(gc.get_threshold())
         return real(*args, **kwargs)
 
     monkeypatch.setattr("chain.local.chain.run_empty_blocks", spy)
     before = gc.get_threshold()
     dev_chain.advance(10)
-    assert seen == [max(before[0], runtime.GC_THRESHOLD)]
+    assert seen == [(max(before[0], runtime.GC_THRESHOLD),
+                     max(before[1], runtime.OLDER_GC_THRESHOLD),
+                     max(before[2], runtime.OLDER_GC_THRESHOLD))]
     assert gc.get_threshold() == before
 
     def fail(*args, **kwargs):

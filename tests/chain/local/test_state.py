@@ -158,3 +158,12 @@ def test_an_integer_list_is_not_a_value_of_an_integer_item():
     """The list fast form is only for `json` items: an integer item still refuses a list."""
     with pytest.raises(TypeError):
         sm.SUBNET_TAO.encode_value([1, 2])
+
+
+# -- speedB: a SafeFloat pair's own form ------------------------------------------------------------
+@given(value=st.lists(st.one_of(st.integers(-2**140, 2**140), st.booleans()), min_size=2,
+                      max_size=2))
+def test_a_pair_encodes_as_json_dumps_does(value):
+    """`[mantissa, exponent]` (the history's most common value) takes a `%` form of its own;
+    booleans (which `%d` would print as digits) are left to the encoder."""
+    assert sm.ALPHA.encode_value(value) == json.dumps(value, separators=(",", ":"))

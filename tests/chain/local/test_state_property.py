@@ -8,7 +8,8 @@ import sqlite3
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from chain.local.state import State
+from chain.local import history
+from chain.local.state import _MISSING, State, _slot
 from chain.pallets import subtensor_module as sm
 
 keys = st.integers(0, 2)
@@ -66,3 +67,69 @@ def test_overlay_matches_a_model(operations):
     state.flush()
     for key in range(3):
         assert State(conn).get(sm.SUBNET_TAO, key) == (model[0].get(key) or 0)
+
+
+# -- speedB: `get` and `set` with the slot lookup inlined -----------------------------------------
+_hotkeys = st.sampled_from([bytes([i]) * 32 for i in range(3)])
+_fast_ops = st.lists(st.one_of(
+    st.tuples(st.just("set"), _hotkeys, st.integers(0, 3), st.integers(0, 2**70)),
+    st.tuples(st.just("set_bytearray"), _hotkeys, st.integers(0, 3), st.integers(0, 9)),
+    st.tuples(st.just("remove"), _hotkeys, st.integers(0, 3)),
+    st.tuples(st.just("pairs"), st.integers(0, 3), st.lists(st.integers(0, 9), max_size=3)),
+    st.tuples(st.just("flush")),
+    st.tuples(st.just("fresh")),
+), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_fast_ops)
+def test_get_and_set_equal_their_reference(operations):
+    """`get` (memoised slot, overlay and cache inlined) reads what `get_reference`
+    (`_entry(item, _slot(item, key))`) reads after any mix of writes through `set` (the slot
+    looked up inline), removals, flushes and new states over the committed file, including
+    keys that cannot be memoised (a bytearray hotkey)."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.execute("CREATE TABLE storage (item TEXT, key TEXT, value TEXT, "
+                 "PRIMARY KEY (item, key))")
+    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    history.ensure(conn, 0)
+    state = State(conn)
+    state.history_block = 1
+    model: dict[tuple, object] = {}
+    before: dict[tuple, object] = {}  # the value each written entry had at the last flush
+    for op in operations:
+        if op[0] in ("set", "set_bytearray", "remove"):
+            before.setdefault(("alpha", op[1], op[2]), model.get(("alpha", op[1], op[2])))
+        if op[0] == "set":
+            state.set(sm.TOTAL_HOTKEY_ALPHA, op[1], op[2], op[3])
+            model[("alpha", op[1], op[2])] = op[3]
+        elif op[0] == "set_bytearray":
+            state.set(sm.TOTAL_HOTKEY_ALPHA, bytearray(op[1]), op[2], op[3])
+            model[("alpha", op[1], op[2])] = op[3]
+        elif op[0] == "remove":
+            state.remove(sm.TOTAL_HOTKEY_ALPHA, op[1], op[2])
+            model.pop(("alpha", op[1], op[2]), None)
+        elif op[0] == "pairs":
+            state.set(sm.BONDS, 1, op[1], [[v, v] for v in op[2]])
+            model[("bonds", op[1])] = [[v, v] for v in op[2]]
+        elif op[0] in ("flush", "fresh"):
+            # the pre-images `_write` kept (its inlined `_pre_image`) are the entries' values
+            # from before the first write since the last flush
+            kept = state._pre.get(1, {})
+            for (_, hotkey, netuid), value in before.items():
+                image = kept[_slot(sm.TOTAL_HOTKEY_ALPHA, (hotkey, netuid))]
+                assert (None if image is _MISSING else image) == value
+            before.clear()
+            state.flush()
+            if op[0] == "fresh":
+                state = State(conn)
+                state.history_block = 1
+        for hotkey in (bytes([i]) * 32 for i in range(3)):
+            for netuid in range(4):
+                want = model.get(("alpha", hotkey, netuid), 0)
+                assert state.get(sm.TOTAL_HOTKEY_ALPHA, hotkey, netuid) == want
+                assert state.get_reference(sm.TOTAL_HOTKEY_ALPHA, hotkey, netuid) == want
+                assert state.get(sm.TOTAL_HOTKEY_ALPHA, bytearray(hotkey), netuid) == want
+        for uid in range(4):
+            want = model.get(("bonds", uid), [])
+            assert state.get(sm.BONDS, 1, uid) == state.get_reference(sm.BONDS, 1, uid) == want
