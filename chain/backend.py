@@ -328,8 +328,10 @@ class ChainBackend(Protocol):
 
     # -- history (issue 17: `--at-block`) --------------------------------------------------------
     def at(self, block: int) -> ChainBackend:
-        """A read-only backend answering every read as of sealed block `block`: the sandbox
-        from its kept history, a node from its state at that block's hash (an archive node).
+        """A read-only backend answering every read as of sealed block `block` -- the state at
+        that block's hash as a Substrate node keeps it (after the block's start-of-block work and
+        extrinsics, not the next block's start): the sandbox from its kept history, a node from
+        its state at that block's hash (an archive node).
         `StateDiscarded` when that state is no longer kept."""
         ...
 

@@ -4,7 +4,8 @@ command covers.
 - `query PALLET ITEM [KEY...] [--at-block B]`: one storage entry by subtensor's names, keys
   parsed against the item's declared key kinds (ss58 for AccountId, ASCII integers within the
   type's bounds, true/false), on any network (a node maps it through its metadata; at B, its
-  state at B's hash).
+  state at B's hash). `block` is the block whose state was read: a node's head (or B), the
+  sandbox's open block (its reads see the open block, as every sandbox command's do).
 - `call PALLET FUNCTION name=value...`: any declared call through the one pipeline (dry run
   with the call's SCALE hex and fee, confirmation, receipt; --proxy-for works here too).
 - `explain ERROR`: what a subtensor error means (the spec-461 metadata's own doc text, else
@@ -108,7 +109,7 @@ def query(
     """Read one storage entry by subtensor's names (keys: ss58, integers, true/false)."""
     from chain.factory import declared_item, declared_names
     from cli.errors import UsageError
-    from cli.netopts import open_backend
+    from cli.netopts import open_backend, state_block
     from cli.output import Output
 
     out = Output(json_out, True)
@@ -125,7 +126,7 @@ def query(
                    for i, (k, t) in enumerate(zip(kinds, keys, strict=True)))
     backend = open_backend(network, chain_db, at_block=at_block)  # a node: at B's hash
     try:
-        block = backend.block_info().head_number
+        block = state_block(backend, at_block)
         value = backend.read(item_id, *parsed)
     finally:
         backend.close()

@@ -218,6 +218,19 @@ def open_backend(network: str = SANDBOX, chain_db: Path | None = None, *,
     return backend if at_block is None else at_past_block(backend, at_block)
 
 
+def state_block(backend: ChainBackend, at_block: int | None) -> int:
+    """The block whose state `backend`'s reads answer: B with `--at-block B`; a node's best
+    block (the state at its hash); the sandbox's open block, whose start-of-block work and
+    extrinsics so far its reads see (headfix: not the last sealed block, which that state is
+    one block's coinbase ahead of)."""
+    info = backend.block_info()
+    if at_block is not None:
+        return at_block
+    from chain.backend import SandboxBackend
+
+    return info.number if isinstance(backend, SandboxBackend) else info.head_number
+
+
 # -- `--at-block B` (issue 17): every read command, one option, one resolution path ------------
 AtBlockOpt = Annotated[
     int | None,

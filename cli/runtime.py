@@ -3,9 +3,10 @@ hatch), on every network.
 
 The network's V15 metadata says which APIs exist, what each method takes and what it answers
 (the sandbox: the spec-461 metadata `taoctl node serve` serves, answered by the node's own
-runtime-API code). With no API the APIs are listed; with an API but no method, its methods
-and their argument types; with both, the call: arguments parsed against their types and
-encoded, the answer decoded into readable structures (`--json`: the clients' JSON form).
+runtime-API code over the sandbox's open block; `block` names the block whose state answered).
+With no API the APIs are listed; with an API but no method, its methods and their argument types; with both, the
+call: arguments parsed against their types and encoded, the answer decoded into readable
+structures (`--json`: the clients' JSON form).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def runtime(
     """Call any runtime API method by name, arguments and answer per the metadata."""
     import json
 
-    from cli.netopts import open_backend
+    from cli.netopts import open_backend, state_block
     from cli.output import Output
 
     out = Output(json_out, True)
@@ -47,7 +48,7 @@ def runtime(
             _listing(out, methods, api)
             return
         answer = backend.runtime_api(api or "", method, list(args or []))
-        block = backend.block_info().head_number
+        block = state_block(backend, at_block)
     finally:
         backend.close()
     spec = answer.method

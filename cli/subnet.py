@@ -206,6 +206,7 @@ _register_metagraph()
 @app.command("burn-cost")
 def burn_cost(
     netuid: NetuidOpt = None,
+    at_block: AtBlockOpt = None,
     network: NetworkOpt = "sandbox",
     chain_db: ChainDbOpt = None,
     json_out: JsonOpt = False,
@@ -215,7 +216,7 @@ def burn_cost(
     from cli.chainview import lock_cost, require_subnet
 
     out = Output(json_out)
-    backend = _backend(network, chain_db)
+    backend = _backend(network, chain_db, at_block)
     try:
         block = backend.block_info().number
         data = {"block": block, "lock_cost_rao": lock_cost(backend)}
@@ -302,6 +303,7 @@ def human_value(unit: str, value) -> str:
 @app.command("hyperparameters")
 def hyperparameters(
     netuid: NetuidOpt = None,
+    at_block: AtBlockOpt = None,
     network: NetworkOpt = "sandbox",
     chain_db: ChainDbOpt = None,
     json_out: JsonOpt = False,
@@ -311,7 +313,7 @@ def hyperparameters(
 
     out = Output(json_out)
     n = _netuid(out, netuid)
-    backend = _backend(network, chain_db)
+    backend = _backend(network, chain_db, at_block)
     try:
         require_subnet(backend, n)
         stored = backend.hyperparameters(n)

@@ -183,14 +183,19 @@ class LocalChain:
         return chain
 
     def _ensure_history(self) -> None:
-        """Give a file made before state history its tables; its history starts now."""
+        """Give a file made before state history its tables, and restart the history of one
+        kept under the earlier rule (`history.RULE`): its history starts now."""
         try:
-            if self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
-                                 "name = 'history'").fetchone():
+            kept = self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                                     "name = 'history'").fetchone() is not None
+            if kept and history.has_rule(self.conn):
                 return
             self.conn.execute("BEGIN IMMEDIATE")
             try:
-                history.ensure(self.conn, self.open_number() - 1)
+                if kept:
+                    history.restart_if_old_rule(self.conn, self.open_number() - 1)
+                else:
+                    history.ensure(self.conn, self.open_number() - 1)
                 self.conn.execute("COMMIT")
             except BaseException:
                 self.conn.execute("ROLLBACK")
@@ -486,6 +491,7 @@ def _write_genesis(conn: sqlite3.Connection, name: str, spec: dict) -> None:
             "genesis_time": str(ts), "preset": name, "root_netuid": str(ROOT_NETUID)}
     conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
     conn.execute("INSERT INTO meta (key, value) VALUES ('history_since', ?)", (str(number),))
+    history.mark_rule(conn)
     state.history_block = number + 1  # from here on, every change is kept (history.py)
     events = open_block(state, number + 1, ts + BLOCK_TIME_MS)
     blocks.insert_open(conn, number + 1, genesis_hash, ts + BLOCK_TIME_MS, events,
@@ -495,8 +501,8 @@ def _write_genesis(conn: sqlite3.Connection, name: str, spec: dict) -> None:
 
 class ChainAt:
     """A `LocalChain` pinned at a past block for reads: `reading()` yields the state at that
-    block (history.py) and `open_number()` is the block after it, as it was while that block
-    was the last sealed one. Anything that writes is refused."""
+    block, its end as a node keeps it (history.py), and `open_number()` is the block after it
+    (the block an extrinsic would have gone into next). Anything that writes is refused."""
 
     def __init__(self, chain: LocalChain, block: int) -> None:
         self._chain = chain

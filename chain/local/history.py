@@ -8,13 +8,16 @@ changed since: one indexed lookup (`(item, key, block)` is the primary key), how
 is. Only changes are stored, and they are written by `State.flush` in the same transaction as the
 state itself, so the history is as durable and atomic as the block.
 
-"The state at block N" is the state while N was the last sealed block: after N's extrinsics and
-the start-of-block work of N + 1 (the open block), which is what the node answered for N while N
-was its head. So the start-of-block writes of block b are kept under b - 1, its extrinsics under
-b. A run of empty blocks that the hooks fast-forward in closed form (`runtime.run_empty_blocks`)
-is stored as its end state plus a row in `history_runs(first, last, coarse)` (the kept blocks it
-spans); a read at first <= N < last replays the closed form from the state kept at `first`,
-which is exact (the closed forms are held to block-by-block execution by property tests). A `--coarse` run is approximate by design: only its
+"The state at block N" is what a Substrate node answers at N's hash: the state after N's
+start-of-block work (`on_initialize`, subtensor's `block_step`: the coinbase), its extrinsics and
+its end -- not yet the start-of-block work of N + 1 (on subtensor, `System.Number` at N's hash is
+N and the coinbase of N + 1 is not in it; shared/fixtures/subtensor/recorded_spec461_node.json).
+So every write of block b, start-of-block and extrinsics, is kept under b. (The bundled chain has
+no end-of-block point: the `on_idle` work it runs when N + 1 opens, `hooks.BLOCK_HOOKS[0]`, is
+N + 1's.) A run of empty blocks that the hooks fast-forward in closed form
+(`runtime.run_empty_blocks`) is stored as its end state plus a row in
+`history_runs(first, last, coarse)` (the kept blocks it spans); a read at first < N < last
+replays the closed form of blocks first + 1 .. N from the state kept at `first`, which is exact (the closed forms are held to block-by-block execution by property tests). A `--coarse` run is approximate by design: only its
 step boundaries are kept, and a read inside a coarse step is refused.
 
 Retention: the last `keep` blocks (meta `history_keep`, default `DEFAULT_KEEP`, about 30 days of
@@ -58,6 +61,36 @@ def ensure(conn: sqlite3.Connection, since: int) -> None:
             conn.execute(statement)
     conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('history_since', ?)",
                  (str(since),))
+    mark_rule(conn)
+
+
+# meta `history_rule`: how the rows are keyed. Files written before it kept a block's
+# start-of-block writes under the block before (the state "at N" then counted N + 1's coinbase);
+# their rows cannot be re-keyed, so their history restarts (`restart_if_old_rule`).
+RULE = "block-end"
+
+
+def mark_rule(conn: sqlite3.Connection) -> None:
+    conn.execute("INSERT INTO meta (key, value) VALUES ('history_rule', ?) ON CONFLICT (key) "
+                 "DO UPDATE SET value = excluded.value", (RULE,))
+
+
+def has_rule(conn: sqlite3.Connection) -> bool:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'history_rule'").fetchone()
+    return row is not None and row[0] == RULE
+
+
+def restart_if_old_rule(conn: sqlite3.Connection, head: int) -> bool:
+    """Drop the history of a file kept under the earlier rule; it restarts at `head`, the last
+    sealed block (whose state reads as the file holds it now). True when it did."""
+    if has_rule(conn):
+        return False
+    conn.execute("DELETE FROM history")
+    conn.execute("DELETE FROM history_runs")
+    conn.execute("INSERT INTO meta (key, value) VALUES ('history_since', ?) ON CONFLICT (key) "
+                 "DO UPDATE SET value = excluded.value", (str(head),))
+    mark_rule(conn)
+    return True
 
 
 def record(conn: sqlite3.Connection, pre: dict[int, dict[tuple[str, str], Any]],
@@ -217,7 +250,7 @@ def state_at(conn: sqlite3.Connection, block: int, head: int, genesis: tuple[int
                                            f"blocks, from block {horizon(conn, head)})")
     cls = _state_class()
     run = run_containing(conn, block)
-    if run is None:
+    if run is None or run[0] == block:
         return cls(conn, block)
     first, _, coarse = run
     if coarse:
@@ -225,8 +258,9 @@ def state_at(conn: sqlite3.Connection, block: int, head: int, genesis: tuple[int
                                            "boundaries)")
     from chain.local.runtime import run_empty_blocks
 
-    state = cls(conn, first)  # then the start-of-block work of first + 1 .. block + 1
-    run_empty_blocks(state, first + 1, block + 1, genesis)
+    state = cls(conn, first)
+    if block > first:  # then the start-of-block work of first + 1 .. block
+        run_empty_blocks(state, first + 1, block, genesis)
     return state
 
 
@@ -237,10 +271,10 @@ _REPORTED = 20
 
 def check(conn: sqlite3.Connection, head: int, genesis: tuple[int, int]) -> list[str]:
     """The history's failures: every row names a declared item, a key and a value (or none) it
-    can decode, at a block no later than the open one; and the issuance kept for block m - 1
-    equals the issuance the `blocks` row of m recorded when m opened (the state at m - 1 is the
-    state just after m's start-of-block work), and Balances and SubtensorModule agree on it before
-    every kept change of it, for the latest CHECKED_ROWS of each."""
+    can decode, at a block no later than the open one; and the issuance kept for sealed block m
+    equals the issuance its `blocks` row recorded when m was sealed (`issuance_end`: the state at
+    m is the state at m's end), and Balances and SubtensorModule agree on it before every kept
+    change of it, for the latest CHECKED_ROWS of each."""
     from chain.pallets.registry import REGISTRY
 
     bad = []
@@ -260,16 +294,17 @@ def check(conn: sqlite3.Connection, head: int, genesis: tuple[int, int]) -> list
     oldest = horizon(conn, head)
     issuance = REGISTRY["Balances.TotalIssuance"]
     for number, recorded in conn.execute(
-            "SELECT number, issuance FROM blocks WHERE number > ? ORDER BY number DESC LIMIT ?",
-            (oldest, CHECKED_ROWS)).fetchall():
+            "SELECT number, issuance_end FROM blocks WHERE number >= ? AND number <= ? AND "
+            "hash IS NOT NULL AND issuance_end IS NOT NULL ORDER BY number DESC LIMIT ?",
+            (oldest, head, CHECKED_ROWS)).fetchall():
         try:
-            state = state_at(conn, number - 1, head, genesis)
+            state = state_at(conn, number, head, genesis)
         except StateDiscarded:  # inside a --coarse step: not kept by design
             continue
         kept = state.get(issuance)
         if str(kept) != str(recorded):
-            bad.append(f"history: TotalIssuance kept for block {number - 1} is {kept}, the "
-                       f"block row {number} recorded {recorded}")
+            bad.append(f"history: TotalIssuance kept for block {number} is {kept}, its block "
+                       f"row recorded {recorded} when it was sealed")
     subtensor = REGISTRY["SubtensorModule.TotalIssuance"]
     for (block,) in conn.execute(
             "SELECT block FROM history WHERE item = ? AND block > ? + 1 ORDER BY block DESC "

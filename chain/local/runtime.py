@@ -110,8 +110,8 @@ def dispatch(state: State, origin: bytes, call: Call, block_number: int) -> list
 
 def open_block(state: State, number: int, timestamp_ms: int) -> list[dict]:
     """Start block `number`: set System.Number and Timestamp.Now, run every start-of-block hook."""
-    if state.history_block is not None:  # kept as the state of the block before (history.py)
-        state.history_block = number - 1
+    if state.history_block is not None:  # block `number`'s own work (history.py)
+        state.history_block = number
     state.set(system.NUMBER, number)
     state.set(timestamp.NOW, timestamp_ms)
     env = Env(state, number)
@@ -170,7 +170,7 @@ def run_empty_blocks(state: State, first: int, last: int, genesis: tuple[int, in
         _run_pieces(state, first, last, genesis, shared, block_by_block, coarse)
     if last >= first:
         if state.history_block is not None:
-            state.history_block = last - 1
+            state.history_block = last
         state.set(system.NUMBER, last)
         state.set(timestamp.NOW, genesis[1] + (last - genesis[0]) * BLOCK_TIME_MS)
 
@@ -192,9 +192,9 @@ def _run_pieces(state: State, first: int, last: int, genesis: tuple[int, int], s
         if stop > number:  # number..min(stop-1, last) can be skipped
             end = min(stop - 1, last)
             if state.history_block is not None:  # kept as the run's end state (history.py)
-                state.history_block = end - 1
+                state.history_block = end
                 if end > number:
-                    state.history_runs.append((number - 1, end - 1, coarse))
+                    state.history_runs.append((number - 1, end, coarse))
             for hook in hooks.BLOCK_HOOKS:
                 hook.skip(state, number, end, coarse=coarse)
             number = end + 1

@@ -32,6 +32,11 @@ def implemented() -> frozenset[str]:
     return frozenset(HANDLERS)
 
 
+# Answered from the open (pending) block's state when no block hash is given: taoctl's own dry
+# run, so a quote is what the call does in the block it will be included in.
+PENDING = frozenset({"TaoctlDryRunApi_dry_run_call"})
+
+
 def call(view: NodeView, method: str, params: bytes) -> bytes:
     """Run a runtime API by its `Api_method` name."""
     import chain.node.runtime_api_461  # noqa: F401 - registers spec 461's APIs

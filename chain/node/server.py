@@ -30,6 +30,7 @@ from collections.abc import Callable
 from typing import Any
 
 from chain.node.view import NodeView, RpcError
+from chain.substrate.hashing import twox
 
 LOG = logging.getLogger("taoctl.node")
 LOG_LEVELS = ("debug", "info", "warning", "error")
@@ -85,6 +86,16 @@ BUSY_TIMEOUT_S = 2.0  # how long a write waits for another process's write lock,
 BUSY_ATTEMPT_MS = 50  # one attempt's wait; between attempts the worker serves other requests
 CHAIN_BUSY = -32010  # server error codes (-32000..-32099): the chain file is busy
 CHAIN_UNAVAILABLE = -32011  # the chain file is damaged or cannot be read
+
+
+_SHIELD_PREFIX = twox(b"MevShield", 128)
+# the reads of state or of the best block that first seal extrinsics another process left in
+# the open block (a client pins the best block's hash, then reads at it)
+_STATE_READS = frozenset({"state_getStorage", "state_getStorageAt", "state_getStorageHash",
+                          "state_getStorageSize", "state_getKeys", "state_getKeysPaged",
+                          "state_queryStorageAt", "state_call", "chain_getHead",
+                          "chain_getFinalizedHead", "chain_getFinalisedHead", "chain_getHeader",
+                          "chain_getBlockHash"})
 
 
 def _error(rid: Any, code: int, message: str) -> dict:
@@ -165,6 +176,7 @@ class NodeServer:
         self.bound = threading.Event()
         self.requests = 0
         self._head_subs: dict[str, tuple[Any, str]] = {}  # id -> (websocket, notification)
+        self._pinned: tuple[int, NodeView] | None = None  # the last block read, its view
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="taoctl-node-chain")
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -385,6 +397,8 @@ class NodeServer:
         if not isinstance(params, (list, dict)):
             return _error(rid, -32602, "Invalid params: params must be a list or an object"), []
         try:
+            if method in _STATE_READS:
+                self._seal_pending()
             if method == "author_submitAndWatchExtrinsic":
                 return self._submit_and_watch(rid, params)
             handler = getattr(self, "rpc_" + method, None)
@@ -499,22 +513,38 @@ class NodeServer:
         return _hex(self.view.md.raw)
 
     def _view_at(self, at: Any) -> NodeView:
-        """The view a read `at` a block hash answers from: the current state when no hash is
-        given, else the state history at that block (histfees)."""
+        """The view a read `at` a block hash answers from (the best block when none is given):
+        the state at that block as a Substrate node keeps it -- after its start-of-block work
+        and its extrinsics, without the start-of-block work the open block has already run
+        (`chain.local.history`). The open block's state is the pending block's, which a node
+        does not serve. A sealed block's state never changes, so the last view is kept."""
         if at is None:
-            return self.view
-        block_hash = _bytes(at, "block hash")
-        return self.view.at(self.view.block_number(block_hash), block_hash)
+            number, block_hash = self.view.head_number(), None
+        else:
+            block_hash = _bytes(at, "block hash")
+            number = self.view.block_number(block_hash)
+        if self._pinned is not None and self._pinned[0] == number:
+            return self._pinned[1]
+        view = self.view.at(number, block_hash)
+        self._pinned = (number, view)
+        return view
+
+    def _storage(self, key: bytes, at: Any) -> bytes | None:
+        """The value at `key` in the state `_view_at(at)`, except the MEV shield's keys at the
+        head: those are this node's own, announced into the open block, and the head's state
+        can hold an earlier run's (whose secrets are gone) or none, so they are read there."""
+        view = self._view_at(at)
+        if key[:16] == _SHIELD_PREFIX and view.head_number() == self.view.head_number():
+            view = self.view
+        return view.storage(key, view.head_number())
 
     def rpc_state_getStorage(self, key: str, at: Any = None) -> str | None:
-        view = self._view_at(at)
-        return _hex(view.storage(_bytes(key, "storage key"), view.head_number()))
+        return _hex(self._storage(_bytes(key, "storage key"), at))
 
     rpc_state_getStorageAt = rpc_state_getStorage
 
     def rpc_state_getStorageHash(self, key: str, at: Any = None) -> str | None:
-        view = self._view_at(at)
-        value = view.storage(_bytes(key, "storage key"), view.head_number())
+        value = self._storage(_bytes(key, "storage key"), at)
         if value is None:
             return None
         import hashlib
@@ -522,8 +552,7 @@ class NodeServer:
         return "0x" + hashlib.blake2b(value, digest_size=32).hexdigest()
 
     def rpc_state_getStorageSize(self, key: str, at: Any = None) -> int | None:
-        view = self._view_at(at)
-        value = view.storage(_bytes(key, "storage key"), view.head_number())
+        value = self._storage(_bytes(key, "storage key"), at)
         return None if value is None else len(value)
 
     def rpc_state_getKeys(self, prefix: str, at: Any = None) -> list[str]:
@@ -542,15 +571,16 @@ class NodeServer:
         if not isinstance(keys, list) or len(keys) > MAX_KEYS_PAGE:
             raise RpcError(-32602, f"Invalid params: keys must be a list of at most "
                            f"{MAX_KEYS_PAGE} keys")
-        view = self._view_at(at)
-        number = view.head_number()
-        changes = [[k, _hex(view.storage(_bytes(k, "storage key"), number))] for k in keys]
+        number = self._view_at(at).head_number()
+        changes = [[k, _hex(self._storage(_bytes(k, "storage key"), at))] for k in keys]
         return [{"block": _hex(self.view.block_hash(number)), "changes": changes}]
 
     def rpc_state_call(self, method: str, data: str, at: Any = None) -> str:
         from chain.node import runtime_api
 
-        return _hex(runtime_api.call(self._view_at(at), method,
+        # taoctl's own dry run answers for the open block, where the call would execute
+        view = self.view if at is None and method in runtime_api.PENDING else self._view_at(at)
+        return _hex(runtime_api.call(view, method,
                                      _bytes(data or "0x", "call data")))
 
     def rpc_payment_queryInfo(self, extrinsic: str, at: Any = None) -> dict:
@@ -572,6 +602,18 @@ class NodeServer:
                  included.hash.hex(), included.block_number, included.index,
                  "success" if included.success else f"failed: {included.error}")
         return _hex(included.hash)
+
+    def _seal_pending(self) -> None:
+        """Before a read of state or of the best block, seal the open block when it holds extrinsics another process
+        included (a sandbox command over the same file): reads answer at the best block, so
+        without this they would stay invisible to clients until the next submission. As with a
+        submission, the node gives them a block (instant seal); a client's own submission
+        arriving first joins them in that block."""
+        conn = self.view.chain.conn
+        row = conn.execute("SELECT extrinsics FROM blocks WHERE number = (SELECT MAX(number) "
+                           "FROM blocks)").fetchone()
+        if row is not None and row[0] != "[]":
+            self._seal()
 
     def _seal(self) -> None:
         """Seal the block an extrinsic was just included in. If another process took the write

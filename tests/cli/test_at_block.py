@@ -1,10 +1,13 @@
-"""Issue 17, `--at-block B`: every read command answers the figures it gave at block B.
+"""Issue 17, `--at-block B`: every read command answers the figures of block B.
 
-A scripted history (stake, advance, stake again, advance) with each read command's JSON taken
-while B was the last sealed block; after the chain has moved on, the same commands with
-`--at-block B` must give those figures again, on the sandbox and through `taoctl node serve`
-(the remote backend reading at B's hash). Blocks not sealed yet and blocks older than the kept
-history are refused with one line naming why."""
+"The state at B" is a Substrate node's state at B's hash: after B's start-of-block work (the
+coinbase) and its extrinsics, without B + 1's start (headfix). A scripted history (stake,
+advance, stake again, advance): each read command's JSON is taken while B is the open block and
+complete, then B is sealed and read with `--at-block B` and through `taoctl node serve` at its
+head; after the chain has moved on, the same commands with `--at-block B` must give those
+figures again, on the sandbox and through the node (the remote backend reading at B's hash).
+Blocks not sealed yet and blocks older than the kept history are refused with one line naming
+why."""
 
 from __future__ import annotations
 
@@ -40,9 +43,25 @@ def _diff(a, b, path="") -> list[str]:
     return [] if a == b else [f"{path}: {a!r} != {b!r}"]
 
 
+_SERVED = (0, 1, 3, 4)  # the reads compared field by field with the node's
+
+
+def _fields(args, doc) -> object:
+    """The state figures of a read that both backends show (the node has fewer columns)."""
+    if args[:2] == ("wallet", "balance"):
+        return doc["balances"]
+    if args[:2] == ("stake", "list"):
+        return [(r["netuid"], r["alpha_rao"], r["spot_value_rao"]) for r in doc["stakes"]]
+    if args[:2] == ("subnet", "list"):
+        return [(r["netuid"], r["price_rao"], r["tao_in_rao"], r.get("alpha_out_rao"))
+                for r in doc["subnets"]]
+    return doc["price_rao"], doc["tao_in_rao"], doc.get("alpha_out_rao")
+
+
 @pytest.fixture(scope="module")
 def history(tmp_path_factory):
-    """(taoctl, netuid, B, {read: JSON at B}) after the chain has moved on from B."""
+    """(taoctl, netuid, B, {read: JSON at B}) after the chain has moved on from B; the fixture
+    also keeps what the sandbox showed while B was open and what the node served at head B."""
     t = sandbox_session(tmp_path_factory, "atblock")
     (owner,) = new_wallets(t, "owner")
     me = t.json("wallet", "create", "--wallet-name", "me", "--hotkey", "validator",
@@ -54,12 +73,40 @@ def history(tmp_path_factory):
     t.json("stake", "add", "--netuid", n, "--amount", "123.456789", "--wallet-name", "me",
            "--hotkey", "validator", "--unsafe", "-y")
     t.json("chain", "advance", "50")
+    open_then = {args: t.json(*args) for args in _reads(n)}  # B open, its coinbase run
+    t.json("chain", "advance", "1")
     b = t.json("chain", "history")["head"]
-    then = {args: t.json(*args) for args in _reads(n)}
+    assert b == open_then[_reads(n)[0]]["block"]
+    then = {args: t.json(*args, "--at-block", str(b)) for args in _reads(n)}
+    with serving(t.env["TAOCTL_CHAIN_DB"]) as (_, url, _):
+        head = {args: t.json(*args, "--network", url) for args in
+                [_reads(n)[i] for i in _SERVED]}
+    HELD.update(open_then=open_then, head=head)
     t.json("stake", "add", "--netuid", n, "--amount", "500", "--wallet-name", "me",
            "--hotkey", "validator", "--unsafe", "-y")
     t.json("chain", "advance", "400")
     return t, n, b, then
+
+
+HELD: dict = {}
+
+
+def test_the_state_at_b_is_what_the_sandbox_showed_while_b_was_open(history):
+    """B's start-of-block work (its coinbase) is in the state at B, the next block's is not:
+    the figures at B are those of B open and complete (before the headfix, --at-block B
+    counted B + 1's coinbase: a pool's alpha and TAO one block's injection ahead)."""
+    t, n, b, then = history
+    for args in [_reads(n)[i] for i in _SERVED]:
+        assert _fields(args, then[args]) == _fields(args, HELD["open_then"][args]), args
+
+
+def test_the_node_served_the_same_state_at_head_b(history):
+    """What `taoctl node serve` answered with B as its head is the sandbox's --at-block B."""
+    t, n, b, then = history
+    for args in [_reads(n)[i] for i in _SERVED]:
+        assert _fields(args, HELD["head"][args]) == _fields(args, then[args]), args
+    balance = _reads(n)[0]
+    assert HELD["head"][balance]["block"] == then[balance]["block"] == b + 1
 
 
 def test_the_chain_moved_on(history):
@@ -81,22 +128,11 @@ def test_at_block_through_node_serve(history):
     """The same reads over a websocket: the remote backend pins B's hash."""
     t, n, b, then = history
     with serving(t.env["TAOCTL_CHAIN_DB"]) as (_, url, _):
-        for args in [_reads(n)[i] for i in (0, 1, 3, 4)]:
+        for args in [_reads(n)[i] for i in _SERVED]:
             got = t.json(*args, "--at-block", str(b), "--network", url)
-            want = then[args]
-            if args[:2] == ("wallet", "balance"):
-                assert got["balances"] == want["balances"]
-                assert got["block"] == want["block"]
-            elif args[:2] == ("stake", "list"):
-                assert [(r["netuid"], r["alpha_rao"], r["spot_value_rao"])
-                        for r in got["stakes"]] == \
-                    [(r["netuid"], r["alpha_rao"], r["spot_value_rao"]) for r in want["stakes"]]
-            elif args[:2] == ("subnet", "list"):
-                assert [(r["netuid"], r["price_rao"], r["tao_in_rao"]) for r in got["subnets"]] \
-                    == [(r["netuid"], r["price_rao"], r["tao_in_rao"]) for r in want["subnets"]]
-            else:
-                assert (got["price_rao"], got["tao_in_rao"]) == (want["price_rao"],
-                                                                 want["tao_in_rao"])
+            assert _fields(args, got) == _fields(args, then[args]), args
+            if args == _reads(n)[0]:
+                assert got["block"] == then[args]["block"] == b + 1
         now = t.json("wallet", "balance", "--wallet-name", "me", "--network", url)
         assert now["balances"] != then[_reads(n)[0]]["balances"]
         # a block the node has not sealed: a usage error, nothing read
@@ -108,7 +144,7 @@ def test_at_block_through_node_serve(history):
 def test_not_sealed_and_discarded_are_one_clear_line(history):
     t, n, b, then = history
     proc = t.run("wallet", "balance", "--wallet-name", "me", "--at-block", "99999999")
-    assert proc.returncode == 2 and "is not a sealed block of this chain (0..450)" in proc.stderr
+    assert proc.returncode == 2 and "is not a sealed block of this chain (0..451)" in proc.stderr
     assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     proc = t.run("subnet", "list", "--at-block", "-1")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr

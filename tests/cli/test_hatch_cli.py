@@ -40,14 +40,20 @@ def test_query_reads_what_wallet_balance_reads(chain):
 def test_query_at_a_past_block(chain):
     t, me = chain
     first = t.json("query", "System", "Account", BOB)
-    head, before = first["block"], first["value"]["free"]  # the last sealed block
+    opened, before = first["block"], first["value"]["free"]  # the open block, read so far
+    assert opened == t.json("chain", "history")["head"] + 1
     t.json("call", "Balances", "transfer_keep_alive", f"dest={BOB}", f"value={TAO}",
            "--wallet-name", "me", "-y")
     t.json("chain", "advance", "1")
     now = t.json("query", "System", "Account", BOB)["value"]["free"]
     assert now == before + TAO
-    past = t.json("query", "System", "Account", BOB, "--at-block", str(head))
-    assert past["value"]["free"] == before and past["block"] == head
+    # the state at a block is its end: the transfer is in the block it was included in
+    past = t.json("query", "System", "Account", BOB, "--at-block", str(opened))
+    assert past["value"]["free"] == before + TAO and past["block"] == opened
+    earlier = t.json("query", "System", "Account", BOB, "--at-block", str(opened - 1))
+    assert earlier["value"]["free"] == before and earlier["block"] == opened - 1
+    number = t.json("query", "System", "Number", "--at-block", str(opened))
+    assert number["value"] == opened
 
 
 def test_call_signs_through_the_pipeline(chain):

@@ -67,6 +67,23 @@ def reads(sub, alice: str, hotkey: str, netuid: int, past: int) -> dict:
                             for n in mg.neurons]}
 
     read("metagraph", metagraph)
+
+    def epoch_clock(block):
+        """The SDK's reads of a block's number and subnet epoch counters (raw storage at the
+        block's hash, and the metagraph runtime call there)."""
+        mg = sub.subnets.metagraph(netuid, block=block, commitments=False)
+        at = sub.block if block is None else block
+        return {"number": sub.query(("System", "Number"), block=block),
+                "block": mg.block, "last_step": mg.last_step,
+                "blocks_since_last_step": mg.blocks_since_last_step,
+                "stored_since": sub.query(("SubtensorModule", "BlocksSinceLastStep"), [netuid],
+                                          block=block),
+                "stored_last": sub.query(("SubtensorModule", "LastEpochBlock"), [netuid],
+                                         block=block),
+                "asked": at}
+
+    read("epoch_clock_head", lambda: epoch_clock(None))
+    read("epoch_clock_past", lambda: epoch_clock(past))
     read("hyperparameters", lambda: json.loads(json.dumps(
         sub.read("subnet_hyperparameters", netuid=netuid), default=str)))
     read("next_key_len", lambda: len(bytes.fromhex(str(

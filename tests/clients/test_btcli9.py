@@ -87,6 +87,16 @@ def sandbox_figure(served, method: str, *args):
         backend.close()
 
 
+def head_figure(served, method: str, *args):
+    """One of the sandbox's typed reads at its last sealed block: the state the node serves at
+    its head (a block's end; the open block's start-of-block work is not in it)."""
+    backend = sandbox(served)
+    try:
+        return getattr(backend.at(backend.block_info().head_number), method)(*args)
+    finally:
+        backend.close()
+
+
 def stake_of(served, hotkey: bytes, coldkey: bytes, netuid: int) -> int:
     return sandbox_figure(served, "stake", hotkey, coldkey, netuid)
 
@@ -171,11 +181,12 @@ def test_wallet_overview(btcli9, served):
 
 def test_subnets_show(btcli9, served):
     """`subnets show` (the metagraph of one subnet): every UID's hotkey, coldkey and alpha
-    stake, the pool's reserves, the price and the burn, each the sandbox's."""
+    stake, the pool's reserves, the price and the burn, each the sandbox's at the node's head
+    (the burn decays every block: the open block's is not the head's)."""
     doc = btcli(btcli9, served, "subnets", "show", "--netuid", "1", "--no-prompt")
-    neurons = sandbox_figure(served, "neurons", 1)
+    neurons = head_figure(served, "neurons", 1)
     _, _, price = figures_now(served)
-    pool = sandbox_figure(served, "pool", 1)
+    pool = head_figure(served, "pool", 1)
     assert doc["netuid"] == 1 and doc["owner"] == ss58_encode(ALICE)
     assert [(u["uid"], u["hotkey"], u["coldkey"], rao(u["alpha_stake"])) for u in doc["uids"]] \
         == [(n["uid"], ss58_encode(n["hotkey"]), ss58_encode(n["coldkey"]), n["stake_rao"])
@@ -183,7 +194,7 @@ def test_subnets_show(btcli9, served):
     assert rao(doc["rate"]) == price
     assert (rao(doc["tao_pool"]), rao(doc["alpha_pool"])) == (pool.tao_reserve,
                                                                pool.alpha_reserve)
-    assert rao(doc["registration_cost"]) == sandbox_figure(served, "burn_cost", 1)
+    assert rao(doc["registration_cost"]) == head_figure(served, "burn_cost", 1)
     assert doc["tempo"]["tempo"] == read(served, "SubtensorModule.Tempo", 1)
 
 

@@ -46,8 +46,29 @@ def rao(tao: float) -> int:
     return round(tao * TAO)
 
 
+def at_head(path):
+    """The sandbox at its last sealed block: the state the node serves at its head (a
+    Substrate node's state at a block hash is that block's end; the open block's coinbase has
+    run in the sandbox's own reads, not in the head's state)."""
+    from chain.local.backend import LocalBackend
+
+    backend = LocalBackend(path)
+    return backend, backend.at(backend.block_info().head_number)
+
+
 def sandbox(served, method: str, *args):
-    """One of the sandbox's own reads now (`read` for a storage item by subtensor's name)."""
+    """One of the sandbox's own reads at the node's head (`read` for a storage item by
+    subtensor's name)."""
+    backend, head = at_head(served.path)
+    try:
+        return getattr(head, method)(*args)
+    finally:
+        backend.close()
+
+
+def pending(served, method: str, *args):
+    """One of the sandbox's own reads of its open block (what an extrinsic submitted now
+    executes against: the burn it pays), or an advance."""
     from chain.local.backend import LocalBackend
 
     backend = LocalBackend(served.path)
@@ -67,9 +88,9 @@ def stored(served, name: str, *key, at: int | None = None) -> int:
     from chain.local.backend import LocalBackend
     from chain.pallets import registry
 
-    backend = LocalBackend(served.path)
+    backend, view = at_head(served.path)
     try:
-        view = backend if at is None else backend.at(at)
+        view = view if at is None else backend.at(at)
         with view.chain.reading() as state:
             declared = registry.item(f"SubtensorModule.{name}")
             return state.get(declared, *key) if state.has(declared, *key) else 0
@@ -82,11 +103,11 @@ def sandbox_now(served):
     import amm
     from chain.local.backend import LocalBackend
 
-    backend = LocalBackend(served.path)
+    backend, head = at_head(served.path)
     try:
-        pool = backend.pool(1)
-        return (backend.free_balance(ALICE), backend.stake(served.hotkey, ALICE, 1),
-                amm.price_rao(pool), backend.neurons(1), backend.hyperparameters(1), pool)
+        pool = head.pool(1)
+        return (head.free_balance(ALICE), head.stake(served.hotkey, ALICE, 1),
+                amm.price_rao(pool), head.neurons(1), head.hyperparameters(1), pool)
     finally:
         backend.close()
 
@@ -200,11 +221,37 @@ def test_metagraph_columns(reads):
 
 def test_metagraph_epoch_columns(reads, served):
     """last_step is the block the sandbox last ran the subnet's epoch at; blocks since it are
-    the sandbox's count (which includes the open block's initialisation)."""
+    the count stored at the head (the head's own coinbase bumped it; the open block's has not
+    been served: a node's state at a hash is that block's end)."""
     got = answer(reads, "metagraph")
     assert item(served, "SubnetEpochIndex", 1) > 0  # the history ran epochs
     assert got["last_step"] == item(served, "LastEpochBlock", 1)
     assert got["blocks_since_last_step"] == item(served, "BlocksSinceLastStep", 1)
+
+
+@pytest.mark.parametrize("when", ["head", "past"])
+def test_blocks_since_last_step_is_a_real_nodes(reads, served, past, when):
+    """What a subtensor node serves at block N's hash: `System.Number` N (the recorded spec-461
+    node: 67 at block 67's hash) and `BlocksSinceLastStep` N - `LastEpochBlock` (run_coinbase
+    bumps it, or resets it to 0 with LastEpochBlock = N, in N's own on_initialize). Read by the
+    SDK raw and through the metagraph, at the head and at a past block; before the headfix the
+    node served N's number with N + 1's counters (one ahead)."""
+    got = answer(reads, f"epoch_clock_{when}")
+    number = past if when == "past" else got["block"]
+    assert got["number"] == got["block"] == number
+    if when == "past":
+        assert got["asked"] == past
+    assert got["stored_since"] == got["blocks_since_last_step"]
+    assert got["stored_last"] == got["last_step"] == stored(served, "LastEpochBlock", 1,
+                                                           at=number)
+    since = got["blocks_since_last_step"]
+    assert since == stored(served, "BlocksSinceLastStep", 1, at=number)
+    if got["last_step"]:  # an epoch has run: the count is from it
+        assert since == number - got["last_step"]
+    else:  # none yet: N's coinbase bumped the count N - 1 ended with
+        assert since == stored(served, "BlocksSinceLastStep", 1, at=number - 1) + 1
+    if when == "head":
+        assert got["last_step"] > 0
 
 
 def test_hyperparameters(reads):
@@ -363,7 +410,7 @@ def test_remove_stake_intent_is_taoctls_quote(sdk, served, reads):
 def test_burned_register_intent_shielded(sdk, served, reads):
     """BurnedRegister (MEV-shielded by the SDK's default): the hotkey "second" takes the next
     UID of subnet 1 for the sandbox's burn of that block, plus both fees."""
-    burn = sandbox(served, "burn_cost", 1)
+    burn = pending(served, "burn_cost", 1)
     uid = item(served, "SubnetworkN", 1)
     free = sandbox(served, "free_balance", ALICE)
     result = sdk.ask(op="execute", intent="BurnedRegister",
@@ -643,7 +690,7 @@ def test_btcli11_stake_swap_to_root_shielded(sdk11, served, reads):
 
 def test_btcli11_subnets_register_shielded(sdk11, served, reads):
     """burned_register of "third" inside a carrier: the next UID for the block's burn."""
-    burn = sandbox(served, "burn_cost", 1)
+    burn = pending(served, "burn_cost", 1)
     uid = item(served, "SubnetworkN", 1)
     free = sandbox(served, "free_balance", ALICE)
     doc = btcli11_json(sdk11, served, "subnets", "register", "--netuid", "1", "--hotkey",
@@ -658,13 +705,17 @@ def test_next_epoch_start_block_is_when_the_sandbox_runs_it(reads, served):
     runs subnet 1's epoch. Last in the module: it advances the chain to that block."""
     start = answer(reads, "next_epoch_start_block")
     ran = item(served, "SubnetEpochIndex", 1)
-    open_now = sandbox(served, "open_number")
+    open_now = pending(served, "open_number")
     assert start > open_now
-    sandbox(served, "advance", start - 1 - open_now)
-    assert item(served, "SubnetEpochIndex", 1) == ran
-    sandbox(served, "advance", 1)
+    pending(served, "advance", start + 1 - open_now)  # the head is now `start`
+    assert stored(served, "SubnetEpochIndex", 1, at=start - 1) == ran
+    # the epoch is in block `start`'s own state (its coinbase, in its on_initialize), with
+    # subtensor's counters: LastEpochBlock = start and BlocksSinceLastStep reset to 0
     assert item(served, "SubnetEpochIndex", 1) == ran + 1
     assert item(served, "LastEpochBlock", 1) == start
+    assert stored(served, "BlocksSinceLastStep", 1) == 0
+    assert stored(served, "BlocksSinceLastStep", 1, at=start - 1) == \
+        start - 1 - stored(served, "LastEpochBlock", 1, at=start - 1)
 
 
 def test_btcli11_tx_set_weights(sdk11, served, reads):
@@ -673,8 +724,8 @@ def test_btcli11_tx_set_weights(sdk11, served, reads):
     the rate limit since "second" registered (else advanced here)."""
     uid = item(served, "Uids", 1, SECOND)
     due = item(served, "LastUpdate", 1)[uid] + item(served, "WeightsSetRateLimit", 1)
-    if due >= sandbox(served, "open_number"):
-        sandbox(served, "advance", due + 1 - sandbox(served, "open_number"))
+    if due >= pending(served, "open_number"):
+        pending(served, "advance", due + 1 - pending(served, "open_number"))
     doc = btcli11_json(sdk11, served, "tx", "set-weights", "--netuid", "1", "--uids", str(uid),
                        "--weights", "1", hotkey="second")
     assert doc.get("success") is True, doc

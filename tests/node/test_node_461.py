@@ -140,17 +140,18 @@ def test_a_block_lists_cli_and_client_extrinsics_at_their_true_indices(node, sub
     """taoctl's own command and a client's extrinsic in one block: both listed after the two
     inherents, each with its events under its own index."""
     server, _, path = node
-    with LocalChain.open(path) as chain:  # taoctl's CLI path: applied in the open block
-        receipt = chain.submit_call(dev_signer("Alice"), Call(
-            "Balances", "transfer_keep_alive", {"dest": BOB, "value": 2 * TAO}))
-    assert receipt.success and receipt.extrinsic_index == 2
     call = substrate.compose_call("Balances", "transfer_keep_alive",
                                   {"dest": "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY",
                                    "value": 3 * TAO})
     from substrateinterface import Keypair
 
     bob = Keypair.create_from_uri("//Bob")
+    # signed first: a read of state seals what the CLI left in the open block (its own block)
     xt = substrate.create_signed_extrinsic(call, bob, era={"period": 16})
+    with LocalChain.open(path) as chain:  # taoctl's CLI path: applied in the open block
+        receipt = chain.submit_call(dev_signer("Alice"), Call(
+            "Balances", "transfer_keep_alive", {"dest": BOB, "value": 2 * TAO}))
+    assert receipt.success and receipt.extrinsic_index == 2
     client = substrate.submit_extrinsic(xt, wait_for_inclusion=True)
     assert client.is_success and client.extrinsic_idx == 3
     assert substrate.get_block_number(client.block_hash) == receipt.block_number

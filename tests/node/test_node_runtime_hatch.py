@@ -84,8 +84,9 @@ def test_the_node_lists_what_the_sandbox_lists(served):
 
 def test_every_call_through_the_node_is_the_sandboxs_answer(served):
     t, url, n, me, owner, _ = served
+    head = t.json("chain", "history")["head"]  # the node answers at its head: its state
     for call in _calls(n, me, owner):
-        here = t.json("runtime", *call)
+        here = t.json("runtime", *call, "--at-block", str(head))
         there = t.json("runtime", *call, "--network", url)
         assert there == here, call  # args, params, result bytes, decoded value, block
     stake = t.json("runtime", "StakeInfoRuntimeApi", "get_stake_info_for_coldkey",
@@ -214,7 +215,8 @@ def test_end_to_end_with_the_installed_commands(served):
         url = info["url"]
         call = ("runtime", "StakeInfoRuntimeApi", "get_stake_info_for_coldkey",
                 me["coldkey_ss58"])
-        assert user.json(*call, "--network", url) == t.json(*call)
+        head = t.json("chain", "history")["head"]  # the node answers at its head
+        assert user.json(*call, "--network", url) == t.json(*call, "--at-block", str(head))
         item = ("query", "SubtensorModule", "SubnetTAO", str(n), "--at-block", str(b))
         assert user.json(*item, "--network", url) == t.json(*item)
         human = user.run("runtime", "SwapRuntimeApi", "current_alpha_price", str(n),

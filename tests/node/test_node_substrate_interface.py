@@ -56,8 +56,12 @@ def test_queries_match_the_chain_file(node, substrate):
     assert substrate.query("System", "Account", ["0x" + bytes(32).hex()]).value["data"]["free"] == 0
     assert substrate.get_block_number(substrate.get_chain_head()) == info.head_number
     assert substrate.get_block_hash(0) == "0x" + info.genesis_hash.hex()
+    # the state at the head's hash: the head's end, not the open block's coinbase (headfix)
+    local = LocalBackend(path)
+    at_head = local.at(info.head_number)
     assert substrate.query("Balances", "TotalIssuance").value == \
-        LocalBackend(path).read("Balances.TotalIssuance")
+        at_head.read("Balances.TotalIssuance") < local.read("Balances.TotalIssuance")
+    assert substrate.query("System", "Number").value == info.head_number
     assert substrate.runtime_version == 461
     assert substrate.chain == "Bittensor"
     networks = substrate.query_map("SubtensorModule", "NetworksAdded")
@@ -253,3 +257,55 @@ def test_new_heads_subscription_follows_sealed_blocks(tmp_path):
         assert seen == sorted(seen) and len(set(seen)) == 3
         assert not server._head_subs  # unsubscribed
         client.close()
+
+
+def test_the_state_at_a_hash_is_that_blocks_end(node, substrate):
+    """As the recorded spec-461 node answers (shared/fixtures/subtensor/recorded_spec461_node
+    .json: at block 67's hash `System.Number` is 67 and `Timestamp.Now` is the `now` of block
+    67's own Timestamp.set inherent, and its events open with the Initialization-phase
+    `Balances.Issued` of its own coinbase): the state at a hash has that block's start-of-block
+    work and extrinsics and not the next block's. Before the headfix the node served the open
+    block's timestamp and coinbase under the best block's hash."""
+    _, _, path = node
+    receipt = substrate.submit_extrinsic(transfer(substrate, ALICE, CHARLIE, TAO),
+                                         wait_for_inclusion=True)
+    assert receipt.is_success
+    sealed = substrate.get_block_number(receipt.block_hash)
+    local = LocalBackend(path)
+    try:
+        for block_hash in (receipt.block_hash, substrate.get_chain_head(),
+                           substrate.get_block_hash(sealed - 1)):
+            number = substrate.get_block_number(block_hash)
+            block = substrate.get_block(block_hash)
+            (stamp,) = [x.value["call"]["call_args"][0]["value"] for x in block["extrinsics"]
+                        if x.value["call"]["call_function"] == "set"]
+            assert substrate.query("System", "Number", block_hash=block_hash).value == number
+            assert substrate.query("Timestamp", "Now", block_hash=block_hash).value == stamp
+            issued = substrate.query("Balances", "TotalIssuance", block_hash=block_hash).value
+            assert issued == local.at(number).read("Balances.TotalIssuance")
+        # the open block's coinbase (it has run in the sandbox's open block) is in no served
+        # state: the head's issuance is the sandbox's before it
+        head = substrate.get_block_number(substrate.get_chain_head())
+        assert substrate.query("Balances", "TotalIssuance").value == \
+            local.at(head).read("Balances.TotalIssuance") <= local.read("Balances.TotalIssuance")
+    finally:
+        local.close()
+
+
+def test_a_sandbox_write_is_sealed_before_a_read(node, substrate):
+    """An extrinsic a sandbox command includes in the open block while the node serves the
+    file is sealed into a block of its own before the next read of state is answered (the
+    node answers at its best block; it would otherwise stay unseen until a submission)."""
+    from chain.local.accounts import dev_signer
+    from chain.local.chain import LocalChain
+    from chain.local.extrinsic import Call
+
+    _, _, path = node
+    head = substrate.get_block_number(substrate.get_chain_head())
+    before = free(substrate, CHARLIE)
+    with LocalChain.open(path) as chain:
+        receipt = chain.submit_call(dev_signer("Alice"), Call(
+            "Balances", "transfer_keep_alive", {"dest": CHARLIE.public_key, "value": TAO}))
+    assert receipt.success and receipt.block_number == head + 1
+    assert free(substrate, CHARLIE) == before + TAO
+    assert substrate.get_block_number(substrate.get_chain_head()) == head + 1

@@ -2,7 +2,11 @@
 + `--network ws://127.0.0.1:PORT` gives the same balances, receipts and errors.
 
 The node seals a block per extrinsic, so the sandbox run advances one block after each write
-to stay block-for-block identical. Both chain files start from the same dev genesis.
+to stay block-for-block identical. Both chain files start from the same dev genesis. A node
+answers at its best block, whose state is that block's end: the sandbox's reads see its open
+block, whose start-of-block work (coinbase, burn decay) has run, so the sandbox side reads
+`--at-block` its last sealed block wherever the command takes it (the figures the subnet's
+start-of-block work moves: alpha out, burn, moving price).
 """
 
 from __future__ import annotations
@@ -99,6 +103,10 @@ def included_in_open_block(path) -> bool:
                                   (number,)).fetchone()[0] > 0
 
 
+AT_HEAD = {("subnet", "list"), ("subnet", "show"), ("subnet", "hyperparameters"),
+           ("subnet", "burn-cost")}  # the reads the open block's start-of-block work moves
+
+
 def run_session(taoctl, network: str, *, advance: bool, steps=SESSION) -> list:
     results = []
     for kind, args in steps:
@@ -106,6 +114,8 @@ def run_session(taoctl, network: str, *, advance: bool, steps=SESSION) -> list:
             results.append((0, taoctl.json(*args)["block"]))
             continue
         extra = CLEAR if kind == "write" else []
+        if kind == "read" and network == "sandbox" and tuple(args[:2]) in AT_HEAD:
+            extra = ["--at-block", str(taoctl.json("chain", "history")["head"])]
         proc = taoctl.run(*args, *extra, "--network", network, "--json")
         doc = json.loads(proc.stdout) if proc.stdout.strip() else None
         if doc and "error" in doc:

@@ -1,5 +1,6 @@
-"""State history: a read at a past block answers exactly what the chain held while that block
-was the last sealed one, however the blocks were advanced; beyond what is kept, a clear refusal."""
+"""State history: a read at a past block answers exactly what the chain held at that block's end
+(a Substrate node's state at its hash: its start-of-block work and extrinsics, not the next
+block's start), however the blocks were advanced; beyond what is kept, a clear refusal."""
 
 from __future__ import annotations
 
@@ -41,18 +42,18 @@ def dump(state, conn) -> dict:
 STEPS = [1, 7, 1, 13, 3, 25, 2, 9]
 
 
-def _drive(chain, *, one_by_one: bool, on_head=None) -> None:
+def _drive(chain, *, one_by_one: bool, on_sealing=None) -> None:
     """The same operations on either chain: transfers in between advances of STEPS blocks
-    (the twin advances one block at a time and reports each head)."""
+    (the twin advances one block at a time and reports each block just before sealing it)."""
     alice = dev_signer("Alice")
     for k, step in enumerate(STEPS):
         chain.submit_call(alice, Call("Balances", "transfer_keep_alive",
                                       {"dest": dev_signer("Eve").public_key,
                                        "value": (k + 1) * TAO}))
         for _ in range(step if one_by_one else 1):
+            if on_sealing:
+                on_sealing(chain)
             chain.advance(1 if one_by_one else step)
-            if on_head:
-                on_head(chain)
 
 
 @pytest.fixture(scope="module")
@@ -67,13 +68,12 @@ def chains(tmp_path_factory):
         chain.advance(1)  # seal them: a snapshot holds no unsealed extrinsics
     live: dict[int, dict] = {}
 
-    def snapshot(chain):
+    def snapshot(chain):  # the open block, complete: its state once sealed
         with chain.reading() as state:
-            live[chain.open_number() - 1] = dump(state, chain.conn)
+            live[chain.open_number()] = dump(state, chain.conn)
 
-    snapshot(b)
     _drive(a, one_by_one=False)
-    _drive(b, one_by_one=True, on_head=snapshot)
+    _drive(b, one_by_one=True, on_sealing=snapshot)
     yield a, b, live
     a.close()
     b.close()
@@ -81,7 +81,8 @@ def chains(tmp_path_factory):
 
 def test_every_past_block_reads_as_it_was_live(chains):
     """Chain a advanced in runs (fast-forwarded in closed form), its twin b one block at a time
-    with its whole state recorded at every head: a's history at every block equals b's."""
+    with its whole state recorded at the end of every block: a's history at every block equals
+    b's."""
     a, _, live = chains
     assert a.open_number() == max(live) + 1
     for number, expected in sorted(live.items()):
@@ -106,7 +107,7 @@ def test_reads_beyond_the_retention_are_refused(tmp_path):
     head = chain.open_number() - 1
     assert history.horizon(chain.conn, head) == head - 9
     with chain.reading_at(head - 9) as state:
-        assert state.get(system.NUMBER) == head - 8
+        assert state.get(system.NUMBER) == head - 9
     with pytest.raises(StateDiscarded, match="State already discarded for block"):
         with chain.reading_at(head - 10):
             pass
@@ -126,7 +127,7 @@ def test_a_file_without_history_gains_it_from_now(tmp_path):
     with pytest.raises(StateDiscarded):
         chain.at(head - 1)
     chain.advance(3)
-    with chain.reading_at(head) as state:
+    with chain.reading_at(head + 1) as state:
         assert state.get(system.NUMBER) == head + 1
     chain.close()
 
@@ -202,4 +203,61 @@ def test_chain_check_validates_the_history(tmp_path):
     with chain.writing():
         chain.conn.execute("INSERT INTO history VALUES ('Nope.Item', '[]', 3, '1')")
     assert any("Nope.Item" in f for f in invariants.check(chain)["history"])
+    chain.close()
+
+
+# -- the rule (headfix): the state at N is N's end, as a Substrate node keeps it -----------------
+def test_the_state_at_a_block_is_its_end_not_the_next_blocks_start(chains):
+    """subtensor runs `block_step` (the coinbase) in `on_initialize` of the block it counts, so
+    the state at N's hash has `System.Number` N (recorded_spec461_node.json: 67 at block 67's
+    hash), `BlocksSinceLastStep` N - `LastEpochBlock` (the counter is bumped, or reset with
+    `LastEpochBlock` = N, in N's own coinbase) and N's issuance at its end; the open block's
+    start-of-block work is in none of them. Every block of the runs and single blocks of a."""
+    from chain.pallets import balances, timestamp
+    from chain.pallets import subtensor_module as sm
+
+    a, _, _ = chains
+    head = a.open_number() - 1
+    from chain.local.coinbase import all_subnets
+
+    with a.reading() as state:
+        netuid = max(all_subnets(state))
+    ends = dict(a.conn.execute("SELECT number, issuance_end FROM blocks WHERE hash IS NOT NULL"))
+    checked = 0
+    for number in range(head - 60, head + 1):
+        with a.reading_at(number) as state:
+            assert state.get(system.NUMBER) == number
+            assert state.get(timestamp.NOW) == a.timestamp_of(number)
+            last = state.get(sm.LAST_EPOCH_BLOCK, netuid)
+            since = state.get(sm.BLOCKS_SINCE_LAST_STEP, netuid)
+            tempo = state.get(sm.TEMPO, netuid)
+            if last is not None and number - last <= tempo:
+                assert since == number - last, f"block {number}"
+                checked += 1
+            if number in ends:
+                assert str(state.get(balances.TOTAL_ISSUANCE)) == ends[number]
+    assert checked > 40
+    with a.reading() as live:  # the open block's coinbase is in the open block only
+        assert live.get(system.NUMBER) == head + 1
+        now = live.get(balances.TOTAL_ISSUANCE)
+    with a.reading_at(head) as sealed:
+        assert now > sealed.get(balances.TOTAL_ISSUANCE)
+
+
+def test_a_history_kept_under_the_earlier_rule_restarts(tmp_path):
+    """A file whose history counted the next block's start under each block (no
+    `history_rule`) cannot be re-keyed: its history restarts at its last sealed block."""
+    chain = LocalChain.create(tmp_path / "c.db", "dev")
+    chain.advance(5)
+    chain.conn.executescript("DELETE FROM meta WHERE key = 'history_rule';")
+    chain.close()
+    chain = LocalChain.open(tmp_path / "c.db")
+    head = chain.open_number() - 1
+    assert history.since(chain.conn) == head
+    assert chain.conn.execute("SELECT COUNT(*) FROM history").fetchone()[0] == 0
+    with pytest.raises(StateDiscarded):
+        chain.at(head - 1)
+    chain.advance(2)
+    with chain.reading_at(head + 1) as state:
+        assert state.get(system.NUMBER) == head + 1
     chain.close()
