@@ -181,6 +181,19 @@ def sandbox_session(tmp_path_factory, name: str, *, in_process: bool = True) -> 
     return t
 
 
+def sandbox_keeping(tmp_path: Path, keep: int, advance: int) -> Taoctl:
+    """A fresh HOME and sandbox chain (tmp_path/sandbox.db) that keeps the state of its last
+    `keep` blocks, advanced `advance` blocks: for reads beyond the kept history."""
+    home = tmp_path / "home"
+    home.mkdir()
+    t = Taoctl(home, in_process=True)
+    t.env["TAOCTL_CHAIN_DB"] = str(tmp_path / "sandbox.db")
+    t.json("chain", "init")
+    t.json("chain", "history", "--keep", str(keep))
+    t.json("chain", "advance", str(advance))
+    return t
+
+
 def new_wallets(t: Taoctl, *names: str) -> list[dict]:
     """Unencrypted wallets (coldkey and the default hotkey) under these names."""
     return [t.json("wallet", "create", "--wallet-name", n, "--no-use-password", "-y")

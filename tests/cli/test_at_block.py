@@ -15,7 +15,7 @@ import json
 
 import pytest
 
-from tests.conftest import Taoctl, new_wallets, owned_subnets, sandbox_session
+from tests.conftest import new_wallets, owned_subnets, sandbox_keeping, sandbox_session
 from tests.node.conftest import serving
 
 TAO = 10**9
@@ -151,13 +151,7 @@ def test_not_sealed_and_discarded_are_one_clear_line(history):
 
 
 def test_beyond_the_kept_history_names_the_retention(tmp_path):
-    home = tmp_path / "home"
-    home.mkdir()
-    t = Taoctl(home, in_process=True)
-    t.env["TAOCTL_CHAIN_DB"] = str(tmp_path / "sandbox.db")
-    t.json("chain", "init")
-    t.json("chain", "history", "--keep", "10")
-    t.json("chain", "advance", "40")
+    t = sandbox_keeping(tmp_path, keep=10, advance=40)
     assert t.json("subnet", "list", "--at-block", "35")["block"] == 36
     proc = t.run("subnet", "list", "--at-block", "5", "--json")
     assert proc.returncode == 2
@@ -206,13 +200,7 @@ def test_yield_chart_is_the_growth_of_alpha_per_share(history):
 def test_a_node_that_discarded_the_state_says_so(tmp_path):
     """Through `taoctl node serve` with a short retention: the node's "State already
     discarded" becomes one line naming the archive node a read that old needs, exit 5."""
-    home = tmp_path / "home"
-    home.mkdir()
-    t = Taoctl(home, in_process=True)
-    t.env["TAOCTL_CHAIN_DB"] = str(tmp_path / "sandbox.db")
-    t.json("chain", "init")
-    t.json("chain", "history", "--keep", "10")
-    t.json("chain", "advance", "40")
+    t = sandbox_keeping(tmp_path, keep=10, advance=40)
     with serving(tmp_path / "sandbox.db") as (_, url, _):
         assert t.json("subnet", "list", "--at-block", "35", "--network", url)["block"] == 36
         proc = t.run("subnet", "list", "--at-block", "5", "--network", url)

@@ -11,7 +11,7 @@ import json
 import pytest
 
 from chain.remote import open_remote
-from tests.conftest import Taoctl, new_wallets, owned_subnets, sandbox_session
+from tests.conftest import Taoctl, new_wallets, owned_subnets, sandbox_keeping, sandbox_session
 from tests.node.conftest import serving
 
 TAO = 10**9
@@ -139,13 +139,7 @@ def test_query_at_a_block_hash_through_the_node(served):
 
 
 def test_query_beyond_the_kept_history(tmp_path):
-    home = tmp_path / "home"
-    home.mkdir()
-    t = Taoctl(home, in_process=True)
-    t.env["TAOCTL_CHAIN_DB"] = str(tmp_path / "sandbox.db")
-    t.json("chain", "init")
-    t.json("chain", "history", "--keep", "10")
-    t.json("chain", "advance", "40")
+    t = sandbox_keeping(tmp_path, keep=10, advance=40)
     item = ("query", "Balances", "TotalIssuance")
     with serving(tmp_path / "sandbox.db") as (_, url, _):
         assert t.json(*item, "--at-block", "35", "--network", url)["block"] == 35
