@@ -10,13 +10,11 @@ the stdlib at import.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
-
-import typer
+from typing import TYPE_CHECKING
 
 from cli.netopts import AtBlockOpt, ChainDbOpt, NetworkOpt
 from cli.output import JsonOpt, Output
-from cli.walletopts import WalletNameOpt, WalletPathOpt
+from cli.walletopts import AllWalletsOpt, ColdkeySs58Opt, WalletNameOpt, WalletPathOpt
 
 if TYPE_CHECKING:
     from chain.backend import ChainBackend
@@ -30,11 +28,8 @@ _VECTORS = ("Incentive", "Dividends", "Emission")
 def overview(
     wallet_name: WalletNameOpt = None,
     wallet_path: WalletPathOpt = None,
-    all_wallets: Annotated[bool, typer.Option("--all", "-a", help="Every wallet under the "
-                                              "wallets directory.")] = False,
-    ss58: Annotated[str | None, typer.Option("--ss58", "--coldkey-ss58", help="A coldkey "
-                                             "address instead of a wallet.",
-                                             show_default=False)] = None,
+    all_wallets: AllWalletsOpt = False,
+    ss58: ColdkeySs58Opt = None,
     network: NetworkOpt = "sandbox",
     chain_db: ChainDbOpt = None,
     at_block: AtBlockOpt = None,

@@ -16,7 +16,7 @@ import typer
 
 from cli.netopts import AtBlockOpt, ChainDbOpt, NetworkOpt
 from cli.output import JsonOpt, Output
-from cli.walletopts import WalletNameOpt, WalletPathOpt
+from cli.walletopts import AllWalletsOpt, ColdkeySs58Opt, WalletNameOpt, WalletPathOpt
 
 if TYPE_CHECKING:
     from chain.backend import ChainBackend
@@ -36,11 +36,8 @@ CSV_COLUMNS = ("wallet", "coldkey", "netuid", "hotkey", "hotkey_name", "basis_kn
 def portfolio(
     wallet_name: WalletNameOpt = None,
     wallet_path: WalletPathOpt = None,
-    all_wallets: Annotated[bool, typer.Option("--all", "-a", help="Every wallet under the "
-                                              "wallets directory.")] = False,
-    ss58: Annotated[str | None, typer.Option("--ss58", "--coldkey-ss58", help="A coldkey "
-                                             "address instead of a wallet.",
-                                             show_default=False)] = None,
+    all_wallets: AllWalletsOpt = False,
+    ss58: ColdkeySs58Opt = None,
     network: NetworkOpt = "sandbox",
     chain_db: ChainDbOpt = None,
     json_out: JsonOpt = False,

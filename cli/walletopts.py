@@ -62,6 +62,14 @@ WalletPathOpt = Annotated[
         show_default=False,
     ),
 ]
+
+# The coldkeys a read command shows (cli.names.coldkey_targets): the wallet, every wallet, or
+# an address.
+AllWalletsOpt = Annotated[bool, typer.Option("--all", "-a", help="Every wallet under the "
+                                             "wallets directory.")]
+ColdkeySs58Opt = Annotated[str | None, typer.Option(
+    "--ss58", "--coldkey-ss58", help="A coldkey address instead of a wallet.",
+    show_default=False)]
 HotkeyOpt = Annotated[
     str | None,
     typer.Option(
