@@ -22,7 +22,7 @@ import io
 
 import pytest
 
-from tests.conftest import Taoctl
+from tests.conftest import sandbox_session
 
 TAO = 10**9
 
@@ -33,14 +33,9 @@ def _event(receipt: dict, name: str) -> dict:
 
 @pytest.fixture(scope="module")
 def history(tmp_path_factory):
-    root = tmp_path_factory.mktemp("portfolio")
-    home = root / "home"
-    home.mkdir()
-    t = Taoctl(home, in_process=True)
-    db = root / "sandbox.db"
-    t.env["TAOCTL_CHAIN_DB"] = str(db)
+    t = sandbox_session(tmp_path_factory, "portfolio")
+    root, db = t.root, t.root / "sandbox.db"
     t.env["TAOCTL_JOURNAL"] = str(root / "journal.jsonl")
-    t.json("chain", "init")
     from chain.local.chain import LocalChain
     from chain.pallets import taoctl
 

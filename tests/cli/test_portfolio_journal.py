@@ -14,7 +14,7 @@ import stat
 
 import pytest
 
-from tests.conftest import Taoctl
+from tests.conftest import sandbox_session
 from tests.node.conftest import serving
 
 TAO = 10**9
@@ -22,15 +22,10 @@ TAO = 10**9
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    root = tmp_path_factory.mktemp("journal")
-    home = root / "home"
-    home.mkdir()
-    t = Taoctl(home, in_process=True)
-    db = root / "sandbox.db"
+    t = sandbox_session(tmp_path_factory, "journal")
+    root, db = t.root, t.root / "sandbox.db"
     journal = root / "data" / "journal.jsonl"
-    t.env["TAOCTL_CHAIN_DB"] = str(db)
     t.env["TAOCTL_JOURNAL"] = str(journal)
-    t.json("chain", "init")
     from chain.local.chain import LocalChain
     from chain.pallets import taoctl
 

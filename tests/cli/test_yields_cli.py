@@ -15,7 +15,7 @@ import json
 
 import pytest
 
-from tests.conftest import Taoctl
+from tests.conftest import sandbox_session
 from tests.node.conftest import serving
 
 TAO = 10**9
@@ -24,13 +24,8 @@ P, S, TAKE_A = 2 * TAO, 1_000 * TAO, 11_796
 
 @pytest.fixture(scope="module")
 def chain(tmp_path_factory):
-    root = tmp_path_factory.mktemp("yields")
-    home = root / "home"
-    home.mkdir()
-    t = Taoctl(home, in_process=True)
-    db = root / "sandbox.db"
-    t.env["TAOCTL_CHAIN_DB"] = str(db)
-    t.json("chain", "init")
+    t = sandbox_session(tmp_path_factory, "yields")
+    db = t.root / "sandbox.db"
     owner = t.json("wallet", "create", "--wallet-name", "owner", "--no-use-password", "-y")
     me = t.json("wallet", "create", "--wallet-name", "me", "--hotkey", "a",
                 "--no-use-password", "-y")
@@ -126,13 +121,8 @@ def test_through_node_serve_the_same_figures(chain):
 @pytest.fixture(scope="module")
 def earning(tmp_path_factory):
     """A started subnet whose validator earns dividends from real epochs."""
-    root = tmp_path_factory.mktemp("yields_epochs")
-    home = root / "home"
-    home.mkdir()
-    t = Taoctl(home, in_process=True)
-    db = root / "sandbox.db"
-    t.env["TAOCTL_CHAIN_DB"] = str(db)
-    t.json("chain", "init")
+    t = sandbox_session(tmp_path_factory, "yields_epochs")
+    db = t.root / "sandbox.db"
     owner = t.json("wallet", "create", "--wallet-name", "owner", "--no-use-password", "-y")
     me = t.json("wallet", "create", "--wallet-name", "me", "--hotkey", "validator",
                 "--no-use-password", "-y")
