@@ -213,6 +213,21 @@ def owned_subnets(t: Taoctl, owner: dict, count: int, *, funded_locks: int = 4) 
     return nets
 
 
+def my_validator_on_a_new_subnet(t: Taoctl, stake: str) -> int:
+    """Wallet 'me' (hotkey 'validator', 3000 TAO) registered on a new subnet of wallet
+    'owner' with `stake` TAO staked through it (unsafe: the pool is fresh); its netuid."""
+    (owner,) = new_wallets(t, "owner")
+    me = t.json("wallet", "create", "--wallet-name", "me", "--hotkey", "validator",
+                "--no-use-password", "-y")
+    t.json("chain", "fund", me["coldkey_ss58"], "3000")
+    (n,) = owned_subnets(t, owner, 1, funded_locks=2)
+    t.json("subnet", "register", "--netuid", n, "--wallet-name", "me", "--hotkey",
+           "validator", "-y")
+    t.json("stake", "add", "--netuid", n, "--amount", stake, "--wallet-name", "me",
+           "--hotkey", "validator", "--unsafe", "-y")
+    return n
+
+
 def staker_on(t: Taoctl, netuid: int, *, amount: str = "20", wallet: str = "staker") -> None:
     """`wallet`'s default hotkey registered on `netuid` with `amount` TAO staked (unsafe)."""
     t.json("subnet", "register", "--netuid", netuid, "--wallet-name", wallet, "-y")

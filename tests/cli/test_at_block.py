@@ -15,7 +15,7 @@ import json
 
 import pytest
 
-from tests.conftest import new_wallets, owned_subnets, sandbox_keeping, sandbox_session
+from tests.conftest import my_validator_on_a_new_subnet, sandbox_keeping, sandbox_session
 from tests.node.conftest import serving
 
 TAO = 10**9
@@ -63,15 +63,7 @@ def history(tmp_path_factory):
     """(taoctl, netuid, B, {read: JSON at B}) after the chain has moved on from B; the fixture
     also keeps what the sandbox showed while B was open and what the node served at head B."""
     t = sandbox_session(tmp_path_factory, "atblock")
-    (owner,) = new_wallets(t, "owner")
-    me = t.json("wallet", "create", "--wallet-name", "me", "--hotkey", "validator",
-                "--no-use-password", "-y")
-    t.json("chain", "fund", me["coldkey_ss58"], "3000")
-    (n,) = owned_subnets(t, owner, 1, funded_locks=2)
-    t.json("subnet", "register", "--netuid", n, "--wallet-name", "me", "--hotkey",
-           "validator", "-y")
-    t.json("stake", "add", "--netuid", n, "--amount", "123.456789", "--wallet-name", "me",
-           "--hotkey", "validator", "--unsafe", "-y")
+    n = my_validator_on_a_new_subnet(t, stake="123.456789")
     t.json("chain", "advance", "50")
     open_then = {args: t.json(*args) for args in _reads(n)}  # B open, its coinbase run
     t.json("chain", "advance", "1")

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from tests.conftest import new_wallets, owned_subnets, sandbox_session, taoctl_path
+from tests.conftest import my_validator_on_a_new_subnet, sandbox_session, taoctl_path
 
 TAO = 10**9
 
@@ -23,15 +23,7 @@ TAO = 10**9
 def chain(tmp_path_factory):
     """An emitting subnet with 'me' registered and staked (prices move every block)."""
     t = sandbox_session(tmp_path_factory, "watch")
-    (owner,) = new_wallets(t, "owner")
-    me = t.json("wallet", "create", "--wallet-name", "me", "--hotkey", "validator",
-                "--no-use-password", "-y")
-    t.json("chain", "fund", me["coldkey_ss58"], "3000")
-    (n,) = owned_subnets(t, owner, 1, funded_locks=2)
-    t.json("subnet", "register", "--netuid", n, "--wallet-name", "me", "--hotkey",
-           "validator", "-y")
-    t.json("stake", "add", "--netuid", n, "--amount", "100", "--wallet-name", "me",
-           "--hotkey", "validator", "--unsafe", "-y")
+    n = my_validator_on_a_new_subnet(t, stake="100")
     t.json("chain", "advance", "2")
     return t, n
 
