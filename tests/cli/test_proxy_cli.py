@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from tests.conftest import Taoctl
+from tests.conftest import Taoctl, new_wallets, owned_subnets
 
 TAO = 10**9
 
@@ -29,15 +29,10 @@ def chain(tmp_path_factory):
 
     with LocalChain.open(root / "sandbox.db") as chain_file, chain_file.writing() as state:
         state.set(taoctl.FEE_SCHEDULE, "spec461")  # today's fees (dev charges none)
-    owner = t.json("wallet", "create", "--wallet-name", "owner", "--no-use-password", "-y")
-    cold = t.json("wallet", "create", "--wallet-name", "cold", "--no-use-password", "-y")
-    op = t.json("wallet", "create", "--wallet-name", "op", "--no-use-password", "-y")
-    lock = t.json("subnet", "burn-cost")["lock_cost_rao"]
-    t.json("chain", "fund", owner["coldkey_ss58"], str(lock // TAO + 10))
+    owner, cold, op = new_wallets(t, "owner", "cold", "op")
+    (n,) = owned_subnets(t, owner, 1, funded_locks=1)
     t.json("chain", "fund", cold["coldkey_ss58"], "100")
     t.json("chain", "fund", op["coldkey_ss58"], "5")
-    n = t.json("subnet", "create", "--wallet-name", "owner", "-y")["netuid"]
-    t.json("subnet", "start", "--netuid", n, "--wallet-name", "owner", "-y")
     return t, n, owner, cold, op
 
 

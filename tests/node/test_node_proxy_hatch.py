@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from tests.conftest import new_wallets, owned_subnets
 from tests.node.test_node_cli import start, stop
 
 TAO = 10**9
@@ -20,15 +21,10 @@ def served(taoctl, tmp_path):
     t = taoctl
     t.env["TAOCTL_CHAIN_DB"] = str(tmp_path / "chain.db")
     t.json("chain", "init")
-    owner = t.json("wallet", "create", "--wallet-name", "owner", "--no-use-password", "-y")
-    cold = t.json("wallet", "create", "--wallet-name", "cold", "--no-use-password", "-y")
-    op = t.json("wallet", "create", "--wallet-name", "op", "--no-use-password", "-y")
-    lock = t.json("subnet", "burn-cost")["lock_cost_rao"]
-    t.json("chain", "fund", owner["coldkey_ss58"], str(lock // TAO + 10))
+    owner, cold, op = new_wallets(t, "owner", "cold", "op")
+    (n,) = owned_subnets(t, owner, 1, funded_locks=1)
     t.json("chain", "fund", cold["coldkey_ss58"], "100")
     t.json("chain", "fund", op["coldkey_ss58"], "5")
-    n = t.json("subnet", "create", "--wallet-name", "owner", "-y")["netuid"]
-    t.json("subnet", "start", "--netuid", n, "--wallet-name", "owner", "-y")
     proc, info = start(t, "--block-time", "0.2")
     try:
         yield t, info["url"], n, owner, cold, op
