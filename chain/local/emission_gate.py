@@ -239,6 +239,23 @@ def fast_exp(x: int) -> int | None:
     return (_ONE << 32) // result if x < 0 else result
 
 
+_BELOW_TWO = _TWO - 1  # the largest I32F32 value below 2.0
+
+
+def halvings_below_two(x: int) -> tuple[int, int]:
+    """`_log2_at_least_one`'s integer part at once: how many rounding halvings
+    (`rs`, x -> ceil(x / 2)) bring x below 2.0, and the x they leave. Halvings that round up
+    compose (ceil(ceil(x / 2^j) / 2) = ceil(x / 2^(j + 1))), so k halvings leave
+    ceil(x / 2^k), and the least k with ceil(x / 2^k) < 2.0 is the one with
+    x <= (2.0 - 1 bit) * 2^k: the bit length less 33, or one more."""
+    if x < _TWO:
+        return 0, x
+    k = x.bit_length() - 33
+    if x > _BELOW_TWO << k:
+        k += 1
+    return k, (x + (1 << k) - 1) >> k
+
+
 def fast_gate(share: int, bar: int, exponent: int = DEFAULT_GATE_EXPONENT) -> int:
     """`gate(share, bar, exponent)` in one function (see above): the ratio, substrate-fixed's
     log2 (integer part by rounding halvings, 32 bits by squaring), ln, the saturating product
@@ -253,10 +270,7 @@ def fast_gate(share: int, bar: int, exponent: int = DEFAULT_GATE_EXPONENT) -> in
         if negative:
             x = (_ONE << 32) // x
         if x <= _I64_MAX:  # otherwise `ln_operand_too_small`: an ln error
-            log2 = 0
-            while x >= _TWO:
-                log2 += 1
-                x = (x + 1) >> 1  # `rs`: (x >> 1) + (x & 1)
+            log2, x = halvings_below_two(x)
             if x == _ONE:
                 log2 <<= 32
             else:
@@ -314,10 +328,7 @@ def fast_gates(shares: Sequence[int], bar: int,
             x = (_ONE << 32) // x
             if x > _I64_MAX:
                 continue  # `ln_operand_too_small`: an ln error
-        whole = 0
-        while x >= _TWO:
-            whole += 1
-            x = (x + 1) >> 1
+        whole, x = halvings_below_two(x)
         pending.append((i, whole, negative))
         mantissas.append(x)
     p = exponent >> 32

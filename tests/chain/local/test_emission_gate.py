@@ -299,3 +299,28 @@ def test_fast_gates_of_many_shares_are_the_reference_gates(pairs, bar, exponent)
     shares = [share for share, _ in pairs]
     assert eg.fast_gates(shares, bar, exponent) == \
         [eg.gate.__wrapped__(s, bar, exponent) for s in shares]
+
+
+def _halvings_one_by_one(x: int) -> tuple[int, int]:
+    """The reference: `_log2_at_least_one`'s loop of rounding halvings."""
+    count = 0
+    while x >= eg._TWO:
+        count += 1
+        x = (x >> 1) + (x & 1)
+    return count, x
+
+
+@settings(max_examples=3000, deadline=None)
+@given(x=st.one_of(st.integers(1, 2**64),
+                   st.integers(0, 62).flatmap(  # each halving's edges: 2^33 * 2^k and below
+                       lambda k: st.integers(-3, 3).map(lambda d: max(1, (2**33 << k) + d)))))
+def test_halvings_below_two_are_the_halvings_one_by_one(x):
+    """`halvings_below_two` (closed form) is the loop it replaces, at every power-of-two edge."""
+    assert eg.halvings_below_two(x) == _halvings_one_by_one(x)
+
+
+def test_halvings_below_two_at_the_edges():
+    """ceil rounding decides the count exactly at 2^34 - 1 (two halvings, not one)."""
+    assert eg.halvings_below_two(2**34 - 2) == (1, 2**33 - 1)
+    assert eg.halvings_below_two(2**34 - 1) == (2, 2**32)
+    assert eg.halvings_below_two(2**33 - 1) == (0, 2**33 - 1)
