@@ -50,7 +50,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 import amm
-from amm.injection import inject_and_buy, pool_price
+from amm.injection import inject_and_buy, inject_reserves, pool_price, weighted_price
 from chain.local import coinbase_math as cm
 from chain.local import emission_split as es
 from chain.local import stake_utils as su
@@ -183,7 +183,9 @@ def _store_clock(state: State, netuid: int, old: cm.EpochClock, new: cm.EpochClo
 
 # -- the hot state of a run of blocks ------------------------------------------------------------
 class _Subnet:
-    """One emitting subnet's hot items, held in plain ints for a run of blocks."""
+    """One emitting subnet's hot items, held in plain ints for a run of blocks. Its pool is
+    `tao` (SubnetTAO), `alpha_in` (SubnetAlphaIn) and `weight` (SwapBalancer), with the
+    pool's fee rate, model and stable flag beside them: the `pool` property builds the `Pool`."""
 
     FIELDS = (("tao", sm.SUBNET_TAO), ("alpha_in", sm.SUBNET_ALPHA_IN),
               ("alpha_out", sm.SUBNET_ALPHA_OUT), ("moving", sm.SUBNET_MOVING_PRICE),
@@ -211,15 +213,20 @@ class _Subnet:
     excess: int
     tao_reservoir: int
     alpha_reservoir: int
-    __slots__ = (*(name for name, _ in FIELDS), "netuid", "saved", "pool", "stable",
-                 "first_emission", "start_call_block", "enabled", "miner_burned", "account",
-                 "minted", "injected", "pool_moved", "_priced", "_emission")
+    price: int | None  # the pool's spot price (U64F64), None until asked again after a move
+    __slots__ = (*(name for name, _ in FIELDS), "netuid", "saved", "weight", "fee_rate",
+                 "model", "stable", "weighted", "price", "first_emission", "start_call_block",
+                 "enabled", "miner_burned", "account", "minted", "injected", "pool_moved",
+                 "_emission")
 
     def __init__(self, state: State, netuid: int) -> None:
         self.netuid = netuid
         self.load(state)
-        self.pool = su.read_pool(state, netuid)
-        self.stable = su.is_stable(state, netuid)
+        pool = su.read_pool(state, netuid)
+        self.weight, self.fee_rate, self.model, self.stable = pool.tao_weight, pool.fee_rate, \
+            pool.model, pool.stable
+        # `amm.injection.inject_reserves` runs the pool step on plain ints (else `Pool` calls)
+        self.weighted = pool.model == amm.WEIGHTED and not pool.stable
         self.first_emission = state.get(sm.FIRST_EMISSION_BLOCK, netuid)
         # `blocks_since_start_call(b, first_emission)` is `max(b - start_call_block, 0)`
         self.start_call_block = cm.start_call_block(self.first_emission)
@@ -229,7 +236,6 @@ class _Subnet:
         self.minted = 0  # TAO credited to the subnet account during the run
         self.injected = 0  # TAO that entered SubnetTAO (TotalStake grows by it)
         self.pool_moved = False
-        self._priced: tuple[amm.Pool, int] | None = None
         self._emission = (0, 0, 0)  # (lo, hi, alpha emission) of `alpha_block_emission`
 
     def alpha_block_emission(self, issuance: int) -> int:
@@ -241,27 +247,39 @@ class _Subnet:
             self._emission = (*emission_span(issuance), emission)
         return emission
 
+    @property
+    def pool(self) -> amm.Pool:
+        return amm.Pool(self.tao, self.alpha_in, self.weight, self.fee_rate, self.model,
+                        self.stable)
+
+    @pool.setter
+    def pool(self, pool: amm.Pool) -> None:
+        self.tao, self.alpha_in, self.weight = pool.tao_reserve, pool.alpha_reserve, \
+            pool.tao_weight
+        self.price = None
+
     def alpha_issuance(self) -> int:
         """`get_alpha_issuance`: `SubnetAlphaIn + SubnetAlphaOut + BalancerAlphaReservoir`
         (ECONOMICS-2026 §2.3: parked alpha is minted, so it counts toward the halving)."""
-        return self.pool.alpha_reserve + self.alpha_out + self.alpha_reservoir
+        return self.alpha_in + self.alpha_out + self.alpha_reservoir
 
     def spot_price(self) -> int:
-        """`amm.spot_price` of the pool (`pool_price`), remembered for the pool object it was computed on: the
-        price after a block's injection is the next block's price before it."""
-        priced = self._priced
-        if priced is None or priced[0] is not self.pool:
-            priced = self._priced = (self.pool, pool_price(self.pool))
-        return priced[1]
+        """`amm.spot_price` of the pool, remembered until the pool moves: the price after a
+        block's injection is the next block's price before it."""
+        price = self.price
+        if price is None:
+            price = self.price = weighted_price(self.weight, self.tao, self.alpha_in) \
+                if self.weighted else pool_price(self.pool)
+        return price
 
     def load(self, state: State) -> None:
         self.saved = {name: state.get(item, self.netuid) for name, item in self.FIELDS}
         for name, value in self.saved.items():
             setattr(self, name, value)
+        self.price = None
 
     def flush(self, state: State, block: int) -> None:
         """Write the changed items back (and the pool's weight, price record, TAO minted)."""
-        self.tao, self.alpha_in = self.pool.tao_reserve, self.pool.alpha_reserve
         for name, item in self.FIELDS:
             value = getattr(self, name)
             if value != self.saved[name]:
@@ -270,8 +288,8 @@ class _Subnet:
                 else:
                     state.set(item, self.netuid, value)
         self.saved = {name: getattr(self, name) for name, _ in self.FIELDS}
-        if self.pool.tao_weight != state.get(swap.SWAP_BALANCER, self.netuid):
-            state.set(swap.SWAP_BALANCER, self.netuid, self.pool.tao_weight)
+        if self.weight != state.get(swap.SWAP_BALANCER, self.netuid):
+            state.set(swap.SWAP_BALANCER, self.netuid, self.weight)
         if self.pool_moved:
             state.set(taoctl.PRICE_AT, self.netuid, block, amm.price_rao(self.pool))
             self.pool_moved = False
@@ -299,7 +317,13 @@ def inject_and_maybe_swap(sub: _Subnet, terms: cm.TermsRao) -> int:
     price-active amounts join the reserves. Returns the TAO minted (tao_in, parked or not, and
     the excess a successful buy spent); a failed buy's excess is left to be recycled."""
     excess = terms.excess_tao
-    step = inject_and_buy(sub.pool, terms.tao_in, terms.alpha_in, excess, sub.tao_reservoir,
+    if sub.weighted:
+        fast = inject_reserves(sub.weight, sub.tao, sub.alpha_in, terms.tao_in, terms.alpha_in,
+                               excess, sub.tao_reservoir, sub.alpha_reservoir)
+        if fast is not None:
+            return _took(sub, terms, fast)
+    pool = sub.pool
+    step = inject_and_buy(pool, terms.tao_in, terms.alpha_in, excess, sub.tao_reservoir,
                           sub.alpha_reservoir)
     bought = step.bought
     # a partial fill (only against the default limit price: in practice unreachable) spends
@@ -312,11 +336,32 @@ def inject_and_maybe_swap(sub: _Subnet, terms: cm.TermsRao) -> int:
     sub.minted += spent
     sub.injected += step.tao_in
     sub.tao_reservoir, sub.alpha_reservoir = step.tao_reservoir, step.alpha_reservoir
-    if step.pool is not sub.pool:
+    if step.pool is not pool:
         sub.pool = step.pool
         sub.pool_moved = True
     sub.tao_in_em, sub.alpha_in_em, sub.excess = step.tao_in, step.alpha_in, \
         bought_with if bought else 0
+    return spent
+
+
+def _took(sub: _Subnet, terms: cm.TermsRao,
+          step: tuple[int, int, int, int, int, int, int, int, bool]) -> int:
+    """`inject_and_maybe_swap`'s bookkeeping for an `inject_reserves` step (a weighted pool
+    held as ints; no partial fill: a successful buy spent all the excess)."""
+    weight, tao_reserve, alpha_reserve, tao_in, alpha_in, bought, parked_tao, parked_alpha, \
+        moved = step
+    excess = terms[3] if bought else 0  # `terms.excess_tao`
+    spent = terms[0] + excess  # `terms.tao_in`
+    if bought:
+        sub.protocol += bought
+        sub.alpha_out += bought
+    sub.minted += spent
+    sub.injected += tao_in
+    sub.tao_reservoir, sub.alpha_reservoir = parked_tao, parked_alpha
+    if moved:
+        sub.tao, sub.alpha_in, sub.weight, sub.price = tao_reserve, alpha_reserve, weight, None
+        sub.pool_moved = True
+    sub.tao_in_em, sub.alpha_in_em, sub.excess = tao_in, alpha_in, excess
     return spent
 
 
