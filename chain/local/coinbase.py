@@ -320,8 +320,24 @@ def inject_and_maybe_swap(sub: _Subnet, terms: cm.TermsRao) -> int:
     if sub.weighted:
         fast = inject_reserves(sub.weight, sub.tao, sub.alpha_in, terms.tao_in, terms.alpha_in,
                                excess, sub.tao_reservoir, sub.alpha_reservoir)
-        if fast is not None:
-            return _took(sub, terms, fast)
+        if fast is not None:  # (no partial fill: a successful buy spent all the excess)
+            weight, tao_reserve, alpha_reserve, tao_in, alpha_in, bought, parked_tao, \
+                parked_alpha, moved = fast
+            if bought:
+                sub.protocol += bought
+                sub.alpha_out += bought
+            else:
+                excess = 0
+            spent = terms[0] + excess  # `terms.tao_in`
+            sub.minted += spent
+            sub.injected += tao_in
+            sub.tao_reservoir, sub.alpha_reservoir = parked_tao, parked_alpha
+            if moved:
+                sub.tao, sub.alpha_in, sub.weight, sub.price = tao_reserve, alpha_reserve, \
+                    weight, None
+                sub.pool_moved = True
+            sub.tao_in_em, sub.alpha_in_em, sub.excess = tao_in, alpha_in, excess
+            return spent
     pool = sub.pool
     step = inject_and_buy(pool, terms.tao_in, terms.alpha_in, excess, sub.tao_reservoir,
                           sub.alpha_reservoir)
@@ -341,27 +357,6 @@ def inject_and_maybe_swap(sub: _Subnet, terms: cm.TermsRao) -> int:
         sub.pool_moved = True
     sub.tao_in_em, sub.alpha_in_em, sub.excess = step.tao_in, step.alpha_in, \
         bought_with if bought else 0
-    return spent
-
-
-def _took(sub: _Subnet, terms: cm.TermsRao,
-          step: tuple[int, int, int, int, int, int, int, int, bool]) -> int:
-    """`inject_and_maybe_swap`'s bookkeeping for an `inject_reserves` step (a weighted pool
-    held as ints; no partial fill: a successful buy spent all the excess)."""
-    weight, tao_reserve, alpha_reserve, tao_in, alpha_in, bought, parked_tao, parked_alpha, \
-        moved = step
-    excess = terms[3] if bought else 0  # `terms.excess_tao`
-    spent = terms[0] + excess  # `terms.tao_in`
-    if bought:
-        sub.protocol += bought
-        sub.alpha_out += bought
-    sub.minted += spent
-    sub.injected += tao_in
-    sub.tao_reservoir, sub.alpha_reservoir = parked_tao, parked_alpha
-    if moved:
-        sub.tao, sub.alpha_in, sub.weight, sub.price = tao_reserve, alpha_reserve, weight, None
-        sub.pool_moved = True
-    sub.tao_in_em, sub.alpha_in_em, sub.excess = tao_in, alpha_in, excess
     return spent
 
 
@@ -451,20 +446,22 @@ class Run:
         terms_of, split, proportion_of = cm.subnet_terms_rao, cm.pending_split, \
             cm.root_proportion_of
         for sub, tao_emission in zip(self.emitting, tao_emissions, strict=True):
-            issuance = sub.alpha_issuance()
+            issuance = sub.alpha_in + sub.alpha_out + sub.alpha_reservoir  # `alpha_issuance`
             if blocks == 1:  # `alpha_block_emission`, its remembered span tested here
                 lo, hi, alpha_emission = sub._emission
                 if not lo <= issuance < hi:
                     alpha_emission = sub.alpha_block_emission(issuance)
             else:
                 alpha_emission = emit_blocks(issuance, blocks)
-            terms = terms_of(tao_emission, alpha_emission, sub.spot_price(), weighted_root,
-                             issuance)
+            price = sub.price  # `spot_price`, its remembered value tested here
+            if price is None:
+                price = sub.spot_price()
+            terms = terms_of(tao_emission, alpha_emission, price, weighted_root, issuance)
             spent += inject_and_maybe_swap(sub, terms)
             alpha_out = terms[2]  # `terms.alpha_out` (rao)
             sub.alpha_out += alpha_out
             sub.alpha_out_em = alpha_out
-            after = sub.alpha_issuance()
+            after = sub.alpha_in + sub.alpha_out + sub.alpha_reservoir  # `alpha_issuance`
             # `owner_cut_and_pending` (the owner cut on), as its inlined `pending_split`
             owner, server, validator, root = split(terms[4], cut,
                                                    proportion_of(weighted_root, after))
@@ -509,7 +506,9 @@ class Run:
         update, halving, alpha = cm.update_moving_price, cm.EMA_PRICE_HALVING_BLOCKS, \
             cm.MOVING_ALPHA
         for sub in self.emitting:
-            spot = sub.spot_price()
+            spot = sub.price  # `spot_price`, its remembered value tested here
+            if spot is None:
+                spot = sub.spot_price()
             # `blocks_since_start_call(number, first_emission)`, its start block taken once
             start = sub.start_call_block
             since = number - start if number > start else 0
