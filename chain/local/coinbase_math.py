@@ -395,7 +395,13 @@ def subnet_terms_rao(tao_emission: int, alpha_emission: int, price_u64f64: int,
     subnet in every block, so the terms' U96F32 steps are inlined (same truncations, same
     saturation; a property test holds it to the composition)."""
     top = _MAX_U128
-    proportion = root_proportion_of(weighted_root, alpha_issuance)
+    if weighted_root >= 0 and alpha_issuance >= 0:  # `root_proportion_of`'s inlined branch
+        proportion = weighted_root + (alpha_issuance << 32)
+        if proportion > top:
+            proportion = top
+        proportion = (weighted_root << 32) // proportion if proportion else 0
+    else:
+        proportion = root_proportion_of(weighted_root, alpha_issuance)
     price = price_u64f64 >> 32
     if price > top:
         price = top

@@ -506,12 +506,17 @@ def test_moving_price_in_closed_form_tracks_repeated_blocks(moving, spot, since,
 @given(tao=st.one_of(st.integers(0, 2**64), st.integers(0, 2**128 - 1)),
        alpha_emission=st.integers(0, 2 * 10**9),
        price=st.one_of(st.just(0), st.integers(0, 2**70), st.integers(0, 2**128 - 1)),
-       weighted_root=st.one_of(st.just(0), st.integers(0, 2**100)),
-       issuance=st.one_of(st.just(0), st.integers(0, 21 * 10**15)))
+       weighted_root=st.one_of(st.just(0), st.integers(0, 2**100), st.integers(-(2**40), -1)),
+       issuance=st.one_of(st.just(0), st.integers(0, 21 * 10**15), st.integers(-(10**9), -1)))
 # each rao amount at u64::MAX (its U96F32 bits at 2^96 or more): excess, alpha_in, tao_in
 @example(tao=2**127, alpha_emission=10**9, price=2**64, weighted_root=0, issuance=10**9)
 @example(tao=2**120, alpha_emission=2**66, price=2**84, weighted_root=2**100, issuance=0)
 @example(tao=2**127, alpha_emission=2 * 10**9, price=2**96, weighted_root=2**100, issuance=0)
+# the cap binds at a root proportion strictly between 0 and 1 (about 1/2, and about 1/3)
+@example(tao=10**10 << 32, alpha_emission=10**9, price=2**64, weighted_root=10**15 << 32,
+         issuance=10**15)
+@example(tao=10**10 << 32, alpha_emission=10**9, price=2**64, weighted_root=10**15 << 32,
+         issuance=2 * 10**15 + 12_345)
 def test_subnet_terms_rao_equals_terms_of_the_root_proportion(tao, alpha_emission, price,
                                                               weighted_root, issuance):
     """The coinbase's inlined form is `subnet_terms` at `root_proportion_of`, floored to rao."""
