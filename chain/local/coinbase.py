@@ -376,8 +376,8 @@ class Run:
         # regqueue: Null subnets cap a block's epochs at 1 (`epoch_modes`, §7.0)
         self.null_subnets = frozenset(n for n in self.subnets
                                       if state.get(sm.SUBNET_EPOCH_CONSENSUS, n) == 1)
-        self.clocks = {n: _clock(state, n, first) for n in self.subnets}
-        self.stored_clocks = dict(self.clocks)
+        self.stored_clocks = {n: _clock(state, n, first) for n in self.subnets}
+        self.clocks = cm.EpochClocks(self.stored_clocks, first - 1)
         self.issuance = state.get(balances.TOTAL_ISSUANCE)
         self.block_emission = state.get(sm.BLOCK_EMISSION)
         self.gate = cm.GateParams(state.get(sm.EMISSION_GATE_BAR), state.get(sm.EMISSION_BAR_RANK),
@@ -386,8 +386,6 @@ class Run:
         self.stored_bar = self.gate.bar
         self.root_credit = 0
         self.recycled = 0
-        self.next_epoch = self._next_epoch_block()
-        self.pending_steps = 0  # blocks whose `BlocksSinceLastStep` is not yet in `clocks`
         # netuid -> epoch.NeuronCache, valid while no extrinsic runs (shared by the pieces of
         # one run of empty blocks: `sharing_epoch_reads`)
         shared = _shared_reads.get()
@@ -486,19 +484,12 @@ class Run:
 
     def drain_pending(self, number: int) -> list[dict]:
         """`drain_pending` + `distribute_emissions_to_subnets`: run the epochs due at block
-        `number`. Most blocks have none: then only `BlocksSinceLastStep` moves (counted in
-        memory, `_sync_steps`)."""
-        if number < self.next_epoch:
-            self.pending_steps += 1
+        `number` (`cm.EpochClocks.schedule`: most blocks have none)."""
+        schedule = self.clocks.schedule(number, self.max_epochs, self.null_subnets)
+        if schedule is None:
             return []
-        self._sync_steps()
-        schedule = cm.schedule_epochs(self.clocks, number, self.max_epochs, self.null_subnets)
-        previous = self.clocks
-        self.clocks = schedule.clocks
-        ran = [self.epoch(netuid, number, previous[netuid].last_epoch_block)
-               for netuid in schedule.run]
-        self.next_epoch = self._next_epoch_block()
-        return ran
+        return [self.epoch(netuid, number, schedule.last_epoch_blocks[netuid])
+                for netuid in schedule.run]
 
     def update_moving_prices(self, number: int, blocks: int = 1) -> None:
         """`update_moving_prices` of the emitting subnets (`blocks` > 1: a coarse batch's
@@ -535,27 +526,6 @@ class Run:
         self.block_emission = block_emission_for_issuance(before + emit_blocks(before, blocks - 1))
         self.update_moving_prices(number + blocks // 2, blocks)
 
-    def _next_epoch_block(self) -> int:
-        """The first block at which any subnet could be due (cheap test per block)."""
-        due = []
-        for c in self.clocks.values():
-            if c.tempo == 0:
-                continue
-            due.append(c.last_epoch_block + c.tempo)
-            if c.pending_epoch_at:
-                due.append(c.pending_epoch_at)
-            due.append(c.last_epoch_block + cm.MAX_TEMPO + 1)  # safety net, roughly
-        return min(due, default=2**63)
-
-    def _sync_steps(self) -> None:
-        steps = self.pending_steps
-        if steps:
-            self.clocks = {n: cm.EpochClock(c.tempo, c.last_epoch_block, c.pending_epoch_at,
-                                            min(c.blocks_since_last_step + steps,
-                                                c.tempo + 1),  # saturates (475)
-                                            c.epoch_index) for n, c in self.clocks.items()}
-            self.pending_steps = 0
-
     def epoch(self, netuid: int, number: int, last_epoch_block: int) -> dict:
         """Run one subnet's epoch at block `number`, its hot items written back before and
         read again after."""
@@ -577,9 +547,9 @@ class Run:
             write_bonds(state, netuid, neurons)
         for sub in self.emitting:
             sub.flush(state, last)
-        self._sync_steps()
+        clocks = self.clocks.all()
         for netuid in self.subnets:
-            _store_clock(state, netuid, self.stored_clocks[netuid], self.clocks[netuid])
+            _store_clock(state, netuid, self.stored_clocks[netuid], clocks[netuid])
         if self.root_credit:
             deposit_minted(state, subnet_account(ROOT_NETUID), self.root_credit)
         if self.recycled:
@@ -647,8 +617,9 @@ def coarse_blocks(state: State, first: int, last: int) -> list[dict]:
     size = -(-(last - first + 1) // COARSE_SUBSTEPS)
     for start in range(first, last + 1, size):
         run.batch(start, min(size, last - start + 1))
-    ran = [run.epoch(sub.netuid, last, run.clocks[sub.netuid].last_epoch_block)
-           for sub in run.emitting if run.clocks[sub.netuid].tempo]
+    clocks = run.clocks.all()
+    ran = [run.epoch(sub.netuid, last, clocks[sub.netuid].last_epoch_block)
+           for sub in run.emitting if clocks[sub.netuid].tempo]
     run.finish(last)
     for netuid in run.subnets:
         _skip_clock(state, netuid, first, last)
