@@ -47,12 +47,14 @@ _STEP_FIELDS = ("tao", "alpha_in", "weight", "protocol", "alpha_out", "minted", 
 
 
 amounts = st.one_of(st.just(0), st.integers(1, 10**9), st.integers(10**9, 10**16))
+_pool_steps = given(  # a weighted pool, one block's terms and the parked reservoirs
+    tao_reserve=st.integers(10**9, 10**17), alpha_reserve=st.integers(10**9, 10**18),
+    weight=st.integers(ACCURACY // 100, ACCURACY * 99 // 100), tao_in=amounts,
+    alpha_in=amounts, excess=amounts, parked_tao=amounts, parked_alpha=amounts)
 
 
 @settings(max_examples=300, deadline=None)
-@given(tao_reserve=st.integers(10**9, 10**17), alpha_reserve=st.integers(10**9, 10**18),
-       weight=st.integers(ACCURACY // 100, ACCURACY * 99 // 100), tao_in=amounts,
-       alpha_in=amounts, excess=amounts, parked_tao=amounts, parked_alpha=amounts)
+@_pool_steps
 def test_tao_is_conserved_through_the_injection_with_reservoirs(
         tao_reserve, alpha_reserve, weight, tao_in, alpha_in, excess, parked_tao, parked_alpha):
     """minted = delta SubnetTAO + delta BalancerTaoReservoir, and the block's offer = minted +
@@ -189,9 +191,7 @@ def test_a_chain_too_old_to_migrate_is_refused_with_how_to_start_fresh(mainnet, 
 
 
 @settings(max_examples=500, deadline=None)
-@given(tao_reserve=st.integers(10**9, 10**17), alpha_reserve=st.integers(10**9, 10**18),
-       weight=st.integers(ACCURACY // 100, ACCURACY * 99 // 100), tao_in=amounts,
-       alpha_in=amounts, excess=amounts, parked_tao=amounts, parked_alpha=amounts)
+@_pool_steps
 def test_the_pool_step_on_ints_is_the_step_through_pools(
         tao_reserve, alpha_reserve, weight, tao_in, alpha_in, excess, parked_tao, parked_alpha):
     """`inject_and_maybe_swap` on a subnet held as ints (`inject_reserves`, the coinbase's
