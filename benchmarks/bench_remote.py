@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from node_process import start_node
+
 ALICE = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
 
 
@@ -56,20 +58,8 @@ def main() -> None:
                    capture_output=True)
     subprocess.run([taoctl(), "chain", "advance", "3", "--json"], env=env, check=True,
                    capture_output=True)
-    node = subprocess.Popen([taoctl(), "node", "serve", "--port", "0", "--json"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    node, url = start_node([taoctl(), "node", "serve", "--port", "0", "--json"], env)
     try:
-        text = ""
-        while True:
-            line = node.stdout.readline()
-            if not line:
-                raise SystemExit("the node did not start")
-            text += line
-            try:
-                url = json.loads(text)["url"]
-                break
-            except ValueError:
-                continue
         ours = [taoctl(), "wallet", "balance", "--ss58", ALICE, "--network", url, "--json"]
         t_ours, all_ours, out = timed(ours, env, runs)
         free = json.loads(out)["balances"][0]["free_rao"]
