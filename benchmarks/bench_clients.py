@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from node_process import start_node
+from taoctl_process import start_node
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))

@@ -21,14 +21,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from node_process import start_node
+from taoctl_process import start_node, taoctl
 
 ALICE = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
 
 
-def taoctl() -> str:
-    exe = Path(sys.executable).with_name("taoctl")
-    return str(exe) if exe.exists() else shutil.which("taoctl")
 
 
 def btcli() -> str | None:

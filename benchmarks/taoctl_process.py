@@ -1,9 +1,18 @@
-"""`taoctl node serve` as a child process, for the benchmarks that time clients against it."""
+"""taoctl as a child process of a benchmark: the installed command, and `taoctl node serve`."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
+import sys
+from pathlib import Path
+
+
+def taoctl() -> str:
+    """The `taoctl` installed beside this interpreter (the project's venv), else on PATH."""
+    candidate = Path(sys.executable).with_name("taoctl")
+    return str(candidate) if candidate.exists() else shutil.which("taoctl") or "taoctl"
 
 
 def start_node(argv: list[str], env: dict, cwd: str | None = None) -> tuple[subprocess.Popen, str]:
