@@ -320,7 +320,7 @@ def fast_gates(shares: Sequence[int], bar: int,
     integer part of each log2 and the final quotients stay per share. Every step is
     `fast_gate`'s (a property test holds both to `gate`)."""
     p = exponent >> 32
-    whole_power = p & (_ONE - 1) == 0 and p >> 32 <= _VECTOR_MAX_POWER
+    whole_power = p >= 0 and p & (_ONE - 1) == 0 and p >> 32 <= _VECTOR_MAX_POWER
     if len(shares) < VECTOR_MIN or not whole_power:
         return [fast_gate(s, bar, exponent) for s in shares]
     import numpy as np
@@ -348,7 +348,7 @@ def fast_gates(shares: Sequence[int], bar: int,
     if not lanes:
         return out
     log2 = np.array(wholes, dtype=np.uint64) << np.uint64(32)
-    log2 |= _fraction_bits(mantissas)
+    log2 |= log2_fractions(mantissas)
     # |ln| = (|log2| << 32) // LOG2_E, then |product| = k * |ln| (k = p / 1.0, whole)
     log2 <<= np.uint64(23)
     log2 //= np.uint64(_LOG2_E_ODD)
@@ -407,14 +407,9 @@ def exp_series_many(magnitudes: Sequence[int]) -> list[int]:
     return total.tolist()
 
 
-def log2_fractions(mantissas: Sequence[int]) -> list[int]:
-    """`_fraction_bits` as a list of ints."""
-    return _fraction_bits(mantissas).tolist()
-
-
-def _fraction_bits(mantissas: Sequence[int]):
+def log2_fractions(mantissas: Sequence[int]):
     """The 32 fractional bits `_log2_at_least_one` squares out of each I32F32 mantissa in
-    [1, 2), for many at once in uint64 numpy arrays: with x = 2^32 + f (f < 2^32),
+    [1, 2), for many at once (a u64 numpy array of them): with x = 2^32 + f (f < 2^32),
     x^2 >> 32 = 2^32 + 2f + (f^2 >> 32) and f^2 fits 64 bits; a step at or above 2 records a 1
     and halves rounding up, (x + 1) >> 1, as `rs` does."""
     import numpy as np
