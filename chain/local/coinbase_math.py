@@ -395,10 +395,9 @@ def subnet_terms_rao(tao_emission: int, alpha_emission: int, price_u64f64: int,
     subnet in every block, so the terms' U96F32 steps are inlined (same truncations, same
     saturation; a property test holds it to the composition)."""
     top = _MAX_U128
-    if weighted_root >= 0 and alpha_issuance >= 0:  # `root_proportion_of`'s inlined branch
+    if 0 <= weighted_root < _ROOT_INLINE and 0 <= alpha_issuance <= MAX_U64:
+        # `root_proportion_of`, inlined where its denominator cannot reach the U96F32 cap
         proportion = weighted_root + (alpha_issuance << 32)
-        if proportion > top:
-            proportion = top
         proportion = (weighted_root << 32) // proportion if proportion else 0
     else:
         proportion = root_proportion_of(weighted_root, alpha_issuance)
@@ -430,6 +429,9 @@ def subnet_terms_rao(tao_emission: int, alpha_emission: int, price_u64f64: int,
                                  excess_rao if excess_rao < u64 else u64, alpha_out))
 
 
+_ROOT_INLINE = 1 << 127
+"""Below it (and an issuance within u64), `w*tau + alpha_issuance` stays under 2^127 + 2^96,
+inside U96F32: `subnet_terms_rao` divides without the clamp."""
 _new_tuple = tuple.__new__
 """`_new_tuple(T, values)` is `T(*values)` for a NamedTuple `T` given every field, without
 its Python-level `__new__` (one per subnet per block)."""
@@ -856,9 +858,11 @@ _NEVER = 2**63
 class EpochClocks:
     """`schedule_epochs` block after block over a run of blocks, looking only at the subnets
     whose epoch can be due: for every other subnet it would only count
-    `BlocksSinceLastStep` up, which is done when its clock is next read (`counted`). With 128
-    subnets an epoch falls in most blocks (their slots are staggered), and scheduling every
-    clock in each of them cost more than the epochs' payouts. A property test holds it to
+    `BlocksSinceLastStep` up, which is done when its clock is next read (`counted`). On the
+    `mainnet` preset (128 subnets on 110 staggered slots of tempo 360) an epoch falls in about
+    a third of the blocks, and rebuilding and testing all 128 clocks in each cost about half a
+    second a day. `first_due` is exact, safety net included (the scheduler it replaces took
+    the net roughly and missed it while no other subnet was due). A property test holds it to
     `schedule_epochs` over every clock in every block."""
 
     def __init__(self, clocks: Mapping[int, EpochClock], block: int) -> None:

@@ -517,6 +517,11 @@ def test_moving_price_in_closed_form_tracks_repeated_blocks(moving, spot, since,
          issuance=10**15)
 @example(tao=10**10 << 32, alpha_emission=10**9, price=2**64, weighted_root=10**15 << 32,
          issuance=2 * 10**15 + 12_345)
+# the root proportion through `root_proportion_of` (past the inlined range): its clamp binds
+@example(tao=2**127, alpha_emission=2 * 10**9, price=2**64, weighted_root=2**128 - 2**40,
+         issuance=10**15)
+@example(tao=2**127, alpha_emission=2 * 10**9, price=2**64, weighted_root=2**100,
+         issuance=2**64)
 def test_subnet_terms_rao_equals_terms_of_the_root_proportion(tao, alpha_emission, price,
                                                               weighted_root, issuance):
     """The coinbase's inlined form is `subnet_terms` at `root_proportion_of`, floored to rao."""

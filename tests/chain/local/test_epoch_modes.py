@@ -120,6 +120,7 @@ def test_a_null_subnet_pays_as_section_7_0_says_and_freezes_bonds(dev_chain, net
                     for m, h in zip(miners, net["miners"], strict=True)}
     drained0 = _read(dev_chain, taoctl.EPOCH_DRAINED, n)
     paid0 = _read(dev_chain, taoctl.EPOCH_PAID, n)
+    last_yuma = _read(dev_chain, sm.LAST_EPOCH_BLOCK, n)  # the last Yuma epoch's block
     dev_chain.advance(10)  # one Null epoch
     permits = _read(dev_chain, sm.VALIDATOR_PERMIT, n)
     assert [u for u, p in enumerate(permits) if p] == [winner]
@@ -146,7 +147,9 @@ def test_a_null_subnet_pays_as_section_7_0_says_and_freezes_bonds(dev_chain, net
     drained = _read(dev_chain, taoctl.EPOCH_DRAINED, n) - drained0
     paid = _read(dev_chain, taoctl.EPOCH_PAID, n) - paid0
     assert drained > 0 and drained - 16 <= paid <= drained
-    assert _read(dev_chain, sm.LAST_YUMA_STEP_BLOCK, n) > 0
+    # the bond cutoff stays at the last Yuma epoch (the block the Null epoch counted from)
+    assert _read(dev_chain, sm.LAST_EPOCH_BLOCK, n) > last_yuma > 0
+    assert _read(dev_chain, sm.LAST_YUMA_STEP_BLOCK, n) == last_yuma
     _ok(dev_chain)
     # back to Yuma: the validators limit comes back, the bond cutoff row goes with the next epoch
     call(dev_chain, alice, "sudo_set_epoch_consensus", "AdminUtils", netuid=n, mode=em.YUMA)

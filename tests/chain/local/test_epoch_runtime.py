@@ -231,3 +231,25 @@ def test_a_long_run_reports_progress_and_an_interrupt_keeps_the_committed_chain(
     assert backend.chain.open_number() == before
     assert not any(check(backend.chain).values())
     backend.close()
+
+
+@pytest.mark.parametrize("block_by_block", [False, True], ids=["run", "opened-blocks"])
+def test_the_safety_net_runs_an_epoch_whose_step_count_passed_tempo(dev_chain, block_by_block):
+    """`should_run_epoch`'s safety net (ECONOMICS-2026 §0 item 14): a subnet whose
+    `BlocksSinceLastStep` is past its tempo runs its epoch in the next block, though its
+    `LastEpochBlock + tempo` is 100 blocks ahead. (Before 2026-12 taoctl's coinbase waited for
+    that block: its next-epoch test took the safety net roughly, so the epoch only came when
+    some other subnet was due.)"""
+    net = emitting_subnet(dev_chain)  # tempo 10
+    n = net["netuid"]
+    dev_chain.advance(3)
+    first = dev_chain.open_number() + 1  # the first block the advance below runs
+    with dev_chain.writing() as state:
+        state.set(sm.LAST_EPOCH_BLOCK, n, first + 100)
+        state.set(sm.BLOCKS_SINCE_LAST_STEP, n, 11)  # tempo + 1: past tempo
+    runs = _read(dev_chain, taoctl.EPOCHS_RUN)
+    dev_chain.advance(3, block_by_block=block_by_block)
+    assert _read(dev_chain, taoctl.EPOCHS_RUN) == runs + 1
+    assert _read(dev_chain, sm.LAST_EPOCH_BLOCK, n) == first
+    assert _read(dev_chain, sm.BLOCKS_SINCE_LAST_STEP, n) == 2  # the two blocks after it
+    _ok(dev_chain)
