@@ -70,24 +70,36 @@ def inject_and_buy(pool: Pool, tao: int, alpha: int, excess: int, tao_reservoir:
                            excess, tao_reservoir, alpha_reservoir)
     if step is None:  # a partial fill: let the full swap decide
         return _generic(pool, tao, alpha, excess, tao_reservoir, alpha_reservoir)
-    weight, tao_reserve, alpha_reserve, t, a, bought, pend_tao, pend_alpha, moved = step
-    if not moved:
-        return Injection(pool, 0, 0, 0, pend_tao, pend_alpha)
+    after = pool
+    if step.moved:  # `inject_reserves` checked the reserves and the weight
+        after = Pool.unchecked(step.tao_reserve, step.alpha_reserve, step.tao_weight,
+                               pool.fee_rate, pool.model, pool.stable)
     # `Injection(...)` with every field given, without its Python-level `__new__`
-    return _new_tuple(Injection, (Pool(tao_reserve, alpha_reserve, weight, pool.fee_rate,
-                                       pool.model, pool.stable),
-                                  t, a, bought, pend_tao, pend_alpha, None))
+    return _new_tuple(Injection, (after, step.tao_active, step.alpha_active, step.bought,
+                                  step.tao_reservoir, step.alpha_reservoir, None))
+
+
+class ReserveStep(NamedTuple):
+    """One block's pool step on a weighted pool's plain integers (`inject_reserves`)."""
+
+    tao_weight: int  # the pool's TAO weight after the step (re-weighted, or as it was)
+    tao_reserve: int  # SubnetTAO after the step
+    alpha_reserve: int  # SubnetAlphaIn after the step
+    tao_active: int  # TAO made price-active (this block's and released reservoir TAO)
+    alpha_active: int  # alpha made price-active
+    bought: int  # alpha the excess TAO bought (0: no buy, or it failed)
+    tao_reservoir: int  # `BalancerTaoReservoir` after the step
+    alpha_reservoir: int  # `BalancerAlphaReservoir` after the step
+    moved: bool  # whether the pool changed (a buy, or a re-weighting)
 
 
 def inject_reserves(weight: int, tao_reserve: int, alpha_reserve: int, tao: int, alpha: int,
                     excess: int, tao_reservoir: int,
-                    alpha_reservoir: int) -> tuple[int, int, int, int, int, int, int, int,
-                                                   bool] | None:
+                    alpha_reservoir: int) -> ReserveStep | None:
     """`inject_and_buy` of a weighted (not stable) pool on its plain integers, for the
-    coinbase, which holds every subnet's pool that way through a run of blocks: (TAO weight,
-    TAO reserve, alpha reserve, TAO made active, alpha made active, alpha bought, TAO parked,
-    alpha parked, whether the pool moved), or None for a partial fill (the generic swap
-    decides). The reserves are checked as `Pool` checks them (`InvalidPool` past u64)."""
+    coinbase, which holds every subnet's pool that way through a run of blocks; None for a
+    partial fill (the generic swap decides). The reserves are checked as `Pool` checks them
+    (`InvalidPool` past u64); a new weight has passed `weights_valid`."""
     bought = 0
     if excess > 0:
         fill = _buy(weight, tao_reserve, alpha_reserve, excess)
@@ -107,12 +119,13 @@ def inject_reserves(weight: int, tao_reserve: int, alpha_reserve: int, tao: int,
     if new_weight is None:
         t = a = 0
         if not bought:
-            return weight, tao_reserve, alpha_reserve, 0, 0, 0, pend_tao, pend_alpha, False
+            return _new_tuple(ReserveStep, (weight, tao_reserve, alpha_reserve, 0, 0, 0,
+                                            pend_tao, pend_alpha, False))
     tao_reserve, alpha_reserve = tao_reserve + t, alpha_reserve + a
     if tao_reserve > bal.MAX_U64 or alpha_reserve > bal.MAX_U64:
         raise InvalidPool("reserves must be between 0 and u64::MAX rao")
-    return (weight, tao_reserve, alpha_reserve, t, a, bought, pend_tao - t, pend_alpha - a,
-            True)
+    return _new_tuple(ReserveStep, (weight, tao_reserve, alpha_reserve, t, a, bought,
+                                    pend_tao - t, pend_alpha - a, True))
 
 
 _new_tuple = tuple.__new__

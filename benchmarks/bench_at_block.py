@@ -27,8 +27,6 @@ from taoctl_process import taoctl
 BACK = 100_000
 
 
-
-
 def run(env: dict, *args: str) -> dict:
     proc = subprocess.run([taoctl(), *args, "--json"], env=env, capture_output=True, text=True,
                           timeout=1800)

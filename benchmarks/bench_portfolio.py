@@ -72,8 +72,6 @@ def build(path: Path, positions: int) -> str:
     return ss58_encode(alice.public_key)
 
 
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--positions", type=int, default=100)

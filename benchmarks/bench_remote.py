@@ -26,8 +26,6 @@ from taoctl_process import start_node, taoctl
 ALICE = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
 
 
-
-
 def btcli() -> str | None:
     given = os.environ.get("TAOCTL_BTCLI")
     exe = Path(given) if given else Path("~/.cache/taoctl-tests/btcli-venv/bin/btcli").expanduser()

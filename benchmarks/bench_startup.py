@@ -47,8 +47,6 @@ _PEAK_PROBE = (
 )
 
 
-
-
 def measure(argv: list[str], runs: int) -> tuple[list[float], int]:
     env = {**os.environ, "NO_COLOR": "1"}
     times = []

@@ -42,8 +42,6 @@ def build(root: Path, n_wallets: int, n_hotkeys: int) -> None:
             )
 
 
-
-
 def measure(args: list[str], runs: int, env: dict) -> tuple[float, float, float, float]:
     """Median, min and max wall time, and the median CPU time (user + sys) of the child,
     which says more than wall time on a machine shared with other work."""

@@ -25,6 +25,7 @@ def start_node(argv: list[str], env: dict, cwd: str | None = None) -> tuple[subp
         line = node.stdout.readline() if node.stdout else ""
         if not line:
             node.kill()
+            node.wait()
             raise SystemExit("the node did not start")
         text += line
         try:

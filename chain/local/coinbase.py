@@ -50,7 +50,13 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 import amm
-from amm.injection import inject_and_buy, inject_reserves, pool_price, weighted_price
+from amm.injection import (
+    ReserveStep,
+    inject_and_buy,
+    inject_reserves,
+    pool_price,
+    weighted_price,
+)
 from chain.local import coinbase_math as cm
 from chain.local import emission_split as es
 from chain.local import stake_utils as su
@@ -223,8 +229,7 @@ class _Subnet:
         self.netuid = netuid
         self.load(state)
         pool = su.read_pool(state, netuid)
-        self.weight, self.fee_rate, self.model, self.stable = pool.tao_weight, pool.fee_rate, \
-            pool.model, pool.stable
+        self.fee_rate, self.model, self.stable = pool.fee_rate, pool.model, pool.stable
         # `amm.injection.inject_reserves` runs the pool step on plain ints (else `Pool` calls)
         self.weighted = pool.model == amm.WEIGHTED and not pool.stable
         self.first_emission = state.get(sm.FIRST_EMISSION_BLOCK, netuid)
@@ -276,6 +281,7 @@ class _Subnet:
         self.saved = {name: state.get(item, self.netuid) for name, item in self.FIELDS}
         for name, value in self.saved.items():
             setattr(self, name, value)
+        self.weight = state.get(swap.SWAP_BALANCER, self.netuid)  # the pool: with tao, alpha_in
         self.price = None
 
     def flush(self, state: State, block: int) -> None:
@@ -317,48 +323,41 @@ def inject_and_maybe_swap(sub: _Subnet, terms: cm.TermsRao) -> int:
     price-active amounts join the reserves. Returns the TAO minted (tao_in, parked or not, and
     the excess a successful buy spent); a failed buy's excess is left to be recycled."""
     excess = terms.excess_tao
-    if sub.weighted:
-        fast = inject_reserves(sub.weight, sub.tao, sub.alpha_in, terms.tao_in, terms.alpha_in,
-                               excess, sub.tao_reservoir, sub.alpha_reservoir)
-        if fast is not None:  # (no partial fill: a successful buy spent all the excess)
-            weight, tao_reserve, alpha_reserve, tao_in, alpha_in, bought, parked_tao, \
-                parked_alpha, moved = fast
-            if bought:
-                sub.protocol += bought
-                sub.alpha_out += bought
-            else:
-                excess = 0
-            spent = terms[0] + excess  # `terms.tao_in`
-            sub.minted += spent
-            sub.injected += tao_in
-            sub.tao_reservoir, sub.alpha_reservoir = parked_tao, parked_alpha
-            if moved:
-                sub.tao, sub.alpha_in, sub.weight, sub.price = tao_reserve, alpha_reserve, \
-                    weight, None
-                sub.pool_moved = True
-            sub.tao_in_em, sub.alpha_in_em, sub.excess = tao_in, alpha_in, excess
-            return spent
-    pool = sub.pool
-    step = inject_and_buy(pool, terms.tao_in, terms.alpha_in, excess, sub.tao_reservoir,
-                          sub.alpha_reservoir)
-    bought = step.bought
+    step = inject_reserves(sub.weight, sub.tao, sub.alpha_in, terms.tao_in, terms.alpha_in,
+                           excess, sub.tao_reservoir, sub.alpha_reservoir) \
+        if sub.weighted else None
+    paid_in = None  # (no partial fill on ints: a successful buy spent all the excess)
+    if step is None:  # a stable or constant-product pool, or a partial fill: `Pool` calls
+        step, paid_in = _step_through_pools(sub, terms)
+    weight, tao_reserve, alpha_reserve, tao_active, alpha_active, bought, parked_tao, \
+        parked_alpha, moved = step
     # a partial fill (only against the default limit price: in practice unreachable) spends
     # only what entered the pool; the rest is left to be recycled, like a failed buy's
-    bought_with = excess if step.paid_in is None else step.paid_in
-    spent = terms.tao_in + (bought_with if bought else 0)
+    bought_with = (excess if paid_in is None else paid_in) if bought else 0
     if bought:
         sub.protocol += bought
         sub.alpha_out += bought
+    spent = terms[0] + bought_with  # `terms.tao_in`
     sub.minted += spent
-    sub.injected += step.tao_in
-    sub.tao_reservoir, sub.alpha_reservoir = step.tao_reservoir, step.alpha_reservoir
-    if step.pool is not pool:
-        sub.pool = step.pool
+    sub.injected += tao_active
+    sub.tao_reservoir, sub.alpha_reservoir = parked_tao, parked_alpha
+    if moved:
+        sub.tao, sub.alpha_in, sub.weight, sub.price = tao_reserve, alpha_reserve, weight, None
         sub.pool_moved = True
-    sub.tao_in_em, sub.alpha_in_em, sub.excess = step.tao_in, step.alpha_in, \
-        bought_with if bought else 0
+    sub.tao_in_em, sub.alpha_in_em, sub.excess = tao_active, alpha_active, bought_with
     return spent
 
+
+def _step_through_pools(sub: _Subnet, terms: cm.TermsRao) -> tuple[ReserveStep, int | None]:
+    """The pool step through `inject_and_buy` on the subnet's `Pool` (any model), as a
+    `ReserveStep` and the TAO a partial fill consumed (None: all of the excess or none)."""
+    pool = sub.pool
+    step = inject_and_buy(pool, terms.tao_in, terms.alpha_in, terms.excess_tao,
+                          sub.tao_reservoir, sub.alpha_reservoir)
+    after = step.pool
+    return ReserveStep(after.tao_weight, after.tao_reserve, after.alpha_reserve, step.tao_in,
+                       step.alpha_in, step.bought, step.tao_reservoir, step.alpha_reservoir,
+                       after is not pool), step.paid_in
 
 class Run:
     """Blocks first..last of the coinbase with the hot items of every emitting subnet in memory;

@@ -199,6 +199,8 @@ def test_the_pool_step_on_ints_is_the_step_through_pools(
     terms = cm.TermsRao(tao_in, alpha_in, 0, excess, 0)
     subs = [_bare_subnet(Pool(tao_reserve, alpha_reserve, weight), parked_tao, parked_alpha,
                          as_ints) for as_ints in (True, False)]
+    before = [sub.spot_price() for sub in subs]  # remembered: the step must forget it
+    assert before[0] == before[1]
     spent = [cb.inject_and_maybe_swap(sub, terms) for sub in subs]
     assert spent[0] == spent[1]
     assert [getattr(subs[0], f) for f in _STEP_FIELDS] == \
