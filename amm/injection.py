@@ -70,27 +70,22 @@ def inject_and_buy(pool: Pool, tao: int, alpha: int, excess: int, tao_reservoir:
                            excess, tao_reservoir, alpha_reservoir)
     if step is None:  # a partial fill: let the full swap decide
         return _generic(pool, tao, alpha, excess, tao_reservoir, alpha_reservoir)
+    weight, tao_reserve, alpha_reserve, tao_active, alpha_active, bought, parked_tao, \
+        parked_alpha, moved = step
     after = pool
-    if step.moved:  # `inject_reserves` checked the reserves and the weight
-        after = Pool.unchecked(step.tao_reserve, step.alpha_reserve, step.tao_weight,
-                               pool.fee_rate, pool.model, pool.stable)
-    # `Injection(...)` with every field given, without its Python-level `__new__`
-    return _new_tuple(Injection, (after, step.tao_active, step.alpha_active, step.bought,
-                                  step.tao_reservoir, step.alpha_reservoir, None))
+    if moved:  # `inject_reserves` checked the reserves and the weight
+        after = Pool.unchecked(tao_reserve, alpha_reserve, weight, pool.fee_rate, pool.model,
+                               pool.stable)
+    return Injection(after, tao_active, alpha_active, bought, parked_tao, parked_alpha, None)
 
 
-class ReserveStep(NamedTuple):
-    """One block's pool step on a weighted pool's plain integers (`inject_reserves`)."""
-
-    tao_weight: int  # the pool's TAO weight after the step (re-weighted, or as it was)
-    tao_reserve: int  # SubnetTAO after the step
-    alpha_reserve: int  # SubnetAlphaIn after the step
-    tao_active: int  # TAO made price-active (this block's and released reservoir TAO)
-    alpha_active: int  # alpha made price-active
-    bought: int  # alpha the excess TAO bought (0: no buy, or it failed)
-    tao_reservoir: int  # `BalancerTaoReservoir` after the step
-    alpha_reservoir: int  # `BalancerAlphaReservoir` after the step
-    moved: bool  # whether the pool changed (a buy, or a re-weighting)
+ReserveStep = tuple[int, int, int, int, int, int, int, int, bool]
+"""One block's pool step on a weighted pool's plain integers (`inject_reserves`), in order:
+the TAO weight, `SubnetTAO` and `SubnetAlphaIn` after the step; the TAO and the alpha made
+price-active; the alpha the excess TAO bought (0: no buy, or it failed); `BalancerTaoReservoir`
+and `BalancerAlphaReservoir` after the step; whether the pool changed. (A plain tuple, not a
+NamedTuple: building a tuple subclass costs as much as the rest of the step's bookkeeping, and
+the coinbase takes one per subnet per block.)"""
 
 
 def inject_reserves(weight: int, tao_reserve: int, alpha_reserve: int, tao: int, alpha: int,
@@ -119,16 +114,14 @@ def inject_reserves(weight: int, tao_reserve: int, alpha_reserve: int, tao: int,
     if new_weight is None:
         t = a = 0
         if not bought:
-            return _new_tuple(ReserveStep, (weight, tao_reserve, alpha_reserve, 0, 0, 0,
-                                            pend_tao, pend_alpha, False))
+            return weight, tao_reserve, alpha_reserve, 0, 0, 0, pend_tao, pend_alpha, False
     tao_reserve, alpha_reserve = tao_reserve + t, alpha_reserve + a
     if tao_reserve > bal.MAX_U64 or alpha_reserve > bal.MAX_U64:
         raise InvalidPool("reserves must be between 0 and u64::MAX rao")
-    return _new_tuple(ReserveStep, (weight, tao_reserve, alpha_reserve, t, a, bought,
-                                    pend_tao - t, pend_alpha - a, True))
+    return (weight, tao_reserve, alpha_reserve, t, a, bought, pend_tao - t, pend_alpha - a,
+            True)
 
 
-_new_tuple = tuple.__new__
 
 
 def pool_price(pool: Pool) -> int:

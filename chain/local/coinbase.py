@@ -355,9 +355,9 @@ def _step_through_pools(sub: _Subnet, terms: cm.TermsRao) -> tuple[ReserveStep, 
     step = inject_and_buy(pool, terms.tao_in, terms.alpha_in, terms.excess_tao,
                           sub.tao_reservoir, sub.alpha_reservoir)
     after = step.pool
-    return ReserveStep(after.tao_weight, after.tao_reserve, after.alpha_reserve, step.tao_in,
-                       step.alpha_in, step.bought, step.tao_reservoir, step.alpha_reservoir,
-                       after is not pool), step.paid_in
+    return (after.tao_weight, after.tao_reserve, after.alpha_reserve, step.tao_in, step.alpha_in,
+            step.bought, step.tao_reservoir, step.alpha_reservoir, after is not pool), \
+        step.paid_in
 
 class Run:
     """Blocks first..last of the coinbase with the hot items of every emitting subnet in memory;
