@@ -122,8 +122,6 @@ def inject_reserves(weight: int, tao_reserve: int, alpha_reserve: int, tao: int,
             True)
 
 
-
-
 def pool_price(pool: Pool) -> int:
     """`spot_price(pool)` (U64F64) with a weighted pool's `price_bits` inlined
     (`weighted_price`); a property test holds it to `spot_price`."""
