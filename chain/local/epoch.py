@@ -38,7 +38,7 @@ from chain.local import stake_utils as su
 from chain.local.accounts import ROOT_NETUID
 from chain.local.state import State
 from chain.pallets import subtensor_module as sm
-from chain.pallets.storage import EncodedList
+from chain.pallets.storage import Encoded
 
 MAX_U64 = 2**64 - 1
 
@@ -338,13 +338,11 @@ def write_bonds(state: State, netuid: int, neurons: NeuronCache) -> None:
     stored = neurons.bonds.astype(np.int64)
     rows, cols = np.nonzero(stored)  # row-major: each UID's pairs are one slice
     table = np.column_stack((cols, stored[rows, cols]))
-    pairs = table.tolist()
     bounds = np.searchsorted(rows, np.arange(neurons.n + 1)).tolist()
     texts = pair_row_texts(table.ravel().tolist(), bounds)
-    for uid in range(neurons.n):
-        start, end = bounds[uid], bounds[uid + 1]
-        if start < end:
-            state.set(sm.BONDS, netuid, uid, EncodedList(pairs[start:end], texts[uid]))
+    for uid, text in enumerate(texts):
+        if text is not None:  # held as its text: only the flush and the history need it
+            state.set(sm.BONDS, netuid, uid, Encoded(sm.BONDS, text))
         elif state.get(sm.BONDS, netuid, uid):
             state.set(sm.BONDS, netuid, uid, [])
     neurons.unwritten = False

@@ -92,7 +92,8 @@ def test_written_bond_rows_carry_the_json_of_their_pairs(matrix, previous):
     import numpy as np
 
     from chain.local.epoch import NeuronCache, pair_row_texts, write_bonds
-    from chain.pallets.storage import EncodedList
+    from chain.local.state import _slot
+    from chain.pallets.storage import Encoded
 
     n = len(matrix)
     conn = _conn()
@@ -112,7 +113,9 @@ def test_written_bond_rows_carry_the_json_of_their_pairs(matrix, previous):
         pairs = [[col, value] for col, value in enumerate(row) if value]
         had = uid < len(previous) and previous[uid]
         if pairs:
-            assert isinstance(state.get(sm.BONDS, 1, uid), EncodedList)
+            # held as its text (speedC), read as the plain list
+            assert isinstance(state._entry(sm.BONDS, _slot(sm.BONDS, (1, uid))), Encoded)
+            assert type(state.get(sm.BONDS, 1, uid)) is list
             assert state.get(sm.BONDS, 1, uid) == pairs
             assert stored[f"[1,{uid}]"] == json.dumps(pairs, separators=(",", ":"))
         elif had:
