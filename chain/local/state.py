@@ -127,7 +127,7 @@ class State:
                 text = self._stored(slot)
                 value = _MISSING if text is None else decode(item, slot[1], text)
                 self._cache[slot] = value
-        return value.value() if type(value) is Encoded else value
+        return value
 
     def _stored(self, slot: tuple[str, str]) -> str | None:
         """The committed text of the entry at `slot` (None: no entry)."""
@@ -243,7 +243,7 @@ class State:
             from chain.pallets.registry import REGISTRY
 
             value = self._entry(REGISTRY[slot[0]], slot)
-        return value.value() if type(value) is Encoded else value
+        return value
 
     def _current(self, slot: tuple[str, str]) -> Any:
         """The entry at `slot` after every write so far (`_MISSING`: none); the slot has been
