@@ -91,8 +91,9 @@ class State:
         """The value of `item[key]`, or the item's default when there is no entry.
 
         `_read(item, _entry(item, _slot(item, key)))` with the memoised slot and the overlay
-        and cache lookups inlined (the state's hottest call: the payout and the coinbase read hundreds of
-        thousands of entries a day of blocks); a property test holds it to that reference."""
+        and cache lookups inlined (the state's hottest call: the payout and the coinbase read
+        hundreds of thousands of entries a day of blocks); a property test holds it to that
+        reference."""
         try:
             slot = item.key_slots.get(key)
         except TypeError:  # an unhashable key part: `_slot` encodes it
