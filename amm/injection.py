@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from amm import balancer as bal
-from amm.errors import AmmError
+from amm.errors import AmmError, InvalidPool
 from amm.pool import BUY, RAO_PER_TAO, WEIGHTED, Pool
 from amm.swap import (
     MAX_PRICE_RAO,
@@ -66,53 +66,75 @@ def inject_and_buy(pool: Pool, tao: int, alpha: int, excess: int, tao_reservoir:
     (`adjust_protocol_liquidity_with_reservoirs`), then add the price-active amounts."""
     if pool.stable or pool.model != WEIGHTED:
         return _generic(pool, tao, alpha, excess, tao_reservoir, alpha_reservoir)
-    weight, tao_reserve, alpha_reserve, bought = pool.tao_weight, pool.tao_reserve, \
-        pool.alpha_reserve, 0
+    step = inject_reserves(pool.tao_weight, pool.tao_reserve, pool.alpha_reserve, tao, alpha,
+                           excess, tao_reservoir, alpha_reservoir)
+    if step is None:  # a partial fill: let the full swap decide
+        return _generic(pool, tao, alpha, excess, tao_reservoir, alpha_reservoir)
+    weight, tao_reserve, alpha_reserve, t, a, bought, pend_tao, pend_alpha, moved = step
+    if not moved:
+        return Injection(pool, 0, 0, 0, pend_tao, pend_alpha)
+    # `Injection(...)` with every field given, without its Python-level `__new__`
+    return _new_tuple(Injection, (Pool(tao_reserve, alpha_reserve, weight, pool.fee_rate,
+                                       pool.model, pool.stable),
+                                  t, a, bought, pend_tao, pend_alpha, None))
+
+
+def inject_reserves(weight: int, tao_reserve: int, alpha_reserve: int, tao: int, alpha: int,
+                    excess: int, tao_reservoir: int,
+                    alpha_reservoir: int) -> tuple[int, int, int, int, int, int, int, int,
+                                                   bool] | None:
+    """`inject_and_buy` of a weighted (not stable) pool on its plain integers, for the
+    coinbase, which holds every subnet's pool that way through a run of blocks: (TAO weight,
+    TAO reserve, alpha reserve, TAO made active, alpha made active, alpha bought, TAO parked,
+    alpha parked, whether the pool moved), or None for a partial fill (the generic swap
+    decides). The reserves are checked as `Pool` checks them (`InvalidPool` past u64)."""
+    bought = 0
     if excess > 0:
         fill = _buy(weight, tao_reserve, alpha_reserve, excess)
-        if fill is None:  # a partial fill: let the full swap decide
-            return _generic(pool, tao, alpha, excess, tao_reservoir, alpha_reservoir)
+        if fill is None:
+            return None
         if fill:
             bought, tao_reserve, alpha_reserve = fill
     pend_tao, pend_alpha = tao_reservoir + tao, alpha_reservoir + alpha
-    active, new_weight = (0, 0), None
+    t = a = 0
+    new_weight = None
     for take_tao, take_alpha in RESERVOIR_FALLBACK_ORDER:
         t, a = (pend_tao if take_tao else 0), (pend_alpha if take_alpha else 0)
         new_weight = _weight_after(weight, tao_reserve, alpha_reserve, t, a)
         if new_weight is not None:
-            weight, active = new_weight, (t, a)
+            weight = new_weight
             break
-    t, a = active
-    if not bought and new_weight is None:
-        return Injection(pool, 0, 0, 0, pend_tao, pend_alpha)
+    if new_weight is None:
+        t = a = 0
+        if not bought:
+            return weight, tao_reserve, alpha_reserve, 0, 0, 0, pend_tao, pend_alpha, False
     tao_reserve, alpha_reserve = tao_reserve + t, alpha_reserve + a
-    # the weight passed `weights_valid`, the rest is the input pool's: only the reserves
-    # could (in theory) leave u64, and then the checked constructor raises as before
-    build = Pool.unchecked if tao_reserve <= bal.MAX_U64 and alpha_reserve <= bal.MAX_U64 \
-        else Pool
-    # `Injection(...)` with every field given, without its Python-level `__new__`
-    return _new_tuple(Injection, (build(tao_reserve, alpha_reserve, weight, pool.fee_rate,
-                                        pool.model, pool.stable),
-                                  t, a, bought, pend_tao - t, pend_alpha - a, None))
+    if tao_reserve > bal.MAX_U64 or alpha_reserve > bal.MAX_U64:
+        raise InvalidPool("reserves must be between 0 and u64::MAX rao")
+    return (weight, tao_reserve, alpha_reserve, t, a, bought, pend_tao - t, pend_alpha - a,
+            True)
 
 
 _new_tuple = tuple.__new__
 
 
 def pool_price(pool: Pool) -> int:
-    """`spot_price(pool)` (U64F64) with a weighted pool's `price_bits` inlined (the coinbase
-    asks for every subnet's price after each block's injection); a property test holds it to
-    `spot_price`."""
+    """`spot_price(pool)` (U64F64) with a weighted pool's `price_bits` inlined
+    (`weighted_price`); a property test holds it to `spot_price`."""
     if pool.model == WEIGHTED and not pool.stable:
-        alpha, weight = pool.alpha_reserve, pool.tao_weight
-        if not alpha:
-            return 0
-        # `bal.price_bits` inlined: (w1/w2) * (y/x), each division truncating, the product
-        # floored and capped at u128::MAX
-        ratio_w = ((bal.ACCURACY - weight) << 64) // weight if weight else 0
-        price = (ratio_w * ((pool.tao_reserve << 64) // alpha)) >> 64
-        return price if price < bal.MAX_U128 else bal.MAX_U128
+        return weighted_price(pool.tao_weight, pool.tao_reserve, pool.alpha_reserve)
     return spot_price(pool)
+
+
+def weighted_price(weight: int, tao_reserve: int, alpha_reserve: int) -> int:
+    """A weighted pool's spot price (U64F64) from its plain integers (the coinbase asks for
+    every subnet's price after each block's injection): `bal.price_bits` inlined, (w1/w2) *
+    (y/x), each division truncating, the product floored and capped at u128::MAX."""
+    if not alpha_reserve:
+        return 0
+    ratio_w = ((bal.ACCURACY - weight) << 64) // weight if weight else 0
+    price = (ratio_w * ((tao_reserve << 64) // alpha_reserve)) >> 64
+    return price if price < bal.MAX_U128 else bal.MAX_U128
 
 
 def _weight_after(tao_weight: int, tao_reserve: int, alpha_reserve: int, tao_delta: int,

@@ -22,12 +22,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from taoctl_process import taoctl
+
 BACK = 100_000
 
 
-def taoctl() -> str:
-    exe = Path(sys.executable).with_name("taoctl")
-    return str(exe) if exe.exists() else str(shutil.which("taoctl"))
 
 
 def run(env: dict, *args: str) -> dict:

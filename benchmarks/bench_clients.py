@@ -17,7 +17,6 @@ that fails is reported with its error and not timed. Goal: taoctl at least 5x fa
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import subprocess
@@ -25,6 +24,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from taoctl_process import start_node
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -57,19 +58,8 @@ def build(path: Path, wallets: Path) -> None:
 
 
 def serve(path: Path, env: dict) -> tuple[subprocess.Popen, str]:
-    node = subprocess.Popen([sys.executable, "-m", "cli.main", "node", "serve", "--port", "0",
-                             "--chain-db", str(path), "--json"], env=env, cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    text = ""
-    while True:
-        line = node.stdout.readline()
-        if not line:
-            raise SystemExit("the node did not start")
-        text += line
-        try:
-            return node, json.loads(text)["url"]
-        except ValueError:
-            continue
+    return start_node([sys.executable, "-m", "cli.main", "node", "serve", "--port", "0",
+                       "--chain-db", str(path), "--json"], env, cwd=str(ROOT))
 
 
 def timed(cmd: list[str], env: dict, runs: int) -> tuple[float | None, str]:

@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from taoctl_process import taoctl
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 TAO = 10**9
@@ -70,9 +72,6 @@ def build(path: Path, positions: int) -> str:
     return ss58_encode(alice.public_key)
 
 
-def taoctl() -> str:
-    candidate = Path(sys.executable).with_name("taoctl")
-    return str(candidate) if candidate.exists() else shutil.which("taoctl") or "taoctl"
 
 
 def main() -> None:

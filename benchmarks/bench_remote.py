@@ -21,12 +21,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from taoctl_process import start_node, taoctl
+
 ALICE = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
 
 
-def taoctl() -> str:
-    exe = Path(sys.executable).with_name("taoctl")
-    return str(exe) if exe.exists() else shutil.which("taoctl")
 
 
 def btcli() -> str | None:
@@ -56,20 +55,8 @@ def main() -> None:
                    capture_output=True)
     subprocess.run([taoctl(), "chain", "advance", "3", "--json"], env=env, check=True,
                    capture_output=True)
-    node = subprocess.Popen([taoctl(), "node", "serve", "--port", "0", "--json"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    node, url = start_node([taoctl(), "node", "serve", "--port", "0", "--json"], env)
     try:
-        text = ""
-        while True:
-            line = node.stdout.readline()
-            if not line:
-                raise SystemExit("the node did not start")
-            text += line
-            try:
-                url = json.loads(text)["url"]
-                break
-            except ValueError:
-                continue
         ours = [taoctl(), "wallet", "balance", "--ss58", ALICE, "--network", url, "--json"]
         t_ours, all_ours, out = timed(ours, env, runs)
         free = json.loads(out)["balances"][0]["free_rao"]

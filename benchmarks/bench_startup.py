@@ -13,12 +13,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from taoctl_process import taoctl as taoctl_path
 
 COMMANDS = {
     "taoctl --help": (["--help"], 110, 30),
@@ -46,9 +47,6 @@ _PEAK_PROBE = (
 )
 
 
-def taoctl_path() -> str:
-    candidate = Path(sys.executable).with_name("taoctl")
-    return str(candidate) if candidate.exists() else (shutil.which("taoctl") or "taoctl")
 
 
 def measure(argv: list[str], runs: int) -> tuple[list[float], int]:

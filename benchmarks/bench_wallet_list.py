@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from taoctl_process import taoctl  # noqa: E402
 from wallet import keyfile as kf  # noqa: E402
 from wallet.fsio import atomic_write  # noqa: E402
 
@@ -42,9 +42,6 @@ def build(root: Path, n_wallets: int, n_hotkeys: int) -> None:
             )
 
 
-def taoctl() -> str:
-    candidate = Path(sys.executable).with_name("taoctl")
-    return str(candidate) if candidate.exists() else shutil.which("taoctl") or "taoctl"
 
 
 def measure(args: list[str], runs: int, env: dict) -> tuple[float, float, float, float]:

@@ -50,7 +50,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 import amm
-from amm.injection import inject_and_buy, pool_price
+from amm.injection import inject_and_buy, inject_reserves, pool_price, weighted_price
 from chain.local import coinbase_math as cm
 from chain.local import emission_split as es
 from chain.local import stake_utils as su
@@ -183,7 +183,9 @@ def _store_clock(state: State, netuid: int, old: cm.EpochClock, new: cm.EpochClo
 
 # -- the hot state of a run of blocks ------------------------------------------------------------
 class _Subnet:
-    """One emitting subnet's hot items, held in plain ints for a run of blocks."""
+    """One emitting subnet's hot items, held in plain ints for a run of blocks. Its pool is
+    `tao` (SubnetTAO), `alpha_in` (SubnetAlphaIn) and `weight` (SwapBalancer), with the
+    pool's fee rate, model and stable flag beside them: the `pool` property builds the `Pool`."""
 
     FIELDS = (("tao", sm.SUBNET_TAO), ("alpha_in", sm.SUBNET_ALPHA_IN),
               ("alpha_out", sm.SUBNET_ALPHA_OUT), ("moving", sm.SUBNET_MOVING_PRICE),
@@ -211,15 +213,20 @@ class _Subnet:
     excess: int
     tao_reservoir: int
     alpha_reservoir: int
-    __slots__ = (*(name for name, _ in FIELDS), "netuid", "saved", "pool", "stable",
-                 "first_emission", "start_call_block", "enabled", "miner_burned", "account",
-                 "minted", "injected", "pool_moved", "_priced", "_emission")
+    price: int | None  # the pool's spot price (U64F64), None until asked again after a move
+    __slots__ = (*(name for name, _ in FIELDS), "netuid", "saved", "weight", "fee_rate",
+                 "model", "stable", "weighted", "price", "first_emission", "start_call_block",
+                 "enabled", "miner_burned", "account", "minted", "injected", "pool_moved",
+                 "_emission")
 
     def __init__(self, state: State, netuid: int) -> None:
         self.netuid = netuid
         self.load(state)
-        self.pool = su.read_pool(state, netuid)
-        self.stable = su.is_stable(state, netuid)
+        pool = su.read_pool(state, netuid)
+        self.weight, self.fee_rate, self.model, self.stable = pool.tao_weight, pool.fee_rate, \
+            pool.model, pool.stable
+        # `amm.injection.inject_reserves` runs the pool step on plain ints (else `Pool` calls)
+        self.weighted = pool.model == amm.WEIGHTED and not pool.stable
         self.first_emission = state.get(sm.FIRST_EMISSION_BLOCK, netuid)
         # `blocks_since_start_call(b, first_emission)` is `max(b - start_call_block, 0)`
         self.start_call_block = cm.start_call_block(self.first_emission)
@@ -229,7 +236,6 @@ class _Subnet:
         self.minted = 0  # TAO credited to the subnet account during the run
         self.injected = 0  # TAO that entered SubnetTAO (TotalStake grows by it)
         self.pool_moved = False
-        self._priced: tuple[amm.Pool, int] | None = None
         self._emission = (0, 0, 0)  # (lo, hi, alpha emission) of `alpha_block_emission`
 
     def alpha_block_emission(self, issuance: int) -> int:
@@ -241,27 +247,39 @@ class _Subnet:
             self._emission = (*emission_span(issuance), emission)
         return emission
 
+    @property
+    def pool(self) -> amm.Pool:
+        return amm.Pool(self.tao, self.alpha_in, self.weight, self.fee_rate, self.model,
+                        self.stable)
+
+    @pool.setter
+    def pool(self, pool: amm.Pool) -> None:
+        self.tao, self.alpha_in, self.weight = pool.tao_reserve, pool.alpha_reserve, \
+            pool.tao_weight
+        self.price = None
+
     def alpha_issuance(self) -> int:
         """`get_alpha_issuance`: `SubnetAlphaIn + SubnetAlphaOut + BalancerAlphaReservoir`
         (ECONOMICS-2026 §2.3: parked alpha is minted, so it counts toward the halving)."""
-        return self.pool.alpha_reserve + self.alpha_out + self.alpha_reservoir
+        return self.alpha_in + self.alpha_out + self.alpha_reservoir
 
     def spot_price(self) -> int:
-        """`amm.spot_price` of the pool (`pool_price`), remembered for the pool object it was computed on: the
-        price after a block's injection is the next block's price before it."""
-        priced = self._priced
-        if priced is None or priced[0] is not self.pool:
-            priced = self._priced = (self.pool, pool_price(self.pool))
-        return priced[1]
+        """`amm.spot_price` of the pool, remembered until the pool moves: the price after a
+        block's injection is the next block's price before it."""
+        price = self.price
+        if price is None:
+            price = self.price = weighted_price(self.weight, self.tao, self.alpha_in) \
+                if self.weighted else pool_price(self.pool)
+        return price
 
     def load(self, state: State) -> None:
         self.saved = {name: state.get(item, self.netuid) for name, item in self.FIELDS}
         for name, value in self.saved.items():
             setattr(self, name, value)
+        self.price = None
 
     def flush(self, state: State, block: int) -> None:
         """Write the changed items back (and the pool's weight, price record, TAO minted)."""
-        self.tao, self.alpha_in = self.pool.tao_reserve, self.pool.alpha_reserve
         for name, item in self.FIELDS:
             value = getattr(self, name)
             if value != self.saved[name]:
@@ -270,8 +288,8 @@ class _Subnet:
                 else:
                     state.set(item, self.netuid, value)
         self.saved = {name: getattr(self, name) for name, _ in self.FIELDS}
-        if self.pool.tao_weight != state.get(swap.SWAP_BALANCER, self.netuid):
-            state.set(swap.SWAP_BALANCER, self.netuid, self.pool.tao_weight)
+        if self.weight != state.get(swap.SWAP_BALANCER, self.netuid):
+            state.set(swap.SWAP_BALANCER, self.netuid, self.weight)
         if self.pool_moved:
             state.set(taoctl.PRICE_AT, self.netuid, block, amm.price_rao(self.pool))
             self.pool_moved = False
@@ -299,7 +317,29 @@ def inject_and_maybe_swap(sub: _Subnet, terms: cm.TermsRao) -> int:
     price-active amounts join the reserves. Returns the TAO minted (tao_in, parked or not, and
     the excess a successful buy spent); a failed buy's excess is left to be recycled."""
     excess = terms.excess_tao
-    step = inject_and_buy(sub.pool, terms.tao_in, terms.alpha_in, excess, sub.tao_reservoir,
+    if sub.weighted:
+        fast = inject_reserves(sub.weight, sub.tao, sub.alpha_in, terms.tao_in, terms.alpha_in,
+                               excess, sub.tao_reservoir, sub.alpha_reservoir)
+        if fast is not None:  # (no partial fill: a successful buy spent all the excess)
+            weight, tao_reserve, alpha_reserve, tao_in, alpha_in, bought, parked_tao, \
+                parked_alpha, moved = fast
+            if bought:
+                sub.protocol += bought
+                sub.alpha_out += bought
+            else:
+                excess = 0
+            spent = terms[0] + excess  # `terms.tao_in`
+            sub.minted += spent
+            sub.injected += tao_in
+            sub.tao_reservoir, sub.alpha_reservoir = parked_tao, parked_alpha
+            if moved:
+                sub.tao, sub.alpha_in, sub.weight, sub.price = tao_reserve, alpha_reserve, \
+                    weight, None
+                sub.pool_moved = True
+            sub.tao_in_em, sub.alpha_in_em, sub.excess = tao_in, alpha_in, excess
+            return spent
+    pool = sub.pool
+    step = inject_and_buy(pool, terms.tao_in, terms.alpha_in, excess, sub.tao_reservoir,
                           sub.alpha_reservoir)
     bought = step.bought
     # a partial fill (only against the default limit price: in practice unreachable) spends
@@ -312,7 +352,7 @@ def inject_and_maybe_swap(sub: _Subnet, terms: cm.TermsRao) -> int:
     sub.minted += spent
     sub.injected += step.tao_in
     sub.tao_reservoir, sub.alpha_reservoir = step.tao_reservoir, step.alpha_reservoir
-    if step.pool is not sub.pool:
+    if step.pool is not pool:
         sub.pool = step.pool
         sub.pool_moved = True
     sub.tao_in_em, sub.alpha_in_em, sub.excess = step.tao_in, step.alpha_in, \
@@ -336,8 +376,8 @@ class Run:
         # regqueue: Null subnets cap a block's epochs at 1 (`epoch_modes`, §7.0)
         self.null_subnets = frozenset(n for n in self.subnets
                                       if state.get(sm.SUBNET_EPOCH_CONSENSUS, n) == 1)
-        self.clocks = {n: _clock(state, n, first) for n in self.subnets}
-        self.stored_clocks = dict(self.clocks)
+        self.stored_clocks = {n: _clock(state, n, first) for n in self.subnets}
+        self.clocks = cm.EpochClocks(self.stored_clocks, first - 1)
         self.issuance = state.get(balances.TOTAL_ISSUANCE)
         self.block_emission = state.get(sm.BLOCK_EMISSION)
         self.gate = cm.GateParams(state.get(sm.EMISSION_GATE_BAR), state.get(sm.EMISSION_BAR_RANK),
@@ -346,8 +386,6 @@ class Run:
         self.stored_bar = self.gate.bar
         self.root_credit = 0
         self.recycled = 0
-        self.next_epoch = self._next_epoch_block()
-        self.pending_steps = 0  # blocks whose `BlocksSinceLastStep` is not yet in `clocks`
         # netuid -> epoch.NeuronCache, valid while no extrinsic runs (shared by the pieces of
         # one run of empty blocks: `sharing_epoch_reads`)
         shared = _shared_reads.get()
@@ -406,20 +444,22 @@ class Run:
         terms_of, split, proportion_of = cm.subnet_terms_rao, cm.pending_split, \
             cm.root_proportion_of
         for sub, tao_emission in zip(self.emitting, tao_emissions, strict=True):
-            issuance = sub.alpha_issuance()
+            issuance = sub.alpha_in + sub.alpha_out + sub.alpha_reservoir  # `alpha_issuance`
             if blocks == 1:  # `alpha_block_emission`, its remembered span tested here
                 lo, hi, alpha_emission = sub._emission
                 if not lo <= issuance < hi:
                     alpha_emission = sub.alpha_block_emission(issuance)
             else:
                 alpha_emission = emit_blocks(issuance, blocks)
-            terms = terms_of(tao_emission, alpha_emission, sub.spot_price(), weighted_root,
-                             issuance)
+            price = sub.price  # `spot_price`, its remembered value tested here
+            if price is None:
+                price = sub.spot_price()
+            terms = terms_of(tao_emission, alpha_emission, price, weighted_root, issuance)
             spent += inject_and_maybe_swap(sub, terms)
             alpha_out = terms[2]  # `terms.alpha_out` (rao)
             sub.alpha_out += alpha_out
             sub.alpha_out_em = alpha_out
-            after = sub.alpha_issuance()
+            after = sub.alpha_in + sub.alpha_out + sub.alpha_reservoir  # `alpha_issuance`
             # `owner_cut_and_pending` (the owner cut on), as its inlined `pending_split`
             owner, server, validator, root = split(terms[4], cut,
                                                    proportion_of(weighted_root, after))
@@ -444,19 +484,12 @@ class Run:
 
     def drain_pending(self, number: int) -> list[dict]:
         """`drain_pending` + `distribute_emissions_to_subnets`: run the epochs due at block
-        `number`. Most blocks have none: then only `BlocksSinceLastStep` moves (counted in
-        memory, `_sync_steps`)."""
-        if number < self.next_epoch:
-            self.pending_steps += 1
+        `number` (`cm.EpochClocks.schedule`: most blocks have none)."""
+        schedule = self.clocks.schedule(number, self.max_epochs, self.null_subnets)
+        if schedule is None:
             return []
-        self._sync_steps()
-        schedule = cm.schedule_epochs(self.clocks, number, self.max_epochs, self.null_subnets)
-        previous = self.clocks
-        self.clocks = schedule.clocks
-        ran = [self.epoch(netuid, number, previous[netuid].last_epoch_block)
-               for netuid in schedule.run]
-        self.next_epoch = self._next_epoch_block()
-        return ran
+        return [self.epoch(netuid, number, schedule.last_epoch_blocks[netuid])
+                for netuid in schedule.run]
 
     def update_moving_prices(self, number: int, blocks: int = 1) -> None:
         """`update_moving_prices` of the emitting subnets (`blocks` > 1: a coarse batch's
@@ -464,7 +497,9 @@ class Run:
         update, halving, alpha = cm.update_moving_price, cm.EMA_PRICE_HALVING_BLOCKS, \
             cm.MOVING_ALPHA
         for sub in self.emitting:
-            spot = sub.spot_price()
+            spot = sub.price  # `spot_price`, its remembered value tested here
+            if spot is None:
+                spot = sub.spot_price()
             # `blocks_since_start_call(number, first_emission)`, its start block taken once
             start = sub.start_call_block
             since = number - start if number > start else 0
@@ -491,27 +526,6 @@ class Run:
         self.block_emission = block_emission_for_issuance(before + emit_blocks(before, blocks - 1))
         self.update_moving_prices(number + blocks // 2, blocks)
 
-    def _next_epoch_block(self) -> int:
-        """The first block at which any subnet could be due (cheap test per block)."""
-        due = []
-        for c in self.clocks.values():
-            if c.tempo == 0:
-                continue
-            due.append(c.last_epoch_block + c.tempo)
-            if c.pending_epoch_at:
-                due.append(c.pending_epoch_at)
-            due.append(c.last_epoch_block + cm.MAX_TEMPO + 1)  # safety net, roughly
-        return min(due, default=2**63)
-
-    def _sync_steps(self) -> None:
-        steps = self.pending_steps
-        if steps:
-            self.clocks = {n: cm.EpochClock(c.tempo, c.last_epoch_block, c.pending_epoch_at,
-                                            min(c.blocks_since_last_step + steps,
-                                                c.tempo + 1),  # saturates (475)
-                                            c.epoch_index) for n, c in self.clocks.items()}
-            self.pending_steps = 0
-
     def epoch(self, netuid: int, number: int, last_epoch_block: int) -> dict:
         """Run one subnet's epoch at block `number`, its hot items written back before and
         read again after."""
@@ -533,9 +547,9 @@ class Run:
             write_bonds(state, netuid, neurons)
         for sub in self.emitting:
             sub.flush(state, last)
-        self._sync_steps()
+        clocks = self.clocks.all()
         for netuid in self.subnets:
-            _store_clock(state, netuid, self.stored_clocks[netuid], self.clocks[netuid])
+            _store_clock(state, netuid, self.stored_clocks[netuid], clocks[netuid])
         if self.root_credit:
             deposit_minted(state, subnet_account(ROOT_NETUID), self.root_credit)
         if self.recycled:
@@ -603,8 +617,9 @@ def coarse_blocks(state: State, first: int, last: int) -> list[dict]:
     size = -(-(last - first + 1) // COARSE_SUBSTEPS)
     for start in range(first, last + 1, size):
         run.batch(start, min(size, last - start + 1))
-    ran = [run.epoch(sub.netuid, last, run.clocks[sub.netuid].last_epoch_block)
-           for sub in run.emitting if run.clocks[sub.netuid].tempo]
+    clocks = run.clocks.all()
+    ran = [run.epoch(sub.netuid, last, clocks[sub.netuid].last_epoch_block)
+           for sub in run.emitting if clocks[sub.netuid].tempo]
     run.finish(last)
     for netuid in run.subnets:
         _skip_clock(state, netuid, first, last)

@@ -395,7 +395,13 @@ def subnet_terms_rao(tao_emission: int, alpha_emission: int, price_u64f64: int,
     subnet in every block, so the terms' U96F32 steps are inlined (same truncations, same
     saturation; a property test holds it to the composition)."""
     top = _MAX_U128
-    proportion = root_proportion_of(weighted_root, alpha_issuance)
+    if weighted_root >= 0 and alpha_issuance >= 0:  # `root_proportion_of`'s inlined branch
+        proportion = weighted_root + (alpha_issuance << 32)
+        if proportion > top:
+            proportion = top
+        proportion = (weighted_root << 32) // proportion if proportion else 0
+    else:
+        proportion = root_proportion_of(weighted_root, alpha_issuance)
     price = price_u64f64 >> 32
     if price > top:
         price = top
@@ -833,3 +839,77 @@ def schedule_epochs(
         run.append(netuid)
         out[netuid] = EpochClock(c.tempo, block, 0, 0, c.epoch_index + 1)
     return EpochSchedule(clocks=out, run=run, deferred=deferred)
+
+
+class DueEpochs(NamedTuple):
+    """`EpochClocks.schedule`'s answer for a block with an epoch due."""
+
+    run: list[int]
+    """Subnets whose epoch runs, in order (`EpochSchedule.run`)."""
+    last_epoch_blocks: dict[int, int]
+    """Their `LastEpochBlock` before this block (what the epoch's blocks are counted from)."""
+
+
+_NEVER = 2**63
+
+
+class EpochClocks:
+    """`schedule_epochs` block after block over a run of blocks, looking only at the subnets
+    whose epoch can be due: for every other subnet it would only count
+    `BlocksSinceLastStep` up, which is done when its clock is next read (`counted`). With 128
+    subnets an epoch falls in most blocks (their slots are staggered), and scheduling every
+    clock in each of them cost more than the epochs' payouts. A property test holds it to
+    `schedule_epochs` over every clock in every block."""
+
+    def __init__(self, clocks: Mapping[int, EpochClock], block: int) -> None:
+        """`clocks` as they stand after `block`."""
+        self.clocks = dict(clocks)
+        self.drained = block  # the last block scheduled
+        self.counted_through = dict.fromkeys(self.clocks, block)
+        self.due = {n: first_due(c, block) for n, c in self.clocks.items()}
+        self.next_due = min(self.due.values(), default=_NEVER)
+
+    def schedule(self, block: int, max_epochs_per_block: int = 2,
+                 null_subnets: frozenset[int] | set[int] = frozenset()) -> DueEpochs | None:
+        """`schedule_epochs` at `block` (the block after the last one scheduled); None when no
+        subnet's epoch can be due."""
+        self.drained = block
+        if block < self.next_due:
+            return None
+        due, counted_through = self.due, self.counted_through
+        before = {n: self.counted(n, block - 1) for n, at in due.items() if at <= block}
+        schedule = schedule_epochs(before, block, max_epochs_per_block, null_subnets)
+        for n, clock in schedule.clocks.items():
+            self.clocks[n] = clock
+            counted_through[n] = block
+            due[n] = first_due(clock, block)
+        self.next_due = min(due.values(), default=_NEVER)
+        return DueEpochs(schedule.run, {n: before[n].last_epoch_block for n in schedule.run})
+
+    def counted(self, netuid: int, block: int) -> EpochClock:
+        """The subnet's clock after `block` (no epoch of it due since it was last read)."""
+        clock = self.clocks[netuid]
+        blocks = block - self.counted_through[netuid]
+        if blocks <= 0:
+            return clock
+        return EpochClock(clock.tempo, clock.last_epoch_block, clock.pending_epoch_at,
+                          min(clock.blocks_since_last_step + blocks, clock.tempo + 1),
+                          clock.epoch_index)
+
+    def all(self) -> dict[int, EpochClock]:
+        """Every clock after the last block scheduled."""
+        return {n: self.counted(n, self.drained) for n in self.clocks}
+
+
+def first_due(clock: EpochClock, block: int) -> int:
+    """The first block after `block` (through which `clock` is counted) at which
+    `should_run_epoch` can hold: `LastEpochBlock + tempo`, a `PendingEpochAt`, or the block at
+    which `BlocksSinceLastStep` passes tempo (the safety net); never with tempo 0."""
+    tempo = clock.tempo
+    if tempo == 0:
+        return _NEVER
+    at = min(clock.last_epoch_block + tempo,
+             block + tempo + 1 - clock.blocks_since_last_step)
+    if clock.pending_epoch_at and clock.pending_epoch_at < at:
+        at = clock.pending_epoch_at
+    return at if at > block else block + 1

@@ -239,6 +239,23 @@ def fast_exp(x: int) -> int | None:
     return (_ONE << 32) // result if x < 0 else result
 
 
+_BELOW_TWO = _TWO - 1  # the largest I32F32 value below 2.0
+
+
+def halvings_below_two(x: int) -> tuple[int, int]:
+    """`_log2_at_least_one`'s integer part at once: how many rounding halvings
+    (`rs`, x -> ceil(x / 2)) bring x below 2.0, and the x they leave. Halvings that round up
+    compose (ceil(ceil(x / 2^j) / 2) = ceil(x / 2^(j + 1))), so k halvings leave
+    ceil(x / 2^k), and the least k with ceil(x / 2^k) < 2.0 is the one with
+    x <= (2.0 - 1 bit) * 2^k: the bit length less 33, or one more."""
+    if x < _TWO:
+        return 0, x
+    k = x.bit_length() - 33
+    if x > _BELOW_TWO << k:
+        k += 1
+    return k, (x + (1 << k) - 1) >> k
+
+
 def fast_gate(share: int, bar: int, exponent: int = DEFAULT_GATE_EXPONENT) -> int:
     """`gate(share, bar, exponent)` in one function (see above): the ratio, substrate-fixed's
     log2 (integer part by rounding halvings, 32 bits by squaring), ln, the saturating product
@@ -253,10 +270,7 @@ def fast_gate(share: int, bar: int, exponent: int = DEFAULT_GATE_EXPONENT) -> in
         if negative:
             x = (_ONE << 32) // x
         if x <= _I64_MAX:  # otherwise `ln_operand_too_small`: an ln error
-            log2 = 0
-            while x >= _TWO:
-                log2 += 1
-                x = (x + 1) >> 1  # `rs`: (x >> 1) + (x & 1)
+            log2, x = halvings_below_two(x)
             if x == _ONE:
                 log2 <<= 32
             else:
@@ -286,21 +300,33 @@ def fast_gate(share: int, bar: int, exponent: int = DEFAULT_GATE_EXPONENT) -> in
 
 
 VECTOR_MIN = 48
-"""From this many shares on, `fast_gates` squares their log2 mantissas side by side in numpy
-(one array op per step for all of them: ~1 us a share instead of ~3.5 at 128 subnets); below
-it numpy's per-call cost is more than it saves."""
+"""From this many shares on, `fast_gates` takes every gate's log2 mantissa, ln and exp side
+by side in numpy (one array op per step for all of them); below it numpy's per-call cost is
+more than it saves."""
 _GATE_OF_NO_POWER = (_ONE64 << 64) // _ONE64  # `safe_pow` 0 (an ln error): gate 1
+_VECTOR_MAX_POWER = 1024
+"""`fast_gates` vectorises exponents that are whole numbers up to this (the default is 3):
+then `(p * ln) >> 32` is `k * ln` exactly and stays far inside u64 (|ln| < 2^38)."""
+_LOG2_E_ODD = _LOG2_E >> 9
+"""`_LOG2_E` is this times 2^9, so `(log2 << 32) // _LOG2_E` is `(log2 << 23) // _LOG2_E_ODD`
+(the same rational, the same floor), which u64 holds for |log2| < 2^41."""
 
 
 def fast_gates(shares: Sequence[int], bar: int,
                exponent: int = DEFAULT_GATE_EXPONENT) -> list[int]:
-    """`[fast_gate(s, bar, exponent) for s in shares]`: with `VECTOR_MIN` shares or more, the
-    32 squaring steps of every log2 run together (`log2_fractions`); the rest is
-    `fast_gate`'s, step for step (a property test holds both to `gate`)."""
-    if len(shares) < VECTOR_MIN:
+    """`[fast_gate(s, bar, exponent) for s in shares]`: with `VECTOR_MIN` shares or more and a
+    whole exponent (`_VECTOR_MAX_POWER`), the log2's 32 squaring steps (`log2_fractions`),
+    the ln, the power and the exp series (`exp_series_many`) run for all shares at once; the
+    integer part of each log2 and the final quotients stay per share. Every step is
+    `fast_gate`'s (a property test holds both to `gate`)."""
+    p = exponent >> 32
+    whole_power = p & (_ONE - 1) == 0 and p >> 32 <= _VECTOR_MAX_POWER
+    if len(shares) < VECTOR_MIN or not whole_power:
         return [fast_gate(s, bar, exponent) for s in shares]
+    import numpy as np
+
     out = [_GATE_OF_NO_POWER] * len(shares)
-    pending, mantissas = [], []
+    lanes, wholes, negative, mantissas = [], [], [], []
     scaled_bar, top = bar << 64, _U128_MAX
     for i, share in enumerate(shares):
         # `_safe_div(bar, share) >> 32`
@@ -309,32 +335,84 @@ def fast_gates(shares: Sequence[int], bar: int,
             x = _I64_MAX
         if x <= 0:
             continue  # an ln error: no power
-        negative = x < _ONE
-        if negative:
+        below_one = x < _ONE
+        if below_one:
             x = (_ONE << 32) // x
             if x > _I64_MAX:
                 continue  # `ln_operand_too_small`: an ln error
-        whole = 0
-        while x >= _TWO:
-            whole += 1
-            x = (x + 1) >> 1
-        pending.append((i, whole, negative))
+        whole, x = halvings_below_two(x)
+        lanes.append(i)
+        wholes.append(whole)
+        negative.append(below_one)
         mantissas.append(x)
-    p = exponent >> 32
-    if p > _I64_MAX:
-        p = _I64_MAX
-    for (i, whole, negative), fraction in zip(pending, log2_fractions(mantissas), strict=True):
-        ln = (((whole << 32) | fraction) << 32) // _LOG2_E
-        product = (p * (-ln if negative else ln)) >> 32
-        product = _I64_MAX if product > _I64_MAX else _I64_MIN if product < _I64_MIN \
-            else product
-        y = fast_exp(product)
+    if not lanes:
+        return out
+    log2 = np.array(wholes, dtype=np.uint64) << np.uint64(32)
+    log2 |= _fraction_bits(mantissas)
+    # |ln| = (|log2| << 32) // LOG2_E, then |product| = k * |ln| (k = p / 1.0, whole)
+    log2 <<= np.uint64(23)
+    log2 //= np.uint64(_LOG2_E_ODD)
+    log2 *= np.uint64(p >> 32)
+    powers = log2.tolist()  # |product|, each below 2^48
+    plain = [a for a in powers if a <= _EXP_NO_OVERFLOW]
+    series = iter(exp_series_many(plain))
+    for i, a, below_one in zip(lanes, powers, negative, strict=True):
+        if a > _EXP_NO_OVERFLOW:  # the checked reference (overflow: None)
+            y = fast_exp(-a if below_one else a)
+        else:
+            y = next(series)
+            if below_one:
+                y = (_ONE << 32) // y
+            elif a == _ONE:
+                y = _E  # `exp(1.0)` is substrate-fixed's constant, not the series
         denominator = _ONE64 + (_EXP_OVERFLOW << 32 if y is None else y << 32)
         out[i] = (_ONE64 << 64) // (denominator if denominator <= _U128_MAX else _U128_MAX)
     return out
 
 
+_EXP_TERMS = tuple(range(2, 32))
+
+
+def exp_series_many(magnitudes: Sequence[int]) -> list[int]:
+    """`exp_i32f32`'s Taylor sum 1 + a + sum term_i (term_i = floor(floor(term_{i-1} * a)
+    / i), each product's 32 fractional bits dropped) for many |x| = a <= `_EXP_NO_OVERFLOW` at
+    once, in u64 numpy arrays; the caller takes the reciprocal for negative x and `E` at 1.0.
+    A term stays below e^16 * 2^32 < 2^56, so with a = ah * 2^32 + al (ah <= 16) and
+    term = th * 2^32 + tl, (term * a) >> 32 = term * ah + th * al + ((tl * al) >> 32), every
+    part inside u64; zero terms stay zero, so running all 30 terms is the reference's early
+    stop."""
+    import numpy as np
+
+    if not magnitudes:
+        return []
+    shift, mask = np.uint64(32), np.uint64(_ONE - 1)
+    a = np.array(magnitudes, dtype=np.uint64)
+    high, low = a >> shift, a & mask
+    term = a.copy()
+    total = a + np.uint64(_ONE)
+    part, cross = np.empty_like(a), np.empty_like(a)
+    for i in _EXP_TERMS:
+        np.bitwise_and(term, mask, out=part)
+        part *= low
+        part >>= shift
+        np.right_shift(term, shift, out=cross)
+        cross *= low
+        part += cross
+        np.multiply(term, high, out=cross)
+        part += cross
+        np.floor_divide(part, np.uint64(i), out=term)
+        total += term
+        if i % 8 == 0 and not term.any():
+            break
+    return total.tolist()
+
+
 def log2_fractions(mantissas: Sequence[int]) -> list[int]:
+    """`_fraction_bits` as a list of ints."""
+    return _fraction_bits(mantissas).tolist()
+
+
+def _fraction_bits(mantissas: Sequence[int]):
     """The 32 fractional bits `_log2_at_least_one` squares out of each I32F32 mantissa in
     [1, 2), for many at once in uint64 numpy arrays: with x = 2^32 + f (f < 2^32),
     x^2 >> 32 = 2^32 + 2f + (f^2 >> 32) and f^2 fits 64 bits; a step at or above 2 records a 1
@@ -359,8 +437,7 @@ def log2_fractions(mantissas: Sequence[int]) -> list[int]:
         g -= one
         f, g = g, f
     b = np.packbits(steps, axis=0).astype(np.uint64)  # 4 bytes a mantissa, first step high
-    return ((b[0] << np.uint64(24)) | (b[1] << np.uint64(16)) | (b[2] << np.uint64(8))
-            | b[3]).tolist()
+    return (b[0] << np.uint64(24)) | (b[1] << np.uint64(16)) | (b[2] << np.uint64(8)) | b[3]
 
 
 def _safe_div(a: int, b: int) -> int:

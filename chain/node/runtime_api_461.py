@@ -426,20 +426,21 @@ def _metagraph_value(view: NodeView, type_id: int, netuid: int) -> dict:
 @api("SubnetInfoRuntimeApi_get_metagraph")
 def _metagraph(view: NodeView, params: bytes) -> bytes:
     """Option<Metagraph>, collateral columns included (zeros: the sandbox has no collateral)."""
-    method = "SubnetInfoRuntimeApi_get_metagraph"
-    netuid = _netuid(params)
-    if netuid not in _netuids(view):
-        return b"\x00"
-    return _encode(view, method, _metagraph_value(view, _inner(view, _out(view, method)),
-                                                  netuid))
+    return _one_metagraph(view, "SubnetInfoRuntimeApi_get_metagraph", _netuid(params))
 
 
 @api("SubnetInfoRuntimeApi_get_mechagraph")
 def _mechagraph(view: NodeView, params: bytes) -> bytes:
     """Option<Metagraph> of mechanism 0 (the sandbox's subnets have one mechanism)."""
-    method = "SubnetInfoRuntimeApi_get_mechagraph"
-    netuid = _netuid(params)
-    if netuid not in _netuids(view) or params[2:3] not in (b"", b"\x00"):
+    mechanism_zero = params[2:3] in (b"", b"\x00")
+    return _one_metagraph(view, "SubnetInfoRuntimeApi_get_mechagraph", _netuid(params),
+                          mechanism_zero)
+
+
+def _one_metagraph(view: NodeView, method: str, netuid: int, exists: bool = True) -> bytes:
+    """`method`'s Option<Metagraph> of one subnet: None for a subnet (or mechanism) that does
+    not exist."""
+    if not exists or netuid not in _netuids(view):
         return b"\x00"
     return _encode(view, method, _metagraph_value(view, _inner(view, _out(view, method)),
                                                   netuid))

@@ -289,6 +289,19 @@ def test_metagraph_neurons_and_hyperparameters_are_the_sandbox_figures(view):
         assert emission == state.get(sm.BLOCK_EMISSION)
 
 
+def test_the_mechagraph_of_mechanism_zero_is_the_metagraph_and_no_other_exists(view):
+    """`get_mechagraph(netuid, 0)` is the subnet's metagraph; mechanism 1 and an unknown
+    subnet answer None."""
+    meta = runtime_api.call(view, "SubnetInfoRuntimeApi_get_metagraph", b"\x01\x00")
+    assert meta[:1] == b"\x01"
+    assert runtime_api.call(view, "SubnetInfoRuntimeApi_get_mechagraph", b"\x01\x00\x00") \
+        == meta
+    assert runtime_api.call(view, "SubnetInfoRuntimeApi_get_mechagraph", b"\x01\x00\x01") \
+        == b"\x00"
+    assert runtime_api.call(view, "SubnetInfoRuntimeApi_get_mechagraph", b"\x09\x00\x00") \
+        == b"\x00"
+
+
 def test_mechanisms_the_sandbox_lacks_answer_the_empty_value(view):
     _, page = decoded(view, "BetaBasketRuntimeApi_get_all_beta_pricing",
                       b"\x00" + (100).to_bytes(4, "little"))

@@ -506,12 +506,17 @@ def test_moving_price_in_closed_form_tracks_repeated_blocks(moving, spot, since,
 @given(tao=st.one_of(st.integers(0, 2**64), st.integers(0, 2**128 - 1)),
        alpha_emission=st.integers(0, 2 * 10**9),
        price=st.one_of(st.just(0), st.integers(0, 2**70), st.integers(0, 2**128 - 1)),
-       weighted_root=st.one_of(st.just(0), st.integers(0, 2**100)),
-       issuance=st.one_of(st.just(0), st.integers(0, 21 * 10**15)))
+       weighted_root=st.one_of(st.just(0), st.integers(0, 2**100), st.integers(-(2**40), -1)),
+       issuance=st.one_of(st.just(0), st.integers(0, 21 * 10**15), st.integers(-(10**9), -1)))
 # each rao amount at u64::MAX (its U96F32 bits at 2^96 or more): excess, alpha_in, tao_in
 @example(tao=2**127, alpha_emission=10**9, price=2**64, weighted_root=0, issuance=10**9)
 @example(tao=2**120, alpha_emission=2**66, price=2**84, weighted_root=2**100, issuance=0)
 @example(tao=2**127, alpha_emission=2 * 10**9, price=2**96, weighted_root=2**100, issuance=0)
+# the cap binds at a root proportion strictly between 0 and 1 (about 1/2, and about 1/3)
+@example(tao=10**10 << 32, alpha_emission=10**9, price=2**64, weighted_root=10**15 << 32,
+         issuance=10**15)
+@example(tao=10**10 << 32, alpha_emission=10**9, price=2**64, weighted_root=10**15 << 32,
+         issuance=2 * 10**15 + 12_345)
 def test_subnet_terms_rao_equals_terms_of_the_root_proportion(tao, alpha_emission, price,
                                                               weighted_root, issuance):
     """The coinbase's inlined form is `subnet_terms` at `root_proportion_of`, floored to rao."""
@@ -634,3 +639,40 @@ def test_pending_split_is_owner_cut_and_pending(alpha_out, cut, proportion, root
                                           split.pending_validator)
     assert (root if root_sell else 0, 0 if root_sell else root) == (split.pending_root,
                                                                     split.root_recycled)
+
+
+_CLOCKS = st.dictionaries(
+    st.integers(1, 12),
+    st.builds(lambda tempo, back, pending, since, index: (tempo, back, pending, since, index),
+              st.integers(0, 12), st.integers(0, 30), st.one_of(st.just(0), st.integers(1, 60)),
+              st.integers(0, 14), st.integers(0, 5)),
+    max_size=10)
+
+
+@settings(max_examples=300, deadline=None)
+@given(clocks=_CLOCKS, cap=st.integers(0, 3), nulls=st.sets(st.integers(0, 12), max_size=3),
+       blocks=st.integers(1, 80), looks=st.sets(st.integers(0, 80), max_size=4))
+def test_epoch_clocks_are_schedule_epochs_over_every_clock_every_block(clocks, cap, nulls,
+                                                                        blocks, looks):
+    """`EpochClocks` (only the subnets that can be due are scheduled) runs the same epochs in
+    every block as `schedule_epochs` over every clock, and every clock it reads back, in the
+    middle of the run or at its end, is the reference's (safety net, deferrals, pending epochs,
+    Null caps and tempo 0 included)."""
+    from chain.local.coinbase_math import EpochClock, EpochClocks, schedule_epochs
+
+    first = 40
+    reference = {n: EpochClock(tempo, max(first - 1 - back, 0), pending and first + pending - 30,
+                               min(since, tempo + 1), index)
+                 for n, (tempo, back, pending, since, index) in clocks.items()}
+    fast = EpochClocks(reference, first - 1)
+    for block in range(first, first + blocks):
+        expected = schedule_epochs(reference, block, cap, frozenset(nulls))
+        got = fast.schedule(block, cap, frozenset(nulls))
+        assert (got.run if got is not None else []) == expected.run
+        if got is not None:
+            assert got.last_epoch_blocks == {n: reference[n].last_epoch_block
+                                             for n in expected.run}
+        reference = expected.clocks
+        if block - first in looks:
+            assert fast.all() == reference
+    assert fast.all() == reference

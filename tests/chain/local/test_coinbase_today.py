@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amm import Pool
+import amm
+from amm import WEIGHTED, Pool
 from amm.balancer import ACCURACY
 from chain.local import coinbase as cb
 from chain.local import coinbase_math as cm
@@ -27,21 +28,33 @@ TAO = 10**9
 BLOCKS = 7_200  # a day: the coinbase of every block, as `taoctl chain advance 7200` runs it
 
 
-def _bare_subnet(pool: Pool, tao_reservoir: int, alpha_reservoir: int) -> cb._Subnet:
+def _bare_subnet(pool: Pool, tao_reservoir: int, alpha_reservoir: int,
+                 as_ints: bool = True) -> cb._Subnet:
+    """A `_Subnet` holding `pool`; `as_ints=False` sends its pool step through the `Pool`
+    calls (`inject_and_buy`) instead of `inject_reserves`."""
     sub = cb._Subnet.__new__(cb._Subnet)
+    sub.fee_rate, sub.model, sub.stable = pool.fee_rate, pool.model, pool.stable
+    sub.weighted = as_ints and pool.model == WEIGHTED and not pool.stable
     sub.pool, sub.protocol, sub.alpha_out, sub.minted, sub.injected = pool, 0, 10**15, 0, 0
-    sub.tao_reservoir, sub.alpha_reservoir, sub.pool_moved, sub._priced = \
-        tao_reservoir, alpha_reservoir, False, None
+    sub.tao_reservoir, sub.alpha_reservoir, sub.pool_moved = tao_reservoir, alpha_reservoir, \
+        False
     return sub
 
 
+_STEP_FIELDS = ("tao", "alpha_in", "weight", "protocol", "alpha_out", "minted", "injected",
+                "tao_reservoir", "alpha_reservoir", "pool_moved", "tao_in_em", "alpha_in_em",
+                "excess")
+
+
 amounts = st.one_of(st.just(0), st.integers(1, 10**9), st.integers(10**9, 10**16))
+_pool_steps = given(  # a weighted pool, one block's terms and the parked reservoirs
+    tao_reserve=st.integers(10**9, 10**17), alpha_reserve=st.integers(10**9, 10**18),
+    weight=st.integers(ACCURACY // 100, ACCURACY * 99 // 100), tao_in=amounts,
+    alpha_in=amounts, excess=amounts, parked_tao=amounts, parked_alpha=amounts)
 
 
 @settings(max_examples=300, deadline=None)
-@given(tao_reserve=st.integers(10**9, 10**17), alpha_reserve=st.integers(10**9, 10**18),
-       weight=st.integers(ACCURACY // 100, ACCURACY * 99 // 100), tao_in=amounts,
-       alpha_in=amounts, excess=amounts, parked_tao=amounts, parked_alpha=amounts)
+@_pool_steps
 def test_tao_is_conserved_through_the_injection_with_reservoirs(
         tao_reserve, alpha_reserve, weight, tao_in, alpha_in, excess, parked_tao, parked_alpha):
     """minted = delta SubnetTAO + delta BalancerTaoReservoir, and the block's offer = minted +
@@ -175,3 +188,19 @@ def test_a_chain_too_old_to_migrate_is_refused_with_how_to_start_fresh(mainnet, 
     conn = sqlite3.connect(path)  # nothing changed
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 0
     conn.close()
+
+
+@settings(max_examples=500, deadline=None)
+@_pool_steps
+def test_the_pool_step_on_ints_is_the_step_through_pools(
+        tao_reserve, alpha_reserve, weight, tao_in, alpha_in, excess, parked_tao, parked_alpha):
+    """`inject_and_maybe_swap` on a subnet held as ints (`inject_reserves`, the coinbase's
+    form) leaves every field as the step through `Pool` objects (`inject_and_buy`) does."""
+    terms = cm.TermsRao(tao_in, alpha_in, 0, excess, 0)
+    subs = [_bare_subnet(Pool(tao_reserve, alpha_reserve, weight), parked_tao, parked_alpha,
+                         as_ints) for as_ints in (True, False)]
+    spent = [cb.inject_and_maybe_swap(sub, terms) for sub in subs]
+    assert spent[0] == spent[1]
+    assert [getattr(subs[0], f) for f in _STEP_FIELDS] == \
+        [getattr(subs[1], f) for f in _STEP_FIELDS]
+    assert subs[0].spot_price() == amm.spot_price(subs[1].pool)

@@ -299,3 +299,66 @@ def test_fast_gates_of_many_shares_are_the_reference_gates(pairs, bar, exponent)
     shares = [share for share, _ in pairs]
     assert eg.fast_gates(shares, bar, exponent) == \
         [eg.gate.__wrapped__(s, bar, exponent) for s in shares]
+
+
+def _halvings_one_by_one(x: int) -> tuple[int, int]:
+    """The reference: `_log2_at_least_one`'s loop of rounding halvings."""
+    count = 0
+    while x >= eg._TWO:
+        count += 1
+        x = (x >> 1) + (x & 1)
+    return count, x
+
+
+@settings(max_examples=3000, deadline=None)
+@given(x=st.one_of(st.integers(1, 2**64),
+                   st.integers(0, 62).flatmap(  # each halving's edges: 2^33 * 2^k and below
+                       lambda k: st.integers(-3, 3).map(lambda d: max(1, (2**33 << k) + d)))))
+def test_halvings_below_two_are_the_halvings_one_by_one(x):
+    """`halvings_below_two` (closed form) is the loop it replaces, at every power-of-two edge."""
+    assert eg.halvings_below_two(x) == _halvings_one_by_one(x)
+
+
+def test_halvings_below_two_at_the_edges():
+    """ceil rounding decides the count exactly at 2^34 - 1 (two halvings, not one)."""
+    assert eg.halvings_below_two(2**34 - 2) == (1, 2**33 - 1)
+    assert eg.halvings_below_two(2**34 - 1) == (2, 2**32)
+    assert eg.halvings_below_two(2**33 - 1) == (0, 2**33 - 1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(xs=st.lists(st.one_of(st.integers(0, 16 * ONE32),
+                             st.sampled_from([0, 1, ONE32 - 1, ONE32 + 1, 16 * ONE32])),
+                   max_size=140))
+def test_exp_series_many_is_the_reference_series(xs):
+    """numpy's side-by-side series is `exp_i32f32` for every x in 0 .. 16.0 but 1.0 (where the
+    reference returns the constant `E`), and 1 / series for -x."""
+    got = eg.exp_series_many(xs)
+    assert [g for g, x in zip(got, xs) if x != ONE32] == \
+        [eg.exp_i32f32(x) for x in xs if x != ONE32]
+    assert [(ONE32 << 32) // g for g in got] == [eg.exp_i32f32(-x) for x in xs]
+
+
+@settings(max_examples=200, deadline=None)
+@given(pairs=st.lists(_share_and_bar(), min_size=eg.VECTOR_MIN, max_size=eg.VECTOR_MIN + 90),
+       bar=st.one_of(st.none(), _SHARES), power=st.integers(0, eg._VECTOR_MAX_POWER + 2))
+def test_fast_gates_with_whole_exponents_are_the_reference_gates(pairs, bar, power):
+    """The vectorised path (a whole exponent: ln, power and exp in numpy) is `gate` of each."""
+    bar = pairs[0][1] if bar is None else bar
+    shares = [share for share, _ in pairs]
+    assert eg.fast_gates(shares, bar, power << 64) == \
+        [eg.gate.__wrapped__(s, bar, power << 64) for s in shares]
+
+
+def test_fast_gates_meet_exp_of_exactly_one():
+    """A ratio whose ln is exactly 1.0 (x = 11,674,931,399 bits, about e): with exponent 1
+    the power is `exp(1.0)`, which the reference answers with the constant `E`, not the
+    series; the vectorised path does the same (and 1 / series for the inverse ratio)."""
+    x = 11_674_931_399
+    assert eg.ln_i32f32(x) == ONE32
+    bar = x << 32  # bar / 1.0 is x in I32F32
+    shares = [ONE64] * eg.VECTOR_MIN
+    assert eg.fast_gates(shares, bar, 1 << 64) == [eg.gate.__wrapped__(ONE64, bar, 1 << 64)] \
+        * eg.VECTOR_MIN
+    assert eg.fast_gates([bar] * eg.VECTOR_MIN, ONE64, 1 << 64) == \
+        [eg.gate.__wrapped__(bar, ONE64, 1 << 64)] * eg.VECTOR_MIN
