@@ -38,7 +38,7 @@ from chain.local import stake_utils as su
 from chain.local.accounts import ROOT_NETUID
 from chain.local.state import State
 from chain.pallets import subtensor_module as sm
-from chain.pallets.storage import EncodedList
+from chain.pallets.storage import Encoded
 
 MAX_U64 = 2**64 - 1
 
@@ -338,13 +338,11 @@ def write_bonds(state: State, netuid: int, neurons: NeuronCache) -> None:
     stored = neurons.bonds.astype(np.int64)
     rows, cols = np.nonzero(stored)  # row-major: each UID's pairs are one slice
     table = np.column_stack((cols, stored[rows, cols]))
-    pairs = table.tolist()
     bounds = np.searchsorted(rows, np.arange(neurons.n + 1)).tolist()
-    texts = pair_row_texts(table.ravel().tolist(), bounds)
-    for uid in range(neurons.n):
-        start, end = bounds[uid], bounds[uid + 1]
-        if start < end:
-            state.set(sm.BONDS, netuid, uid, EncodedList(pairs[start:end], texts[uid]))
+    texts = u16_pair_row_texts(table, bounds)
+    for uid, text in enumerate(texts):
+        if text is not None:  # held as its text: only the flush and the history need it
+            state.set(sm.BONDS, netuid, uid, Encoded(sm.BONDS, text))
         elif state.get(sm.BONDS, netuid, uid):
             state.set(sm.BONDS, netuid, uid, [])
     neurons.unwritten = False
@@ -371,6 +369,38 @@ def pair_row_texts(flat: list[int], bounds: list[int]) -> list[str | None]:
             _PAIR_FORMATS[end - start] = form
         texts.append(form % tuple(flat[2 * start:2 * end]))
     return texts
+
+
+_U16 = 1 << 16
+# the pieces of a row's text, each a string built once: "<v>]" at index v (a u16 value), then
+# ",[<uid>," at index _U16 + uid, appended up to the largest UID asked for so far
+_PAIR_TOKENS: list[str] = []
+
+
+def u16_pair_row_texts(table, bounds: list[int]) -> list[str | None]:
+    """`pair_row_texts` of a numpy (pairs, 2) table of `[uid, value]` u16 pairs: each pair is
+    two strings looked up in `_PAIR_TOKENS` (one C call for the whole table) and a row is
+    their join, instead of a `%` format turning every integer into digits again (speedC:
+    ~0.5 ms of the ~1 ms a subnet's bonds took). Pairs outside u16 take `pair_row_texts`;
+    a property test holds the two to the same texts."""
+    from operator import itemgetter
+
+    import numpy as np
+
+    if table.size and (table.min() < 0 or table.max() >= _U16):
+        return pair_row_texts(table.ravel().tolist(), bounds)
+    tokens = _PAIR_TOKENS
+    if not tokens:
+        tokens += [f"{v}]" for v in range(_U16)]
+    if table.size and len(tokens) <= _U16 + int(table[:, 0].max()):
+        tokens += [f",[{uid}," for uid in range(len(tokens) - _U16,
+                                                  int(table[:, 0].max()) + 1)]
+    indices = (table + np.array([_U16, 0])).ravel().tolist()
+    pieces = itemgetter(*indices)(tokens) if len(indices) > 1 else tuple(
+        tokens[i] for i in indices)
+    join = "".join
+    return [None if start == end else "[" + join(pieces[2 * start:2 * end])[1:] + "]"
+            for start, end in zip(bounds, bounds[1:])]
 
 
 # -- payout ---------------------------------------------------------------------------------------

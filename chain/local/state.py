@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from chain.local.errors import ChainCorrupt
-from chain.pallets.storage import StorageItem
+from chain.pallets.storage import Encoded, StorageItem
 
 _MISSING = object()  # "no entry": reads as the item's default, flushes as a DELETE
 _ABSENT = object()  # a dict lookup's "not there" (distinct from a stored _MISSING)
@@ -59,6 +59,14 @@ def decode_key(item: StorageItem, key_text: str) -> tuple:
                            "not a valid key") from None
 
 
+def _read(item: StorageItem, entry: Any) -> Any:
+    """What a read of an entry gives: the item's default for none, an `Encoded` value decoded
+    (the state holds some values as their text until they are read), else the value."""
+    if entry is _MISSING:
+        return item.default
+    return entry.value() if isinstance(entry, Encoded) else entry
+
+
 _SLOTS_PER_ITEM = 1 << 18
 _PREFETCH_CHUNK = 500  # keys per query (well under SQLite's bound on parameters)
 
@@ -82,9 +90,10 @@ class State:
     def get(self, item: StorageItem, *key: Any) -> Any:
         """The value of `item[key]`, or the item's default when there is no entry.
 
-        `_entry(item, _slot(item, key))` with the memoised slot and the overlay and cache
-        lookups inlined (the state's hottest call: the payout and the coinbase read hundreds of
-        thousands of entries a day of blocks); a property test holds it to that reference."""
+        `_read(item, _entry(item, _slot(item, key)))` with the memoised slot and the overlay
+        and cache lookups inlined (the state's hottest call: the payout and the coinbase read
+        hundreds of thousands of entries a day of blocks); a property test holds it to that
+        reference."""
         try:
             slot = item.key_slots.get(key)
         except TypeError:  # an unhashable key part: `_slot` encodes it
@@ -96,19 +105,22 @@ class State:
             value = self._cache.get(slot, _ABSENT)
             if value is _ABSENT:
                 value = self._entry(item, slot)
-        return item.default if value is _MISSING else value
+        if value is _MISSING:
+            return item.default
+        return value.value() if type(value) is Encoded else value
 
     def get_reference(self, item: StorageItem, *key: Any) -> Any:
-        """What `get` restates: the entry at the item's slot for `key`, else the default."""
-        value = self._entry(item, _slot(item, key))
-        return item.default if value is _MISSING else value
+        """What `get` restates: the entry at the item's slot for `key` (an `Encoded` one
+        decoded), else the default."""
+        return _read(item, self._entry(item, _slot(item, key)))
 
     def has(self, item: StorageItem, *key: Any) -> bool:
         """Whether `item[key]` has an entry (a stored default counts; a removed one does not)."""
         return self._entry(item, _slot(item, key)) is not _MISSING
 
     def _entry(self, item: StorageItem, slot: tuple[str, str]) -> Any:
-        """The entry at `slot` (overlay, then cache, then SQLite), `_MISSING` if none."""
+        """The entry at `slot` (overlay, then cache, then SQLite), `_MISSING` if none; an
+        `Encoded` entry as it is held (reads decode it: `_read`)."""
         value = self._dirty.get(slot, _ABSENT)
         if value is _ABSENT:
             value = self._cache.get(slot, _ABSENT)
@@ -223,7 +235,7 @@ class State:
         for key_text in sorted(decoded):
             value = decoded[key_text]
             if value is not _MISSING:
-                yield decode_key(item, key_text), value
+                yield decode_key(item, key_text), _read(item, value)
 
     def _pre_image(self, slot: tuple[str, str]) -> Any:
         """The entry at `slot` before this write (kept once per block for the history)."""

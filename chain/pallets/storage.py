@@ -76,7 +76,7 @@ class StorageItem:
                     return "[%d,%d]" % (value[0], value[1])  # a SafeFloat (speedB)
                 if all(type(v) is int for v in value):
                     return int_list_text(value)
-            elif type(value) is EncodedList:  # its producer wrote the text (speedB)
+            elif type(value) is Encoded:  # its producer wrote the text (speedB, speedC)
                 return value.text
             return _JSON(value)
         if type(value) is int and kind in INT_KINDS:  # what json.dumps writes, faster
@@ -97,18 +97,40 @@ class StorageItem:
         return _decode_part(self.value, raw)
 
 
-class EncodedList(list):
-    """A `json` list value that carries its own JSON text, written by its producer in bulk
-    (an epoch's bond rows: one `%` format a row from numpy's flat output, instead of the
-    encoder walking tens of thousands of small lists when the flush and the history store
-    them). Values in the state are never mutated, so the text stays the value's; a property
-    test holds the producer's text to `json.dumps` of the list."""
+class Encoded:
+    """A value the state holds as its JSON text, decoded only when something reads it (speedC:
+    an epoch's bond rows, written at the end of every history piece, are read by nobody but
+    the flush and the history, which store the text; building the tens of thousands of
+    `[uid, value]` lists behind a subnet's rows cost more than the text). `State` hands out
+    the decoded value, never this. `text` must be what `item.encode_value` writes for that
+    value and the value must hold ints and lists only (a property test holds the producer to
+    both): then two are equal exactly when their texts are."""
 
-    __slots__ = ("text",)
+    __slots__ = ("item", "text", "_value")
 
-    def __init__(self, values: list, text: str) -> None:
-        super().__init__(values)
+    def __init__(self, item: StorageItem, text: str) -> None:
+        self.item = item
         self.text = text
+        self._value: Any = _UNDECODED
+
+    def value(self) -> Any:
+        """The decoded value (decoded once; values in the state are never mutated)."""
+        if self._value is _UNDECODED:
+            self._value = self.item.decode_value(self.text)
+        return self._value
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is Encoded:
+            return self.text == other.text
+        return bool(self.value() == other)
+
+    __hash__ = None  # type: ignore[assignment]  # as the list it stands for
+
+    def __repr__(self) -> str:
+        return f"Encoded({self.item.id}, {self.text[:40]!r})"
+
+
+_UNDECODED = object()
 
 
 def int_list_text(values: list[int]) -> str:

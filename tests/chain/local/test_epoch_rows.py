@@ -92,7 +92,8 @@ def test_written_bond_rows_carry_the_json_of_their_pairs(matrix, previous):
     import numpy as np
 
     from chain.local.epoch import NeuronCache, pair_row_texts, write_bonds
-    from chain.pallets.storage import EncodedList
+    from chain.local.state import _slot
+    from chain.pallets.storage import Encoded
 
     n = len(matrix)
     conn = _conn()
@@ -112,7 +113,9 @@ def test_written_bond_rows_carry_the_json_of_their_pairs(matrix, previous):
         pairs = [[col, value] for col, value in enumerate(row) if value]
         had = uid < len(previous) and previous[uid]
         if pairs:
-            assert isinstance(state.get(sm.BONDS, 1, uid), EncodedList)
+            # held as its text (speedC), read as the plain list
+            assert isinstance(state._entry(sm.BONDS, _slot(sm.BONDS, (1, uid))), Encoded)
+            assert type(state.get(sm.BONDS, 1, uid)) is list
             assert state.get(sm.BONDS, 1, uid) == pairs
             assert stored[f"[1,{uid}]"] == json.dumps(pairs, separators=(",", ":"))
         elif had:
@@ -126,3 +129,31 @@ def test_written_bond_rows_carry_the_json_of_their_pairs(matrix, previous):
     rows = [[[col, value] for col, value in enumerate(row) if value] for row in matrix]
     assert pair_row_texts(flat, bounds) == [
         json.dumps(row, separators=(",", ":")) if row else None for row in rows]
+
+
+# -- speedC: a row's text from looked-up pieces --------------------------------------------------
+_pair_rows = st.lists(st.lists(st.tuples(
+    st.one_of(st.integers(0, 300), st.just(65_535), st.integers(-2, 70_000)),
+    st.one_of(st.integers(0, 65_535), st.sampled_from([0, 9, 10, 65_535]),
+              st.integers(-2, 70_000))), max_size=6), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=_pair_rows)
+def test_u16_pair_row_texts_are_the_json_of_each_row(rows):
+    """`u16_pair_row_texts` (each pair two looked-up strings, a row their join) writes what
+    `pair_row_texts` and `json.dumps` write for every row of `[uid, value]` pairs, empty rows
+    as None; pairs outside u16 (which take `pair_row_texts`) included."""
+    import numpy as np
+
+    from chain.local.epoch import pair_row_texts, u16_pair_row_texts
+
+    pairs = [pair for row in rows for pair in row]
+    table = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    bounds = [0]
+    for row in rows:
+        bounds.append(bounds[-1] + len(row))
+    want = [json.dumps([list(p) for p in row], separators=(",", ":")) if row else None
+            for row in rows]
+    assert u16_pair_row_texts(table, bounds) == want
+    assert pair_row_texts(table.ravel().tolist(), bounds) == want

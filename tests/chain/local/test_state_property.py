@@ -133,3 +133,78 @@ def test_get_and_set_equal_their_reference(operations):
         for uid in range(4):
             want = model.get(("bonds", uid), [])
             assert state.get(sm.BONDS, 1, uid) == state.get_reference(sm.BONDS, 1, uid) == want
+
+
+# -- speedC: values held as their text (`Encoded`) ------------------------------------------------
+_rows = st.lists(st.lists(st.integers(0, 70_000), min_size=2, max_size=2), max_size=3)
+_encoded_ops = st.lists(st.one_of(
+    st.tuples(st.just("set"), st.integers(0, 2), _rows, st.booleans()),
+    st.tuples(st.just("remove"), st.integers(0, 2)),
+    st.tuples(st.just("block")),
+    st.tuples(st.just("begin")),
+    st.tuples(st.just("end"), st.booleans()),
+    st.tuples(st.just("flush")),
+), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_encoded_ops)
+def test_a_value_held_as_its_text_is_the_value(operations):
+    """A bond row set as `Encoded(item, its JSON text)` (how `write_bonds` writes them) reads
+    (`get`, `get_reference`, `iter`, `texts`), flushes and is kept in the history exactly as
+    the same row set as a plain list, whatever mix of either form, removals, snapshots, blocks
+    and flushes came before: both states end with identical storage and history rows."""
+    import json
+
+    from chain.pallets.storage import Encoded
+
+    def fresh():
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        conn.execute("CREATE TABLE storage (item TEXT, key TEXT, value TEXT, "
+                     "PRIMARY KEY (item, key))")
+        conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+        history.ensure(conn, 0)
+        state = State(conn)
+        state.history_block = 1
+        return conn, state
+
+    (plain_conn, plain), (text_conn, held) = fresh(), fresh()
+    depth = 0
+    for op in operations:
+        if op[0] == "set":
+            _, uid, row, as_text = op
+            plain.set(sm.BONDS, 1, uid, row)
+            text = json.dumps(row, separators=(",", ":"))
+            held.set(sm.BONDS, 1, uid, Encoded(sm.BONDS, text) if as_text else row)
+        elif op[0] == "remove":
+            plain.remove(sm.BONDS, 1, op[1])
+            held.remove(sm.BONDS, 1, op[1])
+        elif op[0] == "block":
+            plain.history_block += 1
+            held.history_block += 1
+        elif op[0] == "begin":
+            plain.begin()
+            held.begin()
+            depth += 1
+        elif op[0] == "end" and depth:
+            for state in (plain, held):
+                state.commit() if op[1] else state.rollback()
+            depth -= 1
+        elif op[0] == "flush" and not depth:
+            plain.flush()
+            held.flush()
+        for uid in range(3):
+            value = held.get(sm.BONDS, 1, uid)
+            assert type(value) is list and value == plain.get(sm.BONDS, 1, uid)
+            assert held.get_reference(sm.BONDS, 1, uid) == value
+        assert list(held.iter(sm.BONDS)) == list(plain.iter(sm.BONDS))
+        slots = [(1, uid) for uid in range(3)]
+        assert held.texts(sm.BONDS, slots) == plain.texts(sm.BONDS, slots)
+    for _ in range(depth):
+        plain.commit()
+        held.commit()
+    plain.flush()
+    held.flush()
+    for query in ("SELECT * FROM storage ORDER BY item, key",
+                  "SELECT * FROM history ORDER BY item, key, block"):
+        assert text_conn.execute(query).fetchall() == plain_conn.execute(query).fetchall()
