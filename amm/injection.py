@@ -33,6 +33,10 @@ from amm.swap import (
     swap,
 )
 
+# the balancer's constants as this module's globals: the per-block forms below read them
+# without an attribute lookup each
+_ACCURACY, _HALF, _MIN_WEIGHT = bal.ACCURACY, bal.HALF, bal.MIN_WEIGHT
+_MAX_U64, _MAX_U128 = bal.MAX_U64, bal.MAX_U128
 _BUY_LIMIT = limit_to_bits(MAX_PRICE_RAO)  # the chain buy's (default) limit price, U64F64
 _MAX_WEIGHT_RATIO = (bal.ACCURACY - bal.MIN_WEIGHT) // bal.MIN_WEIGHT  # w1/w2 <= 99
 
@@ -116,7 +120,7 @@ def inject_reserves(weight: int, tao_reserve: int, alpha_reserve: int, tao: int,
         if not bought:
             return weight, tao_reserve, alpha_reserve, 0, 0, 0, pend_tao, pend_alpha, False
     tao_reserve, alpha_reserve = tao_reserve + t, alpha_reserve + a
-    if tao_reserve > bal.MAX_U64 or alpha_reserve > bal.MAX_U64:
+    if tao_reserve > _MAX_U64 or alpha_reserve > _MAX_U64:
         raise InvalidPool("reserves must be between 0 and u64::MAX rao")
     return (weight, tao_reserve, alpha_reserve, t, a, bought, pend_tao - t, pend_alpha - a,
             True)
@@ -136,9 +140,9 @@ def weighted_price(weight: int, tao_reserve: int, alpha_reserve: int) -> int:
     (y/x), each division truncating, the product floored and capped at u128::MAX."""
     if not alpha_reserve:
         return 0
-    ratio_w = ((bal.ACCURACY - weight) << 64) // weight if weight else 0
+    ratio_w = ((_ACCURACY - weight) << 64) // weight if weight else 0
     price = (ratio_w * ((tao_reserve << 64) // alpha_reserve)) >> 64
-    return price if price < bal.MAX_U128 else bal.MAX_U128
+    return price if price < _MAX_U128 else _MAX_U128
 
 
 def _weight_after(tao_weight: int, tao_reserve: int, alpha_reserve: int, tao_delta: int,
@@ -146,11 +150,11 @@ def _weight_after(tao_weight: int, tao_reserve: int, alpha_reserve: int, tao_del
     """`bal.weight_after_liquidity` with `mul_perquintill_round`, `perquintill_from_rational`
     and `weights_valid` inlined and its caps written as comparisons (every subnet, every
     block); a property test holds the two equal."""
-    top, accuracy = bal.MAX_U128, bal.ACCURACY
+    top, accuracy, half = _MAX_U128, _ACCURACY, _HALF
     value = tao_reserve * (alpha_reserve + alpha_delta)
-    q1 = ((value if value < top else top) * (accuracy - tao_weight) + bal.HALF) // accuracy
+    q1 = ((value if value < top else top) * (accuracy - tao_weight) + half) // accuracy
     value = alpha_reserve * (tao_reserve + tao_delta)
-    q2 = ((value if value < top else top) * tao_weight + bal.HALF) // accuracy
+    q2 = ((value if value < top else top) * tao_weight + half) // accuracy
     if q1 > top:
         q1 = top
     if q2 > top:
@@ -161,8 +165,8 @@ def _weight_after(tao_weight: int, tao_reserve: int, alpha_reserve: int, tao_del
     if q_sum:
         new_weight = accuracy if q2 > q_sum else q2 * accuracy // q_sum
     else:
-        new_weight = bal.HALF
-    min_weight = bal.MIN_WEIGHT
+        new_weight = half
+    min_weight = _MIN_WEIGHT
     return new_weight if new_weight >= min_weight and accuracy - new_weight >= min_weight \
         else None
 
