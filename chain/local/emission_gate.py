@@ -409,30 +409,29 @@ def exp_series_many(magnitudes: Sequence[int]) -> list[int]:
 
 def log2_fractions(mantissas: Sequence[int]):
     """The 32 fractional bits `_log2_at_least_one` squares out of each I32F32 mantissa in
-    [1, 2), for many at once (a u64 numpy array of them): with x = 2^32 + f (f < 2^32),
-    x^2 >> 32 = 2^32 + 2f + (f^2 >> 32) and f^2 fits 64 bits; a step at or above 2 records a 1
-    and halves rounding up, (x + 1) >> 1, as `rs` does."""
+    [1, 2), for many at once (a u64 numpy array of them). With x = 2^32 + f (f < 2^32),
+    x^2 >> 32 = 2^32 + 2f + (f^2 >> 32), and f^2 fits 64 bits; that square u is below 2^34, so
+    u >> 33 is the step's bit (u at or above 2.0), and (u + bit) >> bit halves rounding up,
+    (x + 1) >> 1, as `rs` does."""
     import numpy as np
 
-    one, shift = np.uint64(_ONE), np.uint64(32)
+    one, shift, bit_shift = np.uint64(_ONE), np.uint64(32), np.uint64(33)
     f = np.array(mantissas, dtype=np.uint64) - one
-    steps = np.empty((32, len(mantissas)), dtype=bool)
-    square, halve, g = np.empty_like(f), np.empty_like(f), np.empty_like(f)
+    bits = np.empty((32, len(mantissas)), dtype=np.uint64)  # one row a step, 0 or 1
+    square, u = np.empty_like(f), np.empty_like(f)
     for k in range(32):  # every array reused in place
         np.multiply(f, f, out=square)
         square >>= shift
-        np.add(f, f, out=g)
-        g += square  # x^2 >> 32, less 2^32: below 3 * 2^32
-        at_two = steps[k]
-        np.greater_equal(g, one, out=at_two)
-        halve[...] = at_two
-        g += one
-        g += halve
-        g >>= halve  # (x + 1) >> 1 where x >= 2, x elsewhere
-        g -= one
-        f, g = g, f
-    b = np.packbits(steps, axis=0).astype(np.uint64)  # 4 bytes a mantissa, first step high
-    return (b[0] << np.uint64(24)) | (b[1] << np.uint64(16)) | (b[2] << np.uint64(8)) | b[3]
+        np.add(f, f, out=u)
+        u += square
+        u += one  # x^2 >> 32
+        bit = bits[k]
+        np.right_shift(u, bit_shift, out=bit)
+        u += bit
+        u >>= bit
+        np.subtract(u, one, out=f)
+    bits <<= np.arange(31, -1, -1, dtype=np.uint64)[:, None]  # the first step: the top bit
+    return bits.sum(axis=0, dtype=np.uint64)
 
 
 def _safe_div(a: int, b: int) -> int:
