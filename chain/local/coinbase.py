@@ -359,6 +359,130 @@ def _step_through_pools(sub: _Subnet, terms: cm.TermsRao) -> tuple[ReserveStep, 
             step.bought, step.tao_reservoir, step.alpha_reservoir, after is not pool), \
         step.paid_in
 
+
+def emit_subnet(sub: _Subnet, tao_emission: int, alpha_emission: int, weighted_root: int,
+                cut: int, root_sell: bool) -> int:
+    """One subnet's part of `emit_to_subnets`: `get_subnet_terms` at its price and alpha
+    issuance, `inject_and_maybe_swap`, the alpha_out mint and its split (owner cut on) into the
+    pending accumulators, the root part pending or recycled by the root sell flag. Returns the
+    TAO the pool took."""
+    terms = cm.subnet_terms_rao(tao_emission, alpha_emission, sub.spot_price(), weighted_root,
+                                sub.alpha_issuance())
+    spent = inject_and_maybe_swap(sub, terms)
+    sub.alpha_out += terms.alpha_out
+    sub.alpha_out_em = terms.alpha_out
+    owner, server, validator, root = cm.pending_split(
+        terms.alpha_out_bits, cut, cm.root_proportion_of(weighted_root, sub.alpha_issuance()))
+    sub.pending_owner += owner
+    sub.pending_server += server
+    sub.pending_validator += validator
+    if root_sell:
+        sub.pending_root += root
+    else:
+        sub.alpha_out = max(sub.alpha_out - root, 0)
+    return spent
+
+
+# `emit_subnet_fast`'s constants, as module globals
+_ONE_RAO = 1 << 32  # 1 rao in U96F32 bits
+_MAX_U64, _MAX_U128 = cm.MAX_U64, (1 << 128) - 1
+_ROOT_INLINE = cm.ROOT_INLINE
+_ACCURACY, _HALF, _MIN_WEIGHT = amm.balancer.ACCURACY, amm.balancer.HALF, amm.balancer.MIN_WEIGHT
+
+
+def emit_subnet_fast(sub: _Subnet, tao_emission: int, alpha_emission: int, weighted_root: int,
+                     cut: int, root_sell: bool) -> int:
+    """`emit_subnet` of a weighted pool in one function (every subnet, every block): the
+    terms, the re-weighting of the pool for this block's TAO and alpha plus the parked
+    reservoirs (`_weight_after`), the bookkeeping and the split, each the inlined step of its
+    reference, on plain ints. It hands the subnet to `emit_subnet` where a rarer path begins:
+    excess TAO to buy with, a re-weighting the fallback order must retry, operands beyond the
+    inlined ranges. A property test holds it to `emit_subnet`."""
+    top, u64 = _MAX_U128, _MAX_U64
+    alpha_reserve, alpha_out_r = sub.alpha_in, sub.alpha_out
+    issuance = alpha_reserve + alpha_out_r + sub.alpha_reservoir  # `alpha_issuance`
+    if not (0 <= weighted_root < _ROOT_INLINE and 0 <= issuance <= u64 and cut >= 0
+            and 0 <= tao_emission and 0 <= alpha_emission <= u64):
+        return emit_subnet(sub, tao_emission, alpha_emission, weighted_root, cut, root_sell)
+    price = sub.price
+    if price is None:
+        price = sub.spot_price()
+    # `subnet_terms_rao`: the root proportion, alpha_in at the price, capped by the root
+    # proportion of alpha_out (then tao_in at the price), what is left of the TAO is excess
+    denominator = weighted_root + (issuance << 32)
+    proportion = (weighted_root << 32) // denominator if denominator else 0
+    price = price >> 32  # I96F32 of the U64F64 price (below 2^96: no cap)
+    alpha_out = alpha_emission << 32
+    alpha_in = 0
+    if price:
+        alpha_in = (tao_emission << 32) // price
+        if alpha_in > top:
+            alpha_in = 0  # checked_div fails: 0
+    tao_in = tao_emission
+    cap = (proportion * alpha_out) >> 32
+    if cap > top:
+        cap = top
+    if alpha_in > cap:
+        alpha_in = cap
+        tao_in = (alpha_in * price) >> 32
+        if tao_in > top:
+            tao_in = top
+    if tao_emission - tao_in >= _ONE_RAO:  # a rao of excess TAO: the chain buy
+        return emit_subnet(sub, tao_emission, alpha_emission, weighted_root, cut, root_sell)
+    tao_in >>= 32
+    alpha_in >>= 32
+    if tao_in > u64 or alpha_in > u64:
+        return emit_subnet(sub, tao_emission, alpha_emission, weighted_root, cut, root_sell)
+    # `inject_reserves` without a buy: the first of the fallback order (both amounts)
+    tao_in += sub.tao_reservoir
+    alpha_in += sub.alpha_reservoir
+    weight, tao_reserve = sub.weight, sub.tao
+    value = tao_reserve * (alpha_reserve + alpha_in)
+    q1 = ((value if value < top else top) * (_ACCURACY - weight) + _HALF) // _ACCURACY
+    value = alpha_reserve * (tao_reserve + tao_in)
+    q2 = ((value if value < top else top) * weight + _HALF) // _ACCURACY
+    if q1 > top:
+        q1 = top
+    if q2 > top:
+        q2 = top
+    q_sum = q1 + q2
+    if q_sum > top:
+        q_sum = top
+    if q_sum:
+        weight = _ACCURACY if q2 > q_sum else q2 * _ACCURACY // q_sum
+    else:
+        weight = _HALF
+    tao_reserve += tao_in
+    alpha_reserve += alpha_in
+    if weight < _MIN_WEIGHT or _ACCURACY - weight < _MIN_WEIGHT or tao_reserve > u64 \
+            or alpha_reserve > u64:
+        return emit_subnet(sub, tao_emission, alpha_emission, weighted_root, cut, root_sell)
+    spent = tao_in - sub.tao_reservoir  # this block's tao_in, parked or not
+    sub.minted += spent
+    sub.injected += tao_in
+    sub.tao_reservoir = sub.alpha_reservoir = 0
+    sub.tao, sub.alpha_in, sub.weight, sub.price = tao_reserve, alpha_reserve, weight, None
+    sub.pool_moved = True
+    sub.tao_in_em, sub.alpha_in_em, sub.excess = tao_in, alpha_in, 0
+    # the alpha_out mint, then `pending_split` at the root proportion of the grown issuance
+    # (below 2^66, so the denominator stays inside U96F32 as above)
+    sub.alpha_out_em = alpha_emission
+    alpha_out_r += alpha_emission
+    issuance = alpha_reserve + alpha_out_r
+    denominator = weighted_root + (issuance << 32)
+    proportion = (weighted_root << 32) // denominator if denominator else 0
+    owner, server, validator, root = cm.pending_split(alpha_out, cut, proportion)
+    sub.pending_owner += owner
+    sub.pending_server += server
+    sub.pending_validator += validator
+    if root_sell:
+        sub.pending_root += root
+    else:
+        alpha_out_r = alpha_out_r - root if alpha_out_r > root else 0
+    sub.alpha_out = alpha_out_r
+    return spent
+
+
 class Run:
     """Blocks first..last of the coinbase with the hot items of every emitting subnet in memory;
     written back before each epoch of a subnet and at the end (`finish`)."""
@@ -435,13 +559,12 @@ class Run:
     def emit_to_subnets(self, tao_emissions: list[int], root_sell: bool,
                         blocks: int = 1) -> int:
         """`emit_to_subnets`: per subnet `get_subnet_terms`, `inject_and_maybe_swap`, the
-        alpha_out mint and its split into the pending accumulators (`blocks` blocks' alpha
-        emission at once for a coarse batch). Returns the TAO the pools took."""
+        alpha_out mint and its split into the pending accumulators (`emit_subnet`, or its
+        fused form for a weighted pool; `blocks` blocks' alpha emission at once for a coarse
+        batch). Returns the TAO the pools took."""
         spent = 0
         cut = cm.owner_cut_fraction(self.owner_cut)
         weighted_root = self.weighted_root
-        terms_of, split, proportion_of = cm.subnet_terms_rao, cm.pending_split, \
-            cm.root_proportion_of
         for sub, tao_emission in zip(self.emitting, tao_emissions, strict=True):
             issuance = sub.alpha_in + sub.alpha_out + sub.alpha_reservoir  # `alpha_issuance`
             if blocks == 1:  # `alpha_block_emission`, its remembered span tested here
@@ -450,25 +573,8 @@ class Run:
                     alpha_emission = sub.alpha_block_emission(issuance)
             else:
                 alpha_emission = emit_blocks(issuance, blocks)
-            price = sub.price  # `spot_price`, its remembered value tested here
-            if price is None:
-                price = sub.spot_price()
-            terms = terms_of(tao_emission, alpha_emission, price, weighted_root, issuance)
-            spent += inject_and_maybe_swap(sub, terms)
-            alpha_out = terms[2]  # `terms.alpha_out` (rao)
-            sub.alpha_out += alpha_out
-            sub.alpha_out_em = alpha_out
-            after = sub.alpha_in + sub.alpha_out + sub.alpha_reservoir  # `alpha_issuance`
-            # `owner_cut_and_pending` (the owner cut on), as its inlined `pending_split`
-            owner, server, validator, root = split(terms[4], cut,
-                                                   proportion_of(weighted_root, after))
-            sub.pending_owner += owner
-            sub.pending_server += server
-            sub.pending_validator += validator
-            if root_sell:
-                sub.pending_root += root
-            else:
-                sub.alpha_out = max(sub.alpha_out - root, 0)
+            step = emit_subnet_fast if sub.weighted else emit_subnet
+            spent += step(sub, tao_emission, alpha_emission, weighted_root, cut, root_sell)
         return spent
 
     def settle_block_emission(self, block_emission: int, spent: int) -> None:

@@ -395,7 +395,7 @@ def subnet_terms_rao(tao_emission: int, alpha_emission: int, price_u64f64: int,
     subnet in every block, so the terms' U96F32 steps are inlined (same truncations, same
     saturation; a property test holds it to the composition)."""
     top = _MAX_U128
-    if 0 <= weighted_root < _ROOT_INLINE and 0 <= alpha_issuance <= MAX_U64:
+    if 0 <= weighted_root < ROOT_INLINE and 0 <= alpha_issuance <= MAX_U64:
         # `root_proportion_of`, inlined where its denominator cannot reach the U96F32 cap
         proportion = weighted_root + (alpha_issuance << 32)
         proportion = (weighted_root << 32) // proportion if proportion else 0
@@ -429,9 +429,9 @@ def subnet_terms_rao(tao_emission: int, alpha_emission: int, price_u64f64: int,
                                  excess_rao if excess_rao < u64 else u64, alpha_out))
 
 
-_ROOT_INLINE = 1 << 127
-"""Below it (and an issuance within u64), `w*tau + alpha_issuance` stays under 2^127 + 2^96,
-inside U96F32: `subnet_terms_rao` divides without the clamp."""
+ROOT_INLINE = 1 << 127
+"""Below it (and an alpha issuance below 2^95), `w*tau + alpha_issuance` stays under 2^128:
+`subnet_terms_rao` (and the coinbase's fused step) divide without the U96F32 clamp."""
 _new_tuple = tuple.__new__
 """`_new_tuple(T, values)` is `T(*values)` for a NamedTuple `T` given every field, without
 its Python-level `__new__` (one per subnet per block)."""
