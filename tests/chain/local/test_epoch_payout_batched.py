@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chain.local import emission_split as es
-from chain.local import history
 from chain.local import stake_utils as su
 from chain.local.epoch import pay, pay_batched
 from chain.local.state import State
+from tests.chain.local.chain_reads import memory_storage
 
 HOTKEYS = [bytes([0x10 + i]) * 32 for i in range(3)]
 COLDKEYS = [bytes([0x20 + i]) * 32 for i in range(3)]
@@ -30,11 +30,7 @@ _operations = st.lists(st.one_of(
 
 
 def _conn(setup) -> sqlite3.Connection:
-    conn = sqlite3.connect(":memory:", isolation_level=None)
-    conn.execute("CREATE TABLE storage (item TEXT, key TEXT, value TEXT, "
-                 "PRIMARY KEY (item, key))")
-    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-    history.ensure(conn, 0)
+    conn = memory_storage(with_history=True)
     state = State(conn)
     for hotkey, coldkey, amount, grow in setup:  # pools as credits and growth leave them
         if grow:

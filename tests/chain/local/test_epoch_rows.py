@@ -4,7 +4,6 @@ equal the rows decoded one by one; and `State.texts` gives what storage holds.""
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,6 +12,7 @@ from chain.local.epoch import _dense, _dense_rows, _parse_rows
 from chain.local.errors import ChainCorrupt
 from chain.local.state import State
 from chain.pallets import subtensor_module as sm
+from tests.chain.local.chain_reads import memory_storage
 
 _rows = st.lists(st.one_of(st.none(), st.lists(st.tuples(st.integers(0, 40),
                                                          st.integers(0, 65_535)),
@@ -51,10 +51,7 @@ def test_a_corrupt_row_is_named():
 
 
 def _conn():
-    conn = sqlite3.connect(":memory:", isolation_level=None)
-    conn.execute("CREATE TABLE storage (item TEXT, key TEXT, value TEXT, "
-                 "PRIMARY KEY (item, key))")
-    return conn
+    return memory_storage()
 
 
 def _state():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 from hypothesis import given
@@ -13,6 +12,7 @@ from chain.local.state import State
 from chain.pallets import balances, system
 from chain.pallets import subtensor_module as sm
 from chain.pallets.storage import AccountInfo
+from tests.chain.local.chain_reads import memory_storage
 
 A = bytes(range(32))
 B = bytes(range(1, 33))
@@ -20,9 +20,7 @@ B = bytes(range(1, 33))
 
 @pytest.fixture
 def conn():
-    c = sqlite3.connect(":memory:", isolation_level=None)
-    c.execute("CREATE TABLE storage (item TEXT, key TEXT, value TEXT, PRIMARY KEY (item, key))")
-    return c
+    return memory_storage()
 
 
 def test_defaults_and_round_trip(conn):

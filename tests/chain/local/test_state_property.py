@@ -3,14 +3,13 @@ key and `iter` over the map, with writes to another map interleaved)."""
 
 from __future__ import annotations
 
-import sqlite3
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from chain.local import history
 from chain.local.state import _MISSING, State, _slot
 from chain.pallets import subtensor_module as sm
+from tests.chain.local.chain_reads import memory_storage
 
 keys = st.integers(0, 2)
 ops = st.lists(st.one_of(
@@ -31,9 +30,7 @@ ops = st.lists(st.one_of(
 @example([("set", 1, 5), ("flush",), ("begin",), ("remove", 1), ("begin",), ("set", 2, 1),
           ("commit",), ("rollback",)])
 def test_overlay_matches_a_model(operations):
-    conn = sqlite3.connect(":memory:", isolation_level=None)
-    conn.execute("CREATE TABLE storage (item TEXT, key TEXT, value TEXT, "
-                 "PRIMARY KEY (item, key))")
+    conn = memory_storage()
     state = State(conn)
     model: list[dict[int, int | None]] = [{}]  # model[0] committed view, then one dict per snapshot
     for op in operations:
@@ -88,11 +85,7 @@ def test_get_and_set_equal_their_reference(operations):
     (`_entry(item, _slot(item, key))`) reads after any mix of writes through `set` (the slot
     looked up inline), removals, flushes and new states over the committed file, including
     keys that cannot be memoised (a bytearray hotkey)."""
-    conn = sqlite3.connect(":memory:", isolation_level=None)
-    conn.execute("CREATE TABLE storage (item TEXT, key TEXT, value TEXT, "
-                 "PRIMARY KEY (item, key))")
-    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-    history.ensure(conn, 0)
+    conn = memory_storage(with_history=True)
     state = State(conn)
     state.history_block = 1
     model: dict[tuple, object] = {}
@@ -159,11 +152,7 @@ def test_a_value_held_as_its_text_is_the_value(operations):
     from chain.pallets.storage import Encoded
 
     def fresh():
-        conn = sqlite3.connect(":memory:", isolation_level=None)
-        conn.execute("CREATE TABLE storage (item TEXT, key TEXT, value TEXT, "
-                     "PRIMARY KEY (item, key))")
-        conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-        history.ensure(conn, 0)
+        conn = memory_storage(with_history=True)
         state = State(conn)
         state.history_block = 1
         return conn, state
