@@ -393,12 +393,15 @@ _HALF_U96F32 = cm.HALF_U96F32
 
 def emit_subnet_fast(sub: _Subnet, tao_emission: int, alpha_emission: int, weighted_root: int,
                      cut: int, root_sell: bool) -> int:
-    """`emit_subnet` of a weighted pool in one function (every subnet, every block): the
-    terms (`subnet_terms_rao`), the re-weighting of the pool for this block's TAO and alpha
-    plus the parked reservoirs (`inject_reserves`' `_weight_after`), the bookkeeping and the
-    split (`pending_split`), each the inlined step of its reference, on plain ints. It hands the subnet to `emit_subnet` where a rarer path begins:
-    excess TAO to buy with, a re-weighting the fallback order must retry, operands beyond the
-    inlined ranges. A property test holds it to `emit_subnet`."""
+    """`emit_subnet` of a weighted pool in one function (every weighted subnet, every
+    block): the terms (`subnet_terms_rao`), the re-weighting of the pool for this block's TAO
+    and alpha plus the parked reservoirs (`inject_reserves`' `_weight_after`), the bookkeeping
+    and the split (`pending_split`), each the inlined step of its reference, on plain ints.
+    It hands the subnet to `emit_subnet` where a rarer path begins: excess TAO to buy with, a
+    re-weighting the fallback order must retry, reserves that would pass u64 (the reference
+    refuses), operands beyond the inlined ranges. The caps it keeps from its references
+    cannot bind at these ranges; they stay so that each line reads as its reference's. A
+    property test (and one test per hand-off) holds it to `emit_subnet`."""
     top, u64 = _MAX_U128, _MAX_U64
     alpha_reserve, alpha_out_r = sub.alpha_in, sub.alpha_out
     issuance = alpha_reserve + alpha_out_r + sub.alpha_reservoir  # `alpha_issuance`
@@ -412,7 +415,7 @@ def emit_subnet_fast(sub: _Subnet, tao_emission: int, alpha_emission: int, weigh
     # proportion of alpha_out (then tao_in at the price), what is left of the TAO is excess
     denominator = weighted_root + (issuance << 32)
     proportion = (weighted_root << 32) // denominator if denominator else 0
-    price = price >> 32  # I96F32 of the U64F64 price (below 2^96: no cap)
+    price = price >> 32  # U96F32 of the U64F64 price (below 2^96: no cap)
     alpha_out = alpha_emission << 32
     alpha_in = 0
     if price:

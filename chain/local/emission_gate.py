@@ -215,8 +215,8 @@ checked series is the unchecked one."""
 def fast_exp(x: int) -> int | None:
     """`exp_i32f32(x)`, None where it raises (overflow). Below `_EXP_NO_OVERFLOW` each term is
     `term * |x| // (i << 32)` (the floored product, then the truncated quotient: one floor
-    division, taken as a shift and a division by i), and the series stops at the first zero term (every later one is zero too);
-    above it, the checked reference."""
+    division, taken as a shift and a division by i), and the series stops at the first zero
+    term (every later one is zero too); above it, the checked reference."""
     if x == 0:
         return _ONE
     if x == _ONE:
@@ -448,7 +448,7 @@ def above_bar(share: int, bar: int) -> bool:
     return bar == 0 or share >= bar
 
 
-# --- what the chain shows --------------------------------------------------------------------------
+# --- what the chain shows -------------------------------------------------------------------
 def gate_status(state, block: int) -> dict:
     """The gate as the next block will apply it: its storage, each emitting subnet's share
     before and after the gate (parts per billion) and whether it is at or above the bar (the

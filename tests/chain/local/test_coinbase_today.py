@@ -105,10 +105,10 @@ def test_alpha_issuance_includes_the_reservoir_and_halves_on_schedule(mainnet, t
 
 def test_a_day_of_the_mainnet_preset_under_the_gate(mainnet, tmp_path):
     """7,200 blocks, each block's coinbase run (the path `chain advance` takes; the forced
-    open-every-block path is held equal to it elsewhere and costs 10x): each enabled subnet receives the TAO share the gate gives
-    it at the start (prices move little in a day), subnets below the bar get a small fraction
-    of what those above it get, disabled subnets get none (their alpha still minted), and
-    `chain check` passes."""
+    open-every-block path is held equal to it elsewhere and costs 10x): each enabled subnet
+    receives the TAO share the gate gives it at the start (prices move little in a day),
+    subnets below the bar get a small fraction of what those above it get, disabled subnets
+    get none (their alpha still minted), and `chain check` passes."""
     path = tmp_path / "day.db"
     path.write_bytes(mainnet.read_bytes())
     with LocalChain.open(path) as chain:
@@ -195,13 +195,21 @@ def test_a_chain_too_old_to_migrate_is_refused_with_how_to_start_fresh(mainnet, 
 def test_the_pool_step_on_ints_is_the_step_through_pools(
         tao_reserve, alpha_reserve, weight, tao_in, alpha_in, excess, parked_tao, parked_alpha):
     """`inject_and_maybe_swap` on a subnet held as ints (`inject_reserves`, the coinbase's
-    form) leaves every field as the step through `Pool` objects (`inject_and_buy`) does."""
+    form) leaves every field as the step through the public `Pool` calls does (`swap` and
+    `adjust_protocol_liquidity_with_reservoirs`: `amm.injection._generic`, so the two sides
+    share no code of the pool step)."""
+    from unittest import mock
+
+    from amm.injection import _generic
+
     terms = cm.TermsRao(tao_in, alpha_in, 0, excess, 0)
     subs = [_bare_subnet(Pool(tao_reserve, alpha_reserve, weight), parked_tao, parked_alpha,
                          as_ints) for as_ints in (True, False)]
     before = [sub.spot_price() for sub in subs]  # remembered: the step must forget it
     assert before[0] == before[1]
-    spent = [cb.inject_and_maybe_swap(sub, terms) for sub in subs]
+    spent = [cb.inject_and_maybe_swap(subs[0], terms)]
+    with mock.patch.object(cb, "inject_and_buy", _generic):
+        spent.append(cb.inject_and_maybe_swap(subs[1], terms))
     assert spent[0] == spent[1]
     assert [getattr(subs[0], f) for f in _STEP_FIELDS] == \
         [getattr(subs[1], f) for f in _STEP_FIELDS]
@@ -212,27 +220,63 @@ _EMIT_FIELDS = _STEP_FIELDS + ("alpha_out_em", "pending_owner", "pending_server"
                                "pending_validator", "pending_root", "price")
 
 
+def _subnet(tao: int, alpha_in: int, weight: int, tao_reservoir: int, alpha_reservoir: int,
+            alpha_out: int) -> cb._Subnet:
+    sub = _bare_subnet(Pool(tao, alpha_in, weight), tao_reservoir, alpha_reservoir)
+    sub.alpha_out = alpha_out
+    sub.pending_owner = sub.pending_server = sub.pending_validator = sub.pending_root = 0
+    return sub
+
+
+_U64 = 2**64 - 1
+_reserves = st.one_of(st.integers(10**9, 10**17), st.integers(10**9, 10**17),
+                      st.integers(_U64 - 10**13, _U64), st.just(0))
+_weights = st.one_of(st.integers(ACCURACY // 100, ACCURACY * 99 // 100),
+                     st.sampled_from([ACCURACY // 100, ACCURACY * 99 // 100, ACCURACY // 2]))
+
+
 @st.composite
 def _emitting(draw):
-    """A weighted subnet's hot state and one block's emission for it: the root proportion
-    drawn around the subnet's alpha issuance so that the cap on alpha_in binds (a chain buy)
-    as often as not."""
-    pool = Pool(draw(st.integers(10**9, 10**17)), draw(st.integers(10**9, 10**18)),
-                draw(st.integers(ACCURACY // 100, ACCURACY * 99 // 100)))
-    sub = _bare_subnet(pool, draw(amounts), draw(amounts))
-    sub.alpha_out = draw(st.integers(0, 10**18))
-    sub.pending_owner = sub.pending_server = sub.pending_validator = sub.pending_root = 0
+    """A weighted subnet's hot state and one block's emission for it. The root proportion is
+    drawn around the subnet's alpha issuance, so the cap on alpha_in binds (a chain buy) often;
+    the TAO emission is whole rao plus a fraction; reserves reach 0 and u64; the operands
+    outside the fused form's ranges come now and then."""
+    sub = _subnet(draw(_reserves), draw(_reserves), draw(_weights), draw(amounts),
+                  draw(amounts), draw(st.integers(0, 10**18)))
     if draw(st.booleans()):
         sub.spot_price()  # a price remembered from the block before
-    issuance = pool.alpha_reserve + sub.alpha_out + sub.alpha_reservoir
-    weighted_root = draw(st.one_of(
-        st.integers(0, 50).map(lambda k: (issuance << 32) * k // 10),
-        st.integers(0, 2**100), st.just(2**127), st.integers(-(2**40), -1)))
-    tao_emission = draw(st.one_of(st.integers(0, 2 * 10**9 << 32), st.integers(0, 2**100)))
-    alpha_emission = draw(st.one_of(st.integers(0, 2 * 10**9), st.just(2**64)))
+    issuance = sub.alpha_in + sub.alpha_out + sub.alpha_reservoir
+    near = st.integers(0, 50).map(lambda k: (issuance << 32) * k // 10)
+    weighted_root = draw(st.one_of(near, near, near, near, st.integers(0, 2**100),
+                                   st.sampled_from([2**127 - 1, 2**127, -1])))
+    rao = st.builds(lambda whole, part: (whole << 32) + part, st.integers(0, 2 * 10**9),
+                    st.integers(0, 2**32 - 1))
+    tao_emission = draw(st.one_of(rao, rao, rao, st.integers(0, 2**33), st.integers(0, 2**100)))
+    alpha_emission = draw(st.one_of(st.integers(0, 2 * 10**9), st.integers(0, 2 * 10**9),
+                                    st.integers(0, 2 * 10**9), st.just(2**64)))
     cut = draw(st.one_of(st.just(cm.owner_cut_fraction(11_796)),
                          st.integers(0, 65_535).map(cm.owner_cut_fraction)))
     return sub, tao_emission, alpha_emission, weighted_root, cut, draw(st.booleans())
+
+
+def _fused_is_composed(sub: cb._Subnet, *block) -> None:
+    """`emit_subnet_fast` and `emit_subnet` on copies of `sub`: the same TAO taken (or the same
+    refusal: reserves past u64) and every field of the subnet the same."""
+    import copy
+
+    from amm.errors import AmmError
+
+    twin = copy.copy(sub)
+
+    def taken(step, subnet):
+        try:
+            return step(subnet, *block)
+        except AmmError as refused:
+            return type(refused)
+
+    assert taken(cb.emit_subnet_fast, sub) == taken(cb.emit_subnet, twin)
+    assert [getattr(sub, f, None) for f in _EMIT_FIELDS] == \
+        [getattr(twin, f, None) for f in _EMIT_FIELDS]
 
 
 @settings(max_examples=1500, deadline=None)
@@ -242,19 +286,28 @@ def test_the_fused_emit_step_is_the_composed_one(case):
     every field of the subnet, and takes the same TAO, as `emit_subnet`, the composition of
     `subnet_terms_rao`, `inject_and_maybe_swap` and `pending_split`: without a buy, with one
     (where it hands over), with a re-weighting out of bounds, and with a price remembered."""
-    import copy
+    _fused_is_composed(*case)
 
-    from amm.errors import AmmError
 
-    sub, *block = case
-    twin = copy.copy(sub)
+_HALF_WEIGHT = ACCURACY // 2
 
-    def taken(step, subnet):  # the TAO taken, or the refusal (reserves past u64)
-        try:
-            return step(subnet, *block)
-        except AmmError as refused:
-            return type(refused)
 
-    assert taken(cb.emit_subnet_fast, sub) == taken(cb.emit_subnet, twin)
-    assert [getattr(sub, f, None) for f in _EMIT_FIELDS] == \
-        [getattr(twin, f, None) for f in _EMIT_FIELDS]
+@pytest.mark.parametrize("sub, block", [
+    # one rao of excess TAO: the reference buys 1e9 alpha with it
+    ((10**9, 10**18, _HALF_WEIGHT, 0, 0, 10**12), (2**32, 10**9, 0, 11_796, True)),
+    # SubnetTAO would pass u64: the reference refuses (InvalidPool)
+    ((_U64 - 10**9 + 1, 10**12, _HALF_WEIGHT, 0, 0, 0),
+     (10**9 << 32, 10**9, 2**126, 11_796, True)),
+    # SubnetAlphaIn would pass u64 (the parked alpha made active): refused likewise
+    ((10**12, _U64 - 10**9, _HALF_WEIGHT, 0, 10**10, 0), (0, 10**9, 0, 11_796, True)),
+    # an empty pool: q1 + q2 = 0, the weight is one half
+    ((0, 0, _HALF_WEIGHT, 5, 7, 0), (3 << 32, 2, 10**30, 0, False)),
+    # the re-weighting lands a hair past 0.99: the fallback order retries
+    ((10**14, 10**14, _HALF_WEIGHT, 9_800_000_000_000_002, 0, 10**12), (0, 0, 0, 11_796, True)),
+], ids=["one-rao-buy", "tao-past-u64", "alpha-past-u64", "empty-pool", "weight-past-bound"])
+def test_the_fused_emit_step_at_its_hand_offs(sub, block):
+    """The boundaries where `emit_subnet_fast` must hand over to `emit_subnet` (or, for the
+    empty pool, keep the reference's one-half weight), each a planted mistake's witness."""
+    tao_emission, alpha_emission, weighted_root, cut, root_sell = block
+    _fused_is_composed(_subnet(*sub), tao_emission, alpha_emission, weighted_root,
+                       cm.owner_cut_fraction(cut), root_sell)
