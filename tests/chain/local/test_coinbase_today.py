@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import amm
 from amm import WEIGHTED, Pool
 from amm.balancer import ACCURACY
-from chain.local import coinbase as cb
+from chain.local import coinbase_subnet as cs
 from chain.local import coinbase_math as cm
 from chain.local.accounts import subnet_account
 from chain.local.balances import free_balance
@@ -29,10 +29,10 @@ BLOCKS = 7_200  # a day: the coinbase of every block, as `taoctl chain advance 7
 
 
 def _bare_subnet(pool: Pool, tao_reservoir: int, alpha_reservoir: int,
-                 as_ints: bool = True) -> cb._Subnet:
-    """A `_Subnet` holding `pool`; `as_ints=False` sends its pool step through the `Pool`
+                 as_ints: bool = True) -> cs.HotSubnet:
+    """A `HotSubnet` holding `pool`; `as_ints=False` sends its pool step through the `Pool`
     calls (`inject_and_buy`) instead of `inject_reserves`."""
-    sub = cb._Subnet.__new__(cb._Subnet)
+    sub = cs.HotSubnet.__new__(cs.HotSubnet)
     sub.fee_rate, sub.model, sub.stable = pool.fee_rate, pool.model, pool.stable
     sub.weighted = as_ints and pool.model == WEIGHTED and not pool.stable
     sub.pool, sub.protocol, sub.alpha_out, sub.minted, sub.injected = pool, 0, 10**15, 0, 0
@@ -62,7 +62,7 @@ def test_tao_is_conserved_through_the_injection_with_reservoirs(
     pool = Pool(tao_reserve, alpha_reserve, weight)
     sub = _bare_subnet(pool, parked_tao, parked_alpha)
     terms = cm.TermsRao(tao_in, alpha_in, 0, excess, 0)
-    spent = cb.inject_and_maybe_swap(sub, terms)
+    spent = cs.inject_and_maybe_swap(sub, terms)
     assert spent == sub.minted
     delta_tao = sub.pool.tao_reserve - tao_reserve
     assert spent == delta_tao + (sub.tao_reservoir - parked_tao)
@@ -207,9 +207,9 @@ def test_the_pool_step_on_ints_is_the_step_through_pools(
                          as_ints) for as_ints in (True, False)]
     before = [sub.spot_price() for sub in subs]  # remembered: the step must forget it
     assert before[0] == before[1]
-    spent = [cb.inject_and_maybe_swap(subs[0], terms)]
-    with mock.patch.object(cb, "inject_and_buy", _generic):
-        spent.append(cb.inject_and_maybe_swap(subs[1], terms))
+    spent = [cs.inject_and_maybe_swap(subs[0], terms)]
+    with mock.patch.object(cs, "inject_and_buy", _generic):
+        spent.append(cs.inject_and_maybe_swap(subs[1], terms))
     assert spent[0] == spent[1]
     assert [getattr(subs[0], f) for f in _STEP_FIELDS] == \
         [getattr(subs[1], f) for f in _STEP_FIELDS]
@@ -221,7 +221,7 @@ _EMIT_FIELDS = _STEP_FIELDS + ("alpha_out_em", "pending_owner", "pending_server"
 
 
 def _subnet(tao: int, alpha_in: int, weight: int, tao_reservoir: int, alpha_reservoir: int,
-            alpha_out: int) -> cb._Subnet:
+            alpha_out: int) -> cs.HotSubnet:
     sub = _bare_subnet(Pool(tao, alpha_in, weight), tao_reservoir, alpha_reservoir)
     sub.alpha_out = alpha_out
     sub.pending_owner = sub.pending_server = sub.pending_validator = sub.pending_root = 0
@@ -259,7 +259,7 @@ def _emitting(draw):
     return sub, tao_emission, alpha_emission, weighted_root, cut, draw(st.booleans())
 
 
-def _fused_is_composed(sub: cb._Subnet, *block) -> None:
+def _fused_is_composed(sub: cs.HotSubnet, *block) -> None:
     """`emit_subnet_fast` and `emit_subnet` on copies of `sub`: the same TAO taken (or the same
     refusal: reserves past u64) and every field of the subnet the same."""
     import copy
@@ -274,7 +274,7 @@ def _fused_is_composed(sub: cb._Subnet, *block) -> None:
         except AmmError as refused:
             return type(refused)
 
-    assert taken(cb.emit_subnet_fast, sub) == taken(cb.emit_subnet, twin)
+    assert taken(cs.emit_subnet_fast, sub) == taken(cs.emit_subnet, twin)
     assert [getattr(sub, f, None) for f in _EMIT_FIELDS] == \
         [getattr(twin, f, None) for f in _EMIT_FIELDS]
 
