@@ -29,6 +29,7 @@ alpha is integer rao with the chain's floors.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from chain.local import emission_split as es
@@ -373,8 +374,26 @@ def pair_row_texts(flat: list[int], bounds: list[int]) -> list[str | None]:
 
 _U16 = 1 << 16
 # the pieces of a row's text, each a string built once: "<v>]" at index v (a u16 value), then
-# ",[<uid>," at index _U16 + uid, appended up to the largest UID asked for so far
+# ",[<uid>," at index _U16 + uid, up to the largest UID asked for so far. A longer table
+# replaces the list whole (never extended in place), under the lock: a thread that read the
+# old list keeps a consistent one
 _PAIR_TOKENS: list[str] = []
+_PAIR_TOKENS_LOCK = threading.Lock()
+
+
+def _pair_tokens(largest_uid: int) -> list[str]:
+    """`_PAIR_TOKENS`, with the UID pieces through `largest_uid`."""
+    global _PAIR_TOKENS
+    tokens = _PAIR_TOKENS
+    if len(tokens) > _U16 + largest_uid:
+        return tokens
+    with _PAIR_TOKENS_LOCK:
+        tokens = _PAIR_TOKENS
+        if len(tokens) <= _U16 + largest_uid:
+            values = tokens[:_U16] if tokens else [f"{v}]" for v in range(_U16)]
+            uids = [f",[{uid}," for uid in range(max(largest_uid + 1, len(tokens) - _U16))]
+            tokens = _PAIR_TOKENS = values + uids
+    return tokens
 
 
 def u16_pair_row_texts(table, bounds: list[int]) -> list[str | None]:
@@ -387,14 +406,10 @@ def u16_pair_row_texts(table, bounds: list[int]) -> list[str | None]:
 
     import numpy as np
 
+    table = np.asarray(table, dtype=np.int64)  # (u64 + i64 would be float in numpy)
     if table.size and (table.min() < 0 or table.max() >= _U16):
         return pair_row_texts(table.ravel().tolist(), bounds)
-    tokens = _PAIR_TOKENS
-    if not tokens:
-        tokens += [f"{v}]" for v in range(_U16)]
-    if table.size and len(tokens) <= _U16 + int(table[:, 0].max()):
-        tokens += [f",[{uid}," for uid in range(len(tokens) - _U16,
-                                                  int(table[:, 0].max()) + 1)]
+    tokens = _pair_tokens(int(table[:, 0].max()) if table.size else 0)
     indices = (table + np.array([_U16, 0])).ravel().tolist()
     pieces = itemgetter(*indices)(tokens) if len(indices) > 1 else tuple(
         tokens[i] for i in indices)

@@ -84,8 +84,9 @@ _matrices = st.integers(1, 12).flatmap(lambda n: st.lists(
 def test_written_bond_rows_carry_the_json_of_their_pairs(matrix, previous):
     """`write_bonds` stores each row as `[[uid, value], ...]` over the non-zero entries, an
     empty row only where one was stored before, and the text it attaches to a row (what the
-    flush and the history store) is `json.dumps` of that row: `pair_row_texts` against the
-    encoder it replaces, and the stored text against the decoded value."""
+    flush and the history store) is `json.dumps` of that row: `pair_row_texts` (which
+    `u16_pair_row_texts` falls back to) against the encoder it replaces, and the stored text
+    against the decoded value."""
     import numpy as np
 
     from chain.local.epoch import NeuronCache, pair_row_texts, write_bonds
@@ -130,8 +131,9 @@ def test_written_bond_rows_carry_the_json_of_their_pairs(matrix, previous):
 
 # -- speedC: a row's text from looked-up pieces --------------------------------------------------
 _pair_rows = st.lists(st.lists(st.tuples(
-    st.one_of(st.integers(0, 300), st.just(65_535), st.integers(-2, 70_000)),
-    st.one_of(st.integers(0, 65_535), st.sampled_from([0, 9, 10, 65_535]),
+    st.one_of(st.integers(0, 300), st.sampled_from([65_535, 65_536, -1]),
+              st.integers(-2, 70_000)),
+    st.one_of(st.integers(0, 65_535), st.sampled_from([0, 9, 10, 65_535, 65_536, -1]),
               st.integers(-2, 70_000))), max_size=6), max_size=8)
 
 
@@ -154,3 +156,40 @@ def test_u16_pair_row_texts_are_the_json_of_each_row(rows):
             for row in rows]
     assert u16_pair_row_texts(table, bounds) == want
     assert pair_row_texts(table.ravel().tolist(), bounds) == want
+
+
+def test_u16_pair_row_texts_of_other_integer_tables_and_threads():
+    """A u64 table (numpy would promote u64 + i64 to float) writes the same texts as an i64
+    one; and threads that meet the token table's first build (or a growth) all write the
+    JSON of their rows: the table is replaced whole, never extended in place."""
+    import sys
+    import threading
+
+    import numpy as np
+
+    from chain.local import epoch
+
+    rows = [[[uid, (uid * 7919) % 65_536] for uid in range(k, 300 + k)] for k in range(4)]
+    want = [json.dumps(row, separators=(",", ":")) for row in rows]
+    flat = [pair for row in rows for pair in row]
+    bounds = [0, 300, 600, 900, 1200]
+    for dtype in (np.int64, np.uint64, np.uint16, np.int32):
+        assert epoch.u16_pair_row_texts(np.array(flat, dtype=dtype), bounds) == want
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as the interpreter allows
+    try:
+        for _ in range(5):
+            epoch._PAIR_TOKENS = []
+            got: list = []
+            workers = [threading.Thread(target=lambda k=k: got.append(epoch.u16_pair_row_texts(
+                np.array(flat, dtype=np.int64) + np.array([k * 1000, 0]), bounds)))
+                for k in range(4)]
+            for worker in workers:
+                worker.start()
+            for worker in workers:
+                worker.join()
+            assert sorted(got) == sorted(
+                [json.dumps([[uid + k * 1000, v] for uid, v in row], separators=(",", ":"))
+                 for row in rows] for k in range(4))
+    finally:
+        sys.setswitchinterval(interval)
