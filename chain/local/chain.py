@@ -112,8 +112,9 @@ def _connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
         raise _translate(exc, path) from None
     except UnicodeDecodeError:  # SQLite's error names a schema entry whose text is damaged
         raise ChainCorrupt(f"the chain file {path} is damaged or not a taoctl chain (its "
-                           f"schema is unreadable); {_NOTHING_CHANGED}; `taoctl chain check` "
-                           "says what is damaged") from None
+                           f"schema is unreadable); {_NOTHING_CHANGED}; restore a backup, or "
+                           "start a new chain with `taoctl chain init --force` (this replaces "
+                           "the file)") from None
     return conn
 
 

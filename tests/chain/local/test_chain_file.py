@@ -193,3 +193,32 @@ def test_create_in_impossible_place_is_a_clear_error(tmp_path):
         LocalChain.create(blocker / "sub" / "c.db", "dev")
     with pytest.raises(ChainExists):
         LocalChain.create(tmp_path, "dev")
+
+
+def _page_size(path) -> int:
+    with sqlite3.connect(path) as db:
+        return db.execute("PRAGMA page_size").fetchone()[0]
+
+
+def test_new_files_take_8192_byte_pages_and_older_4096_byte_files_keep_theirs(
+        tmp_path, monkeypatch):
+    """New chain files use 8,192-byte pages (bond rows of a 256-UID subnet fit a page); a file
+    made with 4,096-byte pages (taoctl before 2026-12) opens, runs epochs that write bond
+    rows, passes `chain check` and keeps its pages."""
+    from chain.local import chain as chain_file
+    from tests.chain.local.epoch_fixtures import emitting_subnet, set_all_weights
+
+    LocalChain.create(tmp_path / "new.db", "dev").close()
+    assert _page_size(tmp_path / "new.db") == chain_file.PAGE_SIZE == 8192
+    monkeypatch.setattr(chain_file, "PAGE_SIZE", 4096)  # as files were made before
+    LocalChain.create(tmp_path / "old.db", "dev").close()
+    monkeypatch.undo()
+    with LocalChain.open(tmp_path / "old.db") as chain:
+        net = emitting_subnet(chain)
+        chain.advance(12)
+        set_all_weights(chain, net)
+        chain.advance(30)
+        with chain.reading() as state:
+            assert any(state.get(sm.BONDS, net["netuid"], uid) for uid in range(5))
+        _ok(chain)
+    assert _page_size(tmp_path / "old.db") == 4096

@@ -23,7 +23,11 @@ from chain.local.invariants import check
 
 TAO = 10**9
 BOB_SS58 = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty"
-PAGE = 4096
+
+
+def _page_size(path) -> int:
+    with sqlite3.connect(path) as db:
+        return db.execute("PRAGMA page_size").fetchone()[0]
 
 
 def _transfer(chain):
@@ -67,13 +71,14 @@ def test_random_page_damage_is_chain_corrupt_or_a_failed_check(base, tmp_path):
     """Every page of the file, damaged in turn: each use either works or raises a
     ChainUnavailable (exit 5); when a use failed, `chain check` fails too."""
     rng = random.Random(5)
-    pages = base.stat().st_size // PAGE
+    page_size = _page_size(base)
+    pages = base.stat().st_size // page_size
     outcomes = {"ok": 0, "refused": 0}
     for page in range(1, pages):
         for size in (16, 512):
             path = _copy(base, tmp_path)
             with open(path, "r+b") as f:
-                f.seek(page * PAGE + rng.randrange(0, PAGE - size))
+                f.seek(page * page_size + rng.randrange(0, page_size - size))
                 f.write(rng.randbytes(size))
             try:
                 failures = _use(path)
@@ -95,11 +100,12 @@ def test_random_page_damage_is_chain_corrupt_or_a_failed_check(base, tmp_path):
 
 def test_a_malformed_database_is_a_failed_check(base, tmp_path):
     path = _copy(base, tmp_path)
-    pages = path.stat().st_size // PAGE
+    page_size = _page_size(path)
+    pages = path.stat().st_size // page_size
     with open(path, "r+b") as f:  # wipe the last pages (the meta table stays readable)
         for page in range(pages - 2, pages):
-            f.seek(page * PAGE)
-            f.write(b"\xff" * PAGE)
+            f.seek(page * page_size)
+            f.write(b"\xff" * page_size)
     with LocalChain.open(path) as chain:
         results = check(chain)
     assert results["database_integrity"], results
@@ -144,10 +150,11 @@ def test_a_damaged_storage_key_is_named(base, tmp_path):
 
 def test_cli_chain_check_on_a_malformed_file_is_not_an_internal_error(base, tmp_path, taoctl):
     path = _copy(base, tmp_path)
+    page_size = _page_size(path)
     with open(path, "r+b") as f:
-        for page in range(2, path.stat().st_size // PAGE):
-            f.seek(page * PAGE)
-            f.write(b"\x00\x01" * (PAGE // 2))
+        for page in range(2, path.stat().st_size // page_size):
+            f.seek(page * page_size)
+            f.write(b"\x00\x01" * (page_size // 2))
     proc = taoctl.run("chain", "check", "--chain-db", path, "--json")
     assert proc.returncode in (1, 5), proc.stderr
     doc = json.loads(proc.stdout)
@@ -258,3 +265,18 @@ def test_cli_transfer_on_a_damaged_block_row_is_chain_corrupt(base, tmp_path, ta
     assert error["type"] == "ChainCorrupt" and "extrinsics" in error["message"]
     check = taoctl.run("chain", "check", "--chain-db", path, "--json")
     assert check.returncode == 1 and not json.loads(check.stdout)["checks"]["rows_decode"]["ok"]
+
+
+def test_a_schema_name_damaged_into_bad_utf8_is_chain_corrupt(tmp_path):
+    """A table name in the schema damaged into invalid UTF-8 (SQLite's own error then fails to
+    decode): `ChainCorrupt`, exit 5, one line that says so, not a traceback."""
+    path = tmp_path / "damaged.db"
+    LocalChain.create(path, "dev").close()
+    data = bytearray(path.read_bytes())
+    at = data.find(b"tablestoragestorage")
+    assert at > 0
+    data[at + 5:at + 12] = b"st\xffr\xd8ge"
+    path.write_bytes(bytes(data))
+    with pytest.raises(ChainCorrupt, match="schema is unreadable") as refused:
+        LocalChain.open(path)
+    assert refused.value.exit_code == 5 and "\n" not in str(refused.value)
