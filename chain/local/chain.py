@@ -58,9 +58,10 @@ APPLICATION_ID = 0x74616F63  # "taoc"
 PAGE_SIZE = 8192
 """SQLite page size of a new chain file (speedC; SQLite's default is 4096, and files made with
 it keep it). A day of blocks keeps hundreds of thousands of history rows, bond rows of 1-3 KB
-among them: a row longer than about a quarter of a page spills to overflow pages, and at 4096
-most bond rows did (SQLite's share of a 32-subnet day fell by ~0.3 s CPU at 8192). Not larger:
-every small transaction (one extrinsic) writes its changed pages whole to the WAL."""
+among them: a row longer than about a quarter of a page spills to overflow pages; at 4096
+most bond rows did, at 8192 those up to about 2 KB (a 256-UID subnet's, ~1.7 KB) fit
+(SQLite's share of a 32-subnet day fell by ~0.3 s CPU). Not larger: every small transaction
+(one extrinsic) writes its changed pages whole to the WAL."""
 DEFAULT_BUSY_TIMEOUT_S = 30.0
 
 _SCHEMA = """

@@ -342,7 +342,7 @@ def write_bonds(state: State, netuid: int, neurons: NeuronCache) -> None:
     bounds = np.searchsorted(rows, np.arange(neurons.n + 1)).tolist()
     texts = u16_pair_row_texts(table, bounds)
     for uid, text in enumerate(texts):
-        if text is not None:  # held as its text: only the flush and the history need it
+        if text is not None:  # held as its text (the flush, the history and `texts` use it)
             state.set(sm.BONDS, netuid, uid, Encoded(sm.BONDS, text))
         elif state.get(sm.BONDS, netuid, uid):
             state.set(sm.BONDS, netuid, uid, [])

@@ -99,9 +99,10 @@ class StorageItem:
 
 class Encoded:
     """A value the state holds as its JSON text, decoded only when something reads it (speedC:
-    an epoch's bond rows, written at the end of every history piece, are read by nobody but
-    the flush and the history, which store the text; building the tens of thousands of
-    `[uid, value]` lists behind a subnet's rows cost more than the text). `State` hands out
+    an epoch's bond rows, written at the end of every history piece, are mostly needed as
+    text: by the flush and the history, which store it, and by the next epoch's
+    `State.texts`; building the tens of thousands of `[uid, value]` lists behind a subnet's
+    rows cost more than the text, and the few readers of the value decode it). `State` hands out
     the decoded value, never this. `text` must be what `item.encode_value` writes for that
     value and the value must hold ints and lists only (a property test holds the producer to
     both): then two are equal exactly when their texts are."""

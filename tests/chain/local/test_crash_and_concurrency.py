@@ -55,7 +55,6 @@ def _assert_healthy(db: Path, reported: list[bytes]) -> None:
     assert not missing, f"{len(missing)} transfers reported as applied are lost"
 
 
-@pytest.mark.slow
 def _wait_for_progress(db, timeout: float = 120.0) -> None:
     """Until the chain file's open block moved past genesis (read-only peeks, WAL readers)."""
     deadline = time.monotonic() + timeout
@@ -66,6 +65,7 @@ def _wait_for_progress(db, timeout: float = 120.0) -> None:
         time.sleep(0.05)
 
 
+@pytest.mark.slow
 def test_kill_9_during_transfers_and_advance(tmp_path):
     db = tmp_path / "crash.db"
     LocalChain.create(db, "dev").close()
