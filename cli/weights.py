@@ -51,14 +51,20 @@ def to_u16(weights: list) -> list[int]:
     return [int(w * U16_MAX / top) for w in weights]
 
 
+# the options `set`, `commit` and `reveal` share
+UidsOpt = Annotated[str | None, typer.Option("--uids", help="Destination UIDs: 1,2,3")]
+WeightsOpt = Annotated[str | None, typer.Option("--weights", help="Weights (any scale): "
+                                                "0.5,0.3,0.2")]
+VersionKeyOpt = Annotated[int, typer.Option("--version-key", min=0)]
+
+
 @app.command("set")
 @signed_command()
 def set_weights(
     netuid: NetuidOpt = None,
-    uids: Annotated[str | None, typer.Option("--uids", help="Destination UIDs: 1,2,3")] = None,
-    weights: Annotated[str | None, typer.Option("--weights", help="Weights (any scale): "
-                                                "0.5,0.3,0.2")] = None,
-    version_key: Annotated[int, typer.Option("--version-key", min=0)] = 0,
+    uids: UidsOpt = None,
+    weights: WeightsOpt = None,
+    version_key: VersionKeyOpt = 0,
     *,
     signing: Signing,
 ) -> None:
@@ -226,11 +232,10 @@ SaltOpt = Annotated[str | None, typer.Option(
 @signed_command()
 def commit_weights(
     netuid: NetuidOpt = None,
-    uids: Annotated[str | None, typer.Option("--uids", help="Destination UIDs: 1,2,3")] = None,
-    weights: Annotated[str | None, typer.Option("--weights", help="Weights (any scale): "
-                                                "0.5,0.3,0.2")] = None,
+    uids: UidsOpt = None,
+    weights: WeightsOpt = None,
     salt: SaltOpt = None,
-    version_key: Annotated[int, typer.Option("--version-key", min=0)] = 0,
+    version_key: VersionKeyOpt = 0,
     *,
     signing: Signing,
 ) -> None:
@@ -265,10 +270,10 @@ def commit_weights(
 @signed_command()
 def reveal_weights(
     netuid: NetuidOpt = None,
-    uids: Annotated[str | None, typer.Option("--uids", help="Destination UIDs: 1,2,3")] = None,
+    uids: UidsOpt = None,
     weights: Annotated[str | None, typer.Option("--weights", help="The committed weights")] = None,
     salt: Annotated[str | None, typer.Option("--salt", help="The commit's salt: 1,2,3")] = None,
-    version_key: Annotated[int, typer.Option("--version-key", min=0)] = 0,
+    version_key: VersionKeyOpt = 0,
     *,
     signing: Signing,
 ) -> None:
