@@ -228,6 +228,21 @@ def my_validator_on_a_new_subnet(t: Taoctl, stake: str) -> int:
     return n
 
 
+def me_staked_on_the_owner(tmp_path_factory, name: str) -> tuple:
+    """(taoctl, netuid, me, owner, B) of a new sandbox session: 'me' staked 50 TAO on the
+    hotkey of 'owner', who owns a started subnet, after block B (3 blocks since)."""
+    t = sandbox_session(tmp_path_factory, name)
+    owner, me = new_wallets(t, "owner", "me")
+    (n,) = owned_subnets(t, owner, 1, funded_locks=2)
+    t.json("chain", "fund", me["coldkey_ss58"], "100")
+    t.json("chain", "advance", "2")
+    before = t.json("chain", "status")["head_block"]
+    t.json("stake", "add", "--netuid", n, "--amount", "50", "--wallet-name", "me",
+           "--hotkey-ss58", owner["hotkey_ss58"], "--unsafe", "-y")
+    t.json("chain", "advance", "3")
+    return t, n, me, owner, before
+
+
 def staker_on(t: Taoctl, netuid: int, *, amount: str = "20", wallet: str = "staker") -> None:
     """`wallet`'s default hotkey registered on `netuid` with `amount` TAO staked (unsafe)."""
     t.json("subnet", "register", "--netuid", netuid, "--wallet-name", wallet, "-y")

@@ -11,7 +11,7 @@ import sqlite3
 
 import pytest
 
-from tests.conftest import new_wallets, owned_subnets, sandbox_session
+from tests.conftest import me_staked_on_the_owner
 
 TAO = 10**9
 
@@ -20,16 +20,7 @@ TAO = 10**9
 def chain(tmp_path_factory):
     """(taoctl, netuid, me, owner, block before the stake): 'me' staked 50 TAO on the
     owner's hotkey in a started subnet."""
-    t = sandbox_session(tmp_path_factory, "runtime-cli")
-    owner, me = new_wallets(t, "owner", "me")
-    (n,) = owned_subnets(t, owner, 1, funded_locks=2)
-    t.json("chain", "fund", me["coldkey_ss58"], "100")
-    t.json("chain", "advance", "2")
-    before = t.json("chain", "status")["head_block"]
-    t.json("stake", "add", "--netuid", n, "--amount", "50", "--wallet-name", "me",
-           "--hotkey-ss58", owner["hotkey_ss58"], "--unsafe", "-y")
-    t.json("chain", "advance", "3")
-    return t, n, me, owner, before
+    return me_staked_on_the_owner(tmp_path_factory, "runtime-cli")
 
 
 def test_no_arguments_lists_the_apis(chain):

@@ -11,7 +11,7 @@ import json
 import pytest
 
 from chain.remote import open_remote
-from tests.conftest import Taoctl, new_wallets, owned_subnets, sandbox_keeping, sandbox_session
+from tests.conftest import Taoctl, me_staked_on_the_owner, sandbox_keeping
 from tests.node.conftest import serving
 
 TAO = 10**9
@@ -21,15 +21,7 @@ TAO = 10**9
 def served(tmp_path_factory):
     """(taoctl, url, netuid, me, owner, B): 'me' staked 50 TAO on the owner's hotkey after
     block B; the chain file served by a node."""
-    t = sandbox_session(tmp_path_factory, "runtime-node")
-    owner, me = new_wallets(t, "owner", "me")
-    (n,) = owned_subnets(t, owner, 1, funded_locks=2)
-    t.json("chain", "fund", me["coldkey_ss58"], "100")
-    t.json("chain", "advance", "2")
-    b = t.json("chain", "status")["head_block"]
-    t.json("stake", "add", "--netuid", n, "--amount", "50", "--wallet-name", "me",
-           "--hotkey-ss58", owner["hotkey_ss58"], "--unsafe", "-y")
-    t.json("chain", "advance", "3")
+    t, n, me, owner, b = me_staked_on_the_owner(tmp_path_factory, "runtime-node")
     with serving(t.env["TAOCTL_CHAIN_DB"]) as (_, url, _):
         yield t, url, n, me, owner, b
 
