@@ -67,14 +67,19 @@ def _total_alpha(chain) -> int:
                    for n in (0, 1, 2))
 
 
-def _quote_and_execute(chain, path, name: str, args: dict):
-    """`fee_payment` and the dry run, then the extrinsic."""
+def _quoted(path, name: str, args: dict):
+    """(`fee_payment`, the dry run) of the call, through the sandbox backend."""
     backend = LocalBackend(path)
     try:
-        payment = backend.fee_payment(WHO, ContractCall("SubtensorModule", name, args))
-        quote = backend.quote(WHO, "SubtensorModule", name, args)
+        return (backend.fee_payment(WHO, ContractCall("SubtensorModule", name, args)),
+                backend.quote(WHO, "SubtensorModule", name, args))
     finally:
         backend.close()
+
+
+def _quote_and_execute(chain, path, name: str, args: dict):
+    """`fee_payment` and the dry run, then the extrinsic."""
+    payment, quote = _quoted(path, name, args)
     return payment, quote, chain.submit_call(POOR, Call("SubtensorModule", name, args))
 
 
@@ -226,12 +231,7 @@ def test_the_alpha_paid_path_conserves_tao_and_alpha(name, pct, staked, extra):
         issuance, recycled = read(chain, balances.TOTAL_ISSUANCE), read(chain, taoctl.RECYCLED)
         fees_recycled = read(chain, taoctl.FEES_RECYCLED)
         before = snapshot(chain)
-        backend = LocalBackend(path)
-        try:
-            payment = backend.fee_payment(WHO, ContractCall("SubtensorModule", name, args))
-            quote = backend.quote(WHO, "SubtensorModule", name, args)
-        finally:
-            backend.close()
+        payment, quote = _quoted(path, name, args)
         try:
             receipt = chain.submit_call(POOR, Call("SubtensorModule", name, args))
         except tp.CannotPayFees:

@@ -116,20 +116,32 @@ def test_reads_beyond_the_retention_are_refused(tmp_path):
     chain.close()
 
 
-def test_a_file_without_history_gains_it_from_now(tmp_path):
+def _reopened_after(tmp_path, script: str) -> tuple[LocalChain, int]:
+    """A dev chain advanced 5 blocks, `script` run on its file, reopened: (the chain, its last
+    sealed block). Older reads answer `StateDiscarded`."""
     chain = LocalChain.create(tmp_path / "c.db", "dev")
     chain.advance(5)
-    chain.conn.executescript("DROP TABLE history; DROP TABLE history_runs; "
-                             "DELETE FROM meta WHERE key = 'history_since';")
+    chain.conn.executescript(script)
     chain.close()
     chain = LocalChain.open(tmp_path / "c.db")
     head = chain.open_number() - 1
     with pytest.raises(StateDiscarded):
         chain.at(head - 1)
-    chain.advance(3)
+    return chain, head
+
+
+def _kept_from(chain: LocalChain, head: int) -> None:
+    """After a further advance, the block after `head` reads as itself."""
+    chain.advance(2)
     with chain.reading_at(head + 1) as state:
         assert state.get(system.NUMBER) == head + 1
     chain.close()
+
+
+def test_a_file_without_history_gains_it_from_now(tmp_path):
+    chain, head = _reopened_after(tmp_path, "DROP TABLE history; DROP TABLE history_runs; "
+                                            "DELETE FROM meta WHERE key = 'history_since';")
+    _kept_from(chain, head)
 
 
 def test_a_read_far_back_is_one_lookup(tmp_path):
@@ -247,20 +259,10 @@ def test_the_state_at_a_block_is_its_end_not_the_next_blocks_start(chains):
 def test_a_history_kept_under_the_earlier_rule_restarts(tmp_path):
     """A file whose history counted the next block's start under each block (no
     `history_rule`) cannot be re-keyed: its history restarts at its last sealed block."""
-    chain = LocalChain.create(tmp_path / "c.db", "dev")
-    chain.advance(5)
-    chain.conn.executescript("DELETE FROM meta WHERE key = 'history_rule';")
-    chain.close()
-    chain = LocalChain.open(tmp_path / "c.db")
-    head = chain.open_number() - 1
+    chain, head = _reopened_after(tmp_path, "DELETE FROM meta WHERE key = 'history_rule';")
     assert history.since(chain.conn) == head
     assert chain.conn.execute("SELECT COUNT(*) FROM history").fetchone()[0] == 0
-    with pytest.raises(StateDiscarded):
-        chain.at(head - 1)
-    chain.advance(2)
-    with chain.reading_at(head + 1) as state:
-        assert state.get(system.NUMBER) == head + 1
-    chain.close()
+    _kept_from(chain, head)
 
 
 # -- speedC: `record` gathers the rows per entry instead of sorting them all -----------------------
