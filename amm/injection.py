@@ -111,7 +111,7 @@ def inject_reserves(weight: int, tao_reserve: int, alpha_reserve: int, tao: int,
     new_weight = None
     for take_tao, take_alpha in RESERVOIR_FALLBACK_ORDER:
         t, a = (pend_tao if take_tao else 0), (pend_alpha if take_alpha else 0)
-        new_weight = _weight_after(weight, tao_reserve, alpha_reserve, t, a)
+        new_weight = weight_after(weight, tao_reserve, alpha_reserve, t, a)
         if new_weight is not None:
             weight = new_weight
             break
@@ -145,7 +145,7 @@ def weighted_price(weight: int, tao_reserve: int, alpha_reserve: int) -> int:
     return price if price < _MAX_U128 else _MAX_U128
 
 
-def _weight_after(tao_weight: int, tao_reserve: int, alpha_reserve: int, tao_delta: int,
+def weight_after(tao_weight: int, tao_reserve: int, alpha_reserve: int, tao_delta: int,
                   alpha_delta: int) -> int | None:
     """`bal.weight_after_liquidity` with `mul_perquintill_round`, `perquintill_from_rational`
     and `weights_valid` inlined and its caps written as comparisons (every subnet, every

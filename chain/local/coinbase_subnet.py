@@ -12,6 +12,7 @@ from amm.injection import (
     inject_and_buy,
     inject_reserves,
     pool_price,
+    weight_after,
     weighted_price,
 )
 from chain.local import coinbase_math as cm
@@ -223,7 +224,6 @@ def emit_subnet(sub: HotSubnet, tao_emission: int, alpha_emission: int, weighted
 _ONE_RAO = 1 << 32  # 1 rao in U96F32 bits
 _MAX_U64, _MAX_U128 = cm.MAX_U64, (1 << 128) - 1
 _ROOT_INLINE = cm.ROOT_INLINE
-_ACCURACY, _HALF, _MIN_WEIGHT = amm.balancer.ACCURACY, amm.balancer.HALF, amm.balancer.MIN_WEIGHT
 _HALF_U96F32 = cm.HALF_U96F32
 
 
@@ -231,7 +231,7 @@ def emit_subnet_fast(sub: HotSubnet, tao_emission: int, alpha_emission: int, wei
                      cut: int, root_sell: bool) -> int:
     """`emit_subnet` of a weighted pool in one function (every weighted subnet, every
     block): the terms (`subnet_terms_rao`), the re-weighting of the pool for this block's TAO
-    and alpha plus the parked reservoirs (`inject_reserves`' `_weight_after`), the bookkeeping
+    and alpha plus the parked reservoirs (`inject_reserves`' `weight_after`), the bookkeeping
     and the split (`pending_split`), each the inlined step of its reference, on plain ints.
     It hands the subnet to `emit_subnet` where a rarer path begins: excess TAO to buy with, a
     re-weighting the fallback order must retry, reserves that would pass u64 (the reference
@@ -276,26 +276,11 @@ def emit_subnet_fast(sub: HotSubnet, tao_emission: int, alpha_emission: int, wei
     # `inject_reserves` without a buy: the first of the fallback order (both amounts)
     tao_in += sub.tao_reservoir
     alpha_in += sub.alpha_reservoir
-    weight, tao_reserve = sub.weight, sub.tao
-    value = tao_reserve * (alpha_reserve + alpha_in)
-    q1 = ((value if value < top else top) * (_ACCURACY - weight) + _HALF) // _ACCURACY
-    value = alpha_reserve * (tao_reserve + tao_in)
-    q2 = ((value if value < top else top) * weight + _HALF) // _ACCURACY
-    if q1 > top:
-        q1 = top
-    if q2 > top:
-        q2 = top
-    q_sum = q1 + q2
-    if q_sum > top:
-        q_sum = top
-    if q_sum:
-        weight = _ACCURACY if q2 > q_sum else q2 * _ACCURACY // q_sum
-    else:
-        weight = _HALF
+    tao_reserve = sub.tao
+    weight = weight_after(sub.weight, tao_reserve, alpha_reserve, tao_in, alpha_in)
     tao_reserve += tao_in
     alpha_reserve += alpha_in
-    if weight < _MIN_WEIGHT or _ACCURACY - weight < _MIN_WEIGHT or tao_reserve > u64 \
-            or alpha_reserve > u64:
+    if weight is None or tao_reserve > u64 or alpha_reserve > u64:
         return emit_subnet(sub, tao_emission, alpha_emission, weighted_root, cut, root_sell)
     spent = tao_in - sub.tao_reservoir  # this block's tao_in, parked or not
     sub.minted += spent

@@ -89,12 +89,12 @@ def test_what_cannot_be_made_price_active_is_parked_then_released():
        deltas=st.tuples(st.one_of(st.integers(0, 2**64 - 1), st.integers(-(2**40), 2**70)),
                         st.one_of(st.integers(0, 2**64 - 1), st.integers(-(2**40), 2**70))))
 def test_weight_after_is_the_balancer_reweighting(weight, reserves, deltas):
-    """`_weight_after` is `balancer.weight_after_liquidity` for any operands (saturating
+    """`weight_after` is `balancer.weight_after_liquidity` for any operands (saturating
     products, weights out of range, zero sums)."""
     from amm import balancer as bal
-    from amm.injection import _weight_after
+    from amm.injection import weight_after
 
-    assert _weight_after(weight, *reserves, *deltas) == \
+    assert weight_after(weight, *reserves, *deltas) == \
         bal.weight_after_liquidity(weight, *reserves, *deltas)
 
 
