@@ -224,7 +224,6 @@ def emit_subnet(sub: HotSubnet, tao_emission: int, alpha_emission: int, weighted
 _ONE_RAO = 1 << 32  # 1 rao in U96F32 bits
 _MAX_U64, _MAX_U128 = cm.MAX_U64, (1 << 128) - 1
 _ROOT_INLINE = cm.ROOT_INLINE
-_HALF_U96F32 = cm.HALF_U96F32
 
 
 def emit_subnet_fast(sub: HotSubnet, tao_emission: int, alpha_emission: int, weighted_root: int,
@@ -232,7 +231,7 @@ def emit_subnet_fast(sub: HotSubnet, tao_emission: int, alpha_emission: int, wei
     """`emit_subnet` of a weighted pool in one function (every weighted subnet, every
     block): the terms (`subnet_terms_rao`), the re-weighting of the pool for this block's TAO
     and alpha plus the parked reservoirs (`inject_reserves`' `weight_after`), the bookkeeping
-    and the split (`pending_split`), each the inlined step of its reference, on plain ints.
+    and the split (`pending_split`), on plain ints, the terms and the bookkeeping inlined.
     It hands the subnet to `emit_subnet` where a rarer path begins: excess TAO to buy with, a
     re-weighting the fallback order must retry, reserves that would pass u64 (the reference
     refuses), operands beyond the inlined ranges. The caps it keeps from its references
@@ -296,25 +295,10 @@ def emit_subnet_fast(sub: HotSubnet, tao_emission: int, alpha_emission: int, wei
     issuance = alpha_reserve + alpha_out_r
     denominator = weighted_root + (issuance << 32)
     proportion = (weighted_root << 32) // denominator if denominator else 0
-    # `pending_split` (operands non-negative, alpha_out below 2^96): the owner cut, half the
-    # rest to miners, the root proportion of the other half to root, the remainder to
-    # validators, each floored in U96F32 and then to rao
-    owner = (alpha_out * cut) >> 32
-    if owner > top:
-        owner = top
-    rest = alpha_out - owner if alpha_out > owner else 0
-    root = (proportion * rest) >> 32
-    if root > top:
-        root = top
-    root = (root * _HALF_U96F32) >> 32
-    server = (rest * _HALF_U96F32) >> 32
-    validator = rest - server - root if rest > server + root else 0
-    owner, server, validator, root = owner >> 32, server >> 32, validator >> 32, root >> 32
-    sub.pending_owner += owner if owner < u64 else u64
-    sub.pending_server += server if server < u64 else u64
-    sub.pending_validator += validator if validator < u64 else u64
-    if root > u64:
-        root = u64
+    owner, server, validator, root = cm.pending_split(alpha_out, cut, proportion)
+    sub.pending_owner += owner
+    sub.pending_server += server
+    sub.pending_validator += validator
     if root_sell:
         sub.pending_root += root
     else:
