@@ -15,14 +15,14 @@ from chain.local.errors import BadOrigin
 from chain.pallets import admin_utils, sudo
 
 
-def _ensure_sudo(env: Env, origin: bytes) -> None:
+def ensure_sudo(env: Env, origin: bytes) -> None:
     if origin != env.state.get(sudo.KEY):
         raise BadOrigin("only the sudo key can call AdminUtils")
 
 
 def _subnet_setter(name: str, item, arg: str) -> None:
     def setter(env: Env, origin: bytes, netuid: int, **value) -> None:
-        _ensure_sudo(env, origin)
+        ensure_sudo(env, origin)
         su.ensure_subnet(env.state, netuid)
         if name in _SETTER_CHECKS:  # regqueue
             _SETTER_CHECKS[name](env.state, netuid, value[arg])
@@ -36,7 +36,7 @@ def _subnet_setter(name: str, item, arg: str) -> None:
 
 def _global_setter(name: str, item, arg: str) -> None:
     def setter(env: Env, origin: bytes, **value) -> None:
-        _ensure_sudo(env, origin)
+        ensure_sudo(env, origin)
         env.state.set(item, value[arg])
         env.emit("AdminUtils", name, **{arg: value[arg]})
 

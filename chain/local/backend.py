@@ -346,13 +346,9 @@ class LocalBackend:
     def estimate_fee(self, origin: bytes, call: Call) -> int:
         """The transaction fee a signed `call` from `origin` pays now (recycled), as the chain
         charges it (`chain.local.transaction_payment`): the quote's fee is the execution's."""
-        from chain.local import transaction_payment
-
         local = LocalCall(call.pallet, call.name, dict(call.args))
         with self.chain.reading() as state:
-            nonce = state.get(system.ACCOUNT, origin).nonce
-            return transaction_payment.fee_details(
-                state, local.id, transaction_payment.fee_length(local, nonce)).total
+            return _fee_now(state, origin, local)
 
     def fee_payment(self, origin: bytes, call: Call) -> dict:
         """The fee and who pays it, decided by the rule the runtime executes
@@ -363,14 +359,13 @@ class LocalBackend:
         from chain.rules import fee_payer
 
         local = LocalCall(call.pallet, call.name, dict(call.args))
-        fee = self.estimate_fee(origin, call)
         try:
             args = decode_args(lookup(call.pallet, call.name), dict(call.args))
         except ChainError:  # a call the chain refuses to parse: its dry run says why
             args = dict(call.args)
-        with self.chain.reading() as state:
+        with self.chain.reading() as state:  # one read: the fee and its payer of one state
             return fee_payer.payment_json(transaction_payment.StateReader(state), origin,
-                                          local.id, args, fee)
+                                          local.id, args, _fee_now(state, origin, local))
 
     def sign(self, signer: Signer, call: Call) -> Signed:
         from chain.local.extrinsic import sign
@@ -408,3 +403,11 @@ class LocalBackend:
 
         return check(self.chain)
 
+
+def _fee_now(state, origin: bytes, local: LocalCall) -> int:
+    """The fee `origin` pays for `local` signed now (its next nonce sets the length)."""
+    from chain.local import transaction_payment
+
+    nonce = state.get(system.ACCOUNT, origin).nonce
+    return transaction_payment.fee_details(
+        state, local.id, transaction_payment.fee_length(local, nonce)).total

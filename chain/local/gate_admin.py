@@ -11,24 +11,18 @@ read here as clearing `EmissionGateBar`, since a zero bar is recomputed by the n
 
 from __future__ import annotations
 
+from amm.balancer import ONE_BITS as ONE  # U64F64 1.0
+from chain.local.admin import ensure_sudo
 from chain.local.calls import Env, call
-from chain.local.errors import BadOrigin
 from chain.local.subtensor_errors import fail
 from chain.pallets import subtensor_module as sm
-from chain.pallets import sudo
 
-ONE = 1 << 64  # U64F64 1.0
-
-
-def _ensure_root(env: Env, origin: bytes) -> None:
-    if origin != env.state.get(sudo.KEY):
-        raise BadOrigin("only the sudo key (root) sets the emission gate")
 
 
 @call("AdminUtils", "sudo_set_emission_bar_quantile")
 def sudo_set_emission_bar_quantile(env: Env, origin: bytes, quantile: int) -> None:
     """Root: the quantile q (U64F64 bits, 0 < q < 1) the bar uses when the rank is 0."""
-    _ensure_root(env, origin)
+    ensure_sudo(env, origin)
     if not 0 < quantile < ONE:
         raise fail("InvalidValue", "the quantile is a U64F64 strictly between 0 and 1")
     env.state.set(sm.EMISSION_BAR_QUANTILE, quantile)
@@ -38,7 +32,7 @@ def sudo_set_emission_bar_quantile(env: Env, origin: bytes, quantile: int) -> No
 @call("AdminUtils", "sudo_set_emission_bar_rank")
 def sudo_set_emission_bar_rank(env: Env, origin: bytes, rank: int) -> None:
     """Root: the bar is the rank-th largest share (0: quantile mode)."""
-    _ensure_root(env, origin)
+    ensure_sudo(env, origin)
     env.state.set(sm.EMISSION_BAR_RANK, rank)
     env.state.remove(sm.EMISSION_GATE_BAR)
 
@@ -46,7 +40,7 @@ def sudo_set_emission_bar_rank(env: Env, origin: bytes, rank: int) -> None:
 @call("AdminUtils", "sudo_set_emission_gate_exponent")
 def sudo_set_emission_gate_exponent(env: Env, origin: bytes, exponent: int) -> None:
     """Root: the Hill exponent h (U64F64 bits, 1 <= h <= 8): the cliff's sharpness."""
-    _ensure_root(env, origin)
+    ensure_sudo(env, origin)
     if not ONE <= exponent <= 8 * ONE:
         raise fail("InvalidValue", "the exponent is a U64F64 from 1 to 8")
     env.state.set(sm.EMISSION_GATE_EXPONENT, exponent)

@@ -178,18 +178,24 @@ def trim_uids(state: State, netuid: int, keep: int, immune: set[int]) -> None:
             vector += [fill] * (n - len(vector))
             state.set(item, netuid, [vector[old] for old in layout])
     # everything keyed by UID is read first, then written at the new UIDs
-    keys = {old: state.get(sm.KEYS, netuid, old) for old in layout}
-    registered = {old: state.get(sm.BLOCK_AT_REGISTRATION, netuid, old) for old in layout}
+    # (a UID that keeps its place keeps its hotkey and registration block rows as they are)
+    moved = {old: new for old, new in mapping.items() if old != new}
+    keys = {old: state.get(sm.KEYS, netuid, old) for old in moved}
+    registered = {old: state.get(sm.BLOCK_AT_REGISTRATION, netuid, old) for old in moved}
     weights = {old: state.get(sm.WEIGHTS, netuid, old) for old in layout}
     bonds = {old: state.get(sm.BONDS, netuid, old) for old in layout}
+    for old in moved:
+        state.remove(sm.KEYS, netuid, old)
+        state.remove(sm.BLOCK_AT_REGISTRATION, netuid, old)
     for old in layout:
-        for item in (sm.KEYS, sm.BLOCK_AT_REGISTRATION, sm.WEIGHTS, sm.BONDS):
-            state.remove(item, netuid, old)
-    for old, new in mapping.items():
+        state.remove(sm.WEIGHTS, netuid, old)
+        state.remove(sm.BONDS, netuid, old)
+    for old, new in moved.items():
         state.set(sm.KEYS, netuid, new, keys[old])
         state.set(sm.BLOCK_AT_REGISTRATION, netuid, new, registered[old])
         if keys[old] is not None:
             state.set(sm.UIDS, netuid, keys[old], new)
+    for old, new in mapping.items():
         if weights[old] and (permits[old] or not is_null):  # Null: only the elected row
             state.set(sm.WEIGHTS, netuid, new, _remap_row(weights[old], mapping))
         if bonds[old]:  # on Null, frozen bonds follow their UIDs
