@@ -121,9 +121,10 @@ class Receipt:
             if (event.get("pallet"), event.get("name")) == ("SubtensorModule",
                                                             "TransactionFeePaidWithAlpha"):
                 args = event.get("args") or {}
-                return {"fee_payer": "alpha", "fee_netuid": int(args["netuid"]),
-                        "fee_alpha_rao": int(args["alpha_fee"]),
-                        "fee_alpha_tao_rao": int(args["tao_amount"])}
+                # (an older runtime's event carries `who` and `alpha_fee` only)
+                return {"fee_payer": "alpha", "fee_netuid": int(args.get("netuid", 0)),
+                        "fee_alpha_rao": int(args.get("alpha_fee", 0)),
+                        "fee_alpha_tao_rao": int(args.get("tao_amount", 0))}
         return {"fee_payer": "tao"}
 
     def to_json(self) -> dict:

@@ -223,9 +223,9 @@ def state_block(backend: ChainBackend, at_block: int | None) -> int:
     block (the state at its hash); the sandbox's open block, whose start-of-block work and
     extrinsics so far its reads see (headfix: not the last sealed block, which that state is
     one block's coinbase ahead of)."""
-    info = backend.block_info()
     if at_block is not None:
         return at_block
+    info = backend.block_info()
     from chain.backend import SandboxBackend
 
     return info.number if isinstance(backend, SandboxBackend) else info.head_number

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cli.archive import DEFAULT_BLOCKS, MAX_BLOCKS
 from cli.netopts import AtBlockOpt, ChainDbOpt, NetworkOpt
 from cli.output import JsonOpt, Output
 from cli.walletopts import AllWalletsOpt, ColdkeySs58Opt, WalletNameOpt, WalletPathOpt
@@ -48,9 +49,9 @@ def portfolio(
         help="An archive node (ws(s):// URL or network name) whose blocks complete the journal "
         "for positions it cannot explain (a real network only).")] = None,
     archive_blocks: Annotated[int, typer.Option(
-        "--archive-blocks", min=1, max=1_000_000, metavar="N",
+        "--archive-blocks", min=1, max=MAX_BLOCKS, metavar="N",
         help="How many blocks back --archive reads (two or three requests a block).")
-    ] = 7_200,
+    ] = DEFAULT_BLOCKS,
 ) -> None:
     """Cost basis, value and P&L of every position (average cost; emission vs price)."""
     from cli.cost_basis import METHOD

@@ -53,22 +53,17 @@ def install() -> None:
     class PlainRuntimeParam(RuntimeParam):
         base: type = str
         is_list: bool = False
-        low: int | None = None  # an int option's min= / max= (inclusive), clamped if `clamp`
+        low: int | None = None  # an int option's min= / max= (inclusive)
         high: int | None = None
-        clamp: bool = False
 
         def _bounded(self, number: int, param, ctx) -> int:
             """`number` within [low, high], in the words typer's own range check uses."""
             if self.low is not None and number < self.low:
-                if not self.clamp:
-                    raise BadParameter(f"Input should be greater than or equal to {self.low}",
-                                       ctx=ctx, param=param)
-                number = self.low
+                raise BadParameter(f"Input should be greater than or equal to {self.low}",
+                                   ctx=ctx, param=param)
             if self.high is not None and number > self.high:
-                if not self.clamp:
-                    raise BadParameter(f"Input should be less than or equal to {self.high}",
-                                       ctx=ctx, param=param)
-                number = self.high
+                raise BadParameter(f"Input should be less than or equal to {self.high}",
+                                   ctx=ctx, param=param)
             return number
 
         def _one(self, value, param, ctx):
@@ -97,7 +92,8 @@ def install() -> None:
         kind = _plain_kind(descriptor.annotation)
         if (kind is None or getattr(info, "parser", None) is not None
                 or descriptor.file_annotation is not None or descriptor.is_choice
-                or (descriptor.is_ranged and kind[0] is not int)):
+                or (descriptor.is_ranged and kind[0] is not int)
+                or getattr(info, "clamp", False)):  # a clamped range: typer's own
             return original(descriptor)
         base, _optional, is_list = kind
         if base is Path and (getattr(info, "exists", False) or getattr(info, "resolve_path", False)
@@ -106,8 +102,7 @@ def install() -> None:
             return original(descriptor)
         return PlainRuntimeParam(parameter_info=info, annotation=descriptor.annotation,
                                  base=base, is_list=is_list, low=getattr(info, "min", None),
-                                 high=getattr(info, "max", None),
-                                 clamp=bool(getattr(info, "clamp", False)))
+                                 high=getattr(info, "max", None))
 
     build._taoctl_plain = True
     core.build_runtime_param = build

@@ -209,7 +209,7 @@ signs with (so its length is the one its fee was charged for). A taoctl-only cal
                                         (row[1],)).fetchone()
         if found is not None:
             return bytes(found[0])
-        from chain.remote import DEFAULT_PERIOD
+        from chain.remote.connection import DEFAULT_PERIOD
         from chain.substrate.era import era_encode
         from chain.substrate.extrinsic import SIGNED_V4, SR25519, extra_bytes
 

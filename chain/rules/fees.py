@@ -126,16 +126,6 @@ FREE_CALLS = frozenset({
     "SubtensorModule.pow_register", "Timestamp.set", "MevShield.announce_next_key",
     "SubtensorModule.set_mechanism_weights",  # clients (issue 14): Pays::No like set_weights
 })
-# Staking calls whose fee may be paid in alpha when free TAO cannot cover it (§9.3).
-ALPHA_FEE_CALLS = frozenset({
-    "SubtensorModule.remove_stake", "SubtensorModule.remove_stake_limit",
-    "SubtensorModule.remove_stake_full_limit", "SubtensorModule.unstake_all",
-    "SubtensorModule.unstake_all_alpha", "SubtensorModule.move_stake",
-    "SubtensorModule.move_stake_limit", "SubtensorModule.transfer_stake",
-    "SubtensorModule.transfer_stake_and_hotkey", "SubtensorModule.swap_stake",
-    "SubtensorModule.swap_stake_limit", "SubtensorModule.swap_hotkey",
-    "SubtensorModule.recycle_alpha", "SubtensorModule.burn_alpha",
-})
 
 
 def pays_fee(call_id: str) -> bool:
