@@ -360,12 +360,14 @@ class LocalBackend:
 
         local = LocalCall(call.pallet, call.name, dict(call.args))
         try:
-            args = decode_args(lookup(call.pallet, call.name), dict(call.args))
+            args: dict | None = decode_args(lookup(call.pallet, call.name), dict(call.args))
         except ChainError:  # a call the chain refuses to parse: its dry run says why
-            args = dict(call.args)
+            args = None
         with self.chain.reading() as state:  # one read: the fee and its payer of one state
+            # (a call whose arguments do not parse names no position: TAO pays, or nothing)
             return fee_payer.payment_json(transaction_payment.StateReader(state), origin,
-                                          local.id, args, _fee_now(state, origin, local))
+                                          local.id if args is not None else "", args or {},
+                                          _fee_now(state, origin, local))
 
     def sign(self, signer: Signer, call: Call) -> Signed:
         from chain.local.extrinsic import sign

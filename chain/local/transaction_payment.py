@@ -84,8 +84,10 @@ def fee_details(state: State, call_id: str, length: int, tip: int = 0) -> fees.F
 
 
 def can_pay(state: State, who: bytes, fee: int) -> bool:
-    """Whether a keep-alive withdrawal of `fee` succeeds."""
-    return fee == 0 or free_balance(state, who) - fee >= EXISTENTIAL_DEPOSIT
+    """Whether a keep-alive withdrawal of `fee` succeeds (`fee_payer.can_pay_in_tao`)."""
+    from chain.rules import fee_payer
+
+    return fee_payer.can_pay_in_tao(StateReader(state), who, fee)
 
 
 class StateReader:
@@ -111,9 +113,9 @@ class StateReader:
         return EXISTENTIAL_DEPOSIT
 
     def netuids(self) -> list[int]:
-        from chain.pallets import subtensor_module as sm
+        from chain.local.subnets import netuids
 
-        return sorted(n for (n,), added in self.state.iter(sm.NETWORKS_ADDED) if added)
+        return netuids(self.state)
 
 
 @dataclass(frozen=True)
@@ -157,8 +159,7 @@ def sell_alpha_fee(state: State, who: bytes, payment: FeePayment) -> list[dict[s
     hotkey, netuid = payment.hotkey, payment.netuid
     account = subnet_account(netuid)
     done = su.unstake_from_subnet(state, hotkey, who, netuid, payment.swap, payee=account)
-    recycle(state, account, done.tao)
-    state.set(taoctl.FEES_RECYCLED, state.get(taoctl.FEES_RECYCLED) + done.tao)
+    _recycle_fee(state, account, done.tao)
     return [{"pallet": "SubtensorModule", "name": "StakeRemoved",
              "args": {"coldkey": who, "hotkey": hotkey, "tao_amount": done.tao,
                       "alpha_amount": done.alpha, "netuid": netuid, "fee": 0}}]
@@ -174,8 +175,7 @@ def withdraw_fee(state: State, who: bytes, details: fees.FeeDetails) -> list[dic
         raise CannotPayFees(f"Inability to pay some fees: the fee is {fee} rao and the account "
                             f"holds {free_balance(state, who)} rao free (it must keep "
                             f"{EXISTENTIAL_DEPOSIT} rao)")
-    recycle(state, who, fee)
-    state.set(taoctl.FEES_RECYCLED, state.get(taoctl.FEES_RECYCLED) + fee)
+    _recycle_fee(state, who, fee)
     return [{"pallet": "Balances", "name": "Withdraw", "args": {"who": who, "amount": fee}}]
 
 
@@ -185,3 +185,10 @@ def fee_paid_event(who: bytes, details: fees.FeeDetails) -> list[dict[str, Any]]
         return []
     return [{"pallet": "TransactionPayment", "name": "TransactionFeePaid",
              "args": {"who": who, "actual_fee": details.total, "tip": details.tip}}]
+
+
+def _recycle_fee(state: State, account: bytes, rao: int) -> None:
+    """A fee's TAO taken from `account` out of issuance, and counted in taoctl's ledger of
+    recycled fees (what `chain check` reconciles)."""
+    recycle(state, account, rao)
+    state.set(taoctl.FEES_RECYCLED, state.get(taoctl.FEES_RECYCLED) + rao)
