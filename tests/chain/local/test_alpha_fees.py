@@ -160,7 +160,7 @@ def test_a_call_on_several_subnets_cannot_pay_in_alpha():
         before = snapshot(chain)
         backend = LocalBackend(path)
         try:
-            payment = backend.fee_payment(b"\x09" * 32, ContractCall("SubtensorModule", "unstake_all",
+            payment = backend.fee_payment(WHO, ContractCall("SubtensorModule", "unstake_all",
                                                             {"hotkey": HOT}))
             quote = backend.quote(WHO, "SubtensorModule", "unstake_all", {"hotkey": HOT})
         finally:
@@ -258,7 +258,7 @@ def test_the_alpha_paid_path_conserves_tao_and_alpha(name, pct, staked, extra):
         chain.close()
 
 
-def test_the_payer_of_a_call_whose_arguments_do_not_parse_is_tao_or_none(tmp_path):
+def test_a_call_whose_arguments_do_not_parse_names_no_alpha_payer(tmp_path):
     """`fee_payment` of a staking call with a malformed hotkey, from an account whose TAO
     cannot pay (so the alpha positions would be read): no traceback; nothing pays (the dry run
     then says why the call is refused)."""
