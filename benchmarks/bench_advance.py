@@ -53,26 +53,27 @@ def _cli(*args: str) -> float:
     return _cli_timed(*args)[0]
 
 
-def mainnet_day() -> None:
-    """Only the block-by-block day of the mainnet preset (`--mainnet-day`), through the CLI."""
-    with tempfile.TemporaryDirectory() as tmp:
-        main_db = Path(tmp) / "mainnet.db"
-        LocalChain.create(main_db, "mainnet").close()
-        warm = Path(tmp) / "warm-up.db"  # imports every module the run needs (bytecode cache)
-        LocalChain.create(warm, "mainnet").close()
-        _cli_timed("chain", "advance", "2", "--chain-db", str(warm))
-        seconds, cpu = _cli_timed("chain", "advance", "7200", "--chain-db", str(main_db))
-        print(f"taoctl chain advance 7200 (mainnet, 128 emitting subnets, block by block, CLI): "
-              f"{seconds:.2f} s wall, {cpu:.2f} s CPU")
+def mainnet_day(tmp: Path) -> Path:
+    """The block-by-block day of the mainnet preset through the CLI, in `tmp`, printed; the
+    advanced chain file (`--mainnet-day`: this run alone)."""
+    main_db = tmp / "mainnet.db"
+    LocalChain.create(main_db, "mainnet").close()
+    warm = tmp / "warm-up.db"  # imports every module the run needs (bytecode cache)
+    LocalChain.create(warm, "mainnet").close()
+    _cli_timed("chain", "advance", "2", "--chain-db", str(warm))
+    seconds, cpu = _cli_timed("chain", "advance", "7200", "--chain-db", str(main_db))
+    print(f"taoctl chain advance 7200 (mainnet, 128 emitting subnets, block by block, CLI): "
+          f"{seconds:.2f} s wall, {cpu:.2f} s CPU")
+    return main_db
 
 
 def main() -> None:
     if "--mainnet-day" in sys.argv[1:]:
-        mainnet_day()
+        with tempfile.TemporaryDirectory() as tmp:
+            mainnet_day(Path(tmp))
         return
     with tempfile.TemporaryDirectory() as tmp:
         dev = Path(tmp) / "dev.db"
-        main_db = Path(tmp) / "mainnet.db"
         chain = LocalChain.create(dev, "dev")
         seconds, _ = _timed(lambda: chain.advance(100_000))
         print(f"advance 100000 (dev, closed form, library): {seconds * 1000:.1f} ms")
@@ -87,10 +88,7 @@ def main() -> None:
         chain.close()
         print(f"taoctl chain advance 100000 (dev, CLI incl. start-up): "
               f"{_cli('chain', 'advance', '100000', '--chain-db', str(dev)):.2f} s")
-        LocalChain.create(main_db, "mainnet").close()
-        seconds, cpu = _cli_timed("chain", "advance", "7200", "--chain-db", str(main_db))
-        print(f"taoctl chain advance 7200 (mainnet, 128 emitting subnets, block by block, CLI): "
-              f"{seconds:.2f} s wall, {cpu:.2f} s CPU")
+        main_db = mainnet_day(Path(tmp))
         with LocalChain.open(main_db) as chain:
             start = chain.open_number()
         seconds = _cli("chain", "advance", "--to-halving", "--coarse", "--chain-db", str(main_db))

@@ -23,14 +23,19 @@ BLOCKS, EVERY = 2_000, 20
 
 
 def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    with tempfile.TemporaryDirectory() as tmp:
+        scan(Path(tmp) / "chain.db", runs)
+
+
+def scan(path: Path, runs: int) -> None:
+    """Build the chain at `path`, serve it, time the scan `runs` times, print the median."""
     from chain.factory import open_node
     from chain.local.accounts import dev_signer
     from chain.local.chain import LocalChain
     from chain.local.extrinsic import Call
     from chain.node.server import NodeServer
 
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
-    path = Path(tempfile.mkdtemp()) / "chain.db"
     alice, bob = dev_signer("Alice"), dev_signer("Bob")
     with LocalChain.create(path, "dev") as chain:
         for _ in range(BLOCKS // EVERY):
@@ -48,6 +53,7 @@ def main() -> None:
             start = time.perf_counter()
             found = len(backend.account_operations(bob.public_key, head - BLOCKS + 1, head))
             times.append(time.perf_counter() - start)
+        backend.close()
     finally:
         stop()
     median = statistics.median(times)

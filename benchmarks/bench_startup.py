@@ -17,7 +17,6 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from taoctl_process import taoctl as taoctl_path
 

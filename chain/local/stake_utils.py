@@ -71,13 +71,13 @@ def record_price(state: State, netuid: int) -> None:
 
 
 # -- share pools ----------------------------------------------------------------------------------
-def _parts(raw) -> tuple[int, int]:
+def parts(raw) -> tuple[int, int]:
     """A stored SafeFloat (`[mantissa, exponent]`, or None) as a plain pair."""
     return (0, 0) if raw is None else (int(raw[0]), int(raw[1]))
 
 
 def _safe(raw) -> sp.SafeFloat:
-    return sp.SafeFloat(*_parts(raw))
+    return sp.SafeFloat(*parts(raw))
 
 
 def hotkey_pool(state: State, hotkey: bytes, netuid: int) -> sp.SharePool:
@@ -119,15 +119,15 @@ def credit_stake_if_possible(state: State, hotkey: bytes, coldkey: bytes, netuid
     """Add alpha to a coldkey's stake with one pool read and one precision guard (the chain's
     `try_increase_stake_for_hotkey_and_coldkey_on_subnet`); False, changing nothing, when
     `alpha` (>= 0) would buy no share (the emission payout then skips the credit)."""
-    held = _parts(state.get(sm.ALPHA, hotkey, coldkey, netuid))
+    held = parts(state.get(sm.ALPHA, hotkey, coldkey, netuid))
     credited = sp.credit_parts(state.get(sm.TOTAL_HOTKEY_ALPHA, hotkey, netuid),
-                               _parts(state.get(sm.TOTAL_HOTKEY_SHARES, hotkey, netuid)), held,
+                               parts(state.get(sm.TOTAL_HOTKEY_SHARES, hotkey, netuid)), held,
                                alpha)
     if credited is None:
         return False
     _store_stake(state, hotkey, coldkey, netuid, *credited)
     if held[0] == 0:  # a share only ever comes from a credit, which remembered the hotkey
-        _remember_staking_hotkey(state, coldkey, hotkey)
+        remember_staking_hotkey(state, coldkey, hotkey)
     return True
 
 
@@ -156,15 +156,10 @@ def debit_stake(state: State, hotkey: bytes, coldkey: bytes, netuid: int, alpha:
                  (share.mantissa, share.exponent))
 
 
-def _remember_staking_hotkey(state: State, coldkey: bytes, hotkey: bytes) -> None:
+def remember_staking_hotkey(state: State, coldkey: bytes, hotkey: bytes) -> None:
     hotkeys = state.get(sm.STAKING_HOTKEYS, coldkey)
     if hotkey.hex() not in hotkeys:
         state.set(sm.STAKING_HOTKEYS, coldkey, [*hotkeys, hotkey.hex()])
-
-
-# speedB: the epoch's batched payout (`epoch.pay_batched`) restates the credit with these
-parts = _parts
-remember_staking_hotkey = _remember_staking_hotkey
 
 
 # -- accounts -----------------------------------------------------------------------------------
@@ -186,7 +181,7 @@ def create_account_if_non_existent(state: State, coldkey: bytes, hotkey: bytes) 
     state.set(sm.OWNER, hotkey, coldkey)
     owned = state.get(sm.OWNED_HOTKEYS, coldkey)
     state.set(sm.OWNED_HOTKEYS, coldkey, [*owned, hotkey.hex()])
-    _remember_staking_hotkey(state, coldkey, hotkey)
+    remember_staking_hotkey(state, coldkey, hotkey)
 
 
 def ensure_owns_hotkey(state: State, coldkey: bytes, hotkey: bytes) -> None:
