@@ -145,3 +145,12 @@ def declared_names() -> tuple[list[str], list[str]]:
     from chain.pallets.registry import CALLS, REGISTRY
 
     return sorted(REGISTRY), sorted(CALLS)
+
+
+def weights_commit_hash(hotkey: bytes, netuid: int, uids: list[int], values: list[int],
+                        salt: list[int], version_key: int) -> bytes:
+    """The hash `weights commit` signs: the chain's own `get_commit_hash`
+    (`chain.local.commit_reveal.commit_hash`, held to btcli's `generate_weight_hash`)."""
+    from chain.local.commit_reveal import commit_hash
+
+    return commit_hash(hotkey, netuid, uids, values, salt, version_key)

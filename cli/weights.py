@@ -160,25 +160,6 @@ def show(
 
 
 # -- econ: commit-reveal (ECONOMICS-2026 §7.0; chain.local.commit_reveal) -------------------------
-def weights_commit_hash(hotkey: bytes, netuid: int, uids: list[int], values: list[int],
-                        salt: list[int], version_key: int) -> bytes:
-    """The commit hash a client computes, as btcli's `generate_weight_hash`: blake2b-256 over
-    SCALE(hotkey, u16 netuid, Vec<u16> uids, Vec<u16> values, Vec<u16> salt, u64 version key).
-    The chain's own is `chain.local.commit_reveal.commit_hash` (a test holds them equal)."""
-    import hashlib
-
-    def vec(items: list[int]) -> bytes:
-        n = len(items)  # SCALE compact length: single-, two- or four-byte mode
-        head = (n << 2).to_bytes(1, "little") if n < 1 << 6 else \
-            ((n << 2) | 1).to_bytes(2, "little") if n < 1 << 14 else \
-            ((n << 2) | 2).to_bytes(4, "little")
-        return head + b"".join(i.to_bytes(2, "little") for i in items)
-
-    data = (hotkey + netuid.to_bytes(2, "little") + vec(uids) + vec(values) + vec(salt)
-            + version_key.to_bytes(8, "little"))
-    return hashlib.blake2b(data, digest_size=32).digest()
-
-
 def _weights_inputs(out, netuid, uids, weights):
     """The netuid, the UIDs and their weights scaled to u16, from the options or prompts."""
     from cli.stakeopts import parse_netuid
@@ -242,6 +223,7 @@ def commit_weights(
     """Commit this hotkey's weights on a commit-reveal subnet (reveal them one period later)."""
     import secrets
 
+    from chain.factory import weights_commit_hash
     from cli.stakeopts import resolve_hotkey
     from cli.wallet_chain import ss58
 
