@@ -27,6 +27,11 @@ class ChainError(Exception):
 
 
 # -- invalid transactions: refused, nothing changed -------------------------------------------
+class StateNotKept(Exception):
+    """What both backends' `StateDiscarded` are: the state at the block asked for is no
+    longer (or was never) kept, so a walk back through blocks ends there."""
+
+
 class InvalidTransaction(ChainError):
     """The extrinsic is not valid at all; it is not included and changes nothing."""
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from chain.errors import StateNotKept
 from cli.netopts import ChainDbOpt, NetworkOpt
 from cli.output import JsonOpt, Output
 
@@ -94,9 +95,7 @@ def epoch_views(backend: ChainBackend, netuid: int, epochs: int) -> list[ChainBa
         try:
             view = backend.at(before)
             since = _since(view, netuid)
-        except Exception as exc:  # noqa: BLE001 - only a discarded state ends the walk
-            if getattr(exc, "name", None) != "StateDiscarded":
-                raise
+        except StateNotKept:  # only a discarded state ends the walk
             break
         views.append(view)
         open_block = before + 1

@@ -33,7 +33,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from chain.errors import ChainError
+from chain.errors import ChainError, StateNotKept
 from chain.exitcodes import EXIT_USAGE
 
 DEFAULT_KEEP = 216_000  # blocks: 30 days at 12 s per block
@@ -46,7 +46,7 @@ CREATE TABLE IF NOT EXISTS history_runs (first INTEGER PRIMARY KEY, last INTEGER
 """
 
 
-class StateDiscarded(ChainError):
+class StateDiscarded(ChainError, StateNotKept):
     """A read at a block whose state is no longer (or was never) kept."""
 
     name = "StateDiscarded"

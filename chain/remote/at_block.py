@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from chain.errors import StateNotKept
 from chain.exitcodes import EXIT_USAGE
 from chain.remote.errors import RemoteError
 
@@ -24,7 +25,7 @@ _DISCARDED = ("state already discarded", "unknownblock", "unknown block", "state
               "missing trie node", "pruned")
 
 
-class StateDiscarded(RemoteError):
+class StateDiscarded(RemoteError, StateNotKept):
     """The node no longer has (or never had) the state at the block asked for."""
 
     name = "StateDiscarded"
