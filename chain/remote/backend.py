@@ -65,7 +65,9 @@ class RemoteBackend(RemoteQueries):
             if isinstance(detail, dict) and detail.get("code") in (1010, 1002, 1011, 1012):
                 raise RemoteRefused(f"the node refused the extrinsic: "
                                     f"{detail.get('message')}: {detail.get('data')}") from None
-            raise RemoteError(f"{self.url} answered {method} with an error: {detail}") from None
+            error = RemoteError(f"{self.url} answered {method} with an error: {detail}")
+            error.detail = detail
+            raise error from None
 
     def close(self) -> None:
         """The connection stays cached for the rest of the process."""
@@ -226,8 +228,6 @@ class RemoteBackend(RemoteQueries):
     def runtime_api(self, api: str, method: str, args: list[str]) -> RuntimeAnswer:
         """`state_call` with the arguments encoded per the node's V15 metadata; the answer
         decoded with the method's output type."""
-        import ast
-
         from chain.substrate.runtime_calls import failure
 
         def run(name: str, params: bytes) -> bytes:
@@ -236,12 +236,10 @@ class RemoteBackend(RemoteQueries):
             except RemoteError as exc:
                 if type(exc) is not RemoteError:  # unreachable, timeout, state discarded
                     raise
-                detail = str(exc).partition("with an error: ")[2]
-                try:
-                    detail = ast.literal_eval(detail).get("message", detail)
-                except (ValueError, SyntaxError, AttributeError):
-                    pass
-                raise failure(name, str(detail)) from None
+                detail = exc.detail
+                message = detail.get("message", detail) if isinstance(detail, dict) else \
+                    (detail if detail is not None else str(exc).partition("with an error: ")[2])
+                raise failure(name, str(message)) from None
 
         return self.runtime_catalogue().answer(api, method, args, run)
 

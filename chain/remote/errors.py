@@ -15,10 +15,12 @@ from chain.exitcodes import EXIT_REFUSED, EXIT_UNAVAILABLE, EXIT_USAGE
 
 
 class RemoteError(Exception):
-    """Base of the remote backend's errors: the node cannot be used."""
+    """Base of the remote backend's errors: the node cannot be used. `detail`: the node's own
+    error object, where it answered with one."""
 
     name = "RemoteError"
     exit_code = EXIT_UNAVAILABLE
+    detail: Any = None
 
 
 class NodeUnreachable(RemoteError):

@@ -211,3 +211,16 @@ def test_end_to_end_with_the_installed_commands(served):
             f"SwapRuntimeApi.current_alpha_price({n}) -> u64")
     finally:
         assert stop(proc) == 0
+
+
+def test_a_method_the_node_cannot_answer_is_one_line_naming_why(served):
+    """A runtime-API method the node does not implement: `taoctl runtime` reads the node's
+    own error object and says the runtime does not implement it (exit 4 or 5, one line)."""
+    t, url, *_ = served
+    methods = t.json("runtime", "SubnetInfoRuntimeApi")["methods"]
+    missing = next(m["method"] for m in methods if not m["answered"] and not m["inputs"])
+    proc = t.run("runtime", "SubnetInfoRuntimeApi", missing, "--network", url, "--json")
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    error = json.loads(proc.stdout or proc.stderr.strip().splitlines()[-1])["error"]
+    assert error["message"] == (f"the runtime could not answer SubnetInfoRuntimeApi_{missing}: "
+                                "the runtime does not implement it"), error
