@@ -203,3 +203,13 @@ def refusal(name: str, message: str | None = None) -> DispatchError:
     exc = DispatchError(message or name)
     exc.name = name
     return exc
+
+
+def did_you_mean(name: str, names: list[str]) -> str:
+    """" (did you mean A, B?)" for names close to `name` or starting with it, else "" (the
+    tail of every "no such name" error, in the CLI and the codec alike)."""
+    import difflib
+
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+    close += [n for n in names if n.lower().startswith(name.lower()) and n not in close]
+    return f" (did you mean {', '.join(close[:3])}?)" if close else ""

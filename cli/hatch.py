@@ -20,6 +20,7 @@ from typing import Annotated, Any
 
 import typer
 
+from chain.errors import did_you_mean
 from cli.netopts import AtBlockOpt, ChainDbOpt, NetworkOpt
 from cli.output import JsonOpt
 from cli.pipeline import Signing, signed_command
@@ -87,15 +88,6 @@ def _shown(kind: str, value: Any) -> Any:
     return canonical(value)
 
 
-def near(name: str, names: list[str]) -> str:
-    """" (did you mean A, B?)" for names close to `name` or starting with it, else ""."""
-    import difflib
-
-    close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
-    close += [n for n in names if n.lower().startswith(name.lower()) and n not in close]
-    return f" (did you mean {', '.join(close[:3])}?)" if close else ""
-
-
 def query(
     pallet: Annotated[str, typer.Argument(help="The pallet, e.g. SubtensorModule.")],
     item: Annotated[str, typer.Argument(help="The storage item, e.g. SubnetTAO.")],
@@ -116,7 +108,7 @@ def query(
     item_id = f"{pallet}.{item}"
     shape = declared_item(item_id)
     if shape is None:
-        raise UsageError(f"no storage item {item_id}" + near(item_id, declared_names()[0]))
+        raise UsageError(f"no storage item {item_id}" + did_you_mean(item_id, declared_names()[0]))
     kinds, value_kind = shape
     keys = keys or []
     if len(keys) != len(kinds):
@@ -155,7 +147,7 @@ def call(
     call_id = f"{pallet}.{function}"
     params = declared_call(call_id)
     if params is None:
-        raise UsageError(f"no call {call_id}" + near(call_id, declared_names()[1]))
+        raise UsageError(f"no call {call_id}" + did_you_mean(call_id, declared_names()[1]))
     given: dict[str, str] = {}
     for arg in args or []:
         name, sep, text = arg.partition("=")
@@ -275,7 +267,7 @@ def explain(
     names = {n.lower(): n for n in [*docs, *BY_NAME, *OWN_ERRORS]}
     name = names.get(error.lower())
     if name is None:
-        raise UsageError(f"no error named {error!r}" + near(error, sorted(set(names.values()))))
+        raise UsageError(f"no error named {error!r}" + did_you_mean(error, sorted(set(names.values()))))
     meanings = [{"pallet": p, "doc": d} for p, d in docs.get(name, [])]
     in_metadata = bool(meanings)
     if name in OWN_ERRORS:

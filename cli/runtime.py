@@ -70,7 +70,7 @@ def runtime(
 def _listing(out, methods: list, api: str | None) -> None:
     """The APIs (no `api`) or one API's methods with their types."""
     from cli.errors import UsageError
-    from cli.hatch import near
+    from chain.errors import did_you_mean
 
     apis = list(dict.fromkeys(m.api for m in methods))
     if api is None:
@@ -89,7 +89,7 @@ def _listing(out, methods: list, api: str | None) -> None:
         out.result(doc, render)
         return
     if api not in apis:
-        raise UsageError(f"no runtime API {api!r}" + near(api, apis))
+        raise UsageError(f"no runtime API {api!r}" + did_you_mean(api, apis))
     mine = [m for m in methods if m.api == api]
     doc = {"api": api, "methods": [m.to_json() for m in mine]}
 

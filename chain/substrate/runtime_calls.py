@@ -19,11 +19,11 @@ naming the API, method or argument; a runtime that cannot answer raises `Runtime
 
 from __future__ import annotations
 
-import difflib
 from decimal import ROUND_DOWN, Decimal, localcontext
 from typing import Any
 
 from chain.backend import RuntimeAnswer, RuntimeMethod
+from chain.errors import did_you_mean
 from chain.exitcodes import EXIT_UNAVAILABLE
 from chain.substrate.scale import Registry, ScaleError
 from chain.substrate.typed_text import BadValue, TypedText
@@ -51,12 +51,6 @@ def failure(name: str, message: str) -> RuntimeCallFailed:
     if "Exported method" in why and "not found" in why:
         why = "the runtime does not implement it"
     return RuntimeCallFailed(f"the runtime could not answer {name}: {why}")
-
-
-def _near(name: str, names: list[str]) -> str:
-    close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
-    close += [n for n in names if n.lower().startswith(name.lower()) and n not in close]
-    return f" (did you mean {', '.join(close[:3])}?)" if close else ""
 
 
 class RuntimeCatalogue:
@@ -106,12 +100,12 @@ class RuntimeCatalogue:
         """The method by its names (exact, else a BadRuntimeCall with "did you mean")."""
         found = [m for m in self.methods() if m.api == api]
         if not found:
-            raise BadRuntimeCall(f"no runtime API {api!r}" + _near(api, self.api_names()))
+            raise BadRuntimeCall(f"no runtime API {api!r}" + did_you_mean(api, self.api_names()))
         for m in found:
             if m.method == method:
                 return m
         raise BadRuntimeCall(f"{api} has no method {method!r}" +
-                             _near(method, [m.method for m in found]))
+                             did_you_mean(method, [m.method for m in found]))
 
     # -- arguments -----------------------------------------------------------------------------
     def encode_args(self, api: str, method: str, args: list[str]) -> tuple[bytes, list]:
