@@ -515,6 +515,19 @@ class RemoteBackend(RemoteQueries):
 
     def events_at(self, block_hash: str, index: int | None = None) -> list[dict]:
         """The block's events as {"pallet", "name", "args"} (only extrinsic `index`'s if given)."""
+        return [event for phase, event in self._event_records(block_hash)
+                if index is None or phase == {"ApplyExtrinsic": index}]
+
+    def events_by_extrinsic(self, block_hash: str) -> dict[int, list[dict]]:
+        """The block's events of each extrinsic, by its index (one read of `System.Events`)."""
+        out: dict[int, list[dict]] = {}
+        for phase, event in self._event_records(block_hash):
+            if isinstance(phase, dict) and "ApplyExtrinsic" in phase:
+                out.setdefault(phase["ApplyExtrinsic"], []).append(event)
+        return out
+
+    def _event_records(self, block_hash: str) -> list[tuple[Any, dict]]:
+        """(phase, {"pallet", "name", "args"}) of each of the block's event records."""
         key = self.md.storage_key("System", "Events", [])
         raw = self.rpc("state_getStorage", ["0x" + key.hex(), block_hash])
         if raw is None:
@@ -522,16 +535,14 @@ class RemoteBackend(RemoteQueries):
         records = self.md.registry.decode_all(self.md.events_type(), bytes.fromhex(raw[2:]))
         out = []
         for record in records:
-            phase = record["phase"]
-            if index is not None and phase != {"ApplyExtrinsic": index}:
-                continue
             (pallet, inner), = record["event"].items()
             if isinstance(inner, str):
                 name, args = inner, {}
             else:
                 (name, args), = inner.items()
-            out.append({"pallet": pallet, "name": name,
-                        "args": args if isinstance(args, dict) else {"value": args}})
+            out.append((record["phase"], {"pallet": pallet, "name": name,
+                                          "args": args if isinstance(args, dict)
+                                          else {"value": args}}))
         return out
 
     def error_name(self, dispatch_error: Any) -> tuple[str, str]:

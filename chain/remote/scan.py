@@ -46,6 +46,7 @@ def account_operations(backend: Any, account: bytes, first: int, last: int,
             raise StateDiscarded(f"{backend.url} does not know block {number}: reading old "
                                  "blocks needs an archive node")
         extrinsics = backend.rpc("chain_getBlock", [block_hash])["block"]["extrinsics"]
+        by_extrinsic = None  # the block's events, read once at its first match
         for index, text in enumerate(extrinsics):
             raw = bytes.fromhex(text[2:])
             try:
@@ -55,10 +56,12 @@ def account_operations(backend: Any, account: bytes, first: int, last: int,
             args = canonical(xt.args)
             if xt.signer != account and who not in json.dumps(args):
                 continue
-            try:
-                events = backend.events_at(block_hash, index)
-            except RemoteError as exc:
-                raise discarded(backend, number, block_hash, exc) or exc from None
+            if by_extrinsic is None:
+                try:
+                    by_extrinsic = backend.events_by_extrinsic(block_hash)
+                except RemoteError as exc:
+                    raise discarded(backend, number, block_hash, exc) or exc from None
+            events = by_extrinsic.get(index, [])
             success, error, _, fee = backend.outcome(events)
             out.append({"block": number, "index": index, "hash": "0x" + blake2_256(raw).hex(),
                         "signer": "0x" + xt.signer.hex(),
