@@ -12,22 +12,23 @@ import json
 import sqlite3
 
 
-def operations(conn: sqlite3.Connection, account: bytes, until: int | None = None) -> list[dict]:
-    """The account's operations in blocks up to `until` (all by default), each {block, index,
-    hash, signer, call, success, error, fee_rao, events}; accounts as "0x" hex."""
+def operations(conn: sqlite3.Connection, account: bytes, until: int | None = None,
+               since: int = 0) -> list[dict]:
+    """The account's operations in blocks `since`..`until` (all by default), each {block,
+    index, hash, signer, call, success, error, fee_rao, events}; accounts as "0x" hex."""
     from chain.local.rows import corrupt
 
     try:
-        return _operations(conn, account, 2**62 if until is None else until)
+        return _operations(conn, account, since, 2**62 if until is None else until)
     except (ValueError, TypeError, KeyError, AttributeError, IndexError):
         raise corrupt("table extrinsics", "has rows this taoctl cannot read") from None
 
 
-def _operations(conn: sqlite3.Connection, account: bytes, until: int) -> list[dict]:
+def _operations(conn: sqlite3.Connection, account: bytes, since: int, until: int) -> list[dict]:
     rows = conn.execute(
         "SELECT block, idx, hash, signer, call, success, error, events FROM extrinsics "
-        "WHERE (signer = ? OR instr(events, ?) > 0) AND block <= ? ORDER BY block, idx",
-        (account, account.hex(), until))
+        "WHERE (signer = ? OR instr(events, ?) > 0) AND block BETWEEN ? AND ? "
+        "ORDER BY block, idx", (account, account.hex(), since, until))
     out = []
     for block, idx, xt_hash, signer, call_text, success, error, events_text in rows:
         pallet, name, args = json.loads(call_text)

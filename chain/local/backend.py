@@ -189,10 +189,10 @@ class LocalBackend:
         from chain.local.account_history import operations
 
         with self.chain.reading():
-            found = operations(self.chain.conn, account, last)
+            found = operations(self.chain.conn, account, last, since=first)
         if progress is not None:
             progress(last - first + 1)
-        return [op for op in found if op["block"] >= first]
+        return found
 
     def alpha_value(self, netuid: int, alpha: int) -> tuple[int, int]:
         """`chain.rules.valuation` on the subnet's pool now (issue 17)."""

@@ -92,3 +92,32 @@ def test_quotes_of_registration_and_subnet_creation(dev_chain):
                        "transaction_fee_rao": fee,
                        "fee_payment": {"fee_rao": fee, "fee_payer": "tao"}}
     backend.close()
+
+
+def test_account_operations_are_the_blocks_asked_for(tmp_path):
+    """`LocalBackend.account_operations(account, first, last)` (what `portfolio --archive
+    sandbox` reads): the account's transfers in blocks first..last only, oldest first."""
+    from chain.local.chain import LocalChain
+    from chain.local.extrinsic import Call
+
+    alice = dev_signer("Alice")
+    chain = LocalChain.create(tmp_path / "ops.db", "dev")
+    blocks = []
+    for _ in range(3):
+        receipt = chain.submit_call(alice, Call("Balances", "transfer_keep_alive",
+                                                {"dest": BOB, "value": TAO}))
+        assert receipt.success
+        blocks.append(receipt.block_number)
+        chain.advance(2)
+    chain.close()
+    backend = LocalBackend(tmp_path / "ops.db")
+    try:
+        every = backend.account_operations(BOB, 0, blocks[-1])
+        later = backend.account_operations(BOB, blocks[1], blocks[-1])
+        none = backend.account_operations(BOB, blocks[-1] + 1, blocks[-1] + 5)
+    finally:
+        backend.close()
+    assert [op["block"] for op in every] == blocks
+    assert [op["block"] for op in later] == blocks[1:]
+    assert none == []
+    assert all(op["call"]["name"] == "transfer_keep_alive" for op in every)
