@@ -235,19 +235,21 @@ def trim_to_max_allowed_uids(state: State, netuid: int, max_n: int, block: int) 
     if not su.subnet_exists(state, netuid):
         raise fail("SubnetNotExists", f"subnet {netuid} does not exist")
     n = state.get(sm.SUBNETWORK_N, netuid)
-    if epoch_modes.is_null(state, netuid):
-        if n - max_n > NULL_PRUNING_BATCH:
-            raise fail("InvalidValue", f"a Null subnet trims at most {NULL_PRUNING_BATCH} UIDs at "
-                       "once: use sudo_trim_null_uids_batch")
-        if n > max_n:
-            from chain.local.commit_reveal import clear_subnet_commits
-
-            clear_subnet_commits(state, netuid)
+    is_null = epoch_modes.is_null(state, netuid)
+    if is_null and n - max_n > NULL_PRUNING_BATCH:
+        raise fail("InvalidValue", f"a Null subnet trims at most {NULL_PRUNING_BATCH} UIDs at "
+                   "once: use sudo_trim_null_uids_batch")
     _ensure_bounds(state, netuid, max_n, "max_n")
+    immune = immune_uids(state, netuid, block) if n > max_n else set()
+    if n > max_n:
+        _ensure_immune_share(immune, max_n)
+    # every check passed: now the writes
+    if is_null and n > max_n:
+        from chain.local.commit_reveal import clear_subnet_commits
+
+        clear_subnet_commits(state, netuid)
     state.set(sm.MAX_ALLOWED_UIDS, netuid, max_n)
     if n > max_n:
-        immune = immune_uids(state, netuid, block)
-        _ensure_immune_share(immune, max_n)
         trim_uids(state, netuid, max_n, immune)
     state.remove(sm.NULL_PRUNING_TARGET, netuid)
     return n - state.get(sm.SUBNETWORK_N, netuid)

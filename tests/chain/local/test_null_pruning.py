@@ -246,3 +246,29 @@ def test_a_null_subnet_trims_at_once_only_one_batch(dev_chain, null_net, monkeyp
     assert _read(dev_chain, sm.SUBNETWORK_N, n) == 6
     assert _read(dev_chain, sm.VALIDATOR_PERMIT, n).count(True) == 1
     _ok(dev_chain)
+
+
+def test_the_one_shot_trim_refuses_and_changes_nothing(dev_chain):
+    """`sudo_trim_to_max_allowed_uids` on a Yuma subnet: below `MinAllowedUids` it is
+    `InvalidValue`, with every UID immune `TrimmingWouldExceedMaxImmunePercentage`; either
+    way `MaxAllowedUids`, the UIDs and every row stay as they were."""
+    net = emitting_subnet(dev_chain, validators=2, miners=5)
+    n, alice = net["netuid"], dev_signer("Alice")
+    call(dev_chain, alice, "sudo_set_min_allowed_uids", "AdminUtils", netuid=n,
+         min_allowed_uids=2)
+    call(dev_chain, alice, "sudo_set_immunity_period", "AdminUtils", netuid=n,
+         immunity_period=10_000)  # every UID immune
+    before = {row for row in dev_chain.conn.execute("SELECT item, key, value FROM storage")}
+
+    def trim(max_n):
+        return dev_chain.submit_call(alice, Call("AdminUtils", "sudo_trim_to_max_allowed_uids",
+                                                 {"netuid": n, "max_n": max_n}))
+
+    assert trim(1).error == "InvalidValue"
+    assert trim(4).error == "TrimmingWouldExceedMaxImmunePercentage"
+    after = {row for row in dev_chain.conn.execute("SELECT item, key, value FROM storage")}
+    changed = {item for item, _, _ in before ^ after}
+    assert not changed & {"SubtensorModule.MaxAllowedUids", "SubtensorModule.SubnetworkN",
+                          "SubtensorModule.Keys", "SubtensorModule.Uids",
+                          "SubtensorModule.Weights", "SubtensorModule.Bonds"}, changed
+    _ok(dev_chain)
