@@ -69,38 +69,21 @@ def set_weights(
     signing: Signing,
 ) -> None:
     """Set this wallet hotkey's weights on a subnet (signed by the hotkey)."""
-    from chain.backend import Call
-    from cli.pipeline import call_quote, run
     from cli.wallet_chain import ss58
 
     out = signing.output()
     n, dests, scaled = _weights_inputs(out, netuid, uids, weights)
-    wallet = signing.wallet()
-    from cli.stakeopts import resolve_hotkey
-
-    hotkey, _ = resolve_hotkey(wallet, None, signing.wallet_hotkey)
-    args = {"netuid": n, "dests": dests, "weights": scaled, "version_key": version_key}
+    wallet, hotkey = _wallet_hotkey(signing)
     summary = {"netuid": n, "hotkey": ss58(hotkey), "uids": dests, "weights_u16": scaled,
                "version_key": version_key}
-    backend = signing.open()
-    try:
-        call = Call("SubtensorModule", "set_weights", args)
-        quote = call_quote(backend, hotkey, call)
-        executed = run(out, backend, title=f"set_weights on subnet {n}",
-                       doc={**summary, "quote": quote}, render=lambda c: c.print(
-                           f"set_weights on subnet {n}: " + ", ".join(
-                               f"{d}:{w}" for d, w in zip(dests, scaled, strict=True))
-                           + (f" (the chain would refuse: {quote['refusal']['error']})"
-                              if quote["refusal"] else "")),
-                       calls=[call], unlock=lambda: signing.hotkey_signer(out, wallet, hotkey),
-                       dry_run=signing.dry_run)
-    finally:
-        backend.close()
-    if signing.dry_run:
+    data = _send_hotkey_call(
+        signing, out, wallet, hotkey, "set_weights",
+        {"netuid": n, "dests": dests, "weights": scaled, "version_key": version_key}, summary,
+        f"set_weights on subnet {n}: " + ", ".join(
+            f"{d}:{w}" for d, w in zip(dests, scaled, strict=True)))
+    if data is None:
         return
-    receipt = executed[0]["receipt"]
-    data = {**summary, "block": receipt["block_number"], "extrinsic": receipt["extrinsic_hash"],
-            "receipt": receipt}
+    receipt = data["receipt"]
     out.result(data, lambda c: c.print(
         f"Weights set on subnet {n} at block {receipt['block_number']}: " +
         ", ".join(f"{d}:{w / U16_MAX:.4f}" for d, w in zip(dests, scaled, strict=True))))
@@ -174,16 +157,22 @@ def _weights_inputs(out, netuid, uids, weights):
     return n, dests, to_u16(values)
 
 
-def _send_hotkey_call(signing: Signing, out, name: str, args: dict, summary: dict,
-                      line: str) -> dict | None:
-    """One weights call signed by the wallet's hotkey through the pipeline; the receipt's
-    document, or None on a dry run."""
-    from chain.backend import Call
-    from cli.pipeline import call_quote, run
+def _wallet_hotkey(signing: Signing):
+    """(the wallet, its hotkey's public key): the hotkey that signs a weights call."""
     from cli.stakeopts import resolve_hotkey
 
     wallet = signing.wallet()
     hotkey, _ = resolve_hotkey(wallet, None, signing.wallet_hotkey)
+    return wallet, hotkey
+
+
+def _send_hotkey_call(signing: Signing, out, wallet, hotkey: bytes, name: str, args: dict,
+                      summary: dict, line: str) -> dict | None:
+    """One weights call signed by the wallet's hotkey through the pipeline; the receipt's
+    document, or None on a dry run."""
+    from chain.backend import Call
+    from cli.pipeline import call_quote, run
+
     backend = signing.open()
     try:
         call = Call("SubtensorModule", name, args)
@@ -224,18 +213,17 @@ def commit_weights(
     import secrets
 
     from chain.factory import weights_commit_hash
-    from cli.stakeopts import resolve_hotkey
     from cli.wallet_chain import ss58
 
     out = signing.output()
     n, dests, scaled = _weights_inputs(out, netuid, uids, weights)
     salts = parse_list(salt, "--salt", integers=True) if salt is not None else \
         [secrets.randbelow(65_536) for _ in range(8)]
-    hotkey, _ = resolve_hotkey(signing.wallet(), None, signing.wallet_hotkey)
+    wallet, hotkey = _wallet_hotkey(signing)
     digest = "0x" + weights_commit_hash(hotkey, n, dests, scaled, salts, version_key).hex()
     summary = {"netuid": n, "hotkey": ss58(hotkey), "uids": dests, "weights_u16": scaled,
                "salt": salts, "version_key": version_key, "commit_hash": digest}
-    data = _send_hotkey_call(signing, out, "commit_weights",
+    data = _send_hotkey_call(signing, out, wallet, hotkey, "commit_weights",
                              {"netuid": n, "commit_hash": digest}, summary,
                              f"commit_weights on subnet {n}: {digest}")
     if data is None:
@@ -260,17 +248,16 @@ def reveal_weights(
     signing: Signing,
 ) -> None:
     """Reveal weights committed one reveal period ago (same weights, salt and version key)."""
-    from cli.stakeopts import resolve_hotkey
     from cli.wallet_chain import ss58
 
     out = signing.output()
     n, dests, scaled = _weights_inputs(out, netuid, uids, weights)
     salts = parse_list(salt if salt is not None else out.prompt("Salt", what="--salt"),
                        "--salt", integers=True)
-    hotkey, _ = resolve_hotkey(signing.wallet(), None, signing.wallet_hotkey)
+    wallet, hotkey = _wallet_hotkey(signing)
     summary = {"netuid": n, "hotkey": ss58(hotkey), "uids": dests, "weights_u16": scaled,
                "salt": salts, "version_key": version_key}
-    data = _send_hotkey_call(signing, out, "reveal_weights",
+    data = _send_hotkey_call(signing, out, wallet, hotkey, "reveal_weights",
                              {"netuid": n, "uids": dests, "values": scaled, "salt": salts,
                               "version_key": version_key}, summary,
                              f"reveal_weights on subnet {n}")
