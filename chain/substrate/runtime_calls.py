@@ -62,6 +62,7 @@ class RuntimeCatalogue:
         self.registry = Registry(v15.types)
         self.text = TypedText(self.registry)
         self.ss58_format = ss58_format
+        self._methods: list[RuntimeMethod] | None = None  # `methods`, built on first use
 
     # -- the catalogue -------------------------------------------------------------------------
     def type_name(self, type_id: int) -> str:
@@ -84,14 +85,17 @@ class RuntimeCatalogue:
         return path[-1] if path else kind
 
     def methods(self) -> list[RuntimeMethod]:
-        """Every method, in the metadata's order."""
-        out = []
-        for full, spec in self.apis.items():
-            api, _, method = full.partition("_")
-            out.append(RuntimeMethod(api, method,
-                                     tuple((n, self.type_name(t)) for n, t in spec["inputs"]),
-                                     self.type_name(spec["output"])))
-        return out
+        """Every method, in the metadata's order (built once: a call looks its method up
+        several times)."""
+        if self._methods is None:
+            out = []
+            for full, spec in self.apis.items():
+                api, _, method = full.partition("_")
+                out.append(RuntimeMethod(api, method,
+                                         tuple((n, self.type_name(t)) for n, t in spec["inputs"]),
+                                         self.type_name(spec["output"])))
+            self._methods = out
+        return list(self._methods)
 
     def api_names(self) -> list[str]:
         return list(dict.fromkeys(m.api for m in self.methods()))
@@ -131,14 +135,18 @@ class RuntimeCatalogue:
     # -- results ---------------------------------------------------------------------------------
     def decode(self, api: str, method: str, raw: bytes, *, display: bool = False) -> Any:
         """The method's result: `raw` read as its output type, in readable form."""
+        output, value = self._decoded(api, method, raw)
+        return self.readable(output, value, display=display)
+
+    def _decoded(self, api: str, method: str, raw: bytes) -> tuple[int, Any]:
+        """(the method's output type, `raw` decoded as it)."""
         self.method(api, method)
         output = self.apis[f"{api}_{method}"]["output"]
         try:
-            value = self.registry.decode_all(output, raw)
+            return output, self.registry.decode_all(output, raw)
         except (ScaleError, ValueError, IndexError) as exc:
             raise RuntimeCallFailed(f"{api}.{method}: the answer does not decode as "
                                     f"{self.type_name(output)} ({exc})") from None
-        return self.readable(output, value, display=display)
 
     def readable(self, type_id: int, value: Any, *, display: bool = False) -> Any:
         """A decoded SCALE value in the clients' JSON form (see the module docstring)."""
@@ -221,8 +229,9 @@ class RuntimeCatalogue:
         spec = self.method(api, method)
         params, shown = self.encode_args(api, method, args)
         raw = run(f"{api}_{method}", params)
-        return RuntimeAnswer(spec, shown, params, raw, self.decode(api, method, raw),
-                             self.decode(api, method, raw, display=True))
+        output, value = self._decoded(api, method, raw)  # once, shown two ways
+        return RuntimeAnswer(spec, shown, params, raw, self.readable(output, value),
+                             self.readable(output, value, display=True))
 
 
 def _decimal(numerator: int, denominator: int) -> str:
