@@ -101,6 +101,13 @@ def close_open(conn: sqlite3.Connection, number: int, run_end: int, issuance_end
     return block_hash
 
 
+def open_block_has_extrinsics(conn: sqlite3.Connection) -> bool:
+    """Whether the newest (open) block row already holds an extrinsic."""
+    row = conn.execute("SELECT extrinsics FROM blocks WHERE number = (SELECT MAX(number) "
+                       "FROM blocks)").fetchone()
+    return row is not None and row[0] != "[]"
+
+
 def append_extrinsic(conn: sqlite3.Connection, number: int, xt_hash: bytes,
                      events: list[dict]) -> int:
     """Record an extrinsic hash in the open block's row; returns its place among the block's

@@ -604,15 +604,14 @@ class NodeServer:
         return _hex(included.hash)
 
     def _seal_pending(self) -> None:
-        """Before a read of state or of the best block, seal the open block when it holds extrinsics another process
-        included (a sandbox command over the same file): reads answer at the best block, so
-        without this they would stay invisible to clients until the next submission. As with a
-        submission, the node gives them a block (instant seal); a client's own submission
-        arriving first joins them in that block."""
-        conn = self.view.chain.conn
-        row = conn.execute("SELECT extrinsics FROM blocks WHERE number = (SELECT MAX(number) "
-                           "FROM blocks)").fetchone()
-        if row is not None and row[0] != "[]":
+        """Before a read of state or of the best block, seal the open block when it holds
+        extrinsics another process included (a sandbox command over the same file): reads
+        answer at the best block, so without this they would stay invisible to clients until
+        the next submission. As with a submission, the node gives them a block (instant seal);
+        a client's own submission arriving first joins them in that block."""
+        from chain.local.blocks import open_block_has_extrinsics
+
+        if open_block_has_extrinsics(self.view.chain.conn):
             self._seal()
 
     def _seal(self) -> None:
