@@ -210,21 +210,23 @@ class RemoteQueries:
 
     def quote_call(self, origin: bytes, call: Call) -> CallQuote:
         """The runtime's dry run where the node offers one; else the shared rules for stake
-        trades and transfers; else unchecked (the receipt will say)."""
+        trades and transfers (the node asked for the fee only then); else unchecked (the
+        receipt will say)."""
         answer = self._runtime_dry_run(origin, call)
         if answer is not None:
             return answer
         from chain.rules import balances, fee_payer, staking
 
         try:
-            fee = self._fee_or_zero(origin, call)
             if call.pallet == "SubtensorModule" and call.name in staking.STAKE_CALLS:
                 # the fee first, in TAO or in the position's alpha (feeson)
+                fee = self._fee_or_zero(origin, call)
                 payment = fee_payer.who_pays(self, origin, call.id, call.args, fee)
                 result = staking.check(fee_payer.after(self, origin, payment), origin,
                                        call.name, call.args)
                 return CallQuote(True, result=self._with_runtime_swap(result), source="rules")
             if call.pallet == "Balances" and call.name in balances.TRANSFER_CALLS:
+                fee = self._fee_or_zero(origin, call)
                 return CallQuote(True, events=balances.transfer(self, origin, call.name,
                                                                 call.args, fee), source="rules")
         except (DispatchError, fee_payer.CannotPayFees) as refusal:  # the rules' verdict
