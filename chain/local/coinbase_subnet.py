@@ -208,16 +208,23 @@ def emit_subnet(sub: HotSubnet, tao_emission: int, alpha_emission: int, weighted
     spent = inject_and_maybe_swap(sub, terms)
     sub.alpha_out += terms.alpha_out
     sub.alpha_out_em = terms.alpha_out
-    owner, server, validator, root = cm.pending_split(
-        terms.alpha_out_bits, cut, cm.root_proportion_of(weighted_root, sub.alpha_issuance()))
+    _pend(sub, cm.pending_split(terms.alpha_out_bits, cut,
+                                cm.root_proportion_of(weighted_root, sub.alpha_issuance())),
+          root_sell)
+    return spent
+
+
+def _pend(sub: HotSubnet, split: tuple[int, int, int, int], root_sell: bool) -> None:
+    """`pending_split`'s (owner cut, server, validator, root) into the pending accumulators;
+    the root part pending with root sells on, else recycled out of `SubnetAlphaOut`."""
+    owner, server, validator, root = split
     sub.pending_owner += owner
     sub.pending_server += server
     sub.pending_validator += validator
     if root_sell:
         sub.pending_root += root
     else:
-        sub.alpha_out = max(sub.alpha_out - root, 0)
-    return spent
+        sub.alpha_out = sub.alpha_out - root if sub.alpha_out > root else 0
 
 
 # `emit_subnet_fast`'s constants, as module globals
@@ -291,17 +298,9 @@ def emit_subnet_fast(sub: HotSubnet, tao_emission: int, alpha_emission: int, wei
     # the alpha_out mint, then `pending_split` at the root proportion of the grown issuance
     # (below 2^66, so the denominator stays inside U96F32 as above)
     sub.alpha_out_em = alpha_emission
-    alpha_out_r += alpha_emission
+    sub.alpha_out = alpha_out_r = alpha_out_r + alpha_emission
     issuance = alpha_reserve + alpha_out_r
     denominator = weighted_root + (issuance << 32)
     proportion = (weighted_root << 32) // denominator if denominator else 0
-    owner, server, validator, root = cm.pending_split(alpha_out, cut, proportion)
-    sub.pending_owner += owner
-    sub.pending_server += server
-    sub.pending_validator += validator
-    if root_sell:
-        sub.pending_root += root
-    else:
-        alpha_out_r = alpha_out_r - root if alpha_out_r > root else 0
-    sub.alpha_out = alpha_out_r
+    _pend(sub, cm.pending_split(alpha_out, cut, proportion), root_sell)
     return spent
